@@ -1,0 +1,69 @@
+import { indexEntities } from '@adonisjs/core'
+import { defineConfig } from '@adonisjs/core/app'
+
+export default defineConfig({
+  experimental: {},
+
+  /**
+   * Ace commands shipped by packages. The project's own commands are
+   * scanned from "./commands".
+   */
+  commands: [
+    () => import('@adonisjs/core/commands'),
+    () => import('@adonisjs/lucid/commands'),
+    () => import('@adonisjs/session/commands'),
+  ],
+
+  providers: [
+    () => import('@adonisjs/core/providers/app_provider'),
+    () => import('@adonisjs/core/providers/hash_provider'),
+    {
+      file: () => import('@adonisjs/core/providers/repl_provider'),
+      environment: ['repl', 'test'],
+    },
+    () => import('@adonisjs/core/providers/vinejs_provider'),
+    () => import('@adonisjs/core/providers/edge_provider'),
+    () => import('@adonisjs/session/session_provider'),
+    () => import('@adonisjs/shield/shield_provider'),
+    () => import('@adonisjs/static/static_provider'),
+    () => import('@adonisjs/lucid/database_provider'),
+    () => import('@adonisjs/redis/redis_provider'),
+  ],
+
+  /**
+   * Modules imported before the application starts. "migrate_on_boot"
+   * runs only for the HTTP server so that ace commands (migration:run
+   * itself, for one) never migrate behind the operator's back.
+   */
+  preloads: [
+    () => import('#start/routes'),
+    () => import('#start/kernel'),
+    () => import('#start/view'),
+    { file: () => import('#start/migrate_on_boot'), environment: ['web'] },
+  ],
+
+  tests: {
+    suites: [
+      { name: 'unit', files: ['tests/unit/**/*.spec.ts'], timeout: 10_000 },
+      { name: 'functional', files: ['tests/functional/**/*.spec.ts'], timeout: 60_000 },
+      { name: 'browser', files: ['tests/browser/**/*.spec.ts'], timeout: 120_000 },
+    ],
+    forceExit: true,
+  },
+
+  /**
+   * Files copied next to the compiled JavaScript by "node ace build".
+   */
+  metaFiles: [
+    { pattern: 'resources/views/**/*.edge', reloadServer: false },
+    { pattern: 'resources/css/**', reloadServer: false },
+    { pattern: 'resources/js/**', reloadServer: false },
+    { pattern: 'public/**', reloadServer: false },
+    { pattern: 'plugins/**/views/**/*.edge', reloadServer: false },
+    { pattern: 'database/data/**', reloadServer: false },
+  ],
+
+  hooks: {
+    init: [indexEntities()],
+  },
+})

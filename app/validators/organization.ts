@@ -1,0 +1,9 @@
+import vine from '@vinejs/vine'
+
+/**
+ * Query string of the organisation list.
+ */
+export const listOrganizationsValidator = vine.create({
+  q: vine.string().trim().maxLength(100).optional(),
+  page: vine.number().withoutDecimals().min(1).max(10_000).optional(),
+})

@@ -1,0 +1,30 @@
+/*
+|--------------------------------------------------------------------------
+| "npm start": Sextant on a fresh machine in one command
+|--------------------------------------------------------------------------
+|
+| Creates .env with a fresh APP_KEY on first run, then starts the HTTP
+| server from the TypeScript sources with migrations applied at boot and
+| the demo organisation created when the database is empty. Production
+| runs the compiled build instead (see README).
+|
+*/
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+
+const root = new URL('../', import.meta.url)
+const envFile = new URL('.env', root)
+
+if (!existsSync(envFile)) {
+  const template = readFileSync(new URL('.env.example', root), 'utf8')
+  const key = randomBytes(32).toString('base64url')
+  writeFileSync(envFile, template.replace(/^APP_KEY=.*$/m, `APP_KEY=${key}`), { mode: 0o600 })
+  process.stdout.write('Created .env with a fresh APP_KEY\n')
+}
+
+process.env.MIGRATE_ON_BOOT ??= 'true'
+process.env.SEED_DEMO_ON_BOOT ??= 'true'
+process.env.SEXTANT_BANNER ??= 'true'
+
+await import('@poppinss/ts-exec')
+await import('./server.js')

@@ -1,0 +1,27 @@
+import { BaseCommand, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+
+export default class PopulateDevDataCommand extends BaseCommand {
+  static commandName = 'populate:dev-data'
+  static description = 'Create the demo organisation and its data (idempotent; safe to run again)'
+  static aliases = ['populate_db_dev_data']
+  static options: CommandOptions = { startApp: true }
+
+  @flags.boolean({ description: 'Do nothing when the database already holds an organisation' })
+  declare ifEmpty?: boolean
+
+  async run() {
+    const { default: PopulateDevData } = await import('#actions/demo/populate_dev_data')
+    try {
+      const result = await new PopulateDevData().execute({ onlyIfEmpty: this.ifEmpty })
+      if (result.created) {
+        this.logger.success(`Created the demo organisation "${result.organization!.name}"`)
+      } else {
+        this.logger.info('Demo data already present; nothing to do')
+      }
+    } catch (error) {
+      this.logger.error(`Could not populate demo data: ${(error as Error).message}`)
+      this.exitCode = 1
+    }
+  }
+}

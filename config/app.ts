@@ -1,0 +1,28 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { defineConfig } from '@adonisjs/core/http'
+
+/**
+ * Absolute URL of this deployment (links in emails, webhook URLs shown
+ * to admins). Defaults to the host and port the server listens on.
+ */
+export const appUrl =
+  env.get('APP_URL') ?? `http://${env.get('HOST', 'localhost')}:${env.get('PORT', 3333)}`
+
+export const http = defineConfig({
+  /**
+   * Every request gets an id; it is carried by each log line of that
+   * request (ctx.logger) and echoed in the "X-Request-Id" header.
+   */
+  generateRequestId: true,
+  allowMethodSpoofing: true,
+  useAsyncLocalStorage: true,
+  cookie: {
+    domain: '',
+    path: '/',
+    maxAge: '2h',
+    httpOnly: true,
+    secure: app.inProduction,
+    sameSite: 'lax',
+  },
+})

@@ -1,0 +1,129 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { mkdirSync } from 'node:fs'
+import { dirname, isAbsolute, join } from 'node:path'
+import { defineConfig } from '@adonisjs/lucid'
+
+/**
+ * SQLite is the zero set-up default; PostgreSQL (production target) and
+ * MySQL/MariaDB are selected with DB_CONNECTION. Migrations are written
+ * once against Lucid's schema builder and run on all three.
+ */
+const migrations = { naturalSort: true, paths: ['database/migrations'] }
+
+/**
+ * "node ace migration:run" regenerates database/schema.ts; the rules hide
+ * primary and foreign keys from serialisation.
+ */
+const schemaGeneration = { rulesPaths: ['./database/schema_rules.js'] }
+const debug = env.get('DB_DEBUG', false)
+const poolMax = env.get('DB_POOL_MAX', 10)
+
+function sqliteFile() {
+  const configured = env.get('SQLITE_PATH')
+  const file = configured
+    ? isAbsolute(configured)
+      ? configured
+      : join(app.makePath(), configured)
+    : app.makePath('storage', app.inTest ? 'test.sqlite3' : 'sextant.sqlite3')
+  mkdirSync(dirname(file), { recursive: true })
+  return file
+}
+
+/**
+ * "postgres://user:secret@host:5432/db?sslmode=require" split into the
+ * fields knex expects, so DATABASE_URL and the PG_* variables end up in
+ * one shape.
+ */
+function fromUrl(url: string) {
+  const parsed = new URL(url)
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : undefined,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+    ssl: ['require', 'verify-full', 'verify-ca'].includes(parsed.searchParams.get('sslmode') ?? ''),
+  }
+}
+
+function pgConnection() {
+  const url = env.get('DATABASE_URL')
+  if (url) {
+    const { ssl, ...rest } = fromUrl(url)
+    return { ...rest, port: rest.port ?? 5432, ssl: ssl ? { rejectUnauthorized: false } : false }
+  }
+  return {
+    host: env.get('PG_HOST', '127.0.0.1'),
+    port: env.get('PG_PORT', 5432),
+    user: env.get('PG_USER', 'postgres'),
+    password: env.get('PG_PASSWORD')?.release(),
+    database: env.get('PG_DB'),
+    ssl: env.get('PG_SSL', false) ? { rejectUnauthorized: false } : false,
+  }
+}
+
+function mysqlConnection() {
+  const url = env.get('DATABASE_URL')
+  if (url) {
+    const { host, port, user, password, database } = fromUrl(url)
+    return { host, port: port ?? 3306, user, password, database }
+  }
+  return {
+    host: env.get('MYSQL_HOST', '127.0.0.1'),
+    port: env.get('MYSQL_PORT', 3306),
+    user: env.get('MYSQL_USER', 'root'),
+    password: env.get('MYSQL_PASSWORD')?.release(),
+    database: env.get('MYSQL_DB'),
+  }
+}
+
+const selected = env.get('DB_CONNECTION', 'sqlite')
+
+const dbConfig = defineConfig({
+  connection: selected,
+  prettyPrintDebugQueries: debug,
+  connections: {
+    sqlite: {
+      client: 'better-sqlite3',
+      connection: { filename: selected === 'sqlite' ? sqliteFile() : ':memory:' },
+      useNullAsDefault: true,
+      pool: {
+        /**
+         * WAL lets readers proceed while one writer commits; foreign keys
+         * are off by default in SQLite; busy_timeout turns "database is
+         * locked" into a short wait when the worker and the web process
+         * write at once.
+         */
+        afterCreate: (connection: any, done: (error: Error | null, conn: any) => void) => {
+          connection.pragma('journal_mode = WAL')
+          connection.pragma('foreign_keys = ON')
+          connection.pragma('busy_timeout = 5000')
+          connection.pragma('synchronous = NORMAL')
+          done(null, connection)
+        },
+      },
+      migrations,
+      schemaGeneration,
+      debug,
+    },
+    pg: {
+      client: 'pg',
+      connection: selected === 'pg' ? pgConnection() : {},
+      pool: { min: 0, max: poolMax },
+      migrations,
+      schemaGeneration,
+      debug,
+    },
+    mysql: {
+      client: 'mysql2',
+      connection: selected === 'mysql' ? mysqlConnection() : {},
+      pool: { min: 0, max: poolMax },
+      migrations,
+      schemaGeneration,
+      debug,
+    },
+  },
+})
+
+export default dbConfig

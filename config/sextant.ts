@@ -1,0 +1,32 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+
+/**
+ * Settings that belong to Sextant itself rather than to a framework
+ * package.
+ */
+const sextantConfig = {
+  maintenance: {
+    /**
+     * "node ace down" creates this file and "node ace up" removes it. An
+     * operator can do the same by hand (for example by renaming
+     * "maintenance.enabled.not").
+     */
+    flagFile: app.makePath('maintenance.enabled'),
+    retryAfterSeconds: env.get('MAINTENANCE_RETRY_AFTER', 300),
+  },
+  publicIds: {
+    /**
+     * The Sqids alphabet; each model kind gets its own deterministic
+     * shuffle of it, so the same key in two tables gives two unrelated
+     * public ids. Changing it changes every public URL: set it once.
+     */
+    alphabet: env.get(
+      'PUBLIC_ID_ALPHABET',
+      'k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt'
+    ),
+    minLength: env.get('PUBLIC_ID_MIN_LENGTH', 8),
+  },
+}
+
+export default sextantConfig

@@ -1,0 +1,115 @@
+/*
+|--------------------------------------------------------------------------
+| Environment variables
+|--------------------------------------------------------------------------
+|
+| Every variable Sextant reads is declared (and documented in .env.example)
+| here. A bad value stops the process with one readable line naming the
+| variable, never a stack trace: an operator fixing a deployment at 3 am
+| should not have to read framework internals.
+|
+*/
+import { Env } from '@adonisjs/core/env'
+import { ConfigurationError, describeEnvError } from '#start/env_errors'
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
+
+async function createEnv() {
+  const env = await Env.create(new URL('../', import.meta.url), {
+    NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
+    TZ: Env.schema.string.optional(),
+    PORT: Env.schema.number.optional(),
+    HOST: Env.schema.string.optional({ format: 'host' }),
+    APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+    APP_NAME: Env.schema.string.optional(),
+    APP_KEY: Env.schema.secret(),
+    LOG_LEVEL: Env.schema.enum.optional(LOG_LEVELS),
+    LOG_PRETTY: Env.schema.boolean.optional(),
+
+    /*
+    | Database: SQLite by default, PostgreSQL or MySQL/MariaDB on demand
+    */
+    DB_CONNECTION: Env.schema.enum.optional(['sqlite', 'pg', 'mysql'] as const),
+    SQLITE_PATH: Env.schema.string.optional(),
+    DATABASE_URL: Env.schema.string.optional(),
+    PG_HOST: Env.schema.string.optional({ format: 'host' }),
+    PG_PORT: Env.schema.number.optional(),
+    PG_USER: Env.schema.string.optional(),
+    PG_PASSWORD: Env.schema.secret.optional(),
+    PG_DB: Env.schema.string.optional(),
+    PG_SSL: Env.schema.boolean.optional(),
+    MYSQL_HOST: Env.schema.string.optional({ format: 'host' }),
+    MYSQL_PORT: Env.schema.number.optional(),
+    MYSQL_USER: Env.schema.string.optional(),
+    MYSQL_PASSWORD: Env.schema.secret.optional(),
+    MYSQL_DB: Env.schema.string.optional(),
+    DB_POOL_MAX: Env.schema.number.optional(),
+    DB_DEBUG: Env.schema.boolean.optional(),
+    MIGRATE_ON_BOOT: Env.schema.boolean.optional(),
+    SEED_DEMO_ON_BOOT: Env.schema.boolean.optional(),
+
+    /*
+    | Redis (optional: sessions, cache, locks and queue for scale-out)
+    */
+    REDIS_URL: Env.schema.string.optional(),
+    REDIS_HOST: Env.schema.string.optional({ format: 'host' }),
+    REDIS_PORT: Env.schema.number.optional(),
+    REDIS_PASSWORD: Env.schema.secret.optional(),
+
+    /*
+    | Sessions
+    */
+    SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory'] as const),
+
+    /*
+    | Public ids and maintenance mode
+    */
+    PUBLIC_ID_ALPHABET: Env.schema.string.optional(),
+    PUBLIC_ID_MIN_LENGTH: Env.schema.number.optional(),
+    MAINTENANCE_RETRY_AFTER: Env.schema.number.optional(),
+  })
+
+  /*
+  | Rules that span several variables (the schema above checks each alone)
+  */
+  const appKey = env.get('APP_KEY').release()
+  if (appKey.length < 32) {
+    throw new ConfigurationError(
+      'APP_KEY',
+      'must be at least 32 characters; run "node ace generate:key"'
+    )
+  }
+  const connection = env.get('DB_CONNECTION', 'sqlite')
+  if (connection === 'pg' && !env.get('DATABASE_URL') && !env.get('PG_DB')) {
+    throw new ConfigurationError(
+      'DATABASE_URL',
+      'DB_CONNECTION=pg needs DATABASE_URL or PG_DB (with PG_HOST, PG_USER)'
+    )
+  }
+  if (connection === 'mysql' && !env.get('DATABASE_URL') && !env.get('MYSQL_DB')) {
+    throw new ConfigurationError(
+      'DATABASE_URL',
+      'DB_CONNECTION=mysql needs DATABASE_URL or MYSQL_DB (with MYSQL_HOST, MYSQL_USER)'
+    )
+  }
+  const databaseUrl = env.get('DATABASE_URL')
+  if (databaseUrl && connection !== 'sqlite' && !URL.canParse(databaseUrl)) {
+    throw new ConfigurationError(
+      'DATABASE_URL',
+      'is not a valid URL (expected postgres://user:password@host:5432/database)'
+    )
+  }
+  return env
+}
+
+let env: Awaited<ReturnType<typeof createEnv>>
+try {
+  env = await createEnv()
+} catch (error) {
+  const line = describeEnvError(error)
+  if (!line) throw error
+  process.stderr.write(`${line}\n`)
+  process.exit(1)
+}
+
+export default env

@@ -1,0 +1,40 @@
+/*
+|--------------------------------------------------------------------------
+| HTTP kernel
+|--------------------------------------------------------------------------
+*/
+import router from '@adonisjs/core/services/router'
+import server from '@adonisjs/core/services/server'
+
+server.errorHandler(() => import('#exceptions/handler'))
+
+/**
+ * Server middleware run for every request, routed or not. Order matters:
+ * headers first (so even a 503 carries them), then hashed assets, then
+ * the maintenance gate, then public files.
+ */
+server.use([
+  () => import('#middleware/container_bindings_middleware'),
+  () => import('#middleware/security_headers_middleware'),
+  () => import('#middleware/assets_middleware'),
+  () => import('#middleware/maintenance_middleware'),
+  () => import('@adonisjs/static/static_middleware'),
+])
+
+/**
+ * Router middleware run for every request matching a route.
+ */
+router.use([() => import('@adonisjs/core/bodyparser_middleware')])
+
+/**
+ * Named middleware. Pages use "web" (session, CSRF and security headers
+ * from Shield, htmx details); probes, webhooks and the token API do not
+ * need a session and never get a cookie.
+ */
+export const middleware = router.named({
+  session: () => import('@adonisjs/session/session_middleware'),
+  shield: () => import('@adonisjs/shield/shield_middleware'),
+  htmx: () => import('#middleware/htmx_middleware'),
+})
+
+export const web = () => [middleware.session(), middleware.shield(), middleware.htmx()]

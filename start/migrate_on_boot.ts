@@ -1,0 +1,51 @@
+/*
+|--------------------------------------------------------------------------
+| Start-up tasks of the HTTP server
+|--------------------------------------------------------------------------
+|
+| With MIGRATE_ON_BOOT=true (the default of "npm start") pending
+| migrations are applied before the server listens; if they fail the
+| server does not start. With SEED_DEMO_ON_BOOT=true an empty database
+| receives the demo organisation.
+|
+*/
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
+import { migrateUnderLock } from '#services/migrator'
+import PopulateDevData from '#actions/demo/populate_dev_data'
+
+if (env.get('MIGRATE_ON_BOOT', false)) {
+  try {
+    const { applied, waitedForLock } = await migrateUnderLock()
+    if (applied.length) {
+      logger.info({ applied }, `migrations: applied ${applied.length}`)
+    } else {
+      logger.info({ waitedForLock }, 'migrations: database already up to date')
+    }
+  } catch (error) {
+    logger.fatal({ err: error }, 'migrations failed; the server will not start')
+    process.stderr.write(`Migrations failed: ${(error as Error).message}\n`)
+    process.exit(1)
+  }
+}
+
+if (env.get('SEED_DEMO_ON_BOOT', false)) {
+  const result = await new PopulateDevData().execute({ onlyIfEmpty: true })
+  if (result.created) logger.info(`demo data: created organisation "${result.organization?.name}"`)
+}
+
+app.ready(async () => {
+  if (process.env.SEXTANT_BANNER !== 'true') return
+  const { appUrl } = await import('#config/app')
+  process.stdout.write(
+    [
+      '',
+      `  Sextant is running at ${appUrl}`,
+      '  Demo organisation: "Acme Rockets (demo)" (sign-in arrives with accounts)',
+      '  Stop with Ctrl+C.',
+      '',
+      '',
+    ].join('\n')
+  )
+})

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url))
+
+/**
+ * Variables the test runner itself added (suite selection, the test
+ * APP_KEY and ports), removed so a child process sees only what a test
+ * gives it on top of the real environment.
+ */
+function baseEnv(extra: Record<string, string | undefined>) {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+  }
+  return { ...env, ...extra }
+}
+
+export type CommandResult = { code: number | null; stdout: string; stderr: string }
+
+/**
+ * Runs "node ace <args>" from the project root, as an operator would.
+ */
+export function runAce(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 60_000
+) {
+  return runNode(['ace.js', ...args], env, timeoutMs)
+}
+
+export function runNode(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 60_000
+) {
+  return new Promise<CommandResult>((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: projectRoot,
+      env: baseEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`node ${args.join(' ')} timed out\n${stdout}\n${stderr}`))
+    }, timeoutMs)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+export type ServerProcess = {
+  child: ChildProcess
+  port: number
+  output: () => string
+  exited: Promise<number | null>
+}
+
+/**
+ * Starts the real HTTP server (bin/server.ts) in its own process.
+ */
+export async function startServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', '@poppinss/ts-exec', 'bin/server.ts'], {
+    cwd: projectRoot,
+    env: baseEnv({
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_PRETTY: 'false',
+      LOG_LEVEL: 'info',
+      ...env,
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  return { child, port, output: () => output, exited }
+}
+
+/**
+ * Polls a URL until it answers 200 or the deadline passes.
+ */
+export async function waitForOk(url: string, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url)
+      if (response.ok) return response
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`)
+}
+
+export async function stopServer(server: ServerProcess) {
+  if (server.child.exitCode === null) server.child.kill('SIGTERM')
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 5000)
+  await server.exited
+  clearTimeout(timer)
+}

@@ -1,0 +1,64 @@
+import { test } from '@japa/runner'
+import { PublicIdCodec, publicIds } from '#services/public_id'
+
+const alphabet = 'k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt'
+
+test.group('Public ids', () => {
+  test('a key survives the round trip through its public id', ({ assert }) => {
+    const codec = new PublicIdCodec('organization', alphabet, 8)
+    for (const key of [1, 2, 42, 1_000_000, Number.MAX_SAFE_INTEGER]) {
+      assert.equal(codec.decode(codec.encode(key)), key)
+    }
+  })
+
+  test('public ids are at least the configured length and never the bare key', ({ assert }) => {
+    const codec = new PublicIdCodec('organization', alphabet, 8)
+    const id = codec.encode(7)
+    assert.isAtLeast(id.length, 8)
+    assert.notInclude(id, '7'.repeat(id.length))
+    assert.notEqual(id, '7')
+  })
+
+  test('the same key gives unrelated public ids for different kinds', ({ assert }) => {
+    const organizations = new PublicIdCodec('organization', alphabet, 8)
+    const repositories = new PublicIdCodec('repository', alphabet, 8)
+    assert.notEqual(organizations.encode(5), repositories.encode(5))
+    assert.isNull(repositories.decode(organizations.encode(5)))
+  })
+
+  test('encoding is stable across codec instances (URLs survive restarts)', ({ assert }) => {
+    const first = new PublicIdCodec('organization', alphabet, 8)
+    const second = new PublicIdCodec('organization', alphabet, 8)
+    assert.equal(first.encode(123), second.encode(123))
+  })
+
+  test('primary keys, garbage and non-canonical spellings are refused', ({ assert }) => {
+    const codec = new PublicIdCodec('organization', alphabet, 8)
+    const valid = codec.encode(9)
+    for (const candidate of [
+      '1',
+      '42',
+      '',
+      ' ',
+      'not-an-id',
+      `${valid}${valid[0]}`,
+      'a'.repeat(40),
+      null,
+      12,
+      {},
+    ]) {
+      assert.isNull(codec.decode(candidate), `accepted ${JSON.stringify(candidate)}`)
+    }
+  })
+
+  test('a truncated public id is refused', ({ assert }) => {
+    const codec = new PublicIdCodec('organization', alphabet, 8)
+    assert.isNull(codec.decode(codec.encode(3).slice(0, -1)))
+  })
+
+  test('negative and fractional keys cannot be encoded', ({ assert }) => {
+    const codec = publicIds('organization')
+    assert.throws(() => codec.encode(-1))
+    assert.throws(() => codec.encode(1.5))
+  })
+})
