@@ -17,9 +17,11 @@ const envFile = new URL('.env', root)
 
 if (!existsSync(envFile)) {
   const template = readFileSync(new URL('.env.example', root), 'utf8')
-  const key = randomBytes(32).toString('base64url')
-  writeFileSync(envFile, template.replace(/^APP_KEY=.*$/m, `APP_KEY=${key}`), { mode: 0o600 })
-  process.stdout.write('Created .env with a fresh APP_KEY\n')
+  const contents = template
+    .replace(/^APP_KEY=.*$/m, `APP_KEY=${randomBytes(32).toString('base64url')}`)
+    .replace(/^SECRETS_ENCRYPTION_KEYS=.*$/m, `SECRETS_ENCRYPTION_KEYS=${randomBytes(32).toString('base64url')}`)
+  writeFileSync(envFile, contents, { mode: 0o600 })
+  process.stdout.write('Created .env with a fresh APP_KEY and SECRETS_ENCRYPTION_KEYS\n')
 }
 
 process.env.MIGRATE_ON_BOOT ??= 'true'

@@ -1,25 +1,28 @@
 import env from '#start/env'
-import app from '@adonisjs/core/services/app'
 import { defineConfig, stores } from '@adonisjs/session'
+import { secureCookies } from '#config/sextant'
 
+/**
+ * Sessions live server-side (database by default, Redis when configured)
+ * so they can be listed and revoked. The cookie has no max-age (it ends
+ * with the browser); idle timeout and absolute lifetime are enforced by
+ * the "authenticated" middleware.
+ */
 const sessionConfig = defineConfig({
   enabled: true,
-  cookieName: 'sextant-session',
-
-  /**
-   * The session cookie carries no max-age, so it ends when the browser
-   * closes.
-   */
+  cookieName: secureCookies ? '__Host-sextant-session' : 'sextant-session',
   clearWithBrowser: true,
-  age: '2h',
+  age: env.get('SESSION_IDLE_TIMEOUT', '30m'),
   cookie: {
     path: '/',
     httpOnly: true,
-    secure: app.inProduction,
+    secure: secureCookies,
     sameSite: 'lax',
   },
-  store: env.get('SESSION_DRIVER', app.inTest ? 'memory' : 'cookie'),
+  store: env.get('SESSION_DRIVER', 'database'),
   stores: {
+    database: stores.database({ tableName: 'sessions', gcProbability: 2 }),
+    redis: stores.redis({ connection: 'main' }),
     cookie: stores.cookie(),
   },
 })

@@ -5,7 +5,32 @@ import app from '@adonisjs/core/services/app'
  * Settings that belong to Sextant itself rather than to a framework
  * package.
  */
+/**
+ * Secure, "__Host-" prefixed cookies need HTTPS: on by default in
+ * production.
+ */
+export const secureCookies = env.get('SESSION_SECURE_COOKIE', app.inProduction)
+
 const sextantConfig = {
+  auth: {
+    idleTimeout: env.get('SESSION_IDLE_TIMEOUT', '30m'),
+    maxLifetime: env.get('SESSION_MAX_LIFETIME', '12h'),
+    /**
+     * A password-verified session that has not passed the second factor
+     * may only finish signing in, and only for this long.
+     */
+    pendingMfaTimeout: '5m',
+    /**
+     * Sensitive actions need a password or TOTP check this recent.
+     */
+    reauthWindow: '10m',
+    signupMode: env.get('SIGNUP_MODE', 'invite'),
+    passwordHistorySize: env.get('PASSWORD_HISTORY_SIZE', 5),
+    inviteLifetime: '7d',
+    passwordResetLifetime: '1h',
+    recoveryCodeCount: 10,
+    adminPath: env.get('ADMIN_PATH', '/admin-sextant-dev'),
+  },
   maintenance: {
     /**
      * "node ace down" creates this file and "node ace up" removes it. An

@@ -7,8 +7,177 @@
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 import { DateTime } from 'luxon'
 
+export class AuditEventSchema extends BaseModel {
+  static $columns = [
+    'actorId',
+    'createdAt',
+    'event',
+    'id',
+    'ip',
+    'metadata',
+    'organizationId',
+    'subject',
+    'userAgent',
+  ] as const
+  $columns = AuditEventSchema.$columns
+  @column({ serializeAs: null })
+  declare actorId: number | null | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare event: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare ip: string | null
+  @column()
+  declare metadata: string | null
+  @column({ serializeAs: null })
+  declare organizationId: number | null | null
+  @column()
+  declare subject: string | null
+  @column()
+  declare userAgent: string | null
+}
+
+export class AuthAccessTokenSchema extends BaseModel {
+  static $columns = [
+    'abilities',
+    'createdAt',
+    'expiresAt',
+    'hash',
+    'id',
+    'lastUsedAt',
+    'name',
+    'tokenableId',
+    'type',
+    'updatedAt',
+  ] as const
+  $columns = AuthAccessTokenSchema.$columns
+  @column()
+  declare abilities: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime | null
+  @column.dateTime()
+  declare expiresAt: DateTime | null
+  @column({ serializeAs: null })
+  declare hash: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column.dateTime()
+  declare lastUsedAt: DateTime | null
+  @column()
+  declare name: string | null
+  @column({ serializeAs: null })
+  declare tokenableId: number
+  @column()
+  declare type: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+}
+
+export class InviteSchema extends BaseModel {
+  static $columns = [
+    'acceptedAt',
+    'createdAt',
+    'email',
+    'expiresAt',
+    'id',
+    'invitedById',
+    'organizationId',
+    'revokedAt',
+    'role',
+    'tokenHash',
+    'updatedAt',
+  ] as const
+  $columns = InviteSchema.$columns
+  @column.dateTime()
+  declare acceptedAt: DateTime | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare email: string
+  @column.dateTime()
+  declare expiresAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare invitedById: number | null | null
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column.dateTime()
+  declare revokedAt: DateTime | null
+  @column()
+  declare role: string
+  @column({ serializeAs: null })
+  declare tokenHash: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+}
+
+export class MembershipSchema extends BaseModel {
+  static $columns = ['createdAt', 'id', 'organizationId', 'role', 'updatedAt', 'userId'] as const
+  $columns = MembershipSchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare role: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+  @column({ serializeAs: null })
+  declare userId: number
+}
+
+export class MfaFactorSchema extends BaseModel {
+  static $columns = [
+    'confirmedAt',
+    'createdAt',
+    'id',
+    'kind',
+    'label',
+    'lastUsedAt',
+    'lastUsedStep',
+    'secret',
+    'updatedAt',
+    'userId',
+  ] as const
+  $columns = MfaFactorSchema.$columns
+  @column.dateTime()
+  declare confirmedAt: DateTime | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare kind: string
+  @column()
+  declare label: string
+  @column.dateTime()
+  declare lastUsedAt: DateTime | null
+  @column()
+  declare lastUsedStep: bigint | number | null
+  @column({ serializeAs: null })
+  declare secret: string | null | null
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+  @column({ serializeAs: null })
+  declare userId: number
+}
+
 export class OrganizationSchema extends BaseModel {
-  static $columns = ['createdAt', 'id', 'isDemo', 'name', 'slug', 'updatedAt'] as const
+  static $columns = [
+    'createdAt',
+    'id',
+    'isDemo',
+    'mfaRequired',
+    'name',
+    'slug',
+    'updatedAt',
+  ] as const
   $columns = OrganizationSchema.$columns
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
@@ -17,9 +186,151 @@ export class OrganizationSchema extends BaseModel {
   @column()
   declare isDemo: boolean
   @column()
+  declare mfaRequired: boolean
+  @column()
   declare name: string
   @column()
   declare slug: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+}
+
+export class PasswordHistorySchema extends BaseModel {
+  static $columns = ['createdAt', 'id', 'passwordHash', 'userId'] as const
+  $columns = PasswordHistorySchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare passwordHash: string
+  @column({ serializeAs: null })
+  declare userId: number
+}
+
+export class PasswordResetSchema extends BaseModel {
+  static $columns = ['createdAt', 'expiresAt', 'id', 'tokenHash', 'usedAt', 'userId'] as const
+  $columns = PasswordResetSchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column.dateTime()
+  declare expiresAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare tokenHash: string
+  @column.dateTime()
+  declare usedAt: DateTime | null
+  @column({ serializeAs: null })
+  declare userId: number
+}
+
+export class PermissionSchema extends BaseModel {
+  static $columns = ['description', 'id', 'name'] as const
+  $columns = PermissionSchema.$columns
+  @column()
+  declare description: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare name: string
+}
+
+export class RateLimitSchema extends BaseModel {
+  static $columns = ['expire', 'key', 'points'] as const
+  $columns = RateLimitSchema.$columns
+  @column()
+  declare expire: bigint | number | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare key: number
+  @column()
+  declare points: number
+}
+
+export class RecoveryCodeSchema extends BaseModel {
+  static $columns = ['codeHash', 'createdAt', 'id', 'usedAt', 'userId'] as const
+  $columns = RecoveryCodeSchema.$columns
+  @column({ serializeAs: null })
+  declare codeHash: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column.dateTime()
+  declare usedAt: DateTime | null
+  @column({ serializeAs: null })
+  declare userId: number
+}
+
+export class RolePermissionSchema extends BaseModel {
+  static $columns = ['permissionId', 'roleId'] as const
+  $columns = RolePermissionSchema.$columns
+  @column({ serializeAs: null })
+  declare permissionId: number
+  @column({ serializeAs: null })
+  declare roleId: number
+}
+
+export class RoleSchema extends BaseModel {
+  static $columns = ['description', 'id', 'label', 'name', 'rank'] as const
+  $columns = RoleSchema.$columns
+  @column()
+  declare description: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare label: string
+  @column()
+  declare name: string
+  @column()
+  declare rank: number
+}
+
+export class SessionSchema extends BaseModel {
+  static $columns = ['data', 'expiresAt', 'id', 'userId'] as const
+  $columns = SessionSchema.$columns
+  @column()
+  declare data: string
+  @column.dateTime()
+  declare expiresAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare userId: number | null
+}
+
+export class UserSchema extends BaseModel {
+  static $columns = [
+    'createdAt',
+    'email',
+    'fullName',
+    'id',
+    'isSuperuser',
+    'lastSignInAt',
+    'lockedAt',
+    'password',
+    'passwordChangedAt',
+    'updatedAt',
+  ] as const
+  $columns = UserSchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare email: string
+  @column()
+  declare fullName: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare isSuperuser: boolean
+  @column.dateTime()
+  declare lastSignInAt: DateTime | null
+  @column.dateTime()
+  declare lockedAt: DateTime | null
+  @column({ serializeAs: null })
+  declare password: string
+  @column.dateTime()
+  declare passwordChangedAt: DateTime | null
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
 }

@@ -9,6 +9,22 @@ const hiddenKey = {
   tsType: 'number',
   decorators: [{ name: '@column', args: { serializeAs: null } }],
 }
+const nullableHiddenKey = {
+  tsType: 'number | null',
+  decorators: [{ name: '@column', args: { serializeAs: null } }],
+}
+
+/**
+ * Password hashes, sealed secrets and token digests never serialise.
+ */
+const hiddenSecret = {
+  tsType: 'string',
+  decorators: [{ name: '@column', args: { serializeAs: null } }],
+}
+const nullableHiddenSecret = {
+  tsType: 'string | null',
+  decorators: [{ name: '@column', args: { serializeAs: null } }],
+}
 
 export default {
   primaryKey: (_table, primaryKeys) => {
@@ -25,5 +41,19 @@ export default {
   columns: {
     organization_id: hiddenKey,
     user_id: hiddenKey,
+    tokenable_id: hiddenKey,
+    role_id: hiddenKey,
+    permission_id: hiddenKey,
+    actor_id: nullableHiddenKey,
+    invited_by_id: nullableHiddenKey,
+    password: hiddenSecret,
+    password_hash: hiddenSecret,
+    code_hash: hiddenSecret,
+    token_hash: hiddenSecret,
+    hash: hiddenSecret,
+  },
+  tables: {
+    audit_events: { columns: { organization_id: nullableHiddenKey } },
+    mfa_factors: { columns: { secret: nullableHiddenSecret } },
   },
 } satisfies SchemaRules

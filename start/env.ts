@@ -57,9 +57,32 @@ async function createEnv() {
     REDIS_PASSWORD: Env.schema.secret.optional(),
 
     /*
-    | Sessions
+    | Secrets of integrations and second factors, sealed at rest with keys
+    | separate from APP_KEY (comma-separated, newest first)
     */
-    SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory'] as const),
+    SECRETS_ENCRYPTION_KEYS: Env.schema.string(),
+
+    /*
+    | Sign-in and sessions
+    */
+    SESSION_DRIVER: Env.schema.enum.optional(['database', 'redis', 'cookie', 'memory'] as const),
+    SESSION_IDLE_TIMEOUT: Env.schema.string.optional(),
+    SESSION_MAX_LIFETIME: Env.schema.string.optional(),
+    SESSION_SECURE_COOKIE: Env.schema.boolean.optional(),
+    SIGNUP_MODE: Env.schema.enum.optional(['invite', 'open'] as const),
+    PASSWORD_HISTORY_SIZE: Env.schema.number.optional(),
+    ADMIN_PATH: Env.schema.string.optional(),
+    LIMITER_STORE: Env.schema.enum.optional(['database', 'redis', 'memory'] as const),
+
+    /*
+    | Outgoing mail (invites, password resets)
+    */
+    SMTP_HOST: Env.schema.string.optional({ format: 'host' }),
+    SMTP_PORT: Env.schema.number.optional(),
+    SMTP_USERNAME: Env.schema.string.optional(),
+    SMTP_PASSWORD: Env.schema.secret.optional(),
+    SMTP_SECURE: Env.schema.boolean.optional(),
+    MAIL_FROM: Env.schema.string.optional(),
 
     /*
     | Public ids and maintenance mode
@@ -77,6 +100,27 @@ async function createEnv() {
     throw new ConfigurationError(
       'APP_KEY',
       'must be at least 32 characters; run "node ace generate:key"'
+    )
+  }
+  for (const key of env.get('SECRETS_ENCRYPTION_KEYS').split(',')) {
+    if (key.trim().length < 32) {
+      throw new ConfigurationError(
+        'SECRETS_ENCRYPTION_KEYS',
+        'must list keys of at least 32 characters each, newest first, separated by commas'
+      )
+    }
+  }
+  const adminPath = env.get('ADMIN_PATH')
+  if (env.get('NODE_ENV') === 'production' && !adminPath) {
+    throw new ConfigurationError(
+      'ADMIN_PATH',
+      'is required in production (a hard-to-guess path such as /ops-7f3k2)'
+    )
+  }
+  if (adminPath && !/^\/[a-z0-9][a-z0-9_-]{3,63}$/i.test(adminPath)) {
+    throw new ConfigurationError(
+      'ADMIN_PATH',
+      'must look like /some-path (letters, digits, - and _, 4 to 64 characters)'
     )
   }
   const connection = env.get('DB_CONNECTION', 'sqlite')

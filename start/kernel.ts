@@ -24,7 +24,10 @@ server.use([
 /**
  * Router middleware run for every request matching a route.
  */
-router.use([() => import('@adonisjs/core/bodyparser_middleware')])
+router.use([
+  () => import('@adonisjs/core/bodyparser_middleware'),
+  () => import('@adonisjs/auth/initialize_auth_middleware'),
+])
 
 /**
  * Named middleware. Pages use "web" (session, CSRF and security headers
@@ -35,6 +38,20 @@ export const middleware = router.named({
   session: () => import('@adonisjs/session/session_middleware'),
   shield: () => import('@adonisjs/shield/shield_middleware'),
   htmx: () => import('#middleware/htmx_middleware'),
+  bouncer: () => import('#middleware/initialize_bouncer_middleware'),
+  auth: () => import('#middleware/authenticated_middleware'),
+  guest: () => import('#middleware/guest_middleware'),
+  recentAuth: () => import('#middleware/recent_auth_middleware'),
+  superuser: () => import('#middleware/superuser_middleware'),
+  apiAuth: () => import('#middleware/api_auth_middleware'),
 })
 
-export const web = () => [middleware.session(), middleware.shield(), middleware.htmx()]
+/**
+ * Every page: session, Shield (CSRF, CSP), htmx details and Bouncer.
+ */
+export const web = () => [
+  middleware.session(),
+  middleware.shield(),
+  middleware.htmx(),
+  middleware.bouncer(),
+]

@@ -3,12 +3,15 @@
 | Routes
 |--------------------------------------------------------------------------
 |
-| Route parameters that name a record always carry its public id.
+| Route parameters that name a record always carry its public id. Every
+| route here is protected unless it is listed in
+| tests/fixtures/public_routes.json, which a test keeps honest.
 |
 */
 import router from '@adonisjs/core/services/router'
 import { controllers } from '#generated/controllers'
-import { web } from '#start/kernel'
+import sextantConfig from '#config/sextant'
+import { middleware, web } from '#start/kernel'
 
 /**
  * Probes for load balancers and orchestrators: no session, no cookie.
@@ -17,13 +20,154 @@ router.get('/health', [controllers.Health, 'live']).as('health.live')
 router.get('/health/ready', [controllers.Health, 'ready']).as('health.ready')
 
 /**
- * Pages.
+ * Signing in, signing up from an invitation, resetting a password.
+ */
+router
+  .group(() => {
+    router.get('/sign-in', [controllers.auth.Session, 'create']).as('sign_in')
+    router.post('/sign-in', [controllers.auth.Session, 'store']).as('sign_in.store')
+    router.get('/invitations/:token', [controllers.auth.Invitations, 'show']).as('invitations.show')
+    router
+      .post('/invitations/:token', [controllers.auth.Invitations, 'accept'])
+      .as('invitations.accept')
+    router.get('/password/forgot', [controllers.auth.PasswordReset, 'forgot']).as('password.forgot')
+    router
+      .post('/password/forgot', [controllers.auth.PasswordReset, 'sendLink'])
+      .as('password.send_link')
+    router
+      .get('/password/reset/:token', [controllers.auth.PasswordReset, 'edit'])
+      .as('password.reset')
+    router
+      .post('/password/reset/:token', [controllers.auth.PasswordReset, 'update'])
+      .as('password.update')
+  })
+  .use([...web(), middleware.guest()])
+
+/**
+ * The second step of signing in (a pending, password-verified session),
+ * and signing out (any state).
+ */
+router
+  .group(() => {
+    router.get('/sign-in/mfa', [controllers.auth.MfaChallenge, 'show']).as('mfa.challenge')
+    router.post('/sign-in/mfa', [controllers.auth.MfaChallenge, 'verify']).as('mfa.verify')
+    router.get('/mfa/setup', [controllers.auth.MfaSetup, 'show']).as('mfa.setup')
+    router.post('/mfa/setup', [controllers.auth.MfaSetup, 'confirm']).as('mfa.confirm')
+    router.post('/sign-out', [controllers.auth.Session, 'destroy']).as('sign_out')
+  })
+  .use(web())
+
+/**
+ * The application, for fully signed-in users.
  */
 router
   .group(() => {
     router.get('/', [controllers.Home, 'index']).as('home')
+    router.get('/organizations', [controllers.Organizations, 'index']).as('organizations.index')
+    router
+      .post('/organizations/switch', [controllers.Organizations, 'switch'])
+      .as('organizations.switch')
     router
       .get('/organizations/:organization', [controllers.Organizations, 'show'])
       .as('organizations.show')
+
+    router.get('/reauthenticate', [controllers.auth.Reauthenticate, 'show']).as('reauthenticate')
+    router
+      .post('/reauthenticate', [controllers.auth.Reauthenticate, 'store'])
+      .as('reauthenticate.store')
+
+    router
+      .get('/mfa/recovery-codes', [controllers.auth.RecoveryCodes, 'show'])
+      .as('recovery_codes.show')
+    router
+      .get('/mfa/recovery-codes.txt', [controllers.auth.RecoveryCodes, 'download'])
+      .as('recovery_codes.download')
+    router
+      .post('/mfa/recovery-codes/saved', [controllers.auth.RecoveryCodes, 'acknowledge'])
+      .as('recovery_codes.saved')
+
+    router
+      .get('/settings/security', [controllers.settings.Security, 'show'])
+      .as('settings.security')
+    router
+      .get('/settings/sessions', [controllers.settings.Sessions, 'index'])
+      .as('settings.sessions')
+    router
+      .post('/settings/sessions/revoke-others', [controllers.settings.Sessions, 'revokeOthers'])
+      .as('settings.sessions.revoke_others')
+    router
+      .post('/settings/sessions/:session/revoke', [controllers.settings.Sessions, 'revoke'])
+      .as('settings.sessions.revoke')
+    router.get('/settings/tokens', [controllers.settings.Tokens, 'index']).as('settings.tokens')
+    router
+      .post('/settings/tokens/:token/revoke', [controllers.settings.Tokens, 'destroy'])
+      .as('settings.tokens.revoke')
+
+    router.get('/settings/members', [controllers.settings.Members, 'index']).as('settings.members')
+    router
+      .post('/settings/members/invites', [controllers.settings.Members, 'invite'])
+      .as('settings.members.invite')
+    router
+      .post('/settings/members/invites/:invite/revoke', [
+        controllers.settings.Members,
+        'revokeInvite',
+      ])
+      .as('settings.members.revoke_invite')
+    router
+      .post('/settings/members/:membership/role', [controllers.settings.Members, 'changeRole'])
+      .as('settings.members.role')
+    router
+      .post('/settings/members/:membership/remove', [controllers.settings.Members, 'remove'])
+      .as('settings.members.remove')
+    router.get('/settings/audit', [controllers.settings.Audit, 'index']).as('settings.audit')
+
+    /**
+     * Changes that need a fresh password or TOTP check.
+     */
+    router
+      .group(() => {
+        router
+          .post('/settings/password', [controllers.settings.Security, 'changePassword'])
+          .as('settings.password')
+        router
+          .post('/settings/recovery-codes', [controllers.auth.RecoveryCodes, 'regenerate'])
+          .as('settings.recovery_codes')
+        router
+          .post('/settings/tokens', [controllers.settings.Tokens, 'store'])
+          .as('settings.tokens.store')
+      })
+      .use(middleware.recentAuth())
   })
-  .use(web())
+  .use([...web(), middleware.auth()])
+
+/**
+ * The superuser area, at a path that is not advertised.
+ */
+router
+  .group(() => {
+    router
+      .get('/', ({ response }) => response.redirect(`${sextantConfig.auth.adminPath}/users`))
+      .as('admin.home')
+    router.get('/users', [controllers.admin.Admin, 'users']).as('admin.users')
+    router.post('/users/:user/lock', [controllers.admin.Admin, 'lock']).as('admin.users.lock')
+    router.post('/users/:user/unlock', [controllers.admin.Admin, 'unlock']).as('admin.users.unlock')
+    router
+      .post('/users/:user/reset-mfa', [controllers.admin.Admin, 'resetMfa'])
+      .as('admin.users.reset_mfa')
+    router
+      .get('/organizations', [controllers.admin.Admin, 'organizations'])
+      .as('admin.organizations')
+    router.get('/audit', [controllers.admin.Admin, 'audit']).as('admin.audit')
+  })
+  .prefix(sextantConfig.auth.adminPath)
+  .use([...web(), middleware.auth(), middleware.superuser()])
+
+/**
+ * The token API.
+ */
+router
+  .group(() => {
+    router.get('/me', [controllers.api.Me, 'show']).as('api.me')
+  })
+  .prefix('/api/v1')
+  .use(middleware.apiAuth())

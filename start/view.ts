@@ -4,7 +4,30 @@
 |--------------------------------------------------------------------------
 */
 import edge from 'edge.js'
+import { DateTime } from 'luxon'
+import sextantConfig from '#config/sextant'
 import { assetUrl } from '#services/assets'
+import { roleAllows, ROLES } from '#services/authorization'
 
 edge.global('asset', assetUrl)
 edge.global('productName', 'Sextant')
+edge.global('roleAllows', roleAllows)
+edge.global('roles', ROLES)
+edge.global('adminPath', () => sextantConfig.auth.adminPath)
+type Moment = DateTime | Date | number | null | undefined
+
+function toDateTime(value: Moment): DateTime | null {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'number') return DateTime.fromMillis(value)
+  if (value instanceof Date) return DateTime.fromJSDate(value)
+  return value
+}
+
+edge.global('timeAgo', (value: Moment) => {
+  const moment = toDateTime(value)
+  return moment ? (moment.toRelative() ?? moment.toISO()) : 'never'
+})
+edge.global('formatDate', (value: Moment) => {
+  const moment = toDateTime(value)
+  return moment ? moment.toUTC().toFormat("d LLL yyyy, HH:mm 'UTC'") : '—'
+})

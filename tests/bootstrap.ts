@@ -9,6 +9,7 @@ import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
 import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
 import { chromium } from 'playwright'
 import { prepareTestDatabase } from '#tests/helpers/database'
+import { startSmtpServer, stopSmtpServer } from '#tests/helpers/smtp'
 
 /**
  * Browser tests drive Debian's Chromium (never a downloaded browser).
@@ -46,8 +47,8 @@ export const plugins: Config['plugins'] = [
  * wrote (see tests/helpers/database.ts).
  */
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
-  setup: [() => prepareTestDatabase()],
-  teardown: [],
+  setup: [() => prepareTestDatabase(), () => startSmtpServer()],
+  teardown: [() => stopSmtpServer()],
 }
 
 export const configureSuite: Config['configureSuite'] = (suite) => {

@@ -4,7 +4,29 @@
  */
 
 export const controllers = {
+  admin: {
+    Admin: () => import('#controllers/admin/admin_controller'),
+  },
+  api: {
+    Me: () => import('#controllers/api/me_controller'),
+  },
+  auth: {
+    Invitations: () => import('#controllers/auth/invitations_controller'),
+    MfaChallenge: () => import('#controllers/auth/mfa_challenge_controller'),
+    MfaSetup: () => import('#controllers/auth/mfa_setup_controller'),
+    PasswordReset: () => import('#controllers/auth/password_reset_controller'),
+    Reauthenticate: () => import('#controllers/auth/reauthenticate_controller'),
+    RecoveryCodes: () => import('#controllers/auth/recovery_codes_controller'),
+    Session: () => import('#controllers/auth/session_controller'),
+  },
   Health: () => import('#controllers/health_controller'),
   Home: () => import('#controllers/home_controller'),
   Organizations: () => import('#controllers/organizations_controller'),
+  settings: {
+    Audit: () => import('#controllers/settings/audit_controller'),
+    Members: () => import('#controllers/settings/members_controller'),
+    Security: () => import('#controllers/settings/security_controller'),
+    Sessions: () => import('#controllers/settings/sessions_controller'),
+    Tokens: () => import('#controllers/settings/tokens_controller'),
+  },
 }

@@ -22,6 +22,17 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
+    /**
+     * Shield's default for a bad CSRF token is a redirect back; a forged
+     * or expired form post is refused outright instead.
+     */
+    if ((error as { code?: string })?.code === 'E_BAD_CSRF_TOKEN') {
+      ctx.response.status(403)
+      if (ctx.request.accepts(['html', 'json']) === 'json') {
+        return ctx.response.send({ errors: [{ message: 'Invalid or expired CSRF token' }] })
+      }
+      return ctx.response.send(await ctx.view.render('pages/errors/forbidden', { error }))
+    }
     return super.handle(error, ctx)
   }
 

@@ -1,4 +1,5 @@
 import { compose } from '@adonisjs/core/helpers'
+import { column } from '@adonisjs/lucid/orm'
 import { OrganizationSchema } from '#database/schema'
 import { withPublicId } from '#models/mixins/with_public_id'
 
@@ -9,4 +10,14 @@ import { withPublicId } from '#models/mixins/with_public_id'
 export default class Organization extends compose(
   OrganizationSchema,
   withPublicId('organization')
-) {}
+) {
+  // SQLite hands booleans back as 0/1.
+  @column({ consume: (value) => Boolean(value) })
+  declare isDemo: boolean
+
+  /**
+   * Members must have a second factor (the default, and the SOC-2 stance).
+   */
+  @column({ consume: (value) => Boolean(value) })
+  declare mfaRequired: boolean
+}

@@ -14,3 +14,10 @@ function scheduleFlashRemoval(root) {
 
 document.addEventListener('DOMContentLoaded', () => scheduleFlashRemoval(document))
 document.addEventListener('htmx:afterSettle', (event) => scheduleFlashRemoval(event.target))
+
+// The organisation switcher submits as soon as another organisation is
+// picked (its Switch button remains for keyboard and no-JS users).
+document.addEventListener('change', (event) => {
+  const select = event.target.closest('select[data-autosubmit]')
+  if (select) select.form.requestSubmit()
+})

@@ -67,6 +67,8 @@ async function emptyDatabase() {
 const productionEnv = {
   NODE_ENV: 'production',
   APP_KEY: 'boot-test-key-not-secret-0123456789abcdef',
+  SECRETS_ENCRYPTION_KEYS: 'boot-test-secrets-not-secret-0123456789abcdef',
+  ADMIN_PATH: '/admin-boot-test',
   MIGRATE_ON_BOOT: 'true',
 }
 

@@ -1,0 +1,54 @@
+import { errors as authErrors } from '@adonisjs/auth'
+import User from '#models/user'
+import { recordAudit, type RequestMeta } from '#services/audit'
+import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
+
+export class InvalidCredentials extends Error {
+  constructor() {
+    super('The email or password is incorrect.')
+  }
+}
+
+export type PasswordSignInResult = { user: User; next: 'mfa' | 'enrol' }
+
+/**
+ * First step of signing in. An unknown email, a wrong password and a
+ * locked account all fail the same way (same message, and the password
+ * is hashed either way so the timing does not tell them apart).
+ */
+export default class AttemptPasswordSignIn {
+  async execute(input: {
+    email: string
+    password: string
+    meta: RequestMeta
+  }): Promise<PasswordSignInResult> {
+    const email = input.email.trim().toLowerCase()
+    let user: User
+    try {
+      user = await User.verifyCredentials(email, input.password)
+    } catch (error) {
+      if (!(error instanceof authErrors.E_INVALID_CREDENTIALS)) throw error
+      const known = await User.findBy('email', email)
+      await recordAudit({
+        event: 'sign_in.failed',
+        actorId: known?.id ?? null,
+        subject: email,
+        meta: input.meta,
+        details: { reason: 'invalid_credentials' },
+      })
+      throw new InvalidCredentials()
+    }
+    if (user.isLocked) {
+      await recordAudit({
+        event: 'sign_in.failed',
+        actorId: user.id,
+        subject: email,
+        meta: input.meta,
+        details: { reason: 'locked' },
+      })
+      throw new InvalidCredentials()
+    }
+    const hasFactor = await new UserHasSecondFactor().execute(user)
+    return { user, next: hasFactor ? 'mfa' : 'enrol' }
+  }
+}

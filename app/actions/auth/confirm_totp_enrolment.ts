@@ -1,0 +1,64 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import MfaFactor from '#models/mfa_factor'
+import type User from '#models/user'
+import { recordAudit, type RequestMeta } from '#services/audit'
+import { secretBox } from '#services/secret_box'
+import { totp } from '#services/totp'
+import RegenerateRecoveryCodes from '#actions/auth/regenerate_recovery_codes'
+
+export class EnrolmentCodeRejected extends Error {
+  constructor() {
+    super('That code does not match. Check the time on your phone and enter the current code.')
+  }
+}
+
+/**
+ * Activates a pending authenticator once the user proves it works, and
+ * issues a fresh set of recovery codes (returned once, stored hashed).
+ */
+export default class ConfirmTotpEnrolment {
+  async execute(input: { user: User; factorPublicId: string; code: string; meta: RequestMeta }) {
+    const factorId = MfaFactor.keyFromPublicId(input.factorPublicId)
+    const factor = factorId
+      ? await MfaFactor.query()
+          .where('id', factorId)
+          .where('user_id', input.user.id)
+          .whereNull('confirmed_at')
+          .first()
+      : null
+    if (!factor) throw new EnrolmentCodeRejected()
+    const secret = secretBox().open(factor.secret!, {
+      table: 'mfa_factors',
+      column: 'secret',
+      rowId: factor.id,
+    })
+    const verification = totp.verify(secret, input.code)
+    if (!verification.ok) throw new EnrolmentCodeRejected()
+
+    return db.transaction(async (trx) => {
+      factor.useTransaction(trx)
+      factor.confirmedAt = DateTime.now()
+      factor.lastUsedStep = verification.step
+      factor.lastUsedAt = DateTime.now()
+      await factor.save()
+      const codes = await new RegenerateRecoveryCodes().execute({
+        user: input.user,
+        meta: input.meta,
+        trx,
+        audit: false,
+      })
+      await recordAudit(
+        {
+          event: 'mfa.enrolled',
+          actorId: input.user.id,
+          subject: input.user.email,
+          meta: input.meta,
+          details: { kind: 'totp' },
+        },
+        trx
+      )
+      return { factor, recoveryCodes: codes }
+    })
+  }
+}

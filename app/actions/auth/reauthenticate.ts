@@ -1,0 +1,43 @@
+import hash from '@adonisjs/core/services/hash'
+import type User from '#models/user'
+import type { RequestMeta } from '#services/audit'
+import VerifySecondFactor, { SecondFactorRejected } from '#actions/auth/verify_second_factor'
+
+export class ReauthenticationFailed extends Error {
+  constructor() {
+    super('That password or code is not correct.')
+  }
+}
+
+/**
+ * Confirms the signed-in user is still at the keyboard, with their
+ * password or a current TOTP code.
+ */
+export default class Reauthenticate {
+  async execute(input: {
+    user: User
+    password?: string | null
+    code?: string | null
+    meta: RequestMeta
+  }) {
+    if (input.password) {
+      if (await hash.verify(input.user.password, input.password)) return
+      throw new ReauthenticationFailed()
+    }
+    if (input.code) {
+      try {
+        await new VerifySecondFactor().execute({
+          user: input.user,
+          code: input.code,
+          meta: input.meta,
+          purpose: 'reauth',
+        })
+        return
+      } catch (error) {
+        if (error instanceof SecondFactorRejected) throw new ReauthenticationFailed()
+        throw error
+      }
+    }
+    throw new ReauthenticationFailed()
+  }
+}

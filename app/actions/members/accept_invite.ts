@@ -1,0 +1,89 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import Invite from '#models/invite'
+import Membership from '#models/membership'
+import User from '#models/user'
+import { recordAudit, type RequestMeta } from '#services/audit'
+import { sha256 } from '#services/one_time_tokens'
+import { sqlTime } from '#services/db_time'
+import { assertAcceptablePassword } from '#services/passwords'
+import PasswordHistory from '#models/password_history'
+
+/**
+ * One message for every reason an invitation cannot be used (unknown,
+ * expired, revoked, used, or another email), so the form does not tell
+ * which addresses were invited.
+ */
+export class InviteInvalid extends Error {
+  constructor() {
+    super('This invitation is not valid for this email address, or it has expired.')
+  }
+}
+
+export default class AcceptInvite {
+  async findPending(token: string) {
+    const invite = await Invite.query()
+      .where('token_hash', sha256(token))
+      .preload('organization')
+      .first()
+    return invite?.isPending ? invite : null
+  }
+
+  /**
+   * Creates the account from the invitation (the email must be the
+   * invited one) and joins the organisation. The new user still has to
+   * enrol a second factor before anything else.
+   */
+  async execute(input: {
+    token: string
+    email: string
+    fullName: string
+    password: string
+    meta: RequestMeta
+  }) {
+    const email = input.email.trim().toLowerCase()
+    const invite = await this.findPending(input.token)
+    if (!invite || invite.email !== email) throw new InviteInvalid()
+    if (await User.findBy('email', email)) throw new InviteInvalid()
+    await assertAcceptablePassword(input.password, { email, fullName: input.fullName })
+
+    return db.transaction(async (trx) => {
+      const claimed = await trx
+        .from('invites')
+        .where('id', invite.id)
+        .whereNull('accepted_at')
+        .whereNull('revoked_at')
+        .update({ accepted_at: sqlTime() })
+      if (Number(Array.isArray(claimed) ? claimed[0] : claimed) !== 1) throw new InviteInvalid()
+      const user = await User.create(
+        {
+          email,
+          fullName: input.fullName.trim() || null,
+          password: input.password,
+          passwordChangedAt: DateTime.now(),
+        },
+        { client: trx }
+      )
+      await PasswordHistory.create(
+        { userId: user.id, passwordHash: user.password },
+        { client: trx }
+      )
+      await Membership.create(
+        { organizationId: invite.organizationId, userId: user.id, role: invite.role },
+        { client: trx }
+      )
+      await recordAudit(
+        {
+          event: 'invite.accepted',
+          actorId: user.id,
+          organizationId: invite.organizationId,
+          subject: email,
+          meta: input.meta,
+          details: { role: invite.role },
+        },
+        trx
+      )
+      return { user, organization: invite.organization }
+    })
+  }
+}

@@ -1,0 +1,75 @@
+import db from '@adonisjs/lucid/services/db'
+import Membership from '#models/membership'
+import type Organization from '#models/organization'
+import type User from '#models/user'
+import { recordAudit, type RequestMeta } from '#services/audit'
+import { ROLES, roleAllows, type RoleName } from '#services/authorization'
+import { destroyUserSessions } from '#services/user_sessions'
+
+export class MembershipChangeRefused extends Error {}
+
+/**
+ * Changes a member's role. Only owners grant or remove "owner", and the
+ * last owner cannot be demoted. The member's sessions are signed out so
+ * the new privileges apply at their next sign-in.
+ */
+export default class ChangeMemberRole {
+  async execute(input: {
+    organization: Organization
+    actor: User
+    actorRole: RoleName
+    membershipPublicId: string
+    role: RoleName
+    meta: RequestMeta
+  }) {
+    const membershipId = Membership.keyFromPublicId(input.membershipPublicId)
+    const membership = await db.transaction(async (trx) => {
+      const target = await Membership.query({ client: trx })
+        .where('organization_id', input.organization.id)
+        .where('id', membershipId ?? 0)
+        .preload('user')
+        .firstOrFail()
+      if (target.role === input.role) return null
+      const touchesOwner = target.role === 'owner' || input.role === 'owner'
+      if (touchesOwner && !roleAllows(input.actorRole, 'owners.manage')) {
+        throw new MembershipChangeRefused('Only an owner can grant or remove the owner role.')
+      }
+      if (ROLES[input.role].rank > ROLES[input.actorRole].rank) {
+        throw new MembershipChangeRefused('You cannot grant a role higher than your own.')
+      }
+      if (target.role === 'owner') await assertAnotherOwner(input.organization.id, target.id, trx)
+      const previous = target.role
+      target.role = input.role
+      await target.useTransaction(trx).save()
+      await recordAudit(
+        {
+          event: 'member.role_changed',
+          actorId: input.actor.id,
+          organizationId: input.organization.id,
+          subject: target.user.email,
+          meta: input.meta,
+          details: { from: previous, to: input.role },
+        },
+        trx
+      )
+      return target
+    })
+    if (membership && membership.userId !== input.actor.id) {
+      await destroyUserSessions(membership.userId, { allExcept: null })
+    }
+    return membership
+  }
+}
+
+export async function assertAnotherOwner(
+  organizationId: number,
+  exceptMembershipId: number,
+  trx: any
+) {
+  const others = await Membership.query({ client: trx })
+    .where('organization_id', organizationId)
+    .where('role', 'owner')
+    .whereNot('id', exceptMembershipId)
+    .first()
+  if (!others) throw new MembershipChangeRefused('An organisation needs at least one owner.')
+}

@@ -1,0 +1,46 @@
+import db from '@adonisjs/lucid/services/db'
+import Membership from '#models/membership'
+import type Organization from '#models/organization'
+import type User from '#models/user'
+import { recordAudit, type RequestMeta } from '#services/audit'
+import { roleAllows, type RoleName } from '#services/authorization'
+import { assertAnotherOwner, MembershipChangeRefused } from '#actions/members/change_member_role'
+
+/**
+ * Removes someone from the organisation (their account stays).
+ */
+export default class RemoveMember {
+  async execute(input: {
+    organization: Organization
+    actor: User
+    actorRole: RoleName
+    membershipPublicId: string
+    meta: RequestMeta
+  }) {
+    const membershipId = Membership.keyFromPublicId(input.membershipPublicId)
+    await db.transaction(async (trx) => {
+      const target = await Membership.query({ client: trx })
+        .where('organization_id', input.organization.id)
+        .where('id', membershipId ?? 0)
+        .preload('user')
+        .firstOrFail()
+      if (target.role === 'owner') {
+        if (!roleAllows(input.actorRole, 'owners.manage')) {
+          throw new MembershipChangeRefused('Only an owner can remove an owner.')
+        }
+        await assertAnotherOwner(input.organization.id, target.id, trx)
+      }
+      await target.useTransaction(trx).delete()
+      await recordAudit(
+        {
+          event: 'member.removed',
+          actorId: input.actor.id,
+          organizationId: input.organization.id,
+          subject: target.user.email,
+          meta: input.meta,
+        },
+        trx
+      )
+    })
+  }
+}

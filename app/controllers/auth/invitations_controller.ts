@@ -1,0 +1,48 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import AcceptInvite, { InviteInvalid } from '#actions/members/accept_invite'
+import { requestMeta, startPendingSignIn } from '#services/auth_session'
+import { PasswordRejected } from '#services/passwords'
+import { acceptInviteValidator } from '#validators/auth'
+
+/**
+ * Sign-up is only through an invitation link.
+ */
+export default class InvitationsController {
+  async show({ params, view, response }: HttpContext) {
+    const invite = await new AcceptInvite().findPending(params.token)
+    if (!invite) {
+      response.status(404)
+      return view.render('pages/auth/invitation_invalid')
+    }
+    return view.render('pages/auth/invitation', {
+      token: params.token,
+      organization: invite.organization,
+    })
+  }
+
+  async accept(ctx: HttpContext) {
+    const { params, request, response, view } = ctx
+    const data = await request.validateUsing(acceptInviteValidator)
+    try {
+      const { user } = await new AcceptInvite().execute({
+        token: params.token,
+        ...data,
+        meta: requestMeta(ctx),
+      })
+      startPendingSignIn(ctx, user, 'enrol')
+      return response.redirect('/mfa/setup')
+    } catch (error) {
+      if (!(error instanceof InviteInvalid) && !(error instanceof PasswordRejected)) throw error
+      const invite = await new AcceptInvite().findPending(params.token)
+      response.status(422)
+      return view.render('pages/auth/invitation', {
+        token: params.token,
+        organization: invite?.organization ?? null,
+        email: data.email,
+        fullName: data.fullName,
+        formError: error instanceof InviteInvalid ? error.message : null,
+        passwordError: error instanceof PasswordRejected ? error.message : null,
+      })
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import User from '#models/user'
+import StartTotpEnrolment from '#actions/auth/start_totp_enrolment'
+import ConfirmTotpEnrolment, { EnrolmentCodeRejected } from '#actions/auth/confirm_totp_enrolment'
+import {
+  completeSignIn,
+  isRecentlyAuthenticated,
+  readPendingSignIn,
+  requestMeta,
+} from '#services/auth_session'
+import { recordAudit } from '#services/audit'
+import { secondFactorValidator } from '#validators/auth'
+
+const FACTOR_KEY = 'mfa.enrolFactor'
+export const FRESH_CODES_KEY = 'mfa.freshRecoveryCodes'
+
+/**
+ * Authenticator-app enrolment: for a user finishing sign-in without a
+ * factor yet (mandatory MFA), or a signed-in user replacing theirs
+ * (re-authentication required).
+ */
+export default class MfaSetupController {
+  async show(ctx: HttpContext) {
+    const { user, redirectTo } = await enrollingUser(ctx)
+    if (!user) return ctx.response.redirect(redirectTo)
+    const enrolment = await new StartTotpEnrolment().execute(user)
+    ctx.session.put(FACTOR_KEY, enrolment.factor.publicId)
+    return ctx.view.render('pages/auth/mfa_setup', {
+      secret: enrolment.secret,
+      secretGroups: enrolment.secret.match(/.{1,4}/g)!.join(' '),
+      qrSvg: enrolment.qrSvg,
+      uri: enrolment.uri,
+      signingIn: !ctx.auth.use('web').isAuthenticated,
+    })
+  }
+
+  async confirm(ctx: HttpContext) {
+    const { request, response, session, view } = ctx
+    const { user, redirectTo } = await enrollingUser(ctx)
+    if (!user) return response.redirect(redirectTo)
+    const { code } = await request.validateUsing(secondFactorValidator)
+    const meta = requestMeta(ctx)
+    try {
+      const { recoveryCodes } = await new ConfirmTotpEnrolment().execute({
+        user,
+        factorPublicId: session.get(FACTOR_KEY),
+        code,
+        meta,
+      })
+      session.forget(FACTOR_KEY)
+      if (!ctx.auth.use('web').isAuthenticated) {
+        await completeSignIn(ctx, user)
+        await recordAudit({
+          event: 'sign_in.succeeded',
+          actorId: user.id,
+          subject: user.email,
+          meta,
+          details: { method: 'enrolment' },
+        })
+      }
+      session.put(FRESH_CODES_KEY, { codes: recoveryCodes, at: Date.now() })
+      return response.redirect('/mfa/recovery-codes')
+    } catch (error) {
+      if (!(error instanceof EnrolmentCodeRejected)) throw error
+      response.status(422)
+      const enrolment = await new StartTotpEnrolment().execute(user)
+      session.put(FACTOR_KEY, enrolment.factor.publicId)
+      return view.render('pages/auth/mfa_setup', {
+        secret: enrolment.secret,
+        secretGroups: enrolment.secret.match(/.{1,4}/g)!.join(' '),
+        qrSvg: enrolment.qrSvg,
+        uri: enrolment.uri,
+        signingIn: !ctx.auth.use('web').isAuthenticated,
+        formError: `${error.message} A new key was generated: scan it again.`,
+      })
+    }
+  }
+}
+
+/**
+ * Who may enrol here: a pending sign-in at the "enrol" stage, or a
+ * signed-in user who re-authenticated a moment ago.
+ */
+async function enrollingUser(ctx: HttpContext): Promise<{ user: User | null; redirectTo: string }> {
+  const guard = ctx.auth.use('web')
+  if (await guard.check()) {
+    if (!isRecentlyAuthenticated(ctx)) {
+      ctx.session.put('reauth.returnTo', '/mfa/setup')
+      return { user: null, redirectTo: '/reauthenticate' }
+    }
+    return { user: guard.user!, redirectTo: '/' }
+  }
+  const pending = readPendingSignIn(ctx)
+  if (!pending || pending.stage !== 'enrol') return { user: null, redirectTo: '/sign-in' }
+  return { user: await User.find(pending.userId), redirectTo: '/sign-in' }
+}

@@ -1,0 +1,58 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { safeTiming } from '@adonisjs/core/helpers'
+import RequestPasswordReset from '#actions/auth/request_password_reset'
+import ResetPassword, { ResetLinkInvalid } from '#actions/auth/reset_password'
+import { requestMeta } from '#services/auth_session'
+import { PasswordRejected } from '#services/passwords'
+import { forgotPasswordValidator, resetPasswordValidator } from '#validators/auth'
+
+export default class PasswordResetController {
+  async forgot({ view }: HttpContext) {
+    return view.render('pages/auth/forgot_password')
+  }
+
+  /**
+   * Same answer, in about the same time, whether or not the email has an
+   * account.
+   */
+  async sendLink(ctx: HttpContext) {
+    const { email } = await ctx.request.validateUsing(forgotPasswordValidator)
+    await safeTiming(600, () =>
+      new RequestPasswordReset().execute({ email, meta: requestMeta(ctx) })
+    )
+    return ctx.view.render('pages/auth/forgot_password', { sent: true })
+  }
+
+  async edit({ params, view, response }: HttpContext) {
+    const reset = await new ResetPassword().findValid(params.token)
+    if (!reset) {
+      response.status(404)
+      return view.render('pages/auth/reset_password', { invalid: true })
+    }
+    return view.render('pages/auth/reset_password', { token: params.token })
+  }
+
+  async update(ctx: HttpContext) {
+    const { params, request, response, session, view } = ctx
+    const { password } = await request.validateUsing(resetPasswordValidator)
+    try {
+      await new ResetPassword().execute({ token: params.token, password, meta: requestMeta(ctx) })
+      session.flash(
+        'success',
+        'Your password was changed. Sign in with it (your second factor is still required).'
+      )
+      return response.redirect('/sign-in')
+    } catch (error) {
+      if (error instanceof ResetLinkInvalid) {
+        response.status(404)
+        return view.render('pages/auth/reset_password', { invalid: true })
+      }
+      if (!(error instanceof PasswordRejected)) throw error
+      response.status(422)
+      return view.render('pages/auth/reset_password', {
+        token: params.token,
+        passwordError: error.message,
+      })
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { safeTiming } from '@adonisjs/core/helpers'
+import AttemptPasswordSignIn, { InvalidCredentials } from '#actions/auth/attempt_password_sign_in'
+import { recordAudit } from '#services/audit'
+import { endSession, requestMeta, startPendingSignIn } from '#services/auth_session'
+import {
+  assertNotThrottled,
+  clearAttempts,
+  recordFailedAttempt,
+  TooManyAttempts,
+} from '#services/throttle'
+import { signInValidator } from '#validators/auth'
+import { signInLimiters } from '#start/limiter'
+
+export default class SessionController {
+  async create({ view }: HttpContext) {
+    return view.render('pages/auth/sign_in')
+  }
+
+  /**
+   * Password step. Failures are throttled per account+IP and per IP; a
+   * wrong email and a wrong password answer identically.
+   */
+  async store(ctx: HttpContext) {
+    const { request, response, session, view } = ctx
+    const { email, password } = await request.validateUsing(signInValidator)
+    const meta = requestMeta(ctx)
+    const checks = [
+      { limiter: signInLimiters.perAccount(), key: `sign_in:${email.toLowerCase()}:${meta.ip}` },
+      { limiter: signInLimiters.perIp(), key: `sign_in_ip:${meta.ip}` },
+    ]
+    try {
+      await assertNotThrottled(checks)
+      const result = await safeTiming(400, () =>
+        new AttemptPasswordSignIn().execute({ email, password, meta })
+      )
+      await clearAttempts(checks.slice(0, 1))
+      const returnTo = session.get('signin.returnTo') ?? null
+      startPendingSignIn(ctx, result.user, result.next, returnTo)
+      return response.redirect(result.next === 'mfa' ? '/sign-in/mfa' : '/mfa/setup')
+    } catch (error) {
+      if (error instanceof TooManyAttempts) {
+        await recordAudit({ event: 'sign_in.throttled', subject: email.toLowerCase(), meta })
+        response.header('Retry-After', String(error.retryAfterSeconds))
+        response.status(429)
+        return view.render('pages/auth/sign_in', { email, formError: error.message })
+      }
+      if (!(error instanceof InvalidCredentials)) throw error
+      await recordFailedAttempt(checks)
+      response.status(422)
+      return view.render('pages/auth/sign_in', { email, formError: error.message })
+    }
+  }
+
+  async destroy(ctx: HttpContext) {
+    const user = ctx.auth.use('web').user
+    if (user)
+      await recordAudit({
+        event: 'sign_out',
+        actorId: user.id,
+        subject: user.email,
+        meta: requestMeta(ctx),
+      })
+    await endSession(ctx)
+    ctx.session.flash('success', 'You are signed out.')
+    return ctx.response.redirect('/sign-in')
+  }
+}

@@ -1,0 +1,21 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import ListAuditEvents from '#actions/audit/list_audit_events'
+import { memberCan } from '#abilities/main'
+import { AUDIT_EVENTS } from '#services/audit'
+import { auditFiltersValidator } from '#validators/auth'
+
+export default class AuditController {
+  async index(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'audit.view')
+    const filters = await ctx.request.validateUsing(auditFiltersValidator, {
+      data: ctx.request.qs(),
+    })
+    const events = await new ListAuditEvents().execute(ctx.organization!.id, filters)
+    events.baseUrl('/settings/audit').queryString({ ...filters, page: undefined })
+    const data = { events, filters, eventNames: AUDIT_EVENTS }
+    return ctx.view.render(
+      ctx.htmx.wantsPartial ? 'partials/audit_table' : 'pages/settings/audit',
+      data
+    )
+  }
+}

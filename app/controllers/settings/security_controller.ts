@@ -1,0 +1,45 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import ChangePassword from '#actions/auth/change_password'
+import CountRecoveryCodes from '#actions/auth/count_recovery_codes'
+import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
+import { requestMeta } from '#services/auth_session'
+import { PasswordRejected } from '#services/passwords'
+import { destroyUserSessions } from '#services/user_sessions'
+import { changePasswordValidator } from '#validators/auth'
+
+export default class SecurityController {
+  async show(ctx: HttpContext) {
+    const user = ctx.auth.use('web').user!
+    const [hasSecondFactor, recoveryCodesLeft] = await Promise.all([
+      new UserHasSecondFactor().execute(user),
+      new CountRecoveryCodes().execute(user),
+    ])
+    return ctx.view.render('pages/settings/security', { hasSecondFactor, recoveryCodesLeft })
+  }
+
+  /**
+   * A password change signs out every other session and rotates this
+   * one.
+   */
+  async changePassword(ctx: HttpContext) {
+    const { request, response, session } = ctx
+    const user = ctx.auth.use('web').user!
+    const input = await request.validateUsing(changePasswordValidator)
+    try {
+      await new ChangePassword().execute({
+        user,
+        currentPassword: input.currentPassword,
+        newPassword: input.password,
+        meta: requestMeta(ctx),
+      })
+    } catch (error) {
+      if (!(error instanceof PasswordRejected)) throw error
+      session.flashErrors({ password: error.message })
+      return response.redirect('/settings/security')
+    }
+    await destroyUserSessions(user.id, { allExcept: session.sessionId })
+    session.regenerate()
+    session.flash('success', 'Password changed. Your other sessions were signed out.')
+    return response.redirect('/settings/security')
+  }
+}

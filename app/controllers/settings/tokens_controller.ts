@@ -1,0 +1,49 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import CreateApiToken, { TokenRefused } from '#actions/tokens/create_api_token'
+import ListApiTokens from '#actions/tokens/list_api_tokens'
+import RevokeApiToken from '#actions/tokens/revoke_api_token'
+import { requestMeta } from '#services/auth_session'
+import { createTokenValidator } from '#validators/auth'
+
+export default class TokensController {
+  async index(ctx: HttpContext) {
+    const user = ctx.auth.use('web').user!
+    const tokens = await new ListApiTokens().execute(user)
+    const created = ctx.session.pull('tokens.created', null)
+    ctx.response.header('Cache-Control', 'no-store')
+    return ctx.view.render('pages/settings/tokens', { tokens, created })
+  }
+
+  async store(ctx: HttpContext) {
+    const { request, response, session } = ctx
+    const user = ctx.auth.use('web').user!
+    const input = await request.validateUsing(createTokenValidator)
+    try {
+      const { value } = await new CreateApiToken().execute({
+        user,
+        name: input.name,
+        abilities: input.abilities ?? ['read'],
+        expiresInDays: input.expiresInDays ?? 90,
+        meta: requestMeta(ctx),
+      })
+      // Shown once on the next page view, then gone.
+      session.put('tokens.created', { name: input.name, value })
+    } catch (error) {
+      if (!(error instanceof TokenRefused)) throw error
+      session.flash('error', error.message)
+    }
+    return response.redirect('/settings/tokens')
+  }
+
+  async destroy(ctx: HttpContext) {
+    const user = ctx.auth.use('web').user!
+    const revoked = await new RevokeApiToken().execute({
+      user,
+      tokenPublicId: ctx.params.token,
+      meta: requestMeta(ctx),
+    })
+    if (!revoked) return ctx.response.notFound(await ctx.view.render('pages/errors/not_found'))
+    ctx.session.flash('success', 'Token revoked.')
+    return ctx.response.redirect('/settings/tokens')
+  }
+}

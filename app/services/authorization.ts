@@ -1,0 +1,75 @@
+/**
+ * Roles and what each may do. "node ace init:groups" mirrors these into
+ * the roles / permissions tables; policies read them from here.
+ */
+export const PERMISSIONS = {
+  'organization.view': 'See the organisation and its dashboards',
+  'organization.manage': 'Change organisation settings (MFA policy, name)',
+  'organization.delete_data': "Delete the organisation's collected data",
+  'members.view': 'See who belongs to the organisation',
+  'members.manage': 'Invite people, change roles and remove members',
+  'owners.manage': 'Grant or remove the owner role',
+  'integrations.manage': 'Connect, test, sync and disconnect integrations',
+  'documents.upload': 'Upload and replace evidence documents',
+  'audit.view': "Read the organisation's audit log",
+  'tokens.create': 'Create personal API tokens',
+} as const
+
+export type Permission = keyof typeof PERMISSIONS
+
+export type RoleName = 'owner' | 'admin' | 'member' | 'viewer'
+
+type RoleDefinition = {
+  label: string
+  description: string
+  rank: number
+  permissions: Permission[]
+}
+
+const viewer: Permission[] = ['organization.view', 'members.view']
+const member: Permission[] = [...viewer, 'documents.upload', 'tokens.create']
+const admin: Permission[] = [
+  ...member,
+  'organization.manage',
+  'members.manage',
+  'integrations.manage',
+  'audit.view',
+]
+const owner: Permission[] = [...admin, 'owners.manage', 'organization.delete_data']
+
+export const ROLES: Record<RoleName, RoleDefinition> = {
+  owner: {
+    label: 'Owner',
+    description: 'Everything, including other owners and deleting the organisation data',
+    rank: 40,
+    permissions: owner,
+  },
+  admin: {
+    label: 'Admin',
+    description: 'Manages members, integrations and settings',
+    rank: 30,
+    permissions: admin,
+  },
+  member: {
+    label: 'Member',
+    description: 'Uses the dashboards and uploads documents',
+    rank: 20,
+    permissions: member,
+  },
+  viewer: {
+    label: 'Viewer',
+    description: 'Reads the dashboards',
+    rank: 10,
+    permissions: viewer,
+  },
+}
+
+export const ROLE_NAMES = Object.keys(ROLES) as RoleName[]
+
+export function isRoleName(value: unknown): value is RoleName {
+  return typeof value === 'string' && value in ROLES
+}
+
+export function roleAllows(role: string, permission: Permission): boolean {
+  return isRoleName(role) && ROLES[role].permissions.includes(permission)
+}

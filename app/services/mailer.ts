@@ -1,0 +1,29 @@
+import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
+import mail from '@adonisjs/mail/services/main'
+import { smtpConfigured } from '#config/mail'
+
+export type OutgoingMail = { to: string; subject: string; text: string; html: string }
+
+/**
+ * Sends a transactional mail. Without SMTP configured (development) the
+ * mail is not sent and, outside production, its text is logged so the
+ * link in it can be followed.
+ */
+export async function sendMail(message: OutgoingMail) {
+  await mail.send((builder) => {
+    builder.to(message.to).subject(message.subject).text(message.text).html(message.html)
+  })
+  if (!smtpConfigured) {
+    if (app.inProduction) {
+      logger.warn(
+        { to: message.to, subject: message.subject },
+        'mail not delivered: SMTP_HOST is not set'
+      )
+    } else {
+      logger.info(
+        `mail not delivered (no SMTP_HOST) to ${message.to}: ${message.subject}\n${message.text}`
+      )
+    }
+  }
+}

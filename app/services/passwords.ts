@@ -1,0 +1,75 @@
+import { DateTime } from 'luxon'
+import hash from '@adonisjs/core/services/hash'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import sextantConfig from '#config/sextant'
+import PasswordHistory from '#models/password_history'
+import type User from '#models/user'
+import { passwordProblems } from '#services/password_policy'
+
+/**
+ * A password the user cannot have: too weak, about them, or one of their
+ * last N passwords. The message is shown next to the field.
+ */
+export class PasswordRejected extends Error {
+  constructor(public problems: string[]) {
+    super(problems.join(' '))
+  }
+}
+
+export async function assertAcceptablePassword(
+  password: string,
+  context: { email: string; fullName?: string | null; user?: User | null }
+) {
+  const problems = passwordProblems(password, { email: context.email, fullName: context.fullName })
+  if (problems.length) throw new PasswordRejected(problems)
+  if (context.user && (await isRecentPassword(context.user, password))) {
+    throw new PasswordRejected([
+      `You used this password recently; choose one different from your last ${sextantConfig.auth.passwordHistorySize}.`,
+    ])
+  }
+}
+
+async function isRecentPassword(user: User, password: string) {
+  const size = sextantConfig.auth.passwordHistorySize
+  if (size <= 0) return false
+  const previous = await PasswordHistory.query()
+    .where('user_id', user.id)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(size)
+  const hashes = previous.length ? previous.map((row) => row.passwordHash) : [user.password]
+  for (const candidate of hashes) {
+    if (candidate && (await hash.verify(candidate, password))) return true
+  }
+  return false
+}
+
+/**
+ * Sets a new password and records its hash in the history (the current
+ * password counts as one of the last N).
+ */
+export async function storeNewPassword(
+  user: User,
+  password: string,
+  trx: TransactionClientContract
+) {
+  user.useTransaction(trx)
+  user.password = password
+  user.passwordChangedAt = DateTime.now()
+  await user.save()
+  await PasswordHistory.create({ userId: user.id, passwordHash: user.password }, { client: trx })
+  const size = sextantConfig.auth.passwordHistorySize
+  const keep = await PasswordHistory.query({ client: trx })
+    .where('user_id', user.id)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(Math.max(size, 1))
+    .select('id')
+  await PasswordHistory.query({ client: trx })
+    .where('user_id', user.id)
+    .whereNotIn(
+      'id',
+      keep.map((row) => row.id)
+    )
+    .delete()
+}

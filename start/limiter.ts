@@ -1,0 +1,26 @@
+/*
+|--------------------------------------------------------------------------
+| Throttles
+|--------------------------------------------------------------------------
+|
+| Sign-in and second-factor attempts are limited per account and per IP,
+| with lock-out that grows on repeated abuse. Refusals answer 429 with
+| Retry-After.
+|
+*/
+import limiter from '@adonisjs/limiter/services/main'
+
+/**
+ * 5 sign-in attempts a minute per email+IP; 20 a minute per IP across
+ * emails (password spraying). Exceeding either blocks for 15 minutes.
+ */
+export const signInLimiters = {
+  perAccount: () => limiter.use({ requests: 5, duration: '1 minute', blockDuration: '15 minutes' }),
+  perIp: () => limiter.use({ requests: 20, duration: '1 minute', blockDuration: '15 minutes' }),
+}
+
+/**
+ * Second-factor codes: 5 a minute per account, then 15 minutes blocked.
+ */
+export const mfaLimiter = () =>
+  limiter.use({ requests: 5, duration: '1 minute', blockDuration: '15 minutes' })

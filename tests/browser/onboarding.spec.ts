@@ -1,0 +1,100 @@
+import { test } from '@japa/runner'
+import type { Page } from 'playwright'
+import { resetDatabase } from '#tests/helpers/database'
+import { createAccount, STRONG_PASSWORD } from '#tests/helpers/accounts'
+import { lastMailTo, linkIn } from '#tests/helpers/smtp'
+import { totp } from '#services/totp'
+
+/**
+ * The sign-in journey of a new colleague, in a real Chromium.
+ */
+async function signInWithPassword(page: Page, email: string, password: string) {
+  await page.goto('/sign-in')
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Continue' }).click()
+}
+
+async function enterCode(page: Page, code: string) {
+  await page.getByLabel('Code').fill(code)
+  await page.getByRole('button', { name: 'Verify' }).click()
+}
+
+test.group('Browser | invitation to second sign-in', (group) => {
+  group.each.setup(resetDatabase)
+
+  test('invite, sign up, enrol TOTP, keep recovery codes, and sign in again with each factor once', async ({
+    visit,
+    assert,
+  }) => {
+    const admin = await createAccount({ role: 'admin' })
+    const inviteeEmail = `newcomer.${Date.now()}@example.org`
+
+    // The admin invites a colleague from the Members page.
+    const adminPage = await visit('/sign-in')
+    await signInWithPassword(adminPage, admin.email, admin.password)
+    await adminPage.waitForURL('**/sign-in/mfa')
+    await enterCode(adminPage, totp.codeAt(admin.totpSecret!, Date.now()))
+    await adminPage.waitForURL((url) => url.pathname === '/')
+    await adminPage.getByRole('link', { name: 'Members' }).click()
+    await adminPage.waitForURL('**/settings/members')
+    await adminPage.getByLabel('Email').fill(inviteeEmail)
+    await adminPage.getByRole('button', { name: 'Send invitation' }).click()
+    await adminPage.getByText(`Invitation sent to ${inviteeEmail}.`).waitFor()
+
+    // The invitee opens the link from the mail and creates the account.
+    await adminPage.context().clearCookies()
+    const mail = lastMailTo(inviteeEmail)
+    assert.isNotNull(mail)
+    const page = await visit(linkIn(mail!, '/invitations/'))
+    await page.getByLabel('Email').fill(inviteeEmail)
+    await page.getByLabel('Full name').fill('Grace Hopper')
+    await page.getByLabel('Password (12 characters or more)').fill(STRONG_PASSWORD)
+    await page.getByLabel('Confirm password').fill(STRONG_PASSWORD)
+    await page.getByRole('button', { name: 'Create account' }).click()
+
+    // Enrolment is forced; the code is computed from the secret on screen.
+    await page.waitForURL('**/mfa/setup')
+    const secret = await page.getByTestId('totp-secret').getAttribute('data-secret')
+    assert.match(secret!, /^[A-Z2-7]{32}$/)
+    const enrolledAt = Date.now()
+    await page.getByLabel('6-digit code').fill(totp.codeAt(secret!, enrolledAt - 30_000))
+    await page.getByRole('button', { name: 'Confirm and continue' }).click()
+
+    await page.waitForURL('**/mfa/recovery-codes')
+    const codes = await page.getByTestId('recovery-codes').locator('code').allTextContents()
+    assert.lengthOf(codes, 10)
+    await page.getByRole('button', { name: 'I have saved them' }).click()
+    await page.waitForURL((url) => url.pathname === '/')
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.waitForURL('**/sign-in')
+
+    // Signing in again needs the TOTP code.
+    await signInWithPassword(page, inviteeEmail, STRONG_PASSWORD)
+    await page.waitForURL('**/sign-in/mfa')
+    const code = totp.codeAt(secret!, enrolledAt)
+    await enterCode(page, code)
+    await page.waitForURL((url) => url.pathname === '/')
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.waitForURL('**/sign-in')
+
+    // The same code is refused a second time.
+    await signInWithPassword(page, inviteeEmail, STRONG_PASSWORD)
+    await page.waitForURL('**/sign-in/mfa')
+    await enterCode(page, code)
+    await page.getByText('That code is not valid or was already used.').waitFor()
+
+    // A recovery code works once…
+    await enterCode(page, codes[0])
+    await page.waitForURL((url) => url.pathname === '/')
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.waitForURL('**/sign-in')
+
+    // …never twice.
+    await signInWithPassword(page, inviteeEmail, STRONG_PASSWORD)
+    await page.waitForURL('**/sign-in/mfa')
+    await enterCode(page, codes[0])
+    await page.getByText('That recovery code is not valid or was already used.').waitFor()
+    assert.equal(new URL(page.url()).pathname, '/sign-in/mfa')
+  }).timeout(120_000)
+})

@@ -1,0 +1,75 @@
+import Membership from '#models/membership'
+import type Organization from '#models/organization'
+import User from '#models/user'
+import ConfirmTotpEnrolment from '#actions/auth/confirm_totp_enrolment'
+import StartTotpEnrolment from '#actions/auth/start_totp_enrolment'
+import type { RoleName } from '#services/authorization'
+import { CLI_META } from '#services/audit'
+import { totp } from '#services/totp'
+import { createOrganization } from '#tests/helpers/factories'
+
+export const STRONG_PASSWORD = 'Marble-Harbour-Kettle-93'
+
+let sequence = 0
+
+export type TestAccount = {
+  user: User
+  email: string
+  password: string
+  totpSecret: string | null
+  recoveryCodes: string[]
+  organization: Organization
+  membership: Membership
+}
+
+/**
+ * A user with a membership and, unless told otherwise, a confirmed TOTP
+ * factor enrolled through the real actions. The enrolment consumed the
+ * code of the step before now, so sign-in tests can use the current one.
+ */
+export async function createAccount(
+  options: {
+    role?: RoleName
+    organization?: Organization
+    withTotp?: boolean
+    superuser?: boolean
+    email?: string
+  } = {}
+): Promise<TestAccount> {
+  sequence += 1
+  const email = options.email ?? `person${sequence}.${Date.now().toString(36)}@example.org`
+  const organization = options.organization ?? (await createOrganization())
+  const user = await User.create({
+    email,
+    password: STRONG_PASSWORD,
+    fullName: `Person ${sequence}`,
+    isSuperuser: options.superuser ?? false,
+  })
+  const membership = await Membership.create({
+    organizationId: organization.id,
+    userId: user.id,
+    role: options.role ?? 'member',
+  })
+  let totpSecret: string | null = null
+  let recoveryCodes: string[] = []
+  if (options.withTotp !== false) {
+    const enrolment = await new StartTotpEnrolment().execute(user)
+    totpSecret = enrolment.secret
+    const confirmed = await new ConfirmTotpEnrolment().execute({
+      user,
+      factorPublicId: enrolment.factor.publicId,
+      code: totp.codeAt(enrolment.secret, Date.now() - 30_000),
+      meta: CLI_META,
+    })
+    recoveryCodes = confirmed.recoveryCodes
+  }
+  return {
+    user,
+    email,
+    password: STRONG_PASSWORD,
+    totpSecret,
+    recoveryCodes,
+    organization,
+    membership,
+  }
+}
