@@ -23,13 +23,17 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   async handle(error: unknown, ctx: HttpContext) {
     /**
-     * Shield's default for a bad CSRF token is a redirect back; a forged
-     * or expired form post is refused outright instead.
+     * Shield and Bouncer answer an HTML request with a redirect back and a
+     * flash message; a forged form post or a forbidden action is refused
+     * outright instead, with a 403 page (or JSON).
      */
-    if ((error as { code?: string })?.code === 'E_BAD_CSRF_TOKEN') {
+    const code = (error as { code?: string })?.code
+    if (code === 'E_BAD_CSRF_TOKEN' || code === 'E_AUTHORIZATION_FAILURE') {
       ctx.response.status(403)
       if (ctx.request.accepts(['html', 'json']) === 'json') {
-        return ctx.response.send({ errors: [{ message: 'Invalid or expired CSRF token' }] })
+        const message =
+          code === 'E_BAD_CSRF_TOKEN' ? 'Invalid or expired CSRF token' : 'Not allowed'
+        return ctx.response.send({ errors: [{ message }] })
       }
       return ctx.response.send(await ctx.view.render('pages/errors/forbidden', { error }))
     }

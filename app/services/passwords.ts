@@ -37,7 +37,12 @@ async function isRecentPassword(user: User, password: string) {
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(size)
-  const hashes = previous.length ? previous.map((row) => row.passwordHash) : [user.password]
+  // The current password is the most recent one even for accounts whose
+  // history predates it.
+  const hashes = [...new Set([user.password, ...previous.map((row) => row.passwordHash)])].slice(
+    0,
+    size
+  )
   for (const candidate of hashes) {
     if (candidate && (await hash.verify(candidate, password))) return true
   }

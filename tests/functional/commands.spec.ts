@@ -1,6 +1,9 @@
 import { test } from '@japa/runner'
 import ace from '@adonisjs/core/services/ace'
+import db from '@adonisjs/lucid/services/db'
+import Membership from '#models/membership'
 import Organization from '#models/organization'
+import User from '#models/user'
 import { resetDatabase } from '#tests/helpers/database'
 import { DEMO_ORGANIZATION } from '#actions/demo/populate_dev_data'
 import { runAce } from '#tests/helpers/processes'
@@ -34,4 +37,61 @@ test.group('Ace commands', (group) => {
     assert.equal(command.exitCode, 0)
     assert.lengthOf(await Organization.query().where('slug', DEMO_ORGANIZATION.slug), 0)
   })
+})
+
+test.group('Ace commands | accounts', (group) => {
+  group.each.setup(resetDatabase)
+
+  test('init:groups run twice leaves the same rows', async ({ assert }) => {
+    const snapshot = async () => ({
+      roles: await db.from('roles').select('name', 'label', 'rank').orderBy('name'),
+      permissions: await db.from('permissions').select('name').orderBy('name'),
+      grants: await db
+        .from('role_permissions')
+        .join('roles', 'roles.id', 'role_permissions.role_id')
+        .join('permissions', 'permissions.id', 'role_permissions.permission_id')
+        .select('roles.name as role', 'permissions.name as permission')
+        .orderBy(['roles.name', 'permissions.name']),
+    })
+    assert.equal((await ace.exec('init:groups', [])).exitCode, 0)
+    const first = await snapshot()
+    assert.equal((await ace.exec('init:groups', [])).exitCode, 0)
+    assert.deepEqual(await snapshot(), first)
+    assert.deepEqual(
+      first.roles.map((role: { name: string }) => role.name),
+      ['admin', 'member', 'owner', 'viewer']
+    )
+    assert.isAbove(first.grants.length, 10)
+  })
+
+  test('create:superuser works in a script, without a terminal', async ({ assert }) => {
+    const email = `root.${Date.now()}@example.org`
+    const result = await runAce(
+      ['create:superuser', '--email', email, '--password-env', 'FIRST_ADMIN_PASSWORD'],
+      {
+        FIRST_ADMIN_PASSWORD: 'Tangerine-Glacier-Voyage-58',
+        DB_CONNECTION: process.env.DB_CONNECTION,
+        DATABASE_URL: process.env.DATABASE_URL,
+      }
+    )
+    assert.equal(result.code, 0, result.stderr + result.stdout)
+    const user = await User.findByOrFail('email', email)
+    assert.isTrue(user.isSuperuser)
+    const membership = await Membership.query().where('user_id', user.id).firstOrFail()
+    assert.equal(membership.role, 'owner')
+  }).timeout(60_000)
+
+  test('create:superuser refuses a weak password with one line and a non-zero exit', async ({
+    assert,
+  }) => {
+    const result = await runAce(
+      ['create:superuser', '--email', 'weak@example.org', '--password-env', 'WEAK'],
+      {
+        WEAK: 'password',
+      }
+    )
+    assert.equal(result.code, 1)
+    assert.include(result.stdout + result.stderr, 'create:superuser: Use at least 12 characters.')
+    assert.isNull(await User.findBy('email', 'weak@example.org'))
+  }).timeout(60_000)
 })

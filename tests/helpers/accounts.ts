@@ -1,5 +1,6 @@
 import Membership from '#models/membership'
 import type Organization from '#models/organization'
+import PasswordHistory from '#models/password_history'
 import User from '#models/user'
 import ConfirmTotpEnrolment from '#actions/auth/confirm_totp_enrolment'
 import StartTotpEnrolment from '#actions/auth/start_totp_enrolment'
@@ -45,6 +46,8 @@ export async function createAccount(
     fullName: `Person ${sequence}`,
     isSuperuser: options.superuser ?? false,
   })
+  // As every real sign-up path does, the first password starts the history.
+  await PasswordHistory.create({ userId: user.id, passwordHash: user.password })
   const membership = await Membership.create({
     organizationId: organization.id,
     userId: user.id,

@@ -21,7 +21,6 @@ export default class AdminController {
     })
     return ctx.view.render('pages/admin/users', {
       users,
-      adminPath: sextantConfig.auth.adminPath,
       search: ctx.request.input('q', ''),
     })
   }
@@ -36,7 +35,6 @@ export default class AdminController {
     })
     return ctx.view.render('pages/admin/organizations', {
       organizations,
-      adminPath: sextantConfig.auth.adminPath,
     })
   }
 
@@ -52,7 +50,6 @@ export default class AdminController {
       events,
       filters,
       eventNames: AUDIT_EVENTS,
-      adminPath: sextantConfig.auth.adminPath,
     })
   }
 

@@ -34,7 +34,7 @@ export default class SecurityController {
       })
     } catch (error) {
       if (!(error instanceof PasswordRejected)) throw error
-      session.flashErrors({ password: error.message })
+      session.flash('inputErrorsBag', { password: [error.message] })
       return response.redirect('/settings/security')
     }
     await destroyUserSessions(user.id, { allExcept: session.sessionId })
