@@ -3,7 +3,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 
 export default class PopulateDevDataCommand extends BaseCommand {
   static commandName = 'populate:dev-data'
-  static description = 'Create the demo organisation and its data (idempotent; safe to run again)'
+  static description =
+    'Create the demo organisation, its owner and its data (idempotent; safe to run again)'
   static aliases = ['populate_db_dev_data']
   static options: CommandOptions = { startApp: true }
 
@@ -17,7 +18,12 @@ export default class PopulateDevDataCommand extends BaseCommand {
       if (result.created) {
         this.logger.success(`Created the demo organisation "${result.organization!.name}"`)
       } else {
-        this.logger.info('Demo data already present; nothing to do')
+        this.logger.info('Demo organisation already present')
+      }
+      if (result.demoUser) {
+        this.logger.info(
+          `Demo sign-in: ${result.demoUser.email} / ${result.demoUser.password} (owner; sets up 2FA at first sign-in)`
+        )
       }
     } catch (error) {
       this.logger.error(`Could not populate demo data: ${(error as Error).message}`)

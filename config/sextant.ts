@@ -24,7 +24,6 @@ const sextantConfig = {
      * Sensitive actions need a password or TOTP check this recent.
      */
     reauthWindow: '10m',
-    signupMode: env.get('SIGNUP_MODE', 'invite'),
     passwordHistorySize: env.get('PASSWORD_HISTORY_SIZE', 5),
     inviteLifetime: '7d',
     passwordResetLifetime: '1h',

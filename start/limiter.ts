@@ -17,6 +17,12 @@ import limiter from '@adonisjs/limiter/services/main'
 export const signInLimiters = {
   perAccount: () => limiter.use({ requests: 5, duration: '1 minute', blockDuration: '15 minutes' }),
   perIp: () => limiter.use({ requests: 20, duration: '1 minute', blockDuration: '15 minutes' }),
+  /**
+   * Escalation: an account that keeps failing after its 15-minute blocks
+   * is blocked for a day.
+   */
+  perAccountDaily: () =>
+    limiter.use({ requests: 30, duration: '24 hours', blockDuration: '24 hours' }),
 }
 
 /**

@@ -13,7 +13,7 @@ import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import { migrateUnderLock } from '#services/migrator'
-import PopulateDevData from '#actions/demo/populate_dev_data'
+import PopulateDevData, { DEMO_USER } from '#actions/demo/populate_dev_data'
 
 if (env.get('MIGRATE_ON_BOOT', false)) {
   try {
@@ -42,7 +42,12 @@ app.ready(async () => {
     [
       '',
       `  Sextant is running at ${appUrl}`,
-      '  Demo organisation: "Acme Rockets (demo)" (sign-in arrives with accounts)',
+      ...(app.inProduction
+        ? []
+        : [
+            `  Demo sign-in: ${DEMO_USER.email} / ${DEMO_USER.password}`,
+            '  (at first sign-in you set up an authenticator app: two-factor authentication is mandatory)',
+          ]),
       '  Stop with Ctrl+C.',
       '',
       '',

@@ -14,8 +14,9 @@ export class EnrolmentCodeRejected extends Error {
 }
 
 /**
- * Activates a pending authenticator once the user proves it works, and
- * issues a fresh set of recovery codes (returned once, stored hashed).
+ * Activates a pending authenticator once the user proves it works (the
+ * previous one, if any, stops working), and issues a fresh set of
+ * recovery codes (returned once, stored hashed).
  */
 export default class ConfirmTotpEnrolment {
   async execute(input: { user: User; factorPublicId: string; code: string; meta: RequestMeta }) {
@@ -37,6 +38,12 @@ export default class ConfirmTotpEnrolment {
     if (!verification.ok) throw new EnrolmentCodeRejected()
 
     return db.transaction(async (trx) => {
+      // One authenticator at a time: confirming a new one retires the old.
+      await MfaFactor.query({ client: trx })
+        .where('user_id', input.user.id)
+        .where('kind', 'totp')
+        .whereNot('id', factor.id)
+        .delete()
       factor.useTransaction(trx)
       factor.confirmedAt = DateTime.now()
       factor.lastUsedStep = verification.step

@@ -1,31 +1,86 @@
+import { DateTime } from 'luxon'
+import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
+import Membership from '#models/membership'
 import Organization from '#models/organization'
+import PasswordHistory from '#models/password_history'
+import User from '#models/user'
+import InitGroups from '#actions/auth/init_groups'
 
 export const DEMO_ORGANIZATION = { slug: 'acme-demo', name: 'Acme Rockets (demo)' }
 
-export type PopulateDevDataResult = { created: boolean; organization: Organization | null }
+/**
+ * The demo sign-in printed by "npm start". Development only: in
+ * production no account with a published password is ever created.
+ */
+export const DEMO_USER = {
+  email: 'ada@acme.example',
+  password: 'Orbit-Sextant-Launch-2026',
+  fullName: 'Ada (demo)',
+}
+
+export type PopulateDevDataResult = {
+  created: boolean
+  organization: Organization | null
+  demoUser: { email: string; password: string } | null
+}
 
 /**
- * Fills the database with the demo organisation (later issues add its
- * repositories, pull requests and scores). Safe to run again and again:
- * it only creates what is missing.
+ * Fills the database with the demo organisation and its owner (later
+ * issues add repositories, pull requests and scores). Safe to run again
+ * and again: it only creates what is missing.
  */
 export default class PopulateDevData {
   async execute(options: { onlyIfEmpty?: boolean } = {}): Promise<PopulateDevDataResult> {
+    await new InitGroups().execute()
     return db.transaction(async (trx) => {
       if (options.onlyIfEmpty) {
         const existing = await Organization.query({ client: trx }).first()
-        if (existing) return { created: false, organization: null }
+        if (existing) return { created: false, organization: null, demoUser: null }
       }
-      const found = await Organization.query({ client: trx })
+      let organization = await Organization.query({ client: trx })
         .where('slug', DEMO_ORGANIZATION.slug)
         .first()
-      if (found) return { created: false, organization: found }
-      const organization = await Organization.create(
-        { ...DEMO_ORGANIZATION, isDemo: true },
-        { client: trx }
-      )
-      return { created: true, organization }
+      const created = !organization
+      if (!organization) {
+        organization = await Organization.create(
+          { ...DEMO_ORGANIZATION, isDemo: true },
+          { client: trx }
+        )
+      }
+      if (app.inProduction) return { created, organization, demoUser: null }
+
+      let user = await User.query({ client: trx }).where('email', DEMO_USER.email).first()
+      if (!user) {
+        user = await User.create(
+          {
+            email: DEMO_USER.email,
+            password: DEMO_USER.password,
+            fullName: DEMO_USER.fullName,
+            passwordChangedAt: DateTime.now(),
+          },
+          { client: trx }
+        )
+        await PasswordHistory.create(
+          { userId: user.id, passwordHash: user.password },
+          { client: trx }
+        )
+      }
+      const membership = await Membership.query({ client: trx })
+        .where('organization_id', organization.id)
+        .where('user_id', user.id)
+        .first()
+      if (!membership) {
+        await Membership.create(
+          { organizationId: organization.id, userId: user.id, role: 'owner' },
+          { client: trx }
+        )
+      }
+      return {
+        created,
+        organization,
+        demoUser: { email: DEMO_USER.email, password: DEMO_USER.password },
+      }
     })
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '#services/auth_session'
 import { recordAudit } from '#services/audit'
 import { secondFactorValidator } from '#validators/auth'
+import { destroyUserSessions } from '#services/user_sessions'
 
 const FACTOR_KEY = 'mfa.enrolFactor'
 export const FRESH_CODES_KEY = 'mfa.freshRecoveryCodes'
@@ -48,7 +49,11 @@ export default class MfaSetupController {
         meta,
       })
       session.forget(FACTOR_KEY)
-      if (!ctx.auth.use('web').isAuthenticated) {
+      if (ctx.auth.use('web').isAuthenticated) {
+        // A new second factor ends every other session of the user.
+        await destroyUserSessions(user.id, { allExcept: session.sessionId })
+        session.regenerate()
+      } else {
         await completeSignIn(ctx, user)
         await recordAudit({
           event: 'sign_in.succeeded',

@@ -28,13 +28,14 @@ export default class SessionController {
     const checks = [
       { limiter: signInLimiters.perAccount(), key: `sign_in:${email.toLowerCase()}:${meta.ip}` },
       { limiter: signInLimiters.perIp(), key: `sign_in_ip:${meta.ip}` },
+      { limiter: signInLimiters.perAccountDaily(), key: `sign_in_daily:${email.toLowerCase()}` },
     ]
     try {
       await assertNotThrottled(checks)
       const result = await safeTiming(400, () =>
         new AttemptPasswordSignIn().execute({ email, password, meta })
       )
-      await clearAttempts(checks.slice(0, 1))
+      await clearAttempts([checks[0], checks[2]])
       const returnTo = session.get('signin.returnTo') ?? null
       startPendingSignIn(ctx, result.user, result.next, returnTo)
       return response.redirect(result.next === 'mfa' ? '/sign-in/mfa' : '/mfa/setup')

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import MfaFactor from '#models/mfa_factor'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
@@ -104,5 +105,33 @@ test.group('Admin area', (group) => {
     assert.equal(step.location, '/mfa/setup')
     const audit = await web.get('/admin-test/audit?event=mfa.reset')
     assert.include(audit.text, target.email)
+  })
+})
+
+test.group('Replacing the authenticator', (group) => {
+  group.each.setup(resetDatabase)
+
+  test('retires the old authenticator and signs out the other sessions', async ({ assert }) => {
+    const account = await createAccount()
+    const web = new WebClient()
+    await web.signIn(account.email, account.password, account.totpSecret!)
+    const phone = new WebClient()
+    await phone.signIn(account.email, account.password, account.totpSecret!, Date.now() + 30_000)
+
+    const setup = await web.get('/mfa/setup')
+    const secret = /data-secret="([A-Z2-7]+)"/.exec(setup.text)![1]
+    const { totp } = await import('#services/totp')
+    const confirmed = await web.post('/mfa/setup', { code: totp.codeAt(secret, Date.now()) })
+    assert.equal(confirmed.location, '/mfa/recovery-codes')
+    assert.equal((await web.get('/mfa/recovery-codes')).status, 200)
+
+    assert.equal((await phone.get('/')).location, '/sign-in')
+    const next = new WebClient()
+    await next.submitPassword(account.email, account.password)
+    await next.get('/sign-in/mfa')
+    const oldCode = await next.post('/sign-in/mfa', {
+      code: totp.codeAt(account.totpSecret!, Date.now() + 30_000),
+    })
+    assert.equal(oldCode.status, 422)
   })
 })

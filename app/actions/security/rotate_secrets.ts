@@ -1,0 +1,56 @@
+import db from '@adonisjs/lucid/services/db'
+import { secretBox } from '#services/secret_box'
+
+/**
+ * Where sealed secrets live. Each entry names the table and column, so
+ * the purpose bound into every ciphertext can be rebuilt. Later features
+ * (integration credentials) add their columns here.
+ */
+export const SEALED_COLUMNS = [{ table: 'mfa_factors', column: 'secret' }] as const
+
+export type RotationReport = { table: string; column: string; rotated: number; current: number }[]
+
+/**
+ * Re-seals every secret with the newest SECRETS_ENCRYPTION_KEYS key, so
+ * older keys can then be removed from the list. Each row is updated only
+ * if it still holds the value that was read (a concurrent change wins).
+ */
+export default class RotateSecrets {
+  async execute(onProgress?: (done: number) => void): Promise<RotationReport> {
+    const box = secretBox()
+    const report: RotationReport = []
+    for (const { table, column } of SEALED_COLUMNS) {
+      let rotated = 0
+      let current = 0
+      let lastId = 0
+      while (true) {
+        const rows = await db
+          .from(table)
+          .where('id', '>', lastId)
+          .whereNotNull(column)
+          .orderBy('id')
+          .limit(200)
+          .select('id', column)
+        if (rows.length === 0) break
+        for (const row of rows) {
+          lastId = Number(row.id)
+          const sealed = row[column] as string
+          if (!box.needsRotation(sealed)) {
+            current += 1
+            continue
+          }
+          const resealed = box.rotate(sealed, { table, column, rowId: row.id })
+          await db
+            .from(table)
+            .where('id', row.id)
+            .where(column, sealed)
+            .update({ [column]: resealed })
+          rotated += 1
+          onProgress?.(rotated)
+        }
+      }
+      report.push({ table, column, rotated, current })
+    }
+    return report
+  }
+}
