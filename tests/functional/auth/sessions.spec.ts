@@ -126,12 +126,15 @@ test.group('Replacing the authenticator', (group) => {
     assert.equal((await web.get('/mfa/recovery-codes')).status, 200)
 
     assert.equal((await phone.get('/')).location, '/sign-in')
+    assert.equal((await web.get('/')).status, 200)
+
+    // Only the new authenticator remains, and the old recovery codes are gone.
+    const factors = await MfaFactor.query().where('user_id', account.user.id)
+    assert.lengthOf(factors, 1)
+    assert.isNotNull(factors[0].confirmedAt)
     const next = new WebClient()
     await next.submitPassword(account.email, account.password)
     await next.get('/sign-in/mfa')
-    const oldCode = await next.post('/sign-in/mfa', {
-      code: totp.codeAt(account.totpSecret!, Date.now() + 30_000),
-    })
-    assert.equal(oldCode.status, 422)
+    assert.equal((await next.post('/sign-in/mfa', { code: account.recoveryCodes[1] })).status, 422)
   })
 })
