@@ -8,17 +8,7 @@ import { BaseModel, column } from '@adonisjs/lucid/orm'
 import { DateTime } from 'luxon'
 
 export class AuditEventSchema extends BaseModel {
-  static $columns = [
-    'actorId',
-    'createdAt',
-    'event',
-    'id',
-    'ip',
-    'metadata',
-    'organizationId',
-    'subject',
-    'userAgent',
-  ] as const
+  static $columns = ['actorId', 'createdAt', 'event', 'id', 'ip', 'metadata', 'organizationId', 'subject', 'userAgent'] as const
   $columns = AuditEventSchema.$columns
   @column({ serializeAs: null })
   declare actorId: number | null | null
@@ -41,18 +31,7 @@ export class AuditEventSchema extends BaseModel {
 }
 
 export class AuthAccessTokenSchema extends BaseModel {
-  static $columns = [
-    'abilities',
-    'createdAt',
-    'expiresAt',
-    'hash',
-    'id',
-    'lastUsedAt',
-    'name',
-    'tokenableId',
-    'type',
-    'updatedAt',
-  ] as const
+  static $columns = ['abilities', 'createdAt', 'expiresAt', 'hash', 'id', 'lastUsedAt', 'name', 'tokenableId', 'type', 'updatedAt'] as const
   $columns = AuthAccessTokenSchema.$columns
   @column()
   declare abilities: string
@@ -77,19 +56,7 @@ export class AuthAccessTokenSchema extends BaseModel {
 }
 
 export class InviteSchema extends BaseModel {
-  static $columns = [
-    'acceptedAt',
-    'createdAt',
-    'email',
-    'expiresAt',
-    'id',
-    'invitedById',
-    'organizationId',
-    'revokedAt',
-    'role',
-    'tokenHash',
-    'updatedAt',
-  ] as const
+  static $columns = ['acceptedAt', 'createdAt', 'email', 'expiresAt', 'id', 'invitedById', 'organizationId', 'revokedAt', 'role', 'tokenHash', 'updatedAt'] as const
   $columns = InviteSchema.$columns
   @column.dateTime()
   declare acceptedAt: DateTime | null
@@ -133,23 +100,14 @@ export class MembershipSchema extends BaseModel {
 }
 
 export class MfaFactorSchema extends BaseModel {
-  static $columns = [
-    'confirmedAt',
-    'createdAt',
-    'id',
-    'kind',
-    'label',
-    'lastUsedAt',
-    'lastUsedStep',
-    'secret',
-    'updatedAt',
-    'userId',
-  ] as const
+  static $columns = ['confirmedAt', 'createdAt', 'credentialId', 'id', 'kind', 'label', 'lastUsedAt', 'lastUsedStep', 'publicKey', 'secret', 'signCount', 'transports', 'updatedAt', 'userId'] as const
   $columns = MfaFactorSchema.$columns
   @column.dateTime()
   declare confirmedAt: DateTime | null
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
+  @column()
+  declare credentialId: string | null
   @column({ isPrimary: true, serializeAs: null })
   declare id: number
   @column()
@@ -160,8 +118,14 @@ export class MfaFactorSchema extends BaseModel {
   declare lastUsedAt: DateTime | null
   @column()
   declare lastUsedStep: bigint | number | null
+  @column()
+  declare publicKey: string | null
   @column({ serializeAs: null })
   declare secret: string | null | null
+  @column()
+  declare signCount: bigint | number | null
+  @column()
+  declare transports: string | null
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
   @column({ serializeAs: null })
@@ -169,15 +133,7 @@ export class MfaFactorSchema extends BaseModel {
 }
 
 export class OrganizationSchema extends BaseModel {
-  static $columns = [
-    'createdAt',
-    'id',
-    'isDemo',
-    'mfaRequired',
-    'name',
-    'slug',
-    'updatedAt',
-  ] as const
+  static $columns = ['createdAt', 'id', 'isDemo', 'mfaRequired', 'name', 'slug', 'updatedAt'] as const
   $columns = OrganizationSchema.$columns
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
@@ -300,18 +256,7 @@ export class SessionSchema extends BaseModel {
 }
 
 export class UserSchema extends BaseModel {
-  static $columns = [
-    'createdAt',
-    'email',
-    'fullName',
-    'id',
-    'isSuperuser',
-    'lastSignInAt',
-    'lockedAt',
-    'password',
-    'passwordChangedAt',
-    'updatedAt',
-  ] as const
+  static $columns = ['createdAt', 'email', 'fullName', 'id', 'isSuperuser', 'lastSignInAt', 'lockedAt', 'password', 'passwordChangedAt', 'updatedAt'] as const
   $columns = UserSchema.$columns
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

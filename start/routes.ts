@@ -53,6 +53,10 @@ router
     router.post('/sign-in/mfa', [controllers.auth.MfaChallenge, 'verify']).as('mfa.verify')
     router.get('/mfa/setup', [controllers.auth.MfaSetup, 'show']).as('mfa.setup')
     router.post('/mfa/setup', [controllers.auth.MfaSetup, 'confirm']).as('mfa.confirm')
+    router
+      .get('/sign-in/passkey/options', [controllers.auth.Passkeys, 'signInOptions'])
+      .as('passkeys.sign_in_options')
+    router.post('/sign-in/passkey', [controllers.auth.Passkeys, 'signIn']).as('passkeys.sign_in')
     router.post('/sign-out', [controllers.auth.Session, 'destroy']).as('sign_out')
   })
   .use(web())
@@ -135,6 +139,15 @@ router
         router
           .post('/settings/tokens', [controllers.settings.Tokens, 'store'])
           .as('settings.tokens.store')
+        router
+          .get('/settings/passkeys/options', [controllers.auth.Passkeys, 'registrationOptions'])
+          .as('passkeys.options')
+        router
+          .post('/settings/passkeys', [controllers.auth.Passkeys, 'register'])
+          .as('passkeys.register')
+        router
+          .post('/settings/passkeys/:factor/remove', [controllers.auth.Passkeys, 'remove'])
+          .as('passkeys.remove')
       })
       .use(middleware.recentAuth())
   })

@@ -14,6 +14,7 @@ export const controllers = {
     Invitations: () => import('#controllers/auth/invitations_controller'),
     MfaChallenge: () => import('#controllers/auth/mfa_challenge_controller'),
     MfaSetup: () => import('#controllers/auth/mfa_setup_controller'),
+    Passkeys: () => import('#controllers/auth/passkeys_controller'),
     PasswordReset: () => import('#controllers/auth/password_reset_controller'),
     Reauthenticate: () => import('#controllers/auth/reauthenticate_controller'),
     RecoveryCodes: () => import('#controllers/auth/recovery_codes_controller'),

@@ -15,6 +15,12 @@ export default class RecentAuthMiddleware {
         ? ctx.request.url(true)
         : (ctx.request.header('referer') ?? '/')
     ctx.session.put('reauth.returnTo', sameOriginPath(back))
+    if (ctx.request.accepts(['html', 'json']) === 'json') {
+      return ctx.response.forbidden({
+        errors: [{ message: 'Confirm it is you first: enter your password or a code again.' }],
+        redirect: '/reauthenticate',
+      })
+    }
     ctx.session.flash('info', 'Confirm it is you to continue.')
     if (ctx.request.header('hx-request') === 'true') {
       ctx.response.header('HX-Redirect', '/reauthenticate')

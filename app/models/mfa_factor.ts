@@ -5,7 +5,7 @@ import { MfaFactorSchema } from '#database/schema'
 import { withPublicId } from '#models/mixins/with_public_id'
 import User from '#models/user'
 
-export type MfaFactorKind = 'totp'
+export type MfaFactorKind = 'totp' | 'passkey'
 
 /**
  * A second factor. The TOTP secret is sealed with the secrets key and

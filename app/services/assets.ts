@@ -26,6 +26,16 @@ const sources: Record<string, AssetSource> = {
     file: require.resolve('htmx.org/dist/htmx.min.js'),
     contentType: 'text/javascript; charset=utf-8',
   },
+  'passkeys.js': {
+    file: app.makePath('resources/js/passkeys.js'),
+    contentType: 'text/javascript; charset=utf-8',
+  },
+  // The package exports only its ES module entry, so the browser bundle is
+  // addressed by path.
+  'webauthn.js': {
+    file: app.makePath('node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js'),
+    contentType: 'text/javascript; charset=utf-8',
+  },
 }
 
 const loaded = new Map<string, LoadedAsset>()

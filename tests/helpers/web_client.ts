@@ -20,12 +20,12 @@ export class WebClient {
   async request(
     method: string,
     path: string,
-    init: { body?: URLSearchParams; headers?: Record<string, string> } = {}
+    init: { body?: URLSearchParams; json?: unknown; headers?: Record<string, string> } = {}
   ) {
     const response = await fetch(new URL(path, this.baseUrl), {
       method,
       redirect: 'manual',
-      body: init.body,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
       headers: {
         accept: 'text/html',
         ...(init.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),

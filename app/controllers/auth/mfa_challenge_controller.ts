@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
+import ListPasskeys from '#actions/passkeys/list_passkeys'
 import VerifySecondFactor, { SecondFactorRejected } from '#actions/auth/verify_second_factor'
 import { recordAudit } from '#services/audit'
 import { completeSignIn, readPendingSignIn, requestMeta } from '#services/auth_session'
@@ -21,7 +22,9 @@ export default class MfaChallengeController {
   async show(ctx: HttpContext) {
     const pending = readPendingSignIn(ctx)
     if (!pending || pending.stage !== 'mfa') return expired(ctx)
-    return ctx.view.render('pages/auth/mfa_challenge')
+    const user = await User.findOrFail(pending.userId)
+    const passkeys = await new ListPasskeys().execute(user)
+    return ctx.view.render('pages/auth/mfa_challenge', { hasPasskey: passkeys.length > 0 })
   }
 
   async verify(ctx: HttpContext) {

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ChangePassword from '#actions/auth/change_password'
 import CountRecoveryCodes from '#actions/auth/count_recovery_codes'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
+import ListPasskeys from '#actions/passkeys/list_passkeys'
 import { requestMeta } from '#services/auth_session'
 import { PasswordRejected } from '#services/passwords'
 import { destroyUserSessions } from '#services/user_sessions'
@@ -10,11 +11,16 @@ import { changePasswordValidator } from '#validators/auth'
 export default class SecurityController {
   async show(ctx: HttpContext) {
     const user = ctx.auth.use('web').user!
-    const [hasSecondFactor, recoveryCodesLeft] = await Promise.all([
+    const [hasSecondFactor, recoveryCodesLeft, passkeys] = await Promise.all([
       new UserHasSecondFactor().execute(user),
       new CountRecoveryCodes().execute(user),
+      new ListPasskeys().execute(user),
     ])
-    return ctx.view.render('pages/settings/security', { hasSecondFactor, recoveryCodesLeft })
+    return ctx.view.render('pages/settings/security', {
+      hasSecondFactor,
+      recoveryCodesLeft,
+      passkeys,
+    })
   }
 
   /**

@@ -1,0 +1,43 @@
+import db from '@adonisjs/lucid/services/db'
+import MfaFactor from '#models/mfa_factor'
+import type User from '#models/user'
+import { recordAudit, type RequestMeta } from '#services/audit'
+
+export class PasskeyRemovalRefused extends Error {}
+
+/**
+ * Removes one of the user's passkeys, unless it is their only second
+ * factor (MFA is mandatory).
+ */
+export default class RemovePasskey {
+  async execute(input: { user: User; factorPublicId: string; meta: RequestMeta }) {
+    const factorId = MfaFactor.keyFromPublicId(input.factorPublicId)
+    await db.transaction(async (trx) => {
+      const factor = await MfaFactor.query({ client: trx })
+        .where('user_id', input.user.id)
+        .where('kind', 'passkey')
+        .where('id', factorId ?? 0)
+        .firstOrFail()
+      const others = await MfaFactor.query({ client: trx })
+        .where('user_id', input.user.id)
+        .whereNotNull('confirmed_at')
+        .whereNot('id', factor.id)
+        .first()
+      if (!others)
+        throw new PasskeyRemovalRefused(
+          'This is your only second factor; add another before removing it.'
+        )
+      await factor.useTransaction(trx).delete()
+      await recordAudit(
+        {
+          event: 'mfa.disabled',
+          actorId: input.user.id,
+          subject: input.user.email,
+          meta: input.meta,
+          details: { kind: 'passkey' },
+        },
+        trx
+      )
+    })
+  }
+}
