@@ -124,6 +124,9 @@ router
       .post('/settings/members/:membership/remove', [controllers.settings.Members, 'remove'])
       .as('settings.members.remove')
     router.get('/settings/audit', [controllers.settings.Audit, 'index']).as('settings.audit')
+    router
+      .get('/settings/organization', [controllers.settings.OrganizationSettings, 'show'])
+      .as('settings.organization')
 
     /**
      * Changes that need a fresh password or TOTP check.
@@ -139,6 +142,9 @@ router
         router
           .post('/settings/tokens', [controllers.settings.Tokens, 'store'])
           .as('settings.tokens.store')
+        router
+          .post('/settings/organization', [controllers.settings.OrganizationSettings, 'update'])
+          .as('settings.organization.update')
         router
           .get('/settings/passkeys/options', [controllers.auth.Passkeys, 'registrationOptions'])
           .as('passkeys.options')

@@ -26,6 +26,7 @@ export const controllers = {
   settings: {
     Audit: () => import('#controllers/settings/audit_controller'),
     Members: () => import('#controllers/settings/members_controller'),
+    OrganizationSettings: () => import('#controllers/settings/organization_settings_controller'),
     Security: () => import('#controllers/settings/security_controller'),
     Sessions: () => import('#controllers/settings/sessions_controller'),
     Tokens: () => import('#controllers/settings/tokens_controller'),

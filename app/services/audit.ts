@@ -36,6 +36,8 @@ export const AUDIT_EVENTS = {
   'user.unlocked': 'Account unlocked',
   'user.created': 'Account created',
   'organization.created': 'Organisation created',
+  'organization.updated': 'Organisation settings changed',
+  'organization.mfa_policy_changed': 'Two-factor policy changed',
 } as const
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS

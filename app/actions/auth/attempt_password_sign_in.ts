@@ -2,6 +2,7 @@ import { errors as authErrors } from '@adonisjs/auth'
 import User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
+import SecondFactorRequired from '#actions/auth/second_factor_required'
 
 export class InvalidCredentials extends Error {
   constructor() {
@@ -9,7 +10,12 @@ export class InvalidCredentials extends Error {
   }
 }
 
-export type PasswordSignInResult = { user: User; next: 'mfa' | 'enrol' }
+/**
+ * What the password step leads to: the second factor, enrolling one
+ * (mandatory MFA, none yet), or straight in (MFA made optional by every
+ * organisation of the user, and none enrolled).
+ */
+export type PasswordSignInResult = { user: User; next: 'mfa' | 'enrol' | 'signed_in' }
 
 /**
  * First step of signing in. An unknown email, a wrong password and a
@@ -48,7 +54,7 @@ export default class AttemptPasswordSignIn {
       })
       throw new InvalidCredentials()
     }
-    const hasFactor = await new UserHasSecondFactor().execute(user)
-    return { user, next: hasFactor ? 'mfa' : 'enrol' }
+    if (await new UserHasSecondFactor().execute(user)) return { user, next: 'mfa' }
+    return { user, next: (await new SecondFactorRequired().execute(user)) ? 'enrol' : 'signed_in' }
   }
 }

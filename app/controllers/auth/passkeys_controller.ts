@@ -79,16 +79,9 @@ export default class PasskeysController {
   }
 
   async signInOptions(ctx: HttpContext) {
-    const pending = readPendingSignIn(ctx)
-    if (!pending || pending.stage !== 'mfa') {
-      return ctx.response.unauthorized({
-        errors: [{ message: 'Sign in with your password first.' }],
-      })
-    }
-    const relyingParty = relyingPartyFor(ctx.request)
-    if (!relyingParty)
-      return ctx.response.unprocessableEntity({ errors: [{ message: PASSKEY_UNAVAILABLE }] })
-    const user = await User.findOrFail(pending.userId)
+    const context = await pendingPasskeySignIn(ctx)
+    if (!context.user) return context.refusal
+    const { user, relyingParty } = context
     const options = await new BeginPasskeySignIn().execute(user, relyingParty)
     if (!options)
       return ctx.response.unprocessableEntity({ errors: [{ message: 'You have no passkey yet.' }] })
@@ -97,16 +90,9 @@ export default class PasskeysController {
   }
 
   async signIn(ctx: HttpContext) {
-    const pending = readPendingSignIn(ctx)
-    if (!pending || pending.stage !== 'mfa') {
-      return ctx.response.unauthorized({
-        errors: [{ message: 'Sign in with your password first.' }],
-      })
-    }
-    const relyingParty = relyingPartyFor(ctx.request)
-    if (!relyingParty)
-      return ctx.response.unprocessableEntity({ errors: [{ message: PASSKEY_UNAVAILABLE }] })
-    const user = await User.findOrFail(pending.userId)
+    const context = await pendingPasskeySignIn(ctx)
+    if (!context.user) return context.refusal
+    const { user, relyingParty } = context
     const meta = requestMeta(ctx)
     const checks = [{ limiter: mfaLimiter(), key: `mfa:${user.id}` }]
     try {
@@ -138,4 +124,24 @@ export default class PasskeysController {
     })
     return { redirect: returnTo ? sameOriginPath(returnTo) : '/' }
   }
+}
+
+/**
+ * The user finishing a sign-in with a passkey, and the relying party of
+ * this host; or the JSON refusal to send when either is missing.
+ */
+async function pendingPasskeySignIn(ctx: HttpContext) {
+  const pending = readPendingSignIn(ctx)
+  if (!pending || pending.stage !== 'mfa') {
+    const refusal = ctx.response.unauthorized({
+      errors: [{ message: 'Sign in with your password first.' }],
+    })
+    return { user: null, refusal } as const
+  }
+  const relyingParty = relyingPartyFor(ctx.request)
+  if (!relyingParty) {
+    const refusal = ctx.response.unprocessableEntity({ errors: [{ message: PASSKEY_UNAVAILABLE }] })
+    return { user: null, refusal } as const
+  }
+  return { user: await User.findOrFail(pending.userId), relyingParty } as const
 }

@@ -2,7 +2,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { safeTiming } from '@adonisjs/core/helpers'
 import AttemptPasswordSignIn, { InvalidCredentials } from '#actions/auth/attempt_password_sign_in'
 import { recordAudit } from '#services/audit'
-import { endSession, requestMeta, startPendingSignIn } from '#services/auth_session'
+import { completeSignIn, endSession, requestMeta, startPendingSignIn } from '#services/auth_session'
+import { sameOriginPath } from '#middleware/recent_auth_middleware'
 import {
   assertNotThrottled,
   clearAttempts,
@@ -37,6 +38,18 @@ export default class SessionController {
       )
       await clearAttempts([checks[0], checks[2]])
       const returnTo = session.get('signin.returnTo') ?? null
+      if (result.next === 'signed_in') {
+        startPendingSignIn(ctx, result.user, 'mfa', returnTo)
+        await completeSignIn(ctx, result.user)
+        await recordAudit({
+          event: 'sign_in.succeeded',
+          actorId: result.user.id,
+          subject: result.user.email,
+          meta,
+          details: { method: 'password' },
+        })
+        return response.redirect(returnTo ? sameOriginPath(returnTo) : '/')
+      }
       startPendingSignIn(ctx, result.user, result.next, returnTo)
       return response.redirect(result.next === 'mfa' ? '/sign-in/mfa' : '/mfa/setup')
     } catch (error) {

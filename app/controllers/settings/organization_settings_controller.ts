@@ -1,0 +1,26 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import UpdateOrganizationSettings from '#actions/organizations/update_organization_settings'
+import { memberCan } from '#abilities/main'
+import { requestMeta } from '#services/auth_session'
+import { organizationSettingsValidator } from '#validators/organization'
+
+export default class OrganizationSettingsController {
+  async show(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.manage')
+    return ctx.view.render('pages/settings/organization')
+  }
+
+  async update(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.manage')
+    const input = await ctx.request.validateUsing(organizationSettingsValidator)
+    await new UpdateOrganizationSettings().execute({
+      organization: ctx.organization!,
+      actor: ctx.auth.use('web').user!,
+      name: input.name,
+      mfaRequired: input.mfaRequired === 'required',
+      meta: requestMeta(ctx),
+    })
+    ctx.session.flash('success', 'Organisation settings saved.')
+    return ctx.response.redirect('/settings/organization')
+  }
+}
