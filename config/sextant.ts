@@ -24,6 +24,11 @@ const sextantConfig = {
      * Sensitive actions need a password or TOTP check this recent.
      */
     reauthWindow: '10m',
+    /**
+     * "invite": accounts only from invitations. "open": anyone may create
+     * an organisation, after confirming their email address.
+     */
+    signupMode: env.get('SIGNUP_MODE', 'invite') as 'invite' | 'open',
     passwordHistorySize: env.get('PASSWORD_HISTORY_SIZE', 5),
     inviteLifetime: '7d',
     passwordResetLifetime: '1h',

@@ -255,6 +255,23 @@ export class SessionSchema extends BaseModel {
   declare userId: number | null
 }
 
+export class SignupRequestSchema extends BaseModel {
+  static $columns = ['createdAt', 'email', 'expiresAt', 'id', 'tokenHash', 'usedAt'] as const
+  $columns = SignupRequestSchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare email: string
+  @column.dateTime()
+  declare expiresAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare tokenHash: string
+  @column.dateTime()
+  declare usedAt: DateTime | null
+}
+
 export class UserSchema extends BaseModel {
   static $columns = ['createdAt', 'email', 'fullName', 'id', 'isSuperuser', 'lastSignInAt', 'lockedAt', 'password', 'passwordChangedAt', 'updatedAt'] as const
   $columns = UserSchema.$columns

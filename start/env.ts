@@ -69,6 +69,7 @@ async function createEnv() {
     SESSION_IDLE_TIMEOUT: Env.schema.string.optional(),
     SESSION_MAX_LIFETIME: Env.schema.string.optional(),
     SESSION_SECURE_COOKIE: Env.schema.boolean.optional(),
+    SIGNUP_MODE: Env.schema.enum.optional(['invite', 'open'] as const),
     PASSWORD_HISTORY_SIZE: Env.schema.number.optional(),
     ADMIN_PATH: Env.schema.string.optional(),
     LIMITER_STORE: Env.schema.enum.optional(['database', 'redis', 'memory'] as const),

@@ -30,6 +30,10 @@ router
     router
       .post('/invitations/:token', [controllers.auth.Invitations, 'accept'])
       .as('invitations.accept')
+    router.get('/sign-up', [controllers.auth.Signup, 'create']).as('sign_up')
+    router.post('/sign-up', [controllers.auth.Signup, 'store']).as('sign_up.store')
+    router.get('/sign-up/:token', [controllers.auth.Signup, 'edit']).as('sign_up.edit')
+    router.post('/sign-up/:token', [controllers.auth.Signup, 'update']).as('sign_up.update')
     router.get('/password/forgot', [controllers.auth.PasswordReset, 'forgot']).as('password.forgot')
     router
       .post('/password/forgot', [controllers.auth.PasswordReset, 'sendLink'])

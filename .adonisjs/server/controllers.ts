@@ -19,6 +19,7 @@ export const controllers = {
     Reauthenticate: () => import('#controllers/auth/reauthenticate_controller'),
     RecoveryCodes: () => import('#controllers/auth/recovery_codes_controller'),
     Session: () => import('#controllers/auth/session_controller'),
+    Signup: () => import('#controllers/auth/signup_controller'),
   },
   Health: () => import('#controllers/health_controller'),
   Home: () => import('#controllers/home_controller'),

@@ -77,3 +77,9 @@ export const auditFiltersValidator = vine.create({
     .optional(),
   page: vine.number().withoutDecimals().min(1).max(100_000).optional(),
 })
+
+export const completeSignupValidator = vine.create({
+  fullName: vine.string().trim().minLength(1).maxLength(120),
+  organizationName: vine.string().trim().minLength(2).maxLength(120),
+  password: newPassword().confirmed({ confirmationField: 'passwordConfirmation' }),
+})

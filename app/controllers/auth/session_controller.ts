@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { safeTiming } from '@adonisjs/core/helpers'
+import sextantConfig from '#config/sextant'
 import AttemptPasswordSignIn, { InvalidCredentials } from '#actions/auth/attempt_password_sign_in'
 import { recordAudit } from '#services/audit'
 import { completeSignIn, endSession, requestMeta, startPendingSignIn } from '#services/auth_session'
@@ -15,7 +16,9 @@ import { signInLimiters } from '#start/limiter'
 
 export default class SessionController {
   async create({ view }: HttpContext) {
-    return view.render('pages/auth/sign_in')
+    return view.render('pages/auth/sign_in', {
+      signupOpen: sextantConfig.auth.signupMode === 'open',
+    })
   }
 
   /**

@@ -1,0 +1,100 @@
+import { DateTime } from 'luxon'
+import string from '@adonisjs/core/helpers/string'
+import db from '@adonisjs/lucid/services/db'
+import Membership from '#models/membership'
+import Organization from '#models/organization'
+import PasswordHistory from '#models/password_history'
+import SignupRequest from '#models/signup_request'
+import User from '#models/user'
+import { recordAudit, type RequestMeta } from '#services/audit'
+import { sqlTime } from '#services/db_time'
+import { sha256 } from '#services/one_time_tokens'
+import { assertAcceptablePassword } from '#services/passwords'
+
+export class SignupLinkInvalid extends Error {
+  constructor() {
+    super('This sign-up link is invalid, was already used, or has expired. Ask for a new one.')
+  }
+}
+
+/**
+ * Second step of open sign-up: the confirmed address becomes the owner
+ * of a new organisation. A second factor is still required before use.
+ */
+export default class CompleteSignup {
+  async findValid(token: string) {
+    return SignupRequest.query()
+      .where('token_hash', sha256(token))
+      .whereNull('used_at')
+      .where('expires_at', '>', sqlTime())
+      .first()
+  }
+
+  async execute(input: {
+    token: string
+    fullName: string
+    organizationName: string
+    password: string
+    meta: RequestMeta
+  }) {
+    const request = await this.findValid(input.token)
+    if (!request) throw new SignupLinkInvalid()
+    await assertAcceptablePassword(input.password, {
+      email: request.email,
+      fullName: input.fullName,
+    })
+    return db.transaction(async (trx) => {
+      const claimed = await trx
+        .from('signup_requests')
+        .where('id', request.id)
+        .whereNull('used_at')
+        .update({ used_at: sqlTime() })
+      if (Number(Array.isArray(claimed) ? claimed[0] : claimed) !== 1) throw new SignupLinkInvalid()
+      if (await User.query({ client: trx }).where('email', request.email).first())
+        throw new SignupLinkInvalid()
+      const user = await User.create(
+        {
+          email: request.email,
+          fullName: input.fullName.trim(),
+          password: input.password,
+          passwordChangedAt: DateTime.now(),
+        },
+        { client: trx }
+      )
+      await PasswordHistory.create(
+        { userId: user.id, passwordHash: user.password },
+        { client: trx }
+      )
+      const name = input.organizationName.trim()
+      const base = string.slug(name, { lower: true }).slice(0, 60) || 'organisation'
+      const taken = await Organization.query({ client: trx }).where('slug', base).first()
+      const slug = taken ? `${base}-${string.random(6).toLowerCase()}` : base
+      const organization = await Organization.create({ name, slug, isDemo: false }, { client: trx })
+      await Membership.create(
+        { organizationId: organization.id, userId: user.id, role: 'owner' },
+        { client: trx }
+      )
+      await recordAudit(
+        {
+          event: 'organization.created',
+          actorId: user.id,
+          organizationId: organization.id,
+          subject: name,
+          meta: input.meta,
+        },
+        trx
+      )
+      await recordAudit(
+        {
+          event: 'user.created',
+          actorId: user.id,
+          organizationId: organization.id,
+          subject: user.email,
+          meta: input.meta,
+        },
+        trx
+      )
+      return { user, organization }
+    })
+  }
+}
