@@ -10,6 +10,10 @@ export type ScannedRoutes = {
     'sign_in.store': { paramsTuple?: []; params?: {} }
     'invitations.show': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
     'invitations.accept': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
+    'sign_up': { paramsTuple?: []; params?: {} }
+    'sign_up.store': { paramsTuple?: []; params?: {} }
+    'sign_up.edit': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
+    'sign_up.update': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
     'password.forgot': { paramsTuple?: []; params?: {} }
     'password.send_link': { paramsTuple?: []; params?: {} }
     'password.reset': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
@@ -18,6 +22,8 @@ export type ScannedRoutes = {
     'mfa.verify': { paramsTuple?: []; params?: {} }
     'mfa.setup': { paramsTuple?: []; params?: {} }
     'mfa.confirm': { paramsTuple?: []; params?: {} }
+    'passkeys.sign_in_options': { paramsTuple?: []; params?: {} }
+    'passkeys.sign_in': { paramsTuple?: []; params?: {} }
     'sign_out': { paramsTuple?: []; params?: {} }
     'home': { paramsTuple?: []; params?: {} }
     'organizations.index': { paramsTuple?: []; params?: {} }
@@ -40,9 +46,14 @@ export type ScannedRoutes = {
     'settings.members.role': { paramsTuple: [ParamValue]; params: {'membership': ParamValue} }
     'settings.members.remove': { paramsTuple: [ParamValue]; params: {'membership': ParamValue} }
     'settings.audit': { paramsTuple?: []; params?: {} }
+    'settings.organization': { paramsTuple?: []; params?: {} }
     'settings.password': { paramsTuple?: []; params?: {} }
     'settings.recovery_codes': { paramsTuple?: []; params?: {} }
     'settings.tokens.store': { paramsTuple?: []; params?: {} }
+    'settings.organization.update': { paramsTuple?: []; params?: {} }
+    'passkeys.options': { paramsTuple?: []; params?: {} }
+    'passkeys.register': { paramsTuple?: []; params?: {} }
+    'passkeys.remove': { paramsTuple: [ParamValue]; params: {'factor': ParamValue} }
     'admin.home': { paramsTuple?: []; params?: {} }
     'admin.users': { paramsTuple?: []; params?: {} }
     'admin.users.lock': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
@@ -57,10 +68,13 @@ export type ScannedRoutes = {
     'health.ready': { paramsTuple?: []; params?: {} }
     'sign_in': { paramsTuple?: []; params?: {} }
     'invitations.show': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
+    'sign_up': { paramsTuple?: []; params?: {} }
+    'sign_up.edit': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
     'password.forgot': { paramsTuple?: []; params?: {} }
     'password.reset': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
     'mfa.challenge': { paramsTuple?: []; params?: {} }
     'mfa.setup': { paramsTuple?: []; params?: {} }
+    'passkeys.sign_in_options': { paramsTuple?: []; params?: {} }
     'home': { paramsTuple?: []; params?: {} }
     'organizations.index': { paramsTuple?: []; params?: {} }
     'organizations.show': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
@@ -72,6 +86,8 @@ export type ScannedRoutes = {
     'settings.tokens': { paramsTuple?: []; params?: {} }
     'settings.members': { paramsTuple?: []; params?: {} }
     'settings.audit': { paramsTuple?: []; params?: {} }
+    'settings.organization': { paramsTuple?: []; params?: {} }
+    'passkeys.options': { paramsTuple?: []; params?: {} }
     'admin.home': { paramsTuple?: []; params?: {} }
     'admin.users': { paramsTuple?: []; params?: {} }
     'admin.organizations': { paramsTuple?: []; params?: {} }
@@ -83,10 +99,13 @@ export type ScannedRoutes = {
     'health.ready': { paramsTuple?: []; params?: {} }
     'sign_in': { paramsTuple?: []; params?: {} }
     'invitations.show': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
+    'sign_up': { paramsTuple?: []; params?: {} }
+    'sign_up.edit': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
     'password.forgot': { paramsTuple?: []; params?: {} }
     'password.reset': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
     'mfa.challenge': { paramsTuple?: []; params?: {} }
     'mfa.setup': { paramsTuple?: []; params?: {} }
+    'passkeys.sign_in_options': { paramsTuple?: []; params?: {} }
     'home': { paramsTuple?: []; params?: {} }
     'organizations.index': { paramsTuple?: []; params?: {} }
     'organizations.show': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
@@ -98,6 +117,8 @@ export type ScannedRoutes = {
     'settings.tokens': { paramsTuple?: []; params?: {} }
     'settings.members': { paramsTuple?: []; params?: {} }
     'settings.audit': { paramsTuple?: []; params?: {} }
+    'settings.organization': { paramsTuple?: []; params?: {} }
+    'passkeys.options': { paramsTuple?: []; params?: {} }
     'admin.home': { paramsTuple?: []; params?: {} }
     'admin.users': { paramsTuple?: []; params?: {} }
     'admin.organizations': { paramsTuple?: []; params?: {} }
@@ -107,10 +128,13 @@ export type ScannedRoutes = {
   POST: {
     'sign_in.store': { paramsTuple?: []; params?: {} }
     'invitations.accept': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
+    'sign_up.store': { paramsTuple?: []; params?: {} }
+    'sign_up.update': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
     'password.send_link': { paramsTuple?: []; params?: {} }
     'password.update': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
     'mfa.verify': { paramsTuple?: []; params?: {} }
     'mfa.confirm': { paramsTuple?: []; params?: {} }
+    'passkeys.sign_in': { paramsTuple?: []; params?: {} }
     'sign_out': { paramsTuple?: []; params?: {} }
     'organizations.switch': { paramsTuple?: []; params?: {} }
     'reauthenticate.store': { paramsTuple?: []; params?: {} }
@@ -125,6 +149,9 @@ export type ScannedRoutes = {
     'settings.password': { paramsTuple?: []; params?: {} }
     'settings.recovery_codes': { paramsTuple?: []; params?: {} }
     'settings.tokens.store': { paramsTuple?: []; params?: {} }
+    'settings.organization.update': { paramsTuple?: []; params?: {} }
+    'passkeys.register': { paramsTuple?: []; params?: {} }
+    'passkeys.remove': { paramsTuple: [ParamValue]; params: {'factor': ParamValue} }
     'admin.users.lock': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'admin.users.unlock': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'admin.users.reset_mfa': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
