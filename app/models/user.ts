@@ -43,8 +43,9 @@ export default class User extends compose(
 
   get initials() {
     const source = this.fullName?.trim() || this.email.split('@')[0]
-    const parts = source.split(/[\s._-]+/).filter(Boolean)
-    const letters = parts.length > 1 ? `${parts[0][0]}${parts[1][0]}` : source.slice(0, 2)
+    const parts = source.split(/[^\p{L}\p{N}]+/u).filter(Boolean)
+    const letters =
+      parts.length > 1 ? `${parts[0][0]}${parts[1][0]}` : (parts[0] ?? source).slice(0, 2)
     return letters.toUpperCase()
   }
 
