@@ -3,7 +3,7 @@ import hash from '@adonisjs/core/services/hash'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import sextantConfig from '#config/sextant'
 import PasswordHistory from '#models/password_history'
-import type User from '#models/user'
+import User from '#models/user'
 import { passwordProblems } from '#services/password_policy'
 
 /**
@@ -77,4 +77,26 @@ export async function storeNewPassword(
       keep.map((row) => row.id)
     )
     .delete()
+}
+
+/**
+ * Creates an account with its first password, which also starts the
+ * password history (every sign-up path goes through here).
+ */
+export async function createUserWithPassword(
+  fields: { email: string; password: string; fullName?: string | null; isSuperuser?: boolean },
+  trx: TransactionClientContract
+) {
+  const user = await User.create(
+    {
+      email: fields.email,
+      password: fields.password,
+      fullName: fields.fullName?.trim() || null,
+      isSuperuser: fields.isSuperuser ?? false,
+      passwordChangedAt: DateTime.now(),
+    },
+    { client: trx }
+  )
+  await PasswordHistory.create({ userId: user.id, passwordHash: user.password }, { client: trx })
+  return user
 }

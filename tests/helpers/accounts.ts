@@ -1,7 +1,8 @@
 import Membership from '#models/membership'
 import type Organization from '#models/organization'
-import PasswordHistory from '#models/password_history'
-import User from '#models/user'
+import db from '@adonisjs/lucid/services/db'
+import { createUserWithPassword } from '#services/passwords'
+import type User from '#models/user'
 import ConfirmTotpEnrolment from '#actions/auth/confirm_totp_enrolment'
 import StartTotpEnrolment from '#actions/auth/start_totp_enrolment'
 import type { RoleName } from '#services/authorization'
@@ -40,14 +41,13 @@ export async function createAccount(
   sequence += 1
   const email = options.email ?? `person${sequence}.${Date.now().toString(36)}@example.org`
   const organization = options.organization ?? (await createOrganization())
-  const user = await User.create({
-    email,
-    password: STRONG_PASSWORD,
-    fullName: `Person ${sequence}`,
-    isSuperuser: options.superuser ?? false,
-  })
-  // As every real sign-up path does, the first password starts the history.
-  await PasswordHistory.create({ userId: user.id, passwordHash: user.password })
+  const fullName = `Person ${sequence}`
+  const user = await db.transaction((trx) =>
+    createUserWithPassword(
+      { email, password: STRONG_PASSWORD, fullName, isSuperuser: options.superuser ?? false },
+      trx
+    )
+  )
   const membership = await Membership.create({
     organizationId: organization.id,
     userId: user.id,

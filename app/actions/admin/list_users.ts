@@ -1,4 +1,5 @@
 import User from '#models/user'
+import { containsPattern } from '#services/sql'
 
 /**
  * Every account, for superusers, with a search on email and name.
@@ -8,9 +9,8 @@ export default class ListUsers {
     const query = User.query()
       .withCount('mfaFactors', (factors) => factors.whereNotNull('confirmed_at'))
       .orderBy('email', 'asc')
-    const term = search?.trim().toLowerCase()
-    if (term) {
-      const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+    const pattern = containsPattern(search)
+    if (pattern) {
       query.where((where) => {
         where
           .whereRaw(`LOWER(email) LIKE ? ESCAPE '\\'`, [pattern])

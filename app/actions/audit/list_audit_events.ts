@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import AuditEvent from '#models/audit_event'
 import User from '#models/user'
-import { sqlTime } from '#services/db_time'
+import { sqlTime } from '#services/sql'
 
 export type AuditFilters = {
   event?: string | null

@@ -1,12 +1,10 @@
-import { DateTime } from 'luxon'
 import string from '@adonisjs/core/helpers/string'
 import db from '@adonisjs/lucid/services/db'
 import Membership from '#models/membership'
 import Organization from '#models/organization'
-import PasswordHistory from '#models/password_history'
 import User from '#models/user'
 import { CLI_META, recordAudit } from '#services/audit'
-import { assertAcceptablePassword } from '#services/passwords'
+import { assertAcceptablePassword, createUserWithPassword } from '#services/passwords'
 
 export class SuperuserRefused extends Error {}
 
@@ -29,19 +27,9 @@ export default class CreateSuperuser {
     await assertAcceptablePassword(input.password, { email, fullName: input.fullName })
 
     return db.transaction(async (trx) => {
-      const user = await User.create(
-        {
-          email,
-          fullName: input.fullName?.trim() || null,
-          password: input.password,
-          isSuperuser: true,
-          passwordChangedAt: DateTime.now(),
-        },
-        { client: trx }
-      )
-      await PasswordHistory.create(
-        { userId: user.id, passwordHash: user.password },
-        { client: trx }
+      const user = await createUserWithPassword(
+        { email, fullName: input.fullName, password: input.password, isSuperuser: true },
+        trx
       )
       let organization = await Organization.query({ client: trx }).orderBy('id', 'asc').first()
       let createdOrganization = false

@@ -4,7 +4,7 @@ import PasswordReset from '#models/password_reset'
 import User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { sha256 } from '#services/one_time_tokens'
-import { sqlTime } from '#services/db_time'
+import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { assertAcceptablePassword, storeNewPassword } from '#services/passwords'
 import { destroyUserSessions } from '#services/user_sessions'
 
@@ -43,7 +43,7 @@ export default class ResetPassword {
         .where('id', reset.id)
         .whereNull('used_at')
         .update({ used_at: sqlTime() })
-      if (Number(Array.isArray(claimed) ? claimed[0] : claimed) !== 1) throw new ResetLinkInvalid()
+      if (!updatedExactlyOne(claimed)) throw new ResetLinkInvalid()
       await storeNewPassword(user, input.password, trx)
       await recordAudit(
         { event: 'password.reset', actorId: user.id, subject: user.email, meta: input.meta },

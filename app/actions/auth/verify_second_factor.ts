@@ -6,7 +6,7 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import { normalizeRecoveryCode, recoveryCodeDigest } from '#services/one_time_tokens'
 import { secretBox } from '#services/secret_box'
 import { totp } from '#services/totp'
-import { sqlTime } from '#services/db_time'
+import { sqlTime, updatedExactlyOne } from '#services/sql'
 
 export class SecondFactorRejected extends Error {}
 
@@ -74,7 +74,7 @@ export default class VerifySecondFactor {
           query.whereNull('last_used_step').orWhere('last_used_step', '<', verification.step)
         )
         .update({ last_used_step: verification.step, last_used_at: sqlTime() })
-      if (Number(Array.isArray(updated) ? updated[0] : updated) === 1) return { method: 'totp' }
+      if (updatedExactlyOne(updated)) return { method: 'totp' }
     }
     return null
   }
@@ -96,7 +96,7 @@ export default class VerifySecondFactor {
         .where('id', row.id)
         .whereNull('used_at')
         .update({ used_at: sqlTime() })
-      if (Number(Array.isArray(updated) ? updated[0] : updated) !== 1) return null
+      if (!updatedExactlyOne(updated)) return null
       const remaining = await trx
         .from('recovery_codes')
         .where('user_id', user.id)

@@ -1,10 +1,9 @@
-import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Membership from '#models/membership'
 import Organization from '#models/organization'
-import PasswordHistory from '#models/password_history'
 import User from '#models/user'
+import { createUserWithPassword } from '#services/passwords'
 import InitGroups from '#actions/auth/init_groups'
 
 export const DEMO_ORGANIZATION = { slug: 'acme-demo', name: 'Acme Rockets (demo)' }
@@ -52,19 +51,7 @@ export default class PopulateDevData {
 
       let user = await User.query({ client: trx }).where('email', DEMO_USER.email).first()
       if (!user) {
-        user = await User.create(
-          {
-            email: DEMO_USER.email,
-            password: DEMO_USER.password,
-            fullName: DEMO_USER.fullName,
-            passwordChangedAt: DateTime.now(),
-          },
-          { client: trx }
-        )
-        await PasswordHistory.create(
-          { userId: user.id, passwordHash: user.password },
-          { client: trx }
-        )
+        user = await createUserWithPassword(DEMO_USER, trx)
       }
       const membership = await Membership.query({ client: trx })
         .where('organization_id', organization.id)

@@ -1,13 +1,11 @@
-import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Invite from '#models/invite'
 import Membership from '#models/membership'
 import User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { sha256 } from '#services/one_time_tokens'
-import { sqlTime } from '#services/db_time'
-import { assertAcceptablePassword } from '#services/passwords'
-import PasswordHistory from '#models/password_history'
+import { sqlTime, updatedExactlyOne } from '#services/sql'
+import { assertAcceptablePassword, createUserWithPassword } from '#services/passwords'
 
 /**
  * One message for every reason an invitation cannot be used (unknown,
@@ -54,19 +52,10 @@ export default class AcceptInvite {
         .whereNull('accepted_at')
         .whereNull('revoked_at')
         .update({ accepted_at: sqlTime() })
-      if (Number(Array.isArray(claimed) ? claimed[0] : claimed) !== 1) throw new InviteInvalid()
-      const user = await User.create(
-        {
-          email,
-          fullName: input.fullName.trim() || null,
-          password: input.password,
-          passwordChangedAt: DateTime.now(),
-        },
-        { client: trx }
-      )
-      await PasswordHistory.create(
-        { userId: user.id, passwordHash: user.password },
-        { client: trx }
+      if (!updatedExactlyOne(claimed)) throw new InviteInvalid()
+      const user = await createUserWithPassword(
+        { email, fullName: input.fullName, password: input.password },
+        trx
       )
       await Membership.create(
         { organizationId: invite.organizationId, userId: user.id, role: invite.role },

@@ -12,7 +12,7 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import { ROLES, type RoleName } from '#services/authorization'
 import { sendMail } from '#services/mailer'
 import { newUrlToken } from '#services/one_time_tokens'
-import { sqlTime } from '#services/db_time'
+import { sqlTime } from '#services/sql'
 
 export class InviteRefused extends Error {}
 

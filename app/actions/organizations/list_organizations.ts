@@ -1,4 +1,5 @@
 import Organization from '#models/organization'
+import { containsPattern } from '#services/sql'
 
 export type ListOrganizationsInput = { search?: string | null; page?: number; perPage?: number }
 
@@ -9,9 +10,8 @@ export type ListOrganizationsInput = { search?: string | null; page?: number; pe
 export default class ListOrganizations {
   async execute({ search, page = 1, perPage = 20 }: ListOrganizationsInput) {
     const query = Organization.query().orderBy('name', 'asc').orderBy('id', 'asc')
-    const term = search?.trim().toLowerCase()
-    if (term) {
-      const pattern = `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+    const pattern = containsPattern(search)
+    if (pattern) {
       query.where((where) => {
         where
           .whereRaw(`LOWER(name) LIKE ? ESCAPE '\\'`, [pattern])

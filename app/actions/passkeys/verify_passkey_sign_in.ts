@@ -7,7 +7,7 @@ import MfaFactor from '#models/mfa_factor'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import type { RelyingParty } from '#services/webauthn'
-import { sqlTime } from '#services/db_time'
+import { sqlTime } from '#services/sql'
 import { PasskeyRejected } from '#actions/passkeys/finish_passkey_registration'
 
 /**

@@ -1,15 +1,13 @@
-import { DateTime } from 'luxon'
 import string from '@adonisjs/core/helpers/string'
 import db from '@adonisjs/lucid/services/db'
 import Membership from '#models/membership'
 import Organization from '#models/organization'
-import PasswordHistory from '#models/password_history'
 import SignupRequest from '#models/signup_request'
 import User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
-import { sqlTime } from '#services/db_time'
+import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { sha256 } from '#services/one_time_tokens'
-import { assertAcceptablePassword } from '#services/passwords'
+import { assertAcceptablePassword, createUserWithPassword } from '#services/passwords'
 
 export class SignupLinkInvalid extends Error {
   constructor() {
@@ -49,21 +47,12 @@ export default class CompleteSignup {
         .where('id', request.id)
         .whereNull('used_at')
         .update({ used_at: sqlTime() })
-      if (Number(Array.isArray(claimed) ? claimed[0] : claimed) !== 1) throw new SignupLinkInvalid()
+      if (!updatedExactlyOne(claimed)) throw new SignupLinkInvalid()
       if (await User.query({ client: trx }).where('email', request.email).first())
         throw new SignupLinkInvalid()
-      const user = await User.create(
-        {
-          email: request.email,
-          fullName: input.fullName.trim(),
-          password: input.password,
-          passwordChangedAt: DateTime.now(),
-        },
-        { client: trx }
-      )
-      await PasswordHistory.create(
-        { userId: user.id, passwordHash: user.password },
-        { client: trx }
+      const user = await createUserWithPassword(
+        { email: request.email, fullName: input.fullName, password: input.password },
+        trx
       )
       const name = input.organizationName.trim()
       const base = string.slug(name, { lower: true }).slice(0, 60) || 'organisation'

@@ -138,3 +138,20 @@ test.group('Replacing the authenticator', (group) => {
     assert.equal((await next.post('/sign-in/mfa', { code: account.recoveryCodes[1] })).status, 422)
   })
 })
+
+test.group('Admin area | search', (group) => {
+  group.each.setup(resetDatabase)
+
+  test('user search matches LIKE wildcards literally', async ({ assert }) => {
+    const admin = await createAccount({ role: 'owner', superuser: true })
+    const other = await createAccount()
+    const web = new WebClient()
+    await web.signIn(admin.email, admin.password, admin.totpSecret!)
+    const byName = await web.get(
+      `/admin-test/users?q=${encodeURIComponent(other.email.slice(0, 8))}`
+    )
+    assert.include(byName.text, other.email)
+    const wildcard = await web.get('/admin-test/users?q=%25')
+    assert.notInclude(wildcard.text, other.email)
+  })
+})

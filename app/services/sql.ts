@@ -1,0 +1,29 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+
+/**
+ * A moment formatted the way Lucid itself writes datetime columns on the
+ * current engine, for raw queries (conditional updates, comparisons).
+ * A JS Date would be stored as a number by SQLite.
+ */
+export function sqlTime(moment: DateTime = DateTime.now()) {
+  return moment.toFormat(db.connection().dialect.dateTimeFormat)
+}
+
+/**
+ * Whether a conditional UPDATE changed exactly one row: the way a
+ * single-use token, code or step is claimed by one request only. Drivers
+ * report the count as a number or as a one-element array.
+ */
+export function updatedExactlyOne(result: unknown) {
+  return Number(Array.isArray(result) ? result[0] : result) === 1
+}
+
+/**
+ * A case-insensitive "contains" pattern for LIKE … ESCAPE '\', with the
+ * user's own % and _ matched literally; null for an empty search.
+ */
+export function containsPattern(search: string | null | undefined) {
+  const term = search?.trim().toLowerCase()
+  return term ? `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%` : null
+}
