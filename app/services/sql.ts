@@ -20,10 +20,12 @@ export function updatedExactlyOne(result: unknown) {
 }
 
 /**
- * A case-insensitive "contains" pattern for LIKE … ESCAPE '\', with the
- * user's own % and _ matched literally; null for an empty search.
+ * A case-insensitive "contains" pattern for `LIKE ? ESCAPE '!'`, with the
+ * user's own % and _ matched literally; null for an empty search. "!" is
+ * the escape character because a backslash is itself an escape inside
+ * MySQL string literals.
  */
 export function containsPattern(search: string | null | undefined) {
   const term = search?.trim().toLowerCase()
-  return term ? `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%` : null
+  return term ? `%${term.replace(/[!%_]/g, (char) => `!${char}`)}%` : null
 }

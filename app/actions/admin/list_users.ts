@@ -13,8 +13,8 @@ export default class ListUsers {
     if (pattern) {
       query.where((where) => {
         where
-          .whereRaw(`LOWER(email) LIKE ? ESCAPE '\\'`, [pattern])
-          .orWhereRaw(`LOWER(COALESCE(full_name, '')) LIKE ? ESCAPE '\\'`, [pattern])
+          .whereRaw(`LOWER(email) LIKE ? ESCAPE '!'`, [pattern])
+          .orWhereRaw(`LOWER(COALESCE(full_name, '')) LIKE ? ESCAPE '!'`, [pattern])
       })
     }
     return query.paginate(Number.isFinite(page) && page > 0 ? page : 1, 50)

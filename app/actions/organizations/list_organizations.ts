@@ -14,8 +14,8 @@ export default class ListOrganizations {
     if (pattern) {
       query.where((where) => {
         where
-          .whereRaw(`LOWER(name) LIKE ? ESCAPE '\\'`, [pattern])
-          .orWhereRaw(`LOWER(slug) LIKE ? ESCAPE '\\'`, [pattern])
+          .whereRaw(`LOWER(name) LIKE ? ESCAPE '!'`, [pattern])
+          .orWhereRaw(`LOWER(slug) LIKE ? ESCAPE '!'`, [pattern])
       })
     }
     return query.paginate(Math.max(1, page), perPage)
