@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import type { Page } from 'playwright'
 import { resetDatabase } from '#tests/helpers/database'
-import { createAccount, STRONG_PASSWORD } from '#tests/helpers/accounts'
+import { awaitFreshTotpStep, createAccount, STRONG_PASSWORD } from '#tests/helpers/accounts'
 import { lastMailTo, linkIn } from '#tests/helpers/smtp'
 import { totp } from '#services/totp'
 
@@ -57,6 +57,7 @@ test.group('Browser | invitation to second sign-in', (group) => {
     await page.waitForURL('**/mfa/setup')
     const secret = await page.getByTestId('totp-secret').getAttribute('data-secret')
     assert.match(secret!, /^[A-Z2-7]{32}$/)
+    await awaitFreshTotpStep(10_000)
     const enrolledAt = Date.now()
     await page.getByLabel('6-digit code').fill(totp.codeAt(secret!, enrolledAt - 30_000))
     await page.getByRole('button', { name: 'Confirm and continue' }).click()

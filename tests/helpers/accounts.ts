@@ -12,6 +12,19 @@ import { createOrganization } from '#tests/helpers/factories'
 
 export const STRONG_PASSWORD = 'Marble-Harbour-Kettle-93'
 
+/**
+ * Tests use the code of the previous 30-second step to enrol and the
+ * current one to sign in. Near the end of a step the clock could move on
+ * in between and push the first code out of the ±1 window, so wait for a
+ * fresh step instead of failing by chance.
+ */
+export async function awaitFreshTotpStep(margin = 5_000) {
+  const intoStep = Date.now() % 30_000
+  if (intoStep > 30_000 - margin) {
+    await new Promise((resolve) => setTimeout(resolve, 30_000 - intoStep + 50))
+  }
+}
+
 let sequence = 0
 
 export type TestAccount = {
@@ -56,6 +69,7 @@ export async function createAccount(
   let totpSecret: string | null = null
   let recoveryCodes: string[] = []
   if (options.withTotp !== false) {
+    await awaitFreshTotpStep()
     const enrolment = await new StartTotpEnrolment().execute(user)
     totpSecret = enrolment.secret
     const confirmed = await new ConfirmTotpEnrolment().execute({
