@@ -12,6 +12,8 @@ export default defineConfig({
     () => import('@adonisjs/core/commands'),
     () => import('@adonisjs/lucid/commands'),
     () => import('@adonisjs/session/commands'),
+    () => import('@adonisjs/queue/commands'),
+    () => import('#services/plugins/commands_loader'),
   ],
 
   providers: [
@@ -32,6 +34,9 @@ export default defineConfig({
     () => import('@adonisjs/limiter/limiter_provider'),
     () => import('@adonisjs/bouncer/bouncer_provider'),
     () => import('@adonisjs/mail/mail_provider'),
+    () => import('@adonisjs/lock/lock_provider'),
+    () => import('@adonisjs/queue/queue_provider'),
+    () => import('#providers/plugins_provider'),
   ],
 
   /**
@@ -45,12 +50,18 @@ export default defineConfig({
     () => import('#start/view'),
     () => import('#start/limiter'),
     { file: () => import('#start/migrate_on_boot'), environment: ['web'] },
+    { file: () => import('#start/background'), environment: ['web'] },
   ],
 
   tests: {
     suites: [
       { name: 'unit', files: ['tests/unit/**/*.spec.ts'], timeout: 10_000 },
       { name: 'functional', files: ['tests/functional/**/*.spec.ts'], timeout: 60_000 },
+      {
+        name: 'plugins',
+        files: ['plugins/*/tests/**/*.spec.ts', 'tests/fixtures/plugins/*/tests/**/*.spec.ts'],
+        timeout: 60_000,
+      },
       { name: 'browser', files: ['tests/browser/**/*.spec.ts'], timeout: 120_000 },
     ],
     forceExit: true,

@@ -27,6 +27,8 @@ if (!existsSync(envFile)) {
 process.env.MIGRATE_ON_BOOT ??= 'true'
 process.env.SEED_DEMO_ON_BOOT ??= 'true'
 process.env.SEXTANT_BANNER ??= 'true'
+process.env.RUN_WORKER_IN_PROCESS ??= 'true'
+process.env.RUN_SCHEDULER_IN_PROCESS ??= 'true'
 
 await import('@poppinss/ts-exec')
 await import('./server.js')

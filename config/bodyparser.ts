@@ -1,3 +1,4 @@
+import env from '#start/env'
 import { defineConfig } from '@adonisjs/core/bodyparser'
 
 const bodyParserConfig = defineConfig({
@@ -8,6 +9,8 @@ const bodyParserConfig = defineConfig({
     types: ['application/x-www-form-urlencoded'],
   },
   json: {
+    // Webhook deliveries (GitHub's reach 25 MB) are the largest JSON bodies.
+    limit: env.get('WEBHOOK_MAX_BODY', '25mb'),
     convertEmptyStringsToNull: true,
     trimWhitespaces: true,
     types: [

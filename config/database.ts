@@ -3,13 +3,17 @@ import app from '@adonisjs/core/services/app'
 import { mkdirSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
 import { defineConfig } from '@adonisjs/lucid'
+import { pluginMigrationPaths } from '#services/plugins/discovery'
 
 /**
  * SQLite is the zero set-up default; PostgreSQL (production target) and
  * MySQL/MariaDB are selected with DB_CONNECTION. Migrations are written
  * once against Lucid's schema builder and run on all three.
  */
-const migrations = { naturalSort: true, paths: ['database/migrations'] }
+const migrations = {
+  naturalSort: true,
+  paths: ['database/migrations', ...pluginMigrationPaths()],
+}
 
 /**
  * "node ace migration:run" regenerates database/schema.ts; the rules hide

@@ -55,6 +55,175 @@ export class AuthAccessTokenSchema extends BaseModel {
   declare updatedAt: DateTime | null
 }
 
+export class CommitSchema extends BaseModel {
+  static $columns = ['additions', 'aiAssisted', 'authorEmail', 'authorLogin', 'authorName', 'authoredAt', 'committedAt', 'connectionId', 'createdAt', 'deletions', 'externalId', 'id', 'message', 'organizationId', 'provider', 'repositoryId', 'sha', 'trailers', 'updatedAt'] as const
+  $columns = CommitSchema.$columns
+  @column()
+  declare additions: number | null
+  @column()
+  declare aiAssisted: boolean
+  @column()
+  declare authorEmail: string | null
+  @column()
+  declare authorLogin: string | null
+  @column()
+  declare authorName: string | null
+  @column.dateTime()
+  declare authoredAt: DateTime | null
+  @column.dateTime()
+  declare committedAt: DateTime | null
+  @column()
+  declare connectionId: number | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare deletions: number | null
+  @column()
+  declare externalId: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare message: string
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare provider: string
+  @column()
+  declare repositoryId: number
+  @column()
+  declare sha: string
+  @column()
+  declare trailers: string | null
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
+export class ConnectionSchema extends BaseModel {
+  static $columns = ['accountKey', 'baseUrl', 'config', 'createdAt', 'createdById', 'credentials', 'displayName', 'id', 'lastError', 'lastErrorAt', 'lastSyncAt', 'lastSyncStatus', 'organizationId', 'pluginId', 'status', 'updatedAt'] as const
+  $columns = ConnectionSchema.$columns
+  @column()
+  declare accountKey: string
+  @column()
+  declare baseUrl: string | null
+  @column()
+  declare config: string | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare createdById: number | null
+  @column()
+  declare credentials: string | null
+  @column()
+  declare displayName: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare lastError: string | null
+  @column.dateTime()
+  declare lastErrorAt: DateTime | null
+  @column.dateTime()
+  declare lastSyncAt: DateTime | null
+  @column()
+  declare lastSyncStatus: string | null
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare pluginId: string
+  @column()
+  declare status: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
+export class ContributorSchema extends BaseModel {
+  static $columns = ['connectionId', 'createdAt', 'email', 'externalId', 'id', 'isBot', 'login', 'name', 'organizationId', 'provider', 'updatedAt'] as const
+  $columns = ContributorSchema.$columns
+  @column()
+  declare connectionId: number | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare email: string | null
+  @column()
+  declare externalId: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare isBot: boolean
+  @column()
+  declare login: string
+  @column()
+  declare name: string | null
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare provider: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
+export class DeploymentSchema extends BaseModel {
+  static $columns = ['causedFailure', 'connectionId', 'createdAt', 'environment', 'externalId', 'finishedAt', 'id', 'kind', 'organizationId', 'provider', 'repositoryId', 'restoredAt', 'sha', 'startedAt', 'status', 'updatedAt', 'url'] as const
+  $columns = DeploymentSchema.$columns
+  @column()
+  declare causedFailure: boolean
+  @column()
+  declare connectionId: number | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare environment: string | null
+  @column()
+  declare externalId: string
+  @column.dateTime()
+  declare finishedAt: DateTime | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare kind: string
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare provider: string
+  @column()
+  declare repositoryId: number | null
+  @column.dateTime()
+  declare restoredAt: DateTime | null
+  @column()
+  declare sha: string | null
+  @column.dateTime()
+  declare startedAt: DateTime
+  @column()
+  declare status: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare url: string | null
+}
+
+export class HttpCacheSchema extends BaseModel {
+  static $columns = ['body', 'cacheKey', 'connectionId', 'etag', 'headers', 'id', 'lastModified', 'status', 'storedAt'] as const
+  $columns = HttpCacheSchema.$columns
+  @column()
+  declare body: string
+  @column()
+  declare cacheKey: string
+  @column()
+  declare connectionId: number | null
+  @column()
+  declare etag: string | null
+  @column()
+  declare headers: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare lastModified: string | null
+  @column()
+  declare status: number
+  @column.dateTime()
+  declare storedAt: DateTime
+}
+
 export class InviteSchema extends BaseModel {
   static $columns = ['acceptedAt', 'createdAt', 'email', 'expiresAt', 'id', 'invitedById', 'organizationId', 'revokedAt', 'role', 'tokenHash', 'updatedAt'] as const
   $columns = InviteSchema.$columns
@@ -80,6 +249,64 @@ export class InviteSchema extends BaseModel {
   declare tokenHash: string
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
+}
+
+export class IssueSchema extends BaseModel {
+  static $columns = ['assigneeLogin', 'connectionId', 'createdAt', 'externalId', 'id', 'key', 'openedAt', 'organizationId', 'priority', 'projectKey', 'provider', 'remoteUpdatedAt', 'reporterLogin', 'repositoryId', 'resolvedAt', 'status', 'statusCategory', 'title', 'type', 'updatedAt', 'url'] as const
+  $columns = IssueSchema.$columns
+  @column()
+  declare assigneeLogin: string | null
+  @column()
+  declare connectionId: number | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare externalId: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare key: string
+  @column.dateTime()
+  declare openedAt: DateTime
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare priority: string | null
+  @column()
+  declare projectKey: string | null
+  @column()
+  declare provider: string
+  @column.dateTime()
+  declare remoteUpdatedAt: DateTime | null
+  @column()
+  declare reporterLogin: string | null
+  @column()
+  declare repositoryId: number | null
+  @column.dateTime()
+  declare resolvedAt: DateTime | null
+  @column()
+  declare status: string
+  @column()
+  declare statusCategory: string
+  @column()
+  declare title: string
+  @column()
+  declare type: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare url: string | null
+}
+
+export class LockSchema extends BaseModel {
+  static $columns = ['expiration', 'key', 'owner'] as const
+  $columns = LockSchema.$columns
+  @column()
+  declare expiration: bigint | number | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare key: number
+  @column()
+  declare owner: string
 }
 
 export class MembershipSchema extends BaseModel {
@@ -192,6 +419,131 @@ export class PermissionSchema extends BaseModel {
   declare name: string
 }
 
+export class PullRequestSchema extends BaseModel {
+  static $columns = ['additions', 'approvedAt', 'authorLogin', 'baseRef', 'changedFiles', 'closedAt', 'commitsCount', 'connectionId', 'createdAt', 'deletions', 'draft', 'externalId', 'firstCommitAt', 'firstReviewAt', 'headRef', 'headSha', 'id', 'mergedAt', 'number', 'openedAt', 'organizationId', 'provider', 'remoteUpdatedAt', 'repositoryId', 'state', 'title', 'updatedAt', 'url'] as const
+  $columns = PullRequestSchema.$columns
+  @column()
+  declare additions: number | null
+  @column.dateTime()
+  declare approvedAt: DateTime | null
+  @column()
+  declare authorLogin: string | null
+  @column()
+  declare baseRef: string | null
+  @column()
+  declare changedFiles: number | null
+  @column.dateTime()
+  declare closedAt: DateTime | null
+  @column()
+  declare commitsCount: number | null
+  @column()
+  declare connectionId: number | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare deletions: number | null
+  @column()
+  declare draft: boolean
+  @column()
+  declare externalId: string
+  @column.dateTime()
+  declare firstCommitAt: DateTime | null
+  @column.dateTime()
+  declare firstReviewAt: DateTime | null
+  @column()
+  declare headRef: string | null
+  @column()
+  declare headSha: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column.dateTime()
+  declare mergedAt: DateTime | null
+  @column()
+  declare number: number
+  @column.dateTime()
+  declare openedAt: DateTime
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare provider: string
+  @column.dateTime()
+  declare remoteUpdatedAt: DateTime | null
+  @column()
+  declare repositoryId: number
+  @column()
+  declare state: string
+  @column()
+  declare title: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare url: string | null
+}
+
+export class QueueJobSchema extends BaseModel {
+  static $columns = ['acquiredAt', 'data', 'dedupAt', 'dedupId', 'dedupTtl', 'error', 'executeAt', 'finishedAt', 'id', 'queue', 'score', 'status', 'workerId'] as const
+  $columns = QueueJobSchema.$columns
+  @column()
+  declare acquiredAt: bigint | number | null
+  @column()
+  declare data: string
+  @column()
+  declare dedupAt: bigint | number | null
+  @column()
+  declare dedupId: string | null
+  @column()
+  declare dedupTtl: bigint | number | null
+  @column()
+  declare error: string | null
+  @column()
+  declare executeAt: bigint | number | null
+  @column()
+  declare finishedAt: bigint | number | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare queue: string
+  @column()
+  declare score: bigint | number | null
+  @column()
+  declare status: string
+  @column()
+  declare workerId: string | null
+}
+
+export class QueueScheduleSchema extends BaseModel {
+  static $columns = ['createdAt', 'cronExpression', 'everyMs', 'fromDate', 'id', 'lastRunAt', 'name', 'nextRunAt', 'payload', 'runCount', 'runLimit', 'status', 'timezone', 'toDate'] as const
+  $columns = QueueScheduleSchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare cronExpression: string | null
+  @column()
+  declare everyMs: bigint | number | null
+  @column.dateTime()
+  declare fromDate: DateTime | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column.dateTime()
+  declare lastRunAt: DateTime | null
+  @column()
+  declare name: string
+  @column.dateTime()
+  declare nextRunAt: DateTime | null
+  @column()
+  declare payload: string
+  @column()
+  declare runCount: number
+  @column()
+  declare runLimit: number | null
+  @column()
+  declare status: string
+  @column()
+  declare timezone: string
+  @column.dateTime()
+  declare toDate: DateTime | null
+}
+
 export class RateLimitSchema extends BaseModel {
   static $columns = ['expire', 'key', 'points'] as const
   $columns = RateLimitSchema.$columns
@@ -218,6 +570,45 @@ export class RecoveryCodeSchema extends BaseModel {
   declare userId: number
 }
 
+export class RepositorySchema extends BaseModel {
+  static $columns = ['connectionId', 'createdAt', 'defaultBranch', 'externalId', 'fullName', 'id', 'isArchived', 'isPrivate', 'language', 'lastCommitSha', 'monitored', 'name', 'organizationId', 'provider', 'remoteUpdatedAt', 'updatedAt', 'url'] as const
+  $columns = RepositorySchema.$columns
+  @column()
+  declare connectionId: number | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare defaultBranch: string | null
+  @column()
+  declare externalId: string
+  @column()
+  declare fullName: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare isArchived: boolean
+  @column()
+  declare isPrivate: boolean
+  @column()
+  declare language: string | null
+  @column()
+  declare lastCommitSha: string | null
+  @column()
+  declare monitored: boolean
+  @column()
+  declare name: string
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare provider: string
+  @column.dateTime()
+  declare remoteUpdatedAt: DateTime | null
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare url: string | null
+}
+
 export class RolePermissionSchema extends BaseModel {
   static $columns = ['permissionId', 'roleId'] as const
   $columns = RolePermissionSchema.$columns
@@ -240,6 +631,33 @@ export class RoleSchema extends BaseModel {
   declare name: string
   @column()
   declare rank: number
+}
+
+export class ScheduleRunSchema extends BaseModel {
+  static $columns = ['durationMs', 'error', 'finishedAt', 'host', 'id', 'output', 'schedule', 'startedAt', 'status', 'tick', 'trigger'] as const
+  $columns = ScheduleRunSchema.$columns
+  @column()
+  declare durationMs: number | null
+  @column()
+  declare error: string | null
+  @column.dateTime()
+  declare finishedAt: DateTime | null
+  @column()
+  declare host: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare output: string | null
+  @column()
+  declare schedule: string
+  @column.dateTime()
+  declare startedAt: DateTime
+  @column()
+  declare status: string
+  @column()
+  declare tick: string
+  @column()
+  declare trigger: string
 }
 
 export class SessionSchema extends BaseModel {
@@ -272,6 +690,74 @@ export class SignupRequestSchema extends BaseModel {
   declare usedAt: DateTime | null
 }
 
+export class SyncCursorSchema extends BaseModel {
+  static $columns = ['connectionId', 'id', 'scope', 'task', 'updatedAt', 'value'] as const
+  $columns = SyncCursorSchema.$columns
+  @column()
+  declare connectionId: number
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare scope: string
+  @column()
+  declare task: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare value: string
+}
+
+export class SyncRunSchema extends BaseModel {
+  static $columns = ['connectionId', 'durationMs', 'error', 'finishedAt', 'full', 'heartbeatAt', 'id', 'itemsWritten', 'notModified', 'organizationId', 'pluginId', 'progressDone', 'progressLabel', 'progressTotal', 'rateLimitLimit', 'rateLimitRemaining', 'rateLimitResetAt', 'requestsMade', 'retries', 'startedAt', 'status', 'task', 'trigger'] as const
+  $columns = SyncRunSchema.$columns
+  @column()
+  declare connectionId: number
+  @column()
+  declare durationMs: number | null
+  @column()
+  declare error: string | null
+  @column.dateTime()
+  declare finishedAt: DateTime | null
+  @column()
+  declare full: boolean
+  @column.dateTime()
+  declare heartbeatAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare itemsWritten: number
+  @column()
+  declare notModified: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare pluginId: string
+  @column()
+  declare progressDone: number
+  @column()
+  declare progressLabel: string | null
+  @column()
+  declare progressTotal: number | null
+  @column()
+  declare rateLimitLimit: number | null
+  @column()
+  declare rateLimitRemaining: number | null
+  @column.dateTime()
+  declare rateLimitResetAt: DateTime | null
+  @column()
+  declare requestsMade: number
+  @column()
+  declare retries: number
+  @column.dateTime()
+  declare startedAt: DateTime
+  @column()
+  declare status: string
+  @column()
+  declare task: string
+  @column()
+  declare trigger: string
+}
+
 export class UserSchema extends BaseModel {
   static $columns = ['createdAt', 'email', 'fullName', 'id', 'isSuperuser', 'lastSignInAt', 'lockedAt', 'password', 'passwordChangedAt', 'updatedAt'] as const
   $columns = UserSchema.$columns
@@ -295,4 +781,78 @@ export class UserSchema extends BaseModel {
   declare passwordChangedAt: DateTime | null
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
+}
+
+export class VulnerabilitySchema extends BaseModel {
+  static $columns = ['connectionId', 'createdAt', 'externalId', 'fixedAt', 'id', 'identifier', 'introducedAt', 'organizationId', 'packageName', 'provider', 'remoteUpdatedAt', 'repositoryId', 'severity', 'status', 'title', 'updatedAt', 'url'] as const
+  $columns = VulnerabilitySchema.$columns
+  @column()
+  declare connectionId: number | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare externalId: string
+  @column.dateTime()
+  declare fixedAt: DateTime | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare identifier: string | null
+  @column.dateTime()
+  declare introducedAt: DateTime
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare packageName: string | null
+  @column()
+  declare provider: string
+  @column.dateTime()
+  declare remoteUpdatedAt: DateTime | null
+  @column()
+  declare repositoryId: number | null
+  @column()
+  declare severity: string
+  @column()
+  declare status: string
+  @column()
+  declare title: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare url: string | null
+}
+
+export class WebhookDeliverySchema extends BaseModel {
+  static $columns = ['action', 'attempts', 'connectionId', 'deliveryId', 'event', 'headers', 'id', 'lastError', 'organizationId', 'payload', 'pluginId', 'processedAt', 'receivedAt', 'status', 'updatedAt'] as const
+  $columns = WebhookDeliverySchema.$columns
+  @column()
+  declare action: string | null
+  @column()
+  declare attempts: number
+  @column()
+  declare connectionId: number | null
+  @column()
+  declare deliveryId: string
+  @column()
+  declare event: string
+  @column()
+  declare headers: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare lastError: string | null
+  @column({ serializeAs: null })
+  declare organizationId: number | null
+  @column()
+  declare payload: string
+  @column()
+  declare pluginId: string
+  @column.dateTime()
+  declare processedAt: DateTime | null
+  @column.dateTime()
+  declare receivedAt: DateTime
+  @column()
+  declare status: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
 }

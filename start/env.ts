@@ -90,6 +90,25 @@ async function createEnv() {
     PUBLIC_ID_ALPHABET: Env.schema.string.optional(),
     PUBLIC_ID_MIN_LENGTH: Env.schema.number.optional(),
     MAINTENANCE_RETRY_AFTER: Env.schema.number.optional(),
+
+    /*
+    | Plugins, background jobs, schedules and locks
+    */
+    PLUGINS_PATH: Env.schema.string.optional(),
+    PLUGINS_EXTRA_PATHS: Env.schema.string.optional(),
+    PLUGINS_DISABLED: Env.schema.string.optional(),
+    QUEUE_DRIVER: Env.schema.enum.optional(['database', 'redis', 'sync'] as const),
+    LOCK_STORE: Env.schema.enum.optional(['database', 'redis', 'memory'] as const),
+    RUN_WORKER_IN_PROCESS: Env.schema.boolean.optional(),
+    RUN_SCHEDULER_IN_PROCESS: Env.schema.boolean.optional(),
+    WEBHOOK_MAX_BODY: Env.schema.string.optional(),
+    WEBHOOK_RETRY_DELAY: Env.schema.string.optional(),
+    SYNC_REQUEST_BUDGET: Env.schema.number.optional(),
+    SYNC_CONCURRENCY: Env.schema.number.optional(),
+    SYNC_LOCK_TTL_MS: Env.schema.number.optional(),
+    HTTP_RETRY_BASE_MS: Env.schema.number.optional(),
+    HTTP_TIMEOUT_MS: Env.schema.number.optional(),
+    HTTP_MAX_RATE_LIMIT_WAIT: Env.schema.number.optional(),
   })
 
   /*

@@ -194,3 +194,10 @@ router
   })
   .prefix('/api/v1')
   .use(middleware.apiAuth())
+
+/**
+ * Connections, plugin routes and webhooks; the operations pages of the
+ * admin area (jobs, schedules).
+ */
+await import('#start/routes/integrations')
+await import('#start/routes/operations')

@@ -6,6 +6,8 @@
 export const controllers = {
   admin: {
     Admin: () => import('#controllers/admin/admin_controller'),
+    Jobs: () => import('#controllers/admin/jobs_controller'),
+    WebhookDeliveries: () => import('#controllers/admin/webhook_deliveries_controller'),
   },
   api: {
     Me: () => import('#controllers/api/me_controller'),
@@ -23,13 +25,20 @@ export const controllers = {
   },
   Health: () => import('#controllers/health_controller'),
   Home: () => import('#controllers/home_controller'),
+  integrations: {
+    Oauth: () => import('#controllers/integrations/oauth_controller'),
+  },
   Organizations: () => import('#controllers/organizations_controller'),
   settings: {
     Audit: () => import('#controllers/settings/audit_controller'),
+    Connections: () => import('#controllers/settings/connections_controller'),
     Members: () => import('#controllers/settings/members_controller'),
     OrganizationSettings: () => import('#controllers/settings/organization_settings_controller'),
     Security: () => import('#controllers/settings/security_controller'),
     Sessions: () => import('#controllers/settings/sessions_controller'),
     Tokens: () => import('#controllers/settings/tokens_controller'),
+  },
+  webhooks: {
+    Webhooks: () => import('#controllers/webhooks/webhooks_controller'),
   },
 }

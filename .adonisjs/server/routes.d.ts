@@ -62,6 +62,23 @@ export type ScannedRoutes = {
     'admin.organizations': { paramsTuple?: []; params?: {} }
     'admin.audit': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
+    'settings.connections': { paramsTuple?: []; params?: {} }
+    'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'settings.connections.status': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'settings.connections.test': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'settings.connections.sync': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
+    'settings.connections.connect': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'settings.connections.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'integrations.oauth.start': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'webhooks.receive': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
+    'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
+    'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
+    'admin.webhooks': { paramsTuple?: []; params?: {} }
+    'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
+    'admin.jobs': { paramsTuple?: []; params?: {} }
+    'admin.jobs.run': { paramsTuple: [ParamValue]; params: {'schedule': ParamValue} }
   }
   GET: {
     'health.live': { paramsTuple?: []; params?: {} }
@@ -93,6 +110,13 @@ export type ScannedRoutes = {
     'admin.organizations': { paramsTuple?: []; params?: {} }
     'admin.audit': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
+    'settings.connections': { paramsTuple?: []; params?: {} }
+    'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'settings.connections.status': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
+    'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
+    'admin.webhooks': { paramsTuple?: []; params?: {} }
+    'admin.jobs': { paramsTuple?: []; params?: {} }
   }
   HEAD: {
     'health.live': { paramsTuple?: []; params?: {} }
@@ -124,6 +148,13 @@ export type ScannedRoutes = {
     'admin.organizations': { paramsTuple?: []; params?: {} }
     'admin.audit': { paramsTuple?: []; params?: {} }
     'api.me': { paramsTuple?: []; params?: {} }
+    'settings.connections': { paramsTuple?: []; params?: {} }
+    'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'settings.connections.status': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
+    'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
+    'admin.webhooks': { paramsTuple?: []; params?: {} }
+    'admin.jobs': { paramsTuple?: []; params?: {} }
   }
   POST: {
     'sign_in.store': { paramsTuple?: []; params?: {} }
@@ -155,6 +186,16 @@ export type ScannedRoutes = {
     'admin.users.lock': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'admin.users.unlock': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'admin.users.reset_mfa': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
+    'settings.connections.test': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'settings.connections.sync': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'settings.connections.connect': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'settings.connections.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'integrations.oauth.start': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'webhooks.receive': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
+    'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
+    'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
+    'admin.jobs.run': { paramsTuple: [ParamValue]; params: {'schedule': ParamValue} }
   }
 }
 declare module '@adonisjs/core/types/http' {

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { pluginMigrationPaths } from '#services/plugins/discovery'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -91,10 +92,14 @@ test.group('Boot', () => {
       assert.lengthOf(migrated, 1, outputs.join('\n----\n'))
       assert.lengthOf(upToDate, 1, outputs.join('\n----\n'))
 
-      const migrationFiles = (await readdir(join(projectRoot, 'database/migrations'))).filter(
-        (file) => file.endsWith('.ts')
-      )
-      assert.equal(await database.countMigrations(), migrationFiles.length)
+      // The core's migrations and those of the loaded (fixture) plugins.
+      const folders = ['database/migrations', ...pluginMigrationPaths()]
+      let migrationFiles = 0
+      for (const folder of folders) {
+        const files = await readdir(join(projectRoot, folder))
+        migrationFiles += files.filter((file) => file.endsWith('.ts')).length
+      }
+      assert.equal(await database.countMigrations(), migrationFiles)
 
       for (const server of servers) {
         const home = await fetch(`http://127.0.0.1:${server.port}/`)

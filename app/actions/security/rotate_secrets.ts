@@ -6,7 +6,10 @@ import { secretBox } from '#services/secret_box'
  * the purpose bound into every ciphertext can be rebuilt. Later features
  * (integration credentials) add their columns here.
  */
-export const SEALED_COLUMNS = [{ table: 'mfa_factors', column: 'secret' }] as const
+export const SEALED_COLUMNS = [
+  { table: 'mfa_factors', column: 'secret' },
+  { table: 'connections', column: 'credentials' },
+] as const
 
 export type RotationReport = { table: string; column: string; rotated: number; current: number }[]
 

@@ -1,0 +1,152 @@
+import { errors as vineErrors } from '@vinejs/vine'
+import type Organization from '#models/organization'
+import type User from '#models/user'
+import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
+import { connectionBaseUrlValidator } from '#validators/connection'
+import { ConnectionActionRefused } from '#actions/connections/test_connection'
+import {
+  finishConnecting,
+  upsertConnection,
+  type ConnectOutcome,
+} from '#actions/connections/store_connection'
+
+export type FieldErrors = Record<string, string[]>
+
+/**
+ * The connect form was filled in wrongly: the messages by field, and what
+ * the user typed (secrets left out) to fill the form in again.
+ */
+export class ConnectInputError extends Error {
+  constructor(
+    readonly pluginId: string,
+    readonly fieldErrors: FieldErrors,
+    readonly values: Record<string, string>
+  ) {
+    super('The connect form has errors')
+  }
+}
+
+function isValidationError(error: unknown): error is { messages: unknown[] } {
+  return (
+    error instanceof vineErrors.E_VALIDATION_ERROR ||
+    ((error as { code?: string })?.code === 'E_VALIDATION_ERROR' &&
+      Array.isArray((error as { messages?: unknown }).messages))
+  )
+}
+
+function collectMessages(error: { messages: unknown[] }, into: FieldErrors) {
+  for (const entry of error.messages as { field?: string; message?: string }[]) {
+    const field = entry.field || 'form'
+    ;(into[field] ??= []).push(String(entry.message ?? 'Invalid value'))
+  }
+}
+
+function asText(value: unknown) {
+  return typeof value === 'string'
+    ? value.trim()
+    : value === undefined || value === null
+      ? ''
+      : String(value)
+}
+
+/**
+ * Without a validator, the plugin's own field list says what is required.
+ */
+function checkRequiredFields(plugin: LoadedPlugin, fields: Record<string, unknown>) {
+  const output: Record<string, unknown> = {}
+  const fieldErrors: FieldErrors = {}
+  for (const field of plugin.definition.connection?.fields ?? []) {
+    const value = asText(fields[field.name])
+    if (field.required && value === '') fieldErrors[field.name] = [`${field.label} is required`]
+    else if (value !== '') output[field.name] = value
+  }
+  return { output, fieldErrors }
+}
+
+/**
+ * Connects an organisation to a provider with a pasted token or API key:
+ * the plugin's validator checks the form, secret fields are sealed into
+ * the credentials and the others kept as config, then the plugin's test
+ * decides whether the connection is active, and a first sync is queued.
+ */
+export default class ConnectWithToken {
+  async execute(input: {
+    organization: Organization
+    actor: User
+    pluginId: string
+    fields: unknown
+    baseUrl: unknown
+  }): Promise<ConnectOutcome> {
+    const plugin = pluginRegistry.require(input.pluginId)
+    const settings = plugin.definition.connection
+    if (settings?.auth.kind !== 'token' && settings?.auth.kind !== 'api_key') {
+      throw new ConnectionActionRefused(`${plugin.definition.name} does not connect with a token.`)
+    }
+    const submitted =
+      input.fields && typeof input.fields === 'object'
+        ? (input.fields as Record<string, unknown>)
+        : {}
+    const declared = settings.fields ?? []
+
+    const fieldErrors: FieldErrors = {}
+    let validated: Record<string, unknown> = {}
+    if (settings.validator) {
+      try {
+        validated = await settings.validator.validate(submitted)
+      } catch (error) {
+        if (!isValidationError(error)) throw error
+        collectMessages(error, fieldErrors)
+      }
+    } else {
+      const checked = checkRequiredFields(plugin, submitted)
+      validated = checked.output
+      Object.assign(fieldErrors, checked.fieldErrors)
+    }
+
+    let baseUrl: string | null = null
+    if (settings.baseUrl) {
+      try {
+        const checked = await connectionBaseUrlValidator.validate({
+          baseUrl: asText(input.baseUrl) || undefined,
+        })
+        baseUrl = checked.baseUrl?.replace(/\/+$/, '') || null
+      } catch (error) {
+        if (!isValidationError(error)) throw error
+        fieldErrors.baseUrl = ['Enter a full http:// or https:// address, or leave it empty']
+      }
+    }
+
+    if (Object.keys(fieldErrors).length > 0) {
+      const values: Record<string, string> = { baseUrl: asText(input.baseUrl) }
+      for (const field of declared) {
+        if (!field.secret) values[field.name] = asText(submitted[field.name])
+      }
+      throw new ConnectInputError(plugin.id, fieldErrors, values)
+    }
+
+    const config: Record<string, unknown> = {}
+    const credentials: Record<string, string> = {}
+    for (const field of declared) {
+      const value = validated[field.name]
+      if (value === undefined || value === null || value === '') continue
+      if (field.secret) credentials[field.name] = String(value)
+      else config[field.name] = value
+    }
+
+    const effectiveBaseUrl = baseUrl ?? settings.baseUrl?.default ?? ''
+    const accountKey =
+      settings.accountKey?.({ config, baseUrl: effectiveBaseUrl.replace(/\/+$/, '') }) || 'default'
+
+    const connection = await upsertConnection({
+      organizationId: input.organization.id,
+      pluginId: plugin.id,
+      accountKey: accountKey.slice(0, 191),
+      createdById: input.actor.id,
+      config,
+      credentials,
+      baseUrl,
+      status: 'pending',
+    })
+    return finishConnecting(connection, plugin)
+  }
+}

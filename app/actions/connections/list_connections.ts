@@ -1,0 +1,45 @@
+import Connection from '#models/connection'
+import type Organization from '#models/organization'
+import { pluginRegistry } from '#services/plugins/registry'
+import {
+  latestRunsByConnection,
+  missingPluginCard,
+  pluginCard,
+  summarizeConnection,
+  type ConnectionSummary,
+  type PluginCard,
+} from '#actions/connections/connection_summaries'
+
+/**
+ * The Connections page of an organisation: every installed plugin (failed
+ * and disabled ones too, with their error), the organisation's
+ * connections of each and the latest sync run of every connection.
+ */
+export default class ListConnections {
+  async execute(organization: Organization): Promise<PluginCard[]> {
+    const connections = await Connection.query()
+      .where('organization_id', organization.id)
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+    const latestRuns = await latestRunsByConnection(connections.map((connection) => connection.id))
+
+    const byPlugin = new Map<string, ConnectionSummary[]>()
+    for (const connection of connections) {
+      const summary = summarizeConnection(
+        connection,
+        pluginRegistry.get(connection.pluginId),
+        latestRuns.get(connection.id) ?? null
+      )
+      byPlugin.set(connection.pluginId, [...(byPlugin.get(connection.pluginId) ?? []), summary])
+    }
+
+    const registered = pluginRegistry.all()
+    const cards = registered.map((plugin) => pluginCard(plugin, byPlugin.get(plugin.id) ?? []))
+    for (const [pluginId, summaries] of byPlugin) {
+      if (!registered.some((plugin) => plugin.id === pluginId)) {
+        cards.push(missingPluginCard(pluginId, summaries))
+      }
+    }
+    return cards
+  }
+}

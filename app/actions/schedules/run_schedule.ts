@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
+import logger from '@adonisjs/core/services/logger'
+import lock from '@adonisjs/lock/services/main'
+import db from '@adonisjs/lucid/services/db'
+import { sqlTime } from '#services/sql'
+import { findSchedule } from '#services/scheduler/registry'
+import type { ScheduleContext } from '#services/scheduler/types'
+
+export class UnknownScheduleError extends Error {
+  constructor(readonly scheduleName: string) {
+    super(`No schedule is named "${scheduleName}" ("node ace schedules:list" shows them)`)
+    this.name = 'UnknownScheduleError'
+  }
+}
+
+export type ScheduleRunOutcome = {
+  id: number
+  status: 'succeeded' | 'failed' | 'skipped'
+  output: string | null
+  error: string | null
+  durationMs: number
+}
+
+/**
+ * The lock expires on its own if the process holding it dies; while a run
+ * is alive it is extended well before that.
+ */
+const LOCK_TTL_MS = 2 * 60_000
+const LOCK_RENEW_EVERY_MS = 30_000
+const MAX_OUTPUT_LENGTH = 4000
+const MAX_ERROR_LENGTH = 1000
+export const SKIPPED_OUTPUT = 'previous run still in progress'
+
+export function scheduleLockKey(name: string) {
+  return `schedule:${name}`
+}
+
+/**
+ * Runs one schedule once and records it in schedule_runs:
+ *
+ * 1. claims (schedule, tick) by inserting the row; when another scheduler
+ *    inserted it first, that scheduler owns the tick and this returns null;
+ * 2. takes the lock "schedule:<name>"; when the previous run still holds
+ *    it, the row is marked skipped;
+ * 3. runs it and records success with its output, or failure with the
+ *    error message (never a stack or anything else the error carries).
+ */
+export default class RunSchedule {
+  async execute(input: {
+    name: string
+    trigger: ScheduleContext['trigger']
+    /** the cron slot; manual runs get a unique one */
+    tick?: string
+    signal?: AbortSignal
+  }): Promise<ScheduleRunOutcome | null> {
+    const schedule = findSchedule(input.name)
+    if (!schedule) throw new UnknownScheduleError(input.name)
+
+    const startedAt = Date.now()
+    const id = await this.#claim(schedule.name, input.tick ?? manualTick(), input.trigger)
+    if (id === null) return null
+
+    const scheduleLock = lock.createLock(scheduleLockKey(schedule.name), LOCK_TTL_MS)
+    let acquired: boolean
+    try {
+      acquired = await scheduleLock.acquireImmediately()
+    } catch (error) {
+      return this.#finish(id, startedAt, { status: 'failed', error: errorMessage(error) })
+    }
+    if (!acquired) {
+      return this.#finish(id, startedAt, { status: 'skipped', output: SKIPPED_OUTPUT })
+    }
+
+    const renewal = setInterval(() => {
+      scheduleLock.extend().catch((error) => {
+        logger.warn({ err: error, schedule: schedule.name }, 'schedule lock could not be extended')
+      })
+    }, LOCK_RENEW_EVERY_MS)
+    renewal.unref()
+    try {
+      const output = await schedule.run({
+        logger: logger.child({ schedule: schedule.name, trigger: input.trigger }),
+        signal: input.signal ?? new AbortController().signal,
+        trigger: input.trigger,
+      })
+      return await this.#finish(id, startedAt, {
+        status: 'succeeded',
+        output: typeof output === 'string' ? output.slice(0, MAX_OUTPUT_LENGTH) : null,
+      })
+    } catch (error) {
+      logger.error({ schedule: schedule.name, error: errorMessage(error) }, 'schedule run failed')
+      return await this.#finish(id, startedAt, { status: 'failed', error: errorMessage(error) })
+    } finally {
+      clearInterval(renewal)
+      await scheduleLock.release().catch(() => {
+        // Expired and possibly taken over: nothing of ours left to release.
+      })
+    }
+  }
+
+  /**
+   * Inserts the run unless (schedule, tick) exists already; the id of the
+   * new row, or null when another process claimed the tick. MySQL cannot
+   * return columns and reports 0 as the id of an ignored insert.
+   */
+  async #claim(schedule: string, tick: string, trigger: ScheduleContext['trigger']) {
+    const rows: unknown[] = await db
+      .connection()
+      .getWriteClient()
+      .table('schedule_runs')
+      .insert({
+        schedule,
+        tick,
+        trigger,
+        status: 'running',
+        host: `${hostname()}:${process.pid}`.slice(0, 255),
+        started_at: sqlTime(),
+      })
+      .onConflict(['schedule', 'tick'])
+      .ignore()
+      .returning('id')
+    const first = rows[0] as { id?: unknown } | number | undefined
+    const id = Number(typeof first === 'object' && first !== null ? first.id : first)
+    return id > 0 ? id : null
+  }
+
+  async #finish(
+    id: number,
+    startedAt: number,
+    result: Pick<ScheduleRunOutcome, 'status'> & { output?: string | null; error?: string | null }
+  ): Promise<ScheduleRunOutcome> {
+    const durationMs = Date.now() - startedAt
+    const outcome = {
+      id,
+      status: result.status,
+      output: result.output ?? null,
+      error: result.error ?? null,
+      durationMs,
+    }
+    await db.from('schedule_runs').where('id', id).update({
+      status: outcome.status,
+      output: outcome.output,
+      error: outcome.error,
+      finished_at: sqlTime(),
+      duration_ms: durationMs,
+    })
+    return outcome
+  }
+}
+
+/**
+ * A manual run's tick: the instant with milliseconds and a random suffix,
+ * so it never collides with a cron slot or another manual run (31
+ * characters; the column holds 32).
+ */
+export function manualTick(at = new Date()) {
+  return `${at.toISOString()}~${randomBytes(3).toString('hex')}`
+}
+
+function errorMessage(error: unknown) {
+  const message = error instanceof Error ? error.message : String(error)
+  return (message || 'failed without a message').slice(0, MAX_ERROR_LENGTH)
+}

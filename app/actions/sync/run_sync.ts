@@ -1,0 +1,206 @@
+import { DateTime } from 'luxon'
+import lock from '@adonisjs/lock/services/main'
+import logger from '@adonisjs/core/services/logger'
+import env from '#start/env'
+import Connection from '#models/connection'
+import { pluginRegistry } from '#services/plugins/registry'
+import { connectionHandle } from '#services/plugins/connection_handle'
+import { DatabaseSyncCursors } from '#services/sync/cursors'
+import {
+  SyncRunRecorder,
+  closeAbandonedRuns,
+  type SyncTrigger,
+} from '#services/sync/sync_run_recorder'
+import type { HttpStats } from '#services/http/client'
+import type { DomainStore } from '#plugin-sdk/domain'
+import type { SyncContext } from '#plugin-sdk/types'
+
+export type SyncTaskOutcome = {
+  task: string
+  status: 'succeeded' | 'failed'
+  itemsWritten: number
+  requests: number
+  notModified: number
+  durationMs: number
+  error: string | null
+}
+
+export type SyncProgress = { task: string; done: number; total: number | null; label: string }
+
+export class SyncAlreadyRunningError extends Error {
+  constructor(readonly connectionPublicId: string) {
+    super(`A sync of connection ${connectionPublicId} is already running`)
+    this.name = 'SyncAlreadyRunningError'
+  }
+}
+
+export class ConnectionNotSyncableError extends Error {}
+
+/**
+ * Counts what a task writes through the store, for the run's record.
+ */
+function countingStore(store: DomainStore, recorder: SyncRunRecorder): DomainStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver)
+      if (typeof value !== 'function') return value
+      if (typeof property === 'string' && property.startsWith('upsert')) {
+        return async (...input: unknown[]) => {
+          const written = await value.apply(target, input)
+          recorder.itemsWritten += written
+          return written
+        }
+      }
+      return value.bind(target)
+    },
+  })
+}
+
+/**
+ * Runs a connection's sync tasks (all, or the ones named), one after the
+ * other, each recorded in sync_runs. A lock per connection keeps a
+ * scheduled run, a "Sync now" and an ace command from overlapping. A task
+ * that fails is recorded and the next task still runs.
+ */
+export default class RunSync {
+  async execute(input: {
+    connection: Connection
+    tasks?: string[]
+    full?: boolean
+    trigger: SyncTrigger
+    onProgress?: (progress: SyncProgress) => void
+    signal?: AbortSignal
+  }): Promise<SyncTaskOutcome[]> {
+    const { connection } = input
+    const plugin = pluginRegistry.require(connection.pluginId)
+    const tasks = (plugin.definition.sync ?? []).filter(
+      (task) => !input.tasks?.length || input.tasks.includes(task.name)
+    )
+    if (connection.status !== 'active') {
+      throw new ConnectionNotSyncableError(
+        `Connection ${connection.publicId} is ${connection.status}; only active connections sync`
+      )
+    }
+    const unknown = (input.tasks ?? []).filter(
+      (name) => !plugin.definition.sync?.some((task) => task.name === name)
+    )
+    if (unknown.length > 0) {
+      throw new ConnectionNotSyncableError(
+        `${plugin.id} has no sync task "${unknown.join('", "')}"`
+      )
+    }
+
+    // Short-lived and kept alive while the run is healthy: if the process
+    // dies (killed, out of memory), the next run may start once it lapses.
+    const ttlMs = env.get('SYNC_LOCK_TTL_MS', 60_000)
+    const connectionLock = lock.createLock(`sync:${connection.id}`, ttlMs)
+    if (!(await connectionLock.acquireImmediately())) {
+      throw new SyncAlreadyRunningError(connection.publicId)
+    }
+    const keepAlive = setInterval(
+      () => {
+        connectionLock.extend(ttlMs).catch(() => {})
+      },
+      Math.max(250, Math.floor(ttlMs / 3))
+    )
+    keepAlive.unref()
+    try {
+      // Holding the lock means no other run of this connection is alive.
+      await closeAbandonedRuns(connection.id, { all: true })
+      const outcomes: SyncTaskOutcome[] = []
+      for (const task of tasks) {
+        outcomes.push(await this.#runTask(connection, task, input))
+      }
+      await this.#recordOnConnection(connection, outcomes)
+      return outcomes
+    } finally {
+      clearInterval(keepAlive)
+      await connectionLock.release()
+    }
+  }
+
+  async #runTask(
+    connection: Connection,
+    task: NonNullable<ReturnType<typeof pluginRegistry.require>['definition']['sync']>[number],
+    input: Parameters<RunSync['execute']>[0]
+  ): Promise<SyncTaskOutcome> {
+    const plugin = pluginRegistry.require(connection.pluginId)
+    const full = input.full ?? false
+    const recorder = await SyncRunRecorder.start({
+      organizationId: connection.organizationId,
+      connectionId: connection.id,
+      pluginId: plugin.id,
+      task: task.name,
+      trigger: input.trigger,
+      full,
+    })
+    const handle = connectionHandle(connection, plugin)
+    const controller = new AbortController()
+    input.signal?.addEventListener('abort', () => controller.abort(input.signal?.reason))
+    const http = await handle.client({
+      signal: controller.signal,
+      // A full run re-reads everything: no conditional requests, but the
+      // answers are cached so the next incremental run gets its 304s.
+      revalidate: !full,
+    })
+    const taskLogger = logger.child({
+      plugin: plugin.id,
+      task: task.name,
+      connection: connection.publicId,
+    })
+    const context: SyncContext = {
+      connection: handle,
+      http,
+      store: countingStore(handle.store, recorder),
+      cursors: new DatabaseSyncCursors(connection.id, task.name, full),
+      full,
+      logger: taskLogger,
+      signal: controller.signal,
+      progress: async (done, total, label) => {
+        input.onProgress?.({ task: task.name, done, total: total ?? null, label: label ?? '' })
+        await recorder.progress(http.stats, done, total, label)
+      },
+    }
+
+    try {
+      await task.run(context)
+      await recorder.finish(http.stats, 'succeeded')
+      return this.#outcome(task.name, 'succeeded', recorder, http.stats, null)
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      taskLogger.warn({ err: error }, `Sync task ${plugin.id}/${task.name} failed: ${message}`)
+      await recorder.finish(http.stats, 'failed', message)
+      return this.#outcome(task.name, 'failed', recorder, http.stats, message)
+    }
+  }
+
+  #outcome(
+    task: string,
+    status: 'succeeded' | 'failed',
+    recorder: SyncRunRecorder,
+    stats: HttpStats,
+    error: string | null
+  ): SyncTaskOutcome {
+    return {
+      task,
+      status,
+      itemsWritten: recorder.itemsWritten,
+      requests: stats.requests,
+      notModified: stats.notModified,
+      durationMs: Date.now() - recorder.startedAt,
+      error,
+    }
+  }
+
+  async #recordOnConnection(connection: Connection, outcomes: SyncTaskOutcome[]) {
+    const failed = outcomes.find((outcome) => outcome.status === 'failed')
+    const fresh = await Connection.findOrFail(connection.id)
+    fresh.merge({
+      lastSyncAt: DateTime.now(),
+      lastSyncStatus: failed ? 'failed' : 'succeeded',
+      lastError: failed ? `${failed.task}: ${failed.error}` : fresh.lastError,
+    })
+    if (failed) fresh.lastErrorAt = DateTime.now()
+    await fresh.save()
+  }
+}

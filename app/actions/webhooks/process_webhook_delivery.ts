@@ -1,0 +1,83 @@
+import logger from '@adonisjs/core/services/logger'
+import db from '@adonisjs/lucid/services/db'
+import Connection from '#models/connection'
+import { sqlTime, updatedExactlyOne } from '#services/sql'
+import { pluginRegistry } from '#services/plugins/registry'
+import { connectionHandle } from '#services/plugins/connection_handle'
+
+export type ProcessingOutcome = 'processed' | 'skipped' | 'failed'
+
+/**
+ * Runs the plugin's handler for one stored delivery, exactly once: the
+ * delivery is claimed with a conditional UPDATE (pending or failed →
+ * processing), so a duplicate job, a retry racing a manual Retry or a
+ * second worker finds nothing to claim.
+ */
+export default class ProcessWebhookDelivery {
+  async execute(deliveryRowId: number): Promise<ProcessingOutcome> {
+    const claimed = await db
+      .from('webhook_deliveries')
+      .where('id', deliveryRowId)
+      .whereIn('status', ['pending', 'failed'])
+      .update({ status: 'processing', attempts: db.raw('attempts + 1'), updated_at: sqlTime() })
+    if (!updatedExactlyOne(claimed)) return 'skipped'
+
+    const delivery = await db.from('webhook_deliveries').where('id', deliveryRowId).firstOrFail()
+    try {
+      await this.#handle(delivery)
+      await db.from('webhook_deliveries').where('id', deliveryRowId).update({
+        status: 'processed',
+        last_error: null,
+        processed_at: sqlTime(),
+        updated_at: sqlTime(),
+      })
+      return 'processed'
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      logger.warn(
+        { plugin: delivery.plugin_id, delivery: delivery.delivery_id, event: delivery.event },
+        `Webhook delivery failed: ${message}`
+      )
+      await db
+        .from('webhook_deliveries')
+        .where('id', deliveryRowId)
+        .update({ status: 'failed', last_error: message.slice(0, 2000), updated_at: sqlTime() })
+      throw error
+    }
+  }
+
+  async #handle(delivery: Record<string, any>) {
+    const plugin = pluginRegistry.require(delivery.plugin_id)
+    const handlers = plugin.definition.webhooks?.handlers ?? {}
+    const handler =
+      (delivery.action && handlers[`${delivery.event}.${delivery.action}`]) ||
+      handlers[delivery.event] ||
+      handlers['*']
+    // A delivery no handler wants (an event the plugin ignores) is done.
+    if (!handler) return
+    const connection = delivery.connection_id ? await Connection.find(delivery.connection_id) : null
+    await handler({
+      delivery: {
+        id: delivery.delivery_id,
+        event: delivery.event,
+        action: delivery.action,
+        payload: parsePayload(delivery.payload),
+        headers: JSON.parse(delivery.headers),
+        receivedAt: new Date(delivery.received_at),
+      },
+      connection: connection ? connectionHandle(connection, plugin) : null,
+      logger: logger.child({ plugin: plugin.id, delivery: delivery.delivery_id }),
+    })
+  }
+}
+
+function parsePayload(raw: string): unknown {
+  try {
+    return JSON.parse(raw)
+  } catch {
+    // Form-encoded deliveries (GitHub's "payload=" content type).
+    const form = new URLSearchParams(raw)
+    const payload = form.get('payload')
+    return payload ? JSON.parse(payload) : Object.fromEntries(form)
+  }
+}

@@ -1,0 +1,97 @@
+import db from '@adonisjs/lucid/services/db'
+import Connection from '#models/connection'
+import { sqlTime } from '#services/sql'
+import { pluginRegistry } from '#services/plugins/registry'
+import { connectionHandle } from '#services/plugins/connection_handle'
+import ProcessWebhookJob from '#jobs/process_webhook_job'
+import type { WebhookRequest } from '#plugin-sdk/types'
+
+export type WebhookReceipt =
+  | { outcome: 'accepted' | 'duplicate'; deliveryId: string }
+  | { outcome: 'refused'; status: 400 | 401 | 403 | 404; reason: string }
+
+/**
+ * Headers worth keeping with a delivery for diagnosis and replay;
+ * authentication material (signatures stay: they are not secrets, but
+ * cookies and authorization headers are) is dropped.
+ */
+const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'x-api-key', 'proxy-authorization'])
+
+/**
+ * A webhook arrives: the plugin verifies it, then it is stored durably,
+ * deduplicated by (plugin, delivery id), and queued for processing. The
+ * sender gets its answer (202) as soon as the row exists.
+ */
+export default class ReceiveWebhook {
+  async execute(input: { pluginId: string; request: WebhookRequest }): Promise<WebhookReceipt> {
+    const plugin = pluginRegistry.get(input.pluginId)
+    if (!plugin?.definition.webhooks) {
+      return {
+        outcome: 'refused',
+        status: 404,
+        reason: `No plugin "${input.pluginId}" receives webhooks`,
+      }
+    }
+    const verification = await plugin.definition.webhooks.verify(input.request, {
+      connectionsFor: async (accountKey) => {
+        const rows = await Connection.query()
+          .where('plugin_id', plugin.id)
+          .where('account_key', accountKey)
+          .whereIn('status', ['active', 'inactive'])
+        return rows.map((row) => connectionHandle(row, plugin))
+      },
+    })
+    if (!verification.ok) {
+      return { outcome: 'refused', status: verification.status ?? 401, reason: verification.reason }
+    }
+
+    const connection = verification.accountKey
+      ? await Connection.query()
+          .where('plugin_id', plugin.id)
+          .where('account_key', verification.accountKey)
+          .orderBy('id')
+          .first()
+      : null
+    const headers = Object.fromEntries(
+      Object.entries(input.request.headers).filter(([name]) => !DROPPED_HEADERS.has(name))
+    )
+    const now = sqlTime()
+    const inserted = await db
+      .connection()
+      .getWriteClient()('webhook_deliveries')
+      .insert({
+        plugin_id: plugin.id,
+        delivery_id: verification.deliveryId.slice(0, 191),
+        event: verification.event.slice(0, 128),
+        action: verification.action?.slice(0, 128) ?? null,
+        organization_id: connection?.organizationId ?? null,
+        connection_id: connection?.id ?? null,
+        headers: JSON.stringify(headers),
+        payload: input.request.rawBody.toString('utf8'),
+        status: 'pending',
+        attempts: 0,
+        received_at: now,
+        updated_at: now,
+      })
+      .onConflict(['plugin_id', 'delivery_id'])
+      .ignore()
+      .returning('id')
+    const rowId = insertedId(inserted)
+    if (rowId === null) return { outcome: 'duplicate', deliveryId: verification.deliveryId }
+
+    await ProcessWebhookJob.dispatch({ deliveryRowId: rowId })
+    return { outcome: 'accepted', deliveryId: verification.deliveryId }
+  }
+}
+
+/**
+ * The new row's id, or null when the insert was ignored as a duplicate.
+ * PostgreSQL and SQLite return the RETURNING rows (none on conflict);
+ * MySQL returns [insertId], 0 when INSERT IGNORE skipped the row.
+ */
+function insertedId(result: unknown): number | null {
+  const [first] = Array.isArray(result) ? result : []
+  const id = typeof first === 'object' && first !== null ? (first as { id: unknown }).id : first
+  const numeric = Number(id)
+  return Number.isSafeInteger(numeric) && numeric > 0 ? numeric : null
+}

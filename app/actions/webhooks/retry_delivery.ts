@@ -1,0 +1,27 @@
+import db from '@adonisjs/lucid/services/db'
+import { publicIds } from '#services/public_id'
+import { sqlTime, updatedExactlyOne } from '#services/sql'
+import ProcessWebhookJob from '#jobs/process_webhook_job'
+
+export class DeliveryNotRetryableError extends Error {}
+
+/**
+ * Queues a failed delivery again (the admin's Retry button). Only failed
+ * deliveries qualify; the processing claim keeps it exactly-once even if
+ * an automatic retry is also on its way.
+ */
+export default class RetryDelivery {
+  async execute(deliveryPublicId: string) {
+    const id = publicIds('webhook_delivery').decode(deliveryPublicId)
+    if (id === null) throw new DeliveryNotRetryableError('No such delivery')
+    const reset = await db
+      .from('webhook_deliveries')
+      .where('id', id)
+      .where('status', 'failed')
+      .update({ status: 'pending', updated_at: sqlTime() })
+    if (!updatedExactlyOne(reset)) {
+      throw new DeliveryNotRetryableError('Only a failed delivery can be retried')
+    }
+    await ProcessWebhookJob.dispatch({ deliveryRowId: id })
+  }
+}

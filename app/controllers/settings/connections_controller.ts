@@ -1,0 +1,208 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import logger from '@adonisjs/core/services/logger'
+import { memberCan } from '#abilities/main'
+import ListConnections from '#actions/connections/list_connections'
+import ShowConnection from '#actions/connections/show_connection'
+import ConnectWithToken, { ConnectInputError } from '#actions/connections/connect_with_token'
+import TestConnection, { ConnectionActionRefused } from '#actions/connections/test_connection'
+import RequestSync from '#actions/connections/request_sync'
+import DisconnectConnection from '#actions/connections/disconnect_connection'
+import { connectOutcomeMessage } from '#actions/connections/store_connection'
+import { UnknownPluginError } from '#services/plugins/registry'
+import type { ConnectionTestResult } from '#plugin-sdk/types'
+
+const RECENT_RUNS = 25
+const CONNECTIONS_PAGE = '/settings/connections'
+
+type Notice = { kind: 'success' | 'error' | 'info'; message: string }
+
+/**
+ * Settings → Connections. Viewing needs only organisation access; every
+ * change needs integrations.manage. htmx buttons get the connection's
+ * refreshed row (with the message swapped into the flash region); plain
+ * forms post and are redirected back with a flash.
+ */
+export default class ConnectionsController {
+  async index(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
+    return this.#renderIndex(ctx)
+  }
+
+  async show(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
+    const data = await new ShowConnection().execute({
+      organization: ctx.organization!,
+      connectionPublicId: ctx.params.connection,
+      runs: RECENT_RUNS,
+    })
+    return ctx.view.render('pages/settings/connection', {
+      ...data,
+      ...(await this.#renderSettingsPartial(ctx, data)),
+    })
+  }
+
+  /**
+   * The polled sync status of a connection (htmx); a browser without
+   * JavaScript gets the connection's page instead.
+   */
+  async status(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
+    if (!ctx.htmx.wantsPartial) {
+      return ctx.response.redirect(`${CONNECTIONS_PAGE}/${ctx.params.connection}`)
+    }
+    const { connection } = await new ShowConnection().execute({
+      organization: ctx.organization!,
+      connectionPublicId: ctx.params.connection,
+      runs: 1,
+      queuedAt: Number(ctx.request.qs().queued) || null,
+    })
+    return ctx.view.render('partials/connections/sync_status', { connection })
+  }
+
+  async connect(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
+    try {
+      const outcome = await new ConnectWithToken().execute({
+        organization: ctx.organization!,
+        actor: ctx.auth.use('web').user!,
+        pluginId: ctx.params.plugin,
+        fields: ctx.request.input('fields', {}),
+        baseUrl: ctx.request.input('baseUrl'),
+      })
+      const notice = connectOutcomeMessage(outcome)
+      ctx.session.flash(notice.kind, notice.message)
+      return ctx.response.redirect(CONNECTIONS_PAGE)
+    } catch (error) {
+      if (error instanceof UnknownPluginError) return this.#notFound(ctx)
+      if (error instanceof ConnectInputError) {
+        ctx.response.status(422)
+        return this.#renderIndex(ctx, {
+          connectErrors: {
+            pluginId: error.pluginId,
+            fields: error.fieldErrors,
+            values: error.values,
+          },
+        })
+      }
+      if (!(error instanceof ConnectionActionRefused)) throw error
+      ctx.session.flash('error', error.message)
+      return ctx.response.redirect(CONNECTIONS_PAGE)
+    }
+  }
+
+  async test(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
+    let result: ConnectionTestResult
+    try {
+      ;({ result } = await new TestConnection().execute({
+        organization: ctx.organization!,
+        connectionPublicId: ctx.params.connection,
+      }))
+    } catch (error) {
+      if (!(error instanceof ConnectionActionRefused)) throw error
+      return this.#afterChange(ctx, { kind: 'error', message: error.message })
+    }
+    const notice: Notice = {
+      kind: result.ok ? 'success' : 'error',
+      message: `${result.ok ? 'Test passed' : 'Test failed'}: ${result.message}`,
+    }
+    return this.#afterChange(ctx, notice, { testResult: result })
+  }
+
+  async sync(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
+    try {
+      const { queuedAt } = await new RequestSync().execute({
+        organization: ctx.organization!,
+        connectionPublicId: ctx.params.connection,
+      })
+      return this.#afterChange(
+        ctx,
+        { kind: 'info', message: 'Sync queued: a worker will start it shortly.' },
+        { queuedAt: queuedAt.toMillis() }
+      )
+    } catch (error) {
+      if (!(error instanceof ConnectionActionRefused)) throw error
+      return this.#afterChange(ctx, { kind: 'error', message: error.message })
+    }
+  }
+
+  async disconnect(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
+    const { pluginName, account } = await new DisconnectConnection().execute({
+      organization: ctx.organization!,
+      connectionPublicId: ctx.params.connection,
+    })
+    const target = account ? `${pluginName} (${account})` : pluginName
+    ctx.session.flash('success', `Disconnected ${target}. The data it synced is kept.`)
+    if (ctx.request.header('hx-request') === 'true') {
+      // The row's page may be the connection's own, which no longer exists.
+      ctx.response.header('HX-Redirect', CONNECTIONS_PAGE)
+      return ctx.response.noContent()
+    }
+    return ctx.response.redirect(CONNECTIONS_PAGE)
+  }
+
+  async #renderIndex(ctx: HttpContext, extra: Record<string, unknown> = {}) {
+    const plugins = await new ListConnections().execute(ctx.organization!)
+    return ctx.view.render('pages/settings/connections', {
+      plugins,
+      connectErrors: null,
+      ...extra,
+    })
+  }
+
+  /**
+   * htmx gets the connection's row again, its test result or queued sync
+   * inline and the message out of band; a plain form post goes back to
+   * the page it came from.
+   */
+  async #afterChange(
+    ctx: HttpContext,
+    notice: Notice,
+    inline: { testResult?: ConnectionTestResult; queuedAt?: number } = {}
+  ) {
+    const back = ctx.request.input('back') === 'connection'
+    if (ctx.htmx.wantsPartial) {
+      const { plugin, connection } = await new ShowConnection().execute({
+        organization: ctx.organization!,
+        connectionPublicId: ctx.params.connection,
+        runs: 1,
+        queuedAt: inline.queuedAt ?? null,
+      })
+      return ctx.view.render('partials/connections/connection_row', {
+        plugin,
+        connection,
+        notice,
+        back,
+        testResult: inline.testResult ?? null,
+      })
+    }
+    ctx.session.flash(notice.kind, notice.message)
+    return ctx.response.redirect(
+      back ? `${CONNECTIONS_PAGE}/${ctx.params.connection}` : CONNECTIONS_PAGE
+    )
+  }
+
+  /**
+   * A plugin's own settings partial: a mistake in it is shown on the page
+   * and logged, and does not take the connection's page down.
+   */
+  async #renderSettingsPartial(
+    ctx: HttpContext,
+    data: Awaited<ReturnType<ShowConnection['execute']>>
+  ) {
+    if (!data.settingsPartial) return { settingsHtml: null, settingsFailed: false }
+    try {
+      const html = await ctx.view.render(data.settingsPartial, { connection: data.settingsData })
+      return { settingsHtml: html, settingsFailed: false }
+    } catch (error) {
+      logger.error({ err: error, plugin: data.plugin.id }, 'plugin settings partial failed')
+      return { settingsHtml: null, settingsFailed: true }
+    }
+  }
+
+  async #notFound(ctx: HttpContext) {
+    return ctx.response.notFound(await ctx.view.render('pages/errors/not_found'))
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The rows a plugin writes into the shared domain model. Every row names
+ * itself by the provider's own id (externalId); rows that belong to a
+ * repository name it by the repository's externalId. The store adds the
+ * organisation, provider and connection, so a plugin cannot write into
+ * another organisation's data.
+ */
+
+type Moment = Date | string | null | undefined
+
+export type RepositoryInput = {
+  externalId: string
+  name: string
+  fullName: string
+  url?: string | null
+  defaultBranch?: string | null
+  isPrivate?: boolean
+  isArchived?: boolean
+  language?: string | null
+  remoteUpdatedAt?: Moment
+}
+
+export type ContributorInput = {
+  externalId: string
+  login: string
+  name?: string | null
+  email?: string | null
+  isBot?: boolean
+}
+
+export type PullRequestInput = {
+  externalId: string
+  repositoryExternalId: string
+  number: number
+  title: string
+  state: 'open' | 'closed' | 'merged'
+  authorLogin?: string | null
+  baseRef?: string | null
+  headRef?: string | null
+  headSha?: string | null
+  draft?: boolean
+  additions?: number | null
+  deletions?: number | null
+  changedFiles?: number | null
+  commitsCount?: number | null
+  url?: string | null
+  openedAt: Date | string
+  firstCommitAt?: Moment
+  firstReviewAt?: Moment
+  approvedAt?: Moment
+  mergedAt?: Moment
+  closedAt?: Moment
+  remoteUpdatedAt?: Moment
+}
+
+export type CommitInput = {
+  /** defaults to "<repositoryExternalId>:<sha>" */
+  externalId?: string
+  repositoryExternalId: string
+  sha: string
+  /** the full message: the store parses its trailers and AI-assistance marks */
+  message: string
+  authorLogin?: string | null
+  authorName?: string | null
+  authorEmail?: string | null
+  authoredAt?: Moment
+  committedAt?: Moment
+  additions?: number | null
+  deletions?: number | null
+}
+
+export type IssueInput = {
+  externalId: string
+  repositoryExternalId?: string | null
+  key: string
+  projectKey?: string | null
+  title: string
+  type?: 'bug' | 'story' | 'task' | 'epic' | 'incident' | string
+  status: string
+  statusCategory: 'todo' | 'in_progress' | 'done'
+  priority?: string | null
+  assigneeLogin?: string | null
+  reporterLogin?: string | null
+  url?: string | null
+  openedAt: Date | string
+  resolvedAt?: Moment
+  remoteUpdatedAt?: Moment
+}
+
+export type VulnerabilityInput = {
+  externalId: string
+  repositoryExternalId?: string | null
+  title: string
+  severity: 'critical' | 'high' | 'medium' | 'low'
+  /** CVE, GHSA or the provider's own id */
+  identifier?: string | null
+  packageName?: string | null
+  status: 'open' | 'fixed' | 'ignored'
+  url?: string | null
+  introducedAt: Date | string
+  fixedAt?: Moment
+  remoteUpdatedAt?: Moment
+}
+
+export type DeploymentInput = {
+  externalId: string
+  repositoryExternalId?: string | null
+  kind?: 'deployment' | 'build'
+  environment?: string | null
+  status: 'success' | 'failure' | 'in_progress' | 'cancelled'
+  sha?: string | null
+  causedFailure?: boolean
+  startedAt: Date | string
+  finishedAt?: Moment
+  restoredAt?: Moment
+  url?: string | null
+}
+
+export type StoredRepository = {
+  publicId: string
+  externalId: string
+  name: string
+  fullName: string
+  defaultBranch: string | null
+  monitored: boolean
+  lastCommitSha: string | null
+}
+
+/**
+ * Batched upserts into the domain model, fenced to one organisation,
+ * provider and connection. Each method returns the number of rows written.
+ */
+export interface DomainStore {
+  upsertRepositories(rows: RepositoryInput[]): Promise<number>
+  upsertContributors(rows: ContributorInput[]): Promise<number>
+  upsertPullRequests(rows: PullRequestInput[]): Promise<number>
+  upsertCommits(rows: CommitInput[]): Promise<number>
+  upsertIssues(rows: IssueInput[]): Promise<number>
+  upsertVulnerabilities(rows: VulnerabilityInput[]): Promise<number>
+  upsertDeployments(rows: DeploymentInput[]): Promise<number>
+  /** this provider's repositories in the organisation */
+  repositories(options?: { monitoredOnly?: boolean }): Promise<StoredRepository[]>
+  /** choose which repositories Sextant monitors (the others are kept, unmonitored) */
+  setMonitored(externalIds: string[], monitored: boolean): Promise<number>
+  /** record the commit a repository snapshot was taken at */
+  setLastCommitSha(repositoryExternalId: string, sha: string): Promise<void>
+}

@@ -1,0 +1,38 @@
+/**
+ * The plugin SDK: the only module a plugin imports from Sextant
+ * ("#plugin-sdk"). It re-exports the contract's types, definePlugin, the
+ * shared HTTP client and the framework pieces a plugin needs (Vine for
+ * its connect form, ace for its commands), so plugins never reach into
+ * core internals and keep working as the core changes.
+ */
+import type { PluginDefinition } from '#plugin-sdk/types'
+
+export type * from '#plugin-sdk/types'
+export type * from '#plugin-sdk/domain'
+export {
+  HttpClient,
+  HttpError,
+  RateLimitedError,
+  BudgetExhaustedError,
+  HttpTimeoutError,
+} from '#services/http/client'
+export type { HttpClientOptions, HttpResponse, HttpRequestOptions } from '#services/http/client'
+export { parseLinkHeader } from '#services/http/link_header'
+export { default as vine } from '@vinejs/vine'
+/** a plugin's own tables (plugins/<id>/database/migrations) are read and written with Lucid */
+export { default as db } from '@adonisjs/lucid/services/db'
+export { BaseModel, column } from '@adonisjs/lucid/orm'
+export { BaseSchema } from '@adonisjs/lucid/schema'
+export { BaseCommand, args, flags } from '@adonisjs/core/ace'
+export type { CommandOptions } from '@adonisjs/core/types/ace'
+export { hmacSha256Matches } from '#services/webhooks/signatures'
+
+/**
+ * Declares a plugin. The loader checks the definition when the app boots
+ * and reports a wrong field by name.
+ */
+export function definePlugin<const Definition extends PluginDefinition>(
+  definition: Definition
+): Definition {
+  return definition
+}

@@ -1,0 +1,300 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { Logger } from '@adonisjs/core/logger'
+import type { HttpClient, HttpClientOptions } from '#services/http/client'
+import type { DomainStore } from '#plugin-sdk/domain'
+
+/**
+ * The contract between Sextant and a provider plugin. A plugin imports
+ * only from "#plugin-sdk": these types, definePlugin, the HTTP client and
+ * the domain store. Everything a plugin receives is already fenced to one
+ * organisation and one connection.
+ */
+
+export type PluginCategory =
+  'code' | 'issues' | 'security' | 'ci' | 'marketing' | 'assistant' | 'other'
+
+/* -------------------------------------------------------------------------- */
+/* Connections                                                                 */
+/* -------------------------------------------------------------------------- */
+
+/**
+ * One input of the connect form. Fields marked secret are sealed into the
+ * connection's credentials; the others are stored as plain config.
+ */
+export type ConnectionField = {
+  name: string
+  label: string
+  type?: 'text' | 'password' | 'url' | 'email' | 'number'
+  secret?: boolean
+  required?: boolean
+  help?: string
+  placeholder?: string
+}
+
+/** The organisation pastes a token or key (Azure DevOps PAT, Snyk, Mailchimp). */
+export type TokenAuth = { kind: 'token' | 'api_key' }
+
+/**
+ * OAuth 2.0 authorization code (Bitbucket, Jira). The platform runs the
+ * redirect, state and PKCE, stores the tokens sealed and refreshes them
+ * under a lock, so two workers never spend the same rotating refresh token.
+ */
+export type OAuth2Auth = {
+  kind: 'oauth2'
+  authorizeUrl: string | (() => string)
+  tokenUrl: string | (() => string)
+  clientId: string | (() => string | undefined)
+  clientSecret: string | (() => string | undefined)
+  scopes?: string[]
+  pkce?: boolean
+  /** refresh tokens are single-use: each refresh returns a new one */
+  rotatingRefreshTokens?: boolean
+  extraAuthorizeParams?: Record<string, string>
+  /** how the client authenticates at the token endpoint (default client_secret_post) */
+  tokenAuthMethod?: 'client_secret_post' | 'client_secret_basic'
+  /** how a token response names the account; becomes the connection's account key */
+  accountFromToken?: (token: OAuthTokenSet) => { key: string; name?: string } | undefined
+}
+
+/** A GitHub App style installation: the plugin runs its own connect routes. */
+export type AppInstallationAuth = { kind: 'app_installation' }
+
+/** No remote account at all (the Noa assistant). */
+export type NoAuth = { kind: 'none' }
+
+export type PluginAuth = TokenAuth | OAuth2Auth | AppInstallationAuth | NoAuth
+
+export type OAuthTokenSet = {
+  accessToken: string
+  refreshToken?: string
+  /** epoch milliseconds */
+  expiresAt?: number
+  tokenType?: string
+  scope?: string
+  raw?: Record<string, unknown>
+}
+
+export type ConnectionTestResult = { ok: boolean; message: string; account?: string }
+
+/**
+ * What a plugin sees of a connection: its config, its decrypted
+ * credentials and its base URL. The organisation appears only by public id.
+ */
+export interface ConnectionHandle {
+  readonly publicId: string
+  readonly organizationPublicId: string
+  readonly pluginId: string
+  readonly accountKey: string
+  readonly displayName: string | null
+  readonly status: ConnectionStatus
+  readonly baseUrl: string
+  readonly config: Record<string, unknown>
+  readonly credentials: Record<string, string>
+  /**
+   * An OAuth2 access token, refreshed first if it is about to expire. The
+   * refresh is serialised by a lock across processes.
+   */
+  accessToken(): Promise<string>
+  /**
+   * An HTTP client for this connection that authenticates its requests
+   * (the plugin's requestHeaders, or a bearer token by default); its
+   * responses are cached per credential for conditional requests.
+   */
+  client(options?: Partial<HttpClientOptions>): Promise<HttpClient>
+  /** the same client without authentication headers (the caller adds its own) */
+  http(options?: Partial<HttpClientOptions>): HttpClient
+  /** the domain model fenced to this organisation, provider and connection */
+  readonly store: DomainStore
+  /** store updated config or credentials (merged into the existing ones) */
+  update(changes: {
+    config?: Record<string, unknown>
+    credentials?: Record<string, string>
+    displayName?: string
+    status?: ConnectionStatus
+  }): Promise<void>
+}
+
+export type ConnectionStatus = 'active' | 'inactive' | 'error' | 'pending'
+
+export type PluginConnection = {
+  auth: PluginAuth
+  fields?: ConnectionField[]
+  /**
+   * Validates the connect form; the output's keys must be field names.
+   * Vine compiled validators (vine.create / vine.compile) fit here.
+   */
+  validator?: { validate(data: unknown): Promise<Record<string, unknown>> }
+  /**
+   * Present when the provider has self-hosted editions (GitHub Enterprise
+   * Server, Jira Data Center, Azure DevOps Server): the connect form then
+   * offers a base URL that overrides this default.
+   */
+  baseUrl?: { default: string; label?: string; help?: string }
+  /**
+   * Headers that authenticate a request (default: "Authorization: Bearer"
+   * with the OAuth access token, or the credential named token / apiKey).
+   */
+  requestHeaders?: (
+    connection: ConnectionHandle
+  ) => Record<string, string> | Promise<Record<string, string>>
+  /** a real call proving the credentials work; its message is shown to the user */
+  test?: (connection: ConnectionHandle) => Promise<ConnectionTestResult>
+  /**
+   * Derives the provider-side account from what the user entered, when
+   * one organisation may connect several (several Jira sites).
+   */
+  accountKey?: (input: { config: Record<string, unknown>; baseUrl: string }) => string
+}
+
+/* -------------------------------------------------------------------------- */
+/* Sync                                                                        */
+/* -------------------------------------------------------------------------- */
+
+export interface SyncCursors {
+  get(scope: string): Promise<string | null>
+  /** advance a scope's cursor; call it only once the scope is fully written */
+  set(scope: string, value: string): Promise<void>
+}
+
+export interface SyncContext {
+  readonly connection: ConnectionHandle
+  /** the connection's HTTP client for this run: its requests count toward the run */
+  readonly http: HttpClient
+  readonly store: DomainStore
+  readonly cursors: SyncCursors
+  /** true for --full: ignore cursors and cached responses */
+  readonly full: boolean
+  readonly logger: Logger
+  readonly signal: AbortSignal
+  /** report progress; shown by sync:status, the page and ace */
+  progress(done: number, total?: number | null, label?: string): Promise<void>
+}
+
+export type SyncTask = {
+  name: string
+  description?: string
+  /** cron expression (node-cron syntax) for the daily/periodic schedule */
+  schedule?: string
+  run(context: SyncContext): Promise<void>
+}
+
+/* -------------------------------------------------------------------------- */
+/* Webhooks                                                                    */
+/* -------------------------------------------------------------------------- */
+
+export type WebhookRequest = {
+  /** header names in lower case */
+  headers: Record<string, string>
+  rawBody: Buffer
+  /** the body parsed as JSON (or form fields), undefined when it is not */
+  body: unknown
+}
+
+export type WebhookVerification =
+  | {
+      ok: true
+      deliveryId: string
+      event: string
+      action?: string | null
+      /** which connection (account) the delivery belongs to, when known */
+      accountKey?: string | null
+    }
+  | { ok: false; status?: 400 | 401 | 403; reason: string }
+
+export interface WebhookVerifyHelpers {
+  /** the active connections for an account key, to read per-connection secrets */
+  connectionsFor(accountKey: string): Promise<ConnectionHandle[]>
+}
+
+export type WebhookDelivery = {
+  id: string
+  event: string
+  action: string | null
+  payload: unknown
+  headers: Record<string, string>
+  receivedAt: Date
+}
+
+export interface WebhookContext {
+  readonly delivery: WebhookDelivery
+  /** null when no connection matches the delivery's account */
+  readonly connection: ConnectionHandle | null
+  readonly logger: Logger
+}
+
+export type WebhookHandler = (context: WebhookContext) => Promise<void>
+
+export type PluginWebhooks = {
+  /** legacy URLs that also receive this plugin's deliveries */
+  legacyPaths?: string[]
+  verify(
+    request: WebhookRequest,
+    helpers: WebhookVerifyHelpers
+  ): WebhookVerification | Promise<WebhookVerification>
+  /**
+   * Handlers by "event.action", then "event", then "*". A delivery with
+   * no handler is stored and marked processed.
+   */
+  handlers: Record<string, WebhookHandler>
+}
+
+/* -------------------------------------------------------------------------- */
+/* Routes, views, commands                                                      */
+/* -------------------------------------------------------------------------- */
+
+export type PluginRouteAccess =
+  /** signed-in, MFA-complete user of the current organisation (default) */
+  | 'session'
+  /** API token (Bearer or X-Api-Key) */
+  | 'token'
+  /** no authentication: the plugin verifies the caller itself */
+  | 'public'
+
+export type PluginRouteContext = HttpContext & {
+  plugin: {
+    id: string
+    /** the organisation the request acts on (session or token user's), if any */
+    organizationPublicId: string | null
+    /** this plugin's connections in that organisation */
+    connections(): Promise<ConnectionHandle[]>
+  }
+}
+
+export type PluginRouteHandler = (context: PluginRouteContext) => unknown | Promise<unknown>
+
+export type PluginRouteOptions = {
+  access?: PluginRouteAccess
+  /** a permission the member's role must hold (session routes) */
+  permission?: string
+  /** mount at this exact path instead of under /integrations/<id> */
+  absolute?: boolean
+  name?: string
+}
+
+export interface PluginRouter {
+  get(path: string, handler: PluginRouteHandler, options?: PluginRouteOptions): void
+  post(path: string, handler: PluginRouteHandler, options?: PluginRouteOptions): void
+  put(path: string, handler: PluginRouteHandler, options?: PluginRouteOptions): void
+  delete(path: string, handler: PluginRouteHandler, options?: PluginRouteOptions): void
+}
+
+export type PluginCommandModule = () => Promise<{ default: unknown }>
+
+export type PluginDefinition = {
+  id: string
+  name: string
+  description: string
+  category: PluginCategory
+  version: string
+  /** omitted for plugins with nothing to connect */
+  connection?: PluginConnection
+  routes?: (router: PluginRouter) => void
+  webhooks?: PluginWebhooks
+  sync?: SyncTask[]
+  /** folder of Edge templates, relative to the plugin, mounted as "<id>::" */
+  views?: string
+  /** an Edge template ("<id>::...") rendered on the connection's settings card */
+  settingsPartial?: string
+  /** ace commands: modules default-exporting a BaseCommand subclass */
+  commands?: PluginCommandModule[]
+}

@@ -1,0 +1,303 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import { sqlTime } from '#services/sql'
+import { publicIds } from '#services/public_id'
+import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
+import type {
+  CommitInput,
+  ContributorInput,
+  DeploymentInput,
+  DomainStore,
+  IssueInput,
+  PullRequestInput,
+  RepositoryInput,
+  StoredRepository,
+  VulnerabilityInput,
+} from '#plugin-sdk/domain'
+
+type Fence = { organizationId: number; provider: string; connectionId: number | null }
+type Row = Record<string, unknown>
+
+/**
+ * Rows per INSERT: well under SQLite's bound-variable limit for the
+ * widest table, and large enough that a page of 100 is one statement.
+ */
+const BATCH_SIZE = 100
+const IDENTITY = ['organization_id', 'provider', 'external_id']
+
+function moment(value: Date | string | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null
+  const parsed =
+    value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(value, { setZone: true })
+  if (!parsed.isValid) throw new TypeError(`"${String(value)}" is not a valid date`)
+  return sqlTime(parsed.toUTC())
+}
+
+function required(value: Date | string, field: string): string {
+  const stored = moment(value)
+  if (!stored) throw new TypeError(`${field} is required`)
+  return stored
+}
+
+/**
+ * The domain model seen through one (organisation, provider, connection):
+ * plugins get this and nothing wider.
+ */
+export class FencedDomainStore implements DomainStore {
+  constructor(readonly fence: Fence) {}
+
+  async upsertRepositories(rows: RepositoryInput[]) {
+    return this.#upsert(
+      'repositories',
+      rows.map((row) => ({
+        external_id: row.externalId,
+        name: row.name,
+        full_name: row.fullName,
+        url: row.url ?? null,
+        default_branch: row.defaultBranch ?? null,
+        is_private: row.isPrivate ?? true,
+        is_archived: row.isArchived ?? false,
+        language: row.language ?? null,
+        remote_updated_at: moment(row.remoteUpdatedAt),
+      }))
+    )
+  }
+
+  async upsertContributors(rows: ContributorInput[]) {
+    return this.#upsert(
+      'contributors',
+      rows.map((row) => ({
+        external_id: row.externalId,
+        login: row.login,
+        name: row.name ?? null,
+        email: row.email ?? null,
+        is_bot: row.isBot ?? false,
+      }))
+    )
+  }
+
+  async upsertPullRequests(rows: PullRequestInput[]) {
+    const repositories = await this.#repositoryKeys(rows.map((row) => row.repositoryExternalId))
+    return this.#upsert(
+      'pull_requests',
+      rows.map((row) => ({
+        external_id: row.externalId,
+        repository_id: this.#repositoryKey(repositories, row.repositoryExternalId),
+        number: row.number,
+        title: row.title.slice(0, 1024),
+        state: row.state,
+        author_login: row.authorLogin ?? null,
+        base_ref: row.baseRef ?? null,
+        head_ref: row.headRef ?? null,
+        head_sha: row.headSha ?? null,
+        draft: row.draft ?? false,
+        additions: row.additions ?? null,
+        deletions: row.deletions ?? null,
+        changed_files: row.changedFiles ?? null,
+        commits_count: row.commitsCount ?? null,
+        url: row.url ?? null,
+        opened_at: required(row.openedAt, 'openedAt'),
+        first_commit_at: moment(row.firstCommitAt),
+        first_review_at: moment(row.firstReviewAt),
+        approved_at: moment(row.approvedAt),
+        merged_at: moment(row.mergedAt),
+        closed_at: moment(row.closedAt),
+        remote_updated_at: moment(row.remoteUpdatedAt),
+      }))
+    )
+  }
+
+  async upsertCommits(rows: CommitInput[]) {
+    const repositories = await this.#repositoryKeys(rows.map((row) => row.repositoryExternalId))
+    return this.#upsert(
+      'commits',
+      rows.map((row) => {
+        const trailers = parseTrailers(row.message)
+        return {
+          external_id: row.externalId ?? `${row.repositoryExternalId}:${row.sha}`,
+          repository_id: this.#repositoryKey(repositories, row.repositoryExternalId),
+          sha: row.sha,
+          message: row.message,
+          author_login: row.authorLogin ?? null,
+          author_name: row.authorName ?? null,
+          author_email: row.authorEmail ?? null,
+          authored_at: moment(row.authoredAt),
+          committed_at: moment(row.committedAt),
+          additions: row.additions ?? null,
+          deletions: row.deletions ?? null,
+          trailers: trailers.length > 0 ? JSON.stringify(trailers) : null,
+          ai_assisted: isAiAssisted(trailers),
+        }
+      })
+    )
+  }
+
+  async upsertIssues(rows: IssueInput[]) {
+    const repositories = await this.#repositoryKeys(rows.map((row) => row.repositoryExternalId))
+    return this.#upsert(
+      'issues',
+      rows.map((row) => ({
+        external_id: row.externalId,
+        repository_id: this.#optionalRepositoryKey(repositories, row.repositoryExternalId),
+        key: row.key,
+        project_key: row.projectKey ?? null,
+        title: row.title.slice(0, 1024),
+        type: row.type ?? 'task',
+        status: row.status,
+        status_category: row.statusCategory,
+        priority: row.priority ?? null,
+        assignee_login: row.assigneeLogin ?? null,
+        reporter_login: row.reporterLogin ?? null,
+        url: row.url ?? null,
+        opened_at: required(row.openedAt, 'openedAt'),
+        resolved_at: moment(row.resolvedAt),
+        remote_updated_at: moment(row.remoteUpdatedAt),
+      }))
+    )
+  }
+
+  async upsertVulnerabilities(rows: VulnerabilityInput[]) {
+    const repositories = await this.#repositoryKeys(rows.map((row) => row.repositoryExternalId))
+    return this.#upsert(
+      'vulnerabilities',
+      rows.map((row) => ({
+        external_id: row.externalId,
+        repository_id: this.#optionalRepositoryKey(repositories, row.repositoryExternalId),
+        title: row.title.slice(0, 1024),
+        severity: row.severity,
+        identifier: row.identifier ?? null,
+        package_name: row.packageName ?? null,
+        status: row.status,
+        url: row.url ?? null,
+        introduced_at: required(row.introducedAt, 'introducedAt'),
+        fixed_at: moment(row.fixedAt),
+        remote_updated_at: moment(row.remoteUpdatedAt),
+      }))
+    )
+  }
+
+  async upsertDeployments(rows: DeploymentInput[]) {
+    const repositories = await this.#repositoryKeys(rows.map((row) => row.repositoryExternalId))
+    return this.#upsert(
+      'deployments',
+      rows.map((row) => ({
+        external_id: row.externalId,
+        repository_id: this.#optionalRepositoryKey(repositories, row.repositoryExternalId),
+        kind: row.kind ?? 'deployment',
+        environment: row.environment ?? null,
+        status: row.status,
+        sha: row.sha ?? null,
+        caused_failure: row.causedFailure ?? false,
+        started_at: required(row.startedAt, 'startedAt'),
+        finished_at: moment(row.finishedAt),
+        restored_at: moment(row.restoredAt),
+        url: row.url ?? null,
+      }))
+    )
+  }
+
+  async repositories(options: { monitoredOnly?: boolean } = {}): Promise<StoredRepository[]> {
+    const query = this.#fenced('repositories').orderBy('full_name')
+    if (options.monitoredOnly) query.where('monitored', true)
+    const rows = await query.select(
+      'id',
+      'external_id',
+      'name',
+      'full_name',
+      'default_branch',
+      'monitored',
+      'last_commit_sha'
+    )
+    const codec = publicIds('repository')
+    return rows.map((row) => ({
+      publicId: codec.encode(row.id),
+      externalId: row.external_id,
+      name: row.name,
+      fullName: row.full_name,
+      defaultBranch: row.default_branch,
+      monitored: Boolean(row.monitored),
+      lastCommitSha: row.last_commit_sha,
+    }))
+  }
+
+  async setMonitored(externalIds: string[], monitored: boolean) {
+    if (externalIds.length === 0) return 0
+    const result = await this.#fenced('repositories')
+      .whereIn('external_id', externalIds)
+      .update({ monitored, updated_at: sqlTime() })
+    return Number(Array.isArray(result) ? result[0] : result)
+  }
+
+  async setLastCommitSha(repositoryExternalId: string, sha: string) {
+    await this.#fenced('repositories')
+      .where('external_id', repositoryExternalId)
+      .update({ last_commit_sha: sha, updated_at: sqlTime() })
+  }
+
+  #fenced(table: string) {
+    return db
+      .from(table)
+      .where('organization_id', this.fence.organizationId)
+      .where('provider', this.fence.provider)
+  }
+
+  async #repositoryKeys(externalIds: Array<string | null | undefined>) {
+    const wanted = [...new Set(externalIds.filter((id): id is string => Boolean(id)))]
+    const keys = new Map<string, number>()
+    for (let start = 0; start < wanted.length; start += 500) {
+      const rows = await this.#fenced('repositories')
+        .whereIn('external_id', wanted.slice(start, start + 500))
+        .select('id', 'external_id')
+      for (const row of rows) keys.set(row.external_id, row.id)
+    }
+    return keys
+  }
+
+  #repositoryKey(keys: Map<string, number>, externalId: string) {
+    const key = keys.get(externalId)
+    if (key === undefined) {
+      throw new TypeError(
+        `repository "${externalId}" is not in the store yet: upsert repositories first`
+      )
+    }
+    return key
+  }
+
+  #optionalRepositoryKey(keys: Map<string, number>, externalId: string | null | undefined) {
+    return externalId ? this.#repositoryKey(keys, externalId) : null
+  }
+
+  /**
+   * INSERT ... ON CONFLICT (organisation, provider, external id) DO UPDATE,
+   * in batches, inside one transaction so a failed batch leaves nothing
+   * half-written.
+   */
+  async #upsert(table: string, rows: Row[]) {
+    if (rows.length === 0) return 0
+    const now = sqlTime()
+    // One statement may not touch a row twice (PostgreSQL refuses): the
+    // last version of a repeated external id wins.
+    const unique = [...new Map(rows.map((row) => [row.external_id, row])).values()]
+    const complete = unique.map((row) => ({
+      ...row,
+      organization_id: this.fence.organizationId,
+      provider: this.fence.provider,
+      connection_id: this.fence.connectionId,
+      created_at: now,
+      updated_at: now,
+    }))
+    const updated = Object.keys(complete[0]).filter(
+      (column) => !IDENTITY.includes(column) && column !== 'created_at'
+    )
+    const knex = db.connection().getWriteClient()
+    await knex.transaction(async (trx) => {
+      for (let start = 0; start < complete.length; start += BATCH_SIZE) {
+        await trx(table)
+          .insert(complete.slice(start, start + BATCH_SIZE))
+          .onConflict(IDENTITY)
+          .merge(updated)
+      }
+    })
+    return complete.length
+  }
+}

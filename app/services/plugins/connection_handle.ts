@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import env from '#start/env'
+import Connection from '#models/connection'
+import { publicIds } from '#services/public_id'
+import { HttpClient, type HttpClientOptions } from '#services/http/client'
+import { DatabaseConditionalCache } from '#services/http/conditional_cache'
+import { FencedDomainStore } from '#services/domain/domain_store'
+import { validAccessToken } from '#services/plugins/oauth2'
+import type { LoadedPlugin } from '#services/plugins/registry'
+import type { ConnectionHandle, ConnectionStatus } from '#plugin-sdk/types'
+
+/**
+ * A fingerprint of the credentials, safe to store: part of the HTTP cache
+ * key, so a response cached under one token is never replayed for another.
+ */
+export function credentialFingerprint(credentials: Record<string, string>) {
+  const material = Object.keys(credentials)
+    .sort()
+    .map((key) => `${key}=${credentials[key]}`)
+    .join('\n')
+  return createHash('sha256').update(`sextant-http-cache\n${material}`).digest('hex').slice(0, 32)
+}
+
+export function baseUrlOf(connection: Connection, plugin: LoadedPlugin) {
+  return (connection.baseUrl ?? plugin.definition.connection?.baseUrl?.default ?? '').replace(
+    /\/+$/,
+    ''
+  )
+}
+
+/**
+ * How a request proves who it is: the plugin's own requestHeaders, or a
+ * bearer token (OAuth access token, or the token / apiKey credential).
+ */
+export async function authenticationHeaders(
+  handle: ConnectionHandle,
+  plugin: LoadedPlugin
+): Promise<Record<string, string>> {
+  const custom = plugin.definition.connection?.requestHeaders
+  if (custom) return custom(handle)
+  if (plugin.definition.connection?.auth.kind === 'none') return {}
+  return { authorization: `Bearer ${await handle.accessToken()}` }
+}
+
+/**
+ * The view of a connection handed to plugin code: public ids only,
+ * credentials opened in memory, and a domain store fenced to the
+ * connection's organisation and provider.
+ */
+export function connectionHandle(connection: Connection, plugin: LoadedPlugin): ConnectionHandle {
+  let credentials = connection.openCredentials()
+  const organizationPublicId = publicIds('organization').encode(connection.organizationId)
+
+  return {
+    publicId: connection.publicId,
+    organizationPublicId,
+    pluginId: connection.pluginId,
+    accountKey: connection.accountKey,
+    get displayName() {
+      return connection.displayName
+    },
+    get status() {
+      return connection.status
+    },
+    baseUrl: baseUrlOf(connection, plugin),
+    get config() {
+      return connection.configValues
+    },
+    get credentials() {
+      return credentials
+    },
+    async accessToken() {
+      if (plugin.definition.connection?.auth.kind === 'oauth2') {
+        const token = await validAccessToken(connection, plugin)
+        credentials = connection.openCredentials()
+        return token
+      }
+      const token = credentials.accessToken ?? credentials.token ?? credentials.apiKey
+      if (!token) throw new Error(`Connection ${connection.publicId} holds no token`)
+      return token
+    },
+    async client(options: Partial<HttpClientOptions> = {}) {
+      const headers = await authenticationHeaders(this, plugin)
+      return this.http({ ...options, headers: { ...headers, ...options.headers } })
+    },
+    http(options: Partial<HttpClientOptions> = {}) {
+      return new HttpClient({
+        baseUrl: baseUrlOf(connection, plugin),
+        credentialFingerprint: credentialFingerprint(credentials),
+        cache: new DatabaseConditionalCache({ connectionId: connection.id }),
+        secrets: Object.values(credentials),
+        budget: env.get('SYNC_REQUEST_BUDGET'),
+        concurrency: env.get('SYNC_CONCURRENCY', 4),
+        ...options,
+      })
+    },
+    store: new FencedDomainStore({
+      organizationId: connection.organizationId,
+      provider: connection.pluginId,
+      connectionId: connection.id,
+    }),
+    async update(changes) {
+      await db.transaction(async (trx) => {
+        const fresh = await Connection.query({ client: trx })
+          .where('id', connection.id)
+          .forUpdate()
+          .firstOrFail()
+        if (changes.config) fresh.configValues = { ...fresh.configValues, ...changes.config }
+        if (changes.credentials) {
+          fresh.sealCredentials({ ...fresh.openCredentials(), ...changes.credentials })
+        }
+        if (changes.displayName !== undefined) fresh.displayName = changes.displayName
+        if (changes.status) fresh.status = changes.status as ConnectionStatus
+        await fresh.save()
+        connection.merge({
+          config: fresh.config,
+          credentials: fresh.credentials,
+          displayName: fresh.displayName,
+          status: fresh.status,
+        })
+      })
+      credentials = connection.openCredentials()
+    },
+  }
+}

@@ -1,0 +1,193 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import cron from 'node-cron'
+import type { PluginDefinition } from '#plugin-sdk/types'
+
+/**
+ * Checks what a plugin's default export promises, so a broken plugin is
+ * reported with the field to fix instead of failing later in a sync, a
+ * webhook or a page.
+ */
+export class ManifestError extends Error {
+  constructor(
+    readonly pluginFolder: string,
+    readonly field: string,
+    problem: string
+  ) {
+    super(`Plugin "${pluginFolder}": ${field} ${problem}`)
+    this.name = 'ManifestError'
+  }
+}
+
+const CATEGORIES = ['code', 'issues', 'security', 'ci', 'marketing', 'assistant', 'other']
+const AUTH_KINDS = ['token', 'api_key', 'oauth2', 'app_installation', 'none']
+const FIELD_TYPES = ['text', 'password', 'url', 'email', 'number']
+const PLUGIN_ID = /^[a-z][a-z0-9-]{1,39}$/
+const TASK_NAME = /^[a-z][a-z0-9_-]{0,63}$/
+const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/
+const VERSION = /^\d+\.\d+\.\d+([-+][\w.-]+)?$/
+const RESERVED_FIELDS = new Set(['baseUrl', '_csrf'])
+
+type Check = (condition: unknown, field: string, problem: string) => void
+
+export function validateManifest(folder: string, dir: string, value: unknown): PluginDefinition {
+  const check: Check = (condition, field, problem) => {
+    if (!condition) throw new ManifestError(folder, field, problem)
+  }
+  check(value && typeof value === 'object', 'default export', 'must be definePlugin({...})')
+  const plugin = value as PluginDefinition
+
+  check(
+    typeof plugin.id === 'string' && PLUGIN_ID.test(plugin.id),
+    'id',
+    'must be lower-case letters, digits and dashes (2-40 characters)'
+  )
+  check(plugin.id === folder, 'id', `must equal its folder name "${folder}" (found "${plugin.id}")`)
+  for (const field of ['name', 'description'] as const) {
+    check(
+      typeof plugin[field] === 'string' && plugin[field].trim() !== '',
+      field,
+      'must be a non-empty string'
+    )
+  }
+  check(CATEGORIES.includes(plugin.category), 'category', `must be one of ${CATEGORIES.join(', ')}`)
+  check(
+    typeof plugin.version === 'string' && VERSION.test(plugin.version),
+    'version',
+    'must be a semantic version such as 1.0.0'
+  )
+
+  if (plugin.connection !== undefined) validateConnection(plugin, check)
+  if (plugin.sync !== undefined) validateSync(plugin, check)
+  if (plugin.webhooks !== undefined) {
+    check(typeof plugin.webhooks.verify === 'function', 'webhooks.verify', 'must be a function')
+    check(
+      plugin.webhooks.handlers && typeof plugin.webhooks.handlers === 'object',
+      'webhooks.handlers',
+      'must be an object of handlers'
+    )
+    for (const [event, handler] of Object.entries(plugin.webhooks.handlers)) {
+      check(typeof handler === 'function', `webhooks.handlers["${event}"]`, 'must be a function')
+    }
+    for (const path of plugin.webhooks.legacyPaths ?? []) {
+      check(
+        typeof path === 'string' && path.startsWith('/api/'),
+        'webhooks.legacyPaths',
+        `"${path}" must start with /api/`
+      )
+    }
+  }
+  check(
+    plugin.routes === undefined || typeof plugin.routes === 'function',
+    'routes',
+    'must be a function receiving the plugin router'
+  )
+  if (plugin.views !== undefined) {
+    check(
+      typeof plugin.views === 'string' && existsSync(join(dir, plugin.views)),
+      'views',
+      `must name a folder inside the plugin ("${plugin.views}" not found)`
+    )
+  }
+  if (plugin.settingsPartial !== undefined) {
+    check(
+      typeof plugin.settingsPartial === 'string' &&
+        plugin.settingsPartial.startsWith(`${plugin.id}::`),
+      'settingsPartial',
+      `must be a template of the plugin's own views ("${plugin.id}::...")`
+    )
+    check(plugin.views !== undefined, 'settingsPartial', 'needs views to be set')
+  }
+  if (plugin.commands !== undefined) {
+    check(
+      Array.isArray(plugin.commands) &&
+        plugin.commands.every((entry) => typeof entry === 'function'),
+      'commands',
+      'must be a list of () => import(...) functions'
+    )
+  }
+  return plugin
+}
+
+function validateConnection(plugin: PluginDefinition, check: Check) {
+  const connection = plugin.connection!
+  check(
+    connection.auth && AUTH_KINDS.includes(connection.auth.kind),
+    'connection.auth.kind',
+    `must be one of ${AUTH_KINDS.join(', ')}`
+  )
+  if (connection.auth.kind === 'oauth2') {
+    for (const key of ['authorizeUrl', 'tokenUrl', 'clientId', 'clientSecret'] as const) {
+      const option = connection.auth[key]
+      check(
+        typeof option === 'string' || typeof option === 'function',
+        `connection.auth.${key}`,
+        'must be a string or a function returning one'
+      )
+    }
+  }
+  const names = new Set<string>()
+  for (const [index, field] of (connection.fields ?? []).entries()) {
+    const where = `connection.fields[${index}]`
+    check(
+      field && typeof field.name === 'string' && FIELD_NAME.test(field.name),
+      `${where}.name`,
+      'must be a simple identifier'
+    )
+    check(!RESERVED_FIELDS.has(field.name), `${where}.name`, `"${field.name}" is reserved`)
+    check(!names.has(field.name), `${where}.name`, `"${field.name}" is declared twice`)
+    names.add(field.name)
+    check(
+      typeof field.label === 'string' && field.label !== '',
+      `${where}.label`,
+      'must be a non-empty string'
+    )
+    check(
+      field.type === undefined || FIELD_TYPES.includes(field.type),
+      `${where}.type`,
+      `must be one of ${FIELD_TYPES.join(', ')}`
+    )
+  }
+  if (connection.fields?.length) {
+    check(
+      connection.validator && typeof connection.validator.validate === 'function',
+      'connection.validator',
+      'is required when the connection has fields (a vine.create(...) validator)'
+    )
+  }
+  if (connection.baseUrl !== undefined) {
+    check(
+      typeof connection.baseUrl.default === 'string' &&
+        /^https?:\/\//.test(connection.baseUrl.default),
+      'connection.baseUrl.default',
+      'must be an http(s) URL'
+    )
+  }
+  check(
+    connection.test === undefined || typeof connection.test === 'function',
+    'connection.test',
+    'must be a function'
+  )
+}
+
+function validateSync(plugin: PluginDefinition, check: Check) {
+  check(Array.isArray(plugin.sync), 'sync', 'must be a list of tasks')
+  check(plugin.connection !== undefined, 'sync', 'needs a connection to sync from')
+  const names = new Set<string>()
+  for (const [index, task] of plugin.sync!.entries()) {
+    const where = `sync[${index}]`
+    check(
+      task && typeof task.name === 'string' && TASK_NAME.test(task.name),
+      `${where}.name`,
+      'must be lower-case letters, digits, "_" or "-"'
+    )
+    check(!names.has(task.name), `${where}.name`, `"${task.name}" is declared twice`)
+    names.add(task.name)
+    check(typeof task.run === 'function', `${where}.run`, 'must be a function')
+    check(
+      task.schedule === undefined || cron.validate(task.schedule),
+      `${where}.schedule`,
+      `"${task.schedule}" is not a valid cron expression`
+    )
+  }
+}

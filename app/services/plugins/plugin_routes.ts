@@ -1,0 +1,92 @@
+import router from '@adonisjs/core/services/router'
+import type { HttpContext } from '@adonisjs/core/http'
+import { middleware, web } from '#start/kernel'
+import Connection from '#models/connection'
+import Organization from '#models/organization'
+import ResolveOrganizationContext from '#actions/organizations/resolve_organization_context'
+import { connectionHandle } from '#services/plugins/connection_handle'
+import { roleAllows, type Permission } from '#services/authorization'
+import type { LoadedPlugin } from '#services/plugins/registry'
+import type {
+  PluginRouteContext,
+  PluginRouteHandler,
+  PluginRouteOptions,
+  PluginRouter,
+} from '#plugin-sdk/types'
+
+type Method = 'get' | 'post' | 'put' | 'delete'
+
+/**
+ * The organisation a token-authenticated plugin route acts on: the one
+ * named by X-Sextant-Organization (a public id) if the token's user
+ * belongs to it, else the user's first organisation.
+ */
+async function tokenOrganization(ctx: HttpContext) {
+  const user = ctx.auth.use('api').user
+  if (!user) return null
+  const named = Organization.keyFromPublicId(ctx.request.header('x-sextant-organization'))
+  const context = await new ResolveOrganizationContext().execute(user, named)
+  return context?.organization ?? null
+}
+
+function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: PluginRouteOptions) {
+  return async (ctx: HttpContext) => {
+    const access = options.access ?? 'session'
+    if (access === 'session' && options.permission) {
+      const role = ctx.membership?.role
+      if (!role || !roleAllows(role, options.permission as Permission)) {
+        return ctx.response.forbidden(await ctx.view.render('pages/errors/forbidden'))
+      }
+    }
+    const organization =
+      access === 'session'
+        ? (ctx.organization ?? null)
+        : access === 'token'
+          ? await tokenOrganization(ctx)
+          : null
+    const pluginContext = Object.assign(ctx, {
+      plugin: {
+        id: plugin.id,
+        organizationPublicId: organization?.publicId ?? null,
+        async connections() {
+          if (!organization) return []
+          const rows = await Connection.query()
+            .where('organization_id', organization.id)
+            .where('plugin_id', plugin.id)
+            .orderBy('id')
+          return rows.map((row) => connectionHandle(row, plugin))
+        },
+      },
+    }) as PluginRouteContext
+    return handler(pluginContext)
+  }
+}
+
+/**
+ * Mounts a plugin's routes under /integrations/<id> (or at an absolute
+ * path the plugin claims, for legacy URLs) behind the access it asks for.
+ */
+export function mountPluginRoutes(plugin: LoadedPlugin) {
+  if (!plugin.definition.routes) return
+  const add =
+    (method: Method) =>
+    (path: string, handler: PluginRouteHandler, options: PluginRouteOptions = {}) => {
+      const access = options.access ?? 'session'
+      const fullPath = options.absolute
+        ? path
+        : `/integrations/${plugin.id}${path.startsWith('/') ? path : `/${path}`}`
+      const route = router[method](fullPath, wrap(plugin, handler, options))
+      if (access === 'session') route.use([...web(), middleware.auth()])
+      if (access === 'token') route.use([middleware.apiAuth()])
+      route.as(
+        `plugins.${plugin.id}.${options.name ?? `${method}.${path.replace(/[^a-z0-9]+/gi, '_')}`}`
+      )
+    }
+  const pluginRouter: PluginRouter = {
+    get: add('get'),
+    post: add('post'),
+    put: add('put'),
+    delete: add('delete'),
+  }
+  plugin.definition.routes(pluginRouter)
+}

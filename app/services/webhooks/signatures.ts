@@ -1,0 +1,18 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+
+/**
+ * Whether `signature` is the HMAC-SHA256 of the body under `secret`, as
+ * hex with an optional prefix ("sha256=" for GitHub). Compared in constant
+ * time so the check leaks nothing about how much of a guess was right.
+ */
+export function hmacSha256Matches(
+  secret: string,
+  body: Buffer,
+  signature: string | undefined,
+  prefix = ''
+): boolean {
+  if (!secret || !signature || !signature.startsWith(prefix)) return false
+  const provided = Buffer.from(signature.slice(prefix.length).trim(), 'hex')
+  const expected = createHmac('sha256', secret).update(body).digest()
+  return provided.length === expected.length && timingSafeEqual(provided, expected)
+}

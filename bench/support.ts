@@ -1,0 +1,41 @@
+import db from '@adonisjs/lucid/services/db'
+import { migrateUnderLock } from '#services/migrator'
+import Organization from '#models/organization'
+import Connection from '#models/connection'
+
+/**
+ * Benchmarks run against their own scratch database (see the bench:*
+ * scripts in package.json), rebuilt from the migrations each time.
+ */
+export async function prepareBenchDatabase() {
+  const connection = db.connection()
+  const target = JSON.stringify(db.manager.get(db.primaryConnectionName)?.config.connection ?? {})
+  // Rebuilding drops every table: never point a benchmark at real data.
+  if (!target.includes('bench')) {
+    throw new Error('Benchmarks only run against a database whose name or file contains "bench"')
+  }
+  await connection.dropAllTables()
+  if (connection.dialect.name === 'postgres') await connection.dropAllTypes()
+  await migrateUnderLock()
+}
+
+export async function benchConnection(apiUrl: string) {
+  const organization = await Organization.create({ name: 'Bench', slug: `bench-${Date.now()}` })
+  return db.transaction(async (trx) => {
+    const connection = new Connection()
+    connection.useTransaction(trx)
+    connection.merge({
+      organizationId: organization.id,
+      pluginId: 'fixture',
+      accountKey: 'acme',
+      displayName: 'acme',
+      status: 'active',
+      baseUrl: apiUrl,
+    })
+    connection.configValues = { workspace: 'acme' }
+    await connection.save()
+    connection.sealCredentials({ token: 'good-token' })
+    await connection.save()
+    return connection
+  })
+}

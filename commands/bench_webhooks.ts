@@ -1,0 +1,108 @@
+import { createHmac } from 'node:crypto'
+import { BaseCommand, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+
+/**
+ * npm run bench:webhooks — signed deliveries accepted per second by the
+ * real HTTP server (verify, store, queue, 202), against the rate of raw
+ * single-row inserts into the same database from the same machine in
+ * the same run. The ratio is the figure; seconds alone say little.
+ */
+export default class BenchWebhooks extends BaseCommand {
+  static commandName = 'bench:webhooks'
+  static description = 'Benchmark: webhook deliveries accepted per second versus raw inserts'
+  static options: CommandOptions = { startApp: true }
+
+  @flags.number({ description: 'Deliveries to post', default: 2000 })
+  declare deliveries: number
+
+  @flags.number({ description: 'Requests in flight at once', default: 50 })
+  declare concurrency: number
+
+  async run() {
+    const { prepareBenchDatabase } = await import('#bench/support')
+    const { startServer, stopServer, waitForOk } = await import('#tests/helpers/processes')
+    const { default: db } = await import('@adonisjs/lucid/services/db')
+    await prepareBenchDatabase()
+
+    const rawPerSecond = await this.#rawInsertRate(db)
+
+    const server = await startServer({ LOG_LEVEL: 'error' })
+    try {
+      await waitForOk(`http://127.0.0.1:${server.port}/health`)
+      await db.from('webhook_deliveries').delete()
+      const secret = process.env.FIXTURE_WEBHOOK_SECRET ?? ''
+      let next = 0
+      let accepted = 0
+      const startedAt = performance.now()
+      const post = async () => {
+        while (next < this.deliveries) {
+          const index = next++
+          const body = JSON.stringify({
+            action: 'updated',
+            account: 'acme',
+            item: { id: `i-${index}` },
+          })
+          const signature = createHmac('sha256', secret).update(body).digest('hex')
+          const response = await fetch(`http://127.0.0.1:${server.port}/api/webhooks/fixture`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-fixture-signature': `sha256=${signature}`,
+              'x-fixture-delivery': `bench-${index}`,
+              'x-fixture-event': 'item',
+            },
+            body,
+          })
+          await response.arrayBuffer()
+          if (response.status === 202) accepted += 1
+        }
+      }
+      await Promise.all(Array.from({ length: this.concurrency }, post))
+      const acceptedPerSecond = accepted / ((performance.now() - startedAt) / 1000)
+
+      const engine = db.connection().dialect.name
+      this.logger.log(
+        `database: ${engine}; ${this.deliveries} deliveries, ${this.concurrency} in flight`
+      )
+      this.logger.log(`raw single-row inserts: ${rawPerSecond.toFixed(0)}/s`)
+      this.logger.log(
+        `webhooks accepted (verify + store + queue + 202 over HTTP): ${acceptedPerSecond.toFixed(0)}/s (${accepted} accepted)`
+      )
+      this.logger.log(
+        `ratio accepted / raw inserts: ${(acceptedPerSecond / rawPerSecond).toFixed(2)}`
+      )
+    } finally {
+      await stopServer(server)
+    }
+  }
+
+  /**
+   * The same row shape, inserted one statement at a time with the same
+   * number of writers: what the database alone allows.
+   */
+  async #rawInsertRate(db: typeof import('@adonisjs/lucid/services/db').default) {
+    const { sqlTime } = await import('#services/sql')
+    let next = 0
+    const body = JSON.stringify({ action: 'updated', account: 'acme', item: { id: 'i' } })
+    const startedAt = performance.now()
+    const insert = async () => {
+      while (next < this.deliveries) {
+        const index = next++
+        await db.table('webhook_deliveries').insert({
+          plugin_id: 'bench',
+          delivery_id: `raw-${index}`,
+          event: 'item',
+          headers: '{}',
+          payload: body,
+          status: 'pending',
+          attempts: 0,
+          received_at: sqlTime(),
+          updated_at: sqlTime(),
+        })
+      }
+    }
+    await Promise.all(Array.from({ length: this.concurrency }, insert))
+    return this.deliveries / ((performance.now() - startedAt) / 1000)
+  }
+}

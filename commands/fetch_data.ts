@@ -1,0 +1,130 @@
+import { BaseCommand, args, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+
+/**
+ * The old "fetch_data <provider> --orgid": syncs every active connection
+ * of one provider, incrementally unless --full, with progress as it goes.
+ */
+export default class FetchData extends BaseCommand {
+  static commandName = 'fetch:data'
+  static description = "Sync a provider's connections (incremental unless --full)"
+  static options: CommandOptions = { startApp: true }
+
+  @args.string({ description: 'Plugin id of the provider, e.g. github' })
+  declare provider: string
+
+  @flags.string({ description: 'Only this organisation (its public id)' })
+  declare org?: string
+
+  @flags.boolean({ description: 'Re-read everything, ignoring cursors and cached responses' })
+  declare full?: boolean
+
+  @flags.array({ description: 'Only these sync tasks (repeat the flag for several)' })
+  declare task?: string[]
+
+  async run() {
+    const { default: SyncPluginConnections } = await import('#actions/sync/sync_plugin_connections')
+    const { pluginRegistry } = await import('#services/plugins/registry')
+    const plugin = pluginRegistry.get(this.provider)
+    if (!plugin) {
+      const installed = pluginRegistry.loaded().map((loaded) => loaded.id)
+      this.logger.error(
+        `fetch:data: no plugin "${this.provider}" (installed: ${installed.join(', ') || 'none'})`
+      )
+      this.exitCode = 1
+      return
+    }
+    if (!plugin.definition.sync?.length) {
+      this.logger.error(`fetch:data: ${plugin.id} has no sync tasks`)
+      this.exitCode = 1
+      return
+    }
+
+    const controller = new AbortController()
+    const stop = () => controller.abort(new Error('interrupted'))
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    try {
+      const reports = await new SyncPluginConnections().execute({
+        pluginId: plugin.id,
+        organizationPublicId: this.org,
+        tasks: this.task,
+        full: this.full ?? false,
+        trigger: 'cli',
+        signal: controller.signal,
+        onProgress: (connection, progress) => {
+          const total = progress.total ? `/${progress.total}` : ''
+          this.logger.log(
+            `${this.colors.dim(connection.publicId)} ${progress.task} ${progress.done}${total} ${progress.label}`
+          )
+        },
+      })
+      this.#report(reports)
+    } catch (error) {
+      this.logger.error(`fetch:data: ${(error as Error).message}`)
+      this.exitCode = 1
+    } finally {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+    }
+  }
+
+  #report(
+    reports: Awaited<
+      ReturnType<
+        InstanceType<typeof import('#actions/sync/sync_plugin_connections').default>['execute']
+      >
+    >
+  ) {
+    if (reports.length === 0) {
+      this.logger.warning(
+        `No active ${this.provider} connection${this.org ? ' in that organisation' : ''}`
+      )
+      return
+    }
+    const table = this.ui.table()
+    table.head([
+      'Connection',
+      'Organisation',
+      'Task',
+      'Status',
+      'Written',
+      'Requests',
+      '304s',
+      'Time',
+    ])
+    let failed = false
+    for (const report of reports) {
+      if (report.skipped) {
+        table.row([
+          report.connection,
+          report.organization,
+          '-',
+          this.colors.yellow('skipped'),
+          '',
+          '',
+          '',
+          report.skipped,
+        ])
+        continue
+      }
+      for (const outcome of report.outcomes) {
+        failed ||= outcome.status === 'failed'
+        table.row([
+          report.connection,
+          report.organization,
+          outcome.task,
+          outcome.status === 'failed'
+            ? this.colors.red(`failed: ${outcome.error}`)
+            : this.colors.green('ok'),
+          String(outcome.itemsWritten),
+          String(outcome.requests),
+          String(outcome.notModified),
+          `${(outcome.durationMs / 1000).toFixed(1)}s`,
+        ])
+      }
+    }
+    table.render()
+    if (failed) this.exitCode = 1
+  }
+}

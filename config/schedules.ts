@@ -1,0 +1,101 @@
+/*
+|--------------------------------------------------------------------------
+| Core schedules
+|--------------------------------------------------------------------------
+|
+| Recurring work of Sextant itself, fired by "node ace scheduler:run" (or
+| by the web process when RUN_SCHEDULER_IN_PROCESS=true). Plugins add one
+| schedule per sync task (app/services/plugins/schedules.ts). Crons can be
+| overridden and schedules disabled through the environment: see
+| app/services/scheduler/registry.ts.
+|
+| Core work that belongs here as it is written: the daily cache clear,
+| the score computation and the repository downloads every 15 minutes.
+| Each entry does real work and returns a one-line summary for the Jobs
+| page.
+|
+*/
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { sqlTime } from '#services/sql'
+import type { ScheduleDefinition } from '#services/scheduler/types'
+
+const SCHEDULE_RUNS_RETENTION_DAYS = 30
+const SYNC_RUNS_RETENTION_DAYS = 90
+
+/**
+ * Drivers report the number of deleted rows as a number or a one-element
+ * array.
+ */
+function deletedCount(result: unknown) {
+  return Number(Array.isArray(result) ? result[0] : result) || 0
+}
+
+const core: ScheduleDefinition[] = [
+  {
+    name: 'schedule-runs:prune',
+    cron: '17 3 * * *',
+    description: `Delete records of schedule runs older than ${SCHEDULE_RUNS_RETENTION_DAYS} days`,
+    async run() {
+      const cutoff = sqlTime(DateTime.now().minus({ days: SCHEDULE_RUNS_RETENTION_DAYS }))
+      const deleted = deletedCount(
+        await db.from('schedule_runs').where('started_at', '<', cutoff).delete()
+      )
+      return `${deleted} schedule runs deleted`
+    },
+  },
+  {
+    name: 'sync-runs:prune',
+    cron: '27 3 * * *',
+    description: `Delete records of sync runs finished more than ${SYNC_RUNS_RETENTION_DAYS} days ago`,
+    async run() {
+      const cutoff = sqlTime(DateTime.now().minus({ days: SYNC_RUNS_RETENTION_DAYS }))
+      const deleted = deletedCount(
+        await db.from('sync_runs').where('finished_at', '<', cutoff).delete()
+      )
+      return `${deleted} sync runs deleted`
+    },
+  },
+]
+
+/**
+ * Schedules that exist only under NODE_ENV=test, and only when their cron
+ * variable is set, so the scheduler's own tests can fire one every second
+ * (test:tick) or hold a run open (test:slow) in a real process.
+ */
+function testSchedules(): ScheduleDefinition[] {
+  if (!app.inTest) return []
+  const schedules: ScheduleDefinition[] = []
+  if (process.env.SCHEDULE_TEST_TICK) {
+    schedules.push({
+      name: 'test:tick',
+      cron: process.env.SCHEDULE_TEST_TICK,
+      description: 'Test only: returns "ok"',
+      async run() {
+        return 'ok'
+      },
+    })
+  }
+  if (process.env.SCHEDULE_TEST_SLOW) {
+    schedules.push({
+      name: 'test:slow',
+      cron: process.env.SCHEDULE_TEST_SLOW,
+      description: 'Test only: takes a second unless stopped',
+      async run({ signal }) {
+        await sleep(1000, undefined, { signal }).catch(() => {})
+        return 'slow run finished'
+      },
+    })
+  }
+  return schedules
+}
+
+/**
+ * A function rather than a list: the test schedules depend on variables
+ * a test may set after the application booted.
+ */
+export default function coreSchedules(): ScheduleDefinition[] {
+  return [...core, ...testSchedules()]
+}

@@ -1,0 +1,55 @@
+/*
+|--------------------------------------------------------------------------
+| Connections
+|--------------------------------------------------------------------------
+|
+| Settings → Connections: every plugin and the organisation's connections
+| (any member may look), and connecting, testing, syncing and
+| disconnecting them (integrations.manage). Connecting and disconnecting
+| change credentials, so they also need a recent password or TOTP check.
+| The OAuth callback is where a provider sends the user back.
+|
+*/
+import router from '@adonisjs/core/services/router'
+import { middleware, web } from '#start/kernel'
+
+const ConnectionsController = () => import('#controllers/settings/connections_controller')
+const OAuthController = () => import('#controllers/integrations/oauth_controller')
+
+router
+  .group(() => {
+    router.get('/settings/connections', [ConnectionsController, 'index']).as('settings.connections')
+    router
+      .get('/settings/connections/:connection', [ConnectionsController, 'show'])
+      .as('settings.connections.show')
+    router
+      .get('/settings/connections/:connection/status', [ConnectionsController, 'status'])
+      .as('settings.connections.status')
+    router
+      .post('/settings/connections/:connection/test', [ConnectionsController, 'test'])
+      .as('settings.connections.test')
+    router
+      .post('/settings/connections/:connection/sync', [ConnectionsController, 'sync'])
+      .as('settings.connections.sync')
+    router
+      .get('/integrations/oauth/callback', [OAuthController, 'callback'])
+      .as('integrations.oauth.callback')
+
+    router
+      .group(() => {
+        router
+          .post('/settings/connections/:plugin/connect', [ConnectionsController, 'connect'])
+          .as('settings.connections.connect')
+        router
+          .post('/settings/connections/:connection/disconnect', [
+            ConnectionsController,
+            'disconnect',
+          ])
+          .as('settings.connections.disconnect')
+        router
+          .post('/integrations/:plugin/oauth/start', [OAuthController, 'start'])
+          .as('integrations.oauth.start')
+      })
+      .use(middleware.recentAuth())
+  })
+  .use([...web(), middleware.auth()])

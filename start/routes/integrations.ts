@@ -1,0 +1,51 @@
+/*
+|--------------------------------------------------------------------------
+| Integrations
+|--------------------------------------------------------------------------
+|
+| The Connections pages and OAuth flow (start/routes/connections.ts), the
+| webhook receivers and every loaded plugin's own routes.
+|
+*/
+import router from '@adonisjs/core/services/router'
+import sextantConfig from '#config/sextant'
+import { middleware, web } from '#start/kernel'
+import { pluginRegistry } from '#services/plugins/registry'
+import { mountPluginRoutes } from '#services/plugins/plugin_routes'
+
+const WebhooksController = () => import('#controllers/webhooks/webhooks_controller')
+const WebhookDeliveriesController = () => import('#controllers/admin/webhook_deliveries_controller')
+
+await import('#start/routes/connections')
+
+/**
+ * Webhooks: no session, no CSRF token (providers cannot send one); each
+ * plugin verifies its deliveries' signatures instead.
+ */
+router.post('/api/webhooks/:plugin', [WebhooksController, 'receive']).as('webhooks.receive')
+
+for (const plugin of pluginRegistry.loaded()) {
+  for (const path of plugin.definition.webhooks?.legacyPaths ?? []) {
+    router
+      .post(path, async (ctx) => {
+        const { default: Controller } = await WebhooksController()
+        ctx.params = { ...ctx.params, plugin: plugin.id }
+        return new Controller().receive(ctx)
+      })
+      .as(`webhooks.legacy.${plugin.id}.${path.replace(/[^a-z0-9]+/gi, '_')}`)
+  }
+  mountPluginRoutes(plugin)
+}
+
+/**
+ * The admin area's view of deliveries: failures and their Retry button.
+ */
+router
+  .group(() => {
+    router.get('/webhooks', [WebhookDeliveriesController, 'index']).as('admin.webhooks')
+    router
+      .post('/webhooks/:delivery/retry', [WebhookDeliveriesController, 'retry'])
+      .as('admin.webhooks.retry')
+  })
+  .prefix(sextantConfig.auth.adminPath)
+  .use([...web(), middleware.auth(), middleware.superuser()])

@@ -1,0 +1,134 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import Connection from '#models/connection'
+import type { RoleName } from '#services/authorization'
+import { resetDatabase } from '#tests/helpers/database'
+import { createAccount } from '#tests/helpers/accounts'
+import { startFakeProvider, type FakeProvider } from '#tests/helpers/fake_provider'
+import { WebClient } from '#tests/helpers/web_client'
+
+/**
+ * "Connect with …" for the fixture-oauth plugin: the fake provider's
+ * authorize endpoint sends the browser straight back with a code, as a
+ * provider does once the user has agreed.
+ */
+const FIXTURE_API_URL = process.env.FIXTURE_API_URL ?? 'http://127.0.0.1:4010'
+const PAGE = '/settings/connections'
+const START = '/integrations/fixture-oauth/oauth/start'
+
+async function signedIn(role: RoleName = 'admin') {
+  const account = await createAccount({ role })
+  const web = new WebClient()
+  await web.signIn(account.email, account.password, account.totpSecret!)
+  await web.get(PAGE)
+  return { account, web }
+}
+
+/** what the browser does at the provider: follow its redirect back to us */
+async function authorizeAtProvider(location: string) {
+  const response = await fetch(location, { redirect: 'manual' })
+  const back = new URL(response.headers.get('location')!)
+  return back
+}
+
+test.group('Connections | OAuth', (group) => {
+  let provider: FakeProvider
+
+  group.setup(async () => {
+    provider = await startFakeProvider({ port: Number(new URL(FIXTURE_API_URL).port) })
+    return () => provider.close()
+  })
+  group.each.setup(resetDatabase())
+  group.each.setup(() => provider.reset())
+
+  test('start redirects to the provider with state and PKCE; the callback connects', async ({
+    assert,
+  }) => {
+    const { account, web } = await signedIn()
+    const started = await web.post(START)
+    assert.equal(started.status, 302)
+    const authorize = new URL(started.location!)
+    assert.equal(`${authorize.origin}${authorize.pathname}`, `${FIXTURE_API_URL}/oauth/authorize`)
+    assert.match(authorize.searchParams.get('state')!, /^[\w-]{43}$/)
+    assert.match(authorize.searchParams.get('code_challenge')!, /^[\w-]{43}$/)
+    assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256')
+    assert.equal(authorize.searchParams.get('client_id'), process.env.FIXTURE_OAUTH_CLIENT_ID)
+    assert.equal(
+      authorize.searchParams.get('redirect_uri'),
+      `${web.baseUrl}/integrations/oauth/callback`
+    )
+
+    const back = await authorizeAtProvider(started.location!)
+    const callback = await web.get(`${back.pathname}${back.search}`)
+    assert.equal(callback.status, 302)
+    assert.equal(callback.location, PAGE)
+
+    const connection = await Connection.findByOrFail('organizationId', account.organization.id)
+    assert.equal(connection.pluginId, 'fixture-oauth')
+    assert.equal(connection.accountKey, 'default')
+    assert.equal(connection.status, 'active')
+    const credentials = connection.openCredentials()
+    assert.match(credentials.accessToken, /^access-/)
+    assert.match(credentials.refreshToken, /^refresh-/)
+    const raw = JSON.stringify(await db.from('connections').where('id', connection.id).first())
+    assert.notInclude(raw, credentials.accessToken)
+    assert.notInclude(raw, credentials.refreshToken)
+    assert.include((await web.get(PAGE)).text, 'Connected to Fixture OAuth Provider')
+
+    // The state worked once: replaying the callback is refused.
+    const replay = await web.get(`${back.pathname}${back.search}`)
+    assert.equal(replay.status, 400)
+  })
+
+  test('a tampered or missing state is a 400 and connects nothing', async ({ assert }) => {
+    const { web } = await signedIn()
+    const started = await web.post(START)
+    const back = await authorizeAtProvider(started.location!)
+    back.searchParams.set('state', `${back.searchParams.get('state')}x`)
+
+    const tampered = await web.get(`${back.pathname}${back.search}`)
+    assert.equal(tampered.status, 400)
+    assert.include(tampered.text, 'Start again from Connections')
+    back.searchParams.delete('state')
+    assert.equal((await web.get(`${back.pathname}${back.search}`)).status, 400)
+    assert.lengthOf(await Connection.all(), 0)
+  })
+
+  test('a refusal at the provider is explained on the Connections page', async ({ assert }) => {
+    const { web } = await signedIn()
+    const started = await web.post(START)
+    const state = new URL(started.location!).searchParams.get('state')!
+    const callback = await web.get(
+      `/integrations/oauth/callback?state=${state}&error=access_denied&error_description=The+user+said+no`
+    )
+    assert.equal(callback.status, 302)
+    assert.equal(callback.location, PAGE)
+    assert.include(
+      (await web.get(PAGE)).text,
+      'Fixture OAuth Provider did not authorise the connection: The user said no'
+    )
+    assert.lengthOf(await Connection.all(), 0)
+  })
+
+  test('missing OAuth client settings are named instead of a Connect button', async ({
+    assert,
+  }) => {
+    const { web } = await signedIn()
+    const clientId = process.env.FIXTURE_OAUTH_CLIENT_ID
+    delete process.env.FIXTURE_OAUTH_CLIENT_ID
+    try {
+      const page = await web.get(PAGE)
+      assert.include(page.text, 'an administrator must configure the OAuth client id')
+      assert.notInclude(page.text, 'Connect with Fixture OAuth Provider')
+      const refused = await web.post(START)
+      assert.equal(refused.location, PAGE)
+    } finally {
+      process.env.FIXTURE_OAUTH_CLIENT_ID = clientId
+    }
+  })
+
+  test('a viewer may not start an OAuth connect', async ({ assert }) => {
+    const { web } = await signedIn('viewer')
+    assert.equal((await web.post(START)).status, 403)
+  })
+})

@@ -1,0 +1,271 @@
+import { test } from '@japa/runner'
+import { spawn } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
+import lock from '@adonisjs/lock/services/main'
+import db from '@adonisjs/lucid/services/db'
+import sextantConfig from '#config/sextant'
+import { sqlTime } from '#services/sql'
+import RunSchedule, { scheduleLockKey, SKIPPED_OUTPUT } from '#actions/schedules/run_schedule'
+import { createAccount } from '#tests/helpers/accounts'
+import { resetDatabase } from '#tests/helpers/database'
+import { projectRoot, runAce } from '#tests/helpers/processes'
+import { WebClient } from '#tests/helpers/web_client'
+
+type SchedulerProcess = { pid: number; output: () => string; stop: () => Promise<number | null> }
+
+/**
+ * "node ace scheduler:run" in its own process, on the test database, with
+ * the extra environment of the test.
+ */
+function startScheduler(env: Record<string, string>): SchedulerProcess {
+  const child = spawn(process.execPath, ['ace.js', 'scheduler:run'], {
+    cwd: projectRoot,
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+  return {
+    pid: child.pid!,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      const code = await exited
+      clearTimeout(timer)
+      return code
+    },
+  }
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(100)
+  }
+}
+
+async function runsOf(schedule: string) {
+  return db.from('schedule_runs').where('schedule', schedule).orderBy('id')
+}
+
+/**
+ * Sets the cron variables of the test-only schedules of config/schedules.ts
+ * for the duration of a test (the registry reads them on each call).
+ */
+function withTestSchedule(variable: string, cron: string) {
+  process.env[variable] = cron
+  return () => {
+    delete process.env[variable]
+  }
+}
+
+test.group('Scheduler', (group) => {
+  group.each.setup(resetDatabase)
+
+  test('two schedulers on one database fire each tick once', async ({ assert }) => {
+    const env = { SCHEDULE_TEST_TICK: '* * * * * *' }
+    const first = startScheduler(env)
+    const second = startScheduler(env)
+    try {
+      await waitUntil(
+        () =>
+          [first, second].every((scheduler) => scheduler.output().includes('Scheduler started')),
+        45_000,
+        'both schedulers to start'
+      )
+      await sleep(4_000)
+    } finally {
+      assert.equal(await first.stop(), 0, first.output())
+      assert.equal(await second.stop(), 0, second.output())
+    }
+
+    const runs = await runsOf('test:tick')
+    const ticks = runs.map((run) => run.tick)
+    assert.isAtLeast(runs.length, 3, 'a run for each second both schedulers were up')
+    assert.lengthOf(new Set(ticks), runs.length, `a tick ran twice: ${ticks.join(', ')}`)
+    for (const run of runs) {
+      assert.match(run.tick, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+      assert.equal(run.trigger, 'schedule')
+      assert.equal(run.status, 'succeeded', run.error)
+      assert.equal(run.output, 'ok')
+    }
+    for (const scheduler of [first, second]) {
+      assert.include(scheduler.output(), 'test:tick')
+      assert.notInclude(scheduler.output(), 'could not run schedule')
+    }
+  }).timeout(90_000)
+
+  test('a tick claimed by another scheduler is not run again', async ({ assert, cleanup }) => {
+    cleanup(withTestSchedule('SCHEDULE_TEST_TICK', '* * * * *'))
+    const tick = '2030-01-01T00:00Z'
+    const claimed = await new RunSchedule().execute({
+      name: 'test:tick',
+      trigger: 'schedule',
+      tick,
+    })
+    const again = await new RunSchedule().execute({ name: 'test:tick', trigger: 'schedule', tick })
+    assert.equal(claimed?.status, 'succeeded')
+    assert.isNull(again)
+    assert.lengthOf(await runsOf('test:tick'), 1)
+  })
+
+  test('a run whose previous run is still going is recorded as skipped', async ({
+    assert,
+    cleanup,
+  }) => {
+    cleanup(withTestSchedule('SCHEDULE_TEST_SLOW', '0 0 1 1 *'))
+    const slow = new RunSchedule().execute({
+      name: 'test:slow',
+      trigger: 'schedule',
+      tick: '2030-01-01T00:00Z',
+    })
+    await sleep(200)
+    const overlapping = await new RunSchedule().execute({
+      name: 'test:slow',
+      trigger: 'schedule',
+      tick: '2030-01-01T00:01Z',
+    })
+    const finished = await slow
+
+    assert.equal(overlapping?.status, 'skipped')
+    assert.equal(overlapping?.output, SKIPPED_OUTPUT)
+    assert.equal(finished?.status, 'succeeded')
+    const runs = await runsOf('test:slow')
+    assert.deepEqual(
+      runs.map((run) => [run.tick, run.status]),
+      [
+        ['2030-01-01T00:00Z', 'succeeded'],
+        ['2030-01-01T00:01Z', 'skipped'],
+      ]
+    )
+    assert.isAtLeast(Number(runs[0].duration_ms), 900)
+
+    // The lock was released: the next tick runs.
+    const next = await new RunSchedule().execute({
+      name: 'test:slow',
+      trigger: 'schedule',
+      tick: '2030-01-01T00:02Z',
+    })
+    assert.equal(next?.status, 'succeeded')
+  }).timeout(30_000)
+
+  test('a failing schedule is recorded with its error message', async ({ assert }) => {
+    // sync_runs cannot be pruned once the table is gone: a real failure.
+    await db.rawQuery('ALTER TABLE sync_runs RENAME TO sync_runs_aside')
+    try {
+      const outcome = await new RunSchedule().execute({
+        name: 'sync-runs:prune',
+        trigger: 'manual',
+      })
+      assert.equal(outcome?.status, 'failed')
+      assert.match(outcome?.error ?? '', /sync_runs/)
+    } finally {
+      await db.rawQuery('ALTER TABLE sync_runs_aside RENAME TO sync_runs')
+    }
+    const [run] = await runsOf('sync-runs:prune')
+    assert.equal(run.status, 'failed')
+    assert.equal(run.trigger, 'manual')
+  })
+})
+
+test.group('Scheduler | admin Jobs page and commands', (group) => {
+  group.each.setup(resetDatabase)
+
+  const jobsPath = `${sextantConfig.auth.adminPath}/jobs`
+
+  test('the Jobs page lists the schedules and "Run now" records a manual run', async ({
+    assert,
+  }) => {
+    const account = await createAccount({ role: 'owner', superuser: true })
+    const web = new WebClient()
+    await web.signIn(account.email, account.password, account.totpSecret!)
+
+    const page = await web.get(jobsPath)
+    assert.equal(page.status, 200)
+    assert.include(page.text, 'schedule-runs:prune')
+    assert.include(page.text, 'sync-runs:prune')
+    assert.include(page.text, '17 3 * * *')
+    assert.include(page.text, 'Never ran.')
+
+    const run = await web.post(`${jobsPath}/${encodeURIComponent('schedule-runs:prune')}/run`)
+    assert.equal(run.status, 302)
+    assert.equal(run.location, jobsPath)
+    const after = await web.get(jobsPath)
+    assert.include(after.text, 'schedule-runs:prune ran: 0 schedule runs deleted')
+
+    const runs = await runsOf('schedule-runs:prune')
+    assert.lengthOf(runs, 1)
+    assert.equal(runs[0].trigger, 'manual')
+    assert.equal(runs[0].status, 'succeeded')
+
+    const fragment = await web.get(jobsPath, { 'HX-Request': 'true' })
+    assert.include(fragment.text, 'id="admin-jobs"')
+    assert.notInclude(fragment.text, '<html')
+    assert.include(fragment.text, 'badge--success')
+    assert.notInclude(fragment.text, 'hx-trigger', 'nothing running: no polling')
+
+    // While a run is in progress (its row running, the lock held) the
+    // region refreshes itself; once the lock is free without an outcome,
+    // the process running it died.
+    await db.table('schedule_runs').insert({
+      schedule: 'sync-runs:prune',
+      tick: '2030-01-01T00:00Z',
+      trigger: 'schedule',
+      status: 'running',
+      started_at: sqlTime(),
+    })
+    const held = lock.createLock(scheduleLockKey('sync-runs:prune'), '1m')
+    assert.isTrue(await held.acquireImmediately())
+    const polling = await web.get(jobsPath, { 'HX-Request': 'true' })
+    assert.include(polling.text, 'hx-trigger="every 3s"')
+    assert.include(polling.text, '>running<')
+    await held.release()
+    const interrupted = await web.get(jobsPath, { 'HX-Request': 'true' })
+    assert.notInclude(interrupted.text, 'hx-trigger')
+    assert.include(interrupted.text, '>interrupted<')
+
+    const unknown = await web.post(`${jobsPath}/nope/run`)
+    assert.equal(unknown.status, 404)
+  }).timeout(60_000)
+
+  test('the Jobs page is for superusers only', async ({ assert }) => {
+    const account = await createAccount({ role: 'owner' })
+    const web = new WebClient()
+    await web.signIn(account.email, account.password, account.totpSecret!)
+    assert.equal((await web.get(jobsPath)).status, 404)
+    await web.get('/')
+    assert.equal((await web.post(`${jobsPath}/schedule-runs%3Aprune/run`)).status, 404)
+    assert.lengthOf(await runsOf('schedule-runs:prune'), 0)
+  }).timeout(60_000)
+
+  test('"node ace schedule:run" runs a schedule and refuses an unknown one', async ({ assert }) => {
+    const ran = await runAce(['schedule:run', 'sync-runs:prune'])
+    assert.equal(ran.code, 0, ran.stdout + ran.stderr)
+    assert.include(ran.stdout, 'sync-runs:prune: 0 sync runs deleted')
+    const [run] = await runsOf('sync-runs:prune')
+    assert.equal(run.trigger, 'manual')
+
+    const unknown = await runAce(['schedule:run', 'nope'])
+    assert.equal(unknown.code, 1)
+    const lines = (unknown.stdout + unknown.stderr).trim().split('\n')
+    assert.lengthOf(lines, 1, lines.join('\n'))
+    assert.include(lines[0], 'schedule:run: No schedule is named "nope"')
+  }).timeout(90_000)
+
+  test('"node ace schedules:list" shows each schedule with its cron and last run', async ({
+    assert,
+  }) => {
+    await new RunSchedule().execute({ name: 'schedule-runs:prune', trigger: 'manual' })
+    const result = await runAce(['schedules:list'], {
+      SCHEDULE_SYNC_RUNS_PRUNE: '5 4 * * *',
+      SCHEDULES_DISABLED: 'schedule-runs:prune',
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /schedule-runs:prune.*17 3 \* \* \* \(disabled\).*succeeded/)
+    assert.match(result.stdout, /sync-runs:prune.*5 4 \* \* \*.*never/)
+  }).timeout(60_000)
+})

@@ -1,0 +1,291 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/**
+ * A provider API on loopback for the fixture plugins, speaking the wire
+ * format real providers use: Link-header pagination (pages of at most
+ * 100), ETags with If-None-Match → 304, X-RateLimit-* headers, 429 with
+ * Retry-After, and OAuth 2.0 with PKCE and single-use refresh tokens.
+ * Faults (5xx, slow responses, rate limits) are injected by the tests.
+ */
+export type FakeItem = { id: string; title: string; updated_at: string }
+export type FakeRepository = { id: string; name: string; updated_at: string; items: FakeItem[] }
+
+export type FakeFaults = {
+  /** share of list requests answered 503, decided by a seeded sequence */
+  errorRate?: number
+  /** the next N requests to a path containing this text hang past the client timeout */
+  hang?: { pathIncludes: string; times: number; ms: number }
+  /** the next request is answered 429 with this Retry-After (seconds) */
+  rateLimitOnce?: number
+  /** every list request waits this long first (a slow provider) */
+  latencyMs?: number
+}
+
+export type FakeProviderState = {
+  repositories: FakeRepository[]
+  tokens: Set<string>
+  faults: FakeFaults
+  requests: Array<{ method: string; path: string; status: number }>
+  refreshes: number
+  rejectedRefreshes: number
+}
+
+const PAGE_LIMIT = 100
+const EPOCH = Date.parse('2026-01-01T00:00:00.000Z')
+
+export function seedRepositories(repositoryCount: number, itemsPerRepository: number) {
+  const repositories: FakeRepository[] = []
+  for (let r = 0; r < repositoryCount; r++) {
+    const items: FakeItem[] = []
+    for (let i = 0; i < itemsPerRepository; i++) {
+      items.push({
+        id: `r${r}-i${i}`,
+        title: `Item ${i} of repository ${r}`,
+        updated_at: new Date(EPOCH + (r * itemsPerRepository + i) * 1000).toISOString(),
+      })
+    }
+    repositories.push({
+      id: `r${r}`,
+      name: `repo-${String(r).padStart(2, '0')}`,
+      updated_at: new Date(EPOCH + r * 1000).toISOString(),
+      items,
+    })
+  }
+  return repositories
+}
+
+function newestFirst<T extends { updated_at: string }>(rows: T[]) {
+  return [...rows].sort((a, b) => b.updated_at.localeCompare(a.updated_at))
+}
+
+export async function startFakeProvider(options: { port?: number } = {}) {
+  const state: FakeProviderState = {
+    repositories: [],
+    tokens: new Set(['good-token']),
+    faults: {},
+    requests: [],
+    refreshes: 0,
+    rejectedRefreshes: 0,
+  }
+  const codes = new Map<string, { challenge: string | null; redirectUri: string }>()
+  const refreshTokens = new Map<string, 'live' | 'spent'>()
+  let faultCounter = 0
+  let remaining = 5000
+
+  function send(
+    request: IncomingMessage,
+    response: ServerResponse,
+    status: number,
+    body?: unknown,
+    headers: Record<string, string> = {}
+  ) {
+    state.requests.push({ method: request.method!, path: request.url!, status })
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': String(Math.max(0, remaining)),
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      ...headers,
+    })
+    response.end(body === undefined ? undefined : JSON.stringify(body))
+  }
+
+  function sendPage<T>(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    rows: T[],
+    shape: (row: T) => unknown
+  ) {
+    const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), PAGE_LIMIT)
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1))
+    const slice = rows.slice((page - 1) * perPage, page * perPage).map(shape)
+    const body = JSON.stringify(slice)
+    const etag = `W/"${createHash('sha1').update(body).digest('hex')}"`
+    const links: string[] = []
+    const lastPage = Math.max(1, Math.ceil(rows.length / perPage))
+    const pageUrl = (n: number) => {
+      const next = new URL(url)
+      next.searchParams.set('page', String(n))
+      return `<${next}>`
+    }
+    if (page < lastPage)
+      links.push(`${pageUrl(page + 1)}; rel="next"`, `${pageUrl(lastPage)}; rel="last"`)
+    const headers: Record<string, string> = { etag, 'cache-control': 'private, max-age=60' }
+    if (links.length > 0) headers.link = links.join(', ')
+    if (request.headers['if-none-match'] === etag)
+      return send(request, response, 304, undefined, headers)
+    remaining -= 1
+    state.requests.push({ method: request.method!, path: request.url!, status: 200 })
+    response.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': String(Math.max(0, remaining)),
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      ...headers,
+    })
+    response.end(body)
+  }
+
+  async function readBody(request: IncomingMessage) {
+    const chunks: Buffer[] = []
+    for await (const chunk of request) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  }
+
+  function authorised(request: IncomingMessage) {
+    const header = request.headers.authorization ?? ''
+    return header.startsWith('Bearer ') && state.tokens.has(header.slice(7))
+  }
+
+  async function injectedFault(request: IncomingMessage, response: ServerResponse, url: URL) {
+    const { faults } = state
+    if (faults.latencyMs) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs))
+    if (faults.rateLimitOnce !== undefined) {
+      const retryAfter = faults.rateLimitOnce
+      delete faults.rateLimitOnce
+      send(
+        request,
+        response,
+        429,
+        { message: 'rate limited' },
+        { 'retry-after': String(retryAfter) }
+      )
+      return true
+    }
+    if (faults.hang && faults.hang.times > 0 && url.pathname.includes(faults.hang.pathIncludes)) {
+      faults.hang.times -= 1
+      await new Promise((resolve) => setTimeout(resolve, faults.hang!.ms))
+      if (!response.writableEnded && !response.destroyed) send(request, response, 504)
+      return true
+    }
+    if (faults.errorRate) {
+      faultCounter += 1
+      // A fixed sequence, so a run is reproducible: every k-th request fails.
+      if (faultCounter % Math.round(1 / faults.errorRate) === 0) {
+        send(request, response, 503, { message: 'injected failure' })
+        return true
+      }
+    }
+    return false
+  }
+
+  async function oauthToken(request: IncomingMessage, response: ServerResponse) {
+    const form = new URLSearchParams(await readBody(request))
+    if (
+      form.get('client_id') !== process.env.FIXTURE_OAUTH_CLIENT_ID ||
+      form.get('client_secret') !== process.env.FIXTURE_OAUTH_CLIENT_SECRET
+    ) {
+      return send(request, response, 401, { error: 'invalid_client' })
+    }
+    if (form.get('grant_type') === 'authorization_code') {
+      const grant = codes.get(form.get('code') ?? '')
+      codes.delete(form.get('code') ?? '')
+      const verifier = form.get('code_verifier') ?? ''
+      const challenge = createHash('sha256').update(verifier).digest('base64url')
+      if (
+        !grant ||
+        grant.redirectUri !== form.get('redirect_uri') ||
+        (grant.challenge && grant.challenge !== challenge)
+      ) {
+        return send(request, response, 400, { error: 'invalid_grant' })
+      }
+    } else if (form.get('grant_type') === 'refresh_token') {
+      const token = form.get('refresh_token') ?? ''
+      if (refreshTokens.get(token) !== 'live') {
+        state.rejectedRefreshes += 1
+        return send(request, response, 400, {
+          error: 'invalid_grant',
+          error_description: 'refresh token already used',
+        })
+      }
+      refreshTokens.set(token, 'spent')
+      state.refreshes += 1
+      // Slow enough that a second, unserialised refresh would overlap.
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    } else {
+      return send(request, response, 400, { error: 'unsupported_grant_type' })
+    }
+    const accessToken = `access-${randomBytes(8).toString('hex')}`
+    const refreshToken = `refresh-${randomBytes(8).toString('hex')}`
+    state.tokens.add(accessToken)
+    refreshTokens.set(refreshToken, 'live')
+    send(request, response, 200, {
+      access_token: accessToken,
+      refresh_token: refreshToken,
+      token_type: 'bearer',
+      expires_in: 3600,
+      scope: 'read',
+    })
+  }
+
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url!, `http://${request.headers.host}`)
+    if (url.pathname === '/oauth/authorize') {
+      const code = randomBytes(8).toString('hex')
+      const redirectUri = url.searchParams.get('redirect_uri') ?? ''
+      codes.set(code, { challenge: url.searchParams.get('code_challenge'), redirectUri })
+      const back = new URL(redirectUri)
+      back.searchParams.set('code', code)
+      back.searchParams.set('state', url.searchParams.get('state') ?? '')
+      return send(request, response, 302, undefined, { location: back.toString() })
+    }
+    if (url.pathname === '/oauth/token' && request.method === 'POST')
+      return oauthToken(request, response)
+    if (!authorised(request)) return send(request, response, 401, { message: 'Bad credentials' })
+    if (await injectedFault(request, response, url)) return
+    if (url.pathname === '/user')
+      return send(request, response, 200, { login: 'fixture-user', workspace: 'acme' })
+    if (url.pathname === '/repos') {
+      return sendPage(
+        request,
+        response,
+        url,
+        newestFirst(state.repositories),
+        ({ items, ...repository }) => repository
+      )
+    }
+    const itemsMatch = /^\/repos\/([^/]+)\/items$/.exec(url.pathname)
+    const repository =
+      itemsMatch && state.repositories.find((candidate) => candidate.name === itemsMatch[1])
+    if (repository)
+      return sendPage(request, response, url, newestFirst(repository.items), (item) => item)
+    send(request, response, 404, { message: 'Not Found' })
+  })
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    /** changes one item: it becomes the most recently updated */
+    touchItem(repositoryIndex: number, itemIndex: number, title: string) {
+      const item = state.repositories[repositoryIndex].items[itemIndex]
+      item.title = title
+      item.updated_at = new Date().toISOString()
+    },
+    /** a live access/refresh token pair, as if an authorization had just completed */
+    issueTokens() {
+      const accessToken = `access-${randomBytes(8).toString('hex')}`
+      const refreshToken = `refresh-${randomBytes(8).toString('hex')}`
+      state.tokens.add(accessToken)
+      refreshTokens.set(refreshToken, 'live')
+      return { accessToken, refreshToken }
+    },
+    listRequests() {
+      return state.requests.filter((request) => request.path.startsWith('/repos'))
+    },
+    reset() {
+      state.requests.length = 0
+      state.faults = {}
+    },
+    close() {
+      server.closeAllConnections()
+      return new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+export type FakeProvider = Awaited<ReturnType<typeof startFakeProvider>>
