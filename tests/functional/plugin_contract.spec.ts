@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
 import { pluginRegistry } from '#services/plugins/registry'
 import { validAccessToken } from '#services/plugins/oauth2'
+import RunSync from '#actions/sync/run_sync'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { createConnection } from '#tests/helpers/connections'
@@ -37,6 +38,21 @@ test.group('Plugin contract', (group) => {
     const page = await web.get('/integrations/fixture/hello')
     assert.equal(page.status, 200)
     assert.include(page.text, 'Hello from the fixture plugin: 1 connection(s).')
+  })
+
+  test('the connection page shows per-scope freshness once a sync ran', async ({ assert }) => {
+    provider.state.repositories = seedRepositories(2, 10)
+    const account = await createAccount({ role: 'admin' })
+    const connection = await createConnection(account.organization)
+    await new RunSync().execute({ connection, trigger: 'cli' })
+    const web = new WebClient()
+    await web.signIn(account.email, account.password, account.totpSecret!)
+
+    const page = await web.get(`/settings/connections/${connection.publicId}`)
+    assert.equal(page.status, 200)
+    assert.include(page.text, 'Freshness by scope')
+    assert.include(page.text, 'items:r0')
+    assert.include(page.text, 'repositories')
   })
 
   test('a session route sends a signed-out visitor to sign in', async ({ assert }) => {

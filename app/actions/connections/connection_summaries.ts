@@ -87,7 +87,7 @@ export type PluginCard = {
 }
 
 /** SQLite hands timestamps back as the text sqlTime() wrote; PostgreSQL as Date. */
-function toDateTime(value: unknown): DateTime | null {
+export function toDateTime(value: unknown): DateTime | null {
   if (value === null || value === undefined) return null
   if (value instanceof Date) return DateTime.fromJSDate(value)
   if (typeof value === 'number') return DateTime.fromMillis(value)

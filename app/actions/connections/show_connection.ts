@@ -6,7 +6,9 @@ import {
   pluginCard,
   recentRuns,
   summarizeConnection,
+  toDateTime,
 } from '#actions/connections/connection_summaries'
+import db from '@adonisjs/lucid/services/db'
 
 /**
  * One connection of the organisation with its recent sync runs, and what
@@ -27,6 +29,18 @@ export default class ShowConnection {
     )
     const plugin = pluginRegistry.get(connection.pluginId)
     const runs = await recentRuns(connection.id, input.runs)
+    // Per-scope freshness: when each scope's cursor last moved.
+    const cursors = await db
+      .from('sync_cursors')
+      .where('connection_id', connection.id)
+      .orderBy('updated_at', 'asc')
+      .limit(200)
+      .select('task', 'scope', 'updated_at')
+    const scopes = cursors.map((row) => ({
+      task: row.task as string,
+      scope: row.scope as string,
+      updatedAt: toDateTime(row.updated_at),
+    }))
     const summary = summarizeConnection(connection, plugin, runs[0] ?? null, input.queuedAt ?? null)
     const registered = pluginRegistry.all().find((entry) => entry.id === connection.pluginId)
     const card = registered
@@ -36,6 +50,7 @@ export default class ShowConnection {
       plugin: card,
       connection: summary,
       runs,
+      scopes,
       settingsPartial: plugin?.definition.settingsPartial ?? null,
       settingsData: {
         publicId: connection.publicId,
