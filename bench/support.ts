@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { migrateUnderLock } from '#services/migrator'
 import Organization from '#models/organization'
-import Connection from '#models/connection'
+import { createConnection } from '#tests/helpers/connections'
 
 /**
  * Benchmarks run against their own scratch database (see the bench:*
@@ -21,21 +21,5 @@ export async function prepareBenchDatabase() {
 
 export async function benchConnection(apiUrl: string) {
   const organization = await Organization.create({ name: 'Bench', slug: `bench-${Date.now()}` })
-  return db.transaction(async (trx) => {
-    const connection = new Connection()
-    connection.useTransaction(trx)
-    connection.merge({
-      organizationId: organization.id,
-      pluginId: 'fixture',
-      accountKey: 'acme',
-      displayName: 'acme',
-      status: 'active',
-      baseUrl: apiUrl,
-    })
-    connection.configValues = { workspace: 'acme' }
-    await connection.save()
-    connection.sealCredentials({ token: 'good-token' })
-    await connection.save()
-    return connection
-  })
+  return createConnection(organization, { baseUrl: apiUrl })
 }

@@ -29,3 +29,16 @@ export function containsPattern(search: string | null | undefined) {
   const term = search?.trim().toLowerCase()
   return term ? `%${term.replace(/[!%_]/g, (char) => `!${char}`)}%` : null
 }
+
+/**
+ * The id of a row inserted with `.returning('id')`, or null when an
+ * `onConflict().ignore()` skipped it. PostgreSQL and SQLite return the
+ * RETURNING rows (none on conflict); MySQL returns [insertId], 0 when
+ * INSERT IGNORE skipped the row.
+ */
+export function insertedId(result: unknown): number | null {
+  const [first] = Array.isArray(result) ? result : []
+  const id = typeof first === 'object' && first !== null ? (first as { id: unknown }).id : first
+  const numeric = Number(id)
+  return Number.isSafeInteger(numeric) && numeric > 0 ? numeric : null
+}

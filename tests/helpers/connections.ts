@@ -1,12 +1,11 @@
-import db from '@adonisjs/lucid/services/db'
-import Connection from '#models/connection'
+import { upsertConnection } from '#actions/connections/store_connection'
 import type Organization from '#models/organization'
 
 /**
- * A connection as the connect form leaves it: the row first (sealing is
- * bound to its id), then its sealed credentials, in one transaction.
+ * A connection as the connect form leaves it (credentials sealed to the
+ * row), through the same code the form uses.
  */
-export async function createConnection(
+export function createConnection(
   organization: Organization,
   input: {
     pluginId?: string
@@ -17,21 +16,16 @@ export async function createConnection(
     status?: 'active' | 'inactive' | 'error' | 'pending'
   } = {}
 ) {
-  return db.transaction(async (trx) => {
-    const connection = new Connection()
-    connection.useTransaction(trx)
-    connection.merge({
-      organizationId: organization.id,
-      pluginId: input.pluginId ?? 'fixture',
-      accountKey: input.accountKey ?? 'acme',
-      displayName: input.accountKey ?? 'acme',
-      status: input.status ?? 'active',
-      baseUrl: input.baseUrl ?? null,
-    })
-    connection.configValues = input.config ?? { workspace: input.accountKey ?? 'acme' }
-    await connection.save()
-    connection.sealCredentials(input.credentials ?? { token: 'good-token' })
-    await connection.save()
-    return connection
+  const accountKey = input.accountKey ?? 'acme'
+  return upsertConnection({
+    organizationId: organization.id,
+    pluginId: input.pluginId ?? 'fixture',
+    accountKey,
+    createdById: null,
+    displayName: accountKey,
+    config: input.config ?? { workspace: accountKey },
+    credentials: input.credentials ?? { token: 'good-token' },
+    baseUrl: input.baseUrl ?? null,
+    status: input.status ?? 'active',
   })
 }

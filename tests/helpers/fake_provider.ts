@@ -118,15 +118,7 @@ export async function startFakeProvider(options: { port?: number } = {}) {
     if (request.headers['if-none-match'] === etag)
       return send(request, response, 304, undefined, headers)
     remaining -= 1
-    state.requests.push({ method: request.method!, path: request.url!, status: 200 })
-    response.writeHead(200, {
-      'content-type': 'application/json; charset=utf-8',
-      'x-ratelimit-limit': '5000',
-      'x-ratelimit-remaining': String(Math.max(0, remaining)),
-      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
-      ...headers,
-    })
-    response.end(body)
+    send(request, response, 200, slice, headers)
   }
 
   async function readBody(request: IncomingMessage) {

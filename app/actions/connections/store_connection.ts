@@ -10,7 +10,8 @@ export type ConnectionValues = {
   organizationId: number
   pluginId: string
   accountKey: string
-  createdById: number
+  /** null when an operator or a test connects, not a member */
+  createdById: number | null
   displayName?: string | null
   config: Record<string, unknown>
   credentials: Record<string, string>

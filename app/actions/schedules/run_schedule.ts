@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import logger from '@adonisjs/core/services/logger'
-import lock from '@adonisjs/lock/services/main'
+import { acquireKeptAlive, type KeptAliveLock } from '#services/kept_alive_lock'
 import db from '@adonisjs/lucid/services/db'
-import { sqlTime } from '#services/sql'
+import { insertedId, sqlTime } from '#services/sql'
 import { findSchedule } from '#services/scheduler/registry'
 import type { ScheduleContext } from '#services/scheduler/types'
 
@@ -27,7 +27,6 @@ export type ScheduleRunOutcome = {
  * is alive it is extended well before that.
  */
 const LOCK_TTL_MS = 2 * 60_000
-const LOCK_RENEW_EVERY_MS = 30_000
 const MAX_OUTPUT_LENGTH = 4000
 const MAX_ERROR_LENGTH = 1000
 export const SKIPPED_OUTPUT = 'previous run still in progress'
@@ -61,23 +60,16 @@ export default class RunSchedule {
     const id = await this.#claim(schedule.name, input.tick ?? manualTick(), input.trigger)
     if (id === null) return null
 
-    const scheduleLock = lock.createLock(scheduleLockKey(schedule.name), LOCK_TTL_MS)
-    let acquired: boolean
+    let scheduleLock: KeptAliveLock | null
     try {
-      acquired = await scheduleLock.acquireImmediately()
+      scheduleLock = await acquireKeptAlive(scheduleLockKey(schedule.name), LOCK_TTL_MS)
     } catch (error) {
       return this.#finish(id, startedAt, { status: 'failed', error: errorMessage(error) })
     }
-    if (!acquired) {
+    if (!scheduleLock) {
       return this.#finish(id, startedAt, { status: 'skipped', output: SKIPPED_OUTPUT })
     }
 
-    const renewal = setInterval(() => {
-      scheduleLock.extend().catch((error) => {
-        logger.warn({ err: error, schedule: schedule.name }, 'schedule lock could not be extended')
-      })
-    }, LOCK_RENEW_EVERY_MS)
-    renewal.unref()
     try {
       const output = await schedule.run({
         logger: logger.child({ schedule: schedule.name, trigger: input.trigger }),
@@ -92,10 +84,7 @@ export default class RunSchedule {
       logger.error({ schedule: schedule.name, error: errorMessage(error) }, 'schedule run failed')
       return await this.#finish(id, startedAt, { status: 'failed', error: errorMessage(error) })
     } finally {
-      clearInterval(renewal)
-      await scheduleLock.release().catch(() => {
-        // Expired and possibly taken over: nothing of ours left to release.
-      })
+      await scheduleLock.release()
     }
   }
 
@@ -105,7 +94,7 @@ export default class RunSchedule {
    * return columns and reports 0 as the id of an ignored insert.
    */
   async #claim(schedule: string, tick: string, trigger: ScheduleContext['trigger']) {
-    const rows: unknown[] = await db
+    const rows = await db
       .connection()
       .getWriteClient()
       .table('schedule_runs')
@@ -120,9 +109,7 @@ export default class RunSchedule {
       .onConflict(['schedule', 'tick'])
       .ignore()
       .returning('id')
-    const first = rows[0] as { id?: unknown } | number | undefined
-    const id = Number(typeof first === 'object' && first !== null ? first.id : first)
-    return id > 0 ? id : null
+    return insertedId(rows)
   }
 
   async #finish(

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import lock from '@adonisjs/lock/services/main'
+import { acquireKeptAlive } from '#services/kept_alive_lock'
 import logger from '@adonisjs/core/services/logger'
 import env from '#start/env'
 import Connection from '#models/connection'
@@ -90,20 +90,13 @@ export default class RunSync {
       )
     }
 
-    // Short-lived and kept alive while the run is healthy: if the process
-    // dies (killed, out of memory), the next run may start once it lapses.
-    const ttlMs = env.get('SYNC_LOCK_TTL_MS', 60_000)
-    const connectionLock = lock.createLock(`sync:${connection.id}`, ttlMs)
-    if (!(await connectionLock.acquireImmediately())) {
-      throw new SyncAlreadyRunningError(connection.publicId)
-    }
-    const keepAlive = setInterval(
-      () => {
-        connectionLock.extend(ttlMs).catch(() => {})
-      },
-      Math.max(250, Math.floor(ttlMs / 3))
+    // Kept alive while the run is healthy; if the process dies, the next
+    // run may start once the lock lapses.
+    const connectionLock = await acquireKeptAlive(
+      `sync:${connection.id}`,
+      env.get('SYNC_LOCK_TTL_MS', 60_000)
     )
-    keepAlive.unref()
+    if (!connectionLock) throw new SyncAlreadyRunningError(connection.publicId)
     try {
       // Holding the lock means no other run of this connection is alive.
       await closeAbandonedRuns(connection.id, { all: true })
@@ -114,7 +107,6 @@ export default class RunSync {
       await this.#recordOnConnection(connection, outcomes)
       return outcomes
     } finally {
-      clearInterval(keepAlive)
       await connectionLock.release()
     }
   }

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
-import { sqlTime } from '#services/sql'
+import { insertedId, sqlTime } from '#services/sql'
 import { pluginRegistry } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import ProcessWebhookJob from '#jobs/process_webhook_job'
@@ -82,16 +82,4 @@ export default class ReceiveWebhook {
     await ProcessWebhookJob.dispatch({ deliveryRowId: rowId })
     return { outcome: 'accepted', deliveryId: verification.deliveryId }
   }
-}
-
-/**
- * The new row's id, or null when the insert was ignored as a duplicate.
- * PostgreSQL and SQLite return the RETURNING rows (none on conflict);
- * MySQL returns [insertId], 0 when INSERT IGNORE skipped the row.
- */
-function insertedId(result: unknown): number | null {
-  const [first] = Array.isArray(result) ? result : []
-  const id = typeof first === 'object' && first !== null ? (first as { id: unknown }).id : first
-  const numeric = Number(id)
-  return Number.isSafeInteger(numeric) && numeric > 0 ? numeric : null
 }

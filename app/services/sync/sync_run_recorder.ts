@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import { sqlTime } from '#services/sql'
+import { insertedId, sqlTime } from '#services/sql'
 import type { HttpStats } from '#services/http/client'
 
 export type SyncTrigger = 'cli' | 'schedule' | 'button' | 'webhook' | 'connect'
@@ -28,7 +28,7 @@ export class SyncRunRecorder {
     full: boolean
   }) {
     const now = sqlTime()
-    const [row] = await db
+    const rows = await db
       .table('sync_runs')
       .insert({
         organization_id: input.organizationId,
@@ -42,8 +42,7 @@ export class SyncRunRecorder {
         heartbeat_at: now,
       })
       .returning('id')
-    const id = typeof row === 'object' ? Number(row.id) : Number(row)
-    return new SyncRunRecorder(id, Date.now())
+    return new SyncRunRecorder(insertedId(rows)!, Date.now())
   }
 
   /** progress is written at most once a second; the final state always */
