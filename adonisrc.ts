@@ -59,10 +59,19 @@ export default defineConfig({
       { name: 'functional', files: ['tests/functional/**/*.spec.ts'], timeout: 60_000 },
       {
         name: 'plugins',
-        files: ['plugins/*/tests/**/*.spec.ts', 'tests/fixtures/plugins/*/tests/**/*.spec.ts'],
+        // a plugin's browser tests (tests/browser) run in the browser suite
+        files: [
+          'plugins/*/tests/*.spec.ts',
+          'plugins/*/tests/!(browser)/**/*.spec.ts',
+          'tests/fixtures/plugins/*/tests/**/*.spec.ts',
+        ],
         timeout: 60_000,
       },
-      { name: 'browser', files: ['tests/browser/**/*.spec.ts'], timeout: 120_000 },
+      {
+        name: 'browser',
+        files: ['tests/browser/**/*.spec.ts', 'plugins/*/tests/browser/**/*.spec.ts'],
+        timeout: 120_000,
+      },
     ],
     forceExit: true,
   },

@@ -201,6 +201,35 @@ export class DeploymentSchema extends BaseModel {
   declare url: string | null
 }
 
+export class GithubCheckRunSchema extends BaseModel {
+  static $columns = ['attempts', 'checkRunId', 'conclusion', 'connectionPublicId', 'createdAt', 'headSha', 'id', 'lastError', 'pullNumber', 'repositoryFullName', 'status', 'updatedAt'] as const
+  $columns = GithubCheckRunSchema.$columns
+  @column()
+  declare attempts: number
+  @column()
+  declare checkRunId: bigint | number | null
+  @column()
+  declare conclusion: string | null
+  @column()
+  declare connectionPublicId: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare headSha: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare lastError: string | null
+  @column()
+  declare pullNumber: number
+  @column()
+  declare repositoryFullName: string
+  @column()
+  declare status: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
 export class HttpCacheSchema extends BaseModel {
   static $columns = ['body', 'cacheKey', 'connectionId', 'etag', 'headers', 'id', 'lastModified', 'status', 'storedAt'] as const
   $columns = HttpCacheSchema.$columns
@@ -571,7 +600,7 @@ export class RecoveryCodeSchema extends BaseModel {
 }
 
 export class RepositorySchema extends BaseModel {
-  static $columns = ['connectionId', 'createdAt', 'defaultBranch', 'externalId', 'fullName', 'id', 'isArchived', 'isPrivate', 'language', 'lastCommitSha', 'monitored', 'name', 'organizationId', 'provider', 'remoteUpdatedAt', 'updatedAt', 'url'] as const
+  static $columns = ['connectionId', 'createdAt', 'defaultBranch', 'externalId', 'fullName', 'id', 'isArchived', 'isPrivate', 'language', 'lastCommitSha', 'monitored', 'name', 'organizationId', 'provider', 'remoteUpdatedAt', 'snapshotAt', 'snapshotBytes', 'snapshotFiles', 'updatedAt', 'url'] as const
   $columns = RepositorySchema.$columns
   @column()
   declare connectionId: number | null
@@ -603,6 +632,12 @@ export class RepositorySchema extends BaseModel {
   declare provider: string
   @column.dateTime()
   declare remoteUpdatedAt: DateTime | null
+  @column.dateTime()
+  declare snapshotAt: DateTime | null
+  @column()
+  declare snapshotBytes: bigint | number | null
+  @column()
+  declare snapshotFiles: number | null
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
   @column()

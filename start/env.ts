@@ -106,6 +106,8 @@ async function createEnv() {
     SYNC_REQUEST_BUDGET: Env.schema.number.optional(),
     SYNC_CONCURRENCY: Env.schema.number.optional(),
     SYNC_LOCK_TTL_MS: Env.schema.number.optional(),
+    /** where repository snapshots are unpacked (default storage/repositories) */
+    SNAPSHOTS_PATH: Env.schema.string.optional(),
     HTTP_RETRY_BASE_MS: Env.schema.number.optional(),
     HTTP_TIMEOUT_MS: Env.schema.number.optional(),
     HTTP_MAX_RATE_LIMIT_WAIT: Env.schema.number.optional(),

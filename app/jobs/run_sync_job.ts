@@ -9,6 +9,7 @@ type RunSyncPayload = {
   trigger: SyncTrigger
   full?: boolean
   tasks?: string[]
+  includeSnapshots?: boolean
 }
 
 /**
@@ -29,6 +30,7 @@ export default class RunSyncJob extends Job<RunSyncPayload> {
         trigger: this.payload.trigger,
         full: this.payload.full,
         tasks: this.payload.tasks,
+        includeSnapshots: this.payload.includeSnapshots,
       })
     } catch (error) {
       if (!(error instanceof SyncAlreadyRunningError)) throw error

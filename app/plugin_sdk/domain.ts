@@ -105,7 +105,8 @@ export type VulnerabilityInput = {
 export type DeploymentInput = {
   externalId: string
   repositoryExternalId?: string | null
-  kind?: 'deployment' | 'build'
+  /** a deployment to an environment, a CI build (workflow run), or a published release */
+  kind?: 'deployment' | 'build' | 'release'
   environment?: string | null
   status: 'success' | 'failure' | 'in_progress' | 'cancelled'
   sha?: string | null
@@ -124,6 +125,27 @@ export type StoredRepository = {
   defaultBranch: string | null
   monitored: boolean
   lastCommitSha: string | null
+  isArchived: boolean
+  snapshotAt: Date | null
+}
+
+export type SnapshotOptions = {
+  /** the commit the archive holds; recorded on the repository once it is unpacked */
+  sha: string
+  /** leading path segments to drop (GitHub and Bitbucket wrap everything in one folder) */
+  stripComponents?: number
+  limits?: { maxTotalBytes?: number; maxFileBytes?: number; maxEntries?: number }
+  signal?: AbortSignal
+  onProgress?: (progress: { files: number; bytes: number }) => void
+}
+
+export type SnapshotReport = {
+  sha: string
+  files: number
+  bytes: number
+  /** entries not written (links, unsafe paths), the first 100 of them */
+  skipped: Array<{ path: string; reason: string }>
+  skippedCount: number
 }
 
 /**
@@ -144,4 +166,22 @@ export interface DomainStore {
   setMonitored(externalIds: string[], monitored: boolean): Promise<number>
   /** record the commit a repository snapshot was taken at */
   setLastCommitSha(repositoryExternalId: string, sha: string): Promise<void>
+  /**
+   * The repository is no longer reachable through this connection (removed
+   * from the installation): it and its history stay, unmonitored and
+   * detached, so syncs skip it.
+   */
+  detachRepositories(externalIds: string[]): Promise<number>
+  /**
+   * Streams a .tar.gz of the repository into its snapshot folder (one per
+   * organisation and repository, only the latest kept) and records the
+   * commit. Unsafe entries (paths leaving the folder, links, devices) are
+   * skipped; size limits stop oversize archives without touching the
+   * previous snapshot.
+   */
+  replaceRepositorySnapshot(
+    repositoryExternalId: string,
+    tarball: NodeJS.ReadableStream | AsyncIterable<Buffer>,
+    options: SnapshotOptions
+  ): Promise<SnapshotReport>
 }

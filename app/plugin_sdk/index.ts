@@ -16,16 +16,26 @@ export {
   BudgetExhaustedError,
   HttpTimeoutError,
 } from '#services/http/client'
-export type { HttpClientOptions, HttpResponse, HttpRequestOptions } from '#services/http/client'
+export type {
+  HttpClientOptions,
+  HttpResponse,
+  HttpRequestOptions,
+  HttpDownload,
+} from '#services/http/client'
 export { parseLinkHeader } from '#services/http/link_header'
 export { default as vine } from '@vinejs/vine'
 /** a plugin's own tables (plugins/<id>/database/migrations) are read and written with Lucid */
 export { default as db } from '@adonisjs/lucid/services/db'
 export { BaseModel, column } from '@adonisjs/lucid/orm'
+/** a moment written the way the current database engine stores datetimes, for raw queries */
+export { sqlTime, fromSqlTime } from '#services/sql'
 export { BaseSchema } from '@adonisjs/lucid/schema'
 export { BaseCommand, args, flags } from '@adonisjs/core/ace'
 export type { CommandOptions } from '@adonisjs/core/types/ace'
 export { hmacSha256Matches } from '#services/webhooks/signatures'
+/** commit-message trailers and the AI-assistance marks the GenAI share counts */
+export { parseTrailers, isAiAssisted } from '#services/domain/commit_trailers'
+export type { Trailer } from '#services/domain/commit_trailers'
 
 /**
  * Declares a plugin. The loader checks the definition when the app boots

@@ -56,8 +56,20 @@ export type OAuth2Auth = {
   accountFromToken?: (token: OAuthTokenSet) => { key: string; name?: string } | undefined
 }
 
-/** A GitHub App style installation: the plugin runs its own connect routes. */
-export type AppInstallationAuth = { kind: 'app_installation' }
+/**
+ * A GitHub App style installation: the plugin runs its own connect routes
+ * (saving the connection through `ctx.plugin.saveConnection`) and mints
+ * short-lived access tokens itself. The platform keeps each minted token
+ * sealed on the connection until shortly before it expires, under a lock,
+ * so every process reuses it: providers bind ETags to the token, and a
+ * token minted per request would defeat conditional requests.
+ */
+export type AppInstallationAuth = {
+  kind: 'app_installation'
+  mintToken(connection: ConnectionHandle): Promise<MintedToken>
+}
+
+export type MintedToken = { token: string; expiresAt: Date }
 
 /** No remote account at all (the Noa assistant). */
 export type NoAuth = { kind: 'none' }
@@ -96,6 +108,11 @@ export interface ConnectionHandle {
    */
   accessToken(): Promise<string>
   /**
+   * Drops the cached access token, so the next accessToken() mints (or
+   * refreshes) a fresh one: after a suspension is lifted, say.
+   */
+  forgetAccessToken(): Promise<void>
+  /**
    * An HTTP client for this connection that authenticates its requests
    * (the plugin's requestHeaders, or a bearer token by default); its
    * responses are cached per credential for conditional requests.
@@ -112,6 +129,17 @@ export interface ConnectionHandle {
     displayName?: string
     status?: ConnectionStatus
   }): Promise<void>
+  /**
+   * Deletes the connection and its sealed credentials, as Disconnect does
+   * (the provider uninstalled the app): synced data stays, cursors, runs
+   * and cached responses go.
+   */
+  remove(): Promise<void>
+  /**
+   * Queues a sync of this connection for a worker (all data tasks, or
+   * the ones named), as the "Sync now" button does.
+   */
+  queueSync(options?: { tasks?: string[]; includeSnapshots?: boolean }): Promise<void>
 }
 
 export type ConnectionStatus = 'active' | 'inactive' | 'error' | 'pending'
@@ -173,6 +201,13 @@ export interface SyncContext {
 export type SyncTask = {
   name: string
   description?: string
+  /**
+   * 'data' (default) tasks run on fetch:data, Sync now and their
+   * schedule. 'snapshot' tasks download repository contents: they run on
+   * their schedule, right after connecting, on `node ace
+   * download:repositories`, and on fetch:data only when named by --task.
+   */
+  kind?: 'data' | 'snapshot'
   /** cron expression (node-cron syntax) for the daily/periodic schedule */
   schedule?: string
   run(context: SyncContext): Promise<void>
@@ -257,7 +292,33 @@ export type PluginRouteContext = HttpContext & {
     organizationPublicId: string | null
     /** this plugin's connections in that organisation */
     connections(): Promise<ConnectionHandle[]>
+    /** whether the signed-in member's role holds a permission (e.g. "integrations.manage") */
+    can(permission: string): boolean
+    /** one of them by public id; null when it is not this organisation's */
+    connection(publicId: string): Promise<ConnectionHandle | null>
+    /**
+     * Creates (or, for the same account key, updates) the organisation's
+     * connection, as the signed-in member (session routes only), then
+     * tests it and queues its first sync like the connect form does.
+     */
+    saveConnection(values: SaveConnectionValues): Promise<SavedConnection>
   }
+}
+
+export type SaveConnectionValues = {
+  accountKey: string
+  displayName: string
+  config: Record<string, unknown>
+  credentials?: Record<string, string>
+  status?: ConnectionStatus
+}
+
+export type SavedConnection = {
+  connection: ConnectionHandle
+  test: ConnectionTestResult | null
+  syncQueued: boolean
+  /** the flash message to show, in the user's words */
+  message: { kind: 'success' | 'error'; message: string }
 }
 
 export type PluginRouteHandler = (context: PluginRouteContext) => unknown | Promise<unknown>
@@ -266,6 +327,8 @@ export type PluginRouteOptions = {
   access?: PluginRouteAccess
   /** a permission the member's role must hold (session routes) */
   permission?: string
+  /** session routes that change credentials: ask for the password or a TOTP code again if the last check is old */
+  reauthenticate?: boolean
   /** mount at this exact path instead of under /integrations/<id> */
   absolute?: boolean
   name?: string

@@ -42,3 +42,15 @@ export function insertedId(result: unknown): number | null {
   const numeric = Number(id)
   return Number.isSafeInteger(numeric) && numeric > 0 ? numeric : null
 }
+
+/**
+ * A datetime column read by a raw query: PostgreSQL's driver gives a
+ * Date, SQLite the text sqlTime() wrote (in the process's zone, as Lucid
+ * writes it).
+ */
+export function fromSqlTime(value: unknown): Date | null {
+  if (value === null || value === undefined || value === '') return null
+  if (value instanceof Date) return value
+  const parsed = DateTime.fromSQL(String(value))
+  return parsed.isValid ? parsed.toJSDate() : new Date(String(value))
+}

@@ -98,7 +98,12 @@ export async function finishConnecting(
   let syncQueued = false
   if (connection.status === 'active' && (plugin.definition.sync ?? []).length > 0) {
     try {
-      await RunSyncJob.dispatch({ connectionId: connection.id, trigger: 'connect' })
+      // The first sync also takes the first repository snapshots.
+      await RunSyncJob.dispatch({
+        connectionId: connection.id,
+        trigger: 'connect',
+        includeSnapshots: true,
+      })
       syncQueued = true
     } catch (error) {
       // The connection is stored and works; the schedule or "Sync now" will sync it.

@@ -51,6 +51,13 @@ function countingStore(store: DomainStore, recorder: SyncRunRecorder): DomainSto
           return written
         }
       }
+      if (property === 'replaceRepositorySnapshot') {
+        return async (...input: unknown[]) => {
+          const report = await value.apply(target, input)
+          recorder.itemsWritten += 1
+          return report
+        }
+      }
       return value.bind(target)
     },
   })
@@ -66,6 +73,8 @@ export default class RunSync {
   async execute(input: {
     connection: Connection
     tasks?: string[]
+    /** with no tasks named: also run the snapshot tasks (downloads), as after connecting */
+    includeSnapshots?: boolean
     full?: boolean
     trigger: SyncTrigger
     onProgress?: (progress: SyncProgress) => void
@@ -73,8 +82,10 @@ export default class RunSync {
   }): Promise<SyncTaskOutcome[]> {
     const { connection } = input
     const plugin = pluginRegistry.require(connection.pluginId)
-    const tasks = (plugin.definition.sync ?? []).filter(
-      (task) => !input.tasks?.length || input.tasks.includes(task.name)
+    const tasks = (plugin.definition.sync ?? []).filter((task) =>
+      input.tasks?.length
+        ? input.tasks.includes(task.name)
+        : task.kind !== 'snapshot' || input.includeSnapshots
     )
     if (connection.status !== 'active') {
       throw new ConnectionNotSyncableError(

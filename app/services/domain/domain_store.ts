@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import { sqlTime } from '#services/sql'
+import { fromSqlTime, sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
 import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
+import { replaceSnapshot } from '#services/domain/repository_snapshots'
 import type {
   CommitInput,
   ContributorInput,
@@ -11,6 +12,7 @@ import type {
   IssueInput,
   PullRequestInput,
   RepositoryInput,
+  SnapshotOptions,
   StoredRepository,
   VulnerabilityInput,
 } from '#plugin-sdk/domain'
@@ -198,6 +200,8 @@ export class FencedDomainStore implements DomainStore {
 
   async repositories(options: { monitoredOnly?: boolean } = {}): Promise<StoredRepository[]> {
     const query = this.#fenced('repositories').orderBy('full_name')
+    // A repository another connection (or none, once detached) reaches is not this one's to sync.
+    if (this.fence.connectionId !== null) query.where('connection_id', this.fence.connectionId)
     if (options.monitoredOnly) query.where('monitored', true)
     const rows = await query.select(
       'id',
@@ -206,7 +210,9 @@ export class FencedDomainStore implements DomainStore {
       'full_name',
       'default_branch',
       'monitored',
-      'last_commit_sha'
+      'last_commit_sha',
+      'is_archived',
+      'snapshot_at'
     )
     const codec = publicIds('repository')
     return rows.map((row) => ({
@@ -217,6 +223,8 @@ export class FencedDomainStore implements DomainStore {
       defaultBranch: row.default_branch,
       monitored: Boolean(row.monitored),
       lastCommitSha: row.last_commit_sha,
+      isArchived: Boolean(row.is_archived),
+      snapshotAt: fromSqlTime(row.snapshot_at),
     }))
   }
 
@@ -232,6 +240,24 @@ export class FencedDomainStore implements DomainStore {
     await this.#fenced('repositories')
       .where('external_id', repositoryExternalId)
       .update({ last_commit_sha: sha, updated_at: sqlTime() })
+  }
+
+  async detachRepositories(externalIds: string[]) {
+    if (externalIds.length === 0) return 0
+    const result = await this.#fenced('repositories')
+      .whereIn('external_id', externalIds)
+      .update({ connection_id: null, monitored: false, updated_at: sqlTime() })
+    return Number(Array.isArray(result) ? result[0] : result)
+  }
+
+  async replaceRepositorySnapshot(
+    repositoryExternalId: string,
+    tarball: NodeJS.ReadableStream | AsyncIterable<Buffer>,
+    options: SnapshotOptions
+  ) {
+    const keys = await this.#repositoryKeys([repositoryExternalId])
+    const id = this.#repositoryKey(keys, repositoryExternalId)
+    return replaceSnapshot({ id, organizationId: this.fence.organizationId }, tarball, options)
   }
 
   #fenced(table: string) {

@@ -15,6 +15,7 @@ import {
 import { Redactor } from './redaction.js'
 import { cacheEntryFrom, describeFailure, replayCached, responseFrom } from './responses.js'
 import { Semaphore } from './semaphore.js'
+import { openStream, readErrorBody, withoutQuery, type HttpDownload } from './download.js'
 import {
   encodeBody,
   lowerCaseKeys,
@@ -33,6 +34,7 @@ import type {
 
 export { BudgetExhaustedError, HttpError, HttpTimeoutError, RateLimitedError }
 export type { HttpClientOptions, HttpRequestInfo, HttpRequestOptions, HttpResponse, HttpStats }
+export type { HttpDownload }
 
 /** 5xx answers that usually mean "try again shortly" rather than a bug. */
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504])
@@ -73,6 +75,8 @@ export class HttpClient {
   readonly #redactor: Redactor
   readonly #explicitLogger: Logger | undefined
   readonly #signal: AbortSignal | undefined
+  readonly #writeIntervalMs: number
+  #nextWriteAt = 0
   readonly #listeners: Array<(info: HttpRequestInfo) => void> = []
 
   constructor(options: HttpClientOptions) {
@@ -97,6 +101,7 @@ export class HttpClient {
     this.#redactor = new Redactor(options.secrets).withHeaders(options.headers)
     this.#explicitLogger = options.logger
     this.#signal = options.signal
+    this.#writeIntervalMs = options.writeIntervalMs ?? 0
   }
 
   /**
@@ -113,6 +118,72 @@ export class HttpClient {
 
   post<T>(pathOrUrl: string, options?: HttpRequestOptions): Promise<HttpResponse<T>> {
     return this.request<T>('POST', pathOrUrl, options)
+  }
+
+  /**
+   * Streams a large answer (an archive) instead of reading it into
+   * memory. Retries and rate-limit waits apply until the headers arrive;
+   * the caller then reads or destroys the body. Redirects are followed,
+   * without the credentials when they lead to another host.
+   */
+  async download(pathOrUrl: string, options: HttpRequestOptions = {}): Promise<HttpDownload> {
+    const url = this.#resolveUrl(pathOrUrl, options.query)
+    const headers = { ...this.#headers, ...lowerCaseKeys(options.headers), accept: '*/*' }
+    const redactor = this.#redactor.withHeaders(options.headers)
+    let failures = 0
+    let rateLimitWaits = 0
+    for (;;) {
+      await this.#waitForAnnouncedReset('GET', url, redactor)
+      const release = await this.#semaphore.acquire(this.#signal)
+      let answer: HttpDownload
+      try {
+        if (this.#budget !== null && this.stats.requests >= this.#budget) {
+          throw new BudgetExhaustedError(this.#budget)
+        }
+        this.stats.requests++
+        answer = await openStream({
+          url,
+          headers,
+          headersTimeoutMs: this.#timeoutMs,
+          signal: this.#signal,
+        })
+      } catch (error) {
+        if (this.#signal?.aborted) throw this.#signal.reason
+        if (error instanceof BudgetExhaustedError) throw error
+        const failure = describeFailure(error, 'GET', url, redactor)
+        if (!failure.retryable || ++failures >= this.#attempts) throw failure.error
+        await this.#backoff(failures, null)
+        continue
+      } finally {
+        release()
+      }
+      recordRateLimit(this.stats.rateLimit, answer.headers)
+      if (answer.status < 300) return answer
+      const text = await readErrorBody(answer.body)
+      if (isRateLimited(answer.status, answer.headers)) {
+        if (++rateLimitWaits > MAX_RATE_LIMIT_WAITS_PER_REQUEST) {
+          throw new RateLimitedError(`GET ${redactor.url(url)} stays rate limited`, new Date())
+        }
+        await this.#waitForRateLimit(
+          rateLimitWaitMs(answer.headers) ??
+            backoffDelayMs(rateLimitWaits, this.#baseDelayMs, this.#maxDelayMs),
+          'GET',
+          url,
+          redactor
+        )
+        continue
+      }
+      if (RETRYABLE_STATUSES.has(answer.status) && ++failures < this.#attempts) {
+        await this.#backoff(failures, retryAfterMs(answer.headers['retry-after']))
+        continue
+      }
+      const where = redactor.url(withoutQuery(answer.url))
+      throw new HttpError(`GET ${where} failed with status ${answer.status}`, {
+        status: answer.status,
+        url: where,
+        body: redactor.text(text).slice(0, 500),
+      })
+    }
   }
 
   onRequest(listener: (info: HttpRequestInfo) => void): void {
@@ -209,6 +280,7 @@ export class HttpClient {
    * the permit is granted, so concurrent callers cannot overrun the budget.
    */
   async #send(verb: string, url: string, headers: Record<string, string>, body: RequestBody) {
+    if (verb !== 'GET' && verb !== 'HEAD') await this.#spaceWrite()
     const release = await this.#semaphore.acquire(this.#signal)
     try {
       if (this.#budget !== null && this.stats.requests >= this.#budget) {
@@ -272,6 +344,19 @@ export class HttpClient {
     this.stats.rateLimitWaits++
     this.#logger?.debug({ method: verb, url: safeUrl, waitMs }, 'http rate limited, waiting')
     await this.#sleep(waitMs)
+  }
+
+  /**
+   * Writes wait for their turn, writeIntervalMs apart: GitHub counts
+   * bursts of POST/PATCH toward its secondary rate limit and asks for a
+   * second between them.
+   */
+  async #spaceWrite() {
+    if (this.#writeIntervalMs <= 0) return
+    const now = Date.now()
+    const slot = Math.max(now, this.#nextWriteAt)
+    this.#nextWriteAt = slot + this.#writeIntervalMs
+    if (slot > now) await this.#sleep(slot - now)
   }
 
   /** A server's Retry-After on a 5xx is honoured when it is within the backoff cap. */

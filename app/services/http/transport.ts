@@ -5,7 +5,7 @@ import { Agent, request, type Dispatcher } from 'undici'
  * issue thousands of small requests to a handful of hosts, and reusing
  * kept-alive sockets saves a TLS handshake on each.
  */
-const sharedAgent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 })
+export const sharedAgent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 })
 
 export type RawResponse = {
   status: number

@@ -31,6 +31,8 @@ export type HttpClientOptions = {
   userAgent?: string
   /** aborts waits and requests */
   signal?: AbortSignal
+  /** minimum gap between two writes (POST, PATCH, PUT, DELETE) of this client, default 0 */
+  writeIntervalMs?: number
 }
 
 export type HttpRequestOptions = {

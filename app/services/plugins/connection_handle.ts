@@ -7,6 +7,7 @@ import { HttpClient, type HttpClientOptions } from '#services/http/client'
 import { DatabaseConditionalCache } from '#services/http/conditional_cache'
 import { FencedDomainStore } from '#services/domain/domain_store'
 import { validAccessToken } from '#services/plugins/oauth2'
+import { forgetAccessToken, validMintedToken } from '#services/plugins/minted_tokens'
 import type { LoadedPlugin } from '#services/plugins/registry'
 import type { ConnectionHandle, ConnectionStatus } from '#plugin-sdk/types'
 
@@ -71,8 +72,14 @@ export function connectionHandle(connection: Connection, plugin: LoadedPlugin): 
       return credentials
     },
     async accessToken() {
-      if (plugin.definition.connection?.auth.kind === 'oauth2') {
+      const auth = plugin.definition.connection?.auth
+      if (auth?.kind === 'oauth2') {
         const token = await validAccessToken(connection, plugin)
+        credentials = connection.openCredentials()
+        return token
+      }
+      if (auth?.kind === 'app_installation') {
+        const token = await validMintedToken(connection, auth, this)
         credentials = connection.openCredentials()
         return token
       }
@@ -93,6 +100,24 @@ export function connectionHandle(connection: Connection, plugin: LoadedPlugin): 
         budget: env.get('SYNC_REQUEST_BUDGET'),
         concurrency: env.get('SYNC_CONCURRENCY', 4),
         ...options,
+      })
+    },
+    async forgetAccessToken() {
+      if (plugin.definition.connection?.auth.kind !== 'app_installation') return
+      await forgetAccessToken(connection)
+      credentials = connection.openCredentials()
+    },
+    async remove() {
+      await Connection.query().where('id', connection.id).delete()
+    },
+    async queueSync(options = {}) {
+      // Imported when used: the job runs syncs, which build handles.
+      const { default: RunSyncJob } = await import('#jobs/run_sync_job')
+      await RunSyncJob.dispatch({
+        connectionId: connection.id,
+        trigger: 'button',
+        tasks: options.tasks,
+        includeSnapshots: options.includeSnapshots,
       })
     },
     store: new FencedDomainStore({

@@ -126,6 +126,13 @@ function validateConnection(plugin: PluginDefinition, check: Check) {
       )
     }
   }
+  if (connection.auth.kind === 'app_installation') {
+    check(
+      typeof connection.auth.mintToken === 'function',
+      'connection.auth.mintToken',
+      'must be a function minting an access token for the installation'
+    )
+  }
   const names = new Set<string>()
   for (const [index, field] of (connection.fields ?? []).entries()) {
     const where = `connection.fields[${index}]`
@@ -184,6 +191,11 @@ function validateSync(plugin: PluginDefinition, check: Check) {
     check(!names.has(task.name), `${where}.name`, `"${task.name}" is declared twice`)
     names.add(task.name)
     check(typeof task.run === 'function', `${where}.run`, 'must be a function')
+    check(
+      task.kind === undefined || ['data', 'snapshot'].includes(task.kind),
+      `${where}.kind`,
+      'must be "data" or "snapshot"'
+    )
     check(
       task.schedule === undefined || cron.validate(task.schedule),
       `${where}.schedule`,

@@ -5,6 +5,11 @@ import Connection from '#models/connection'
 import Organization from '#models/organization'
 import ResolveOrganizationContext from '#actions/organizations/resolve_organization_context'
 import { connectionHandle } from '#services/plugins/connection_handle'
+import {
+  connectOutcomeMessage,
+  finishConnecting,
+  upsertConnection,
+} from '#actions/connections/store_connection'
 import { roleAllows, type Permission } from '#services/authorization'
 import type { LoadedPlugin } from '#services/plugins/registry'
 import type {
@@ -12,6 +17,8 @@ import type {
   PluginRouteHandler,
   PluginRouteOptions,
   PluginRouter,
+  SaveConnectionValues,
+  SavedConnection,
 } from '#plugin-sdk/types'
 
 type Method = 'get' | 'post' | 'put' | 'delete'
@@ -56,6 +63,44 @@ function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: Plugin
             .orderBy('id')
           return rows.map((row) => connectionHandle(row, plugin))
         },
+        can(permission: string) {
+          const role = ctx.membership?.role
+          return Boolean(role && roleAllows(role, permission as Permission))
+        },
+        async connection(publicId: string) {
+          const id = Connection.keyFromPublicId(publicId)
+          if (!organization || id === null) return null
+          const row = await Connection.query()
+            .where('id', id)
+            .where('organization_id', organization.id)
+            .where('plugin_id', plugin.id)
+            .first()
+          return row ? connectionHandle(row, plugin) : null
+        },
+        async saveConnection(values: SaveConnectionValues): Promise<SavedConnection> {
+          const user = access === 'session' ? ctx.auth.use('web').user : null
+          if (!organization || !user) {
+            throw new Error('saveConnection needs a signed-in member (a session route)')
+          }
+          const row = await upsertConnection({
+            organizationId: organization.id,
+            pluginId: plugin.id,
+            accountKey: values.accountKey,
+            createdById: user.id,
+            displayName: values.displayName,
+            config: values.config,
+            credentials: values.credentials ?? {},
+            baseUrl: null,
+            status: values.status ?? 'active',
+          })
+          const outcome = await finishConnecting(row, plugin)
+          return {
+            connection: connectionHandle(outcome.connection, plugin),
+            test: outcome.test,
+            syncQueued: outcome.syncQueued,
+            message: connectOutcomeMessage(outcome),
+          }
+        },
       },
     }) as PluginRouteContext
     return handler(pluginContext)
@@ -76,7 +121,10 @@ export function mountPluginRoutes(plugin: LoadedPlugin) {
         ? path
         : `/integrations/${plugin.id}${path.startsWith('/') ? path : `/${path}`}`
       const route = router[method](fullPath, wrap(plugin, handler, options))
-      if (access === 'session') route.use([...web(), middleware.auth()])
+      if (access === 'session') {
+        route.use([...web(), middleware.auth()])
+        if (options.reauthenticate) route.use(middleware.recentAuth())
+      }
       if (access === 'token') route.use([middleware.apiAuth()])
       route.as(
         `plugins.${plugin.id}.${options.name ?? `${method}.${path.replace(/[^a-z0-9]+/gi, '_')}`}`

@@ -1,0 +1,49 @@
+import { createAppAuth } from '@octokit/auth-app'
+import { Octokit } from '@octokit/core'
+import { gitHubAppConfig } from './config.js'
+
+export class GitHubAppNotConfiguredError extends Error {}
+
+/**
+ * The App's own identity (a JWT signed with its private key) and the
+ * installation tokens it mints, through Octokit's App authentication.
+ * Sextant caches each minted token sealed on the connection, so Octokit's
+ * in-memory cache is bypassed with refresh: true.
+ */
+function appAuth() {
+  const config = gitHubAppConfig()
+  if (!config.appId || !config.privateKey) {
+    throw new GitHubAppNotConfiguredError(
+      'The GitHub App is not configured on this server (GITHUB_APP_ID and its private key)'
+    )
+  }
+  const request = new Octokit({ baseUrl: config.apiUrl }).request
+  return createAppAuth({ appId: config.appId, privateKey: config.privateKey, request })
+}
+
+export async function mintInstallationToken(installationId: string | number) {
+  const authentication = await appAuth()({
+    type: 'installation',
+    installationId: Number(installationId),
+    refresh: true,
+  })
+  return { token: authentication.token, expiresAt: new Date(authentication.expiresAt) }
+}
+
+export type GitHubInstallation = {
+  id: number
+  account: { login: string; id: number; type: string } | null
+  repository_selection: 'all' | 'selected'
+  suspended_at: string | null
+  html_url?: string
+}
+
+/** An installation as the App sees it (authenticated with its JWT). */
+export async function fetchInstallation(installationId: string | number) {
+  const { token } = await appAuth()({ type: 'app' })
+  const octokit = new Octokit({ baseUrl: gitHubAppConfig().apiUrl, auth: token })
+  const { data } = await octokit.request('GET /app/installations/{installation_id}', {
+    installation_id: Number(installationId),
+  })
+  return data as unknown as GitHubInstallation
+}

@@ -1,0 +1,122 @@
+import { definePlugin } from '#plugin-sdk'
+import { mintInstallationToken } from './app_auth.js'
+import { GitHubClient, GITHUB_HEADERS } from './client.js'
+import { gitHubAppConfig } from './config.js'
+import { setupCallback, showConnectPage, startInstall } from './connect.js'
+import {
+  requestDownload,
+  saveSelection,
+  saveStatusCheck,
+  showRepositories,
+} from './repositories_page.js'
+import { syncCommits } from './sync/commits.js'
+import { syncDelivery } from './sync/delivery.js'
+import { syncPullRequests } from './sync/pull_requests.js'
+import { syncRepositories } from './sync/repositories.js'
+import { downloadSnapshots } from './sync/snapshots.js'
+import { gitHubWebhooks } from './webhooks.js'
+
+/**
+ * GitHub through a GitHub App: each organisation installs the App on its
+ * GitHub account; Sextant reads repositories, pull requests, commits and
+ * delivery data with the installation's short-lived tokens, downloads
+ * repository snapshots, and posts a "Sextant" status check on pull
+ * requests. The App itself is configured once per server (see config.ts).
+ */
+export default definePlugin({
+  id: 'github',
+  name: 'GitHub',
+  description:
+    'Repositories, pull requests, commits, releases and workflow runs through a GitHub App; status checks on pull requests.',
+  category: 'code',
+  version: '1.0.0',
+  connection: {
+    auth: {
+      kind: 'app_installation',
+      mintToken: (connection) =>
+        mintInstallationToken(String(connection.config.installationId ?? connection.accountKey)),
+    },
+    baseUrl: { default: gitHubAppConfig().apiUrl },
+    requestHeaders: async (connection) => ({
+      authorization: `Bearer ${await connection.accessToken()}`,
+      ...GITHUB_HEADERS,
+    }),
+    async test(connection) {
+      const client = new GitHubClient(await connection.client({ retries: { attempts: 2 } }))
+      const page = await client.http.get<{ total_count: number }>('/installation/repositories', {
+        query: { per_page: 1 },
+        conditional: false,
+      })
+      const login = String(connection.config.accountLogin ?? connection.displayName ?? '')
+      return {
+        ok: true,
+        message: `The App can read ${page.data.total_count} repositories of ${login}`,
+        account: login,
+      }
+    },
+  },
+  sync: [
+    {
+      name: 'repositories',
+      description: 'Repositories the installation can read',
+      schedule: '0 1 * * *',
+      run: syncRepositories,
+    },
+    {
+      name: 'pull_requests',
+      description: 'Pull requests with reviews, size and merge times',
+      schedule: '15 1 * * *',
+      run: syncPullRequests,
+    },
+    {
+      name: 'commits',
+      description: 'Commits on default branches, with AI-assistance trailers',
+      schedule: '30 1 * * *',
+      run: syncCommits,
+    },
+    {
+      name: 'delivery',
+      description: 'Releases, deployments and workflow runs (DORA)',
+      schedule: '45 1 * * *',
+      run: syncDelivery,
+    },
+    {
+      name: 'snapshots',
+      kind: 'snapshot',
+      description: 'Default-branch snapshots of monitored repositories',
+      schedule: '0 3 * * *',
+      run: downloadSnapshots,
+    },
+  ],
+  webhooks: gitHubWebhooks,
+  routes(router) {
+    router.get('/', showConnectPage, { name: 'connect' })
+    router.get('/install', startInstall, {
+      permission: 'integrations.manage',
+      reauthenticate: true,
+      name: 'install',
+    })
+    router.get('/setup', setupCallback, { permission: 'integrations.manage', name: 'setup' })
+    // The URL the old system registered as the App's Setup URL.
+    router.get('/settings/connect/github', setupCallback, {
+      permission: 'integrations.manage',
+      absolute: true,
+      name: 'setup.legacy',
+    })
+    router.get('/connections/:connection/repositories', showRepositories, { name: 'repositories' })
+    router.post('/connections/:connection/repositories', saveSelection, {
+      permission: 'integrations.manage',
+      name: 'repositories.save',
+    })
+    router.post('/connections/:connection/download', requestDownload, {
+      permission: 'integrations.manage',
+      name: 'download',
+    })
+    router.post('/connections/:connection/status-check', saveStatusCheck, {
+      permission: 'integrations.manage',
+      name: 'status_check',
+    })
+  },
+  views: 'views',
+  settingsPartial: 'github::settings',
+})

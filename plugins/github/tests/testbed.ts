@@ -1,0 +1,110 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto'
+import { sign } from '@octokit/webhooks-methods'
+import db from '@adonisjs/lucid/services/db'
+import type Organization from '#models/organization'
+import { createConnection } from '#tests/helpers/connections'
+import { createQueueWorker } from '#services/queue_worker'
+import { startFakeGitHub, type FakeGitHub } from './fake_github/server.js'
+
+/**
+ * What the GitHub plugin's tests share: the App's registration (a key
+ * pair generated once per run, so no key is ever committed), a fake
+ * GitHub on GITHUB_API_URL's port, signed deliveries and a queue worker.
+ */
+export const APP = {
+  id: 424242,
+  slug: 'sextant-test',
+  clientId: 'Iv1.sextanttest',
+  clientSecret: 'test-client-secret-not-secret',
+  webhookSecret: 'test-webhook-secret-not-secret',
+}
+
+const keys = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+})
+
+/** The App's settings as an administrator would put them in .env. */
+export function configureApp() {
+  process.env.GITHUB_APP_ID = String(APP.id)
+  process.env.GITHUB_APP_PRIVATE_KEY = keys.privateKey.replace(/\n/g, '\\n')
+  process.env.GITHUB_APP_SLUG = APP.slug
+  process.env.GITHUB_CLIENT_ID = APP.clientId
+  process.env.GITHUB_CLIENT_SECRET = APP.clientSecret
+  process.env.GITHUB_WEBHOOK_SECRET = APP.webhookSecret
+}
+
+export async function startGitHub(): Promise<FakeGitHub> {
+  configureApp()
+  const port = Number(new URL(process.env.GITHUB_API_URL!).port)
+  return startFakeGitHub({
+    port,
+    appId: APP.id,
+    publicKeyPem: keys.publicKey,
+    clientId: APP.clientId,
+    clientSecret: APP.clientSecret,
+    appSlug: APP.slug,
+  })
+}
+
+/** A GitHub connection for an installation, as the setup callback stores it. */
+export function connectInstallation(
+  organization: Organization,
+  installationId: number,
+  config: Record<string, unknown> = {}
+) {
+  return createConnection(organization, {
+    pluginId: 'github',
+    accountKey: String(installationId),
+    credentials: {},
+    config: { installationId, accountLogin: 'acme', repositorySelection: 'all', ...config },
+  })
+}
+
+export const BASE = `http://${process.env.HOST}:${process.env.PORT}`
+
+/** A delivery signed as GitHub signs it (X-Hub-Signature-256 over the raw body). */
+export async function deliver(
+  event: string,
+  payload: unknown,
+  options: { secret?: string; id?: string; path?: string } = {}
+) {
+  const body = JSON.stringify(payload)
+  const signature = await sign(options.secret ?? APP.webhookSecret, body)
+  return fetch(`${BASE}${options.path ?? '/api/webhooks/github'}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'GitHub-Hookshot/test',
+      'x-github-event': event,
+      'x-github-delivery': options.id ?? randomUUID(),
+      'x-github-hook-id': '1',
+      'x-github-hook-installation-target-type': 'integration',
+      'x-github-hook-installation-target-id': String(APP.id),
+      'x-hub-signature-256': signature,
+    },
+    body,
+  })
+}
+
+/** Runs a queue worker until the condition holds (webhook processing, queued syncs). */
+export async function processQueueUntil(until: () => Promise<boolean>, timeoutMs = 60_000) {
+  const worker = await createQueueWorker({ concurrency: 5 })
+  const running = worker.start(['default'])
+  try {
+    const deadline = Date.now() + timeoutMs
+    while (!(await until())) {
+      if (Date.now() > deadline) throw new Error('the queue did not get there in time')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  } finally {
+    await worker.stop()
+    await running
+  }
+}
+
+export async function deliveryStatus(id: string) {
+  const row = await db.from('webhook_deliveries').where('delivery_id', id).first()
+  return row?.status ?? null
+}

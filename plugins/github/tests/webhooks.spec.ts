@@ -1,0 +1,280 @@
+import { test } from '@japa/runner'
+import { randomUUID } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import Connection from '#models/connection'
+import { resetDatabase } from '#tests/helpers/database'
+import { createOrganization } from '#tests/helpers/factories'
+import type { FakeGitHub } from './fake_github/server.js'
+import {
+  connectInstallation,
+  deliver,
+  deliveryStatus,
+  processQueueUntil,
+  startGitHub,
+} from './testbed.js'
+import { installationEvent, installationRepositoriesEvent, pullRequestEvent } from './payloads.js'
+
+const INSTALLATION = 7001
+
+test.group('GitHub webhooks', (group) => {
+  let github: FakeGitHub
+  group.setup(async () => {
+    github = await startGitHub()
+    return () => github.stop()
+  })
+  group.each.setup(resetDatabase())
+
+  async function installedOrganization(statusCheck: Record<string, unknown> = { enabled: true }) {
+    const organization = await createOrganization()
+    if (!github.state.installations.has(INSTALLATION)) {
+      github.addInstallation({ id: INSTALLATION, account: { login: 'acme', type: 'Organization' } })
+      const repository = github.addRepository(INSTALLATION, { name: 'rockets' })
+      github.addCommit(repository.fullName, { message: 'Start the engine' })
+    }
+    const connection = await connectInstallation(organization, INSTALLATION, { statusCheck })
+    return { organization, connection, repository: 'acme/rockets' }
+  }
+
+  test('a signed pull_request.opened posts a Sextant check on the head commit, then completes it', async ({
+    assert,
+  }) => {
+    const { repository } = await installedOrganization({ enabled: true, maxAiSharePercent: 100 })
+    const pull = github.addPullRequest(repository)
+    const before = github.checkRuns.length
+    const id = randomUUID()
+    const response = await deliver(
+      'pull_request',
+      pullRequestEvent(github, {
+        action: 'opened',
+        repository,
+        number: pull.number,
+        installationId: INSTALLATION,
+      }),
+      { id }
+    )
+    assert.equal(response.status, 202)
+    await processQueueUntil(async () => (await deliveryStatus(id)) === 'processed')
+
+    const check = github.checkRuns.slice(before).find((run) => run.head_sha === pull.headSha)
+    assert.exists(check)
+    assert.equal(check!.name, 'Sextant')
+    assert.deepEqual(
+      check!.history.map((entry) => entry.status),
+      ['in_progress', 'completed']
+    )
+    assert.equal(check!.conclusion, 'success')
+    assert.include(check!.output?.summary ?? '', 'Changed files')
+    assert.include(check!.output?.summary ?? '', 'AI-assisted commits')
+    const stored = await db.from('pull_requests').where('number', pull.number).firstOrFail()
+    assert.equal(stored.head_sha, pull.headSha)
+  })
+
+  test('a policy the pull request breaks concludes the check with failure and says why', async ({
+    assert,
+  }) => {
+    const { repository } = await installedOrganization({ enabled: true, maxChangedLines: 1 })
+    const pull = github.addPullRequest(repository, { additions: 40, deletions: 2 })
+    const id = randomUUID()
+    await deliver(
+      'pull_request',
+      pullRequestEvent(github, {
+        action: 'synchronize',
+        repository,
+        number: pull.number,
+        installationId: INSTALLATION,
+      }),
+      { id }
+    )
+    await processQueueUntil(async () => (await deliveryStatus(id)) === 'processed')
+    const check = github.checkRuns.find((run) => run.head_sha === pull.headSha)!
+    assert.equal(check.conclusion, 'failure')
+    assert.include(check.output?.summary ?? '', 'the policy allows at most 1')
+  })
+
+  test('a bad signature is refused with 401 and posts no check', async ({ assert }) => {
+    const { repository } = await installedOrganization()
+    const pull = github.addPullRequest(repository)
+    const before = github.checkRuns.length
+    const response = await deliver(
+      'pull_request',
+      pullRequestEvent(github, {
+        action: 'opened',
+        repository,
+        number: pull.number,
+        installationId: INSTALLATION,
+      }),
+      { secret: 'not-the-secret' }
+    )
+    assert.equal(response.status, 401)
+    const [{ total }] = await db.from('webhook_deliveries').count('* as total')
+    assert.equal(Number(total), 0)
+    assert.equal(github.checkRuns.length, before)
+  })
+
+  test('with the status check off, a pull request is stored and no check is posted', async ({
+    assert,
+  }) => {
+    const { repository } = await installedOrganization({ enabled: false })
+    const pull = github.addPullRequest(repository)
+    const before = github.checkRuns.length
+    const id = randomUUID()
+    await deliver(
+      'pull_request',
+      pullRequestEvent(github, {
+        action: 'opened',
+        repository,
+        number: pull.number,
+        installationId: INSTALLATION,
+      }),
+      { id }
+    )
+    await processQueueUntil(async () => (await deliveryStatus(id)) === 'processed')
+    assert.equal(github.checkRuns.length, before)
+    assert.exists(await db.from('pull_requests').where('number', pull.number).first())
+  })
+
+  test('a check GitHub refuses to take is retried, and the failure is visible until it succeeds', async ({
+    assert,
+  }) => {
+    const { repository, connection } = await installedOrganization()
+    const pull = github.addPullRequest(repository)
+    github.faults.checkRunFailures = 6
+    const id = randomUUID()
+    await deliver(
+      'pull_request',
+      pullRequestEvent(github, {
+        action: 'opened',
+        repository,
+        number: pull.number,
+        installationId: INSTALLATION,
+      }),
+      { id }
+    )
+    await processQueueUntil(async () => {
+      const row = await db.from('github_check_runs').where('head_sha', pull.headSha).first()
+      return row?.status === 'failed'
+    })
+    const failed = await db.from('github_check_runs').where('head_sha', pull.headSha).firstOrFail()
+    assert.match(failed.last_error, /502/)
+    assert.equal(failed.connection_public_id, connection.publicId)
+    github.faults.checkRunFailures = 0
+    await processQueueUntil(async () => (await deliveryStatus(id)) === 'processed')
+    const completed = await db
+      .from('github_check_runs')
+      .where('head_sha', pull.headSha)
+      .firstOrFail()
+    assert.equal(completed.status, 'completed')
+    assert.isAbove(completed.attempts, 1)
+    assert.lengthOf(
+      github.checkRuns.filter((run) => run.head_sha === pull.headSha),
+      1
+    )
+  }).timeout(90_000)
+
+  test('the same delivery sent twice is handled once', async ({ assert }) => {
+    const { repository } = await installedOrganization()
+    const pull = github.addPullRequest(repository)
+    const payload = pullRequestEvent(github, {
+      action: 'opened',
+      repository,
+      number: pull.number,
+      installationId: INSTALLATION,
+    })
+    const id = randomUUID()
+    const first = await deliver('pull_request', payload, { id })
+    const second = await deliver('pull_request', payload, { id })
+    assert.equal(first.status, 202)
+    assert.equal(second.status, 202)
+    assert.equal(((await second.json()) as { status: string }).status, 'duplicate')
+    await processQueueUntil(async () => (await deliveryStatus(id)) === 'processed')
+    assert.lengthOf(
+      github.checkRuns.filter((run) => run.head_sha === pull.headSha),
+      1
+    )
+  })
+
+  test('installation.deleted removes the connection, and its data stops syncing', async ({
+    assert,
+  }) => {
+    const { connection } = await installedOrganization()
+    const id = randomUUID()
+    await deliver('installation', installationEvent(github, 'deleted', INSTALLATION), { id })
+    await processQueueUntil(async () => (await deliveryStatus(id)) === 'processed')
+    assert.isNull(await Connection.find(connection.id))
+    const { default: SyncPluginConnections } = await import('#actions/sync/sync_plugin_connections')
+    const reports = await new SyncPluginConnections().execute({
+      pluginId: 'github',
+      trigger: 'cli',
+    })
+    assert.lengthOf(reports, 0)
+  })
+
+  test('installation.suspend makes the connection inactive; unsuspend makes it active with a fresh token', async ({
+    assert,
+  }) => {
+    const { connection } = await installedOrganization()
+    const suspend = randomUUID()
+    await deliver('installation', installationEvent(github, 'suspend', INSTALLATION), {
+      id: suspend,
+    })
+    await processQueueUntil(async () => (await deliveryStatus(suspend)) === 'processed')
+    await connection.refresh()
+    assert.equal(connection.status, 'inactive')
+
+    const minted = github.tokensIssued
+    const unsuspend = randomUUID()
+    await deliver('installation', installationEvent(github, 'unsuspend', INSTALLATION), {
+      id: unsuspend,
+    })
+    await processQueueUntil(async () => (await deliveryStatus(unsuspend)) === 'processed')
+    await connection.refresh()
+    assert.equal(connection.status, 'active')
+    assert.equal(github.tokensIssued, minted + 1)
+    assert.match(connection.openCredentials().accessToken, /^ghs_/)
+  })
+
+  test('installation_repositories added and removed update the repository list', async ({
+    assert,
+  }) => {
+    await installedOrganization()
+    const extra = github.addRepository(INSTALLATION, { name: `boosters-${Date.now()}` })
+    const added = randomUUID()
+    await deliver(
+      'installation_repositories',
+      installationRepositoriesEvent(github, 'added', INSTALLATION, [extra.fullName]),
+      { id: added }
+    )
+    await processQueueUntil(async () => (await deliveryStatus(added)) === 'processed')
+    const stored = await db
+      .from('repositories')
+      .where('external_id', String(extra.id))
+      .firstOrFail()
+    assert.equal(stored.default_branch, extra.defaultBranch)
+    assert.isTrue(Boolean(stored.monitored))
+
+    const removed = randomUUID()
+    await deliver(
+      'installation_repositories',
+      installationRepositoriesEvent(github, 'removed', INSTALLATION, [extra.fullName]),
+      { id: removed }
+    )
+    await processQueueUntil(async () => (await deliveryStatus(removed)) === 'processed')
+    const detached = await db
+      .from('repositories')
+      .where('external_id', String(extra.id))
+      .firstOrFail()
+    assert.isNull(detached.connection_id)
+    assert.isFalse(Boolean(detached.monitored))
+  })
+
+  test('ping is answered, and the old /api/webhook-github/ path receives deliveries too', async ({
+    assert,
+  }) => {
+    const ping = await deliver(
+      'ping',
+      { zen: 'Keep it logically awesome.', hook_id: 1 },
+      { path: '/api/webhook-github/' }
+    )
+    assert.equal(ping.status, 202)
+  })
+})

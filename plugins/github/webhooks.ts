@@ -1,0 +1,158 @@
+import { verify } from '@octokit/webhooks-methods'
+import type {
+  InstallationEvent,
+  InstallationRepositoriesEvent,
+  PullRequestEvent,
+} from '@octokit/webhooks-types'
+import type { PluginWebhooks, WebhookContext } from '#plugin-sdk'
+import { GitHubClient } from './client.js'
+import { gitHubAppConfig } from './config.js'
+import { runStatusCheck } from './status_check.js'
+import { pullRequestInput, repositoryInput, uniqueContributors } from './sync/mappers.js'
+import type * as GitHub from './types.js'
+
+/** Pull request actions after which the head commit needs a fresh check. */
+const CHECKED_ACTIONS = new Set(['opened', 'synchronize', 'reopened'])
+
+/**
+ * GitHub's deliveries: signed with the App's webhook secret
+ * (X-Hub-Signature-256), named by X-GitHub-Delivery (the platform drops
+ * a redelivery it has already stored) and routed to the connection by
+ * the installation id in the payload.
+ */
+export const gitHubWebhooks: PluginWebhooks = {
+  // the router treats a trailing slash as the same URL
+  legacyPaths: ['/api/webhook-github/'],
+  async verify(request) {
+    const secret = gitHubAppConfig().webhookSecret
+    if (!secret)
+      return { ok: false, status: 401, reason: 'the GitHub webhook secret is not configured' }
+    const signature = request.headers['x-hub-signature-256']
+    if (!signature) return { ok: false, status: 401, reason: 'X-Hub-Signature-256 is missing' }
+    const signed = await verify(secret, request.rawBody.toString('utf8'), signature).catch(
+      () => false
+    )
+    if (!signed) return { ok: false, status: 401, reason: 'the signature does not match' }
+    const deliveryId = request.headers['x-github-delivery']
+    const event = request.headers['x-github-event']
+    if (!deliveryId || !event) {
+      return { ok: false, status: 400, reason: 'X-GitHub-Delivery and X-GitHub-Event are required' }
+    }
+    const body = payloadOf(request.body)
+    return {
+      ok: true,
+      deliveryId,
+      event,
+      action: typeof body?.action === 'string' ? body.action : null,
+      accountKey: body?.installation?.id === undefined ? null : String(body.installation.id),
+    }
+  },
+  handlers: {
+    'ping': async () => {},
+    'installation.created': async ({ connection }) => {
+      // The setup callback creates the connection; a delivery that arrives first has none yet.
+      if (connection && connection.status !== 'active')
+        await connection.update({ status: 'active' })
+    },
+    'installation.deleted': async ({ connection, logger }) => {
+      if (!connection) return
+      await connection.remove()
+      logger.info({ connection: connection.publicId }, 'GitHub App uninstalled: connection removed')
+    },
+    'installation.suspend': async ({ connection }) => {
+      if (!connection) return
+      await connection.update({ status: 'inactive' })
+      await connection.forgetAccessToken()
+    },
+    'installation.unsuspend': async ({ connection }) => {
+      if (!connection) return
+      await connection.forgetAccessToken()
+      // Mint at once: a token refused here leaves the connection inactive and the delivery retried.
+      await connection.accessToken()
+      await connection.update({ status: 'active' })
+    },
+    'installation_repositories.added': async ({ connection, delivery }) => {
+      if (!connection) return
+      const payload = delivery.payload as InstallationRepositoriesEvent
+      const client = new GitHubClient(await connection.client())
+      // The event names the repositories only; their details (default branch) come from the API.
+      const repositories: GitHub.Repository[] = []
+      for (const added of payload.repositories_added) {
+        const response = await client.http.get<GitHub.Repository>(`/repos/${added.full_name}`)
+        repositories.push(response.data)
+      }
+      await connection.store.upsertRepositories(repositories.map(repositoryInput))
+      await connection.store.setMonitored(
+        repositories.map((repository) => String(repository.id)),
+        true
+      )
+    },
+    'installation_repositories.removed': async ({ connection, delivery }) => {
+      if (!connection) return
+      const payload = delivery.payload as InstallationRepositoriesEvent
+      await connection.store.detachRepositories(
+        payload.repositories_removed.map((repository) => String(repository.id))
+      )
+    },
+    'pull_request': handlePullRequest,
+  },
+}
+
+async function handlePullRequest({ connection, delivery, logger }: WebhookContext) {
+  if (!connection || connection.status !== 'active') return
+  const payload = delivery.payload as PullRequestEvent
+  const pull = payload.pull_request
+  const repository = payload.repository
+  const repositoryId = String(repository.id)
+  const client = new GitHubClient(await connection.client())
+  // The payload carries the pull request in full but not its reviews and
+  // commits; without them the upsert would erase review times a sync stored.
+  const [reviews, commits] = await Promise.all([
+    client.reviews(repository.full_name, pull.number),
+    client.pullRequestCommits(repository.full_name, pull.number),
+  ])
+  await connection.store.upsertRepositories([
+    repositoryInput(repository as unknown as GitHub.Repository),
+  ])
+  await connection.store.upsertContributors(
+    uniqueContributors([pull.user as GitHub.Account, ...reviews.map((review) => review.user)])
+  )
+  await connection.store.upsertPullRequests([
+    pullRequestInput(repositoryId, pull as unknown as GitHub.PullRequest, {
+      detail: pull as unknown as GitHub.PullRequestDetail,
+      reviews,
+      commits,
+    }),
+  ])
+  if (!CHECKED_ACTIONS.has(payload.action)) return
+  const monitoredRepositories = await connection.store.repositories({ monitoredOnly: true })
+  const monitored = monitoredRepositories.some((stored) => stored.externalId === repositoryId)
+  if (!monitored) return
+  const outcome = await runStatusCheck(connection, {
+    repository: repository.full_name,
+    pullNumber: pull.number,
+    headSha: pull.head.sha,
+    additions: pull.additions,
+    deletions: pull.deletions,
+    changedFiles: pull.changed_files,
+    commits,
+  })
+  if (outcome.posted) logger.info({ conclusion: outcome.conclusion }, 'status check posted')
+}
+
+type DeliveryBody = { action?: unknown; installation?: { id?: unknown } } | undefined
+
+/** GitHub sends JSON, or a form with the JSON in "payload" when the App is set up that way. */
+function payloadOf(body: unknown): DeliveryBody {
+  const form = body as { payload?: unknown } | undefined
+  if (form && typeof form.payload === 'string') {
+    try {
+      return JSON.parse(form.payload) as DeliveryBody
+    } catch {
+      return undefined
+    }
+  }
+  return body as DeliveryBody
+}
+
+export type { InstallationEvent }
