@@ -31,6 +31,35 @@ test.group('Ace commands', (group) => {
     assert.isTrue(Boolean(organizations[0].isDemo))
   })
 
+  test('populate:dev-data gives the demo organisation GitHub repositories, pull requests and AI-assisted commits', async ({
+    assert,
+  }) => {
+    await ace.exec('populate:dev-data', [])
+    await ace.exec('populate:dev-data', [])
+    const organization = await Organization.findByOrFail('slug', DEMO_ORGANIZATION.slug)
+    const count = async (table: string) => {
+      const [{ total }] = await db
+        .from(table)
+        .where('organization_id', organization.id)
+        .where('provider', 'github')
+        .count('* as total')
+      return Number(total)
+    }
+    assert.equal(await count('repositories'), 5)
+    assert.equal(await count('pull_requests'), 200)
+    const merged = await db
+      .from('pull_requests')
+      .where('organization_id', organization.id)
+      .where('state', 'merged')
+      .whereNotNull('first_review_at')
+    assert.isAbove(merged.length, 150)
+    const assisted = await db
+      .from('commits')
+      .where('organization_id', organization.id)
+      .where('ai_assisted', true)
+    assert.isAbove(assisted.length, 0)
+  })
+
   test('populate:dev-data --if-empty leaves a database that has data alone', async ({ assert }) => {
     await Organization.create({ name: 'Existing', slug: 'existing' })
     const command = await ace.exec('populate:dev-data', ['--if-empty'])

@@ -5,6 +5,7 @@ import Organization from '#models/organization'
 import User from '#models/user'
 import { createUserWithPassword } from '#services/passwords'
 import InitGroups from '#actions/auth/init_groups'
+import { populateGitHubDemoData } from '#actions/demo/github_demo_data'
 
 export const DEMO_ORGANIZATION = { slug: 'acme-demo', name: 'Acme Rockets (demo)' }
 
@@ -25,13 +26,20 @@ export type PopulateDevDataResult = {
 }
 
 /**
- * Fills the database with the demo organisation and its owner (later
- * issues add repositories, pull requests and scores). Safe to run again
- * and again: it only creates what is missing.
+ * Fills the database with the demo organisation, its owner and
+ * GitHub-shaped repositories, pull requests and commits (later issues
+ * add scores). Safe to run again and again: it only creates what is
+ * missing and upserts the demo history by stable ids.
  */
 export default class PopulateDevData {
   async execute(options: { onlyIfEmpty?: boolean } = {}): Promise<PopulateDevDataResult> {
     await new InitGroups().execute()
+    const result = await this.#organizationAndOwner(options)
+    if (result.organization) await populateGitHubDemoData(result.organization.id)
+    return result
+  }
+
+  #organizationAndOwner(options: { onlyIfEmpty?: boolean }): Promise<PopulateDevDataResult> {
     return db.transaction(async (trx) => {
       if (options.onlyIfEmpty) {
         const existing = await Organization.query({ client: trx }).first()

@@ -1,0 +1,80 @@
+import { BaseCommand, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+
+/**
+ * npm run bench:github — a sync of a fake GitHub organisation: requests
+ * made versus the minimum that page sizes allow, the 304 share of an
+ * immediate re-sync, items written per second and the process's peak
+ * RSS. Ratios and counts from one run, against the loopback fake GitHub.
+ */
+export default class BenchGitHub extends BaseCommand {
+  static commandName = 'bench:github'
+  static description =
+    'Benchmark: GitHub sync requests versus the minimum, 304 share, items/s, peak RSS'
+  static options: CommandOptions = { startApp: true }
+
+  @flags.number({ description: 'Repositories in the fake organisation', default: 50 })
+  declare repositories: number
+
+  @flags.number({ description: 'Pull requests per repository', default: 200 })
+  declare pulls: number
+
+  @flags.boolean({
+    description: 'Also read each pull request in detail (size, reviews, first commit)',
+  })
+  declare details?: boolean
+
+  async run() {
+    const { prepareBenchDatabase } = await import('#bench/support')
+    const { startGitHub, connectInstallation } = await import('#plugins/github/tests/testbed')
+    const { default: RunSync } = await import('#actions/sync/run_sync')
+    const { default: Organization } = await import('#models/organization')
+
+    await prepareBenchDatabase()
+    process.env.GITHUB_PR_DETAIL_DAYS = this.details ? '3650' : '0'
+    const github = await startGitHub()
+    try {
+      github.addInstallation({ id: 1, account: { login: 'bench', type: 'Organization' } })
+      github.seedOrganization(1, this.repositories, this.pulls)
+      const organization = await Organization.create({ name: 'Bench', slug: `bench-${Date.now()}` })
+      const connection = await connectInstallation(organization, 1)
+      await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+
+      const isPullList = (path: string) => /^\/repos\/[^/]+\/[^/]+\/pulls(\?|$)/.test(path)
+      const minimum = this.repositories * Math.ceil(this.pulls / 100)
+      github.resetRequests()
+      const started = performance.now()
+      const [first] = await new RunSync().execute({
+        connection,
+        tasks: ['pull_requests'],
+        trigger: 'cli',
+      })
+      const seconds = (performance.now() - started) / 1000
+      const lists = github.requests.filter((request) => isPullList(request.path)).length
+      github.resetRequests()
+      const [second] = await new RunSync().execute({
+        connection,
+        tasks: ['pull_requests'],
+        trigger: 'cli',
+      })
+      const repeated = github.requests.filter((request) => isPullList(request.path))
+      const notModified = repeated.filter((request) => request.status === 304).length
+
+      this.logger.log(
+        `fake GitHub: ${this.repositories} repositories × ${this.pulls} pull requests, pages of 100${this.details ? ', with details' : ''}`
+      )
+      this.logger.log(
+        `first sync:   ${lists} list requests for a minimum of ${minimum} (ratio ${(lists / minimum).toFixed(2)}), ${first.requests} requests in all, ${first.itemsWritten} rows written`
+      )
+      this.logger.log(`throughput:   ${Math.round(first.itemsWritten / seconds)} rows per second`)
+      this.logger.log(
+        `re-sync:      ${repeated.length} list requests, ${notModified} answered 304 (304 share ${((notModified / Math.max(1, repeated.length)) * 100).toFixed(1)}%), ${second.itemsWritten} rows written`
+      )
+      this.logger.log(`installation tokens minted: ${github.tokensIssued}`)
+      this.logger.log(`peak RSS:     ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`)
+    } finally {
+      delete process.env.GITHUB_PR_DETAIL_DAYS
+      await github.stop()
+    }
+  }
+}
