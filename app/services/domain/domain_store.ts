@@ -303,7 +303,12 @@ export class FencedDomainStore implements DomainStore {
     const now = sqlTime()
     // One statement may not touch a row twice (PostgreSQL refuses): the
     // last version of a repeated external id wins.
-    const unique = [...new Map(rows.map((row) => [row.external_id, row])).values()]
+    // Sorted by key, so concurrent upserts touching the same rows (two
+    // repositories' pages naming the same contributors) lock them in the
+    // same order and cannot deadlock each other on PostgreSQL.
+    const unique = [...new Map(rows.map((row) => [row.external_id, row])).values()].sort((a, b) =>
+      String(a.external_id).localeCompare(String(b.external_id))
+    )
     const complete = unique.map((row) => ({
       ...row,
       organization_id: this.fence.organizationId,
