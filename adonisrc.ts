@@ -36,6 +36,7 @@ export default defineConfig({
     () => import('@adonisjs/mail/mail_provider'),
     () => import('@adonisjs/lock/lock_provider'),
     () => import('@adonisjs/queue/queue_provider'),
+    () => import('@adonisjs/drive/drive_provider'),
     () => import('#providers/plugins_provider'),
   ],
 

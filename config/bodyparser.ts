@@ -1,5 +1,6 @@
 import env from '#start/env'
 import { defineConfig } from '@adonisjs/core/bodyparser'
+import documentsConfig from '#config/documents'
 
 const bodyParserConfig = defineConfig({
   allowedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
@@ -25,7 +26,9 @@ const bodyParserConfig = defineConfig({
     convertEmptyStringsToNull: true,
     trimWhitespaces: true,
     processManually: [],
-    limit: '30mb',
+    // Document uploads are the only multipart bodies: a request may carry
+    // several files, and always one of the largest size allowed.
+    limit: documentsConfig.requestLimitBytes,
     types: ['multipart/form-data'],
   },
 })

@@ -201,6 +201,69 @@ export class DeploymentSchema extends BaseModel {
   declare url: string | null
 }
 
+export class DocumentControlLinkSchema extends BaseModel {
+  static $columns = ['controlCode', 'documentId', 'id'] as const
+  $columns = DocumentControlLinkSchema.$columns
+  @column()
+  declare controlCode: string
+  @column({ serializeAs: null })
+  declare documentId: number
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+}
+
+export class DocumentVersionSchema extends BaseModel {
+  static $columns = ['checksum', 'contentType', 'createdAt', 'disk', 'documentId', 'id', 'organizationId', 'originalName', 'sizeBytes', 'storageKey', 'uploadedById', 'version'] as const
+  $columns = DocumentVersionSchema.$columns
+  @column()
+  declare checksum: string
+  @column()
+  declare contentType: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare disk: string
+  @column({ serializeAs: null })
+  declare documentId: number
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare originalName: string
+  @column()
+  declare sizeBytes: bigint | number
+  @column()
+  declare storageKey: string
+  @column({ serializeAs: null })
+  declare uploadedById: number | null | null
+  @column()
+  declare version: number
+}
+
+export class DocumentSchema extends BaseModel {
+  static $columns = ['category', 'createdAt', 'deletedAt', 'deletedById', 'id', 'organizationId', 'title', 'updatedAt', 'uploadedById'] as const
+  $columns = DocumentSchema.$columns
+  @column()
+  declare category: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column.dateTime()
+  declare deletedAt: DateTime | null
+  @column({ serializeAs: null })
+  declare deletedById: number | null | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare title: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column({ serializeAs: null })
+  declare uploadedById: number | null | null
+}
+
 export class GithubCheckRunSchema extends BaseModel {
   static $columns = ['attempts', 'checkRunId', 'conclusion', 'connectionPublicId', 'createdAt', 'headSha', 'id', 'lastError', 'pullNumber', 'repositoryFullName', 'status', 'updatedAt'] as const
   $columns = GithubCheckRunSchema.$columns

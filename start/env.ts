@@ -111,6 +111,23 @@ async function createEnv() {
     HTTP_RETRY_BASE_MS: Env.schema.number.optional(),
     HTTP_TIMEOUT_MS: Env.schema.number.optional(),
     HTTP_MAX_RATE_LIMIT_WAIT: Env.schema.number.optional(),
+
+    /*
+    | Documents: the fs disk (storage/documents) by default, S3 or an
+    | S3-compatible server (MinIO, Ceph, Garage) with DRIVE_DISK=s3
+    */
+    DRIVE_DISK: Env.schema.enum.optional(['fs', 's3'] as const),
+    DOCUMENTS_PATH: Env.schema.string.optional(),
+    AWS_ACCESS_KEY_ID: Env.schema.string.optional(),
+    AWS_SECRET_ACCESS_KEY: Env.schema.secret.optional(),
+    AWS_S3_BUCKET: Env.schema.string.optional(),
+    AWS_REGION: Env.schema.string.optional(),
+    AWS_S3_ENDPOINT: Env.schema.string.optional({ format: 'url', tld: false }),
+    AWS_S3_FORCE_PATH_STYLE: Env.schema.boolean.optional(),
+    AWS_S3_FORCE_UPLOAD_TO_BUCKET: Env.schema.boolean.optional(),
+    DOCUMENTS_MAX_BYTES: Env.schema.string.optional(),
+    DOCUMENTS_RETENTION_DAYS: Env.schema.number.optional(),
+    DOCUMENTS_LINK_TTL: Env.schema.string.optional(),
   })
 
   /*
@@ -156,6 +173,23 @@ async function createEnv() {
       'DATABASE_URL',
       'DB_CONNECTION=mysql needs DATABASE_URL or MYSQL_DB (with MYSQL_HOST, MYSQL_USER)'
     )
+  }
+  const usesBucket =
+    env.get('AWS_S3_FORCE_UPLOAD_TO_BUCKET', false) ||
+    (env.get('DRIVE_DISK') === 's3' && env.get('NODE_ENV') !== 'development')
+  if (usesBucket && !env.get('AWS_S3_BUCKET')) {
+    throw new ConfigurationError(
+      'AWS_S3_BUCKET',
+      'is required when documents are stored on S3 (DRIVE_DISK=s3 or AWS_S3_FORCE_UPLOAD_TO_BUCKET=true)'
+    )
+  }
+  const maxBytes = env.get('DOCUMENTS_MAX_BYTES')
+  if (maxBytes !== undefined && !/^\d+\s*(b|kb|mb|gb)?$/i.test(maxBytes.trim())) {
+    throw new ConfigurationError('DOCUMENTS_MAX_BYTES', 'must be a size such as 25mb or 1048576')
+  }
+  const linkTtl = env.get('DOCUMENTS_LINK_TTL')
+  if (linkTtl !== undefined && !/^\d+\s*(s|m|h)$/i.test(linkTtl.trim())) {
+    throw new ConfigurationError('DOCUMENTS_LINK_TTL', 'must be a duration such as 900s, 15m or 1h')
   }
   const databaseUrl = env.get('DATABASE_URL')
   if (databaseUrl && connection !== 'sqlite' && !URL.canParse(databaseUrl)) {

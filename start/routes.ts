@@ -201,3 +201,8 @@ router
  */
 await import('#start/routes/integrations')
 await import('#start/routes/operations')
+
+/**
+ * Evidence documents: pages, signed file links and the token API.
+ */
+await import('#start/routes/documents')

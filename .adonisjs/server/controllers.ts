@@ -10,6 +10,7 @@ export const controllers = {
     WebhookDeliveries: () => import('#controllers/admin/webhook_deliveries_controller'),
   },
   api: {
+    Documents: () => import('#controllers/api/documents_controller'),
     Me: () => import('#controllers/api/me_controller'),
   },
   auth: {
@@ -23,6 +24,7 @@ export const controllers = {
     Session: () => import('#controllers/auth/session_controller'),
     Signup: () => import('#controllers/auth/signup_controller'),
   },
+  Documents: () => import('#controllers/documents_controller'),
   Health: () => import('#controllers/health_controller'),
   Home: () => import('#controllers/home_controller'),
   integrations: {

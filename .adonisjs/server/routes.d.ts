@@ -72,6 +72,15 @@ export type ScannedRoutes = {
     'settings.connections.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.start': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.receive': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'webhooks.legacy.github._api_webhook_github_': { paramsTuple?: []; params?: {} }
+    'plugins.github.connect': { paramsTuple?: []; params?: {} }
+    'plugins.github.install': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.github.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.github.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.github.status_check': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
@@ -79,6 +88,15 @@ export type ScannedRoutes = {
     'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
     'admin.jobs.run': { paramsTuple: [ParamValue]; params: {'schedule': ParamValue} }
+    'documents.index': { paramsTuple?: []; params?: {} }
+    'documents.store': { paramsTuple?: []; params?: {} }
+    'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'documents.replace': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'documents.destroy': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'api.documents.index': { paramsTuple?: []; params?: {} }
+    'api.documents.store': { paramsTuple?: []; params?: {} }
+    'api.documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
   }
   GET: {
     'health.live': { paramsTuple?: []; params?: {} }
@@ -114,9 +132,18 @@ export type ScannedRoutes = {
     'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.status': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
+    'plugins.github.connect': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
+    'documents.index': { paramsTuple?: []; params?: {} }
+    'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'api.documents.index': { paramsTuple?: []; params?: {} }
+    'api.documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
   }
   HEAD: {
     'health.live': { paramsTuple?: []; params?: {} }
@@ -152,9 +179,18 @@ export type ScannedRoutes = {
     'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.status': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
+    'plugins.github.connect': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
+    'documents.index': { paramsTuple?: []; params?: {} }
+    'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'api.documents.index': { paramsTuple?: []; params?: {} }
+    'api.documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
   }
   POST: {
     'sign_in.store': { paramsTuple?: []; params?: {} }
@@ -192,10 +228,19 @@ export type ScannedRoutes = {
     'settings.connections.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.start': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.receive': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'webhooks.legacy.github._api_webhook_github_': { paramsTuple?: []; params?: {} }
+    'plugins.github.install': { paramsTuple?: []; params?: {} }
+    'plugins.github.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.github.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.github.status_check': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
     'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
     'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
     'admin.jobs.run': { paramsTuple: [ParamValue]; params: {'schedule': ParamValue} }
+    'documents.store': { paramsTuple?: []; params?: {} }
+    'documents.replace': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'documents.destroy': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'api.documents.store': { paramsTuple?: []; params?: {} }
   }
 }
 declare module '@adonisjs/core/types/http' {

@@ -1,6 +1,8 @@
 import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import string from '@adonisjs/core/helpers/string'
+import documentsConfig from '#config/documents'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -37,7 +39,24 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       }
       return ctx.response.send(await ctx.view.render('pages/errors/forbidden', { error }))
     }
+    if (code === 'E_REQUEST_ENTITY_TOO_LARGE') return this.#tooLarge(ctx)
     return super.handle(error, ctx)
+  }
+
+  /**
+   * A body over the parser's limit is refused before any route runs; say
+   * what the limits are instead of a bare status.
+   */
+  async #tooLarge(ctx: HttpContext) {
+    const multipart = ctx.request.is(['multipart/form-data']) === 'multipart/form-data'
+    const message = multipart
+      ? `The upload is too large: send at most ${string.bytes.format(documentsConfig.requestLimitBytes)} at once, and files of at most ${string.bytes.format(documentsConfig.maxBytes)} each. Nothing was uploaded.`
+      : 'The request body is larger than this server accepts.'
+    ctx.response.status(413)
+    if (ctx.request.accepts(['html', 'json']) === 'json') {
+      return ctx.response.send({ errors: [{ message }] })
+    }
+    return ctx.response.send(await ctx.view.render('pages/errors/too_large', { message }))
   }
 
   async report(error: unknown, ctx: HttpContext) {

@@ -26,6 +26,10 @@ const sources: Record<string, AssetSource> = {
     file: require.resolve('htmx.org/dist/htmx.min.js'),
     contentType: 'text/javascript; charset=utf-8',
   },
+  'documents.js': {
+    file: app.makePath('resources/js/documents.js'),
+    contentType: 'text/javascript; charset=utf-8',
+  },
   'passkeys.js': {
     file: app.makePath('resources/js/passkeys.js'),
     contentType: 'text/javascript; charset=utf-8',

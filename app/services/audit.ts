@@ -38,6 +38,10 @@ export const AUDIT_EVENTS = {
   'organization.created': 'Organisation created',
   'organization.updated': 'Organisation settings changed',
   'organization.mfa_policy_changed': 'Two-factor policy changed',
+  'document.uploaded': 'Document uploaded',
+  'document.replaced': 'Document replaced with a new version',
+  'document.deleted': 'Document deleted',
+  'document.purged': 'Deleted document purged',
 } as const
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS
