@@ -1,5 +1,6 @@
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/shield'
+import { formActionSources } from '#services/plugins/form_action'
 
 /**
  * Strict by default: no inline script or style anywhere (htmx runs with
@@ -15,7 +16,8 @@ const shieldConfig = defineConfig({
       imgSrc: [`'self'`, 'data:'],
       fontSrc: [`'self'`],
       connectSrc: [`'self'`],
-      formAction: [`'self'`],
+      // 'self' and the providers connect buttons send the browser to
+      formAction: [() => formActionSources()],
       frameAncestors: [`'none'`],
       baseUri: [`'self'`],
       objectSrc: [`'none'`],

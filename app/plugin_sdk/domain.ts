@@ -160,8 +160,10 @@ export interface DomainStore {
   upsertIssues(rows: IssueInput[]): Promise<number>
   upsertVulnerabilities(rows: VulnerabilityInput[]): Promise<number>
   upsertDeployments(rows: DeploymentInput[]): Promise<number>
-  /** this provider's repositories in the organisation */
+  /** the repositories this connection reaches */
   repositories(options?: { monitoredOnly?: boolean }): Promise<StoredRepository[]>
+  /** one of them by its provider id; null when this connection does not reach it */
+  repository(externalId: string): Promise<StoredRepository | null>
   /** choose which repositories Sextant monitors (the others are kept, unmonitored) */
   setMonitored(externalIds: string[], monitored: boolean): Promise<number>
   /** record the commit a repository snapshot was taken at */

@@ -165,6 +165,12 @@ export type PluginConnection = {
   requestHeaders?: (
     connection: ConnectionHandle
   ) => Record<string, string> | Promise<Record<string, string>>
+  /**
+   * Origins the connect flow sends the browser to with a form's answer
+   * (a GitHub App's installation page). The pages' CSP form-action
+   * allows them; an OAuth 2.0 authorizeUrl is allowed without listing it.
+   */
+  redirectOrigins?: () => string[]
   /** a real call proving the credentials work; its message is shown to the user */
   test?: (connection: ConnectionHandle) => Promise<ConnectionTestResult>
   /**

@@ -37,6 +37,8 @@ export default definePlugin({
         mintInstallationToken(String(connection.config.installationId ?? connection.accountKey)),
     },
     baseUrl: { default: gitHubAppConfig().apiUrl },
+    // Install on GitHub answers its form with a redirect to GitHub's web host.
+    redirectOrigins: () => [gitHubAppConfig().webUrl],
     requestHeaders: async (connection) => ({
       authorization: `Bearer ${await connection.accessToken()}`,
       ...GITHUB_HEADERS,
@@ -91,7 +93,7 @@ export default definePlugin({
   webhooks: gitHubWebhooks,
   routes(router) {
     router.get('/', showConnectPage, { name: 'connect' })
-    router.get('/install', startInstall, {
+    router.post('/install', startInstall, {
       permission: 'integrations.manage',
       reauthenticate: true,
       name: 'install',

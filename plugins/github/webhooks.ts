@@ -125,9 +125,8 @@ async function handlePullRequest({ connection, delivery, logger }: WebhookContex
     }),
   ])
   if (!CHECKED_ACTIONS.has(payload.action)) return
-  const monitoredRepositories = await connection.store.repositories({ monitoredOnly: true })
-  const monitored = monitoredRepositories.some((stored) => stored.externalId === repositoryId)
-  if (!monitored) return
+  const stored = await connection.store.repository(repositoryId)
+  if (!stored?.monitored) return
   const outcome = await runStatusCheck(connection, {
     repository: repository.full_name,
     pullNumber: pull.number,

@@ -4,7 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import { createConnection } from '#tests/helpers/connections'
-import { createQueueWorker } from '#services/queue_worker'
+import { processQueueUntil } from '#tests/helpers/queue'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
 
@@ -40,19 +40,8 @@ function delivery(
   })
 }
 
-async function processQueue(until: () => Promise<boolean>, timeoutMs = 60_000) {
-  const worker = await createQueueWorker({ concurrency: 10 })
-  const running = worker.start(['default'])
-  try {
-    const deadline = Date.now() + timeoutMs
-    while (!(await until())) {
-      if (Date.now() > deadline) throw new Error('the queue did not drain in time')
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  } finally {
-    await worker.stop()
-    await running
-  }
+function processQueue(until: () => Promise<boolean>, timeoutMs = 60_000) {
+  return processQueueUntil(until, { timeoutMs, concurrency: 10 })
 }
 
 async function count(table: string, where: Record<string, unknown> = {}) {

@@ -9,6 +9,7 @@ import {
   putObjects,
   type IncomingFile,
 } from '#services/documents/uploads'
+import { createVersion } from '#services/documents/versions'
 import { findOrganizationDocument } from '#actions/documents/find_document'
 
 /**
@@ -33,21 +34,13 @@ export default class ReplaceDocument {
           .where('document_id', document.id)
           .max('version as latest')
           .firstOrFail()
-        const version = await DocumentVersion.create(
-          {
-            documentId: document.id,
-            organizationId: input.organization.id,
-            version: Number(latest.$extras.latest ?? 0) + 1,
-            disk: object.disk,
-            storageKey: object.key,
-            originalName: object.file.clientName.slice(0, 255),
-            contentType: object.file.type.contentType,
-            sizeBytes: object.file.size,
-            checksum: object.file.checksum,
-            uploadedById: input.actor.id,
-          },
-          { client: trx }
-        )
+        const version = await createVersion(trx, {
+          documentId: document.id,
+          organizationId: input.organization.id,
+          version: Number(latest.$extras.latest ?? 0) + 1,
+          object,
+          uploadedById: input.actor.id,
+        })
         document.useTransaction(trx)
         document.updatedAt = version.createdAt
         await document.save()

@@ -1,12 +1,12 @@
 import { extname } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
 import Document from '#models/document'
-import DocumentVersion from '#models/document_version'
 import DocumentControlLink from '#models/document_control_link'
 import type Organization from '#models/organization'
 import type User from '#models/user'
 import type { DocumentCategory } from '#config/documents'
 import { recordAudit, type RequestMeta } from '#services/audit'
+import { createVersion } from '#services/documents/versions'
 import {
   checkControlCodes,
   checkFiles,
@@ -60,21 +60,13 @@ export default class UploadDocuments {
             },
             { client: trx }
           )
-          await DocumentVersion.create(
-            {
-              documentId: document.id,
-              organizationId: input.organization.id,
-              version: 1,
-              disk: object.disk,
-              storageKey: object.key,
-              originalName: object.file.clientName.slice(0, 255),
-              contentType: object.file.type.contentType,
-              sizeBytes: object.file.size,
-              checksum: object.file.checksum,
-              uploadedById: input.actor.id,
-            },
-            { client: trx }
-          )
+          await createVersion(trx, {
+            documentId: document.id,
+            organizationId: input.organization.id,
+            version: 1,
+            object,
+            uploadedById: input.actor.id,
+          })
           if (controlCodes.length > 0) {
             await DocumentControlLink.createMany(
               controlCodes.map((controlCode) => ({ documentId: document.id, controlCode })),

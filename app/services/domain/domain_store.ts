@@ -41,6 +41,20 @@ function required(value: Date | string, field: string): string {
   return stored
 }
 
+function storedRepository(row: Row): StoredRepository {
+  return {
+    publicId: publicIds('repository').encode(row.id as number),
+    externalId: row.external_id as string,
+    name: row.name as string,
+    fullName: row.full_name as string,
+    defaultBranch: (row.default_branch as string | null) ?? null,
+    monitored: Boolean(row.monitored),
+    lastCommitSha: (row.last_commit_sha as string | null) ?? null,
+    isArchived: Boolean(row.is_archived),
+    snapshotAt: fromSqlTime(row.snapshot_at),
+  }
+}
+
 /**
  * The domain model seen through one (organisation, provider, connection):
  * plugins get this and nothing wider.
@@ -199,11 +213,20 @@ export class FencedDomainStore implements DomainStore {
   }
 
   async repositories(options: { monitoredOnly?: boolean } = {}): Promise<StoredRepository[]> {
-    const query = this.#fenced('repositories').orderBy('full_name')
-    // A repository another connection (or none, once detached) reaches is not this one's to sync.
-    if (this.fence.connectionId !== null) query.where('connection_id', this.fence.connectionId)
+    const query = this.#reachableRepositories().orderBy('full_name')
     if (options.monitoredOnly) query.where('monitored', true)
-    const rows = await query.select(
+    const rows = await query
+    return rows.map(storedRepository)
+  }
+
+  async repository(externalId: string): Promise<StoredRepository | null> {
+    const row = await this.#reachableRepositories().where('external_id', externalId).first()
+    return row ? storedRepository(row) : null
+  }
+
+  /** A repository another connection (or none, once detached) reaches is not this one's to sync. */
+  #reachableRepositories() {
+    const query = this.#fenced('repositories').select(
       'id',
       'external_id',
       'name',
@@ -214,18 +237,8 @@ export class FencedDomainStore implements DomainStore {
       'is_archived',
       'snapshot_at'
     )
-    const codec = publicIds('repository')
-    return rows.map((row) => ({
-      publicId: codec.encode(row.id),
-      externalId: row.external_id,
-      name: row.name,
-      fullName: row.full_name,
-      defaultBranch: row.default_branch,
-      monitored: Boolean(row.monitored),
-      lastCommitSha: row.last_commit_sha,
-      isArchived: Boolean(row.is_archived),
-      snapshotAt: fromSqlTime(row.snapshot_at),
-    }))
+    if (this.fence.connectionId !== null) query.where('connection_id', this.fence.connectionId)
+    return query
   }
 
   async setMonitored(externalIds: string[], monitored: boolean) {

@@ -22,7 +22,6 @@ import {
   networkErrorCode,
   sendOnce,
   type RawResponse,
-  type RequestBody,
 } from './transport.js'
 import type {
   HttpClientOptions,
@@ -130,60 +129,22 @@ export class HttpClient {
     const url = this.#resolveUrl(pathOrUrl, options.query)
     const headers = { ...this.#headers, ...lowerCaseKeys(options.headers), accept: '*/*' }
     const redactor = this.#redactor.withHeaders(options.headers)
-    let failures = 0
-    let rateLimitWaits = 0
-    for (;;) {
-      await this.#waitForAnnouncedReset('GET', url, redactor)
-      const release = await this.#semaphore.acquire(this.#signal)
-      let answer: HttpDownload
-      try {
-        if (this.#budget !== null && this.stats.requests >= this.#budget) {
-          throw new BudgetExhaustedError(this.#budget)
-        }
-        this.stats.requests++
-        answer = await openStream({
-          url,
-          headers,
-          headersTimeoutMs: this.#timeoutMs,
-          signal: this.#signal,
-        })
-      } catch (error) {
-        if (this.#signal?.aborted) throw this.#signal.reason
-        if (error instanceof BudgetExhaustedError) throw error
-        const failure = describeFailure(error, 'GET', url, redactor)
-        if (!failure.retryable || ++failures >= this.#attempts) throw failure.error
-        await this.#backoff(failures, null)
-        continue
-      } finally {
-        release()
-      }
-      recordRateLimit(this.stats.rateLimit, answer.headers)
-      if (answer.status < 300) return answer
-      const text = await readErrorBody(answer.body)
-      if (isRateLimited(answer.status, answer.headers)) {
-        if (++rateLimitWaits > MAX_RATE_LIMIT_WAITS_PER_REQUEST) {
-          throw new RateLimitedError(`GET ${redactor.url(url)} stays rate limited`, new Date())
-        }
-        await this.#waitForRateLimit(
-          rateLimitWaitMs(answer.headers) ??
-            backoffDelayMs(rateLimitWaits, this.#baseDelayMs, this.#maxDelayMs),
-          'GET',
-          url,
-          redactor
-        )
-        continue
-      }
-      if (RETRYABLE_STATUSES.has(answer.status) && ++failures < this.#attempts) {
-        await this.#backoff(failures, retryAfterMs(answer.headers['retry-after']))
-        continue
-      }
-      const where = redactor.url(withoutQuery(answer.url))
-      throw new HttpError(`GET ${where} failed with status ${answer.status}`, {
-        status: answer.status,
-        url: where,
-        body: redactor.text(text).slice(0, 500),
-      })
-    }
+    const answer = await this.#exchange(
+      'GET',
+      url,
+      redactor,
+      () => openStream({ url, headers, headersTimeoutMs: this.#timeoutMs, signal: this.#signal }),
+      // An answer that will be retried is drained, so its socket is reused.
+      (retried) => retried.body.resume()
+    )
+    if (answer.status < 300) return answer
+    const text = await readErrorBody(answer.body)
+    const where = redactor.url(withoutQuery(answer.url))
+    throw new HttpError(`GET ${where} failed with status ${answer.status}`, {
+      status: answer.status,
+      url: where,
+      body: redactor.text(text).slice(0, 500),
+    })
   }
 
   onRequest(listener: (info: HttpRequestInfo) => void): void {
@@ -228,15 +189,41 @@ export class HttpClient {
       headers['if-modified-since'] = cached.lastModified
     }
 
+    const response = await this.#exchange(verb, url, redactor, () =>
+      sendOnce({
+        method: verb,
+        url,
+        headers,
+        body,
+        timeoutMs: this.#timeoutMs,
+        signal: this.#signal,
+      })
+    )
+    return this.#finish<T>(verb, url, response, { key, cached, redactor })
+  }
+
+  /**
+   * Attempts until an answer is final: network failures and 5xx are
+   * retried with backoff, rate limits waited out; cancellation and an
+   * exhausted budget end it at once. Answers and downloads share it.
+   */
+  async #exchange<
+    Answer extends { status: number; headers: Record<string, string>; durationMs: number },
+  >(
+    verb: string,
+    url: string,
+    redactor: Redactor,
+    attempt: () => Promise<Answer>,
+    discard: (retried: Answer) => void = () => {}
+  ): Promise<Answer> {
     let failures = 0
     let rateLimitWaits = 0
     for (;;) {
       await this.#waitForAnnouncedReset(verb, url, redactor)
-      let response: RawResponse
+      let response: Answer
       try {
-        response = await this.#send(verb, url, headers, body)
+        response = await this.#counted(verb, attempt)
       } catch (error) {
-        // Cancellation and an exhausted budget end the request at once.
         if (this.#signal?.aborted) throw this.#signal.reason
         if (error instanceof BudgetExhaustedError) throw error
         const failure = describeFailure(error, verb, url, redactor)
@@ -247,6 +234,7 @@ export class HttpClient {
       this.#observe(verb, url, response, redactor)
 
       if (isRateLimited(response.status, response.headers)) {
+        discard(response)
         if (++rateLimitWaits > MAX_RATE_LIMIT_WAITS_PER_REQUEST) {
           throw new RateLimitedError(`${verb} ${redactor.url(url)} stays rate limited`, new Date())
         }
@@ -257,10 +245,11 @@ export class HttpClient {
         continue
       }
       if (RETRYABLE_STATUSES.has(response.status) && ++failures < this.#attempts) {
+        discard(response)
         await this.#backoff(failures, retryAfterMs(response.headers['retry-after']))
         continue
       }
-      return this.#finish<T>(verb, url, response, { key, cached, redactor })
+      return response
     }
   }
 
@@ -276,10 +265,11 @@ export class HttpClient {
   }
 
   /**
-   * One attempt, inside the concurrency cap. Counting happens here, after
-   * the permit is granted, so concurrent callers cannot overrun the budget.
+   * One attempt, inside the concurrency cap (writes also wait for their
+   * turn). Counting happens here, after the permit is granted, so
+   * concurrent callers cannot overrun the budget.
    */
-  async #send(verb: string, url: string, headers: Record<string, string>, body: RequestBody) {
+  async #counted<Answer>(verb: string, attempt: () => Promise<Answer>): Promise<Answer> {
     if (verb !== 'GET' && verb !== 'HEAD') await this.#spaceWrite()
     const release = await this.#semaphore.acquire(this.#signal)
     try {
@@ -287,14 +277,7 @@ export class HttpClient {
         throw new BudgetExhaustedError(this.#budget)
       }
       this.stats.requests++
-      return await sendOnce({
-        method: verb,
-        url,
-        headers,
-        body,
-        timeoutMs: this.#timeoutMs,
-        signal: this.#signal,
-      })
+      return await attempt()
     } finally {
       release()
     }
@@ -374,7 +357,12 @@ export class HttpClient {
     }
   }
 
-  #observe(verb: string, url: string, response: RawResponse, redactor: Redactor) {
+  #observe(
+    verb: string,
+    url: string,
+    response: { status: number; headers: Record<string, string>; durationMs: number },
+    redactor: Redactor
+  ) {
     recordRateLimit(this.stats.rateLimit, response.headers)
     const info: HttpRequestInfo = {
       method: verb,

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import { request, type Dispatcher } from 'undici'
-import { sharedAgent } from './transport.js'
+import { flattenHeaders, sharedAgent } from './transport.js'
 
 export type HttpDownload = {
   status: number
@@ -10,18 +10,11 @@ export type HttpDownload = {
   headers: Record<string, string>
   /** the body, not yet read: the caller streams it and must consume or destroy it */
   body: Readable
+  /** until the headers arrived */
+  durationMs: number
 }
 
 const MAX_REDIRECTS = 5
-
-function flatten(headers: Record<string, string | string[] | undefined>) {
-  const flat: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined)
-      flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
-  }
-  return flat
-}
 
 /** A URL fit for messages and logs: download redirects carry short-lived tokens in the query. */
 export function withoutQuery(url: string) {
@@ -41,6 +34,7 @@ export async function openStream(exchange: {
   headersTimeoutMs: number
   signal?: AbortSignal
 }): Promise<HttpDownload> {
+  const started = performance.now()
   let url = exchange.url
   let headers = exchange.headers
   const origin = new URL(url).origin
@@ -71,8 +65,9 @@ export async function openStream(exchange: {
     return {
       status: response.statusCode,
       url: withoutQuery(url),
-      headers: flatten(response.headers),
+      headers: flattenHeaders(response.headers),
       body: response.body,
+      durationMs: Math.round(performance.now() - started),
     }
   }
 }

@@ -143,7 +143,7 @@ export function lowerCaseKeys(headers: Record<string, string> | undefined): Reco
   return lowered
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>) {
+export function flattenHeaders(headers: Record<string, string | string[] | undefined>) {
   const flat: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue

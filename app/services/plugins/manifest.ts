@@ -175,6 +175,11 @@ function validateConnection(plugin: PluginDefinition, check: Check) {
     'connection.test',
     'must be a function'
   )
+  check(
+    connection.redirectOrigins === undefined || typeof connection.redirectOrigins === 'function',
+    'connection.redirectOrigins',
+    'must be a function returning a list of origins'
+  )
 }
 
 function validateSync(plugin: PluginDefinition, check: Check) {

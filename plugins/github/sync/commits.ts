@@ -1,9 +1,10 @@
 import type { CommitInput, StoredRepository, SyncContext } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
 import type * as GitHub from '../types.js'
-import { eachCollectingFailures } from './pool.js'
+import { eachMonitoredRepository } from './pool.js'
 import { uniqueContributors } from './mappers.js'
 
+/** repositories synced side by side; the HTTP client's own cap bounds the requests */
 const REPOSITORIES_IN_PARALLEL = 4
 
 /** How far back the first sync reads a default branch's history. */
@@ -32,16 +33,8 @@ export function commitInput(repositoryExternalId: string, commit: GitHub.Commit)
  */
 export async function syncCommits(context: SyncContext) {
   const client = new GitHubClient(context.http)
-  const repositories = await context.store.repositories({ monitoredOnly: true })
-  let done = 0
-  await eachCollectingFailures(
-    repositories,
-    REPOSITORIES_IN_PARALLEL,
-    (repository) => repository.fullName,
-    async (repository) => {
-      await syncRepository(context, client, repository)
-      await context.progress(++done, repositories.length, 'repositories')
-    }
+  await eachMonitoredRepository(context, { parallel: REPOSITORIES_IN_PARALLEL }, (repository) =>
+    syncRepository(context, client, repository)
   )
 }
 

@@ -1,8 +1,9 @@
 import type { DeploymentInput, HttpResponse, StoredRepository, SyncContext } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
 import type * as GitHub from '../types.js'
-import { eachCollectingFailures } from './pool.js'
+import { eachMonitoredRepository } from './pool.js'
 
+/** repositories synced side by side; the HTTP client's own cap bounds the requests */
 const REPOSITORIES_IN_PARALLEL = 4
 
 type Dated = { created_at: string }
@@ -160,15 +161,7 @@ async function syncRepository(
  */
 export async function syncDelivery(context: SyncContext) {
   const client = new GitHubClient(context.http)
-  const repositories = await context.store.repositories({ monitoredOnly: true })
-  let done = 0
-  await eachCollectingFailures(
-    repositories,
-    REPOSITORIES_IN_PARALLEL,
-    (repository) => repository.fullName,
-    async (repository) => {
-      await syncRepository(context, client, repository)
-      await context.progress(++done, repositories.length, 'repositories')
-    }
+  await eachMonitoredRepository(context, { parallel: REPOSITORIES_IN_PARALLEL }, (repository) =>
+    syncRepository(context, client, repository)
   )
 }

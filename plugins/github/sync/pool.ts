@@ -1,3 +1,5 @@
+import type { StoredRepository, SyncContext } from '#plugin-sdk'
+
 /**
  * Runs `work` over the items with at most `limit` in flight: repositories
  * sync side by side while the HTTP client's own cap bounds the requests.
@@ -17,20 +19,28 @@ export async function eachWithLimit<T>(
   await Promise.all(workers)
 }
 
-/** Runs every task even when some fail, then reports the failures together. */
-export async function eachCollectingFailures<T>(
-  items: T[],
-  limit: number,
-  describe: (item: T) => string,
-  work: (item: T) => Promise<void>
+/**
+ * Runs `work` on each monitored repository of the connection (those the
+ * filter keeps), `parallel` at a time, reporting progress. Every
+ * repository is tried even when some fail; the failures are then
+ * reported together, so one broken repository does not hide the rest.
+ */
+export async function eachMonitoredRepository(
+  context: SyncContext,
+  options: { parallel: number; filter?: (repository: StoredRepository) => boolean },
+  work: (repository: StoredRepository) => Promise<void>
 ) {
+  const monitored = await context.store.repositories({ monitoredOnly: true })
+  const repositories = options.filter ? monitored.filter(options.filter) : monitored
   const failures: string[] = []
-  await eachWithLimit(items, limit, async (item) => {
+  let done = 0
+  await eachWithLimit(repositories, options.parallel, async (repository) => {
     try {
-      await work(item)
+      await work(repository)
     } catch (error) {
-      failures.push(`${describe(item)}: ${(error as Error).message}`)
+      failures.push(`${repository.fullName}: ${(error as Error).message}`)
     }
+    await context.progress(++done, repositories.length, repository.fullName)
   })
   if (failures.length > 0) {
     const shown = failures.slice(0, 3).join('; ')

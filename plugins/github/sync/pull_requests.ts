@@ -2,9 +2,10 @@ import type { StoredRepository, SyncContext } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
 import { gitHubAppConfig } from '../config.js'
 import type * as GitHub from '../types.js'
-import { eachCollectingFailures } from './pool.js'
+import { eachMonitoredRepository } from './pool.js'
 import { pullRequestInput, uniqueContributors, type PullRequestDetails } from './mappers.js'
 
+/** repositories synced side by side; the HTTP client's own cap bounds the requests */
 const REPOSITORIES_IN_PARALLEL = 4
 
 /**
@@ -16,17 +17,9 @@ const REPOSITORIES_IN_PARALLEL = 4
  */
 export async function syncPullRequests(context: SyncContext) {
   const client = new GitHubClient(context.http)
-  const repositories = await context.store.repositories({ monitoredOnly: true })
   const detailSince = new Date(Date.now() - gitHubAppConfig().detailDays * 86_400_000).toISOString()
-  let done = 0
-  await eachCollectingFailures(
-    repositories,
-    REPOSITORIES_IN_PARALLEL,
-    (repository) => repository.fullName,
-    async (repository) => {
-      await syncRepository(context, client, repository, detailSince)
-      await context.progress(++done, repositories.length, 'repositories')
-    }
+  await eachMonitoredRepository(context, { parallel: REPOSITORIES_IN_PARALLEL }, (repository) =>
+    syncRepository(context, client, repository, detailSince)
   )
 }
 

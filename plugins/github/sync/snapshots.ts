@@ -1,7 +1,7 @@
 import { HttpError, type StoredRepository, type SyncContext } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
 import { gitHubAppConfig } from '../config.js'
-import { eachCollectingFailures } from './pool.js'
+import { eachMonitoredRepository } from './pool.js'
 
 /** Archives are large: two at a time keeps disk and network busy without crowding out syncs. */
 const DOWNLOADS_IN_PARALLEL = 2
@@ -14,18 +14,11 @@ const DOWNLOADS_IN_PARALLEL = 2
  */
 export async function downloadSnapshots(context: SyncContext) {
   const client = new GitHubClient(context.http)
-  const monitored = await context.store.repositories({ monitoredOnly: true })
-  const repositories = monitored.filter((repository) => repository.defaultBranch)
   const { maxSnapshotBytes } = gitHubAppConfig()
-  let done = 0
-  await eachCollectingFailures(
-    repositories,
-    DOWNLOADS_IN_PARALLEL,
-    (repository) => repository.fullName,
-    async (repository) => {
-      await snapshotRepository(context, client, repository, maxSnapshotBytes)
-      await context.progress(++done, repositories.length, repository.fullName)
-    }
+  await eachMonitoredRepository(
+    context,
+    { parallel: DOWNLOADS_IN_PARALLEL, filter: (repository) => Boolean(repository.defaultBranch) },
+    (repository) => snapshotRepository(context, client, repository, maxSnapshotBytes)
   )
 }
 

@@ -51,7 +51,7 @@ test.group('GitHub connect flow', (group) => {
     const { admin, client } = await signedInAdmin()
 
     await client.get('/integrations/github')
-    const start = await client.get('/integrations/github/install')
+    const start = await client.post('/integrations/github/install')
     assert.equal(start.status, 302)
     assert.match(
       start.location!,

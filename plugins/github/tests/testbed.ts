@@ -3,7 +3,6 @@ import { sign } from '@octokit/webhooks-methods'
 import db from '@adonisjs/lucid/services/db'
 import type Organization from '#models/organization'
 import { createConnection } from '#tests/helpers/connections'
-import { createQueueWorker } from '#services/queue_worker'
 import { startFakeGitHub, type FakeGitHub } from './fake_github/server.js'
 
 /**
@@ -88,21 +87,7 @@ export async function deliver(
   })
 }
 
-/** Runs a queue worker until the condition holds (webhook processing, queued syncs). */
-export async function processQueueUntil(until: () => Promise<boolean>, timeoutMs = 60_000) {
-  const worker = await createQueueWorker({ concurrency: 5 })
-  const running = worker.start(['default'])
-  try {
-    const deadline = Date.now() + timeoutMs
-    while (!(await until())) {
-      if (Date.now() > deadline) throw new Error('the queue did not get there in time')
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  } finally {
-    await worker.stop()
-    await running
-  }
-}
+export { processQueueUntil } from '#tests/helpers/queue'
 
 export async function deliveryStatus(id: string) {
   const row = await db.from('webhook_deliveries').where('delivery_id', id).first()

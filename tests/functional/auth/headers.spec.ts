@@ -8,9 +8,20 @@ import { startServer, stopServer, waitForOk } from '#tests/helpers/processes'
  * The security headers of a page, as a snapshot: a change here must be a
  * decision, not an accident.
  */
+/**
+ * Connect buttons redirect to providers: besides 'self', form-action
+ * allows the loaded plugins' OAuth authorize origin (the fixture OAuth
+ * plugin's fake provider) and GitHub's web host.
+ */
+const FORM_ACTION = [
+  `'self'`,
+  ...[process.env.FIXTURE_API_URL!, process.env.GITHUB_URL!]
+    .map((url) => new URL(url).origin)
+    .sort(),
+].join(' ')
+
 const EXPECTED = {
-  'content-security-policy':
-    "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;font-src 'self';connect-src 'self';form-action 'self';frame-ancestors 'none';base-uri 'self';object-src 'none'",
+  'content-security-policy': `default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;font-src 'self';connect-src 'self';form-action ${FORM_ACTION};frame-ancestors 'none';base-uri 'self';object-src 'none'`,
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',

@@ -58,7 +58,7 @@ test.group('Browser | connect GitHub', (group) => {
       await page.goto('/settings/connections')
       await page.getByRole('link', { name: 'Connect GitHub' }).click()
       await page.waitForURL('**/integrations/github')
-      await page.getByRole('link', { name: 'Install on GitHub' }).click()
+      await page.getByRole('button', { name: 'Install on GitHub' }).click()
       // GitHub's installation page, then back through the setup URL and the OAuth authorisation.
       await page.waitForURL((url) => url.pathname.startsWith(`/apps/${github.state.app.slug}/`))
       await page.getByRole('button', { name: 'Install' }).click()

@@ -1,0 +1,37 @@
+import { pluginRegistry } from '#services/plugins/registry'
+
+/**
+ * Where a connect button may send the browser. The pages' CSP limits
+ * form-action, and Chromium applies it to the redirect that answers a
+ * form too; a "Connect with …" form whose answer goes to the provider
+ * would be blocked. So each loaded plugin's OAuth 2.0 authorize origin,
+ * and the origins its connect flow declares (redirectOrigins), join
+ * 'self'.
+ */
+function pluginRedirectOrigins(): string[] {
+  const origins = new Set<string>()
+  for (const plugin of pluginRegistry.loaded()) {
+    const connection = plugin.definition.connection
+    const candidates: Array<string | undefined> = []
+    if (connection?.auth.kind === 'oauth2') {
+      const authorize = connection.auth.authorizeUrl
+      candidates.push(typeof authorize === 'function' ? authorize() : authorize)
+    }
+    try {
+      candidates.push(...(connection?.redirectOrigins?.() ?? []))
+    } catch {
+      // A plugin whose settings cannot be read yet has no flow to allow.
+    }
+    for (const candidate of candidates) {
+      if (!candidate || !URL.canParse(candidate)) continue
+      const { origin, protocol } = new URL(candidate)
+      if (protocol === 'https:' || protocol === 'http:') origins.add(origin)
+    }
+  }
+  return [...origins].sort()
+}
+
+/** The form-action sources of the CSP header, read on each response. */
+export function formActionSources() {
+  return [`'self'`, ...pluginRedirectOrigins()].join(' ')
+}
