@@ -13,6 +13,7 @@ export default defineConfig({
     () => import('@adonisjs/lucid/commands'),
     () => import('@adonisjs/session/commands'),
     () => import('@adonisjs/queue/commands'),
+    () => import('@adonisjs/cache/commands'),
     () => import('#services/plugins/commands_loader'),
   ],
 
@@ -37,6 +38,7 @@ export default defineConfig({
     () => import('@adonisjs/lock/lock_provider'),
     () => import('@adonisjs/queue/queue_provider'),
     () => import('@adonisjs/drive/drive_provider'),
+    () => import('@adonisjs/cache/cache_provider'),
     () => import('#providers/plugins_provider'),
   ],
 

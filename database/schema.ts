@@ -55,6 +55,17 @@ export class AuthAccessTokenSchema extends BaseModel {
   declare updatedAt: DateTime | null
 }
 
+export class CacheSchema extends BaseModel {
+  static $columns = ['expiresAt', 'key', 'value'] as const
+  $columns = CacheSchema.$columns
+  @column.dateTime()
+  declare expiresAt: DateTime | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare key: number
+  @column()
+  declare value: string | null
+}
+
 export class CommitSchema extends BaseModel {
   static $columns = ['additions', 'aiAssisted', 'authorEmail', 'authorLogin', 'authorName', 'authoredAt', 'committedAt', 'connectionId', 'createdAt', 'deletions', 'externalId', 'id', 'message', 'organizationId', 'provider', 'repositoryId', 'sha', 'trailers', 'updatedAt'] as const
   $columns = CommitSchema.$columns
@@ -262,6 +273,19 @@ export class DocumentSchema extends BaseModel {
   declare updatedAt: DateTime
   @column({ serializeAs: null })
   declare uploadedById: number | null | null
+}
+
+export class FixtureWebhookEffectSchema extends BaseModel {
+  static $columns = ['connectionPublicId', 'deliveryId', 'id', 'itemId'] as const
+  $columns = FixtureWebhookEffectSchema.$columns
+  @column()
+  declare connectionPublicId: string | null
+  @column()
+  declare deliveryId: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare itemId: string | null
 }
 
 export class GithubCheckRunSchema extends BaseModel {

@@ -99,6 +99,7 @@ async function createEnv() {
     PLUGINS_DISABLED: Env.schema.string.optional(),
     QUEUE_DRIVER: Env.schema.enum.optional(['database', 'redis', 'sync'] as const),
     LOCK_STORE: Env.schema.enum.optional(['database', 'redis', 'memory'] as const),
+    CACHE_STORE: Env.schema.enum.optional(['database', 'redis', 'memory'] as const),
     RUN_WORKER_IN_PROCESS: Env.schema.boolean.optional(),
     RUN_SCHEDULER_IN_PROCESS: Env.schema.boolean.optional(),
     WEBHOOK_MAX_BODY: Env.schema.string.optional(),
