@@ -8,12 +8,24 @@ import { DateTime } from 'luxon'
 import sextantConfig from '#config/sextant'
 import { assetUrl } from '#services/assets'
 import { roleAllows, ROLES } from '#services/authorization'
+import { pluginRegistry } from '#services/plugins/registry'
 
 edge.global('asset', assetUrl)
 edge.global('productName', 'Sextant')
 edge.global('roleAllows', roleAllows)
 edge.global('roles', ROLES)
 edge.global('adminPath', () => sextantConfig.auth.adminPath)
+/**
+ * The main-navigation links of loaded plugins that the member's role may see.
+ */
+edge.global('pluginNavigation', (membership: { role: string } | null | undefined) => {
+  if (!membership) return []
+  return pluginRegistry
+    .loaded()
+    .flatMap((plugin) => plugin.definition.navigation ?? [])
+    .filter((item) => roleAllows(membership.role, (item.permission ?? 'organization.view') as any))
+    .map((item) => ({ label: item.label, href: item.path }))
+})
 type Moment = DateTime | Date | number | null | undefined
 
 function toDateTime(value: Moment): DateTime | null {

@@ -366,4 +366,14 @@ export type PluginDefinition = {
   settingsPartial?: string
   /** ace commands: modules default-exporting a BaseCommand subclass */
   commands?: PluginCommandModule[]
+  /** links in the main navigation to the plugin's own pages */
+  navigation?: PluginNavigationItem[]
+}
+
+export type PluginNavigationItem = {
+  label: string
+  /** an absolute path served by the plugin's routes ("/assistant") */
+  path: string
+  /** shown only to members whose role holds it (default "organization.view") */
+  permission?: string
 }

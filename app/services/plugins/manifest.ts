@@ -98,6 +98,18 @@ export function validateManifest(folder: string, dir: string, value: unknown): P
     )
     check(plugin.views !== undefined, 'settingsPartial', 'needs views to be set')
   }
+  for (const item of plugin.navigation ?? []) {
+    check(
+      item && typeof item.label === 'string' && item.label.trim() !== '',
+      'navigation',
+      'each item needs a label'
+    )
+    check(
+      typeof item.path === 'string' && item.path.startsWith('/') && !item.path.startsWith('//'),
+      'navigation',
+      `"${item.path}" must be an absolute path such as /assistant`
+    )
+  }
   if (plugin.commands !== undefined) {
     check(
       Array.isArray(plugin.commands) &&
