@@ -53,7 +53,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       ? `The upload is too large: send at most ${string.bytes.format(documentsConfig.requestLimitBytes)} at once, and files of at most ${string.bytes.format(documentsConfig.maxBytes)} each. Nothing was uploaded.`
       : 'The request body is larger than this server accepts.'
     ctx.response.status(413)
-    if (ctx.request.accepts(['html', 'json']) === 'json') {
+    // API clients (the Noa app, scripts) rarely say what they accept: only
+    // a client asking for HTML gets the page.
+    const wantsHtml = (ctx.request.header('accept') ?? '').includes('html')
+    if (ctx.request.accepts(['html', 'json']) === 'json' || !wantsHtml) {
       return ctx.response.send({ errors: [{ message }] })
     }
     return ctx.response.send(await ctx.view.render('pages/errors/too_large', { message }))

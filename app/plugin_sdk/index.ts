@@ -29,7 +29,19 @@ export { default as db } from '@adonisjs/lucid/services/db'
 export { BaseModel, column } from '@adonisjs/lucid/orm'
 /** a moment written the way the current database engine stores datetimes, for raw queries */
 export { sqlTime, fromSqlTime } from '#services/sql'
+/** a LIKE pattern for a user's search text, to use with `ESCAPE '!'` */
+export { containsPattern } from '#services/sql'
 export { BaseSchema } from '@adonisjs/lucid/schema'
+/** public ids (Sqids) for a plugin's own models: `compose(BaseModel, withPublicId('kind'))` */
+export { withPublicId } from '#models/mixins/with_public_id'
+export { compose } from '@adonisjs/core/helpers'
+/**
+ * Seals a plugin's own secrets (an API key column) at rest, bound to
+ * table, column and row; list the column in SEALED_COLUMNS
+ * (app/actions/security/rotate_secrets.ts) so secrets:rotate re-seals it.
+ */
+export { secretBox, SecretBoxError } from '#services/secret_box'
+export type { SecretPurpose } from '#services/secret_box'
 export { BaseCommand, args, flags } from '@adonisjs/core/ace'
 export type { CommandOptions } from '@adonisjs/core/types/ace'
 export { hmacSha256Matches } from '#services/webhooks/signatures'

@@ -296,6 +296,16 @@ export type PluginRouteContext = HttpContext & {
     id: string
     /** the organisation the request acts on (session or token user's), if any */
     organizationPublicId: string | null
+    /**
+     * Its primary key, for the plugin's own tables' foreign keys (never
+     * shown in URLs or JSON: use organizationPublicId there).
+     */
+    organizationId: number | null
+    /**
+     * The acting user (session or token), null on public routes. `id` is
+     * for the plugin's own foreign keys; URLs use `publicId`.
+     */
+    user: PluginRouteUser | null
     /** this plugin's connections in that organisation */
     connections(): Promise<ConnectionHandle[]>
     /** whether the signed-in member's role holds a permission (e.g. "integrations.manage") */
@@ -309,6 +319,13 @@ export type PluginRouteContext = HttpContext & {
      */
     saveConnection(values: SaveConnectionValues): Promise<SavedConnection>
   }
+}
+
+export type PluginRouteUser = {
+  id: number
+  publicId: string
+  email: string
+  fullName: string | null
 }
 
 export type SaveConnectionValues = {

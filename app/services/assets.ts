@@ -26,6 +26,11 @@ const sources: Record<string, AssetSource> = {
     file: require.resolve('htmx.org/dist/htmx.min.js'),
     contentType: 'text/javascript; charset=utf-8',
   },
+  // htmx's Server-Sent Events extension: the assistant streams replies with it.
+  'htmx-sse.js': {
+    file: app.makePath('node_modules/htmx-ext-sse/dist/sse.min.js'),
+    contentType: 'text/javascript; charset=utf-8',
+  },
   'documents.js': {
     file: app.makePath('resources/js/documents.js'),
     contentType: 'text/javascript; charset=utf-8',

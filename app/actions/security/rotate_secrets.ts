@@ -9,6 +9,8 @@ import { secretBox } from '#services/secret_box'
 export const SEALED_COLUMNS = [
   { table: 'mfa_factors', column: 'secret' },
   { table: 'connections', column: 'credentials' },
+  // plugins/noa: the AI models' API keys
+  { table: 'noa_ai_models', column: 'api_key' },
 ] as const
 
 export type RotationReport = { table: string; column: string; rotated: number; current: number }[]
@@ -23,6 +25,8 @@ export default class RotateSecrets {
     const box = secretBox()
     const report: RotationReport = []
     for (const { table, column } of SEALED_COLUMNS) {
+      // a plugin's table is absent while the plugin is disabled
+      if (!(await db.connection().schema.hasTable(table))) continue
       let rotated = 0
       let current = 0
       let lastId = 0

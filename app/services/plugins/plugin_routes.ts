@@ -24,16 +24,16 @@ import type {
 type Method = 'get' | 'post' | 'put' | 'delete'
 
 /**
- * The organisation a token-authenticated plugin route acts on: the one
- * named by X-Sextant-Organization (a public id) if the token's user
- * belongs to it, else the user's first organisation.
+ * The membership a token-authenticated plugin route acts through: in the
+ * organisation named by X-Sextant-Organization (a public id) if the
+ * token's user belongs to it, else in the user's first organisation.
  */
-async function tokenOrganization(ctx: HttpContext) {
+async function tokenMembership(ctx: HttpContext) {
   const user = ctx.auth.use('api').user
   if (!user) return null
   const named = Organization.keyFromPublicId(ctx.request.header('x-sextant-organization'))
   const context = await new ResolveOrganizationContext().execute(user, named)
-  return context?.organization ?? null
+  return context?.membership ?? null
 }
 
 function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: PluginRouteOptions) {
@@ -45,16 +45,33 @@ function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: Plugin
         return ctx.response.forbidden(await ctx.view.render('pages/errors/forbidden'))
       }
     }
-    const organization =
+    const membership =
       access === 'session'
-        ? (ctx.organization ?? null)
+        ? (ctx.membership ?? null)
         : access === 'token'
-          ? await tokenOrganization(ctx)
+          ? await tokenMembership(ctx)
+          : null
+    const organization =
+      access === 'session' ? (ctx.organization ?? null) : (membership?.organization ?? null)
+    const actingUser =
+      access === 'session'
+        ? ctx.auth.use('web').user
+        : access === 'token'
+          ? ctx.auth.use('api').user
           : null
     const pluginContext = Object.assign(ctx, {
       plugin: {
         id: plugin.id,
         organizationPublicId: organization?.publicId ?? null,
+        organizationId: organization?.id ?? null,
+        user: actingUser
+          ? {
+              id: actingUser.id,
+              publicId: actingUser.publicId,
+              email: actingUser.email,
+              fullName: actingUser.fullName ?? null,
+            }
+          : null,
         async connections() {
           if (!organization) return []
           const rows = await Connection.query()
@@ -64,7 +81,7 @@ function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: Plugin
           return rows.map((row) => connectionHandle(row, plugin))
         },
         can(permission: string) {
-          const role = ctx.membership?.role
+          const role = membership?.role
           return Boolean(role && roleAllows(role, permission as Permission))
         },
         async connection(publicId: string) {

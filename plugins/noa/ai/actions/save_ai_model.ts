@@ -1,0 +1,78 @@
+import { db } from '#plugin-sdk'
+import AiModel, { CAPABILITIES, CAPABILITY_COLUMNS } from '../ai_model.js'
+import type { AiModelValues } from '../validators.js'
+
+export class AiModelRefused extends Error {
+  constructor(
+    readonly field: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'AiModelRefused'
+  }
+}
+
+/**
+ * Creates or updates an organisation's model. A model marked default for
+ * a capability takes that place from the others; a model can only be the
+ * default for what it can do. Key sealing needs the row id, so it all
+ * happens in one transaction.
+ */
+export default class SaveAiModel {
+  async execute(input: {
+    organizationId: number
+    model?: AiModel | null
+    values: AiModelValues
+  }): Promise<AiModel> {
+    const { values } = input
+    const can = {
+      chat: Boolean(values.canChat),
+      vision: Boolean(values.canVision),
+      transcription: Boolean(values.canTranscribe),
+      embeddings: Boolean(values.canEmbed),
+    }
+    if (!CAPABILITIES.some((capability) => can[capability])) {
+      throw new AiModelRefused('canChat', 'Choose at least one capability')
+    }
+    const isDefault = {
+      chat: Boolean(values.defaultChat) && can.chat,
+      vision: Boolean(values.defaultVision) && can.vision,
+      transcription: Boolean(values.defaultTranscription) && can.transcription,
+      embeddings: Boolean(values.defaultEmbeddings) && can.embeddings,
+    }
+    return db.transaction(async (trx) => {
+      const model = input.model ?? new AiModel()
+      model.useTransaction(trx)
+      model.merge({
+        organizationId: input.organizationId,
+        name: values.name,
+        baseUrl: values.baseUrl.replace(/\/+$/, ''),
+        model: values.model,
+        canChat: can.chat,
+        canVision: can.vision,
+        canTranscribe: can.transcription,
+        canEmbed: can.embeddings,
+        defaultChat: isDefault.chat,
+        defaultVision: isDefault.vision,
+        defaultTranscription: isDefault.transcription,
+        defaultEmbeddings: isDefault.embeddings,
+        temperature: values.temperature ?? null,
+        maxTokens: values.maxTokens ?? null,
+        systemPrompt: values.systemPrompt || null,
+      })
+      await model.save()
+      if (values.apiKey) model.sealApiKey(values.apiKey)
+      else if (values.clearApiKey) model.sealApiKey(null)
+      await model.save()
+      for (const capability of CAPABILITIES) {
+        if (!isDefault[capability]) continue
+        await trx
+          .from('noa_ai_models')
+          .where('organization_id', input.organizationId)
+          .whereNot('id', model.id)
+          .update({ [CAPABILITY_COLUMNS[capability].defaultSql]: false })
+      }
+      return model
+    })
+  }
+}

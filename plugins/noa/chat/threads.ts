@@ -1,0 +1,190 @@
+import { db, sqlTime } from '#plugin-sdk'
+import { DateTime } from 'luxon'
+import Message from './message.js'
+import Thread, { type ThreadSource } from './thread.js'
+import { HISTORY_LIMIT, titleFrom, type ChatTurn, type InlineImage } from './conversation.js'
+import type { Answer } from './answer_question.js'
+import { modelTimeoutMs } from '../ai/models.js'
+
+/** a glasses conversation idle for longer than this is over: the next question starts a thread */
+export function glassesIdleMinutes() {
+  return Number(process.env.NOA_THREAD_IDLE_MINUTES ?? 30)
+}
+
+/** the user's glasses conversation still going on, if any */
+export function currentGlassesThread(organizationId: number, userId: number) {
+  const since = DateTime.now().minus({ minutes: glassesIdleMinutes() })
+  return Thread.query()
+    .where('organization_id', organizationId)
+    .where('user_id', userId)
+    .where('source', 'glasses')
+    .where('last_message_at', '>=', sqlTime(since))
+    .orderBy('last_message_at', 'desc')
+    .orderBy('id', 'desc')
+    .first()
+}
+
+/** the thread's recent answered turns, oldest first, as the model reads them */
+export async function threadTurns(threadId: number): Promise<ChatTurn[]> {
+  const rows = await Message.query()
+    .where('thread_id', threadId)
+    .where('status', 'ok')
+    .orderBy('id', 'desc')
+    .limit(HISTORY_LIMIT)
+  return rows.reverse().map((row) => ({ role: row.role, content: row.content }))
+}
+
+/** one user's thread in one organisation; null for anyone else's */
+export function findOwnThread(organizationId: number, userId: number, publicId: string) {
+  const id = Thread.keyFromPublicId(publicId)
+  if (id === null) return Promise.resolve(null)
+  return Thread.query()
+    .where('id', id)
+    .where('organization_id', organizationId)
+    .where('user_id', userId)
+    .first()
+}
+
+export type ExchangeRecord = {
+  organizationId: number
+  userId: number
+  /** the thread to append to; a new one is started when null */
+  thread: Thread | null
+  source: ThreadSource
+  prompt: string
+  image?: InlineImage | null
+  location?: string | null
+  localTime?: string | null
+  answer: Answer
+}
+
+/**
+ * Saves a question and its reply (or the apology and the error) together,
+ * starting the thread when needed.
+ */
+export async function saveExchange(record: ExchangeRecord) {
+  return db.transaction(async (trx) => {
+    const now = DateTime.now()
+    const thread =
+      record.thread ??
+      new Thread().fill({
+        organizationId: record.organizationId,
+        userId: record.userId,
+        source: record.source,
+        title: titleFrom(record.prompt),
+      })
+    thread.useTransaction(trx)
+    thread.lastMessageAt = now
+    await thread.save()
+    const question = await Message.create(
+      {
+        threadId: thread.id,
+        role: 'user',
+        content: record.prompt,
+        imageBase64: record.image?.base64 ?? null,
+        imageType: record.image?.mime ?? null,
+        location: record.location ?? null,
+        localTime: record.localTime ?? null,
+        status: 'ok',
+      },
+      { client: trx }
+    )
+    const reply = await Message.create(
+      {
+        threadId: thread.id,
+        role: 'assistant',
+        content: record.answer.message,
+        status: record.answer.ok ? 'ok' : 'failed',
+        error: record.answer.error,
+        modelName: record.answer.modelName,
+      },
+      { client: trx }
+    )
+    return { thread, question, reply }
+  })
+}
+
+/** the thread's answered turns before a message, oldest first */
+export async function turnsBefore(threadId: number, messageId: number): Promise<ChatTurn[]> {
+  const rows = await Message.query()
+    .where('thread_id', threadId)
+    .where('status', 'ok')
+    .where('id', '<', messageId)
+    .orderBy('id', 'desc')
+    .limit(HISTORY_LIMIT)
+  return rows.reverse().map((row) => ({ role: row.role, content: row.content }))
+}
+
+/**
+ * The web chat's first half of an exchange: the question, and an empty
+ * reply marked pending that the stream then fills in.
+ */
+export async function startExchange(input: {
+  organizationId: number
+  userId: number
+  thread: Thread | null
+  prompt: string
+}) {
+  return db.transaction(async (trx) => {
+    const thread =
+      input.thread ??
+      new Thread().fill({
+        organizationId: input.organizationId,
+        userId: input.userId,
+        source: 'web',
+        title: titleFrom(input.prompt),
+      })
+    thread.useTransaction(trx)
+    thread.lastMessageAt = DateTime.now()
+    await thread.save()
+    const question = await Message.create(
+      { threadId: thread.id, role: 'user', content: input.prompt, status: 'ok' },
+      { client: trx }
+    )
+    const reply = await Message.create(
+      { threadId: thread.id, role: 'assistant', content: '', status: 'pending' },
+      { client: trx }
+    )
+    return { thread, question, reply }
+  })
+}
+
+/**
+ * Takes a pending reply for one stream: a second stream of the same
+ * reply (a reconnecting browser) finds it already taken. A reply left
+ * "streaming" for longer than a model call may take belongs to a stream
+ * that died with its process: it is taken again.
+ */
+export async function claimPendingReply(threadId: number) {
+  const abandoned = sqlTime(DateTime.now().minus({ milliseconds: 2 * modelTimeoutMs() }))
+  const claimable = (query: any) =>
+    query
+      .where('status', 'pending')
+      .orWhere((stale: any) =>
+        stale.where('status', 'streaming').where('updated_at', '<', abandoned)
+      )
+  const pending = await Message.query()
+    .where('thread_id', threadId)
+    .where('role', 'assistant')
+    .where(claimable)
+    .orderBy('id')
+    .first()
+  if (!pending) return null
+  const claimed = await db
+    .from('noa_messages')
+    .where('id', pending.id)
+    .where(claimable)
+    .update({ status: 'streaming', updated_at: sqlTime() })
+  const count = Number(Array.isArray(claimed) ? claimed[0] : claimed)
+  return count === 1 ? pending : null
+}
+
+export async function finishReply(reply: Message, answer: Answer) {
+  reply.merge({
+    content: answer.message,
+    status: answer.ok ? 'ok' : 'failed',
+    error: answer.error,
+    modelName: answer.modelName,
+  })
+  await reply.save()
+}

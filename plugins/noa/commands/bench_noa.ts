@@ -1,0 +1,167 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { BaseCommand, flags, type CommandOptions } from '#plugin-sdk'
+
+type Sample = { ms: number; status: number }
+
+function percentile(values: number[], p: number) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+/**
+ * npm run bench:noa — the glasses endpoint's own cost against a
+ * zero-latency fake model on loopback: p50/p95 of POST /noa/mm for a
+ * spoken question alone and with a 200 KB photo, minus the same model
+ * calls made directly (what the provider round trips cost), and the
+ * requests per second at 20 concurrent requests. Figures from one run.
+ */
+export default class BenchNoa extends BaseCommand {
+  static commandName = 'bench:noa'
+  static description =
+    'Benchmark: the Noa endpoint overhead (p50/p95) and requests/s at 20 concurrent'
+  static options: CommandOptions = { startApp: true }
+
+  @flags.number({ description: 'Requests measured per scenario', default: 200 })
+  declare requests: number
+
+  @flags.number({ description: 'Concurrent requests for the throughput run', default: 20 })
+  declare concurrency: number
+
+  async run() {
+    // Benchmark tooling, like the tests: it builds its fixtures with the core's helpers.
+    const { prepareBenchDatabase } = await import('#bench/support')
+    const { default: testUtils } = await import('@adonisjs/core/services/test_utils')
+    const { memberWithToken, createAllRoundModel } = await import('../tests/helpers/assistant.js')
+    const { startFakeModelServer } = await import('../tests/helpers/fake_model_server.js')
+    const { glassesForm, glassesWav, jpeg } = await import('../tests/helpers/glasses.js')
+    const { toTranscriptionWav } = await import('../audio/wav.js')
+
+    await prepareBenchDatabase()
+    const fake = await startFakeModelServer()
+    let nodeServer: Server | null = null
+    process.env.HOST = '127.0.0.1'
+    process.env.PORT = '0'
+    const closeApp = await testUtils.httpServer().start((handler) => {
+      nodeServer = createServer(handler)
+      return nodeServer
+    })
+    try {
+      const { port } = (nodeServer as unknown as Server).address() as AddressInfo
+      const url = `http://127.0.0.1:${port}/noa/mm`
+      const member = await memberWithToken()
+      await createAllRoundModel(member.organization, fake.baseUrl)
+      const headers = { authorization: `Bearer ${member.token}` }
+      const photo = jpeg(200 * 1024)
+      const recording = glassesWav()
+      const history = [
+        { role: 'user', content: 'What is the capital of France?' },
+        { role: 'assistant', content: 'Paris.' },
+      ]
+      const post = async (withImage: boolean): Promise<Sample> => {
+        const body = glassesForm({
+          messages: history,
+          location: 'Rue de Rivoli, Paris',
+          time: '2025-07-02 11:29:48.054846',
+          audio: recording,
+          image: withImage ? photo : null,
+        })
+        const started = performance.now()
+        const response = await fetch(url, { method: 'POST', body, headers })
+        await response.arrayBuffer()
+        return { ms: performance.now() - started, status: response.status }
+      }
+
+      // what the same provider calls cost when made directly (the endpoint's floor)
+      const wav16 = toTranscriptionWav(recording)!
+      const direct = async (withImage: boolean) => {
+        const started = performance.now()
+        const upload = new FormData()
+        upload.append('model', 'fake-chat')
+        upload.append('file', new Blob([wav16], { type: 'audio/wav' }), 'audio.wav')
+        const transcribed = await fetch(`${fake.baseUrl}/audio/transcriptions`, {
+          method: 'POST',
+          body: upload,
+        })
+        await transcribed.text()
+        for (const content of [
+          'classify',
+          withImage
+            ? [
+                { type: 'text', text: 'q' },
+                {
+                  type: 'image_url',
+                  image_url: { url: `data:image/jpeg;base64,${photo.toString('base64')}` },
+                },
+              ]
+            : 'q',
+        ]) {
+          const answered = await fetch(`${fake.baseUrl}/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ model: 'fake-chat', messages: [{ role: 'user', content }] }),
+          })
+          await answered.text()
+        }
+        return performance.now() - started
+      }
+
+      const scenario = async (withImage: boolean) => {
+        for (let index = 0; index < 10; index++) await post(withImage)
+        const samples: Sample[] = []
+        const floors: number[] = []
+        for (let index = 0; index < this.requests; index++) {
+          samples.push(await post(withImage))
+          floors.push(await direct(withImage))
+          fake.requests.length = 0
+        }
+        const failed = samples.filter((sample) => sample.status !== 200).length
+        if (failed > 0) throw new Error(`${failed} requests did not answer 200`)
+        const times = samples.map((sample) => sample.ms)
+        return {
+          p50: percentile(times, 50),
+          p95: percentile(times, 95),
+          floor50: percentile(floors, 50),
+          floor95: percentile(floors, 95),
+        }
+      }
+
+      const text = await scenario(false)
+      const image = await scenario(true)
+
+      const total = this.requests * 2
+      let next = 0
+      let failures = 0
+      const started = performance.now()
+      await Promise.all(
+        Array.from({ length: this.concurrency }, async () => {
+          while (next < total) {
+            next += 1
+            const sample = await post(false)
+            if (sample.status !== 200) failures += 1
+            if (fake.requests.length > 1000) fake.requests.length = 0
+          }
+        })
+      )
+      const seconds = (performance.now() - started) / 1000
+
+      const line = (label: string, result: typeof text) =>
+        `${label} endpoint p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms; ` +
+        `direct model calls p50 ${result.floor50.toFixed(1)} ms; ` +
+        `overhead p50 ${(result.p50 - result.floor50).toFixed(1)} ms, p95 ${(result.p95 - result.floor95).toFixed(1)} ms ` +
+        `(endpoint/direct ${(result.p50 / result.floor50).toFixed(2)}×)`
+      this.logger.log(
+        `zero-latency fake model on loopback, ${this.requests} sequential requests per scenario`
+      )
+      this.logger.log(line('spoken question:     ', text))
+      this.logger.log(line('with a 200 KB photo: ', image))
+      this.logger.log(`photo/text p50 ratio: ${(image.p50 / text.p50).toFixed(2)}×`)
+      this.logger.log(
+        `throughput:          ${Math.round(total / seconds)} requests/s at ${this.concurrency} concurrent (${total} requests, ${failures} not 200)`
+      )
+    } finally {
+      await closeApp()
+      await fake.close()
+    }
+  }
+}

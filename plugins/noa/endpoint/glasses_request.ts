@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises'
+import { fileTypeFromBuffer } from 'file-type'
+import { decodeWav, looksLikeWav, WavError, toTranscriptionWav } from '../audio/wav.js'
+import { normaliseHistory, type ChatTurn, type InlineImage } from '../chat/conversation.js'
+
+/**
+ * What the Noa app sends (custom-server mode), read liberally: both
+ * spellings of each field (`location`/`address`, `time`/`local_time`, a
+ * typed `prompt` from older clients and the hosted gateway), optional
+ * parts, unknown extra fields. File parts arrive as
+ * application/octet-stream, so their content decides what they are.
+ */
+export type GlassesRequest = {
+  history: ChatTurn[]
+  /** text the client sent instead of audio (older clients, the gateway) */
+  typedPrompt: string | null
+  location: string | null
+  localTime: string | null
+  audio: GlassesAudio | null
+  image: InlineImage | null
+}
+
+export type GlassesAudio =
+  /** a WAV converted for transcription; null wav when it held no samples */
+  | { kind: 'wav'; wav: Buffer | null; sourceRate: number; sourceBits: number }
+  /** another audio container (mp3, m4a, ogg…): sent to the model as it came */
+  | { kind: 'other'; bytes: Buffer; mime: string; ext: string }
+
+export class GlassesRequestError extends Error {
+  constructor(
+    readonly status: 400 | 413,
+    readonly field: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'GlassesRequestError'
+  }
+}
+
+/** the part of a multipart upload the parser kept on disk */
+export type UploadedPart = { tmpPath?: string; size: number }
+
+export type RawGlassesFields = {
+  field(name: string): unknown
+  file(name: string): UploadedPart | null
+}
+
+export const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif'])
+
+export function maxImageBytes() {
+  return Number(process.env.NOA_MAX_IMAGE_BYTES ?? 10 * 1024 * 1024)
+}
+
+export function maxAudioBytes() {
+  return Number(process.env.NOA_MAX_AUDIO_BYTES ?? 10 * 1024 * 1024)
+}
+
+function text(value: unknown): string | null {
+  const first = Array.isArray(value) ? value[0] : value
+  if (first === null || first === undefined) return null
+  const result = String(first).trim()
+  return result === '' ? null : result
+}
+
+function firstText(fields: RawGlassesFields, ...names: string[]) {
+  for (const name of names) {
+    const value = text(fields.field(name))
+    if (value !== null) return value
+  }
+  return null
+}
+
+function readHistory(value: unknown): ChatTurn[] {
+  const raw = Array.isArray(value) && typeof value[0] === 'string' ? value[0] : value
+  if (raw === null || raw === undefined || raw === '') return []
+  if (typeof raw !== 'string') return normaliseHistory(raw)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    throw new GlassesRequestError(400, 'messages', 'messages must be a JSON array of messages')
+  }
+  if (parsed !== null && !Array.isArray(parsed)) {
+    throw new GlassesRequestError(400, 'messages', 'messages must be a JSON array of messages')
+  }
+  return normaliseHistory(parsed)
+}
+
+async function readPart(part: UploadedPart | null, field: string, limit: number) {
+  if (!part) return null
+  if (part.size > limit) {
+    throw new GlassesRequestError(
+      413,
+      field,
+      `${field} is larger than ${Math.floor(limit / (1024 * 1024))} MB`
+    )
+  }
+  if (!part.tmpPath) throw new GlassesRequestError(400, field, `${field} could not be read`)
+  return readFile(part.tmpPath)
+}
+
+async function readAudio(part: UploadedPart | null): Promise<GlassesAudio | null> {
+  const bytes = await readPart(part, 'audio', maxAudioBytes())
+  if (!bytes) return null
+  if (looksLikeWav(bytes)) {
+    try {
+      const { format } = decodeWav(bytes)
+      return {
+        kind: 'wav',
+        wav: toTranscriptionWav(bytes),
+        sourceRate: format.sampleRate,
+        sourceBits: format.bitsPerSample,
+      }
+    } catch (error) {
+      if (error instanceof WavError) {
+        throw new GlassesRequestError(
+          400,
+          'audio',
+          `audio is not a readable WAV file: ${error.message}`
+        )
+      }
+      throw error
+    }
+  }
+  if (bytes.length === 0) return { kind: 'wav', wav: null, sourceRate: 0, sourceBits: 0 }
+  const type = await fileTypeFromBuffer(bytes)
+  if (
+    type &&
+    (type.mime.startsWith('audio/') || type.mime === 'video/webm' || type.ext === 'm4a')
+  ) {
+    return { kind: 'other', bytes, mime: type.mime, ext: type.ext }
+  }
+  throw new GlassesRequestError(400, 'audio', 'audio must be a WAV recording')
+}
+
+async function readImage(part: UploadedPart | null): Promise<InlineImage | null> {
+  const bytes = await readPart(part, 'image', maxImageBytes())
+  if (!bytes) return null
+  const type = await fileTypeFromBuffer(bytes)
+  if (!type || !IMAGE_TYPES.has(type.mime)) {
+    throw new GlassesRequestError(400, 'image', 'image must be a JPEG, PNG, WebP or GIF picture')
+  }
+  return { base64: bytes.toString('base64'), mime: type.mime }
+}
+
+export async function readGlassesRequest(fields: RawGlassesFields): Promise<GlassesRequest> {
+  const history = readHistory(fields.field('messages'))
+  const typedPrompt = firstText(fields, 'prompt')
+  const audio = await readAudio(fields.file('audio'))
+  const image = await readImage(fields.file('image'))
+  if (!audio && !typedPrompt && !image) {
+    throw new GlassesRequestError(400, 'audio', 'audio is required (or a text prompt)')
+  }
+  return {
+    history,
+    typedPrompt,
+    location: firstText(fields, 'location', 'address'),
+    localTime: firstText(fields, 'time', 'local_time'),
+    audio,
+    image,
+  }
+}

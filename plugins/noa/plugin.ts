@@ -1,0 +1,80 @@
+import { definePlugin, type PluginRouter } from '#plugin-sdk'
+import { answerGlasses } from './endpoint/glasses_routes.js'
+import registerKnowledgeRoutes from './knowledge/routes.js'
+import {
+  deleteThread,
+  messageImage,
+  sendMessage,
+  showChat,
+  showThread,
+  startThread,
+  streamThread,
+} from './pages/chat_pages.js'
+import {
+  createModel,
+  deleteModel,
+  editModel,
+  showModels,
+  testModel,
+  updateModel,
+} from './pages/model_pages.js'
+
+/** the assistant's pages: any member of the organisation (managing models checks more) */
+function registerPages(router: PluginRouter) {
+  const page = { absolute: true, permission: 'organization.view' } as const
+  router.get('/assistant', showChat, { ...page, name: 'chat.index' })
+  router.post('/assistant/threads', startThread, { ...page, name: 'chat.threads.store' })
+  router.get('/assistant/threads/:thread', showThread, { ...page, name: 'chat.threads.show' })
+  router.post('/assistant/threads/:thread/messages', sendMessage, {
+    ...page,
+    name: 'chat.messages.store',
+  })
+  router.get('/assistant/threads/:thread/stream', streamThread, {
+    ...page,
+    name: 'chat.threads.stream',
+  })
+  router.post('/assistant/threads/:thread/delete', deleteThread, {
+    ...page,
+    name: 'chat.threads.destroy',
+  })
+  router.get('/assistant/messages/:message/image', messageImage, {
+    ...page,
+    name: 'chat.messages.image',
+  })
+  router.get('/assistant/models', showModels, { ...page, name: 'models.index' })
+  router.post('/assistant/models', createModel, { ...page, name: 'models.store' })
+  router.get('/assistant/models/:model/edit', editModel, { ...page, name: 'models.edit' })
+  router.post('/assistant/models/:model', updateModel, { ...page, name: 'models.update' })
+  router.post('/assistant/models/:model/delete', deleteModel, { ...page, name: 'models.destroy' })
+  router.post('/assistant/models/:model/test', testModel, { ...page, name: 'models.test' })
+}
+
+/**
+ * The assistant: a server for the Brilliant Labs Noa app (Frame glasses)
+ * and a web chat, both answering with the organisation's own
+ * OpenAI-compatible models and knowledge base. Nothing to connect: the
+ * models are configured on the plugin's pages, and each user's
+ * conversations are theirs alone.
+ */
+export default definePlugin({
+  id: 'noa',
+  name: 'Noa assistant',
+  description:
+    'An assistant for the Noa app on Frame glasses and the web, answering with your own AI models and knowledge base.',
+  category: 'assistant',
+  version: '1.0.0',
+  views: 'views',
+  navigation: [{ label: 'Assistant', path: '/assistant' }],
+  commands: [() => import('./commands/bench_noa.js')],
+  routes(router) {
+    // The Noa app posts to the URL the user typed; AIUI's users typed /mm/mm/.
+    router.post('/noa/mm', answerGlasses, { access: 'token', absolute: true, name: 'glasses' })
+    router.post('/mm/mm', answerGlasses, {
+      access: 'token',
+      absolute: true,
+      name: 'glasses_legacy',
+    })
+    registerPages(router)
+    registerKnowledgeRoutes(router)
+  },
+})
