@@ -10,7 +10,8 @@
 | app/services/scheduler/registry.ts.
 |
 | Core work that belongs here as it is written: the daily cache clear,
-| the score computation and the repository downloads every 15 minutes.
+| the score computation, the insights refresh of organisations webhooks
+| changed (every 5 minutes) and the repository downloads every 15 minutes.
 | Each entry does real work and returns a one-line summary for the Jobs
 | page.
 |
@@ -44,6 +45,63 @@ const core: ScheduleDefinition[] = [
         await db.from('schedule_runs').where('started_at', '<', cutoff).delete()
       )
       return `${deleted} schedule runs deleted`
+    },
+  },
+  {
+    name: 'insights:scores',
+    cron: '40 3 * * *',
+    description: "Rebuild every organisation's daily metrics rollup, then calculate today's scores",
+    async run({ signal }) {
+      const { default: RefreshInsights } = await import('#actions/insights/refresh_insights')
+      const { default: CalculateScores } = await import('#actions/insights/calculate_scores')
+      const organizations = await db.from('organizations').select('id').orderBy('id')
+      let points = 0
+      for (const { id } of organizations) {
+        if (signal.aborted) break
+        await new RefreshInsights().execute({ organizationId: id, full: true })
+        const scored = await new CalculateScores().execute({ organizationId: id })
+        points += scored.points
+      }
+      return `${points} score points for ${organizations.length} organisations`
+    },
+  },
+  {
+    name: 'insights:refresh',
+    cron: '*/5 * * * *',
+    description:
+      'Roll up the recent days of organisations whose data changed since their last refresh (webhook deliveries), then drop their cached insights',
+    async run({ signal, logger }) {
+      const { default: RefreshInsights } = await import('#actions/insights/refresh_insights')
+      const { dirtyOrganizations } = await import('#services/insights/refresh_marks')
+      const organizations = await dirtyOrganizations()
+      let refreshed = 0
+      let failed = 0
+      // One organisation failing (its mark stays) does not hold up the others.
+      for (const organizationId of organizations) {
+        if (signal.aborted) break
+        try {
+          await new RefreshInsights().execute({ organizationId })
+          refreshed++
+        } catch (error) {
+          failed++
+          logger.warn({ err: error, organizationId }, 'Could not refresh the insights rollup')
+        }
+      }
+      if (failed > 0) {
+        throw new Error(`${failed} of ${organizations.length} organisations could not be refreshed`)
+      }
+      return `${refreshed} organisations refreshed`
+    },
+  },
+  {
+    name: 'cache:clear',
+    cron: '50 3 * * *',
+    description:
+      'Clear the application cache (dashboard fragments), as "node ace cache:clear" does',
+    async run() {
+      const { default: cache } = await import('@adonisjs/cache/services/main')
+      await cache.clear()
+      return 'cache cleared'
     },
   },
   {

@@ -109,6 +109,53 @@ export class CommitSchema extends BaseModel {
   declare updatedAt: DateTime
 }
 
+export class ComplianceControlSchema extends BaseModel {
+  static $columns = ['code', 'complianceStandardId', 'description', 'evidenceKind', 'id', 'name', 'position'] as const
+  $columns = ComplianceControlSchema.$columns
+  @column()
+  declare code: string
+  @column()
+  declare complianceStandardId: number
+  @column()
+  declare description: string | null
+  @column()
+  declare evidenceKind: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare name: string
+  @column()
+  declare position: number
+}
+
+export class ComplianceStandardGeographySchema extends BaseModel {
+  static $columns = ['complianceStandardId', 'geographyId', 'id'] as const
+  $columns = ComplianceStandardGeographySchema.$columns
+  @column()
+  declare complianceStandardId: number
+  @column()
+  declare geographyId: number
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+}
+
+export class ComplianceStandardSchema extends BaseModel {
+  static $columns = ['code', 'createdAt', 'description', 'id', 'name', 'url'] as const
+  $columns = ComplianceStandardSchema.$columns
+  @column()
+  declare code: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare description: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare name: string
+  @column()
+  declare url: string | null
+}
+
 export class ConnectionSchema extends BaseModel {
   static $columns = ['accountKey', 'baseUrl', 'config', 'createdAt', 'createdById', 'credentials', 'displayName', 'id', 'lastError', 'lastErrorAt', 'lastSyncAt', 'lastSyncStatus', 'organizationId', 'pluginId', 'status', 'updatedAt'] as const
   $columns = ConnectionSchema.$columns
@@ -288,6 +335,27 @@ export class FixtureWebhookEffectSchema extends BaseModel {
   declare itemId: string | null
 }
 
+export class GeographySchema extends BaseModel {
+  static $columns = ['authorities', 'code', 'createdAt', 'id', 'name', 'region', 'summary', 'updatedAt'] as const
+  $columns = GeographySchema.$columns
+  @column()
+  declare authorities: string
+  @column()
+  declare code: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare name: string
+  @column()
+  declare region: string | null
+  @column()
+  declare summary: string | null
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
 export class GithubCheckRunSchema extends BaseModel {
   static $columns = ['attempts', 'checkRunId', 'conclusion', 'connectionPublicId', 'createdAt', 'headSha', 'id', 'lastError', 'pullNumber', 'repositoryFullName', 'status', 'updatedAt'] as const
   $columns = GithubCheckRunSchema.$columns
@@ -338,6 +406,99 @@ export class HttpCacheSchema extends BaseModel {
   declare status: number
   @column.dateTime()
   declare storedAt: DateTime
+}
+
+export class InsightDailyContributorSchema extends BaseModel {
+  static $columns = ['commits', 'day', 'id', 'login', 'organizationId', 'pullRequests', 'repositoryId'] as const
+  $columns = InsightDailyContributorSchema.$columns
+  @column()
+  declare commits: number
+  @column()
+  declare day: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare login: string
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare pullRequests: number
+  @column()
+  declare repositoryId: number
+}
+
+export class InsightDailyMetricSchema extends BaseModel {
+  static $columns = ['aiCommits', 'bugsOpened', 'codingCount', 'codingSeconds', 'commits', 'day', 'deployCount', 'deploySeconds', 'deployments', 'failedDeployments', 'firstReviewCount', 'firstReviewSeconds', 'id', 'issuesOpened', 'leadTimeCount', 'leadTimeSeconds', 'organizationId', 'pickupCount', 'pickupSeconds', 'prsMerged', 'prsOpened', 'repositoryId', 'restoreCount', 'restoreSeconds', 'reviewCount', 'reviewSeconds', 'sizeCount', 'sizeLines'] as const
+  $columns = InsightDailyMetricSchema.$columns
+  @column()
+  declare aiCommits: number
+  @column()
+  declare bugsOpened: number
+  @column()
+  declare codingCount: number
+  @column()
+  declare codingSeconds: number
+  @column()
+  declare commits: number
+  @column()
+  declare day: string
+  @column()
+  declare deployCount: number
+  @column()
+  declare deploySeconds: number
+  @column()
+  declare deployments: number
+  @column()
+  declare failedDeployments: number
+  @column()
+  declare firstReviewCount: number
+  @column()
+  declare firstReviewSeconds: number
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare issuesOpened: number
+  @column()
+  declare leadTimeCount: number
+  @column()
+  declare leadTimeSeconds: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare pickupCount: number
+  @column()
+  declare pickupSeconds: number
+  @column()
+  declare prsMerged: number
+  @column()
+  declare prsOpened: number
+  @column()
+  declare repositoryId: number | null
+  @column()
+  declare restoreCount: number
+  @column()
+  declare restoreSeconds: number
+  @column()
+  declare reviewCount: number
+  @column()
+  declare reviewSeconds: number
+  @column()
+  declare sizeCount: number
+  @column()
+  declare sizeLines: number
+}
+
+export class InsightRefreshMarkSchema extends BaseModel {
+  static $columns = ['dirtyFrom', 'markedAt', 'organizationId', 'version'] as const
+  $columns = InsightRefreshMarkSchema.$columns
+  @column()
+  declare dirtyFrom: string
+  @column.dateTime()
+  declare markedAt: DateTime
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare version: number
 }
 
 export class InviteSchema extends BaseModel {
@@ -475,6 +636,149 @@ export class MfaFactorSchema extends BaseModel {
   declare userId: number
 }
 
+export class NoaAiModelSchema extends BaseModel {
+  static $columns = ['apiKey', 'baseUrl', 'canChat', 'canEmbed', 'canTranscribe', 'canVision', 'createdAt', 'defaultChat', 'defaultEmbeddings', 'defaultTranscription', 'defaultVision', 'id', 'maxTokens', 'model', 'name', 'organizationId', 'systemPrompt', 'temperature', 'updatedAt'] as const
+  $columns = NoaAiModelSchema.$columns
+  @column()
+  declare apiKey: string | null
+  @column()
+  declare baseUrl: string
+  @column()
+  declare canChat: boolean
+  @column()
+  declare canEmbed: boolean
+  @column()
+  declare canTranscribe: boolean
+  @column()
+  declare canVision: boolean
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare defaultChat: boolean
+  @column()
+  declare defaultEmbeddings: boolean
+  @column()
+  declare defaultTranscription: boolean
+  @column()
+  declare defaultVision: boolean
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare maxTokens: number | null
+  @column()
+  declare model: string
+  @column()
+  declare name: string
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare systemPrompt: string | null
+  @column()
+  declare temperature: number | null
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
+export class NoaKnowledgeEntrySchema extends BaseModel {
+  static $columns = ['answer', 'createdAt', 'documentTitle', 'embedderId', 'embedding', 'embeddingDimensions', 'id', 'organizationId', 'question', 'updatedAt'] as const
+  $columns = NoaKnowledgeEntrySchema.$columns
+  @column()
+  declare answer: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare documentTitle: string
+  @column()
+  declare embedderId: string | null
+  @column()
+  declare embedding: string | null
+  @column()
+  declare embeddingDimensions: number | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare question: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
+export class NoaKnowledgeSettingSchema extends BaseModel {
+  static $columns = ['blockedTopics', 'createdAt', 'id', 'maxQuestionLength', 'organizationId', 'similarityThreshold', 'strictMode', 'topK', 'updatedAt'] as const
+  $columns = NoaKnowledgeSettingSchema.$columns
+  @column()
+  declare blockedTopics: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare maxQuestionLength: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare similarityThreshold: number
+  @column()
+  declare strictMode: boolean
+  @column()
+  declare topK: number
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
+export class NoaMessageSchema extends BaseModel {
+  static $columns = ['content', 'createdAt', 'error', 'id', 'imageBase64', 'imageType', 'localTime', 'location', 'modelName', 'role', 'status', 'threadId', 'updatedAt'] as const
+  $columns = NoaMessageSchema.$columns
+  @column()
+  declare content: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare error: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare imageBase64: string | null
+  @column()
+  declare imageType: string | null
+  @column()
+  declare localTime: string | null
+  @column()
+  declare location: string | null
+  @column()
+  declare modelName: string | null
+  @column()
+  declare role: string
+  @column()
+  declare status: string
+  @column()
+  declare threadId: number
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
+export class NoaThreadSchema extends BaseModel {
+  static $columns = ['createdAt', 'id', 'lastMessageAt', 'organizationId', 'source', 'title', 'updatedAt', 'userId'] as const
+  $columns = NoaThreadSchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column.dateTime()
+  declare lastMessageAt: DateTime
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare source: string
+  @column()
+  declare title: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column({ serializeAs: null })
+  declare userId: number
+}
+
 export class OrganizationSchema extends BaseModel {
   static $columns = ['createdAt', 'id', 'isDemo', 'mfaRequired', 'name', 'slug', 'updatedAt'] as const
   $columns = OrganizationSchema.$columns
@@ -533,6 +837,36 @@ export class PermissionSchema extends BaseModel {
   declare id: number
   @column()
   declare name: string
+}
+
+export class ProductRepositorySchema extends BaseModel {
+  static $columns = ['id', 'organizationId', 'productId', 'repositoryId'] as const
+  $columns = ProductRepositorySchema.$columns
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare productId: number
+  @column()
+  declare repositoryId: number
+}
+
+export class ProductSchema extends BaseModel {
+  static $columns = ['createdAt', 'description', 'id', 'name', 'organizationId', 'updatedAt'] as const
+  $columns = ProductSchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare description: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare name: string
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
 }
 
 export class PullRequestSchema extends BaseModel {
@@ -686,6 +1020,40 @@ export class RecoveryCodeSchema extends BaseModel {
   declare userId: number
 }
 
+export class ReferenceMetricSchema extends BaseModel {
+  static $columns = ['createdAt', 'direction', 'id', 'key', 'name', 'unit', 'updatedAt', 'weight'] as const
+  $columns = ReferenceMetricSchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare direction: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare key: string
+  @column()
+  declare name: string
+  @column()
+  declare unit: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare weight: number
+}
+
+export class ReferenceRecordSchema extends BaseModel {
+  static $columns = ['id', 'peer', 'referenceMetricId', 'value'] as const
+  $columns = ReferenceRecordSchema.$columns
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare peer: string
+  @column()
+  declare referenceMetricId: number
+  @column()
+  declare value: number
+}
+
 export class RepositorySchema extends BaseModel {
   static $columns = ['connectionId', 'createdAt', 'defaultBranch', 'externalId', 'fullName', 'id', 'isArchived', 'isPrivate', 'language', 'lastCommitSha', 'monitored', 'name', 'organizationId', 'provider', 'remoteUpdatedAt', 'snapshotAt', 'snapshotBytes', 'snapshotFiles', 'updatedAt', 'url'] as const
   $columns = RepositorySchema.$columns
@@ -780,6 +1148,25 @@ export class ScheduleRunSchema extends BaseModel {
   declare tick: string
   @column()
   declare trigger: string
+}
+
+export class ScorePointSchema extends BaseModel {
+  static $columns = ['components', 'createdAt', 'day', 'id', 'organizationId', 'productId', 'score'] as const
+  $columns = ScorePointSchema.$columns
+  @column()
+  declare components: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare day: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare productId: number | null
+  @column()
+  declare score: number
 }
 
 export class SessionSchema extends BaseModel {

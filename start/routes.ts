@@ -201,8 +201,10 @@ router
  */
 await import('#start/routes/integrations')
 await import('#start/routes/operations')
+await import('#start/routes/admin_reference_data')
 
 /**
  * Evidence documents: pages, signed file links and the token API.
  */
 await import('#start/routes/documents')
+await import('#start/routes/insights')

@@ -7,6 +7,7 @@ export const controllers = {
   admin: {
     Admin: () => import('#controllers/admin/admin_controller'),
     Jobs: () => import('#controllers/admin/jobs_controller'),
+    ReferenceData: () => import('#controllers/admin/reference_data_controller'),
     WebhookDeliveries: () => import('#controllers/admin/webhook_deliveries_controller'),
   },
   api: {
@@ -27,6 +28,11 @@ export const controllers = {
   Documents: () => import('#controllers/documents_controller'),
   Health: () => import('#controllers/health_controller'),
   Home: () => import('#controllers/home_controller'),
+  insights: {
+    Compliance: () => import('#controllers/insights/compliance_controller'),
+    Products: () => import('#controllers/insights/products_controller'),
+    Summary: () => import('#controllers/insights/summary_controller'),
+  },
   integrations: {
     Oauth: () => import('#controllers/integrations/oauth_controller'),
   },

@@ -81,6 +81,31 @@ export type ScannedRoutes = {
     'plugins.github.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.status_check': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.noa.glasses': { paramsTuple?: []; params?: {} }
+    'plugins.noa.glasses_legacy': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.threads.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.threads.show': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.messages.store': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.threads.stream': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.threads.destroy': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.messages.image': { paramsTuple: [ParamValue]; params: {'message': ParamValue} }
+    'plugins.noa.models.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.models.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.models.edit': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.models.update': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.models.destroy': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.models.test': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.knowledge.api.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.api.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.api.ask': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.api.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }
+    'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.try': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.documents.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.documents.destroy': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.entries.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }
+    'plugins.noa.knowledge.settings': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
@@ -97,6 +122,15 @@ export type ScannedRoutes = {
     'api.documents.index': { paramsTuple?: []; params?: {} }
     'api.documents.store': { paramsTuple?: []; params?: {} }
     'api.documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'insights.summary': { paramsTuple?: []; params?: {} }
+    'insights.products.index': { paramsTuple?: []; params?: {} }
+    'insights.products.store': { paramsTuple?: []; params?: {} }
+    'insights.products.show': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'insights.products.edit': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'insights.products.update': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'insights.products.repositories': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'insights.products.destroy': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'insights.compliance': { paramsTuple?: []; params?: {} }
   }
   GET: {
     'health.live': { paramsTuple?: []; params?: {} }
@@ -136,6 +170,14 @@ export type ScannedRoutes = {
     'plugins.github.setup': { paramsTuple?: []; params?: {} }
     'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
     'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.noa.chat.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.threads.show': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.threads.stream': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.messages.image': { paramsTuple: [ParamValue]; params: {'message': ParamValue} }
+    'plugins.noa.models.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.models.edit': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.knowledge.api.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
@@ -144,6 +186,11 @@ export type ScannedRoutes = {
     'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'api.documents.index': { paramsTuple?: []; params?: {} }
     'api.documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'insights.summary': { paramsTuple?: []; params?: {} }
+    'insights.products.index': { paramsTuple?: []; params?: {} }
+    'insights.products.show': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'insights.products.edit': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'insights.compliance': { paramsTuple?: []; params?: {} }
   }
   HEAD: {
     'health.live': { paramsTuple?: []; params?: {} }
@@ -183,6 +230,14 @@ export type ScannedRoutes = {
     'plugins.github.setup': { paramsTuple?: []; params?: {} }
     'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
     'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.noa.chat.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.threads.show': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.threads.stream': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.messages.image': { paramsTuple: [ParamValue]; params: {'message': ParamValue} }
+    'plugins.noa.models.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.models.edit': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.knowledge.api.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
@@ -191,6 +246,11 @@ export type ScannedRoutes = {
     'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'api.documents.index': { paramsTuple?: []; params?: {} }
     'api.documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'insights.summary': { paramsTuple?: []; params?: {} }
+    'insights.products.index': { paramsTuple?: []; params?: {} }
+    'insights.products.show': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'insights.products.edit': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'insights.compliance': { paramsTuple?: []; params?: {} }
   }
   POST: {
     'sign_in.store': { paramsTuple?: []; params?: {} }
@@ -233,6 +293,22 @@ export type ScannedRoutes = {
     'plugins.github.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.status_check': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.noa.glasses': { paramsTuple?: []; params?: {} }
+    'plugins.noa.glasses_legacy': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.threads.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.messages.store': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.threads.destroy': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.models.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.models.update': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.models.destroy': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.models.test': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.knowledge.api.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.api.ask': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.try': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.documents.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.documents.destroy': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.entries.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }
+    'plugins.noa.knowledge.settings': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
     'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
     'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
@@ -241,6 +317,13 @@ export type ScannedRoutes = {
     'documents.replace': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.destroy': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'api.documents.store': { paramsTuple?: []; params?: {} }
+    'insights.products.store': { paramsTuple?: []; params?: {} }
+    'insights.products.update': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'insights.products.repositories': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'insights.products.destroy': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+  }
+  DELETE: {
+    'plugins.noa.knowledge.api.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }
   }
 }
 declare module '@adonisjs/core/types/http' {

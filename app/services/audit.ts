@@ -42,6 +42,11 @@ export const AUDIT_EVENTS = {
   'document.replaced': 'Document replaced with a new version',
   'document.deleted': 'Document deleted',
   'document.purged': 'Deleted document purged',
+  'reference_data.imported': 'Reference data imported',
+  'product.created': 'Product created',
+  'product.updated': 'Product renamed or described',
+  'product.repositories_changed': 'Product repositories changed',
+  'product.deleted': 'Product deleted',
 } as const
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS

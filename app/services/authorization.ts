@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   'owners.manage': 'Grant or remove the owner role',
   'integrations.manage': 'Connect, test, sync and disconnect integrations',
   'documents.upload': 'Upload and replace evidence documents',
+  'products.manage': 'Create, rename, regroup and delete products',
   'audit.view': "Read the organisation's audit log",
   'tokens.create': 'Create personal API tokens',
 } as const
@@ -31,6 +32,7 @@ const member: Permission[] = [...viewer, 'documents.upload', 'tokens.create']
 const admin: Permission[] = [
   ...member,
   'organization.manage',
+  'products.manage',
   'members.manage',
   'integrations.manage',
   'audit.view',

@@ -6,6 +6,20 @@ import User from '#models/user'
 import { createUserWithPassword } from '#services/passwords'
 import InitGroups from '#actions/auth/init_groups'
 import { populateGitHubDemoData } from '#actions/demo/github_demo_data'
+import { populateInsightsDemoData } from '#actions/demo/insights_demo_data'
+import { ensureSampleReferenceData } from '#actions/demo/insights_reference_data'
+
+/**
+ * The demo's insights: with the GitHub demo's five repositories, 25
+ * repositories in three products and six months of history.
+ */
+export const DEMO_INSIGHTS = {
+  repositories: 20,
+  pullRequests: 3000,
+  months: 6,
+  seed: 7,
+  scoreDays: 60,
+}
 
 export const DEMO_ORGANIZATION = { slug: 'acme-demo', name: 'Acme Rockets (demo)' }
 
@@ -27,15 +41,20 @@ export type PopulateDevDataResult = {
 
 /**
  * Fills the database with the demo organisation, its owner and
- * GitHub-shaped repositories, pull requests and commits (later issues
- * add scores). Safe to run again and again: it only creates what is
+ * GitHub-shaped repositories, pull requests and commits, then the
+ * insights demo (products, deployments, issues, vulnerabilities, the
+ * sample reference data, the rollup and scores). Safe to run again and again: it only creates what is
  * missing and upserts the demo history by stable ids.
  */
 export default class PopulateDevData {
   async execute(options: { onlyIfEmpty?: boolean } = {}): Promise<PopulateDevDataResult> {
     await new InitGroups().execute()
     const result = await this.#organizationAndOwner(options)
-    if (result.organization) await populateGitHubDemoData(result.organization.id)
+    if (result.organization) {
+      await populateGitHubDemoData(result.organization.id)
+      await ensureSampleReferenceData()
+      await populateInsightsDemoData(result.organization.id, DEMO_INSIGHTS)
+    }
     return result
   }
 

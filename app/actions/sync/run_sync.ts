@@ -13,7 +13,9 @@ import {
 } from '#services/sync/sync_run_recorder'
 import type { HttpStats } from '#services/http/client'
 import type { DomainStore } from '#plugin-sdk/domain'
+import type { InsightRowsListener } from '#services/domain/domain_store'
 import type { SyncContext } from '#plugin-sdk/types'
+import { refreshInsights } from '#services/insights/refresh'
 
 export type SyncTaskOutcome = {
   task: string
@@ -112,10 +114,22 @@ export default class RunSync {
       // Holding the lock means no other run of this connection is alive.
       await closeAbandonedRuns(connection.id, { all: true })
       const outcomes: SyncTaskOutcome[] = []
+      // The earliest day the run wrote rows on, for one insights refresh
+      // at the end rather than a dirty mark per page (the schedule would
+      // otherwise refresh the organisation while a long sync runs).
+      let writtenFrom: string | null = null
+      const onInsightRows = (_organizationId: number, day: string) => {
+        if (writtenFrom === null || day < writtenFrom) writtenFrom = day
+      }
       for (const task of tasks) {
-        outcomes.push(await this.#runTask(connection, task, input))
+        outcomes.push(await this.#runTask(connection, task, input, onInsightRows))
       }
       await this.#recordOnConnection(connection, outcomes)
+      // Incremental: the recent window and whatever the run wrote before
+      // it; a full run rebuilds the organisation's whole history.
+      if (outcomes.some((outcome) => outcome.itemsWritten > 0)) {
+        await refreshInsights(connection.organizationId, { full: input.full, writtenFrom })
+      }
       return outcomes
     } finally {
       await connectionLock.release()
@@ -125,7 +139,8 @@ export default class RunSync {
   async #runTask(
     connection: Connection,
     task: NonNullable<ReturnType<typeof pluginRegistry.require>['definition']['sync']>[number],
-    input: Parameters<RunSync['execute']>[0]
+    input: Parameters<RunSync['execute']>[0],
+    onInsightRows: InsightRowsListener
   ): Promise<SyncTaskOutcome> {
     const plugin = pluginRegistry.require(connection.pluginId)
     const full = input.full ?? false
@@ -137,7 +152,7 @@ export default class RunSync {
       trigger: input.trigger,
       full,
     })
-    const handle = connectionHandle(connection, plugin)
+    const handle = connectionHandle(connection, plugin, { onInsightRows })
     const controller = new AbortController()
     input.signal?.addEventListener('abort', () => controller.abort(input.signal?.reason))
     const http = await handle.client({

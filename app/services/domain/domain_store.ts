@@ -4,6 +4,7 @@ import { fromSqlTime, sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
 import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
 import { replaceSnapshot } from '#services/domain/repository_snapshots'
+import { markInsightsDirty } from '#services/insights/refresh_marks'
 import type {
   CommitInput,
   ContributorInput,
@@ -18,6 +19,14 @@ import type {
 } from '#plugin-sdk/domain'
 
 type Fence = { organizationId: number; provider: string; connectionId: number | null }
+
+/**
+ * Told, after each write of rows the insights rollup reads, the earliest
+ * UTC day those rows are bucketed on. By default the organisation is
+ * marked "insights dirty" (webhooks, anything outside a sync run); a sync
+ * run collects the day itself and refreshes once at its end.
+ */
+export type InsightRowsListener = (organizationId: number, day: string) => Promise<void> | void
 type Row = Record<string, unknown>
 
 /**
@@ -26,6 +35,33 @@ type Row = Record<string, unknown>
  */
 const BATCH_SIZE = 100
 const IDENTITY = ['organization_id', 'provider', 'external_id']
+
+/**
+ * The columns whose UTC day the insights rollup buckets each table's rows
+ * on (app/services/insights/rollup_sql.ts). Writing rows of these tables
+ * reports the earliest such day (InsightRowsListener); vulnerabilities
+ * are read raw, so they only need today's refresh (it drops the cached
+ * fragments).
+ */
+const ROLLUP_MOMENTS: Record<string, string[]> = {
+  pull_requests: ['opened_at', 'first_review_at', 'merged_at'],
+  commits: ['committed_at'],
+  issues: ['opened_at'],
+  deployments: ['started_at'],
+  vulnerabilities: [],
+}
+
+function earliestDay(rows: Row[], columns: string[]) {
+  let earliest = DateTime.utc().toISODate()!
+  for (const row of rows) {
+    for (const column of columns) {
+      const value = row[column]
+      // written by moment(): the engine's datetime format, in UTC
+      if (typeof value === 'string' && value.slice(0, 10) < earliest) earliest = value.slice(0, 10)
+    }
+  }
+  return earliest
+}
 
 function moment(value: Date | string | null | undefined): string | null {
   if (value === null || value === undefined || value === '') return null
@@ -60,7 +96,10 @@ function storedRepository(row: Row): StoredRepository {
  * plugins get this and nothing wider.
  */
 export class FencedDomainStore implements DomainStore {
-  constructor(readonly fence: Fence) {}
+  constructor(
+    readonly fence: Fence,
+    private readonly onInsightRows: InsightRowsListener = markInsightsDirty
+  ) {}
 
   async upsertRepositories(rows: RepositoryInput[]) {
     return this.#upsert(
@@ -309,7 +348,9 @@ export class FencedDomainStore implements DomainStore {
   /**
    * INSERT ... ON CONFLICT (organisation, provider, external id) DO UPDATE,
    * in batches, inside one transaction so a failed batch leaves nothing
-   * half-written.
+   * half-written. Rows the insights rollup reads are then reported to
+   * the insights listener (after the commit, so a refresh that sees the
+   * mark also sees the rows).
    */
   async #upsert(table: string, rows: Row[]) {
     if (rows.length === 0) return 0
@@ -342,6 +383,8 @@ export class FencedDomainStore implements DomainStore {
           .merge(updated)
       }
     })
+    const moments = ROLLUP_MOMENTS[table]
+    if (moments) await this.onInsightRows(this.fence.organizationId, earliestDay(complete, moments))
     return complete.length
   }
 }

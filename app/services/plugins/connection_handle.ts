@@ -5,7 +5,7 @@ import Connection from '#models/connection'
 import { publicIds } from '#services/public_id'
 import { HttpClient, type HttpClientOptions } from '#services/http/client'
 import { DatabaseConditionalCache } from '#services/http/conditional_cache'
-import { FencedDomainStore } from '#services/domain/domain_store'
+import { FencedDomainStore, type InsightRowsListener } from '#services/domain/domain_store'
 import { validAccessToken } from '#services/plugins/oauth2'
 import { forgetAccessToken, validMintedToken } from '#services/plugins/minted_tokens'
 import type { LoadedPlugin } from '#services/plugins/registry'
@@ -47,9 +47,14 @@ export async function authenticationHeaders(
 /**
  * The view of a connection handed to plugin code: public ids only,
  * credentials opened in memory, and a domain store fenced to the
- * connection's organisation and provider.
+ * connection's organisation and provider (whose writes mark the
+ * organisation's insights dirty unless onInsightRows says otherwise).
  */
-export function connectionHandle(connection: Connection, plugin: LoadedPlugin): ConnectionHandle {
+export function connectionHandle(
+  connection: Connection,
+  plugin: LoadedPlugin,
+  storeOptions: { onInsightRows?: InsightRowsListener } = {}
+): ConnectionHandle {
   let credentials = connection.openCredentials()
   const organizationPublicId = publicIds('organization').encode(connection.organizationId)
 
@@ -120,11 +125,14 @@ export function connectionHandle(connection: Connection, plugin: LoadedPlugin): 
         includeSnapshots: options.includeSnapshots,
       })
     },
-    store: new FencedDomainStore({
-      organizationId: connection.organizationId,
-      provider: connection.pluginId,
-      connectionId: connection.id,
-    }),
+    store: new FencedDomainStore(
+      {
+        organizationId: connection.organizationId,
+        provider: connection.pluginId,
+        connectionId: connection.id,
+      },
+      storeOptions.onInsightRows
+    ),
     async update(changes) {
       await db.transaction(async (trx) => {
         const fresh = await Connection.query({ client: trx })

@@ -1,0 +1,162 @@
+import db from '@adonisjs/lucid/services/db'
+import lock from '@adonisjs/lock/services/main'
+import { today } from '#services/insights/dialect'
+import { insightsWriteLock, invalidateInsights } from '#services/insights/cache'
+import {
+  lastDays,
+  summarizeByProduct,
+  summarizeMetrics,
+  vulnerabilityOverview,
+} from '#services/insights/metrics'
+import {
+  SCORE_METRICS,
+  combineScores,
+  percentileScore,
+  type Direction,
+} from '#services/insights/scores'
+import { sqlTime } from '#services/sql'
+import type {
+  Day,
+  MetricSummary,
+  ScoreComponent,
+  ScoreMetricKey,
+  VulnerabilityOverview,
+} from '#services/insights/types'
+
+/** scores look at the last 90 days, so one slow week moves them but does not swing them */
+export const SCORE_WINDOW_DAYS = 90
+
+type Reference = { name: string; direction: Direction; weight: number; values: number[] }
+
+export type CalculateScoresResult = {
+  day: Day
+  organizations: number
+  points: number
+  metrics: number
+}
+
+/**
+ * Turns each organisation's (and each of its products') metrics over the
+ * last 90 days into 0–100 scores: every metric with reference records is
+ * scored by its percentile rank among them, and the weighted mean of
+ * those scores is the product's or organisation's score. One point per
+ * (organisation, product or none, day), replaced when run again the
+ * same day. Reads the daily rollup, so run it after the rollup.
+ */
+export default class CalculateScores {
+  async execute(
+    input: { organizationId?: number; day?: Day } = {}
+  ): Promise<CalculateScoresResult> {
+    const day = input.day ?? today()
+    const references = await this.#references()
+    const organizations = input.organizationId
+      ? [input.organizationId]
+      : await db
+          .from('organizations')
+          .orderBy('id')
+          .then((rows) => rows.map((row) => row.id as number))
+    let points = 0
+    for (const organizationId of organizations) {
+      points += await this.#scoreOrganization(organizationId, day, references)
+      await invalidateInsights(organizationId)
+    }
+    return { day, organizations: organizations.length, points, metrics: references.size }
+  }
+
+  async #scoreOrganization(
+    organizationId: number,
+    day: Day,
+    references: Map<ScoreMetricKey, Reference>
+  ) {
+    const scope = { organizationId, ...lastDays(SCORE_WINDOW_DAYS, day) }
+    const summary = await summarizeMetrics(scope)
+    const vulnerabilities = await vulnerabilityOverview(scope)
+    const counted = await db
+      .from('repositories')
+      .where('organization_id', organizationId)
+      .count('* as total')
+      .first()
+    const repositories = Number(counted?.total ?? 0)
+    const rows: Array<{ productId: number | null; score: number; components: ScoreComponent[] }> =
+      []
+    const organizationScore = this.#score(references, summary, vulnerabilities, repositories)
+    if (organizationScore) rows.push({ productId: null, ...organizationScore })
+    for (const product of await summarizeByProduct(scope)) {
+      const productVulnerabilities = await vulnerabilityOverview({
+        ...scope,
+        productId: product.productId,
+      })
+      const productScore = this.#score(
+        references,
+        product.summary,
+        productVulnerabilities,
+        product.repositoryCount
+      )
+      if (productScore) rows.push({ productId: product.productId, ...productScore })
+    }
+    // one writer per organisation: two runs of the same day would both insert
+    const [acquired] = await lock.createLock(insightsWriteLock(organizationId), '10m').run(() =>
+      db.transaction(async (trx) => {
+        await trx
+          .from('score_points')
+          .where('organization_id', organizationId)
+          .where('day', day)
+          .delete()
+        if (rows.length === 0) return
+        const now = sqlTime()
+        await trx.table('score_points').multiInsert(
+          rows.map((row) => ({
+            organization_id: organizationId,
+            product_id: row.productId,
+            day,
+            score: row.score,
+            components: JSON.stringify(row.components),
+            created_at: now,
+          }))
+        )
+      })
+    )
+    if (!acquired) throw new Error('The scores of this organisation are being written')
+    return rows.length
+  }
+
+  #score(
+    references: Map<ScoreMetricKey, Reference>,
+    summary: MetricSummary,
+    vulnerabilities: VulnerabilityOverview,
+    repositories: number
+  ) {
+    const components: ScoreComponent[] = []
+    for (const [metric, reference] of references) {
+      const value = SCORE_METRICS[metric].value(summary, vulnerabilities, repositories)
+      if (value === null) continue
+      const score = percentileScore(value, reference.values, reference.direction)
+      if (score === null) continue
+      components.push({ metric, name: reference.name, value, score, weight: reference.weight })
+    }
+    const score = combineScores(components)
+    return score === null ? null : { score, components }
+  }
+
+  /** every reference metric that has records, with its values (one query) */
+  async #references() {
+    const rows = await db
+      .from('reference_metrics as m')
+      .join('reference_records as r', 'r.reference_metric_id', 'm.id')
+      .select('m.key', 'm.name', 'm.direction', 'm.weight', 'r.value')
+      .orderBy('m.key')
+    const references = new Map<ScoreMetricKey, Reference>()
+    for (const row of rows) {
+      if (!(row.key in SCORE_METRICS)) continue
+      const reference: Reference = references.get(row.key) ?? {
+        name: row.name,
+        direction: row.direction,
+        weight: Number(row.weight),
+        values: [],
+      }
+      reference.values.push(Number(row.value))
+      references.set(row.key, reference)
+    }
+    return references
+  }
+}

@@ -1,0 +1,96 @@
+import db from '@adonisjs/lucid/services/db'
+import lock from '@adonisjs/lock/services/main'
+import { addDays, endOfDay, selectRows, startOfDay } from '#services/insights/dialect'
+import { contributorsInsertSql, rollupInsertSql } from '#services/insights/rollup_sql'
+import { insightsWriteLock } from '#services/insights/cache'
+import type { Day } from '#services/insights/types'
+
+export type RollUpResult = { from: Day; to: Day; metricRows: number; contributorRows: number }
+
+/**
+ * Rebuilds one organisation's daily rollup (insight_daily_metrics and
+ * insight_daily_contributors) for a range of UTC days, or for its whole
+ * history: delete the range, then one INSERT … SELECT … GROUP BY per
+ * table, inside one transaction, so readers see the old rows or the new
+ * ones and running it twice gives the same rows.
+ *
+ * Pull-request rows are bucketed by their merge day but their deploy
+ * phase depends on later deployments, so a range must reach back to the
+ * merges a newer deployment may have set: RefreshInsights works out that
+ * window after a sync or webhook writes; the default is the whole history.
+ */
+export default class RollUpMetrics {
+  /**
+   * Two rebuilds of one organisation (two connections finishing their
+   * syncs at once) take turns: interleaved delete-then-insert
+   * transactions would otherwise both insert their rows.
+   */
+  async execute(input: { organizationId: number; from?: Day; to?: Day }): Promise<RollUpResult> {
+    const [acquired, result] = await lock
+      .createLock(insightsWriteLock(input.organizationId), '10m')
+      .run(() => this.#rollUp(input))
+    if (!acquired) throw new Error('The insights rollup of this organisation is busy')
+    return result
+  }
+
+  async #rollUp(input: { organizationId: number; from?: Day; to?: Day }): Promise<RollUpResult> {
+    const from = input.from ?? (await this.#firstDay(input.organizationId))
+    const to = input.to ?? addDays(new Date().toISOString().slice(0, 10), 1)
+    const start = startOfDay(from)
+    const end = endOfDay(to)
+    const org = input.organizationId
+    return db.transaction(async (trx) => {
+      await trx
+        .from('insight_daily_metrics')
+        .where('organization_id', org)
+        .whereBetween('day', [from, to])
+        .delete()
+      await trx
+        .from('insight_daily_contributors')
+        .where('organization_id', org)
+        .whereBetween('day', [from, to])
+        .delete()
+      const rollup = rollupInsertSql()
+      const bindings: Array<string | number> = [org]
+      for (let index = 0; index < rollup.branchCount; index++) bindings.push(org, start, end)
+      await trx.rawQuery(rollup.sql, bindings)
+      await trx.rawQuery(contributorsInsertSql(), [org, org, start, end, org, start, end])
+      const counted = async (table: string) => {
+        const row = await trx
+          .from(table)
+          .where('organization_id', org)
+          .whereBetween('day', [from, to])
+          .count('* as total')
+          .first()
+        return Number(row?.total ?? 0)
+      }
+      return {
+        from,
+        to,
+        metricRows: await counted('insight_daily_metrics'),
+        contributorRows: await counted('insight_daily_contributors'),
+      }
+    })
+  }
+
+  /** the day of the organisation's oldest pull request, commit, issue or deployment */
+  async #firstDay(organizationId: number): Promise<Day> {
+    const sources: Array<[string, string]> = [
+      ['pull_requests', 'opened_at'],
+      ['commits', 'committed_at'],
+      ['issues', 'opened_at'],
+      ['deployments', 'started_at'],
+    ]
+    const parts = sources.map(
+      ([table, column]) => `SELECT MIN(${column}) AS first FROM ${table} WHERE organization_id = ?`
+    )
+    const result = await db.rawQuery(
+      `SELECT MIN(first) AS first FROM (${parts.join(' UNION ALL ')}) s`,
+      sources.map(() => organizationId)
+    )
+    const first = selectRows<{ first: unknown }>(result)[0]?.first
+    if (!first) return new Date().toISOString().slice(0, 10)
+    const moment = first instanceof Date ? first : new Date(`${String(first).replace(' ', 'T')}Z`)
+    return moment.toISOString().slice(0, 10)
+  }
+}

@@ -1,0 +1,150 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { memberCan } from '#abilities/main'
+import CreateProduct from '#actions/products/create_product'
+import UpdateProduct from '#actions/products/update_product'
+import DeleteProduct from '#actions/products/delete_product'
+import SetProductRepositories from '#actions/products/set_product_repositories'
+import { ProductRefusal } from '#actions/products/product_refusal'
+import { requestMeta } from '#services/auth_session'
+import { resolveFilters } from '#services/insights_pages/date_range'
+import { productDetail, productEditor, productList } from '#services/insights_pages/products_page'
+import { respondWithDashboard } from '#services/insights_pages/respond'
+import { productRepositoriesValidator, productValidator } from '#validators/insights'
+
+/**
+ * Products: the list, a product's dashboard, and for org admins
+ * (products.manage) create, rename, choose repositories and delete.
+ */
+export default class ProductsController {
+  async index(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
+    return this.#renderIndex(ctx)
+  }
+
+  async store(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'products.manage')
+    const fields = await ctx.request.validateUsing(productValidator)
+    try {
+      const product = await new CreateProduct().execute({
+        organizationId: ctx.organization!.id,
+        actor: ctx.auth.use('web').user!,
+        meta: requestMeta(ctx),
+        ...fields,
+      })
+      return this.#afterWrite(
+        ctx,
+        `/insights/products/${product.publicId}/edit`,
+        `Created “${product.name}”: now choose its repositories.`
+      )
+    } catch (error) {
+      if (!(error instanceof ProductRefusal)) throw error
+      ctx.response.status(422)
+      return this.#renderIndex(ctx, error)
+    }
+  }
+
+  async show(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
+    const filters = await resolveFilters(ctx.request.qs())
+    const detail = await productDetail(ctx.organization!.id, ctx.params.product, filters.range)
+    return respondWithDashboard(ctx, {
+      path: `/insights/products/${detail.product.publicId}`,
+      page: 'pages/insights/product',
+      partial: 'partials/insights/product_body',
+      filters,
+      tables: detail.tables,
+      fileName: detail.product.name,
+      data: { detail },
+    })
+  }
+
+  async edit(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'products.manage')
+    return this.#renderEdit(ctx)
+  }
+
+  async update(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'products.manage')
+    const fields = await ctx.request.validateUsing(productValidator)
+    try {
+      const product = await new UpdateProduct().execute({
+        organizationId: ctx.organization!.id,
+        actor: ctx.auth.use('web').user!,
+        meta: requestMeta(ctx),
+        productPublicId: ctx.params.product,
+        ...fields,
+      })
+      return this.#afterWrite(ctx, `/insights/products/${product.publicId}/edit`, 'Product saved.')
+    } catch (error) {
+      if (!(error instanceof ProductRefusal)) throw error
+      ctx.response.status(422)
+      return this.#renderEdit(ctx, error)
+    }
+  }
+
+  async repositories(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'products.manage')
+    const fields = await ctx.request.validateUsing(productRepositoriesValidator)
+    try {
+      const result = await new SetProductRepositories().execute({
+        organizationId: ctx.organization!.id,
+        actor: ctx.auth.use('web').user!,
+        meta: requestMeta(ctx),
+        productPublicId: ctx.params.product,
+        repositoryPublicIds: fields.repositories ?? [],
+      })
+      return this.#afterWrite(
+        ctx,
+        `/insights/products/${result.product.publicId}`,
+        `“${result.product.name}” now groups ${result.total} repositor${result.total === 1 ? 'y' : 'ies'}.`
+      )
+    } catch (error) {
+      if (!(error instanceof ProductRefusal)) throw error
+      ctx.response.status(422)
+      return this.#renderEdit(ctx, error)
+    }
+  }
+
+  async destroy(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'products.manage')
+    const product = await new DeleteProduct().execute({
+      organizationId: ctx.organization!.id,
+      actor: ctx.auth.use('web').user!,
+      meta: requestMeta(ctx),
+      productPublicId: ctx.params.product,
+    })
+    return this.#afterWrite(ctx, '/insights/products', `Deleted “${product.name}”.`)
+  }
+
+  async #renderIndex(ctx: HttpContext, refusal: ProductRefusal | null = null) {
+    const filters = await resolveFilters(ctx.request.qs())
+    const list = await productList(ctx.organization!.id, filters.range)
+    return respondWithDashboard(ctx, {
+      path: '/insights/products',
+      page: 'pages/insights/products',
+      partial: 'partials/insights/products_body',
+      filters,
+      tables: list.tables,
+      fileName: 'products',
+      data: { list, refusal },
+    })
+  }
+
+  async #renderEdit(ctx: HttpContext, refusal: ProductRefusal | null = null) {
+    const editor = await productEditor(ctx.organization!.id, ctx.params.product)
+    return ctx.view.render('pages/insights/product_edit', { ...editor, refusal })
+  }
+
+  /**
+   * htmx follows HX-Location (the page is fetched again with the flash);
+   * a plain form is redirected.
+   */
+  #afterWrite(ctx: HttpContext, location: string, message: string) {
+    ctx.session.flash('success', message)
+    if (ctx.htmx.isHtmx) {
+      ctx.response.header('HX-Location', location)
+      return ctx.response.noContent()
+    }
+    return ctx.response.redirect(location)
+  }
+}

@@ -1,0 +1,4 @@
+import { ReferenceRecordSchema } from '#database/schema'
+
+/** One peer organisation's value of a reference metric. */
+export default class ReferenceRecord extends ReferenceRecordSchema {}

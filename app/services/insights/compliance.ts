@@ -1,0 +1,256 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import { selectRows } from '#services/insights/dialect'
+import { sqlTime } from '#services/sql'
+import { publicIds } from '#services/public_id'
+import type {
+  ControlEvaluation,
+  ControlStatus,
+  EvidenceKind,
+  EvidenceLink,
+  JurisdictionCompliance,
+  Severity,
+} from '#services/insights/types'
+
+/**
+ * Days an open vulnerability of each severity may stay open before the
+ * "vulnerability SLA" control counts as not met.
+ */
+export const VULNERABILITY_SLA_DAYS: Record<Severity, number> = {
+  critical: 15,
+  high: 30,
+  medium: 90,
+  low: 180,
+}
+
+export const EVIDENCE_KINDS: EvidenceKind[] = [
+  'mfa',
+  'vulnerability_sla',
+  'status_checks',
+  'documents',
+]
+
+type Verdict = { status: ControlStatus; detail: string; evidence: EvidenceLink[] }
+
+/** What the organisation's own data says, read once per page. */
+type OrganizationFacts = {
+  mfaRequired: boolean
+  vulnerabilities: number
+  overdue: number
+  gitHubConnections: Array<{ publicId: string; name: string; statusCheck: boolean }>
+  documents: Map<string, EvidenceLink[]>
+}
+
+async function organizationFacts(organizationId: number): Promise<OrganizationFacts> {
+  const now = DateTime.utc()
+  const severities = Object.keys(VULNERABILITY_SLA_DAYS) as Severity[]
+  const overdue = severities.map(() => '(v.severity = ? AND v.introduced_at < ?)').join(' OR ')
+  const facts = selectRows(
+    await db.rawQuery(
+      `SELECT o.mfa_required AS mfa_required,
+         (SELECT COUNT(*) FROM vulnerabilities v WHERE v.organization_id = o.id) AS vulnerabilities,
+         (SELECT COUNT(*) FROM vulnerabilities v
+            WHERE v.organization_id = o.id AND v.status = 'open' AND v.fixed_at IS NULL AND (${overdue})) AS overdue
+       FROM organizations o WHERE o.id = ?`,
+      [
+        ...severities.flatMap((severity) => [
+          severity,
+          sqlTime(now.minus({ days: VULNERABILITY_SLA_DAYS[severity] })),
+        ]),
+        organizationId,
+      ]
+    )
+  )[0]
+  const connections = await db
+    .from('connections')
+    .where('organization_id', organizationId)
+    .where('plugin_id', 'github')
+    .where('status', 'active')
+    .select('id', 'display_name', 'account_key', 'config')
+    .orderBy('id')
+  const links = await db
+    .from('document_control_links as l')
+    .join('documents as d', 'd.id', 'l.document_id')
+    .where('d.organization_id', organizationId)
+    .whereNull('d.deleted_at')
+    .select('l.control_code', 'd.id', 'd.title')
+    .orderBy('d.title')
+  const documentCodec = publicIds('document')
+  const documents = new Map<string, EvidenceLink[]>()
+  for (const link of links) {
+    const list = documents.get(link.control_code) ?? []
+    list.push({ label: link.title, href: `/documents/${documentCodec.encode(link.id)}` })
+    documents.set(link.control_code, list)
+  }
+  const connectionCodec = publicIds('connection')
+  return {
+    mfaRequired: Boolean(Number(facts?.mfa_required ?? 0)) || facts?.mfa_required === true,
+    vulnerabilities: Number(facts?.vulnerabilities ?? 0),
+    overdue: Number(facts?.overdue ?? 0),
+    gitHubConnections: connections.map((row) => {
+      const config = row.config ? (JSON.parse(row.config) as Record<string, any>) : {}
+      return {
+        publicId: connectionCodec.encode(row.id),
+        name: row.display_name ?? row.account_key,
+        statusCheck: config.statusCheck?.enabled === true,
+      }
+    }),
+    documents,
+  }
+}
+
+/** a control's status from the organisation's data, with one plain sentence and the evidence */
+export function evaluateControl(
+  kind: EvidenceKind,
+  code: string,
+  facts: OrganizationFacts
+): Verdict {
+  switch (kind) {
+    case 'mfa':
+      return facts.mfaRequired
+        ? {
+            status: 'met',
+            detail: 'Two-factor authentication is required for every member.',
+            evidence: [{ label: 'Organisation settings', href: '/settings/organization' }],
+          }
+        : {
+            status: 'not_met',
+            detail: 'Two-factor authentication is optional for members.',
+            evidence: [{ label: 'Organisation settings', href: '/settings/organization' }],
+          }
+    case 'vulnerability_sla':
+      if (facts.vulnerabilities === 0) {
+        return {
+          status: 'no_data',
+          detail: 'No vulnerability scanner has reported findings yet.',
+          evidence: [],
+        }
+      }
+      return facts.overdue === 0
+        ? {
+            status: 'met',
+            detail: 'Every open vulnerability is within its fix deadline.',
+            evidence: [{ label: 'Open vulnerabilities', href: '/insights' }],
+          }
+        : {
+            status: 'not_met',
+            detail: `${facts.overdue} open ${facts.overdue === 1 ? 'vulnerability is' : 'vulnerabilities are'} past the fix deadline.`,
+            evidence: [{ label: 'Open vulnerabilities', href: '/insights' }],
+          }
+    case 'status_checks': {
+      if (facts.gitHubConnections.length === 0) {
+        return {
+          status: 'no_data',
+          detail: 'No GitHub connection reports branch status checks.',
+          evidence: [],
+        }
+      }
+      const evidence = facts.gitHubConnections.map((connection) => ({
+        label: `${connection.name}: status check ${connection.statusCheck ? 'on' : 'off'}`,
+        href: `/integrations/github/connections/${connection.publicId}/repositories`,
+      }))
+      return facts.gitHubConnections.every((connection) => connection.statusCheck)
+        ? {
+            status: 'met',
+            detail: 'The Sextant status check runs on every pull request.',
+            evidence,
+          }
+        : {
+            status: 'not_met',
+            detail: 'The Sextant status check is off for a GitHub connection.',
+            evidence,
+          }
+    }
+    case 'documents': {
+      const evidence = facts.documents.get(code) ?? []
+      return evidence.length > 0
+        ? {
+            status: 'met',
+            detail: `${evidence.length} ${evidence.length === 1 ? 'document cites' : 'documents cite'} this control.`,
+            evidence,
+          }
+        : {
+            status: 'not_met',
+            detail: 'No uploaded document cites this control yet.',
+            evidence: [],
+          }
+    }
+  }
+}
+
+/**
+ * The jurisdictions (all, or the one with this code), the standards that
+ * apply in each and every control's status derived from the
+ * organisation's data: four reference queries and four for the
+ * organisation's facts, whatever the number of controls.
+ */
+export async function complianceOverview(
+  organizationId: number,
+  geographyCode?: string | null
+): Promise<JurisdictionCompliance[]> {
+  const geographyQuery = db
+    .from('geographies')
+    .select('id', 'code', 'name', 'region', 'summary', 'authorities')
+    .orderBy('name')
+  if (geographyCode) geographyQuery.where('code', geographyCode)
+  const geographies = await geographyQuery
+  if (geographies.length === 0) return []
+  const links = await db
+    .from('compliance_standard_geographies as l')
+    .join('compliance_standards as s', 's.id', 'l.compliance_standard_id')
+    .whereIn(
+      'l.geography_id',
+      geographies.map((geography) => geography.id)
+    )
+    .select('l.geography_id', 's.id', 's.code', 's.name', 's.description', 's.url')
+    .orderBy('s.code')
+  const standardIds = [...new Set(links.map((link) => link.id as number))]
+  const controls = standardIds.length
+    ? await db
+        .from('compliance_controls')
+        .whereIn('compliance_standard_id', standardIds)
+        .select('compliance_standard_id', 'code', 'name', 'description', 'evidence_kind')
+        .orderBy('position')
+    : []
+  const facts = await organizationFacts(organizationId)
+  const evaluated = new Map<number, ControlEvaluation[]>()
+  for (const control of controls) {
+    const verdict = evaluateControl(control.evidence_kind, control.code, facts)
+    const list = evaluated.get(control.compliance_standard_id) ?? []
+    list.push({
+      code: control.code,
+      name: control.name,
+      description: control.description,
+      evidenceKind: control.evidence_kind,
+      ...verdict,
+    })
+    evaluated.set(control.compliance_standard_id, list)
+  }
+  return geographies.map((geography) => ({
+    code: geography.code,
+    name: geography.name,
+    region: geography.region,
+    summary: geography.summary,
+    authorities: JSON.parse(geography.authorities) as string[],
+    standards: links
+      .filter((link) => link.geography_id === geography.id)
+      .map((link) => {
+        const list = evaluated.get(link.id) ?? []
+        return {
+          code: link.code,
+          name: link.name,
+          description: link.description,
+          url: link.url,
+          controls: list,
+          met: list.filter((control) => control.status === 'met').length,
+          notMet: list.filter((control) => control.status === 'not_met').length,
+          noData: list.filter((control) => control.status === 'no_data').length,
+        }
+      }),
+  }))
+}
+
+/** the jurisdictions for a filter: code and name, by name (one query) */
+export async function listGeographies(): Promise<Array<{ code: string; name: string }>> {
+  return db.from('geographies').select('code', 'name').orderBy('name')
+}

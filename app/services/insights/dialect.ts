@@ -1,0 +1,94 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import { sqlTime } from '#services/sql'
+import type { Day } from '#services/insights/types'
+
+/**
+ * SQL fragments that differ between engines, so every insights query is
+ * written once. Datetime columns hold UTC moments: text
+ * ('YYYY-MM-DD HH:MM:SS') on SQLite, timestamptz on PostgreSQL,
+ * DATETIME on MySQL.
+ */
+type Engine = 'sqlite' | 'postgres' | 'mysql'
+
+export function engine(): Engine {
+  const name = db.connection().dialect.name
+  if (name === 'postgres') return 'postgres'
+  if (name === 'mysql') return 'mysql'
+  return 'sqlite'
+}
+
+/** seconds from the moment `start` to the moment `end` (SQL expressions), as a number */
+export function secondsBetween(start: string, end: string): string {
+  switch (engine()) {
+    case 'postgres':
+      return `EXTRACT(EPOCH FROM (${end} - ${start}))`
+    case 'mysql':
+      return `TIMESTAMPDIFF(SECOND, ${start}, ${end})`
+    default:
+      return `((julianday(${end}) - julianday(${start})) * 86400.0)`
+  }
+}
+
+/** the UTC day ('YYYY-MM-DD' text) of a datetime expression */
+export function dayOf(expression: string): string {
+  switch (engine()) {
+    case 'postgres':
+      return `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+    case 'mysql':
+      return `DATE_FORMAT(${expression}, '%Y-%m-%d')`
+    default:
+      return `substr(${expression}, 1, 10)`
+  }
+}
+
+/**
+ * A placeholder for a moment bound as a parameter where the engine must
+ * know it is a timestamp (arithmetic, not just comparison).
+ */
+export function momentParameter(): string {
+  return engine() === 'postgres' ? 'CAST(? AS timestamptz)' : '?'
+}
+
+/** the first moment of a UTC day, formatted the way datetime columns are written */
+export function startOfDay(day: Day): string {
+  return sqlTime(DateTime.fromISO(day, { zone: 'utc' }))
+}
+
+/** the first moment after a UTC day */
+export function endOfDay(day: Day): string {
+  return sqlTime(DateTime.fromISO(day, { zone: 'utc' }).plus({ days: 1 }))
+}
+
+export function today(now: DateTime = DateTime.utc()): Day {
+  return now.toUTC().toISODate()!
+}
+
+export function addDays(day: Day, days: number): Day {
+  return DateTime.fromISO(day, { zone: 'utc' }).plus({ days }).toISODate()!
+}
+
+/** inclusive number of days from `from` to `to` */
+export function daysInRange(from: Day, to: Day): number {
+  const span = DateTime.fromISO(to, { zone: 'utc' }).diff(
+    DateTime.fromISO(from, { zone: 'utc' }),
+    'days'
+  ).days
+  return Math.max(0, Math.round(span) + 1)
+}
+
+/** every day of an inclusive range, in order */
+export function eachDay(from: Day, to: Day): Day[] {
+  const days: Day[] = []
+  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day)
+  return days
+}
+
+/** the rows of a raw SELECT, whatever the driver's result shape */
+export function selectRows<Row = Record<string, unknown>>(result: unknown): Row[] {
+  if (Array.isArray(result)) {
+    // mysql2 answers [rows, fields]; better-sqlite3 answers the rows
+    return (engine() === 'mysql' ? result[0] : result) as Row[]
+  }
+  return ((result as { rows?: Row[] }).rows ?? []) as Row[]
+}

@@ -1,0 +1,172 @@
+import {
+  activeContributors,
+  dailySeries,
+  summarizeByProduct,
+  summarizeTrend,
+  vulnerabilityOverview,
+} from '#services/insights/metrics'
+import { scoreHistory } from '#services/insights/scores'
+import { cachedInsight } from '#services/insights/cache'
+import type { InsightScope } from '#services/insights/types'
+import { gauge } from '#services/charts/index'
+import { EXECUTIVE_KPIS, kpiCards, type KpiCard } from '#services/insights_pages/kpis'
+import { topRisks, type Risk } from '#services/insights_pages/risks'
+import type { DateRange } from '#services/insights_pages/date_range'
+import {
+  aiFigure,
+  cycleSplitFigure,
+  deliveryFigure,
+  kpiTable,
+  scoreHistoryFigure,
+  vulnerabilityFigure,
+  vulnerabilityTable,
+} from '#services/insights_pages/sections'
+import {
+  csvNumber,
+  formatHours,
+  formatNumber,
+  formatPercent,
+} from '#services/insights_pages/format'
+import type { PageTable } from '#services/insights_pages/tables'
+
+export type ExecutiveSummary = {
+  hasData: boolean
+  cards: KpiCard[]
+  score: { value: number | null; day: string | null; gauge: string; history: string }
+  risks: Risk[]
+  contributors: number
+  figures: { delivery: string; cycleSplit: string; vulnerabilities: string; ai: string }
+  tables: PageTable[]
+}
+
+/**
+ * Everything the Executive Summary shows for one organisation and
+ * period, from a fixed number of set-based queries (whatever the number
+ * of repositories or products), cached per organisation until the next
+ * sync or score run.
+ */
+export function executiveSummary(organizationId: number, range: DateRange) {
+  return cachedInsight(
+    organizationId,
+    'executive-summary',
+    { from: range.from, to: range.to },
+    () => buildExecutiveSummary(organizationId, range)
+  )
+}
+
+async function buildExecutiveSummary(
+  organizationId: number,
+  range: DateRange
+): Promise<ExecutiveSummary> {
+  const scope: InsightScope = { organizationId, from: range.from, to: range.to }
+  // Seven queries whatever the size of the organisation; the score is
+  // the last point of the period's history, the GenAI split comes from
+  // the period's totals (per-product scores are on the Products page).
+  const [trend, series, vulnerabilities, contributors, products, history] = await Promise.all([
+    summarizeTrend(scope),
+    dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
+    vulnerabilityOverview(scope),
+    activeContributors(scope, { limit: 1 }),
+    summarizeByProduct(scope),
+    scoreHistory(organizationId, null, range),
+  ])
+  const { current, previous } = trend
+  const cards = kpiCards(EXECUTIVE_KPIS, current, previous, series, range.days)
+  const organizationScore = history.at(-1) ?? null
+
+  const productTable: PageTable = {
+    name: 'products',
+    title: 'Products',
+    columns: [
+      'Product',
+      'Repositories',
+      'Merged PRs',
+      'Cycle time',
+      'Deploys / week',
+      'Change failure rate',
+      'AI-assisted',
+    ],
+    csvColumns: [
+      'Product',
+      'Repositories',
+      'Merged PRs',
+      'Cycle time (h)',
+      'Deploys / week',
+      'Change failure rate (%)',
+      'AI-assisted (%)',
+    ],
+    cells: products.map((product) => [
+      product.name,
+      formatNumber(product.repositoryCount, 0),
+      formatNumber(product.summary.pullRequestsMerged, 0),
+      formatHours(product.summary.cycleTime.totalHours),
+      formatNumber(product.summary.deploymentFrequencyPerWeek),
+      formatPercent(product.summary.changeFailureRate),
+      formatPercent(product.summary.aiShare),
+    ]),
+    values: products.map((product) => [
+      product.name,
+      product.repositoryCount,
+      product.summary.pullRequestsMerged,
+      csvNumber(product.summary.cycleTime.totalHours),
+      csvNumber(product.summary.deploymentFrequencyPerWeek),
+      csvNumber(product.summary.changeFailureRate),
+      csvNumber(product.summary.aiShare),
+    ]),
+    links: products.map((product) => `/insights/products/${product.publicId}`),
+    empty: 'No product yet: group repositories into products under Products.',
+  }
+
+  const hasData =
+    current.pullRequestsOpened +
+      current.pullRequestsMerged +
+      current.commits +
+      current.deployments +
+      current.issuesOpened +
+      vulnerabilities.total >
+    0
+
+  return {
+    hasData,
+    cards,
+    score: {
+      value: organizationScore?.score ?? null,
+      day: organizationScore?.day ?? null,
+      gauge: gauge({
+        title: 'Organisation score',
+        value: organizationScore?.score ?? null,
+        label: scoreLabel(organizationScore?.score ?? null),
+      }).svg,
+      history: scoreHistoryFigure('Organisation score history', history),
+    },
+    risks: topRisks({
+      current,
+      previous,
+      vulnerabilities,
+      scoreHistory: history,
+      periodDays: range.days,
+    }),
+    contributors: contributors.count,
+    figures: {
+      delivery: deliveryFigure(series),
+      cycleSplit: cycleSplitFigure([
+        { name: 'This period', summary: current },
+        { name: 'Previous period', summary: previous },
+      ]),
+      vulnerabilities: vulnerabilityFigure(vulnerabilities),
+      ai: aiFigure({
+        commits: current.commits,
+        aiAssistedCommits: current.aiAssistedCommits,
+        share: current.aiShare,
+      }),
+    },
+    tables: [kpiTable(cards, range), productTable, vulnerabilityTable(vulnerabilities)],
+  }
+}
+
+export function scoreLabel(score: number | null) {
+  if (score === null) return 'Not scored yet'
+  if (score >= 75) return 'Strong'
+  if (score >= 50) return 'Fair'
+  return 'Needs attention'
+}

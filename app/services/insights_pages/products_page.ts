@@ -1,0 +1,296 @@
+import db from '@adonisjs/lucid/services/db'
+import {
+  activeContributors,
+  aiComposition,
+  dailySeries,
+  summarizeByProduct,
+  summarizeByRepository,
+  summarizeTrend,
+  vulnerabilityOverview,
+} from '#services/insights/metrics'
+import { latestScores, scoreHistory } from '#services/insights/scores'
+import { cachedInsight } from '#services/insights/cache'
+import type { InsightScope } from '#services/insights/types'
+import { publicIds } from '#services/public_id'
+import { gauge } from '#services/charts/index'
+import { findOrganizationProduct } from '#actions/products/find_product'
+import type { DateRange } from '#services/insights_pages/date_range'
+import { scoreLabel } from '#services/insights_pages/executive_summary'
+import { EXECUTIVE_KPIS, kpiCards } from '#services/insights_pages/kpis'
+import {
+  aiFigure,
+  cycleSplitFigure,
+  cycleTimeTrendFigure,
+  deliveryFigure,
+  kpiTable,
+  scoreHistoryFigure,
+  WIDE,
+  vulnerabilityFigure,
+  vulnerabilityTable,
+} from '#services/insights_pages/sections'
+import {
+  csvNumber,
+  formatHours,
+  formatNumber,
+  formatPercent,
+} from '#services/insights_pages/format'
+import type { PageTable } from '#services/insights_pages/tables'
+
+/**
+ * The product list: every product with its headline numbers (one query
+ * for the metrics, one for the scores).
+ */
+export function productList(organizationId: number, range: DateRange) {
+  return cachedInsight(organizationId, 'products', { from: range.from, to: range.to }, async () => {
+    const scope = { organizationId, from: range.from, to: range.to }
+    const [products, latest] = await Promise.all([
+      summarizeByProduct(scope),
+      latestScores(organizationId),
+    ])
+    const scores = new Map(
+      latest.products.map((entry) => [entry.productId, entry.latest?.score ?? null])
+    )
+    const table: PageTable = {
+      name: 'products',
+      title: 'Products',
+      columns: [
+        'Product',
+        'Repositories',
+        'Score',
+        'Merged PRs',
+        'Cycle time',
+        'First review',
+        'Deploys / week',
+        'Change failure rate',
+        'Bug rate',
+        'AI-assisted',
+      ],
+      csvColumns: [
+        'Product',
+        'Repositories',
+        'Score',
+        'Merged PRs',
+        'Cycle time (h)',
+        'First review (h)',
+        'Deploys / week',
+        'Change failure rate (%)',
+        'Bug rate (%)',
+        'AI-assisted (%)',
+      ],
+      cells: products.map((product) => [
+        product.name,
+        formatNumber(product.repositoryCount, 0),
+        String(scores.get(product.productId) ?? '–'),
+        formatNumber(product.summary.pullRequestsMerged, 0),
+        formatHours(product.summary.cycleTime.totalHours),
+        formatHours(product.summary.firstReviewHours),
+        formatNumber(product.summary.deploymentFrequencyPerWeek),
+        formatPercent(product.summary.changeFailureRate),
+        formatPercent(product.summary.bugRate),
+        formatPercent(product.summary.aiShare),
+      ]),
+      values: products.map((product) => [
+        product.name,
+        product.repositoryCount,
+        scores.get(product.productId) ?? null,
+        product.summary.pullRequestsMerged,
+        csvNumber(product.summary.cycleTime.totalHours),
+        csvNumber(product.summary.firstReviewHours),
+        csvNumber(product.summary.deploymentFrequencyPerWeek),
+        csvNumber(product.summary.changeFailureRate),
+        csvNumber(product.summary.bugRate),
+        csvNumber(product.summary.aiShare),
+      ]),
+      links: products.map((product) => `/insights/products/${product.publicId}`),
+      empty: 'No product yet.',
+    }
+    return {
+      count: products.length,
+      figure: products.length
+        ? cycleSplitFigure(
+            products.map((product) => ({ name: product.name, summary: product.summary })),
+            WIDE
+          )
+        : null,
+      tables: [table],
+    }
+  })
+}
+
+/**
+ * One product's page: its KPIs against the previous period, trends,
+ * cycle-time split, repositories, contributors, GenAI composition and
+ * score. The product is looked up in the organisation first (404 for
+ * any other).
+ */
+export async function productDetail(
+  organizationId: number,
+  productPublicId: string,
+  range: DateRange
+) {
+  const product = await findOrganizationProduct(organizationId, productPublicId)
+  const data = await cachedInsight(
+    organizationId,
+    'product',
+    { product: product.id, from: range.from, to: range.to },
+    () =>
+      buildProductDetail(
+        { organizationId, productId: product.id, from: range.from, to: range.to },
+        range
+      )
+  )
+  return {
+    product: { publicId: product.publicId, name: product.name, description: product.description },
+    ...data,
+  }
+}
+
+async function buildProductDetail(scope: InsightScope, range: DateRange) {
+  const [trend, series, repositories, contributors, ai, vulnerabilities, history] =
+    await Promise.all([
+      summarizeTrend(scope),
+      dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
+      summarizeByRepository(scope),
+      activeContributors(scope, { limit: 10 }),
+      aiComposition(scope),
+      vulnerabilityOverview(scope),
+      scoreHistory(scope.organizationId, scope.productId!, range),
+    ])
+  const cards = kpiCards(EXECUTIVE_KPIS, trend.current, trend.previous, series, range.days)
+  const score = history.at(-1) ?? null
+  const repositoryTable: PageTable = {
+    name: 'repositories',
+    title: 'Repositories',
+    columns: [
+      'Repository',
+      'Merged PRs',
+      'Cycle time',
+      'First review',
+      'PR size',
+      'Deploys',
+      'Commits',
+      'AI-assisted',
+    ],
+    csvColumns: [
+      'Repository',
+      'Merged PRs',
+      'Cycle time (h)',
+      'First review (h)',
+      'PR size (lines)',
+      'Deploys',
+      'Commits',
+      'AI-assisted (%)',
+    ],
+    cells: repositories.map((repository) => [
+      repository.fullName,
+      formatNumber(repository.summary.pullRequestsMerged, 0),
+      formatHours(repository.summary.cycleTime.totalHours),
+      formatHours(repository.summary.firstReviewHours),
+      formatNumber(repository.summary.prSizeLines, 0),
+      formatNumber(repository.summary.deployments, 0),
+      formatNumber(repository.summary.commits, 0),
+      formatPercent(repository.summary.aiShare),
+    ]),
+    values: repositories.map((repository) => [
+      repository.fullName,
+      repository.summary.pullRequestsMerged,
+      csvNumber(repository.summary.cycleTime.totalHours),
+      csvNumber(repository.summary.firstReviewHours),
+      csvNumber(repository.summary.prSizeLines, 0),
+      repository.summary.deployments,
+      repository.summary.commits,
+      csvNumber(repository.summary.aiShare),
+    ]),
+    empty: 'No repository in this product yet.',
+  }
+  const contributorTable: PageTable = {
+    name: 'contributors',
+    title: `Most active contributors (${contributors.count} in all)`,
+    columns: ['Contributor', 'Pull requests', 'Commits'],
+    cells: contributors.top.map((person) => [
+      person.login,
+      formatNumber(person.pullRequests, 0),
+      formatNumber(person.commits, 0),
+    ]),
+    values: contributors.top.map((person) => [person.login, person.pullRequests, person.commits]),
+    empty: 'Nobody opened a pull request or committed in this period.',
+  }
+  const aiTable: PageTable = {
+    name: 'genai',
+    title: 'GenAI composition by repository',
+    columns: ['Repository', 'Commits', 'AI-assisted commits', 'AI-assisted'],
+    csvColumns: ['Repository', 'Commits', 'AI-assisted commits', 'AI-assisted (%)'],
+    cells: ai.repositories.map((repository) => [
+      repository.name,
+      formatNumber(repository.commits, 0),
+      formatNumber(repository.aiAssistedCommits, 0),
+      formatPercent(repository.share),
+    ]),
+    values: ai.repositories.map((repository) => [
+      repository.name,
+      repository.commits,
+      repository.aiAssistedCommits,
+      csvNumber(repository.share),
+    ]),
+    empty: 'No commit in this period.',
+  }
+  return {
+    hasData:
+      trend.current.pullRequestsOpened + trend.current.commits + trend.current.deployments > 0,
+    repositoryCount: repositories.length,
+    contributorCount: contributors.count,
+    cards,
+    score: {
+      value: score?.score ?? null,
+      gauge: gauge({
+        title: 'Product score',
+        value: score?.score ?? null,
+        label: scoreLabel(score?.score ?? null),
+      }).svg,
+      history: scoreHistoryFigure('Product score history', history),
+    },
+    figures: {
+      delivery: deliveryFigure(series),
+      cycleTrend: cycleTimeTrendFigure(series),
+      cycleSplit: cycleSplitFigure([
+        { name: 'This period', summary: trend.current },
+        { name: 'Previous period', summary: trend.previous },
+      ]),
+      vulnerabilities: vulnerabilityFigure(vulnerabilities),
+      ai: aiFigure(ai),
+    },
+    tables: [
+      repositoryTable,
+      contributorTable,
+      aiTable,
+      kpiTable(cards, range),
+      vulnerabilityTable(vulnerabilities),
+    ],
+  }
+}
+
+/**
+ * The product's edit form: its fields and every repository of the
+ * organisation, ticked when it belongs to the product (two queries).
+ */
+export async function productEditor(organizationId: number, productPublicId: string) {
+  const product = await findOrganizationProduct(organizationId, productPublicId)
+  const rows = await db
+    .from('repositories as r')
+    .leftJoin('product_repositories as pr', (join) => {
+      join.on('pr.repository_id', 'r.id').andOnVal('pr.product_id', product.id)
+    })
+    .where('r.organization_id', organizationId)
+    .select('r.id', 'r.full_name', 'r.is_archived', 'pr.id as link_id')
+    .orderBy('r.full_name')
+  const codec = publicIds('repository')
+  return {
+    product,
+    repositories: rows.map((row) => ({
+      publicId: codec.encode(Number(row.id)),
+      fullName: String(row.full_name),
+      archived: Boolean(row.is_archived),
+      selected: row.link_id !== null,
+    })),
+  }
+}

@@ -1,0 +1,64 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { rangeQuery, type ResolvedFilters } from '#services/insights_pages/date_range'
+import { csvFileName, toCsv } from '#services/insights_pages/csv'
+import { findTable, type PageTable } from '#services/insights_pages/tables'
+
+/**
+ * The element the date-range form swaps under htmx.
+ */
+export const BODY_TARGET = 'insights-body'
+
+/**
+ * One dashboard URL, three renderings: a table as CSV
+ * (`?format=csv&table=<name>`; an unknown table is a 404), the body
+ * alone for an htmx request aimed at the body (the middleware sets
+ * `Vary: HX-Request`), or the whole page. A range the form could not
+ * use is answered with a 422 and the message above the body.
+ */
+export async function respondWithDashboard(
+  ctx: HttpContext,
+  options: {
+    path: string
+    page: string
+    partial: string
+    filters: ResolvedFilters
+    tables: PageTable[]
+    fileName: string
+    data: Record<string, unknown>
+    /**
+     * Extra query parameters every link of the page keeps (the geography).
+     */
+    keep?: Record<string, string>
+  }
+) {
+  const { filters, tables, path } = options
+  const keep = options.keep ?? {}
+  if (filters.format === 'csv') {
+    const table = findTable(tables, filters.table)
+    if (!table) return ctx.response.notFound(await ctx.view.render('pages/errors/not_found'))
+    ctx.response.header('Content-Type', 'text/csv; charset=utf-8')
+    ctx.response.header(
+      'Content-Disposition',
+      `attachment; filename="${csvFileName(options.fileName, table.name, filters.range.from, filters.range.to)}"`
+    )
+    ctx.response.header('Cache-Control', 'private, no-store')
+    return toCsv(table.csvColumns ?? table.columns, table.values)
+  }
+  if (filters.error) ctx.response.status(422)
+  const data = {
+    ...options.data,
+    filters,
+    range: filters.range,
+    basePath: path,
+    keep,
+    bodyTarget: BODY_TARGET,
+    exportHref: (name: string) =>
+      `${path}?${rangeQuery(filters.range, { ...keep, format: 'csv', table: name })}`,
+    rangeHref: (extra: Record<string, string> = {}) =>
+      `${path}?${rangeQuery(filters.range, { ...keep, ...extra })}`,
+  }
+  if (ctx.htmx.wantsPartial && ctx.htmx.target === BODY_TARGET) {
+    return ctx.view.render(options.partial, data)
+  }
+  return ctx.view.render(options.page, data)
+}

@@ -1,0 +1,28 @@
+import type { CsvCell } from '#services/insights_pages/csv'
+
+/**
+ * A table of a dashboard: shown on the page (cells, already formatted)
+ * and downloadable as CSV (values: numbers stay numbers). Every table a
+ * page shows is one of these, so every table has an export.
+ */
+export type PageTable = {
+  name: string
+  title: string
+  columns: string[]
+  /**
+   * The CSV header when it differs from the page's (units of raw values:
+   * the page shows "4.9 days", the CSV 117.6 under "Cycle time (h)").
+   */
+  csvColumns?: string[]
+  cells: string[][]
+  values: CsvCell[][]
+  /**
+   * Where the first cell of each row links to (a product's page), if anywhere.
+   */
+  links?: (string | null)[]
+  empty: string
+}
+
+export function findTable(tables: PageTable[], name: string | null) {
+  return tables.find((table) => table.name === name) ?? null
+}

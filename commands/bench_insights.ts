@@ -1,0 +1,225 @@
+import { readFile } from 'node:fs/promises'
+import { BaseCommand, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+
+type Timing = { requests: number; seconds: number; p95: number; failures: number }
+
+/**
+ * npm run bench:insights — an organisation of 500 repositories and
+ * 100,000 pull requests (the demo generator), then two ratios from the
+ * same run on the same machine:
+ *
+ * - calculate:scores (and the rollup it reads) against one raw
+ *   aggregate query over the same pull_requests table;
+ * - the incremental refresh after a sync (recent window) against the
+ *   whole-history rollup;
+ * - Executive Summary requests per second with 50 concurrent signed-in
+ *   clients against /health, the framework's bare route (no session,
+ *   no database), both served by the real HTTP server in its own
+ *   process; with p95 latency and that process's peak RSS.
+ */
+export default class BenchInsights extends BaseCommand {
+  static commandName = 'bench:insights'
+  static description =
+    'Benchmark: scores vs one raw aggregate; Executive Summary req/s vs a bare route, p95, peak RSS'
+  static options: CommandOptions = { startApp: true }
+
+  @flags.number({ description: 'Repositories in the organisation', default: 500 })
+  declare repositories: number
+
+  @flags.number({ description: 'Pull requests in all', default: 100_000 })
+  declare pulls: number
+
+  @flags.number({ description: 'Clients in flight at once', default: 50 })
+  declare concurrency: number
+
+  @flags.number({ description: 'Requests per measured route', default: 3000 })
+  declare requests: number
+
+  async run() {
+    const { prepareBenchDatabase } = await import('#bench/support')
+    const { default: db } = await import('@adonisjs/lucid/services/db')
+    const { createOrganization } = await import('#tests/helpers/factories')
+    const { writeInsightsDemoData } = await import('#actions/demo/insights_demo_data')
+    const { ensureSampleReferenceData } = await import('#actions/demo/insights_reference_data')
+    const { default: RollUpMetrics } = await import('#actions/insights/roll_up_metrics')
+    const { default: CalculateScores } = await import('#actions/insights/calculate_scores')
+    const { default: RefreshInsights } = await import('#actions/insights/refresh_insights')
+    const { markInsightsDirty } = await import('#services/insights/refresh_marks')
+
+    await prepareBenchDatabase()
+    const engine = db.connection().dialect.name
+    const organization = await createOrganization({ name: 'Bench Rockets' })
+    let started = performance.now()
+    const counts = await writeInsightsDemoData(organization.id, {
+      repositories: this.repositories,
+      pullRequests: this.pulls,
+      months: 6,
+      seed: 11,
+    })
+    await ensureSampleReferenceData()
+    const seedSeconds = (performance.now() - started) / 1000
+
+    started = performance.now()
+    await new RollUpMetrics().execute({ organizationId: organization.id })
+    const rollUpMs = performance.now() - started
+    // what a sync that wrote today's rows triggers: the recent window,
+    // widened for merges still waiting for a deployment
+    await markInsightsDirty(organization.id, new Date().toISOString().slice(0, 10))
+    started = performance.now()
+    const refreshed = await new RefreshInsights().execute({ organizationId: organization.id })
+    const refreshMs = performance.now() - started
+    started = performance.now()
+    const scored = await new CalculateScores().execute({ organizationId: organization.id })
+    const scoresMs = performance.now() - started
+    const rawMs = await this.#rawAggregate(db, organization.id)
+
+    this.logger.log(
+      `database: ${engine}; ${counts.repositories} repositories, ${counts.pullRequests} pull requests, ${counts.commits} commits, ${counts.deployments} deployments (seeded in ${seedSeconds.toFixed(1)} s)`
+    )
+    this.logger.log(`one raw aggregate over pull_requests: ${rawMs.toFixed(1)} ms (median of 5)`)
+    this.logger.log(
+      `calculate:scores: ${scoresMs.toFixed(1)} ms (${scored.points} score points) — ratio ${(scoresMs / rawMs).toFixed(2)}`
+    )
+    this.logger.log(
+      `daily rollup (insights:roll-up, all history) + scores: ${(rollUpMs + scoresMs).toFixed(1)} ms — ratio ${((rollUpMs + scoresMs) / rawMs).toFixed(2)}`
+    )
+    this.logger.log(
+      `refresh after a sync (days from ${refreshed.from}): ${refreshMs.toFixed(1)} ms — ratio to the whole-history rollup ${(refreshMs / rollUpMs).toFixed(2)}`
+    )
+
+    await this.#http(organization)
+  }
+
+  /**
+   * The kind of query a page would run without the rollup: one pass over
+   * the organisation's pull requests, grouped by repository.
+   */
+  async #rawAggregate(
+    db: typeof import('@adonisjs/lucid/services/db').default,
+    organizationId: number
+  ) {
+    const times: number[] = []
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now()
+      await db.rawQuery(
+        `SELECT repository_id, COUNT(*) AS opened, COUNT(merged_at) AS merged,
+           SUM(COALESCE(additions, 0) + COALESCE(deletions, 0)) AS changed_lines,
+           MIN(opened_at) AS first_opened, MAX(merged_at) AS last_merged
+         FROM pull_requests WHERE organization_id = ? GROUP BY repository_id`,
+        [organizationId]
+      )
+      times.push(performance.now() - started)
+    }
+    return times.sort((a, b) => a - b)[2]
+  }
+
+  async #http(organization: import('#models/organization').default) {
+    const { startServer, stopServer, waitForOk } = await import('#tests/helpers/processes')
+    const { createAccount } = await import('#tests/helpers/accounts')
+    const { WebClient } = await import('#tests/helpers/web_client')
+
+    // Production mode, as deployed: compiled templates and asset
+    // fingerprints are cached (the bench database and keys stay).
+    const server = await startServer({
+      LOG_LEVEL: 'error',
+      NODE_ENV: 'production',
+      ADMIN_PATH: `/bench-admin-${Date.now().toString(36)}`,
+    })
+    try {
+      const base = `http://127.0.0.1:${server.port}`
+      await waitForOk(`${base}/health`)
+      // One signed-in session per client (password and TOTP, as a person
+      // would), ten sign-ins at a time.
+      const clients: InstanceType<typeof WebClient>[] = []
+      for (let batch = 0; batch < this.concurrency; batch += 10) {
+        const size = Math.min(10, this.concurrency - batch)
+        const accounts = []
+        for (let index = 0; index < size; index++) {
+          accounts.push(await createAccount({ organization, role: 'viewer' }))
+        }
+        clients.push(
+          ...(await Promise.all(
+            accounts.map(async (account) => {
+              const client = new WebClient(base)
+              await client.signIn(account.email, account.password, account.totpSecret!)
+              return client
+            })
+          ))
+        )
+      }
+      const summary = (client: InstanceType<typeof WebClient>) =>
+        fetch(`${base}/insights`, {
+          headers: { cookie: client.cookieHeader(), accept: 'text/html' },
+        })
+      const first = await summary(clients[0])
+      const body = await first.text()
+      if (first.status !== 200 || !body.includes('Executive Summary')) {
+        throw new Error(`the Executive Summary answered ${first.status}`)
+      }
+
+      const bare = await this.#measure((index) => fetch(`${base}/health`).then(() => index))
+      const page = await this.#measure((index) => summary(clients[index % clients.length]))
+      const peak = await peakRss(server.child.pid!)
+
+      this.logger.log(
+        `HTTP, ${this.concurrency} concurrent clients, ${this.requests} requests per route (server in its own process, production mode)`
+      )
+      this.logger.log(this.#line('bare route (/health)', bare))
+      this.logger.log(this.#line('Executive Summary  ', page))
+      this.logger.log(
+        `ratio Executive Summary / bare route: ${(page.requests / page.seconds / (bare.requests / bare.seconds)).toFixed(3)}`
+      )
+      this.logger.log(
+        `server peak RSS: ${peak} MiB; bench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`
+      )
+    } finally {
+      await stopServer(server)
+    }
+  }
+
+  async #measure(call: (index: number) => Promise<unknown>): Promise<Timing> {
+    const latencies: number[] = []
+    let next = 0
+    let failures = 0
+    const started = performance.now()
+    const worker = async () => {
+      while (next < this.requests) {
+        const index = next++
+        const begun = performance.now()
+        const response = await call(index)
+        if (response instanceof Response) {
+          await response.arrayBuffer()
+          if (response.status !== 200) failures += 1
+        }
+        latencies.push(performance.now() - begun)
+      }
+    }
+    await Promise.all(Array.from({ length: this.concurrency }, worker))
+    const seconds = (performance.now() - started) / 1000
+    latencies.sort((a, b) => a - b)
+    return {
+      requests: latencies.length,
+      seconds,
+      p95: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))],
+      failures,
+    }
+  }
+
+  #line(label: string, timing: Timing) {
+    return `${label}: ${(timing.requests / timing.seconds).toFixed(0)} req/s, p95 ${timing.p95.toFixed(1)} ms${timing.failures ? `, ${timing.failures} non-200` : ''}`
+  }
+}
+
+/**
+ * The high-water mark of a process's resident memory (Linux), in MiB.
+ */
+async function peakRss(pid: number) {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8')
+    const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
+    return Math.round(kib / 1024)
+  } catch {
+    return 'unknown (no /proc)'
+  }
+}

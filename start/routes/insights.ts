@@ -1,0 +1,40 @@
+/*
+|--------------------------------------------------------------------------
+| Insights
+|--------------------------------------------------------------------------
+|
+| The dashboards: any member may read them (organization.view); products
+| are created, renamed, regrouped and deleted with products.manage.
+| Dashboard tables download as CSV from the same URL (?format=csv).
+|
+*/
+import router from '@adonisjs/core/services/router'
+import { middleware, web } from '#start/kernel'
+
+const SummaryController = () => import('#controllers/insights/summary_controller')
+const ProductsController = () => import('#controllers/insights/products_controller')
+const ComplianceController = () => import('#controllers/insights/compliance_controller')
+
+router
+  .group(() => {
+    router.get('/insights', [SummaryController, 'show']).as('insights.summary')
+    router.get('/insights/products', [ProductsController, 'index']).as('insights.products.index')
+    router.post('/insights/products', [ProductsController, 'store']).as('insights.products.store')
+    router
+      .get('/insights/products/:product', [ProductsController, 'show'])
+      .as('insights.products.show')
+    router
+      .get('/insights/products/:product/edit', [ProductsController, 'edit'])
+      .as('insights.products.edit')
+    router
+      .post('/insights/products/:product', [ProductsController, 'update'])
+      .as('insights.products.update')
+    router
+      .post('/insights/products/:product/repositories', [ProductsController, 'repositories'])
+      .as('insights.products.repositories')
+    router
+      .post('/insights/products/:product/delete', [ProductsController, 'destroy'])
+      .as('insights.products.destroy')
+    router.get('/insights/compliance', [ComplianceController, 'show']).as('insights.compliance')
+  })
+  .use([...web(), middleware.auth()])

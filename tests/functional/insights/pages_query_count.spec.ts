@@ -1,0 +1,95 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import emitter from '@adonisjs/core/services/emitter'
+import { resetDatabase } from '#tests/helpers/database'
+import { createAccount } from '#tests/helpers/accounts'
+import { WebClient } from '#tests/helpers/web_client'
+import { insertProduct, insertPullRequest, insertRepository } from '#tests/helpers/insights'
+import RollUpMetrics from '#actions/insights/roll_up_metrics'
+import { invalidateInsights } from '#services/insights/cache'
+import type Organization from '#models/organization'
+
+const PAGE = '/insights?range=custom&from=2026-03-01&to=2026-03-31'
+
+/**
+ * An organisation of `size` repositories in three products, each
+ * repository with a merged pull request in the period, rolled up.
+ */
+async function organisationOf(organization: Organization, size: number) {
+  const repositories: number[] = []
+  for (let index = 0; index < size; index++) {
+    const repository = await insertRepository(organization.id, `service-${index}`)
+    repositories.push(repository)
+    await insertPullRequest(organization.id, repository, {
+      firstCommit: '2026-03-02 09:00',
+      opened: '2026-03-02 10:00',
+      firstReview: '2026-03-02 12:00',
+      merged: '2026-03-03 10:00',
+      additions: 10 + index,
+      deletions: 1,
+      author: `dev-${index % 40}`,
+    })
+  }
+  for (const [index, name] of ['Platform', 'Payments', 'Mobile'].entries()) {
+    await insertProduct(
+      organization.id,
+      name,
+      repositories.filter((_, position) => position % 3 === index)
+    )
+  }
+  await new RollUpMetrics().execute({ organizationId: organization.id })
+}
+
+/**
+ * The SQL statements one request issues, counted through Lucid's
+ * db:query events (debug on for the measurement only), with the
+ * organisation's dashboard fragments dropped first so the page computes
+ * everything instead of reading the cache.
+ */
+async function queriesFor(web: WebClient, organization: Organization, path: string) {
+  await invalidateInsights(organization.id)
+  const connection = db.manager.get(db.primaryConnectionName)!
+  const statements: string[] = []
+  // The session store deletes expired sessions on a random 2% of
+  // requests: housekeeping of the framework, not the page's work.
+  const sessionGc = /^delete from [`"]?sessions[`"]? where [`"]?expires_at[`"]? <=/i
+  const listener = (query: { sql: string }) => {
+    if (!sessionGc.test(query.sql)) statements.push(query.sql)
+  }
+  connection.config.debug = true
+  emitter.on('db:query', listener)
+  try {
+    const response = await web.get(path)
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`)
+  } finally {
+    emitter.off('db:query', listener)
+    connection.config.debug = false
+  }
+  return statements
+}
+
+test.group('Insights pages | query count', (group) => {
+  group.each.setup(resetDatabase())
+
+  test('the Executive Summary issues the same number of queries (at most 12) for 10 and 500 repositories', async ({
+    assert,
+  }) => {
+    const small = await createAccount()
+    const large = await createAccount()
+    await organisationOf(small.organization, 10)
+    await organisationOf(large.organization, 500)
+    const smallWeb = new WebClient()
+    await smallWeb.signIn(small.email, small.password, small.totpSecret!)
+    const largeWeb = new WebClient()
+    await largeWeb.signIn(large.email, large.password, large.totpSecret!)
+    // a first visit of each settles the session's one-off writes
+    await smallWeb.get(PAGE)
+    await largeWeb.get(PAGE)
+
+    const forSmall = await queriesFor(smallWeb, small.organization, PAGE)
+    const forLarge = await queriesFor(largeWeb, large.organization, PAGE)
+    assert.isAbove(forSmall.length, 0)
+    assert.equal(forLarge.length, forSmall.length, forLarge.join('\n'))
+    assert.isAtMost(forLarge.length, 12, forLarge.map((sql) => sql.slice(0, 70)).join('\n'))
+  })
+})
