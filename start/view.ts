@@ -43,3 +43,17 @@ edge.global('formatDate', (value: Moment) => {
   const moment = toDateTime(value)
   return moment ? moment.toUTC().toFormat("d LLL yyyy, HH:mm 'UTC'") : '—'
 })
+
+/**
+ * Edge 6 hands every @include to its compiler with an empty list of
+ * local variables, which the compiler takes as "has local variables" and
+ * so never caches: each include was parsed again on every request, even
+ * in production. An empty list means the same as none, so it is passed as
+ * none and the partial is compiled once. Includes inside a loop still
+ * carry their loop variables and are compiled as before.
+ */
+for (const compiler of [edge.compiler, edge.asyncCompiler]) {
+  const compile = compiler.compile.bind(compiler)
+  compiler.compile = (templatePath: string, localVariables?: string[]) =>
+    compile(templatePath, localVariables?.length ? localVariables : undefined)
+}
