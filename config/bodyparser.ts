@@ -1,6 +1,7 @@
 import env from '#start/env'
 import { defineConfig } from '@adonisjs/core/bodyparser'
 import documentsConfig from '#config/documents'
+import { multipartReadAfterAuthentication } from '#services/plugins/token_route_bodies'
 
 const bodyParserConfig = defineConfig({
   allowedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
@@ -25,9 +26,11 @@ const bodyParserConfig = defineConfig({
     autoProcess: true,
     convertEmptyStringsToNull: true,
     trimWhitespaces: true,
-    processManually: [],
-    // Document uploads are the only multipart bodies: a request may carry
-    // several files, and always one of the largest size allowed.
+    // Plugins' token routes read their upload after the token check (the
+    // array fills as they are mounted; see app/services/plugins).
+    processManually: multipartReadAfterAuthentication,
+    // Document uploads are the largest multipart bodies: a request may
+    // carry several files, and always one of the largest size allowed.
     limit: documentsConfig.requestLimitBytes,
     types: ['multipart/form-data'],
   },

@@ -1,21 +1,30 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
+import { apiTokenFrom } from '#services/api_token_header'
+import { closeIfLargeBodyUnread } from '#services/plugins/token_route_bodies'
 
 /**
- * Token authentication for /api/v1: "Authorization: Bearer <token>" or
- * "X-Api-Key: <token>". A token of a locked user, or of a user who no
- * longer satisfies the MFA policy, is refused.
+ * Token authentication for /api/v1 and plugins' token routes: the token
+ * in Authorization or X-Api-Key, with or without "Bearer" (see
+ * apiTokenFrom). A token of a locked user, or of a user who no longer
+ * satisfies the MFA policy, is refused.
  */
 export default class ApiAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    const apiKey = ctx.request.header('x-api-key')
-    if (apiKey && !ctx.request.header('authorization')) {
-      ctx.request.request.headers.authorization = `Bearer ${apiKey}`
-    }
+    const headers = ctx.request.request.headers
+    const token = apiTokenFrom({
+      authorization: headers.authorization,
+      apiKey: headers['x-api-key'],
+    })
+    // The guard reads "Authorization: Bearer <token>" only.
+    if (token) headers.authorization = `Bearer ${token}`
+    else delete headers.authorization
     const guard = ctx.auth.use('api')
-    const user = await guard.check().then((ok) => (ok ? guard.user : null))
+    const user = token ? await guard.check().then((ok) => (ok ? guard.user : null)) : null
     if (!user || user.isLocked || !(await new UserHasSecondFactor().execute(user))) {
+      // a token route's upload is still unread at this point
+      closeIfLargeBodyUnread(ctx)
       return ctx.response.unauthorized({ errors: [{ message: 'A valid API token is required' }] })
     }
     return next()

@@ -48,6 +48,8 @@ export { hmacSha256Matches } from '#services/webhooks/signatures'
 /** commit-message trailers and the AI-assistance marks the GenAI share counts */
 export { parseTrailers, isAiAssisted } from '#services/domain/commit_trailers'
 export type { Trailer } from '#services/domain/commit_trailers'
+/** fixtures for a plugin's benchmark commands: scratch database, server, a member with a token */
+export { benchmark } from '#plugin-sdk/benchmark'
 
 /**
  * Declares a plugin. The loader checks the definition when the app boots

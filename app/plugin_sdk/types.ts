@@ -286,7 +286,10 @@ export type PluginWebhooks = {
 export type PluginRouteAccess =
   /** signed-in, MFA-complete user of the current organisation (default) */
   | 'session'
-  /** API token (Bearer or X-Api-Key) */
+  /**
+   * API token (Authorization or X-Api-Key, with or without "Bearer"); the
+   * multipart body is read only after the token is checked
+   */
   | 'token'
   /** no authentication: the plugin verifies the caller itself */
   | 'public'

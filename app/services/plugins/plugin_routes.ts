@@ -3,6 +3,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { middleware, web } from '#start/kernel'
 import Connection from '#models/connection'
 import Organization from '#models/organization'
+import type Membership from '#models/membership'
 import ResolveOrganizationContext from '#actions/organizations/resolve_organization_context'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import {
@@ -12,6 +13,12 @@ import {
 } from '#actions/connections/store_connection'
 import { roleAllows, type Permission } from '#services/authorization'
 import type { LoadedPlugin } from '#services/plugins/registry'
+import {
+  closeIfLargeBodyUnread,
+  multipartReadAfterAuthentication,
+  readMultipartBody,
+  removeTemporaryUploads,
+} from '#services/plugins/token_route_bodies'
 import type {
   PluginRouteContext,
   PluginRouteHandler,
@@ -24,16 +31,34 @@ import type {
 type Method = 'get' | 'post' | 'put' | 'delete'
 
 /**
- * The membership a token-authenticated plugin route acts through: in the
- * organisation named by X-Sextant-Organization (a public id) if the
- * token's user belongs to it, else in the user's first organisation.
+ * The membership a token-authenticated plugin route acts through. A
+ * client names an organisation (a public id) with the
+ * X-Sextant-Organization header or, when it cannot send a second header
+ * (the Noa app), the `organization` query parameter; without either the
+ * user's first organisation answers. An organisation that is named but
+ * is not one of the user's (unknown, someone else's, or two different
+ * ones named) is refused rather than replaced by another: the request
+ * would otherwise read or write the wrong organisation's data.
  */
-async function tokenMembership(ctx: HttpContext) {
+async function tokenMembership(
+  ctx: HttpContext
+): Promise<{ membership: Membership | null } | { refused: string }> {
   const user = ctx.auth.use('api').user
-  if (!user) return null
-  const named = Organization.keyFromPublicId(ctx.request.header('x-sextant-organization'))
-  const context = await new ResolveOrganizationContext().execute(user, named)
-  return context?.membership ?? null
+  if (!user) return { membership: null }
+  const query = ctx.request.qs().organization
+  const named = [ctx.request.header('x-sextant-organization'), query]
+    .flat()
+    .map((value) => (typeof value === 'string' ? value.trim() : ''))
+    .filter((value) => value !== '')
+  if (new Set(named).size > 1) {
+    return { refused: 'The request names two different organisations' }
+  }
+  const key = named.length > 0 ? Organization.keyFromPublicId(named[0]) : null
+  const context = await new ResolveOrganizationContext().execute(user, key)
+  if (named.length > 0 && (key === null || context?.organization.id !== key)) {
+    return { refused: 'The token’s user is not a member of the organisation named' }
+  }
+  return { membership: context?.membership ?? null }
 }
 
 function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: PluginRouteOptions) {
@@ -45,12 +70,15 @@ function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: Plugin
         return ctx.response.forbidden(await ctx.view.render('pages/errors/forbidden'))
       }
     }
-    const membership =
-      access === 'session'
-        ? (ctx.membership ?? null)
-        : access === 'token'
-          ? await tokenMembership(ctx)
-          : null
+    let membership: Membership | null = access === 'session' ? (ctx.membership ?? null) : null
+    if (access === 'token') {
+      const resolved = await tokenMembership(ctx)
+      if ('refused' in resolved) {
+        closeIfLargeBodyUnread(ctx)
+        return ctx.response.forbidden({ errors: [{ message: resolved.refused }] })
+      }
+      membership = resolved.membership
+    }
     const organization =
       access === 'session' ? (ctx.organization ?? null) : (membership?.organization ?? null)
     const actingUser =
@@ -120,7 +148,13 @@ function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: Plugin
         },
       },
     }) as PluginRouteContext
-    return handler(pluginContext)
+    if (access !== 'token') return handler(pluginContext)
+    try {
+      await readMultipartBody(ctx)
+      return await handler(pluginContext)
+    } finally {
+      await removeTemporaryUploads(ctx)
+    }
   }
 }
 
@@ -142,7 +176,10 @@ export function mountPluginRoutes(plugin: LoadedPlugin) {
         route.use([...web(), middleware.auth()])
         if (options.reauthenticate) route.use(middleware.recentAuth())
       }
-      if (access === 'token') route.use([middleware.apiAuth()])
+      if (access === 'token') {
+        route.use([middleware.apiAuth()])
+        multipartReadAfterAuthentication.push(route.getPattern())
+      }
       route.as(
         `plugins.${plugin.id}.${options.name ?? `${method}.${path.replace(/[^a-z0-9]+/gi, '_')}`}`
       )

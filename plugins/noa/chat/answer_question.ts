@@ -19,6 +19,10 @@ export type AnswerInput = {
   image?: InlineImage | null
   location?: string | null
   localTime?: string | null
+  /** the user's own instructions from the Noa app, below the organisation's prompt */
+  instructions?: string | null
+  /** the Noa app's temperature, which wins over the model's setting */
+  temperature?: number | null
   /** called with each piece of the reply as the model produces it (web chat) */
   onDelta?: (text: string) => void
 }
@@ -46,6 +50,9 @@ const GLASSES_STYLE =
 function systemContext(input: AnswerInput, model: ResolvedModel, verdict: KnowledgeVerdict) {
   const lines = [model.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT]
   if (input.channel === 'glasses') lines.push(GLASSES_STYLE)
+  if (input.instructions?.trim()) {
+    lines.push(`The user set these instructions in their Noa app:\n${input.instructions.trim()}`)
+  }
   if (input.location?.trim()) lines.push(`The user's current location: ${input.location.trim()}.`)
   if (input.localTime?.trim()) lines.push(`The user's local time: ${input.localTime.trim()}.`)
   if (input.image && !model.capabilities.includes('vision')) {
@@ -124,7 +131,7 @@ export default class AnswerQuestion {
       { role: 'user', content: userContent(input.prompt, input.image, model) },
     ]
     try {
-      const reply = await this.#complete(model, messages, input.onDelta)
+      const reply = await this.#complete(model, messages, input.temperature ?? null, input.onDelta)
       if (reply.trim() === '') throw new Error('The model returned an empty reply')
       return { message: reply, ok: true, error: null, modelName: model.name, source: 'model' }
     } catch (error) {
@@ -162,6 +169,7 @@ export default class AnswerQuestion {
   async #complete(
     model: ResolvedModel,
     messages: OpenAI.Chat.ChatCompletionMessageParam[],
+    temperature: number | null,
     onDelta?: (text: string) => void
   ) {
     const client = openAiClientFor(model)
@@ -170,7 +178,9 @@ export default class AnswerQuestion {
     const params = {
       model: model.model,
       messages,
-      ...(model.temperature !== null ? { temperature: model.temperature } : {}),
+      ...((temperature ?? model.temperature) !== null
+        ? { temperature: temperature ?? model.temperature }
+        : {}),
       ...(model.maxTokens !== null ? { max_tokens: model.maxTokens } : {}),
     }
     try {

@@ -116,14 +116,15 @@ export async function turnsBefore(threadId: number, messageId: number): Promise<
 }
 
 /**
- * The web chat's first half of an exchange: the question, and an empty
- * reply marked pending that the stream then fills in.
+ * The web chat's first half of an exchange: the question (with its
+ * photo), and an empty reply marked pending that the stream then fills in.
  */
 export async function startExchange(input: {
   organizationId: number
   userId: number
   thread: Thread | null
   prompt: string
+  image?: InlineImage | null
 }) {
   return db.transaction(async (trx) => {
     const thread =
@@ -138,7 +139,14 @@ export async function startExchange(input: {
     thread.lastMessageAt = DateTime.now()
     await thread.save()
     const question = await Message.create(
-      { threadId: thread.id, role: 'user', content: input.prompt, status: 'ok' },
+      {
+        threadId: thread.id,
+        role: 'user',
+        content: input.prompt,
+        imageBase64: input.image?.base64 ?? null,
+        imageType: input.image?.mime ?? null,
+        status: 'ok',
+      },
       { client: trx }
     )
     const reply = await Message.create(

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { BaseCommand, flags, type CommandOptions } from '#plugin-sdk'
+import { BaseCommand, benchmark, flags, type CommandOptions } from '#plugin-sdk'
+import { toTranscriptionWav } from '../audio/wav.js'
 
 type Sample = { ms: number; status: number }
 
@@ -29,28 +28,18 @@ export default class BenchNoa extends BaseCommand {
   declare concurrency: number
 
   async run() {
-    // Benchmark tooling, like the tests: it builds its fixtures with the core's helpers.
-    const { prepareBenchDatabase } = await import('#bench/support')
-    const { default: testUtils } = await import('@adonisjs/core/services/test_utils')
-    const { memberWithToken, createAllRoundModel } = await import('../tests/helpers/assistant.js')
+    // The fixtures the tests use: the fake provider and the app's request shapes.
     const { startFakeModelServer } = await import('../tests/helpers/fake_model_server.js')
+    const { createAllRoundModel } = await import('../tests/helpers/models.js')
     const { glassesForm, glassesWav, jpeg } = await import('../tests/helpers/glasses.js')
-    const { toTranscriptionWav } = await import('../audio/wav.js')
 
-    await prepareBenchDatabase()
+    await benchmark.prepareDatabase()
     const fake = await startFakeModelServer()
-    let nodeServer: Server | null = null
-    process.env.HOST = '127.0.0.1'
-    process.env.PORT = '0'
-    const closeApp = await testUtils.httpServer().start((handler) => {
-      nodeServer = createServer(handler)
-      return nodeServer
-    })
+    const app = await benchmark.startServer()
     try {
-      const { port } = (nodeServer as unknown as Server).address() as AddressInfo
-      const url = `http://127.0.0.1:${port}/noa/mm`
-      const member = await memberWithToken()
-      await createAllRoundModel(member.organization, fake.baseUrl)
+      const url = `${app.baseUrl}/noa/mm`
+      const member = await benchmark.memberWithToken()
+      await createAllRoundModel({ id: member.organizationId }, fake.baseUrl)
       const headers = { authorization: `Bearer ${member.token}` }
       const photo = jpeg(200 * 1024)
       const recording = glassesWav()
@@ -160,7 +149,7 @@ export default class BenchNoa extends BaseCommand {
         `throughput:          ${Math.round(total / seconds)} requests/s at ${this.concurrency} concurrent (${total} requests, ${failures} not 200)`
       )
     } finally {
-      await closeApp()
+      await app.close()
       await fake.close()
     }
   }

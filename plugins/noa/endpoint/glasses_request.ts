@@ -18,6 +18,10 @@ export type GlassesRequest = {
   localTime: string | null
   audio: GlassesAudio | null
   image: InlineImage | null
+  /** the app's own system prompt ("noa_system_prompt"), the user's tuning */
+  instructions: string | null
+  /** the app's temperature setting, when it is a usable number */
+  temperature: number | null
 }
 
 export type GlassesAudio =
@@ -143,8 +147,42 @@ async function readImage(part: UploadedPart | null): Promise<InlineImage | null>
   return { base64: bytes.toString('base64'), mime: type.mime }
 }
 
+/**
+ * Some builds of the app send `config`, meant as JSON but often not
+ * (`{"vision": "…", address: 10 Main St, local_time: 2025-07-02 …}`):
+ * read it as JSON when it is, else pick out `address` and `local_time`.
+ */
+function readConfig(value: unknown): { address: string | null; localTime: string | null } {
+  const raw = text(value)
+  if (!raw) return { address: null, localTime: null }
+  try {
+    const parsed = JSON.parse(raw)
+    if (parsed && typeof parsed === 'object') {
+      return { address: text(parsed.address), localTime: text(parsed.local_time) }
+    }
+  } catch {
+    // not JSON: fall through to the key: value reading below
+  }
+  const pick = (key: string) => {
+    // a value runs to the next ", key:" or the closing brace (addresses hold commas)
+    const match = raw.match(
+      new RegExp(`["']?${key}["']?\\s*:\\s*"?(.*?)"?\\s*(?:,\\s*["']?[a-z_]+["']?\\s*:|}|$)`)
+    )
+    return match ? text(match[1]) : null
+  }
+  return { address: pick('address'), localTime: pick('local_time') }
+}
+
+function readTemperature(value: unknown): number | null {
+  const raw = text(value)
+  if (raw === null) return null
+  const temperature = Number(raw)
+  return Number.isFinite(temperature) && temperature >= 0 && temperature <= 2 ? temperature : null
+}
+
 export async function readGlassesRequest(fields: RawGlassesFields): Promise<GlassesRequest> {
   const history = readHistory(fields.field('messages'))
+  const config = readConfig(fields.field('config'))
   const typedPrompt = firstText(fields, 'prompt')
   const audio = await readAudio(fields.file('audio'))
   const image = await readImage(fields.file('image'))
@@ -154,9 +192,11 @@ export async function readGlassesRequest(fields: RawGlassesFields): Promise<Glas
   return {
     history,
     typedPrompt,
-    location: firstText(fields, 'location', 'address'),
-    localTime: firstText(fields, 'time', 'local_time'),
+    location: firstText(fields, 'location', 'address') ?? config.address,
+    localTime: firstText(fields, 'time', 'local_time') ?? config.localTime,
     audio,
     image,
+    instructions: firstText(fields, 'noa_system_prompt', 'system_prompt'),
+    temperature: readTemperature(fields.field('temperature')),
   }
 }

@@ -1,4 +1,3 @@
-import { unlink } from 'node:fs/promises'
 import type { PluginRouteContext } from '#plugin-sdk'
 import { APOLOGY } from '../chat/answer_question.js'
 import HandleGlassesRequest, { type GlassesReply } from './handle_glasses_request.js'
@@ -6,11 +5,13 @@ import { GlassesRequestError, readGlassesRequest } from './glasses_request.js'
 
 /**
  * POST /noa/mm (and AIUI's /mm/mm/): the Noa app's custom server. Token
- * authenticated by the platform (401 JSON before this runs). Bad input
+ * authenticated by the platform (401 JSON before this runs), which reads
+ * the multipart body only after that check and removes its temporary
+ * files once the answer is sent. Bad input
  * is a 4xx naming the field; anything going wrong after that is still a
  * 200 with an apology, because the app shows nothing else.
  */
-async function answer(ctx: PluginRouteContext) {
+export async function answerGlasses(ctx: PluginRouteContext) {
   const { organizationId, user } = ctx.plugin
   if (organizationId === null || !user) {
     return ctx.response
@@ -48,24 +49,5 @@ async function answer(ctx: PluginRouteContext) {
       audio: null,
     }
     return ctx.response.json(reply)
-  }
-}
-
-/**
- * The parts live in temporary files once the body is parsed: the photo
- * and the recording are kept in the database (or dropped), never there.
- */
-async function removeUploads(ctx: PluginRouteContext) {
-  const parts = Object.values(ctx.request.allFiles()).flat()
-  await Promise.all(
-    parts.map((part) => (part.tmpPath ? unlink(part.tmpPath).catch(() => {}) : null))
-  )
-}
-
-export async function answerGlasses(ctx: PluginRouteContext) {
-  try {
-    return await answer(ctx)
-  } finally {
-    await removeUploads(ctx)
   }
 }

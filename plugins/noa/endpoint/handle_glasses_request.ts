@@ -81,6 +81,8 @@ export default class HandleGlassesRequest {
         image: request.image,
         location: request.location,
         localTime: request.localTime,
+        instructions: request.instructions,
+        temperature: request.temperature,
       }))
 
     await saveExchange({

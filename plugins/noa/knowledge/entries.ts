@@ -13,7 +13,7 @@ export type EmbeddedEntry = {
  * The text an entry is embedded from: its question alone. A user's
  * question is compared with the stored question; adding the document
  * title or the answer pulled the vectors toward their wording and made
- * paraphrases score lower with the built-in model (docs/noa-knowledge.md
+ * paraphrases score lower with the built-in model (docs/noa.md
  * has the measurements).
  */
 export function entryText(entry: { question: string }) {

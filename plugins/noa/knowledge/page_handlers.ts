@@ -94,6 +94,7 @@ async function renderPage(ctx: PluginRouteContext, state: PageState = {}) {
     verdict: state.verdict ?? null,
     addError: state.addError ?? null,
     path: KNOWLEDGE_PATH,
+    section: 'knowledge',
   }
   if (ctx.htmx.wantsPartial && ctx.htmx.target === 'knowledge-list') {
     return ctx.view.render('noa::knowledge/partials/list', data)

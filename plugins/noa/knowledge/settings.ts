@@ -16,7 +16,7 @@ export type KnowledgeSettings = {
  * The threshold is tuned for the built-in embedder: close paraphrases of
  * a stored question score 0.63–0.75, unrelated questions 0.15–0.32 and
  * off-topic questions from the same domain up to 0.59 (measured in
- * docs/noa-knowledge.md). Remote embedding models spread their scores
+ * docs/noa.md). Remote embedding models spread their scores
  * differently, so an organisation that configures one should re-tune it
  * with the page's "Try a question" box.
  */

@@ -1,3 +1,4 @@
+import { unlink } from 'node:fs/promises'
 import type { PluginRouteContext } from '#plugin-sdk'
 import AskInChat from '../chat/actions/ask_in_chat.js'
 import DeleteThread from '../chat/actions/delete_thread.js'
@@ -5,6 +6,8 @@ import ListThreads from '../chat/actions/list_threads.js'
 import ShowThread from '../chat/actions/show_thread.js'
 import StreamReply from '../chat/actions/stream_reply.js'
 import Message from '../chat/message.js'
+import { PhotoRefused, readChatPhoto } from '../chat/photo.js'
+import type Thread from '../chat/thread.js'
 import { findOwnThread } from '../chat/threads.js'
 import { chatMessageValidator } from '../chat/validators.js'
 import { actor, afterWrite, notFound } from './respond.js'
@@ -24,6 +27,9 @@ export async function showChat(ctx: PluginRouteContext) {
   })
 }
 
+/** what the send form shows again after a refused photo */
+type FormState = { photoError?: string; typedMessage?: string }
+
 /** GET /assistant/threads/:thread: one conversation (the owner's only) */
 export async function showThread(ctx: PluginRouteContext) {
   const shown = await new ShowThread().execute({
@@ -31,6 +37,14 @@ export async function showThread(ctx: PluginRouteContext) {
     threadId: String(ctx.params.thread),
   })
   if (!shown) return notFound(ctx)
+  return renderThread(ctx, shown)
+}
+
+async function renderThread(
+  ctx: PluginRouteContext,
+  shown: { thread: Thread; messages: Message[] },
+  form: FormState = {}
+) {
   const threads = await new ListThreads().execute(actor(ctx))
   return ctx.view.render('noa::chat/thread', {
     threads,
@@ -38,19 +52,84 @@ export async function showThread(ctx: PluginRouteContext) {
     messages: shown.messages,
     threadPath,
     section: 'chat',
+    ...form,
   })
 }
 
 /**
- * POST /assistant/threads: a new conversation. With htmx the reply is
- * streamed on the thread's page; a plain form waits for the whole reply.
+ * The photo attached to the send form (a multipart post), if any. The
+ * upload's temporary file is removed once read: the photo is kept with
+ * the question in the database.
+ */
+async function attachedPhoto(ctx: PluginRouteContext) {
+  try {
+    return await readChatPhoto(ctx.request.file('photo'))
+  } finally {
+    const parts = Object.values(ctx.request.allFiles()).flat()
+    await Promise.all(
+      parts.map((part) => (part.tmpPath ? unlink(part.tmpPath).catch(() => {}) : null))
+    )
+  }
+}
+
+/**
+ * A refused photo: the form comes back with the error under the photo
+ * field and the question as typed (htmx: the form alone, out of band).
+ */
+async function refusePhoto(
+  ctx: PluginRouteContext,
+  error: PhotoRefused,
+  typedMessage: string,
+  thread: Thread | null
+) {
+  ctx.response.status(error.status)
+  const form = { photoError: error.message, typedMessage }
+  if (thread && ctx.htmx.wantsPartial) {
+    return ctx.view.render('noa::chat/partials/form', {
+      current: thread,
+      threadPath,
+      oob: true,
+      ...form,
+    })
+  }
+  if (thread) {
+    const shown = await new ShowThread().execute({ ...actor(ctx), threadId: thread.publicId })
+    return renderThread(ctx, shown!, form)
+  }
+  const threads = await new ListThreads().execute(actor(ctx))
+  return ctx.view.render('noa::chat/index', {
+    threads,
+    current: null,
+    threadPath,
+    section: 'chat',
+    ...form,
+  })
+}
+
+/** the question's photo, or the refusal already answered */
+async function photoOrRefusal(ctx: PluginRouteContext, message: string, thread: Thread | null) {
+  try {
+    return { image: await attachedPhoto(ctx) }
+  } catch (error) {
+    if (!(error instanceof PhotoRefused)) throw error
+    return { refused: await refusePhoto(ctx, error, message, thread) }
+  }
+}
+
+/**
+ * POST /assistant/threads: a new conversation, perhaps with a photo
+ * (multipart). With htmx the reply is streamed on the thread's page; a
+ * plain form waits for the whole reply.
  */
 export async function startThread(ctx: PluginRouteContext) {
   const { message } = await ctx.request.validateUsing(chatMessageValidator)
+  const photo = await photoOrRefusal(ctx, message, null)
+  if ('refused' in photo) return photo.refused
   const { thread } = await new AskInChat().execute({
     ...actor(ctx),
     thread: null,
     prompt: message,
+    image: photo.image,
     streamed: ctx.htmx.isHtmx,
   })
   return afterWrite(ctx, threadPath(thread.publicId))
@@ -69,11 +148,14 @@ export async function sendMessage(ctx: PluginRouteContext) {
   )
   if (!thread) return notFound(ctx)
   const { message } = await ctx.request.validateUsing(chatMessageValidator)
+  const photo = await photoOrRefusal(ctx, message, thread)
+  if ('refused' in photo) return photo.refused
   const streamed = ctx.htmx.wantsPartial
   const exchange = await new AskInChat().execute({
     ...actor(ctx),
     thread,
     prompt: message,
+    image: photo.image,
     streamed,
   })
   if (!streamed) return afterWrite(ctx, threadPath(thread.publicId))
@@ -140,7 +222,7 @@ export async function deleteThread(ctx: PluginRouteContext) {
   return afterWrite(ctx, CHAT_PATH, { kind: 'success', message: 'Conversation deleted.' })
 }
 
-/** GET /assistant/messages/:message/image: a photo from the glasses, to its owner only */
+/** GET /assistant/messages/:message/image: a question's photo (glasses or web), to its owner only */
 export async function messageImage(ctx: PluginRouteContext) {
   const id = Message.keyFromPublicId(String(ctx.params.message))
   const message =

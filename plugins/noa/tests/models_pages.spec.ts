@@ -27,6 +27,18 @@ test.group('AI models page', (group) => {
   group.each.setup(() => fake.reset())
   group.each.setup(resetDatabase)
 
+  test('the page tells how to point the Noa app here, with this organisation in the URL', async ({
+    assert,
+  }) => {
+    const member = await memberWithToken()
+    const web = await signedIn(member)
+
+    const page = await web.get('/assistant/models')
+
+    assert.match(page.text, /data-testid="endpoint-url">http:\/\/[^<]+\/noa\/mm</)
+    assert.include(page.text, `?organization=${member.organization.publicId}`)
+  })
+
   test('an administrator adds a model; its API key is stored sealed', async ({ assert }) => {
     const admin = await memberWithToken({ role: 'admin' })
     const web = await signedIn(admin)

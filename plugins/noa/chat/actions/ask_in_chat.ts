@@ -1,11 +1,13 @@
 import AnswerQuestion from '../answer_question.js'
+import type { InlineImage } from '../conversation.js'
 import type Thread from '../thread.js'
 import { finishReply, startExchange, turnsBefore } from '../threads.js'
 
 /**
- * A question typed in the web chat. With `streamed`, the reply is left
- * pending for StreamReply (the page shows it as it is generated);
- * without (a browser without JavaScript), the reply is produced now.
+ * A question typed in the web chat, perhaps with a photo. With
+ * `streamed`, the reply is left pending for StreamReply (the page shows
+ * it as it is generated); without (a browser without JavaScript), the
+ * reply is produced now.
  */
 export default class AskInChat {
   async execute(input: {
@@ -13,6 +15,8 @@ export default class AskInChat {
     userId: number
     thread: Thread | null
     prompt: string
+    /** a photo for the vision model, kept with the question */
+    image?: InlineImage | null
     streamed: boolean
   }) {
     const exchange = await startExchange(input)
@@ -21,6 +25,7 @@ export default class AskInChat {
       organizationId: input.organizationId,
       channel: 'web',
       prompt: input.prompt,
+      image: input.image ?? null,
       history: await turnsBefore(exchange.thread.id, exchange.question.id),
     })
     await finishReply(exchange.reply, answer)

@@ -3,6 +3,8 @@ import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { totp } from '#services/totp'
 import { startFakeModelServer, type FakeModelServer } from '../helpers/fake_model_server.js'
+import { createAllRoundModel } from '../helpers/models.js'
+import { png } from '../helpers/web.js'
 
 test.group('Browser | assistant', (group) => {
   let fake: FakeModelServer
@@ -75,5 +77,44 @@ test.group('Browser | assistant', (group) => {
     await streamed.filter({ hasText: 'You asked: How long is it?' }).waitFor()
     assert.equal(await messages.count(), 4)
     assert.equal(await page.getByLabel('Your question').inputValue(), '')
+  }).timeout(60_000)
+
+  test('attach a photo to a question: it shows in the thread and reaches the vision model', async ({
+    visit,
+    assert,
+  }) => {
+    const member = await createAccount()
+    await createAllRoundModel(member.organization, fake.baseUrl)
+    const page = await visit('/sign-in')
+    await page.getByLabel('Email').fill(member.email)
+    await page.getByLabel('Password').fill(member.password)
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await page.waitForURL('**/sign-in/mfa')
+    await page.getByLabel('Code').fill(totp.codeAt(member.totpSecret!, Date.now()))
+    await page.getByRole('button', { name: 'Verify' }).click()
+    await page.waitForURL((url) => url.pathname === '/')
+    await page.goto('/assistant')
+
+    await page.getByLabel('Your question').fill('What colour is this?')
+    await page.getByLabel(/Photo/).setInputFiles({
+      name: 'dot.png',
+      mimeType: 'image/png',
+      buffer: png(),
+    })
+    await page.getByRole('button', { name: 'Send' }).click()
+    await page.waitForURL('**/assistant/threads/*')
+    await page
+      .getByTestId('streaming-reply')
+      .filter({ hasText: 'You asked: What colour is this?' })
+      .waitFor()
+
+    const photo = page.getByRole('img', { name: 'Photo sent with the question' })
+    await photo.waitFor()
+    assert.isAbove(
+      await photo.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth),
+      0
+    )
+    const asked = fake.requestsTo('chat').at(-1)!.body.messages.at(-1)
+    assert.isTrue(asked.content.some((part: any) => part.type === 'image_url'))
   }).timeout(60_000)
 })

@@ -1,5 +1,3 @@
-import { BASE } from './assistant.js'
-
 /**
  * Requests shaped like the Noa app's (custom-server mode): multipart with
  * `messages`, `location`, `time`, an 8 kHz 8-bit unsigned WAV and an
@@ -110,7 +108,8 @@ export async function postGlasses(
   header: Record<string, string>,
   path = '/noa/mm'
 ) {
-  const response = await fetch(`${BASE}${path}`, { method: 'POST', body: form, headers: header })
+  const base = `http://${process.env.HOST}:${process.env.PORT}`
+  const response = await fetch(`${base}${path}`, { method: 'POST', body: form, headers: header })
   const text = await response.text()
   let json: any = null
   try {

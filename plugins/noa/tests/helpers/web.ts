@@ -23,3 +23,44 @@ export function parseEvents(body: string) {
       return { event, data }
     })
 }
+
+/** a 1×1 PNG */
+export function png() {
+  return Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64'
+  )
+}
+
+/**
+ * Posts the chat's send form as a browser does with a photo attached
+ * (multipart, session cookie, the CSRF token of the last page).
+ */
+export async function postChatForm(
+  web: WebClient,
+  path: string,
+  message: string,
+  photo: { bytes: Buffer; name: string; type?: string } | null,
+  headers: Record<string, string> = {}
+) {
+  const form = new FormData()
+  form.append('_csrf', web.csrfToken ?? '')
+  form.append('message', message)
+  if (photo) {
+    form.append('photo', new Blob([photo.bytes], { type: photo.type ?? 'image/png' }), photo.name)
+  } else {
+    form.append('photo', new Blob([]), '')
+  }
+  const response = await fetch(new URL(path, web.baseUrl), {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+    headers: { accept: 'text/html', cookie: web.cookieHeader(), ...headers },
+  })
+  return {
+    status: response.status,
+    headers: response.headers,
+    location: response.headers.get('location'),
+    text: await response.text(),
+  }
+}

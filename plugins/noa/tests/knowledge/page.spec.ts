@@ -95,6 +95,21 @@ test.group('Knowledge base page', (group) => {
     assert.lengthOf(await db.from('noa_knowledge_entries'), 0)
   })
 
+  test('the page shows the assistant sub-navigation with the knowledge base current', async ({
+    assert,
+  }) => {
+    const { web } = await signedIn('member')
+
+    const page = await web.get(PAGE)
+
+    assert.include(page.text, '<nav class="tabs" aria-label="Assistant">')
+    assert.match(
+      page.text,
+      /<a href="\/assistant\/knowledge" class="is-active">Knowledge base<\/a>/
+    )
+    assert.match(page.text, /<a href="\/assistant\/models" class="">AI models<\/a>/)
+  })
+
   test('the page groups entries by document and searches them; htmx gets the list alone', async ({
     assert,
   }) => {

@@ -1,0 +1,61 @@
+import type { Server } from 'node:http'
+
+/**
+ * Fixtures for a plugin's benchmark commands (`npm run bench:<x>`, NODE_ENV=test
+ * and a database whose name contains "bench"). The core modules load only
+ * when a benchmark calls these, never when the app serves requests.
+ */
+export const benchmark = {
+  /** drops every table of the bench database and runs all migrations (plugins' too) */
+  async prepareDatabase() {
+    const { prepareBenchDatabase } = await import('#bench/support')
+    await prepareBenchDatabase()
+  },
+
+  /** the app's HTTP server on an ephemeral loopback port */
+  async startServer(): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+    const { createServer } = await import('node:http')
+    const { default: testUtils } = await import('@adonisjs/core/services/test_utils')
+    let server: Server | null = null
+    process.env.HOST = '127.0.0.1'
+    process.env.PORT = '0'
+    const close = await testUtils.httpServer().start((handler) => {
+      server = createServer(handler)
+      return server
+    })
+    const address = (server as Server | null)?.address()
+    if (!address || typeof address === 'string')
+      throw new Error('The benchmark server did not start')
+    return { baseUrl: `http://127.0.0.1:${address.port}`, close: async () => close() }
+  },
+
+  /**
+   * A new organisation with one member who has a second factor (the API
+   * refuses tokens of users without one) and an API token that reads and
+   * writes.
+   */
+  async memberWithToken(): Promise<{
+    organizationId: number
+    organizationPublicId: string
+    userId: number
+    token: string
+  }> {
+    const { createAccount } = await import('#tests/helpers/accounts')
+    const { default: CreateApiToken } = await import('#actions/tokens/create_api_token')
+    const { CLI_META } = await import('#services/audit')
+    const account = await createAccount()
+    const { value } = await new CreateApiToken().execute({
+      user: account.user,
+      name: 'Benchmark',
+      abilities: ['read', 'write'],
+      expiresInDays: null,
+      meta: CLI_META,
+    })
+    return {
+      organizationId: account.organization.id,
+      organizationPublicId: account.organization.publicId,
+      userId: account.user.id,
+      token: value,
+    }
+  },
+}
