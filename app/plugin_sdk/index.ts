@@ -24,6 +24,9 @@ export type {
 } from '#services/http/client'
 export { parseLinkHeader } from '#services/http/link_header'
 export { default as vine } from '@vinejs/vine'
+/** the answer to a page's form after a write: HX-Location under htmx, else a redirect */
+export { redirectAfterWrite } from '#services/after_write'
+export type { FlashNote } from '#services/after_write'
 /** a plugin's own tables (plugins/<id>/database/migrations) are read and written with Lucid */
 export { default as db } from '@adonisjs/lucid/services/db'
 export { BaseModel, column } from '@adonisjs/lucid/orm'

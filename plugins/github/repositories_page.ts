@@ -1,4 +1,5 @@
 import {
+  redirectAfterWrite,
   vine,
   type ConnectionHandle,
   type PluginRouteContext,
@@ -153,9 +154,5 @@ export async function saveStatusCheck(ctx: PluginRouteContext) {
 
 /** After a write: htmx follows HX-Location, a plain form a redirect. */
 function backTo(ctx: PluginRouteContext, url: string) {
-  if (ctx.request.header('hx-request') === 'true') {
-    ctx.response.header('HX-Location', url)
-    return ctx.response.noContent()
-  }
-  return ctx.response.redirect(url)
+  return redirectAfterWrite(ctx, url)
 }

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { redirectAfterWrite } from '#services/after_write'
 import ImportReferenceUpload, {
   REFERENCE_UPLOAD_LABELS,
   type ReferenceUpload,
@@ -65,12 +66,7 @@ export default class ReferenceDataController {
       ctx.response.status(422)
       return this.#render(ctx, { kind: upload.kind, message: error.message })
     }
-    const location = `${sextantConfig.auth.adminPath}/reference-data`
-    if (ctx.htmx.isHtmx) {
-      ctx.response.header('HX-Location', location)
-      return ctx.response.noContent()
-    }
-    return ctx.response.redirect(location)
+    return redirectAfterWrite(ctx, `${sextantConfig.auth.adminPath}/reference-data`)
   }
 
   async #render(ctx: HttpContext, failure: ImportFailure | null = null) {

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { redirectAfterWrite } from '#services/after_write'
 import { memberCan } from '#abilities/main'
 import CreateProduct from '#actions/products/create_product'
 import UpdateProduct from '#actions/products/update_product'
@@ -140,11 +141,6 @@ export default class ProductsController {
    * a plain form is redirected.
    */
   #afterWrite(ctx: HttpContext, location: string, message: string) {
-    ctx.session.flash('success', message)
-    if (ctx.htmx.isHtmx) {
-      ctx.response.header('HX-Location', location)
-      return ctx.response.noContent()
-    }
-    return ctx.response.redirect(location)
+    return redirectAfterWrite(ctx, location, { kind: 'success', message })
   }
 }

@@ -1,4 +1,4 @@
-import type { PluginRouteContext } from '#plugin-sdk'
+import { redirectAfterWrite, type PluginRouteContext } from '#plugin-sdk'
 import AddKnowledge, { type QuestionAnswer } from './actions/add_knowledge.js'
 import DeleteKnowledge from './actions/delete_knowledge.js'
 import ListKnowledge from './actions/list_knowledge.js'
@@ -108,12 +108,7 @@ function afterWrite(
   message: string,
   kind: 'success' | 'error' = 'success'
 ) {
-  ctx.session.flash(kind, message)
-  if (ctx.htmx.isHtmx) {
-    ctx.response.header('HX-Location', KNOWLEDGE_PATH)
-    return ctx.response.noContent()
-  }
-  return ctx.response.redirect(KNOWLEDGE_PATH)
+  return redirectAfterWrite(ctx, KNOWLEDGE_PATH, { kind, message })
 }
 
 async function forbidden(ctx: PluginRouteContext) {

@@ -1,4 +1,4 @@
-import type { PluginRouteContext } from '#plugin-sdk'
+import { redirectAfterWrite, type PluginRouteContext } from '#plugin-sdk'
 
 /** the member acting on an assistant page (session routes always have one) */
 export function actor(ctx: PluginRouteContext) {
@@ -19,10 +19,5 @@ export function afterWrite(
   path: string,
   flash?: { kind: 'success' | 'error'; message: string }
 ) {
-  if (flash) ctx.session.flash(flash.kind, flash.message)
-  if (ctx.htmx.isHtmx) {
-    ctx.response.header('HX-Location', path)
-    return ctx.response.noContent()
-  }
-  return ctx.response.redirect(path)
+  return redirectAfterWrite(ctx, path, flash)
 }
