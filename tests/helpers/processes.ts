@@ -123,3 +123,35 @@ export async function stopServer(server: ServerProcess) {
   await server.exited
   clearTimeout(timer)
 }
+
+export type AceProcess = {
+  output: () => string
+  /** SIGTERM (SIGKILL after 10 s); resolves with the exit code */
+  stop: () => Promise<number | null>
+}
+
+/**
+ * A long-running "node ace <args>" (queue:work, scheduler:run) in its own
+ * process, until stop() is called.
+ */
+export function startAce(args: string[], env: Record<string, string | undefined>): AceProcess {
+  const child = spawn(process.execPath, ['ace.js', ...args], {
+    cwd: projectRoot,
+    env: baseEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  return {
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      const code = await exited
+      clearTimeout(timer)
+      return code
+    },
+  }
+}

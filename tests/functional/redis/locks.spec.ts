@@ -1,0 +1,86 @@
+import { test } from '@japa/runner'
+import { setTimeout as sleep } from 'node:timers/promises'
+import db from '@adonisjs/lucid/services/db'
+import { scheduleLockKey, SKIPPED_OUTPUT } from '#actions/schedules/run_schedule'
+import { resetDatabase } from '#tests/helpers/database'
+import { runAce, startAce } from '#tests/helpers/processes'
+import { APP_KEY_PREFIX, claimRedisDatabase, type RedisTestDatabase } from '#tests/helpers/redis'
+
+/**
+ * "node ace schedule:run test:tick" with LOCK_STORE=redis: the schedule's
+ * lock ("schedule:test:tick") is taken in Redis, so a holder in another
+ * process (another instance) keeps it from running.
+ */
+test.group('Redis | locks (LOCK_STORE=redis)', (group) => {
+  let redis: RedisTestDatabase
+
+  group.setup(async () => {
+    redis = await claimRedisDatabase()
+    return () => redis.release()
+  })
+  group.each.setup(resetDatabase)
+
+  function runTick() {
+    return runAce(['schedule:run', 'test:tick'], {
+      REDIS_URL: redis.url,
+      LOCK_STORE: 'redis',
+      SCHEDULE_TEST_TICK: '0 0 1 1 *',
+    })
+  }
+
+  test('a schedule whose lock another instance holds in Redis is skipped, then runs once it is free', async ({
+    assert,
+  }) => {
+    // Held the way @verrou/core's Redis store holds a lock: key = owner, with an expiry.
+    const lockKey = `${APP_KEY_PREFIX}${scheduleLockKey('test:tick')}`
+    await redis.client.set(lockKey, 'another-instance', 'PX', 60_000, 'NX')
+
+    const blocked = await runTick()
+    assert.equal(blocked.code, 1, blocked.stdout + blocked.stderr)
+    assert.include(blocked.stdout + blocked.stderr, `test:tick was skipped: ${SKIPPED_OUTPUT}`)
+    assert.equal(await redis.client.get(lockKey), 'another-instance', 'the holder keeps its lock')
+
+    await redis.client.del(lockKey)
+    const free = await runTick()
+    assert.equal(free.code, 0, free.stdout + free.stderr)
+    assert.isNull(await redis.client.get(lockKey), 'the run released its lock')
+
+    const runs = await db.from('schedule_runs').where('schedule', 'test:tick').orderBy('id')
+    assert.deepEqual(
+      runs.map((run) => [run.status, run.output]),
+      [
+        ['skipped', SKIPPED_OUTPUT],
+        ['succeeded', 'ok'],
+      ]
+    )
+  }).timeout(60_000)
+
+  test('two schedulers on Redis locks fire each tick once and leave no lock behind', async ({
+    assert,
+  }) => {
+    const env = { REDIS_URL: redis.url, LOCK_STORE: 'redis', SCHEDULE_TEST_TICK: '* * * * * *' }
+    const schedulers = [startAce(['scheduler:run'], env), startAce(['scheduler:run'], env)]
+    try {
+      const deadline = Date.now() + 45_000
+      while (!schedulers.every((scheduler) => scheduler.output().includes('Scheduler started'))) {
+        if (Date.now() > deadline) throw new Error('the schedulers did not start')
+        await sleep(100)
+      }
+      await sleep(4_000)
+    } finally {
+      for (const scheduler of schedulers) {
+        assert.equal(await scheduler.stop(), 0, scheduler.output())
+      }
+    }
+
+    const runs = await db.from('schedule_runs').where('schedule', 'test:tick').orderBy('id')
+    const ticks = runs.map((run) => run.tick)
+    assert.isAtLeast(runs.length, 3, 'a run for each second both schedulers were up')
+    assert.lengthOf(new Set(ticks), runs.length, `a tick ran twice: ${ticks.join(', ')}`)
+    for (const run of runs) assert.equal(run.status, 'succeeded', run.error)
+    for (const scheduler of schedulers) {
+      assert.notInclude(scheduler.output(), 'could not run schedule')
+    }
+    assert.isEmpty(await redis.appKeys('schedule:*'), 'every lock was released')
+  }).timeout(60_000)
+})
