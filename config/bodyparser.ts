@@ -1,7 +1,7 @@
 import env from '#start/env'
 import { defineConfig } from '@adonisjs/core/bodyparser'
 import documentsConfig from '#config/documents'
-import { multipartReadAfterAuthentication } from '#services/plugins/token_route_bodies'
+import { multipartReadAfterAuthentication } from '#services/token_route_bodies'
 
 const bodyParserConfig = defineConfig({
   allowedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],

@@ -22,11 +22,13 @@ server.use([
 ])
 
 /**
- * Router middleware run for every request matching a route.
+ * Router middleware run for every request matching a route. Token
+ * routes check their token before any body is read.
  */
 router.use([
-  () => import('@adonisjs/core/bodyparser_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
+  () => import('#middleware/token_before_body_middleware'),
+  () => import('@adonisjs/core/bodyparser_middleware'),
 ])
 
 /**
@@ -44,6 +46,7 @@ export const middleware = router.named({
   recentAuth: () => import('#middleware/recent_auth_middleware'),
   superuser: () => import('#middleware/superuser_middleware'),
   apiAuth: () => import('#middleware/api_auth_middleware'),
+  uploadAfterAuth: () => import('#middleware/upload_after_auth_middleware'),
 })
 
 /**

@@ -113,6 +113,10 @@ export type ScannedRoutes = {
     'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
     'admin.jobs.run': { paramsTuple: [ParamValue]; params: {'schedule': ParamValue} }
+    'admin.reference_data': { paramsTuple?: []; params?: {} }
+    'admin.reference_data.reference': { paramsTuple?: []; params?: {} }
+    'admin.reference_data.geographies': { paramsTuple?: []; params?: {} }
+    'admin.reference_data.standards': { paramsTuple?: []; params?: {} }
     'documents.index': { paramsTuple?: []; params?: {} }
     'documents.store': { paramsTuple?: []; params?: {} }
     'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
@@ -181,6 +185,7 @@ export type ScannedRoutes = {
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
+    'admin.reference_data': { paramsTuple?: []; params?: {} }
     'documents.index': { paramsTuple?: []; params?: {} }
     'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
@@ -241,6 +246,7 @@ export type ScannedRoutes = {
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
+    'admin.reference_data': { paramsTuple?: []; params?: {} }
     'documents.index': { paramsTuple?: []; params?: {} }
     'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
@@ -313,6 +319,9 @@ export type ScannedRoutes = {
     'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
     'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
     'admin.jobs.run': { paramsTuple: [ParamValue]; params: {'schedule': ParamValue} }
+    'admin.reference_data.reference': { paramsTuple?: []; params?: {} }
+    'admin.reference_data.geographies': { paramsTuple?: []; params?: {} }
+    'admin.reference_data.standards': { paramsTuple?: []; params?: {} }
     'documents.store': { paramsTuple?: []; params?: {} }
     'documents.replace': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.destroy': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }

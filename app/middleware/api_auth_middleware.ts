@@ -2,16 +2,21 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
 import { apiTokenFrom } from '#services/api_token_header'
-import { closeIfLargeBodyUnread } from '#services/plugins/token_route_bodies'
+import { closeIfLargeBodyUnread } from '#services/token_route_bodies'
+
+/** requests whose token was already accepted (see token_before_body_middleware) */
+const authenticated = new WeakSet<HttpContext>()
 
 /**
  * Token authentication for /api/v1 and plugins' token routes: the token
  * in Authorization or X-Api-Key, with or without "Bearer" (see
  * apiTokenFrom). A token of a locked user, or of a user who no longer
- * satisfies the MFA policy, is refused.
+ * satisfies the MFA policy, is refused. It runs before the bodyparser
+ * too (token_before_body_middleware), so the second run only continues.
  */
 export default class ApiAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
+    if (authenticated.has(ctx)) return next()
     const headers = ctx.request.request.headers
     const token = apiTokenFrom({
       authorization: headers.authorization,
@@ -23,10 +28,11 @@ export default class ApiAuthMiddleware {
     const guard = ctx.auth.use('api')
     const user = token ? await guard.check().then((ok) => (ok ? guard.user : null)) : null
     if (!user || user.isLocked || !(await new UserHasSecondFactor().execute(user))) {
-      // a token route's upload is still unread at this point
+      // a token route's body is still unread at this point
       closeIfLargeBodyUnread(ctx)
       return ctx.response.unauthorized({ errors: [{ message: 'A valid API token is required' }] })
     }
+    authenticated.add(ctx)
     return next()
   }
 }

@@ -5,11 +5,13 @@
 |
 | Evidence documents: any member may look (organization.view); uploading,
 | replacing and deleting need documents.upload. File links are signed and
-| expire; the API routes take an API token instead of a session.
+| expire; the API routes take an API token instead of a session, and the
+| API upload is read only once the token is checked.
 |
 */
 import router from '@adonisjs/core/services/router'
 import { middleware, web } from '#start/kernel'
+import { readUploadAfterAuthentication } from '#services/token_route_bodies'
 
 const DocumentsController = () => import('#controllers/documents_controller')
 const ApiDocumentsController = () => import('#controllers/api/documents_controller')
@@ -32,10 +34,16 @@ router
 router
   .group(() => {
     router.get('/documents', [ApiDocumentsController, 'index']).as('api.documents.index')
-    router.post('/documents', [ApiDocumentsController, 'store']).as('api.documents.store')
+    router
+      .post('/documents', [ApiDocumentsController, 'store'])
+      .as('api.documents.store')
+      .use(middleware.uploadAfterAuth())
     router
       .get('/documents/:document/file', [ApiDocumentsController, 'file'])
       .as('api.documents.file')
   })
   .prefix('/api/v1')
   .use(middleware.apiAuth())
+
+// the upload is read by uploadAfterAuth, once apiAuth has checked the token
+readUploadAfterAuthentication('/api/v1/documents')

@@ -15,10 +15,9 @@ import { roleAllows, type Permission } from '#services/authorization'
 import type { LoadedPlugin } from '#services/plugins/registry'
 import {
   closeIfLargeBodyUnread,
-  multipartReadAfterAuthentication,
-  readMultipartBody,
-  removeTemporaryUploads,
-} from '#services/plugins/token_route_bodies'
+  readUploadAfterAuthentication,
+  withUploadRead,
+} from '#services/token_route_bodies'
 import type {
   PluginRouteContext,
   PluginRouteHandler,
@@ -149,12 +148,7 @@ function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: Plugin
       },
     }) as PluginRouteContext
     if (access !== 'token') return handler(pluginContext)
-    try {
-      await readMultipartBody(ctx)
-      return await handler(pluginContext)
-    } finally {
-      await removeTemporaryUploads(ctx)
-    }
+    return withUploadRead(ctx, async () => handler(pluginContext))
   }
 }
 
@@ -178,7 +172,7 @@ export function mountPluginRoutes(plugin: LoadedPlugin) {
       }
       if (access === 'token') {
         route.use([middleware.apiAuth()])
-        multipartReadAfterAuthentication.push(route.getPattern())
+        readUploadAfterAuthentication(route)
       }
       route.as(
         `plugins.${plugin.id}.${options.name ?? `${method}.${path.replace(/[^a-z0-9]+/gi, '_')}`}`

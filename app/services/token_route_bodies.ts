@@ -4,17 +4,41 @@ import { unlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import type { HttpContext } from '@adonisjs/core/http'
+import type { HttpContext, Route } from '@adonisjs/core/http'
 
 /**
  * Route patterns whose multipart body the bodyparser leaves unread
- * (`processManually` in config/bodyparser.ts): plugins' token routes,
- * which read it only once the token is checked, so a client without a
- * valid token cannot make the server receive and store an upload. The
- * bodyparser reads this array on every request; mounting a token route
- * adds its pattern.
+ * (`processManually` in config/bodyparser.ts): token routes that accept
+ * uploads (plugins' token routes, POST /api/v1/documents), which read it
+ * only once the token is checked, so a client without a valid token
+ * cannot make the server receive and store an upload. The bodyparser
+ * reads this array on every request; readUploadAfterAuthentication adds
+ * a route's pattern.
  */
 export const multipartReadAfterAuthentication: string[] = []
+
+/**
+ * Leaves the route's multipart body unread until its handler (or a
+ * middleware after the token check) calls withUploadRead. Call it once
+ * the route has its final pattern (after a group's prefix), or name the
+ * pattern.
+ */
+export function readUploadAfterAuthentication(route: Route | string) {
+  multipartReadAfterAuthentication.push(typeof route === 'string' ? route : route.toJSON().pattern)
+}
+
+/**
+ * Runs `handle` with the request's multipart body read (if it was left
+ * unread) and removes the upload's temporary files once it is done.
+ */
+export async function withUploadRead<T>(ctx: HttpContext, handle: () => Promise<T>) {
+  try {
+    await readMultipartBody(ctx)
+    return await handle()
+  } finally {
+    await removeTemporaryUploads(ctx)
+  }
+}
 
 /**
  * Reads a multipart body the bodyparser left alone, exactly as it would
