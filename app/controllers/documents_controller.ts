@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { redirectAfterWrite } from '#services/after_write'
 import { memberCan } from '#abilities/main'
 import documentsConfig from '#config/documents'
 import UploadDocuments from '#actions/documents/upload_documents'
@@ -170,11 +171,6 @@ export default class DocumentsController {
    * flash); a plain form is redirected.
    */
   #afterWrite(ctx: HttpContext, location: string, message: string) {
-    ctx.session.flash('success', message)
-    if (ctx.htmx.isHtmx) {
-      ctx.response.header('HX-Location', location)
-      return ctx.response.noContent()
-    }
-    return ctx.response.redirect(location)
+    return redirectAfterWrite(ctx, location, { kind: 'success', message })
   }
 }
