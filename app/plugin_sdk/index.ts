@@ -5,6 +5,7 @@
  * its connect form, ace for its commands), so plugins never reach into
  * core internals and keep working as the core changes.
  */
+import string from '@adonisjs/core/helpers/string'
 import type { PluginDefinition } from '#plugin-sdk/types'
 
 export type * from '#plugin-sdk/types'
@@ -24,6 +25,8 @@ export type {
 } from '#services/http/client'
 export { parseLinkHeader } from '#services/http/link_header'
 export { default as vine } from '@vinejs/vine'
+/** HTML-escapes text a plugin writes outside Edge (an SSE event, a raw fragment) */
+export const escapeHtml = (text: string) => string.escapeHTML(text)
 /** the answer to a page's form after a write: HX-Location under htmx, else a redirect */
 export { redirectAfterWrite } from '#services/after_write'
 export type { FlashNote } from '#services/after_write'

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import string from '@adonisjs/core/helpers/string'
 
 /**
  * Shared pieces of the server-side chart kit: escaping, number formats,
@@ -27,12 +28,7 @@ export type Chart = {
 }
 
 export function escapeXml(value: string | number): string {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
+  return string.escapeHTML(String(value))
 }
 
 /**

@@ -1,5 +1,5 @@
 import { unlink } from 'node:fs/promises'
-import type { PluginRouteContext } from '#plugin-sdk'
+import { escapeHtml, type PluginRouteContext } from '#plugin-sdk'
 import AskInChat from '../chat/actions/ask_in_chat.js'
 import DeleteThread from '../chat/actions/delete_thread.js'
 import ListThreads from '../chat/actions/list_threads.js'
@@ -164,14 +164,6 @@ export async function sendMessage(ctx: PluginRouteContext) {
     messages: [exchange.question, exchange.reply],
     threadPath,
   })
-}
-
-function escapeHtml(text: string) {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
 }
 
 /** one SSE event; each line of the data gets its own "data:" field */
