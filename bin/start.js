@@ -20,8 +20,9 @@ if (!existsSync(envFile)) {
   const contents = template
     .replace(/^APP_KEY=.*$/m, `APP_KEY=${randomBytes(32).toString('base64url')}`)
     .replace(/^SECRETS_ENCRYPTION_KEYS=.*$/m, `SECRETS_ENCRYPTION_KEYS=${randomBytes(32).toString('base64url')}`)
+    .replace(/^PUBLIC_ID_SECRET=.*$/m, `PUBLIC_ID_SECRET=${randomBytes(24).toString('base64url')}`)
   writeFileSync(envFile, contents, { mode: 0o600 })
-  process.stdout.write('Created .env with a fresh APP_KEY and SECRETS_ENCRYPTION_KEYS\n')
+  process.stdout.write('Created .env with a fresh APP_KEY, SECRETS_ENCRYPTION_KEYS and PUBLIC_ID_SECRET\n')
 }
 
 process.env.MIGRATE_ON_BOOT ??= 'true'

@@ -55,6 +55,11 @@ const sextantConfig = {
       'k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt'
     ),
     minLength: env.get('PUBLIC_ID_MIN_LENGTH', 8),
+    /**
+     * This installation's own shuffle of the alphabet (see .env.example);
+     * without it, the published one, so existing URLs never break.
+     */
+    secret: env.get('PUBLIC_ID_SECRET') || null,
   },
 }
 

@@ -88,6 +88,7 @@ async function createEnv() {
     | Public ids and maintenance mode
     */
     PUBLIC_ID_ALPHABET: Env.schema.string.optional(),
+    PUBLIC_ID_SECRET: Env.schema.string.optional(),
     PUBLIC_ID_MIN_LENGTH: Env.schema.number.optional(),
     MAINTENANCE_RETRY_AFTER: Env.schema.number.optional(),
 

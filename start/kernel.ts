@@ -23,12 +23,14 @@ server.use([
 
 /**
  * Router middleware run for every request matching a route. Token
- * routes check their token before any body is read.
+ * routes check their token before any body is read; the body parser
+ * applies each route's own limit and refuses uploads where none are
+ * taken (see app/services/request_bodies.ts).
  */
 router.use([
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/token_before_body_middleware'),
-  () => import('@adonisjs/core/bodyparser_middleware'),
+  () => import('#middleware/request_body_middleware'),
 ])
 
 /**
@@ -46,7 +48,9 @@ export const middleware = router.named({
   recentAuth: () => import('#middleware/recent_auth_middleware'),
   superuser: () => import('#middleware/superuser_middleware'),
   apiAuth: () => import('#middleware/api_auth_middleware'),
-  uploadAfterAuth: () => import('#middleware/upload_after_auth_middleware'),
+  tokenScope: () => import('#middleware/token_scope_middleware'),
+  acceptsUpload: () => import('#middleware/accepts_upload_middleware'),
+  bodyLimit: () => import('#middleware/body_limit_middleware'),
 })
 
 /**

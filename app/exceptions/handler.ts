@@ -1,8 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
-import string from '@adonisjs/core/helpers/string'
-import documentsConfig from '#config/documents'
+import { RequestBodyTooLargeException } from '#services/request_bodies'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -39,7 +38,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       }
       return ctx.response.send(await ctx.view.render('pages/errors/forbidden', { error }))
     }
-    if (code === 'E_REQUEST_ENTITY_TOO_LARGE') return this.#tooLarge(ctx)
+    if (code === 'E_REQUEST_ENTITY_TOO_LARGE') return this.#tooLarge(ctx, error)
+    const status = (error as { status?: number })?.status
+    if (status && status < 500 && isTokenRoute(ctx)) {
+      return ctx.response.status(status).send({ errors: [{ message: (error as Error).message }] })
+    }
     return super.handle(error, ctx)
   }
 
@@ -47,11 +50,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
    * A body over the parser's limit is refused before any route runs; say
    * what the limits are instead of a bare status.
    */
-  async #tooLarge(ctx: HttpContext) {
-    const multipart = ctx.request.is(['multipart/form-data']) === 'multipart/form-data'
-    const message = multipart
-      ? `The upload is too large: send at most ${string.bytes.format(documentsConfig.requestLimitBytes)} at once, and files of at most ${string.bytes.format(documentsConfig.maxBytes)} each. Nothing was uploaded.`
-      : 'The request body is larger than this server accepts.'
+  async #tooLarge(ctx: HttpContext, error: unknown) {
+    const message =
+      error instanceof RequestBodyTooLargeException
+        ? error.message
+        : 'The request body is larger than this server accepts.'
     ctx.response.status(413)
     // API clients (the Noa app, scripts) rarely say what they accept: only
     // a client asking for HTML gets the page.
@@ -65,4 +68,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   async report(error: unknown, ctx: HttpContext) {
     return super.report(error, ctx)
   }
+}
+
+/** routes behind an API token answer JSON, whatever the client says it accepts */
+function isTokenRoute(ctx: HttpContext) {
+  const named = [...(ctx.route?.middleware.all() ?? [])] as { name?: string }[]
+  return named.some((one) => one.name === 'apiAuth')
 }

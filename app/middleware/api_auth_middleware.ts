@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
 import { apiTokenFrom } from '#services/api_token_header'
-import { closeIfLargeBodyUnread } from '#services/token_route_bodies'
+import { closeIfLargeBodyUnread } from '#services/request_bodies'
 
 /** requests whose token was already accepted (see token_before_body_middleware) */
 const authenticated = new WeakSet<HttpContext>()

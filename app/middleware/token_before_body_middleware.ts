@@ -8,7 +8,7 @@ import ApiAuthMiddleware from '#middleware/api_auth_middleware'
  * first, so a client without a valid token cannot make the server
  * receive and parse a JSON or form body up to the parser's limit (25 MB).
  * Multipart bodies of token routes are read later still, after the
- * route's own checks (see #services/token_route_bodies).
+ * route's own checks (the acceptsUpload middleware).
  */
 export default class TokenBeforeBodyMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {

@@ -46,6 +46,7 @@ export const benchmark = {
     const account = await createAccount()
     const { value } = await new CreateApiToken().execute({
       user: account.user,
+      membership: account.membership,
       name: 'Benchmark',
       abilities: ['read', 'write'],
       expiresInDays: null,

@@ -287,8 +287,9 @@ export type PluginRouteAccess =
   /** signed-in, MFA-complete user of the current organisation (default) */
   | 'session'
   /**
-   * API token (Authorization or X-Api-Key, with or without "Bearer"); the
-   * multipart body is read only after the token is checked
+   * API token (Authorization or X-Api-Key, with or without "Bearer"),
+   * checked before any of the body is read; the token's abilities are
+   * intersected with its holder's role at every use (see `ability`)
    */
   | 'token'
   /** no authentication: the plugin verifies the caller itself */
@@ -351,8 +352,21 @@ export type PluginRouteHandler = (context: PluginRouteContext) => unknown | Prom
 
 export type PluginRouteOptions = {
   access?: PluginRouteAccess
-  /** a permission the member's role must hold (session routes) */
+  /** a permission the member's role must hold (session and token routes) */
   permission?: string
+  /**
+   * Token routes: what the token must be allowed to do, with its holder's
+   * role as it is now (default: 'read' for GET, 'write' otherwise).
+   */
+  ability?: 'read' | 'write' | 'assistant'
+  /**
+   * The route accepts file uploads (multipart/form-data): the body is
+   * read, into a private temporary folder, only after the access,
+   * permission and CSRF checks have passed, and its temporary files are
+   * removed when the request ends. Every other route refuses multipart
+   * bodies with 415.
+   */
+  upload?: { maxBytes?: number }
   /** session routes that change credentials: ask for the password or a TOTP code again if the last check is old */
   reauthenticate?: boolean
   /** mount at this exact path instead of under /integrations/<id> */

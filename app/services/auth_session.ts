@@ -1,3 +1,4 @@
+import { issueDeviceCookie } from '#services/device_cookies'
 import string from '@adonisjs/core/helpers/string'
 import type { HttpContext } from '@adonisjs/core/http'
 import sextantConfig from '#config/sextant'
@@ -84,6 +85,7 @@ export async function completeSignIn(ctx: HttpContext, user: User) {
   const { ip, userAgent } = requestMeta(ctx)
   ctx.session.put(DEVICE_KEY, { ip, userAgent, signedInAt: now } satisfies SessionDevice)
   await ctx.session.tag(String(user.id))
+  issueDeviceCookie(ctx, user.email)
   return { returnTo: pending?.returnTo ?? null }
 }
 

@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   'products.manage': 'Create, rename, regroup and delete products',
   'audit.view': "Read the organisation's audit log",
   'tokens.create': 'Create personal API tokens',
+  'api.write': 'Change data through API tokens',
+  'assistant.use': 'Use the assistant from the web chat and the Noa app',
 } as const
 
 export type Permission = keyof typeof PERMISSIONS
@@ -27,8 +29,8 @@ type RoleDefinition = {
   permissions: Permission[]
 }
 
-const viewer: Permission[] = ['organization.view', 'members.view']
-const member: Permission[] = [...viewer, 'documents.upload', 'tokens.create']
+const viewer: Permission[] = ['organization.view', 'members.view', 'assistant.use']
+const member: Permission[] = [...viewer, 'documents.upload', 'tokens.create', 'api.write']
 const admin: Permission[] = [
   ...member,
   'organization.manage',

@@ -1,5 +1,5 @@
 import Sqids from 'sqids'
-import { createHash } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import sextantConfig from '#config/sextant'
 
 /**
@@ -17,9 +17,11 @@ export class PublicIdCodec {
   constructor(
     readonly kind: string,
     alphabet: string,
-    minLength: number
+    minLength: number,
+    /** an installation's own secret: its ids cannot be computed elsewhere */
+    secret: string | null = null
   ) {
-    const shuffled = shuffle(alphabet, kind)
+    const shuffled = shuffle(alphabet, secret ? `${kind}:${keyedSeed(secret, kind)}` : kind)
     this.#sqids = new Sqids({ alphabet: shuffled, minLength, blocklist: new Set() })
     this.#alphabet = new Set(shuffled)
   }
@@ -71,13 +73,18 @@ function shuffle(alphabet: string, seed: string): string {
   return chars.join('')
 }
 
+/** an HMAC of the kind under the installation's secret: the secret never shows in the seed */
+function keyedSeed(secret: string, kind: string) {
+  return createHmac('sha256', secret).update(`sextant-public-ids:${kind}`).digest('base64url')
+}
+
 const codecs = new Map<string, PublicIdCodec>()
 
 export function publicIds(kind: string): PublicIdCodec {
   let codec = codecs.get(kind)
   if (!codec) {
-    const { alphabet, minLength } = sextantConfig.publicIds
-    codec = new PublicIdCodec(kind, alphabet, minLength)
+    const { alphabet, minLength, secret } = sextantConfig.publicIds
+    codec = new PublicIdCodec(kind, alphabet, minLength, secret)
     codecs.set(kind, codec)
   }
   return codec

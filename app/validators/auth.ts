@@ -1,3 +1,4 @@
+import { TOKEN_ABILITY_NAMES } from '#services/token_abilities'
 import vine from '@vinejs/vine'
 import { MAX_PASSWORD_LENGTH } from '#services/password_policy'
 import { ROLE_NAMES } from '#services/authorization'
@@ -53,10 +54,7 @@ export const changeRoleValidator = vine.create({
 
 export const createTokenValidator = vine.create({
   name: vine.string().trim().minLength(1).maxLength(80),
-  abilities: vine
-    .array(vine.enum(['read', 'write'] as const))
-    .minLength(1)
-    .optional(),
+  abilities: vine.array(vine.enum(TOKEN_ABILITY_NAMES)).minLength(1).optional(),
   expiresInDays: vine.number().withoutDecimals().min(1).max(365).optional(),
 })
 

@@ -19,15 +19,23 @@ import {
   updateModel,
 } from './pages/model_pages.js'
 
+/** a spoken question with a photo (each part at most 10 MB by default) and its fields */
+const GLASSES_UPLOAD_BYTES = 25 * 1024 * 1024
+
 /** the assistant's pages: any member of the organisation (managing models checks more) */
 function registerPages(router: PluginRouter) {
   const page = { absolute: true, permission: 'organization.view' } as const
   router.get('/assistant', showChat, { ...page, name: 'chat.index' })
-  router.post('/assistant/threads', startThread, { ...page, name: 'chat.threads.store' })
+  router.post('/assistant/threads', startThread, {
+    ...page,
+    name: 'chat.threads.store',
+    upload: { maxBytes: GLASSES_UPLOAD_BYTES },
+  })
   router.get('/assistant/threads/:thread', showThread, { ...page, name: 'chat.threads.show' })
   router.post('/assistant/threads/:thread/messages', sendMessage, {
     ...page,
     name: 'chat.messages.store',
+    upload: { maxBytes: GLASSES_UPLOAD_BYTES },
   })
   router.get('/assistant/threads/:thread/stream', streamThread, {
     ...page,
@@ -68,12 +76,14 @@ export default definePlugin({
   commands: [() => import('./commands/bench_noa.js')],
   routes(router) {
     // The Noa app posts to the URL the user typed; AIUI's users typed /mm/mm/.
-    router.post('/noa/mm', answerGlasses, { access: 'token', absolute: true, name: 'glasses' })
-    router.post('/mm/mm', answerGlasses, {
+    const glasses = {
       access: 'token',
+      ability: 'assistant',
       absolute: true,
-      name: 'glasses_legacy',
-    })
+      upload: { maxBytes: GLASSES_UPLOAD_BYTES },
+    } as const
+    router.post('/noa/mm', answerGlasses, { ...glasses, name: 'glasses' })
+    router.post('/mm/mm', answerGlasses, { ...glasses, name: 'glasses_legacy' })
     registerPages(router)
     registerKnowledgeRoutes(router)
   },

@@ -21,12 +21,15 @@ router
     router
       .post('/reference-data/reference', [ReferenceDataController, 'importReference'])
       .as('admin.reference_data.reference')
+      .use(middleware.acceptsUpload())
     router
       .post('/reference-data/geographies', [ReferenceDataController, 'importGeographies'])
       .as('admin.reference_data.geographies')
+      .use(middleware.acceptsUpload())
     router
       .post('/reference-data/standards', [ReferenceDataController, 'importStandards'])
       .as('admin.reference_data.standards')
+      .use(middleware.acceptsUpload())
   })
   .prefix(sextantConfig.auth.adminPath)
   .use([...web(), middleware.auth(), middleware.superuser()])

@@ -11,7 +11,6 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware, web } from '#start/kernel'
-import { readUploadAfterAuthentication } from '#services/token_route_bodies'
 
 const DocumentsController = () => import('#controllers/documents_controller')
 const ApiDocumentsController = () => import('#controllers/api/documents_controller')
@@ -19,12 +18,16 @@ const ApiDocumentsController = () => import('#controllers/api/documents_controll
 router
   .group(() => {
     router.get('/documents', [DocumentsController, 'index']).as('documents.index')
-    router.post('/documents', [DocumentsController, 'store']).as('documents.store')
+    router
+      .post('/documents', [DocumentsController, 'store'])
+      .as('documents.store')
+      .use(middleware.acceptsUpload({ permission: 'documents.upload' }))
     router.get('/documents/:document', [DocumentsController, 'show']).as('documents.show')
     router.get('/documents/:document/file', [DocumentsController, 'file']).as('documents.file')
     router
       .post('/documents/:document/replace', [DocumentsController, 'replace'])
       .as('documents.replace')
+      .use(middleware.acceptsUpload({ permission: 'documents.upload' }))
     router
       .post('/documents/:document/delete', [DocumentsController, 'destroy'])
       .as('documents.destroy')
@@ -33,17 +36,21 @@ router
 
 router
   .group(() => {
-    router.get('/documents', [ApiDocumentsController, 'index']).as('api.documents.index')
+    router
+      .get('/documents', [ApiDocumentsController, 'index'])
+      .as('api.documents.index')
+      .use(middleware.tokenScope({ ability: 'read' }))
     router
       .post('/documents', [ApiDocumentsController, 'store'])
       .as('api.documents.store')
-      .use(middleware.uploadAfterAuth())
+      .use([
+        middleware.tokenScope({ ability: 'write', permission: 'documents.upload' }),
+        middleware.acceptsUpload(),
+      ])
     router
       .get('/documents/:document/file', [ApiDocumentsController, 'file'])
       .as('api.documents.file')
+      .use(middleware.tokenScope({ ability: 'read' }))
   })
   .prefix('/api/v1')
   .use(middleware.apiAuth())
-
-// the upload is read by uploadAfterAuth, once apiAuth has checked the token
-readUploadAfterAuthentication('/api/v1/documents')

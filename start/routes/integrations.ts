@@ -12,6 +12,7 @@ import sextantConfig from '#config/sextant'
 import { middleware, web } from '#start/kernel'
 import { pluginRegistry } from '#services/plugins/registry'
 import { mountPluginRoutes } from '#services/plugins/plugin_routes'
+import { bodyLimits } from '#config/bodyparser'
 
 const WebhooksController = () => import('#controllers/webhooks/webhooks_controller')
 const WebhookDeliveriesController = () => import('#controllers/admin/webhook_deliveries_controller')
@@ -20,9 +21,14 @@ await import('#start/routes/connections')
 
 /**
  * Webhooks: no session, no CSRF token (providers cannot send one); each
- * plugin verifies its deliveries' signatures instead.
+ * plugin verifies its deliveries' signatures instead. Their bodies may be
+ * as large as WEBHOOK_MAX_BODY (413 above it, before anything is parsed).
  */
-router.post('/api/webhooks/:plugin', [WebhooksController, 'receive']).as('webhooks.receive')
+const webhookBody = () => middleware.bodyLimit({ maxBytes: bodyLimits.webhook })
+router
+  .post('/api/webhooks/:plugin', [WebhooksController, 'receive'])
+  .as('webhooks.receive')
+  .use(webhookBody())
 
 for (const plugin of pluginRegistry.loaded()) {
   for (const path of plugin.definition.webhooks?.legacyPaths ?? []) {
@@ -33,6 +39,7 @@ for (const plugin of pluginRegistry.loaded()) {
         return new Controller().receive(ctx)
       })
       .as(`webhooks.legacy.${plugin.id}.${path.replace(/[^a-z0-9]+/gi, '_')}`)
+      .use(webhookBody())
   }
   mountPluginRoutes(plugin)
 }

@@ -65,6 +65,7 @@ test.group('Plugin contract', (group) => {
     const { default: CreateApiToken } = await import('#actions/tokens/create_api_token')
     const { value } = await new CreateApiToken().execute({
       user: account.user,
+      membership: account.membership,
       name: 'plugin',
       abilities: ['read'],
       expiresInDays: 1,

@@ -8,16 +8,19 @@ import PasswordReset from '#models/password_reset'
 import User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { sendMail } from '#services/mailer'
+import { mayMail } from '#services/mail_throttle'
 import { newUrlToken } from '#services/one_time_tokens'
 
 /**
  * Emails a single-use reset link valid for one hour, if the address
  * belongs to an account. The caller answers the same either way, so the
- * form does not reveal which emails have accounts.
+ * form does not reveal which emails have accounts. Past the hourly mail
+ * limits (see mayMail) nothing is done, and the answer is the same.
  */
 export default class RequestPasswordReset {
   async execute(input: { email: string; meta: RequestMeta }) {
     const email = input.email.trim().toLowerCase()
+    if (!(await mayMail(email, { kind: 'address', ip: input.meta.ip }))) return
     const user = await User.findBy('email', email)
     if (!user || user.isLocked) return
     const { token, digest } = newUrlToken()

@@ -7,6 +7,7 @@ import { sha256 } from '#services/one_time_tokens'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { assertAcceptablePassword, storeNewPassword } from '#services/passwords'
 import { destroyUserSessions } from '#services/user_sessions'
+import { signInLimiters, untrustedSignInKey } from '#start/limiter'
 
 export class ResetLinkInvalid extends Error {
   constructor() {
@@ -17,6 +18,7 @@ export class ResetLinkInvalid extends Error {
 /**
  * Sets a new password from an emailed link. Every session of the user is
  * signed out; the second factor is still required at the next sign-in.
+ * The account-wide sign-in counter is cleared.
  */
 export default class ResetPassword {
   async findValid(token: string) {
@@ -51,6 +53,8 @@ export default class ResetPassword {
       )
     })
     await destroyUserSessions(user.id, { allExcept: null })
+    // whoever failed to sign in before the reset no longer holds the account back
+    await signInLimiters.perAccountUntrusted().delete(untrustedSignInKey(user.email))
     return user
   }
 }

@@ -11,6 +11,7 @@ import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { ROLES, type RoleName } from '#services/authorization'
 import { sendMail } from '#services/mailer'
+import { mayMail } from '#services/mail_throttle'
 import { newUrlToken } from '#services/one_time_tokens'
 import { sqlTime } from '#services/sql'
 
@@ -81,12 +82,17 @@ export default class CreateInvite {
       role: ROLES[input.role].label,
       days: Math.round(lifetime / 86_400_000),
     }
-    await sendMail({
-      to: email,
-      subject: `${input.inviter.displayName} invited you to ${input.organization.name} on Sextant`,
-      text: await edge.render('emails/invite_text', data),
-      html: await edge.render('emails/invite_html', data),
-    })
-    return { invite, link }
+    // an address gets at most a few invitation mails an hour (see mayMail);
+    // the invitation exists either way and its link can be passed on
+    const mailed = await mayMail(email, { kind: 'user', id: input.inviter.id })
+    if (mailed) {
+      await sendMail({
+        to: email,
+        subject: `${input.inviter.displayName} invited you to ${input.organization.name} on Sextant`,
+        text: await edge.render('emails/invite_text', data),
+        html: await edge.render('emails/invite_html', data),
+      })
+    }
+    return { invite, link, mailed }
   }
 }

@@ -4,6 +4,8 @@ import { appUrl } from '#config/app'
 import SignupRequest from '#models/signup_request'
 import User from '#models/user'
 import { sendMail } from '#services/mailer'
+import { mayMail } from '#services/mail_throttle'
+import type { RequestMeta } from '#services/audit'
 import { newUrlToken } from '#services/one_time_tokens'
 
 const LINK_LIFETIME_HOURS = 24
@@ -11,11 +13,13 @@ const LINK_LIFETIME_HOURS = 24
 /**
  * First step of open sign-up: mail a single-use link to the address. An
  * address that already has an account gets a reminder to sign in
- * instead; the page answers the same either way.
+ * instead; the page answers the same either way, also when the hourly
+ * mail limits hold the mail back (see mayMail).
  */
 export default class RequestSignup {
-  async execute(input: { email: string }) {
+  async execute(input: { email: string; meta: RequestMeta }) {
     const email = input.email.trim().toLowerCase()
+    if (!(await mayMail(email, { kind: 'address', ip: input.meta.ip }))) return
     if (await User.findBy('email', email)) {
       const data = {
         signInLink: new URL('/sign-in', appUrl).toString(),

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
 import { insertedId, sqlTime } from '#services/sql'
@@ -17,10 +19,14 @@ export type WebhookReceipt =
  */
 const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'x-api-key', 'proxy-authorization'])
 
+/** a signed body replayed under a new delivery id within this window is a duplicate */
+export const REPLAY_WINDOW_HOURS = 72
+
 /**
  * A webhook arrives: the plugin verifies it, then it is stored durably,
- * deduplicated by (plugin, delivery id), and queued for processing. The
- * sender gets its answer (202) as soon as the row exists.
+ * deduplicated by (plugin, delivery id) and by (plugin, digest of the
+ * body) within 72 hours, and queued for processing. The sender gets its
+ * answer (202) as soon as the row exists.
  */
 export default class ReceiveWebhook {
   async execute(input: { pluginId: string; request: WebhookRequest }): Promise<WebhookReceipt> {
@@ -56,9 +62,15 @@ export default class ReceiveWebhook {
       Object.entries(input.request.headers).filter(([name]) => !DROPPED_HEADERS.has(name))
     )
     const now = sqlTime()
-    const inserted = await db
-      .connection()
-      .getWriteClient()('webhook_deliveries')
+    const bodyDigest = createHash('sha256').update(input.request.rawBody).digest('hex')
+    const writer = db.connection().getWriteClient()
+    // a digest older than the replay window no longer holds a body back
+    await writer('webhook_deliveries')
+      .where('plugin_id', plugin.id)
+      .where('body_digest', bodyDigest)
+      .where('received_at', '<', sqlTime(DateTime.now().minus({ hours: REPLAY_WINDOW_HOURS })))
+      .update({ body_digest: null })
+    const inserted = await writer('webhook_deliveries')
       .insert({
         plugin_id: plugin.id,
         delivery_id: verification.deliveryId.slice(0, 191),
@@ -68,12 +80,14 @@ export default class ReceiveWebhook {
         connection_id: connection?.id ?? null,
         headers: JSON.stringify(headers),
         payload: input.request.rawBody.toString('utf8'),
+        body_digest: bodyDigest,
         status: 'pending',
         attempts: 0,
         received_at: now,
         updated_at: now,
       })
-      .onConflict(['plugin_id', 'delivery_id'])
+      // a repeated delivery id, or the same body again within the window
+      .onConflict()
       .ignore()
       .returning('id')
     const rowId = insertedId(inserted)

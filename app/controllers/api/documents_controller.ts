@@ -2,10 +2,6 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ListDocuments from '#actions/documents/list_documents'
 import UploadDocuments from '#actions/documents/upload_documents'
 import OpenDocumentFile from '#actions/documents/open_document_file'
-import ResolveApiOrganization, {
-  ApiOrganizationRefused,
-} from '#actions/documents/resolve_api_organization'
-import type { Permission } from '#services/authorization'
 import { requestMeta } from '#services/auth_session'
 import { documentJson } from '#services/documents/json'
 import { documentFileLink, linkPurpose } from '#services/documents/links'
@@ -16,23 +12,19 @@ import {
   documentFiltersValidator,
   uploadDocumentsValidator,
 } from '#validators/documents'
-import vine from '@vinejs/vine'
-
-const organizationQuery = vine.create({
-  organization: vine.string().trim().maxLength(32).optional(),
-})
 
 /**
  * /api/v1/documents: metadata with fresh signed links, and uploads of
- * one file. A token with only the "read" ability cannot upload.
+ * one file. The tokenScope middleware has resolved the organisation and
+ * checked the token (a token without the "write" ability, or whose
+ * holder's role no longer allows uploads, never gets here to upload).
  */
 export default class ApiDocumentsController {
   async index(ctx: HttpContext) {
     const filters = await ctx.request.validateUsing(documentFiltersValidator, {
       data: ctx.request.qs(),
     })
-    const organization = await this.#organization(ctx, filters.organization, 'organization.view')
-    if (!organization) return
+    const organization = ctx.organization!
     const { documents, items } = await new ListDocuments().execute({
       organization,
       filters,
@@ -51,13 +43,7 @@ export default class ApiDocumentsController {
   }
 
   async store(ctx: HttpContext) {
-    const token = ctx.auth.use('api').user!.currentAccessToken
-    if (!token?.allows('write')) {
-      return ctx.response.forbidden({ errors: [{ message: 'This token cannot write' }] })
-    }
-    const { organization: requested } = await organizationQuery.validate(ctx.request.all())
-    const organization = await this.#organization(ctx, requested, 'documents.upload')
-    if (!organization) return
+    const organization = ctx.organization!
     const fields = await ctx.request.validateUsing(uploadDocumentsValidator)
     const file = ctx.request.file('file')
     try {
@@ -99,8 +85,7 @@ export default class ApiDocumentsController {
     const query = await ctx.request.validateUsing(documentFileValidator, {
       data: ctx.request.qs(),
     })
-    const organization = await this.#organization(ctx, query.organization, 'organization.view')
-    if (!organization) return
+    const organization = ctx.organization!
     if (!ctx.request.hasValidSignature(linkPurpose(organization))) {
       return ctx.response.forbidden({
         errors: [{ message: 'This link has expired, was changed, or is for another organisation' }],
@@ -113,24 +98,6 @@ export default class ApiDocumentsController {
       disposition: query.disposition ?? 'attachment',
     })
     return sendDocumentFile(ctx.response, file)
-  }
-
-  /**
-   * The organisation the request acts on, or null after answering the
-   * refusal.
-   */
-  async #organization(ctx: HttpContext, publicId: string | undefined, permission: Permission) {
-    try {
-      return await new ResolveApiOrganization().execute({
-        user: ctx.auth.use('api').user!,
-        organizationPublicId: publicId,
-        permission,
-      })
-    } catch (error) {
-      if (!(error instanceof ApiOrganizationRefused)) throw error
-      ctx.response.status(error.status).send({ errors: [{ message: error.message }] })
-      return null
-    }
   }
 }
 

@@ -12,7 +12,8 @@ import {
   TooManyAttempts,
 } from '#services/throttle'
 import { signInValidator } from '#validators/auth'
-import { signInLimiters } from '#start/limiter'
+import { signInChecks } from '#start/limiter'
+import { deviceIdFor } from '#services/device_cookies'
 
 export default class SessionController {
   async create({ view }: HttpContext) {
@@ -22,24 +23,24 @@ export default class SessionController {
   }
 
   /**
-   * Password step. Failures are throttled per account+IP and per IP; a
-   * wrong email and a wrong password answer identically.
+   * Password step. Failures are throttled per account+IP and per IP, and
+   * per device for a browser holding the account's device cookie, else
+   * account-wide; a wrong email and a wrong password answer identically.
    */
   async store(ctx: HttpContext) {
     const { request, response, session, view } = ctx
     const { email, password } = await request.validateUsing(signInValidator)
     const meta = requestMeta(ctx)
-    const checks = [
-      { limiter: signInLimiters.perAccount(), key: `sign_in:${email.toLowerCase()}:${meta.ip}` },
-      { limiter: signInLimiters.perIp(), key: `sign_in_ip:${meta.ip}` },
-      { limiter: signInLimiters.perAccountDaily(), key: `sign_in_daily:${email.toLowerCase()}` },
-    ]
+    const deviceId = deviceIdFor(ctx, email)
+    const checks = signInChecks({ email, ip: meta.ip, deviceId })
     try {
       await assertNotThrottled(checks)
       const result = await safeTiming(400, () =>
         new AttemptPasswordSignIn().execute({ email, password, meta })
       )
-      await clearAttempts([checks[0], checks[2]])
+      // the account-wide counter of untrusted browsers is left as it is:
+      // the owner signing in must not reset an attacker's progress
+      await clearAttempts(deviceId ? [checks[0], checks[2]] : [checks[0]])
       const returnTo = session.get('signin.returnTo') ?? null
       if (result.next === 'signed_in') {
         startPendingSignIn(ctx, result.user, 'mfa', returnTo)

@@ -20,7 +20,7 @@ export default class SignupController {
   async store(ctx: HttpContext) {
     if (!isOpen()) return notFound(ctx)
     const { email } = await ctx.request.validateUsing(forgotPasswordValidator)
-    await safeTiming(600, () => new RequestSignup().execute({ email }))
+    await safeTiming(600, () => new RequestSignup().execute({ email, meta: requestMeta(ctx) }))
     return ctx.view.render('pages/auth/sign_up', { sent: true })
   }
 

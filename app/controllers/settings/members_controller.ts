@@ -23,7 +23,7 @@ export default class MembersController {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'members.manage')
     const { email, role } = await ctx.request.validateUsing(inviteValidator)
     try {
-      await new CreateInvite().execute({
+      const { mailed } = await new CreateInvite().execute({
         organization: ctx.organization!,
         inviter: ctx.auth.use('web').user!,
         inviterRole: ctx.membership!.role,
@@ -31,6 +31,13 @@ export default class MembersController {
         role,
         meta: requestMeta(ctx),
       })
+      if (!mailed) {
+        return this.#after(
+          ctx,
+          'error',
+          `The invitation for ${email} was created, but not mailed: that address has had several invitation mails this hour. Try again later, or revoke it and invite again then.`
+        )
+      }
       return this.#after(ctx, 'success', `Invitation sent to ${email}.`)
     } catch (error) {
       if (!(error instanceof InviteRefused)) throw error

@@ -1,5 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import CreateApiToken, { TokenRefused } from '#actions/tokens/create_api_token'
+import CreateApiToken, { TokenRefusedException } from '#actions/tokens/create_api_token'
+import { abilitiesOfRole, TOKEN_ABILITIES } from '#services/token_abilities'
+import { roleAllows } from '#services/authorization'
 import ListApiTokens from '#actions/tokens/list_api_tokens'
 import RevokeApiToken from '#actions/tokens/revoke_api_token'
 import { requestMeta } from '#services/auth_session'
@@ -10,8 +12,13 @@ export default class TokensController {
     const user = ctx.auth.use('web').user!
     const tokens = await new ListApiTokens().execute(user)
     const created = ctx.session.pull('tokens.created', null)
+    const abilities = abilitiesOfRole(ctx.membership?.role).map((name) => ({
+      name,
+      ...TOKEN_ABILITIES[name],
+    }))
     ctx.response.header('Cache-Control', 'no-store')
-    return ctx.view.render('pages/settings/tokens', { tokens, created })
+    const canCreate = Boolean(ctx.membership && roleAllows(ctx.membership.role, 'tokens.create'))
+    return ctx.view.render('pages/settings/tokens', { tokens, created, abilities, canCreate })
   }
 
   async store(ctx: HttpContext) {
@@ -21,6 +28,7 @@ export default class TokensController {
     try {
       const { value } = await new CreateApiToken().execute({
         user,
+        membership: ctx.membership ?? null,
         name: input.name,
         abilities: input.abilities ?? ['read'],
         expiresInDays: input.expiresInDays ?? 90,
@@ -29,7 +37,7 @@ export default class TokensController {
       // Shown once on the next page view, then gone.
       session.put('tokens.created', { name: input.name, value })
     } catch (error) {
-      if (!(error instanceof TokenRefused)) throw error
+      if (!(error instanceof TokenRefusedException)) throw error
       session.flash('error', error.message)
     }
     return response.redirect('/settings/tokens')

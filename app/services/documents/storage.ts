@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import { chmod } from 'node:fs/promises'
+import { join } from 'node:path'
 import drive from '@adonisjs/drive/services/main'
 import logger from '@adonisjs/core/services/logger'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -25,6 +27,23 @@ export class StorageUnavailable extends Error {
 
 export function documentDisk(name: DocumentDiskName = documentsConfig.disk): Disk {
   return drive.use(name)
+}
+
+/**
+ * Objects on the local fs disk are readable by the server's user only
+ * (0600 in 0700 folders): the disk writes with the process's default
+ * mode, which leaves evidence files world-readable on most systems.
+ */
+export async function restrictLocalObject(diskName: DocumentDiskName, key: string) {
+  if (diskName !== 'fs') return
+  const segments = key.split('/')
+  let folder = documentsConfig.location
+  await chmod(folder, 0o700)
+  for (const segment of segments.slice(0, -1)) {
+    folder = join(folder, segment)
+    await chmod(folder, 0o700)
+  }
+  await chmod(join(folder, segments.at(-1)!), 0o600)
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   StorageUnavailable,
   discardObjects,
   documentDisk,
+  restrictLocalObject,
   newStorageKey,
 } from '#services/documents/storage'
 
@@ -122,6 +123,7 @@ export async function putObjects(
         contentLength: file.size,
         visibility: 'private',
       })
+      await restrictLocalObject(diskName, key)
     } catch (error) {
       await discardObjects(disk, [...stored.map((object) => object.key), key])
       throw new StorageUnavailable(error)

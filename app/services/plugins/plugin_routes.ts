@@ -2,9 +2,7 @@ import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import { middleware, web } from '#start/kernel'
 import Connection from '#models/connection'
-import Organization from '#models/organization'
 import type Membership from '#models/membership'
-import ResolveOrganizationContext from '#actions/organizations/resolve_organization_context'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import {
   connectOutcomeMessage,
@@ -13,11 +11,7 @@ import {
 } from '#actions/connections/store_connection'
 import { roleAllows, type Permission } from '#services/authorization'
 import type { LoadedPlugin } from '#services/plugins/registry'
-import {
-  closeIfLargeBodyUnread,
-  readUploadAfterAuthentication,
-  withUploadRead,
-} from '#services/token_route_bodies'
+import { closeIfLargeBodyUnread } from '#services/request_bodies'
 import type {
   PluginRouteContext,
   PluginRouteHandler,
@@ -30,56 +24,25 @@ import type {
 type Method = 'get' | 'post' | 'put' | 'delete'
 
 /**
- * The membership a token-authenticated plugin route acts through. A
- * client names an organisation (a public id) with the
- * X-Sextant-Organization header or, when it cannot send a second header
- * (the Noa app), the `organization` query parameter; without either the
- * user's first organisation answers. An organisation that is named but
- * is not one of the user's (unknown, someone else's, or two different
- * ones named) is refused rather than replaced by another: the request
- * would otherwise read or write the wrong organisation's data.
+ * Session routes that name a permission: checked before anything else
+ * of the request (an upload included) is read.
  */
-async function tokenMembership(
-  ctx: HttpContext
-): Promise<{ membership: Membership | null } | { refused: string }> {
-  const user = ctx.auth.use('api').user
-  if (!user) return { membership: null }
-  const query = ctx.request.qs().organization
-  const named = [ctx.request.header('x-sextant-organization'), query]
-    .flat()
-    .map((value) => (typeof value === 'string' ? value.trim() : ''))
-    .filter((value) => value !== '')
-  if (new Set(named).size > 1) {
-    return { refused: 'The request names two different organisations' }
+function requirePermission(permission: Permission) {
+  return async (ctx: HttpContext, next: () => Promise<unknown>) => {
+    const role = ctx.membership?.role
+    if (!role || !roleAllows(role, permission)) {
+      closeIfLargeBodyUnread(ctx)
+      return ctx.response.forbidden(await ctx.view.render('pages/errors/forbidden'))
+    }
+    return next()
   }
-  const key = named.length > 0 ? Organization.keyFromPublicId(named[0]) : null
-  const context = await new ResolveOrganizationContext().execute(user, key)
-  if (named.length > 0 && (key === null || context?.organization.id !== key)) {
-    return { refused: 'The token’s user is not a member of the organisation named' }
-  }
-  return { membership: context?.membership ?? null }
 }
 
 function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: PluginRouteOptions) {
   return async (ctx: HttpContext) => {
     const access = options.access ?? 'session'
-    if (access === 'session' && options.permission) {
-      const role = ctx.membership?.role
-      if (!role || !roleAllows(role, options.permission as Permission)) {
-        return ctx.response.forbidden(await ctx.view.render('pages/errors/forbidden'))
-      }
-    }
-    let membership: Membership | null = access === 'session' ? (ctx.membership ?? null) : null
-    if (access === 'token') {
-      const resolved = await tokenMembership(ctx)
-      if ('refused' in resolved) {
-        closeIfLargeBodyUnread(ctx)
-        return ctx.response.forbidden({ errors: [{ message: resolved.refused }] })
-      }
-      membership = resolved.membership
-    }
-    const organization =
-      access === 'session' ? (ctx.organization ?? null) : (membership?.organization ?? null)
+    const membership: Membership | null = access === 'public' ? null : (ctx.membership ?? null)
+    const organization = access === 'public' ? null : (ctx.organization ?? null)
     const actingUser =
       access === 'session'
         ? ctx.auth.use('web').user
@@ -147,8 +110,7 @@ function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: Plugin
         },
       },
     }) as PluginRouteContext
-    if (access !== 'token') return handler(pluginContext)
-    return withUploadRead(ctx, async () => handler(pluginContext))
+    return handler(pluginContext)
   }
 }
 
@@ -169,10 +131,21 @@ export function mountPluginRoutes(plugin: LoadedPlugin) {
       if (access === 'session') {
         route.use([...web(), middleware.auth()])
         if (options.reauthenticate) route.use(middleware.recentAuth())
+        if (options.permission) route.use(requirePermission(options.permission as Permission))
       }
       if (access === 'token') {
-        route.use([middleware.apiAuth()])
-        readUploadAfterAuthentication(route)
+        route.use([
+          middleware.apiAuth(),
+          middleware.tokenScope({
+            ability: options.ability ?? (method === 'get' ? 'read' : 'write'),
+            permission: options.permission as Permission | undefined,
+            // the Noa app cannot send a second header; it may add ?organization=
+            whenSeveral: 'first',
+          }),
+        ])
+      }
+      if (options.upload) {
+        route.use(middleware.acceptsUpload({ maxBytes: options.upload.maxBytes }))
       }
       route.as(
         `plugins.${plugin.id}.${options.name ?? `${method}.${path.replace(/[^a-z0-9]+/gi, '_')}`}`

@@ -23,7 +23,11 @@ export default function registerKnowledgeRoutes(router: PluginRouter) {
   const api = { access: 'token', absolute: true } as const
   router.post('/api/v1/knowledge', storeKnowledgeApi, { ...api, name: 'knowledge.api.store' })
   router.get('/api/v1/knowledge', listKnowledgeApi, { ...api, name: 'knowledge.api.index' })
-  router.post('/api/v1/knowledge/ask', askKnowledgeApi, { ...api, name: 'knowledge.api.ask' })
+  router.post('/api/v1/knowledge/ask', askKnowledgeApi, {
+    ...api,
+    ability: 'read',
+    name: 'knowledge.api.ask',
+  })
   router.delete('/api/v1/knowledge/:entry', deleteKnowledgeApi, {
     ...api,
     name: 'knowledge.api.destroy',

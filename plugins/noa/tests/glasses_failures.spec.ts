@@ -6,6 +6,7 @@ import Thread from '../chat/thread.js'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
 import { startFakeModelServer, type FakeModelServer } from './helpers/fake_model_server.js'
 import { glassesForm, jpeg, postGlasses } from './helpers/glasses.js'
+import { MULTIPART_BOUNDARY, startPartialUpload } from '#tests/helpers/partial_upload'
 
 const APP_TIME = '2025-07-02 11:29:48.054846'
 
@@ -50,17 +51,22 @@ test.group('Glasses endpoint (POST /noa/mm): refusals and failures', (group) => 
     assert.lengthOf(await threadsOf(member.user.id), 0)
   })
 
-  test('refuses a 30 MB image with 413', async ({ assert }) => {
+  test('refuses a 30 MB upload with 413 before receiving it', async ({ assert }) => {
     const member = await memberWithToken()
     await createAllRoundModel(member.organization, fake.baseUrl)
-
-    const response = await postGlasses(
-      glassesForm({ messages: [], image: jpeg(30 * 1024 * 1024) }),
-      { Authorization: `Bearer ${member.token}` }
+    const head = Buffer.from(
+      `--${MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="image.jpg"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n'
     )
 
-    assert.equal(response.status, 413)
-    assert.match(response.json.errors[0].message, /too large/)
+    const outcome = await startPartialUpload({
+      path: '/noa/mm',
+      firstChunk: Buffer.concat([head, jpeg(64 * 1024)]),
+      headers: { Authorization: `Bearer ${member.token}` },
+    })
+
+    assert.equal(outcome.status, 413)
+    assert.isTrue(outcome.closed, 'the rest of the upload is not received')
     assert.lengthOf(fake.requests, 0)
   }).timeout(60_000)
 

@@ -1,8 +1,7 @@
 import { readdirSync } from 'node:fs'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdir, readdir } from 'node:fs/promises'
 import { test } from '@japa/runner'
+import { uploadsTemporaryFolder } from '#services/request_bodies'
 import { resetDatabase } from '#tests/helpers/database'
 import {
   DECLARED_UPLOAD_BYTES,
@@ -29,21 +28,16 @@ function startLargeUpload(headers: Record<string, string>) {
 test.group('Glasses endpoint (POST /noa/mm): reading uploads', (group) => {
   let fake: FakeModelServer
   let uploads: string
-  const originalTmpdir = process.env.TMPDIR
   group.setup(async () => {
     fake = await startFakeModelServer()
     return () => fake.close()
   })
   group.each.setup(async () => {
     fake.reset()
-    // the server runs in this process: its temporary files land here
-    uploads = await mkdtemp(join(tmpdir(), 'noa-uploads-'))
-    process.env.TMPDIR = uploads
-    return async () => {
-      if (originalTmpdir === undefined) delete process.env.TMPDIR
-      else process.env.TMPDIR = originalTmpdir
-      await rm(uploads, { recursive: true, force: true })
-    }
+    // the server runs in this process: its uploads' temporary files land here
+    uploads = uploadsTemporaryFolder()
+    await mkdir(uploads, { recursive: true })
+    return async () => {}
   })
   group.each.setup(resetDatabase)
 

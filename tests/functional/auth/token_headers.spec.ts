@@ -8,6 +8,7 @@ async function accountWithToken() {
   const account = await createAccount()
   const { value } = await new CreateApiToken().execute({
     user: account.user,
+    membership: account.membership,
     name: 'one header',
     abilities: ['read'],
     expiresInDays: null,

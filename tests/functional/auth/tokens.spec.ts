@@ -92,19 +92,20 @@ test.group('API tokens', (group) => {
 
   test('a user without a second factor cannot hold a token', async ({ assert }) => {
     const account = await createAccount({ withTotp: false })
-    const { default: CreateApiToken, TokenRefused } =
+    const { default: CreateApiToken, TokenRefusedException } =
       await import('#actions/tokens/create_api_token')
     const { CLI_META } = await import('#services/audit')
     await assert.rejects(
       () =>
         new CreateApiToken().execute({
           user: account.user,
+          membership: account.membership,
           name: 'x',
           abilities: ['read'],
           expiresInDays: 1,
           meta: CLI_META,
         }),
-      TokenRefused as any
+      TokenRefusedException as any
     )
   })
 })

@@ -1,7 +1,6 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { mkdir, readdir } from 'node:fs/promises'
 import { test } from '@japa/runner'
+import { uploadsTemporaryFolder } from '#services/request_bodies'
 import User from '#models/user'
 import Document from '#models/document'
 import documentsConfig from '#config/documents'
@@ -51,18 +50,14 @@ function startLargeUpload(headers: Record<string, string>, firstChunk = multipar
 
 test.group('Documents API: the upload is read after the token is checked', (group) => {
   let uploads: string
-  const originalTmpdir = process.env.TMPDIR
   const originalMaxBytes = documentsConfig.maxBytes
   group.setup(() => useDisk('fs'))
   group.each.setup(async () => {
-    // the server runs in this process: its temporary files land here
-    uploads = await mkdtemp(join(tmpdir(), 'documents-uploads-'))
-    process.env.TMPDIR = uploads
+    // the server runs in this process: its uploads' temporary files land here
+    uploads = uploadsTemporaryFolder()
+    await mkdir(uploads, { recursive: true })
     return async () => {
-      if (originalTmpdir === undefined) delete process.env.TMPDIR
-      else process.env.TMPDIR = originalTmpdir
       documentsConfig.maxBytes = originalMaxBytes
-      await rm(uploads, { recursive: true, force: true })
     }
   })
   group.each.setup(resetDatabase())

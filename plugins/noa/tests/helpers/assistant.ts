@@ -10,8 +10,9 @@ export async function memberWithToken(
   const account = await createAccount(options)
   const { value } = await new CreateApiToken().execute({
     user: account.user,
+    membership: account.membership,
     name: 'Noa app',
-    abilities: ['read', 'write'],
+    abilities: ['read', 'write', 'assistant'],
     expiresInDays: null,
     meta: CLI_META,
   })

@@ -9,6 +9,7 @@ export async function apiToken(
 ) {
   const { value } = await new CreateApiToken().execute({
     user: account.user,
+    membership: account.membership,
     name: 'knowledge tests',
     abilities,
     expiresInDays: 1,
