@@ -17,6 +17,7 @@
 |
 */
 import app from '@adonisjs/core/services/app'
+import env from '#start/env'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -119,6 +120,46 @@ const core: ScheduleDefinition[] = [
 ]
 
 /**
+ * Housekeeping of evidence documents and, when BACKUP_NIGHTLY=true,
+ * a nightly backup (BACKUP_PATH, keeping BACKUP_KEEP of them, 7 by
+ * default).
+ */
+function dataLifecycle(): ScheduleDefinition[] {
+  const schedules: ScheduleDefinition[] = [
+    {
+      name: 'documents:purge',
+      cron: '7 4 * * *',
+      description:
+        'Remove deleted documents (rows and stored files) past DOCUMENTS_RETENTION_DAYS, as "node ace documents:purge" does',
+      async run() {
+        const { default: PurgeDeletedDocuments } =
+          await import('#actions/documents/purge_deleted_documents')
+        const report = await new PurgeDeletedDocuments().execute({})
+        if (report.failed.length > 0) {
+          throw new Error(
+            `${report.failed.length} documents could not be purged; kept for the next run`
+          )
+        }
+        return `${report.purged} deleted documents purged`
+      },
+    },
+  ]
+  if (env.get('BACKUP_NIGHTLY', false)) {
+    schedules.push({
+      name: 'db:backup',
+      cron: '30 2 * * *',
+      description: 'Back up the database and local files, as "node ace db:backup" does',
+      async run() {
+        const { default: CreateBackup } = await import('#actions/backups/create_backup')
+        const report = await new CreateBackup().execute({ keep: env.get('BACKUP_KEEP', 7) })
+        return `backup ${report.folder}: ${report.rows} rows in ${report.tables} tables`
+      },
+    })
+  }
+  return schedules
+}
+
+/**
  * Schedules that exist only under NODE_ENV=test, and only when their cron
  * variable is set, so the scheduler's own tests can fire one every second
  * (test:tick) or hold a run open (test:slow) in a real process.
@@ -155,5 +196,5 @@ function testSchedules(): ScheduleDefinition[] {
  * a test may set after the application booted.
  */
 export default function coreSchedules(): ScheduleDefinition[] {
-  return [...core, ...testSchedules()]
+  return [...core, ...dataLifecycle(), ...testSchedules()]
 }

@@ -718,7 +718,7 @@ export class NoaKnowledgeSettingSchema extends BaseModel {
   @column({ serializeAs: null })
   declare organizationId: number
   @column()
-  declare similarityThreshold: number
+  declare similarityThreshold: string
   @column()
   declare strictMode: boolean
   @column()
@@ -1332,12 +1332,14 @@ export class VulnerabilitySchema extends BaseModel {
 }
 
 export class WebhookDeliverySchema extends BaseModel {
-  static $columns = ['action', 'attempts', 'connectionId', 'deliveryId', 'event', 'headers', 'id', 'lastError', 'organizationId', 'payload', 'pluginId', 'processedAt', 'receivedAt', 'status', 'updatedAt'] as const
+  static $columns = ['action', 'attempts', 'bodyDigest', 'connectionId', 'deliveryId', 'event', 'headers', 'id', 'lastError', 'organizationId', 'payload', 'pluginId', 'processedAt', 'receivedAt', 'status', 'updatedAt'] as const
   $columns = WebhookDeliverySchema.$columns
   @column()
   declare action: string | null
   @column()
   declare attempts: number
+  @column()
+  declare bodyDigest: string | null
   @column()
   declare connectionId: number | null
   @column()

@@ -89,6 +89,9 @@ async function createEnv() {
     */
     PUBLIC_ID_ALPHABET: Env.schema.string.optional(),
     PUBLIC_ID_SECRET: Env.schema.string.optional(),
+    BACKUP_PATH: Env.schema.string.optional(),
+    BACKUP_NIGHTLY: Env.schema.boolean.optional(),
+    BACKUP_KEEP: Env.schema.number.optional(),
     PUBLIC_ID_MIN_LENGTH: Env.schema.number.optional(),
     MAINTENANCE_RETRY_AFTER: Env.schema.number.optional(),
 
