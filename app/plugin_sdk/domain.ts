@@ -132,9 +132,17 @@ export type StoredRepository = {
 export type SnapshotOptions = {
   /** the commit the archive holds; recorded on the repository once it is unpacked */
   sha: string
+  /** what the provider serves: 'tar.gz' (default; GitHub, Bitbucket) or 'zip' (Azure DevOps) */
+  format?: 'tar.gz' | 'zip'
   /** leading path segments to drop (GitHub and Bitbucket wrap everything in one folder) */
   stripComponents?: number
-  limits?: { maxTotalBytes?: number; maxFileBytes?: number; maxEntries?: number }
+  limits?: {
+    maxTotalBytes?: number
+    maxFileBytes?: number
+    maxEntries?: number
+    /** zip: how many times a file (past 1 MiB) may expand, default 100 */
+    maxCompressionRatio?: number
+  }
   signal?: AbortSignal
   onProgress?: (progress: { files: number; bytes: number }) => void
 }
@@ -175,15 +183,16 @@ export interface DomainStore {
    */
   detachRepositories(externalIds: string[]): Promise<number>
   /**
-   * Streams a .tar.gz of the repository into its snapshot folder (one per
-   * organisation and repository, only the latest kept) and records the
-   * commit. Unsafe entries (paths leaving the folder, links, devices) are
-   * skipped; size limits stop oversize archives without touching the
-   * previous snapshot.
+   * Streams an archive of the repository (.tar.gz, or zip when
+   * `format: 'zip'`) into its snapshot folder (one per organisation and
+   * repository, only the latest kept) and records the commit. Unsafe
+   * entries (paths leaving the folder, links, devices) are skipped; size,
+   * entry-count and (zip) compression-ratio limits stop oversize archives
+   * and zip bombs without touching the previous snapshot.
    */
   replaceRepositorySnapshot(
     repositoryExternalId: string,
-    tarball: NodeJS.ReadableStream | AsyncIterable<Buffer>,
+    archive: NodeJS.ReadableStream | AsyncIterable<Buffer>,
     options: SnapshotOptions
   ): Promise<SnapshotReport>
 }

@@ -16,12 +16,16 @@ export {
   RateLimitedError,
   BudgetExhaustedError,
   HttpTimeoutError,
+  PaginationError,
 } from '#services/http/client'
 export type {
   HttpClientOptions,
   HttpResponse,
   HttpRequestOptions,
   HttpDownload,
+  HttpPage,
+  PaginateOptions,
+  PaginationStrategy,
 } from '#services/http/client'
 export { parseLinkHeader } from '#services/http/link_header'
 export { default as vine } from '@vinejs/vine'

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { isPaginationStyle, pagedAnswer } from './fake_paged_api.js'
 
 /**
  * A provider API on loopback for the fixture plugins, speaking the wire
@@ -8,6 +9,11 @@ import type { AddressInfo } from 'node:net'
  * 100), ETags with If-None-Match → 304, X-RateLimit-* headers, 429 with
  * Retry-After, and OAuth 2.0 with PKCE and single-use refresh tokens.
  * Faults (5xx, slow responses, rate limits) are injected by the tests.
+ *
+ * The same lists are also served in the other providers' pagination
+ * styles under `/styles/<style>/repos[/<name>/items]` (see
+ * fake_paged_api.ts), and repository archives (zip, as Azure DevOps
+ * serves them) under `/archives/<name>.zip`.
  */
 export type FakeItem = { id: string; title: string; updated_at: string }
 export type FakeRepository = { id: string; name: string; updated_at: string; items: FakeItem[] }
@@ -21,6 +27,8 @@ export type FakeFaults = {
   rateLimitOnce?: number
   /** every list request waits this long first (a slow provider) */
   latencyMs?: number
+  /** next-page links of the /styles lists point at another origin (localhost) */
+  foreignNextLinks?: boolean
 }
 
 export type FakeProviderState = {
@@ -30,6 +38,8 @@ export type FakeProviderState = {
   requests: Array<{ method: string; path: string; status: number }>
   refreshes: number
   rejectedRefreshes: number
+  /** repository archives by repository name, with the commit they hold */
+  archives: Map<string, { zip: Buffer; sha: string }>
 }
 
 const PAGE_LIMIT = 100
@@ -68,6 +78,7 @@ export async function startFakeProvider(options: { port?: number } = {}) {
     requests: [],
     refreshes: 0,
     rejectedRefreshes: 0,
+    archives: new Map(),
   }
   const codes = new Map<string, { challenge: string | null; redirectUri: string }>()
   const refreshTokens = new Map<string, 'live' | 'spent'>()
@@ -125,6 +136,49 @@ export async function startFakeProvider(options: { port?: number } = {}) {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
     return Buffer.concat(chunks).toString('utf8')
+  }
+
+  /** A list in another provider's pagination style, with this provider's rate-limit headers. */
+  async function sendStyledPage(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    style: string,
+    rows: unknown[],
+    listKey: string
+  ) {
+    if (!isPaginationStyle(style)) return send(request, response, 404, { message: 'Not Found' })
+    const raw = request.method === 'POST' ? await readBody(request) : ''
+    const answer = pagedAnswer(
+      style,
+      {
+        method: request.method!,
+        url,
+        headers: request.headers,
+        body: raw ? JSON.parse(raw) : undefined,
+      },
+      rows,
+      {
+        listKey,
+        nextOrigin: state.faults.foreignNextLinks
+          ? url.origin.replace('127.0.0.1', 'localhost')
+          : undefined,
+      }
+    )
+    if (answer.status === 200) remaining -= 1
+    send(request, response, answer.status, answer.body, answer.headers)
+  }
+
+  function sendArchive(request: IncomingMessage, response: ServerResponse, name: string) {
+    const archive = state.archives.get(name)
+    if (!archive) return send(request, response, 404, { message: 'Not Found' })
+    state.requests.push({ method: request.method!, path: request.url!, status: 200 })
+    response.writeHead(200, {
+      'content-type': 'application/zip',
+      'content-length': String(archive.zip.length),
+      'x-commit-id': archive.sha,
+    })
+    response.end(archive.zip)
   }
 
   function authorised(request: IncomingMessage) {
@@ -239,6 +293,19 @@ export async function startFakeProvider(options: { port?: number } = {}) {
         ({ items, ...repository }) => repository
       )
     }
+    const styled = /^\/styles\/([^/]+)\/repos(?:\/([^/]+)\/items)?$/.exec(url.pathname)
+    if (styled) {
+      const [, style, name] = styled
+      if (!name) {
+        const rows = newestFirst(state.repositories).map(({ items, ...repository }) => repository)
+        return sendStyledPage(request, response, url, style, rows, 'repositories')
+      }
+      const owner = state.repositories.find((candidate) => candidate.name === name)
+      if (!owner) return send(request, response, 404, { message: 'Not Found' })
+      return sendStyledPage(request, response, url, style, newestFirst(owner.items), 'items')
+    }
+    const archive = /^\/archives\/([^/]+)\.zip$/.exec(url.pathname)
+    if (archive) return sendArchive(request, response, archive[1])
     const itemsMatch = /^\/repos\/([^/]+)\/items$/.exec(url.pathname)
     const repository =
       itemsMatch && state.repositories.find((candidate) => candidate.name === itemsMatch[1])
@@ -272,6 +339,11 @@ export async function startFakeProvider(options: { port?: number } = {}) {
     reset() {
       state.requests.length = 0
       state.faults = {}
+      state.archives.clear()
+    },
+    /** the zip archive served for a repository, holding commit `sha` */
+    setArchive(name: string, zip: Buffer, sha: string) {
+      state.archives.set(name, { zip, sha })
     },
     close() {
       server.closeAllConnections()

@@ -5,6 +5,12 @@ export type ExtractLimits = {
   maxFileBytes: number
   /** every entry counts: files, folders, skipped links … */
   maxEntries: number
+  /**
+   * zip only: how many times a file may expand (uncompressed / compressed
+   * size, as the zip's directory declares and the inflater then holds to).
+   * Judged on files expanding past 1 MiB; smaller ones cannot bomb.
+   */
+  maxCompressionRatio: number
 }
 
 /** The archive is bigger than the platform accepts; nothing was replaced. */
@@ -40,11 +46,19 @@ export class ArchiveLimitError extends Error {
           `The archive has more than ${count} entries, the limit.`
         )
       }
+      case 'maxCompressionRatio': {
+        const which = entryName === undefined ? 'a file' : `the file "${entryName}"`
+        return new ArchiveLimitError(
+          limit,
+          limitValue,
+          `The archive contains ${which}, compressed more than ${limitValue} to 1 (the limit): refused as a zip bomb.`
+        )
+      }
     }
   }
 }
 
-/** The download is not a gzip-compressed tar, or it is truncated or corrupt. */
+/** The download is not an archive of the declared format, or it is truncated or corrupt. */
 export class ArchiveFormatError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options)
@@ -73,6 +87,19 @@ export class ArchiveFormatError extends Error {
       })
     }
     return new ArchiveFormatError('The archive is not a valid tar file, or it is corrupt.', {
+      cause: error,
+    })
+  }
+
+  /** yauzl names the broken structure; people need to know whether it was a zip at all. */
+  static fromZip(error: Error) {
+    if (error instanceof ArchiveFormatError) return error
+    if (/end of central directory record signature not found/i.test(error.message)) {
+      return new ArchiveFormatError('The download is not a zip archive, or it is truncated.', {
+        cause: error,
+      })
+    }
+    return new ArchiveFormatError(`The zip archive is corrupt: ${error.message}.`, {
       cause: error,
     })
   }

@@ -3,7 +3,9 @@ import { chmod, mkdir, rename, rm } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import type { ExtractLimits } from './archive_errors.js'
-import { DIRECTORY_MODE, TarballExtraction, errorCode } from './tarball_extraction.js'
+import { DIRECTORY_MODE, errorCode } from './staged_writer.js'
+import { TarballExtraction } from './tarball_extraction.js'
+import { ZipExtraction } from './zip_extraction.js'
 
 export {
   ArchiveFormatError,
@@ -29,7 +31,13 @@ export type ExtractReport = {
 
 export type ExtractProgress = { files: number; bytes: number }
 
+/** `tar.gz`: a gzip-compressed tar (GitHub, Bitbucket); `zip` (Azure DevOps) */
+export type ArchiveFormat = 'tar.gz' | 'zip'
+export const ARCHIVE_FORMATS: readonly ArchiveFormat[] = ['tar.gz', 'zip']
+
 export type ExtractOptions = {
+  /** default 'tar.gz' */
+  format?: ArchiveFormat
   limits?: Partial<ExtractLimits>
   /** leading path segments to drop; GitHub tarballs wrap everything in one top folder, so 1 */
   stripComponents?: number
@@ -42,38 +50,53 @@ export const DEFAULT_EXTRACT_LIMITS: Readonly<ExtractLimits> = Object.freeze({
   maxTotalBytes: 2 * 1024 ** 3,
   maxFileBytes: 256 * 1024 ** 2,
   maxEntries: 200_000,
+  maxCompressionRatio: 100,
 })
 
 const STAGING_MODE = 0o700
 
 /**
- * Streams a gzip-compressed tar into `destination`, atomically replacing what was there.
+ * Streams an archive (a gzip-compressed tar, or a zip) into `destination`,
+ * atomically replacing what was there.
  *
  * The archive is unpacked into a private sibling folder and swapped in only
  * once it has been read to the end without error; on any failure (limit,
  * corrupt archive, abort, I/O error) that folder is removed and the previous
  * snapshot is left as it was. Only regular files and folders are written;
  * links, devices and names that could reach outside are skipped and listed.
+ * A zip is spooled to a sibling file first (its table of contents is at its
+ * end), removed afterwards whatever happens.
  *
  * Callers must not run two extractions into the same destination at once.
  */
-export async function extractTarball(
+export async function extractArchive(
   source: Readable | AsyncIterable<Buffer>,
   destination: string,
   options: ExtractOptions = {}
 ): Promise<ExtractReport> {
   const input = source instanceof Readable ? source : Readable.from(source, { objectMode: false })
-  const { target, staging, limits, stripComponents } = await prepare(destination, options).catch(
-    (error) => {
-      // Nobody will read the source now; release the connection behind it.
-      input.destroy()
-      throw error
-    }
-  )
+  const { target, staging, limits, stripComponents, format } = await prepare(
+    destination,
+    options
+  ).catch((error) => {
+    // Nobody will read the source now; release the connection behind it.
+    input.destroy()
+    throw error
+  })
 
+  const spool = `${staging}.zip`
   try {
-    const extraction = new TarballExtraction(staging, limits, stripComponents, options.onProgress)
-    const report = await extraction.run(input, options.signal)
+    const report =
+      format === 'zip'
+        ? await new ZipExtraction(staging, limits, stripComponents, options.onProgress).run(
+            input,
+            spool,
+            options.signal
+          )
+        : await new TarballExtraction(staging, limits, stripComponents, options.onProgress).run(
+            input,
+            options.signal
+          )
     options.signal?.throwIfAborted()
     await chmod(staging, DIRECTORY_MODE)
     await swapIntoPlace(staging, target)
@@ -82,11 +105,35 @@ export async function extractTarball(
     // The cause matters more than a failed clean-up, which must not hide it.
     await rm(staging, { recursive: true, force: true, maxRetries: 3 }).catch(() => {})
     throw error
+  } finally {
+    if (format === 'zip') await rm(spool, { force: true }).catch(() => {})
   }
+}
+
+/** A gzip-compressed tar into `destination` (see extractArchive). */
+export function extractTarball(
+  source: Readable | AsyncIterable<Buffer>,
+  destination: string,
+  options: Omit<ExtractOptions, 'format'> = {}
+): Promise<ExtractReport> {
+  return extractArchive(source, destination, { ...options, format: 'tar.gz' })
+}
+
+/** A zip into `destination` (see extractArchive). */
+export function extractZip(
+  source: Readable | AsyncIterable<Buffer>,
+  destination: string,
+  options: Omit<ExtractOptions, 'format'> = {}
+): Promise<ExtractReport> {
+  return extractArchive(source, destination, { ...options, format: 'zip' })
 }
 
 /** Checks the options, then creates the private staging folder next to the destination. */
 async function prepare(destination: string, options: ExtractOptions) {
+  const format = options.format ?? 'tar.gz'
+  if (!ARCHIVE_FORMATS.includes(format)) {
+    throw new TypeError(`The archive format must be ${ARCHIVE_FORMATS.join(' or ')}`)
+  }
   const limits = resolveLimits(options.limits)
   const stripComponents = options.stripComponents ?? 0
   if (!Number.isSafeInteger(stripComponents) || stripComponents < 0) {
@@ -102,7 +149,7 @@ async function prepare(destination: string, options: ExtractOptions) {
   // Same parent, so the final rename stays on one file system and is atomic.
   const staging = `${target}.tmp-${randomSuffix()}`
   await mkdir(staging, { mode: STAGING_MODE })
-  return { target, staging, limits, stripComponents }
+  return { target, staging, limits, stripComponents, format }
 }
 
 /**

@@ -5,7 +5,7 @@ import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
 import { sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
-import { extractTarball } from '#services/archives/safe_extract'
+import { extractArchive } from '#services/archives/safe_extract'
 import type { SnapshotOptions, SnapshotReport } from '#plugin-sdk/domain'
 
 /**
@@ -32,21 +32,23 @@ export function snapshotDirectory(organizationId: number, repositoryId: number) 
 }
 
 /**
- * Unpacks a repository archive over its previous snapshot (the extractor
- * swaps folders only once the whole archive is read) and records the
- * commit and size on the repository row.
+ * Unpacks a repository archive (tar.gz, or zip as the plugin declares)
+ * over its previous snapshot (the extractor swaps folders only once the
+ * whole archive is read) and records the commit and size on the
+ * repository row.
  */
 export async function replaceSnapshot(
   repository: { id: number; organizationId: number },
-  tarball: NodeJS.ReadableStream | AsyncIterable<Buffer>,
+  archive: NodeJS.ReadableStream | AsyncIterable<Buffer>,
   options: SnapshotOptions
 ): Promise<SnapshotReport> {
   const source =
-    tarball instanceof Readable ? tarball : Readable.from(tarball as AsyncIterable<Buffer>)
-  const report = await extractTarball(
+    archive instanceof Readable ? archive : Readable.from(archive as AsyncIterable<Buffer>)
+  const report = await extractArchive(
     source,
     snapshotDirectory(repository.organizationId, repository.id),
     {
+      format: options.format ?? 'tar.gz',
       stripComponents: options.stripComponents ?? 0,
       limits: options.limits,
       signal: options.signal,

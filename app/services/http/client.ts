@@ -17,6 +17,14 @@ import { cacheEntryFrom, describeFailure, replayCached, responseFrom } from './r
 import { Semaphore } from './semaphore.js'
 import { openStream, readErrorBody, withoutQuery, type HttpDownload } from './download.js'
 import {
+  paginatePages,
+  PaginationError,
+  type HttpPage,
+  type ItemOf,
+  type PaginateOptions,
+  type PaginationStrategy,
+} from './pagination.js'
+import {
   encodeBody,
   lowerCaseKeys,
   networkErrorCode,
@@ -34,6 +42,8 @@ import type {
 export { BudgetExhaustedError, HttpError, HttpTimeoutError, RateLimitedError }
 export type { HttpClientOptions, HttpRequestInfo, HttpRequestOptions, HttpResponse, HttpStats }
 export type { HttpDownload }
+export { PaginationError }
+export type { HttpPage, ItemOf, PaginateOptions, PaginationStrategy }
 
 /** 5xx answers that usually mean "try again shortly" rather than a bug. */
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504])
@@ -152,23 +162,32 @@ export class HttpClient {
   }
 
   /**
-   * Follows Link rel="next" until absent; the query applies to the first
-   * page only, since next links already carry theirs.
+   * Yields page after page, following the strategy the caller picks
+   * (`Link` headers by default; a next URL in the body, a continuation
+   * header, offset/limit or a page token; see pagination_types.ts). Every
+   * page is a request of this client: conditional, counted toward the
+   * budget, stopped by the signal. Next pages stay on the first page's
+   * origin. With `Link` and next URLs the query applies to the first page
+   * only, since next links carry theirs.
    */
-  async *paginate<T>(
+  paginate<T = unknown, Item = ItemOf<T>>(
     pathOrUrl: string,
-    options: HttpRequestOptions = {}
-  ): AsyncGenerator<HttpResponse<T>> {
-    const visited = new Set<string>()
-    let page = await this.request<T>('GET', pathOrUrl, options)
-    for (;;) {
-      yield page
-      visited.add(page.url)
-      const next = page.links.next
-      // A provider that links a page to itself (or back) must not loop forever.
-      if (!next || visited.has(next)) return
-      page = await this.request<T>('GET', next, { ...options, query: undefined })
-    }
+    options: PaginateOptions = {}
+  ): AsyncGenerator<HttpPage<T, Item>> {
+    return paginatePages<T, Item>(
+      (method, url, pageOptions) => this.request(method, url, pageOptions),
+      pathOrUrl,
+      options,
+      this.#signal
+    )
+  }
+
+  /** The items of every page, one at a time (see paginate). */
+  async *paginateItems<Item = unknown>(
+    pathOrUrl: string,
+    options: PaginateOptions = {}
+  ): AsyncGenerator<Item> {
+    for await (const page of this.paginate<unknown, Item>(pathOrUrl, options)) yield* page.items
   }
 
   async request<T>(
