@@ -198,7 +198,7 @@ async function createEnv() {
   const outboundAllowed = env.get('OUTBOUND_ALLOWED_HOSTS')
   const outboundProblem = outboundAllowed ? allowListProblem(outboundAllowed) : null
   if (outboundProblem) {
-    throw new ConfigurationError('OUTBOUND_ALLOWED_HOSTS', `has an entry that ${outboundProblem}`)
+    throw new ConfigurationError('OUTBOUND_ALLOWED_HOSTS', `is invalid: ${outboundProblem}`)
   }
   const databaseUrl = env.get('DATABASE_URL')
   if (databaseUrl && connection !== 'sqlite' && !URL.canParse(databaseUrl)) {

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { runAce } from '#tests/helpers/processes'
 import {
   allowListProblem,
   classifyAddress,
@@ -159,3 +160,18 @@ test.group('Outbound policy | OUTBOUND_ALLOWED_HOSTS', () => {
     assert.match(allowListProblem('*.internal')!, /no ports, no wildcards/)
   })
 })
+
+test('a malformed OUTBOUND_ALLOWED_HOSTS stops the boot with one line naming it', async ({
+  assert,
+}) => {
+  const result = await runAce(['plugins:list'], {
+    NODE_ENV: 'test',
+    OUTBOUND_ALLOWED_HOSTS: '127.0.0.1,10.0.0.0/33',
+  })
+
+  assert.equal(result.code, 1)
+  assert.equal(
+    result.stderr.trim(),
+    'Configuration error: OUTBOUND_ALLOWED_HOSTS is invalid: "10.0.0.0/33" is not a valid CIDR range (e.g. 10.0.0.0/8 or fd00::/8)'
+  )
+}).timeout(60_000)

@@ -41,8 +41,8 @@ const NETWORK_PHRASES: Record<string, string> = {
 function statusHint(status: number): { hint: string | null; transient: boolean } {
   if (status === 401 || status === 403) return { hint: 'check the key or token', transient: false }
   if (status === 404) return { hint: 'check the address and the model or path', transient: false }
-  if (status === 429) return { hint: 'rate limited, try again later', transient: true }
-  if (status >= 500) return { hint: 'the provider failed, try again later', transient: true }
+  if (status === 429) return { hint: 'rate limited', transient: true }
+  if (status >= 500) return { hint: 'the provider failed', transient: true }
   if (status >= 300 && status < 400) {
     return { hint: 'a redirect, which is not followed here', transient: false }
   }
