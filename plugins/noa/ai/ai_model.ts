@@ -125,7 +125,9 @@ export default class AiModel extends compose(BaseModel, withPublicId('noa_model'
    */
   get apiKeyBoundElsewhere(): string | null {
     if (!this.apiKey) return null
-    return this.apiKeyOrigin === originOf(this.baseUrl) ? null : (this.apiKeyOrigin ?? 'unknown')
+    return this.apiKeyOrigin === originOf(this.baseUrl)
+      ? null
+      : (this.apiKeyOrigin ?? 'an address that was not recorded')
   }
 
   /** the decrypted key, or an empty string for providers that need none (a local server) */
