@@ -637,10 +637,12 @@ export class MfaFactorSchema extends BaseModel {
 }
 
 export class NoaAiModelSchema extends BaseModel {
-  static $columns = ['apiKey', 'baseUrl', 'canChat', 'canEmbed', 'canTranscribe', 'canVision', 'createdAt', 'defaultChat', 'defaultEmbeddings', 'defaultTranscription', 'defaultVision', 'id', 'maxTokens', 'model', 'name', 'organizationId', 'systemPrompt', 'temperature', 'updatedAt'] as const
+  static $columns = ['apiKey', 'apiKeyOrigin', 'baseUrl', 'canChat', 'canEmbed', 'canTranscribe', 'canVision', 'createdAt', 'defaultChat', 'defaultEmbeddings', 'defaultTranscription', 'defaultVision', 'id', 'maxTokens', 'model', 'name', 'organizationId', 'systemPrompt', 'temperature', 'updatedAt'] as const
   $columns = NoaAiModelSchema.$columns
   @column()
   declare apiKey: string | null
+  @column()
+  declare apiKeyOrigin: string | null
   @column()
   declare baseUrl: string
   @column()

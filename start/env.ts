@@ -11,6 +11,7 @@
 */
 import { Env } from '@adonisjs/core/env'
 import { ConfigurationError, describeEnvError } from '#start/env_errors'
+import { allowListProblem } from '#services/http/outbound_policy'
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
 
@@ -116,6 +117,8 @@ async function createEnv() {
     HTTP_RETRY_BASE_MS: Env.schema.number.optional(),
     HTTP_TIMEOUT_MS: Env.schema.number.optional(),
     HTTP_MAX_RATE_LIMIT_WAIT: Env.schema.number.optional(),
+    /** hosts, addresses and CIDRs that user-typed URLs may reach although private (see .env.example) */
+    OUTBOUND_ALLOWED_HOSTS: Env.schema.string.optional(),
 
     /*
     | Documents: the fs disk (storage/documents) by default, S3 or an
@@ -195,6 +198,11 @@ async function createEnv() {
   const linkTtl = env.get('DOCUMENTS_LINK_TTL')
   if (linkTtl !== undefined && !/^\d+\s*(s|m|h)$/i.test(linkTtl.trim())) {
     throw new ConfigurationError('DOCUMENTS_LINK_TTL', 'must be a duration such as 900s, 15m or 1h')
+  }
+  const outboundAllowed = env.get('OUTBOUND_ALLOWED_HOSTS')
+  const outboundProblem = outboundAllowed ? allowListProblem(outboundAllowed) : null
+  if (outboundProblem) {
+    throw new ConfigurationError('OUTBOUND_ALLOWED_HOSTS', `is invalid: ${outboundProblem}`)
   }
   const databaseUrl = env.get('DATABASE_URL')
   if (databaseUrl && connection !== 'sqlite' && !URL.canParse(databaseUrl)) {

@@ -17,7 +17,19 @@ export {
   BudgetExhaustedError,
   HttpTimeoutError,
   PaginationError,
+  OutboundRequestRefused,
 } from '#services/http/client'
+/**
+ * The outbound policy for URLs a user typed (docs/plugins.md, "URLs
+ * users type"): a fetch for clients that take one (the openai package),
+ * a check for forms that save such a URL, and failures in words that
+ * never quote what the provider answered.
+ */
+export { outboundFetch, checkOutboundUrl } from '#services/http/outbound_dispatcher'
+export { describeOutboundFailure, outboundFailureText } from '#services/http/failures'
+export type { OutboundFailure } from '#services/http/failures'
+/** the application logger, for failures whose details belong in the server log only */
+export { default as logger } from '@adonisjs/core/services/logger'
 export type {
   HttpClientOptions,
   HttpResponse,

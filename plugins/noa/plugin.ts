@@ -49,11 +49,16 @@ function registerPages(router: PluginRouter) {
     ...page,
     name: 'chat.messages.image',
   })
+  // adding, changing and removing a model moves API keys around: a recent password or code check first
+  const sensitive = { ...page, reauthenticate: true } as const
   router.get('/assistant/models', showModels, { ...page, name: 'models.index' })
-  router.post('/assistant/models', createModel, { ...page, name: 'models.store' })
+  router.post('/assistant/models', createModel, { ...sensitive, name: 'models.store' })
   router.get('/assistant/models/:model/edit', editModel, { ...page, name: 'models.edit' })
-  router.post('/assistant/models/:model', updateModel, { ...page, name: 'models.update' })
-  router.post('/assistant/models/:model/delete', deleteModel, { ...page, name: 'models.destroy' })
+  router.post('/assistant/models/:model', updateModel, { ...sensitive, name: 'models.update' })
+  router.post('/assistant/models/:model/delete', deleteModel, {
+    ...sensitive,
+    name: 'models.destroy',
+  })
   router.post('/assistant/models/:model/test', testModel, { ...page, name: 'models.test' })
 }
 

@@ -1,8 +1,11 @@
 import { errors as vineErrors } from '@vinejs/vine'
+import Connection from '#models/connection'
 import type Organization from '#models/organization'
 import type User from '#models/user'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { connectionBaseUrlValidator } from '#validators/connection'
+import { checkOutboundUrl } from '#services/http/outbound_dispatcher'
+import { OutboundRequestRefused } from '#services/http/outbound_policy'
 import { ConnectionActionRefused } from '#actions/connections/test_connection'
 import {
   finishConnecting,
@@ -63,6 +66,97 @@ function checkRequiredFields(plugin: LoadedPlugin, fields: Record<string, unknow
   return { output, fieldErrors }
 }
 
+function originOf(url: string) {
+  return URL.canParse(url) ? new URL(url).origin : null
+}
+
+/**
+ * A typed base URL is one the server will call: the outbound policy
+ * must accept it (no loopback, private or metadata address unless the
+ * operator allows it), or the form says why.
+ */
+async function baseUrlRefusal(baseUrl: string | null): Promise<string | null> {
+  if (!baseUrl) return null
+  try {
+    await checkOutboundUrl(baseUrl)
+    return null
+  } catch (error) {
+    if (!(error instanceof OutboundRequestRefused)) throw error
+    return `This address is ${error.message}`
+  }
+}
+
+/** the non-secret fields as typed (validated where they passed), empty ones left out */
+function typedConfigOf(
+  declared: NonNullable<NonNullable<LoadedPlugin['definition']['connection']>['fields']>,
+  validated: Record<string, unknown>,
+  submitted: Record<string, unknown>
+) {
+  const config: Record<string, unknown> = {}
+  for (const field of declared) {
+    if (field.secret) continue
+    const value = validated[field.name] ?? asText(submitted[field.name])
+    if (value !== '' && value !== null && value !== undefined) config[field.name] = value
+  }
+  return config
+}
+
+/**
+ * The provider-side account the form names. Before validation has
+ * passed, a plugin's accountKey may not cope with the input: null then.
+ */
+function accountKeyOf(
+  plugin: LoadedPlugin,
+  config: Record<string, unknown>,
+  baseUrl: string,
+  options: { strict?: boolean } = {}
+): string | null {
+  try {
+    const key = plugin.definition.connection?.accountKey?.({
+      config,
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+    })
+    return (key || 'default').slice(0, 191)
+  } catch (error) {
+    if (options.strict) throw error
+    return null
+  }
+}
+
+/**
+ * A stored secret is bound to the origin it was saved for: reconnecting
+ * an account at another address needs every secret typed again, so a
+ * secret never travels to an address chosen after it was saved. Returns
+ * the message for each secret field left blank.
+ */
+async function secretsToRetype(input: {
+  organizationId: number
+  plugin: LoadedPlugin
+  accountKey: string
+  baseUrl: string
+  submitted: Record<string, unknown>
+}): Promise<FieldErrors> {
+  const existing = await Connection.query()
+    .where('organization_id', input.organizationId)
+    .where('plugin_id', input.plugin.id)
+    .where('account_key', input.accountKey)
+    .first()
+  if (!existing?.credentials) return {}
+  const savedFor = originOf(
+    existing.baseUrl ?? input.plugin.definition.connection?.baseUrl?.default ?? ''
+  )
+  const pointsTo = originOf(input.baseUrl)
+  if (savedFor === pointsTo) return {}
+  const errors: FieldErrors = {}
+  for (const field of input.plugin.definition.connection?.fields ?? []) {
+    if (!field.secret || asText(input.submitted[field.name]) !== '') continue
+    errors[field.name] = [
+      `The address changed from ${savedFor} to ${pointsTo}: type the ${field.label} again (a stored secret is only sent to the address it was saved for)`,
+    ]
+  }
+  return errors
+}
+
 /**
  * Connects an organisation to a provider with a pasted token or API key:
  * the plugin's validator checks the form, secret fields are sealed into
@@ -114,6 +208,27 @@ export default class ConnectWithToken {
         if (!isValidationError(error)) throw error
         fieldErrors.baseUrl = ['Enter a full http:// or https:// address, or leave it empty']
       }
+      const refusal = fieldErrors.baseUrl ? null : await baseUrlRefusal(baseUrl)
+      if (refusal) fieldErrors.baseUrl = [refusal]
+    }
+
+    const effectiveBaseUrl = baseUrl ?? settings.baseUrl?.default ?? ''
+    const typedAccount = accountKeyOf(
+      plugin,
+      typedConfigOf(declared, validated, submitted),
+      effectiveBaseUrl
+    )
+    if (typedAccount !== null) {
+      Object.assign(
+        fieldErrors,
+        await secretsToRetype({
+          organizationId: input.organization.id,
+          plugin,
+          accountKey: typedAccount,
+          baseUrl: effectiveBaseUrl,
+          submitted,
+        })
+      )
     }
 
     if (Object.keys(fieldErrors).length > 0) {
@@ -133,14 +248,12 @@ export default class ConnectWithToken {
       else config[field.name] = value
     }
 
-    const effectiveBaseUrl = baseUrl ?? settings.baseUrl?.default ?? ''
-    const accountKey =
-      settings.accountKey?.({ config, baseUrl: effectiveBaseUrl.replace(/\/+$/, '') }) || 'default'
+    const accountKey = accountKeyOf(plugin, config, effectiveBaseUrl, { strict: true })!
 
     const connection = await upsertConnection({
       organizationId: input.organization.id,
       pluginId: plugin.id,
-      accountKey: accountKey.slice(0, 191),
+      accountKey,
       createdById: input.actor.id,
       config,
       credentials,

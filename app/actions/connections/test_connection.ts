@@ -1,15 +1,34 @@
 import { DateTime } from 'luxon'
+import logger from '@adonisjs/core/services/logger'
 import type Connection from '#models/connection'
 import type Organization from '#models/organization'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { findOrganizationConnection } from '#actions/connections/connection_summaries'
 import type { ConnectionTestResult } from '#plugin-sdk/types'
+import { describeOutboundFailure, outboundFailureText } from '#services/http/failures'
 
 /** a refusal the user can act on, shown as it is */
 export class ConnectionActionRefused extends Error {}
 
 const MAX_MESSAGE_LENGTH = 1000
+
+/**
+ * A test that threw, in words: the provider and the class of failure
+ * ("Acme answered HTTP 401: check the key or token"). The error itself
+ * (with what the provider wrote) goes to the server log, never to the
+ * page: it may hold internal data or echo a credential.
+ */
+function thrownTestMessage(error: unknown, connection: Connection, plugin: LoadedPlugin) {
+  const failure = describeOutboundFailure(error)
+  logger.warn(
+    { err: error, plugin: plugin.id, connection: connection.publicId, kind: failure.kind },
+    'connection test failed'
+  )
+  const name = plugin.definition.name
+  if (failure.kind === 'refused') return `The address of ${name} is ${failure.summary}`
+  return `${name} ${outboundFailureText(failure)}`
+}
 
 /**
  * Runs the plugin's test() against the stored credentials and records
@@ -28,7 +47,7 @@ export async function testAndRecord(
   try {
     result = await test(connectionHandle(connection, plugin))
   } catch (error) {
-    result = { ok: false, message: error instanceof Error ? error.message : String(error) }
+    result = { ok: false, message: thrownTestMessage(error, connection, plugin) }
   }
   const message = String(result.message ?? '').slice(0, MAX_MESSAGE_LENGTH)
 

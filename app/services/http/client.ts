@@ -15,6 +15,8 @@ import {
 import { Redactor } from './redaction.js'
 import { cacheEntryFrom, describeFailure, replayCached, responseFrom } from './responses.js'
 import { Semaphore } from './semaphore.js'
+import { MAX_OUTBOUND_REDIRECTS, outboundDispatcher } from './outbound_dispatcher.js'
+import { OutboundPolicy, OutboundRequestRefused, outboundRefusalIn } from './outbound_policy.js'
 import { openStream, readErrorBody, withoutQuery, type HttpDownload } from './download.js'
 import {
   paginatePages,
@@ -39,7 +41,13 @@ import type {
   HttpStats,
 } from './types.js'
 
-export { BudgetExhaustedError, HttpError, HttpTimeoutError, RateLimitedError }
+export {
+  BudgetExhaustedError,
+  HttpError,
+  HttpTimeoutError,
+  RateLimitedError,
+  OutboundRequestRefused,
+}
 export type { HttpClientOptions, HttpRequestInfo, HttpRequestOptions, HttpResponse, HttpStats }
 export type { HttpDownload }
 export { PaginationError }
@@ -85,6 +93,7 @@ export class HttpClient {
   readonly #explicitLogger: Logger | undefined
   readonly #signal: AbortSignal | undefined
   readonly #writeIntervalMs: number
+  readonly #enforceOutboundPolicy: boolean
   #nextWriteAt = 0
   readonly #listeners: Array<(info: HttpRequestInfo) => void> = []
 
@@ -111,6 +120,21 @@ export class HttpClient {
     this.#explicitLogger = options.logger
     this.#signal = options.signal
     this.#writeIntervalMs = options.writeIntervalMs ?? 0
+    this.#enforceOutboundPolicy = options.enforceOutboundPolicy ?? false
+  }
+
+  /**
+   * Where requests go out: the shared pool for operator-configured URLs,
+   * the outbound policy's pool (asked at each request, so it follows the
+   * current allow list) when a user typed the base URL.
+   */
+  #transport() {
+    if (!this.#enforceOutboundPolicy) return {}
+    return {
+      dispatcher: outboundDispatcher(),
+      maxRedirects: MAX_OUTBOUND_REDIRECTS,
+      checkRedirect: (url: string) => void OutboundPolicy.current().checkUrl(url),
+    }
   }
 
   /**
@@ -143,7 +167,14 @@ export class HttpClient {
       'GET',
       url,
       redactor,
-      () => openStream({ url, headers, headersTimeoutMs: this.#timeoutMs, signal: this.#signal }),
+      () =>
+        openStream({
+          url,
+          headers,
+          headersTimeoutMs: this.#timeoutMs,
+          signal: this.#signal,
+          ...this.#transport(),
+        }),
       // An answer that will be retried is drained, so its socket is reused.
       (retried) => retried.body.resume()
     )
@@ -216,6 +247,7 @@ export class HttpClient {
         body,
         timeoutMs: this.#timeoutMs,
         signal: this.#signal,
+        dispatcher: this.#transport().dispatcher,
       })
     )
     return this.#finish<T>(verb, url, response, { key, cached, redactor })
@@ -245,6 +277,9 @@ export class HttpClient {
       } catch (error) {
         if (this.#signal?.aborted) throw this.#signal.reason
         if (error instanceof BudgetExhaustedError) throw error
+        // The policy's answer will not change on a retry.
+        const refusal = outboundRefusalIn(error)
+        if (refusal) throw refusal
         const failure = describeFailure(error, verb, url, redactor)
         if (!failure.retryable || ++failures >= this.#attempts) throw failure.error
         await this.#backoff(failures, null)
@@ -276,7 +311,9 @@ export class HttpClient {
     const absolute = /^https?:\/\//i.test(pathOrUrl)
       ? pathOrUrl
       : `${this.#baseUrl}/${pathOrUrl.replace(/^\/+/, '')}`
-    const url = new URL(absolute)
+    const url = this.#enforceOutboundPolicy
+      ? OutboundPolicy.current().checkUrl(absolute)
+      : new URL(absolute)
     for (const [name, value] of Object.entries(query ?? {})) {
       if (value !== undefined && value !== null) url.searchParams.set(name, String(value))
     }

@@ -33,6 +33,12 @@ export async function openStream(exchange: {
   headers: Record<string, string>
   headersTimeoutMs: number
   signal?: AbortSignal
+  /** the shared pool by default; the outbound policy's for user-typed URLs */
+  dispatcher?: Dispatcher
+  /** MAX_REDIRECTS by default; the outbound policy allows fewer */
+  maxRedirects?: number
+  /** throws for a redirect target that must not be followed (the outbound policy) */
+  checkRedirect?: (url: string) => void
 }): Promise<HttpDownload> {
   const started = performance.now()
   let url = exchange.url
@@ -43,7 +49,7 @@ export async function openStream(exchange: {
       method: 'GET' as Dispatcher.HttpMethod,
       headers,
       signal: exchange.signal,
-      dispatcher: sharedAgent,
+      dispatcher: exchange.dispatcher ?? sharedAgent,
       headersTimeout: exchange.headersTimeoutMs,
     })
     const location = response.headers.location
@@ -51,10 +57,11 @@ export async function openStream(exchange: {
       response.statusCode >= 300 &&
       response.statusCode < 400 &&
       location &&
-      hop < MAX_REDIRECTS
+      hop < (exchange.maxRedirects ?? MAX_REDIRECTS)
     ) {
       response.body.resume()
       url = new URL(String(location), url).toString()
+      exchange.checkRedirect?.(url)
       if (new URL(url).origin !== origin) {
         headers = Object.fromEntries(
           Object.entries(headers).filter(([name]) => name !== 'authorization')

@@ -11,9 +11,13 @@ import {
 } from './transport.js'
 import type { HttpResponse } from './types.js'
 
-/** How much of an error body is kept on HttpError, and quoted in its message. */
+/**
+ * How much of an error body is kept on HttpError, for the log. The
+ * message never quotes it: messages reach pages (a connection's last
+ * error, a Test result), and what a provider wrote may hold internal
+ * data or echo a credential.
+ */
 const ERROR_BODY_LENGTH = 500
-const ERROR_MESSAGE_EXCERPT_LENGTH = 200
 
 /**
  * The caller's view of a final answer. Redirects are not followed (the
@@ -29,11 +33,11 @@ export function responseFrom<T>(
   if (raw.status >= 300) {
     const safeUrl = redactor.url(url)
     const body = redactor.text(raw.text).slice(0, ERROR_BODY_LENGTH)
-    const message = `${verb} ${safeUrl} failed with status ${raw.status}`
-    throw new HttpError(
-      body ? `${message}: ${body.slice(0, ERROR_MESSAGE_EXCERPT_LENGTH)}` : message,
-      { status: raw.status, url: safeUrl, body }
-    )
+    throw new HttpError(`${verb} ${safeUrl} failed with status ${raw.status}`, {
+      status: raw.status,
+      url: safeUrl,
+      body,
+    })
   }
   return {
     status: raw.status,

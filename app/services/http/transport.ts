@@ -40,6 +40,8 @@ export async function sendOnce(exchange: {
   body: RequestBody
   timeoutMs: number
   signal?: AbortSignal
+  /** the shared pool by default; the outbound policy's for user-typed URLs */
+  dispatcher?: Dispatcher
 }): Promise<RawResponse> {
   const deadline = new AbortController()
   const timer = setTimeout(() => deadline.abort(), exchange.timeoutMs)
@@ -53,7 +55,7 @@ export async function sendOnce(exchange: {
       headers: exchange.headers,
       body: exchange.body,
       signal,
-      dispatcher: sharedAgent,
+      dispatcher: exchange.dispatcher ?? sharedAgent,
     })
     const text = await response.body.text()
     return {

@@ -33,6 +33,14 @@ export type HttpClientOptions = {
   signal?: AbortSignal
   /** minimum gap between two writes (POST, PATCH, PUT, DELETE) of this client, default 0 */
   writeIntervalMs?: number
+  /**
+   * true when a user typed the base URL (a connection's base-URL
+   * override): every request and redirect then goes through the outbound
+   * policy (no loopback, private or metadata addresses unless
+   * OUTBOUND_ALLOWED_HOSTS allows them, DNS resolved once and pinned).
+   * Operator-configured URLs (env) are trusted and leave it false.
+   */
+  enforceOutboundPolicy?: boolean
 }
 
 export type HttpRequestOptions = {

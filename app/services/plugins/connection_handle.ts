@@ -105,6 +105,11 @@ export function connectionHandle(
         budget: env.get('SYNC_REQUEST_BUDGET'),
         concurrency: env.get('SYNC_CONCURRENCY', 4),
         ...options,
+        // A base URL someone typed in the connect form goes through the
+        // outbound policy, and no option turns that off; the plugin's
+        // default (the operator's env) is trusted.
+        enforceOutboundPolicy:
+          connection.baseUrl !== null || options.enforceOutboundPolicy === true,
       })
     },
     async forgetAccessToken() {

@@ -32,10 +32,16 @@ export const CAPABILITY_COLUMNS = {
   },
 } as const
 
+/** scheme, host and port: what a stored API key is bound to */
+export function originOf(url: string): string | null {
+  return URL.canParse(url) ? new URL(url).origin : null
+}
+
 /**
  * An OpenAI-compatible model an organisation configured. The API key is
  * sealed at rest, bound to this row, so it can only be set once the row
- * has an id.
+ * has an id; and it is bound to the origin of the base URL it was typed
+ * for, so pointing the model elsewhere never takes the key along.
  */
 export default class AiModel extends compose(BaseModel, withPublicId('noa_model')) {
   static table = 'noa_ai_models'
@@ -54,6 +60,10 @@ export default class AiModel extends compose(BaseModel, withPublicId('noa_model'
 
   @column({ serializeAs: null })
   declare apiKey: string | null
+
+  /** the origin the key was typed for; it is sent nowhere else */
+  @column({ serializeAs: null })
+  declare apiKeyOrigin: string | null
 
   @column()
   declare model: string
@@ -109,14 +119,27 @@ export default class AiModel extends compose(BaseModel, withPublicId('noa_model'
     return Boolean(this.apiKey)
   }
 
+  /**
+   * The origin the stored key belongs to, when the base URL now points
+   * somewhere else (the key must then not be sent); null when it matches.
+   */
+  get apiKeyBoundElsewhere(): string | null {
+    if (!this.apiKey) return null
+    return this.apiKeyOrigin === originOf(this.baseUrl)
+      ? null
+      : (this.apiKeyOrigin ?? 'an address that was not recorded')
+  }
+
   /** the decrypted key, or an empty string for providers that need none (a local server) */
   openApiKey(): string {
     if (!this.apiKey) return ''
     return secretBox().open(this.apiKey, this.#purpose())
   }
 
+  /** seals the key for the model's current base URL, and only for it */
   sealApiKey(value: string | null) {
     this.apiKey = value ? secretBox().seal(value, this.#purpose()) : null
+    this.apiKeyOrigin = value ? originOf(this.baseUrl) : null
   }
 
   #purpose() {

@@ -1,5 +1,6 @@
 import OpenAI from 'openai'
-import AiModel, { CAPABILITY_COLUMNS, type Capability } from './ai_model.js'
+import { outboundFetch, OutboundRequestRefused } from '#plugin-sdk'
+import AiModel, { CAPABILITY_COLUMNS, originOf, type Capability } from './ai_model.js'
 
 export type { Capability } from './ai_model.js'
 
@@ -18,6 +19,8 @@ export type ResolvedModel = {
   maxTokens: number | null
   systemPrompt: string | null
   capabilities: Capability[]
+  /** why the stored key may not be sent (the base URL moved to another origin); null when it may */
+  keyRefusal: string | null
 }
 
 /** how long one call to a model may take before the assistant apologises instead */
@@ -26,12 +29,16 @@ export function modelTimeoutMs() {
 }
 
 export function resolveModel(row: AiModel): ResolvedModel {
+  const boundTo = row.apiKeyBoundElsewhere
   return {
     id: row.id,
     publicId: row.publicId,
     name: row.name,
     baseUrl: row.baseUrl,
-    apiKey: row.openApiKey(),
+    apiKey: boundTo ? '' : row.openApiKey(),
+    keyRefusal: boundTo
+      ? `its API key was saved for ${boundTo}, not ${originOf(row.baseUrl)}: type the key again`
+      : null,
     model: row.model,
     temperature: row.temperature,
     maxTokens: row.maxTokens,
@@ -59,16 +66,26 @@ export async function defaultModelFor(
 }
 
 /**
- * An OpenAI client for any OpenAI-compatible provider. Retries are left
- * to the caller: the glasses wait for an answer, and a slow provider must
- * turn into a short apology rather than a long silence.
+ * An OpenAI client for any OpenAI-compatible provider. Every call goes
+ * through the outbound policy (the base URL was typed by a user), and a
+ * key bound to another origin is never sent: the call is refused before
+ * it leaves. Retries are left to the caller: the glasses wait for an
+ * answer, and a slow provider must turn into a short reply naming the
+ * failure rather than a long silence.
  */
 export function openAiClientFor(model: ResolvedModel): OpenAI {
+  const keyRefusal = model.keyRefusal
   return new OpenAI({
     baseURL: model.baseUrl,
-    // the SDK insists on a key; local servers (Ollama, llama.cpp) ignore it
+    // the SDK insists on a key; without one (a local server) no Authorization header is sent at all
     apiKey: model.apiKey || 'not-needed',
+    ...(model.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
     timeout: modelTimeoutMs(),
     maxRetries: 0,
+    fetch: keyRefusal
+      ? async () => {
+          throw new OutboundRequestRefused(keyRefusal)
+        }
+      : outboundFetch,
   })
 }

@@ -1,4 +1,5 @@
 import { toFile } from 'openai'
+import { modelFailure, type ModelFailure } from './failures.js'
 import { defaultModelFor, modelTimeoutMs, openAiClientFor } from './models.js'
 
 export class TranscriptionUnavailable extends Error {
@@ -8,10 +9,19 @@ export class TranscriptionUnavailable extends Error {
   }
 }
 
+/** The transcription model failed; `failure` names it and the class of failure (logged). */
+export class TranscriptionFailed extends Error {
+  constructor(readonly failure: ModelFailure) {
+    super(failure.text)
+    this.name = 'TranscriptionFailed'
+  }
+}
+
 /**
  * Speech to text with the organisation's transcription model
- * (`/audio/transcriptions`). Throws when no model is configured or the
- * provider fails, so the caller can apologise and record why.
+ * (`/audio/transcriptions`). Throws TranscriptionUnavailable when no
+ * model is configured and TranscriptionFailed when the call fails, so
+ * the caller can say which and record why.
  */
 export async function transcribe(
   organizationId: number,
@@ -30,6 +40,10 @@ export async function transcribe(
       { signal: controller.signal }
     )
     return (result.text ?? '').trim()
+  } catch (error) {
+    throw new TranscriptionFailed(
+      modelFailure(error, 'transcription', model, { timedOut: controller.signal.aborted })
+    )
   } finally {
     clearTimeout(timer)
   }

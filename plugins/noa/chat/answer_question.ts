@@ -5,7 +5,8 @@ import {
   openAiClientFor,
   type ResolvedModel,
 } from '../ai/models.js'
-import { describeProviderError } from '../ai/errors.js'
+import { EmptyModelReply, failureReply, modelFailure, type ModelRole } from '../ai/failures.js'
+import { logger } from '#plugin-sdk'
 import { HISTORY_LIMIT, type ChatTurn, type InlineImage } from './conversation.js'
 import { consultKnowledge, type KnowledgeVerdict } from './knowledge_gate.js'
 
@@ -31,14 +32,17 @@ export type Answer = {
   message: string
   /** false when the reply is an apology standing in for a failed call */
   ok: boolean
-  /** what went wrong, for the record (never shown on the glasses) */
+  /**
+   * what went wrong, for the record: the model and the class of failure,
+   * never the provider's own words (those are in the server log)
+   */
   error: string | null
   modelName: string | null
   /** where the reply came from */
   source: 'model' | 'knowledge' | 'none'
+  /** "<role>:<kind>" when the reply stands in for a failure (chat:http, transcription:timeout, none:no_model) */
+  failure: string | null
 }
-
-export const APOLOGY = "Sorry, I can't reach the assistant right now. Please try again in a moment."
 export const NO_MODEL_MESSAGE =
   'No AI model is set up for this organisation yet. An administrator can add one on the AI models page.'
 
@@ -85,8 +89,9 @@ function userContent(
  * One reply to one question, for the glasses and the web chat alike: the
  * knowledge base is consulted first (it may refuse, answer or ground the
  * model), then the organisation's model answers with the user's location
- * and time in its context. A model that fails or is too slow yields an
- * apology and the error, never an exception.
+ * and time in its context. A model that fails or is too slow yields a
+ * reply naming the model and the failure (logged with the provider's own
+ * words), never an exception.
  */
 export default class AnswerQuestion {
   constructor(
@@ -100,7 +105,14 @@ export default class AnswerQuestion {
     const verdict = await this.consult({
       organizationId: input.organizationId,
       question: input.prompt,
-    }).catch((): KnowledgeVerdict => ({ kind: 'no_knowledge' }))
+    }).catch((error: unknown): KnowledgeVerdict => {
+      // the knowledge base is a help, not a precondition: answer without it, and say why in the log
+      logger.warn(
+        { plugin: 'noa', error: String((error as Error)?.message ?? error).slice(0, 500) },
+        'noa: the knowledge base could not be consulted'
+      )
+      return { kind: 'no_knowledge' }
+    })
 
     if (verdict.kind === 'refused') {
       return this.#fixed(input, verdict.message)
@@ -110,9 +122,9 @@ export default class AnswerQuestion {
       return this.#fixed(input, verdict.message)
     }
 
-    const model =
-      (input.image ? await defaultModelFor(input.organizationId, 'vision') : null) ??
-      (await defaultModelFor(input.organizationId, 'chat'))
+    const visionModel = input.image ? await defaultModelFor(input.organizationId, 'vision') : null
+    const model = visionModel ?? (await defaultModelFor(input.organizationId, 'chat'))
+    const role: ModelRole = visionModel ? 'vision' : 'chat'
     if (!model) {
       if (verdict.kind === 'match') return this.#fixed(input, verdict.answer)
       input.onDelta?.(NO_MODEL_MESSAGE)
@@ -122,6 +134,7 @@ export default class AnswerQuestion {
         error: 'No chat model is configured',
         modelName: null,
         source: 'none',
+        failure: 'none:no_model',
       }
     }
 
@@ -130,51 +143,65 @@ export default class AnswerQuestion {
       ...input.history.slice(-HISTORY_LIMIT),
       { role: 'user', content: userContent(input.prompt, input.image, model) },
     ]
+    // One deadline for the whole call: the client's own timeout covers
+    // waiting for headers, this one a stream that stalls half-way.
+    const deadline = new AbortController()
+    const timer = setTimeout(() => deadline.abort(), modelTimeoutMs())
     try {
-      const reply = await this.#complete(model, messages, input.temperature ?? null, input.onDelta)
-      if (reply.trim() === '') throw new Error('The model returned an empty reply')
-      return { message: reply, ok: true, error: null, modelName: model.name, source: 'model' }
+      const reply = await this.#complete(model, messages, input, deadline.signal)
+      if (reply.trim() === '') throw new EmptyModelReply()
+      return {
+        message: reply,
+        ok: true,
+        error: null,
+        modelName: model.name,
+        source: 'model',
+        failure: null,
+      }
     } catch (error) {
-      // the knowledge base's own answer beats an apology
+      const failed = modelFailure(error, role, model, { timedOut: deadline.signal.aborted })
+      const failure = `${role}:${failed.failure.kind}`
+      // the knowledge base's own answer beats a reply about the failure
       if (verdict.kind === 'match') {
         input.onDelta?.(verdict.answer)
         return {
           message: verdict.answer,
           ok: true,
-          error: describeProviderError(error),
+          error: failed.text,
           modelName: model.name,
           source: 'knowledge',
+          failure,
         }
       }
-      input.onDelta?.(APOLOGY)
+      const message = failureReply(failed, 'answer')
+      input.onDelta?.(message)
       return {
-        message: APOLOGY,
+        message,
         ok: false,
-        error: describeProviderError(error),
+        error: failed.text,
         modelName: model.name,
         source: 'model',
+        failure,
       }
+    } finally {
+      clearTimeout(timer)
     }
   }
 
   #fixed(input: AnswerInput, message: string): Answer {
     input.onDelta?.(message)
-    return { message, ok: true, error: null, modelName: null, source: 'knowledge' }
+    return { message, ok: true, error: null, modelName: null, source: 'knowledge', failure: null }
   }
 
-  /**
-   * One call under an overall deadline: the client's own timeout covers
-   * waiting for headers, this one a stream that stalls half-way.
-   */
   async #complete(
     model: ResolvedModel,
     messages: OpenAI.Chat.ChatCompletionMessageParam[],
-    temperature: number | null,
-    onDelta?: (text: string) => void
+    input: AnswerInput,
+    signal: AbortSignal
   ) {
     const client = openAiClientFor(model)
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), modelTimeoutMs())
+    const temperature = input.temperature ?? null
+    const onDelta = input.onDelta
     const params = {
       model: model.model,
       messages,
@@ -183,28 +210,19 @@ export default class AnswerQuestion {
         : {}),
       ...(model.maxTokens !== null ? { max_tokens: model.maxTokens } : {}),
     }
-    try {
-      if (!onDelta) {
-        const completion = await client.chat.completions.create(params, {
-          signal: controller.signal,
-        })
-        return completion.choices[0]?.message?.content ?? ''
-      }
-      const stream = await client.chat.completions.create(
-        { ...params, stream: true },
-        { signal: controller.signal }
-      )
-      let reply = ''
-      for await (const chunk of stream) {
-        const piece = chunk.choices[0]?.delta?.content ?? ''
-        if (piece) {
-          reply += piece
-          onDelta(piece)
-        }
-      }
-      return reply
-    } finally {
-      clearTimeout(timer)
+    if (!onDelta) {
+      const completion = await client.chat.completions.create(params, { signal })
+      return completion.choices[0]?.message?.content ?? ''
     }
+    const stream = await client.chat.completions.create({ ...params, stream: true }, { signal })
+    let reply = ''
+    for await (const chunk of stream) {
+      const piece = chunk.choices[0]?.delta?.content ?? ''
+      if (piece) {
+        reply += piece
+        onDelta(piece)
+      }
+    }
+    return reply
   }
 }

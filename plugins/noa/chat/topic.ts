@@ -1,3 +1,4 @@
+import { modelFailure } from '../ai/failures.js'
 import { defaultModelFor, openAiClientFor } from '../ai/models.js'
 import type { ChatTurn } from './conversation.js'
 
@@ -87,8 +88,9 @@ export default class DetectTopicChange {
         const verdict = completion.choices[0]?.message?.content?.trim().toUpperCase() ?? ''
         if (/^NEW\b/.test(verdict)) return { changed: true, method: 'model' }
         if (/^SAME\b/.test(verdict)) return { changed: false, method: 'model' }
-      } catch {
-        // an unreachable model must not stop the answer: use the fallback
+      } catch (error) {
+        // an unreachable model must not stop the answer: log it, use the fallback
+        modelFailure(error, 'topic detection', model)
       }
     }
     return { changed: lexicalTopicChange(input.previous, input.prompt), method: 'fallback' }

@@ -1,6 +1,6 @@
-import { describeProviderError } from '../ai/errors.js'
-import { transcribe, TranscriptionUnavailable } from '../ai/transcribe.js'
-import AnswerQuestion, { APOLOGY, NO_MODEL_MESSAGE, type Answer } from '../chat/answer_question.js'
+import { failureReply } from '../ai/failures.js'
+import { transcribe, TranscriptionFailed, TranscriptionUnavailable } from '../ai/transcribe.js'
+import AnswerQuestion, { NO_MODEL_MESSAGE, type Answer } from '../chat/answer_question.js'
 import DetectTopicChange from '../chat/topic.js'
 import { currentGlassesThread, saveExchange, threadTurns } from '../chat/threads.js'
 import type { GlassesRequest } from './glasses_request.js'
@@ -13,6 +13,9 @@ export type GlassesReply = {
   image: string | null
   audio: string | null
 }
+
+/** the reply, and the failure it stands in for ("<role>:<kind>"), if any */
+export type GlassesOutcome = { reply: GlassesReply; failure: string | null }
 
 export const NOTHING_HEARD = "I didn't catch that. Please try again."
 export const IMAGE_ONLY_PROMPT = 'What do you see in this picture?'
@@ -27,7 +30,7 @@ export default class HandleGlassesRequest {
     organizationId: number
     userId: number
     request: GlassesRequest
-  }): Promise<GlassesReply> {
+  }): Promise<GlassesOutcome> {
     const { organizationId, userId, request } = input
     let prompt = request.typedPrompt ?? ''
     let failure: Answer | null = null
@@ -42,12 +45,26 @@ export default class HandleGlassesRequest {
         try {
           prompt = await transcribe(organizationId, upload)
         } catch (error) {
-          failure = {
-            message: error instanceof TranscriptionUnavailable ? NO_MODEL_MESSAGE : APOLOGY,
-            ok: false,
-            error: describeProviderError(error, 'Transcription failed'),
-            modelName: null,
-            source: 'model',
+          if (error instanceof TranscriptionUnavailable) {
+            failure = {
+              message: NO_MODEL_MESSAGE,
+              ok: false,
+              error: error.message,
+              modelName: null,
+              source: 'none',
+              failure: 'transcription:no_model',
+            }
+          } else if (error instanceof TranscriptionFailed) {
+            failure = {
+              message: failureReply(error.failure, 'understand the recording'),
+              ok: false,
+              error: error.failure.text,
+              modelName: error.failure.modelName,
+              source: 'model',
+              failure: `transcription:${error.failure.failure.kind}`,
+            }
+          } else {
+            throw error
           }
         }
       }
@@ -60,6 +77,7 @@ export default class HandleGlassesRequest {
         error: 'No speech in the recording',
         modelName: null,
         source: 'none',
+        failure: null,
       }
     }
 
@@ -98,11 +116,14 @@ export default class HandleGlassesRequest {
     })
 
     return {
-      user_prompt: prompt,
-      message: answer.message,
-      debug: { topic_changed: topic.changed },
-      image: null,
-      audio: null,
+      reply: {
+        user_prompt: prompt,
+        message: answer.message,
+        debug: { topic_changed: topic.changed },
+        image: null,
+        audio: null,
+      },
+      failure: answer.failure,
     }
   }
 }

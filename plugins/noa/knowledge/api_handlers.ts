@@ -83,7 +83,7 @@ export async function storeKnowledgeApi(ctx: PluginRouteContext) {
   } catch (error) {
     if (!(error instanceof EmbeddingFailed)) throw error
     return ctx.response.status(502).send({
-      errors: [{ message: `${error.message}: nothing was stored` }],
+      errors: [{ message: `${error.message} Nothing was stored.` }],
     })
   }
 }

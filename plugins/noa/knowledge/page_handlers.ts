@@ -154,7 +154,7 @@ export async function addDocument(ctx: PluginRouteContext) {
     return renderPage(ctx, {
       rows: withBlankRows(rows, 0),
       documentTitle: input.document_title,
-      addError: `${error.message}: nothing was stored.`,
+      addError: `${error.message} Nothing was stored.`,
     })
   }
 }

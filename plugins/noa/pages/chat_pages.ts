@@ -10,6 +10,7 @@ import { PhotoRefused, readChatPhoto } from '../chat/photo.js'
 import type Thread from '../chat/thread.js'
 import { findOwnThread } from '../chat/threads.js'
 import { chatMessageValidator } from '../chat/validators.js'
+import { MODELS_PATH } from './model_pages.js'
 import { actor, afterWrite, notFound } from './respond.js'
 
 export const CHAT_PATH = '/assistant'
@@ -201,6 +202,10 @@ export async function streamThread(ctx: PluginRouteContext) {
       if (!raw.writableEnded) raw.write(sseEvent('delta', escapeHtml(text)))
     },
   })
+  if (reply?.status === 'failed' && !raw.writableEnded) {
+    // the reply named the model and the failure; the page it points to is one click away
+    raw.write(sseEvent('delta', ` <a href="${MODELS_PATH}">Open AI models</a>`))
+  }
   if (!raw.writableEnded) raw.end(sseEvent('done', reply?.status ?? 'none'))
 }
 

@@ -4,14 +4,54 @@ import ListAiModels, { findAiModel } from '../ai/actions/list_ai_models.js'
 import SaveAiModel, { AiModelRefused } from '../ai/actions/save_ai_model.js'
 import TestAiModel, { type ModelTestOutcome } from '../ai/actions/test_ai_model.js'
 import type AiModel from '../ai/ai_model.js'
-import { aiModelValidator } from '../ai/validators.js'
+import { aiModelValidator, type AiModelValues } from '../ai/validators.js'
 import { afterWrite, forbidden, notFound } from './respond.js'
 
 export const MODELS_PATH = '/assistant/models'
 /** who may add, change, test and remove models (members may read the list) */
 export const MANAGE_MODELS = 'integrations.manage'
 
-type FormState = { model?: AiModel | null; refusal?: AiModelRefused | null }
+/**
+ * The form as it was typed (never the key), standing in for the model
+ * when the form comes back with a refusal, so the fields show what the
+ * user typed rather than what is stored.
+ */
+type TypedModel = Omit<AiModelValues, 'apiKey' | 'clearApiKey' | 'temperature' | 'maxTokens'> & {
+  temperature: number | null
+  maxTokens: number | null
+  publicId: string | null
+  hasApiKey: boolean
+}
+
+function typedModel(values: AiModelValues, stored: AiModel | null): TypedModel {
+  const typed: Partial<AiModelValues> = { ...values }
+  delete typed.apiKey
+  delete typed.clearApiKey
+  return {
+    ...(typed as AiModelValues),
+    temperature: values.temperature ?? null,
+    maxTokens: values.maxTokens ?? null,
+    publicId: stored?.publicId ?? null,
+    hasApiKey: Boolean(stored?.hasApiKey) && !values.clearApiKey,
+  }
+}
+
+/**
+ * A refusal shown under its field, as the framework shows validation
+ * errors after a redirect (@inputError reads flashMessages), but on this
+ * very answer, with 422.
+ */
+function refusalMessages(refusal: AiModelRefused) {
+  const bag = { inputErrorsBag: { [refusal.field]: [refusal.message] } }
+  return {
+    get: (key: string, fallback?: unknown) =>
+      key in bag ? bag[key as keyof typeof bag] : fallback,
+    has: (key: string) => key in bag,
+    all: () => bag,
+  }
+}
+
+type FormState = { model?: TypedModel | null; refusal?: AiModelRefused | null }
 
 function endpointUrl(ctx: PluginRouteContext) {
   return `${ctx.request.protocol()}://${ctx.request.host()}/noa/mm`
@@ -26,8 +66,7 @@ async function renderModels(
     models,
     canManage: ctx.plugin.can(MANAGE_MODELS),
     tested: extra.tested ?? null,
-    editing: extra.model ?? null,
-    refusal: extra.refusal ?? null,
+    ...(extra.refusal ? { model: extra.model, flashMessages: refusalMessages(extra.refusal) } : {}),
     endpointUrl: endpointUrl(ctx),
     path: MODELS_PATH,
     section: 'models',
@@ -48,12 +87,7 @@ export async function editModel(ctx: PluginRouteContext) {
   if (!ctx.plugin.can(MANAGE_MODELS)) return forbidden(ctx)
   const model = await findAiModel(ctx.plugin.organizationId!, String(ctx.params.model))
   if (!model) return notFound(ctx)
-  return ctx.view.render('noa::models/edit', {
-    model,
-    path: MODELS_PATH,
-    refusal: null,
-    section: 'models',
-  })
+  return ctx.view.render('noa::models/edit', { model, path: MODELS_PATH, section: 'models' })
 }
 
 async function save(ctx: PluginRouteContext, model: AiModel | null) {
@@ -71,14 +105,16 @@ async function save(ctx: PluginRouteContext, model: AiModel | null) {
   } catch (error) {
     if (!(error instanceof AiModelRefused)) throw error
     ctx.response.status(422)
-    if (model)
+    const typed = typedModel(values, model)
+    if (model) {
       return ctx.view.render('noa::models/edit', {
-        model,
+        model: typed,
         path: MODELS_PATH,
-        refusal: error,
         section: 'models',
+        flashMessages: refusalMessages(error),
       })
-    return renderModels(ctx, { refusal: error })
+    }
+    return renderModels(ctx, { model: typed, refusal: error })
   }
 }
 

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { resetDatabase } from '#tests/helpers/database'
-import { APOLOGY, NO_MODEL_MESSAGE } from '../chat/answer_question.js'
+import { NO_MODEL_MESSAGE } from '../chat/answer_question.js'
 import Message from '../chat/message.js'
 import Thread from '../chat/thread.js'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
@@ -110,7 +110,7 @@ test.group('Glasses endpoint (POST /noa/mm): refusals and failures', (group) => 
     assert.equal(noAudio.json.field, 'audio')
   })
 
-  test('apologises with a 200 when the provider fails, and records the failure', async ({
+  test('a failing chat model: the app’s five keys, a message naming the model and the failure, the failure recorded', async ({
     assert,
   }) => {
     const member = await memberWithToken()
@@ -121,17 +121,36 @@ test.group('Glasses endpoint (POST /noa/mm): refusals and failures', (group) => 
       Authorization: `Bearer ${member.token}`,
     })
 
+    // 200: the app drops the body of any other status, and with it the message
     assert.equal(response.status, 200)
-    assert.equal(response.json.message, APOLOGY)
+    assert.equal(response.headers.get('x-noa-failure'), 'chat:http')
+    assert.deepEqual(Object.keys(response.json).sort(), [
+      'audio',
+      'debug',
+      'image',
+      'message',
+      'user_prompt',
+    ])
+    assert.equal(
+      response.json.message,
+      'Sorry, I could not answer: the chat model “Fake all-rounder” answered HTTP 500: the provider failed. ' +
+        'Trying again later may help; if it keeps failing, an administrator can check the model under Assistant → AI models.'
+    )
+    assert.notInclude(response.text, 'failing on purpose')
     assert.deepEqual(response.json.debug, { topic_changed: false })
     const [thread] = await threadsOf(member.user.id)
     const [, reply] = await messagesOf(thread.id)
     assert.equal(reply.status, 'failed')
-    assert.equal(reply.content, APOLOGY)
-    assert.include(reply.error, 'HTTP 500')
+    assert.equal(reply.content, response.json.message)
+    assert.equal(
+      reply.error,
+      'the chat model “Fake all-rounder” answered HTTP 500: the provider failed'
+    )
   })
 
-  test('apologises with a 200 when the provider does not answer in time', async ({ assert }) => {
+  test('a chat model that does not answer in time: the message says how long it waited', async ({
+    assert,
+  }) => {
     const member = await memberWithToken()
     await createAllRoundModel(member.organization, fake.baseUrl)
     process.env.NOA_MODEL_TIMEOUT_MS = '300'
@@ -142,14 +161,18 @@ test.group('Glasses endpoint (POST /noa/mm): refusals and failures', (group) => 
     })
 
     assert.equal(response.status, 200)
-    assert.equal(response.json.message, APOLOGY)
+    assert.equal(response.headers.get('x-noa-failure'), 'chat:timeout')
+    assert.include(
+      response.json.message,
+      'the chat model “Fake all-rounder” did not answer within 0.3 s'
+    )
     const [thread] = await threadsOf(member.user.id)
     const [, reply] = await messagesOf(thread.id)
     assert.equal(reply.status, 'failed')
-    assert.isNotNull(reply.error)
+    assert.equal(reply.error, 'the chat model “Fake all-rounder” did not answer within 0.3 s')
   })
 
-  test('apologises with a 200 when transcription fails, and records it', async ({ assert }) => {
+  test('a failing transcription model is named, and no chat model is asked', async ({ assert }) => {
     const member = await memberWithToken()
     await createAllRoundModel(member.organization, fake.baseUrl)
     fake.setMode('error', 'transcription')
@@ -159,12 +182,16 @@ test.group('Glasses endpoint (POST /noa/mm): refusals and failures', (group) => 
     })
 
     assert.equal(response.status, 200)
-    assert.equal(response.json.message, APOLOGY)
+    assert.equal(response.headers.get('x-noa-failure'), 'transcription:http')
+    assert.match(
+      response.json.message,
+      /^Sorry, I could not understand the recording: the transcription model “Fake all-rounder” answered HTTP 500/
+    )
     assert.lengthOf(fake.requestsTo('chat'), 0)
     const [thread] = await threadsOf(member.user.id)
     const [, reply] = await messagesOf(thread.id)
     assert.equal(reply.status, 'failed')
-    assert.include(reply.error, 'Transcription failed (HTTP 500)')
+    assert.include(reply.error, 'the transcription model “Fake all-rounder” answered HTTP 500')
   })
 
   test('says so with a 200 when the organisation has no model yet', async ({ assert }) => {
@@ -178,6 +205,7 @@ test.group('Glasses endpoint (POST /noa/mm): refusals and failures', (group) => 
     )
 
     assert.equal(spoken.status, 200)
+    assert.equal(spoken.headers.get('x-noa-failure'), 'transcription:no_model')
     assert.equal(spoken.json.message, NO_MODEL_MESSAGE)
     assert.equal(typed.status, 200)
     assert.equal(typed.json.message, NO_MODEL_MESSAGE)

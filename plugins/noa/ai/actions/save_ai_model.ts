@@ -1,5 +1,5 @@
-import { db } from '#plugin-sdk'
-import AiModel, { CAPABILITIES, CAPABILITY_COLUMNS } from '../ai_model.js'
+import { checkOutboundUrl, db, OutboundRequestRefused } from '#plugin-sdk'
+import AiModel, { CAPABILITIES, CAPABILITY_COLUMNS, originOf } from '../ai_model.js'
 import type { AiModelValues } from '../validators.js'
 
 export class AiModelRefused extends Error {
@@ -10,6 +10,35 @@ export class AiModelRefused extends Error {
     super(message)
     this.name = 'AiModelRefused'
   }
+}
+
+/** The base URL must be one the outbound policy lets the server call. */
+async function checkBaseUrl(baseUrl: string) {
+  try {
+    await checkOutboundUrl(baseUrl)
+  } catch (error) {
+    if (!(error instanceof OutboundRequestRefused)) throw error
+    throw new AiModelRefused(
+      'baseUrl',
+      `This address is ${error.message}. (The operator can allow a model server on your own network with OUTBOUND_ALLOWED_HOSTS.)`
+    )
+  }
+}
+
+/**
+ * A stored key goes only where it was typed for: moving the model to
+ * another origin (scheme, host, port) needs the key typed again, or the
+ * stored one removed.
+ */
+function checkKeyStaysWithOrigin(model: AiModel | null | undefined, values: AiModelValues) {
+  if (!model?.apiKey || values.apiKey || values.clearApiKey) return
+  const savedFor = model.apiKeyOrigin ?? originOf(model.baseUrl)
+  const pointsTo = originOf(values.baseUrl)
+  if (savedFor === pointsTo) return
+  throw new AiModelRefused(
+    'apiKey',
+    `The base URL now points to ${pointsTo}, but the stored key was saved for ${savedFor}: type the API key again for the new address, or tick “Remove the stored key”.`
+  )
 }
 
 /**
@@ -34,6 +63,8 @@ export default class SaveAiModel {
     if (!CAPABILITIES.some((capability) => can[capability])) {
       throw new AiModelRefused('canChat', 'Choose at least one capability')
     }
+    checkKeyStaysWithOrigin(input.model, values)
+    await checkBaseUrl(values.baseUrl)
     const isDefault = {
       chat: Boolean(values.defaultChat) && can.chat,
       vision: Boolean(values.defaultVision) && can.vision,

@@ -1,5 +1,5 @@
 import { toFile } from 'openai'
-import { describeProviderError } from '../errors.js'
+import { modelFailure, sentenceFrom, type ModelRole } from '../failures.js'
 import { encodeWav16, TRANSCRIPTION_SAMPLE_RATE } from '../../audio/wav.js'
 import type AiModel from '../ai_model.js'
 import { openAiClientFor, resolveModel, type ResolvedModel } from '../models.js'
@@ -15,9 +15,17 @@ function probeRecording() {
   return encodeWav16(samples, TRANSCRIPTION_SAMPLE_RATE)
 }
 
-async function probe(model: ResolvedModel): Promise<string> {
+/** what the Test button tries: the model's first capability */
+function probedRole(model: ResolvedModel): ModelRole {
+  if (model.capabilities.includes('chat')) return 'chat'
+  if (model.capabilities.includes('vision')) return 'vision'
+  if (model.capabilities.includes('embeddings')) return 'embeddings'
+  return 'transcription'
+}
+
+async function probe(model: ResolvedModel, role: ModelRole): Promise<string> {
   const client = openAiClientFor(model)
-  if (model.capabilities.includes('chat') || model.capabilities.includes('vision')) {
+  if (role === 'chat' || role === 'vision') {
     const completion = await client.chat.completions.create({
       model: model.model,
       max_tokens: 16,
@@ -26,7 +34,7 @@ async function probe(model: ResolvedModel): Promise<string> {
     const reply = (completion.choices[0]?.message?.content ?? '').trim()
     return `Chat works: the model replied “${reply.slice(0, 80)}”.`
   }
-  if (model.capabilities.includes('embeddings')) {
+  if (role === 'embeddings') {
     const result = await client.embeddings.create({ model: model.model, input: 'Sextant' })
     return `Embeddings work: ${result.data[0]?.embedding.length ?? 0} dimensions.`
   }
@@ -39,14 +47,21 @@ async function probe(model: ResolvedModel): Promise<string> {
 
 /**
  * The Test button: one real call with the model's first capability
- * (chat, else embeddings, else transcription), reported in words.
+ * (chat, else embeddings, else transcription), reported in words. A
+ * failure names its class ("answered HTTP 401: check the key or
+ * token"); what the provider wrote goes to the server log only.
  */
 export default class TestAiModel {
-  async execute(model: AiModel): Promise<ModelTestOutcome> {
+  async execute(row: AiModel): Promise<ModelTestOutcome> {
+    const model = resolveModel(row)
+    const role = probedRole(model)
     try {
-      return { ok: true, message: await probe(resolveModel(model)) }
+      return { ok: true, message: await probe(model, role) }
     } catch (error) {
-      return { ok: false, message: describeProviderError(error, 'The call failed') }
+      return {
+        ok: false,
+        message: `Test failed: ${sentenceFrom(modelFailure(error, role, model).text)}`,
+      }
     }
   }
 }

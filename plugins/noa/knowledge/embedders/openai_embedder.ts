@@ -1,4 +1,5 @@
-import OpenAI from 'openai'
+import type OpenAI from 'openai'
+import { modelFailure, sentenceFrom, type CalledModel } from '../../ai/failures.js'
 import { EmbeddingFailed, normalise, type Embedder } from './embedder.js'
 
 /** Texts per request: providers cap the input array (OpenAI at 2,048). */
@@ -16,10 +17,9 @@ export class OpenAiEmbedder implements Embedder {
 
   constructor(
     private readonly client: OpenAI,
-    private readonly model: string,
-    baseUrl: string
+    private readonly model: CalledModel & { apiKey?: string }
   ) {
-    this.id = `openai:${model}@${baseUrl.replace(/\/+$/, '')}`
+    this.id = `openai:${model.model}@${model.baseUrl.replace(/\/+$/, '')}`
   }
 
   /** known after the first call: the provider decides */
@@ -36,29 +36,26 @@ export class OpenAiEmbedder implements Embedder {
     }
     if (vectors.length !== texts.length) {
       throw new EmbeddingFailed(
-        `The embeddings model returned ${vectors.length} vectors for ${texts.length} texts`
+        `The embeddings model “${this.model.name}” returned ${vectors.length} vectors for ${texts.length} texts`
       )
     }
     this.#dimensions = vectors[0]?.length ?? this.#dimensions
     return vectors
   }
 
-  /** provider errors are reduced to their status: their bodies may echo part of the key */
+  /**
+   * A failure names the model and its class; the provider's words (its
+   * body may echo part of the key) go to the server log only.
+   */
   async #request(input: string[]) {
     try {
       return await this.client.embeddings.create({
-        model: this.model,
+        model: this.model.model,
         input,
         encoding_format: 'float',
       })
     } catch (error) {
-      if (error instanceof OpenAI.APIError && error.status) {
-        throw new EmbeddingFailed(`The embeddings model answered HTTP ${error.status}`)
-      }
-      if (error instanceof OpenAI.APIError) {
-        throw new EmbeddingFailed('The embeddings model could not be reached')
-      }
-      throw error
+      throw new EmbeddingFailed(sentenceFrom(modelFailure(error, 'embeddings', this.model).text))
     }
   }
 }

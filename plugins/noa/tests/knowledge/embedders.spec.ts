@@ -50,7 +50,7 @@ test.group('Knowledge embedders', (group) => {
   }) => {
     const account = await createAccount({ withTotp: false })
     const model = resolveModel(await embeddingsModel(account.organization.id, server))
-    const embedder = new OpenAiEmbedder(openAiClientFor(model), model.model, model.baseUrl)
+    const embedder = new OpenAiEmbedder(openAiClientFor(model), model)
     const vectors = await embedder.embed(['Where can I park?', 'Who fixes laptops?'])
 
     const [request] = server.requestsTo('embeddings')
@@ -64,16 +64,20 @@ test.group('Knowledge embedders', (group) => {
     assert.equal(embedder.id, `openai:fake-embeddings@${server.baseUrl.replace(/\/+$/, '')}`)
   })
 
-  test('a failing provider becomes an EmbeddingFailed that names only the status', async ({
+  test('a failing provider becomes an EmbeddingFailed that names the model and the status, not the provider’s words', async ({
     assert,
   }) => {
     const account = await createAccount({ withTotp: false })
     const model = resolveModel(await embeddingsModel(account.organization.id, server))
-    const embedder = new OpenAiEmbedder(openAiClientFor(model), model.model, model.baseUrl)
+    const embedder = new OpenAiEmbedder(openAiClientFor(model), model)
     server.setMode('error', 'embeddings')
     const error = await embedder.embed(['anything']).catch((caught: unknown) => caught)
     assert.instanceOf(error, EmbeddingFailed)
-    assert.equal((error as Error).message, 'The embeddings model answered HTTP 500')
+    assert.equal(
+      (error as Error).message,
+      'The embeddings model “Fake embeddings” answered HTTP 500: the provider failed.'
+    )
+    assert.notInclude((error as Error).message, 'failing on purpose')
   })
 
   test("an organisation's default embeddings model embeds its entries and questions, and a repeated question is answered from the cache", async ({
@@ -123,7 +127,7 @@ test.group('Knowledge embedders', (group) => {
     assert.isTrue(after.every((row) => row.embedder_id.startsWith('openai:')))
   })
 
-  test('when the embeddings model fails, adding entries answers 502 and stores nothing', async ({
+  test('when the embeddings model fails, adding entries answers 502 naming the model, and stores nothing', async ({
     assert,
     client,
   }) => {
@@ -134,7 +138,7 @@ test.group('Knowledge embedders', (group) => {
     response.assertStatus(502)
     assert.equal(
       response.body().errors[0].message,
-      'The embeddings model answered HTTP 500: nothing was stored'
+      'The embeddings model “Fake embeddings” answered HTTP 500: the provider failed. Nothing was stored.'
     )
     assert.lengthOf(await db.from('noa_knowledge_entries'), 0)
   })
