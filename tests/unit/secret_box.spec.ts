@@ -140,12 +140,24 @@ test.group('Secret box', () => {
   test('errors never contain the plaintext or the key', ({ assert }) => {
     const box = new SecretBox([newKey])
     const sealed = box.seal(secret, purpose)
-    try {
-      box.open(sealed, { ...purpose, rowId: 8 })
-      assert.fail('expected open() to throw')
-    } catch (error) {
-      assert.notInclude((error as Error).message, secret)
-      assert.notInclude((error as Error).message, newKey)
+    const failures: Array<[string, () => unknown]> = [
+      ['another row', () => box.open(sealed, { ...purpose, rowId: 8 })],
+      ['a flipped tag', () => box.open(flipCharacter(sealed, sealed.length - 2), purpose)],
+      ['an unknown key', () => new SecretBox([oldKey]).open(sealed, purpose)],
+    ]
+    for (const [what, open] of failures) {
+      // Caught outside the assertion: an open() that succeeds must fail the test.
+      let thrown: unknown = null
+      try {
+        open()
+      } catch (error) {
+        thrown = error
+      }
+      assert.instanceOf(thrown, SecretBoxError, `open() with ${what} must throw`)
+      const message = (thrown as Error).message
+      assert.notInclude(message, secret)
+      assert.notInclude(message, newKey)
+      assert.notInclude(message, oldKey)
     }
   })
 })
