@@ -125,6 +125,7 @@ export async function stopServer(server: ServerProcess) {
 }
 
 export type AceProcess = {
+  pid: number
   output: () => string
   /** SIGTERM (SIGKILL after 10 s); resolves with the exit code */
   stop: () => Promise<number | null>
@@ -145,6 +146,7 @@ export function startAce(args: string[], env: Record<string, string | undefined>
   child.stderr.on('data', (chunk) => (output += chunk))
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
   return {
+    pid: child.pid!,
     output: () => output,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM')
