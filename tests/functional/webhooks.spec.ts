@@ -7,6 +7,13 @@ import { createConnection } from '#tests/helpers/connections'
 import { processQueueUntil } from '#tests/helpers/queue'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
+import { withEnv } from '#tests/helpers/env'
+import { startAce } from '#tests/helpers/processes'
+import { waitFor } from '#tests/helpers/wait'
+import { publicIds } from '#services/public_id'
+import ProcessWebhookJob from '#jobs/process_webhook_job'
+import ProcessWebhookDelivery from '#actions/webhooks/process_webhook_delivery'
+import RetryDelivery from '#actions/webhooks/retry_delivery'
 
 /**
  * Webhook deliveries for the fixture plugin: signed like GitHub's
@@ -42,6 +49,15 @@ function delivery(
 
 function processQueue(until: () => Promise<boolean>, timeoutMs = 60_000) {
   return processQueueUntil(until, { timeoutMs, concurrency: 10 })
+}
+
+/** jobs the database queue has not finished (pending, delayed or being worked on) */
+async function unfinishedJobs() {
+  const [{ total }] = await db
+    .from('queue_jobs')
+    .whereIn('status', ['pending', 'active', 'delayed'])
+    .count('* as total')
+  return Number(total)
 }
 
 async function count(table: string, where: Record<string, unknown> = {}) {
@@ -120,7 +136,7 @@ test.group('Webhooks', (group) => {
   })
 
   test('a failing handler is retried, then left failed', async ({ assert }) => {
-    process.env.FIXTURE_WEBHOOK_FAILING = 'true'
+    const restore = withEnv({ FIXTURE_WEBHOOK_FAILING: 'true' })
     try {
       await delivery('d-6')
       await processQueue(async () => {
@@ -128,7 +144,7 @@ test.group('Webhooks', (group) => {
         return row?.status === 'failed' && row.attempts === 4
       })
     } finally {
-      delete process.env.FIXTURE_WEBHOOK_FAILING
+      restore()
     }
     const row = await db.from('webhook_deliveries').where('delivery_id', 'd-6').firstOrFail()
     assert.equal(row.last_error, 'the fixture handler is failing on purpose')
@@ -137,7 +153,7 @@ test.group('Webhooks', (group) => {
 
   test('a superuser sees a failed delivery and retries it', async ({ assert }) => {
     await createConnection(await createOrganization())
-    process.env.FIXTURE_WEBHOOK_FAILING = 'true'
+    const restore = withEnv({ FIXTURE_WEBHOOK_FAILING: 'true' })
     try {
       await delivery('d-7')
       await processQueue(async () => {
@@ -145,7 +161,7 @@ test.group('Webhooks', (group) => {
         return row?.status === 'failed' && row.attempts === 4
       })
     } finally {
-      delete process.env.FIXTURE_WEBHOOK_FAILING
+      restore()
     }
     const admin = await createAccount({ role: 'owner', superuser: true })
     const web = new WebClient()
@@ -165,20 +181,75 @@ test.group('Webhooks', (group) => {
     assert.equal(await count('fixture_webhook_effects', { delivery_id: 'd-7' }), 1)
   })
 
+  test('one delivery dispatched three times and raced by two worker processes takes effect once', async ({
+    assert,
+  }) => {
+    await createConnection(await createOrganization())
+    assert.equal((await delivery('d-race')).status, 202)
+    const row = await db.from('webhook_deliveries').where('delivery_id', 'd-race').firstOrFail()
+    // The job a lost acknowledgement makes the queue hand out again, twice.
+    await ProcessWebhookJob.dispatch({ deliveryRowId: row.id })
+    await ProcessWebhookJob.dispatch({ deliveryRowId: row.id })
+    assert.equal(await unfinishedJobs(), 3)
+
+    const workers = [startAce(['queue:work'], {}), startAce(['queue:work'], {})]
+    try {
+      await waitFor(async () => (await unfinishedJobs()) === 0, {
+        timeoutMs: 60_000,
+        what: 'the two workers to take all three jobs',
+      })
+    } finally {
+      for (const worker of workers) await worker.stop()
+    }
+
+    const after = await db.from('webhook_deliveries').where('id', row.id).firstOrFail()
+    assert.equal(after.status, 'processed', workers.map((w) => w.output()).join('\n'))
+    assert.equal(after.attempts, 1, 'claimed once')
+    assert.equal(await count('fixture_webhook_effects', { delivery_id: 'd-race' }), 1)
+  }).timeout(120_000)
+
+  test('a retry of a delivery that already succeeded takes no second effect', async ({
+    assert,
+  }) => {
+    await createConnection(await createOrganization())
+    await delivery('d-done')
+    await processQueue(
+      async () => (await count('webhook_deliveries', { status: 'processed' })) === 1
+    )
+    const row = await db.from('webhook_deliveries').where('delivery_id', 'd-done').firstOrFail()
+
+    // The admin's Retry is for failed deliveries only...
+    await assert.rejects(
+      () => new RetryDelivery().execute(publicIds('webhook_delivery').encode(row.id)),
+      'Only a failed delivery can be retried'
+    )
+    // ...and an automatic retry arriving after the success finds nothing to claim.
+    assert.equal(await new ProcessWebhookDelivery().execute(row.id), 'skipped')
+    await ProcessWebhookJob.dispatch({ deliveryRowId: row.id })
+    await processQueue(async () => (await unfinishedJobs()) === 0)
+
+    const after = await db.from('webhook_deliveries').where('id', row.id).firstOrFail()
+    assert.equal(after.status, 'processed')
+    assert.equal(after.attempts, 1)
+    assert.equal(await count('fixture_webhook_effects', { delivery_id: 'd-done' }), 1)
+  })
+
   test('1,000 concurrent deliveries with 5% duplicates and 2% bad signatures: each good one processed exactly once', async ({
     assert,
   }) => {
     await createConnection(await createOrganization())
     const requests: Array<{ id: string; bad: boolean }> = []
     for (let index = 0; index < 1000; index++) {
+      // index % 20 === 19 is odd, never a multiple of 50, and repeats the
+      // good delivery just before it: 50 duplicates (5%) and 20 bad (2%).
       if (index % 50 === 0) requests.push({ id: `bad-${index}`, bad: true })
-      else if (index % 20 === 0) requests.push({ id: `good-${index - 1}`, bad: false })
+      else if (index % 20 === 19) requests.push({ id: `good-${index - 1}`, bad: false })
       else requests.push({ id: `good-${index}`, bad: false })
     }
     const goodIds = new Set(requests.filter((request) => !request.bad).map((request) => request.id))
     const bad = requests.filter((request) => request.bad).length
     assert.equal(bad, 20)
-    assert.isAtLeast(requests.length - bad - goodIds.size, 40)
+    assert.equal(requests.length - bad - goodIds.size, 50, '5% duplicates')
 
     const responses = await Promise.all(
       requests.map(async (request) => {
