@@ -24,7 +24,7 @@ test.group('Plugin contract', (group) => {
   let provider: FakeProvider
 
   group.setup(async () => {
-    provider = await startFakeProvider({ port: Number(new URL(process.env.FIXTURE_API_URL!).port) })
+    provider = await startFakeProvider()
     return () => provider.close()
   })
   group.each.setup(resetDatabase())

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
 import { resetDatabase } from '#tests/helpers/database'
+import { withEnv } from '#tests/helpers/env'
 import { createOrganization } from '#tests/helpers/factories'
 import { createConnection } from '#tests/helpers/connections'
 import { spawn } from 'node:child_process'
@@ -35,7 +36,7 @@ test.group('Sync engine', (group) => {
   let provider: FakeProvider
 
   group.setup(async () => {
-    provider = await startFakeProvider({ port: Number(new URL(process.env.FIXTURE_API_URL!).port) })
+    provider = await startFakeProvider()
     return () => provider.close()
   })
   group.each.setup(resetDatabase())
@@ -131,12 +132,12 @@ test.group('Sync engine', (group) => {
       errorRate: 0.1,
       hang: { pathIncludes: '/repos/repo-03/items', times: 1, ms: 2500 },
     }
-    process.env.HTTP_TIMEOUT_MS = '1000'
+    const restoreEnv = withEnv({ HTTP_TIMEOUT_MS: '1000' })
     try {
       const outcome = await sync(clean)
       assert.equal(outcome.status, 'succeeded')
     } finally {
-      delete process.env.HTTP_TIMEOUT_MS
+      restoreEnv()
     }
     assert.isAbove(provider.state.requests.filter((request) => request.status === 503).length, 5)
     assert.deepEqual(await itemsDigest(), expected)

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
 import { resetDatabase } from '#tests/helpers/database'
+import { withEnv } from '#tests/helpers/env'
 import { createOrganization } from '#tests/helpers/factories'
 import type { FakeGitHub } from './fake_github/server.js'
 import { connectInstallation, startGitHub } from './testbed.js'
@@ -29,7 +30,7 @@ test.group('GitHub sync', (group) => {
     assert,
   }) => {
     const { connection } = await seeded(50, 200)
-    process.env.GITHUB_PR_DETAIL_DAYS = '0'
+    const restoreEnv = withEnv({ GITHUB_PR_DETAIL_DAYS: '0' })
     try {
       await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
       github.resetRequests()
@@ -56,7 +57,7 @@ test.group('GitHub sync', (group) => {
       assert.isTrue(repeated.every((request) => request.status === 304))
       assert.equal(again.notModified, 50)
     } finally {
-      delete process.env.GITHUB_PR_DETAIL_DAYS
+      restoreEnv()
     }
   }).timeout(180_000)
 
