@@ -30,7 +30,10 @@ export const MUTATION_MODULES: MutationModule[] = [
   },
   {
     name: 'recovery-codes',
-    mutate: ['app/actions/auth/regenerate_recovery_codes.ts', 'app/actions/auth/verify_second_factor.ts'],
+    mutate: [
+      'app/actions/auth/regenerate_recovery_codes.ts',
+      'app/actions/auth/verify_second_factor.ts',
+    ],
     suites: ['functional'],
     files: ['tests/functional/auth/second_factor.spec.ts'],
   },

@@ -72,8 +72,6 @@ async function mutateModule(module: MutationModule) {
     ignorePatterns: ['tmp', 'build', 'storage/*', '!storage/.gitkeep', 'tests/browser/screenshots'],
     disableTypeChecks: false,
     cleanTempDir: true,
-    fileLogLevel: 'off',
-    logLevel: 'info',
   })
   const results = await stryker.runMutationTest()
   return score(results)

@@ -129,6 +129,8 @@ export type AceProcess = {
   output: () => string
   /** SIGTERM (SIGKILL after 10 s); resolves with the exit code */
   stop: () => Promise<number | null>
+  /** SIGKILL at once, as a crash or the OOM killer would; resolves once it is gone */
+  kill: () => Promise<void>
 }
 
 /**
@@ -154,6 +156,10 @@ export function startAce(args: string[], env: Record<string, string | undefined>
       const code = await exited
       clearTimeout(timer)
       return code
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
     },
   }
 }
