@@ -5,9 +5,12 @@ import { fileURLToPath } from 'node:url'
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url))
 
 /**
- * Variables the test runner itself added (suite selection, the test
- * APP_KEY and ports), removed so a child process sees only what a test
- * gives it on top of the real environment.
+ * A child process runs against what this test run uses: it inherits this
+ * process's environment, which holds the .env.test values the runner
+ * loaded (test database, keys) and the addresses of the loopback servers
+ * started for the run or by the test (SMTP, S3, the fake provider, fake
+ * GitHub), plus the test's own variables on top. Colour is off so its
+ * output reads as plain text.
  */
 function baseEnv(extra: Record<string, string | undefined>) {
   const env: Record<string, string | undefined> = {
