@@ -2,7 +2,10 @@ import { test } from '@japa/runner'
 import lock from '@adonisjs/lock/services/main'
 import db from '@adonisjs/lucid/services/db'
 import sextantConfig from '#config/sextant'
+import { DateTime } from 'luxon'
 import { sqlTime } from '#services/sql'
+import { createConnection } from '#tests/helpers/connections'
+import { createOrganization } from '#tests/helpers/factories'
 import RunSchedule, { scheduleLockKey, SKIPPED_OUTPUT } from '#actions/schedules/run_schedule'
 import { createAccount } from '#tests/helpers/accounts'
 import { resetDatabase } from '#tests/helpers/database'
@@ -129,6 +132,76 @@ test.group('Scheduler', (group) => {
     const [run] = await runsOf('sync-runs:prune')
     assert.equal(run.status, 'failed')
     assert.equal(run.trigger, 'manual')
+  })
+})
+
+test.group('Scheduler | prune schedules', (group) => {
+  group.each.setup(resetDatabase)
+
+  const daysAgo = (days: number) => sqlTime(DateTime.now().minus({ days }))
+
+  test('schedule-runs:prune deletes the runs older than 30 days and keeps the others', async ({
+    assert,
+  }) => {
+    const ages = { 'older-a': 45, 'older-b': 31, 'recent-a': 29, 'recent-b': 0 }
+    for (const [tick, days] of Object.entries(ages)) {
+      await db.table('schedule_runs').insert({
+        schedule: 'sync-runs:prune',
+        tick,
+        trigger: 'schedule',
+        status: 'succeeded',
+        started_at: daysAgo(days),
+      })
+    }
+
+    const outcome = await new RunSchedule().execute({
+      name: 'schedule-runs:prune',
+      trigger: 'manual',
+    })
+
+    assert.equal(outcome?.status, 'succeeded')
+    assert.equal(outcome?.output, '2 schedule runs deleted')
+    const left = await db.from('schedule_runs').orderBy('id').select('tick', 'trigger')
+    assert.deepEqual(
+      left.map((run) => (run.trigger === 'manual' ? 'this run' : run.tick)),
+      ['recent-a', 'recent-b', 'this run']
+    )
+  })
+
+  test('sync-runs:prune deletes runs finished more than 90 days ago, never a running one', async ({
+    assert,
+  }) => {
+    const organization = await createOrganization()
+    const connection = await createConnection(organization)
+    const runs: Array<[string, number, number | null]> = [
+      ['old-finished', 120, 95],
+      ['just-old', 92, 91],
+      ['recent', 100, 89],
+      ['started-long-ago-still-running', 200, null],
+    ]
+    for (const [task, startedDaysAgo, finishedDaysAgo] of runs) {
+      await db.table('sync_runs').insert({
+        organization_id: organization.id,
+        connection_id: connection.id,
+        plugin_id: 'fixture',
+        task,
+        trigger: 'schedule',
+        status: finishedDaysAgo === null ? 'running' : 'succeeded',
+        started_at: daysAgo(startedDaysAgo),
+        heartbeat_at: daysAgo(finishedDaysAgo ?? 0),
+        finished_at: finishedDaysAgo === null ? null : daysAgo(finishedDaysAgo),
+      })
+    }
+
+    const outcome = await new RunSchedule().execute({ name: 'sync-runs:prune', trigger: 'manual' })
+
+    assert.equal(outcome?.status, 'succeeded')
+    assert.equal(outcome?.output, '2 sync runs deleted')
+    const left = await db.from('sync_runs').orderBy('id').select('task')
+    assert.deepEqual(
+      left.map((run) => run.task),
+      ['recent', 'started-long-ago-still-running']
+    )
   })
 })
 
