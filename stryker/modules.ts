@@ -58,8 +58,8 @@ export const MUTATION_MODULES: MutationModule[] = [
   {
     name: 'sign-in-throttle',
     mutate: ['app/services/throttle.ts'],
-    suites: ['functional'],
-    files: ['tests/functional/auth/sign_in.spec.ts'],
+    suites: ['unit'],
+    files: ['tests/unit/throttle.spec.ts'],
   },
   {
     name: 'schedule-claims',
