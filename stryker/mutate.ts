@@ -57,7 +57,12 @@ async function mutateModule(module: MutationModule) {
   const stryker = new Stryker({
     testRunner: 'command',
     commandRunner: {
-      command: `node --import=@poppinss/ts-exec bin/test.ts ${module.suites.join(' ')} ${files}`,
+      command: [
+        'node --import=@poppinss/ts-exec bin/test.ts',
+        ...module.suites,
+        files,
+        ...(module.filters ?? []).map((filter) => JSON.stringify(filter)),
+      ].join(' '),
     },
     mutate: module.mutate,
     coverageAnalysis: 'off',

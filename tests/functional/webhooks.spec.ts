@@ -277,5 +277,7 @@ test.group('Webhooks', (group) => {
       .select(db.raw('count(*) as total'), db.raw('count(distinct delivery_id) as deliveries'))
     assert.equal(Number(total), goodIds.size)
     assert.equal(Number(deliveries), goodIds.size)
-  }).timeout(120_000)
+  })
+    .timeout(120_000)
+    .tags(['@slow'])
 })
