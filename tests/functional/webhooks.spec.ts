@@ -25,7 +25,12 @@ const SECRET = process.env.FIXTURE_WEBHOOK_SECRET!
 
 function delivery(
   id: string,
-  options: { badSignature?: boolean; path?: string; event?: string } = {}
+  options: {
+    badSignature?: boolean
+    path?: string
+    event?: string
+    headers?: Record<string, string>
+  } = {}
 ) {
   const body = JSON.stringify({
     action: 'updated',
@@ -42,6 +47,7 @@ function delivery(
       'x-fixture-signature': `sha256=${signature}`,
       'x-fixture-delivery': id,
       'x-fixture-event': options.event ?? 'item',
+      ...options.headers,
     },
     body,
   })
@@ -88,6 +94,50 @@ test.group('Webhooks', (group) => {
       .from('fixture_webhook_effects')
       .select('delivery_id', 'connection_public_id')
     assert.deepEqual(effects, [{ delivery_id: 'd-1', connection_public_id: connection.publicId }])
+  })
+
+  test('a stored delivery keeps its raw body and diagnostic headers, never credentials', async ({
+    assert,
+  }) => {
+    const credentials = {
+      'authorization': 'Bearer stolen-token',
+      'cookie': 'session=stolen',
+      'x-api-key': 'stolen-key',
+      'proxy-authorization': 'Basic c3RvbGVu',
+    }
+    assert.equal((await delivery('d-headers', { headers: credentials })).status, 202)
+
+    const stored = await db
+      .from('webhook_deliveries')
+      .where('delivery_id', 'd-headers')
+      .firstOrFail()
+    const headers = JSON.parse(stored.headers)
+    for (const name of Object.keys(credentials)) assert.notProperty(headers, name)
+    assert.notInclude(stored.headers, 'stolen')
+    assert.equal(headers['x-fixture-delivery'], 'd-headers')
+    assert.match(headers['x-fixture-signature'], /^sha256=[0-9a-f]{64}$/)
+    assert.equal(headers['content-type'], 'application/json')
+    assert.equal(stored.event, 'item')
+    assert.equal(stored.action, 'updated')
+    assert.equal(stored.attempts, 0)
+    assert.deepEqual(JSON.parse(stored.payload), {
+      action: 'updated',
+      account: 'acme',
+      item: { id: 'item-d-headers', title: 'x' },
+    })
+  })
+
+  test('an event no handler wants is marked processed and takes no effect', async ({ assert }) => {
+    await createConnection(await createOrganization())
+    assert.equal((await delivery('d-ignored', { event: 'something-else' })).status, 202)
+    await processQueue(
+      async () => (await count('webhook_deliveries', { status: 'processed' })) === 1
+    )
+    const row = await db.from('webhook_deliveries').where('delivery_id', 'd-ignored').firstOrFail()
+    assert.equal(row.attempts, 1)
+    assert.isNull(row.last_error)
+    assert.isNotNull(row.processed_at)
+    assert.equal(await count('fixture_webhook_effects'), 0)
   })
 
   test('an invalid signature is refused with 401 and nothing is stored', async ({ assert }) => {
