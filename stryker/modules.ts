@@ -88,6 +88,15 @@ export const MUTATION_MODULES: MutationModule[] = [
     mutate: ['app/services/sync/cursors.ts', 'app/services/kept_alive_lock.ts'],
     suites: ['functional'],
     files: ['tests/functional/sync_engine.spec.ts'],
+    // the cursor and lock behaviours; rate limits and faults are the HTTP client's
+    filters: [
+      '--tests=an unchanged re-sync gets only 304s and writes nothing',
+      '--tests=a changed item is picked up by the next incremental sync',
+      '--tests=a full sync re-reads everything and leaves the next sync incremental',
+      '--tests=a sync killed mid-run and re-run leaves the same rows and cursors as a clean run',
+      '--tests=a second sync of a connection while one runs is refused, and nothing of it is recorded',
+      '--tests=a run longer than its lock lifetime keeps the lock: a second run is still refused',
+    ],
   },
   // TODO(outbound-policy): add once app/services/http/outbound_policy.ts lands on main:
   // {
