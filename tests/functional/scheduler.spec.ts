@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { hostname } from 'node:os'
 import lock from '@adonisjs/lock/services/main'
 import db from '@adonisjs/lucid/services/db'
 import sextantConfig from '#config/sextant'
@@ -71,6 +72,41 @@ test.group('Scheduler', (group) => {
     assert.isNull(again)
     assert.lengthOf(await runsOf('test:tick'), 1)
     assert.deepEqual(await log.executions(), [{ tick, pid: process.pid }], 'executed once')
+  })
+
+  test('an unknown schedule is refused, naming the command that lists them', async ({ assert }) => {
+    await assert.rejects(
+      () => new RunSchedule().execute({ name: 'nope', trigger: 'manual' }),
+      'No schedule is named "nope" ("node ace schedules:list" shows them)'
+    )
+    assert.lengthOf(await runsOf('nope'), 0)
+  })
+
+  test('manual runs get a tick of their own, never a cron slot, and record their host', async ({
+    assert,
+  }) => {
+    const first = await new RunSchedule().execute({ name: 'sync-runs:prune', trigger: 'manual' })
+    const second = await new RunSchedule().execute({ name: 'sync-runs:prune', trigger: 'manual' })
+    assert.equal(first?.status, 'succeeded')
+    assert.equal(second?.status, 'succeeded')
+    const runs = await runsOf('sync-runs:prune')
+    assert.lengthOf(runs, 2)
+    for (const run of runs) {
+      assert.match(run.tick, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z~[0-9a-f]{6}$/)
+      assert.equal(run.host, `${hostname()}:${process.pid}`)
+      assert.equal(run.output, '0 sync runs deleted')
+      assert.isNull(run.error)
+      assert.isNotNull(run.finished_at)
+      assert.equal(
+        Number(run.duration_ms),
+        runs.indexOf(run) === 0 ? first!.durationMs : second!.durationMs
+      )
+    }
+    assert.notEqual(runs[0].tick, runs[1].tick)
+    assert.deepEqual(
+      [first!.id, second!.id],
+      runs.map((run) => run.id)
+    )
   })
 
   test('a run whose previous run is still going is recorded as skipped', async ({
