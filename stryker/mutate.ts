@@ -32,11 +32,15 @@ function freePort(): Promise<number> {
 
 export function score(results: MutantResult[]) {
   const detected = results.filter((r) => r.status === 'Killed' || r.status === 'Timeout').length
+  // Counted as detected, as Stryker does (a mutant that hangs the tests is
+  // caught), but reported apart: on a loaded machine a slow run can look like one.
+  const timedOut = results.filter((r) => r.status === 'Timeout').length
   const undetected = results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage')
   const valid = detected + undetected.length
   return {
     mutants: results.length,
     detected,
+    timedOut,
     survived: undetected.length,
     errors: results.filter((r) => r.status === 'RuntimeError' || r.status === 'CompileError')
       .length,
@@ -69,7 +73,7 @@ async function mutateModule(module: MutationModule) {
     concurrency: 1,
     // Beyond the dry run's own time: a mutant that loops forever (a
     // shuffle that never ends) costs this much, so unit modules keep it short.
-    timeoutMS: module.suites.every((suite) => suite === 'unit') ? 10_000 : 60_000,
+    timeoutMS: module.suites.every((suite) => suite === 'unit') ? 30_000 : 90_000,
     reporters: ['clear-text', 'html', 'json', 'progress'],
     htmlReporter: { fileName: join(out, 'index.html') },
     jsonReporter: { fileName: join(out, 'mutation.json') },
