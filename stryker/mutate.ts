@@ -8,7 +8,7 @@
  * tmp/mutation/summary.json with the score of each module run. Results are
  * incremental: a re-run only tests mutants whose code or tests changed.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { Stryker } from '@stryker-mutator/core'
@@ -109,6 +109,10 @@ async function main() {
   process.env.PORT = String(await freePort())
   process.env.LOG_LEVEL = 'silent'
   await mkdir(reports, { recursive: true })
+  // A run stopped part-way leaves its migration lock file; start clean.
+  for (const leftover of ['test.sqlite3', 'test.sqlite3.migrate.lock']) {
+    await rm(join(reports, leftover), { force: true })
+  }
 
   const summaryFile = join(reports, 'summary.json')
   const summary: Record<string, unknown> = JSON.parse(
