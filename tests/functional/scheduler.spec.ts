@@ -55,7 +55,7 @@ test.group('Scheduler', (group) => {
       assert.include(scheduler.output(), 'test:tick')
       assert.notInclude(scheduler.output(), 'could not run schedule')
     }
-  }).timeout(120_000)
+  }).timeout(180_000)
 
   test('a tick claimed by another scheduler is not run again', async ({ assert, cleanup }) => {
     const log = await tickLog()

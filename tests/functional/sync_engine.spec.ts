@@ -212,7 +212,8 @@ test.group('Sync engine', (group) => {
         const [{ total }] = await db.from('issues').count('* as total')
         return Number(total) >= 1600
       },
-      { timeoutMs: 30_000, intervalMs: 25, what: 'the sync to be part-way through' }
+      // the process boots first: slow on a loaded machine
+      { timeoutMs: 90_000, intervalMs: 25, what: 'the sync to be part-way through' }
     )
     await killed.kill()
     provider.state.faults.latencyMs = 0
@@ -232,14 +233,15 @@ test.group('Sync engine', (group) => {
       runs.map((run) => run.status),
       ['abandoned', 'succeeded']
     )
-  }).timeout(120_000)
+  }).timeout(240_000)
 
   test('a second sync of a connection while one runs is refused, and nothing of it is recorded', async ({
     assert,
   }) => {
     const connection = await createConnection(await createOrganization())
-    // Slow enough to outlast another process booting; sped up once it has.
-    provider.state.faults.latencyMs = 300
+    // Slow enough (a second a request) to outlast another process booting
+    // on a loaded machine; sped up once it has had its go.
+    provider.state.faults.latencyMs = 1000
     const first = sync(connection)
     await waitFor(async () => (await db.from('sync_runs').first())?.status === 'running', {
       timeoutMs: 10_000,
@@ -261,7 +263,7 @@ test.group('Sync engine', (group) => {
     )
     const [{ total }] = await db.from('issues').count('* as total')
     assert.equal(Number(total), REPOSITORIES * ITEMS)
-  }).timeout(60_000)
+  }).timeout(180_000)
 
   test('a run longer than its lock lifetime keeps the lock: a second run is still refused', async ({
     assert,
@@ -272,7 +274,7 @@ test.group('Sync engine', (group) => {
     const long = startAce(['fetch:data', 'fixture'], { SYNC_LOCK_TTL_MS: String(ttlMs) })
     try {
       await waitFor(async () => (await db.from('sync_runs').first())?.status === 'running', {
-        timeoutMs: 30_000,
+        timeoutMs: 90_000,
         what: 'the long sync to start',
       })
       const startedAt = Date.now()
@@ -286,5 +288,5 @@ test.group('Sync engine', (group) => {
       provider.state.faults.latencyMs = 0
       await long.stop()
     }
-  }).timeout(90_000)
+  }).timeout(180_000)
 })

@@ -61,7 +61,8 @@ export async function raceSchedulers(options: {
   const exitCodes: Array<number | null> = []
   try {
     await waitFor(() => schedulers.every((s) => s.output().includes('Scheduler started')), {
-      timeoutMs: 45_000,
+      // two processes booting side by side: slow on a loaded machine
+      timeoutMs: 90_000,
       what: 'every scheduler to start',
     })
     await waitFor(

@@ -78,5 +78,5 @@ test.group('Redis | locks (LOCK_STORE=redis)', (group) => {
       assert.notInclude(scheduler.output(), 'could not run schedule')
     }
     assert.isEmpty(await redis.appKeys('schedule:*'), 'every lock was released')
-  }).timeout(120_000)
+  }).timeout(180_000)
 })
