@@ -21,7 +21,10 @@ const IMPORTER = (filePath: string) => {
 new Ignitor(APP_ROOT, { importer: IMPORTER })
   .tap((app) => {
     app.booting(async () => {
-      await import('#start/env')
+      const { default: env } = await import('#start/env')
+      // SMTP and S3 on ports the OS picks, before the config reads them.
+      const { startLoopbackServices } = await import('#tests/helpers/loopback_services')
+      await startLoopbackServices(env)
     })
     app.listen('SIGTERM', () => app.terminate())
     app.listenIf(app.managedByPm2, 'SIGINT', () => app.terminate())

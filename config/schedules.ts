@@ -20,6 +20,7 @@ import app from '@adonisjs/core/services/app'
 import env from '#start/env'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
+import { appendFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sqlTime } from '#services/sql'
 import type { ScheduleDefinition } from '#services/scheduler/types'
@@ -162,7 +163,9 @@ function dataLifecycle(): ScheduleDefinition[] {
 /**
  * Schedules that exist only under NODE_ENV=test, and only when their cron
  * variable is set, so the scheduler's own tests can fire one every second
- * (test:tick) or hold a run open (test:slow) in a real process.
+ * (test:tick) or hold a run open (test:slow) in a real process. test:tick
+ * appends "<tick> <pid>" to SCHEDULE_TEST_TICK_LOG on every execution, so
+ * a test counts executions instead of trusting the run records.
  */
 function testSchedules(): ScheduleDefinition[] {
   if (!app.inTest) return []
@@ -171,8 +174,10 @@ function testSchedules(): ScheduleDefinition[] {
     schedules.push({
       name: 'test:tick',
       cron: process.env.SCHEDULE_TEST_TICK,
-      description: 'Test only: returns "ok"',
-      async run() {
+      description: 'Test only: counts its executions and returns "ok"',
+      async run({ tick }) {
+        const log = process.env.SCHEDULE_TEST_TICK_LOG
+        if (log) await appendFile(log, `${tick} ${process.pid}\n`)
         return 'ok'
       },
     })

@@ -9,7 +9,7 @@ import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
 import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
 import { chromium } from 'playwright'
 import { prepareTestDatabase } from '#tests/helpers/database'
-import { startSmtpServer, stopSmtpServer } from '#tests/helpers/smtp'
+import { stopLoopbackServices } from '#tests/helpers/loopback_services'
 
 /**
  * Browser tests drive Debian's Chromium (never a downloaded browser).
@@ -44,11 +44,12 @@ export const plugins: Config['plugins'] = [
 
 /**
  * The schema is migrated once per run; each group truncates what it
- * wrote (see tests/helpers/database.ts).
+ * wrote (see tests/helpers/database.ts). The SMTP and S3 servers were
+ * started before the application booted (bin/test.ts).
  */
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
-  setup: [() => prepareTestDatabase(), () => startSmtpServer()],
-  teardown: [() => stopSmtpServer()],
+  setup: [() => prepareTestDatabase()],
+  teardown: [() => stopLoopbackServices()],
 }
 
 export const configureSuite: Config['configureSuite'] = (suite) => {

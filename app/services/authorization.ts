@@ -70,8 +70,9 @@ export const ROLES: Record<RoleName, RoleDefinition> = {
 
 export const ROLE_NAMES = Object.keys(ROLES) as RoleName[]
 
+/** Own keys only: "constructor" or "toString" are in every object, and are no role. */
 export function isRoleName(value: unknown): value is RoleName {
-  return typeof value === 'string' && value in ROLES
+  return typeof value === 'string' && Object.hasOwn(ROLES, value)
 }
 
 export function roleAllows(role: string, permission: Permission): boolean {

@@ -204,31 +204,37 @@ function decodeCanonical(part: string): Buffer {
   return bytes
 }
 
+/**
+ * The box for a SECRETS_ENCRYPTION_KEYS value: comma separated keys,
+ * newest first, blanks around and between them ignored. Errors name the
+ * variable, never a key.
+ */
+export function secretBoxFromKeyList(value: string | undefined): SecretBox {
+  const keys = (value ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '')
+  if (keys.length === 0) {
+    throw new Error(
+      'SECRETS_ENCRYPTION_KEYS is not set: configure at least one key of 32 or more characters'
+    )
+  }
+  try {
+    return new SecretBox(keys)
+  } catch (error) {
+    throw new Error(`SECRETS_ENCRYPTION_KEYS is invalid: ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
+}
+
 let defaultBox: SecretBox | undefined
 
 /**
- * The application's box, keyed by SECRETS_ENCRYPTION_KEYS (comma
- * separated, newest first; validated at boot by start/env.ts).
+ * The application's box, keyed by SECRETS_ENCRYPTION_KEYS (validated at
+ * boot by start/env.ts), built once.
  */
 export function secretBox(): SecretBox {
-  if (!defaultBox) {
-    const keys = env
-      .get('SECRETS_ENCRYPTION_KEYS')
-      .split(',')
-      .map((key) => key.trim())
-      .filter((key) => key !== '')
-    if (keys.length === 0) {
-      throw new Error(
-        'SECRETS_ENCRYPTION_KEYS is not set: configure at least one key of 32 or more characters'
-      )
-    }
-    try {
-      defaultBox = new SecretBox(keys)
-    } catch (error) {
-      throw new Error(`SECRETS_ENCRYPTION_KEYS is invalid: ${(error as Error).message}`, {
-        cause: error,
-      })
-    }
-  }
+  defaultBox ??= secretBoxFromKeyList(env.get('SECRETS_ENCRYPTION_KEYS'))
   return defaultBox
 }

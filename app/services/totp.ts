@@ -67,10 +67,7 @@ export const totp = {
    */
   async qrSvg(uri: string): Promise<string> {
     const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })
-    return svg
-      .replace(/^\s*<\?xml[^>]*\?>/, '')
-      .replaceAll(/\s+style\s*=\s*(?:"[^"]*"|'[^']*')/g, '')
-      .trim()
+    return embeddableSvg(svg)
   },
 
   /**
@@ -131,4 +128,15 @@ export const totp = {
     }
     return { ok: false, reason: 'invalid' }
   },
+}
+
+/**
+ * SVG markup fit to embed in a page under our CSP: without the XML
+ * declaration and without style attributes (inline styles are refused).
+ */
+export function embeddableSvg(svg: string): string {
+  return svg
+    .replace(/^\s*<\?xml[^>]*\?>/, '')
+    .replaceAll(/\s+style\s*=\s*(?:"[^"]*"|'[^']*')/g, '')
+    .trim()
 }

@@ -36,7 +36,12 @@ export default definePlugin({
       mintToken: (connection) =>
         mintInstallationToken(String(connection.config.installationId ?? connection.accountKey)),
     },
-    baseUrl: { default: gitHubAppConfig().apiUrl },
+    baseUrl: {
+      // Read on use, like the rest of the App's settings (gitHubAppConfig).
+      get default() {
+        return gitHubAppConfig().apiUrl
+      },
+    },
     // Install on GitHub answers its form with a redirect to GitHub's web host.
     redirectOrigins: () => [gitHubAppConfig().webUrl],
     requestHeaders: async (connection) => ({

@@ -20,7 +20,6 @@ import { WebClient } from '#tests/helpers/web_client'
  * fake provider API on FIXTURE_API_URL, through real HTTP and the page's
  * own forms.
  */
-const FIXTURE_API_URL = process.env.FIXTURE_API_URL ?? 'http://127.0.0.1:4010'
 const PAGE = '/settings/connections'
 const HTMX = { 'HX-Request': 'true' }
 
@@ -49,7 +48,7 @@ test.group('Connections | page and connect', (group) => {
   let provider: FakeProvider
 
   group.setup(async () => {
-    provider = await startFakeProvider({ port: Number(new URL(FIXTURE_API_URL).port) })
+    provider = await startFakeProvider()
     return () => provider.close()
   })
   group.each.setup(resetDatabase())
@@ -68,7 +67,7 @@ test.group('Connections | page and connect', (group) => {
     assert.include(page.text, 'version 1.0.0')
     assert.include(page.text, 'name="fields[token]"')
     assert.include(page.text, 'name="fields[workspace]"')
-    assert.include(page.text, `placeholder="${FIXTURE_API_URL}"`)
+    assert.include(page.text, `placeholder="${provider.url}"`)
     assert.include(page.text, 'Connect with Fixture OAuth Provider')
     assert.include(page.headers.get('vary') ?? '', 'HX-Request')
   })
@@ -157,7 +156,7 @@ test.group('Connections | test, sync, disconnect', (group) => {
   let provider: FakeProvider
 
   group.setup(async () => {
-    provider = await startFakeProvider({ port: Number(new URL(FIXTURE_API_URL).port) })
+    provider = await startFakeProvider()
     return () => provider.close()
   })
   group.each.setup(resetDatabase())

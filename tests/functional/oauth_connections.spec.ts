@@ -5,6 +5,7 @@ import type { RoleName } from '#services/authorization'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { startFakeProvider, type FakeProvider } from '#tests/helpers/fake_provider'
+import { withEnv } from '#tests/helpers/env'
 import { WebClient } from '#tests/helpers/web_client'
 
 /**
@@ -12,7 +13,6 @@ import { WebClient } from '#tests/helpers/web_client'
  * authorize endpoint sends the browser straight back with a code, as a
  * provider does once the user has agreed.
  */
-const FIXTURE_API_URL = process.env.FIXTURE_API_URL ?? 'http://127.0.0.1:4010'
 const PAGE = '/settings/connections'
 const START = '/integrations/fixture-oauth/oauth/start'
 
@@ -35,7 +35,7 @@ test.group('Connections | OAuth', (group) => {
   let provider: FakeProvider
 
   group.setup(async () => {
-    provider = await startFakeProvider({ port: Number(new URL(FIXTURE_API_URL).port) })
+    provider = await startFakeProvider()
     return () => provider.close()
   })
   group.each.setup(resetDatabase())
@@ -48,7 +48,7 @@ test.group('Connections | OAuth', (group) => {
     const started = await web.post(START)
     assert.equal(started.status, 302)
     const authorize = new URL(started.location!)
-    assert.equal(`${authorize.origin}${authorize.pathname}`, `${FIXTURE_API_URL}/oauth/authorize`)
+    assert.equal(`${authorize.origin}${authorize.pathname}`, `${provider.url}/oauth/authorize`)
     assert.match(authorize.searchParams.get('state')!, /^[\w-]{43}$/)
     assert.match(authorize.searchParams.get('code_challenge')!, /^[\w-]{43}$/)
     assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256')
@@ -112,19 +112,15 @@ test.group('Connections | OAuth', (group) => {
 
   test('missing OAuth client settings are named instead of a Connect button', async ({
     assert,
+    cleanup,
   }) => {
     const { web } = await signedIn()
-    const clientId = process.env.FIXTURE_OAUTH_CLIENT_ID
-    delete process.env.FIXTURE_OAUTH_CLIENT_ID
-    try {
-      const page = await web.get(PAGE)
-      assert.include(page.text, 'an administrator must configure the OAuth client id')
-      assert.notInclude(page.text, 'Connect with Fixture OAuth Provider')
-      const refused = await web.post(START)
-      assert.equal(refused.location, PAGE)
-    } finally {
-      process.env.FIXTURE_OAUTH_CLIENT_ID = clientId
-    }
+    cleanup(withEnv({ FIXTURE_OAUTH_CLIENT_ID: undefined }))
+    const page = await web.get(PAGE)
+    assert.include(page.text, 'an administrator must configure the OAuth client id')
+    assert.notInclude(page.text, 'Connect with Fixture OAuth Provider')
+    const refused = await web.post(START)
+    assert.equal(refused.location, PAGE)
   })
 
   test('a viewer may not start an OAuth connect', async ({ assert }) => {

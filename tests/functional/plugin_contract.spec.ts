@@ -24,7 +24,7 @@ test.group('Plugin contract', (group) => {
   let provider: FakeProvider
 
   group.setup(async () => {
-    provider = await startFakeProvider({ port: Number(new URL(process.env.FIXTURE_API_URL!).port) })
+    provider = await startFakeProvider()
     return () => provider.close()
   })
   group.each.setup(resetDatabase())
@@ -129,6 +129,7 @@ test.group('Plugin contract', (group) => {
     assert.notInclude(raw.credentials, secretToken)
     assert.match(raw.credentials, /^sbx1\./)
 
+    provider.reset()
     provider.state.faults.errorRate = 0.2
     const result = await runAce(['fetch:data', 'fixture'], {
       LOG_LEVEL: 'trace',
@@ -136,8 +137,26 @@ test.group('Plugin contract', (group) => {
     })
     assert.equal(result.code, 0, result.stderr + result.stdout)
     const output = result.stdout + result.stderr
-    assert.isAbove(output.length, 0)
     assert.notInclude(output, secretToken)
+
+    // The logs were written, at the level that sees every request: one
+    // "http request" line per request the provider answered, 503s included.
+    const logged = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string; url?: string; status?: number })
+      .filter((entry) => entry.msg === 'http request')
+    const answered = provider.state.requests
+    assert.isAbove(answered.filter((request) => request.status === 503).length, 0)
+    assert.lengthOf(logged, answered.length, 'every request logged')
+    assert.deepEqual(
+      logged
+        .map(
+          (entry) => `${new URL(entry.url!).pathname}${new URL(entry.url!).search} ${entry.status}`
+        )
+        .sort(),
+      answered.map((request) => `${request.path} ${request.status}`).sort()
+    )
     const runs = await db.from('sync_runs').select('error')
     assert.isTrue(runs.every((run) => !String(run.error ?? '').includes(secretToken)))
   }).timeout(60_000)

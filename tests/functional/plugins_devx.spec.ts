@@ -139,9 +139,9 @@ test.group('Plugin developer experience | make:plugin', (group) => {
     const made = await runAce(['make:plugin', id, '--dir', 'plugins'])
     assert.equal(made.code, 0, made.stdout + made.stderr)
 
-    // Its own database file, mail port and HTTP port: the runner's setup
-    // rebuilds the schema, starts a mail catcher and serves, none of which
-    // may touch this run's.
+    // Its own database file and HTTP port: the runner's setup rebuilds the
+    // schema and serves, neither of which may touch this run's (its mail
+    // catcher and S3 pick their own ports, as this run's did).
     const database = join(projectRoot, 'tmp', `${id}.sqlite3`)
     cleanup(() => rm(database, { force: true }))
     const result = await runNode(
@@ -157,7 +157,6 @@ test.group('Plugin developer experience | make:plugin', (group) => {
         DB_CONNECTION: 'sqlite',
         SQLITE_PATH: database,
         DATABASE_URL: undefined,
-        SMTP_PORT: String(await freePort()),
         // the plugins suite serves HTTP too, beside this run's server
         PORT: String(await freePort()),
       },

@@ -1,106 +1,66 @@
 import { test } from '@japa/runner'
-import { spawn } from 'node:child_process'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { hostname } from 'node:os'
 import lock from '@adonisjs/lock/services/main'
 import db from '@adonisjs/lucid/services/db'
 import sextantConfig from '#config/sextant'
+import { DateTime } from 'luxon'
 import { sqlTime } from '#services/sql'
+import { createConnection } from '#tests/helpers/connections'
+import { createOrganization } from '#tests/helpers/factories'
 import RunSchedule, { scheduleLockKey, SKIPPED_OUTPUT } from '#actions/schedules/run_schedule'
 import { createAccount } from '#tests/helpers/accounts'
 import { resetDatabase } from '#tests/helpers/database'
-import { projectRoot, runAce } from '#tests/helpers/processes'
+import { withEnv } from '#tests/helpers/env'
+import { runAce } from '#tests/helpers/processes'
+import { raceOutcome, raceSchedulers, tickLog } from '#tests/helpers/schedulers'
+import { waitFor } from '#tests/helpers/wait'
 import { WebClient } from '#tests/helpers/web_client'
-
-type SchedulerProcess = { pid: number; output: () => string; stop: () => Promise<number | null> }
-
-/**
- * "node ace scheduler:run" in its own process, on the test database, with
- * the extra environment of the test.
- */
-function startScheduler(env: Record<string, string>): SchedulerProcess {
-  const child = spawn(process.execPath, ['ace.js', 'scheduler:run'], {
-    cwd: projectRoot,
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout.on('data', (chunk) => (output += chunk))
-  child.stderr.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
-  return {
-    pid: child.pid!,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-      const code = await exited
-      clearTimeout(timer)
-      return code
-    },
-  }
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
-  }
-}
 
 async function runsOf(schedule: string) {
   return db.from('schedule_runs').where('schedule', schedule).orderBy('id')
 }
 
-/**
- * Sets the cron variables of the test-only schedules of config/schedules.ts
- * for the duration of a test (the registry reads them on each call).
- */
-function withTestSchedule(variable: string, cron: string) {
-  process.env[variable] = cron
-  return () => {
-    delete process.env[variable]
-  }
-}
-
 test.group('Scheduler', (group) => {
   group.each.setup(resetDatabase)
 
-  test('two schedulers on one database fire each tick once', async ({ assert }) => {
-    const env = { SCHEDULE_TEST_TICK: '* * * * * *' }
-    const first = startScheduler(env)
-    const second = startScheduler(env)
-    try {
-      await waitUntil(
-        () =>
-          [first, second].every((scheduler) => scheduler.output().includes('Scheduler started')),
-        45_000,
-        'both schedulers to start'
-      )
-      await sleep(4_000)
-    } finally {
-      assert.equal(await first.stop(), 0, first.output())
-      assert.equal(await second.stop(), 0, second.output())
-    }
+  test('two schedulers on one database execute each tick exactly once, and both win ticks', async ({
+    assert,
+    cleanup,
+  }) => {
+    const log = await tickLog()
+    cleanup(log.dispose)
+    const { schedulers, exitCodes } = await raceSchedulers({ count: 2, ticks: 6, env: log.env })
+    assert.deepEqual(exitCodes, [0, 0], schedulers.map((s) => s.output()).join('\n'))
 
-    const runs = await runsOf('test:tick')
-    const ticks = runs.map((run) => run.tick)
-    assert.isAtLeast(runs.length, 3, 'a run for each second both schedulers were up')
-    assert.lengthOf(new Set(ticks), runs.length, `a tick ran twice: ${ticks.join(', ')}`)
-    for (const run of runs) {
+    const outcome = await raceOutcome(log)
+    assert.isAtLeast(outcome.runs.length, 6)
+    assert.deepEqual(
+      outcome.executedTicks,
+      outcome.recordedTicks,
+      'every recorded tick executed exactly once, and nothing else executed'
+    )
+    assert.isEmpty(outcome.strayExecutions, 'only the scheduler that claimed a tick runs it')
+    assert.deepEqual(
+      outcome.winners,
+      schedulers.map((s) => s.pid).sort(),
+      'both schedulers won ticks'
+    )
+    for (const run of outcome.runs) {
       assert.match(run.tick, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
       assert.equal(run.trigger, 'schedule')
       assert.equal(run.status, 'succeeded', run.error)
       assert.equal(run.output, 'ok')
     }
-    for (const scheduler of [first, second]) {
+    for (const scheduler of schedulers) {
       assert.include(scheduler.output(), 'test:tick')
       assert.notInclude(scheduler.output(), 'could not run schedule')
     }
-  }).timeout(90_000)
+  }).timeout(180_000)
 
   test('a tick claimed by another scheduler is not run again', async ({ assert, cleanup }) => {
-    cleanup(withTestSchedule('SCHEDULE_TEST_TICK', '* * * * *'))
+    const log = await tickLog()
+    cleanup(log.dispose)
+    cleanup(withEnv({ SCHEDULE_TEST_TICK: '* * * * *', ...log.env }))
     const tick = '2030-01-01T00:00Z'
     const claimed = await new RunSchedule().execute({
       name: 'test:tick',
@@ -111,19 +71,58 @@ test.group('Scheduler', (group) => {
     assert.equal(claimed?.status, 'succeeded')
     assert.isNull(again)
     assert.lengthOf(await runsOf('test:tick'), 1)
+    assert.deepEqual(await log.executions(), [{ tick, pid: process.pid }], 'executed once')
+  })
+
+  test('an unknown schedule is refused, naming the command that lists them', async ({ assert }) => {
+    await assert.rejects(
+      () => new RunSchedule().execute({ name: 'nope', trigger: 'manual' }),
+      'No schedule is named "nope" ("node ace schedules:list" shows them)'
+    )
+    assert.lengthOf(await runsOf('nope'), 0)
+  })
+
+  test('manual runs get a tick of their own, never a cron slot, and record their host', async ({
+    assert,
+  }) => {
+    const first = await new RunSchedule().execute({ name: 'sync-runs:prune', trigger: 'manual' })
+    const second = await new RunSchedule().execute({ name: 'sync-runs:prune', trigger: 'manual' })
+    assert.equal(first?.status, 'succeeded')
+    assert.equal(second?.status, 'succeeded')
+    const runs = await runsOf('sync-runs:prune')
+    assert.lengthOf(runs, 2)
+    for (const run of runs) {
+      assert.match(run.tick, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z~[0-9a-f]{6}$/)
+      assert.equal(run.host, `${hostname()}:${process.pid}`)
+      assert.equal(run.output, '0 sync runs deleted')
+      assert.isNull(run.error)
+      assert.isNotNull(run.finished_at)
+      assert.equal(
+        Number(run.duration_ms),
+        runs.indexOf(run) === 0 ? first!.durationMs : second!.durationMs
+      )
+    }
+    assert.notEqual(runs[0].tick, runs[1].tick)
+    assert.deepEqual(
+      [first!.id, second!.id],
+      runs.map((run) => run.id)
+    )
   })
 
   test('a run whose previous run is still going is recorded as skipped', async ({
     assert,
     cleanup,
   }) => {
-    cleanup(withTestSchedule('SCHEDULE_TEST_SLOW', '0 0 1 1 *'))
+    cleanup(withEnv({ SCHEDULE_TEST_SLOW: '0 0 1 1 *' }))
     const slow = new RunSchedule().execute({
       name: 'test:slow',
       trigger: 'schedule',
       tick: '2030-01-01T00:00Z',
     })
-    await sleep(200)
+    await waitFor(() => lock.createLock(scheduleLockKey('test:slow')).isLocked(), {
+      timeoutMs: 10_000,
+      what: 'the first run to hold the lock',
+    })
     const overlapping = await new RunSchedule().execute({
       name: 'test:slow',
       trigger: 'schedule',
@@ -169,6 +168,76 @@ test.group('Scheduler', (group) => {
     const [run] = await runsOf('sync-runs:prune')
     assert.equal(run.status, 'failed')
     assert.equal(run.trigger, 'manual')
+  })
+})
+
+test.group('Scheduler | prune schedules', (group) => {
+  group.each.setup(resetDatabase)
+
+  const daysAgo = (days: number) => sqlTime(DateTime.now().minus({ days }))
+
+  test('schedule-runs:prune deletes the runs older than 30 days and keeps the others', async ({
+    assert,
+  }) => {
+    const ages = { 'older-a': 45, 'older-b': 31, 'recent-a': 29, 'recent-b': 0 }
+    for (const [tick, days] of Object.entries(ages)) {
+      await db.table('schedule_runs').insert({
+        schedule: 'sync-runs:prune',
+        tick,
+        trigger: 'schedule',
+        status: 'succeeded',
+        started_at: daysAgo(days),
+      })
+    }
+
+    const outcome = await new RunSchedule().execute({
+      name: 'schedule-runs:prune',
+      trigger: 'manual',
+    })
+
+    assert.equal(outcome?.status, 'succeeded')
+    assert.equal(outcome?.output, '2 schedule runs deleted')
+    const left = await db.from('schedule_runs').orderBy('id').select('tick', 'trigger')
+    assert.deepEqual(
+      left.map((run) => (run.trigger === 'manual' ? 'this run' : run.tick)),
+      ['recent-a', 'recent-b', 'this run']
+    )
+  })
+
+  test('sync-runs:prune deletes runs finished more than 90 days ago, never a running one', async ({
+    assert,
+  }) => {
+    const organization = await createOrganization()
+    const connection = await createConnection(organization)
+    const runs: Array<[string, number, number | null]> = [
+      ['old-finished', 120, 95],
+      ['just-old', 92, 91],
+      ['recent', 100, 89],
+      ['started-long-ago-still-running', 200, null],
+    ]
+    for (const [task, startedDaysAgo, finishedDaysAgo] of runs) {
+      await db.table('sync_runs').insert({
+        organization_id: organization.id,
+        connection_id: connection.id,
+        plugin_id: 'fixture',
+        task,
+        trigger: 'schedule',
+        status: finishedDaysAgo === null ? 'running' : 'succeeded',
+        started_at: daysAgo(startedDaysAgo),
+        heartbeat_at: daysAgo(finishedDaysAgo ?? 0),
+        finished_at: finishedDaysAgo === null ? null : daysAgo(finishedDaysAgo),
+      })
+    }
+
+    const outcome = await new RunSchedule().execute({ name: 'sync-runs:prune', trigger: 'manual' })
+
+    assert.equal(outcome?.status, 'succeeded')
+    assert.equal(outcome?.output, '2 sync runs deleted')
+    const left = await db.from('sync_runs').orderBy('id').select('task')
+    assert.deepEqual(
+      left.map((run) => run.task),
+      ['recent', 'started-long-ago-still-running']
+    )
   })
 })
 

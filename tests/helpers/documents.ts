@@ -1,57 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import S3rver from 's3rver'
-import env from '#start/env'
 import documentsConfig, { type DocumentDiskName } from '#config/documents'
 import { DOCUMENTS_PREFIX, documentDisk, listStoredObjects } from '#services/documents/storage'
 import type { WebClient } from '#tests/helpers/web_client'
 
 export const DISKS: DocumentDiskName[] = ['fs', 's3']
 
-/**
- * A local S3-compatible server on the endpoint the s3 disk is configured
- * with (AWS_S3_ENDPOINT), keeping its objects in a temporary folder. It
- * can be stopped and started again on the same port and folder.
- */
-export class LocalS3 {
-  #server: S3rver | null = null
-  #directory: string | null = null
-
-  get port() {
-    return Number(new URL(env.get('AWS_S3_ENDPOINT')!).port)
-  }
-
-  get httpServer() {
-    return this.#server?.httpServer ?? null
-  }
-
-  async start() {
-    this.#directory ??= await mkdtemp(join(tmpdir(), 'sextant-s3-'))
-    this.#server = new S3rver({
-      port: this.port,
-      address: '127.0.0.1',
-      silent: true,
-      directory: this.#directory,
-      configureBuckets: [{ name: env.get('AWS_S3_BUCKET')! }],
-    })
-    await this.#server.run()
-  }
-
-  async stop() {
-    const server = this.#server
-    this.#server = null
-    if (!server) return
-    server.httpServer?.closeAllConnections()
-    await server.close()
-  }
-
-  async dispose() {
-    await this.stop()
-    if (this.#directory) await rm(this.#directory, { recursive: true, force: true })
-    this.#directory = null
-  }
-}
+export { localS3 } from '#tests/helpers/local_s3'
 
 /**
  * Points new uploads at a disk for the rest of a group, and empties both

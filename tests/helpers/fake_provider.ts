@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isPaginationStyle, pagedAnswer } from './fake_paged_api.js'
+import { withEnv } from '#tests/helpers/env'
 
 /**
  * A provider API on loopback for the fixture plugins, speaking the wire
@@ -70,7 +71,13 @@ function newestFirst<T extends { updated_at: string }>(rows: T[]) {
   return [...rows].sort((a, b) => b.updated_at.localeCompare(a.updated_at))
 }
 
-export async function startFakeProvider(options: { port?: number } = {}) {
+/**
+ * Starts the fake provider on a port the OS picks and points the fixture
+ * plugins at it (FIXTURE_API_URL, read when a connection is used, and
+ * inherited by the processes a test spawns); close() stops it and puts
+ * the previous value back.
+ */
+export async function startFakeProvider() {
   const state: FakeProviderState = {
     repositories: [],
     tokens: new Set(['good-token']),
@@ -314,10 +321,12 @@ export async function startFakeProvider(options: { port?: number } = {}) {
     send(request, response, 404, { message: 'Not Found' })
   })
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const url = `http://127.0.0.1:${port}`
+  const restoreEnv = withEnv({ FIXTURE_API_URL: url })
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     state,
     /** changes one item: it becomes the most recently updated */
     touchItem(repositoryIndex: number, itemIndex: number, title: string) {
@@ -346,6 +355,7 @@ export async function startFakeProvider(options: { port?: number } = {}) {
       state.archives.set(name, { zip, sha })
     },
     close() {
+      restoreEnv()
       server.closeAllConnections()
       return new Promise<void>((resolve) => server.close(() => resolve()))
     },

@@ -5,9 +5,12 @@ import { fileURLToPath } from 'node:url'
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url))
 
 /**
- * Variables the test runner itself added (suite selection, the test
- * APP_KEY and ports), removed so a child process sees only what a test
- * gives it on top of the real environment.
+ * A child process runs against what this test run uses: it inherits this
+ * process's environment, which holds the .env.test values the runner
+ * loaded (test database, keys) and the addresses of the loopback servers
+ * started for the run or by the test (SMTP, S3, the fake provider, fake
+ * GitHub), plus the test's own variables on top. Colour is off so its
+ * output reads as plain text.
  */
 function baseEnv(extra: Record<string, string | undefined>) {
   const env: Record<string, string | undefined> = {
@@ -125,9 +128,12 @@ export async function stopServer(server: ServerProcess) {
 }
 
 export type AceProcess = {
+  pid: number
   output: () => string
   /** SIGTERM (SIGKILL after 10 s); resolves with the exit code */
   stop: () => Promise<number | null>
+  /** SIGKILL at once, as a crash or the OOM killer would; resolves once it is gone */
+  kill: () => Promise<void>
 }
 
 /**
@@ -145,6 +151,7 @@ export function startAce(args: string[], env: Record<string, string | undefined>
   child.stderr.on('data', (chunk) => (output += chunk))
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
   return {
+    pid: child.pid!,
     output: () => output,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM')
@@ -152,6 +159,10 @@ export function startAce(args: string[], env: Record<string, string | undefined>
       const code = await exited
       clearTimeout(timer)
       return code
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
     },
   }
 }

@@ -1,4 +1,5 @@
 import { createQueueWorker } from '#services/queue_worker'
+import { waitFor } from '#tests/helpers/wait'
 
 /**
  * Runs a queue worker in the test process until the condition holds
@@ -11,11 +12,11 @@ export async function processQueueUntil(
   const worker = await createQueueWorker({ concurrency: options.concurrency ?? 5 })
   const running = worker.start(['default'])
   try {
-    const deadline = Date.now() + (options.timeoutMs ?? 60_000)
-    while (!(await until())) {
-      if (Date.now() > deadline) throw new Error('the queue did not get there in time')
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await waitFor(until, {
+      timeoutMs: options.timeoutMs ?? 60_000,
+      intervalMs: 100,
+      what: 'the queue to get there',
+    })
   } finally {
     await worker.stop()
     await running

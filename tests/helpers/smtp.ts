@@ -1,5 +1,6 @@
 import { SMTPServer } from 'smtp-server'
 import { simpleParser } from 'mailparser'
+import type { AddressInfo } from 'node:net'
 
 /**
  * A real SMTP server on loopback that keeps every message it receives,
@@ -10,8 +11,13 @@ export type ReceivedMail = { to: string[]; subject: string; text: string; html: 
 const received: ReceivedMail[] = []
 let server: SMTPServer | null = null
 
-export async function startSmtpServer(port = Number(process.env.SMTP_PORT ?? 2526)) {
-  if (server) return
+/**
+ * Listens on a port the OS picks and returns it; the test runner starts it
+ * before the application boots and points SMTP_PORT at it (see
+ * tests/helpers/loopback_services.ts).
+ */
+export async function startSmtpServer(): Promise<number> {
+  if (server) return smtpPort()
   server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -35,8 +41,13 @@ export async function startSmtpServer(port = Number(process.env.SMTP_PORT ?? 252
   })
   await new Promise<void>((resolve, reject) => {
     server!.once('error', reject)
-    server!.listen(port, '127.0.0.1', () => resolve())
+    server!.listen(0, '127.0.0.1', () => resolve())
   })
+  return smtpPort()
+}
+
+function smtpPort() {
+  return (server!.server.address() as AddressInfo).port
 }
 
 export async function stopSmtpServer() {

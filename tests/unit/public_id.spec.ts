@@ -56,9 +56,49 @@ test.group('Public ids', () => {
     assert.isNull(codec.decode(codec.encode(3).slice(0, -1)))
   })
 
-  test('negative and fractional keys cannot be encoded', ({ assert }) => {
-    const codec = publicIds('organization')
-    assert.throws(() => codec.encode(-1))
-    assert.throws(() => codec.encode(1.5))
+  test('negative, fractional and unsafe keys cannot be encoded, and say so', ({ assert }) => {
+    const codec = new PublicIdCodec('organization', alphabet, 8)
+    for (const key of [-1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) {
+      assert.throws(
+        () => codec.encode(key),
+        TypeError,
+        `Cannot encode "${String(key)}" as a organization public id`
+      )
+    }
+    assert.throws(() => codec.encode(-1n), `Cannot encode "-1" as a organization public id`)
+  })
+
+  test('a bigint key (drivers return them for big ids) encodes like the number', ({ assert }) => {
+    const codec = new PublicIdCodec('organization', alphabet, 8)
+    assert.equal(codec.encode(42n), codec.encode(42))
+    assert.equal(codec.decode(codec.encode(42n)), 42)
+  })
+
+  test('0 is no row: it may be encoded, but never decodes', ({ assert }) => {
+    const codec = new PublicIdCodec('organization', alphabet, 8)
+    assert.isNull(codec.decode(codec.encode(0)))
+  })
+
+  test('public ids are the same in every release: URLs people saved keep working', ({ assert }) => {
+    // Known values: a change to the alphabet shuffle or the codec changes them.
+    const keys = [1, 42, 1_000_000, Number.MAX_SAFE_INTEGER]
+    const expected = {
+      organization: ['pmnZpYO8', 'wCsjFvdU', 'fCi8QAFo', 'v1v2mcOMOC'],
+      repository: ['kLQLW1pg', '0kP24LpT', 'OxWnyU2o', 'J6JepmaFan'],
+    }
+    for (const [kind, ids] of Object.entries(expected)) {
+      const codec = new PublicIdCodec(kind, alphabet, 8)
+      assert.deepEqual(
+        keys.map((key) => codec.encode(key)),
+        ids,
+        kind
+      )
+    }
+  })
+
+  test("the application's codec of a kind is built once", ({ assert }) => {
+    assert.strictEqual(publicIds('organization'), publicIds('organization'))
+    assert.notStrictEqual(publicIds('organization'), publicIds('repository'))
+    assert.equal(publicIds('repository').kind, 'repository')
   })
 })

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { TOTP_PERIOD_SECONDS, totp } from '#services/totp'
+import { TOTP_PERIOD_SECONDS, embeddableSvg, totp } from '#services/totp'
 
 /** RFC 6238 appendix B: the ASCII secret "12345678901234567890" in base32. */
 const rfcSecret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'
@@ -70,6 +70,55 @@ test.group('TOTP', () => {
     assert.deepEqual(result, { ok: false, reason: 'invalid' })
   })
 
+  test('a last used step at the end of the window leaves no code in it fresh', ({ assert }) => {
+    for (const offset of [-1, 0, 1]) {
+      const code = totp.codeAt(rfcSecret, now + offset * periodMs)
+      const result = totp.verify(rfcSecret, code, { now, lastUsedStep: currentStep + 1 })
+      assert.deepEqual(result, { ok: false, reason: 'replayed' }, `offset ${offset}`)
+    }
+  })
+
+  test('a last used step ahead of the window (the clock went back) refuses codes as replayed', ({
+    assert,
+  }) => {
+    const code = totp.codeAt(rfcSecret, now)
+    for (const lastUsedStep of [currentStep + 2, currentStep + 1000]) {
+      const result = totp.verify(rfcSecret, code, { now, lastUsedStep })
+      assert.deepEqual(result, { ok: false, reason: 'replayed' })
+    }
+  })
+
+  test('a last used step of 0 is a step like any other', ({ assert }) => {
+    const code = totp.codeAt(rfcSecret, now)
+    assert.deepEqual(totp.verify(rfcSecret, code, { now, lastUsedStep: 0 }), {
+      ok: true,
+      step: currentStep,
+    })
+  })
+
+  test('a last used step that is not a non-negative integer is a programming error', ({
+    assert,
+  }) => {
+    const code = totp.codeAt(rfcSecret, now)
+    for (const lastUsedStep of [-1, 1.5, Number.NaN, 2 ** 60]) {
+      assert.throws(
+        () => totp.verify(rfcSecret, code, { now, lastUsedStep }),
+        TypeError,
+        `lastUsedStep must be a non-negative integer, got ${lastUsedStep}`
+      )
+    }
+  })
+
+  test('a code that is not a string is invalid, not an error', ({ assert }) => {
+    const code = totp.codeAt(rfcSecret, now)
+    for (const value of [Number(code), null, undefined, [code], { code }]) {
+      assert.deepEqual(totp.verify(rfcSecret, value as unknown as string, { now }), {
+        ok: false,
+        reason: 'invalid',
+      })
+    }
+  })
+
   test('garbage, short, long and non-digit codes are invalid', ({ assert }) => {
     for (const code of ['', 'garbage', '12345', '1234567', 'abcdef', '12345a', '１２３４５６']) {
       assert.deepEqual(totp.verify(rfcSecret, code, { now }), { ok: false, reason: 'invalid' })
@@ -86,12 +135,16 @@ test.group('TOTP', () => {
     assert.equal(parameters.get('algorithm'), 'SHA1')
     assert.equal(parameters.get('digits'), '6')
     assert.equal(parameters.get('period'), '30')
+    for (const name of ['secret', 'issuer', 'algorithm', 'digits', 'period']) {
+      assert.lengthOf(parameters.getAll(name), 1, `${name} appears once`)
+    }
   })
 
   test('the key URI refuses a colon in the issuer or account name', ({ assert }) => {
     const secret = totp.generateSecret()
-    assert.throws(() => totp.keyUri({ secret, accountName: 'a:b', issuer: 'Sextant' }))
-    assert.throws(() => totp.keyUri({ secret, accountName: 'ada', issuer: 'Sex:tant' }))
+    const message = 'A TOTP issuer or account name cannot contain ":"'
+    assert.throws(() => totp.keyUri({ secret, accountName: 'a:b', issuer: 'Sextant' }), message)
+    assert.throws(() => totp.keyUri({ secret, accountName: 'ada', issuer: 'Sex:tant' }), message)
   })
 
   test('the QR code is SVG markup without inline styles or scripts', async ({ assert }) => {
@@ -105,5 +158,28 @@ test.group('TOTP', () => {
     assert.isTrue(svg.endsWith('</svg>'))
     assert.notInclude(svg, 'style=')
     assert.notInclude(svg, '<script')
+  })
+
+  test('embedded SVG loses its XML declaration and every style attribute, nothing else', ({
+    assert,
+  }) => {
+    const raw = [
+      '  <?xml version="1.0" encoding="utf-8"?>',
+      '<svg xmlns="http://www.w3.org/2000/svg" style="background: red" viewBox="0 0 1 1">',
+      '<path fill="#fff" style = \'stroke: none\' d="M0 0"/><path stroke="#000" d="M1 1"/>',
+      '</svg>  ',
+    ].join('\n')
+    assert.equal(
+      embeddableSvg(raw),
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">\n' +
+        '<path fill="#fff" d="M0 0"/><path stroke="#000" d="M1 1"/>\n</svg>'
+    )
+    // A declaration anywhere but at the start is content, and stays.
+    assert.equal(embeddableSvg('<svg><?xml x?></svg>'), '<svg><?xml x?></svg>')
+    // "style" inside another attribute's name or value is not a style attribute.
+    assert.equal(
+      embeddableSvg('<svg data-style="a" aria-label="style=x"></svg>'),
+      '<svg data-style="a" aria-label="style=x"></svg>'
+    )
   })
 })

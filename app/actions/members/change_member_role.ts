@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Membership from '#models/membership'
 import type Organization from '#models/organization'
 import type User from '#models/user'
@@ -24,6 +25,7 @@ export default class ChangeMemberRole {
   }) {
     const membershipId = Membership.keyFromPublicId(input.membershipPublicId)
     const membership = await db.transaction(async (trx) => {
+      await lockMemberships(input.organization.id, trx)
       const target = await Membership.query({ client: trx })
         .where('organization_id', input.organization.id)
         .where('id', membershipId ?? 0)
@@ -59,6 +61,16 @@ export default class ChangeMemberRole {
     }
     return membership
   }
+}
+
+/**
+ * Serialises changes to one organisation's memberships: the organisation's
+ * row stays locked until the transaction ends, so two owners demoting or
+ * removing each other at the same moment cannot both count the other as
+ * the owner who remains (PostgreSQL and MySQL; SQLite has one writer).
+ */
+export async function lockMemberships(organizationId: number, trx: TransactionClientContract) {
+  await trx.from('organizations').where('id', organizationId).forUpdate().select('id')
 }
 
 export async function assertAnotherOwner(

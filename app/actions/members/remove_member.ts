@@ -4,7 +4,11 @@ import type Organization from '#models/organization'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { roleAllows, type RoleName } from '#services/authorization'
-import { assertAnotherOwner, MembershipChangeRefused } from '#actions/members/change_member_role'
+import {
+  assertAnotherOwner,
+  lockMemberships,
+  MembershipChangeRefused,
+} from '#actions/members/change_member_role'
 
 /**
  * Removes someone from the organisation (their account stays).
@@ -19,6 +23,7 @@ export default class RemoveMember {
   }) {
     const membershipId = Membership.keyFromPublicId(input.membershipPublicId)
     await db.transaction(async (trx) => {
+      await lockMemberships(input.organization.id, trx)
       const target = await Membership.query({ client: trx })
         .where('organization_id', input.organization.id)
         .where('id', membershipId ?? 0)

@@ -7,12 +7,16 @@ export class PasskeyRemovalRefused extends Error {}
 
 /**
  * Removes one of the user's passkeys, unless it is their only second
- * factor (MFA is mandatory).
+ * factor (MFA is mandatory). The user's row stays locked while it counts
+ * the other factors, so two removals at the same moment cannot each count
+ * the other passkey and leave none (PostgreSQL and MySQL; SQLite has one
+ * writer).
  */
 export default class RemovePasskey {
   async execute(input: { user: User; factorPublicId: string; meta: RequestMeta }) {
     const factorId = MfaFactor.keyFromPublicId(input.factorPublicId)
     await db.transaction(async (trx) => {
+      await trx.from('users').where('id', input.user.id).forUpdate().select('id')
       const factor = await MfaFactor.query({ client: trx })
         .where('user_id', input.user.id)
         .where('kind', 'passkey')

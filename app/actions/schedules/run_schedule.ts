@@ -57,7 +57,8 @@ export default class RunSchedule {
     if (!schedule) throw new UnknownScheduleError(input.name)
 
     const startedAt = Date.now()
-    const id = await this.#claim(schedule.name, input.tick ?? manualTick(), input.trigger)
+    const tick = input.tick ?? manualTick()
+    const id = await this.#claim(schedule.name, tick, input.trigger)
     if (id === null) return null
 
     let scheduleLock: KeptAliveLock | null
@@ -75,6 +76,7 @@ export default class RunSchedule {
         logger: logger.child({ schedule: schedule.name, trigger: input.trigger }),
         signal: input.signal ?? new AbortController().signal,
         trigger: input.trigger,
+        tick,
       })
       return await this.#finish(id, startedAt, {
         status: 'succeeded',

@@ -4,7 +4,8 @@ import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
 import type { FakeGitHub } from './fake_github/server.js'
-import { BASE, configureApp, connectInstallation, startGitHub } from './testbed.js'
+import { withEnv } from '#tests/helpers/env'
+import { BASE, connectInstallation, startGitHub } from './testbed.js'
 
 /**
  * The connect flow over real HTTP: Sextant → GitHub's install page →
@@ -126,19 +127,15 @@ test.group('GitHub connect flow', (group) => {
 
   test('the connect page says in plain words what the administrator has not configured', async ({
     assert,
+    cleanup,
   }) => {
     const { client } = await signedInAdmin()
-    delete process.env.GITHUB_APP_ID
-    delete process.env.GITHUB_WEBHOOK_SECRET
-    try {
-      const page = await client.get('/integrations/github')
-      assert.equal(page.status, 200)
-      assert.include(page.text, 'the App ID (GITHUB_APP_ID)')
-      assert.include(page.text, 'the webhook secret (GITHUB_WEBHOOK_SECRET)')
-      assert.notInclude(page.text, 'Install on GitHub')
-    } finally {
-      configureApp()
-    }
+    cleanup(withEnv({ GITHUB_APP_ID: undefined, GITHUB_WEBHOOK_SECRET: undefined }))
+    const page = await client.get('/integrations/github')
+    assert.equal(page.status, 200)
+    assert.include(page.text, 'the App ID (GITHUB_APP_ID)')
+    assert.include(page.text, 'the webhook secret (GITHUB_WEBHOOK_SECRET)')
+    assert.notInclude(page.text, 'Install on GitHub')
   })
 
   test('repositories can be searched and chosen; another organisation gets a 404', async ({

@@ -6,6 +6,7 @@ import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
 import { snapshotDirectory } from '#services/domain/repository_snapshots'
 import { resetDatabase } from '#tests/helpers/database'
+import { withEnv } from '#tests/helpers/env'
 import { createOrganization } from '#tests/helpers/factories'
 import { runAce } from '#tests/helpers/processes'
 import type { FakeGitHub } from './fake_github/server.js'
@@ -18,9 +19,9 @@ test.group('GitHub repository snapshots', (group) => {
   group.setup(async () => {
     github = await startGitHub()
     snapshots = mkdtempSync(join(tmpdir(), 'sextant-snapshots-'))
-    process.env.SNAPSHOTS_PATH = snapshots
+    const restoreEnv = withEnv({ SNAPSHOTS_PATH: snapshots })
     return async () => {
-      delete process.env.SNAPSHOTS_PATH
+      restoreEnv()
       rmSync(snapshots, { recursive: true, force: true })
       await github.stop()
     }

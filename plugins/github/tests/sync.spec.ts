@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
 import { resetDatabase } from '#tests/helpers/database'
+import { withEnv } from '#tests/helpers/env'
 import { createOrganization } from '#tests/helpers/factories'
 import type { FakeGitHub } from './fake_github/server.js'
 import { connectInstallation, startGitHub } from './testbed.js'
@@ -25,11 +26,18 @@ test.group('GitHub sync', (group) => {
     return { id, connection }
   }
 
+  /** the installation's repositories as fake GitHub holds them */
+  function repositoriesOf(installationId: number) {
+    return [...github.state.repositories.values()].filter(
+      (repository) => repository.installationId === installationId
+    )
+  }
+
   test('50 repositories × 200 pull requests: two list pages per repository, then 304 for every list on re-sync', async ({
     assert,
   }) => {
     const { connection } = await seeded(50, 200)
-    process.env.GITHUB_PR_DETAIL_DAYS = '0'
+    const restoreEnv = withEnv({ GITHUB_PR_DETAIL_DAYS: '0' })
     try {
       await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
       github.resetRequests()
@@ -41,6 +49,9 @@ test.group('GitHub sync', (group) => {
       assert.equal(first.status, 'succeeded', first.error ?? '')
       const lists = github.requests.filter((request) => isPullList(request.path))
       assert.lengthOf(lists, 50 * 2)
+      // Nothing but the lists: no detail reads outside the window, no token re-mint.
+      assert.lengthOf(github.requests, 50 * 2)
+      assert.equal(first.requests, 50 * 2, 'the run counts what it sent')
       const [{ total }] = await db.from('pull_requests').count('* as total')
       assert.equal(Number(total), 50 * 200)
 
@@ -55,8 +66,10 @@ test.group('GitHub sync', (group) => {
       assert.lengthOf(repeated, 50)
       assert.isTrue(repeated.every((request) => request.status === 304))
       assert.equal(again.notModified, 50)
+      assert.lengthOf(github.requests, 50)
+      assert.equal(again.requests, 50)
     } finally {
-      delete process.env.GITHUB_PR_DETAIL_DAYS
+      restoreEnv()
     }
   }).timeout(180_000)
 
@@ -114,15 +127,27 @@ test.group('GitHub sync', (group) => {
   test('commits on the default branch are stored with their AI-assistance trailers', async ({
     assert,
   }) => {
-    const { connection } = await seeded(2, 2, { commitsPerRepository: 40 })
+    const { connection, id } = await seeded(2, 2, { commitsPerRepository: 40 })
     await new RunSync().execute({ connection, tasks: ['repositories', 'commits'], trigger: 'cli' })
-    const commits = await db.from('commits').select('ai_assisted', 'message')
-    assert.isAbove(commits.length, 0)
+    const upstream = repositoriesOf(id).flatMap((repository) => repository.commits)
+    const commits = await db.from('commits').select('sha', 'ai_assisted', 'message')
+    assert.sameMembers(
+      commits.map((commit) => commit.sha),
+      upstream.map((commit) => commit.sha)
+    )
     const assisted = commits.filter((commit) => Boolean(commit.ai_assisted))
-    assert.isAbove(assisted.length, 0)
-    assert.isTrue(assisted.every((commit) => /Co-authored-by:/i.test(commit.message)))
-    const contributors = await db.from('contributors').count('* as total')
-    assert.isAbove(Number(contributors[0].total), 0)
+    const expectedAssisted = upstream.filter((commit) => /Co-authored-by:/i.test(commit.message))
+    assert.isNotEmpty(expectedAssisted, 'the seed has assisted commits')
+    assert.sameMembers(
+      assisted.map((commit) => commit.sha),
+      expectedAssisted.map((commit) => commit.sha)
+    )
+    const logins = new Set(upstream.map((commit) => commit.authorLogin).filter(Boolean))
+    const contributors = await db.from('contributors').select('login')
+    assert.sameMembers(
+      contributors.map((contributor) => contributor.login),
+      [...logins]
+    )
   })
 
   test('releases, deployments and workflow runs are stored for DORA', async ({ assert }) => {
@@ -131,6 +156,10 @@ test.group('GitHub sync', (group) => {
       deploymentsPerRepository: 4,
       workflowRunsPerRepository: 5,
     })
+    // A draft is not a release yet: one of them must stay out.
+    const draft = repositoriesOf(installation)[0].releases.at(-1)!
+    draft.draft = true
+    draft.publishedAt = null
     const outcomes = await new RunSync().execute({
       connection,
       tasks: ['repositories', 'delivery'],
@@ -142,14 +171,16 @@ test.group('GitHub sync', (group) => {
     )
     const kinds = await db.from('deployments').select('kind').count('* as total').groupBy('kind')
     const byKind = Object.fromEntries(kinds.map((row) => [row.kind, Number(row.total)]))
-    assert.isAtLeast(byKind.release ?? 0, 1)
+    const published = repositoriesOf(installation).flatMap((repository) =>
+      repository.releases.filter((release) => !release.draft)
+    )
+    assert.isNotEmpty(published)
+    assert.equal(byKind.release, published.length, 'every published release, no draft')
     assert.equal(byKind.deployment, 8)
-    const onDefaultBranches = [...github.state.repositories.values()]
-      .filter((repository) => repository.installationId === installation)
-      .flatMap((repository) =>
-        repository.workflowRuns.filter((run) => run.headBranch === repository.defaultBranch)
-      )
-    assert.isAbove(onDefaultBranches.length, 0)
+    const onDefaultBranches = repositoriesOf(installation).flatMap((repository) =>
+      repository.workflowRuns.filter((run) => run.headBranch === repository.defaultBranch)
+    )
+    assert.isNotEmpty(onDefaultBranches, 'the seed has runs on default branches')
     assert.equal(byKind.build, onDefaultBranches.length)
   })
 

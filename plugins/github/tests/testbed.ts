@@ -3,12 +3,14 @@ import { sign } from '@octokit/webhooks-methods'
 import db from '@adonisjs/lucid/services/db'
 import type Organization from '#models/organization'
 import { createConnection } from '#tests/helpers/connections'
+import { withEnv } from '#tests/helpers/env'
 import { startFakeGitHub, type FakeGitHub } from './fake_github/server.js'
 
 /**
  * What the GitHub plugin's tests share: the App's registration (a key
  * pair generated once per run, so no key is ever committed), a fake
- * GitHub on GITHUB_API_URL's port, signed deliveries and a queue worker.
+ * GitHub on a port the OS picks (GITHUB_API_URL and GITHUB_URL point at
+ * it while it runs), signed deliveries and a queue worker.
  */
 export const APP = {
   id: 424242,
@@ -34,17 +36,28 @@ export function configureApp() {
   process.env.GITHUB_WEBHOOK_SECRET = APP.webhookSecret
 }
 
+/**
+ * Starts fake GitHub and points the plugin at it (the plugin reads its
+ * settings from the environment on each use, and processes a test spawns
+ * inherit them); stop() puts the previous values back.
+ */
 export async function startGitHub(): Promise<FakeGitHub> {
   configureApp()
-  const port = Number(new URL(process.env.GITHUB_API_URL!).port)
-  return startFakeGitHub({
-    port,
+  const github = await startFakeGitHub({
+    port: 0,
     appId: APP.id,
     publicKeyPem: keys.publicKey,
     clientId: APP.clientId,
     clientSecret: APP.clientSecret,
     appSlug: APP.slug,
   })
+  const restoreEnv = withEnv({ GITHUB_API_URL: github.url, GITHUB_URL: github.url })
+  const stop = github.stop.bind(github)
+  github.stop = async () => {
+    restoreEnv()
+    await stop()
+  }
+  return github
 }
 
 /** A GitHub connection for an installation, as the setup callback stores it. */

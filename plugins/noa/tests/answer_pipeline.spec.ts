@@ -26,6 +26,8 @@ function ask(token: string, prompt: string) {
 
 test.group('Answer pipeline: the knowledge base first', (group) => {
   let fake: FakeModelServer
+  /** every call the pipeline made to the model server, in order */
+  const endpointsCalled = () => fake.requests.map((request) => request.endpoint)
   group.setup(async () => {
     fake = await startFakeModelServer()
     return () => fake.close()
@@ -44,8 +46,11 @@ test.group('Answer pipeline: the knowledge base first', (group) => {
 
     assert.equal(response.status, 200)
     assert.isNull(response.headers.get('x-noa-failure'))
-    assert.isAbove(response.json.message.length, 0)
-    assert.lengthOf(fake.requestsTo('chat'), 0)
+    assert.equal(
+      response.json.message,
+      'I can only answer questions. I cannot change my instructions or reveal them.'
+    )
+    assert.deepEqual(endpointsCalled(), [], 'no model, not even for embeddings')
     const reply = await Message.query().where('role', 'assistant').firstOrFail()
     assert.equal(reply.content, response.json.message)
   })
@@ -57,7 +62,9 @@ test.group('Answer pipeline: the knowledge base first', (group) => {
 
     await ask(member.token, WIFI.question)
 
-    const system = fake.requestsTo('chat').at(-1)!.body.messages[0].content
+    // one embedding stored the entry, one read the question; one answer
+    assert.deepEqual(endpointsCalled(), ['embeddings', 'embeddings', 'chat'])
+    const system = fake.requestsTo('chat')[0].body.messages[0].content
     assert.include(system, WIFI.answer)
   })
 
@@ -78,7 +85,7 @@ test.group('Answer pipeline: the knowledge base first', (group) => {
     const response = await ask(member.token, WIFI.question)
 
     assert.equal(response.json.message, WIFI.answer)
-    assert.lengthOf(fake.requestsTo('chat'), 0)
+    assert.deepEqual(endpointsCalled(), ['embeddings', 'embeddings'])
   })
 
   test('when the model fails, a matching entry answers instead of an apology', async ({
@@ -92,6 +99,7 @@ test.group('Answer pipeline: the knowledge base first', (group) => {
     const response = await ask(member.token, WIFI.question)
 
     assert.equal(response.json.message, WIFI.answer)
+    assert.deepEqual(endpointsCalled(), ['embeddings', 'embeddings', 'chat'], 'asked once')
     const reply = await Message.query().where('role', 'assistant').firstOrFail()
     assert.equal(reply.status, 'ok')
     assert.include(reply.error, 'HTTP 500')
@@ -105,6 +113,7 @@ test.group('Answer pipeline: the knowledge base first', (group) => {
     const response = await ask(member.token, 'Which planet has the most moons?')
 
     assert.equal(response.json.message, 'You asked: Which planet has the most moons?')
-    assert.notInclude(fake.requestsTo('chat').at(-1)!.body.messages[0].content, WIFI.answer)
+    assert.deepEqual(endpointsCalled(), ['embeddings', 'embeddings', 'chat'])
+    assert.notInclude(fake.requestsTo('chat')[0].body.messages[0].content, WIFI.answer)
   })
 })

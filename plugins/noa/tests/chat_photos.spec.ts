@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from '@japa/runner'
 import { resetDatabase } from '#tests/helpers/database'
+import { withEnv } from '#tests/helpers/env'
 import Message from '../chat/message.js'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
 import { startFakeModelServer, type FakeModelServer } from './helpers/fake_model_server.js'
@@ -17,9 +18,6 @@ test.group('Web chat: photos', (group) => {
   })
   group.each.setup(() => {
     fake.reset()
-    return () => {
-      delete process.env.NOA_MAX_IMAGE_BYTES
-    }
   })
   group.each.setup(resetDatabase)
 
@@ -142,11 +140,12 @@ test.group('Web chat: photos', (group) => {
 
   test('refuses a photo over NOA_MAX_IMAGE_BYTES with 413, on a thread under htmx too', async ({
     assert,
+    cleanup,
   }) => {
     const { web } = await chatPage()
     const started = await web.post('/assistant/threads', { message: 'Hello' })
     await web.get(started.location!)
-    process.env.NOA_MAX_IMAGE_BYTES = String(1024)
+    cleanup(withEnv({ NOA_MAX_IMAGE_BYTES: String(1024) }))
 
     const plain = await postChatForm(web, `${started.location}/messages`, 'Too big', {
       bytes: jpeg(4096),

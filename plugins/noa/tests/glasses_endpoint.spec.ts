@@ -41,7 +41,6 @@ test.group('Glasses endpoint (POST /noa/mm)', (group) => {
   })
   group.each.setup(() => {
     fake.reset()
-    delete process.env.NOA_MODEL_TIMEOUT_MS
   })
   group.each.setup(resetDatabase)
 

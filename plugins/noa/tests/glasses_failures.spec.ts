@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { resetDatabase } from '#tests/helpers/database'
+import { withEnv } from '#tests/helpers/env'
 import { NO_MODEL_MESSAGE } from '../chat/answer_question.js'
 import Message from '../chat/message.js'
 import Thread from '../chat/thread.js'
@@ -26,7 +27,6 @@ test.group('Glasses endpoint (POST /noa/mm): refusals and failures', (group) => 
   })
   group.each.setup(() => {
     fake.reset()
-    delete process.env.NOA_MODEL_TIMEOUT_MS
   })
   group.each.setup(resetDatabase)
 
@@ -150,10 +150,11 @@ test.group('Glasses endpoint (POST /noa/mm): refusals and failures', (group) => 
 
   test('a chat model that does not answer in time: the message says how long it waited', async ({
     assert,
+    cleanup,
   }) => {
     const member = await memberWithToken()
     await createAllRoundModel(member.organization, fake.baseUrl)
-    process.env.NOA_MODEL_TIMEOUT_MS = '300'
+    cleanup(withEnv({ NOA_MODEL_TIMEOUT_MS: '300' }))
     fake.setMode('hang', 'chat')
 
     const response = await postGlasses(glassesForm({ messages: [], time: APP_TIME }), {

@@ -9,12 +9,12 @@ import { CLI_META } from '#services/audit'
 import { documentDisk } from '#services/documents/storage'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
-import { DISKS, LocalS3, SAMPLES, emptyDisk, storedKeys, useDisk } from '#tests/helpers/documents'
+import { DISKS, localS3, SAMPLES, emptyDisk, storedKeys, useDisk } from '#tests/helpers/documents'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const s3 = new LocalS3()
+const s3 = localS3
 
 /**
  * A document uploaded through the real action, from a temporary file.
@@ -44,7 +44,6 @@ for (const disk of DISKS) {
       return async () => {
         ace.ui.switchMode('normal')
         useDisk('fs')
-        await s3.dispose()
       }
     })
     group.each.setup(resetDatabase())

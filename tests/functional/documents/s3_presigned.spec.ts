@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { documentDisk } from '#services/documents/storage'
-import { LocalS3 } from '#tests/helpers/documents'
+import { localS3 } from '#tests/helpers/documents'
 
 /**
  * The S3 presigner itself, against the S3 wire protocol (s3rver) with the
@@ -9,10 +9,9 @@ import { LocalS3 } from '#tests/helpers/documents'
  * serves the object until it expires, and is refused after.
  */
 test.group('Documents | S3 pre-signed URLs', (group) => {
-  const s3 = new LocalS3()
+  const s3 = localS3
   group.setup(async () => {
     await s3.start()
-    return () => s3.stop()
   })
 
   test('a pre-signed GET works before expiry and is refused after it', async ({ assert }) => {

@@ -8,7 +8,7 @@ import { createAccount, type TestAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
 import {
   DISKS,
-  LocalS3,
+  localS3,
   SAMPLES,
   emptyDisk,
   fileLinks,
@@ -17,7 +17,7 @@ import {
   useDisk,
 } from '#tests/helpers/documents'
 
-const s3 = new LocalS3()
+const s3 = localS3
 const DEFAULTS = { ...documentsConfig }
 
 async function signedInMember(role: 'member' | 'viewer' = 'member', account?: TestAccount) {
@@ -38,7 +38,6 @@ for (const disk of DISKS) {
       useDisk(disk)
       return async () => {
         Object.assign(documentsConfig, DEFAULTS)
-        await s3.dispose()
       }
     })
     group.each.setup(resetDatabase())

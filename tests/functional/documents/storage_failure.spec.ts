@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import { setTimeout as sleep } from 'node:timers/promises'
 import ace from '@adonisjs/core/services/ace'
 import documentsConfig from '#config/documents'
 import Document from '#models/document'
@@ -8,20 +7,16 @@ import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
 import {
-  LocalS3,
+  localS3,
   SAMPLES,
   emptyDisk,
   storedKeys,
   uploadDocuments,
   useDisk,
 } from '#tests/helpers/documents'
+import { waitFor } from '#tests/helpers/wait'
 
-const s3 = new LocalS3()
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition()) && Date.now() < deadline) await sleep(200)
-}
+const s3 = localS3
 
 test.group('Documents when the S3 server fails', (group) => {
   group.setup(async () => {
@@ -29,7 +24,8 @@ test.group('Documents when the S3 server fails', (group) => {
     useDisk('s3')
     return async () => {
       useDisk('fs')
-      await s3.dispose()
+      // back up for the groups after this one
+      await s3.start()
     }
   })
   group.each.setup(resetDatabase())
@@ -64,7 +60,10 @@ test.group('Documents when the S3 server fails', (group) => {
     // The server comes back (s3rver, unlike S3, keeps the cut-off body as
     // an empty object); the failed upload's clean-up removes it.
     await s3.start()
-    await waitUntil(async () => (await storedKeys('s3')).length === 0, 15_000)
+    await waitFor(async () => (await storedKeys('s3')).length === 0, {
+      timeoutMs: 15_000,
+      what: 'the cut-off object to be cleaned up',
+    })
     assert.deepEqual(await storedKeys('s3'), [])
     const verify = await ace.exec('documents:verify', ['--disk', 's3', '--grace', '0'])
     assert.equal(verify.exitCode, 0)

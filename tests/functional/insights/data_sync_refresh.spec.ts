@@ -21,7 +21,7 @@ test.group('Insights data / refresh after a sync', (group) => {
   let provider: FakeProvider
 
   group.setup(async () => {
-    provider = await startFakeProvider({ port: Number(new URL(process.env.FIXTURE_API_URL!).port) })
+    provider = await startFakeProvider()
     return () => provider.close()
   })
   group.each.setup(resetDatabase)

@@ -177,7 +177,7 @@ test.group('Insights data / refresh of what webhooks and syncs wrote', (group) =
   let provider: FakeProvider
 
   group.setup(async () => {
-    provider = await startFakeProvider({ port: Number(new URL(process.env.FIXTURE_API_URL!).port) })
+    provider = await startFakeProvider()
     return () => provider.close()
   })
   group.each.setup(resetDatabase)

@@ -1,9 +1,9 @@
 import { test } from '@japa/runner'
-import { setTimeout as sleep } from 'node:timers/promises'
 import db from '@adonisjs/lucid/services/db'
 import { scheduleLockKey, SKIPPED_OUTPUT } from '#actions/schedules/run_schedule'
 import { resetDatabase } from '#tests/helpers/database'
-import { runAce, startAce } from '#tests/helpers/processes'
+import { runAce } from '#tests/helpers/processes'
+import { raceOutcome, raceSchedulers, tickLog } from '#tests/helpers/schedulers'
 import { APP_KEY_PREFIX, claimRedisDatabase, type RedisTestDatabase } from '#tests/helpers/redis'
 
 /**
@@ -55,32 +55,28 @@ test.group('Redis | locks (LOCK_STORE=redis)', (group) => {
     )
   }).timeout(60_000)
 
-  test('two schedulers on Redis locks fire each tick once and leave no lock behind', async ({
+  test('two schedulers on Redis locks execute each tick exactly once, both win ticks, and leave no lock behind', async ({
     assert,
+    cleanup,
   }) => {
-    const env = { REDIS_URL: redis.url, LOCK_STORE: 'redis', SCHEDULE_TEST_TICK: '* * * * * *' }
-    const schedulers = [startAce(['scheduler:run'], env), startAce(['scheduler:run'], env)]
-    try {
-      const deadline = Date.now() + 45_000
-      while (!schedulers.every((scheduler) => scheduler.output().includes('Scheduler started'))) {
-        if (Date.now() > deadline) throw new Error('the schedulers did not start')
-        await sleep(100)
-      }
-      await sleep(4_000)
-    } finally {
-      for (const scheduler of schedulers) {
-        assert.equal(await scheduler.stop(), 0, scheduler.output())
-      }
-    }
+    const log = await tickLog()
+    cleanup(log.dispose)
+    const { schedulers, exitCodes } = await raceSchedulers({
+      count: 2,
+      ticks: 6,
+      env: { REDIS_URL: redis.url, LOCK_STORE: 'redis', ...log.env },
+    })
+    assert.deepEqual(exitCodes, [0, 0], schedulers.map((s) => s.output()).join('\n'))
 
-    const runs = await db.from('schedule_runs').where('schedule', 'test:tick').orderBy('id')
-    const ticks = runs.map((run) => run.tick)
-    assert.isAtLeast(runs.length, 3, 'a run for each second both schedulers were up')
-    assert.lengthOf(new Set(ticks), runs.length, `a tick ran twice: ${ticks.join(', ')}`)
-    for (const run of runs) assert.equal(run.status, 'succeeded', run.error)
+    const outcome = await raceOutcome(log)
+    assert.isAtLeast(outcome.runs.length, 6)
+    assert.deepEqual(outcome.executedTicks, outcome.recordedTicks, 'each tick executed once')
+    assert.isEmpty(outcome.strayExecutions, 'only the scheduler that claimed a tick runs it')
+    assert.deepEqual(outcome.winners, schedulers.map((s) => s.pid).sort(), 'both won ticks')
+    for (const run of outcome.runs) assert.equal(run.status, 'succeeded', run.error)
     for (const scheduler of schedulers) {
       assert.notInclude(scheduler.output(), 'could not run schedule')
     }
     assert.isEmpty(await redis.appKeys('schedule:*'), 'every lock was released')
-  }).timeout(60_000)
+  }).timeout(180_000)
 })

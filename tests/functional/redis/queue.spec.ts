@@ -1,6 +1,5 @@
 import { test } from '@japa/runner'
 import { createHmac } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import db from '@adonisjs/lucid/services/db'
 import { createConnection } from '#tests/helpers/connections'
 import { resetDatabase } from '#tests/helpers/database'
@@ -13,6 +12,7 @@ import {
   type ServerProcess,
 } from '#tests/helpers/processes'
 import { claimRedisDatabase, type RedisTestDatabase } from '#tests/helpers/redis'
+import { waitFor } from '#tests/helpers/wait'
 
 /** a delivery signed for the fixture plugin (see tests/functional/webhooks.spec.ts) */
 function deliver(server: ServerProcess, id: string) {
@@ -67,11 +67,11 @@ test.group('Redis | queue (QUEUE_DRIVER=redis)', (group) => {
 
     const worker = startAce(['queue:work'], env)
     try {
-      const deadline = Date.now() + 45_000
-      while ((await deliveryStatus('redis-1')) !== 'processed') {
-        if (Date.now() > deadline) throw new Error(`not processed:\n${worker.output()}`)
-        await sleep(100)
-      }
+      await waitFor(async () => (await deliveryStatus('redis-1')) === 'processed', {
+        timeoutMs: 45_000,
+        intervalMs: 100,
+        what: 'queue:work to process the delivery',
+      })
     } finally {
       await worker.stop()
     }

@@ -11,6 +11,8 @@ test.group('Insights pages | CSV', () => {
     assert.equal(csvField('a,b'), '"a,b"')
     assert.equal(csvField('say "hi"'), '"say ""hi"""')
     assert.equal(csvField('two\nlines'), '"two\nlines"')
+    assert.equal(csvField('carriage\rreturn'), '"carriage\rreturn"')
+    assert.equal(csvField(''), '')
     assert.equal(csvField(null), '')
     assert.equal(csvField(undefined), '')
   })
@@ -22,6 +24,14 @@ test.group('Insights pages | CSV', () => {
       assert.isTrue(csvField(`${start}SUM(A1)`).replace(/^"/, '').startsWith(`'${start}`), start)
     }
     assert.equal(csvField('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`)
+    assert.equal(csvField('@SUM(A1)'), `'@SUM(A1)`)
+    assert.equal(csvField('-2+3'), `'-2+3`)
+    assert.equal(csvField('\tcmd'), `'\tcmd`)
+    assert.equal(csvField('\rcmd'), `"'\rcmd"`)
+    // Only the first character counts: a formula sign later on is text.
+    assert.equal(csvField('a=b'), 'a=b')
+    assert.equal(csvField('1-2'), '1-2')
+    assert.equal(csvField(Number.POSITIVE_INFINITY), '')
     assert.equal(csvField(-12.5), '-12.5')
     assert.equal(csvField(0), '0')
     assert.equal(csvField(Number.NaN), '')
@@ -46,6 +56,8 @@ test.group('Insights pages | CSV', () => {
       'checkout-prime-repositories-2026-03-02.csv'
     )
     assert.equal(csvFileName('«»'), 'export.csv')
+    assert.equal(csvFileName('--Core--', ' Search '), 'core-search.csv')
+    assert.equal(csvFileName(''), 'export.csv')
   })
 })
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { resetDatabase } from '#tests/helpers/database'
+import { withEnv } from '#tests/helpers/env'
 import { createAccount } from '#tests/helpers/accounts'
 import { createQueueWorker } from '#services/queue_worker'
 import { totp } from '#services/totp'
@@ -16,9 +17,9 @@ test.group('Browser | connect GitHub', (group) => {
     github = await startGitHub()
     github.setSetupUrl(`${BASE}/integrations/github/setup`)
     snapshots = mkdtempSync(join(tmpdir(), 'sextant-browser-snapshots-'))
-    process.env.SNAPSHOTS_PATH = snapshots
+    const restoreEnv = withEnv({ SNAPSHOTS_PATH: snapshots })
     return async () => {
-      delete process.env.SNAPSHOTS_PATH
+      restoreEnv()
       rmSync(snapshots, { recursive: true, force: true })
       await github.stop()
     }

@@ -1,0 +1,133 @@
+/**
+ * "npm run mutate [module ...]": mutation testing of the modules that
+ * carry guarantees (stryker/modules.ts), one module at a time, each mutant
+ * checked by that module's own tests only. Slow by nature (one test
+ * process per mutant), so it runs by hand, never in CI.
+ *
+ * Reports: tmp/mutation/<module>/index.html and mutation.json, plus
+ * tmp/mutation/summary.json with the score of each module run. Every run
+ * tests every mutant (see the note on incremental below).
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { join, resolve } from 'node:path'
+import { Stryker } from '@stryker-mutator/core'
+import type { MutantResult } from '@stryker-mutator/api/core'
+import { MUTATION_MODULES, type MutationModule } from './modules.js'
+
+const root = resolve(import.meta.dirname, '..')
+const reports = join(root, 'tmp', 'mutation')
+
+/** A port nothing listens on now, for the test HTTP server of the mutant runs. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer()
+    server.on('error', fail)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+export function score(results: MutantResult[]) {
+  const detected = results.filter((r) => r.status === 'Killed' || r.status === 'Timeout').length
+  // Counted as detected, as Stryker does (a mutant that hangs the tests is
+  // caught), but reported apart: on a loaded machine a slow run can look like one.
+  const timedOut = results.filter((r) => r.status === 'Timeout').length
+  const undetected = results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage')
+  const valid = detected + undetected.length
+  return {
+    mutants: results.length,
+    detected,
+    timedOut,
+    survived: undetected.length,
+    errors: results.filter((r) => r.status === 'RuntimeError' || r.status === 'CompileError')
+      .length,
+    score: valid === 0 ? null : Math.round((detected / valid) * 1000) / 10,
+    survivors: undetected.map((r) => ({
+      file: r.fileName.replace(`${root}/`, ''),
+      line: r.location.start.line,
+      mutator: r.mutatorName,
+      replacement: r.replacement,
+    })),
+  }
+}
+
+async function mutateModule(module: MutationModule) {
+  const out = join(reports, module.name)
+  await mkdir(out, { recursive: true })
+  const files = module.files.map((file) => `--files=${file}`).join(' ')
+  const stryker = new Stryker({
+    testRunner: 'command',
+    commandRunner: {
+      command: [
+        'node --import=@poppinss/ts-exec bin/test.ts',
+        ...module.suites,
+        files,
+        ...(module.filters ?? []).map((filter) => JSON.stringify(filter)),
+      ].join(' '),
+    },
+    mutate: module.mutate,
+    coverageAnalysis: 'off',
+    concurrency: 1,
+    // Beyond the dry run's own time: a mutant that loops forever (a
+    // shuffle that never ends) costs this much, so unit modules keep it short.
+    timeoutMS: module.suites.every((suite) => suite === 'unit') ? 30_000 : 90_000,
+    reporters: ['clear-text', 'html', 'json', 'progress'],
+    htmlReporter: { fileName: join(out, 'index.html') },
+    jsonReporter: { fileName: join(out, 'mutation.json') },
+    // Not incremental: the command runner sees one opaque test run, so
+    // Stryker cannot tell that a test file changed and would reuse stale
+    // results for mutants whose code did not change.
+    incremental: false,
+    tempDirName: join('tmp', 'stryker'),
+    ignorePatterns: ['tmp', 'build', 'storage/*', '!storage/.gitkeep', 'tests/browser/screenshots'],
+    disableTypeChecks: false,
+    cleanTempDir: true,
+  })
+  const results = await stryker.runMutationTest()
+  return score(results)
+}
+
+async function main() {
+  const wanted = process.argv.slice(2)
+  const unknown = wanted.filter((name) => !MUTATION_MODULES.some((m) => m.name === name))
+  if (unknown.length > 0) {
+    console.error(
+      `Unknown module ${unknown.join(', ')}; known: ${MUTATION_MODULES.map((m) => m.name).join(', ')}`
+    )
+    process.exit(1)
+  }
+  // in the order asked for, so the quick ones can go first
+  const modules = wanted.length
+    ? wanted.map((name) => MUTATION_MODULES.find((m) => m.name === name)!)
+    : MUTATION_MODULES
+
+  // Each mutant run is a whole test process: its database and HTTP port
+  // must not collide with a test run going on in the same checkout.
+  process.env.NODE_ENV = 'test'
+  process.env.SQLITE_PATH = join(reports, 'test.sqlite3')
+  process.env.PORT = String(await freePort())
+  process.env.LOG_LEVEL = 'silent'
+  await mkdir(reports, { recursive: true })
+  // A run stopped part-way leaves its migration lock file; start clean.
+  for (const leftover of ['test.sqlite3', 'test.sqlite3.migrate.lock']) {
+    await rm(join(reports, leftover), { force: true })
+  }
+
+  const summaryFile = join(reports, 'summary.json')
+  const summary: Record<string, unknown> = JSON.parse(
+    await readFile(summaryFile, 'utf8').catch(() => '{}')
+  )
+  for (const module of modules) {
+    const result = await mutateModule(module)
+    summary[module.name] = { ...result, measuredAt: new Date().toISOString() }
+    await writeFile(summaryFile, JSON.stringify(summary, null, 2))
+    console.log(
+      `${module.name}: ${result.score ?? '-'}% (${result.detected} of ${result.detected + result.survived} detected)`
+    )
+  }
+}
+
+await main()
