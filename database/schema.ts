@@ -720,7 +720,7 @@ export class NoaKnowledgeSettingSchema extends BaseModel {
   @column({ serializeAs: null })
   declare organizationId: number
   @column()
-  declare similarityThreshold: string
+  declare similarityThreshold: number
   @column()
   declare strictMode: boolean
   @column()

@@ -18,13 +18,22 @@ import {
  * from a role is a decision this file has to be changed for.
  */
 const EXPECTED: Record<RoleName, Permission[]> = {
-  viewer: ['organization.view', 'members.view'],
-  member: ['organization.view', 'members.view', 'documents.upload', 'tokens.create'],
+  viewer: ['organization.view', 'members.view', 'assistant.use'],
+  member: [
+    'organization.view',
+    'members.view',
+    'assistant.use',
+    'documents.upload',
+    'tokens.create',
+    'api.write',
+  ],
   admin: [
     'organization.view',
     'members.view',
+    'assistant.use',
     'documents.upload',
     'tokens.create',
+    'api.write',
     'organization.manage',
     'products.manage',
     'members.manage',
@@ -34,8 +43,10 @@ const EXPECTED: Record<RoleName, Permission[]> = {
   owner: [
     'organization.view',
     'members.view',
+    'assistant.use',
     'documents.upload',
     'tokens.create',
+    'api.write',
     'organization.manage',
     'products.manage',
     'members.manage',
