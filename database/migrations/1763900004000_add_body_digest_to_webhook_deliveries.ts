@@ -10,7 +10,9 @@ export default class extends BaseSchema {
   async up() {
     this.schema.alterTable('webhook_deliveries', (table) => {
       table.string('body_digest', 64).nullable()
-      table.unique(['plugin_id', 'body_digest'], { indexName: 'webhook_deliveries_body_digest_unique' })
+      table.unique(['plugin_id', 'body_digest'], {
+        indexName: 'webhook_deliveries_body_digest_unique',
+      })
     })
   }
 

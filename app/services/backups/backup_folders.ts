@@ -108,7 +108,8 @@ export async function restoreLocalFolders(folder: string, manifest: BackupManife
 
 /** removes all but the `keep` newest backups of a folder; returns the names removed */
 export async function pruneBackups(parent: string, keep: number) {
-  const names = (await readdir(parent).catch(() => [] as string[]))
+  const entries = await readdir(parent).catch(() => [] as string[])
+  const names = entries
     .filter((name) => name.startsWith(BACKUP_PREFIX))
     .sort()
     .reverse()
