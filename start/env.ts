@@ -108,6 +108,12 @@ async function createEnv() {
     RUN_WORKER_IN_PROCESS: Env.schema.boolean.optional(),
     RUN_SCHEDULER_IN_PROCESS: Env.schema.boolean.optional(),
     WEBHOOK_MAX_BODY: Env.schema.string.optional(),
+    /** requests a minute (see app/services/api_rate_limits.ts) */
+    WEBHOOK_RATE_LIMIT_PER_PLUGIN: Env.schema.number.optional(),
+    API_RATE_LIMIT_PER_TOKEN: Env.schema.number.optional(),
+    API_RATE_LIMIT_PER_ORGANIZATION: Env.schema.number.optional(),
+    API_RATE_LIMIT_ASSISTANT_PER_TOKEN: Env.schema.number.optional(),
+    API_RATE_LIMIT_UPLOADS_PER_TOKEN: Env.schema.number.optional(),
     WEBHOOK_RETRY_DELAY: Env.schema.string.optional(),
     SYNC_REQUEST_BUDGET: Env.schema.number.optional(),
     SYNC_CONCURRENCY: Env.schema.number.optional(),
