@@ -9,6 +9,7 @@
 | should not have to read framework internals.
 |
 */
+import { isIP } from 'node:net'
 import { Env } from '@adonisjs/core/env'
 import { ConfigurationError, describeEnvError } from '#start/env_errors'
 import { allowListProblem } from '#services/http/outbound_policy'
@@ -35,6 +36,7 @@ async function createEnv() {
     HOST: Env.schema.string.optional({ format: 'host' }),
     APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
     APP_NAME: Env.schema.string.optional(),
+    TRUSTED_PROXIES: Env.schema.string.optional(),
     APP_KEY: Env.schema.secret(),
     LOG_LEVEL: Env.schema.enum.optional(LOG_LEVELS),
     LOG_PRETTY: Env.schema.boolean.optional(),
@@ -165,6 +167,8 @@ async function createEnv() {
       `Deprecated: ${old} is read as ${current}; rename it in your environment\n`
     )
   }
+  const proxies = trustedProxyProblem(env.get('TRUSTED_PROXIES'))
+  if (proxies) throw new ConfigurationError('TRUSTED_PROXIES', proxies)
   const appKey = env.get('APP_KEY').release()
   if (appKey.length < 32) {
     throw new ConfigurationError(
@@ -236,6 +240,23 @@ async function createEnv() {
     )
   }
   return env
+}
+
+/** a value proxy-addr cannot compile, in words */
+function trustedProxyProblem(value: string | undefined) {
+  if (!value) return null
+  const names = new Set(['loopback', 'linklocal', 'uniquelocal'])
+  for (const entry of value.split(',').map((one) => one.trim())) {
+    if (!entry) continue
+    if (names.has(entry)) continue
+    const [address, bits] = entry.split('/')
+    const family = isIP(address)
+    const maxBits = family === 4 ? 32 : 128
+    if (family === 0 || (bits !== undefined && !(Number(bits) >= 0 && Number(bits) <= maxBits))) {
+      return `has "${entry}", which is not an address, a CIDR range or one of loopback, linklocal, uniquelocal`
+    }
+  }
+  return null
 }
 
 let env: Awaited<ReturnType<typeof createEnv>>
