@@ -46,6 +46,8 @@ async function createEnv() {
     APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
     APP_NAME: Env.schema.string.optional(),
     APP_KEY: Env.schema.secret(),
+    /** the framework's debug page (stack traces) for errors; never in front of users */
+    APP_DEBUG: Env.schema.boolean.optional(),
     LOG_LEVEL: Env.schema.enum.optional(LOG_LEVELS),
     LOG_PRETTY: Env.schema.boolean.optional(),
 
