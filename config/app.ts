@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/core/http'
@@ -31,6 +32,12 @@ export const http = defineConfig({
   trustProxy: proxyaddr.compile(trustedProxies),
   allowMethodSpoofing: true,
   useAsyncLocalStorage: true,
+  /** a URL whose percent-encoding is broken: the styled 400 page, or JSON under /api */
+  onBadUrl: (request: IncomingMessage, response: ServerResponse) => {
+    void import('#exceptions/outside_pipeline').then(({ answerBadUrl }) =>
+      answerBadUrl(request, response)
+    )
+  },
   cookie: {
     domain: '',
     path: '/',
