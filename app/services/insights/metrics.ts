@@ -62,12 +62,15 @@ export async function summarizeTrend(scope: InsightScope): Promise<MetricTrend> 
       (column) =>
         `COALESCE(SUM(CASE WHEN ${condition} THEN m.${column} ELSE 0 END), 0) AS ${prefix}${column}`
     )
+  // the organisation's first day of data tells how much of the previous period it covers
   const result = await db.rawQuery(
-    `SELECT ${[...split('c_', 'm.day >= ?'), ...split('p_', 'm.day < ?')].join(', ')}
+    `SELECT ${[...split('c_', 'm.day >= ?'), ...split('p_', 'm.day < ?')].join(', ')},
+       (SELECT MIN(f.day) FROM insight_daily_metrics f WHERE f.organization_id = ?) AS first_day
      FROM insight_daily_metrics m WHERE ${where.sql}`,
     [
       ...ROLLUP_COLUMNS.map(() => scope.from),
       ...ROLLUP_COLUMNS.map(() => scope.from),
+      scope.organizationId,
       ...where.bindings,
     ]
   )
@@ -77,7 +80,12 @@ export async function summarizeTrend(scope: InsightScope): Promise<MetricTrend> 
     await durationRows(scope, 'none', { from: previous.from, to: scope.to }),
     (duration) => (duration.day >= scope.from ? 'current' : 'previous')
   )
+  const firstDay = row?.first_day ? String(row.first_day) : null
   return {
+    previousDaysWithData:
+      firstDay === null || firstDay > previous.to
+        ? 0
+        : daysInRange(firstDay > previous.from ? firstDay : previous.from, previous.to),
     current: summaryFromSums(
       sumsFrom(row, 'c_'),
       days,

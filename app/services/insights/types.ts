@@ -87,7 +87,12 @@ export type MetricSummary = {
   percentiles: Record<DurationMetric, Percentiles>
 }
 
-export type MetricTrend = { current: MetricSummary; previous: MetricSummary }
+export type MetricTrend = {
+  current: MetricSummary
+  previous: MetricSummary
+  /** days of the previous period on or after the organisation's first day of data */
+  previousDaysWithData: number
+}
 
 /** the values a chart or sparkline can plot, per day or per week */
 export type SeriesKey =

@@ -78,7 +78,9 @@ async function buildExecutiveSummary(
     scoreHistory(organizationId, null, range),
   ])
   const { current, previous } = trend
-  const cards = kpiCards(EXECUTIVE_KPIS, current, previous, series, range.days)
+  const cards = kpiCards(EXECUTIVE_KPIS, current, previous, series, range.days, {
+    previousDaysWithData: trend.previousDaysWithData,
+  })
   const latest = history.at(-1) ?? null
   // an incomplete score is named, never shown as a number
   const organizationScore = latest && latest.missing.length === 0 ? latest : null

@@ -175,7 +175,9 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       vulnerabilityOverview(scope),
       scoreHistory(scope.organizationId, scope.productId!, range),
     ])
-  const cards = kpiCards(EXECUTIVE_KPIS, trend.current, trend.previous, series, range.days)
+  const cards = kpiCards(EXECUTIVE_KPIS, trend.current, trend.previous, series, range.days, {
+    previousDaysWithData: trend.previousDaysWithData,
+  })
   const latest = history.at(-1) ?? null
   const score = latest && latest.missing.length === 0 ? latest : null
   const repositoryTable: PageTable = {
