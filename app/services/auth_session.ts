@@ -142,12 +142,23 @@ export function sessionHandle(sessionId: string) {
   return sha256(`session:${sessionId}`).slice(0, 24)
 }
 
+/**
+ * Reads a dotted session key from stored session data. The session store
+ * writes `auth.device` as a nested object (`{ auth: { device } }`), so a
+ * flat lookup finds nothing.
+ */
+function readStored(data: Record<string, any> | null | undefined, key: string): unknown {
+  if (!data) return undefined
+  if (key in data) return data[key]
+  return key.split('.').reduce<any>((node, part) => (node ? node[part] : undefined), data)
+}
+
 export function deviceOf(data: Record<string, any> | null | undefined): SessionDevice | null {
-  const device = data?.[DEVICE_KEY]
+  const device = readStored(data, DEVICE_KEY)
   return device && typeof device === 'object' ? (device as SessionDevice) : null
 }
 
 export function lastSeenOf(data: Record<string, any> | null | undefined): number | null {
-  const value = data?.[SEEN_KEY]
+  const value = readStored(data, SEEN_KEY)
   return typeof value === 'number' ? value : null
 }

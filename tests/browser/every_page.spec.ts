@@ -1,0 +1,180 @@
+import { test } from '@japa/runner'
+import { mkdir } from 'node:fs/promises'
+import type { BrowserContext, Page } from 'playwright'
+import { AxeBuilder } from '@axe-core/playwright'
+import { resetDatabase } from '#tests/helpers/database'
+import { createAccount } from '#tests/helpers/accounts'
+import { allRoutes } from '#tests/helpers/routes'
+import { signInThroughPage } from '#tests/helpers/browser'
+import PopulateDevData from '#actions/demo/populate_dev_data'
+import type { RoleName } from '#services/authorization'
+
+/**
+ * Every page of the product, as the people who use it see it: at a desktop
+ * width and a phone width, light and dark. Each visit must not scroll
+ * sideways, leak template code, log a console error or a CSP violation,
+ * or carry a serious or critical accessibility violation (axe-core).
+ *
+ * With SCREENSHOTS=1 (`npm run screenshots`) each visit also writes a PNG
+ * to tmp/screenshots/ named after the role, the page, the width and the
+ * colour scheme.
+ */
+
+const VIEWPORTS = [
+  { name: 'desktop', width: 1440, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+] as const
+const SCHEMES = ['light', 'dark'] as const
+const SCREENSHOTS = process.env.SCREENSHOTS === '1'
+
+/** Pages that are not HTML pages for a person (feeds, files, redirects, sign-out). */
+const NOT_A_PAGE = [
+  /^\/api\//,
+  /^\/webhooks\//,
+  /^\/health/,
+  /^\/metrics/,
+  /\.(csv|json|xml|txt)$/,
+  /\/(export|download|file|callback|authorize|sign-out|stream|events)(\/|$)/,
+  /^\/sign-(in|up)\//,
+  /^\/(invitations|reset-password|verify)/,
+  /^\/oauth/,
+  /^\/auth\//,
+  /\/preview$/,
+]
+
+function isPage(path: string) {
+  return !NOT_A_PAGE.some((pattern) => pattern.test(path))
+}
+
+/**
+ * The GET pages to visit: every route without parameters, plus, for each
+ * route with parameters, the first link to it found on those pages.
+ */
+async function pagesToVisit(page: Page): Promise<string[]> {
+  const routes = allRoutes().filter((route) => route.method === 'GET')
+  const fixed = routes
+    .filter((route) => !route.pattern.includes(':') && !route.pattern.includes('*'))
+    .map((route) => route.pattern)
+    .filter(isPage)
+  const patterns = routes
+    .filter((route) => route.pattern.includes(':'))
+    .map((route) => ({
+      pattern: route.pattern,
+      matcher: new RegExp(`^${route.pattern.replace(/:[a-z_]+\??/gi, '[^/]+')}$`),
+    }))
+  const found = new Map<string, string>()
+  for (const path of fixed) {
+    const response = await page.goto(path)
+    if (!response || response.status() !== 200) continue
+    const hrefs = await page.$$eval('a[href^="/"]', (links) =>
+      links.map((link) => link.getAttribute('href')!)
+    )
+    for (const href of hrefs) {
+      const pathname = href.split(/[?#]/)[0]
+      if (!isPage(pathname)) continue
+      const route = patterns.find((candidate) => candidate.matcher.test(pathname))
+      if (route && !found.has(route.pattern)) found.set(route.pattern, pathname)
+    }
+  }
+  return [...fixed, ...found.values()]
+}
+
+type Problem = string
+
+async function inspect(page: Page, label: string): Promise<Problem[]> {
+  const problems: Problem[] = []
+  const overflow = await page.evaluate(
+    `document.documentElement.scrollWidth - document.documentElement.clientWidth`
+  )
+  if (Number(overflow) > 0) problems.push(`${label}: scrolls sideways by ${overflow}px`)
+  const text = String(await page.evaluate(`document.body.innerText`))
+  const leak = text.match(/@(if|end|each|else|include)\b[^\n]{0,30}|\{\{[^\n]{0,30}/)
+  if (leak) problems.push(`${label}: template code in the page: ${leak[0]}`)
+  const axe = await new AxeBuilder({ page }).analyze()
+  for (const violation of axe.violations) {
+    if (violation.impact === 'serious' || violation.impact === 'critical') {
+      const where = violation.nodes
+        .slice(0, 3)
+        .map((node) => node.target.join(' '))
+        .join(' | ')
+      problems.push(`${label}: axe ${violation.impact} ${violation.id} (${where})`)
+    }
+  }
+  return problems
+}
+
+function screenshotName(role: string, path: string, viewport: string, scheme: string) {
+  const slug =
+    path
+      .replace(/^\/+/, '')
+      .replace(/[^a-z0-9]+/gi, '-')
+      .replace(/-+$/, '') || 'home'
+  return `tmp/screenshots/${role}--${slug}--${viewport}-${scheme}.png`
+}
+
+async function sweep(context: BrowserContext, page: Page, role: string) {
+  const problems: Problem[] = []
+  const consoleErrors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text())
+  })
+  page.on('pageerror', (error) => consoleErrors.push(error.message))
+  await context.addInitScript(
+    `document.addEventListener('securitypolicyviolation', (event) => console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI))`
+  )
+
+  const paths = await pagesToVisit(page)
+  if (SCREENSHOTS) await mkdir('tmp/screenshots', { recursive: true })
+  for (const path of paths) {
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize({ width: viewport.width, height: viewport.height })
+      for (const scheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme: scheme })
+        consoleErrors.length = 0
+        const label = `${role} ${path} @${viewport.width} ${scheme}`
+        const response = await page.goto(path)
+        const status = response?.status() ?? 0
+        // A viewer is refused some pages: the refusal page is checked too.
+        if (status >= 500) problems.push(`${label}: answered ${status}`)
+        await page.waitForLoadState('networkidle')
+        problems.push(...(await inspect(page, label)))
+        for (const error of consoleErrors) {
+          // The 403 of a refused page is logged by the browser as a failed load.
+          if (/status of 403/.test(error) && status === 403) continue
+          problems.push(`${label}: console error: ${error}`)
+        }
+        if (SCREENSHOTS) {
+          await page.screenshot({
+            path: screenshotName(role, path, viewport.name, scheme),
+            fullPage: true,
+          })
+        }
+      }
+    }
+  }
+  return { paths, problems }
+}
+
+async function demoAccount(role: RoleName, superuser = false) {
+  const { organization } = await new PopulateDevData().execute()
+  return createAccount({ organization: organization!, role, superuser })
+}
+
+test.group('Browser | every page', (group) => {
+  group.each.setup(resetDatabase())
+
+  for (const role of ['owner', 'viewer'] as const) {
+    test(`as ${role}: every page at 1440 and 390 px, light and dark, is clean`, async ({
+      visit,
+      browserContext,
+      assert,
+    }) => {
+      const account = await demoAccount(role, role === 'owner')
+      const page = await visit('/sign-in')
+      await signInThroughPage(page, account)
+      const { paths, problems } = await sweep(browserContext, page, role)
+      assert.isAtLeast(paths.length, 20)
+      assert.deepEqual(problems, [])
+    }).timeout(1_200_000)
+  }
+})
