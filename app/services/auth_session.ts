@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import { issueDeviceCookie } from '#services/device_cookies'
 import string from '@adonisjs/core/helpers/string'
 import type { HttpContext } from '@adonisjs/core/http'
@@ -75,6 +76,8 @@ export function moveToStage({ session }: Pick<HttpContext, 'session'>, stage: Pe
  */
 export async function completeSignIn(ctx: HttpContext, user: User) {
   const pending = readPendingSignIn(ctx)
+  // Every way in (password and TOTP, passkey, first enrolment) records it.
+  await user.merge({ lastSignInAt: DateTime.now() }).save()
   ctx.session.clear()
   ctx.session.regenerate()
   await ctx.auth.use('web').login(user)

@@ -81,7 +81,16 @@ async function pagesToVisit(page: Page): Promise<string[]> {
 
 type Problem = string
 
-async function inspect(page: Page, label: string): Promise<Problem[]> {
+/**
+ * axe-core is the slow part of a visit: it runs on the desktop page in the
+ * light scheme and on the phone page in the dark one, so every page is
+ * checked at both widths and in both schemes.
+ */
+function wantsAxe(width: number, scheme: string) {
+  return (width === 1440 && scheme === 'light') || (width === 390 && scheme === 'dark')
+}
+
+async function inspect(page: Page, label: string, withAxe: boolean): Promise<Problem[]> {
   const problems: Problem[] = []
   const overflow = await page.evaluate(
     `document.documentElement.scrollWidth - document.documentElement.clientWidth`
@@ -90,6 +99,7 @@ async function inspect(page: Page, label: string): Promise<Problem[]> {
   const text = String(await page.evaluate(`document.body.innerText`))
   const leak = text.match(/@(if|end|each|else|include)\b[^\n]{0,30}|\{\{[^\n]{0,30}/)
   if (leak) problems.push(`${label}: template code in the page: ${leak[0]}`)
+  if (!withAxe) return problems
   const axe = await new AxeBuilder({ page }).analyze()
   for (const violation of axe.violations) {
     if (violation.impact === 'serious' || violation.impact === 'critical') {
@@ -136,13 +146,16 @@ async function sweep(context: BrowserContext, page: Page, role: string) {
         const status = response?.status() ?? 0
         // A viewer is refused some pages: the refusal page is checked too.
         if (status >= 500) problems.push(`${label}: answered ${status}`)
-        await page.waitForLoadState('networkidle')
-        problems.push(...(await inspect(page, label)))
+        await page.waitForLoadState('load')
+        const found = await inspect(page, label, wantsAxe(viewport.width, scheme))
         for (const error of consoleErrors) {
           // The 403 of a refused page is logged by the browser as a failed load.
           if (/status of 403/.test(error) && status === 403) continue
-          problems.push(`${label}: console error: ${error}`)
+          found.push(`${label}: console error: ${error}`)
         }
+        // Printed as found, so a long sweep shows its findings early.
+        for (const problem of found) console.log(`  ✗ ${problem}`)
+        problems.push(...found)
         if (SCREENSHOTS) {
           await page.screenshot({
             path: screenshotName(role, path, viewport.name, scheme),
