@@ -9,11 +9,13 @@ import sextantConfig from '#config/sextant'
 import { assetUrl } from '#services/assets'
 import { roleAllows, ROLES } from '#services/authorization'
 import { pluginRegistry } from '#services/plugins/registry'
+import { describeUserAgent } from '#services/user_sessions'
 
 edge.global('asset', assetUrl)
 edge.global('productName', 'Sextant')
 edge.global('roleAllows', roleAllows)
 edge.global('roles', ROLES)
+edge.global('describeUserAgent', describeUserAgent)
 edge.global('adminPath', () => sextantConfig.auth.adminPath)
 /**
  * The main-navigation links of loaded plugins that the member's role may see.

@@ -42,6 +42,10 @@ const NOT_A_PAGE = [
   /\/preview$/,
 ]
 
+function isHtml(headers: Record<string, string>) {
+  return (headers['content-type'] ?? '').startsWith('text/html')
+}
+
 function isPage(path: string) {
   return !NOT_A_PAGE.some((pattern) => pattern.test(path))
 }
@@ -63,9 +67,13 @@ async function pagesToVisit(page: Page): Promise<string[]> {
       matcher: new RegExp(`^${route.pattern.replace(/:[a-z_]+\??/gi, '[^/]+')}$`),
     }))
   const found = new Map<string, string>()
+  // Only routes that answer with an HTML page (not JSON, not a redirect
+  // to a provider) are pages.
+  const pages: string[] = []
   for (const path of fixed) {
     const response = await page.goto(path)
-    if (!response || response.status() !== 200) continue
+    if (!response || response.status() !== 200 || !isHtml(response.headers())) continue
+    pages.push(path)
     const hrefs = await page.$$eval('a[href^="/"]', (links) =>
       links.map((link) => link.getAttribute('href')!)
     )
@@ -76,7 +84,7 @@ async function pagesToVisit(page: Page): Promise<string[]> {
       if (route && !found.has(route.pattern)) found.set(route.pattern, pathname)
     }
   }
-  return [...fixed, ...found.values()]
+  return [...pages, ...found.values()]
 }
 
 type Problem = string
@@ -149,8 +157,9 @@ async function sweep(context: BrowserContext, page: Page, role: string) {
         await page.waitForLoadState('load')
         const found = await inspect(page, label, wantsAxe(viewport.width, scheme))
         for (const error of consoleErrors) {
-          // The 403 of a refused page is logged by the browser as a failed load.
-          if (/status of 403/.test(error) && status === 403) continue
+          // A refused page (403 for a viewer) is logged by the browser as a
+          // failed load of the page itself: that is its status, not an error.
+          if (status >= 400 && error.includes(`status of ${status}`)) continue
           found.push(`${label}: console error: ${error}`)
         }
         // Printed as found, so a long sweep shows its findings early.
