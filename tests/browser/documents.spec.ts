@@ -52,7 +52,7 @@ test.group('Browser | documents', (group) => {
     await page.getByLabel('Password').fill(member.password)
     await page.getByRole('button', { name: 'Continue' }).click()
     await page.waitForURL('**/sign-in/mfa')
-    await page.getByLabel('Code').fill(totp.codeAt(member.totpSecret!, Date.now()))
+    await page.getByLabel('Code', { exact: true }).fill(totp.codeAt(member.totpSecret!, Date.now()))
     await page.getByRole('button', { name: 'Verify' }).click()
     await page.waitForURL((url) => url.pathname === '/')
 
