@@ -1,3 +1,4 @@
+import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -43,7 +44,9 @@ export default class CalculateScoresCommand extends BaseCommand {
           'No reference records: import them with "node ace import:reference-data"'
         )
       }
-      this.logger.success(`${points} score points for ${organizations.length} organisation(s)`)
+      this.logger.success(
+        `${plural(points, 'score point')} for ${plural(organizations.length, 'organisation')}`
+      )
     } catch (error) {
       this.logger.error(`calculate:scores: ${(error as Error).message}`)
       this.exitCode = 1

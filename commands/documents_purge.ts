@@ -1,3 +1,4 @@
+import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -33,7 +34,7 @@ export default class DocumentsPurge extends BaseCommand {
           `document ${failure.document}: could not remove ${failure.keys.join(', ')}; kept for the next run`
         )
       }
-      this.logger.success(`${report.purged} deleted document(s) purged`)
+      this.logger.success(`${plural(report.purged, 'deleted document')} purged`)
       if (report.failed.length > 0) this.exitCode = 1
     } catch (error) {
       this.logger.error(`documents:purge: ${(error as Error).message}`)

@@ -1,3 +1,4 @@
+import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -25,7 +26,9 @@ export default class InsightsRollUpCommand extends BaseCommand {
         rows += rolledUp.metricRows
         await invalidateInsights(organizationId)
       }
-      this.logger.success(`${rows} daily rows for ${organizations.length} organisation(s)`)
+      this.logger.success(
+        `${plural(rows, 'daily row')} for ${plural(organizations.length, 'organisation')}`
+      )
     } catch (error) {
       this.logger.error(`insights:roll-up: ${(error as Error).message}`)
       this.exitCode = 1

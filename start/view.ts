@@ -10,6 +10,7 @@ import { assetUrl } from '#services/assets'
 import { roleAllows, ROLES } from '#services/authorization'
 import { pluginRegistry } from '#services/plugins/registry'
 import { describeUserAgent } from '#services/user_sessions'
+import { plural } from '#services/plural'
 
 edge.global('asset', assetUrl)
 edge.global('productName', 'Sextant')
@@ -40,7 +41,6 @@ function toDateTime(value: Moment): DateTime | null {
 const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86_400_000],
   ['month', 30 * 86_400_000],
-  ['week', 7 * 86_400_000],
   ['day', 86_400_000],
   ['hour', 3_600_000],
   ['minute', 60_000],
@@ -69,14 +69,6 @@ edge.global('timeAgo', (value: Moment) => {
   return moment ? relativeTime(moment) : 'never'
 })
 
-const pluralRules = new Intl.PluralRules('en')
-/**
- * "1 organisation", "3 organisations": plural(count, 'organisation'), or
- * with an irregular plural, plural(count, 'person', 'people').
- */
-export function plural(count: number, one: string, other = `${one}s`) {
-  return `${count.toLocaleString('en')} ${pluralRules.select(count) === 'one' ? one : other}`
-}
 edge.global('plural', plural)
 edge.global('formatDate', (value: Moment) => {
   const moment = toDateTime(value)

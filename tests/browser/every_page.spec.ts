@@ -38,6 +38,8 @@ const NOT_A_PAGE = [
   /^\/sign-(in|up)\//,
   /^\/(invitations|reset-password|verify)/,
   /^\/oauth/,
+  // The test suite's fixture plugin, not a product page.
+  /^\/integrations\/fixture\//,
   /^\/auth\//,
   /\/preview$/,
 ]
