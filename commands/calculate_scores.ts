@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
@@ -48,7 +49,7 @@ export default class CalculateScoresCommand extends BaseCommand {
         `${plural(points, 'score point')} for ${plural(organizations.length, 'organisation')}`
       )
     } catch (error) {
-      this.logger.error(`calculate:scores: ${(error as Error).message}`)
+      this.logger.error(`calculate:scores: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

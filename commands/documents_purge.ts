@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
@@ -37,7 +38,7 @@ export default class DocumentsPurge extends BaseCommand {
       this.logger.success(`${plural(report.purged, 'deleted document')} purged`)
       if (report.failed.length > 0) this.exitCode = 1
     } catch (error) {
-      this.logger.error(`documents:purge: ${(error as Error).message}`)
+      this.logger.error(`documents:purge: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

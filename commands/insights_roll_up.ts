@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
@@ -30,7 +31,7 @@ export default class InsightsRollUpCommand extends BaseCommand {
         `${plural(rows, 'daily row')} for ${plural(organizations.length, 'organisation')}`
       )
     } catch (error) {
-      this.logger.error(`insights:roll-up: ${(error as Error).message}`)
+      this.logger.error(`insights:roll-up: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }
