@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { checkOneOf } from '#validators/cli'
@@ -70,7 +71,7 @@ export default class FetchData extends BaseCommand {
       })
       this.#report(reports)
     } catch (error) {
-      this.logger.error(`fetch:data: ${(error as Error).message}`)
+      this.logger.error(`fetch:data: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     } finally {
       process.off('SIGINT', stop)
