@@ -2,6 +2,7 @@ import { definePlugin } from '#plugin-sdk'
 import { mintInstallationToken } from './app_auth.js'
 import { GitHubClient, GITHUB_HEADERS } from './client.js'
 import { gitHubAppConfig } from './config.js'
+import { environment } from './environment.js'
 import { setupCallback, showConnectPage, startInstall } from './connect.js'
 import {
   requestDownload,
@@ -30,6 +31,7 @@ export default definePlugin({
     'Repositories, pull requests, commits, releases and workflow runs through a GitHub App; status checks on pull requests.',
   category: 'code',
   version: '1.0.0',
+  settings: environment,
   connection: {
     auth: {
       kind: 'app_installation',

@@ -6,7 +6,7 @@ import ChangeMemberRole, { MembershipChangeRefused } from '#actions/members/chan
 import RemoveMember from '#actions/members/remove_member'
 import { memberCan } from '#abilities/main'
 import { requestMeta } from '#services/auth_session'
-import { ROLES, ROLE_NAMES } from '#services/authorization'
+import { permissionTable, ROLES, ROLE_NAMES } from '#services/authorization'
 import { changeRoleValidator, inviteValidator } from '#validators/auth'
 
 /**
@@ -98,6 +98,7 @@ export default class MembersController {
       members,
       invites,
       roleOptions: ROLE_NAMES.map((name) => ({ name, ...ROLES[name] })),
+      permissions: permissionTable(),
       notice,
     }
     return ctx.view.render(

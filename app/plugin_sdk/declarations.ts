@@ -1,0 +1,42 @@
+import type { PluginSettings } from '#plugin-sdk/settings'
+
+/**
+ * What a plugin owns, declared in its manifest so the core never names a
+ * plugin: its environment variables, the columns it seals, its
+ * permissions and its organisation-scoped tables.
+ */
+export type PluginDeclarations = {
+  /** its environment variables (defineSettings); missing ones make it "needs configuration" */
+  settings?: PluginSettings<any>
+  /**
+   * Columns of the plugin's own tables that hold secretBox-sealed values,
+   * sealed with the purpose `{ table, column, rowId: row.id }`:
+   * `secrets:rotate` re-seals them with the newest key.
+   */
+  sealedColumns?: SealedColumn[]
+  /**
+   * The plugin's own permissions, named "<plugin id>.<action>". Each is
+   * held by `grantedFrom` and every higher role, is listed on the
+   * members page, and guards routes (`{ permission }`) and `ctx.plugin.can`.
+   */
+  permissions?: Record<string, PluginPermission>
+  /**
+   * The plugin's tables holding an organisation's data, each with the
+   * column naming the organisation (default organization_id): deleting an
+   * organisation's data deletes their rows too.
+   */
+  organizationTables?: OrganizationTable[]
+}
+
+export type SealedColumn = { table: string; column: string }
+
+export type RoleName = 'owner' | 'admin' | 'member' | 'viewer'
+
+export type PluginPermission = {
+  /** what it allows, in the words the members page shows */
+  description: string
+  /** the lowest role holding it */
+  grantedFrom: RoleName
+}
+
+export type OrganizationTable = { table: string; organizationColumn?: string }
