@@ -13,6 +13,7 @@ export type * from '#plugin-sdk/domain'
 export type * from '#plugin-sdk/declarations'
 export type * from '#plugin-sdk/settings'
 export { defineSettings } from '#plugin-sdk/settings'
+export { pluginCache } from '#plugin-sdk/cache'
 export {
   HttpClient,
   HttpError,
