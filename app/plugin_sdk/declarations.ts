@@ -26,6 +26,32 @@ export type PluginDeclarations = {
    * organisation's data deletes their rows too.
    */
   organizationTables?: OrganizationTable[]
+  /**
+   * Compliance evidence a connection of this plugin proves, from its
+   * config (the Sextant status check is on): the compliance page counts
+   * these facts for its controls without knowing the provider.
+   */
+  evidence?: (connection: EvidenceConnection) => EvidenceFact[]
+}
+
+/** what the compliance page passes to `evidence`: one active connection */
+export type EvidenceConnection = {
+  publicId: string
+  displayName: string
+  config: Record<string, unknown>
+}
+
+/**
+ * One fact for a control kind. `status_checks`: the connection posts a
+ * required status on pull requests (met) or does not.
+ */
+export type EvidenceFact = {
+  kind: 'status_checks'
+  met: boolean
+  /** "acme-rockets: status check on" */
+  label: string
+  /** where the admin changes it: a path of the plugin's own pages */
+  href: string
 }
 
 export type SealedColumn = { table: string; column: string }

@@ -3,6 +3,7 @@ import { mintInstallationToken } from './app_auth.js'
 import { GitHubClient, GITHUB_HEADERS } from './client.js'
 import { gitHubAppConfig } from './config.js'
 import { environment } from './environment.js'
+import { statusCheckSettings } from './policy.js'
 import { setupCallback, showConnectPage, startInstall } from './connect.js'
 import {
   requestDownload,
@@ -32,6 +33,18 @@ export default definePlugin({
   category: 'code',
   version: '1.0.0',
   settings: environment,
+  // the compliance page's "status checks" controls
+  evidence: (connection) => {
+    const on = statusCheckSettings(connection.config).enabled
+    return [
+      {
+        kind: 'status_checks',
+        met: on,
+        label: `${connection.displayName}: status check ${on ? 'on' : 'off'}`,
+        href: `/integrations/github/connections/${connection.publicId}/repositories`,
+      },
+    ]
+  },
   connection: {
     auth: {
       kind: 'app_installation',

@@ -2,6 +2,9 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import type { PluginListing } from '#actions/plugins/list_plugins'
 import { SecretBox } from '#services/secret_box'
+import { complianceOverview } from '#services/insights/compliance'
+import { ensureSampleReferenceData } from '#actions/demo/insights_reference_data'
+import { createConnection } from '#tests/helpers/connections'
 import { validateManifest } from '#services/plugins/manifest'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
@@ -228,4 +231,43 @@ test.group('Plugin declarations | permissions', (group) => {
       ['admin', 'owner']
     )
   }).timeout(60_000)
+})
+
+test.group('Plugin declarations | compliance evidence', (group) => {
+  group.each.setup(resetDatabase)
+  group.each.setup(() => ensureSampleReferenceData())
+
+  test("a plugin's published facts decide the status-check controls, whatever the provider", async ({
+    assert,
+  }) => {
+    const organization = await createOrganization()
+    const statusChecks = async () => {
+      for (const jurisdiction of await complianceOverview(organization.id, 'US')) {
+        for (const standard of jurisdiction.standards) {
+          const found = standard.controls.find((entry) => entry.code === 'SOC2-CC8.1')
+          if (found) return found
+        }
+      }
+      throw new Error('no SOC2-CC8.1 control')
+    }
+    assert.equal((await statusChecks()).status, 'no_data')
+
+    const connection = await createConnection(organization, {
+      pluginId: 'fixture-owned',
+      accountKey: 'tracker',
+      config: { requiredCheck: false },
+    })
+    const off = await statusChecks()
+    assert.equal(off.status, 'not_met')
+    assert.deepEqual(off.evidence, [
+      {
+        label: 'tracker: required check off',
+        href: `/integrations/fixture-owned/connections/${connection.publicId}`,
+      },
+    ])
+
+    connection.configValues = { requiredCheck: true }
+    await connection.save()
+    assert.equal((await statusChecks()).status, 'met')
+  })
 })

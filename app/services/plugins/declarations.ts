@@ -56,6 +56,11 @@ export function validateDeclarations(plugin: PluginDefinition, check: Check) {
       )
     }
   }
+  check(
+    plugin.evidence === undefined || typeof plugin.evidence === 'function',
+    'evidence',
+    'must be a function returning the facts a connection proves'
+  )
   if (plugin.permissions !== undefined) {
     check(
       plugin.permissions && typeof plugin.permissions === 'object',
