@@ -15,6 +15,18 @@ import { allowListProblem } from '#services/http/outbound_policy'
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
 
+/** the engines CI tests on every change; another would double every raw SQL rollup */
+export const DATABASE_ENGINES = ['sqlite', 'pg'] as const
+
+/**
+ * Variables of the system Sextant replaces, read when Sextant's own name
+ * is unset, with one deprecation line at start.
+ */
+const DEPRECATED_ALIASES = {
+  AWS_STORAGE_BUCKET_NAME: 'AWS_S3_BUCKET',
+  AWS_S3_REGION_NAME: 'AWS_REGION',
+} as const
+
 async function createEnv() {
   const env = await Env.create(new URL('../', import.meta.url), {
     NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
@@ -28,9 +40,9 @@ async function createEnv() {
     LOG_PRETTY: Env.schema.boolean.optional(),
 
     /*
-    | Database: SQLite by default, PostgreSQL or MySQL/MariaDB on demand
+    | Database: SQLite by default, PostgreSQL in production
     */
-    DB_CONNECTION: Env.schema.enum.optional(['sqlite', 'pg', 'mysql'] as const),
+    DB_CONNECTION: Env.schema.string.optional(),
     SQLITE_PATH: Env.schema.string.optional(),
     DATABASE_URL: Env.schema.string.optional(),
     PG_HOST: Env.schema.string.optional({ format: 'host' }),
@@ -39,11 +51,6 @@ async function createEnv() {
     PG_PASSWORD: Env.schema.secret.optional(),
     PG_DB: Env.schema.string.optional(),
     PG_SSL: Env.schema.boolean.optional(),
-    MYSQL_HOST: Env.schema.string.optional({ format: 'host' }),
-    MYSQL_PORT: Env.schema.number.optional(),
-    MYSQL_USER: Env.schema.string.optional(),
-    MYSQL_PASSWORD: Env.schema.secret.optional(),
-    MYSQL_DB: Env.schema.string.optional(),
     DB_POOL_MAX: Env.schema.number.optional(),
     DB_DEBUG: Env.schema.boolean.optional(),
     MIGRATE_ON_BOOT: Env.schema.boolean.optional(),
@@ -108,6 +115,12 @@ async function createEnv() {
     RUN_WORKER_IN_PROCESS: Env.schema.boolean.optional(),
     RUN_SCHEDULER_IN_PROCESS: Env.schema.boolean.optional(),
     WEBHOOK_MAX_BODY: Env.schema.string.optional(),
+    /** requests a minute (see app/services/api_rate_limits.ts) */
+    WEBHOOK_RATE_LIMIT_PER_PLUGIN: Env.schema.number.optional(),
+    API_RATE_LIMIT_PER_TOKEN: Env.schema.number.optional(),
+    API_RATE_LIMIT_PER_ORGANIZATION: Env.schema.number.optional(),
+    API_RATE_LIMIT_ASSISTANT_PER_TOKEN: Env.schema.number.optional(),
+    API_RATE_LIMIT_UPLOADS_PER_TOKEN: Env.schema.number.optional(),
     WEBHOOK_RETRY_DELAY: Env.schema.string.optional(),
     SYNC_REQUEST_BUDGET: Env.schema.number.optional(),
     SYNC_CONCURRENCY: Env.schema.number.optional(),
@@ -133,6 +146,9 @@ async function createEnv() {
     AWS_S3_ENDPOINT: Env.schema.string.optional({ format: 'url', tld: false }),
     AWS_S3_FORCE_PATH_STYLE: Env.schema.boolean.optional(),
     AWS_S3_FORCE_UPLOAD_TO_BUCKET: Env.schema.boolean.optional(),
+    /** the old system's names, accepted as aliases (see DEPRECATED_ALIASES) */
+    AWS_STORAGE_BUCKET_NAME: Env.schema.string.optional(),
+    AWS_S3_REGION_NAME: Env.schema.string.optional(),
     DOCUMENTS_MAX_BYTES: Env.schema.string.optional(),
     DOCUMENTS_RETENTION_DAYS: Env.schema.number.optional(),
     DOCUMENTS_LINK_TTL: Env.schema.string.optional(),
@@ -141,6 +157,14 @@ async function createEnv() {
   /*
   | Rules that span several variables (the schema above checks each alone)
   */
+  for (const [old, current] of Object.entries(DEPRECATED_ALIASES)) {
+    const value = env.get(old as keyof typeof DEPRECATED_ALIASES)
+    if (!value) continue
+    if (!env.get(current)) env.set(current, value)
+    process.stderr.write(
+      `Deprecated: ${old} is read as ${current}; rename it in your environment\n`
+    )
+  }
   const appKey = env.get('APP_KEY').release()
   if (appKey.length < 32) {
     throw new ConfigurationError(
@@ -170,16 +194,16 @@ async function createEnv() {
     )
   }
   const connection = env.get('DB_CONNECTION', 'sqlite')
+  if (!(DATABASE_ENGINES as readonly string[]).includes(connection)) {
+    throw new ConfigurationError(
+      'DB_CONNECTION',
+      `="${connection}" is not supported: use sqlite (the embedded default) or pg (PostgreSQL)`
+    )
+  }
   if (connection === 'pg' && !env.get('DATABASE_URL') && !env.get('PG_DB')) {
     throw new ConfigurationError(
       'DATABASE_URL',
       'DB_CONNECTION=pg needs DATABASE_URL or PG_DB (with PG_HOST, PG_USER)'
-    )
-  }
-  if (connection === 'mysql' && !env.get('DATABASE_URL') && !env.get('MYSQL_DB')) {
-    throw new ConfigurationError(
-      'DATABASE_URL',
-      'DB_CONNECTION=mysql needs DATABASE_URL or MYSQL_DB (with MYSQL_HOST, MYSQL_USER)'
     )
   }
   const usesBucket =
