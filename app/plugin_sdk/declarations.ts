@@ -1,4 +1,5 @@
 import type { PluginSettings } from '#plugin-sdk/settings'
+import type { DomainStore } from '#plugin-sdk/domain'
 
 /**
  * What a plugin owns, declared in its manifest so the core never names a
@@ -32,6 +33,20 @@ export type PluginDeclarations = {
    * these facts for its controls without knowing the provider.
    */
   evidence?: (connection: EvidenceConnection) => EvidenceFact[]
+  /**
+   * Writes this provider's share of the demo organisation's history
+   * (`node ace populate:dev-data`, `npm start` on an empty database)
+   * through the domain store, as this provider. Upsert by stable ids:
+   * it runs again on every start.
+   */
+  demo?: (context: DemoContext) => Promise<void>
+}
+
+export type DemoContext = {
+  /** the demo organisation's domain model, written as this plugin's provider, no connection */
+  store: DomainStore
+  /** epoch milliseconds to date the history from */
+  now: number
 }
 
 /** what the compliance page passes to `evidence`: one active connection */

@@ -2,6 +2,7 @@ import { definePlugin } from '#plugin-sdk'
 import { mintInstallationToken } from './app_auth.js'
 import { GitHubClient, GITHUB_HEADERS } from './client.js'
 import { gitHubAppConfig } from './config.js'
+import { populateDemoData } from './demo.js'
 import { environment } from './environment.js'
 import { statusCheckSettings } from './policy.js'
 import { setupCallback, showConnectPage, startInstall } from './connect.js'
@@ -33,6 +34,7 @@ export default definePlugin({
   category: 'code',
   version: '1.0.0',
   settings: environment,
+  demo: populateDemoData,
   // the compliance page's "status checks" controls
   evidence: (connection) => {
     const on = statusCheckSettings(connection.config).enabled

@@ -5,6 +5,7 @@ import { SecretBox } from '#services/secret_box'
 import { complianceOverview } from '#services/insights/compliance'
 import { ensureSampleReferenceData } from '#actions/demo/insights_reference_data'
 import { createConnection } from '#tests/helpers/connections'
+import { populatePluginDemoData } from '#actions/demo/populate_dev_data'
 import { validateManifest } from '#services/plugins/manifest'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
@@ -270,4 +271,24 @@ test.group('Plugin declarations | compliance evidence', (group) => {
     await connection.save()
     assert.equal((await statusChecks()).status, 'met')
   })
+})
+
+test.group('Plugin declarations | demo data', (group) => {
+  group.each.setup(resetDatabase)
+
+  test('each plugin writes its own demo history, as its own provider', async ({ assert }) => {
+    const organization = await createOrganization()
+    await populatePluginDemoData(organization.id)
+    await populatePluginDemoData(organization.id) // again: upserted, nothing doubled
+
+    const repositories = await db
+      .from('repositories')
+      .where('organization_id', organization.id)
+      .select('provider', 'full_name')
+    const byProvider = (provider: string) =>
+      repositories.filter((row) => row.provider === provider).map((row) => row.full_name)
+    assert.deepEqual(byProvider('fixture-owned'), ['demo/owned-demo'])
+    assert.lengthOf(byProvider('github'), 5)
+    assert.lengthOf(repositories, 6)
+  }).timeout(60_000)
 })

@@ -57,6 +57,11 @@ export function validateDeclarations(plugin: PluginDefinition, check: Check) {
     }
   }
   check(
+    plugin.demo === undefined || typeof plugin.demo === 'function',
+    'demo',
+    'must be an async function writing the demo history'
+  )
+  check(
     plugin.evidence === undefined || typeof plugin.evidence === 'function',
     'evidence',
     'must be a function returning the facts a connection proves'
