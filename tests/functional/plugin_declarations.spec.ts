@@ -6,6 +6,7 @@ import { complianceOverview } from '#services/insights/compliance'
 import { ensureSampleReferenceData } from '#actions/demo/insights_reference_data'
 import { createConnection } from '#tests/helpers/connections'
 import { populatePluginDemoData } from '#actions/demo/populate_dev_data'
+import { deletePluginOrganizationData } from '#services/plugins/organization_data'
 import { validateManifest } from '#services/plugins/manifest'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
@@ -291,4 +292,32 @@ test.group('Plugin declarations | demo data', (group) => {
     assert.lengthOf(byProvider('github'), 5)
     assert.lengthOf(repositories, 6)
   }).timeout(60_000)
+})
+
+test.group('Plugin declarations | organisation tables', (group) => {
+  group.each.setup(resetDatabase)
+
+  test("deleting an organisation's data empties the plugins' declared tables for it alone", async ({
+    assert,
+  }) => {
+    const organization = await createOrganization()
+    const other = await createOrganization()
+    await db.table('fixture_owned_vault').multiInsert([
+      { organization_id: organization.id, secret: null },
+      { organization_id: organization.id, secret: null },
+      { organization_id: other.id, secret: null },
+    ])
+
+    const report = await db.transaction((trx) => deletePluginOrganizationData(organization.id, trx))
+    assert.deepInclude(report, {
+      pluginId: 'fixture-owned',
+      table: 'fixture_owned_vault',
+      deleted: 2,
+    })
+    const left = await db.from('fixture_owned_vault').select('organization_id')
+    assert.deepEqual(
+      left.map((row) => Number(row.organization_id)),
+      [other.id]
+    )
+  })
 })
