@@ -10,6 +10,10 @@ import type { PluginDefinition } from '#plugin-sdk/types'
 
 export type * from '#plugin-sdk/types'
 export type * from '#plugin-sdk/domain'
+export type * from '#plugin-sdk/declarations'
+export type * from '#plugin-sdk/settings'
+export { defineSettings } from '#plugin-sdk/settings'
+export { pluginCache } from '#plugin-sdk/cache'
 export {
   HttpClient,
   HttpError,
@@ -59,8 +63,8 @@ export { withPublicId } from '#models/mixins/with_public_id'
 export { compose } from '@adonisjs/core/helpers'
 /**
  * Seals a plugin's own secrets (an API key column) at rest, bound to
- * table, column and row; list the column in SEALED_COLUMNS
- * (app/actions/security/rotate_secrets.ts) so secrets:rotate re-seals it.
+ * table, column and row; declare the column in the manifest's
+ * `sealedColumns` so secrets:rotate re-seals it.
  */
 export { secretBox, SecretBoxError } from '#services/secret_box'
 export type { SecretPurpose } from '#services/secret_box'

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { Logger } from '@adonisjs/core/logger'
 import type { HttpClient, HttpClientOptions } from '#services/http/client'
 import type { DomainStore } from '#plugin-sdk/domain'
+import type { PluginDeclarations } from '#plugin-sdk/declarations'
 
 /**
  * The contract between Sextant and a provider plugin. A plugin imports
@@ -383,7 +384,8 @@ export interface PluginRouter {
 
 export type PluginCommandModule = () => Promise<{ default: unknown }>
 
-export type PluginDefinition = {
+/** the manifest; what a plugin owns is declared in PluginDeclarations (declarations.ts) */
+export type PluginDefinition = PluginDeclarations & {
   id: string
   name: string
   description: string

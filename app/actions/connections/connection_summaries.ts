@@ -11,6 +11,7 @@ import type {
   PluginAuth,
   PluginCategory,
 } from '#plugin-sdk/types'
+import { configurationProblems } from '#services/plugins/plugin_declarations'
 
 /**
  * The read models of the Connections pages: what a plugin card, a
@@ -81,6 +82,8 @@ export type PluginCard = {
   fields: ConnectionField[]
   baseUrl: { default: string; label: string; help: string | null } | null
   oauthMissing: string[]
+  /** the plugin's declared environment variables that are missing or invalid, in words */
+  needsConfiguration: string[]
   canTest: boolean
   syncTasks: string[]
   connections: ConnectionSummary[]
@@ -210,6 +213,7 @@ export function pluginCard(plugin: RegisteredPlugin, connections: ConnectionSumm
       : null,
     oauthMissing:
       definition && auth?.kind === 'oauth2' ? oauthMissingSettings(plugin as LoadedPlugin) : [],
+    needsConfiguration: configurationProblems(plugin).map((problem) => problem.message),
     canTest: Boolean(definition?.connection?.test),
     syncTasks: (definition?.sync ?? []).map((task) => task.name),
     connections,

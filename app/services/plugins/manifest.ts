@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import cron from 'node-cron'
 import type { PluginDefinition } from '#plugin-sdk/types'
+import { validateDeclarations } from '#services/plugins/declarations'
 
 /**
  * Checks what a plugin's default export promises, so a broken plugin is
@@ -118,6 +119,7 @@ export function validateManifest(folder: string, dir: string, value: unknown): P
       'must be a list of () => import(...) functions'
     )
   }
+  validateDeclarations(plugin, check)
   return plugin
 }
 
