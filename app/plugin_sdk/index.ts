@@ -10,6 +10,8 @@ import type { PluginDefinition } from '#plugin-sdk/types'
 
 export type * from '#plugin-sdk/types'
 export type * from '#plugin-sdk/domain'
+/** repositories and people across providers: canonical keys, references, identity links */
+export * from '#plugin-sdk/identity'
 export {
   HttpClient,
   HttpError,

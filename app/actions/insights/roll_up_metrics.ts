@@ -54,7 +54,7 @@ export default class RollUpMetrics {
       const bindings: Array<string | number> = [org]
       for (let index = 0; index < rollup.branchCount; index++) bindings.push(org, start, end)
       await trx.rawQuery(rollup.sql, bindings)
-      await trx.rawQuery(contributorsInsertSql(), [org, org, start, end, org, start, end])
+      await trx.rawQuery(contributorsInsertSql(), [org, org, start, end, org, start, end, org])
       const counted = async (table: string) => {
         const row = await trx
           .from(table)
