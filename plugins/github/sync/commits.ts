@@ -2,7 +2,7 @@ import type { CommitInput, StoredRepository, SyncContext } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
 import type * as GitHub from '../types.js'
 import { eachMonitoredRepository } from './pool.js'
-import { uniqueContributors } from './mappers.js'
+import { commitContributors } from './mappers.js'
 
 /** repositories synced side by side; the HTTP client's own cap bounds the requests */
 const REPOSITORIES_IN_PARALLEL = 4
@@ -54,9 +54,7 @@ async function syncRepository(
   )) {
     const commits = page.data
     if (commits.length === 0) break
-    await context.store.upsertContributors(
-      uniqueContributors(commits.map((commit) => commit.author))
-    )
+    await context.store.upsertContributors(commitContributors(commits))
     await context.store.upsertCommits(
       commits.map((commit) => commitInput(repository.externalId, commit))
     )
