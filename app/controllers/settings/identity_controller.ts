@@ -43,7 +43,7 @@ export default class IdentityController {
       const { repository } = await ctx.request.validateUsing(mapReferenceValidator)
       const mapped = await new MapRepositoryReference().execute({
         organizationId: ctx.organization!.id,
-        actor: ctx.auth.user!,
+        actor: ctx.auth.use('web').user!,
         meta: requestMeta(ctx),
         referencePublicId: ctx.params.reference,
         repositoryPublicId: repository,
@@ -82,7 +82,7 @@ export default class IdentityController {
       const { people } = await ctx.request.validateUsing(mergePeopleValidator)
       const merged = await new MergePeople().execute({
         organizationId: ctx.organization!.id,
-        actor: ctx.auth.user!,
+        actor: ctx.auth.use('web').user!,
         meta: requestMeta(ctx),
         personPublicIds: people,
       })
@@ -104,7 +104,7 @@ export default class IdentityController {
     try {
       const split = await new SplitIdentity().execute({
         organizationId: ctx.organization!.id,
-        actor: ctx.auth.user!,
+        actor: ctx.auth.use('web').user!,
         meta: requestMeta(ctx),
         identityPublicId: ctx.params.identity,
       })
