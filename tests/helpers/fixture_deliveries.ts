@@ -15,7 +15,8 @@ export async function deliverToFixture(
   account = 'acme'
 ) {
   const id = randomUUID()
-  const body = JSON.stringify({ action, account, ...payload })
+  // the delivery id in the body too: a body sent twice would be refused as a replay
+  const body = JSON.stringify({ action, account, delivery: id, ...payload })
   const signature = createHmac('sha256', process.env.FIXTURE_WEBHOOK_SECRET!)
     .update(body)
     .digest('hex')
