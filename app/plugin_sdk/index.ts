@@ -14,6 +14,8 @@ export type * from '#plugin-sdk/declarations'
 export type * from '#plugin-sdk/settings'
 export { defineSettings } from '#plugin-sdk/settings'
 export { pluginCache } from '#plugin-sdk/cache'
+/** repositories and people across providers: canonical keys, references, identity links */
+export * from '#plugin-sdk/identity'
 export {
   HttpClient,
   HttpError,
