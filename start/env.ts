@@ -109,6 +109,8 @@ async function createEnv() {
     RUN_SCHEDULER_IN_PROCESS: Env.schema.boolean.optional(),
     WEBHOOK_MAX_BODY: Env.schema.string.optional(),
     WEBHOOK_RETRY_DELAY: Env.schema.string.optional(),
+    /** first retry delay of a failed plugin lifecycle hook or core event handler (default 5s) */
+    PLUGIN_HOOK_RETRY_DELAY: Env.schema.string.optional(),
     SYNC_REQUEST_BUDGET: Env.schema.number.optional(),
     SYNC_CONCURRENCY: Env.schema.number.optional(),
     SYNC_LOCK_TTL_MS: Env.schema.number.optional(),

@@ -10,6 +10,8 @@ import type { PluginDefinition } from '#plugin-sdk/types'
 
 export type * from '#plugin-sdk/types'
 export type * from '#plugin-sdk/domain'
+/** lifecycle hooks (onConnected, onDisconnecting) and the core events a plugin subscribes to */
+export type * from '#plugin-sdk/lifecycle'
 export {
   HttpClient,
   HttpError,
@@ -67,6 +69,8 @@ export type { SecretPurpose } from '#services/secret_box'
 export { BaseCommand, args, flags } from '@adonisjs/core/ace'
 export type { CommandOptions } from '@adonisjs/core/types/ace'
 export { hmacSha256Matches } from '#services/webhooks/signatures'
+/** a constant-time comparison of two secrets (a shared token a provider sends back) */
+export { secretsMatch } from '#services/webhooks/signatures'
 /** commit-message trailers and the AI-assistance marks the GenAI share counts */
 export { parseTrailers, isAiAssisted } from '#services/domain/commit_trailers'
 export type { Trailer } from '#services/domain/commit_trailers'

@@ -9,6 +9,8 @@ import { secretBox } from '#services/secret_box'
 export const SEALED_COLUMNS = [
   { table: 'mfa_factors', column: 'secret' },
   { table: 'connections', column: 'credentials' },
+  // per-connection webhook URLs' tokens (app/services/webhooks/connection_tokens.ts)
+  { table: 'connections', column: 'webhook_token' },
   // plugins/noa: the AI models' API keys
   { table: 'noa_ai_models', column: 'api_key' },
 ] as const

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import cron from 'node-cron'
 import type { PluginDefinition } from '#plugin-sdk/types'
+import { validateHooks } from '#services/plugins/manifest_hooks'
 
 /**
  * Checks what a plugin's default export promises, so a broken plugin is
@@ -77,6 +78,7 @@ export function validateManifest(folder: string, dir: string, value: unknown): P
       )
     }
   }
+  validateHooks(plugin, check)
   check(
     plugin.routes === undefined || typeof plugin.routes === 'function',
     'routes',
