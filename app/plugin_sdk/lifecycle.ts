@@ -64,11 +64,13 @@ export type CoreEvents = {
   /** `changed` names the fields that changed: email, fullName, marketingConsent */
   'user.updated': {
     user: CoreEventUser
+    /** the organisations the person belongs to */
+    organizationPublicIds: string[]
     changed: Array<'email' | 'fullName' | 'marketingConsent'>
     previous: Partial<CoreEventUser> & { marketingConsent?: boolean }
     marketingConsent?: boolean
   }
-  'user.deleted': { user: CoreEventUser }
+  'user.deleted': { user: CoreEventUser; organizationPublicIds: string[] }
   /** `role` is null when the person left (or was removed from) the organisation */
   'membership.changed': {
     organizationPublicId: string
@@ -87,6 +89,11 @@ export interface CoreEventContext<Name extends CoreEventName = CoreEventName> {
   readonly payload: CoreEvents[Name]
   readonly attempt: number
   readonly logger: Logger
+  /**
+   * This plugin's active connections in an organisation the event names
+   * (by public id): the event reaches each organisation's accounts only.
+   */
+  connections(organizationPublicId: string): Promise<ConnectionHandle[]>
 }
 
 export type CoreEventHandlers = {

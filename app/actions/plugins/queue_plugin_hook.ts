@@ -6,7 +6,7 @@ import { insertedId, sqlTime } from '#services/sql'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import RunPluginHookJob from '#jobs/run_plugin_hook_job'
 import type { LifecycleHookName } from '#queries/plugin_hook_runs'
-import type { CoreEventName, CoreEvents } from '#plugin-sdk/lifecycle'
+import type { CoreEventName, CoreEvents, CoreEventUser } from '#plugin-sdk/lifecycle'
 
 type Client = Pick<QueryClientContract, 'insertQuery'>
 
@@ -121,4 +121,32 @@ export async function publishCoreEvent<Name extends CoreEventName>(
       logger.error({ err: error, plugin: plugin.id, event }, 'could not publish a core event')
     }
   }
+}
+
+/** a person as core events show them to plugins */
+export function eventUser(user: {
+  publicId: string
+  email: string
+  fullName: string | null
+}): CoreEventUser {
+  return { publicId: user.publicId, email: user.email, fullName: user.fullName ?? null }
+}
+
+/** someone joined an organisation, changed role, or left it (role null) */
+export function publishMembershipChanged(input: {
+  organization: { id: number; publicId: string }
+  user: { publicId: string; email: string; fullName: string | null }
+  role: string | null
+  previousRole: string | null
+}) {
+  return publishCoreEvent(
+    'membership.changed',
+    {
+      organizationPublicId: input.organization.publicId,
+      user: eventUser(input.user),
+      role: input.role,
+      previousRole: input.previousRole,
+    },
+    input.organization.id
+  )
 }

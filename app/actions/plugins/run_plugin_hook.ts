@@ -2,6 +2,7 @@ import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
+import { publicIds } from '#services/public_id'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import {
@@ -76,6 +77,15 @@ export default class RunPluginHook {
         payload: run.payload ? JSON.parse(run.payload) : null,
         attempt,
         logger: log,
+        connections: async (organizationPublicId: string) => {
+          const organizationId = publicIds('organization').decode(organizationPublicId)
+          const rows = await Connection.query()
+            .where('organization_id', organizationId ?? 0)
+            .where('plugin_id', plugin.id)
+            .where('status', 'active')
+            .orderBy('id')
+          return rows.map((row) => connectionHandle(row, plugin))
+        },
       })
       return 'succeeded'
     }
