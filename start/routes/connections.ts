@@ -47,6 +47,18 @@ router
           ])
           .as('settings.connections.disconnect')
         router
+          .post('/settings/connections/:connection/hooks/:hook/retry', [
+            ConnectionsController,
+            'retryHook',
+          ])
+          .as('settings.connections.hooks.retry')
+        router
+          .post('/settings/connections/:connection/webhook-url/rotate', [
+            ConnectionsController,
+            'rotateWebhookUrl',
+          ])
+          .as('settings.connections.webhook_url.rotate')
+        router
           .post('/integrations/:plugin/oauth/start', [OAuthController, 'start'])
           .as('integrations.oauth.start')
       })

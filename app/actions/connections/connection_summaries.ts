@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Connection from '#models/connection'
+import type { ConnectionHooks } from '#queries/plugin_hook_runs'
 import { baseUrlOf } from '#services/plugins/connection_handle'
 import { oauthMissingSettings } from '#services/plugins/oauth2'
 import type { LoadedPlugin, RegisteredPlugin } from '#services/plugins/registry'
@@ -52,6 +53,8 @@ export type ConnectionSummary = {
   createdAt: DateTime
   latestRun: SyncRunSummary | null
   sync: SyncState
+  /** the newest onConnected / onDisconnecting run (lifecycle hooks), when the plugin has them */
+  hooks: ConnectionHooks
 }
 
 /**
@@ -86,6 +89,8 @@ export type PluginCard = {
   needsConfiguration: string[]
   canTest: boolean
   syncTasks: string[]
+  /** its webhooks go to a per-connection URL (rotatable on the connection's page) */
+  webhookUrlPerConnection: boolean
   connections: ConnectionSummary[]
 }
 
@@ -190,6 +195,7 @@ export function summarizeConnection(
     createdAt: connection.createdAt,
     latestRun,
     sync: syncState(connection.publicId, latestRun, queuedAt),
+    hooks: { connected: null, disconnecting: null },
   }
 }
 
@@ -216,6 +222,7 @@ export function pluginCard(plugin: RegisteredPlugin, connections: ConnectionSumm
     needsConfiguration: configurationProblems(plugin).map((problem) => problem.message),
     canTest: Boolean(definition?.connection?.test),
     syncTasks: (definition?.sync ?? []).map((task) => task.name),
+    webhookUrlPerConnection: definition?.webhooks?.authentication === 'url-token',
     connections,
   }
 }

@@ -4,6 +4,7 @@ import Connection from '#models/connection'
 import RunSyncJob from '#jobs/run_sync_job'
 import type { LoadedPlugin } from '#services/plugins/registry'
 import { testAndRecord } from '#actions/connections/test_connection'
+import { queueOnConnected } from '#actions/plugins/queue_plugin_hook'
 import type { ConnectionStatus, ConnectionTestResult } from '#plugin-sdk/types'
 
 export type ConnectionValues = {
@@ -95,6 +96,8 @@ export async function finishConnecting(
     connection.status = 'active'
     await connection.save()
   }
+  // onConnected (register the provider's webhooks…) runs in a worker, with retries.
+  if (connection.status === 'active') await queueOnConnected(connection, plugin)
   let syncQueued = false
   if (connection.status === 'active' && (plugin.definition.sync ?? []).length > 0) {
     try {

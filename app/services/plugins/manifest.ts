@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import cron from 'node-cron'
 import type { PluginDefinition } from '#plugin-sdk/types'
 import { validateDeclarations } from '#services/plugins/declarations'
+import { validateHooks } from '#services/plugins/manifest_hooks'
 
 /**
  * Checks what a plugin's default export promises, so a broken plugin is
@@ -78,6 +79,7 @@ export function validateManifest(folder: string, dir: string, value: unknown): P
       )
     }
   }
+  validateHooks(plugin, check)
   check(
     plugin.routes === undefined || typeof plugin.routes === 'function',
     'routes',
