@@ -10,6 +10,7 @@ import type { PluginDefinition } from '#plugin-sdk/types'
 
 export type * from '#plugin-sdk/types'
 export type * from '#plugin-sdk/domain'
+export type * from '#plugin-sdk/auth_methods'
 export {
   HttpClient,
   HttpError,

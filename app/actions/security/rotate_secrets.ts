@@ -9,6 +9,8 @@ import { secretBox } from '#services/secret_box'
 export const SEALED_COLUMNS = [
   { table: 'mfa_factors', column: 'secret' },
   { table: 'connections', column: 'credentials' },
+  // OAuth tokens waiting for the user to pick the accounts to connect
+  { table: 'oauth_account_choices', column: 'credentials' },
   // plugins/noa: the AI models' API keys
   { table: 'noa_ai_models', column: 'api_key' },
 ] as const
