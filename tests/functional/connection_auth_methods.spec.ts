@@ -10,6 +10,7 @@ import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { startFakeProvider, type FakeProvider } from '#tests/helpers/fake_provider'
 import { WebClient } from '#tests/helpers/web_client'
+import { withEnv } from '#tests/helpers/env'
 
 /**
  * Plugins with several ways to connect, and OAuth grants that reach
@@ -245,6 +246,25 @@ test.group('Connections | authentication methods', (group) => {
     assert.equal(foreign.status, 422)
     assert.lengthOf(await Connection.all(), 0)
     assert.lengthOf(await OauthAccountChoice.all(), 1)
+  })
+
+  test('a site whose address the outbound policy refuses is not connected', async ({
+    assert,
+    cleanup,
+  }) => {
+    provider.state.sites = [
+      { id: 'alpha', name: 'Alpha Corp' },
+      { id: 'beta', name: 'Beta Labs' },
+    ]
+    const { web } = await signedIn()
+    const callback = await authorise(web)
+    await web.get(callback.location!)
+    // The operator allows no private address: the sites' loopback API roots are refused.
+    cleanup(withEnv({ OUTBOUND_ALLOWED_HOSTS: '' }))
+    const refused = await web.post(callback.location!, { 'accounts[]': ['alpha'] })
+    assert.equal(refused.status, 422)
+    assert.include(refused.text, 'Alpha Corp cannot be connected: its address is')
+    assert.lengthOf(await Connection.all(), 0)
   })
 
   test("another member cannot see or use someone's account choice", async ({ assert }) => {

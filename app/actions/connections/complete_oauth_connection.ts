@@ -4,6 +4,8 @@ import type Organization from '#models/organization'
 import type User from '#models/user'
 import OauthAccountChoice from '#models/oauth_account_choice'
 import { HttpClient } from '#services/http/client'
+import { checkOutboundUrl } from '#services/http/outbound_dispatcher'
+import { OutboundRequestRefused } from '#services/http/outbound_policy'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { findMethod, storedMethodId, type ConnectMethod } from '#services/plugins/auth_methods'
 import { exchangeCode, OAuthError, tokenCredentials } from '#services/plugins/oauth2'
@@ -61,6 +63,7 @@ export default class CompleteOAuthConnection {
         return { kind: 'choose', choicePublicId: choice.publicId }
       }
       const [only] = accounts
+      await ensureReachable(only)
       const connection = await upsertConnection({
         organizationId: input.organization.id,
         pluginId: plugin.id,
@@ -146,6 +149,17 @@ async function resolvedAccounts(
   }
   if (accounts.length === 0) throw new OAuthError('the provider named no usable account')
   return accounts
+}
+
+/** an account's API root is an address the server will call: the outbound policy decides */
+async function ensureReachable(account: ResolvedAccount) {
+  if (!account.baseUrl) return
+  try {
+    await checkOutboundUrl(account.baseUrl)
+  } catch (error) {
+    if (!(error instanceof OutboundRequestRefused)) throw error
+    throw new OAuthError(`${account.name} cannot be connected: its address is ${error.message}`)
+  }
 }
 
 async function keepForChoice(
