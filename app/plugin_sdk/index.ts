@@ -18,6 +18,7 @@ export { pluginCache } from '#plugin-sdk/cache'
 export * from '#plugin-sdk/identity'
 /** lifecycle hooks (onConnected, onDisconnecting) and the core events a plugin subscribes to */
 export type * from '#plugin-sdk/lifecycle'
+export type * from '#plugin-sdk/auth_methods'
 export {
   HttpClient,
   HttpError,

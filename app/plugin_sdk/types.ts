@@ -4,6 +4,7 @@ import type { HttpClient, HttpClientOptions } from '#services/http/client'
 import type { DomainStore } from '#plugin-sdk/domain'
 import type { PluginDeclarations } from '#plugin-sdk/declarations'
 import type { CoreEventHandlers, PluginLifecycle } from '#plugin-sdk/lifecycle'
+import type { AuthMethod, BasicAuth, ResolveAccounts } from '#plugin-sdk/auth_methods'
 
 /**
  * The contract between Sextant and a provider plugin. A plugin imports
@@ -56,6 +57,13 @@ export type OAuth2Auth = {
   tokenAuthMethod?: 'client_secret_post' | 'client_secret_basic'
   /** how a token response names the account; becomes the connection's account key */
   accountFromToken?: (token: OAuthTokenSet) => { key: string; name?: string } | undefined
+  /**
+   * The accounts the grant reaches (Jira sites from accessible-resources,
+   * Bitbucket workspaces). With several, the user picks which to connect
+   * and each becomes a connection; they share the grant, so a rotating
+   * refresh token is spent once for all of them.
+   */
+  resolveAccounts?: ResolveAccounts
 }
 
 /**
@@ -76,7 +84,7 @@ export type MintedToken = { token: string; expiresAt: Date }
 /** No remote account at all (the Noa assistant). */
 export type NoAuth = { kind: 'none' }
 
-export type PluginAuth = TokenAuth | OAuth2Auth | AppInstallationAuth | NoAuth
+export type PluginAuth = TokenAuth | BasicAuth | OAuth2Auth | AppInstallationAuth | NoAuth
 
 export type OAuthTokenSet = {
   accessToken: string
@@ -152,7 +160,14 @@ export interface ConnectionHandle {
 export type ConnectionStatus = 'active' | 'inactive' | 'error' | 'pending' | 'disconnecting'
 
 export type PluginConnection = {
-  auth: PluginAuth
+  /** the one way to connect; omit it when declaring `methods` */
+  auth?: PluginAuth
+  /**
+   * Several ways to connect, each with its own fields, validator and
+   * test (docs/plugins.md, "Authentication methods"); the connection-wide
+   * fields below are then the defaults each method may override.
+   */
+  methods?: AuthMethod[]
   fields?: ConnectionField[]
   /**
    * Validates the connect form; the output's keys must be field names.

@@ -68,6 +68,7 @@ export default class ConnectionsController {
         organization: ctx.organization!,
         actor: ctx.auth.use('web').user!,
         pluginId: ctx.params.plugin,
+        methodId: textInput(ctx.request.input('method')),
         fields: ctx.request.input('fields', {}),
         baseUrl: ctx.request.input('baseUrl'),
       })
@@ -81,6 +82,7 @@ export default class ConnectionsController {
         return this.#renderIndex(ctx, {
           connectErrors: {
             pluginId: error.pluginId,
+            methodId: error.methodId,
             fields: error.fieldErrors,
             values: error.values,
           },
@@ -258,4 +260,9 @@ export default class ConnectionsController {
   async #notFound(ctx: HttpContext) {
     return ctx.response.notFound(await ctx.view.render('pages/errors/not_found'))
   }
+}
+
+/** a form value that should be one short string; anything else is absent */
+function textInput(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value.slice(0, 64) : null
 }
