@@ -14,6 +14,7 @@ import {
   vulnerabilityOverview,
 } from '#services/insights/metrics'
 import { latestScores, scoreHistory } from '#services/insights/scores'
+import { openWork } from '#services/insights/open_work'
 import { cachedInsight } from '#services/insights/cache'
 import type { InsightScope } from '#services/insights/types'
 import { publicIds } from '#services/public_id'
@@ -165,7 +166,7 @@ export async function productDetail(
 }
 
 async function buildProductDetail(scope: InsightScope, range: DateRange) {
-  const [trend, series, repositories, contributors, ai, vulnerabilities, history] =
+  const [trend, series, repositories, contributors, ai, vulnerabilities, history, work] =
     await Promise.all([
       summarizeTrend(scope),
       dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
@@ -174,9 +175,11 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       aiComposition(scope),
       vulnerabilityOverview(scope),
       scoreHistory(scope.organizationId, scope.productId!, range),
+      openWork(scope),
     ])
   const cards = kpiCards(EXECUTIVE_KPIS, trend.current, trend.previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
+    openWork: work,
   })
   const latest = history.at(-1) ?? null
   const score = latest && latest.missing.length === 0 ? latest : null
