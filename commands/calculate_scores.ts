@@ -31,11 +31,13 @@ export default class CalculateScoresCommand extends BaseCommand {
       }
       const organizations = await resolveOrganizations(this.org)
       let points = 0
+      let incomplete = 0
       let metrics = 0
       for (const organizationId of organizations) {
         if (this.rollup) await new RollUpMetrics().execute({ organizationId })
         const result = await new CalculateScores().execute({ organizationId, day: this.day })
         points += result.points
+        incomplete += result.incomplete
         metrics = result.metrics
       }
       if (organizations.length > 0 && metrics === 0) {
@@ -43,7 +45,10 @@ export default class CalculateScoresCommand extends BaseCommand {
           'No reference records: import them with "node ace import:reference-data"'
         )
       }
-      this.logger.success(`${points} score points for ${organizations.length} organisation(s)`)
+      this.logger.success(
+        `${points} score points for ${organizations.length} organisation(s)` +
+          (incomplete ? `, ${incomplete} incomplete (not enough data)` : '')
+      )
     } catch (error) {
       this.logger.error(`calculate:scores: ${(error as Error).message}`)
       this.exitCode = 1
