@@ -157,10 +157,12 @@ export class ComplianceStandardSchema extends BaseModel {
 }
 
 export class ConnectionSchema extends BaseModel {
-  static $columns = ['accountKey', 'baseUrl', 'config', 'createdAt', 'createdById', 'credentials', 'displayName', 'id', 'lastError', 'lastErrorAt', 'lastSyncAt', 'lastSyncStatus', 'organizationId', 'pluginId', 'status', 'updatedAt'] as const
+  static $columns = ['accountKey', 'authMethod', 'baseUrl', 'config', 'createdAt', 'createdById', 'credentials', 'displayName', 'id', 'lastError', 'lastErrorAt', 'lastSyncAt', 'lastSyncStatus', 'oauthGrant', 'organizationId', 'pluginId', 'status', 'updatedAt'] as const
   $columns = ConnectionSchema.$columns
   @column()
   declare accountKey: string
+  @column()
+  declare authMethod: string | null
   @column()
   declare baseUrl: string | null
   @column()
@@ -183,6 +185,8 @@ export class ConnectionSchema extends BaseModel {
   declare lastSyncAt: DateTime | null
   @column()
   declare lastSyncStatus: string | null
+  @column()
+  declare oauthGrant: string | null
   @column({ serializeAs: null })
   declare organizationId: number
   @column()
@@ -777,6 +781,31 @@ export class NoaThreadSchema extends BaseModel {
   declare title: string
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+  @column({ serializeAs: null })
+  declare userId: number
+}
+
+export class OauthAccountChoiceSchema extends BaseModel {
+  static $columns = ['accounts', 'authMethod', 'createdAt', 'credentials', 'expiresAt', 'id', 'organizationId', 'pluginId', 'updatedAt', 'userId'] as const
+  $columns = OauthAccountChoiceSchema.$columns
+  @column()
+  declare accounts: string
+  @column()
+  declare authMethod: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare credentials: string | null
+  @column.dateTime()
+  declare expiresAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare pluginId: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
   @column({ serializeAs: null })
   declare userId: number
 }

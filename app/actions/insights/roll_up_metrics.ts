@@ -63,7 +63,7 @@ export default class RollUpMetrics {
       const bindings: Array<string | number> = [org]
       for (let index = 0; index < rollup.branchCount; index++) bindings.push(org, start, end)
       await trx.rawQuery(rollup.sql, bindings)
-      await trx.rawQuery(contributorsInsertSql(), [org, org, start, end, org, start, end])
+      await trx.rawQuery(contributorsInsertSql(), [org, org, start, end, org, start, end, org])
       const durations = durationsInsertSql()
       const durationBindings: Array<string | number> = []
       for (let index = 0; index < durations.sourceCount; index++) {

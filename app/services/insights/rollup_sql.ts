@@ -293,23 +293,38 @@ export function rollupInsertSql() {
 /**
  * INSERT … SELECT of who authored pull requests (by opening day) and
  * commits (by commit day), per repository and day. Bots ("name[bot]")
- * are not contributors. Bindings: organisation id, then (organisation id,
- * start, end) twice.
+ * are not contributors. Accounts count as the person who owns them
+ * (people, app/services/domain/people.ts): person_key is "person:<id>",
+ * empty for an author no identity was written for (counted by login, as
+ * before people existed), and login holds the name shown. Bindings: organisation id, then
+ * (organisation id, start, end) twice, then organisation id.
  */
 export function contributorsInsertSql() {
   const human = (column: string) => `${column} IS NOT NULL AND ${humanAuthor(column)}`
-  return `INSERT INTO insight_daily_contributors (organization_id, repository_id, day, login, pull_requests, commits)
-    SELECT ?, s.repository_id, s.day, s.login, SUM(s.pull_requests), SUM(s.commits)
+  return `INSERT INTO insight_daily_contributors (organization_id, repository_id, day, login, person_key, pull_requests, commits)
+    SELECT ?, k.repository_id, k.day, MIN(k.label), MIN(k.person_key), SUM(k.pull_requests), SUM(k.commits)
     FROM (
-      SELECT p.repository_id AS repository_id, ${dayOf('p.opened_at')} AS day, p.author_login AS login, COUNT(*) AS pull_requests, 0 AS commits
-      FROM pull_requests p
-      WHERE p.organization_id = ? AND p.opened_at >= ? AND p.opened_at < ? AND ${human('p.author_login')}
-      GROUP BY p.repository_id, ${dayOf('p.opened_at')}, p.author_login
-      UNION ALL
-      SELECT c.repository_id, ${dayOf('c.committed_at')}, c.author_login, 0, COUNT(*)
-      FROM commits c
-      WHERE c.organization_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND ${human('c.author_login')}
-      GROUP BY c.repository_id, ${dayOf('c.committed_at')}, c.author_login
-    ) s
-    GROUP BY s.repository_id, s.day, s.login`
+      SELECT s.repository_id, s.day, s.pull_requests, s.commits,
+        COALESCE(pe.display_name, s.login) AS label,
+        'person:' || CAST(pe.id AS VARCHAR(20)) AS person_key,
+        COALESCE('person:' || CAST(pe.id AS VARCHAR(20)), 'login:' || s.login) AS group_key
+      FROM (
+        SELECT p.repository_id AS repository_id, ${dayOf('p.opened_at')} AS day, p.provider AS provider, p.author_login AS login, COUNT(*) AS pull_requests, 0 AS commits
+        FROM pull_requests p
+        WHERE p.organization_id = ? AND p.opened_at >= ? AND p.opened_at < ? AND ${human('p.author_login')}
+        GROUP BY p.repository_id, ${dayOf('p.opened_at')}, p.provider, p.author_login
+        UNION ALL
+        SELECT c.repository_id, ${dayOf('c.committed_at')}, c.provider, c.author_login, 0, COUNT(*)
+        FROM commits c
+        WHERE c.organization_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND ${human('c.author_login')}
+        GROUP BY c.repository_id, ${dayOf('c.committed_at')}, c.provider, c.author_login
+      ) s
+      LEFT JOIN (
+        SELECT provider, login, MIN(person_id) AS person_id FROM contributors
+        WHERE organization_id = ? AND person_id IS NOT NULL
+        GROUP BY provider, login
+      ) a ON a.provider = s.provider AND a.login = s.login
+      LEFT JOIN people pe ON pe.id = a.person_id
+    ) k
+    GROUP BY k.repository_id, k.day, k.group_key`
 }

@@ -152,9 +152,22 @@ export function formatKpi(unit: KpiDefinition['unit'], value: number | null) {
   return formatNumber(value)
 }
 
+/**
+ * The unit a KPI's raw number is counted in, as written in CSV exports.
+ */
+const CSV_UNITS: Record<KpiDefinition['unit'], string> = {
+  hours: 'hours',
+  percent: 'percent',
+  count: 'count',
+  rate: 'per_week',
+  lines: 'lines',
+}
+
 export type KpiCard = {
   key: string
   label: string
+  /** hours, percent, count, per_week or lines (for exports) */
+  unit: string
   hint: string
   value: string
   raw: number | null
@@ -257,6 +270,7 @@ export function kpiCards(
     return {
       key: definition.key,
       label: definition.label,
+      unit: CSV_UNITS[definition.unit],
       hint: definition.hint,
       definition: definition.definition,
       caption: captions[definition.key] ?? null,
