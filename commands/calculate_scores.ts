@@ -32,11 +32,13 @@ export default class CalculateScoresCommand extends BaseCommand {
       if (this.day !== undefined) checkCalendarDay('day', this.day)
       const organizations = await resolveOrganizations(this.org)
       let points = 0
+      let incomplete = 0
       let metrics = 0
       for (const organizationId of organizations) {
         if (this.rollup) await new RollUpMetrics().execute({ organizationId })
         const result = await new CalculateScores().execute({ organizationId, day: this.day })
         points += result.points
+        incomplete += result.incomplete
         metrics = result.metrics
       }
       if (organizations.length > 0 && metrics === 0) {
@@ -45,7 +47,8 @@ export default class CalculateScoresCommand extends BaseCommand {
         )
       }
       this.logger.success(
-        `${plural(points, 'score point')} for ${plural(organizations.length, 'organisation')}`
+        `${plural(points, 'score point')} for ${plural(organizations.length, 'organisation')}` +
+          (incomplete ? `, ${incomplete} incomplete (not enough data)` : '')
       )
     } catch (error) {
       this.logger.error(`calculate:scores: ${commandErrorMessage(error)}`)
