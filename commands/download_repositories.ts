@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -76,7 +77,7 @@ export default class DownloadRepositories extends BaseCommand {
         }
       }
     } catch (error) {
-      this.logger.error(`download:repositories: ${(error as Error).message}`)
+      this.logger.error(`download:repositories: ${commandErrorMessage(error)}`)
       this.exitCode = 1
       return
     } finally {

@@ -1,5 +1,7 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { checkOneOf } from '#validators/cli'
 
 /**
  * The old "fetch_data <provider> --orgid": syncs every active connection
@@ -39,6 +41,14 @@ export default class FetchData extends BaseCommand {
       this.exitCode = 1
       return
     }
+    const taskNames = plugin.definition.sync.map((task) => task.name)
+    try {
+      for (const task of this.task ?? []) checkOneOf(`--task`, task, taskNames)
+    } catch (error) {
+      this.logger.error(`fetch:data: ${(error as Error).message}`)
+      this.exitCode = 1
+      return
+    }
 
     const controller = new AbortController()
     const stop = () => controller.abort(new Error('interrupted'))
@@ -61,7 +71,7 @@ export default class FetchData extends BaseCommand {
       })
       this.#report(reports)
     } catch (error) {
-      this.logger.error(`fetch:data: ${(error as Error).message}`)
+      this.logger.error(`fetch:data: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     } finally {
       process.off('SIGINT', stop)

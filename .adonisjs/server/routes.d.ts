@@ -70,15 +70,44 @@ export type ScannedRoutes = {
     'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
     'settings.connections.connect': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'settings.connections.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
-    'settings.connections.hooks.retry': { paramsTuple: [ParamValue,ParamValue]; params: {'connection': ParamValue,'hook': ParamValue} }
-    'settings.connections.webhook_url.rotate': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.start': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.receive': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
-    'webhooks.receive.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
-    'webhooks.handshake': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
-    'webhooks.handshake.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
+    'webhooks.legacy.github._api_webhook_github_': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.github._api_v1_github_webhook': { paramsTuple?: []; params?: {} }
+    'plugins.github.connect': { paramsTuple?: []; params?: {} }
+    'plugins.github.install': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.github.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.github.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.github.status_check': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.noa.glasses': { paramsTuple?: []; params?: {} }
+    'plugins.noa.glasses_legacy': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.threads.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.threads.show': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.messages.store': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.threads.stream': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.threads.destroy': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.messages.image': { paramsTuple: [ParamValue]; params: {'message': ParamValue} }
+    'plugins.noa.models.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.models.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.models.edit': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.models.update': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.models.destroy': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.models.test': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.knowledge.api.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.api.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.api.ask': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.api.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }
+    'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.try': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.documents.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.documents.destroy': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.entries.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }
+    'plugins.noa.knowledge.settings': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
-    'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
@@ -142,9 +171,18 @@ export type ScannedRoutes = {
     'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.status': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
-    'webhooks.handshake': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
-    'webhooks.handshake.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
-    'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
+    'plugins.github.connect': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.noa.chat.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.threads.show': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.threads.stream': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.messages.image': { paramsTuple: [ParamValue]; params: {'message': ParamValue} }
+    'plugins.noa.models.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.models.edit': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.knowledge.api.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
@@ -194,9 +232,18 @@ export type ScannedRoutes = {
     'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.status': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
-    'webhooks.handshake': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
-    'webhooks.handshake.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
-    'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
+    'plugins.github.connect': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup': { paramsTuple?: []; params?: {} }
+    'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.noa.chat.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.threads.show': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.threads.stream': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.messages.image': { paramsTuple: [ParamValue]; params: {'message': ParamValue} }
+    'plugins.noa.models.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.models.edit': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.knowledge.api.index': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
@@ -246,11 +293,30 @@ export type ScannedRoutes = {
     'settings.connections.sync': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.connect': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'settings.connections.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
-    'settings.connections.hooks.retry': { paramsTuple: [ParamValue,ParamValue]; params: {'connection': ParamValue,'hook': ParamValue} }
-    'settings.connections.webhook_url.rotate': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.start': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.receive': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
-    'webhooks.receive.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
+    'webhooks.legacy.github._api_webhook_github_': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.github._api_v1_github_webhook': { paramsTuple?: []; params?: {} }
+    'plugins.github.install': { paramsTuple?: []; params?: {} }
+    'plugins.github.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.github.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.github.status_check': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.noa.glasses': { paramsTuple?: []; params?: {} }
+    'plugins.noa.glasses_legacy': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.threads.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.chat.messages.store': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.chat.threads.destroy': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
+    'plugins.noa.models.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.models.update': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.models.destroy': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.models.test': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
+    'plugins.noa.knowledge.api.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.api.ask': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.try': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.documents.store': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.documents.destroy': { paramsTuple?: []; params?: {} }
+    'plugins.noa.knowledge.entries.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }
+    'plugins.noa.knowledge.settings': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
     'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
     'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
@@ -266,6 +332,9 @@ export type ScannedRoutes = {
     'insights.products.update': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
     'insights.products.repositories': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
     'insights.products.destroy': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+  }
+  DELETE: {
+    'plugins.noa.knowledge.api.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }
   }
 }
 declare module '@adonisjs/core/types/http' {

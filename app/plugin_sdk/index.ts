@@ -12,6 +12,12 @@ export type * from '#plugin-sdk/types'
 export type * from '#plugin-sdk/domain'
 /** lifecycle hooks (onConnected, onDisconnecting) and the core events a plugin subscribes to */
 export type * from '#plugin-sdk/lifecycle'
+export type * from '#plugin-sdk/declarations'
+export type * from '#plugin-sdk/settings'
+export { defineSettings } from '#plugin-sdk/settings'
+export { pluginCache } from '#plugin-sdk/cache'
+/** repositories and people across providers: canonical keys, references, identity links */
+export * from '#plugin-sdk/identity'
 export {
   HttpClient,
   HttpError,
@@ -61,8 +67,8 @@ export { withPublicId } from '#models/mixins/with_public_id'
 export { compose } from '@adonisjs/core/helpers'
 /**
  * Seals a plugin's own secrets (an API key column) at rest, bound to
- * table, column and row; list the column in SEALED_COLUMNS
- * (app/actions/security/rotate_secrets.ts) so secrets:rotate re-seals it.
+ * table, column and row; declare the column in the manifest's
+ * `sealedColumns` so secrets:rotate re-seals it.
  */
 export { secretBox, SecretBoxError } from '#services/secret_box'
 export type { SecretPurpose } from '#services/secret_box'

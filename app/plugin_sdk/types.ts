@@ -3,6 +3,7 @@ import type { Logger } from '@adonisjs/core/logger'
 import type { HttpClient, HttpClientOptions } from '#services/http/client'
 import type { DomainStore } from '#plugin-sdk/domain'
 import type { CoreEventHandlers, PluginLifecycle } from '#plugin-sdk/lifecycle'
+import type { PluginDeclarations } from '#plugin-sdk/declarations'
 
 /**
  * The contract between Sextant and a provider plugin. A plugin imports
@@ -432,7 +433,8 @@ export interface PluginRouter {
 
 export type PluginCommandModule = () => Promise<{ default: unknown }>
 
-export type PluginDefinition = {
+/** the manifest; what a plugin owns is declared in PluginDeclarations (declarations.ts) */
+export type PluginDefinition = PluginDeclarations & {
   id: string
   name: string
   description: string

@@ -12,6 +12,7 @@ import type {
   PluginAuth,
   PluginCategory,
 } from '#plugin-sdk/types'
+import { configurationProblems } from '#services/plugins/plugin_declarations'
 
 /**
  * The read models of the Connections pages: what a plugin card, a
@@ -22,7 +23,7 @@ export type SyncRunSummary = {
   task: string
   trigger: string
   full: boolean
-  status: 'running' | 'succeeded' | 'failed' | 'abandoned'
+  status: 'running' | 'succeeded' | 'failed' | 'abandoned' | 'interrupted'
   itemsWritten: number
   requestsMade: number
   notModified: number
@@ -84,6 +85,8 @@ export type PluginCard = {
   fields: ConnectionField[]
   baseUrl: { default: string; label: string; help: string | null } | null
   oauthMissing: string[]
+  /** the plugin's declared environment variables that are missing or invalid, in words */
+  needsConfiguration: string[]
   canTest: boolean
   syncTasks: string[]
   /** its webhooks go to a per-connection URL (rotatable on the connection's page) */
@@ -216,6 +219,7 @@ export function pluginCard(plugin: RegisteredPlugin, connections: ConnectionSumm
       : null,
     oauthMissing:
       definition && auth?.kind === 'oauth2' ? oauthMissingSettings(plugin as LoadedPlugin) : [],
+    needsConfiguration: configurationProblems(plugin).map((problem) => problem.message),
     canTest: Boolean(definition?.connection?.test),
     syncTasks: (definition?.sync ?? []).map((task) => task.name),
     webhookUrlPerConnection: definition?.webhooks?.authentication === 'url-token',

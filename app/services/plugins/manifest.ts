@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import cron from 'node-cron'
 import type { PluginDefinition } from '#plugin-sdk/types'
 import { validateHooks } from '#services/plugins/manifest_hooks'
+import { validateDeclarations } from '#services/plugins/declarations'
 
 /**
  * Checks what a plugin's default export promises, so a broken plugin is
@@ -120,6 +121,7 @@ export function validateManifest(folder: string, dir: string, value: unknown): P
       'must be a list of () => import(...) functions'
     )
   }
+  validateDeclarations(plugin, check)
   return plugin
 }
 
