@@ -39,7 +39,8 @@ export const gitHubWebhooks: PluginWebhooks = {
     if (!deliveryId || !event) {
       return { ok: false, status: 400, reason: 'X-GitHub-Delivery and X-GitHub-Event are required' }
     }
-    const body = payloadOf(request.body)
+    // JSON, or the form content type's "payload" field: the platform parses both
+    const body = request.body as DeliveryBody
     return {
       ok: true,
       deliveryId,
@@ -141,18 +142,5 @@ async function handlePullRequest({ connection, delivery, logger }: WebhookContex
 }
 
 type DeliveryBody = { action?: unknown; installation?: { id?: unknown } } | undefined
-
-/** GitHub sends JSON, or a form with the JSON in "payload" when the App is set up that way. */
-function payloadOf(body: unknown): DeliveryBody {
-  const form = body as { payload?: unknown } | undefined
-  if (form && typeof form.payload === 'string') {
-    try {
-      return JSON.parse(form.payload) as DeliveryBody
-    } catch {
-      return undefined
-    }
-  }
-  return body as DeliveryBody
-}
 
 export type { InstallationEvent }

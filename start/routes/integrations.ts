@@ -36,10 +36,14 @@ router
   .as('webhooks.receive.connection')
   .use([middleware.webhookRateLimit(), webhookBody()])
 // GET: the validation request a provider sends before saving a webhook.
-router.get('/api/webhooks/:plugin', [WebhooksController, 'handshake']).as('webhooks.handshake')
+router
+  .get('/api/webhooks/:plugin', [WebhooksController, 'handshake'])
+  .as('webhooks.handshake')
+  .use(middleware.webhookRateLimit())
 router
   .get('/api/webhooks/:plugin/c/:connection/:token', [WebhooksController, 'handshake'])
   .as('webhooks.handshake.connection')
+  .use(middleware.webhookRateLimit())
 
 for (const plugin of pluginRegistry.loaded()) {
   for (const path of plugin.definition.webhooks?.legacyPaths ?? []) {
@@ -49,11 +53,9 @@ for (const plugin of pluginRegistry.loaded()) {
       ctx.params = { ...ctx.params, plugin: plugin.id }
       return new Controller()[action](ctx)
     }
-    router
-      .post(path, asPlugin('receive'))
-      .as(name)
-      .use([middleware.webhookRateLimit({ pluginId: plugin.id }), webhookBody()])
-    router.get(path, asPlugin('handshake')).as(`${name}.handshake`)
+    const rateLimit = () => middleware.webhookRateLimit({ pluginId: plugin.id })
+    router.post(path, asPlugin('receive')).as(name).use([rateLimit(), webhookBody()])
+    router.get(path, asPlugin('handshake')).as(`${name}.handshake`).use(rateLimit())
   }
   mountPluginRoutes(plugin)
 }
