@@ -28,8 +28,8 @@ async function signedInPage(browser: Browser, width: number, baseURL: string) {
   await page.getByLabel('Password').fill(account.password)
   await page.getByRole('button', { name: 'Continue' }).click()
   await page.waitForURL('**/sign-in/mfa')
-  await page.getByLabel('Code').fill(totp.codeAt(account.totpSecret!, Date.now()))
-  await page.getByRole('button', { name: 'Verify' }).click()
+  await page.getByLabel('Code', { exact: true }).fill(totp.codeAt(account.totpSecret!, Date.now()))
+  await page.getByRole('button', { name: 'Verify', exact: true }).click()
   await page.waitForURL((url) => url.pathname === '/')
   return page
 }
