@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import type { PluginListing } from '#actions/plugins/list_plugins'
@@ -24,7 +25,7 @@ export default class PluginsList extends BaseCommand {
     try {
       plugins = await new ListPlugins().execute()
     } catch (error) {
-      this.logger.error(`plugins:list: ${(error as Error).message}`)
+      this.logger.error(`plugins:list: ${commandErrorMessage(error)}`)
       this.exitCode = 1
       return
     }

@@ -14,6 +14,11 @@ export type * from '#plugin-sdk/declarations'
 export type * from '#plugin-sdk/settings'
 export { defineSettings } from '#plugin-sdk/settings'
 export { pluginCache } from '#plugin-sdk/cache'
+/** repositories and people across providers: canonical keys, references, identity links */
+export * from '#plugin-sdk/identity'
+/** lifecycle hooks (onConnected, onDisconnecting) and the core events a plugin subscribes to */
+export type * from '#plugin-sdk/lifecycle'
+export type * from '#plugin-sdk/auth_methods'
 export {
   HttpClient,
   HttpError,
@@ -71,6 +76,8 @@ export type { SecretPurpose } from '#services/secret_box'
 export { BaseCommand, args, flags } from '@adonisjs/core/ace'
 export type { CommandOptions } from '@adonisjs/core/types/ace'
 export { hmacSha256Matches } from '#services/webhooks/signatures'
+/** a constant-time comparison of two secrets (a shared token a provider sends back) */
+export { secretsMatch } from '#services/webhooks/signatures'
 /** commit-message trailers and the AI-assistance marks the GenAI share counts */
 export { parseTrailers, isAiAssisted } from '#services/domain/commit_trailers'
 export type { Trailer } from '#services/domain/commit_trailers'

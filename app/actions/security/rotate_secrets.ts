@@ -11,6 +11,10 @@ import { declaredSealedColumns } from '#services/plugins/plugin_declarations'
 export const CORE_SEALED_COLUMNS = [
   { table: 'mfa_factors', column: 'secret' },
   { table: 'connections', column: 'credentials' },
+  // per-connection webhook URLs' tokens (app/services/webhooks/connection_tokens.ts)
+  { table: 'connections', column: 'webhook_token' },
+  // OAuth tokens waiting for the user to pick the accounts to connect
+  { table: 'oauth_account_choices', column: 'credentials' },
 ] as const
 
 /** the core's sealed columns, then every loaded plugin's declared ones */

@@ -3,7 +3,7 @@ import { GitHubClient } from '../client.js'
 import { environment } from '../environment.js'
 import type * as GitHub from '../types.js'
 import { eachMonitoredRepository } from './pool.js'
-import { uniqueContributors } from './mappers.js'
+import { commitContributors } from './mappers.js'
 
 /** repositories synced side by side; the HTTP client's own cap bounds the requests */
 const REPOSITORIES_IN_PARALLEL = 4
@@ -55,9 +55,7 @@ async function syncRepository(
   )) {
     const commits = page.data
     if (commits.length === 0) break
-    await context.store.upsertContributors(
-      uniqueContributors(commits.map((commit) => commit.author))
-    )
+    await context.store.upsertContributors(commitContributors(commits))
     await context.store.upsertCommits(
       commits.map((commit) => commitInput(repository.externalId, commit))
     )
