@@ -38,19 +38,18 @@ test.group('Ace commands', (group) => {
   }) => {
     await ace.exec('populate:dev-data', [])
     const organization = await Organization.findByOrFail('slug', DEMO_ORGANIZATION.slug)
-    const count = async (table: string) => {
-      const [{ total }] = await db
-        .from(table)
-        .where('organization_id', organization.id)
-        .where('provider', 'github')
-        .count('* as total')
+    const count = async (table: string, provider?: string) => {
+      const query = db.from(table).where('organization_id', organization.id)
+      if (provider) query.where('provider', provider)
+      const [{ total }] = await query.count('* as total')
       return Number(total)
     }
     const pullRequestsAfterFirstRun = await count('pull_requests')
     await ace.exec('populate:dev-data', [])
 
-    // 5 repositories of the GitHub demo and 20 generated for the dashboards
-    assert.equal(await count('repositories'), 25)
+    // 5 repositories of the GitHub plugin's demo and 20 generated for the dashboards
+    assert.equal(await count('repositories', 'github'), 5)
+    assert.equal(await count('repositories', 'demo'), 20)
     assert.isAbove(pullRequestsAfterFirstRun, 1_000)
     assert.equal(await count('pull_requests'), pullRequestsAfterFirstRun)
     const merged = await db

@@ -32,17 +32,21 @@ const MOMENT_COLUMNS = new Set([
   'fixed_at',
 ])
 
-/** where each kind of row comes from in a real organisation */
+/**
+ * The generated rows are the demo's own provider ("demo"): each plugin
+ * writes its provider's demo history itself (PluginDeclarations.demo).
+ */
+const DEMO_PROVIDER = 'demo'
 const SOURCES: Array<{
   table: string
   key: keyof Omit<DemoRows, 'repositories'>
   provider: string
 }> = [
-  { table: 'pull_requests', key: 'pullRequests', provider: 'github' },
-  { table: 'commits', key: 'commits', provider: 'github' },
-  { table: 'deployments', key: 'deployments', provider: 'github' },
-  { table: 'issues', key: 'issues', provider: 'jira' },
-  { table: 'vulnerabilities', key: 'vulnerabilities', provider: 'snyk' },
+  { table: 'pull_requests', key: 'pullRequests', provider: DEMO_PROVIDER },
+  { table: 'commits', key: 'commits', provider: DEMO_PROVIDER },
+  { table: 'deployments', key: 'deployments', provider: DEMO_PROVIDER },
+  { table: 'issues', key: 'issues', provider: DEMO_PROVIDER },
+  { table: 'vulnerabilities', key: 'vulnerabilities', provider: DEMO_PROVIDER },
 ]
 
 /** epoch ms as the engine's datetime text, without luxon (hundreds of thousands of values) */
@@ -101,11 +105,11 @@ export async function writeInsightsDemoData(
         .multiInsert(
           rows.repositories.slice(index, index + 500).map((repository) => ({
             organization_id: organizationId,
-            provider: 'github',
+            provider: DEMO_PROVIDER,
             external_id: repository.externalId,
             name: repository.name,
             full_name: `acme-rockets/${repository.name}`,
-            url: `https://github.com/acme-rockets/${repository.name}`,
+            url: `https://git.example.com/acme-rockets/${repository.name}`,
             default_branch: 'main',
             language: repository.language,
             created_at: now,

@@ -1,4 +1,3 @@
-import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { pluginRegistry } from '#services/plugins/registry'
 import { declaredOrganizationTables } from '#services/plugins/plugin_declarations'
@@ -19,7 +18,8 @@ export async function deletePluginOrganizationData(
   await pluginRegistry.load()
   const report: DeletedPluginRows = []
   for (const { pluginId, table, organizationColumn } of declaredOrganizationTables()) {
-    if (!(await db.connection().schema.hasTable(table))) continue
+    // asked of the transaction: SQLite's single connection is held by it
+    if (!(await trx.schema.hasTable(table))) continue
     const deleted = await trx.from(table).where(organizationColumn, organizationId).delete()
     report.push({ pluginId, table, deleted: Number(Array.isArray(deleted) ? deleted[0] : deleted) })
   }
