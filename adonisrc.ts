@@ -52,6 +52,7 @@ export default defineConfig({
     () => import('#start/kernel'),
     () => import('#start/view'),
     () => import('#start/limiter'),
+    () => import('#start/shutdown'),
     { file: () => import('#start/migrate_on_boot'), environment: ['web'] },
     { file: () => import('#start/background'), environment: ['web'] },
   ],

@@ -1,5 +1,6 @@
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { checkOneOf } from '#validators/cli'
 
 /**
  * The old "fetch_data <provider> --orgid": syncs every active connection
@@ -36,6 +37,14 @@ export default class FetchData extends BaseCommand {
     }
     if (!plugin.definition.sync?.length) {
       this.logger.error(`fetch:data: ${plugin.id} has no sync tasks`)
+      this.exitCode = 1
+      return
+    }
+    const taskNames = plugin.definition.sync.map((task) => task.name)
+    try {
+      for (const task of this.task ?? []) checkOneOf(`--task`, task, taskNames)
+    } catch (error) {
+      this.logger.error(`fetch:data: ${(error as Error).message}`)
       this.exitCode = 1
       return
     }

@@ -73,6 +73,7 @@ export type ScannedRoutes = {
     'integrations.oauth.start': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.receive': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.legacy.github._api_webhook_github_': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.github._api_v1_github_webhook': { paramsTuple?: []; params?: {} }
     'plugins.github.connect': { paramsTuple?: []; params?: {} }
     'plugins.github.install': { paramsTuple?: []; params?: {} }
     'plugins.github.setup': { paramsTuple?: []; params?: {} }
@@ -295,6 +296,7 @@ export type ScannedRoutes = {
     'integrations.oauth.start': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.receive': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.legacy.github._api_webhook_github_': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.github._api_v1_github_webhook': { paramsTuple?: []; params?: {} }
     'plugins.github.install': { paramsTuple?: []; params?: {} }
     'plugins.github.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }

@@ -28,7 +28,7 @@ const webhookBody = () => middleware.bodyLimit({ maxBytes: bodyLimits.webhook })
 router
   .post('/api/webhooks/:plugin', [WebhooksController, 'receive'])
   .as('webhooks.receive')
-  .use(webhookBody())
+  .use([middleware.webhookRateLimit(), webhookBody()])
 
 for (const plugin of pluginRegistry.loaded()) {
   for (const path of plugin.definition.webhooks?.legacyPaths ?? []) {
@@ -39,7 +39,7 @@ for (const plugin of pluginRegistry.loaded()) {
         return new Controller().receive(ctx)
       })
       .as(`webhooks.legacy.${plugin.id}.${path.replace(/[^a-z0-9]+/gi, '_')}`)
-      .use(webhookBody())
+      .use([middleware.webhookRateLimit({ pluginId: plugin.id }), webhookBody()])
   }
   mountPluginRoutes(plugin)
 }

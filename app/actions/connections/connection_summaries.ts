@@ -21,7 +21,7 @@ export type SyncRunSummary = {
   task: string
   trigger: string
   full: boolean
-  status: 'running' | 'succeeded' | 'failed' | 'abandoned'
+  status: 'running' | 'succeeded' | 'failed' | 'abandoned' | 'interrupted'
   itemsWritten: number
   requestsMade: number
   notModified: number

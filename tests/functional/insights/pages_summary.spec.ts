@@ -134,7 +134,11 @@ test.group('Insights pages | Executive Summary', (group) => {
       'Product',
       'Repositories',
       'Merged PRs',
-      'Cycle time (h)',
+      'Cycle time median (h)',
+      'Cycle time p75 (h)',
+      'Cycle time p90 (h)',
+      'Cycle time mean (h)',
+      'Cycle time to merge, median (h)',
       'Deploys / week',
       'Change failure rate (%)',
       'AI-assisted (%)',
@@ -145,7 +149,16 @@ test.group('Insights pages | Executive Summary', (group) => {
     assert.includeMembers(names, ['Checkout, "Prime"', `'=HYPERLINK("http://evil")`, 'Core'])
     assert.include(response.text, '"Checkout, ""Prime"""')
     // numbers stay numbers: Core holds alpha, whose two merged PRs are in the week
-    assert.deepEqual(rows.find((row) => row[0] === 'Core')!.slice(1, 3), ['1', '2'])
+    // and their cycle times, 50 h and 34 h: median 42, p75 46, p90 48.4, mean 42
+    assert.deepEqual(rows.find((row) => row[0] === 'Core')!.slice(1, 8), [
+      '1',
+      '2',
+      '42',
+      '46',
+      '48.4',
+      '42',
+      '',
+    ])
   })
 
   test('every table on the page has an export link, and an unknown table is a 404', async ({
