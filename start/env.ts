@@ -152,6 +152,8 @@ async function createEnv() {
     API_RATE_LIMIT_ASSISTANT_PER_TOKEN: Env.schema.number.optional(),
     API_RATE_LIMIT_UPLOADS_PER_TOKEN: Env.schema.number.optional(),
     WEBHOOK_RETRY_DELAY: Env.schema.string.optional(),
+    /** first retry delay of a failed plugin lifecycle hook or core event handler (default 5s) */
+    PLUGIN_HOOK_RETRY_DELAY: Env.schema.string.optional(),
     SYNC_REQUEST_BUDGET: Env.schema.number.optional(),
     SYNC_CONCURRENCY: Env.schema.number.optional(),
     SYNC_LOCK_TTL_MS: Env.schema.number.optional(),

@@ -34,6 +34,7 @@ export const controllers = {
     Summary: () => import('#controllers/insights/summary_controller'),
   },
   integrations: {
+    OauthAccounts: () => import('#controllers/integrations/oauth_accounts_controller'),
     Oauth: () => import('#controllers/integrations/oauth_controller'),
   },
   Organizations: () => import('#controllers/organizations_controller'),

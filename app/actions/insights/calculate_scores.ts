@@ -32,6 +32,8 @@ export type CalculateScoresResult = {
   day: Day
   organizations: number
   points: number
+  /** points whose score is incomplete (a metric without enough data) */
+  incomplete: number
   metrics: number
 }
 
@@ -56,11 +58,20 @@ export default class CalculateScores {
           .orderBy('id')
           .then((rows) => rows.map((row) => row.id as number))
     let points = 0
+    let incomplete = 0
     for (const organizationId of organizations) {
-      points += await this.#scoreOrganization(organizationId, day, references)
+      const written = await this.#scoreOrganization(organizationId, day, references)
+      points += written.points
+      incomplete += written.incomplete
       await invalidateInsights(organizationId)
     }
-    return { day, organizations: organizations.length, points, metrics: references.size }
+    return {
+      day,
+      organizations: organizations.length,
+      points,
+      incomplete,
+      metrics: references.size,
+    }
   }
 
   async #scoreOrganization(
@@ -122,7 +133,10 @@ export default class CalculateScores {
       })
     )
     if (!acquired) throw new Error('The scores of this organisation are being written')
-    return rows.length
+    return {
+      points: rows.length,
+      incomplete: rows.filter((row) => row.missing.length > 0).length,
+    }
   }
 
   /**

@@ -16,11 +16,11 @@ export function cycleTimeCell(summary: MetricSummary): string {
 }
 
 export const CYCLE_TIME_CSV_COLUMNS = [
-  'Cycle time median (h)',
-  'Cycle time p75 (h)',
-  'Cycle time p90 (h)',
-  'Cycle time mean (h)',
-  'Cycle time to merge, median (h)',
+  'cycle_time_median_hours',
+  'cycle_time_p75_hours',
+  'cycle_time_p90_hours',
+  'cycle_time_mean_hours',
+  'cycle_time_to_merge_median_hours',
 ]
 
 export function cycleTimeCsvValues(summary: MetricSummary): CsvCell[] {

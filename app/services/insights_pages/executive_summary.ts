@@ -11,6 +11,7 @@ import {
   vulnerabilityOverview,
 } from '#services/insights/metrics'
 import { scoreHistory } from '#services/insights/scores'
+import { openWork } from '#services/insights/open_work'
 import { cachedInsight } from '#services/insights/cache'
 import type { InsightScope, ScorePoint } from '#services/insights/types'
 import { gauge } from '#services/charts/index'
@@ -69,17 +70,21 @@ async function buildExecutiveSummary(
   // Seven queries whatever the size of the organisation; the score is
   // the last point of the period's history, the GenAI split comes from
   // the period's totals (per-product scores are on the Products page).
-  const [trend, series, vulnerabilities, contributors, products, history] = await Promise.all([
-    summarizeTrend(scope),
-    dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
-    vulnerabilityOverview(scope),
-    activeContributors(scope, { limit: 1 }),
-    summarizeByProduct(scope),
-    scoreHistory(organizationId, null, range),
-  ])
+  const [trend, series, vulnerabilities, contributors, products, history, work] = await Promise.all(
+    [
+      summarizeTrend(scope),
+      dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
+      vulnerabilityOverview(scope),
+      activeContributors(scope, { limit: 1 }),
+      summarizeByProduct(scope),
+      scoreHistory(organizationId, null, range),
+      openWork({ organizationId }),
+    ]
+  )
   const { current, previous } = trend
   const cards = kpiCards(EXECUTIVE_KPIS, current, previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
+    openWork: work,
   })
   const latest = history.at(-1) ?? null
   // an incomplete score is named, never shown as a number
@@ -99,13 +104,13 @@ async function buildExecutiveSummary(
       'AI-assisted',
     ],
     csvColumns: [
-      'Product',
-      'Repositories',
-      'Merged PRs',
+      'product',
+      'repositories',
+      'merged_prs',
       ...CYCLE_TIME_CSV_COLUMNS,
-      'Deploys / week',
-      'Change failure rate (%)',
-      'AI-assisted (%)',
+      'deploys_per_week',
+      'change_failure_rate_percent',
+      'ai_assisted_percent',
     ],
     cells: products.map((product) => [
       product.name,

@@ -1,4 +1,5 @@
 import type { MetricSummary, SeriesKey, SeriesPoint } from '#services/insights/types'
+import type { OpenWork } from '#services/insights/open_work'
 import { sparkline } from '#services/charts/index'
 import { formatHours, formatNumber, formatPercent } from '#services/insights_pages/format'
 
@@ -151,9 +152,22 @@ export function formatKpi(unit: KpiDefinition['unit'], value: number | null) {
   return formatNumber(value)
 }
 
+/**
+ * The unit a KPI's raw number is counted in, as written in CSV exports.
+ */
+const CSV_UNITS: Record<KpiDefinition['unit'], string> = {
+  hours: 'hours',
+  percent: 'percent',
+  count: 'count',
+  rate: 'per_week',
+  lines: 'lines',
+}
+
 export type KpiCard = {
   key: string
   label: string
+  /** hours, percent, count, per_week or lines (for exports) */
+  unit: string
   hint: string
   value: string
   raw: number | null
@@ -170,7 +184,25 @@ export type KpiCard = {
   /** the words shown instead of a change: "not enough data", "under a week", "no earlier data" */
   deltaNote: string
   definition: string
+  /** what the figure leaves out, beside it: pull requests still waiting, open incidents */
+  caption: string | null
   sparkline: string
+}
+
+/**
+ * Time to first review and time to restore count finished work only:
+ * their cards say what is still waiting, and for how long.
+ */
+export function openWorkCaptions(work: OpenWork | undefined): Record<string, string> {
+  if (!work) return {}
+  const captions: Record<string, string> = {}
+  if (work.waitingForReview > 0) {
+    captions.first_review = `${work.waitingForReview} waiting for review, the oldest for ${formatHours(work.oldestWaitingHours)}`
+  }
+  if (work.openIncidents > 0) {
+    captions.time_to_restore = `${work.openIncidents} open incident${work.openIncidents === 1 ? '' : 's'}, the oldest for ${formatHours(work.oldestIncidentHours)}`
+  }
+  return captions
 }
 
 /**
@@ -213,8 +245,9 @@ export function kpiCards(
   previous: MetricSummary,
   series: SeriesPoint[],
   periodDays: number,
-  options: { previousDaysWithData?: number } = {}
+  options: { previousDaysWithData?: number; openWork?: OpenWork } = {}
 ): KpiCard[] {
+  const captions = openWorkCaptions(options.openWork)
   // a previous period the organisation's data does not wholly cover is not compared with
   const previousCovered = (options.previousDaysWithData ?? periodDays) >= periodDays
   const underAWeek = periodDays < 7
@@ -237,8 +270,10 @@ export function kpiCards(
     return {
       key: definition.key,
       label: definition.label,
+      unit: CSV_UNITS[definition.unit],
       hint: definition.hint,
       definition: definition.definition,
+      caption: captions[definition.key] ?? null,
       deltaNote: counted
         ? 'under a week'
         : !comparable && before !== null

@@ -14,6 +14,7 @@ import {
   vulnerabilityOverview,
 } from '#services/insights/metrics'
 import { latestScores, scoreHistory } from '#services/insights/scores'
+import { openWork } from '#services/insights/open_work'
 import { cachedInsight } from '#services/insights/cache'
 import type { InsightScope } from '#services/insights/types'
 import { publicIds } from '#services/public_id'
@@ -82,16 +83,16 @@ export function productList(organizationId: number, range: DateRange) {
         'AI-assisted',
       ],
       csvColumns: [
-        'Product',
-        'Repositories',
-        'Score',
-        'Merged PRs',
+        'product',
+        'repositories',
+        'score',
+        'merged_prs',
         ...CYCLE_TIME_CSV_COLUMNS,
-        'First review (h)',
-        'Deploys / week',
-        'Change failure rate (%)',
-        'Bug rate (%)',
-        'AI-assisted (%)',
+        'first_review_median_hours',
+        'deploys_per_week',
+        'change_failure_rate_percent',
+        'bug_rate_percent',
+        'ai_assisted_percent',
       ],
       cells: products.map((product) => [
         product.sharedRepositoryCount > 0 ? `${product.name} *` : product.name,
@@ -99,7 +100,7 @@ export function productList(organizationId: number, range: DateRange) {
         scoreCell(product.productId),
         formatNumber(product.summary.pullRequestsMerged, 0),
         cycleTimeCell(product.summary),
-        formatHours(product.summary.firstReviewHours),
+        formatHours(product.summary.percentiles.first_review.median),
         formatNumber(product.summary.deploymentFrequencyPerWeek),
         formatPercent(product.summary.changeFailureRate),
         formatPercent(product.summary.bugRate),
@@ -111,7 +112,7 @@ export function productList(organizationId: number, range: DateRange) {
         scores.get(product.productId) ?? null,
         product.summary.pullRequestsMerged,
         ...cycleTimeCsvValues(product.summary),
-        csvNumber(product.summary.firstReviewHours),
+        csvNumber(product.summary.percentiles.first_review.median),
         csvNumber(product.summary.deploymentFrequencyPerWeek),
         csvNumber(product.summary.changeFailureRate),
         csvNumber(product.summary.bugRate),
@@ -165,7 +166,7 @@ export async function productDetail(
 }
 
 async function buildProductDetail(scope: InsightScope, range: DateRange) {
-  const [trend, series, repositories, contributors, ai, vulnerabilities, history] =
+  const [trend, series, repositories, contributors, ai, vulnerabilities, history, work] =
     await Promise.all([
       summarizeTrend(scope),
       dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
@@ -174,9 +175,11 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       aiComposition(scope),
       vulnerabilityOverview(scope),
       scoreHistory(scope.organizationId, scope.productId!, range),
+      openWork(scope),
     ])
   const cards = kpiCards(EXECUTIVE_KPIS, trend.current, trend.previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
+    openWork: work,
   })
   const latest = history.at(-1) ?? null
   const score = latest && latest.missing.length === 0 ? latest : null
@@ -194,20 +197,20 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       'AI-assisted',
     ],
     csvColumns: [
-      'Repository',
-      'Merged PRs',
+      'repository',
+      'merged_prs',
       ...CYCLE_TIME_CSV_COLUMNS,
-      'First review (h)',
-      'PR size (lines)',
-      'Deploys',
-      'Commits',
-      'AI-assisted (%)',
+      'first_review_median_hours',
+      'pr_size_lines',
+      'deploys',
+      'commits',
+      'ai_assisted_percent',
     ],
     cells: repositories.map((repository) => [
       repository.fullName,
       formatNumber(repository.summary.pullRequestsMerged, 0),
       cycleTimeCell(repository.summary),
-      formatHours(repository.summary.firstReviewHours),
+      formatHours(repository.summary.percentiles.first_review.median),
       formatNumber(repository.summary.prSizeLines, 0),
       formatNumber(repository.summary.deployments, 0),
       formatNumber(repository.summary.commits, 0),
@@ -217,7 +220,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       repository.fullName,
       repository.summary.pullRequestsMerged,
       ...cycleTimeCsvValues(repository.summary),
-      csvNumber(repository.summary.firstReviewHours),
+      csvNumber(repository.summary.percentiles.first_review.median),
       csvNumber(repository.summary.prSizeLines, 0),
       repository.summary.deployments,
       repository.summary.commits,
@@ -241,7 +244,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     name: 'genai',
     title: 'GenAI composition by repository',
     columns: ['Repository', 'Commits', 'AI-assisted commits', 'AI-assisted'],
-    csvColumns: ['Repository', 'Commits', 'AI-assisted commits', 'AI-assisted (%)'],
+    csvColumns: ['repository', 'commits', 'ai_assisted_commits', 'ai_assisted_percent'],
     cells: ai.repositories.map((repository) => [
       repository.name,
       formatNumber(repository.commits, 0),

@@ -1,5 +1,6 @@
 import type { CommitInput, StoredRepository, SyncContext } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
+import { environment } from '../environment.js'
 import type * as GitHub from '../types.js'
 import { eachMonitoredRepository } from './pool.js'
 import { commitContributors } from './mappers.js'
@@ -9,7 +10,7 @@ const REPOSITORIES_IN_PARALLEL = 4
 
 /** How far back the first sync reads a default branch's history. */
 function historyStart() {
-  const days = Number(process.env.GITHUB_HISTORY_DAYS) || 365
+  const days = environment.get('GITHUB_HISTORY_DAYS')
   return new Date(Date.now() - days * 86_400_000).toISOString()
 }
 

@@ -1,6 +1,10 @@
 import { test } from '@japa/runner'
 import RollUpMetrics from '#actions/insights/roll_up_metrics'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
 import { summarizeMetrics } from '#services/insights/metrics'
+import { openWork } from '#services/insights/open_work'
+import { openWorkCaptions } from '#services/insights_pages/kpis'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import { insertDeployment, insertPullRequest, insertRepository } from '#tests/helpers/insights'
@@ -183,5 +187,56 @@ test.group('Insights data / definitions', (group) => {
     const before = await summarizeMetrics({ ...scope, from: '2026-02-23', to: '2026-03-01' })
     assert.isNull(before.leadTimeHours)
     assert.equal(before.cycleTime.totalHours, 48)
+  })
+
+  test('pull requests still waiting for review and open incidents show with their age', async ({
+    assert,
+  }) => {
+    const { organizationId } = await organisation()
+    const repository = await insertRepository(organizationId, 'service')
+    // waiting since 03-05 12:00 and 03-06 12:00; as of 03-08 12:00 the oldest waited 72 h
+    await insertPullRequest(organizationId, repository, { opened: '2026-03-05 12:00' })
+    await insertPullRequest(organizationId, repository, { opened: '2026-03-06 12:00' })
+    // not waiting: reviewed, a draft, a bot's
+    await insertPullRequest(organizationId, repository, {
+      opened: '2026-03-01 12:00',
+      firstReview: '2026-03-01 13:00',
+    })
+    const draft = await insertPullRequest(organizationId, repository, {
+      opened: '2026-03-01 12:00',
+    })
+    await db.from('pull_requests').where('id', draft).update({ draft: true })
+    await insertPullRequest(organizationId, repository, {
+      opened: '2026-03-01 12:00',
+      author: 'renovate[bot]',
+    })
+    // failed at 03-08 06:00 and not restored: an open incident of 6 h; a restored one is not
+    await insertDeployment(organizationId, repository, {
+      started: '2026-03-08 06:00',
+      causedFailure: true,
+    })
+    await insertDeployment(organizationId, repository, {
+      started: '2026-03-07 06:00',
+      causedFailure: true,
+      restored: '2026-03-07 07:00',
+    })
+
+    const now = DateTime.fromISO('2026-03-08T12:00:00Z')
+    const work = await openWork({ organizationId }, now)
+    assert.deepEqual(work, {
+      waitingForReview: 2,
+      oldestWaitingHours: 72,
+      openIncidents: 1,
+      oldestIncidentHours: 6,
+    })
+    assert.deepEqual(openWorkCaptions(work), {
+      first_review: '2 waiting for review, the oldest for 3 days',
+      time_to_restore: '1 open incident, the oldest for 6 h',
+    })
+    const other = await organisation()
+    assert.equal(
+      (await openWork({ organizationId: other.organizationId }, now)).waitingForReview,
+      0
+    )
   })
 })

@@ -115,6 +115,31 @@ test.group('Insights pages | Executive Summary', (group) => {
     assert.include(garbage.text, 'Choose a period from the list')
   })
 
+  test('the key indicators export plain numbers with their unit, never "+20%"', async ({
+    assert,
+  }) => {
+    const { web } = await signedInWithFixture()
+    const response = await web.get(`${WEEK}&format=csv&table=kpis`)
+    assert.equal(response.status, 200)
+    const rows = parseCsv(response.text)
+    assert.deepEqual(rows[0], [
+      'indicator',
+      'key',
+      'unit',
+      'this_period',
+      'previous_period',
+      'change_ratio',
+    ])
+    const cycleTime = rows.find((row) => row[1] === 'cycle_time')!
+    assert.equal(cycleTime[2], 'hours')
+    for (const row of rows.slice(1)) {
+      for (const cell of row.slice(3)) {
+        assert.match(cell, /^(-?\d+(\.\d+)?)?$/, `${row[1]}: ${cell}`)
+      }
+    }
+    assert.notInclude(response.text, "'+")
+  })
+
   test('a table downloads as CSV with a header row, quoting and formula protection', async ({
     assert,
   }) => {
@@ -131,17 +156,17 @@ test.group('Insights pages | Executive Summary', (group) => {
     assert.isTrue(response.text.endsWith('\r\n'))
     const rows = parseCsv(response.text)
     assert.deepEqual(rows[0], [
-      'Product',
-      'Repositories',
-      'Merged PRs',
-      'Cycle time median (h)',
-      'Cycle time p75 (h)',
-      'Cycle time p90 (h)',
-      'Cycle time mean (h)',
-      'Cycle time to merge, median (h)',
-      'Deploys / week',
-      'Change failure rate (%)',
-      'AI-assisted (%)',
+      'product',
+      'repositories',
+      'merged_prs',
+      'cycle_time_median_hours',
+      'cycle_time_p75_hours',
+      'cycle_time_p90_hours',
+      'cycle_time_mean_hours',
+      'cycle_time_to_merge_median_hours',
+      'deploys_per_week',
+      'change_failure_rate_percent',
+      'ai_assisted_percent',
     ])
     assert.lengthOf(rows, 4)
     assert.isTrue(rows.every((row) => row.length === rows[0].length))
