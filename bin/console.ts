@@ -38,7 +38,17 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
      * failure only hides the message an operator needs.
      */
     const frameworkRender = kernel.errorHandler.render.bind(kernel.errorHandler)
+    const { DATABASE_NOT_SET_UP, isDatabaseNotSetUp } = await import('#services/command_errors')
     kernel.errorHandler.render = async (error, $kernel) => {
+      // A command that reads the database before the first start (or
+      // migration) would print a stack trace about a missing table: say
+      // what to do instead, in one line.
+      if (isDatabaseNotSetUp(error)) {
+        process.stderr.write(
+          `${DATABASE_NOT_SET_UP[0].toUpperCase()}${DATABASE_NOT_SET_UP.slice(1)}.\n`
+        )
+        return
+      }
       const code = (error as { code?: unknown } | null)?.code
       const aceOwn = typeof code === 'string' && Object.hasOwn(aceErrors, code)
       if (aceOwn || !(error instanceof Error)) return frameworkRender(error, $kernel)

@@ -1,3 +1,5 @@
+import { commandErrorMessage } from '#services/command_errors'
+import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { checkCalendarDay } from '#validators/cli'
@@ -42,9 +44,11 @@ export default class CalculateScoresCommand extends BaseCommand {
           'No reference records: import them with "node ace import:reference-data"'
         )
       }
-      this.logger.success(`${points} score points for ${organizations.length} organisation(s)`)
+      this.logger.success(
+        `${plural(points, 'score point')} for ${plural(organizations.length, 'organisation')}`
+      )
     } catch (error) {
-      this.logger.error(`calculate:scores: ${(error as Error).message}`)
+      this.logger.error(`calculate:scores: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

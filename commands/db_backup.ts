@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -47,7 +48,7 @@ export default class DbBackup extends BaseCommand {
       if (report.pruned.length > 0)
         this.logger.info(`removed older backups: ${report.pruned.join(', ')}`)
     } catch (error) {
-      this.logger.error(`db:backup: ${(error as Error).message}`)
+      this.logger.error(`db:backup: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

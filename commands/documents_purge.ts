@@ -1,3 +1,5 @@
+import { commandErrorMessage } from '#services/command_errors'
+import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { checkWholeNumber, type NumberBounds } from '#validators/cli'
@@ -40,10 +42,10 @@ export default class DocumentsPurge extends BaseCommand {
           `document ${failure.document}: could not remove ${failure.keys.join(', ')}; kept for the next run`
         )
       }
-      this.logger.success(`${report.purged} deleted document(s) purged`)
+      this.logger.success(`${plural(report.purged, 'deleted document')} purged`)
       if (report.failed.length > 0) this.exitCode = 1
     } catch (error) {
-      this.logger.error(`documents:purge: ${(error as Error).message}`)
+      this.logger.error(`documents:purge: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -70,7 +71,7 @@ export default class DocumentsVerify extends BaseCommand {
       )
       if (orphans > 0) this.exitCode = 1
     } catch (error) {
-      this.logger.error(`documents:verify: ${(error as Error).message}`)
+      this.logger.error(`documents:verify: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

@@ -9,18 +9,30 @@
 | should not have to read framework internals.
 |
 */
+import { isIP } from 'node:net'
 import { Env } from '@adonisjs/core/env'
 import { ConfigurationError, describeEnvError } from '#start/env_errors'
 import { allowListProblem } from '#services/http/outbound_policy'
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
 
+/** the engines CI tests on every change; another would double every raw SQL rollup */
+export const DATABASE_ENGINES = ['sqlite', 'pg'] as const
+
+/**
+ * Variables of the system Sextant replaces, read when Sextant's own name
+ * is unset, with one deprecation line at start.
+ */
+const DEPRECATED_ALIASES = {
+  AWS_STORAGE_BUCKET_NAME: 'AWS_S3_BUCKET',
+  AWS_S3_REGION_NAME: 'AWS_REGION',
+} as const
+
 const HOUR_MS = 3_600_000
 /** the range each number setting may take (a typo beyond it stops the boot) */
 const NUMBER_BOUNDS = {
   PORT: [0, 65_535],
   PG_PORT: [1, 65_535],
-  MYSQL_PORT: [1, 65_535],
   REDIS_PORT: [1, 65_535],
   SMTP_PORT: [1, 65_535],
   DB_POOL_MAX: [1, 1000],
@@ -35,6 +47,11 @@ const NUMBER_BOUNDS = {
   HTTP_TIMEOUT_MS: [1, HOUR_MS],
   HTTP_MAX_RATE_LIMIT_WAIT: [0, 24 * 3600],
   DOCUMENTS_RETENTION_DAYS: [0, 36_500],
+  WEBHOOK_RATE_LIMIT_PER_PLUGIN: [1, 1_000_000],
+  API_RATE_LIMIT_PER_TOKEN: [1, 1_000_000],
+  API_RATE_LIMIT_PER_ORGANIZATION: [1, 1_000_000],
+  API_RATE_LIMIT_ASSISTANT_PER_TOKEN: [1, 1_000_000],
+  API_RATE_LIMIT_UPLOADS_PER_TOKEN: [1, 1_000_000],
 } as const
 
 async function createEnv() {
@@ -45,6 +62,7 @@ async function createEnv() {
     HOST: Env.schema.string.optional({ format: 'host' }),
     APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
     APP_NAME: Env.schema.string.optional(),
+    TRUSTED_PROXIES: Env.schema.string.optional(),
     APP_KEY: Env.schema.secret(),
     /** the framework's debug page (stack traces) for errors; never in front of users */
     APP_DEBUG: Env.schema.boolean.optional(),
@@ -52,9 +70,9 @@ async function createEnv() {
     LOG_PRETTY: Env.schema.boolean.optional(),
 
     /*
-    | Database: SQLite by default, PostgreSQL or MySQL/MariaDB on demand
+    | Database: SQLite by default, PostgreSQL in production
     */
-    DB_CONNECTION: Env.schema.enum.optional(['sqlite', 'pg', 'mysql'] as const),
+    DB_CONNECTION: Env.schema.string.optional(),
     SQLITE_PATH: Env.schema.string.optional(),
     DATABASE_URL: Env.schema.string.optional(),
     PG_HOST: Env.schema.string.optional({ format: 'host' }),
@@ -63,11 +81,6 @@ async function createEnv() {
     PG_PASSWORD: Env.schema.secret.optional(),
     PG_DB: Env.schema.string.optional(),
     PG_SSL: Env.schema.boolean.optional(),
-    MYSQL_HOST: Env.schema.string.optional({ format: 'host' }),
-    MYSQL_PORT: Env.schema.number.optional(),
-    MYSQL_USER: Env.schema.string.optional(),
-    MYSQL_PASSWORD: Env.schema.secret.optional(),
-    MYSQL_DB: Env.schema.string.optional(),
     DB_POOL_MAX: Env.schema.number.optional(),
     DB_DEBUG: Env.schema.boolean.optional(),
     MIGRATE_ON_BOOT: Env.schema.boolean.optional(),
@@ -132,7 +145,15 @@ async function createEnv() {
     RUN_WORKER_IN_PROCESS: Env.schema.boolean.optional(),
     RUN_SCHEDULER_IN_PROCESS: Env.schema.boolean.optional(),
     WEBHOOK_MAX_BODY: Env.schema.string.optional(),
+    /** requests a minute (see app/services/api_rate_limits.ts) */
+    WEBHOOK_RATE_LIMIT_PER_PLUGIN: Env.schema.number.optional(),
+    API_RATE_LIMIT_PER_TOKEN: Env.schema.number.optional(),
+    API_RATE_LIMIT_PER_ORGANIZATION: Env.schema.number.optional(),
+    API_RATE_LIMIT_ASSISTANT_PER_TOKEN: Env.schema.number.optional(),
+    API_RATE_LIMIT_UPLOADS_PER_TOKEN: Env.schema.number.optional(),
     WEBHOOK_RETRY_DELAY: Env.schema.string.optional(),
+    /** first retry delay of a failed plugin lifecycle hook or core event handler (default 5s) */
+    PLUGIN_HOOK_RETRY_DELAY: Env.schema.string.optional(),
     SYNC_REQUEST_BUDGET: Env.schema.number.optional(),
     SYNC_CONCURRENCY: Env.schema.number.optional(),
     SYNC_LOCK_TTL_MS: Env.schema.number.optional(),
@@ -157,6 +178,9 @@ async function createEnv() {
     AWS_S3_ENDPOINT: Env.schema.string.optional({ format: 'url', tld: false }),
     AWS_S3_FORCE_PATH_STYLE: Env.schema.boolean.optional(),
     AWS_S3_FORCE_UPLOAD_TO_BUCKET: Env.schema.boolean.optional(),
+    /** the old system's names, accepted as aliases (see DEPRECATED_ALIASES) */
+    AWS_STORAGE_BUCKET_NAME: Env.schema.string.optional(),
+    AWS_S3_REGION_NAME: Env.schema.string.optional(),
     DOCUMENTS_MAX_BYTES: Env.schema.string.optional(),
     DOCUMENTS_RETENTION_DAYS: Env.schema.number.optional(),
     DOCUMENTS_LINK_TTL: Env.schema.string.optional(),
@@ -165,6 +189,16 @@ async function createEnv() {
   /*
   | Rules that span several variables (the schema above checks each alone)
   */
+  for (const [old, current] of Object.entries(DEPRECATED_ALIASES)) {
+    const value = env.get(old as keyof typeof DEPRECATED_ALIASES)
+    if (!value) continue
+    if (!env.get(current)) env.set(current, value)
+    process.stderr.write(
+      `Deprecated: ${old} is read as ${current}; rename it in your environment\n`
+    )
+  }
+  const proxies = trustedProxyProblem(env.get('TRUSTED_PROXIES'))
+  if (proxies) throw new ConfigurationError('TRUSTED_PROXIES', proxies)
   const appKey = env.get('APP_KEY').release()
   if (appKey.length < 32) {
     throw new ConfigurationError(
@@ -194,16 +228,16 @@ async function createEnv() {
     )
   }
   const connection = env.get('DB_CONNECTION', 'sqlite')
+  if (!(DATABASE_ENGINES as readonly string[]).includes(connection)) {
+    throw new ConfigurationError(
+      'DB_CONNECTION',
+      `="${connection}" is not supported: use sqlite (the embedded default) or pg (PostgreSQL)`
+    )
+  }
   if (connection === 'pg' && !env.get('DATABASE_URL') && !env.get('PG_DB')) {
     throw new ConfigurationError(
       'DATABASE_URL',
       'DB_CONNECTION=pg needs DATABASE_URL or PG_DB (with PG_HOST, PG_USER)'
-    )
-  }
-  if (connection === 'mysql' && !env.get('DATABASE_URL') && !env.get('MYSQL_DB')) {
-    throw new ConfigurationError(
-      'DATABASE_URL',
-      'DB_CONNECTION=mysql needs DATABASE_URL or MYSQL_DB (with MYSQL_HOST, MYSQL_USER)'
     )
   }
   const usesBucket =
@@ -247,6 +281,23 @@ async function createEnv() {
     )
   }
   return env
+}
+
+/** a value proxy-addr cannot compile, in words */
+function trustedProxyProblem(value: string | undefined) {
+  if (!value) return null
+  const names = new Set(['loopback', 'linklocal', 'uniquelocal'])
+  for (const entry of value.split(',').map((one) => one.trim())) {
+    if (!entry) continue
+    if (names.has(entry)) continue
+    const [address, bits] = entry.split('/')
+    const family = isIP(address)
+    const maxBits = family === 4 ? 32 : 128
+    if (family === 0 || (bits !== undefined && !(Number(bits) >= 0 && Number(bits) <= maxBits))) {
+      return `has "${entry}", which is not an address, a CIDR range or one of loopback, linklocal, uniquelocal`
+    }
+  }
+  return null
 }
 
 let env: Awaited<ReturnType<typeof createEnv>>
