@@ -31,6 +31,7 @@ router.use([
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/token_before_body_middleware'),
   () => import('#middleware/request_body_middleware'),
+  () => import('#middleware/text_input_middleware'),
 ])
 
 /**

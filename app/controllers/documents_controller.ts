@@ -18,6 +18,7 @@ import {
   documentFileValidator,
   documentFiltersValidator,
   uploadDocumentsValidator,
+  singleUploadedFile,
 } from '#validators/documents'
 
 const viewHelpers = {
@@ -77,7 +78,7 @@ export default class DocumentsController {
 
   async replace(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'documents.upload')
-    const file = ctx.request.file('file')
+    const file = singleUploadedFile(ctx.request)
     try {
       const { version } = await new ReplaceDocument().execute({
         organization: ctx.organization!,

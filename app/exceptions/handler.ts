@@ -37,7 +37,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (kind === 'api' || (refusal.status === 413 && !acceptsHtml(ctx))) {
       return this.#json(ctx, refusal)
     }
-    if (refusal.code === 'E_VALIDATION_ERROR' && kind === 'page' && hasSession(ctx)) {
+    // a form goes back to itself with its errors; a list's bad filter
+    // (a GET) is answered in place, with the message to act on
+    const isForm = ctx.request.method() !== 'GET' && hasSession(ctx)
+    if (refusal.code === 'E_VALIDATION_ERROR' && kind === 'page' && isForm) {
       return super.handle(error, ctx)
     }
     if (kind === 'htmx') return this.#fragment(ctx, refusal)
@@ -57,7 +60,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (refusal.status === 403) return view.render('pages/errors/forbidden', { error })
     if (refusal.status === 404) return view.render('pages/errors/not_found', { error })
     if (refusal.status >= 500) return view.render('pages/errors/server_error', { error })
-    return view.render('pages/errors/client_error', { refusal })
+    const badFilter = refusal.status === 422 && ctx.request.method() === 'GET'
+    const backTo = badFilter && ctx.route ? ctx.request.url() : null
+    return view.render('pages/errors/client_error', { refusal, backTo })
   }
 
   #json(ctx: HttpContext, refusal: Refusal) {
@@ -82,7 +87,7 @@ function hasSession(ctx: HttpContext) {
 }
 
 function clientErrorPage(error: unknown, view: HttpContext['view']) {
-  return view.render('pages/errors/client_error', { refusal: describeRefusal(error) })
+  return view.render('pages/errors/client_error', { refusal: describeRefusal(error), backTo: null })
 }
 
 /**

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { Exception } from '@adonisjs/core/exceptions'
 import Tokens from 'csrf'
+import { assertPlainText } from '#middleware/text_input_middleware'
 import { roleAllows, type Permission } from '#services/authorization'
 import {
   closeIfLargeBodyUnread,
@@ -52,6 +53,7 @@ export default class AcceptsUploadMiddleware {
         if (headerToken && !validCsrfToken(ctx, headerToken)) throw csrfRefusal()
       }
       await readMultipartBody(ctx, uploadLimitOf(ctx))
+      assertPlainText(ctx)
       if (sessionRoute && !headerToken && !validCsrfToken(ctx, ctx.request.input('_csrf'))) {
         throw csrfRefusal()
       }

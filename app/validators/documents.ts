@@ -1,4 +1,6 @@
 import vine from '@vinejs/vine'
+import type { HttpContext } from '@adonisjs/core/http'
+import { Exception } from '@adonisjs/core/exceptions'
 import documentsConfig from '#config/documents'
 
 /**
@@ -45,3 +47,23 @@ export const documentFileValidator = vine.create({
   version: vine.number().withoutDecimals().min(1).max(1_000_000).optional(),
   organization: vine.string().trim().maxLength(32).optional(),
 })
+
+export class TooManyFilesException extends Exception {
+  static status = 422
+  static code = 'E_TOO_MANY_FILES'
+}
+
+/**
+ * The one file of a single-file upload. Two `file` parts are refused:
+ * storing the first and dropping the second would say "done" about half
+ * of what was sent.
+ */
+export function singleUploadedFile(request: HttpContext['request'], field = 'file') {
+  const files = request.files(field)
+  if (files.length > 1) {
+    throw new TooManyFilesException(
+      `Send one file in "${field}" (${files.length} were sent); upload several from the Documents page.`
+    )
+  }
+  return files[0] ?? null
+}

@@ -50,10 +50,13 @@ export default class ProcessWebhookDelivery {
   async #handle(delivery: Record<string, any>) {
     const plugin = pluginRegistry.require(delivery.plugin_id)
     const handlers = plugin.definition.webhooks?.handlers ?? {}
+    // The event name comes from the request: own properties only, so
+    // "__proto__" or "constructor" never reaches Object.prototype.
+    const own = (name: string) => (Object.hasOwn(handlers, name) ? handlers[name] : undefined)
     const handler =
-      (delivery.action && handlers[`${delivery.event}.${delivery.action}`]) ||
-      handlers[delivery.event] ||
-      handlers['*']
+      (delivery.action && own(`${delivery.event}.${delivery.action}`)) ||
+      own(delivery.event) ||
+      own('*')
     // A delivery no handler wants (an event the plugin ignores) is done.
     if (!handler) return
     const connection = delivery.connection_id ? await Connection.find(delivery.connection_id) : null

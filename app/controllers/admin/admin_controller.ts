@@ -8,21 +8,18 @@ import sextantConfig from '#config/sextant'
 import { AUDIT_EVENTS } from '#services/audit'
 import { requestMeta } from '#services/auth_session'
 import { auditFiltersValidator } from '#validators/auth'
-import { listOrganizationsValidator } from '#validators/organization'
+import { listOrganizationsValidator, listUsersValidator } from '#validators/organization'
 
 /**
  * The superuser area, at ADMIN_PATH.
  */
 export default class AdminController {
   async users(ctx: HttpContext) {
-    const users = await new ListUsers().execute({
-      search: ctx.request.input('q'),
-      page: Number(ctx.request.input('page', 1)),
+    const filters = await ctx.request.validateUsing(listUsersValidator, {
+      data: ctx.request.qs(),
     })
-    return ctx.view.render('pages/admin/users', {
-      users,
-      search: ctx.request.input('q', ''),
-    })
+    const users = await new ListUsers().execute({ search: filters.q, page: filters.page ?? 1 })
+    return ctx.view.render('pages/admin/users', { users, search: filters.q ?? '' })
   }
 
   async organizations(ctx: HttpContext) {

@@ -11,6 +11,7 @@ import {
   documentFileValidator,
   documentFiltersValidator,
   uploadDocumentsValidator,
+  singleUploadedFile,
 } from '#validators/documents'
 
 /**
@@ -45,7 +46,7 @@ export default class ApiDocumentsController {
   async store(ctx: HttpContext) {
     const organization = ctx.organization!
     const fields = await ctx.request.validateUsing(uploadDocumentsValidator)
-    const file = ctx.request.file('file')
+    const file = singleUploadedFile(ctx.request)
     try {
       const [document] = await new UploadDocuments().execute({
         organization,
