@@ -82,9 +82,7 @@ test.group('Browser | what a new user tripped over', (group) => {
     const caption = page.locator('[data-range]')
     const before = await caption.getAttribute('data-range')
     await period.getByRole('link', { name: '30 days' }).click()
-    await page.waitForFunction(
-      `document.querySelector('[data-range]')?.getAttribute('data-range') !== ${JSON.stringify(before)}`
-    )
+    await page.locator(`[data-range]:not([data-range="${before}"])`).waitFor()
     const [from, to] = (await caption.getAttribute('data-range'))!.split('/')
     assert.equal(
       await period.getByRole('link', { name: '30 days' }).getAttribute('aria-current'),
@@ -113,10 +111,11 @@ test.group('Browser | what a new user tripped over', (group) => {
     await page.keyboard.type('2026')
     await page.locator('.range-custom input[name="to"]').fill('2026-10-01')
     assert.deepEqual(customRequests, [])
+    // Typing digit by digit sent nothing; the finished dates go on Apply.
+    await from.fill('2026-09-01')
+    assert.deepEqual(customRequests, [])
     await page.getByRole('button', { name: 'Apply' }).click()
-    await page.waitForFunction(
-      `document.querySelector('[data-range]')?.getAttribute('data-range')?.endsWith('2026-10-01')`
-    )
+    await page.locator('[data-range="2026-09-01/2026-10-01"]').waitFor()
     assert.lengthOf(customRequests, 1)
   }).timeout(90_000)
 
