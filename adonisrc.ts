@@ -53,6 +53,7 @@ export default defineConfig({
     () => import('#start/view'),
     () => import('#start/validator'),
     () => import('#start/limiter'),
+    () => import('#start/shutdown'),
     { file: () => import('#start/migrate_on_boot'), environment: ['web'] },
     { file: () => import('#start/background'), environment: ['web'] },
   ],

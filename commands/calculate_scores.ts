@@ -2,6 +2,7 @@ import { commandErrorMessage } from '#services/command_errors'
 import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { checkCalendarDay } from '#validators/cli'
 
 /**
  * The old "calculate_scores": turns every organisation's metrics (or one
@@ -28,9 +29,7 @@ export default class CalculateScoresCommand extends BaseCommand {
     const { default: RollUpMetrics } = await import('#actions/insights/roll_up_metrics')
     const { resolveOrganizations } = await import('#services/insights/organizations')
     try {
-      if (this.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(this.day)) {
-        throw new Error(`--day "${this.day}" is not YYYY-MM-DD`)
-      }
+      if (this.day !== undefined) checkCalendarDay('day', this.day)
       const organizations = await resolveOrganizations(this.org)
       let points = 0
       let metrics = 0

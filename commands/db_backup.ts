@@ -12,6 +12,7 @@ export default class DbBackup extends BaseCommand {
   static description =
     'Back up the database and the local documents and snapshots into a folder named by the time'
   static options: CommandOptions = { startApp: true }
+  static numberBounds = { keep: { min: 1, max: 1000 } }
 
   @flags.string({
     description: 'Folder to write the backup into (default BACKUP_PATH or storage/backups)',

@@ -14,6 +14,8 @@ export default class DocumentsVerify extends BaseCommand {
   static description =
     'Report document rows without a stored file and stored files without a row (--fix removes the files)'
   static options: CommandOptions = { startApp: true }
+  /** at most a month: older files are never "uploads in flight" */
+  static numberBounds = { grace: { min: 0, max: 31 * 24 * 3600 } }
 
   @flags.boolean({ description: 'Remove stored files that no row points at' })
   declare fix: boolean

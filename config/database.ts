@@ -1,4 +1,4 @@
-import env from '#start/env'
+import env, { type DATABASE_ENGINES } from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { mkdirSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
@@ -6,9 +6,11 @@ import { defineConfig } from '@adonisjs/lucid'
 import { pluginMigrationPaths } from '#services/plugins/discovery'
 
 /**
- * SQLite is the zero set-up default; PostgreSQL (production target) and
- * MySQL/MariaDB are selected with DB_CONNECTION. Migrations are written
- * once against Lucid's schema builder and run on all three.
+ * SQLite is the zero set-up default; PostgreSQL (production target) is
+ * selected with DB_CONNECTION=pg. Migrations are written once against
+ * Lucid's schema builder and run on both; CI tests both on every change.
+ * Index and constraint names stay short and explicit, so another engine
+ * with tighter identifier limits remains possible.
  */
 const migrations = {
   naturalSort: true,
@@ -67,22 +69,7 @@ function pgConnection() {
   }
 }
 
-function mysqlConnection() {
-  const url = env.get('DATABASE_URL')
-  if (url) {
-    const { host, port, user, password, database } = fromUrl(url)
-    return { host, port: port ?? 3306, user, password, database }
-  }
-  return {
-    host: env.get('MYSQL_HOST', '127.0.0.1'),
-    port: env.get('MYSQL_PORT', 3306),
-    user: env.get('MYSQL_USER', 'root'),
-    password: env.get('MYSQL_PASSWORD')?.release(),
-    database: env.get('MYSQL_DB'),
-  }
-}
-
-const selected = env.get('DB_CONNECTION', 'sqlite')
+const selected = env.get('DB_CONNECTION', 'sqlite') as (typeof DATABASE_ENGINES)[number]
 
 const dbConfig = defineConfig({
   connection: selected,
@@ -114,14 +101,6 @@ const dbConfig = defineConfig({
     pg: {
       client: 'pg',
       connection: selected === 'pg' ? pgConnection() : {},
-      pool: { min: 0, max: poolMax },
-      migrations,
-      schemaGeneration,
-      debug,
-    },
-    mysql: {
-      client: 'mysql2',
-      connection: selected === 'mysql' ? mysqlConnection() : {},
       pool: { min: 0, max: poolMax },
       migrations,
       schemaGeneration,

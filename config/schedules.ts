@@ -128,6 +128,18 @@ const core: ScheduleDefinition[] = [
 function dataLifecycle(): ScheduleDefinition[] {
   const schedules: ScheduleDefinition[] = [
     {
+      name: 'webhooks:sweep',
+      cron: '*/2 * * * *',
+      description:
+        'Queue again webhook deliveries left pending (their job was lost) or processing (their worker died); each is still handled once',
+      async run() {
+        const { default: RequeueStalledDeliveries } =
+          await import('#actions/webhooks/requeue_stalled_deliveries')
+        const swept = await new RequeueStalledDeliveries().execute()
+        return `${swept.requeuedPending} pending and ${swept.requeuedAbandoned} abandoned deliveries queued again`
+      },
+    },
+    {
       name: 'documents:purge',
       cron: '7 4 * * *',
       description:

@@ -9,11 +9,50 @@
 | should not have to read framework internals.
 |
 */
+import { isIP } from 'node:net'
 import { Env } from '@adonisjs/core/env'
 import { ConfigurationError, describeEnvError } from '#start/env_errors'
 import { allowListProblem } from '#services/http/outbound_policy'
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
+
+/** the engines CI tests on every change; another would double every raw SQL rollup */
+export const DATABASE_ENGINES = ['sqlite', 'pg'] as const
+
+/**
+ * Variables of the system Sextant replaces, read when Sextant's own name
+ * is unset, with one deprecation line at start.
+ */
+const DEPRECATED_ALIASES = {
+  AWS_STORAGE_BUCKET_NAME: 'AWS_S3_BUCKET',
+  AWS_S3_REGION_NAME: 'AWS_REGION',
+} as const
+
+const HOUR_MS = 3_600_000
+/** the range each number setting may take (a typo beyond it stops the boot) */
+const NUMBER_BOUNDS = {
+  PORT: [0, 65_535],
+  PG_PORT: [1, 65_535],
+  REDIS_PORT: [1, 65_535],
+  SMTP_PORT: [1, 65_535],
+  DB_POOL_MAX: [1, 1000],
+  PASSWORD_HISTORY_SIZE: [0, 100],
+  BACKUP_KEEP: [1, 1000],
+  PUBLIC_ID_MIN_LENGTH: [0, 64],
+  MAINTENANCE_RETRY_AFTER: [0, 7 * 24 * 3600],
+  SYNC_REQUEST_BUDGET: [1, 10_000_000],
+  SYNC_CONCURRENCY: [1, 256],
+  SYNC_LOCK_TTL_MS: [1, 24 * HOUR_MS],
+  HTTP_RETRY_BASE_MS: [0, HOUR_MS],
+  HTTP_TIMEOUT_MS: [1, HOUR_MS],
+  HTTP_MAX_RATE_LIMIT_WAIT: [0, 24 * 3600],
+  DOCUMENTS_RETENTION_DAYS: [0, 36_500],
+  WEBHOOK_RATE_LIMIT_PER_PLUGIN: [1, 1_000_000],
+  API_RATE_LIMIT_PER_TOKEN: [1, 1_000_000],
+  API_RATE_LIMIT_PER_ORGANIZATION: [1, 1_000_000],
+  API_RATE_LIMIT_ASSISTANT_PER_TOKEN: [1, 1_000_000],
+  API_RATE_LIMIT_UPLOADS_PER_TOKEN: [1, 1_000_000],
+} as const
 
 async function createEnv() {
   const env = await Env.create(new URL('../', import.meta.url), {
@@ -23,14 +62,17 @@ async function createEnv() {
     HOST: Env.schema.string.optional({ format: 'host' }),
     APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
     APP_NAME: Env.schema.string.optional(),
+    TRUSTED_PROXIES: Env.schema.string.optional(),
     APP_KEY: Env.schema.secret(),
+    /** the framework's debug page (stack traces) for errors; never in front of users */
+    APP_DEBUG: Env.schema.boolean.optional(),
     LOG_LEVEL: Env.schema.enum.optional(LOG_LEVELS),
     LOG_PRETTY: Env.schema.boolean.optional(),
 
     /*
-    | Database: SQLite by default, PostgreSQL or MySQL/MariaDB on demand
+    | Database: SQLite by default, PostgreSQL in production
     */
-    DB_CONNECTION: Env.schema.enum.optional(['sqlite', 'pg', 'mysql'] as const),
+    DB_CONNECTION: Env.schema.string.optional(),
     SQLITE_PATH: Env.schema.string.optional(),
     DATABASE_URL: Env.schema.string.optional(),
     PG_HOST: Env.schema.string.optional({ format: 'host' }),
@@ -39,11 +81,6 @@ async function createEnv() {
     PG_PASSWORD: Env.schema.secret.optional(),
     PG_DB: Env.schema.string.optional(),
     PG_SSL: Env.schema.boolean.optional(),
-    MYSQL_HOST: Env.schema.string.optional({ format: 'host' }),
-    MYSQL_PORT: Env.schema.number.optional(),
-    MYSQL_USER: Env.schema.string.optional(),
-    MYSQL_PASSWORD: Env.schema.secret.optional(),
-    MYSQL_DB: Env.schema.string.optional(),
     DB_POOL_MAX: Env.schema.number.optional(),
     DB_DEBUG: Env.schema.boolean.optional(),
     MIGRATE_ON_BOOT: Env.schema.boolean.optional(),
@@ -108,7 +145,15 @@ async function createEnv() {
     RUN_WORKER_IN_PROCESS: Env.schema.boolean.optional(),
     RUN_SCHEDULER_IN_PROCESS: Env.schema.boolean.optional(),
     WEBHOOK_MAX_BODY: Env.schema.string.optional(),
+    /** requests a minute (see app/services/api_rate_limits.ts) */
+    WEBHOOK_RATE_LIMIT_PER_PLUGIN: Env.schema.number.optional(),
+    API_RATE_LIMIT_PER_TOKEN: Env.schema.number.optional(),
+    API_RATE_LIMIT_PER_ORGANIZATION: Env.schema.number.optional(),
+    API_RATE_LIMIT_ASSISTANT_PER_TOKEN: Env.schema.number.optional(),
+    API_RATE_LIMIT_UPLOADS_PER_TOKEN: Env.schema.number.optional(),
     WEBHOOK_RETRY_DELAY: Env.schema.string.optional(),
+    /** first retry delay of a failed plugin lifecycle hook or core event handler (default 5s) */
+    PLUGIN_HOOK_RETRY_DELAY: Env.schema.string.optional(),
     SYNC_REQUEST_BUDGET: Env.schema.number.optional(),
     SYNC_CONCURRENCY: Env.schema.number.optional(),
     SYNC_LOCK_TTL_MS: Env.schema.number.optional(),
@@ -133,6 +178,9 @@ async function createEnv() {
     AWS_S3_ENDPOINT: Env.schema.string.optional({ format: 'url', tld: false }),
     AWS_S3_FORCE_PATH_STYLE: Env.schema.boolean.optional(),
     AWS_S3_FORCE_UPLOAD_TO_BUCKET: Env.schema.boolean.optional(),
+    /** the old system's names, accepted as aliases (see DEPRECATED_ALIASES) */
+    AWS_STORAGE_BUCKET_NAME: Env.schema.string.optional(),
+    AWS_S3_REGION_NAME: Env.schema.string.optional(),
     DOCUMENTS_MAX_BYTES: Env.schema.string.optional(),
     DOCUMENTS_RETENTION_DAYS: Env.schema.number.optional(),
     DOCUMENTS_LINK_TTL: Env.schema.string.optional(),
@@ -141,6 +189,16 @@ async function createEnv() {
   /*
   | Rules that span several variables (the schema above checks each alone)
   */
+  for (const [old, current] of Object.entries(DEPRECATED_ALIASES)) {
+    const value = env.get(old as keyof typeof DEPRECATED_ALIASES)
+    if (!value) continue
+    if (!env.get(current)) env.set(current, value)
+    process.stderr.write(
+      `Deprecated: ${old} is read as ${current}; rename it in your environment\n`
+    )
+  }
+  const proxies = trustedProxyProblem(env.get('TRUSTED_PROXIES'))
+  if (proxies) throw new ConfigurationError('TRUSTED_PROXIES', proxies)
   const appKey = env.get('APP_KEY').release()
   if (appKey.length < 32) {
     throw new ConfigurationError(
@@ -170,16 +228,16 @@ async function createEnv() {
     )
   }
   const connection = env.get('DB_CONNECTION', 'sqlite')
+  if (!(DATABASE_ENGINES as readonly string[]).includes(connection)) {
+    throw new ConfigurationError(
+      'DB_CONNECTION',
+      `="${connection}" is not supported: use sqlite (the embedded default) or pg (PostgreSQL)`
+    )
+  }
   if (connection === 'pg' && !env.get('DATABASE_URL') && !env.get('PG_DB')) {
     throw new ConfigurationError(
       'DATABASE_URL',
       'DB_CONNECTION=pg needs DATABASE_URL or PG_DB (with PG_HOST, PG_USER)'
-    )
-  }
-  if (connection === 'mysql' && !env.get('DATABASE_URL') && !env.get('MYSQL_DB')) {
-    throw new ConfigurationError(
-      'DATABASE_URL',
-      'DB_CONNECTION=mysql needs DATABASE_URL or MYSQL_DB (with MYSQL_HOST, MYSQL_USER)'
     )
   }
   const usesBucket =
@@ -204,6 +262,17 @@ async function createEnv() {
   if (outboundProblem) {
     throw new ConfigurationError('OUTBOUND_ALLOWED_HOSTS', `is invalid: ${outboundProblem}`)
   }
+  /*
+  | Numbers are whole and within sane bounds: 1e308 passes the schema and
+  | once turned a retention period into an invalid date.
+  */
+  for (const [variable, [min, max]] of Object.entries(NUMBER_BOUNDS)) {
+    const value = env.get(variable as keyof typeof NUMBER_BOUNDS)
+    if (value === undefined) continue
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ConfigurationError(variable, `must be a whole number from ${min} to ${max}`)
+    }
+  }
   const databaseUrl = env.get('DATABASE_URL')
   if (databaseUrl && connection !== 'sqlite' && !URL.canParse(databaseUrl)) {
     throw new ConfigurationError(
@@ -212,6 +281,23 @@ async function createEnv() {
     )
   }
   return env
+}
+
+/** a value proxy-addr cannot compile, in words */
+function trustedProxyProblem(value: string | undefined) {
+  if (!value) return null
+  const names = new Set(['loopback', 'linklocal', 'uniquelocal'])
+  for (const entry of value.split(',').map((one) => one.trim())) {
+    if (!entry) continue
+    if (names.has(entry)) continue
+    const [address, bits] = entry.split('/')
+    const family = isIP(address)
+    const maxBits = family === 4 ? 32 : 128
+    if (family === 0 || (bits !== undefined && !(Number(bits) >= 0 && Number(bits) <= maxBits))) {
+      return `has "${entry}", which is not an address, a CIDR range or one of loopback, linklocal, uniquelocal`
+    }
+  }
+  return null
 }
 
 let env: Awaited<ReturnType<typeof createEnv>>

@@ -52,6 +52,7 @@ export const middleware = router.named({
   tokenScope: () => import('#middleware/token_scope_middleware'),
   acceptsUpload: () => import('#middleware/accepts_upload_middleware'),
   bodyLimit: () => import('#middleware/body_limit_middleware'),
+  webhookRateLimit: () => import('#middleware/webhook_rate_limit_middleware'),
 })
 
 /**

@@ -2,6 +2,7 @@ import { Job, exponentialBackoff } from '@adonisjs/queue'
 import type { JobOptions } from '@adonisjs/queue/types'
 import env from '#start/env'
 import ProcessWebhookDelivery from '#actions/webhooks/process_webhook_delivery'
+import { asShutdownAware } from '#services/shutdown'
 
 type ProcessWebhookPayload = { deliveryRowId: number }
 
@@ -24,6 +25,6 @@ export default class ProcessWebhookJob extends Job<ProcessWebhookPayload> {
   }
 
   async execute() {
-    await new ProcessWebhookDelivery().execute(this.payload.deliveryRowId)
+    await asShutdownAware(() => new ProcessWebhookDelivery().execute(this.payload.deliveryRowId))
   }
 }

@@ -3,6 +3,7 @@ import type { JobOptions } from '@adonisjs/queue/types'
 import Connection from '#models/connection'
 import RunSync, { SyncAlreadyRunningError } from '#actions/sync/run_sync'
 import type { SyncTrigger } from '#services/sync/sync_run_recorder'
+import { asShutdownAware, shutdownSignal } from '#services/shutdown'
 
 type RunSyncPayload = {
   connectionId: number
@@ -21,17 +22,26 @@ export default class RunSyncJob extends Job<RunSyncPayload> {
   static options: JobOptions = { queue: 'default', maxRetries: 0 }
 
   async execute() {
+    return asShutdownAware(() => this.#run())
+  }
+
+  async #run() {
     const connection = await Connection.find(this.payload.connectionId)
     // Disconnected since it was queued, or switched off: nothing to do.
     if (!connection || connection.status !== 'active') return
     try {
-      await new RunSync().execute({
+      const outcomes = await new RunSync().execute({
         connection,
         trigger: this.payload.trigger,
         full: this.payload.full,
         tasks: this.payload.tasks,
         includeSnapshots: this.payload.includeSnapshots,
       })
+      // Stopped by a shutdown: back to the queue, to resume from its cursors
+      // in whichever worker takes it next.
+      if (shutdownSignal.aborted && outcomes.some((o) => o.status === 'interrupted')) {
+        await RunSyncJob.dispatch(this.payload)
+      }
     } catch (error) {
       if (!(error instanceof SyncAlreadyRunningError)) throw error
     }

@@ -3,6 +3,7 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
 import { apiTokenFrom } from '#services/api_token_header'
 import { closeIfLargeBodyUnread } from '#services/request_bodies'
+import { apiRateLimitGroup, countApiRequest } from '#services/api_rate_limits'
 
 /** requests whose token was already accepted (see token_before_body_middleware) */
 const authenticated = new WeakSet<HttpContext>()
@@ -33,6 +34,17 @@ export default class ApiAuthMiddleware {
       return ctx.response.unauthorized({ errors: [{ message: 'A valid API token is required' }] })
     }
     authenticated.add(ctx)
+    const limits = apiRateLimitGroup(ctx.route?.name)
+    try {
+      await countApiRequest(ctx, ctx.response, {
+        policy: `${limits.name}-token`,
+        key: `api:${limits.name}:token:${user.currentAccessToken!.identifier}`,
+        quota: limits.perToken,
+      })
+    } catch (error) {
+      closeIfLargeBodyUnread(ctx)
+      throw error
+    }
     return next()
   }
 }

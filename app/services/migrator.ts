@@ -13,7 +13,6 @@ import { MigrationRunner } from '@adonisjs/lucid/migration'
  * PostgreSQL may be released from another pooled connection), so we
  * hold our own blocking lock around the whole run.
  */
-const LOCK_NAME = 'sextant:migrations'
 const PG_LOCK_KEY = 7_346_118_201 // any constant shared by all instances
 const LOCK_TIMEOUT_MS = 10 * 60 * 1000
 
@@ -25,7 +24,6 @@ export async function migrateUnderLock(
   const dialect = db.connection(connectionName).dialect.name
   if (dialect === 'postgres')
     return withPostgresLock(connectionName, () => runMigrations(connectionName))
-  if (dialect === 'mysql') return withMysqlLock(connectionName, () => runMigrations(connectionName))
   return withFileLock(connectionName, () => runMigrations(connectionName))
 }
 
@@ -60,36 +58,6 @@ async function withPostgresLock(connectionName: string, work: () => Promise<stri
     return { applied, waitedForLock }
   } catch (error) {
     await trx.rollback()
-    throw error
-  }
-}
-
-/**
- * MySQL named locks belong to the session that took them, so the lock
- * is taken and released on the one connection a transaction pins.
- */
-async function withMysqlLock(connectionName: string, work: () => Promise<string[]>) {
-  const trx = await db.connection(connectionName).transaction()
-  try {
-    const [probe] = await trx.rawQuery('SELECT GET_LOCK(?, 0) AS acquired', [LOCK_NAME])
-    const waitedForLock = Number(probe[0].acquired) !== 1
-    if (waitedForLock) {
-      const [blocking] = await trx.rawQuery('SELECT GET_LOCK(?, ?) AS acquired', [
-        LOCK_NAME,
-        LOCK_TIMEOUT_MS / 1000,
-      ])
-      if (Number(blocking[0].acquired) !== 1)
-        throw new Error('Timed out waiting for the migration lock')
-    }
-    try {
-      const applied = await work()
-      return { applied, waitedForLock }
-    } finally {
-      await trx.rawQuery('SELECT RELEASE_LOCK(?)', [LOCK_NAME])
-      await trx.commit()
-    }
-  } catch (error) {
-    if (!trx.isCompleted) await trx.rollback()
     throw error
   }
 }

@@ -22,7 +22,8 @@ const CHECKED_ACTIONS = new Set(['opened', 'synchronize', 'reopened'])
  */
 export const gitHubWebhooks: PluginWebhooks = {
   // the router treats a trailing slash as the same URL
-  legacyPaths: ['/api/webhook-github/'],
+  // the old system's paths: the App's webhook URL and the installation service's
+  legacyPaths: ['/api/webhook-github/', '/api/v1/github/webhook'],
   async verify(request) {
     const secret = gitHubAppConfig().webhookSecret
     if (!secret)

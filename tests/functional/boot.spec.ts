@@ -137,6 +137,36 @@ test.group('Boot | configuration errors', () => {
     assert.notInclude(result.stderr, '    at ')
   }).timeout(60_000)
 
+  test('DB_CONNECTION=mysql stops with one line naming the supported engines', async ({
+    assert,
+  }) => {
+    const result = await runAce(['migration:status'], { DB_CONNECTION: 'mysql' })
+    assert.equal(result.code, 1)
+    const lines = result.stderr.trim().split('\n')
+    assert.lengthOf(lines, 1, result.stderr)
+    assert.include(lines[0], 'DB_CONNECTION')
+    assert.include(lines[0], 'sqlite')
+    assert.include(lines[0], 'pg')
+  }).timeout(60_000)
+
+  test('the old AWS_STORAGE_BUCKET_NAME stands in for AWS_S3_BUCKET, with a deprecation line', async ({
+    assert,
+  }) => {
+    const needsBucket = { AWS_S3_FORCE_UPLOAD_TO_BUCKET: 'true', AWS_S3_BUCKET: '' }
+    const without = await runAce(['migration:status'], needsBucket)
+    assert.equal(without.code, 1)
+    assert.include(without.stderr, 'AWS_S3_BUCKET')
+
+    const result = await runAce(['migration:status'], {
+      ...needsBucket,
+      AWS_STORAGE_BUCKET_NAME: 'old-bucket',
+      AWS_S3_REGION_NAME: 'eu-west-3',
+    })
+    assert.equal(result.code, 0, result.stderr)
+    assert.include(result.stderr, 'Deprecated: AWS_STORAGE_BUCKET_NAME is read as AWS_S3_BUCKET')
+    assert.include(result.stderr, 'Deprecated: AWS_S3_REGION_NAME is read as AWS_REGION')
+  }).timeout(60_000)
+
   test('production without APP_KEY stops with one line naming it', async ({ assert }) => {
     const result = await runAce(['migration:status'], { NODE_ENV: 'production', APP_KEY: '' })
     assert.equal(result.code, 1)

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import { acquireKeptAlive } from '#services/kept_alive_lock'
 import logger from '@adonisjs/core/services/logger'
 import env from '#start/env'
+import { isShutdown, shutdownSignal } from '#services/shutdown'
 import Connection from '#models/connection'
 import { pluginRegistry } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
@@ -19,7 +20,7 @@ import { refreshInsights } from '#services/insights/refresh'
 
 export type SyncTaskOutcome = {
   task: string
-  status: 'succeeded' | 'failed'
+  status: 'succeeded' | 'failed' | 'interrupted'
   itemsWritten: number
   requests: number
   notModified: number
@@ -122,9 +123,14 @@ export default class RunSync {
         if (writtenFrom === null || day < writtenFrom) writtenFrom = day
       }
       for (const task of tasks) {
+        // a shutdown stops the run between tasks too; the job is queued again
+        if (shutdownSignal.aborted) break
         outcomes.push(await this.#runTask(connection, task, input, onInsightRows))
       }
-      await this.#recordOnConnection(connection, outcomes)
+      // an interrupted run is not a result: the resumed run records one
+      if (!outcomes.some((outcome) => outcome.status === 'interrupted')) {
+        await this.#recordOnConnection(connection, outcomes)
+      }
       // Incremental: the recent window and whatever the run wrote before
       // it; a full run rebuilds the organisation's whole history.
       if (outcomes.some((outcome) => outcome.itemsWritten > 0)) {
@@ -154,7 +160,9 @@ export default class RunSync {
     })
     const handle = connectionHandle(connection, plugin, { onInsightRows })
     const controller = new AbortController()
-    input.signal?.addEventListener('abort', () => controller.abort(input.signal?.reason))
+    for (const signal of [input.signal, shutdownSignal]) {
+      signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
+    }
     const http = await handle.client({
       signal: controller.signal,
       // A full run re-reads everything: no conditional requests, but the
@@ -185,6 +193,14 @@ export default class RunSync {
       await recorder.finish(http.stats, 'succeeded')
       return this.#outcome(task.name, 'succeeded', recorder, http.stats, null)
     } catch (error) {
+      if (isShutdown(controller.signal)) {
+        // The page in flight was abandoned unwritten; the cursor of the
+        // pages before it is saved, so the next run resumes from there.
+        const message = 'Stopped by a shutdown between two pages; the next run resumes from here'
+        taskLogger.info(`Sync task ${plugin.id}/${task.name}: ${message}`)
+        await recorder.finish(http.stats, 'interrupted', message)
+        return this.#outcome(task.name, 'interrupted', recorder, http.stats, message)
+      }
       const message = error instanceof Error ? error.message : String(error)
       taskLogger.warn({ err: error }, `Sync task ${plugin.id}/${task.name} failed: ${message}`)
       await recorder.finish(http.stats, 'failed', message)
@@ -194,7 +210,7 @@ export default class RunSync {
 
   #outcome(
     task: string,
-    status: 'succeeded' | 'failed',
+    status: 'succeeded' | 'failed' | 'interrupted',
     recorder: SyncRunRecorder,
     stats: HttpStats,
     error: string | null

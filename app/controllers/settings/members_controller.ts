@@ -6,7 +6,7 @@ import ChangeMemberRole, { MembershipChangeRefused } from '#actions/members/chan
 import RemoveMember from '#actions/members/remove_member'
 import { memberCan } from '#abilities/main'
 import { requestMeta } from '#services/auth_session'
-import { ROLES, ROLE_NAMES } from '#services/authorization'
+import { permissionTable, ROLES, ROLE_NAMES } from '#services/authorization'
 import { changeRoleValidator, inviteValidator } from '#validators/auth'
 
 /** An invitation whose mail did not go out: its link is shown to the inviter once. */
@@ -107,6 +107,7 @@ export default class MembersController {
       members,
       invites,
       roleOptions: ROLE_NAMES.map((name) => ({ name, ...ROLES[name] })),
+      permissions: permissionTable(),
       notice,
       invitation: invitation ?? ctx.session.flashMessages.get('invitation') ?? null,
     }

@@ -1,5 +1,10 @@
 import db from '@adonisjs/lucid/services/db'
 import {
+  CYCLE_TIME_CSV_COLUMNS,
+  cycleTimeCell,
+  cycleTimeCsvValues,
+} from '#services/insights_pages/cycle_columns'
+import {
   activeContributors,
   aiComposition,
   dailySeries,
@@ -15,7 +20,7 @@ import { publicIds } from '#services/public_id'
 import { gauge } from '#services/charts/index'
 import { findOrganizationProduct } from '#actions/products/find_product'
 import type { DateRange } from '#services/insights_pages/date_range'
-import { scoreLabel } from '#services/insights_pages/executive_summary'
+import { scoreLabel, scoreNote } from '#services/insights_pages/executive_summary'
 import { EXECUTIVE_KPIS, kpiCards } from '#services/insights_pages/kpis'
 import {
   aiFigure,
@@ -48,8 +53,19 @@ export function productList(organizationId: number, range: DateRange) {
       latestScores(organizationId),
     ])
     const scores = new Map(
-      latest.products.map((entry) => [entry.productId, entry.latest?.score ?? null])
+      latest.products.map((entry) => [
+        entry.productId,
+        entry.latest && entry.latest.missing.length === 0 ? entry.latest.score : null,
+      ])
     )
+    const incomplete = new Set(
+      latest.products
+        .filter((entry) => entry.latest && entry.latest.missing.length > 0)
+        .map((entry) => entry.productId)
+    )
+    const scoreCell = (productId: number) =>
+      incomplete.has(productId) ? 'Incomplete' : String(scores.get(productId) ?? '–')
+    const shared = products.some((product) => product.sharedRepositoryCount > 0)
     const table: PageTable = {
       name: 'products',
       title: 'Products',
@@ -70,7 +86,7 @@ export function productList(organizationId: number, range: DateRange) {
         'repositories',
         'score',
         'merged_prs',
-        'cycle_time_hours',
+        ...CYCLE_TIME_CSV_COLUMNS,
         'first_review_hours',
         'deploys_per_week',
         'change_failure_rate_percent',
@@ -78,11 +94,11 @@ export function productList(organizationId: number, range: DateRange) {
         'ai_assisted_percent',
       ],
       cells: products.map((product) => [
-        product.name,
+        product.sharedRepositoryCount > 0 ? `${product.name} *` : product.name,
         formatNumber(product.repositoryCount, 0),
-        String(scores.get(product.productId) ?? '–'),
+        scoreCell(product.productId),
         formatNumber(product.summary.pullRequestsMerged, 0),
-        formatHours(product.summary.cycleTime.totalHours),
+        cycleTimeCell(product.summary),
         formatHours(product.summary.firstReviewHours),
         formatNumber(product.summary.deploymentFrequencyPerWeek),
         formatPercent(product.summary.changeFailureRate),
@@ -94,7 +110,7 @@ export function productList(organizationId: number, range: DateRange) {
         product.repositoryCount,
         scores.get(product.productId) ?? null,
         product.summary.pullRequestsMerged,
-        csvNumber(product.summary.cycleTime.totalHours),
+        ...cycleTimeCsvValues(product.summary),
         csvNumber(product.summary.firstReviewHours),
         csvNumber(product.summary.deploymentFrequencyPerWeek),
         csvNumber(product.summary.changeFailureRate),
@@ -103,6 +119,9 @@ export function productList(organizationId: number, range: DateRange) {
       ]),
       links: products.map((product) => `/insights/products/${product.publicId}`),
       empty: 'No product yet.',
+      note: shared
+        ? '* Shares repositories with another product: those repositories count in each, so products add up to more than the organisation.'
+        : undefined,
     }
     return {
       count: products.length,
@@ -156,8 +175,11 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       vulnerabilityOverview(scope),
       scoreHistory(scope.organizationId, scope.productId!, range),
     ])
-  const cards = kpiCards(EXECUTIVE_KPIS, trend.current, trend.previous, series, range.days)
-  const score = history.at(-1) ?? null
+  const cards = kpiCards(EXECUTIVE_KPIS, trend.current, trend.previous, series, range.days, {
+    previousDaysWithData: trend.previousDaysWithData,
+  })
+  const latest = history.at(-1) ?? null
+  const score = latest && latest.missing.length === 0 ? latest : null
   const repositoryTable: PageTable = {
     name: 'repositories',
     title: 'Repositories',
@@ -174,7 +196,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     csvColumns: [
       'repository',
       'merged_prs',
-      'cycle_time_hours',
+      ...CYCLE_TIME_CSV_COLUMNS,
       'first_review_hours',
       'pr_size_lines',
       'deploys',
@@ -184,7 +206,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     cells: repositories.map((repository) => [
       repository.fullName,
       formatNumber(repository.summary.pullRequestsMerged, 0),
-      formatHours(repository.summary.cycleTime.totalHours),
+      cycleTimeCell(repository.summary),
       formatHours(repository.summary.firstReviewHours),
       formatNumber(repository.summary.prSizeLines, 0),
       formatNumber(repository.summary.deployments, 0),
@@ -194,7 +216,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     values: repositories.map((repository) => [
       repository.fullName,
       repository.summary.pullRequestsMerged,
-      csvNumber(repository.summary.cycleTime.totalHours),
+      ...cycleTimeCsvValues(repository.summary),
       csvNumber(repository.summary.firstReviewHours),
       csvNumber(repository.summary.prSizeLines, 0),
       repository.summary.deployments,
@@ -242,12 +264,16 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     cards,
     score: {
       value: score?.score ?? null,
+      note: scoreNote(latest),
       gauge: gauge({
         title: 'Product score',
         value: score?.score ?? null,
-        label: scoreLabel(score?.score ?? null),
+        label: latest && !score ? 'Incomplete' : scoreLabel(score?.score ?? null),
       }).svg,
-      history: scoreHistoryFigure('Product score history', history),
+      history: scoreHistoryFigure(
+        'Product score history',
+        history.filter((point) => point.missing.length === 0)
+      ),
     },
     figures: {
       delivery: deliveryFigure(series),

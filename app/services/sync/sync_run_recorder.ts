@@ -58,7 +58,7 @@ export class SyncRunRecorder {
     })
   }
 
-  async finish(stats: HttpStats, status: 'succeeded' | 'failed', error?: string) {
+  async finish(stats: HttpStats, status: 'succeeded' | 'failed' | 'interrupted', error?: string) {
     await this.#update({
       ...this.#statsColumns(stats),
       status,

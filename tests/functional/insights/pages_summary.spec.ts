@@ -159,7 +159,11 @@ test.group('Insights pages | Executive Summary', (group) => {
       'product',
       'repositories',
       'merged_prs',
-      'cycle_time_hours',
+      'cycle_time_median_hours',
+      'cycle_time_p75_hours',
+      'cycle_time_p90_hours',
+      'cycle_time_mean_hours',
+      'cycle_time_to_merge_median_hours',
       'deploys_per_week',
       'change_failure_rate_percent',
       'ai_assisted_percent',
@@ -170,7 +174,16 @@ test.group('Insights pages | Executive Summary', (group) => {
     assert.includeMembers(names, ['Checkout, "Prime"', `'=HYPERLINK("http://evil")`, 'Core'])
     assert.include(response.text, '"Checkout, ""Prime"""')
     // numbers stay numbers: Core holds alpha, whose two merged PRs are in the week
-    assert.deepEqual(rows.find((row) => row[0] === 'Core')!.slice(1, 3), ['1', '2'])
+    // and their cycle times, 50 h and 34 h: median 42, p75 46, p90 48.4, mean 42
+    assert.deepEqual(rows.find((row) => row[0] === 'Core')!.slice(1, 8), [
+      '1',
+      '2',
+      '42',
+      '46',
+      '48.4',
+      '42',
+      '',
+    ])
   })
 
   test('every table on the page has an export link, and an unknown table is a 404', async ({
