@@ -16,6 +16,7 @@ server.errorHandler(() => import('#exceptions/handler'))
 server.use([
   () => import('#middleware/container_bindings_middleware'),
   () => import('#middleware/security_headers_middleware'),
+  () => import('#middleware/compression_middleware'),
   () => import('#middleware/assets_middleware'),
   () => import('#middleware/maintenance_middleware'),
   () => import('@adonisjs/static/static_middleware'),

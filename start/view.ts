@@ -29,6 +29,16 @@ edge.global('pluginNavigation', (membership: { role: string } | null | undefined
     .filter((item) => roleAllows(membership.role, (item.permission ?? 'organization.view') as any))
     .map((item) => ({ label: item.label, href: item.path }))
 })
+/**
+ * The names of the installed plugins an organisation can connect (those
+ * with a connection), for hints that name only what ships.
+ */
+edge.global('connectableProviders', () =>
+  pluginRegistry
+    .loaded()
+    .filter((plugin) => plugin.definition.connection)
+    .map((plugin) => plugin.definition.name)
+)
 type Moment = DateTime | Date | number | null | undefined
 
 function toDateTime(value: Moment): DateTime | null {

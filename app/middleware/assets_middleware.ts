@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { resolveAssetPath } from '#services/assets'
+import { preferredEncoding } from '#services/compression'
 
 /**
  * Serves the content-hashed assets before routing, so they carry no
@@ -27,10 +28,15 @@ export default class AssetsMiddleware {
      * but must not be cached forever under that URL.
      */
     response.header('Cache-Control', current ? 'public, max-age=31536000, immutable' : 'no-cache')
+    response.header('Vary', 'Accept-Encoding')
     if (request.header('if-none-match') === etag) {
       response.status(304).send('')
       return
     }
-    response.status(200).send(method === 'HEAD' ? '' : asset.body)
+    // Compressed once when the file was read; picked by what the client accepts.
+    const encoding = preferredEncoding(request.header('accept-encoding'))
+    const body = encoding === 'br' ? asset.brotli : encoding === 'gzip' ? asset.gzip : asset.body
+    if (encoding) response.header('Content-Encoding', encoding)
+    response.status(200).send(method === 'HEAD' ? '' : body)
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 import app from '@adonisjs/core/services/app'
 
 /**
@@ -9,7 +10,14 @@ import app from '@adonisjs/core/services/app'
  * cache them for a year and a deploy is picked up at once.
  */
 type AssetSource = { file: string; contentType: string }
-type LoadedAsset = AssetSource & { body: Buffer; hash: string; mtimeMs: number }
+type LoadedAsset = AssetSource & {
+  body: Buffer
+  /** The body compressed once, when the file is read (served by Accept-Encoding). */
+  brotli: Buffer
+  gzip: Buffer
+  hash: string
+  mtimeMs: number
+}
 
 const require = createRequire(import.meta.url)
 
@@ -62,7 +70,11 @@ function load(name: string): LoadedAsset | null {
   if (cached && cached.mtimeMs === mtimeMs) return cached
   const body = readFileSync(source.file)
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 10)
-  const asset = { ...source, body, hash, mtimeMs }
+  const brotli = brotliCompressSync(body, {
+    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY },
+  })
+  const gzip = gzipSync(body, { level: 9 })
+  const asset = { ...source, body, brotli, gzip, hash, mtimeMs }
   loaded.set(name, asset)
   return asset
 }

@@ -48,3 +48,16 @@ document.addEventListener('click', async (event) => {
   }
   setTimeout(() => (button.textContent = label), 2000)
 })
+
+// The region an htmx request will replace is marked busy while it loads
+// (the CSS draws a loading bar on it), and unmarked when it settles or fails.
+function busyRegion(event) {
+  const target = event.detail?.target
+  return target instanceof Element && target !== document.body ? target : null
+}
+document.addEventListener('htmx:beforeRequest', (event) => {
+  busyRegion(event)?.setAttribute('aria-busy', 'true')
+})
+for (const type of ['htmx:afterRequest', 'htmx:responseError', 'htmx:sendError', 'htmx:timeout']) {
+  document.addEventListener(type, (event) => busyRegion(event)?.removeAttribute('aria-busy'))
+}

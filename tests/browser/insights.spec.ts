@@ -96,7 +96,7 @@ test.group('Browser | insights', (group) => {
     )
     const csv = await readFile((await file.path())!, 'utf8')
     const lines = csv.trimEnd().split('\r\n')
-    assert.match(lines[0], /^Product,Repositories,Merged PRs,/)
+    assert.match(lines[0], /^product,repositories,merged_prs,/)
     assert.sameMembers(
       lines.slice(1).map((line) => line.split(',')[0]),
       DEMO_PRODUCTS

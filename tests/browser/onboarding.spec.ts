@@ -20,6 +20,12 @@ async function enterCode(page: Page, code: string) {
   await page.getByRole('button', { name: 'Verify' }).click()
 }
 
+/** Sign-out sits in the account menu (the initials in the top bar). */
+async function signOut(page: Page) {
+  await page.locator('.account-menu > summary').click()
+  await page.getByRole('button', { name: 'Sign out' }).click()
+}
+
 async function enterRecoveryCode(page: Page, code: string) {
   await page.getByText('Use a recovery code instead').click()
   const field = page.getByLabel('Recovery code')
@@ -90,7 +96,7 @@ test.group('Browser | invitation to second sign-in', (group) => {
     assert.lengthOf(codes, 10)
     await page.getByRole('button', { name: 'I have saved them' }).click()
     await page.waitForURL((url) => url.pathname === '/')
-    await page.getByRole('button', { name: 'Sign out' }).click()
+    await signOut(page)
     await page.waitForURL('**/sign-in')
 
     // Signing in again needs the TOTP code.
@@ -99,7 +105,7 @@ test.group('Browser | invitation to second sign-in', (group) => {
     const code = totp.codeAt(secret!, enrolledAt)
     await enterCode(page, code)
     await page.waitForURL((url) => url.pathname === '/')
-    await page.getByRole('button', { name: 'Sign out' }).click()
+    await signOut(page)
     await page.waitForURL('**/sign-in')
 
     // The same code is refused a second time.
@@ -111,8 +117,7 @@ test.group('Browser | invitation to second sign-in', (group) => {
     // A recovery code works once, typed in its own text field…
     await enterRecoveryCode(page, codes[0])
     await page.waitForURL((url) => url.pathname === '/')
-    await page.locator('.account-menu > summary').click()
-    await page.getByRole('button', { name: 'Sign out' }).click()
+    await signOut(page)
     await page.waitForURL('**/sign-in')
 
     // …never twice.
