@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, unlink } from 'node:fs/promises'
+import { mkdir, unlink, chmod } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import app from '@adonisjs/core/services/app'
@@ -96,7 +96,11 @@ const temporaryFiles = new WeakMap<HttpContext, Set<string>>()
 
 let folderReady: Promise<unknown> | null = null
 function ensureTemporaryFolder() {
-  folderReady ??= mkdir(uploadsTemporaryFolder(), { recursive: true, mode: 0o700 })
+  // chmod too: mkdir's mode only applies to a folder it creates, and one
+  // left by an earlier release or another tool may be world-readable
+  folderReady ??= mkdir(uploadsTemporaryFolder(), { recursive: true, mode: 0o700 }).then(() =>
+    chmod(uploadsTemporaryFolder(), 0o700)
+  )
   return folderReady
 }
 

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import ace from '@adonisjs/core/services/ace'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Document from '#models/document'
@@ -135,22 +135,39 @@ test.group('Ace command arguments', (group) => {
   }).timeout(120_000)
 })
 
+/** the commands in commands/ and plugins' commands/ folders */
+async function projectCommandNames() {
+  const root = new URL('../../', import.meta.url)
+  const folders = [
+    'commands',
+    ...(await readdir(new URL('plugins', root))).map((plugin) => `plugins/${plugin}/commands`),
+  ]
+  const names: string[] = []
+  for (const folder of folders) {
+    const files = await readdir(new URL(folder, root)).catch(() => [] as string[])
+    for (const file of files.filter((name) => name.endsWith('.ts'))) {
+      const { default: command } = await import(new URL(`${folder}/${file}`, root).href)
+      if (typeof command?.commandName === 'string') names.push(command.commandName)
+    }
+  }
+  return names
+}
+
 test.group('Ace commands: --help and bad arguments, walking the command list', () => {
   test('every command of the project and its plugins shows its help and exits 0', async ({
     assert,
   }) => {
-    const listing = await runAce(['list', '--json'])
-    assert.equal(listing.code, 0, listing.stderr)
-    const commands = (JSON.parse(listing.stdout) as { commandName: string }[]).map(
-      (command) => command.commandName
-    )
-    assert.isAbove(commands.length, 60)
+    // The framework's own commands (make:*, migration:*, …) are not ours to
+    // fix; each of ours runs in its own process, as an operator would.
+    const commands = await projectCommandNames()
+    assert.isAbove(commands.length, 25)
     const failures: string[] = []
     for (let index = 0; index < commands.length; index += 4) {
       const batch = commands.slice(index, index + 4)
       const results = await Promise.all(batch.map((name) => runAce([name, '--help'])))
       results.forEach((result, at) => {
         if (result.code !== 0) failures.push(`${batch[at]}: exit ${result.code} ${result.stderr}`)
+        else if (!result.stdout.includes(batch[at])) failures.push(`${batch[at]}: no help shown`)
       })
     }
     assert.deepEqual(failures, [])
