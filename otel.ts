@@ -11,6 +11,8 @@ import { telemetryEnabled } from './app/services/telemetry/settings.js'
 await new EnvProcessor(new URL('./', import.meta.url)).process()
 
 if (telemetryEnabled(process.env)) {
+  // the stable HTTP conventions: http.server.request.duration, url.path, url.query
+  process.env.OTEL_SEMCONV_STABILITY_OPT_IN ??= 'http'
   const { init } = await import('@adonisjs/otel/init')
   await init(import.meta.dirname)
   const { queueInstrumentation } = await import('./config/otel.js')

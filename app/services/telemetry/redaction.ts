@@ -45,8 +45,10 @@ export function redactAttribute(name: string, value: unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => redactAttribute(name, item))
   if (typeof value !== 'string') return value
   if (SECRET_VALUE.test(value.trim())) return REDACTED
+  // url.query and the like hold the query string without its "?"
+  if (/(^|[._])query$/i.test(name)) return redactQuery(`?${value.replace(/^\?/, '')}`).slice(1)
   let cleaned = value
-  if (/url|target|query|path|uri|link/i.test(name) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+  if (/url|target|path|uri|link/i.test(name) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     cleaned = redactUserInfo(redactQuery(cleaned))
   }
   return cleaned
