@@ -320,3 +320,26 @@ test.group('OpenTelemetry | a sync run from ace', (group) => {
     assert.match(warning.span_id, /^[0-9a-f]{16}$/)
   }).timeout(90_000)
 })
+
+test.group('OpenTelemetry | the default wire format', (group) => {
+  let receiver: OtlpReceiver
+
+  group.setup(async () => {
+    receiver = await startOtlpReceiver()
+    return () => receiver.close()
+  })
+
+  test('with no protocol named, an ace command exports OTLP/HTTP protobuf', async ({ assert }) => {
+    const env: Record<string, string | undefined> = otelEnv(receiver)
+    env.OTEL_EXPORTER_OTLP_PROTOCOL = undefined
+    const result = await runAce(['sync:status'], env)
+    assert.equal(result.code, 0, result.stdout + result.stderr)
+
+    const traces = receiver.received.find((entry) => entry.path === '/v1/traces')
+    assert.exists(traces, receiver.received.map((entry) => entry.path).join(', '))
+    assert.equal(traces!.headers['content-type'], 'application/x-protobuf')
+    // protobuf keeps strings as UTF-8 bytes: the span and service names are readable
+    assert.include(traces!.body, 'ace sync:status')
+    assert.include(traces!.body, 'sextant-otel-test')
+  }).timeout(60_000)
+})
