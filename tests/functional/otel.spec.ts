@@ -343,3 +343,51 @@ test.group('OpenTelemetry | the default wire format', (group) => {
     assert.include(traces!.body, 'sextant-otel-test')
   }).timeout(60_000)
 })
+
+test.group('OpenTelemetry | queue jobs', (group) => {
+  let receiver: OtlpReceiver
+  let provider: FakeProvider
+  let server: ServerProcess
+
+  group.setup(async () => {
+    receiver = await startOtlpReceiver()
+    // before the server: it inherits FIXTURE_API_URL
+    provider = await startFakeProvider()
+    server = await startServer(otelEnv(receiver, { RUN_WORKER_IN_PROCESS: 'true' }))
+    await waitForOk(`http://127.0.0.1:${server.port}/health`)
+    return async () => {
+      await stopServer(server)
+      await provider.close()
+      await receiver.close()
+    }
+  })
+  group.each.setup(resetDatabase())
+
+  test('"Sync now" queues a job whose run continues the trace of the request', async ({
+    assert,
+  }) => {
+    provider.state.repositories = seedRepositories(1, 10)
+    const account = await createAccount({ role: 'admin' })
+    const connection = await createConnection(account.organization)
+    const web = new WebClient(`http://127.0.0.1:${server.port}`)
+    await web.signIn(account.email, account.password, account.totpSecret!)
+
+    await web.get('/settings/connections')
+    const queued = await web.post(`/settings/connections/${connection.publicId}/sync`, {})
+    assert.oneOf(queued.status, [200, 302, 303], server.output())
+
+    const run = await waitFor(() => receiver.spans().find((span) => span.name === 'sync.run'), {
+      timeoutMs: 30_000,
+      what: 'the sync.run span of the job',
+    })
+    const spans = receiver.spans().filter((span) => span.traceId === run.traceId)
+    const job = spans.find((span) => span.spanId === run.parentSpanId)
+    assert.exists(job, spans.map((span) => span.name).join(', '))
+    assert.equal(job!.kind, 5, 'a CONSUMER span for the job')
+    assert.equal(job!.attributes['messaging.job.name'], 'RunSyncJob')
+    const request = spans.find(
+      (span) => span.kind === SERVER_KIND && span.name.startsWith('POST /settings/connections/')
+    )
+    assert.exists(request, 'the job runs in the trace of the request that queued it')
+  }).timeout(90_000)
+})
