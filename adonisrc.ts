@@ -52,6 +52,7 @@ export default defineConfig({
     () => import('#start/routes'),
     () => import('#start/kernel'),
     () => import('#start/view'),
+    () => import('#start/validator'),
     () => import('#start/limiter'),
     () => import('#start/shutdown'),
     { file: () => import('#start/telemetry'), environment: ['console'] },

@@ -7,6 +7,7 @@
 await import('../otel.js')
 await import('reflect-metadata')
 const { Ignitor, prettyPrintError } = await import('@adonisjs/core')
+const { createHttpServer } = await import('#exceptions/http_server')
 
 const APP_ROOT = new URL('../', import.meta.url)
 
@@ -45,7 +46,7 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
     app.listenIf(app.managedByPm2, 'SIGINT', () => terminateWithin(app))
   })
   .httpServer()
-  .start()
+  .start(createHttpServer)
   .catch((error) => {
     process.exitCode = 1
     prettyPrintError(error)

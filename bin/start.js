@@ -9,8 +9,16 @@
 | runs the compiled build instead (see README).
 |
 */
-import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+// Checked before anything else: older Node.js fails later with a cryptic
+// ERR_UNKNOWN_FILE_EXTENSION ".ts".
+const [nodeMajor] = process.versions.node.split('.').map(Number)
+if (nodeMajor < 24) {
+  process.stderr.write(`Sextant needs Node.js 24 or newer (found ${process.versions.node}).\n`)
+  process.exit(1)
+}
+
+const { randomBytes } = await import('node:crypto')
+const { existsSync, readFileSync, writeFileSync } = await import('node:fs')
 
 const root = new URL('../', import.meta.url)
 const envFile = new URL('.env', root)
@@ -21,8 +29,12 @@ if (!existsSync(envFile)) {
     .replace(/^APP_KEY=.*$/m, `APP_KEY=${randomBytes(32).toString('base64url')}`)
     .replace(/^SECRETS_ENCRYPTION_KEYS=.*$/m, `SECRETS_ENCRYPTION_KEYS=${randomBytes(32).toString('base64url')}`)
     .replace(/^PUBLIC_ID_SECRET=.*$/m, `PUBLIC_ID_SECRET=${randomBytes(24).toString('base64url')}`)
+    // An admin path of its own, so the demo account's admin link works at once.
+    .replace(/^# ADMIN_PATH=.*$/m, `ADMIN_PATH=/admin-${randomBytes(6).toString('hex')}`)
   writeFileSync(envFile, contents, { mode: 0o600 })
-  process.stdout.write('Created .env with a fresh APP_KEY, SECRETS_ENCRYPTION_KEYS and PUBLIC_ID_SECRET\n')
+  process.stdout.write(
+    'Created .env with a fresh APP_KEY, SECRETS_ENCRYPTION_KEYS, PUBLIC_ID_SECRET and ADMIN_PATH\n'
+  )
 }
 
 process.env.MIGRATE_ON_BOOT ??= 'true'

@@ -1,5 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { POSITIVE_COUNT } from '#validators/cli'
 
 /**
  * npm run bench:github — a sync of a fake GitHub organisation: requests
@@ -12,6 +13,8 @@ export default class BenchGitHub extends BaseCommand {
   static description =
     'Benchmark: GitHub sync requests versus the minimum, 304 share, items/s, peak RSS'
   static options: CommandOptions = { startApp: true }
+  /** a benchmark of nothing measures nothing */
+  static defaultNumberBounds = POSITIVE_COUNT
 
   @flags.number({ description: 'Repositories in the fake organisation', default: 50 })
   declare repositories: number

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { POSITIVE_COUNT } from '#validators/cli'
 
 type Timing = { requests: number; seconds: number; p95: number; failures: number }
 
@@ -23,6 +24,8 @@ export default class BenchInsights extends BaseCommand {
   static description =
     'Benchmark: scores vs one raw aggregate; Executive Summary req/s vs a bare route, p95, peak RSS'
   static options: CommandOptions = { startApp: true }
+  /** a benchmark of nothing measures nothing */
+  static defaultNumberBounds = POSITIVE_COUNT
 
   @flags.number({ description: 'Repositories in the organisation', default: 500 })
   declare repositories: number

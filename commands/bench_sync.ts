@@ -1,5 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { POSITIVE_COUNT } from '#validators/cli'
 
 /**
  * npm run bench:sync — requests made by a first sync of the fake provider
@@ -11,6 +12,8 @@ export default class BenchSync extends BaseCommand {
   static commandName = 'bench:sync'
   static description = 'Benchmark: sync requests versus the minimum, and the 304 share of a re-sync'
   static options: CommandOptions = { startApp: true }
+  /** a benchmark of nothing measures nothing */
+  static defaultNumberBounds = POSITIVE_COUNT
 
   @flags.number({ description: 'Repositories in the fake provider', default: 30 })
   declare repositories: number

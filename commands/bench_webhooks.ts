@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { POSITIVE_COUNT } from '#validators/cli'
 
 /**
  * npm run bench:webhooks — signed deliveries accepted per second by the
@@ -12,6 +13,8 @@ export default class BenchWebhooks extends BaseCommand {
   static commandName = 'bench:webhooks'
   static description = 'Benchmark: webhook deliveries accepted per second versus raw inserts'
   static options: CommandOptions = { startApp: true }
+  /** a benchmark of nothing measures nothing */
+  static defaultNumberBounds = POSITIVE_COUNT
 
   @flags.number({ description: 'Deliveries to post', default: 2000 })
   declare deliveries: number

@@ -1,5 +1,8 @@
+import { commandErrorMessage } from '#services/command_errors'
+import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { checkCalendarDay } from '#validators/cli'
 
 /**
  * The old "calculate_scores": turns every organisation's metrics (or one
@@ -26,16 +29,16 @@ export default class CalculateScoresCommand extends BaseCommand {
     const { default: RollUpMetrics } = await import('#actions/insights/roll_up_metrics')
     const { resolveOrganizations } = await import('#services/insights/organizations')
     try {
-      if (this.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(this.day)) {
-        throw new Error(`--day "${this.day}" is not YYYY-MM-DD`)
-      }
+      if (this.day !== undefined) checkCalendarDay('day', this.day)
       const organizations = await resolveOrganizations(this.org)
       let points = 0
+      let incomplete = 0
       let metrics = 0
       for (const organizationId of organizations) {
         if (this.rollup) await new RollUpMetrics().execute({ organizationId })
         const result = await new CalculateScores().execute({ organizationId, day: this.day })
         points += result.points
+        incomplete += result.incomplete
         metrics = result.metrics
       }
       if (organizations.length > 0 && metrics === 0) {
@@ -43,9 +46,12 @@ export default class CalculateScoresCommand extends BaseCommand {
           'No reference records: import them with "node ace import:reference-data"'
         )
       }
-      this.logger.success(`${points} score points for ${organizations.length} organisation(s)`)
+      this.logger.success(
+        `${plural(points, 'score point')} for ${plural(organizations.length, 'organisation')}` +
+          (incomplete ? `, ${incomplete} incomplete (not enough data)` : '')
+      )
     } catch (error) {
-      this.logger.error(`calculate:scores: ${(error as Error).message}`)
+      this.logger.error(`calculate:scores: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -11,6 +12,7 @@ export default class DbBackup extends BaseCommand {
   static description =
     'Back up the database and the local documents and snapshots into a folder named by the time'
   static options: CommandOptions = { startApp: true }
+  static numberBounds = { keep: { min: 1, max: 1000 } }
 
   @flags.string({
     description: 'Folder to write the backup into (default BACKUP_PATH or storage/backups)',
@@ -46,7 +48,7 @@ export default class DbBackup extends BaseCommand {
       if (report.pruned.length > 0)
         this.logger.info(`removed older backups: ${report.pruned.join(', ')}`)
     } catch (error) {
-      this.logger.error(`db:backup: ${(error as Error).message}`)
+      this.logger.error(`db:backup: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -30,7 +31,7 @@ export default class DbRestore extends BaseCommand {
         `Restored the backup of ${report.createdAt}: ${report.rows} rows in ${report.tables} tables match it`
       )
     } catch (error) {
-      this.logger.error(`db:restore: ${(error as Error).message}`)
+      this.logger.error(`db:restore: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

@@ -1,5 +1,11 @@
+import { commandErrorMessage } from '#services/command_errors'
+import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { checkWholeNumber, type NumberBounds } from '#validators/cli'
+
+/** a hundred years: anything longer is a typo, not a retention policy */
+export const RETENTION_DAYS_BOUNDS: NumberBounds = { min: 0, max: 36_500 }
 
 /**
  * Meant for a daily cron: removes documents deleted more than
@@ -9,13 +15,16 @@ export default class DocumentsPurge extends BaseCommand {
   static commandName = 'documents:purge'
   static description = 'Remove deleted documents (rows and stored files) past the retention period'
   static options: CommandOptions = { startApp: true }
+  static numberBounds = { days: RETENTION_DAYS_BOUNDS }
 
   @flags.number({ description: 'Override DOCUMENTS_RETENTION_DAYS for this run' })
   declare days?: number
 
   async run() {
-    if (this.days !== undefined && (!Number.isInteger(this.days) || this.days < 0)) {
-      this.logger.error('documents:purge: --days must be a whole number of days, 0 or more')
+    try {
+      if (this.days !== undefined) checkWholeNumber('days', this.days, RETENTION_DAYS_BOUNDS)
+    } catch (error) {
+      this.logger.error(`documents:purge: ${(error as Error).message}`)
       this.exitCode = 1
       return
     }
@@ -33,10 +42,10 @@ export default class DocumentsPurge extends BaseCommand {
           `document ${failure.document}: could not remove ${failure.keys.join(', ')}; kept for the next run`
         )
       }
-      this.logger.success(`${report.purged} deleted document(s) purged`)
+      this.logger.success(`${plural(report.purged, 'deleted document')} purged`)
       if (report.failed.length > 0) this.exitCode = 1
     } catch (error) {
-      this.logger.error(`documents:purge: ${(error as Error).message}`)
+      this.logger.error(`documents:purge: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -13,6 +14,8 @@ export default class DocumentsVerify extends BaseCommand {
   static description =
     'Report document rows without a stored file and stored files without a row (--fix removes the files)'
   static options: CommandOptions = { startApp: true }
+  /** at most a month: older files are never "uploads in flight" */
+  static numberBounds = { grace: { min: 0, max: 31 * 24 * 3600 } }
 
   @flags.boolean({ description: 'Remove stored files that no row points at' })
   declare fix: boolean
@@ -68,7 +71,7 @@ export default class DocumentsVerify extends BaseCommand {
       )
       if (orphans > 0) this.exitCode = 1
     } catch (error) {
-      this.logger.error(`documents:verify: ${(error as Error).message}`)
+      this.logger.error(`documents:verify: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

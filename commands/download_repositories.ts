@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -9,10 +10,33 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 export default class DownloadRepositories extends BaseCommand {
   static commandName = 'download:repositories'
   static description = 'Download the default branch of every monitored repository'
+  static aliases = ['download_repositories']
   static options: CommandOptions = { startApp: true }
 
   @flags.string({ description: 'Only this organisation (its public id)' })
   declare org?: string
+
+  @flags.string({
+    description:
+      'Only this organisation: its number (as the admin area shows it), public id or slug',
+  })
+  declare orgid?: string
+
+  /** --org or the old --orgid, as a public id; false when it names no organisation */
+  async #organizationPublicId(): Promise<string | undefined | false> {
+    const value = this.orgid ?? this.org
+    if (value === undefined) return undefined
+    const { findOrganizationArgument } = await import('#services/command_arguments')
+    const organization = await findOrganizationArgument(value)
+    if (!organization) {
+      this.logger.error(
+        `${this.commandName}: no organisation "${value}" (its number, public id or slug)`
+      )
+      this.exitCode = 1
+      return false
+    }
+    return organization.publicId
+  }
 
   @flags.string({ description: 'Only this provider (plugin id, e.g. github)' })
   declare provider?: string
@@ -20,15 +44,15 @@ export default class DownloadRepositories extends BaseCommand {
   async run() {
     const { default: SyncPluginConnections } = await import('#actions/sync/sync_plugin_connections')
     const { pluginRegistry } = await import('#services/plugins/registry')
+    const { findPluginArgument } = await import('#services/command_arguments')
+    const only = this.provider ? findPluginArgument(pluginRegistry.loaded(), this.provider) : null
     const hosts = pluginRegistry
       .loaded()
       .map((plugin) => ({
         plugin,
         tasks: (plugin.definition.sync ?? []).filter((task) => task.kind === 'snapshot'),
       }))
-      .filter(
-        ({ plugin, tasks }) => tasks.length > 0 && (!this.provider || plugin.id === this.provider)
-      )
+      .filter(({ plugin, tasks }) => tasks.length > 0 && (!this.provider || plugin.id === only?.id))
     if (hosts.length === 0) {
       this.logger.error(
         this.provider
@@ -38,6 +62,9 @@ export default class DownloadRepositories extends BaseCommand {
       this.exitCode = 1
       return
     }
+
+    const organizationPublicId = await this.#organizationPublicId()
+    if (organizationPublicId === false) return
 
     const controller = new AbortController()
     const stop = () => controller.abort(new Error('interrupted'))
@@ -49,7 +76,7 @@ export default class DownloadRepositories extends BaseCommand {
       for (const { plugin, tasks } of hosts) {
         const reports = await new SyncPluginConnections().execute({
           pluginId: plugin.id,
-          organizationPublicId: this.org,
+          organizationPublicId,
           tasks: tasks.map((task) => task.name),
           trigger: 'cli',
           signal: controller.signal,
@@ -76,7 +103,7 @@ export default class DownloadRepositories extends BaseCommand {
         }
       }
     } catch (error) {
-      this.logger.error(`download:repositories: ${(error as Error).message}`)
+      this.logger.error(`download:repositories: ${commandErrorMessage(error)}`)
       this.exitCode = 1
       return
     } finally {

@@ -1,5 +1,7 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { checkOneOf } from '#validators/cli'
 
 /**
  * The old "fetch_data <provider> --orgid": syncs every active connection
@@ -8,6 +10,7 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 export default class FetchData extends BaseCommand {
   static commandName = 'fetch:data'
   static description = "Sync a provider's connections (incremental unless --full)"
+  static aliases = ['fetch_data']
   static options: CommandOptions = { startApp: true }
 
   @args.string({ description: 'Plugin id of the provider, e.g. github' })
@@ -15,6 +18,28 @@ export default class FetchData extends BaseCommand {
 
   @flags.string({ description: 'Only this organisation (its public id)' })
   declare org?: string
+
+  @flags.string({
+    description:
+      'Only this organisation: its number (as the admin area shows it), public id or slug',
+  })
+  declare orgid?: string
+
+  /** --org or the old --orgid, as a public id; false when it names no organisation */
+  async #organizationPublicId(): Promise<string | undefined | false> {
+    const value = this.orgid ?? this.org
+    if (value === undefined) return undefined
+    const { findOrganizationArgument } = await import('#services/command_arguments')
+    const organization = await findOrganizationArgument(value)
+    if (!organization) {
+      this.logger.error(
+        `${this.commandName}: no organisation "${value}" (its number, public id or slug)`
+      )
+      this.exitCode = 1
+      return false
+    }
+    return organization.publicId
+  }
 
   @flags.boolean({ description: 'Re-read everything, ignoring cursors and cached responses' })
   declare full?: boolean
@@ -25,7 +50,8 @@ export default class FetchData extends BaseCommand {
   async run() {
     const { default: SyncPluginConnections } = await import('#actions/sync/sync_plugin_connections')
     const { pluginRegistry } = await import('#services/plugins/registry')
-    const plugin = pluginRegistry.get(this.provider)
+    const { findPluginArgument } = await import('#services/command_arguments')
+    const plugin = findPluginArgument(pluginRegistry.loaded(), this.provider)
     if (!plugin) {
       const installed = pluginRegistry.loaded().map((loaded) => loaded.id)
       this.logger.error(
@@ -39,6 +65,16 @@ export default class FetchData extends BaseCommand {
       this.exitCode = 1
       return
     }
+    const organizationPublicId = await this.#organizationPublicId()
+    if (organizationPublicId === false) return
+    const taskNames = plugin.definition.sync.map((task) => task.name)
+    try {
+      for (const task of this.task ?? []) checkOneOf(`--task`, task, taskNames)
+    } catch (error) {
+      this.logger.error(`fetch:data: ${(error as Error).message}`)
+      this.exitCode = 1
+      return
+    }
 
     const controller = new AbortController()
     const stop = () => controller.abort(new Error('interrupted'))
@@ -47,7 +83,7 @@ export default class FetchData extends BaseCommand {
     try {
       const reports = await new SyncPluginConnections().execute({
         pluginId: plugin.id,
-        organizationPublicId: this.org,
+        organizationPublicId,
         tasks: this.task,
         full: this.full ?? false,
         trigger: 'cli',
@@ -61,7 +97,7 @@ export default class FetchData extends BaseCommand {
       })
       this.#report(reports)
     } catch (error) {
-      this.logger.error(`fetch:data: ${(error as Error).message}`)
+      this.logger.error(`fetch:data: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     } finally {
       process.off('SIGINT', stop)
@@ -78,7 +114,7 @@ export default class FetchData extends BaseCommand {
   ) {
     if (reports.length === 0) {
       this.logger.warning(
-        `No active ${this.provider} connection${this.org ? ' in that organisation' : ''}`
+        `No active ${this.provider} connection${this.org || this.orgid ? ' in that organisation' : ''}`
       )
       return
     }

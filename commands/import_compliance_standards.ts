@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { basename } from 'node:path'
 import { BaseCommand, args } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
@@ -36,7 +37,7 @@ export default class ImportComplianceStandardsCommand extends BaseCommand {
       })
       this.logger.success(`${result.standards} standards with ${result.controls} controls imported`)
     } catch (error) {
-      this.logger.error(`import:compliance-standards: ${(error as Error).message}`)
+      this.logger.error(`import:compliance-standards: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

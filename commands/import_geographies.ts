@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { basename } from 'node:path'
 import { BaseCommand, args } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
@@ -40,7 +41,7 @@ export default class ImportGeographiesCommand extends BaseCommand {
       })
       this.logger.success(`${result.created} jurisdictions created, ${result.updated} updated`)
     } catch (error) {
-      this.logger.error(`import:geographies: ${(error as Error).message}`)
+      this.logger.error(`import:geographies: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

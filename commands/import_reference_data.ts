@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { basename } from 'node:path'
 import { BaseCommand, args } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
@@ -35,7 +36,7 @@ export default class ImportReferenceDataCommand extends BaseCommand {
         `${result.metrics} reference metrics, ${result.records} reference records imported`
       )
     } catch (error) {
-      this.logger.error(`import:reference-data: ${(error as Error).message}`)
+      this.logger.error(`import:reference-data: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

@@ -1,3 +1,5 @@
+import { commandErrorMessage } from '#services/command_errors'
+import { plural } from '#services/plural'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -25,9 +27,11 @@ export default class InsightsRollUpCommand extends BaseCommand {
         rows += rolledUp.metricRows
         await invalidateInsights(organizationId)
       }
-      this.logger.success(`${rows} daily rows for ${organizations.length} organisation(s)`)
+      this.logger.success(
+        `${plural(rows, 'daily row')} for ${plural(organizations.length, 'organisation')}`
+      )
     } catch (error) {
-      this.logger.error(`insights:roll-up: ${(error as Error).message}`)
+      this.logger.error(`insights:roll-up: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import type { PluginListing } from '#actions/plugins/list_plugins'
@@ -8,7 +9,7 @@ const ERROR_COLUMN_WIDTH = 80
 export default class PluginsList extends BaseCommand {
   static commandName = 'plugins:list'
   static description =
-    'List the installed plugins: version, state (loaded, failed, disabled), connections and last error'
+    'List the installed plugins: version, state (loaded, needs configuration, failed, disabled), connections and last error'
   static options: CommandOptions = { startApp: true }
 
   @flags.boolean({ description: 'Print the list as JSON' })
@@ -24,7 +25,7 @@ export default class PluginsList extends BaseCommand {
     try {
       plugins = await new ListPlugins().execute()
     } catch (error) {
-      this.logger.error(`plugins:list: ${(error as Error).message}`)
+      this.logger.error(`plugins:list: ${commandErrorMessage(error)}`)
       this.exitCode = 1
       return
     }
@@ -40,7 +41,7 @@ export default class PluginsList extends BaseCommand {
     }
     const table = this.ui
       .table()
-      .head(['Id', 'Name', 'Version', 'State', 'Connections', 'Last error'])
+      .head(['Id', 'Name', 'Version', 'State', 'Connections', 'Missing or last error'])
     for (const plugin of plugins) {
       const cells = [
         plugin.id,
@@ -48,7 +49,9 @@ export default class PluginsList extends BaseCommand {
         plugin.version ?? '-',
         plugin.state,
         String(plugin.connections),
-        truncate(plugin.lastError ?? '-'),
+        plugin.needsConfiguration.length > 0
+          ? `set ${plugin.needsConfiguration.map((problem) => problem.variable).join(', ')}`
+          : truncate(plugin.lastError ?? '-'),
       ]
       table.row(cells.map((cell) => this.#paint(plugin.state, cell)))
     }
@@ -57,6 +60,7 @@ export default class PluginsList extends BaseCommand {
 
   #paint(state: PluginListing['state'], cell: string) {
     if (state === 'failed') return this.colors.red(cell)
+    if (state === 'needs configuration') return this.colors.yellow(cell)
     if (state === 'disabled') return this.colors.dim(cell)
     return cell
   }

@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -26,7 +27,7 @@ export default class PopulateDevDataCommand extends BaseCommand {
         )
       }
     } catch (error) {
-      this.logger.error(`Could not populate demo data: ${(error as Error).message}`)
+      this.logger.error(`Could not populate demo data: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

@@ -1,3 +1,4 @@
+import { commandErrorMessage } from '#services/command_errors'
 import { BaseCommand } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 
@@ -23,7 +24,7 @@ export default class SecretsRotate extends BaseCommand {
         'Every secret is sealed with the newest key; older keys may now be removed'
       )
     } catch (error) {
-      this.logger.error(`secrets:rotate: ${(error as Error).message}`)
+      this.logger.error(`secrets:rotate: ${commandErrorMessage(error)}`)
       this.exitCode = 1
     }
   }

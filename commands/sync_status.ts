@@ -1,5 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { checkOneOf } from '#validators/cli'
 
 /**
  * What is fresh and what is not: for each connection, a running sync's
@@ -22,6 +23,17 @@ export default class SyncStatusCommand extends BaseCommand {
 
   async run() {
     const { default: SyncStatus } = await import('#actions/sync/sync_status')
+    if (this.provider !== undefined) {
+      const { pluginRegistry } = await import('#services/plugins/registry')
+      const installed = pluginRegistry.loaded().map((loaded) => loaded.id)
+      try {
+        checkOneOf('--provider', this.provider, installed)
+      } catch (error) {
+        this.logger.error(`sync:status: ${(error as Error).message}`)
+        this.exitCode = 1
+        return
+      }
+    }
     const statuses = await new SyncStatus().execute({ pluginId: this.provider })
     if (this.json) {
       this.logger.log(JSON.stringify(statuses, null, 2))

@@ -157,10 +157,12 @@ export class ComplianceStandardSchema extends BaseModel {
 }
 
 export class ConnectionSchema extends BaseModel {
-  static $columns = ['accountKey', 'baseUrl', 'config', 'createdAt', 'createdById', 'credentials', 'displayName', 'id', 'lastError', 'lastErrorAt', 'lastSyncAt', 'lastSyncStatus', 'organizationId', 'pluginId', 'status', 'updatedAt'] as const
+  static $columns = ['accountKey', 'authMethod', 'baseUrl', 'config', 'createdAt', 'createdById', 'credentials', 'displayName', 'id', 'lastError', 'lastErrorAt', 'lastSyncAt', 'lastSyncStatus', 'oauthGrant', 'organizationId', 'pluginId', 'status', 'updatedAt', 'webhookToken'] as const
   $columns = ConnectionSchema.$columns
   @column()
   declare accountKey: string
+  @column()
+  declare authMethod: string | null
   @column()
   declare baseUrl: string | null
   @column()
@@ -183,6 +185,8 @@ export class ConnectionSchema extends BaseModel {
   declare lastSyncAt: DateTime | null
   @column()
   declare lastSyncStatus: string | null
+  @column()
+  declare oauthGrant: string | null
   @column({ serializeAs: null })
   declare organizationId: number
   @column()
@@ -191,10 +195,12 @@ export class ConnectionSchema extends BaseModel {
   declare status: string
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
+  @column()
+  declare webhookToken: string | null
 }
 
 export class ContributorSchema extends BaseModel {
-  static $columns = ['connectionId', 'createdAt', 'email', 'externalId', 'id', 'isBot', 'login', 'name', 'organizationId', 'provider', 'updatedAt'] as const
+  static $columns = ['connectionId', 'createdAt', 'email', 'emailVerified', 'externalId', 'id', 'isBot', 'linkedIdentities', 'login', 'name', 'organizationId', 'personId', 'personSource', 'provider', 'updatedAt'] as const
   $columns = ContributorSchema.$columns
   @column()
   declare connectionId: number | null
@@ -203,11 +209,15 @@ export class ContributorSchema extends BaseModel {
   @column()
   declare email: string | null
   @column()
+  declare emailVerified: boolean
+  @column()
   declare externalId: string
   @column({ isPrimary: true, serializeAs: null })
   declare id: number
   @column()
   declare isBot: boolean
+  @column()
+  declare linkedIdentities: string | null
   @column()
   declare login: string
   @column()
@@ -215,13 +225,17 @@ export class ContributorSchema extends BaseModel {
   @column({ serializeAs: null })
   declare organizationId: number
   @column()
+  declare personId: number | null
+  @column()
+  declare personSource: string
+  @column()
   declare provider: string
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 }
 
 export class DeploymentSchema extends BaseModel {
-  static $columns = ['causedFailure', 'connectionId', 'createdAt', 'environment', 'externalId', 'finishedAt', 'id', 'kind', 'organizationId', 'provider', 'repositoryId', 'restoredAt', 'sha', 'startedAt', 'status', 'updatedAt', 'url'] as const
+  static $columns = ['causedFailure', 'connectionId', 'createdAt', 'environment', 'externalId', 'finishedAt', 'id', 'kind', 'organizationId', 'provider', 'repositoryId', 'repositoryReferenceId', 'restoredAt', 'sha', 'startedAt', 'status', 'updatedAt', 'url'] as const
   $columns = DeploymentSchema.$columns
   @column()
   declare causedFailure: boolean
@@ -245,6 +259,8 @@ export class DeploymentSchema extends BaseModel {
   declare provider: string
   @column()
   declare repositoryId: number | null
+  @column()
+  declare repositoryReferenceId: number | null
   @column.dateTime()
   declare restoredAt: DateTime | null
   @column()
@@ -320,6 +336,32 @@ export class DocumentSchema extends BaseModel {
   declare updatedAt: DateTime
   @column({ serializeAs: null })
   declare uploadedById: number | null | null
+}
+
+export class FixtureFormsEventSchema extends BaseModel {
+  static $columns = ['connectionPublicId', 'deliveryId', 'email', 'id', 'type'] as const
+  $columns = FixtureFormsEventSchema.$columns
+  @column()
+  declare connectionPublicId: string | null
+  @column()
+  declare deliveryId: string
+  @column()
+  declare email: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare type: string
+}
+
+export class FixtureOwnedVaultSchema extends BaseModel {
+  static $columns = ['id', 'organizationId', 'secret'] as const
+  $columns = FixtureOwnedVaultSchema.$columns
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare secret: string | null
 }
 
 export class FixtureWebhookEffectSchema extends BaseModel {
@@ -409,7 +451,7 @@ export class HttpCacheSchema extends BaseModel {
 }
 
 export class InsightDailyContributorSchema extends BaseModel {
-  static $columns = ['commits', 'day', 'id', 'login', 'organizationId', 'pullRequests', 'repositoryId'] as const
+  static $columns = ['commits', 'day', 'id', 'login', 'organizationId', 'personKey', 'pullRequests', 'repositoryId'] as const
   $columns = InsightDailyContributorSchema.$columns
   @column()
   declare commits: number
@@ -422,13 +464,15 @@ export class InsightDailyContributorSchema extends BaseModel {
   @column({ serializeAs: null })
   declare organizationId: number
   @column()
+  declare personKey: string | null
+  @column()
   declare pullRequests: number
   @column()
   declare repositoryId: number
 }
 
 export class InsightDailyMetricSchema extends BaseModel {
-  static $columns = ['aiCommits', 'bugsOpened', 'codingCount', 'codingSeconds', 'commits', 'day', 'deployCount', 'deploySeconds', 'deployments', 'failedDeployments', 'firstReviewCount', 'firstReviewSeconds', 'id', 'issuesOpened', 'leadTimeCount', 'leadTimeSeconds', 'organizationId', 'pickupCount', 'pickupSeconds', 'prsMerged', 'prsOpened', 'repositoryId', 'restoreCount', 'restoreSeconds', 'reviewCount', 'reviewSeconds', 'sizeCount', 'sizeLines'] as const
+  static $columns = ['aiCommits', 'bugsOpened', 'codingCount', 'codingSeconds', 'commits', 'cycleCount', 'cycleSeconds', 'day', 'deployCount', 'deploySeconds', 'deployments', 'failedDeployments', 'firstReviewCount', 'firstReviewSeconds', 'id', 'issuesOpened', 'leadTimeCount', 'leadTimeSeconds', 'mergeCycleCount', 'mergeCycleSeconds', 'organizationId', 'pickupCount', 'pickupSeconds', 'prsMerged', 'prsOpened', 'repositoryId', 'restoreCount', 'restoreSeconds', 'reviewCount', 'reviewSeconds', 'sizeCount', 'sizeLines'] as const
   $columns = InsightDailyMetricSchema.$columns
   @column()
   declare aiCommits: number
@@ -440,6 +484,10 @@ export class InsightDailyMetricSchema extends BaseModel {
   declare codingSeconds: number
   @column()
   declare commits: number
+  @column()
+  declare cycleCount: number
+  @column()
+  declare cycleSeconds: number
   @column()
   declare day: string
   @column()
@@ -462,6 +510,10 @@ export class InsightDailyMetricSchema extends BaseModel {
   declare leadTimeCount: number
   @column()
   declare leadTimeSeconds: number
+  @column()
+  declare mergeCycleCount: number
+  @column()
+  declare mergeCycleSeconds: number
   @column({ serializeAs: null })
   declare organizationId: number
   @column()
@@ -486,6 +538,23 @@ export class InsightDailyMetricSchema extends BaseModel {
   declare sizeCount: number
   @column()
   declare sizeLines: number
+}
+
+export class InsightDurationSchema extends BaseModel {
+  static $columns = ['day', 'id', 'metric', 'organizationId', 'repositoryId', 'seconds'] as const
+  $columns = InsightDurationSchema.$columns
+  @column()
+  declare day: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare metric: string
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare repositoryId: number | null
+  @column()
+  declare seconds: number
 }
 
 export class InsightRefreshMarkSchema extends BaseModel {
@@ -529,7 +598,7 @@ export class InviteSchema extends BaseModel {
 }
 
 export class IssueSchema extends BaseModel {
-  static $columns = ['assigneeLogin', 'connectionId', 'createdAt', 'externalId', 'id', 'key', 'openedAt', 'organizationId', 'priority', 'projectKey', 'provider', 'remoteUpdatedAt', 'reporterLogin', 'repositoryId', 'resolvedAt', 'status', 'statusCategory', 'title', 'type', 'updatedAt', 'url'] as const
+  static $columns = ['assigneeLogin', 'connectionId', 'createdAt', 'externalId', 'id', 'key', 'openedAt', 'organizationId', 'priority', 'projectKey', 'provider', 'remoteUpdatedAt', 'reporterLogin', 'repositoryId', 'repositoryReferenceId', 'resolvedAt', 'status', 'statusCategory', 'title', 'type', 'updatedAt', 'url'] as const
   $columns = IssueSchema.$columns
   @column()
   declare assigneeLogin: string | null
@@ -559,6 +628,8 @@ export class IssueSchema extends BaseModel {
   declare reporterLogin: string | null
   @column()
   declare repositoryId: number | null
+  @column()
+  declare repositoryReferenceId: number | null
   @column.dateTime()
   declare resolvedAt: DateTime | null
   @column()
@@ -781,6 +852,31 @@ export class NoaThreadSchema extends BaseModel {
   declare userId: number
 }
 
+export class OauthAccountChoiceSchema extends BaseModel {
+  static $columns = ['accounts', 'authMethod', 'createdAt', 'credentials', 'expiresAt', 'id', 'organizationId', 'pluginId', 'updatedAt', 'userId'] as const
+  $columns = OauthAccountChoiceSchema.$columns
+  @column()
+  declare accounts: string
+  @column()
+  declare authMethod: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare credentials: string | null
+  @column.dateTime()
+  declare expiresAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare pluginId: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+  @column({ serializeAs: null })
+  declare userId: number
+}
+
 export class OrganizationSchema extends BaseModel {
   static $columns = ['createdAt', 'id', 'isDemo', 'mfaRequired', 'name', 'slug', 'updatedAt'] as const
   $columns = OrganizationSchema.$columns
@@ -830,6 +926,23 @@ export class PasswordResetSchema extends BaseModel {
   declare userId: number
 }
 
+export class PersonSchema extends BaseModel {
+  static $columns = ['createdAt', 'displayName', 'email', 'id', 'organizationId', 'updatedAt'] as const
+  $columns = PersonSchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare displayName: string
+  @column()
+  declare email: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
 export class PermissionSchema extends BaseModel {
   static $columns = ['description', 'id', 'name'] as const
   $columns = PermissionSchema.$columns
@@ -839,6 +952,37 @@ export class PermissionSchema extends BaseModel {
   declare id: number
   @column()
   declare name: string
+}
+
+export class PluginHookRunSchema extends BaseModel {
+  static $columns = ['attempts', 'connectionId', 'createdAt', 'event', 'finishedAt', 'hook', 'id', 'lastError', 'organizationId', 'payload', 'pluginId', 'status', 'updatedAt'] as const
+  $columns = PluginHookRunSchema.$columns
+  @column()
+  declare attempts: number
+  @column()
+  declare connectionId: number | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare event: string | null
+  @column.dateTime()
+  declare finishedAt: DateTime | null
+  @column()
+  declare hook: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare lastError: string | null
+  @column({ serializeAs: null })
+  declare organizationId: number | null
+  @column()
+  declare payload: string | null
+  @column()
+  declare pluginId: string
+  @column()
+  declare status: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
 }
 
 export class ProductRepositorySchema extends BaseModel {
@@ -1057,8 +1201,10 @@ export class ReferenceRecordSchema extends BaseModel {
 }
 
 export class RepositorySchema extends BaseModel {
-  static $columns = ['connectionId', 'createdAt', 'defaultBranch', 'externalId', 'fullName', 'id', 'isArchived', 'isPrivate', 'language', 'lastCommitSha', 'monitored', 'name', 'organizationId', 'provider', 'remoteUpdatedAt', 'snapshotAt', 'snapshotBytes', 'snapshotFiles', 'updatedAt', 'url'] as const
+  static $columns = ['canonicalKey', 'connectionId', 'createdAt', 'defaultBranch', 'externalId', 'fullName', 'id', 'isArchived', 'isPrivate', 'language', 'lastCommitSha', 'monitored', 'name', 'organizationId', 'provider', 'remoteUpdatedAt', 'snapshotAt', 'snapshotBytes', 'snapshotFiles', 'updatedAt', 'url'] as const
   $columns = RepositorySchema.$columns
+  @column()
+  declare canonicalKey: string | null
   @column()
   declare connectionId: number | null
   @column.dateTime({ autoCreate: true })
@@ -1099,6 +1245,35 @@ export class RepositorySchema extends BaseModel {
   declare updatedAt: DateTime
   @column()
   declare url: string | null
+}
+
+export class RepositoryReferenceSchema extends BaseModel {
+  static $columns = ['createdAt', 'id', 'kind', 'label', 'mappedById', 'organizationId', 'provider', 'reason', 'reference', 'repositoryId', 'resolution', 'updatedAt'] as const
+  $columns = RepositoryReferenceSchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare kind: string
+  @column()
+  declare label: string
+  @column()
+  declare mappedById: number | null
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare provider: string
+  @column()
+  declare reason: string
+  @column()
+  declare reference: string
+  @column()
+  declare repositoryId: number | null
+  @column()
+  declare resolution: string | null
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
 }
 
 export class RolePermissionSchema extends BaseModel {
@@ -1153,7 +1328,7 @@ export class ScheduleRunSchema extends BaseModel {
 }
 
 export class ScorePointSchema extends BaseModel {
-  static $columns = ['components', 'createdAt', 'day', 'id', 'organizationId', 'productId', 'score'] as const
+  static $columns = ['components', 'createdAt', 'day', 'id', 'missing', 'organizationId', 'productId', 'score'] as const
   $columns = ScorePointSchema.$columns
   @column()
   declare components: string
@@ -1163,6 +1338,8 @@ export class ScorePointSchema extends BaseModel {
   declare day: string
   @column({ isPrimary: true, serializeAs: null })
   declare id: number
+  @column()
+  declare missing: string | null
   @column({ serializeAs: null })
   declare organizationId: number
   @column()
@@ -1295,7 +1472,7 @@ export class UserSchema extends BaseModel {
 }
 
 export class VulnerabilitySchema extends BaseModel {
-  static $columns = ['connectionId', 'createdAt', 'externalId', 'fixedAt', 'id', 'identifier', 'introducedAt', 'organizationId', 'packageName', 'provider', 'remoteUpdatedAt', 'repositoryId', 'severity', 'status', 'title', 'updatedAt', 'url'] as const
+  static $columns = ['connectionId', 'createdAt', 'externalId', 'fixedAt', 'id', 'identifier', 'introducedAt', 'organizationId', 'packageName', 'provider', 'remoteUpdatedAt', 'repositoryId', 'repositoryReferenceId', 'severity', 'status', 'title', 'updatedAt', 'url'] as const
   $columns = VulnerabilitySchema.$columns
   @column()
   declare connectionId: number | null
@@ -1321,6 +1498,8 @@ export class VulnerabilitySchema extends BaseModel {
   declare remoteUpdatedAt: DateTime | null
   @column()
   declare repositoryId: number | null
+  @column()
+  declare repositoryReferenceId: number | null
   @column()
   declare severity: string
   @column()

@@ -9,6 +9,7 @@
 | should not have to read framework internals.
 |
 */
+import { isIP } from 'node:net'
 import { Env } from '@adonisjs/core/env'
 import { ConfigurationError, describeEnvError } from '#start/env_errors'
 import { allowListProblem } from '#services/http/outbound_policy'
@@ -27,6 +28,32 @@ const DEPRECATED_ALIASES = {
   AWS_S3_REGION_NAME: 'AWS_REGION',
 } as const
 
+const HOUR_MS = 3_600_000
+/** the range each number setting may take (a typo beyond it stops the boot) */
+const NUMBER_BOUNDS = {
+  PORT: [0, 65_535],
+  PG_PORT: [1, 65_535],
+  REDIS_PORT: [1, 65_535],
+  SMTP_PORT: [1, 65_535],
+  DB_POOL_MAX: [1, 1000],
+  PASSWORD_HISTORY_SIZE: [0, 100],
+  BACKUP_KEEP: [1, 1000],
+  PUBLIC_ID_MIN_LENGTH: [0, 64],
+  MAINTENANCE_RETRY_AFTER: [0, 7 * 24 * 3600],
+  SYNC_REQUEST_BUDGET: [1, 10_000_000],
+  SYNC_CONCURRENCY: [1, 256],
+  SYNC_LOCK_TTL_MS: [1, 24 * HOUR_MS],
+  HTTP_RETRY_BASE_MS: [0, HOUR_MS],
+  HTTP_TIMEOUT_MS: [1, HOUR_MS],
+  HTTP_MAX_RATE_LIMIT_WAIT: [0, 24 * 3600],
+  DOCUMENTS_RETENTION_DAYS: [0, 36_500],
+  WEBHOOK_RATE_LIMIT_PER_PLUGIN: [1, 1_000_000],
+  API_RATE_LIMIT_PER_TOKEN: [1, 1_000_000],
+  API_RATE_LIMIT_PER_ORGANIZATION: [1, 1_000_000],
+  API_RATE_LIMIT_ASSISTANT_PER_TOKEN: [1, 1_000_000],
+  API_RATE_LIMIT_UPLOADS_PER_TOKEN: [1, 1_000_000],
+} as const
+
 async function createEnv() {
   const env = await Env.create(new URL('../', import.meta.url), {
     NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
@@ -35,7 +62,10 @@ async function createEnv() {
     HOST: Env.schema.string.optional({ format: 'host' }),
     APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
     APP_NAME: Env.schema.string.optional(),
+    TRUSTED_PROXIES: Env.schema.string.optional(),
     APP_KEY: Env.schema.secret(),
+    /** the framework's debug page (stack traces) for errors; never in front of users */
+    APP_DEBUG: Env.schema.boolean.optional(),
     LOG_LEVEL: Env.schema.enum.optional(LOG_LEVELS),
     LOG_PRETTY: Env.schema.boolean.optional(),
 
@@ -122,6 +152,8 @@ async function createEnv() {
     API_RATE_LIMIT_ASSISTANT_PER_TOKEN: Env.schema.number.optional(),
     API_RATE_LIMIT_UPLOADS_PER_TOKEN: Env.schema.number.optional(),
     WEBHOOK_RETRY_DELAY: Env.schema.string.optional(),
+    /** first retry delay of a failed plugin lifecycle hook or core event handler (default 5s) */
+    PLUGIN_HOOK_RETRY_DELAY: Env.schema.string.optional(),
     SYNC_REQUEST_BUDGET: Env.schema.number.optional(),
     SYNC_CONCURRENCY: Env.schema.number.optional(),
     SYNC_LOCK_TTL_MS: Env.schema.number.optional(),
@@ -165,6 +197,8 @@ async function createEnv() {
       `Deprecated: ${old} is read as ${current}; rename it in your environment\n`
     )
   }
+  const proxies = trustedProxyProblem(env.get('TRUSTED_PROXIES'))
+  if (proxies) throw new ConfigurationError('TRUSTED_PROXIES', proxies)
   const appKey = env.get('APP_KEY').release()
   if (appKey.length < 32) {
     throw new ConfigurationError(
@@ -228,6 +262,17 @@ async function createEnv() {
   if (outboundProblem) {
     throw new ConfigurationError('OUTBOUND_ALLOWED_HOSTS', `is invalid: ${outboundProblem}`)
   }
+  /*
+  | Numbers are whole and within sane bounds: 1e308 passes the schema and
+  | once turned a retention period into an invalid date.
+  */
+  for (const [variable, [min, max]] of Object.entries(NUMBER_BOUNDS)) {
+    const value = env.get(variable as keyof typeof NUMBER_BOUNDS)
+    if (value === undefined) continue
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ConfigurationError(variable, `must be a whole number from ${min} to ${max}`)
+    }
+  }
   const databaseUrl = env.get('DATABASE_URL')
   if (databaseUrl && connection !== 'sqlite' && !URL.canParse(databaseUrl)) {
     throw new ConfigurationError(
@@ -236,6 +281,23 @@ async function createEnv() {
     )
   }
   return env
+}
+
+/** a value proxy-addr cannot compile, in words */
+function trustedProxyProblem(value: string | undefined) {
+  if (!value) return null
+  const names = new Set(['loopback', 'linklocal', 'uniquelocal'])
+  for (const entry of value.split(',').map((one) => one.trim())) {
+    if (!entry) continue
+    if (names.has(entry)) continue
+    const [address, bits] = entry.split('/')
+    const family = isIP(address)
+    const maxBits = family === 4 ? 32 : 128
+    if (family === 0 || (bits !== undefined && !(Number(bits) >= 0 && Number(bits) <= maxBits))) {
+      return `has "${entry}", which is not an address, a CIDR range or one of loopback, linklocal, uniquelocal`
+    }
+  }
+  return null
 }
 
 let env: Awaited<ReturnType<typeof createEnv>>

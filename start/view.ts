@@ -9,11 +9,14 @@ import sextantConfig from '#config/sextant'
 import { assetUrl } from '#services/assets'
 import { roleAllows, ROLES } from '#services/authorization'
 import { pluginRegistry } from '#services/plugins/registry'
+import { describeUserAgent } from '#services/user_sessions'
+import { plural } from '#services/plural'
 
 edge.global('asset', assetUrl)
 edge.global('productName', 'Sextant')
 edge.global('roleAllows', roleAllows)
 edge.global('roles', ROLES)
+edge.global('describeUserAgent', describeUserAgent)
 edge.global('adminPath', () => sextantConfig.auth.adminPath)
 /**
  * The main-navigation links of loaded plugins that the member's role may see.
@@ -35,10 +38,38 @@ function toDateTime(value: Moment): DateTime | null {
   return value
 }
 
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86_400_000],
+  ['month', 30 * 86_400_000],
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+]
+const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' })
+
+/**
+ * "3 minutes ago", "in 7 days": the largest unit that fits, rounded to the
+ * nearest (a 7-day invitation created a second ago expires "in 7 days",
+ * not "in 6 days" as truncation would say).
+ */
+export function relativeTime(moment: DateTime, now = Date.now()): string {
+  const difference = moment.toMillis() - now
+  const size = Math.abs(difference)
+  if (size < 45_000) return 'just now'
+  for (const [unit, length] of RELATIVE_UNITS) {
+    if (size >= length * 0.95 || unit === 'minute') {
+      return relativeFormat.format(Math.round(difference / length), unit)
+    }
+  }
+  return 'just now'
+}
+
 edge.global('timeAgo', (value: Moment) => {
   const moment = toDateTime(value)
-  return moment ? (moment.toRelative() ?? moment.toISO()) : 'never'
+  return moment ? relativeTime(moment) : 'never'
 })
+
+edge.global('plural', plural)
 edge.global('formatDate', (value: Moment) => {
   const moment = toDateTime(value)
   return moment ? moment.toUTC().toFormat("d LLL yyyy, HH:mm 'UTC'") : '—'

@@ -54,6 +54,9 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
 
 export const configureSuite: Config['configureSuite'] = (suite) => {
   if (['browser', 'functional', 'plugins'].includes(suite.name)) {
-    return suite.setup(() => testUtils.httpServer().start())
+    return suite.setup(async () => {
+      const { createHttpServer } = await import('#exceptions/http_server')
+      return testUtils.httpServer().start(createHttpServer)
+    })
   }
 }

@@ -34,12 +34,14 @@ export const controllers = {
     Summary: () => import('#controllers/insights/summary_controller'),
   },
   integrations: {
+    OauthAccounts: () => import('#controllers/integrations/oauth_accounts_controller'),
     Oauth: () => import('#controllers/integrations/oauth_controller'),
   },
   Organizations: () => import('#controllers/organizations_controller'),
   settings: {
     Audit: () => import('#controllers/settings/audit_controller'),
     Connections: () => import('#controllers/settings/connections_controller'),
+    Identity: () => import('#controllers/settings/identity_controller'),
     Members: () => import('#controllers/settings/members_controller'),
     OrganizationSettings: () => import('#controllers/settings/organization_settings_controller'),
     Security: () => import('#controllers/settings/security_controller'),

@@ -68,12 +68,21 @@ export type ScannedRoutes = {
     'settings.connections.test': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.sync': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
+    'integrations.oauth.accounts': { paramsTuple: [ParamValue]; params: {'choice': ParamValue} }
     'settings.connections.connect': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'settings.connections.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'settings.connections.hooks.retry': { paramsTuple: [ParamValue,ParamValue]; params: {'connection': ParamValue,'hook': ParamValue} }
+    'settings.connections.webhook_url.rotate': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.start': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'integrations.oauth.accounts.store': { paramsTuple: [ParamValue]; params: {'choice': ParamValue} }
     'webhooks.receive': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'webhooks.receive.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
+    'webhooks.handshake': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'webhooks.handshake.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
     'webhooks.legacy.github._api_webhook_github_': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.github._api_webhook_github_.handshake': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.github._api_v1_github_webhook': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.github._api_v1_github_webhook.handshake': { paramsTuple?: []; params?: {} }
     'plugins.github.connect': { paramsTuple?: []; params?: {} }
     'plugins.github.install': { paramsTuple?: []; params?: {} }
     'plugins.github.setup': { paramsTuple?: []; params?: {} }
@@ -108,8 +117,11 @@ export type ScannedRoutes = {
     'plugins.noa.knowledge.entries.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }
     'plugins.noa.knowledge.settings': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
+    'plugins.fixture-owned.post._publish': { paramsTuple?: []; params?: {} }
+    'plugins.fixture-owned.get._abilities': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
@@ -118,6 +130,11 @@ export type ScannedRoutes = {
     'admin.reference_data.reference': { paramsTuple?: []; params?: {} }
     'admin.reference_data.geographies': { paramsTuple?: []; params?: {} }
     'admin.reference_data.standards': { paramsTuple?: []; params?: {} }
+    'settings.repository_mapping': { paramsTuple?: []; params?: {} }
+    'settings.repository_mapping.map': { paramsTuple: [ParamValue]; params: {'reference': ParamValue} }
+    'settings.people': { paramsTuple?: []; params?: {} }
+    'settings.people.merge': { paramsTuple?: []; params?: {} }
+    'settings.people.split': { paramsTuple: [ParamValue]; params: {'identity': ParamValue} }
     'documents.index': { paramsTuple?: []; params?: {} }
     'documents.store': { paramsTuple?: []; params?: {} }
     'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
@@ -171,6 +188,11 @@ export type ScannedRoutes = {
     'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.status': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
+    'integrations.oauth.accounts': { paramsTuple: [ParamValue]; params: {'choice': ParamValue} }
+    'webhooks.handshake': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'webhooks.handshake.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
+    'webhooks.legacy.github._api_webhook_github_.handshake': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.github._api_v1_github_webhook.handshake': { paramsTuple?: []; params?: {} }
     'plugins.github.connect': { paramsTuple?: []; params?: {} }
     'plugins.github.setup': { paramsTuple?: []; params?: {} }
     'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
@@ -183,10 +205,14 @@ export type ScannedRoutes = {
     'plugins.noa.models.edit': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
     'plugins.noa.knowledge.api.index': { paramsTuple?: []; params?: {} }
     'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
+    'plugins.fixture-owned.get._abilities': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
     'admin.reference_data': { paramsTuple?: []; params?: {} }
+    'settings.repository_mapping': { paramsTuple?: []; params?: {} }
+    'settings.people': { paramsTuple?: []; params?: {} }
     'documents.index': { paramsTuple?: []; params?: {} }
     'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
@@ -232,6 +258,11 @@ export type ScannedRoutes = {
     'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.status': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
+    'integrations.oauth.accounts': { paramsTuple: [ParamValue]; params: {'choice': ParamValue} }
+    'webhooks.handshake': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'webhooks.handshake.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
+    'webhooks.legacy.github._api_webhook_github_.handshake': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.github._api_v1_github_webhook.handshake': { paramsTuple?: []; params?: {} }
     'plugins.github.connect': { paramsTuple?: []; params?: {} }
     'plugins.github.setup': { paramsTuple?: []; params?: {} }
     'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
@@ -244,10 +275,14 @@ export type ScannedRoutes = {
     'plugins.noa.models.edit': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
     'plugins.noa.knowledge.api.index': { paramsTuple?: []; params?: {} }
     'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
+    'plugins.fixture-owned.get._abilities': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
     'admin.reference_data': { paramsTuple?: []; params?: {} }
+    'settings.repository_mapping': { paramsTuple?: []; params?: {} }
+    'settings.people': { paramsTuple?: []; params?: {} }
     'documents.index': { paramsTuple?: []; params?: {} }
     'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
@@ -293,8 +328,12 @@ export type ScannedRoutes = {
     'settings.connections.sync': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.connect': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'settings.connections.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'settings.connections.hooks.retry': { paramsTuple: [ParamValue,ParamValue]; params: {'connection': ParamValue,'hook': ParamValue} }
+    'settings.connections.webhook_url.rotate': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.start': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'integrations.oauth.accounts.store': { paramsTuple: [ParamValue]; params: {'choice': ParamValue} }
     'webhooks.receive': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'webhooks.receive.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
     'webhooks.legacy.github._api_webhook_github_': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.github._api_v1_github_webhook': { paramsTuple?: []; params?: {} }
     'plugins.github.install': { paramsTuple?: []; params?: {} }
@@ -319,11 +358,15 @@ export type ScannedRoutes = {
     'plugins.noa.knowledge.settings': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
     'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
+    'plugins.fixture-owned.post._publish': { paramsTuple?: []; params?: {} }
     'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
     'admin.jobs.run': { paramsTuple: [ParamValue]; params: {'schedule': ParamValue} }
     'admin.reference_data.reference': { paramsTuple?: []; params?: {} }
     'admin.reference_data.geographies': { paramsTuple?: []; params?: {} }
     'admin.reference_data.standards': { paramsTuple?: []; params?: {} }
+    'settings.repository_mapping.map': { paramsTuple: [ParamValue]; params: {'reference': ParamValue} }
+    'settings.people.merge': { paramsTuple?: []; params?: {} }
+    'settings.people.split': { paramsTuple: [ParamValue]; params: {'identity': ParamValue} }
     'documents.store': { paramsTuple?: []; params?: {} }
     'documents.replace': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.destroy': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }

@@ -1,77 +1,94 @@
-import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
-import { RequestBodyTooLargeException } from '#services/request_bodies'
+import env from '#start/env'
+import { clientKindOf, describeRefusal, type Refusal } from '#exceptions/refusals'
 
+/**
+ * The one place a refusal becomes an answer (see docs/errors.md). Every
+ * error is read as a status, a code and a message; the answer depends on
+ * who asked:
+ * - API and webhook clients get JSON, `{ error: { code, message } }`
+ *   (and `errors`: the per-field messages of a validation failure);
+ * - an htmx request for a fragment gets the message as a fragment;
+ * - a browser gets the styled page of the status.
+ * A form's validation errors still go back to the form, flashed.
+ */
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
-   * Stack traces only in development; production and test show the
-   * styled status pages.
+   * The framework's debug page (stack frames, absolute paths) only when
+   * an operator asks for it with APP_DEBUG=true, whatever NODE_ENV says;
+   * the log has the stack either way.
    */
-  protected debug = app.inDev
+  protected debug = env.get('APP_DEBUG', false)
 
-  /**
-   * Users always get a styled page for these statuses, in development
-   * too (the stack trace is still in the log).
-   */
   protected renderStatusPages = true
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
+    '400..402': (error, { view }) => clientErrorPage(error, view),
     '403': (error, { view }) => view.render('pages/errors/forbidden', { error }),
     '404': (error, { view }) => view.render('pages/errors/not_found', { error }),
+    '405..499': (error, { view }) => clientErrorPage(error, view),
     '500..599': (error, { view }) => view.render('pages/errors/server_error', { error }),
   }
 
   async handle(error: unknown, ctx: HttpContext) {
-    /**
-     * Shield and Bouncer answer an HTML request with a redirect back and a
-     * flash message; a forged form post or a forbidden action is refused
-     * outright instead, with a 403 page (or JSON).
-     */
-    const code = (error as { code?: string })?.code
-    if (code === 'E_BAD_CSRF_TOKEN' || code === 'E_AUTHORIZATION_FAILURE') {
-      ctx.response.status(403)
-      if (ctx.request.accepts(['html', 'json']) === 'json') {
-        const message =
-          code === 'E_BAD_CSRF_TOKEN' ? 'Invalid or expired CSRF token' : 'Not allowed'
-        return ctx.response.send({ errors: [{ message }] })
-      }
-      return ctx.response.send(await ctx.view.render('pages/errors/forbidden', { error }))
+    const refusal = describeRefusal(error)
+    const kind = clientKindOf(ctx)
+    if (kind === 'api' || (refusal.status === 413 && !acceptsHtml(ctx))) {
+      return this.#json(ctx, refusal)
     }
-    if (code === 'E_REQUEST_ENTITY_TOO_LARGE') return this.#tooLarge(ctx, error)
-    const status = (error as { status?: number })?.status
-    if (status && status < 500 && isTokenRoute(ctx)) {
-      return ctx.response.status(status).send({ errors: [{ message: (error as Error).message }] })
+    if (refusal.code === 'E_VALIDATION_ERROR' && kind === 'page' && hasSession(ctx)) {
+      return super.handle(error, ctx)
     }
-    return super.handle(error, ctx)
+    if (kind === 'htmx') return this.#fragment(ctx, refusal)
+    if (this.debug && refusal.status >= 500) return super.handle(error, ctx)
+    return ctx.response.status(refusal.status).send(await this.#page(ctx, refusal, error))
   }
 
   /**
-   * A body over the parser's limit is refused before any route runs; say
-   * what the limits are instead of a bare status.
+   * Shield and Bouncer would answer a forged form or a forbidden action
+   * with a redirect back; both are refused outright with the 403 page.
    */
-  async #tooLarge(ctx: HttpContext, error: unknown) {
-    const message =
-      error instanceof RequestBodyTooLargeException
-        ? error.message
-        : 'The request body is larger than this server accepts.'
-    ctx.response.status(413)
-    // API clients (the Noa app, scripts) rarely say what they accept: only
-    // a client asking for HTML gets the page.
-    const wantsHtml = (ctx.request.header('accept') ?? '').includes('html')
-    if (ctx.request.accepts(['html', 'json']) === 'json' || !wantsHtml) {
-      return ctx.response.send({ errors: [{ message }] })
+  #page(ctx: HttpContext, refusal: Refusal, error: unknown) {
+    const { view } = ctx
+    if (refusal.status === 413) {
+      return view.render('pages/errors/too_large', { message: refusal.message })
     }
-    return ctx.response.send(await ctx.view.render('pages/errors/too_large', { message }))
+    if (refusal.status === 403) return view.render('pages/errors/forbidden', { error })
+    if (refusal.status === 404) return view.render('pages/errors/not_found', { error })
+    if (refusal.status >= 500) return view.render('pages/errors/server_error', { error })
+    return view.render('pages/errors/client_error', { refusal })
   }
 
-  async report(error: unknown, ctx: HttpContext) {
-    return super.report(error, ctx)
+  #json(ctx: HttpContext, refusal: Refusal) {
+    if (refusal.retryAfter !== undefined) {
+      ctx.response.header('Retry-After', String(refusal.retryAfter))
+    }
+    return ctx.response.status(refusal.status).json({
+      error: { code: refusal.code, message: refusal.message },
+      errors: refusal.fields ?? [{ message: refusal.message }],
+    })
+  }
+
+  async #fragment(ctx: HttpContext, refusal: Refusal) {
+    const html = await ctx.view.render('pages/errors/fragment', { refusal })
+    return ctx.response.status(refusal.status).header('Vary', 'HX-Request').send(html)
   }
 }
 
-/** routes behind an API token answer JSON, whatever the client says it accepts */
-function isTokenRoute(ctx: HttpContext) {
+function hasSession(ctx: HttpContext) {
   const named = [...(ctx.route?.middleware.all() ?? [])] as { name?: string }[]
-  return named.some((one) => one.name === 'apiAuth')
+  return named.some((one) => one.name === 'session')
+}
+
+function clientErrorPage(error: unknown, view: HttpContext['view']) {
+  return view.render('pages/errors/client_error', { refusal: describeRefusal(error) })
+}
+
+/**
+ * Scripts and the Noa app rarely say what they accept: for a refused
+ * upload, only a client asking for HTML gets the page.
+ */
+function acceptsHtml(ctx: HttpContext) {
+  return (ctx.request.header('accept') ?? '').includes('html')
 }

@@ -6,6 +6,8 @@
  * another organisation's data.
  */
 
+import type { IdentityLink, RepositoryRef } from '#plugin-sdk/identity'
+
 type Moment = Date | string | null | undefined
 
 export type RepositoryInput = {
@@ -13,6 +15,8 @@ export type RepositoryInput = {
   name: string
   fullName: string
   url?: string | null
+  /** the clone URL; with `url`, gives the canonical key other providers' references resolve to */
+  cloneUrl?: string | null
   defaultBranch?: string | null
   isPrivate?: boolean
   isArchived?: boolean
@@ -25,6 +29,10 @@ export type ContributorInput = {
   login: string
   name?: string | null
   email?: string | null
+  /** the provider verified the email: identities sharing a verified email are one person */
+  emailVerified?: boolean
+  /** the same person's accounts on other providers, when the provider says so */
+  links?: IdentityLink[]
   isBot?: boolean
 }
 
@@ -72,6 +80,12 @@ export type CommitInput = {
 export type IssueInput = {
   externalId: string
   repositoryExternalId?: string | null
+  /**
+   * The repository on any provider in the organisation (by URL, full name
+   * or `{ provider, externalId }`); one that matches none is kept for an
+   * admin to map, the row written without a repository meanwhile.
+   */
+  repository?: RepositoryRef | null
   key: string
   projectKey?: string | null
   title: string
@@ -90,6 +104,12 @@ export type IssueInput = {
 export type VulnerabilityInput = {
   externalId: string
   repositoryExternalId?: string | null
+  /**
+   * The repository on any provider in the organisation (by URL, full name
+   * or `{ provider, externalId }`); one that matches none is kept for an
+   * admin to map, the row written without a repository meanwhile.
+   */
+  repository?: RepositoryRef | null
   title: string
   severity: 'critical' | 'high' | 'medium' | 'low'
   /** CVE, GHSA or the provider's own id */
@@ -105,6 +125,12 @@ export type VulnerabilityInput = {
 export type DeploymentInput = {
   externalId: string
   repositoryExternalId?: string | null
+  /**
+   * The repository on any provider in the organisation (by URL, full name
+   * or `{ provider, externalId }`); one that matches none is kept for an
+   * admin to map, the row written without a repository meanwhile.
+   */
+  repository?: RepositoryRef | null
   /** a deployment to an environment, a CI build (workflow run), or a published release */
   kind?: 'deployment' | 'build' | 'release'
   environment?: string | null

@@ -10,6 +10,15 @@ import type { PluginDefinition } from '#plugin-sdk/types'
 
 export type * from '#plugin-sdk/types'
 export type * from '#plugin-sdk/domain'
+export type * from '#plugin-sdk/declarations'
+export type * from '#plugin-sdk/settings'
+export { defineSettings } from '#plugin-sdk/settings'
+export { pluginCache } from '#plugin-sdk/cache'
+/** repositories and people across providers: canonical keys, references, identity links */
+export * from '#plugin-sdk/identity'
+/** lifecycle hooks (onConnected, onDisconnecting) and the core events a plugin subscribes to */
+export type * from '#plugin-sdk/lifecycle'
+export type * from '#plugin-sdk/auth_methods'
 export {
   HttpClient,
   HttpError,
@@ -59,14 +68,16 @@ export { withPublicId } from '#models/mixins/with_public_id'
 export { compose } from '@adonisjs/core/helpers'
 /**
  * Seals a plugin's own secrets (an API key column) at rest, bound to
- * table, column and row; list the column in SEALED_COLUMNS
- * (app/actions/security/rotate_secrets.ts) so secrets:rotate re-seals it.
+ * table, column and row; declare the column in the manifest's
+ * `sealedColumns` so secrets:rotate re-seals it.
  */
 export { secretBox, SecretBoxError } from '#services/secret_box'
 export type { SecretPurpose } from '#services/secret_box'
 export { BaseCommand, args, flags } from '@adonisjs/core/ace'
 export type { CommandOptions } from '@adonisjs/core/types/ace'
 export { hmacSha256Matches } from '#services/webhooks/signatures'
+/** a constant-time comparison of two secrets (a shared token a provider sends back) */
+export { secretsMatch } from '#services/webhooks/signatures'
 /** commit-message trailers and the AI-assistance marks the GenAI share counts */
 export { parseTrailers, isAiAssisted } from '#services/domain/commit_trailers'
 export type { Trailer } from '#services/domain/commit_trailers'

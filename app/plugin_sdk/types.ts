@@ -2,6 +2,9 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { Logger } from '@adonisjs/core/logger'
 import type { HttpClient, HttpClientOptions } from '#services/http/client'
 import type { DomainStore } from '#plugin-sdk/domain'
+import type { PluginDeclarations } from '#plugin-sdk/declarations'
+import type { CoreEventHandlers, PluginLifecycle } from '#plugin-sdk/lifecycle'
+import type { AuthMethod, BasicAuth, ResolveAccounts } from '#plugin-sdk/auth_methods'
 
 /**
  * The contract between Sextant and a provider plugin. A plugin imports
@@ -54,6 +57,13 @@ export type OAuth2Auth = {
   tokenAuthMethod?: 'client_secret_post' | 'client_secret_basic'
   /** how a token response names the account; becomes the connection's account key */
   accountFromToken?: (token: OAuthTokenSet) => { key: string; name?: string } | undefined
+  /**
+   * The accounts the grant reaches (Jira sites from accessible-resources,
+   * Bitbucket workspaces). With several, the user picks which to connect
+   * and each becomes a connection; they share the grant, so a rotating
+   * refresh token is spent once for all of them.
+   */
+  resolveAccounts?: ResolveAccounts
 }
 
 /**
@@ -74,7 +84,7 @@ export type MintedToken = { token: string; expiresAt: Date }
 /** No remote account at all (the Noa assistant). */
 export type NoAuth = { kind: 'none' }
 
-export type PluginAuth = TokenAuth | OAuth2Auth | AppInstallationAuth | NoAuth
+export type PluginAuth = TokenAuth | BasicAuth | OAuth2Auth | AppInstallationAuth | NoAuth
 
 export type OAuthTokenSet = {
   accessToken: string
@@ -142,10 +152,22 @@ export interface ConnectionHandle {
   queueSync(options?: { tasks?: string[]; includeSnapshots?: boolean }): Promise<void>
 }
 
-export type ConnectionStatus = 'active' | 'inactive' | 'error' | 'pending'
+/**
+ * 'disconnecting': a member disconnected it and the plugin's
+ * onDisconnecting hook has not succeeded yet; it no longer syncs or
+ * receives deliveries.
+ */
+export type ConnectionStatus = 'active' | 'inactive' | 'error' | 'pending' | 'disconnecting'
 
 export type PluginConnection = {
-  auth: PluginAuth
+  /** the one way to connect; omit it when declaring `methods` */
+  auth?: PluginAuth
+  /**
+   * Several ways to connect, each with its own fields, validator and
+   * test (docs/plugins.md, "Authentication methods"); the connection-wide
+   * fields below are then the defaults each method may override.
+   */
+  methods?: AuthMethod[]
   fields?: ConnectionField[]
   /**
    * Validates the connect form; the output's keys must be field names.
@@ -224,17 +246,39 @@ export type SyncTask = {
 /* -------------------------------------------------------------------------- */
 
 export type WebhookRequest = {
+  /** 'POST' for deliveries, 'GET' for handshakes */
+  method: string
+  /** the path and query string the provider called (the token of a per-connection URL masked) */
+  url: string
+  /** the query string's parameters (the last value of a repeated one) */
+  query: Record<string, string>
+  /** the media type without parameters ("application/json"), null when absent */
+  contentType: string | null
   /** header names in lower case */
   headers: Record<string, string>
   rawBody: Buffer
-  /** the body parsed as JSON (or form fields), undefined when it is not */
+  /**
+   * The body parsed: JSON, or form fields for
+   * application/x-www-form-urlencoded (bracketed names nest:
+   * `data[email]=…` → `{ data: { email } }`); undefined when it is neither.
+   */
   body: unknown
+  /**
+   * The connection whose own URL received the request, its token already
+   * checked in constant time; null on the plugin's shared URL.
+   */
+  connection: ConnectionHandle | null
 }
 
 export type WebhookVerification =
   | {
       ok: true
-      deliveryId: string
+      /**
+       * The provider's delivery id. Omit it when the provider sends none:
+       * the platform derives one from a digest of the body, so a delivery
+       * sent twice is processed once.
+       */
+      deliveryId?: string | null
       event: string
       action?: string | null
       /** which connection (account) the delivery belongs to, when known */
@@ -265,9 +309,30 @@ export interface WebhookContext {
 
 export type WebhookHandler = (context: WebhookContext) => Promise<void>
 
+export type WebhookHandshakeAnswer = {
+  /** default 200 */
+  status?: number
+  /** a string is sent as text/plain, anything else as JSON */
+  body?: unknown
+}
+
 export type PluginWebhooks = {
-  /** legacy URLs that also receive this plugin's deliveries */
+  /** legacy URLs that also receive this plugin's deliveries (and handshakes) */
   legacyPaths?: string[]
+  /**
+   * 'signature' (default): deliveries go to the plugin's shared URL and
+   * verify() checks each one. 'url-token': for providers that cannot sign
+   * (Mailchimp, Azure DevOps service hooks), each connection gets its own
+   * URL carrying an unguessable, rotatable token; the platform refuses
+   * deliveries anywhere else and checks the token before verify() runs.
+   */
+  authentication?: 'signature' | 'url-token'
+  /**
+   * Answers GET requests to the webhook URLs: the validation request a
+   * provider sends before it saves a webhook (Mailchimp). Without it a
+   * GET is answered 405.
+   */
+  handshake?: (request: WebhookRequest) => WebhookHandshakeAnswer | Promise<WebhookHandshakeAnswer>
   verify(
     request: WebhookRequest,
     helpers: WebhookVerifyHelpers
@@ -383,7 +448,8 @@ export interface PluginRouter {
 
 export type PluginCommandModule = () => Promise<{ default: unknown }>
 
-export type PluginDefinition = {
+/** the manifest; what a plugin owns is declared in PluginDeclarations (declarations.ts) */
+export type PluginDefinition = PluginDeclarations & {
   id: string
   name: string
   description: string
@@ -393,6 +459,10 @@ export type PluginDefinition = {
   connection?: PluginConnection
   routes?: (router: PluginRouter) => void
   webhooks?: PluginWebhooks
+  /** onConnected / onDisconnecting, run as queued jobs with retries */
+  lifecycle?: PluginLifecycle
+  /** core events the plugin subscribes to, delivered through the queue */
+  events?: CoreEventHandlers
   sync?: SyncTask[]
   /** folder of Edge templates, relative to the plugin, mounted as "<id>::" */
   views?: string

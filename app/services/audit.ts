@@ -47,6 +47,9 @@ export const AUDIT_EVENTS = {
   'product.updated': 'Product renamed or described',
   'product.repositories_changed': 'Product repositories changed',
   'product.deleted': 'Product deleted',
+  'repository_reference.mapped': 'Repository reference mapped by hand',
+  'people.merged': 'People merged',
+  'person.split': 'Identity split into a person of its own',
 } as const
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import { issueDeviceCookie } from '#services/device_cookies'
 import string from '@adonisjs/core/helpers/string'
 import type { HttpContext } from '@adonisjs/core/http'
@@ -75,6 +76,8 @@ export function moveToStage({ session }: Pick<HttpContext, 'session'>, stage: Pe
  */
 export async function completeSignIn(ctx: HttpContext, user: User) {
   const pending = readPendingSignIn(ctx)
+  // Every way in (password and TOTP, passkey, first enrolment) records it.
+  await user.merge({ lastSignInAt: DateTime.now() }).save()
   ctx.session.clear()
   ctx.session.regenerate()
   await ctx.auth.use('web').login(user)
@@ -142,12 +145,23 @@ export function sessionHandle(sessionId: string) {
   return sha256(`session:${sessionId}`).slice(0, 24)
 }
 
+/**
+ * Reads a dotted session key from stored session data. The session store
+ * writes `auth.device` as a nested object (`{ auth: { device } }`), so a
+ * flat lookup finds nothing.
+ */
+function readStored(data: Record<string, any> | null | undefined, key: string): unknown {
+  if (!data) return undefined
+  if (key in data) return data[key]
+  return key.split('.').reduce<any>((node, part) => (node ? node[part] : undefined), data)
+}
+
 export function deviceOf(data: Record<string, any> | null | undefined): SessionDevice | null {
-  const device = data?.[DEVICE_KEY]
+  const device = readStored(data, DEVICE_KEY)
   return device && typeof device === 'object' ? (device as SessionDevice) : null
 }
 
 export function lastSeenOf(data: Record<string, any> | null | undefined): number | null {
-  const value = data?.[SEEN_KEY]
+  const value = readStored(data, SEEN_KEY)
   return typeof value === 'number' ? value : null
 }

@@ -1,3 +1,5 @@
+import { declaredPermission, declaredPermissions } from '#services/plugins/plugin_declarations'
+
 /**
  * Roles and what each may do. "node ace init:groups" mirrors these into
  * the roles / permissions tables; policies read them from here.
@@ -75,6 +77,45 @@ export function isRoleName(value: unknown): value is RoleName {
   return typeof value === 'string' && Object.hasOwn(ROLES, value)
 }
 
-export function roleAllows(role: string, permission: Permission): boolean {
-  return isRoleName(role) && ROLES[role].permissions.includes(permission)
+/** a permission a plugin declares, named "<plugin id>.<action>" */
+export type PluginPermissionName = `${string}.${string}`
+
+function isCorePermission(permission: string): permission is Permission {
+  return Object.hasOwn(PERMISSIONS, permission)
+}
+
+/**
+ * Whether a role holds a permission: the core's by the table above, a
+ * loaded plugin's from the role it declares and every higher one. An
+ * unknown permission (a plugin that failed to load) is held by no one.
+ */
+export function roleAllows(role: string, permission: Permission | PluginPermissionName): boolean {
+  if (!isRoleName(role)) return false
+  if (isCorePermission(permission)) return ROLES[role].permissions.includes(permission)
+  const declared = declaredPermission(permission)
+  return Boolean(declared && ROLES[role].rank >= ROLES[declared.grantedFrom].rank)
+}
+
+export type PermissionRow = {
+  name: string
+  description: string
+  /** the plugin declaring it; null for the core's */
+  pluginId: string | null
+  roles: RoleName[]
+}
+
+/** every permission, the core's then the plugins', with the roles holding each (the members page) */
+export function permissionTable(): PermissionRow[] {
+  const core = (Object.entries(PERMISSIONS) as [Permission, string][]).map(
+    ([name, description]) => ({ name, description, pluginId: null })
+  )
+  const plugins = declaredPermissions().map(({ name, description, pluginId }) => ({
+    name,
+    description,
+    pluginId,
+  }))
+  return [...core, ...plugins].map((row) => ({
+    ...row,
+    roles: ROLE_NAMES.filter((role) => roleAllows(role, row.name as Permission)),
+  }))
 }

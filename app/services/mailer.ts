@@ -8,9 +8,10 @@ export type OutgoingMail = { to: string; subject: string; text: string; html: st
 /**
  * Sends a transactional mail. Without SMTP configured (development) the
  * mail is not sent and, outside production, its text is logged so the
- * link in it can be followed.
+ * link in it can be followed. Answers whether the mail went out, so the
+ * page can say so instead of claiming it was sent.
  */
-export async function sendMail(message: OutgoingMail) {
+export async function sendMail(message: OutgoingMail): Promise<boolean> {
   await mail.send((builder) => {
     builder.to(message.to).subject(message.subject).text(message.text).html(message.html)
   })
@@ -26,4 +27,5 @@ export async function sendMail(message: OutgoingMail) {
       )
     }
   }
+  return smtpConfigured
 }

@@ -4,10 +4,21 @@ import db from '@adonisjs/lucid/services/db'
 /**
  * A moment formatted the way Lucid itself writes datetime columns on the
  * current engine, for raw queries (conditional updates, comparisons).
- * A JS Date would be stored as a number by SQLite.
+ * A JS Date would be stored as a number by SQLite. An invalid moment
+ * (1e308 days ago) is refused: formatted, it would be the text "Invalid
+ * DateTime", which SQLite compares as older than every date.
  */
 export function sqlTime(moment: DateTime = DateTime.now()) {
+  if (!moment.isValid) {
+    throw new InvalidMomentError(moment.invalidExplanation ?? moment.invalidReason ?? 'unknown')
+  }
   return moment.toFormat(db.connection().dialect.dateTimeFormat)
+}
+
+export class InvalidMomentError extends Error {
+  constructor(reason: string) {
+    super(`Refusing to query with an invalid date (${reason})`)
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { plural } from '#services/plural'
 import type { Limiter } from '@adonisjs/limiter'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 
@@ -9,7 +10,7 @@ export type ThrottleCheck = { limiter: Limiter; key: string }
 
 export class TooManyAttempts extends Error {
   constructor(public retryAfterSeconds: number) {
-    super(`Too many attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`)
+    super(`Too many attempts. Try again in ${plural(Math.ceil(retryAfterSeconds / 60), 'minute')}.`)
   }
 }
 

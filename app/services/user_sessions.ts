@@ -1,5 +1,6 @@
 import app from '@adonisjs/core/services/app'
 import { SessionCollection } from '@adonisjs/session'
+import Bowser from 'bowser'
 import { deviceOf, lastSeenOf, sessionHandle } from '#services/auth_session'
 
 /**
@@ -10,9 +11,27 @@ export type UserSessionSummary = {
   handle: string
   ip: string | null
   userAgent: string | null
+  /** "Chrome 131 on Linux", parsed from the user agent; null when unknown. */
+  device: string | null
   signedInAt: number | null
   lastSeenAt: number | null
   isCurrent: boolean
+}
+
+/**
+ * A readable name for the browser and system of a user agent string.
+ */
+export function describeUserAgent(userAgent: string | null): string | null {
+  if (!userAgent) return null
+  const parsed = Bowser.parse(userAgent)
+  const browser = [parsed.browser.name, parsed.browser.version?.split('.')[0]]
+    .filter(Boolean)
+    .join(' ')
+  const system = [parsed.os.name, parsed.os.versionName ?? parsed.os.version]
+    .filter(Boolean)
+    .join(' ')
+  if (browser && system) return `${browser} on ${system}`
+  return browser || system || null
 }
 
 async function collection() {
@@ -29,6 +48,7 @@ export async function listUserSessions(userId: number, currentSessionId: string 
         handle: sessionHandle(id),
         ip: device?.ip ?? null,
         userAgent: device?.userAgent ?? null,
+        device: describeUserAgent(device?.userAgent ?? null),
         signedInAt: device?.signedInAt ?? null,
         lastSeenAt: lastSeenOf(data),
         isCurrent: id === currentSessionId,

@@ -24,3 +24,8 @@ export const oauthCallbackValidator = vine.create({
   error: vine.string().trim().maxLength(200).optional(),
   error_description: vine.string().trim().maxLength(1000).optional(),
 })
+
+/** the accounts a member ticked among those an OAuth authorisation reaches */
+export const accountChoiceValidator = vine.create({
+  accounts: vine.array(vine.string().trim().maxLength(191)).maxLength(200).optional(),
+})

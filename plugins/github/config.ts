@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
+import { environment } from './environment.js'
 
 /**
- * The GitHub App's registration, read from the server's environment: one
+ * The GitHub App's registration, read from the server's environment
+ * (the variables declared in environment.ts): one
  * App serves every organisation, each of which installs it on its own
  * GitHub account. GITHUB_API_URL / GITHUB_URL point at GitHub Enterprise
  * Server (https://ghe.example.com/api/v3 and https://ghe.example.com).
@@ -25,15 +27,10 @@ export type GitHubAppConfig = {
   problems: string[]
 }
 
-const trimmed = (value: string | undefined) => {
-  const text = value?.trim()
-  return text ? text : null
-}
-
 function readPrivateKey(problems: string[]): string | null {
   // PEM in one env line usually arrives with "\n" escapes.
-  const inline = trimmed(process.env.GITHUB_APP_PRIVATE_KEY)?.replace(/\\n/g, '\n') ?? null
-  const path = trimmed(process.env.GITHUB_APP_PRIVATE_KEY_PATH)
+  const inline = environment.get('GITHUB_APP_PRIVATE_KEY')?.replace(/\\n/g, '\n') ?? null
+  const path = environment.get('GITHUB_APP_PRIVATE_KEY_PATH')
   if (inline) return inline
   if (!path) return null
   try {
@@ -46,11 +43,6 @@ function readPrivateKey(problems: string[]): string | null {
   }
 }
 
-function positive(name: string, fallback: number) {
-  const value = Number(process.env[name])
-  return Number.isFinite(value) && value >= 0 ? value : fallback
-}
-
 export function gitHubAppConfig(): GitHubAppConfig {
   const problems: string[] = []
   const privateKey = readPrivateKey(problems)
@@ -60,17 +52,17 @@ export function gitHubAppConfig(): GitHubAppConfig {
     )
   }
   return {
-    appId: trimmed(process.env.GITHUB_APP_ID),
+    appId: environment.get('GITHUB_APP_ID') ?? null,
     privateKey,
-    webhookSecret: trimmed(process.env.GITHUB_WEBHOOK_SECRET),
-    clientId: trimmed(process.env.GITHUB_CLIENT_ID),
-    clientSecret: trimmed(process.env.GITHUB_CLIENT_SECRET),
-    appSlug: trimmed(process.env.GITHUB_APP_SLUG),
-    apiUrl: (trimmed(process.env.GITHUB_API_URL) ?? 'https://api.github.com').replace(/\/+$/, ''),
-    webUrl: (trimmed(process.env.GITHUB_URL) ?? 'https://github.com').replace(/\/+$/, ''),
-    writeIntervalMs: positive('GITHUB_WRITE_INTERVAL_MS', 1000),
-    detailDays: positive('GITHUB_PR_DETAIL_DAYS', 180),
-    maxSnapshotBytes: positive('GITHUB_SNAPSHOT_MAX_BYTES', 2 * 1024 ** 3),
+    webhookSecret: environment.get('GITHUB_WEBHOOK_SECRET') ?? null,
+    clientId: environment.get('GITHUB_CLIENT_ID') ?? null,
+    clientSecret: environment.get('GITHUB_CLIENT_SECRET') ?? null,
+    appSlug: environment.get('GITHUB_APP_SLUG') ?? null,
+    apiUrl: environment.get('GITHUB_API_URL'),
+    webUrl: environment.get('GITHUB_URL'),
+    writeIntervalMs: environment.get('GITHUB_WRITE_INTERVAL_MS'),
+    detailDays: environment.get('GITHUB_PR_DETAIL_DAYS'),
+    maxSnapshotBytes: environment.get('GITHUB_SNAPSHOT_MAX_BYTES'),
     problems,
   }
 }

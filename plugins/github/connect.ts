@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { vine, type PluginRouteContext } from '#plugin-sdk'
 import { GitHubAppNotConfiguredError } from './app_auth.js'
 import { missingSettings } from './config.js'
+import { environment } from './environment.js'
 import {
   authorizeUrl,
   installUrl,
@@ -149,7 +150,7 @@ function putFlow(ctx: PluginRouteContext, flow: ConnectFlow) {
  */
 function returnUrl(ctx: PluginRouteContext) {
   const here = new URL(ctx.request.completeUrl())
-  const origin = (process.env.APP_URL ?? here.origin).replace(/\/+$/, '')
+  const origin = environment.get('APP_URL') ?? here.origin
   return `${origin}${here.pathname}`
 }
 

@@ -2,6 +2,9 @@ import { definePlugin } from '#plugin-sdk'
 import { mintInstallationToken } from './app_auth.js'
 import { GitHubClient, GITHUB_HEADERS } from './client.js'
 import { gitHubAppConfig } from './config.js'
+import { populateDemoData } from './demo.js'
+import { environment } from './environment.js'
+import { statusCheckSettings } from './policy.js'
 import { setupCallback, showConnectPage, startInstall } from './connect.js'
 import {
   requestDownload,
@@ -30,6 +33,20 @@ export default definePlugin({
     'Repositories, pull requests, commits, releases and workflow runs through a GitHub App; status checks on pull requests.',
   category: 'code',
   version: '1.0.0',
+  settings: environment,
+  demo: populateDemoData,
+  // the compliance page's "status checks" controls
+  evidence: (connection) => {
+    const on = statusCheckSettings(connection.config).enabled
+    return [
+      {
+        kind: 'status_checks',
+        met: on,
+        label: `${connection.displayName}: status check ${on ? 'on' : 'off'}`,
+        href: `/integrations/github/connections/${connection.publicId}/repositories`,
+      },
+    ]
+  },
   connection: {
     auth: {
       kind: 'app_installation',

@@ -11,6 +11,8 @@ export type Repository = {
   full_name: string
   private: boolean
   html_url: string
+  /** absent from some webhook payloads' abridged repositories */
+  clone_url?: string
   default_branch: string
   archived: boolean
   language: string | null

@@ -1,5 +1,6 @@
 import { definePlugin, type PluginRouter } from '#plugin-sdk'
 import { answerGlasses } from './endpoint/glasses_routes.js'
+import { environment } from './environment.js'
 import registerKnowledgeRoutes from './knowledge/routes.js'
 import {
   deleteThread,
@@ -76,6 +77,26 @@ export default definePlugin({
     'An assistant for the Noa app on Frame glasses and the web, answering with your own AI models and knowledge base.',
   category: 'assistant',
   version: '1.0.0',
+  settings: environment,
+  permissions: {
+    'noa.models.manage': {
+      description: "Add, change, test and remove the assistant's AI models and their API keys",
+      grantedFrom: 'admin',
+    },
+    'noa.knowledge.manage': {
+      description: "Change the assistant's knowledge base and its settings",
+      grantedFrom: 'admin',
+    },
+  },
+  // the AI models' API keys, sealed with { table, column, rowId } (ai/ai_model.ts)
+  sealedColumns: [{ table: 'noa_ai_models', column: 'api_key' }],
+  // messages go with their thread (ON DELETE CASCADE)
+  organizationTables: [
+    { table: 'noa_threads' },
+    { table: 'noa_ai_models' },
+    { table: 'noa_knowledge_entries' },
+    { table: 'noa_knowledge_settings' },
+  ],
   views: 'views',
   navigation: [{ label: 'Assistant', path: '/assistant' }],
   commands: [() => import('./commands/bench_noa.js')],

@@ -21,3 +21,30 @@ document.addEventListener('change', (event) => {
   const select = event.target.closest('select[data-autosubmit]')
   if (select) select.form.requestSubmit()
 })
+
+// Copy buttons: [data-copy] names the field whose value (or text) is
+// copied. They stay hidden without script, where the field can be
+// selected by hand.
+function revealCopyButtons(root) {
+  root.querySelectorAll('[data-copy][hidden]').forEach((button) => {
+    if (navigator.clipboard) button.hidden = false
+  })
+}
+document.addEventListener('DOMContentLoaded', () => revealCopyButtons(document))
+document.addEventListener('htmx:afterSettle', (event) => revealCopyButtons(event.target))
+document.addEventListener('click', async (event) => {
+  const button = event.target.closest('[data-copy]')
+  if (!button) return
+  const field = document.querySelector(button.dataset.copy)
+  if (!field) return
+  const text = 'value' in field ? field.value : field.textContent
+  const label = button.textContent
+  try {
+    await navigator.clipboard.writeText(text.trim())
+    button.textContent = 'Copied'
+  } catch {
+    field.select?.()
+    button.textContent = 'Press Ctrl+C to copy'
+  }
+  setTimeout(() => (button.textContent = label), 2000)
+})

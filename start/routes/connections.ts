@@ -15,6 +15,7 @@ import { middleware, web } from '#start/kernel'
 
 const ConnectionsController = () => import('#controllers/settings/connections_controller')
 const OAuthController = () => import('#controllers/integrations/oauth_controller')
+const OAuthAccountsController = () => import('#controllers/integrations/oauth_accounts_controller')
 
 router
   .group(() => {
@@ -34,6 +35,9 @@ router
     router
       .get('/integrations/oauth/callback', [OAuthController, 'callback'])
       .as('integrations.oauth.callback')
+    router
+      .get('/integrations/oauth/accounts/:choice', [OAuthAccountsController, 'show'])
+      .as('integrations.oauth.accounts')
 
     router
       .group(() => {
@@ -47,8 +51,23 @@ router
           ])
           .as('settings.connections.disconnect')
         router
+          .post('/settings/connections/:connection/hooks/:hook/retry', [
+            ConnectionsController,
+            'retryHook',
+          ])
+          .as('settings.connections.hooks.retry')
+        router
+          .post('/settings/connections/:connection/webhook-url/rotate', [
+            ConnectionsController,
+            'rotateWebhookUrl',
+          ])
+          .as('settings.connections.webhook_url.rotate')
+        router
           .post('/integrations/:plugin/oauth/start', [OAuthController, 'start'])
           .as('integrations.oauth.start')
+        router
+          .post('/integrations/oauth/accounts/:choice', [OAuthAccountsController, 'store'])
+          .as('integrations.oauth.accounts.store')
       })
       .use(middleware.recentAuth())
   })

@@ -8,6 +8,7 @@
 |
 */
 import router from '@adonisjs/core/services/router'
+import type { HttpContext } from '@adonisjs/core/http'
 import sextantConfig from '#config/sextant'
 import { middleware, web } from '#start/kernel'
 import { pluginRegistry } from '#services/plugins/registry'
@@ -29,17 +30,30 @@ router
   .post('/api/webhooks/:plugin', [WebhooksController, 'receive'])
   .as('webhooks.receive')
   .use([middleware.webhookRateLimit(), webhookBody()])
+// A connection's own URL, for providers that cannot sign (its token is the proof).
+router
+  .post('/api/webhooks/:plugin/c/:connection/:token', [WebhooksController, 'receive'])
+  .as('webhooks.receive.connection')
+  .use([middleware.webhookRateLimit(), webhookBody()])
+// GET: the validation request a provider sends before saving a webhook.
+router.get('/api/webhooks/:plugin', [WebhooksController, 'handshake']).as('webhooks.handshake')
+router
+  .get('/api/webhooks/:plugin/c/:connection/:token', [WebhooksController, 'handshake'])
+  .as('webhooks.handshake.connection')
 
 for (const plugin of pluginRegistry.loaded()) {
   for (const path of plugin.definition.webhooks?.legacyPaths ?? []) {
+    const name = `webhooks.legacy.${plugin.id}.${path.replace(/[^a-z0-9]+/gi, '_')}`
+    const asPlugin = (action: 'receive' | 'handshake') => async (ctx: HttpContext) => {
+      const { default: Controller } = await WebhooksController()
+      ctx.params = { ...ctx.params, plugin: plugin.id }
+      return new Controller()[action](ctx)
+    }
     router
-      .post(path, async (ctx) => {
-        const { default: Controller } = await WebhooksController()
-        ctx.params = { ...ctx.params, plugin: plugin.id }
-        return new Controller().receive(ctx)
-      })
-      .as(`webhooks.legacy.${plugin.id}.${path.replace(/[^a-z0-9]+/gi, '_')}`)
+      .post(path, asPlugin('receive'))
+      .as(name)
       .use([middleware.webhookRateLimit({ pluginId: plugin.id }), webhookBody()])
+    router.get(path, asPlugin('handshake')).as(`${name}.handshake`)
   }
   mountPluginRoutes(plugin)
 }

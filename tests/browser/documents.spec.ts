@@ -52,7 +52,7 @@ test.group('Browser | documents', (group) => {
     await page.getByLabel('Password').fill(member.password)
     await page.getByRole('button', { name: 'Continue' }).click()
     await page.waitForURL('**/sign-in/mfa')
-    await page.getByLabel('Code').fill(totp.codeAt(member.totpSecret!, Date.now()))
+    await page.getByLabel('Code', { exact: true }).fill(totp.codeAt(member.totpSecret!, Date.now()))
     await page.getByRole('button', { name: 'Verify' }).click()
     await page.waitForURL((url) => url.pathname === '/')
 
@@ -101,11 +101,9 @@ test.group('Browser | documents', (group) => {
     // Delete the image from the list.
     await page.getByRole('link', { name: '← Documents' }).click()
     await page.waitForURL('**/documents')
-    page.once('dialog', (dialog) => dialog.accept())
-    await page
-      .getByRole('row', { name: /architecture/ })
-      .getByRole('button', { name: 'Delete' })
-      .click()
+    const row = page.getByRole('row', { name: /architecture/ })
+    await row.getByText('Delete', { exact: true }).click()
+    await row.getByRole('button', { name: 'Yes, delete architecture' }).click()
     await page.getByText('Deleted “architecture”.').waitFor()
     assert.equal(await table.getByRole('link', { name: 'architecture' }).count(), 0)
     assert.equal(await table.getByRole('link', { name: 'security-policy' }).count(), 1)

@@ -16,8 +16,17 @@ async function signInWithPassword(page: Page, email: string, password: string) {
 }
 
 async function enterCode(page: Page, code: string) {
-  await page.getByLabel('Code').fill(code)
+  await page.getByLabel('Code', { exact: true }).fill(code)
   await page.getByRole('button', { name: 'Verify' }).click()
+}
+
+async function enterRecoveryCode(page: Page, code: string) {
+  await page.getByText('Use a recovery code instead').click()
+  const field = page.getByLabel('Recovery code')
+  // A text keyboard, not a number pad: recovery codes hold letters.
+  if ((await field.getAttribute('inputmode')) !== 'text') throw new Error('numeric recovery field')
+  await field.fill(code)
+  await page.getByRole('button', { name: 'Verify recovery code' }).click()
 }
 
 test.group('Browser | invitation to second sign-in', (group) => {
@@ -36,7 +45,14 @@ test.group('Browser | invitation to second sign-in', (group) => {
     await adminPage.waitForURL('**/sign-in/mfa')
     await enterCode(adminPage, totp.codeAt(admin.totpSecret!, Date.now()))
     await adminPage.waitForURL((url) => url.pathname === '/')
-    await adminPage.getByRole('link', { name: 'Members' }).click()
+    await adminPage
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Settings' })
+      .click()
+    await adminPage
+      .getByRole('navigation', { name: 'Organisation settings' })
+      .getByRole('link', { name: 'Members' })
+      .click()
     await adminPage.waitForURL('**/settings/members')
     await adminPage.getByLabel('Email').fill(inviteeEmail)
     await adminPage.getByRole('button', { name: 'Send invitation' }).click()
@@ -47,7 +63,14 @@ test.group('Browser | invitation to second sign-in', (group) => {
     const mail = lastMailTo(inviteeEmail)
     assert.isNotNull(mail)
     const page = await visit(linkIn(mail!, '/invitations/'))
-    await page.getByLabel('Email').fill(inviteeEmail)
+    // The invited address is filled in and cannot be changed.
+    assert.equal(await page.getByLabel('Email').inputValue(), inviteeEmail)
+    assert.isTrue(
+      await page
+        .getByLabel('Email')
+        .isEditable()
+        .then((editable) => !editable)
+    )
     await page.getByLabel('Full name').fill('Grace Hopper')
     await page.getByLabel('Password (12 characters or more)').fill(STRONG_PASSWORD)
     await page.getByLabel('Confirm password').fill(STRONG_PASSWORD)
@@ -85,16 +108,17 @@ test.group('Browser | invitation to second sign-in', (group) => {
     await enterCode(page, code)
     await page.getByText('That code is not valid or was already used.').waitFor()
 
-    // A recovery code works once…
-    await enterCode(page, codes[0])
+    // A recovery code works once, typed in its own text field…
+    await enterRecoveryCode(page, codes[0])
     await page.waitForURL((url) => url.pathname === '/')
+    await page.locator('.account-menu > summary').click()
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.waitForURL('**/sign-in')
 
     // …never twice.
     await signInWithPassword(page, inviteeEmail, STRONG_PASSWORD)
     await page.waitForURL('**/sign-in/mfa')
-    await enterCode(page, codes[0])
+    await enterRecoveryCode(page, codes[0])
     await page.getByText('That recovery code is not valid or was already used.').waitFor()
     assert.equal(new URL(page.url()).pathname, '/sign-in/mfa')
   }).timeout(120_000)

@@ -47,7 +47,9 @@ test.group('Browser | passkeys', (group) => {
     await addVirtualAuthenticator(page)
 
     await passwordStep(page, account.email, account.password)
-    await page.getByLabel('Code').fill(totp.codeAt(account.totpSecret!, Date.now()))
+    await page
+      .getByLabel('Code', { exact: true })
+      .fill(totp.codeAt(account.totpSecret!, Date.now()))
     await page.getByRole('button', { name: 'Verify' }).click()
     await page.waitForURL(`${origin}/`)
 

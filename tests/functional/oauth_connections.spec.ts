@@ -65,7 +65,9 @@ test.group('Connections | OAuth', (group) => {
 
     const connection = await Connection.findByOrFail('organizationId', account.organization.id)
     assert.equal(connection.pluginId, 'fixture-oauth')
-    assert.equal(connection.accountKey, 'default')
+    assert.equal(connection.accountKey, 'acme')
+    assert.equal(connection.displayName, 'Acme')
+    assert.equal(connection.baseUrl, `${provider.url}/sites/acme`)
     assert.equal(connection.status, 'active')
     const credentials = connection.openCredentials()
     assert.match(credentials.accessToken, /^access-/)

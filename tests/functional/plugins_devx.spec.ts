@@ -115,6 +115,7 @@ test.group('Plugin developer experience | make:plugin', (group) => {
         name: 'Acme Tracker',
         version: '0.1.0',
         state: 'loaded',
+        needsConfiguration: [],
         connections: 2,
         lastError: 'repositories: rate limited until 10:00',
       },

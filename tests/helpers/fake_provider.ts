@@ -41,6 +41,10 @@ export type FakeProviderState = {
   rejectedRefreshes: number
   /** repository archives by repository name, with the commit they hold */
   archives: Map<string, { zip: Buffer; sha: string }>
+  /** the sites an OAuth grant reaches (GET /accessible-resources, as Jira Cloud) */
+  sites: Array<{ id: string; name: string }>
+  /** email + API token pairs accepted over HTTP Basic */
+  basicLogins: Map<string, string>
 }
 
 const PAGE_LIMIT = 100
@@ -86,6 +90,8 @@ export async function startFakeProvider() {
     refreshes: 0,
     rejectedRefreshes: 0,
     archives: new Map(),
+    sites: [{ id: 'acme', name: 'Acme' }],
+    basicLogins: new Map([['fixture-user@example.com', 'good-api-token']]),
   }
   const codes = new Map<string, { challenge: string | null; redirectUri: string }>()
   const refreshTokens = new Map<string, 'live' | 'spent'>()
@@ -190,6 +196,12 @@ export async function startFakeProvider() {
 
   function authorised(request: IncomingMessage) {
     const header = request.headers.authorization ?? ''
+    if (header.startsWith('Basic ')) {
+      const pair = Buffer.from(header.slice(6), 'base64').toString('utf8')
+      const colon = pair.indexOf(':')
+      const password = state.basicLogins.get(pair.slice(0, colon))
+      return colon > 0 && password !== undefined && password === pair.slice(colon + 1)
+    }
     return header.startsWith('Bearer ') && state.tokens.has(header.slice(7))
   }
 
@@ -291,6 +303,16 @@ export async function startFakeProvider() {
     if (await injectedFault(request, response, url)) return
     if (url.pathname === '/user')
       return send(request, response, 200, { login: 'fixture-user', workspace: 'acme' })
+    if (url.pathname === '/accessible-resources') {
+      const sites = state.sites.map((site) => ({ ...site, url: `https://${site.id}.example` }))
+      return send(request, response, 200, sites)
+    }
+    const siteApi = /^\/sites\/([^/]+)\/user$/.exec(url.pathname)
+    if (siteApi) {
+      const site = state.sites.find((candidate) => candidate.id === siteApi[1])
+      if (!site) return send(request, response, 404, { message: 'Not Found' })
+      return send(request, response, 200, { login: 'fixture-user', site: site.id })
+    }
     if (url.pathname === '/repos') {
       return sendPage(
         request,
@@ -349,6 +371,7 @@ export async function startFakeProvider() {
       state.requests.length = 0
       state.faults = {}
       state.archives.clear()
+      state.sites = [{ id: 'acme', name: 'Acme' }]
     },
     /** the zip archive served for a repository, holding commit `sha` */
     setArchive(name: string, zip: Buffer, sha: string) {

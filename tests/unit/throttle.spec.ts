@@ -56,7 +56,7 @@ test.group('Attempt throttle', () => {
     assert.instanceOf(refused, TooManyAttempts)
     assert.isAbove(refused.retryAfterSeconds, 60, 'blocked, not just out of attempts')
     assert.isAtMost(refused.retryAfterSeconds, 300)
-    assert.equal(refused.message, 'Too many attempts. Try again in 5 minute(s).')
+    assert.equal(refused.message, 'Too many attempts. Try again in 5 minutes.')
   })
 
   test('any one exhausted check refuses, whichever its place', async ({ assert }) => {
@@ -99,8 +99,8 @@ test.group('Attempt throttle', () => {
   })
 
   test('the refusal says how long to wait in whole minutes', ({ assert }) => {
-    assert.equal(new TooManyAttempts(1).message, 'Too many attempts. Try again in 1 minute(s).')
-    assert.equal(new TooManyAttempts(60).message, 'Too many attempts. Try again in 1 minute(s).')
-    assert.equal(new TooManyAttempts(61).message, 'Too many attempts. Try again in 2 minute(s).')
+    assert.equal(new TooManyAttempts(1).message, 'Too many attempts. Try again in 1 minute.')
+    assert.equal(new TooManyAttempts(60).message, 'Too many attempts. Try again in 1 minute.')
+    assert.equal(new TooManyAttempts(61).message, 'Too many attempts. Try again in 2 minutes.')
   })
 })

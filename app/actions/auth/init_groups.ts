@@ -1,16 +1,19 @@
 import db from '@adonisjs/lucid/services/db'
-import { PERMISSIONS, ROLES, type RoleName } from '#services/authorization'
+import { permissionTable, ROLES, type RoleName } from '#services/authorization'
+import { pluginRegistry } from '#services/plugins/registry'
 
 /**
- * Writes the default roles and permissions (app/services/authorization.ts)
- * into their tables. Idempotent: running it again changes nothing, and
+ * Writes the default roles and permissions (app/services/authorization.ts,
+ * and those the loaded plugins declare) into their tables. Idempotent: running it again changes nothing, and
  * running it after a release brings the tables in line with the code.
  */
 export default class InitGroups {
   async execute() {
+    await pluginRegistry.load()
+    const table = permissionTable()
     return db.transaction(async (trx) => {
       const now = { roles: 0, permissions: 0, links: 0 }
-      for (const [name, description] of Object.entries(PERMISSIONS)) {
+      for (const { name, description } of table) {
         const existing = await trx.from('permissions').where('name', name).first()
         if (!existing) {
           await trx.table('permissions').insert({ name, description })
@@ -34,7 +37,11 @@ export default class InitGroups {
           await trx.from('roles').where('id', existing.id).update(values)
         }
         const roleId = Number(existing.id)
-        const wanted = new Set(role.permissions.map((permission) => permissionIds.get(permission)!))
+        const wanted = new Set(
+          table
+            .filter((permission) => permission.roles.includes(name))
+            .map((permission) => permissionIds.get(permission.name)!)
+        )
         const grants = await trx
           .from('role_permissions')
           .where('role_id', roleId)

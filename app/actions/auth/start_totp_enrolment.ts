@@ -29,6 +29,33 @@ export default class StartTotpEnrolment {
       await created.useTransaction(trx).save()
       return created
     })
+    return this.#present(user, factor, secret, issuer)
+  }
+
+  /**
+   * The pending (unconfirmed) factor the user already scanned, with its
+   * key, so a wrong code or a reload keeps the authenticator entry valid.
+   * Null when there is none: the caller starts a new enrolment.
+   */
+  async resume(user: User, factorPublicId: string | null | undefined, issuer = 'Sextant') {
+    const factorId = factorPublicId ? MfaFactor.keyFromPublicId(factorPublicId) : null
+    if (!factorId) return null
+    const factor = await MfaFactor.query()
+      .where('id', factorId)
+      .where('user_id', user.id)
+      .where('kind', 'totp')
+      .whereNull('confirmed_at')
+      .first()
+    if (!factor?.secret) return null
+    const secret = secretBox().open(factor.secret, {
+      table: 'mfa_factors',
+      column: 'secret',
+      rowId: factor.id,
+    })
+    return this.#present(user, factor, secret, issuer)
+  }
+
+  async #present(user: User, factor: MfaFactor, secret: string, issuer: string) {
     const uri = totp.keyUri({ secret, accountName: user.email, issuer })
     return { factor, secret, uri, qrSvg: await totp.qrSvg(uri) }
   }

@@ -3,6 +3,13 @@ import Connection from '#models/connection'
 import type Organization from '#models/organization'
 import type User from '#models/user'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
+import {
+  findMethod,
+  isFormAuth,
+  storedMethodId,
+  type ConnectMethod,
+} from '#services/plugins/auth_methods'
+import type { ConnectionField } from '#plugin-sdk/types'
 import { connectionBaseUrlValidator } from '#validators/connection'
 import { checkOutboundUrl } from '#services/http/outbound_dispatcher'
 import { OutboundRequestRefused } from '#services/http/outbound_policy'
@@ -23,7 +30,9 @@ export class ConnectInputError extends Error {
   constructor(
     readonly pluginId: string,
     readonly fieldErrors: FieldErrors,
-    readonly values: Record<string, string>
+    readonly values: Record<string, string>,
+    /** the authentication method whose form was sent */
+    readonly methodId: string | null = null
   ) {
     super('The connect form has errors')
   }
@@ -55,10 +64,10 @@ function asText(value: unknown) {
 /**
  * Without a validator, the plugin's own field list says what is required.
  */
-function checkRequiredFields(plugin: LoadedPlugin, fields: Record<string, unknown>) {
+function checkRequiredFields(method: ConnectMethod, fields: Record<string, unknown>) {
   const output: Record<string, unknown> = {}
   const fieldErrors: FieldErrors = {}
-  for (const field of plugin.definition.connection?.fields ?? []) {
+  for (const field of method.fields) {
     const value = asText(fields[field.name])
     if (field.required && value === '') fieldErrors[field.name] = [`${field.label} is required`]
     else if (value !== '') output[field.name] = value
@@ -88,7 +97,7 @@ async function baseUrlRefusal(baseUrl: string | null): Promise<string | null> {
 
 /** the non-secret fields as typed (validated where they passed), empty ones left out */
 function typedConfigOf(
-  declared: NonNullable<NonNullable<LoadedPlugin['definition']['connection']>['fields']>,
+  declared: ConnectionField[],
   validated: Record<string, unknown>,
   submitted: Record<string, unknown>
 ) {
@@ -106,13 +115,13 @@ function typedConfigOf(
  * passed, a plugin's accountKey may not cope with the input: null then.
  */
 function accountKeyOf(
-  plugin: LoadedPlugin,
+  method: ConnectMethod,
   config: Record<string, unknown>,
   baseUrl: string,
   options: { strict?: boolean } = {}
 ): string | null {
   try {
-    const key = plugin.definition.connection?.accountKey?.({
+    const key = method.accountKey?.({
       config,
       baseUrl: baseUrl.replace(/\/+$/, ''),
     })
@@ -132,6 +141,7 @@ function accountKeyOf(
 async function secretsToRetype(input: {
   organizationId: number
   plugin: LoadedPlugin
+  method: ConnectMethod
   accountKey: string
   baseUrl: string
   submitted: Record<string, unknown>
@@ -148,7 +158,7 @@ async function secretsToRetype(input: {
   const pointsTo = originOf(input.baseUrl)
   if (savedFor === pointsTo) return {}
   const errors: FieldErrors = {}
-  for (const field of input.plugin.definition.connection?.fields ?? []) {
+  for (const field of input.method.fields) {
     if (!field.secret || asText(input.submitted[field.name]) !== '') continue
     errors[field.name] = [
       `The address changed from ${savedFor} to ${pointsTo}: type the ${field.label} again (a stored secret is only sent to the address it was saved for)`,
@@ -168,31 +178,38 @@ export default class ConnectWithToken {
     organization: Organization
     actor: User
     pluginId: string
+    /** the authentication method picked (default: the plugin's first) */
+    methodId?: string | null
     fields: unknown
     baseUrl: unknown
   }): Promise<ConnectOutcome> {
     const plugin = pluginRegistry.require(input.pluginId)
     const settings = plugin.definition.connection
-    if (settings?.auth.kind !== 'token' && settings?.auth.kind !== 'api_key') {
-      throw new ConnectionActionRefused(`${plugin.definition.name} does not connect with a token.`)
+    const method = findMethod(plugin, input.methodId)
+    if (!settings || !method || !isFormAuth(method.auth)) {
+      throw new ConnectionActionRefused(
+        input.methodId && !method
+          ? `${plugin.definition.name} has no way to connect called "${input.methodId}".`
+          : `${plugin.definition.name} does not connect with a token.`
+      )
     }
     const submitted =
       input.fields && typeof input.fields === 'object'
         ? (input.fields as Record<string, unknown>)
         : {}
-    const declared = settings.fields ?? []
+    const declared = method.fields
 
     const fieldErrors: FieldErrors = {}
     let validated: Record<string, unknown> = {}
-    if (settings.validator) {
+    if (method.validator) {
       try {
-        validated = await settings.validator.validate(submitted)
+        validated = await method.validator.validate(submitted)
       } catch (error) {
         if (!isValidationError(error)) throw error
         collectMessages(error, fieldErrors)
       }
     } else {
-      const checked = checkRequiredFields(plugin, submitted)
+      const checked = checkRequiredFields(method, submitted)
       validated = checked.output
       Object.assign(fieldErrors, checked.fieldErrors)
     }
@@ -214,7 +231,7 @@ export default class ConnectWithToken {
 
     const effectiveBaseUrl = baseUrl ?? settings.baseUrl?.default ?? ''
     const typedAccount = accountKeyOf(
-      plugin,
+      method,
       typedConfigOf(declared, validated, submitted),
       effectiveBaseUrl
     )
@@ -224,6 +241,7 @@ export default class ConnectWithToken {
         await secretsToRetype({
           organizationId: input.organization.id,
           plugin,
+          method,
           accountKey: typedAccount,
           baseUrl: effectiveBaseUrl,
           submitted,
@@ -236,7 +254,7 @@ export default class ConnectWithToken {
       for (const field of declared) {
         if (!field.secret) values[field.name] = asText(submitted[field.name])
       }
-      throw new ConnectInputError(plugin.id, fieldErrors, values)
+      throw new ConnectInputError(plugin.id, fieldErrors, values, method.id)
     }
 
     const config: Record<string, unknown> = {}
@@ -248,7 +266,7 @@ export default class ConnectWithToken {
       else config[field.name] = value
     }
 
-    const accountKey = accountKeyOf(plugin, config, effectiveBaseUrl, { strict: true })!
+    const accountKey = accountKeyOf(method, config, effectiveBaseUrl, { strict: true })!
 
     const connection = await upsertConnection({
       organizationId: input.organization.id,
@@ -259,6 +277,7 @@ export default class ConnectWithToken {
       credentials,
       baseUrl,
       status: 'pending',
+      authMethod: storedMethodId(method),
     })
     return finishConnecting(connection, plugin)
   }

@@ -2,8 +2,10 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Connection from '#models/connection'
+import type { ConnectionHooks } from '#queries/plugin_hook_runs'
 import { baseUrlOf } from '#services/plugins/connection_handle'
 import { oauthMissingSettings } from '#services/plugins/oauth2'
+import { pluginMethods } from '#services/plugins/auth_methods'
 import type { LoadedPlugin, RegisteredPlugin } from '#services/plugins/registry'
 import type {
   ConnectionField,
@@ -11,6 +13,7 @@ import type {
   PluginAuth,
   PluginCategory,
 } from '#plugin-sdk/types'
+import { configurationProblems } from '#services/plugins/plugin_declarations'
 
 /**
  * The read models of the Connections pages: what a plugin card, a
@@ -51,6 +54,8 @@ export type ConnectionSummary = {
   createdAt: DateTime
   latestRun: SyncRunSummary | null
   sync: SyncState
+  /** the newest onConnected / onDisconnecting run (lifecycle hooks), when the plugin has them */
+  hooks: ConnectionHooks
 }
 
 /**
@@ -68,6 +73,16 @@ export type SyncState = {
 /** how long a queued sync may wait for a worker before the page says so */
 const WORKER_PATIENCE_MS = 2 * 60 * 1000
 
+export type MethodCard = {
+  id: string
+  label: string
+  help: string | null
+  authKind: PluginAuth['kind']
+  fields: ConnectionField[]
+  /** OAuth settings the operator has yet to give, in words */
+  oauthMissing: string[]
+}
+
 export type PluginCard = {
   id: string
   name: string
@@ -77,12 +92,17 @@ export type PluginCard = {
   /** "missing": connections exist for a plugin that is no longer installed */
   state: RegisteredPlugin['state'] | 'missing'
   error: string | null
+  /** the first method's kind ('none' when there is nothing to connect) */
   authKind: PluginAuth['kind'] | null
-  fields: ConnectionField[]
+  /** the ways to connect it, each with its own form or button */
+  methods: MethodCard[]
   baseUrl: { default: string; label: string; help: string | null } | null
-  oauthMissing: string[]
+  /** the plugin's declared environment variables that are missing or invalid, in words */
+  needsConfiguration: string[]
   canTest: boolean
   syncTasks: string[]
+  /** its webhooks go to a per-connection URL (rotatable on the connection's page) */
+  webhookUrlPerConnection: boolean
   connections: ConnectionSummary[]
 }
 
@@ -187,13 +207,23 @@ export function summarizeConnection(
     createdAt: connection.createdAt,
     latestRun,
     sync: syncState(connection.publicId, latestRun, queuedAt),
+    hooks: { connected: null, disconnecting: null },
   }
 }
 
 /** a card for any registered plugin, failed and disabled ones included */
 export function pluginCard(plugin: RegisteredPlugin, connections: ConnectionSummary[]): PluginCard {
   const definition = plugin.state === 'loaded' ? plugin.definition : null
-  const auth = definition?.connection?.auth ?? null
+  const methods: MethodCard[] = definition
+    ? pluginMethods(definition).map((method) => ({
+        id: method.id,
+        label: method.label,
+        help: method.help,
+        authKind: method.auth.kind,
+        fields: method.fields,
+        oauthMissing: method.auth.kind === 'oauth2' ? oauthMissingSettings(method.auth) : [],
+      }))
+    : []
   const baseUrl = definition?.connection?.baseUrl
   return {
     id: plugin.id,
@@ -203,15 +233,15 @@ export function pluginCard(plugin: RegisteredPlugin, connections: ConnectionSumm
     version: definition?.version ?? null,
     state: plugin.state,
     error: plugin.error,
-    authKind: definition ? (auth?.kind ?? 'none') : null,
-    fields: definition?.connection?.fields ?? [],
+    authKind: definition ? (methods[0]?.authKind ?? 'none') : null,
+    methods,
     baseUrl: baseUrl
       ? { default: baseUrl.default, label: baseUrl.label ?? 'Base URL', help: baseUrl.help ?? null }
       : null,
-    oauthMissing:
-      definition && auth?.kind === 'oauth2' ? oauthMissingSettings(plugin as LoadedPlugin) : [],
-    canTest: Boolean(definition?.connection?.test),
+    needsConfiguration: configurationProblems(plugin).map((problem) => problem.message),
+    canTest: definition ? pluginMethods(definition).some((method) => Boolean(method.test)) : false,
     syncTasks: (definition?.sync ?? []).map((task) => task.name),
+    webhookUrlPerConnection: definition?.webhooks?.authentication === 'url-token',
     connections,
   }
 }

@@ -1,5 +1,6 @@
 import Connection from '#models/connection'
 import type Organization from '#models/organization'
+import { latestHookRuns } from '#queries/plugin_hook_runs'
 import { pluginRegistry } from '#services/plugins/registry'
 import {
   latestRunsByConnection,
@@ -21,7 +22,9 @@ export default class ListConnections {
       .where('organization_id', organization.id)
       .orderBy('created_at', 'asc')
       .orderBy('id', 'asc')
-    const latestRuns = await latestRunsByConnection(connections.map((connection) => connection.id))
+    const ids = connections.map((connection) => connection.id)
+    const latestRuns = await latestRunsByConnection(ids)
+    const hooks = await latestHookRuns(ids)
 
     const byPlugin = new Map<string, ConnectionSummary[]>()
     for (const connection of connections) {
@@ -30,6 +33,7 @@ export default class ListConnections {
         pluginRegistry.get(connection.pluginId),
         latestRuns.get(connection.id) ?? null
       )
+      summary.hooks = hooks.get(connection.id) ?? summary.hooks
       byPlugin.set(connection.pluginId, [...(byPlugin.get(connection.pluginId) ?? []), summary])
     }
 

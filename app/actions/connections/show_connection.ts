@@ -9,6 +9,7 @@ import {
   toDateTime,
 } from '#actions/connections/connection_summaries'
 import db from '@adonisjs/lucid/services/db'
+import { latestHookRuns } from '#queries/plugin_hook_runs'
 
 /**
  * One connection of the organisation with its recent sync runs, and what
@@ -42,6 +43,8 @@ export default class ShowConnection {
       updatedAt: toDateTime(row.updated_at),
     }))
     const summary = summarizeConnection(connection, plugin, runs[0] ?? null, input.queuedAt ?? null)
+    const hooks = await latestHookRuns([connection.id])
+    summary.hooks = hooks.get(connection.id) ?? summary.hooks
     const registered = pluginRegistry.all().find((entry) => entry.id === connection.pluginId)
     const card = registered
       ? pluginCard(registered, [summary])

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { pluginRegistry } from '#services/plugins/registry'
 import { authorizationUrl, oauthMissingSettings, pkcePair } from '#services/plugins/oauth2'
+import { findMethod } from '#services/plugins/auth_methods'
 import { ConnectionActionRefused } from '#actions/connections/test_connection'
 
 /** how long the user has to come back from the provider */
@@ -8,6 +9,8 @@ export const OAUTH_FLOW_LIFETIME_MS = 10 * 60 * 1000
 
 export type PendingOAuthFlow = {
   pluginId: string
+  /** the plugin's OAuth method the user picked */
+  methodId: string
   organizationId: number
   redirectUri: string
   codeVerifier: string | null
@@ -20,13 +23,19 @@ export type PendingOAuthFlow = {
  * the user back, and the provider's authorize URL to send them to.
  */
 export default class StartOAuthConnection {
-  async execute(input: { pluginId: string; organizationId: number; redirectUri: string }) {
+  async execute(input: {
+    pluginId: string
+    methodId?: string | null
+    organizationId: number
+    redirectUri: string
+  }) {
     const plugin = pluginRegistry.require(input.pluginId)
-    const auth = plugin.definition.connection?.auth
-    if (auth?.kind !== 'oauth2') {
+    const method = findMethod(plugin, input.methodId)
+    const auth = method?.auth
+    if (!method || auth?.kind !== 'oauth2') {
       throw new ConnectionActionRefused(`${plugin.definition.name} does not connect with OAuth.`)
     }
-    const missing = oauthMissingSettings(plugin)
+    const missing = oauthMissingSettings(auth)
     if (missing.length > 0) {
       throw new ConnectionActionRefused(
         `${plugin.definition.name} cannot connect yet: an administrator must configure ${missing.join(' and ')}.`
@@ -36,12 +45,13 @@ export default class StartOAuthConnection {
     const pkce = auth.pkce ? pkcePair() : null
     const flow: PendingOAuthFlow = {
       pluginId: plugin.id,
+      methodId: method.id,
       organizationId: input.organizationId,
       redirectUri: input.redirectUri,
       codeVerifier: pkce?.verifier ?? null,
       expiresAt: Date.now() + OAUTH_FLOW_LIFETIME_MS,
     }
-    const url = authorizationUrl(plugin, {
+    const url = authorizationUrl(auth, {
       state,
       redirectUri: input.redirectUri,
       codeChallenge: pkce?.challenge,

@@ -1,9 +1,11 @@
 import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Connection from '#models/connection'
 import RunSyncJob from '#jobs/run_sync_job'
 import type { LoadedPlugin } from '#services/plugins/registry'
 import { testAndRecord } from '#actions/connections/test_connection'
+import { queueOnConnected } from '#actions/plugins/queue_plugin_hook'
 import type { ConnectionStatus, ConnectionTestResult } from '#plugin-sdk/types'
 
 export type ConnectionValues = {
@@ -17,6 +19,10 @@ export type ConnectionValues = {
   credentials: Record<string, string>
   baseUrl: string | null
   status: ConnectionStatus
+  /** the plugin's authentication method (null: its only one) */
+  authMethod?: string | null
+  /** shared by the connections made from one OAuth grant */
+  oauthGrant?: string | null
 }
 
 export type ConnectOutcome = {
@@ -32,37 +38,41 @@ function isUniqueViolation(error: unknown) {
 }
 
 async function writeConnection(values: ConnectionValues) {
-  return db.transaction(async (trx) => {
-    const existing = await Connection.query({ client: trx })
-      .where('organization_id', values.organizationId)
-      .where('plugin_id', values.pluginId)
-      .where('account_key', values.accountKey)
-      .forUpdate()
-      .first()
-    const connection = existing ?? new Connection()
-    connection.useTransaction(trx)
-    if (!existing) {
-      connection.merge({
-        organizationId: values.organizationId,
-        pluginId: values.pluginId,
-        accountKey: values.accountKey,
-        createdById: values.createdById,
-      })
-    }
+  return db.transaction((trx) => writeConnectionIn(trx, values))
+}
+
+async function writeConnectionIn(trx: TransactionClientContract, values: ConnectionValues) {
+  const existing = await Connection.query({ client: trx })
+    .where('organization_id', values.organizationId)
+    .where('plugin_id', values.pluginId)
+    .where('account_key', values.accountKey)
+    .forUpdate()
+    .first()
+  const connection = existing ?? new Connection()
+  connection.useTransaction(trx)
+  if (!existing) {
     connection.merge({
-      status: values.status,
-      baseUrl: values.baseUrl,
-      lastError: null,
-      lastErrorAt: null,
+      organizationId: values.organizationId,
+      pluginId: values.pluginId,
+      accountKey: values.accountKey,
+      createdById: values.createdById,
     })
-    if (values.displayName !== undefined) connection.displayName = values.displayName
-    connection.configValues = values.config
-    // Sealing binds the credentials to the row id, so a new row is saved first.
-    if (!existing) await connection.save()
-    connection.sealCredentials(values.credentials)
-    await connection.save()
-    return connection.id
+  }
+  connection.merge({
+    status: values.status,
+    baseUrl: values.baseUrl,
+    lastError: null,
+    lastErrorAt: null,
   })
+  if (values.displayName !== undefined) connection.displayName = values.displayName
+  connection.authMethod = values.authMethod ?? null
+  connection.oauthGrant = values.oauthGrant ?? null
+  connection.configValues = values.config
+  // Sealing binds the credentials to the row id, so a new row is saved first.
+  if (!existing) await connection.save()
+  connection.sealCredentials(values.credentials)
+  await connection.save()
+  return connection.id
 }
 
 /**
@@ -83,6 +93,27 @@ export async function upsertConnection(values: ConnectionValues): Promise<Connec
 }
 
 /**
+ * Several connections from one answer (the accounts an OAuth grant
+ * reaches) in one transaction: all are stored, or none.
+ */
+export async function upsertConnections(list: ConnectionValues[]): Promise<Connection[]> {
+  const write = () =>
+    db.transaction(async (trx) => {
+      const ids: number[] = []
+      for (const values of list) ids.push(await writeConnectionIn(trx, values))
+      return ids
+    })
+  let ids: number[]
+  try {
+    ids = await write()
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error
+    ids = await write()
+  }
+  return Promise.all(ids.map((id) => Connection.findOrFail(id)))
+}
+
+/**
  * What follows every connect: prove the credentials with the plugin's
  * test, then queue a first sync so the data starts arriving.
  */
@@ -95,6 +126,8 @@ export async function finishConnecting(
     connection.status = 'active'
     await connection.save()
   }
+  // onConnected (register the provider's webhooks…) runs in a worker, with retries.
+  if (connection.status === 'active') await queueOnConnected(connection, plugin)
   let syncQueued = false
   if (connection.status === 'active' && (plugin.definition.sync ?? []).length > 0) {
     try {

@@ -4,6 +4,7 @@ import type Connection from '#models/connection'
 import type Organization from '#models/organization'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
+import { methodOfConnection } from '#services/plugins/auth_methods'
 import { findOrganizationConnection } from '#actions/connections/connection_summaries'
 import type { ConnectionTestResult } from '#plugin-sdk/types'
 import { describeOutboundFailure, outboundFailureText } from '#services/http/failures'
@@ -40,7 +41,7 @@ export async function testAndRecord(
   connection: Connection,
   plugin: LoadedPlugin
 ): Promise<ConnectionTestResult | null> {
-  const test = plugin.definition.connection?.test
+  const test = methodOfConnection(plugin, connection)?.test
   if (!test) return null
 
   let result: ConnectionTestResult

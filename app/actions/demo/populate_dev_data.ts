@@ -5,12 +5,13 @@ import Organization from '#models/organization'
 import User from '#models/user'
 import { createUserWithPassword } from '#services/passwords'
 import InitGroups from '#actions/auth/init_groups'
-import { populateGitHubDemoData } from '#actions/demo/github_demo_data'
+import { FencedDomainStore } from '#services/domain/domain_store'
+import { pluginRegistry } from '#services/plugins/registry'
 import { populateInsightsDemoData } from '#actions/demo/insights_demo_data'
 import { ensureSampleReferenceData } from '#actions/demo/insights_reference_data'
 
 /**
- * The demo's insights: with the GitHub demo's five repositories, 25
+ * The demo's insights: with the plugins' demo repositories (GitHub's five), 25
  * repositories in three products and six months of history.
  */
 export const DEMO_INSIGHTS = {
@@ -40,8 +41,8 @@ export type PopulateDevDataResult = {
 }
 
 /**
- * Fills the database with the demo organisation, its owner and
- * GitHub-shaped repositories, pull requests and commits, then the
+ * Fills the database with the demo organisation, its owner and each
+ * plugin's demo history (PluginDeclarations.demo), then the
  * insights demo (products, deployments, issues, vulnerabilities, the
  * sample reference data, the rollup and scores). Safe to run again and again: it only creates what is
  * missing and upserts the demo history by stable ids.
@@ -51,7 +52,7 @@ export default class PopulateDevData {
     await new InitGroups().execute()
     const result = await this.#organizationAndOwner(options)
     if (result.organization) {
-      await populateGitHubDemoData(result.organization.id)
+      await populatePluginDemoData(result.organization.id)
       await ensureSampleReferenceData()
       await populateInsightsDemoData(result.organization.id, DEMO_INSIGHTS)
     }
@@ -96,5 +97,18 @@ export default class PopulateDevData {
         demoUser: { email: DEMO_USER.email, password: DEMO_USER.password },
       }
     })
+  }
+}
+
+/**
+ * Each loaded plugin that declares a demo writes its history as its own
+ * provider: the core writes no provider's rows itself.
+ */
+export async function populatePluginDemoData(organizationId: number, now = Date.now()) {
+  await pluginRegistry.load()
+  for (const plugin of pluginRegistry.loaded()) {
+    if (!plugin.definition.demo) continue
+    const store = new FencedDomainStore({ organizationId, provider: plugin.id, connectionId: null })
+    await plugin.definition.demo({ store, now })
   }
 }

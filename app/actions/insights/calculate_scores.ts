@@ -32,6 +32,8 @@ export type CalculateScoresResult = {
   day: Day
   organizations: number
   points: number
+  /** points whose score is incomplete (a metric without enough data) */
+  incomplete: number
   metrics: number
 }
 
@@ -56,11 +58,20 @@ export default class CalculateScores {
           .orderBy('id')
           .then((rows) => rows.map((row) => row.id as number))
     let points = 0
+    let incomplete = 0
     for (const organizationId of organizations) {
-      points += await this.#scoreOrganization(organizationId, day, references)
+      const written = await this.#scoreOrganization(organizationId, day, references)
+      points += written.points
+      incomplete += written.incomplete
       await invalidateInsights(organizationId)
     }
-    return { day, organizations: organizations.length, points, metrics: references.size }
+    return {
+      day,
+      organizations: organizations.length,
+      points,
+      incomplete,
+      metrics: references.size,
+    }
   }
 
   async #scoreOrganization(
@@ -77,8 +88,12 @@ export default class CalculateScores {
       .count('* as total')
       .first()
     const repositories = Number(counted?.total ?? 0)
-    const rows: Array<{ productId: number | null; score: number; components: ScoreComponent[] }> =
-      []
+    const rows: Array<{
+      productId: number | null
+      score: number
+      components: ScoreComponent[]
+      missing: string[]
+    }> = []
     const organizationScore = this.#score(references, summary, vulnerabilities, repositories)
     if (organizationScore) rows.push({ productId: null, ...organizationScore })
     for (const product of await summarizeByProduct(scope)) {
@@ -111,31 +126,62 @@ export default class CalculateScores {
             day,
             score: row.score,
             components: JSON.stringify(row.components),
+            missing: row.missing.length ? row.missing.join('; ') : null,
             created_at: now,
           }))
         )
       })
     )
     if (!acquired) throw new Error('The scores of this organisation are being written')
-    return rows.length
+    return {
+      points: rows.length,
+      incomplete: rows.filter((row) => row.missing.length > 0).length,
+    }
   }
 
+  /**
+   * The components that can be scored, and what is missing: a metric
+   * without data or below its minimum sample names itself ("no
+   * deployments"), and the score is then incomplete rather than a better
+   * number computed from what is left. Metrics of one group (cycle time
+   * and lead time) share their weight; neutral metrics are not scored.
+   */
   #score(
     references: Map<ScoreMetricKey, Reference>,
     summary: MetricSummary,
     vulnerabilities: VulnerabilityOverview,
     repositories: number
   ) {
+    const inputs = { summary, vulnerabilities, repositories, weeks: SCORE_WINDOW_DAYS / 7 }
     const components: ScoreComponent[] = []
+    const missing = new Set<string>()
+    const groups = new Map<string, number>()
     for (const [metric, reference] of references) {
-      const value = SCORE_METRICS[metric].value(summary, vulnerabilities, repositories)
-      if (value === null) continue
+      const definition = SCORE_METRICS[metric]
+      if (definition.neutral) continue
+      const short = definition.sample(inputs)
+      if (short) {
+        missing.add(short)
+        continue
+      }
+      if (definition.applies && !definition.applies(inputs)) continue
+      const value = definition.value(inputs)
+      if (value === null) {
+        missing.add(`no ${reference.name.toLowerCase()}`)
+        continue
+      }
       const score = percentileScore(value, reference.values, reference.direction)
       if (score === null) continue
       components.push({ metric, name: reference.name, value, score, weight: reference.weight })
+      if (definition.group) groups.set(definition.group, (groups.get(definition.group) ?? 0) + 1)
     }
+    for (const component of components) {
+      const group = SCORE_METRICS[component.metric].group
+      if (group) component.weight = component.weight / (groups.get(group) ?? 1)
+    }
+    // nothing scored at all is no score, not an incomplete one
     const score = combineScores(components)
-    return score === null ? null : { score, components }
+    return score === null ? null : { score, components, missing: [...missing] }
   }
 
   /** every reference metric that has records, with its values (one query) */

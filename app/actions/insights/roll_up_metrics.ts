@@ -1,15 +1,19 @@
 import db from '@adonisjs/lucid/services/db'
 import lock from '@adonisjs/lock/services/main'
 import { addDays, endOfDay, selectRows, startOfDay } from '#services/insights/dialect'
-import { contributorsInsertSql, rollupInsertSql } from '#services/insights/rollup_sql'
+import {
+  contributorsInsertSql,
+  durationsInsertSql,
+  rollupInsertSql,
+} from '#services/insights/rollup_sql'
 import { insightsWriteLock } from '#services/insights/cache'
 import type { Day } from '#services/insights/types'
 
 export type RollUpResult = { from: Day; to: Day; metricRows: number; contributorRows: number }
 
 /**
- * Rebuilds one organisation's daily rollup (insight_daily_metrics and
- * insight_daily_contributors) for a range of UTC days, or for its whole
+ * Rebuilds one organisation's daily rollup (insight_daily_metrics,
+ * insight_daily_contributors and insight_durations) for a range of UTC days, or for its whole
  * history: delete the range, then one INSERT … SELECT … GROUP BY per
  * table, inside one transaction, so readers see the old rows or the new
  * ones and running it twice gives the same rows.
@@ -50,11 +54,22 @@ export default class RollUpMetrics {
         .where('organization_id', org)
         .whereBetween('day', [from, to])
         .delete()
+      await trx
+        .from('insight_durations')
+        .where('organization_id', org)
+        .whereBetween('day', [from, to])
+        .delete()
       const rollup = rollupInsertSql()
       const bindings: Array<string | number> = [org]
       for (let index = 0; index < rollup.branchCount; index++) bindings.push(org, start, end)
       await trx.rawQuery(rollup.sql, bindings)
-      await trx.rawQuery(contributorsInsertSql(), [org, org, start, end, org, start, end])
+      await trx.rawQuery(contributorsInsertSql(), [org, org, start, end, org, start, end, org])
+      const durations = durationsInsertSql()
+      const durationBindings: Array<string | number> = []
+      for (let index = 0; index < durations.sourceCount; index++) {
+        durationBindings.push(org, start, end)
+      }
+      await trx.rawQuery(durations.sql, durationBindings)
       const counted = async (table: string) => {
         const row = await trx
           .from(table)

@@ -6,6 +6,11 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import { sha256 } from '#services/one_time_tokens'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { assertAcceptablePassword, createUserWithPassword } from '#services/passwords'
+import {
+  eventUser,
+  publishCoreEvent,
+  publishMembershipChanged,
+} from '#actions/plugins/queue_plugin_hook'
 
 /**
  * One message for every reason an invitation cannot be used (unknown,
@@ -45,7 +50,7 @@ export default class AcceptInvite {
     if (await User.findBy('email', email)) throw new InviteInvalid()
     await assertAcceptablePassword(input.password, { email, fullName: input.fullName })
 
-    return db.transaction(async (trx) => {
+    const joined = await db.transaction(async (trx) => {
       const claimed = await trx
         .from('invites')
         .where('id', invite.id)
@@ -74,5 +79,13 @@ export default class AcceptInvite {
       )
       return { user, organization: invite.organization }
     })
+    await publishCoreEvent('user.created', { user: eventUser(joined.user) })
+    await publishMembershipChanged({
+      organization: joined.organization,
+      user: joined.user,
+      role: invite.role,
+      previousRole: null,
+    })
+    return joined
   }
 }

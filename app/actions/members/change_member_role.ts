@@ -6,6 +6,7 @@ import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { ROLES, roleAllows, type RoleName } from '#services/authorization'
 import { destroyUserSessions } from '#services/user_sessions'
+import { publishMembershipChanged } from '#actions/plugins/queue_plugin_hook'
 
 export class MembershipChangeRefused extends Error {}
 
@@ -24,6 +25,7 @@ export default class ChangeMemberRole {
     meta: RequestMeta
   }) {
     const membershipId = Membership.keyFromPublicId(input.membershipPublicId)
+    let previousRole: string | null = null
     const membership = await db.transaction(async (trx) => {
       await lockMemberships(input.organization.id, trx)
       const target = await Membership.query({ client: trx })
@@ -41,6 +43,7 @@ export default class ChangeMemberRole {
       }
       if (target.role === 'owner') await assertAnotherOwner(input.organization.id, target.id, trx)
       const previous = target.role
+      previousRole = previous
       target.role = input.role
       await target.useTransaction(trx).save()
       await recordAudit(
@@ -58,6 +61,14 @@ export default class ChangeMemberRole {
     })
     if (membership && membership.userId !== input.actor.id) {
       await destroyUserSessions(membership.userId, { allExcept: null })
+    }
+    if (membership) {
+      await publishMembershipChanged({
+        organization: input.organization,
+        user: membership.user,
+        role: membership.role,
+        previousRole: previousRole ?? null,
+      })
     }
     return membership
   }

@@ -84,15 +84,18 @@ export default class CreateInvite {
     }
     // an address gets at most a few invitation mails an hour (see mayMail);
     // the invitation exists either way and its link can be passed on
-    const mailed = await mayMail(email, { kind: 'user', id: input.inviter.id })
-    if (mailed) {
-      await sendMail({
+    const throttled = !(await mayMail(email, { kind: 'user', id: input.inviter.id }))
+    let mailed = false
+    if (!throttled) {
+      mailed = await sendMail({
         to: email,
         subject: `${input.inviter.displayName} invited you to ${input.organization.name} on Sextant`,
         text: await edge.render('emails/invite_text', data),
         html: await edge.render('emails/invite_html', data),
       })
     }
-    return { invite, link, mailed }
+    // `mailed` is false when the mail was held back (throttled) or when
+    // this server has no SMTP relay: the inviter then passes the link on.
+    return { invite, link, mailed, throttled, lifetimeDays: data.days }
   }
 }

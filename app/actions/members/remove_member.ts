@@ -4,6 +4,7 @@ import type Organization from '#models/organization'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { roleAllows, type RoleName } from '#services/authorization'
+import { publishMembershipChanged } from '#actions/plugins/queue_plugin_hook'
 import {
   assertAnotherOwner,
   lockMemberships,
@@ -22,7 +23,7 @@ export default class RemoveMember {
     meta: RequestMeta
   }) {
     const membershipId = Membership.keyFromPublicId(input.membershipPublicId)
-    await db.transaction(async (trx) => {
+    const removed = await db.transaction(async (trx) => {
       await lockMemberships(input.organization.id, trx)
       const target = await Membership.query({ client: trx })
         .where('organization_id', input.organization.id)
@@ -46,6 +47,13 @@ export default class RemoveMember {
         },
         trx
       )
+      return target
+    })
+    await publishMembershipChanged({
+      organization: input.organization,
+      user: removed.user,
+      role: null,
+      previousRole: removed.role,
     })
   }
 }

@@ -1,12 +1,17 @@
 import db from '@adonisjs/lucid/services/db'
 import { pluginRegistry, type PluginState } from '#services/plugins/registry'
+import type { SettingProblem } from '#plugin-sdk/settings'
+import { configurationProblems } from '#services/plugins/plugin_declarations'
 
 export type PluginListing = {
   id: string
   /** null when the plugin failed to load or is disabled (its manifest was not read) */
   name: string | null
   version: string | null
-  state: PluginState
+  /** "needs configuration": loaded, but a declared environment variable is missing or invalid */
+  state: PluginState | 'needs configuration'
+  /** what an administrator has to set or fix, each naming its variable (empty when configured) */
+  needsConfiguration: SettingProblem[]
   /** connections to this plugin, across every organisation */
   connections: number
   /**
@@ -28,14 +33,18 @@ export default class ListPlugins {
     const connectionCounts = await this.#connectionCounts(ids)
     const connectionErrors = await this.#newestConnectionErrors(ids)
 
-    return plugins.map((plugin) => ({
-      id: plugin.id,
-      name: plugin.definition?.name ?? null,
-      version: plugin.definition?.version ?? null,
-      state: plugin.state,
-      connections: connectionCounts.get(plugin.id) ?? 0,
-      lastError: plugin.error ?? connectionErrors.get(plugin.id) ?? null,
-    }))
+    return plugins.map((plugin) => {
+      const needsConfiguration = configurationProblems(plugin)
+      return {
+        id: plugin.id,
+        name: plugin.definition?.name ?? null,
+        version: plugin.definition?.version ?? null,
+        state: needsConfiguration.length > 0 ? 'needs configuration' : plugin.state,
+        needsConfiguration,
+        connections: connectionCounts.get(plugin.id) ?? 0,
+        lastError: plugin.error ?? connectionErrors.get(plugin.id) ?? null,
+      }
+    })
   }
 
   async #connectionCounts(pluginIds: string[]) {

@@ -1,17 +1,30 @@
 import db from '@adonisjs/lucid/services/db'
 import { secretBox } from '#services/secret_box'
+import { pluginRegistry } from '#services/plugins/registry'
+import { declaredSealedColumns } from '#services/plugins/plugin_declarations'
 
 /**
- * Where sealed secrets live. Each entry names the table and column, so
- * the purpose bound into every ciphertext can be rebuilt. Later features
- * (integration credentials) add their columns here.
+ * Where the core's sealed secrets live. Each entry names the table and
+ * column, so the purpose bound into every ciphertext can be rebuilt.
+ * Plugins declare their own (`sealedColumns` in their manifest).
  */
-export const SEALED_COLUMNS = [
+export const CORE_SEALED_COLUMNS = [
   { table: 'mfa_factors', column: 'secret' },
   { table: 'connections', column: 'credentials' },
-  // plugins/noa: the AI models' API keys
-  { table: 'noa_ai_models', column: 'api_key' },
+  // per-connection webhook URLs' tokens (app/services/webhooks/connection_tokens.ts)
+  { table: 'connections', column: 'webhook_token' },
+  // OAuth tokens waiting for the user to pick the accounts to connect
+  { table: 'oauth_account_choices', column: 'credentials' },
 ] as const
+
+/** the core's sealed columns, then every loaded plugin's declared ones */
+export async function sealedColumns(): Promise<{ table: string; column: string }[]> {
+  await pluginRegistry.load()
+  return [
+    ...CORE_SEALED_COLUMNS,
+    ...declaredSealedColumns().map(({ table, column }) => ({ table, column })),
+  ]
+}
 
 export type RotationReport = { table: string; column: string; rotated: number; current: number }[]
 
@@ -24,7 +37,7 @@ export default class RotateSecrets {
   async execute(onProgress?: (done: number) => void): Promise<RotationReport> {
     const box = secretBox()
     const report: RotationReport = []
-    for (const { table, column } of SEALED_COLUMNS) {
+    for (const { table, column } of await sealedColumns()) {
       // a plugin's table is absent while the plugin is disabled
       if (!(await db.connection().schema.hasTable(table))) continue
       let rotated = 0

@@ -8,6 +8,11 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { sha256 } from '#services/one_time_tokens'
 import { assertAcceptablePassword, createUserWithPassword } from '#services/passwords'
+import {
+  eventUser,
+  publishCoreEvent,
+  publishMembershipChanged,
+} from '#actions/plugins/queue_plugin_hook'
 
 export class SignupLinkInvalid extends Error {
   constructor() {
@@ -41,7 +46,7 @@ export default class CompleteSignup {
       email: request.email,
       fullName: input.fullName,
     })
-    return db.transaction(async (trx) => {
+    const created = await db.transaction(async (trx) => {
       const claimed = await trx
         .from('signup_requests')
         .where('id', request.id)
@@ -85,5 +90,13 @@ export default class CompleteSignup {
       )
       return { user, organization }
     })
+    await publishCoreEvent('user.created', { user: eventUser(created.user) })
+    await publishMembershipChanged({
+      organization: created.organization,
+      user: created.user,
+      role: 'owner',
+      previousRole: null,
+    })
+    return created
   }
 }

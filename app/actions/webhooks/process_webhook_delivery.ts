@@ -4,6 +4,7 @@ import Connection from '#models/connection'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { pluginRegistry } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
+import { parseWebhookBody } from '#services/webhooks/bodies'
 
 export type ProcessingOutcome = 'processed' | 'skipped' | 'failed'
 
@@ -56,13 +57,14 @@ export default class ProcessWebhookDelivery {
     // A delivery no handler wants (an event the plugin ignores) is done.
     if (!handler) return
     const connection = delivery.connection_id ? await Connection.find(delivery.connection_id) : null
+    const headers = JSON.parse(delivery.headers) as Record<string, string>
     await handler({
       delivery: {
         id: delivery.delivery_id,
         event: delivery.event,
         action: delivery.action,
-        payload: parsePayload(delivery.payload),
-        headers: JSON.parse(delivery.headers),
+        payload: parsePayload(delivery.payload, headers),
+        headers,
         receivedAt: new Date(delivery.received_at),
       },
       connection: connection ? connectionHandle(connection, plugin) : null,
@@ -71,13 +73,13 @@ export default class ProcessWebhookDelivery {
   }
 }
 
-function parsePayload(raw: string): unknown {
-  try {
-    return JSON.parse(raw)
-  } catch {
-    // Form-encoded deliveries (GitHub's "payload=" content type).
-    const form = new URLSearchParams(raw)
-    const payload = form.get('payload')
-    return payload ? JSON.parse(payload) : Object.fromEntries(form)
-  }
+/**
+ * The stored body, parsed as it was at receipt (by its content type):
+ * JSON, or form fields. A body of another type is tried as JSON, then
+ * as a form, as deliveries stored before the content type mattered were.
+ */
+function parsePayload(raw: string, headers: Record<string, string>): unknown {
+  const parsed = parseWebhookBody(raw, headers['content-type'] ?? null)
+  if (parsed !== undefined) return parsed
+  return parseWebhookBody(raw, null) ?? parseWebhookBody(raw, 'application/x-www-form-urlencoded')
 }

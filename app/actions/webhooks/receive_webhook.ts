@@ -3,14 +3,63 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
 import { insertedId, sqlTime } from '#services/sql'
-import { pluginRegistry } from '#services/plugins/registry'
+import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import ProcessWebhookJob from '#jobs/process_webhook_job'
+import { connectionIdForToken, usesUrlTokens } from '#services/webhooks/connection_tokens'
 import type { WebhookRequest } from '#plugin-sdk/types'
 
 export type WebhookReceipt =
   | { outcome: 'accepted' | 'duplicate'; deliveryId: string }
-  | { outcome: 'refused'; status: 400 | 401 | 403 | 404; reason: string }
+  | { outcome: 'refused'; status: 400 | 401 | 403 | 404 | 405; reason: string }
+
+/** a request as the controller read it: the connection, if any, is resolved here */
+export type IncomingWebhook = Omit<WebhookRequest, 'connection'>
+
+/** the connection part of a per-connection webhook URL */
+export type ConnectionWebhookAddress = { connectionPublicId: string; token: string }
+
+type Refusal = Extract<WebhookReceipt, { outcome: 'refused' }>
+
+/** connections that are leaving (onDisconnecting pending) take no deliveries */
+const RECEIVING = ['active', 'inactive', 'error', 'pending']
+
+/**
+ * The plugin and, for a per-connection URL, the connection whose token it
+ * carries; a refusal when either is wrong. A url-token plugin takes
+ * nothing on its shared URL: only a checked token says whose it is.
+ */
+export async function resolveWebhookTarget(
+  pluginId: string,
+  address: ConnectionWebhookAddress | null
+): Promise<
+  { refused: Refusal } | { refused: null; plugin: LoadedPlugin; connection: Connection | null }
+> {
+  const plugin = pluginRegistry.get(pluginId)
+  if (!plugin?.definition.webhooks) {
+    const reason = `No plugin "${pluginId}" receives webhooks`
+    return { refused: { outcome: 'refused', status: 404, reason } }
+  }
+  if (!address) {
+    if (usesUrlTokens(plugin.definition)) {
+      const reason = `${plugin.definition.name} deliveries go to each connection's own webhook URL`
+      return { refused: { outcome: 'refused', status: 401, reason } }
+    }
+    return { refused: null, plugin, connection: null }
+  }
+  const connectionId = await connectionIdForToken(
+    plugin.id,
+    address.connectionPublicId,
+    address.token
+  )
+  const connection = connectionId === null ? null : await Connection.find(connectionId)
+  if (!connection) {
+    // one answer for an unknown connection and a wrong or rotated token
+    const reason = 'This webhook URL is unknown, or its token was rotated'
+    return { refused: { outcome: 'refused', status: 404, reason } }
+  }
+  return { refused: null, plugin, connection }
+}
 
 /**
  * Headers worth keeping with a delivery for diagnosis and replay;
@@ -29,40 +78,52 @@ export const REPLAY_WINDOW_HOURS = 72
  * answer (202) as soon as the row exists.
  */
 export default class ReceiveWebhook {
-  async execute(input: { pluginId: string; request: WebhookRequest }): Promise<WebhookReceipt> {
-    const plugin = pluginRegistry.get(input.pluginId)
-    if (!plugin?.definition.webhooks) {
-      return {
-        outcome: 'refused',
-        status: 404,
-        reason: `No plugin "${input.pluginId}" receives webhooks`,
-      }
-    }
-    const verification = await plugin.definition.webhooks.verify(input.request, {
-      connectionsFor: async (accountKey) => {
-        const rows = await Connection.query()
-          .where('plugin_id', plugin.id)
-          .where('account_key', accountKey)
-          .whereIn('status', ['active', 'inactive'])
-        return rows.map((row) => connectionHandle(row, plugin))
+  async execute(input: {
+    pluginId: string
+    request: IncomingWebhook
+    /** set when the delivery came to a per-connection URL */
+    address?: ConnectionWebhookAddress | null
+  }): Promise<WebhookReceipt> {
+    const target = await resolveWebhookTarget(input.pluginId, input.address ?? null)
+    if (target.refused) return target.refused
+    const { plugin } = target
+    const verification = await plugin.definition.webhooks!.verify(
+      {
+        ...input.request,
+        connection: target.connection ? connectionHandle(target.connection, plugin) : null,
       },
-    })
+      {
+        connectionsFor: async (accountKey) => {
+          const rows = await Connection.query()
+            .where('plugin_id', plugin.id)
+            .where('account_key', accountKey)
+            .whereIn('status', ['active', 'inactive'])
+          return rows.map((row) => connectionHandle(row, plugin))
+        },
+      }
+    )
     if (!verification.ok) {
       return { outcome: 'refused', status: verification.status ?? 401, reason: verification.reason }
     }
 
-    const connection = verification.accountKey
-      ? await Connection.query()
-          .where('plugin_id', plugin.id)
-          .where('account_key', verification.accountKey)
-          .orderBy('id')
-          .first()
-      : null
+    const connection =
+      target.connection ??
+      (verification.accountKey
+        ? await Connection.query()
+            .where('plugin_id', plugin.id)
+            .where('account_key', verification.accountKey)
+            .whereIn('status', RECEIVING)
+            .orderBy('id')
+            .first()
+        : null)
     const headers = Object.fromEntries(
       Object.entries(input.request.headers).filter(([name]) => !DROPPED_HEADERS.has(name))
     )
     const now = sqlTime()
     const bodyDigest = createHash('sha256').update(input.request.rawBody).digest('hex')
+    // A provider that sends no delivery id: the body's digest stands for
+    // one, so the same delivery sent again is stored (and processed) once.
+    const deliveryId = (verification.deliveryId || `sha256:${bodyDigest}`).slice(0, 191)
     const writer = db.connection().getWriteClient()
     // a digest older than the replay window no longer holds a body back
     await writer('webhook_deliveries')
@@ -73,7 +134,7 @@ export default class ReceiveWebhook {
     const inserted = await writer('webhook_deliveries')
       .insert({
         plugin_id: plugin.id,
-        delivery_id: verification.deliveryId.slice(0, 191),
+        delivery_id: deliveryId,
         event: verification.event.slice(0, 128),
         action: verification.action?.slice(0, 128) ?? null,
         organization_id: connection?.organizationId ?? null,
@@ -91,9 +152,9 @@ export default class ReceiveWebhook {
       .ignore()
       .returning('id')
     const rowId = insertedId(inserted)
-    if (rowId === null) return { outcome: 'duplicate', deliveryId: verification.deliveryId }
+    if (rowId === null) return { outcome: 'duplicate', deliveryId }
 
     await ProcessWebhookJob.dispatch({ deliveryRowId: rowId })
-    return { outcome: 'accepted', deliveryId: verification.deliveryId }
+    return { outcome: 'accepted', deliveryId }
   }
 }

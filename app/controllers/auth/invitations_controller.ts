@@ -17,6 +17,7 @@ export default class InvitationsController {
     return view.render('pages/auth/invitation', {
       token: params.token,
       organization: invite.organization,
+      invitedEmail: invite.email,
     })
   }
 
@@ -38,6 +39,7 @@ export default class InvitationsController {
       return view.render('pages/auth/invitation', {
         token: params.token,
         organization: invite?.organization ?? null,
+        invitedEmail: invite?.email ?? null,
         email: data.email,
         fullName: data.fullName,
         formError: error instanceof InviteInvalid ? error.message : null,

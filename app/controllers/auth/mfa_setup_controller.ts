@@ -24,7 +24,13 @@ export default class MfaSetupController {
   async show(ctx: HttpContext) {
     const { user, redirectTo } = await enrollingUser(ctx)
     if (!user) return ctx.response.redirect(redirectTo)
-    const enrolment = await new StartTotpEnrolment().execute(user)
+    // The key already shown stays until enrolment succeeds, unless the
+    // user asks for a new one (?new=1).
+    const enrolments = new StartTotpEnrolment()
+    const wantsNewKey = ctx.request.input('new') === '1'
+    const enrolment =
+      (!wantsNewKey && (await enrolments.resume(user, ctx.session.get(FACTOR_KEY)))) ||
+      (await enrolments.execute(user))
     ctx.session.put(FACTOR_KEY, enrolment.factor.publicId)
     return ctx.view.render('pages/auth/mfa_setup', {
       secret: enrolment.secret,
@@ -68,7 +74,9 @@ export default class MfaSetupController {
     } catch (error) {
       if (!(error instanceof EnrolmentCodeRejected)) throw error
       response.status(422)
-      const enrolment = await new StartTotpEnrolment().execute(user)
+      const enrolments = new StartTotpEnrolment()
+      const enrolment =
+        (await enrolments.resume(user, session.get(FACTOR_KEY))) ?? (await enrolments.execute(user))
       session.put(FACTOR_KEY, enrolment.factor.publicId)
       return view.render('pages/auth/mfa_setup', {
         secret: enrolment.secret,
@@ -76,7 +84,7 @@ export default class MfaSetupController {
         qrSvg: enrolment.qrSvg,
         uri: enrolment.uri,
         signingIn: !ctx.auth.use('web').isAuthenticated,
-        formError: `${error.message} A new key was generated: scan it again.`,
+        formError: `${error.message} The key is unchanged: enter the code your authenticator app shows now.`,
       })
     }
   }

@@ -28,6 +28,7 @@ export default class OAuthController {
     try {
       started = await new StartOAuthConnection().execute({
         pluginId: ctx.params.plugin,
+        methodId: methodInput(ctx),
         organizationId: ctx.organization!.id,
         redirectUri: callbackUrl(ctx),
       })
@@ -81,15 +82,19 @@ export default class OAuthController {
     }
 
     try {
-      const outcome = await new CompleteOAuthConnection().execute({
+      const completion = await new CompleteOAuthConnection().execute({
         organization: ctx.organization,
         actor: ctx.auth.use('web').user!,
         pluginId: flow.pluginId,
+        methodId: flow.methodId,
         code: query.code,
         redirectUri: flow.redirectUri,
         codeVerifier: flow.codeVerifier,
       })
-      const notice = connectOutcomeMessage(outcome)
+      if (completion.kind === 'choose') {
+        return ctx.response.redirect(`/integrations/oauth/accounts/${completion.choicePublicId}`)
+      }
+      const notice = connectOutcomeMessage(completion.outcome)
       ctx.session.flash(notice.kind, notice.message)
     } catch (error) {
       const known =
@@ -101,6 +106,12 @@ export default class OAuthController {
     }
     return ctx.response.redirect(CONNECTIONS_PAGE)
   }
+}
+
+/** the authentication method a connect form names, when it names one */
+function methodInput(ctx: HttpContext): string | null {
+  const value = ctx.request.input('method')
+  return typeof value === 'string' && value !== '' ? value.slice(0, 64) : null
 }
 
 /**

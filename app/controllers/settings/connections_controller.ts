@@ -7,6 +7,8 @@ import ConnectWithToken, { ConnectInputError } from '#actions/connections/connec
 import TestConnection, { ConnectionActionRefused } from '#actions/connections/test_connection'
 import RequestSync from '#actions/connections/request_sync'
 import DisconnectConnection from '#actions/connections/disconnect_connection'
+import RetryConnectionHook from '#actions/connections/retry_connection_hook'
+import RotateWebhookUrl from '#actions/connections/rotate_webhook_url'
 import { connectOutcomeMessage } from '#actions/connections/store_connection'
 import { UnknownPluginError } from '#services/plugins/registry'
 import type { ConnectionTestResult } from '#plugin-sdk/types'
@@ -66,6 +68,7 @@ export default class ConnectionsController {
         organization: ctx.organization!,
         actor: ctx.auth.use('web').user!,
         pluginId: ctx.params.plugin,
+        methodId: textInput(ctx.request.input('method')),
         fields: ctx.request.input('fields', {}),
         baseUrl: ctx.request.input('baseUrl'),
       })
@@ -79,6 +82,7 @@ export default class ConnectionsController {
         return this.#renderIndex(ctx, {
           connectErrors: {
             pluginId: error.pluginId,
+            methodId: error.methodId,
             fields: error.fieldErrors,
             values: error.values,
           },
@@ -129,18 +133,69 @@ export default class ConnectionsController {
 
   async disconnect(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
-    const { pluginName, account } = await new DisconnectConnection().execute({
+    // "Remove now" on a connection whose onDisconnecting keeps failing
+    const skipCleanup = ctx.request.input('skipCleanup') === 'true'
+    const { pluginName, account, cleanupQueued } = await new DisconnectConnection().execute({
       organization: ctx.organization!,
       connectionPublicId: ctx.params.connection,
+      skipCleanup,
     })
     const target = account ? `${pluginName} (${account})` : pluginName
+    if (cleanupQueued) {
+      ctx.session.flash(
+        'info',
+        `Disconnecting ${target}: it is being removed at the provider first. The data it synced is kept.`
+      )
+      return this.#afterWrite(ctx, `${CONNECTIONS_PAGE}/${ctx.params.connection}`)
+    }
     ctx.session.flash('success', `Disconnected ${target}. The data it synced is kept.`)
+    // The row's page may be the connection's own, which no longer exists.
+    return this.#afterWrite(ctx, CONNECTIONS_PAGE)
+  }
+
+  /** Retry of a failed onConnected / onDisconnecting (the plugin's setup or clean-up at the provider) */
+  async retryHook(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
+    try {
+      await new RetryConnectionHook().execute({
+        organization: ctx.organization!,
+        connectionPublicId: ctx.params.connection,
+        hook: ctx.params.hook,
+      })
+    } catch (error) {
+      if (!(error instanceof ConnectionActionRefused)) throw error
+      return this.#afterChange(ctx, { kind: 'error', message: error.message })
+    }
+    return this.#afterChange(ctx, {
+      kind: 'info',
+      message: 'Retry queued: a worker runs it shortly.',
+    })
+  }
+
+  /** a new webhook URL token; the plugin registers the new URL with the provider */
+  async rotateWebhookUrl(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
+    try {
+      await new RotateWebhookUrl().execute({
+        organization: ctx.organization!,
+        connectionPublicId: ctx.params.connection,
+      })
+    } catch (error) {
+      if (!(error instanceof ConnectionActionRefused)) throw error
+      return this.#afterChange(ctx, { kind: 'error', message: error.message })
+    }
+    return this.#afterChange(ctx, {
+      kind: 'success',
+      message: 'Webhook URL rotated: the old one is refused, the new one is being registered.',
+    })
+  }
+
+  #afterWrite(ctx: HttpContext, location: string) {
     if (ctx.request.header('hx-request') === 'true') {
-      // The row's page may be the connection's own, which no longer exists.
-      ctx.response.header('HX-Redirect', CONNECTIONS_PAGE)
+      ctx.response.header('HX-Redirect', location)
       return ctx.response.noContent()
     }
-    return ctx.response.redirect(CONNECTIONS_PAGE)
+    return ctx.response.redirect(location)
   }
 
   async #renderIndex(ctx: HttpContext, extra: Record<string, unknown> = {}) {
@@ -205,4 +260,9 @@ export default class ConnectionsController {
   async #notFound(ctx: HttpContext) {
     return ctx.response.notFound(await ctx.view.render('pages/errors/not_found'))
   }
+}
+
+/** a form value that should be one short string; anything else is absent */
+function textInput(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value.slice(0, 64) : null
 }

@@ -6,8 +6,11 @@ import ChangeMemberRole, { MembershipChangeRefused } from '#actions/members/chan
 import RemoveMember from '#actions/members/remove_member'
 import { memberCan } from '#abilities/main'
 import { requestMeta } from '#services/auth_session'
-import { ROLES, ROLE_NAMES } from '#services/authorization'
+import { permissionTable, ROLES, ROLE_NAMES } from '#services/authorization'
 import { changeRoleValidator, inviteValidator } from '#validators/auth'
+
+/** An invitation whose mail did not go out: its link is shown to the inviter once. */
+type InvitationToPassOn = { email: string; link: string; days: number }
 
 /**
  * Members and invitations of the current organisation (HTMX: each action
@@ -23,7 +26,7 @@ export default class MembersController {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'members.manage')
     const { email, role } = await ctx.request.validateUsing(inviteValidator)
     try {
-      const { mailed } = await new CreateInvite().execute({
+      const invitation = await new CreateInvite().execute({
         organization: ctx.organization!,
         inviter: ctx.auth.use('web').user!,
         inviterRole: ctx.membership!.role,
@@ -31,14 +34,16 @@ export default class MembersController {
         role,
         meta: requestMeta(ctx),
       })
-      if (!mailed) {
-        return this.#after(
-          ctx,
-          'error',
-          `The invitation for ${email} was created, but not mailed: that address has had several invitation mails this hour. Try again later, or revoke it and invite again then.`
-        )
-      }
-      return this.#after(ctx, 'success', `Invitation sent to ${email}.`)
+      if (invitation.mailed) return this.#after(ctx, 'success', `Invitation sent to ${email}.`)
+      const why = invitation.throttled
+        ? 'that address has had several invitation mails this hour'
+        : 'this server has no mail relay (SMTP_HOST is not set)'
+      return this.#after(
+        ctx,
+        'error',
+        `No mail was sent to ${email}: ${why}. The invitation exists: copy its link below and send it yourself.`,
+        { email, link: invitation.link, days: invitation.lifetimeDays }
+      )
     } catch (error) {
       if (!(error instanceof InviteRefused)) throw error
       return this.#after(ctx, 'error', error.message)
@@ -92,13 +97,19 @@ export default class MembersController {
     }
   }
 
-  async #render(ctx: HttpContext, notice?: { kind: 'success' | 'error'; message: string }) {
+  async #render(
+    ctx: HttpContext,
+    notice?: { kind: 'success' | 'error'; message: string },
+    invitation?: InvitationToPassOn
+  ) {
     const { members, invites } = await new ListMembers().execute(ctx.organization!)
     const data = {
       members,
       invites,
       roleOptions: ROLE_NAMES.map((name) => ({ name, ...ROLES[name] })),
+      permissions: permissionTable(),
       notice,
+      invitation: invitation ?? ctx.session.flashMessages.get('invitation') ?? null,
     }
     return ctx.view.render(
       ctx.htmx.wantsPartial ? 'partials/members_panel' : 'pages/settings/members',
@@ -110,9 +121,15 @@ export default class MembersController {
    * htmx gets the refreshed panel with the message swapped into the flash
    * region out of band; a plain form post is redirected back.
    */
-  async #after(ctx: HttpContext, kind: 'success' | 'error', message: string) {
-    if (ctx.htmx.wantsPartial) return this.#render(ctx, { kind, message })
+  async #after(
+    ctx: HttpContext,
+    kind: 'success' | 'error',
+    message: string,
+    invitation?: InvitationToPassOn
+  ) {
+    if (ctx.htmx.wantsPartial) return this.#render(ctx, { kind, message }, invitation)
     ctx.session.flash(kind, message)
+    if (invitation) ctx.session.flash('invitation', invitation)
     return ctx.response.redirect('/settings/members')
   }
 }

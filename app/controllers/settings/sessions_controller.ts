@@ -1,3 +1,4 @@
+import { plural } from '#services/plural'
 import type { HttpContext } from '@adonisjs/core/http'
 import { recordAudit } from '#services/audit'
 import { requestMeta } from '#services/auth_session'
@@ -36,7 +37,7 @@ export default class SessionsController {
     })
     ctx.session.flash(
       'success',
-      destroyed ? `Signed out ${destroyed} other session(s).` : 'No other session was open.'
+      destroyed ? `Signed out ${plural(destroyed, 'other session')}.` : 'No other session was open.'
     )
     return ctx.response.redirect('/settings/sessions')
   }

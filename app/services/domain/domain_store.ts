@@ -5,6 +5,19 @@ import { publicIds } from '#services/public_id'
 import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
 import { replaceSnapshot } from '#services/domain/repository_snapshots'
 import { markInsightsDirty } from '#services/insights/refresh_marks'
+import {
+  normaliseReference,
+  resolutionFor,
+  resolvePendingReferences,
+  resolveReferences,
+  type NormalisedReference,
+} from '#services/domain/repository_references'
+import { assignPeople } from '#services/domain/people'
+import {
+  canonicalRepositoryKey,
+  normalisedFullName,
+  type RepositoryRef,
+} from '#plugin-sdk/identity'
 import type {
   CommitInput,
   ContributorInput,
@@ -102,13 +115,14 @@ export class FencedDomainStore implements DomainStore {
   ) {}
 
   async upsertRepositories(rows: RepositoryInput[]) {
-    return this.#upsert(
+    const written = await this.#upsert(
       'repositories',
       rows.map((row) => ({
         external_id: row.externalId,
         name: row.name,
         full_name: row.fullName,
         url: row.url ?? null,
+        canonical_key: canonicalRepositoryKey(row.cloneUrl) ?? canonicalRepositoryKey(row.url),
         default_branch: row.defaultBranch ?? null,
         is_private: row.isPrivate ?? true,
         is_archived: row.isArchived ?? false,
@@ -116,19 +130,39 @@ export class FencedDomainStore implements DomainStore {
         remote_updated_at: moment(row.remoteUpdatedAt),
       }))
     )
+    // references other providers wrote before this repository was known
+    await resolvePendingReferences(
+      this.fence.organizationId,
+      rows.flatMap((row) => [
+        canonicalRepositoryKey(row.cloneUrl) ?? '',
+        canonicalRepositoryKey(row.url) ?? '',
+        normalisedFullName(row.fullName) ?? '',
+        `${this.fence.provider}:${row.externalId}`,
+      ])
+    )
+    return written
   }
 
   async upsertContributors(rows: ContributorInput[]) {
-    return this.#upsert(
+    const written = await this.#upsert(
       'contributors',
       rows.map((row) => ({
         external_id: row.externalId,
         login: row.login,
         name: row.name ?? null,
         email: row.email ?? null,
+        email_verified: row.emailVerified ?? false,
+        linked_identities: row.links?.length
+          ? JSON.stringify(row.links.map((link) => `${link.provider}:${link.externalId}`))
+          : null,
         is_bot: row.isBot ?? false,
       }))
     )
+    await assignPeople(
+      this.fence,
+      rows.filter((row) => !row.isBot).map((row) => row.externalId)
+    )
+    return written
   }
 
   async upsertPullRequests(rows: PullRequestInput[]) {
@@ -188,12 +222,12 @@ export class FencedDomainStore implements DomainStore {
   }
 
   async upsertIssues(rows: IssueInput[]) {
-    const repositories = await this.#repositoryKeys(rows.map((row) => row.repositoryExternalId))
+    const repositories = await this.#anyRepositoryKeys(rows)
     return this.#upsert(
       'issues',
       rows.map((row) => ({
         external_id: row.externalId,
-        repository_id: this.#optionalRepositoryKey(repositories, row.repositoryExternalId),
+        ...repositories(row),
         key: row.key,
         project_key: row.projectKey ?? null,
         title: row.title.slice(0, 1024),
@@ -212,12 +246,12 @@ export class FencedDomainStore implements DomainStore {
   }
 
   async upsertVulnerabilities(rows: VulnerabilityInput[]) {
-    const repositories = await this.#repositoryKeys(rows.map((row) => row.repositoryExternalId))
+    const repositories = await this.#anyRepositoryKeys(rows)
     return this.#upsert(
       'vulnerabilities',
       rows.map((row) => ({
         external_id: row.externalId,
-        repository_id: this.#optionalRepositoryKey(repositories, row.repositoryExternalId),
+        ...repositories(row),
         title: row.title.slice(0, 1024),
         severity: row.severity,
         identifier: row.identifier ?? null,
@@ -232,12 +266,12 @@ export class FencedDomainStore implements DomainStore {
   }
 
   async upsertDeployments(rows: DeploymentInput[]) {
-    const repositories = await this.#repositoryKeys(rows.map((row) => row.repositoryExternalId))
+    const repositories = await this.#anyRepositoryKeys(rows)
     return this.#upsert(
       'deployments',
       rows.map((row) => ({
         external_id: row.externalId,
-        repository_id: this.#optionalRepositoryKey(repositories, row.repositoryExternalId),
+        ...repositories(row),
         kind: row.kind ?? 'deployment',
         environment: row.environment ?? null,
         status: row.status,
@@ -341,8 +375,47 @@ export class FencedDomainStore implements DomainStore {
     return key
   }
 
-  #optionalRepositoryKey(keys: Map<string, number>, externalId: string | null | undefined) {
-    return externalId ? this.#repositoryKey(keys, externalId) : null
+  /**
+   * The repository columns of rows that may name a repository on any
+   * provider (`repository`) or this provider's own (`repositoryExternalId`,
+   * which must exist). A cross-provider reference that resolves to nothing
+   * leaves repository_id empty and points the row at the kept reference.
+   */
+  async #anyRepositoryKeys(
+    rows: Array<{ repositoryExternalId?: string | null; repository?: RepositoryRef | null }>
+  ) {
+    const own = await this.#repositoryKeys(
+      rows.map((row) =>
+        typeof row.repository === 'string'
+          ? row.repository
+          : row.repository
+            ? null
+            : row.repositoryExternalId
+      )
+    )
+    const references = new Map<(typeof rows)[number], NormalisedReference>()
+    for (const row of rows) {
+      if (row.repository && typeof row.repository !== 'string') {
+        references.set(row, normaliseReference(row.repository))
+      }
+    }
+    const resolved = await resolveReferences(this.fence, [...references.values()])
+    return (row: (typeof rows)[number]) => {
+      const reference = references.get(row)
+      if (reference) {
+        const resolution = resolutionFor(resolved, reference)
+        return {
+          repository_id: resolution.repositoryId,
+          repository_reference_id: resolution.referenceId,
+        }
+      }
+      const externalId =
+        typeof row.repository === 'string' ? row.repository : row.repositoryExternalId
+      return {
+        repository_id: externalId ? this.#repositoryKey(own, externalId) : null,
+        repository_reference_id: null,
+      }
+    }
   }
 
   /**

@@ -77,7 +77,8 @@ export async function vulnerabilityOverview(scope: InsightScope): Promise<Vulner
 
 /**
  * People who opened a pull request or made a commit in the scope (bots
- * excluded), counted once however many repositories and days, and the
+ * excluded), counted once however many repositories, days and provider
+ * accounts (rows rolled up before people existed count by login), and the
  * most active of them (two queries over insight_daily_contributors; one
  * with `limit: 0`).
  */
@@ -87,17 +88,17 @@ export async function activeContributors(
 ): Promise<ActiveContributors> {
   const where = scopeWhere(scope)
   const counted = await db.rawQuery(
-    `SELECT COUNT(DISTINCT m.login) AS total FROM insight_daily_contributors m WHERE ${where.sql}`,
+    `SELECT COUNT(DISTINCT COALESCE(m.person_key, m.login)) AS total FROM insight_daily_contributors m WHERE ${where.sql}`,
     where.bindings
   )
   const limit = options.limit ?? 10
   const top =
     limit > 0
       ? await db.rawQuery(
-          `SELECT m.login AS login, SUM(m.pull_requests) AS pull_requests, SUM(m.commits) AS commits
+          `SELECT MIN(m.login) AS login, SUM(m.pull_requests) AS pull_requests, SUM(m.commits) AS commits
            FROM insight_daily_contributors m WHERE ${where.sql}
-           GROUP BY m.login
-           ORDER BY SUM(m.pull_requests) + SUM(m.commits) DESC, m.login
+           GROUP BY COALESCE(m.person_key, m.login)
+           ORDER BY SUM(m.pull_requests) + SUM(m.commits) DESC, MIN(m.login)
            LIMIT ?`,
           [...where.bindings, limit]
         )

@@ -3,6 +3,8 @@ import db from '@adonisjs/lucid/services/db'
 import { selectRows } from '#services/insights/dialect'
 import { sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
+import { pluginRegistry } from '#services/plugins/registry'
+import type { EvidenceFact } from '#plugin-sdk/declarations'
 import type {
   ControlEvaluation,
   ControlStatus,
@@ -37,7 +39,8 @@ type OrganizationFacts = {
   mfaRequired: boolean
   vulnerabilities: number
   overdue: number
-  gitHubConnections: Array<{ publicId: string; name: string; statusCheck: boolean }>
+  /** what the organisation's connections publish (PluginDeclarations.evidence) */
+  statusChecks: EvidenceFact[]
   documents: Map<string, EvidenceLink[]>
 }
 
@@ -61,13 +64,7 @@ async function organizationFacts(organizationId: number): Promise<OrganizationFa
       ]
     )
   )[0]
-  const connections = await db
-    .from('connections')
-    .where('organization_id', organizationId)
-    .where('plugin_id', 'github')
-    .where('status', 'active')
-    .select('id', 'display_name', 'account_key', 'config')
-    .orderBy('id')
+  const evidence = await pluginEvidence(organizationId)
   const links = await db
     .from('document_control_links as l')
     .join('documents as d', 'd.id', 'l.document_id')
@@ -82,21 +79,45 @@ async function organizationFacts(organizationId: number): Promise<OrganizationFa
     list.push({ label: link.title, href: `/documents/${documentCodec.encode(link.id)}` })
     documents.set(link.control_code, list)
   }
-  const connectionCodec = publicIds('connection')
   return {
     mfaRequired: Boolean(Number(facts?.mfa_required ?? 0)) || facts?.mfa_required === true,
     vulnerabilities: Number(facts?.vulnerabilities ?? 0),
     overdue: Number(facts?.overdue ?? 0),
-    gitHubConnections: connections.map((row) => {
-      const config = row.config ? (JSON.parse(row.config) as Record<string, any>) : {}
-      return {
-        publicId: connectionCodec.encode(row.id),
-        name: row.display_name ?? row.account_key,
-        statusCheck: config.statusCheck?.enabled === true,
-      }
-    }),
+    statusChecks: evidence.filter((fact) => fact.kind === 'status_checks'),
     documents,
   }
+}
+
+/**
+ * The evidence facts the organisation's active connections publish,
+ * asked of each plugin that declares `evidence`: the core names no
+ * provider and reads no plugin's config itself.
+ */
+async function pluginEvidence(organizationId: number): Promise<EvidenceFact[]> {
+  await pluginRegistry.load()
+  const publishers = new Map(
+    pluginRegistry
+      .loaded()
+      .filter((plugin) => plugin.definition.evidence)
+      .map((plugin) => [plugin.id, plugin.definition.evidence!])
+  )
+  if (publishers.size === 0) return []
+  const connections = await db
+    .from('connections')
+    .where('organization_id', organizationId)
+    .whereIn('plugin_id', [...publishers.keys()])
+    .where('status', 'active')
+    .select('id', 'plugin_id', 'display_name', 'account_key', 'config')
+    .orderBy('id')
+  const connectionCodec = publicIds('connection')
+  return connections.flatMap((row) => {
+    const config = typeof row.config === 'string' ? JSON.parse(row.config) : (row.config ?? {})
+    return publishers.get(row.plugin_id)!({
+      publicId: connectionCodec.encode(row.id),
+      displayName: row.display_name ?? row.account_key,
+      config,
+    })
+  })
 }
 
 /** a control's status from the organisation's data, with one plain sentence and the evidence */
@@ -138,18 +159,15 @@ export function evaluateControl(
             evidence: [{ label: 'Open vulnerabilities', href: '/insights' }],
           }
     case 'status_checks': {
-      if (facts.gitHubConnections.length === 0) {
+      if (facts.statusChecks.length === 0) {
         return {
           status: 'no_data',
-          detail: 'No GitHub connection reports branch status checks.',
+          detail: 'No connection reports pull request status checks.',
           evidence: [],
         }
       }
-      const evidence = facts.gitHubConnections.map((connection) => ({
-        label: `${connection.name}: status check ${connection.statusCheck ? 'on' : 'off'}`,
-        href: `/integrations/github/connections/${connection.publicId}/repositories`,
-      }))
-      return facts.gitHubConnections.every((connection) => connection.statusCheck)
+      const evidence = facts.statusChecks.map(({ label, href }) => ({ label, href }))
+      return facts.statusChecks.every((fact) => fact.met)
         ? {
             status: 'met',
             detail: 'The Sextant status check runs on every pull request.',
@@ -157,7 +175,7 @@ export function evaluateControl(
           }
         : {
             status: 'not_met',
-            detail: 'The Sextant status check is off for a GitHub connection.',
+            detail: 'The Sextant status check is off for a connection.',
             evidence,
           }
     }

@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import { daysInRange, eachDay, selectRows } from '#services/insights/dialect'
 import { ROLLUP_COLUMNS } from '#services/insights/rollup_sql'
 import { previousPeriod, scopeWhere } from '#services/insights/scope'
+import { durationRows, emptyPercentiles, groupPercentiles } from '#services/insights/percentiles'
 import {
   addSums,
   emptySums,
@@ -37,17 +38,22 @@ export {
 const sumList = (alias: string) =>
   ROLLUP_COLUMNS.map((column) => `COALESCE(SUM(${alias}.${column}), 0) AS ${column}`).join(', ')
 
-/** the KPIs of a scope (one query) */
+/** the KPIs of a scope (two queries: the sums, the durations) */
 export async function summarizeMetrics(scope: InsightScope): Promise<MetricSummary> {
   const where = scopeWhere(scope)
   const result = await db.rawQuery(
     `SELECT ${sumList('m')} FROM insight_daily_metrics m WHERE ${where.sql}`,
     where.bindings
   )
-  return summaryFromSums(sumsFrom(selectRows(result)[0]), daysInRange(scope.from, scope.to))
+  const percentiles = groupPercentiles(await durationRows(scope, 'none')).get('')
+  return summaryFromSums(
+    sumsFrom(selectRows(result)[0]),
+    daysInRange(scope.from, scope.to),
+    percentiles ?? emptyPercentiles()
+  )
 }
 
-/** the KPIs of a scope and of the equally long period before it (one query) */
+/** the KPIs of a scope and of the equally long period before it (two queries) */
 export async function summarizeTrend(scope: InsightScope): Promise<MetricTrend> {
   const previous = previousPeriod(scope)
   const where = scopeWhere(scope, 'm', { from: previous.from, to: scope.to })
@@ -56,27 +62,47 @@ export async function summarizeTrend(scope: InsightScope): Promise<MetricTrend> 
       (column) =>
         `COALESCE(SUM(CASE WHEN ${condition} THEN m.${column} ELSE 0 END), 0) AS ${prefix}${column}`
     )
+  // the organisation's first day of data tells how much of the previous period it covers
   const result = await db.rawQuery(
-    `SELECT ${[...split('c_', 'm.day >= ?'), ...split('p_', 'm.day < ?')].join(', ')}
+    `SELECT ${[...split('c_', 'm.day >= ?'), ...split('p_', 'm.day < ?')].join(', ')},
+       (SELECT MIN(f.day) FROM insight_daily_metrics f WHERE f.organization_id = ?) AS first_day
      FROM insight_daily_metrics m WHERE ${where.sql}`,
     [
       ...ROLLUP_COLUMNS.map(() => scope.from),
       ...ROLLUP_COLUMNS.map(() => scope.from),
+      scope.organizationId,
       ...where.bindings,
     ]
   )
   const row = selectRows(result)[0]
   const days = daysInRange(scope.from, scope.to)
+  const percentiles = groupPercentiles(
+    await durationRows(scope, 'none', { from: previous.from, to: scope.to }),
+    (duration) => (duration.day >= scope.from ? 'current' : 'previous')
+  )
+  const firstDay = row?.first_day ? String(row.first_day) : null
   return {
-    current: summaryFromSums(sumsFrom(row, 'c_'), days),
-    previous: summaryFromSums(sumsFrom(row, 'p_'), days),
+    previousDaysWithData:
+      firstDay === null || firstDay > previous.to
+        ? 0
+        : daysInRange(firstDay > previous.from ? firstDay : previous.from, previous.to),
+    current: summaryFromSums(
+      sumsFrom(row, 'c_'),
+      days,
+      percentiles.get('current') ?? emptyPercentiles()
+    ),
+    previous: summaryFromSums(
+      sumsFrom(row, 'p_'),
+      days,
+      percentiles.get('previous') ?? emptyPercentiles()
+    ),
   }
 }
 
 /**
  * Plottable values per day, or per week (weeks start on Monday; the
  * first and last may be partial), every bucket of the range present
- * (one query).
+ * (two queries).
  */
 export async function dailySeries(
   scope: InsightScope,
@@ -88,6 +114,7 @@ export async function dailySeries(
     where.bindings
   )
   const byDay = new Map(selectRows(result).map((row) => [String(row.day), sumsFrom(row)]))
+  const durations = await durationRows(scope, 'day')
   const bucketOf = (day: Day) =>
     options.bucket === 'week'
       ? (() => {
@@ -104,13 +131,16 @@ export async function dailySeries(
     if (sums) addSums(bucket.sums, sums)
     buckets.set(key, bucket)
   }
+  const percentiles = groupPercentiles(durations, (duration) => bucketOf(duration.day))
   return [...buckets.entries()].map(([day, bucket]) => ({
     day,
-    values: seriesValues(summaryFromSums(bucket.sums, bucket.days)),
+    values: seriesValues(
+      summaryFromSums(bucket.sums, bucket.days, percentiles.get(day) ?? emptyPercentiles())
+    ),
   }))
 }
 
-/** the KPIs of each repository in scope (all of them, also the idle ones), by name (one query) */
+/** the KPIs of each repository in scope (all of them, also the idle ones), by name (two queries) */
 export async function summarizeByRepository(scope: InsightScope): Promise<RepositoryMetrics[]> {
   const bindings: Array<string | number> = [scope.from, scope.to, scope.organizationId]
   const filters: string[] = []
@@ -136,22 +166,33 @@ export async function summarizeByRepository(scope: InsightScope): Promise<Reposi
   )
   const days = daysInRange(scope.from, scope.to)
   const codec = publicIds('repository')
+  const percentiles = groupPercentiles(await durationRows(scope, 'repository'))
   return selectRows(result).map((row) => ({
     repositoryId: Number(row.repository_id),
     publicId: codec.encode(Number(row.repository_id)),
     name: String(row.name),
     fullName: String(row.full_name),
-    summary: summaryFromSums(sumsFrom(row), days),
+    summary: summaryFromSums(
+      sumsFrom(row),
+      days,
+      percentiles.get(String(row.repository_id)) ?? emptyPercentiles()
+    ),
   }))
 }
 
-/** the KPIs of each product of the organisation, by name (one query) */
+/**
+ * The KPIs of each product of the organisation, by name (two queries).
+ * A repository in two products counts in both (`sharedRepositoryCount`).
+ */
 export async function summarizeByProduct(
   scope: Omit<InsightScope, 'productId' | 'repositoryId'>
 ): Promise<ProductMetrics[]> {
   const result = await db.rawQuery(
     `SELECT p.id AS product_id, p.name AS name,
        (SELECT COUNT(*) FROM product_repositories x WHERE x.product_id = p.id) AS repository_count,
+       (SELECT COUNT(*) FROM product_repositories x WHERE x.product_id = p.id
+          AND EXISTS (SELECT 1 FROM product_repositories y
+            WHERE y.repository_id = x.repository_id AND y.product_id <> x.product_id)) AS shared_repository_count,
        ${sumList('m')}
      FROM products p
      LEFT JOIN product_repositories pr ON pr.product_id = p.id
@@ -164,11 +205,17 @@ export async function summarizeByProduct(
   )
   const days = daysInRange(scope.from, scope.to)
   const codec = publicIds('product')
+  const percentiles = groupPercentiles(await durationRows(scope, 'product'))
   return selectRows(result).map((row) => ({
     productId: Number(row.product_id),
     publicId: codec.encode(Number(row.product_id)),
     name: String(row.name),
     repositoryCount: Number(row.repository_count),
-    summary: summaryFromSums(sumsFrom(row), days),
+    sharedRepositoryCount: Number(row.shared_repository_count),
+    summary: summaryFromSums(
+      sumsFrom(row),
+      days,
+      percentiles.get(String(row.product_id)) ?? emptyPercentiles()
+    ),
   }))
 }

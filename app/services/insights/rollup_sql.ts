@@ -1,4 +1,5 @@
 import { dayOf, secondsBetween } from '#services/insights/dialect'
+import type { DurationMetric } from '#services/insights/types'
 
 /**
  * The summable columns of insight_daily_metrics, and the set-based SQL
@@ -23,6 +24,8 @@ export const COUNT_COLUMNS = [
   'bugs_opened',
   'commits',
   'ai_commits',
+  'cycle_count',
+  'merge_cycle_count',
 ] as const
 
 export const SUM_COLUMNS = [
@@ -34,15 +37,31 @@ export const SUM_COLUMNS = [
   'size_lines',
   'lead_time_seconds',
   'restore_seconds',
+  'cycle_seconds',
+  'merge_cycle_seconds',
 ] as const
 
 export const ROLLUP_COLUMNS = [...COUNT_COLUMNS, ...SUM_COLUMNS] as const
 export type RollupColumn = (typeof ROLLUP_COLUMNS)[number]
 export type RollupSums = Record<RollupColumn, number>
 
+/**
+ * Environment names that mean production, compared case-insensitively
+ * and exactly ("product-preview" is not production). A deployment with
+ * no environment name (null or blank) is its source's only target and
+ * counts as production.
+ */
+export const PRODUCTION_ENVIRONMENTS = ['production', 'prod', 'prd', 'live'] as const
+
 /** deployments that count for DORA: successful deployments to production (or unnamed environments) */
 export function productionDeployment(alias: string) {
-  return `${alias}.kind = 'deployment' AND ${alias}.status = 'success' AND (${alias}.environment IS NULL OR LOWER(${alias}.environment) LIKE 'prod%')`
+  const names = ['', ...PRODUCTION_ENVIRONMENTS].map((name) => `'${name}'`).join(', ')
+  return `${alias}.kind = 'deployment' AND ${alias}.status = 'success' AND COALESCE(LOWER(TRIM(${alias}.environment)), '') IN (${names})`
+}
+
+/** pull requests opened by a person: bots ("name[bot]") are left out of flow metrics */
+export function humanAuthor(column: string) {
+  return `(${column} IS NULL OR ${column} NOT LIKE '%[bot]')`
 }
 
 type Branch = {
@@ -57,52 +76,95 @@ function when(condition: string, value: string) {
 }
 
 /**
+ * Merged pull requests by people, each with the start of its
+ * `deployed_at` (its repository's first production deployment starting
+ * at or after the merge) and whether its repository has ever deployed to
+ * production (`repository_deploys`), as a derived table `p`.
+ */
+function mergedPullRequests() {
+  // ORDER BY … LIMIT 1 rather than MIN(): the index on (repository_id,
+  // status, started_at) is walked from the merge and stops at the first
+  // production deployment instead of reading every later one
+  const firstDeployment = `(SELECT d.started_at FROM deployments d WHERE d.repository_id = pr.repository_id AND d.status = 'success' AND d.started_at >= pr.merged_at AND d.organization_id = pr.organization_id AND ${productionDeployment('d')} ORDER BY d.started_at LIMIT 1)`
+  const repositoryDeploys = `CASE WHEN EXISTS (SELECT 1 FROM deployments e WHERE e.repository_id = pr.repository_id AND e.organization_id = pr.organization_id AND e.status = 'success' AND ${productionDeployment('e')}) THEN 1 ELSE 0 END`
+  return `(SELECT pr.*, ${firstDeployment} AS deployed_at, ${repositoryDeploys} AS repository_deploys
+    FROM pull_requests pr WHERE pr.merged_at IS NOT NULL AND ${humanAuthor('pr.author_login')}) p`
+}
+
+/**
+ * The moments one pull request's cycle is cut into, so its four phases
+ * add up to its cycle time: work starts at the first commit (or at the
+ * opening when no commit is known or it came later), review starts at
+ * the first review made between opening and merge (or at the merge when
+ * none was), then merge, then deployment.
+ */
+function cycleMoments() {
+  const codingKnown = `p.first_commit_at IS NOT NULL AND p.first_commit_at <= p.opened_at`
+  const reviewed = `p.first_review_at IS NOT NULL AND p.first_review_at >= p.opened_at AND p.first_review_at <= p.merged_at`
+  return {
+    started: `CASE WHEN ${codingKnown} THEN p.first_commit_at ELSE p.opened_at END`,
+    reviewStarted: `CASE WHEN ${reviewed} THEN p.first_review_at ELSE p.merged_at END`,
+    deployed: 'p.deployed_at IS NOT NULL',
+    toMerge: 'p.repository_deploys = 0',
+  }
+}
+
+/** failed production deployments restored no earlier than they started */
+const restored = 'p.caused_failure AND p.restored_at IS NOT NULL AND p.restored_at >= p.started_at'
+
+/**
  * One grouped SELECT per event kind. Each branch binds the organisation
  * id and the [start, end) moments of the range once, in that order.
  */
 function branches(): Branch[] {
   const secs = secondsBetween
-  const pickupKnown = `p.first_review_at IS NOT NULL AND p.first_review_at >= p.opened_at AND p.first_review_at <= p.merged_at`
-  const codingKnown = `p.first_commit_at IS NOT NULL AND p.first_commit_at <= p.opened_at`
-  const workStarted = `CASE WHEN ${codingKnown} THEN p.first_commit_at ELSE p.opened_at END`
-  // ORDER BY … LIMIT 1 rather than MIN(): the index on (repository_id,
-  // status, started_at) is walked from the merge and stops at the first
-  // production deployment instead of reading every later one
-  const firstDeployment = `(SELECT d.started_at FROM deployments d WHERE d.repository_id = pr.repository_id AND d.status = 'success' AND d.started_at >= pr.merged_at AND d.organization_id = pr.organization_id AND ${productionDeployment('d')} ORDER BY d.started_at LIMIT 1)`
+  const cycle = cycleMoments()
   return [
     {
       from: 'pull_requests p',
       moment: 'p.opened_at',
-      where: '',
+      where: `AND ${humanAuthor('p.author_login')}`,
       values: { prs_opened: 'COUNT(*)' },
     },
     {
       from: 'pull_requests p',
       moment: 'p.first_review_at',
-      where: 'AND p.first_review_at >= p.opened_at',
+      where: firstReviewWhere,
       values: {
         first_review_count: 'COUNT(*)',
         first_review_seconds: `SUM(${secs('p.opened_at', 'p.first_review_at')})`,
       },
     },
     {
-      from: `(SELECT pr.*, ${firstDeployment} AS deployed_at FROM pull_requests pr WHERE pr.merged_at IS NOT NULL) p`,
+      from: mergedPullRequests(),
       moment: 'p.merged_at',
       where: '',
       values: {
         prs_merged: 'COUNT(*)',
-        coding_count: when(codingKnown, '1'),
-        coding_seconds: when(codingKnown, secs('p.first_commit_at', 'p.opened_at')),
-        pickup_count: when(pickupKnown, '1'),
-        pickup_seconds: when(pickupKnown, secs('p.opened_at', 'p.first_review_at')),
-        review_count: when(pickupKnown, '1'),
-        review_seconds: when(pickupKnown, secs('p.first_review_at', 'p.merged_at')),
-        deploy_count: when('p.deployed_at IS NOT NULL', '1'),
-        deploy_seconds: when('p.deployed_at IS NOT NULL', secs('p.merged_at', 'p.deployed_at')),
-        lead_time_count: when('p.deployed_at IS NOT NULL', '1'),
-        lead_time_seconds: when('p.deployed_at IS NOT NULL', secs(workStarted, 'p.deployed_at')),
+        cycle_count: when(cycle.deployed, '1'),
+        cycle_seconds: when(cycle.deployed, secs(cycle.started, 'p.deployed_at')),
+        coding_count: when(cycle.deployed, '1'),
+        coding_seconds: when(cycle.deployed, secs(cycle.started, 'p.opened_at')),
+        pickup_count: when(cycle.deployed, '1'),
+        pickup_seconds: when(cycle.deployed, secs('p.opened_at', cycle.reviewStarted)),
+        review_count: when(cycle.deployed, '1'),
+        review_seconds: when(cycle.deployed, secs(cycle.reviewStarted, 'p.merged_at')),
+        deploy_count: when(cycle.deployed, '1'),
+        deploy_seconds: when(cycle.deployed, secs('p.merged_at', 'p.deployed_at')),
+        merge_cycle_count: when(cycle.toMerge, '1'),
+        merge_cycle_seconds: when(cycle.toMerge, secs(cycle.started, 'p.merged_at')),
         size_count: when('p.additions IS NOT NULL OR p.deletions IS NOT NULL', '1'),
         size_lines: 'SUM(COALESCE(p.additions, 0) + COALESCE(p.deletions, 0))',
+      },
+    },
+    {
+      // DORA buckets lead time by the day of the deployment
+      from: mergedPullRequests(),
+      moment: 'p.deployed_at',
+      where: '',
+      values: {
+        lead_time_count: 'COUNT(*)',
+        lead_time_seconds: `SUM(${secs(cycle.started, 'p.deployed_at')})`,
       },
     },
     {
@@ -112,11 +174,8 @@ function branches(): Branch[] {
       values: {
         deployments: 'COUNT(*)',
         failed_deployments: when('p.caused_failure', '1'),
-        restore_count: when('p.caused_failure AND p.restored_at IS NOT NULL', '1'),
-        restore_seconds: when(
-          'p.caused_failure AND p.restored_at IS NOT NULL',
-          secs('COALESCE(p.finished_at, p.started_at)', 'p.restored_at')
-        ),
+        restore_count: when(restored, '1'),
+        restore_seconds: when(restored, secs('p.started_at', 'p.restored_at')),
       },
     },
     {
@@ -132,6 +191,80 @@ function branches(): Branch[] {
       values: { commits: 'COUNT(*)', ai_commits: when('p.ai_assisted', '1') },
     },
   ]
+}
+
+/** first reviews made by people's pull requests between opening and merge (a review after the merge reviews nothing) */
+const firstReviewWhere = `AND p.first_review_at >= p.opened_at AND (p.merged_at IS NULL OR p.first_review_at <= p.merged_at) AND ${humanAuthor('p.author_login')}`
+
+/** the durations kept one per row for percentiles: their metric name, moment (day), condition and seconds */
+type DurationSource = {
+  metric: DurationMetric
+  from: string
+  moment: string
+  where: string
+  seconds: string
+}
+
+function durationSources(): DurationSource[] {
+  const secs = secondsBetween
+  const cycle = cycleMoments()
+  const merged = (metric: DurationMetric, where: string, seconds: string): DurationSource => ({
+    metric,
+    from: mergedPullRequests(),
+    moment: 'p.merged_at',
+    where: `AND ${where}`,
+    seconds,
+  })
+  return [
+    merged('cycle', cycle.deployed, secs(cycle.started, 'p.deployed_at')),
+    merged('coding', cycle.deployed, secs(cycle.started, 'p.opened_at')),
+    merged('pickup', cycle.deployed, secs('p.opened_at', cycle.reviewStarted)),
+    merged('review', cycle.deployed, secs(cycle.reviewStarted, 'p.merged_at')),
+    merged('deploy', cycle.deployed, secs('p.merged_at', 'p.deployed_at')),
+    merged('merge_cycle', cycle.toMerge, secs(cycle.started, 'p.merged_at')),
+    {
+      metric: 'lead_time',
+      from: mergedPullRequests(),
+      moment: 'p.deployed_at',
+      where: '',
+      seconds: secs(cycle.started, 'p.deployed_at'),
+    },
+    {
+      metric: 'first_review',
+      from: 'pull_requests p',
+      moment: 'p.first_review_at',
+      where: firstReviewWhere,
+      seconds: secs('p.opened_at', 'p.first_review_at'),
+    },
+    {
+      metric: 'restore',
+      from: 'deployments p',
+      moment: 'p.started_at',
+      where: `AND ${productionDeployment('p')} AND ${restored}`,
+      seconds: secs('p.started_at', 'p.restored_at'),
+    },
+  ]
+}
+
+/**
+ * INSERT … SELECT of one row per measured duration of one organisation
+ * for the moments in [start, end). Bindings: (organisation id, start,
+ * end) per source.
+ */
+export function durationsInsertSql() {
+  const sources = durationSources()
+  const selects = sources.map(
+    (
+      source
+    ) => `SELECT p.organization_id AS organization_id, p.repository_id AS repository_id, ${dayOf(source.moment)} AS day, '${source.metric}' AS metric, ${source.seconds} AS seconds
+      FROM ${source.from}
+      WHERE p.organization_id = ? AND ${source.moment} >= ? AND ${source.moment} < ? ${source.where}`
+  )
+  return {
+    sql: `INSERT INTO insight_durations (organization_id, repository_id, day, metric, seconds)
+      ${selects.join(' UNION ALL ')}`,
+    sourceCount: sources.length,
+  }
 }
 
 /**
@@ -160,23 +293,38 @@ export function rollupInsertSql() {
 /**
  * INSERT … SELECT of who authored pull requests (by opening day) and
  * commits (by commit day), per repository and day. Bots ("name[bot]")
- * are not contributors. Bindings: organisation id, then (organisation id,
- * start, end) twice.
+ * are not contributors. Accounts count as the person who owns them
+ * (people, app/services/domain/people.ts): person_key is "person:<id>",
+ * empty for an author no identity was written for (counted by login, as
+ * before people existed), and login holds the name shown. Bindings: organisation id, then
+ * (organisation id, start, end) twice, then organisation id.
  */
 export function contributorsInsertSql() {
-  const human = (column: string) => `${column} IS NOT NULL AND ${column} NOT LIKE '%[bot]'`
-  return `INSERT INTO insight_daily_contributors (organization_id, repository_id, day, login, pull_requests, commits)
-    SELECT ?, s.repository_id, s.day, s.login, SUM(s.pull_requests), SUM(s.commits)
+  const human = (column: string) => `${column} IS NOT NULL AND ${humanAuthor(column)}`
+  return `INSERT INTO insight_daily_contributors (organization_id, repository_id, day, login, person_key, pull_requests, commits)
+    SELECT ?, k.repository_id, k.day, MIN(k.label), MIN(k.person_key), SUM(k.pull_requests), SUM(k.commits)
     FROM (
-      SELECT p.repository_id AS repository_id, ${dayOf('p.opened_at')} AS day, p.author_login AS login, COUNT(*) AS pull_requests, 0 AS commits
-      FROM pull_requests p
-      WHERE p.organization_id = ? AND p.opened_at >= ? AND p.opened_at < ? AND ${human('p.author_login')}
-      GROUP BY p.repository_id, ${dayOf('p.opened_at')}, p.author_login
-      UNION ALL
-      SELECT c.repository_id, ${dayOf('c.committed_at')}, c.author_login, 0, COUNT(*)
-      FROM commits c
-      WHERE c.organization_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND ${human('c.author_login')}
-      GROUP BY c.repository_id, ${dayOf('c.committed_at')}, c.author_login
-    ) s
-    GROUP BY s.repository_id, s.day, s.login`
+      SELECT s.repository_id, s.day, s.pull_requests, s.commits,
+        COALESCE(pe.display_name, s.login) AS label,
+        'person:' || CAST(pe.id AS VARCHAR(20)) AS person_key,
+        COALESCE('person:' || CAST(pe.id AS VARCHAR(20)), 'login:' || s.login) AS group_key
+      FROM (
+        SELECT p.repository_id AS repository_id, ${dayOf('p.opened_at')} AS day, p.provider AS provider, p.author_login AS login, COUNT(*) AS pull_requests, 0 AS commits
+        FROM pull_requests p
+        WHERE p.organization_id = ? AND p.opened_at >= ? AND p.opened_at < ? AND ${human('p.author_login')}
+        GROUP BY p.repository_id, ${dayOf('p.opened_at')}, p.provider, p.author_login
+        UNION ALL
+        SELECT c.repository_id, ${dayOf('c.committed_at')}, c.provider, c.author_login, 0, COUNT(*)
+        FROM commits c
+        WHERE c.organization_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND ${human('c.author_login')}
+        GROUP BY c.repository_id, ${dayOf('c.committed_at')}, c.provider, c.author_login
+      ) s
+      LEFT JOIN (
+        SELECT provider, login, MIN(person_id) AS person_id FROM contributors
+        WHERE organization_id = ? AND person_id IS NOT NULL
+        GROUP BY provider, login
+      ) a ON a.provider = s.provider AND a.login = s.login
+      LEFT JOIN people pe ON pe.id = a.person_id
+    ) k
+    GROUP BY k.repository_id, k.day, k.group_key`
 }

@@ -14,12 +14,47 @@ import { publicIds } from '#services/public_id'
 
 export type Direction = 'lower' | 'higher'
 
+/** the smallest samples a metric is scored on: below them it is "not enough data" */
+export const MINIMUM_PULL_REQUESTS = 20
+export const MINIMUM_DEPLOYMENTS = 10
+export const MINIMUM_ISSUES = 20
+
+type ScoreInputs = {
+  summary: MetricSummary
+  vulnerabilities: VulnerabilityOverview
+  repositories: number
+  /** the length of the scored period, in weeks */
+  weeks: number
+}
+
 /**
- * The metrics scores are made of: how each is read from the KPIs, which
- * direction is better and its default weight (a reference metrics CSV
- * may override name, unit, direction and weight). Weights are relative:
- * the combined score is the weighted mean of the metric scores that
- * could be computed.
+ * Why a metric cannot be scored from these inputs ("no deployments",
+ * "fewer than 20 merged pull requests"), null when it can.
+ */
+type Sample = (inputs: ScoreInputs) => string | null
+
+const pullRequestSample =
+  (count: (summary: MetricSummary) => number, noun: string): Sample =>
+  ({ summary }) => {
+    const size = count(summary)
+    if (size === 0) return `no ${noun}`
+    return size < MINIMUM_PULL_REQUESTS ? `fewer than ${MINIMUM_PULL_REQUESTS} ${noun}` : null
+  }
+
+const deploymentSample: Sample = ({ summary }) => {
+  if (summary.deployments === 0) return 'no deployments'
+  return summary.deployments < MINIMUM_DEPLOYMENTS
+    ? `fewer than ${MINIMUM_DEPLOYMENTS} deployments`
+    : null
+}
+
+/**
+ * The metrics scores are made of: how each is read from the KPIs (the
+ * medians of durations), which direction is better, its default weight
+ * (a reference metrics CSV may override name, unit, direction and
+ * weight), the sample it needs, and its group: metrics of one group
+ * measure nearly the same thing and share one weight. `neutral` metrics
+ * are shown but not scored.
  */
 export const SCORE_METRICS: Record<
   ScoreMetricKey,
@@ -28,11 +63,12 @@ export const SCORE_METRICS: Record<
     unit: string
     direction: Direction
     weight: number
-    value: (
-      summary: MetricSummary,
-      vulnerabilities: VulnerabilityOverview,
-      repositories: number
-    ) => number | null
+    group?: string
+    neutral?: boolean
+    sample: Sample
+    /** when the metric does not apply (time to restore without a failure): skipped, not missing */
+    applies?: (inputs: ScoreInputs) => boolean
+    value: (inputs: ScoreInputs) => number | null
   }
 > = {
   cycle_time_hours: {
@@ -40,70 +76,99 @@ export const SCORE_METRICS: Record<
     unit: 'hours',
     direction: 'lower',
     weight: 2,
-    value: (summary) => summary.cycleTime.totalHours,
+    group: 'delivery speed',
+    sample: pullRequestSample(
+      (summary) => summary.percentiles.cycle.count,
+      'deployed pull requests'
+    ),
+    value: ({ summary }) => summary.percentiles.cycle.median,
   },
   first_review_hours: {
     name: 'Time to first review',
     unit: 'hours',
     direction: 'lower',
     weight: 1,
-    value: (summary) => summary.firstReviewHours,
+    sample: pullRequestSample(
+      (summary) => summary.percentiles.first_review.count,
+      'reviewed pull requests'
+    ),
+    value: ({ summary }) => summary.percentiles.first_review.median,
   },
   pr_size_lines: {
     name: 'Pull request size',
     unit: 'lines',
     direction: 'lower',
     weight: 1,
-    value: (summary) => summary.prSizeLines,
+    sample: pullRequestSample((summary) => summary.pullRequestsMerged, 'merged pull requests'),
+    value: ({ summary }) => summary.prSizeLines,
   },
   deployment_frequency_per_week: {
-    name: 'Deployment frequency',
-    unit: 'per week',
+    name: 'Deployment frequency (per repository)',
+    unit: 'per week and repository',
     direction: 'higher',
     weight: 2,
-    value: (summary) => (summary.deployments > 0 ? summary.deploymentFrequencyPerWeek : null),
+    sample: deploymentSample,
+    value: ({ summary, repositories, weeks }) =>
+      repositories > 0 && weeks > 0
+        ? Math.round((summary.deployments / weeks / repositories) * 100) / 100
+        : null,
   },
   lead_time_hours: {
     name: 'Lead time for changes',
     unit: 'hours',
     direction: 'lower',
     weight: 2,
-    value: (summary) => summary.leadTimeHours,
+    group: 'delivery speed',
+    sample: deploymentSample,
+    value: ({ summary }) => summary.percentiles.lead_time.median,
   },
   change_failure_rate: {
     name: 'Change failure rate',
     unit: '%',
     direction: 'lower',
     weight: 2,
-    value: (summary) => summary.changeFailureRate,
+    sample: deploymentSample,
+    value: ({ summary }) => summary.changeFailureRate,
   },
   time_to_restore_hours: {
     name: 'Time to restore',
     unit: 'hours',
     direction: 'lower',
     weight: 2,
-    value: (summary) => summary.timeToRestoreHours,
+    sample: deploymentSample,
+    applies: ({ summary }) => summary.failedDeployments > 0,
+    value: ({ summary }) => summary.percentiles.restore.median,
   },
   bug_rate: {
     name: 'Bug rate',
     unit: '%',
     direction: 'lower',
     weight: 1,
-    value: (summary) => summary.bugRate,
+    sample: ({ summary }) =>
+      summary.issuesOpened === 0
+        ? 'no issues'
+        : summary.issuesOpened < MINIMUM_ISSUES
+          ? `fewer than ${MINIMUM_ISSUES} issues`
+          : null,
+    value: ({ summary }) => summary.bugRate,
   },
   ai_share: {
     name: 'AI-assisted changes',
     unit: '%',
     direction: 'higher',
     weight: 0.5,
-    value: (summary) => summary.aiShare,
+    // neither good nor bad: shown on its card, left out of the score
+    neutral: true,
+    sample: () => null,
+    value: ({ summary }) => summary.aiShare,
   },
   open_vulnerabilities_per_repository: {
     name: 'Open critical and high vulnerabilities per repository',
     unit: 'per repository',
     direction: 'lower',
     weight: 2,
-    value: (_summary, vulnerabilities, repositories) =>
+    sample: ({ repositories }) => (repositories > 0 ? null : 'no repositories'),
+    value: ({ vulnerabilities, repositories }) =>
       repositories > 0
         ? (vulnerabilities.bySeverity.critical.open + vulnerabilities.bySeverity.high.open) /
           repositories
@@ -153,17 +218,23 @@ export async function scoreHistory(
   const query = db
     .from('score_points')
     .where('organization_id', organizationId)
-    .select('day', 'score')
+    .select('day', 'score', 'missing')
     .orderBy('day')
   if (productId) query.where('product_id', productId)
   else query.whereNull('product_id')
   if (range.from) query.where('day', '>=', range.from)
   if (range.to) query.where('day', '<=', range.to)
   const rows = await query
-  return rows.map((row: { day: string; score: number }) => ({
+  return rows.map((row: { day: string; score: number; missing: string | null }) => ({
     day: row.day,
     score: Number(row.score),
+    missing: missingFrom(row.missing),
   }))
+}
+
+/** score_points.missing is "; "-separated reasons, null when the score is complete */
+export function missingFrom(column: unknown): string[] {
+  return column ? String(column).split('; ') : []
 }
 
 /**
@@ -172,7 +243,7 @@ export async function scoreHistory(
  */
 export async function latestScores(organizationId: number): Promise<LatestScores> {
   const result = await db.rawQuery(
-    `SELECT p.id AS product_id, p.name AS name, s.day AS day, s.score AS score, s.components AS components,
+    `SELECT p.id AS product_id, p.name AS name, s.day AS day, s.score AS score, s.components AS components, s.missing AS missing,
        CASE WHEN s.product_id IS NULL THEN 1 ELSE 0 END AS is_organization
      FROM score_points s
      LEFT JOIN products p ON p.id = s.product_id AND p.organization_id = s.organization_id
@@ -185,6 +256,7 @@ export async function latestScores(organizationId: number): Promise<LatestScores
     day: String(row.day),
     score: Number(row.score),
     components: JSON.parse(String(row.components)) as ScoreComponent[],
+    missing: missingFrom(row.missing),
   })
   const rows = selectRows(result)
   const organization = rows.find((row) => Number(row.is_organization) === 1)

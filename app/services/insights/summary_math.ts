@@ -1,9 +1,16 @@
 import { ROLLUP_COLUMNS, type RollupSums } from '#services/insights/rollup_sql'
-import type { MetricSummary, SeriesKey } from '#services/insights/types'
+import { emptyPercentiles } from '#services/insights/percentiles'
+import type {
+  DurationMetric,
+  MetricSummary,
+  Percentiles,
+  SeriesKey,
+} from '#services/insights/types'
 
 /**
  * Turns summed rollup columns into the KPIs. Means are sum of sums over
- * sum of counts, so they are exact over any range; rates are shares of
+ * sum of counts, so they are exact over any range (percentiles come from
+ * insight_durations, see percentiles.ts); rates are shares of
  * counts. Formulas are documented in docs/insights.md ("## Data").
  */
 const HOUR = 3600
@@ -15,10 +22,6 @@ function round(value: number, digits = 1) {
 
 function meanHours(seconds: number, count: number) {
   return count > 0 ? round(seconds / count / HOUR) : null
-}
-
-function exactMeanHours(seconds: number, count: number) {
-  return count > 0 ? seconds / count / HOUR : null
 }
 
 function percent(part: number, whole: number) {
@@ -41,28 +44,25 @@ export function addSums(target: RollupSums, other: RollupSums) {
   return target
 }
 
-export function summaryFromSums(sums: RollupSums, days: number): MetricSummary {
+export function summaryFromSums(
+  sums: RollupSums,
+  days: number,
+  percentiles: Record<DurationMetric, Percentiles> = emptyPercentiles()
+): MetricSummary {
   const weeks = Math.max(days, 1) / 7
-  const phases = {
-    codingHours: meanHours(sums.coding_seconds, sums.coding_count),
-    pickupHours: meanHours(sums.pickup_seconds, sums.pickup_count),
-    reviewHours: meanHours(sums.review_seconds, sums.review_count),
-    deployHours: meanHours(sums.deploy_seconds, sums.deploy_count),
-  }
-  // the total adds the unrounded phase means
-  const known = [
-    exactMeanHours(sums.coding_seconds, sums.coding_count),
-    exactMeanHours(sums.pickup_seconds, sums.pickup_count),
-    exactMeanHours(sums.review_seconds, sums.review_count),
-    exactMeanHours(sums.deploy_seconds, sums.deploy_count),
-  ].filter((value): value is number => value !== null)
   return {
     pullRequestsOpened: sums.prs_opened,
     pullRequestsMerged: sums.prs_merged,
     throughputPerWeek: round(sums.prs_merged / weeks),
     cycleTime: {
-      ...phases,
-      totalHours: known.length ? round(known.reduce((a, b) => a + b, 0)) : null,
+      codingHours: meanHours(sums.coding_seconds, sums.coding_count),
+      pickupHours: meanHours(sums.pickup_seconds, sums.pickup_count),
+      reviewHours: meanHours(sums.review_seconds, sums.review_count),
+      deployHours: meanHours(sums.deploy_seconds, sums.deploy_count),
+      totalHours: meanHours(sums.cycle_seconds, sums.cycle_count),
+      deployedCount: sums.cycle_count,
+      toMergeHours: meanHours(sums.merge_cycle_seconds, sums.merge_cycle_count),
+      toMergeCount: sums.merge_cycle_count,
     },
     firstReviewHours: meanHours(sums.first_review_seconds, sums.first_review_count),
     prSizeLines: sums.size_count > 0 ? Math.round(sums.size_lines / sums.size_count) : null,
@@ -78,25 +78,26 @@ export function summaryFromSums(sums: RollupSums, days: number): MetricSummary {
     commits: sums.commits,
     aiAssistedCommits: sums.ai_commits,
     aiShare: percent(sums.ai_commits, sums.commits),
+    percentiles,
   }
 }
 
-/** the plottable values of one bucket */
+/** the plottable values of one bucket: durations are medians, the cycle phases means (they add up) */
 export function seriesValues(summary: MetricSummary): Record<SeriesKey, number | null> {
   return {
     pullRequestsOpened: summary.pullRequestsOpened,
     pullRequestsMerged: summary.pullRequestsMerged,
-    cycleTimeHours: summary.cycleTime.totalHours,
+    cycleTimeHours: summary.percentiles.cycle.median,
     codingHours: summary.cycleTime.codingHours,
     pickupHours: summary.cycleTime.pickupHours,
     reviewHours: summary.cycleTime.reviewHours,
     deployHours: summary.cycleTime.deployHours,
-    firstReviewHours: summary.firstReviewHours,
+    firstReviewHours: summary.percentiles.first_review.median,
     prSizeLines: summary.prSizeLines,
     deployments: summary.deployments,
-    leadTimeHours: summary.leadTimeHours,
+    leadTimeHours: summary.percentiles.lead_time.median,
     changeFailureRate: summary.changeFailureRate,
-    timeToRestoreHours: summary.timeToRestoreHours,
+    timeToRestoreHours: summary.percentiles.restore.median,
     bugRate: summary.bugRate,
     commits: summary.commits,
     aiAssistedCommits: summary.aiAssistedCommits,

@@ -27,14 +27,39 @@ export type Hours = number | null
 /** 0–100, or null when the denominator is zero */
 export type Percent = number | null
 
+/**
+ * Cycle time of the merged pull requests that have reached production:
+ * first commit to deployment, per pull request, and its four phases over
+ * the same pull requests (the phase means add up to the total mean).
+ */
 export type CycleTime = {
   codingHours: Hours
   pickupHours: Hours
   reviewHours: Hours
   deployHours: Hours
-  /** the sum of the four phase means that are known */
+  /** mean first commit → production deployment */
   totalHours: Hours
+  /** merged pull requests the total is measured over */
+  deployedCount: number
+  /** mean first commit → merge of pull requests in repositories that never deploy to production */
+  toMergeHours: Hours
+  toMergeCount: number
 }
+
+/** which durations are kept one per row, so their percentiles are exact over any range */
+export type DurationMetric =
+  | 'cycle'
+  | 'merge_cycle'
+  | 'coding'
+  | 'pickup'
+  | 'review'
+  | 'deploy'
+  | 'lead_time'
+  | 'first_review'
+  | 'restore'
+
+/** the distribution of one duration over a range, in hours (0.1); nulls when nothing was measured */
+export type Percentiles = { count: number; median: Hours; p75: Hours; p90: Hours }
 
 /** One KPI object for a scope: see docs/insights.md "## Data" for the formulas. */
 export type MetricSummary = {
@@ -58,9 +83,16 @@ export type MetricSummary = {
   commits: number
   aiAssistedCommits: number
   aiShare: Percent
+  /** median, 75th and 90th percentiles of each duration (the fields above are means) */
+  percentiles: Record<DurationMetric, Percentiles>
 }
 
-export type MetricTrend = { current: MetricSummary; previous: MetricSummary }
+export type MetricTrend = {
+  current: MetricSummary
+  previous: MetricSummary
+  /** days of the previous period on or after the organisation's first day of data */
+  previousDaysWithData: number
+}
 
 /** the values a chart or sparkline can plot, per day or per week */
 export type SeriesKey =
@@ -99,6 +131,8 @@ export type ProductMetrics = {
   publicId: string
   name: string
   repositoryCount: number
+  /** repositories also in another product: products then add up to more than the organisation */
+  sharedRepositoryCount: number
   summary: MetricSummary
 }
 
@@ -155,12 +189,14 @@ export type ScoreComponent = {
   weight: number
 }
 
-export type ScorePoint = { day: Day; score: number }
+/** `missing` names what an incomplete score lacks ("no deployments"); empty when complete */
+export type ScorePoint = { day: Day; score: number; missing: string[] }
 
 export type LatestScore = {
   day: Day
   score: number
   components: ScoreComponent[]
+  missing: string[]
 }
 
 export type LatestScores = {

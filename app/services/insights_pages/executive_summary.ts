@@ -1,4 +1,9 @@
 import {
+  CYCLE_TIME_CSV_COLUMNS,
+  cycleTimeCell,
+  cycleTimeCsvValues,
+} from '#services/insights_pages/cycle_columns'
+import {
   activeContributors,
   dailySeries,
   summarizeByProduct,
@@ -6,8 +11,9 @@ import {
   vulnerabilityOverview,
 } from '#services/insights/metrics'
 import { scoreHistory } from '#services/insights/scores'
+import { openWork } from '#services/insights/open_work'
 import { cachedInsight } from '#services/insights/cache'
-import type { InsightScope } from '#services/insights/types'
+import type { InsightScope, ScorePoint } from '#services/insights/types'
 import { gauge } from '#services/charts/index'
 import { EXECUTIVE_KPIS, kpiCards, type KpiCard } from '#services/insights_pages/kpis'
 import { topRisks, type Risk } from '#services/insights_pages/risks'
@@ -21,18 +27,20 @@ import {
   vulnerabilityFigure,
   vulnerabilityTable,
 } from '#services/insights_pages/sections'
-import {
-  csvNumber,
-  formatHours,
-  formatNumber,
-  formatPercent,
-} from '#services/insights_pages/format'
+import { csvNumber, formatNumber, formatPercent } from '#services/insights_pages/format'
 import type { PageTable } from '#services/insights_pages/tables'
 
 export type ExecutiveSummary = {
   hasData: boolean
   cards: KpiCard[]
-  score: { value: number | null; day: string | null; gauge: string; history: string }
+  score: {
+    value: number | null
+    day: string | null
+    /** why there is no number: incomplete (what is missing), or no score in the period */
+    note: string | null
+    gauge: string
+    history: string
+  }
   risks: Risk[]
   contributors: number
   figures: { delivery: string; cycleSplit: string; vulnerabilities: string; ai: string }
@@ -62,17 +70,26 @@ async function buildExecutiveSummary(
   // Seven queries whatever the size of the organisation; the score is
   // the last point of the period's history, the GenAI split comes from
   // the period's totals (per-product scores are on the Products page).
-  const [trend, series, vulnerabilities, contributors, products, history] = await Promise.all([
-    summarizeTrend(scope),
-    dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
-    vulnerabilityOverview(scope),
-    activeContributors(scope, { limit: 1 }),
-    summarizeByProduct(scope),
-    scoreHistory(organizationId, null, range),
-  ])
+  const [trend, series, vulnerabilities, contributors, products, history, work] = await Promise.all(
+    [
+      summarizeTrend(scope),
+      dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
+      vulnerabilityOverview(scope),
+      activeContributors(scope, { limit: 1 }),
+      summarizeByProduct(scope),
+      scoreHistory(organizationId, null, range),
+      openWork({ organizationId }),
+    ]
+  )
   const { current, previous } = trend
-  const cards = kpiCards(EXECUTIVE_KPIS, current, previous, series, range.days)
-  const organizationScore = history.at(-1) ?? null
+  const cards = kpiCards(EXECUTIVE_KPIS, current, previous, series, range.days, {
+    previousDaysWithData: trend.previousDaysWithData,
+    openWork: work,
+  })
+  const latest = history.at(-1) ?? null
+  // an incomplete score is named, never shown as a number
+  const organizationScore = latest && latest.missing.length === 0 ? latest : null
+  const completeHistory = history.filter((point) => point.missing.length === 0)
 
   const productTable: PageTable = {
     name: 'products',
@@ -87,19 +104,19 @@ async function buildExecutiveSummary(
       'AI-assisted',
     ],
     csvColumns: [
-      'Product',
-      'Repositories',
-      'Merged PRs',
-      'Cycle time (h)',
-      'Deploys / week',
-      'Change failure rate (%)',
-      'AI-assisted (%)',
+      'product',
+      'repositories',
+      'merged_prs',
+      ...CYCLE_TIME_CSV_COLUMNS,
+      'deploys_per_week',
+      'change_failure_rate_percent',
+      'ai_assisted_percent',
     ],
     cells: products.map((product) => [
       product.name,
       formatNumber(product.repositoryCount, 0),
       formatNumber(product.summary.pullRequestsMerged, 0),
-      formatHours(product.summary.cycleTime.totalHours),
+      cycleTimeCell(product.summary),
       formatNumber(product.summary.deploymentFrequencyPerWeek),
       formatPercent(product.summary.changeFailureRate),
       formatPercent(product.summary.aiShare),
@@ -108,7 +125,7 @@ async function buildExecutiveSummary(
       product.name,
       product.repositoryCount,
       product.summary.pullRequestsMerged,
-      csvNumber(product.summary.cycleTime.totalHours),
+      ...cycleTimeCsvValues(product.summary),
       csvNumber(product.summary.deploymentFrequencyPerWeek),
       csvNumber(product.summary.changeFailureRate),
       csvNumber(product.summary.aiShare),
@@ -131,19 +148,23 @@ async function buildExecutiveSummary(
     cards,
     score: {
       value: organizationScore?.score ?? null,
-      day: organizationScore?.day ?? null,
+      day: latest?.day ?? null,
+      note: scoreNote(latest),
       gauge: gauge({
         title: 'Organisation score',
         value: organizationScore?.score ?? null,
-        label: scoreLabel(organizationScore?.score ?? null),
+        label:
+          latest && !organizationScore
+            ? 'Incomplete'
+            : scoreLabel(organizationScore?.score ?? null),
       }).svg,
-      history: scoreHistoryFigure('Organisation score history', history),
+      history: scoreHistoryFigure('Organisation score history', completeHistory),
     },
     risks: topRisks({
       current,
       previous,
       vulnerabilities,
-      scoreHistory: history,
+      scoreHistory: completeHistory,
       periodDays: range.days,
     }),
     contributors: contributors.count,
@@ -162,6 +183,15 @@ async function buildExecutiveSummary(
     },
     tables: [kpiTable(cards, range), productTable, vulnerabilityTable(vulnerabilities)],
   }
+}
+
+/** what to say instead of a score: what an incomplete one lacks, or that none falls in the period */
+export function scoreNote(latest: ScorePoint | null): string | null {
+  if (!latest) {
+    return 'No score falls in this period. Scores are computed once a day by node ace calculate:scores against reference data.'
+  }
+  if (latest.missing.length > 0) return `Incomplete: ${latest.missing.join('; ')}.`
+  return null
 }
 
 export function scoreLabel(score: number | null) {

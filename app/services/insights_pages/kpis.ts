@@ -1,4 +1,5 @@
 import type { MetricSummary, SeriesKey, SeriesPoint } from '#services/insights/types'
+import type { OpenWork } from '#services/insights/open_work'
 import { sparkline } from '#services/charts/index'
 import { formatHours, formatNumber, formatPercent } from '#services/insights_pages/format'
 
@@ -12,9 +13,16 @@ export type KpiDefinition = {
   better: 'up' | 'down' | 'none'
   unit: 'hours' | 'percent' | 'count' | 'rate' | 'lines'
   read: (summary: MetricSummary) => number | null
+  /** how many events the value is computed from: too few in the previous period and there is no comparison */
+  sample: (summary: MetricSummary) => number
   series: SeriesKey
   hint: string
+  /** what is counted, from when to when, mean or median, what is left out: also in docs/insights.md */
+  definition: string
 }
+
+/** fewer events than this in the previous period: "not enough data" instead of a change */
+export const MINIMUM_COMPARISON_SAMPLE = 5
 
 export const EXECUTIVE_KPIS: KpiDefinition[] = [
   {
@@ -22,9 +30,12 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     label: 'PR cycle time',
     better: 'down',
     unit: 'hours',
-    read: (s) => s.cycleTime.totalHours,
+    read: (s) => s.percentiles.cycle.median,
+    sample: (s) => s.percentiles.cycle.count,
     series: 'cycleTimeHours',
-    hint: 'First commit to deploy, mean of merged pull requests',
+    hint: 'Median, per pull request, from first commit to production deployment',
+    definition:
+      'Median, per merged pull request of people (bots left out), from its first commit (or its opening when no commit is known) to the first successful production deployment of its repository at or after the merge; pull requests not deployed yet are left out, and those of repositories that never deploy are measured to merge and shown apart.',
   },
   {
     key: 'throughput',
@@ -32,17 +43,23 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     better: 'up',
     unit: 'rate',
     read: (s) => s.throughputPerWeek,
+    sample: (s) => s.pullRequestsMerged,
     series: 'pullRequestsMerged',
     hint: 'Throughput: pull requests merged per week',
+    definition:
+      'Pull requests of people merged in the period, per week (merged ÷ days × 7); under a week the count is shown as it is.',
   },
   {
     key: 'first_review',
     label: 'Time to first review',
     better: 'down',
     unit: 'hours',
-    read: (s) => s.firstReviewHours,
+    read: (s) => s.percentiles.first_review.median,
+    sample: (s) => s.percentiles.first_review.count,
     series: 'firstReviewHours',
-    hint: 'Opened to first review',
+    hint: 'Median, from opening to the first review before the merge',
+    definition:
+      'Median, per pull request of people, from its opening to its first review, counted on the day of that review; a review made after the merge is no review.',
   },
   {
     key: 'pr_size',
@@ -50,8 +67,10 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     better: 'down',
     unit: 'lines',
     read: (s) => s.prSizeLines,
+    sample: (s) => s.pullRequestsMerged,
     series: 'prSizeLines',
     hint: 'Lines added and deleted per merged pull request',
+    definition: 'Mean of lines added plus deleted per merged pull request of people.',
   },
   {
     key: 'deploy_frequency',
@@ -59,17 +78,23 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     better: 'up',
     unit: 'rate',
     read: (s) => s.deploymentFrequencyPerWeek,
+    sample: (s) => s.deployments,
     series: 'deployments',
     hint: 'DORA: deployment frequency',
+    definition:
+      'DORA deployment frequency: successful production deployments started in the period, per week. Production is an environment named production, prod, prd or live (any case, exact), or none.',
   },
   {
     key: 'lead_time',
     label: 'Lead time for changes',
     better: 'down',
     unit: 'hours',
-    read: (s) => s.leadTimeHours,
+    read: (s) => s.percentiles.lead_time.median,
+    sample: (s) => s.percentiles.lead_time.count,
     series: 'leadTimeHours',
-    hint: 'DORA: commit to running in production',
+    hint: 'DORA: median, first commit of a pull request to its production deployment',
+    definition:
+      'DORA lead time for changes: median, per deployed pull request, from its first commit to the production deployment that first contains it, counted on the day of that deployment (per pull request: commit ancestry is not stored yet).',
   },
   {
     key: 'change_failure_rate',
@@ -77,17 +102,23 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     better: 'down',
     unit: 'percent',
     read: (s) => s.changeFailureRate,
+    sample: (s) => s.deployments,
     series: 'changeFailureRate',
     hint: 'DORA: deployments that caused a failure',
+    definition:
+      'DORA change failure rate: production deployments marked as causing a failure ÷ production deployments.',
   },
   {
     key: 'time_to_restore',
     label: 'Time to restore',
     better: 'down',
     unit: 'hours',
-    read: (s) => s.timeToRestoreHours,
+    read: (s) => s.percentiles.restore.median,
+    sample: (s) => s.percentiles.restore.count,
     series: 'timeToRestoreHours',
-    hint: 'DORA: failure to recovery',
+    hint: 'DORA: median, failed deployment’s start to its restore',
+    definition:
+      'DORA time to restore: median, per failed production deployment, from its start (when the failure went out) to its restore; a restore recorded before the start is left out, unrestored failures are not counted.',
   },
   {
     key: 'bug_rate',
@@ -95,8 +126,10 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     better: 'down',
     unit: 'percent',
     read: (s) => s.bugRate,
+    sample: (s) => s.issuesOpened,
     series: 'bugRate',
     hint: 'Share of new issues that are bugs',
+    definition: 'Issues of type bug opened in the period ÷ issues opened.',
   },
   {
     key: 'ai_share',
@@ -104,8 +137,11 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     better: 'none',
     unit: 'percent',
     read: (s) => s.aiShare,
+    sample: (s) => s.commits,
     series: 'aiShare',
     hint: 'Share of commits made with an AI assistant',
+    definition:
+      'Commits marked as AI-assisted (from their trailers) ÷ commits, by commit day. Neither good nor bad: not scored.',
   },
 ]
 
@@ -116,9 +152,22 @@ export function formatKpi(unit: KpiDefinition['unit'], value: number | null) {
   return formatNumber(value)
 }
 
+/**
+ * The unit a KPI's raw number is counted in, as written in CSV exports.
+ */
+const CSV_UNITS: Record<KpiDefinition['unit'], string> = {
+  hours: 'hours',
+  percent: 'percent',
+  count: 'count',
+  rate: 'per_week',
+  lines: 'lines',
+}
+
 export type KpiCard = {
   key: string
   label: string
+  /** hours, percent, count, per_week or lines (for exports) */
+  unit: string
   hint: string
   value: string
   raw: number | null
@@ -132,7 +181,28 @@ export type KpiCard = {
   direction: 'up' | 'down' | 'flat'
   tone: 'good' | 'bad' | 'neutral'
   deltaLabel: string
+  /** the words shown instead of a change: "not enough data", "under a week", "no earlier data" */
+  deltaNote: string
+  definition: string
+  /** what the figure leaves out, beside it: pull requests still waiting, open incidents */
+  caption: string | null
   sparkline: string
+}
+
+/**
+ * Time to first review and time to restore count finished work only:
+ * their cards say what is still waiting, and for how long.
+ */
+export function openWorkCaptions(work: OpenWork | undefined): Record<string, string> {
+  if (!work) return {}
+  const captions: Record<string, string> = {}
+  if (work.waitingForReview > 0) {
+    captions.first_review = `${work.waitingForReview} waiting for review, the oldest for ${formatHours(work.oldestWaitingHours)}`
+  }
+  if (work.openIncidents > 0) {
+    captions.time_to_restore = `${work.openIncidents} open incident${work.openIncidents === 1 ? '' : 's'}, the oldest for ${formatHours(work.oldestIncidentHours)}`
+  }
+  return captions
 }
 
 /**
@@ -174,12 +244,23 @@ export function kpiCards(
   current: MetricSummary,
   previous: MetricSummary,
   series: SeriesPoint[],
-  periodDays: number
+  periodDays: number,
+  options: { previousDaysWithData?: number; openWork?: OpenWork } = {}
 ): KpiCard[] {
+  const captions = openWorkCaptions(options.openWork)
+  // a previous period the organisation's data does not wholly cover is not compared with
+  const previousCovered = (options.previousDaysWithData ?? periodDays) >= periodDays
+  const underAWeek = periodDays < 7
   return definitions.map((definition) => {
-    const value = definition.read(current)
+    // a range under a week is not extrapolated to a weekly rate: the count is shown as it is
+    const counted = underAWeek && definition.unit === 'rate'
+    const value = counted ? null : definition.read(current)
     const before = definition.read(previous)
-    const { delta, direction } = describeDelta(definition.unit, value, before)
+    const comparable =
+      !counted && previousCovered && definition.sample(previous) >= MINIMUM_COMPARISON_SAMPLE
+    const { delta, direction } = comparable
+      ? describeDelta(definition.unit, value, before)
+      : { delta: null, direction: 'flat' as const }
     const tone =
       definition.better === 'none' || direction === 'flat'
         ? 'neutral'
@@ -189,8 +270,18 @@ export function kpiCards(
     return {
       key: definition.key,
       label: definition.label,
+      unit: CSV_UNITS[definition.unit],
       hint: definition.hint,
-      value: formatKpi(definition.unit, value),
+      definition: definition.definition,
+      caption: captions[definition.key] ?? null,
+      deltaNote: counted
+        ? 'under a week'
+        : !comparable && before !== null
+          ? 'not enough data'
+          : 'no earlier data',
+      value: counted
+        ? `${formatNumber(definition.sample(current), 0)} in ${periodDays} day${periodDays === 1 ? '' : 's'}`
+        : formatKpi(definition.unit, value),
       raw: value,
       previous: before,
       previousValue: formatKpi(definition.unit, before),
@@ -199,7 +290,11 @@ export function kpiCards(
       tone,
       deltaLabel: delta
         ? `${delta} versus the previous ${periodDays} days (${formatKpi(definition.unit, before)})`
-        : 'No earlier data to compare with',
+        : counted
+          ? 'Under a week: not extrapolated to a weekly rate'
+          : !comparable && before !== null
+            ? `Not enough data in the previous ${periodDays} days to compare`
+            : 'No earlier data to compare with',
       sparkline: sparkline({
         title: `${definition.label}, trend`,
         labels: series.map((point) => point.day),

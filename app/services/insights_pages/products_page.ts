@@ -1,5 +1,10 @@
 import db from '@adonisjs/lucid/services/db'
 import {
+  CYCLE_TIME_CSV_COLUMNS,
+  cycleTimeCell,
+  cycleTimeCsvValues,
+} from '#services/insights_pages/cycle_columns'
+import {
   activeContributors,
   aiComposition,
   dailySeries,
@@ -9,13 +14,14 @@ import {
   vulnerabilityOverview,
 } from '#services/insights/metrics'
 import { latestScores, scoreHistory } from '#services/insights/scores'
+import { openWork } from '#services/insights/open_work'
 import { cachedInsight } from '#services/insights/cache'
 import type { InsightScope } from '#services/insights/types'
 import { publicIds } from '#services/public_id'
 import { gauge } from '#services/charts/index'
 import { findOrganizationProduct } from '#actions/products/find_product'
 import type { DateRange } from '#services/insights_pages/date_range'
-import { scoreLabel } from '#services/insights_pages/executive_summary'
+import { scoreLabel, scoreNote } from '#services/insights_pages/executive_summary'
 import { EXECUTIVE_KPIS, kpiCards } from '#services/insights_pages/kpis'
 import {
   aiFigure,
@@ -48,8 +54,19 @@ export function productList(organizationId: number, range: DateRange) {
       latestScores(organizationId),
     ])
     const scores = new Map(
-      latest.products.map((entry) => [entry.productId, entry.latest?.score ?? null])
+      latest.products.map((entry) => [
+        entry.productId,
+        entry.latest && entry.latest.missing.length === 0 ? entry.latest.score : null,
+      ])
     )
+    const incomplete = new Set(
+      latest.products
+        .filter((entry) => entry.latest && entry.latest.missing.length > 0)
+        .map((entry) => entry.productId)
+    )
+    const scoreCell = (productId: number) =>
+      incomplete.has(productId) ? 'Incomplete' : String(scores.get(productId) ?? '–')
+    const shared = products.some((product) => product.sharedRepositoryCount > 0)
     const table: PageTable = {
       name: 'products',
       title: 'Products',
@@ -66,24 +83,24 @@ export function productList(organizationId: number, range: DateRange) {
         'AI-assisted',
       ],
       csvColumns: [
-        'Product',
-        'Repositories',
-        'Score',
-        'Merged PRs',
-        'Cycle time (h)',
-        'First review (h)',
-        'Deploys / week',
-        'Change failure rate (%)',
-        'Bug rate (%)',
-        'AI-assisted (%)',
+        'product',
+        'repositories',
+        'score',
+        'merged_prs',
+        ...CYCLE_TIME_CSV_COLUMNS,
+        'first_review_median_hours',
+        'deploys_per_week',
+        'change_failure_rate_percent',
+        'bug_rate_percent',
+        'ai_assisted_percent',
       ],
       cells: products.map((product) => [
-        product.name,
+        product.sharedRepositoryCount > 0 ? `${product.name} *` : product.name,
         formatNumber(product.repositoryCount, 0),
-        String(scores.get(product.productId) ?? '–'),
+        scoreCell(product.productId),
         formatNumber(product.summary.pullRequestsMerged, 0),
-        formatHours(product.summary.cycleTime.totalHours),
-        formatHours(product.summary.firstReviewHours),
+        cycleTimeCell(product.summary),
+        formatHours(product.summary.percentiles.first_review.median),
         formatNumber(product.summary.deploymentFrequencyPerWeek),
         formatPercent(product.summary.changeFailureRate),
         formatPercent(product.summary.bugRate),
@@ -94,8 +111,8 @@ export function productList(organizationId: number, range: DateRange) {
         product.repositoryCount,
         scores.get(product.productId) ?? null,
         product.summary.pullRequestsMerged,
-        csvNumber(product.summary.cycleTime.totalHours),
-        csvNumber(product.summary.firstReviewHours),
+        ...cycleTimeCsvValues(product.summary),
+        csvNumber(product.summary.percentiles.first_review.median),
         csvNumber(product.summary.deploymentFrequencyPerWeek),
         csvNumber(product.summary.changeFailureRate),
         csvNumber(product.summary.bugRate),
@@ -103,6 +120,9 @@ export function productList(organizationId: number, range: DateRange) {
       ]),
       links: products.map((product) => `/insights/products/${product.publicId}`),
       empty: 'No product yet.',
+      note: shared
+        ? '* Shares repositories with another product: those repositories count in each, so products add up to more than the organisation.'
+        : undefined,
     }
     return {
       count: products.length,
@@ -146,7 +166,7 @@ export async function productDetail(
 }
 
 async function buildProductDetail(scope: InsightScope, range: DateRange) {
-  const [trend, series, repositories, contributors, ai, vulnerabilities, history] =
+  const [trend, series, repositories, contributors, ai, vulnerabilities, history, work] =
     await Promise.all([
       summarizeTrend(scope),
       dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
@@ -155,9 +175,14 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       aiComposition(scope),
       vulnerabilityOverview(scope),
       scoreHistory(scope.organizationId, scope.productId!, range),
+      openWork(scope),
     ])
-  const cards = kpiCards(EXECUTIVE_KPIS, trend.current, trend.previous, series, range.days)
-  const score = history.at(-1) ?? null
+  const cards = kpiCards(EXECUTIVE_KPIS, trend.current, trend.previous, series, range.days, {
+    previousDaysWithData: trend.previousDaysWithData,
+    openWork: work,
+  })
+  const latest = history.at(-1) ?? null
+  const score = latest && latest.missing.length === 0 ? latest : null
   const repositoryTable: PageTable = {
     name: 'repositories',
     title: 'Repositories',
@@ -172,20 +197,20 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       'AI-assisted',
     ],
     csvColumns: [
-      'Repository',
-      'Merged PRs',
-      'Cycle time (h)',
-      'First review (h)',
-      'PR size (lines)',
-      'Deploys',
-      'Commits',
-      'AI-assisted (%)',
+      'repository',
+      'merged_prs',
+      ...CYCLE_TIME_CSV_COLUMNS,
+      'first_review_median_hours',
+      'pr_size_lines',
+      'deploys',
+      'commits',
+      'ai_assisted_percent',
     ],
     cells: repositories.map((repository) => [
       repository.fullName,
       formatNumber(repository.summary.pullRequestsMerged, 0),
-      formatHours(repository.summary.cycleTime.totalHours),
-      formatHours(repository.summary.firstReviewHours),
+      cycleTimeCell(repository.summary),
+      formatHours(repository.summary.percentiles.first_review.median),
       formatNumber(repository.summary.prSizeLines, 0),
       formatNumber(repository.summary.deployments, 0),
       formatNumber(repository.summary.commits, 0),
@@ -194,8 +219,8 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     values: repositories.map((repository) => [
       repository.fullName,
       repository.summary.pullRequestsMerged,
-      csvNumber(repository.summary.cycleTime.totalHours),
-      csvNumber(repository.summary.firstReviewHours),
+      ...cycleTimeCsvValues(repository.summary),
+      csvNumber(repository.summary.percentiles.first_review.median),
       csvNumber(repository.summary.prSizeLines, 0),
       repository.summary.deployments,
       repository.summary.commits,
@@ -219,7 +244,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     name: 'genai',
     title: 'GenAI composition by repository',
     columns: ['Repository', 'Commits', 'AI-assisted commits', 'AI-assisted'],
-    csvColumns: ['Repository', 'Commits', 'AI-assisted commits', 'AI-assisted (%)'],
+    csvColumns: ['repository', 'commits', 'ai_assisted_commits', 'ai_assisted_percent'],
     cells: ai.repositories.map((repository) => [
       repository.name,
       formatNumber(repository.commits, 0),
@@ -242,12 +267,16 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     cards,
     score: {
       value: score?.score ?? null,
+      note: scoreNote(latest),
       gauge: gauge({
         title: 'Product score',
         value: score?.score ?? null,
-        label: scoreLabel(score?.score ?? null),
+        label: latest && !score ? 'Incomplete' : scoreLabel(score?.score ?? null),
       }).svg,
-      history: scoreHistoryFigure('Product score history', history),
+      history: scoreHistoryFigure(
+        'Product score history',
+        history.filter((point) => point.missing.length === 0)
+      ),
     },
     figures: {
       delivery: deliveryFigure(series),

@@ -58,7 +58,14 @@ export async function respondWithDashboard(
       `${path}?${rangeQuery(filters.range, { ...keep, ...extra })}`,
   }
   if (ctx.htmx.wantsPartial && ctx.htmx.target === BODY_TARGET) {
-    return ctx.view.render(options.partial, data)
+    // The period controls sit outside the body: they travel with it out
+    // of band so the highlighted preset and the dates follow the swap.
+    const body = await ctx.view.render(options.partial, data)
+    const controls = await ctx.view.render('partials/insights/range_form', {
+      ...data,
+      outOfBand: true,
+    })
+    return body + controls
   }
   return ctx.view.render(options.page, data)
 }

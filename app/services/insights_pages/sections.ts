@@ -155,6 +155,11 @@ export function aiFigure(ai: Pick<AiComposition, 'commits' | 'aiAssistedCommits'
   )
 }
 
+function changeRatio(current: number | null, previous: number | null) {
+  if (current === null || previous === null || previous === 0) return null
+  return Math.round(((current - previous) / Math.abs(previous)) * 10_000) / 10_000
+}
+
 export function kpiTable(cards: KpiCard[], range: DateRange): PageTable {
   return {
     name: 'kpis',
@@ -165,12 +170,17 @@ export function kpiTable(cards: KpiCard[], range: DateRange): PageTable {
       'Previous period',
       'Change',
     ],
+    // The export holds numbers only: the unit in its own column and the
+    // change as a ratio (0.2 for "+20%"), so no cell needs a formula guard.
+    csvColumns: ['indicator', 'key', 'unit', 'this_period', 'previous_period', 'change_ratio'],
     cells: cards.map((card) => [card.label, card.value, card.previousValue, card.delta ?? '–']),
     values: cards.map((card) => [
       card.label,
+      card.key,
+      card.unit,
       csvNumber(card.raw),
       csvNumber(card.previous),
-      card.delta,
+      changeRatio(card.raw, card.previous),
     ]),
     empty: 'No data.',
   }

@@ -21,6 +21,8 @@ export type PageTable = {
    */
   links?: (string | null)[]
   empty: string
+  /** a caveat printed under the table (products that share repositories) */
+  note?: string
 }
 
 export function findTable(tables: PageTable[], name: string | null) {

@@ -9,6 +9,7 @@ import { FencedDomainStore, type InsightRowsListener } from '#services/domain/do
 import { validAccessToken } from '#services/plugins/oauth2'
 import { forgetAccessToken, validMintedToken } from '#services/plugins/minted_tokens'
 import type { LoadedPlugin } from '#services/plugins/registry'
+import { methodOfConnection, type ConnectMethod } from '#services/plugins/auth_methods'
 import type { ConnectionHandle, ConnectionStatus } from '#plugin-sdk/types'
 
 /**
@@ -36,11 +37,16 @@ export function baseUrlOf(connection: Connection, plugin: LoadedPlugin) {
  */
 export async function authenticationHeaders(
   handle: ConnectionHandle,
-  plugin: LoadedPlugin
+  method: ConnectMethod | null
 ): Promise<Record<string, string>> {
-  const custom = plugin.definition.connection?.requestHeaders
-  if (custom) return custom(handle)
-  if (plugin.definition.connection?.auth.kind === 'none') return {}
+  if (method?.requestHeaders) return method.requestHeaders(handle)
+  if (!method || method.auth.kind === 'none') return {}
+  if (method.auth.kind === 'basic') {
+    const username = handle.config[method.auth.usernameField] ?? ''
+    const password = handle.credentials[method.auth.passwordField] ?? ''
+    const pair = Buffer.from(`${String(username)}:${password}`).toString('base64')
+    return { authorization: `Basic ${pair}` }
+  }
   return { authorization: `Bearer ${await handle.accessToken()}` }
 }
 
@@ -56,6 +62,7 @@ export function connectionHandle(
   storeOptions: { onInsightRows?: InsightRowsListener } = {}
 ): ConnectionHandle {
   let credentials = connection.openCredentials()
+  const method = methodOfConnection(plugin, connection)
   const organizationPublicId = publicIds('organization').encode(connection.organizationId)
 
   return {
@@ -77,7 +84,7 @@ export function connectionHandle(
       return credentials
     },
     async accessToken() {
-      const auth = plugin.definition.connection?.auth
+      const auth = method?.auth
       if (auth?.kind === 'oauth2') {
         const token = await validAccessToken(connection, plugin)
         credentials = connection.openCredentials()
@@ -93,7 +100,7 @@ export function connectionHandle(
       return token
     },
     async client(options: Partial<HttpClientOptions> = {}) {
-      const headers = await authenticationHeaders(this, plugin)
+      const headers = await authenticationHeaders(this, method)
       return this.http({ ...options, headers: { ...headers, ...options.headers } })
     },
     http(options: Partial<HttpClientOptions> = {}) {
@@ -113,7 +120,7 @@ export function connectionHandle(
       })
     },
     async forgetAccessToken() {
-      if (plugin.definition.connection?.auth.kind !== 'app_installation') return
+      if (method?.auth.kind !== 'app_installation') return
       await forgetAccessToken(connection)
       credentials = connection.openCredentials()
     },

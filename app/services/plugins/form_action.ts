@@ -1,4 +1,5 @@
 import { pluginRegistry } from '#services/plugins/registry'
+import { connectMethods } from '#services/plugins/auth_methods'
 
 /**
  * Where a connect button may send the browser. The pages' CSP limits
@@ -13,8 +14,9 @@ function pluginRedirectOrigins(): string[] {
   for (const plugin of pluginRegistry.loaded()) {
     const connection = plugin.definition.connection
     const candidates: Array<string | undefined> = []
-    if (connection?.auth.kind === 'oauth2') {
-      const authorize = connection.auth.authorizeUrl
+    for (const method of connectMethods(connection)) {
+      if (method.auth.kind !== 'oauth2') continue
+      const authorize = method.auth.authorizeUrl
       candidates.push(typeof authorize === 'function' ? authorize() : authorize)
     }
     try {

@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import cron from 'node-cron'
-import type { PluginDefinition } from '#plugin-sdk/types'
+import type {
+  ConnectionField,
+  PluginAuth,
+  PluginConnection,
+  PluginDefinition,
+} from '#plugin-sdk/types'
+import { validateDeclarations } from '#services/plugins/declarations'
+import { validateHooks } from '#services/plugins/manifest_hooks'
 
 /**
  * Checks what a plugin's default export promises, so a broken plugin is
@@ -20,7 +27,8 @@ export class ManifestError extends Error {
 }
 
 const CATEGORIES = ['code', 'issues', 'security', 'ci', 'marketing', 'assistant', 'other']
-const AUTH_KINDS = ['token', 'api_key', 'oauth2', 'app_installation', 'none']
+const AUTH_KINDS = ['token', 'api_key', 'basic', 'oauth2', 'app_installation', 'none']
+const METHOD_ID = /^[a-z][a-z0-9-]{0,63}$/
 const FIELD_TYPES = ['text', 'password', 'url', 'email', 'number']
 const PLUGIN_ID = /^[a-z][a-z0-9-]{1,39}$/
 const TASK_NAME = /^[a-z][a-z0-9_-]{0,63}$/
@@ -77,6 +85,7 @@ export function validateManifest(folder: string, dir: string, value: unknown): P
       )
     }
   }
+  validateHooks(plugin, check)
   check(
     plugin.routes === undefined || typeof plugin.routes === 'function',
     'routes',
@@ -118,61 +127,55 @@ export function validateManifest(folder: string, dir: string, value: unknown): P
       'must be a list of () => import(...) functions'
     )
   }
+  validateDeclarations(plugin, check)
   return plugin
 }
 
 function validateConnection(plugin: PluginDefinition, check: Check) {
   const connection = plugin.connection!
   check(
-    connection.auth && AUTH_KINDS.includes(connection.auth.kind),
-    'connection.auth.kind',
-    `must be one of ${AUTH_KINDS.join(', ')}`
+    (connection.auth === undefined) !== (connection.methods === undefined),
+    'connection.auth',
+    'or connection.methods must be declared (one of them, not both)'
   )
-  if (connection.auth.kind === 'oauth2') {
-    for (const key of ['authorizeUrl', 'tokenUrl', 'clientId', 'clientSecret'] as const) {
-      const option = connection.auth[key]
+  if (connection.methods !== undefined) {
+    check(
+      Array.isArray(connection.methods) && connection.methods.length > 0,
+      'connection.methods',
+      'must be a non-empty list of authentication methods'
+    )
+    const ids = new Set<string>()
+    for (const [index, method] of connection.methods.entries()) {
+      const where = `connection.methods[${index}]`
       check(
-        typeof option === 'string' || typeof option === 'function',
-        `connection.auth.${key}`,
-        'must be a string or a function returning one'
+        method && typeof method.id === 'string' && METHOD_ID.test(method.id),
+        `${where}.id`,
+        'must be lower case letters, digits and dashes'
+      )
+      check(!ids.has(method.id), `${where}.id`, `"${method.id}" is declared twice`)
+      ids.add(method.id)
+      check(
+        typeof method.label === 'string' && method.label !== '',
+        `${where}.label`,
+        'must be a non-empty string'
+      )
+      check((method.auth?.kind as string) !== 'none', `${where}.auth.kind`, 'cannot be none')
+      validateAuth(method.auth, `${where}.auth`, check)
+      validateFields(
+        method.fields ?? connection.fields,
+        method.validator ?? connection.validator,
+        where,
+        check
+      )
+      check(
+        method.test === undefined || typeof method.test === 'function',
+        `${where}.test`,
+        'must be a function'
       )
     }
-  }
-  if (connection.auth.kind === 'app_installation') {
-    check(
-      typeof connection.auth.mintToken === 'function',
-      'connection.auth.mintToken',
-      'must be a function minting an access token for the installation'
-    )
-  }
-  const names = new Set<string>()
-  for (const [index, field] of (connection.fields ?? []).entries()) {
-    const where = `connection.fields[${index}]`
-    check(
-      field && typeof field.name === 'string' && FIELD_NAME.test(field.name),
-      `${where}.name`,
-      'must be a simple identifier'
-    )
-    check(!RESERVED_FIELDS.has(field.name), `${where}.name`, `"${field.name}" is reserved`)
-    check(!names.has(field.name), `${where}.name`, `"${field.name}" is declared twice`)
-    names.add(field.name)
-    check(
-      typeof field.label === 'string' && field.label !== '',
-      `${where}.label`,
-      'must be a non-empty string'
-    )
-    check(
-      field.type === undefined || FIELD_TYPES.includes(field.type),
-      `${where}.type`,
-      `must be one of ${FIELD_TYPES.join(', ')}`
-    )
-  }
-  if (connection.fields?.length) {
-    check(
-      connection.validator && typeof connection.validator.validate === 'function',
-      'connection.validator',
-      'is required when the connection has fields (a vine.create(...) validator)'
-    )
+  } else {
+    validateAuth(connection.auth, 'connection.auth', check)
+    validateFields(connection.fields, connection.validator, 'connection', check)
   }
   if (connection.baseUrl !== undefined) {
     check(
@@ -192,6 +195,82 @@ function validateConnection(plugin: PluginDefinition, check: Check) {
     'connection.redirectOrigins',
     'must be a function returning a list of origins'
   )
+}
+
+function validateAuth(auth: PluginAuth | undefined, where: string, check: Check) {
+  check(
+    auth && AUTH_KINDS.includes(auth.kind),
+    `${where}.kind`,
+    `must be one of ${AUTH_KINDS.join(', ')}`
+  )
+  if (auth!.kind === 'oauth2') {
+    for (const key of ['authorizeUrl', 'tokenUrl', 'clientId', 'clientSecret'] as const) {
+      const option = auth![key]
+      check(
+        typeof option === 'string' || typeof option === 'function',
+        `${where}.${key}`,
+        'must be a string or a function returning one'
+      )
+    }
+    check(
+      auth!.resolveAccounts === undefined || typeof auth!.resolveAccounts === 'function',
+      `${where}.resolveAccounts`,
+      'must be an async function listing the accounts a token reaches'
+    )
+  }
+  if (auth!.kind === 'app_installation') {
+    check(
+      typeof auth!.mintToken === 'function',
+      `${where}.mintToken`,
+      'must be a function minting an access token for the installation'
+    )
+  }
+  if (auth!.kind === 'basic') {
+    for (const key of ['usernameField', 'passwordField'] as const) {
+      check(
+        typeof auth![key] === 'string' && FIELD_NAME.test(auth![key]),
+        `${where}.${key}`,
+        "must name one of the method's fields"
+      )
+    }
+  }
+}
+
+function validateFields(
+  fields: ConnectionField[] | undefined,
+  validator: PluginConnection['validator'],
+  where: string,
+  check: Check
+) {
+  const names = new Set<string>()
+  for (const [index, field] of (fields ?? []).entries()) {
+    const at = `${where}.fields[${index}]`
+    check(
+      field && typeof field.name === 'string' && FIELD_NAME.test(field.name),
+      `${at}.name`,
+      'must be a simple identifier'
+    )
+    check(!RESERVED_FIELDS.has(field.name), `${at}.name`, `"${field.name}" is reserved`)
+    check(!names.has(field.name), `${at}.name`, `"${field.name}" is declared twice`)
+    names.add(field.name)
+    check(
+      typeof field.label === 'string' && field.label !== '',
+      `${at}.label`,
+      'must be a non-empty string'
+    )
+    check(
+      field.type === undefined || FIELD_TYPES.includes(field.type),
+      `${at}.type`,
+      `must be one of ${FIELD_TYPES.join(', ')}`
+    )
+  }
+  if (fields?.length) {
+    check(
+      validator && typeof validator.validate === 'function',
+      `${where}.validator`,
+      'is required when the connection has fields (a vine.create(...) validator)'
+    )
+  }
 }
 
 function validateSync(plugin: PluginDefinition, check: Check) {

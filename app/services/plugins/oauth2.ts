@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import lock from '@adonisjs/lock/services/main'
+import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
 import { HttpClient } from '#services/http/client'
 import type { LoadedPlugin } from '#services/plugins/registry'
+import { pluginMethods } from '#services/plugins/auth_methods'
 import type { OAuth2Auth, OAuthTokenSet } from '#plugin-sdk/types'
 
 /**
@@ -25,15 +27,18 @@ function option(value: string | (() => string | undefined)) {
   return typeof value === 'function' ? value() : value
 }
 
-export function oauthSettings(plugin: LoadedPlugin): OAuth2Auth {
-  const auth = plugin.definition.connection?.auth
+/** the plugin's OAuth 2.0 method: the one named, else its first OAuth method */
+export function oauthSettings(plugin: LoadedPlugin, methodId?: string | null): OAuth2Auth {
+  const methods = pluginMethods(plugin.definition).filter(
+    (method) => method.auth.kind === 'oauth2' && (!methodId || method.id === methodId)
+  )
+  const auth = methods[0]?.auth
   if (auth?.kind !== 'oauth2') throw new OAuthError(`${plugin.id} does not connect with OAuth`)
   return auth
 }
 
 /** what is missing before the flow can run, in words for the settings page */
-export function oauthMissingSettings(plugin: LoadedPlugin): string[] {
-  const auth = oauthSettings(plugin)
+export function oauthMissingSettings(auth: OAuth2Auth): string[] {
   const missing: string[] = []
   if (!option(auth.clientId)) missing.push('the OAuth client id')
   if (!option(auth.clientSecret)) missing.push('the OAuth client secret')
@@ -47,10 +52,9 @@ export function pkcePair() {
 }
 
 export function authorizationUrl(
-  plugin: LoadedPlugin,
+  auth: OAuth2Auth,
   input: { state: string; redirectUri: string; codeChallenge?: string }
 ) {
-  const auth = oauthSettings(plugin)
   const url = new URL(option(auth.authorizeUrl)!)
   url.searchParams.set('response_type', 'code')
   url.searchParams.set('client_id', option(auth.clientId) ?? '')
@@ -67,8 +71,7 @@ export function authorizationUrl(
   return url.toString()
 }
 
-async function tokenRequest(plugin: LoadedPlugin, grant: Record<string, string>) {
-  const auth = oauthSettings(plugin)
+async function tokenRequest(auth: OAuth2Auth, grant: Record<string, string>) {
   const clientId = option(auth.clientId) ?? ''
   const clientSecret = option(auth.clientSecret) ?? ''
   const form = new URLSearchParams(grant)
@@ -109,7 +112,7 @@ async function tokenRequest(plugin: LoadedPlugin, grant: Record<string, string>)
 }
 
 export function exchangeCode(
-  plugin: LoadedPlugin,
+  auth: OAuth2Auth,
   input: { code: string; redirectUri: string; codeVerifier?: string }
 ) {
   const grant: Record<string, string> = {
@@ -118,7 +121,7 @@ export function exchangeCode(
     redirect_uri: input.redirectUri,
   }
   if (input.codeVerifier) grant.code_verifier = input.codeVerifier
-  return tokenRequest(plugin, grant)
+  return tokenRequest(auth, grant)
 }
 
 /** how a token set is kept in a connection's sealed credentials */
@@ -140,33 +143,49 @@ function stillValid(credentials: Record<string, string>) {
  * The connection's access token, refreshed when it is about to expire.
  * The lock makes concurrent callers (web, workers, schedulers) queue; each
  * re-reads the row once it holds the lock, so only the first refreshes
- * and the others use the token it stored.
+ * and the others use the token it stored. Connections made from one grant
+ * (several accounts of one authorisation) share the lock and receive the
+ * new tokens together: the single-use refresh token they all hold is
+ * spent once, and none is left holding a spent one.
  */
 export async function validAccessToken(connection: Connection, plugin: LoadedPlugin) {
+  const auth = oauthSettings(plugin, connection.authMethod)
   const current = connection.openCredentials()
   if (current.accessToken && stillValid(current)) return current.accessToken
 
-  const [acquired, token] = await lock
-    .createLock(`oauth-refresh:${connection.id}`, '30s')
-    .run(async () => {
-      const fresh = await Connection.findOrFail(connection.id)
-      const credentials = fresh.openCredentials()
-      if (credentials.accessToken && stillValid(credentials)) {
-        connection.merge({ credentials: fresh.credentials })
-        return credentials.accessToken
-      }
-      if (!credentials.refreshToken) {
-        throw new OAuthError('The access token expired and there is no refresh token: reconnect')
-      }
-      const refreshed = await tokenRequest(plugin, {
-        grant_type: 'refresh_token',
-        refresh_token: credentials.refreshToken,
-      })
-      fresh.sealCredentials(tokenCredentials(refreshed, credentials))
-      await fresh.save()
+  const lockKey = connection.oauthGrant
+    ? `oauth-refresh:grant:${connection.organizationId}:${connection.oauthGrant}`
+    : `oauth-refresh:${connection.id}`
+  const [acquired, token] = await lock.createLock(lockKey, '30s').run(async () => {
+    const fresh = await Connection.findOrFail(connection.id)
+    const credentials = fresh.openCredentials()
+    if (credentials.accessToken && stillValid(credentials)) {
       connection.merge({ credentials: fresh.credentials })
-      return refreshed.accessToken
+      return credentials.accessToken
+    }
+    if (!credentials.refreshToken) {
+      throw new OAuthError('The access token expired and there is no refresh token: reconnect')
+    }
+    const refreshed = await tokenRequest(auth, {
+      grant_type: 'refresh_token',
+      refresh_token: credentials.refreshToken,
     })
+    await db.transaction(async (trx) => {
+      const holders = fresh.oauthGrant
+        ? await Connection.query({ client: trx })
+            .where('organization_id', fresh.organizationId)
+            .where('plugin_id', fresh.pluginId)
+            .where('oauth_grant', fresh.oauthGrant)
+        : [fresh]
+      for (const holder of holders) {
+        holder.useTransaction(trx)
+        holder.sealCredentials(tokenCredentials(refreshed, holder.openCredentials()))
+        await holder.save()
+        if (holder.id === connection.id) connection.merge({ credentials: holder.credentials })
+      }
+    })
+    return refreshed.accessToken
+  })
   if (!acquired) throw new OAuthError('Another process is refreshing this connection: try again')
   return token
 }

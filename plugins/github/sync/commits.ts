@@ -1,15 +1,16 @@
 import type { CommitInput, StoredRepository, SyncContext } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
+import { environment } from '../environment.js'
 import type * as GitHub from '../types.js'
 import { eachMonitoredRepository } from './pool.js'
-import { uniqueContributors } from './mappers.js'
+import { commitContributors } from './mappers.js'
 
 /** repositories synced side by side; the HTTP client's own cap bounds the requests */
 const REPOSITORIES_IN_PARALLEL = 4
 
 /** How far back the first sync reads a default branch's history. */
 function historyStart() {
-  const days = Number(process.env.GITHUB_HISTORY_DAYS) || 365
+  const days = environment.get('GITHUB_HISTORY_DAYS')
   return new Date(Date.now() - days * 86_400_000).toISOString()
 }
 
@@ -54,9 +55,7 @@ async function syncRepository(
   )) {
     const commits = page.data
     if (commits.length === 0) break
-    await context.store.upsertContributors(
-      uniqueContributors(commits.map((commit) => commit.author))
-    )
+    await context.store.upsertContributors(commitContributors(commits))
     await context.store.upsertCommits(
       commits.map((commit) => commitInput(repository.externalId, commit))
     )

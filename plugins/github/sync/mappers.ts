@@ -1,4 +1,9 @@
-import type { ContributorInput, PullRequestInput, RepositoryInput } from '#plugin-sdk'
+import {
+  normalisedEmail,
+  type ContributorInput,
+  type PullRequestInput,
+  type RepositoryInput,
+} from '#plugin-sdk'
 import type * as GitHub from '../types.js'
 
 /** Repositories are known by GitHub's numeric id, which survives renames and transfers. */
@@ -8,6 +13,7 @@ export function repositoryInput(repository: GitHub.Repository): RepositoryInput 
     name: repository.name,
     fullName: repository.full_name,
     url: repository.html_url,
+    cloneUrl: repository.clone_url ?? null,
     defaultBranch: repository.default_branch,
     isPrivate: repository.private,
     isArchived: repository.archived,
@@ -29,6 +35,30 @@ export function uniqueContributors(accounts: Array<GitHub.Account | null | undef
   const byId = new Map<number, ContributorInput>()
   for (const account of accounts) {
     if (account && !byId.has(account.id)) byId.set(account.id, contributorInput(account))
+  }
+  return [...byId.values()]
+}
+
+/**
+ * The accounts a page of commits names, with the email each commit was
+ * authored under: GitHub links a commit to an account only through an
+ * email verified on that account, so the email is verified (the private
+ * noreply relay names no mailbox and is left out). Another provider's
+ * identity with the same verified email is then the same person.
+ */
+export function commitContributors(commits: GitHub.Commit[]) {
+  const byId = new Map<number, ContributorInput>()
+  for (const commit of commits) {
+    const account = commit.author
+    if (!account) continue
+    const email = commit.commit.author?.email ?? null
+    const verified = normalisedEmail(email)
+    const known = byId.get(account.id)
+    if (known?.emailVerified) continue
+    byId.set(account.id, {
+      ...contributorInput(account),
+      ...(verified ? { email: verified, emailVerified: true } : {}),
+    })
   }
   return [...byId.values()]
 }

@@ -1,6 +1,7 @@
 import OpenAI from 'openai'
 import { outboundFetch, OutboundRequestRefused } from '#plugin-sdk'
 import AiModel, { CAPABILITY_COLUMNS, originOf, type Capability } from './ai_model.js'
+import { environment } from '../environment.js'
 
 export type { Capability } from './ai_model.js'
 
@@ -25,7 +26,7 @@ export type ResolvedModel = {
 
 /** how long one call to a model may take before the assistant apologises instead */
 export function modelTimeoutMs() {
-  return Number(process.env.NOA_MODEL_TIMEOUT_MS ?? 30_000)
+  return environment.get('NOA_MODEL_TIMEOUT_MS')
 }
 
 export function resolveModel(row: AiModel): ResolvedModel {

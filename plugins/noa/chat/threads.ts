@@ -5,10 +5,11 @@ import Thread, { type ThreadSource } from './thread.js'
 import { HISTORY_LIMIT, titleFrom, type ChatTurn, type InlineImage } from './conversation.js'
 import type { Answer } from './answer_question.js'
 import { modelTimeoutMs } from '../ai/models.js'
+import { environment } from '../environment.js'
 
 /** a glasses conversation idle for longer than this is over: the next question starts a thread */
 export function glassesIdleMinutes() {
-  return Number(process.env.NOA_THREAD_IDLE_MINUTES ?? 30)
+  return environment.get('NOA_THREAD_IDLE_MINUTES')
 }
 
 /** the user's glasses conversation still going on, if any */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { fileTypeFromBuffer } from 'file-type'
 import { decodeWav, looksLikeWav, WavError, toTranscriptionWav } from '../audio/wav.js'
 import { normaliseHistory, type ChatTurn, type InlineImage } from '../chat/conversation.js'
+import { environment } from '../environment.js'
 
 /**
  * What the Noa app sends (custom-server mode), read liberally: both
@@ -52,11 +53,11 @@ export type RawGlassesFields = {
 export const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif'])
 
 export function maxImageBytes() {
-  return Number(process.env.NOA_MAX_IMAGE_BYTES ?? 10 * 1024 * 1024)
+  return environment.get('NOA_MAX_IMAGE_BYTES')
 }
 
 export function maxAudioBytes() {
-  return Number(process.env.NOA_MAX_AUDIO_BYTES ?? 10 * 1024 * 1024)
+  return environment.get('NOA_MAX_AUDIO_BYTES')
 }
 
 function text(value: unknown): string | null {

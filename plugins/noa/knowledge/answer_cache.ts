@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import cache from '@adonisjs/cache/services/main'
+import { pluginCache } from '#plugin-sdk'
 
 /**
  * Verdicts are cached per organisation, embedder and normalised
@@ -9,6 +9,7 @@ import cache from '@adonisjs/cache/services/main'
  * organisation's entries or settings drops them all by tag.
  */
 const TTL = '24h'
+const cache = () => pluginCache('noa')
 
 /** lower case, punctuation gone, whitespace collapsed: "What's  the plan?" → "whats the plan" */
 export function normaliseQuestion(question: string): string {
@@ -21,7 +22,7 @@ export function normaliseQuestion(question: string): string {
 }
 
 function tagFor(organizationId: number) {
-  return `noa:knowledge:${organizationId}`
+  return `knowledge:${organizationId}`
 }
 
 export function cachedAnswer<T>(
@@ -31,8 +32,8 @@ export function cachedAnswer<T>(
   const digest = createHash('sha256')
     .update(`${input.embedderId}\n${normaliseQuestion(input.question)}`)
     .digest('hex')
-  return cache.getOrSet({
-    key: `noa:knowledge:${input.organizationId}:${digest}`,
+  return cache().getOrSet({
+    key: `knowledge:${input.organizationId}:${digest}`,
     ttl: TTL,
     tags: [tagFor(input.organizationId)],
     factory,
@@ -44,5 +45,5 @@ export function cachedAnswer<T>(
  * its settings or its embeddings model change.
  */
 export async function forgetKnowledgeAnswers(organizationId: number) {
-  await cache.deleteByTag({ tags: [tagFor(organizationId)] })
+  await cache().deleteByTag({ tags: [tagFor(organizationId)] })
 }

@@ -1,8 +1,8 @@
 import type { PluginRouteContext } from '#plugin-sdk'
 
-/** The permissions that allow changing the knowledge base and its settings. */
-export const MANAGE_PERMISSIONS = ['integrations.manage', 'organization.manage'] as const
+/** The permission (declared in plugin.ts) to change the knowledge base and its settings. */
+export const MANAGE_KNOWLEDGE = 'noa.knowledge.manage'
 
 export function mayManageKnowledge(ctx: PluginRouteContext): boolean {
-  return MANAGE_PERMISSIONS.some((permission) => ctx.plugin.can(permission))
+  return ctx.plugin.can(MANAGE_KNOWLEDGE)
 }

@@ -8,8 +8,8 @@ import { aiModelValidator, type AiModelValues } from '../ai/validators.js'
 import { afterWrite, forbidden, notFound } from './respond.js'
 
 export const MODELS_PATH = '/assistant/models'
-/** who may add, change, test and remove models (members may read the list) */
-export const MANAGE_MODELS = 'integrations.manage'
+/** who may add, change, test and remove models (members may read the list); declared in plugin.ts */
+export const MANAGE_MODELS = 'noa.models.manage'
 
 /**
  * The form as it was typed (never the key), standing in for the model

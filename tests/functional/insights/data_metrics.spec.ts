@@ -41,14 +41,19 @@ test.group('Insights data / metrics', (group) => {
   test('cycle time is split into coding, pickup, review and deploy means', async ({ assert }) => {
     const { scope } = await fixture()
     const summary = await summarizeMetrics(scope)
-    // coding (24 + 2) / 2; pickup (4 + 24 + 1) / 3; review (20 + 2 + 2) / 3; deploy (2 + 6 + 20) / 3
+    // the three deployed pull requests, one set for every phase: coding 24, 2 and 0 h (no
+    // first commit known), pickup 4, 24, 1; review 20, 2, 2; deploy 2, 6, 20; cycles 50, 34, 23
     assert.deepEqual(summary.cycleTime, {
-      codingHours: 13,
+      codingHours: 8.7,
       pickupHours: 9.7,
       reviewHours: 8,
       deployHours: 9.3,
-      totalHours: 40,
+      totalHours: 35.7,
+      deployedCount: 3,
+      toMergeHours: null,
+      toMergeCount: 0,
     })
+    assert.deepEqual(summary.percentiles.cycle, { count: 3, median: 34, p75: 42, p90: 46.8 })
   })
 
   test('pull request counts, size and time to first review', async ({ assert }) => {
@@ -71,7 +76,8 @@ test.group('Insights data / metrics', (group) => {
     assert.equal(summary.leadTimeHours, 35.7)
     assert.equal(summary.failedDeployments, 1)
     assert.equal(summary.changeFailureRate, 33.3)
-    assert.equal(summary.timeToRestoreHours, 3)
+    // from the failing deployment's start (18:00) to its restore (21:20)
+    assert.equal(summary.timeToRestoreHours, 3.3)
   })
 
   test('bug rate and the share of AI-assisted commits', async ({ assert }) => {
@@ -97,6 +103,7 @@ test.group('Insights data / metrics', (group) => {
     assert.equal(product.repositoryCount, 1)
     assert.equal(product.summary.pullRequestsMerged, 2)
     assert.equal(product.summary.cycleTime.codingHours, 13)
+    assert.equal(product.sharedRepositoryCount, 0)
   })
 
   test('per repository rows cover every repository, busy or not', async ({ assert }) => {

@@ -115,6 +115,31 @@ test.group('Insights pages | Executive Summary', (group) => {
     assert.include(garbage.text, 'Choose a period from the list')
   })
 
+  test('the key indicators export plain numbers with their unit, never "+20%"', async ({
+    assert,
+  }) => {
+    const { web } = await signedInWithFixture()
+    const response = await web.get(`${WEEK}&format=csv&table=kpis`)
+    assert.equal(response.status, 200)
+    const rows = parseCsv(response.text)
+    assert.deepEqual(rows[0], [
+      'indicator',
+      'key',
+      'unit',
+      'this_period',
+      'previous_period',
+      'change_ratio',
+    ])
+    const cycleTime = rows.find((row) => row[1] === 'cycle_time')!
+    assert.equal(cycleTime[2], 'hours')
+    for (const row of rows.slice(1)) {
+      for (const cell of row.slice(3)) {
+        assert.match(cell, /^(-?\d+(\.\d+)?)?$/, `${row[1]}: ${cell}`)
+      }
+    }
+    assert.notInclude(response.text, "'+")
+  })
+
   test('a table downloads as CSV with a header row, quoting and formula protection', async ({
     assert,
   }) => {
@@ -131,13 +156,17 @@ test.group('Insights pages | Executive Summary', (group) => {
     assert.isTrue(response.text.endsWith('\r\n'))
     const rows = parseCsv(response.text)
     assert.deepEqual(rows[0], [
-      'Product',
-      'Repositories',
-      'Merged PRs',
-      'Cycle time (h)',
-      'Deploys / week',
-      'Change failure rate (%)',
-      'AI-assisted (%)',
+      'product',
+      'repositories',
+      'merged_prs',
+      'cycle_time_median_hours',
+      'cycle_time_p75_hours',
+      'cycle_time_p90_hours',
+      'cycle_time_mean_hours',
+      'cycle_time_to_merge_median_hours',
+      'deploys_per_week',
+      'change_failure_rate_percent',
+      'ai_assisted_percent',
     ])
     assert.lengthOf(rows, 4)
     assert.isTrue(rows.every((row) => row.length === rows[0].length))
@@ -145,7 +174,16 @@ test.group('Insights pages | Executive Summary', (group) => {
     assert.includeMembers(names, ['Checkout, "Prime"', `'=HYPERLINK("http://evil")`, 'Core'])
     assert.include(response.text, '"Checkout, ""Prime"""')
     // numbers stay numbers: Core holds alpha, whose two merged PRs are in the week
-    assert.deepEqual(rows.find((row) => row[0] === 'Core')!.slice(1, 3), ['1', '2'])
+    // and their cycle times, 50 h and 34 h: median 42, p75 46, p90 48.4, mean 42
+    assert.deepEqual(rows.find((row) => row[0] === 'Core')!.slice(1, 8), [
+      '1',
+      '2',
+      '42',
+      '46',
+      '48.4',
+      '42',
+      '',
+    ])
   })
 
   test('every table on the page has an export link, and an unknown table is a 404', async ({

@@ -47,11 +47,14 @@ test.group('Insights scoring', () => {
     sums.prs_merged = 6
     sums.coding_seconds = 3 * 7200
     sums.coding_count = 3
+    sums.cycle_seconds = 3 * 10_800
+    sums.cycle_count = 3
     sums.deployments = 4
     sums.failed_deployments = 1
     const summary = summaryFromSums(sums, 14)
     assert.equal(summary.cycleTime.codingHours, 2)
-    assert.equal(summary.cycleTime.totalHours, 2)
+    // the total is the cycles' own mean, not a sum of phase means
+    assert.equal(summary.cycleTime.totalHours, 3)
     assert.isNull(summary.cycleTime.pickupHours)
     assert.equal(summary.throughputPerWeek, 3)
     assert.equal(summary.deploymentFrequencyPerWeek, 2)

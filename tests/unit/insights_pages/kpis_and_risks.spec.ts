@@ -2,14 +2,28 @@ import { test } from '@japa/runner'
 import { describeDelta, EXECUTIVE_KPIS, kpiCards } from '#services/insights_pages/kpis'
 import { topRisks } from '#services/insights_pages/risks'
 import { formatHours, formatPercent } from '#services/insights_pages/format'
+import { emptyPercentiles } from '#services/insights/percentiles'
 import type { MetricSummary, VulnerabilityOverview } from '#services/insights/types'
+
+function withMedianCycle(hours: number) {
+  return { ...emptyPercentiles(), cycle: { count: 8, median: hours, p75: null, p90: null } }
+}
 
 function summary(overrides: Partial<MetricSummary> = {}): MetricSummary {
   return {
     pullRequestsOpened: 10,
     pullRequestsMerged: 8,
     throughputPerWeek: 2,
-    cycleTime: { codingHours: 10, pickupHours: 4, reviewHours: 6, deployHours: 2, totalHours: 22 },
+    cycleTime: {
+      codingHours: 10,
+      pickupHours: 4,
+      reviewHours: 6,
+      deployHours: 2,
+      totalHours: 22,
+      deployedCount: 8,
+      toMergeHours: null,
+      toMergeCount: 0,
+    },
     firstReviewHours: 4,
     prSizeLines: 120,
     deployments: 6,
@@ -24,6 +38,7 @@ function summary(overrides: Partial<MetricSummary> = {}): MetricSummary {
     commits: 40,
     aiAssistedCommits: 10,
     aiShare: 25,
+    percentiles: withMedianCycle(22),
     ...overrides,
   }
 }
@@ -70,7 +85,7 @@ test.group('Insights pages | KPI cards', () => {
   test('a card is green when the metric moved the good way, red otherwise', ({ assert }) => {
     const cards = kpiCards(
       EXECUTIVE_KPIS,
-      summary({ cycleTime: { ...summary().cycleTime, totalHours: 11 }, throughputPerWeek: 1 }),
+      summary({ percentiles: withMedianCycle(11), throughputPerWeek: 1 }),
       summary(),
       [],
       30
@@ -141,6 +156,9 @@ test.group('Insights pages | top risks', () => {
           reviewHours: 6,
           deployHours: 2,
           totalHours: 39,
+          deployedCount: 8,
+          toMergeHours: null,
+          toMergeCount: 0,
         },
       }),
       previous: summary(),
@@ -166,8 +184,8 @@ test.group('Insights pages | top risks', () => {
       previous: summary({ changeFailureRate: 10, bugRate: 20 }),
       vulnerabilities: vulnerabilities({ high: { open: 3, ages: { over180: 1, under30: 2 } } }),
       scoreHistory: [
-        { day: '2026-11-01', score: 70 },
-        { day: '2026-11-30', score: 61 },
+        { day: '2026-11-01', score: 70, missing: [] },
+        { day: '2026-11-30', score: 61, missing: [] },
       ],
       periodDays: 30,
     })

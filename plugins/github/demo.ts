@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import { FencedDomainStore } from '#services/domain/domain_store'
-import type { CommitInput, PullRequestInput, RepositoryInput } from '#plugin-sdk/domain'
+import type { CommitInput, DemoContext, PullRequestInput, RepositoryInput } from '#plugin-sdk'
 
 const REPOSITORIES = ['launch-control', 'telemetry', 'guidance', 'ground-station', 'fuel-system']
 const AUTHORS = ['ada', 'grace', 'katherine', 'margaret', 'mary', 'dorothy']
@@ -23,8 +22,7 @@ function sha(seed: string) {
  * times, and default-branch commits, a quarter of them AI-assisted by
  * their trailers. Upserted by stable ids, so it is safe to run again.
  */
-export async function populateGitHubDemoData(organizationId: number, now = Date.now()) {
-  const store = new FencedDomainStore({ organizationId, provider: 'github', connectionId: null })
+export async function populateDemoData({ store, now }: DemoContext) {
   const repositories: RepositoryInput[] = REPOSITORIES.map((name, index) => ({
     externalId: `demo-${900_000 + index}`,
     name,
