@@ -209,10 +209,17 @@ test.group('OpenTelemetry | traces and metrics to an OTLP collector', (group) =>
     await fetch(`http://127.0.0.1:${server.port}/api/v1/me?token=${queryToken}`, {
       headers: { authorization: `Bearer ${bearer}` },
     })
-    await waitFor(() => receiver.spans().filter((span) => span.kind === SERVER_KIND).length >= 2, {
-      timeoutMs: 15_000,
-      what: 'the server spans of both requests',
-    })
+    // the sign-in requests have spans too: wait for these two
+    await waitFor(
+      () => {
+        const exported = receiver.everything()
+        return exported.includes('access_token=') && exported.includes('GET /api/v1/me')
+      },
+      {
+        timeoutMs: 15_000,
+        what: 'the server spans of both requests',
+      }
+    )
     const sessionCookie = web.sessionCookie()!
     const exported = receiver.everything()
     assert.notInclude(exported, bearer)
