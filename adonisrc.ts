@@ -40,6 +40,7 @@ export default defineConfig({
     () => import('@adonisjs/drive/drive_provider'),
     () => import('@adonisjs/cache/cache_provider'),
     () => import('#providers/plugins_provider'),
+    () => import('@adonisjs/otel/otel_provider'),
   ],
 
   /**
@@ -54,6 +55,7 @@ export default defineConfig({
     () => import('#start/validator'),
     () => import('#start/limiter'),
     () => import('#start/shutdown'),
+    { file: () => import('#start/telemetry'), environment: ['console'] },
     { file: () => import('#start/migrate_on_boot'), environment: ['web'] },
     { file: () => import('#start/background'), environment: ['web'] },
   ],

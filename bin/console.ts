@@ -6,6 +6,8 @@
 | Commands do not boot the application unless they set "startApp".
 |
 */
+// OpenTelemetry first, so its hooks see every module (off unless configured)
+await import('../otel.js')
 await import('reflect-metadata')
 const { Ignitor, prettyPrintError } = await import('@adonisjs/core')
 

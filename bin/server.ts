@@ -3,6 +3,8 @@
 | HTTP server entrypoint
 |--------------------------------------------------------------------------
 */
+// OpenTelemetry first, so its hooks see every module (off unless configured)
+await import('../otel.js')
 await import('reflect-metadata')
 const { Ignitor, prettyPrintError } = await import('@adonisjs/core')
 const { createHttpServer } = await import('#exceptions/http_server')

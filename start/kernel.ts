@@ -29,6 +29,8 @@ server.use([
  * taken (see app/services/request_bodies.ts).
  */
 router.use([
+  // names the request's span after its route (GET /orgs/:org/summary)
+  () => import('@adonisjs/otel/otel_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/token_before_body_middleware'),
   () => import('#middleware/request_body_middleware'),

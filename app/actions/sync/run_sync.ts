@@ -17,6 +17,7 @@ import type { DomainStore } from '#plugin-sdk/domain'
 import type { InsightRowsListener } from '#services/domain/domain_store'
 import type { SyncContext } from '#plugin-sdk/types'
 import { refreshInsights } from '#services/insights/refresh'
+import { inSpan, spanEvent } from '#services/telemetry/tracing'
 
 export type SyncTaskOutcome = {
   task: string
@@ -83,6 +84,20 @@ export default class RunSync {
     onProgress?: (progress: SyncProgress) => void
     signal?: AbortSignal
   }): Promise<SyncTaskOutcome[]> {
+    // one trace per run: a span per task, the provider requests (pages) inside
+    return inSpan(
+      'sync.run',
+      {
+        'sextant.connection': input.connection.publicId,
+        'sextant.plugin': input.connection.pluginId,
+        'sextant.sync.trigger': input.trigger,
+        'sextant.sync.full': input.full ?? false,
+      },
+      () => this.#execute(input)
+    )
+  }
+
+  async #execute(input: Parameters<RunSync['execute']>[0]): Promise<SyncTaskOutcome[]> {
     const { connection } = input
     const plugin = pluginRegistry.require(connection.pluginId)
     const tasks = (plugin.definition.sync ?? []).filter((task) =>
@@ -125,7 +140,11 @@ export default class RunSync {
       for (const task of tasks) {
         // a shutdown stops the run between tasks too; the job is queued again
         if (shutdownSignal.aborted) break
-        outcomes.push(await this.#runTask(connection, task, input, onInsightRows))
+        outcomes.push(
+          await inSpan(`sync.task ${task.name}`, { 'sextant.sync.task': task.name }, () =>
+            this.#runTask(connection, task, input, onInsightRows)
+          )
+        )
       }
       // an interrupted run is not a result: the resumed run records one
       if (!outcomes.some((outcome) => outcome.status === 'interrupted')) {
@@ -184,6 +203,7 @@ export default class RunSync {
       signal: controller.signal,
       progress: async (done, total, label) => {
         input.onProgress?.({ task: task.name, done, total: total ?? null, label: label ?? '' })
+        spanEvent('sync.progress', { done, total: total ?? -1, requests: http.stats.requests })
         await recorder.progress(http.stats, done, total, label)
       },
     }
