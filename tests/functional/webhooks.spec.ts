@@ -234,6 +234,21 @@ test.group('Webhooks', (group) => {
     assert.equal(await count('fixture_webhook_effects', { delivery_id: 'd-7' }), 1)
   })
 
+  test('retrying a delivery that does not exist answers 404, like the other admin routes', async ({
+    assert,
+  }) => {
+    const admin = await createAccount({ role: 'owner', superuser: true })
+    const web = new WebClient()
+    await web.signIn(admin.email, admin.password, admin.totpSecret!)
+    await web.get('/admin-test/webhooks')
+    const invalid = await web.post('/admin-test/webhooks/not-an-id/retry')
+    assert.equal(invalid.status, 404)
+    const unknown = await web.post(
+      `/admin-test/webhooks/${publicIds('webhook_delivery').encode(987654)}/retry`
+    )
+    assert.equal(unknown.status, 404)
+  })
+
   test('one delivery dispatched three times and raced by two worker processes takes effect once', async ({
     assert,
   }) => {
