@@ -23,7 +23,13 @@ type ConnectFlow = {
 }
 
 const setupQueryValidator = vine.create({
-  installation_id: vine.number().withoutDecimals().positive().optional(),
+  // GitHub's ids are 64-bit integers well inside Number.MAX_SAFE_INTEGER
+  installation_id: vine
+    .number()
+    .withoutDecimals()
+    .positive()
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional(),
   setup_action: vine.enum(['install', 'update', 'request']).optional(),
   code: vine.string().maxLength(512).optional(),
   state: vine.string().maxLength(256).optional(),
@@ -61,6 +67,13 @@ export async function startInstall(ctx: PluginRouteContext) {
  * access it.
  */
 export async function setupCallback(ctx: PluginRouteContext) {
+  const missing = missingSettings()
+  if (missing.length > 0) {
+    return refuse(
+      ctx,
+      `GitHub cannot be connected yet: an administrator must set ${missing.join(', ')}.`
+    )
+  }
   let query: Awaited<ReturnType<typeof setupQueryValidator.validate>>
   try {
     query = await setupQueryValidator.validate(ctx.request.qs())

@@ -125,6 +125,27 @@ test.group('GitHub connect flow', (group) => {
     assert.include(response.text, 'malformed')
   })
 
+  test('an installation id past any real one is refused, not sent on to GitHub', async ({
+    assert,
+  }) => {
+    const { client } = await signedInAdmin()
+    const response = await client.get('/integrations/github/setup?installation_id=1e308')
+    assert.equal(response.status, 400)
+    assert.include(response.text, 'malformed')
+  })
+
+  test('the setup callback refuses to start when the App is not configured', async ({
+    assert,
+    cleanup,
+  }) => {
+    const { client } = await signedInAdmin()
+    cleanup(withEnv({ GITHUB_APP_ID: undefined }))
+    const response = await client.get('/integrations/github/setup?installation_id=42')
+    assert.equal(response.status, 400)
+    assert.include(response.text, 'GITHUB_APP_ID')
+    assert.isNull(response.location ?? null)
+  })
+
   test('the connect page says in plain words what the administrator has not configured', async ({
     assert,
     cleanup,
