@@ -54,3 +54,13 @@ export const validationMessages = new SimpleMessagesProvider(
 )
 
 vine.messagesProvider = validationMessages
+
+/**
+ * Only numbers and text convert to numbers. Vine's default turns `true`
+ * into 1 and `["5"]` into 5, so a JSON body could pass a boolean or a
+ * list where a form field means a number; those are refused as "not a
+ * number" on every validator at once.
+ */
+const asNumber = vine.helpers.asNumber.bind(vine.helpers)
+vine.helpers.asNumber = (value: unknown) =>
+  typeof value === 'number' || typeof value === 'string' ? asNumber(value) : Number.NaN
