@@ -49,7 +49,6 @@ function formRows(raw: unknown): QuestionAnswer[] {
       }
     })
     .filter((row) => row.question.trim() !== '' || row.answer.trim() !== '')
-    .slice(0, MAX_ROWS)
 }
 
 function flashedRowsWithBlanks(ctx: PluginRouteContext) {
@@ -132,6 +131,15 @@ export async function addDocument(ctx: PluginRouteContext) {
     return renderPage(ctx, {
       rows: withBlankRows(rows, 1),
       documentTitle: String(ctx.request.input('document_title') ?? ''),
+    })
+  }
+  if (rows.length > MAX_ROWS) {
+    // refused whole: storing the first 50 of 60 would lose ten silently
+    ctx.response.status(422)
+    return renderPage(ctx, {
+      rows: withBlankRows(rows, 0),
+      documentTitle: String(ctx.request.input('document_title') ?? ''),
+      addError: `At most ${MAX_ROWS} questions can be added at a time; this form has ${rows.length}. Nothing was stored: remove some rows, or add them in two parts.`,
     })
   }
   const input = await ctx.request.validateUsing(addKnowledgeValidator, {
