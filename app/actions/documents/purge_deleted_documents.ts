@@ -21,16 +21,20 @@ export default class PurgeDeletedDocuments {
   async execute(
     input: {
       retentionDays?: number
+      /** only this organisation's documents (deleting its data) */
+      organizationId?: number
       onProgress?: (done: number, total: number) => void
     } = {}
   ): Promise<PurgeReport> {
     const days = input.retentionDays ?? documentsConfig.retentionDays
     const cutoff = DateTime.now().minus({ days })
-    const documents = await Document.query()
+    const query = Document.query()
       .whereNotNull('deleted_at')
       .where('deleted_at', '<=', sqlTime(cutoff))
       .preload('versions')
       .orderBy('id')
+    if (input.organizationId !== undefined) query.where('organization_id', input.organizationId)
+    const documents = await query
     const report: PurgeReport = { purged: 0, failed: [] }
     for (const [index, document] of documents.entries()) {
       const failedKeys: string[] = []
