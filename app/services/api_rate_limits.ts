@@ -55,7 +55,7 @@ export function apiRateLimitGroup(routeName: string | undefined): ApiRateLimitGr
       perOrganization,
     }
   }
-  if (name === 'api.documents.store') {
+  if (name === 'api.documents.store' || name === 'api.documents.legacy.store') {
     return {
       name: 'uploads',
       perToken: bounded(env.get('API_RATE_LIMIT_UPLOADS_PER_TOKEN'), 30),

@@ -54,3 +54,31 @@ router
   })
   .prefix('/api/v1')
   .use(middleware.apiAuth())
+
+/**
+ * The old system's document paths, for bookmarks and scripts: the upload
+ * page redirects to Documents; the API answers exactly as /api/v1/documents
+ * (same token checks, same limits).
+ */
+router
+  .get('/compass/onboarding/upload-documents', ({ response }) =>
+    response.redirect().status(301).toPath('/documents')
+  )
+  .as('documents.legacy.upload_page')
+  .use([...web(), middleware.auth()])
+router
+  .group(() => {
+    router
+      .get('/documents', [ApiDocumentsController, 'index'])
+      .as('api.documents.legacy.index')
+      .use(middleware.tokenScope({ ability: 'read' }))
+    router
+      .post('/documents', [ApiDocumentsController, 'store'])
+      .as('api.documents.legacy.store')
+      .use([
+        middleware.tokenScope({ ability: 'write', permission: 'documents.upload' }),
+        middleware.acceptsUpload(),
+      ])
+  })
+  .prefix('/compass/api/v1')
+  .use(middleware.apiAuth())
