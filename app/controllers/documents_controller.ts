@@ -14,6 +14,7 @@ import { sendDocumentFile } from '#services/documents/file_response'
 import { incomingFiles, uploadRefusal, type UploadError } from '#services/documents/uploads'
 import string from '@adonisjs/core/helpers/string'
 import { ACCEPTED_TYPES_LABEL } from '#services/documents/content_type'
+import { filtersOrDefault } from '#services/list_filters'
 import {
   documentFileValidator,
   documentFiltersValidator,
@@ -132,9 +133,11 @@ export default class DocumentsController {
   }
 
   async #renderIndex(ctx: HttpContext, uploadError: UploadError | null = null) {
-    const filters = await ctx.request.validateUsing(documentFiltersValidator, {
-      data: ctx.request.qs(),
-    })
+    const { filters, filterError } = await filtersOrDefault(
+      documentFiltersValidator,
+      ctx.request.qs()
+    )
+    if (filterError) ctx.response.status(422)
     const list = await new ListDocuments().execute({ organization: ctx.organization!, filters })
     const data = {
       ...list,
@@ -143,6 +146,7 @@ export default class DocumentsController {
       pageHref: (page: number) =>
         `/documents?${new URLSearchParams({ ...stringValues(filters), page: String(page) })}`,
       uploadError,
+      filterError,
       categories: documentsConfig.categories,
       maxBytes: documentsConfig.maxBytes,
       acceptedTypes: ACCEPTED_TYPES_LABEL,

@@ -110,4 +110,20 @@ test.group('Bad input | list filters', (group) => {
     const fine = await web.get(`${admin}/users?q=person&page=1`)
     assert.equal(fine.status, 200)
   })
+
+  test('Documents and the audit log answer a bad filter with 422, the reason above the list and the whole list', async ({
+    assert,
+  }) => {
+    const { web } = await signedIn({ role: 'owner' })
+    for (const path of ['/documents', '/settings/audit']) {
+      for (const query of ['page=abc', 'page=1e308', 'page=-5']) {
+        const answer = await web.get(`${path}?${query}`)
+        assert.equal(answer.status, 422, `${path}?${query}`)
+        assert.include(answer.text, 'This filter could not be used', `${path}?${query}`)
+      }
+      const fine = await web.get(path)
+      assert.equal(fine.status, 200)
+      assert.notInclude(fine.text, 'This filter could not be used')
+    }
+  })
 })
