@@ -16,7 +16,7 @@ async function signIn(visit: (path: string) => Promise<Page>, account: TestAccou
   await page.getByLabel('Password').fill(account.password)
   await page.getByRole('button', { name: 'Continue' }).click()
   await page.waitForURL('**/sign-in/mfa')
-  await page.getByLabel('Code').fill(totp.codeAt(account.totpSecret!, Date.now()))
+  await page.getByLabel('Code', { exact: true }).fill(totp.codeAt(account.totpSecret!, Date.now()))
   await page.getByRole('button', { name: 'Verify' }).click()
   await page.waitForURL((url) => url.pathname === '/')
   return page

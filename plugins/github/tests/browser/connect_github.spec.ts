@@ -52,7 +52,9 @@ test.group('Browser | connect GitHub', (group) => {
       await page.getByLabel('Password').fill(admin.password)
       await page.getByRole('button', { name: 'Continue' }).click()
       await page.waitForURL('**/sign-in/mfa')
-      await page.getByLabel('Code').fill(totp.codeAt(admin.totpSecret!, Date.now()))
+      await page
+        .getByLabel('Code', { exact: true })
+        .fill(totp.codeAt(admin.totpSecret!, Date.now()))
       await page.getByRole('button', { name: 'Verify' }).click()
       await page.waitForURL((url) => url.pathname === '/')
 

@@ -24,7 +24,7 @@ test.group('Browser | assistant', (group) => {
     await page.getByLabel('Password').fill(admin.password)
     await page.getByRole('button', { name: 'Continue' }).click()
     await page.waitForURL('**/sign-in/mfa')
-    await page.getByLabel('Code').fill(totp.codeAt(admin.totpSecret!, Date.now()))
+    await page.getByLabel('Code', { exact: true }).fill(totp.codeAt(admin.totpSecret!, Date.now()))
     await page.getByRole('button', { name: 'Verify' }).click()
     await page.waitForURL((url) => url.pathname === '/')
 
@@ -90,7 +90,7 @@ test.group('Browser | assistant', (group) => {
     await page.getByLabel('Password').fill(member.password)
     await page.getByRole('button', { name: 'Continue' }).click()
     await page.waitForURL('**/sign-in/mfa')
-    await page.getByLabel('Code').fill(totp.codeAt(member.totpSecret!, Date.now()))
+    await page.getByLabel('Code', { exact: true }).fill(totp.codeAt(member.totpSecret!, Date.now()))
     await page.getByRole('button', { name: 'Verify' }).click()
     await page.waitForURL((url) => url.pathname === '/')
     await page.goto('/assistant')
