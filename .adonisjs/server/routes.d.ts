@@ -144,6 +144,9 @@ export type ScannedRoutes = {
     'api.documents.index': { paramsTuple?: []; params?: {} }
     'api.documents.store': { paramsTuple?: []; params?: {} }
     'api.documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'documents.legacy.upload_page': { paramsTuple?: []; params?: {} }
+    'api.documents.legacy.index': { paramsTuple?: []; params?: {} }
+    'api.documents.legacy.store': { paramsTuple?: []; params?: {} }
     'insights.summary': { paramsTuple?: []; params?: {} }
     'insights.products.index': { paramsTuple?: []; params?: {} }
     'insights.products.store': { paramsTuple?: []; params?: {} }
@@ -218,6 +221,8 @@ export type ScannedRoutes = {
     'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'api.documents.index': { paramsTuple?: []; params?: {} }
     'api.documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'documents.legacy.upload_page': { paramsTuple?: []; params?: {} }
+    'api.documents.legacy.index': { paramsTuple?: []; params?: {} }
     'insights.summary': { paramsTuple?: []; params?: {} }
     'insights.products.index': { paramsTuple?: []; params?: {} }
     'insights.products.show': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
@@ -288,6 +293,8 @@ export type ScannedRoutes = {
     'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'api.documents.index': { paramsTuple?: []; params?: {} }
     'api.documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'documents.legacy.upload_page': { paramsTuple?: []; params?: {} }
+    'api.documents.legacy.index': { paramsTuple?: []; params?: {} }
     'insights.summary': { paramsTuple?: []; params?: {} }
     'insights.products.index': { paramsTuple?: []; params?: {} }
     'insights.products.show': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
@@ -371,6 +378,7 @@ export type ScannedRoutes = {
     'documents.replace': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.destroy': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'api.documents.store': { paramsTuple?: []; params?: {} }
+    'api.documents.legacy.store': { paramsTuple?: []; params?: {} }
     'insights.products.store': { paramsTuple?: []; params?: {} }
     'insights.products.update': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
     'insights.products.repositories': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }

@@ -46,6 +46,8 @@ function startSlowRequest(port: number) {
     }
   )
   request.on('error', (error) => failed(error))
+  // a reset before finish() is awaited fails the test, not the test runner
+  answer.catch(() => {})
   request.write(body.subarray(0, 1000))
   return {
     answer,
@@ -103,8 +105,8 @@ test.group('Graceful shutdown | the web process', (group) => {
     assert,
   }) => {
     server = await startedServer({ SHUTDOWN_TIMEOUT_MS: '1500' })
-    const inFlight = startSlowRequest(server.port)
-    inFlight.answer.catch(() => {})
+    // its answer never comes: the request is cut when the process exits
+    startSlowRequest(server.port)
     await new Promise((resolve) => setTimeout(resolve, 300))
 
     server.child.kill('SIGTERM')
