@@ -85,8 +85,10 @@ test.group('Graceful shutdown | the web process', (group) => {
   }) => {
     server = await startedServer()
     const inFlight = startSlowRequest(server.port)
-    // the server has the request: its headers arrived and it waits for the body
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // the server has the request: its headers arrived and it waits for the
+    // body (a connection whose headers are not parsed yet counts as idle and
+    // is closed at once, so give a loaded machine time)
+    await new Promise((resolve) => setTimeout(resolve, 1500))
 
     server.child.kill('SIGTERM')
     await waitFor(() => refusesConnections(server!.port), {
@@ -107,7 +109,7 @@ test.group('Graceful shutdown | the web process', (group) => {
     server = await startedServer({ SHUTDOWN_TIMEOUT_MS: '1500' })
     // its answer never comes: the request is cut when the process exits
     startSlowRequest(server.port)
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await new Promise((resolve) => setTimeout(resolve, 1500))
 
     server.child.kill('SIGTERM')
     assert.equal(await server.exited, 1)
