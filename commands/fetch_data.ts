@@ -25,20 +25,16 @@ export default class FetchData extends BaseCommand {
   })
   declare orgid?: string
 
-  /** --org or the old --orgid, as a public id; false when it names no organisation */
+  /** --org or the old --orgid, as a public id; false (said, exit 1) when it names none */
   async #organizationPublicId(): Promise<string | undefined | false> {
-    const value = this.orgid ?? this.org
-    if (value === undefined) return undefined
-    const { findOrganizationArgument } = await import('#services/command_arguments')
-    const organization = await findOrganizationArgument(value)
-    if (!organization) {
-      this.logger.error(
-        `${this.commandName}: no organisation "${value}" (its number, public id or slug)`
-      )
-      this.exitCode = 1
-      return false
-    }
-    return organization.publicId
+    const { organizationPublicIdArgument } = await import('#services/command_arguments')
+    const publicId = await organizationPublicIdArgument(this.orgid ?? this.org)
+    if (publicId !== null) return publicId
+    this.logger.error(
+      `${this.commandName}: no organisation "${this.orgid ?? this.org}" (its number, public id or slug)`
+    )
+    this.exitCode = 1
+    return false
   }
 
   @flags.boolean({ description: 'Re-read everything, ignoring cursors and cached responses' })

@@ -98,11 +98,10 @@ export const MUTATION_MODULES: MutationModule[] = [
       '--tests=a run longer than its lock lifetime keeps the lock: a second run is still refused',
     ],
   },
-  // TODO(outbound-policy): add once app/services/http/outbound_policy.ts lands on main:
-  // {
-  //   name: 'outbound-policy',
-  //   mutate: ['app/services/http/outbound_policy.ts'],
-  //   suites: ['unit'],
-  //   files: ['tests/unit/outbound_policy.spec.ts'],
-  // },
+  {
+    name: 'outbound-policy',
+    mutate: ['app/services/http/outbound_policy.ts'],
+    suites: ['unit'],
+    files: ['tests/unit/outbound_policy.spec.ts', 'tests/unit/outbound_policy_dispatcher.spec.ts'],
+  },
 ]

@@ -3,7 +3,7 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
 import { apiTokenFrom } from '#services/api_token_header'
 import { closeIfLargeBodyUnread } from '#services/request_bodies'
-import { apiRateLimitGroup, countApiRequest } from '#services/api_rate_limits'
+import { apiRateLimitGroup, countRequest } from '#services/api_rate_limits'
 
 /** requests whose token was already accepted (see token_before_body_middleware) */
 const authenticated = new WeakSet<HttpContext>()
@@ -36,10 +36,11 @@ export default class ApiAuthMiddleware {
     authenticated.add(ctx)
     const limits = apiRateLimitGroup(ctx.route?.name)
     try {
-      await countApiRequest(ctx, ctx.response, {
+      await countRequest(ctx, ctx.response, {
         policy: `${limits.name}-token`,
         key: `api:${limits.name}:token:${user.currentAccessToken!.identifier}`,
         quota: limits.perToken,
+        subject: 'this token',
       })
     } catch (error) {
       closeIfLargeBodyUnread(ctx)

@@ -4,7 +4,7 @@ import { Exception } from '@adonisjs/core/exceptions'
 import ResolveTokenOrganization from '#actions/organizations/resolve_token_organization'
 import { roleAllows, type Permission } from '#services/authorization'
 import { closeIfLargeBodyUnread } from '#services/request_bodies'
-import { apiRateLimitGroup, countApiRequest } from '#services/api_rate_limits'
+import { apiRateLimitGroup, countRequest } from '#services/api_rate_limits'
 import { TOKEN_ABILITIES, tokenMay, type TokenAbility } from '#services/token_abilities'
 
 export type TokenScopeOptions = {
@@ -45,10 +45,11 @@ export default class TokenScopeMiddleware {
       if (options.permission && !roleAllows(membership.role, options.permission)) {
         throw new TokenScopeRefusedException('Your role does not allow this')
       }
-      await countApiRequest(ctx, ctx.response, {
+      await countRequest(ctx, ctx.response, {
         policy: 'organization',
         key: `api:organization:${organization.id}`,
         quota: apiRateLimitGroup(ctx.route?.name).perOrganization,
+        subject: 'this organisation',
       })
       ctx.organization = organization
       ctx.membership = membership

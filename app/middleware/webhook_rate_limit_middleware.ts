@@ -1,11 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { pluginRegistry } from '#services/plugins/registry'
-import { consumeRateLimit, rateLimitHeaders, webhookRateLimit } from '#services/api_rate_limits'
+import { countRequest, webhookRateLimit } from '#services/api_rate_limits'
 
 /**
  * Webhook receivers: deliveries are counted per source plugin, so a
- * flood from one provider is refused (429, Retry-After) before it is
+ * flood from one provider is refused (429, Retry-After, JSON: webhook
+ * routes are API routes for the exception handler) before it is
  * verified and stored, and cannot take the database or the workers from
  * the pages and the other providers. Providers retry refused deliveries
  * (GitHub's redelivery, Azure DevOps' service hooks, Bitbucket's retries).
@@ -15,23 +16,12 @@ export default class WebhookRateLimitMiddleware {
     const pluginId = options.pluginId ?? String(ctx.params.plugin ?? '')
     // unknown plugins are answered 404 by the receiver; their names are not counted
     if (!pluginRegistry.get(pluginId)?.definition.webhooks) return next()
-    const use = await consumeRateLimit({
+    await countRequest(ctx, ctx.response, {
       policy: `webhooks-${pluginId}`,
       key: `webhooks:${pluginId}`,
       quota: webhookRateLimit(),
+      subject: `deliveries from ${pluginId}`,
     })
-    for (const [name, value] of Object.entries(rateLimitHeaders([use]))) {
-      ctx.response.header(name, value)
-    }
-    if (!use.allowed) {
-      ctx.response.header('Retry-After', use.resetInSeconds)
-      return ctx.response.status(429).send({
-        error: {
-          code: 'E_TOO_MANY_REQUESTS',
-          message: `Too many deliveries from ${pluginId}: ${use.quota} a minute are accepted. Retry in ${use.resetInSeconds} s.`,
-        },
-      })
-    }
     return next()
   }
 }

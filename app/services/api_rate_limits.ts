@@ -117,14 +117,15 @@ function bounded(value: unknown, fallback: number) {
 const countedAgainst = new WeakMap<object, RateLimitPolicyUse[]>()
 
 /**
- * Counts a token-route request against one more policy, sets the
- * RateLimit fields for every policy it was counted against, and refuses
- * it with 429 and Retry-After when this policy is spent.
+ * Counts a request against one more policy, sets the RateLimit fields for
+ * every policy it was counted against, and refuses it with 429 and
+ * Retry-After when this policy is spent. `subject` names what the budget
+ * belongs to in the refusal ("this token", "this organisation", "github").
  */
-export async function countApiRequest(
+export async function countRequest(
   request: object,
   response: { header(name: string, value: string | number): unknown },
-  input: { policy: string; key: string; quota: number }
+  input: { policy: string; key: string; quota: number; subject: string }
 ) {
   const use = await consumeRateLimit(input)
   const uses = [...(countedAgainst.get(request) ?? []), use]
@@ -133,7 +134,7 @@ export async function countApiRequest(
   if (!use.allowed) {
     response.header('Retry-After', use.resetInSeconds)
     throw new RateLimitedException(
-      `Too many requests for this ${input.policy.endsWith('organization') ? 'organisation' : 'token'}: ${use.quota} a minute are allowed. Try again in ${use.resetInSeconds} s.`
+      `Too many requests for ${input.subject}: ${use.quota} a minute are allowed. Try again in ${use.resetInSeconds} s.`
     )
   }
 }

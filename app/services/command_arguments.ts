@@ -25,3 +25,13 @@ export function findPluginArgument(plugins: LoadedPlugin[], value: string) {
   const wanted = spelling(value)
   return plugins.find((plugin) => plugin.id === value || spelling(plugin.id) === wanted) ?? null
 }
+
+/**
+ * The public id named by a command's `--org` / old `--orgid` value:
+ * undefined when none was given, null when it names no organisation.
+ */
+export async function organizationPublicIdArgument(value: string | undefined) {
+  if (value === undefined) return undefined
+  const organization = await findOrganizationArgument(value)
+  return organization ? organization.publicId : null
+}
