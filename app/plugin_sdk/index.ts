@@ -19,6 +19,8 @@ export * from '#plugin-sdk/identity'
 /** lifecycle hooks (onConnected, onDisconnecting) and the core events a plugin subscribes to */
 export type * from '#plugin-sdk/lifecycle'
 export type * from '#plugin-sdk/auth_methods'
+/** provider-neutral pull request statuses */
+export type * from '#plugin-sdk/status_checks'
 export {
   HttpClient,
   HttpError,

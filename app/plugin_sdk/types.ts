@@ -5,6 +5,7 @@ import type { DomainStore } from '#plugin-sdk/domain'
 import type { PluginDeclarations } from '#plugin-sdk/declarations'
 import type { CoreEventHandlers, PluginLifecycle } from '#plugin-sdk/lifecycle'
 import type { AuthMethod, BasicAuth, ResolveAccounts } from '#plugin-sdk/auth_methods'
+import type { PluginStatusChecks } from '#plugin-sdk/status_checks'
 
 /**
  * The contract between Sextant and a provider plugin. A plugin imports
@@ -464,6 +465,8 @@ export type PluginDefinition = PluginDeclarations & {
   /** core events the plugin subscribes to, delivered through the queue */
   events?: CoreEventHandlers
   sync?: SyncTask[]
+  /** posts pull request statuses (check runs, PR statuses, build statuses): see status_checks.ts */
+  statusChecks?: PluginStatusChecks
   /** folder of Edge templates, relative to the plugin, mounted as "<id>::" */
   views?: string
   /** an Edge template ("<id>::...") rendered on the connection's settings card */
