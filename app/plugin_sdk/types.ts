@@ -396,6 +396,8 @@ export type PluginRouteUser = {
   publicId: string
   email: string
   fullName: string | null
+  /** an administrator of the whole installation (the admin area) */
+  isSuperuser: boolean
 }
 
 export type SaveConnectionValues = {
@@ -435,6 +437,11 @@ export type PluginRouteOptions = {
   upload?: { maxBytes?: number }
   /** session routes that change credentials: ask for the password or a TOTP code again if the last check is old */
   reauthenticate?: boolean
+  /**
+   * Session routes for the installation's administrators only (an App
+   * registered once per server): anyone else gets the admin area's 404.
+   */
+  superuser?: boolean
   /** mount at this exact path instead of under /integrations/<id> */
   absolute?: boolean
   name?: string

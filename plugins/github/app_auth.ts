@@ -1,6 +1,6 @@
 import { createAppAuth } from '@octokit/auth-app'
 import { Octokit } from '@octokit/core'
-import { gitHubAppConfig } from './config.js'
+import { resolveAppConfig } from './config.js'
 
 export class GitHubAppNotConfiguredError extends Error {}
 
@@ -10,11 +10,11 @@ export class GitHubAppNotConfiguredError extends Error {}
  * Sextant caches each minted token sealed on the connection, so Octokit's
  * in-memory cache is bypassed with refresh: true.
  */
-function appAuth() {
-  const config = gitHubAppConfig()
+async function appAuth() {
+  const config = await resolveAppConfig()
   if (!config.appId || !config.privateKey) {
     throw new GitHubAppNotConfiguredError(
-      'The GitHub App is not configured on this server (GITHUB_APP_ID and its private key)'
+      'The GitHub App is not configured on this server: create it in Admin → GitHub App, or set GITHUB_APP_ID and its private key'
     )
   }
   const request = new Octokit({ baseUrl: config.apiUrl }).request
@@ -22,7 +22,9 @@ function appAuth() {
 }
 
 export async function mintInstallationToken(installationId: string | number) {
-  const authentication = await appAuth()({
+  const authentication = await (
+    await appAuth()
+  )({
     type: 'installation',
     installationId: Number(installationId),
     refresh: true,
@@ -40,8 +42,10 @@ export type GitHubInstallation = {
 
 /** An installation as the App sees it (authenticated with its JWT). */
 export async function fetchInstallation(installationId: string | number) {
-  const { token } = await appAuth()({ type: 'app' })
-  const octokit = new Octokit({ baseUrl: gitHubAppConfig().apiUrl, auth: token })
+  const auth = await appAuth()
+  const { token } = await auth({ type: 'app' })
+  const { apiUrl } = await resolveAppConfig()
+  const octokit = new Octokit({ baseUrl: apiUrl, auth: token })
   const { data } = await octokit.request('GET /app/installations/{installation_id}', {
     installation_id: Number(installationId),
   })

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { environment } from './environment.js'
+import { currentRegistration } from './app_setup/registration.js'
 
 /**
  * The GitHub App's registration, read from the server's environment
@@ -67,12 +68,61 @@ export function gitHubAppConfig(): GitHubAppConfig {
   }
 }
 
+/** where the App's credentials come from: the environment wins over an App created from Sextant */
+export type AppConfigSource = 'environment' | 'database' | null
+
+export type ResolvedAppConfig = GitHubAppConfig & { source: AppConfigSource }
+
+const CREDENTIAL_VARIABLES = [
+  'GITHUB_APP_ID',
+  'GITHUB_APP_PRIVATE_KEY',
+  'GITHUB_APP_PRIVATE_KEY_PATH',
+  'GITHUB_APP_SLUG',
+  'GITHUB_CLIENT_ID',
+  'GITHUB_CLIENT_SECRET',
+  'GITHUB_WEBHOOK_SECRET',
+] as const
+
+/** whether an administrator configured the App by environment variables (any of them) */
+export function configuredByEnvironment() {
+  return CREDENTIAL_VARIABLES.some((name) => Boolean(environment.get(name)?.trim()))
+}
+
+/**
+ * The App's settings with its credentials: from the environment when
+ * any of its variables is set (deployments configured by hand keep
+ * working, and a half-set environment is reported, never silently
+ * mixed with a stored App), else from the App created in Admin →
+ * GitHub App, else none.
+ */
+export async function resolveAppConfig(): Promise<ResolvedAppConfig> {
+  const config = gitHubAppConfig()
+  if (configuredByEnvironment()) return { ...config, source: 'environment' }
+  const registration = await currentRegistration()
+  if (!registration) return { ...config, source: null }
+  return {
+    ...config,
+    appId: registration.appId,
+    privateKey: registration.privateKey,
+    webhookSecret: registration.webhookSecret,
+    clientId: registration.clientId,
+    clientSecret: registration.clientSecret,
+    appSlug: registration.slug,
+    source: 'database',
+  }
+}
+
 /**
  * What an administrator still has to set before organisations can
  * connect, in the words shown on the settings page.
  */
-export function missingSettings(config = gitHubAppConfig()): string[] {
+export function missingSettings(config: ResolvedAppConfig): string[] {
   const missing: string[] = []
+  if (config.source === null) {
+    return [
+      'a GitHub App: a superuser creates it in Admin → GitHub App, or sets GITHUB_APP_ID and the variables in docs/github.md',
+    ]
+  }
   if (!config.appId) missing.push('the App ID (GITHUB_APP_ID)')
   if (!config.privateKey) {
     missing.push(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { vine, type PluginRouteContext } from '#plugin-sdk'
 import { GitHubAppNotConfiguredError } from './app_auth.js'
-import { missingSettings } from './config.js'
+import { missingSettings, resolveAppConfig } from './config.js'
 import { environment } from './environment.js'
 import {
   authorizeUrl,
@@ -38,12 +38,18 @@ const setupQueryValidator = vine.create({
 /** Settings → Connections → GitHub: what is missing, or the button that installs the App. */
 export async function showConnectPage(ctx: PluginRouteContext) {
   const connections = await ctx.plugin.connections()
-  return ctx.view.render('github::connect', { missing: missingSettings(), connections })
+  const config = await resolveAppConfig()
+  return ctx.view.render('github::connect', {
+    missing: missingSettings(config),
+    noApp: config.source === null,
+    superuser: ctx.plugin.user?.isSuperuser ?? false,
+    connections,
+  })
 }
 
 /** Sends the user to GitHub to install the App on an account they own. */
 export async function startInstall(ctx: PluginRouteContext) {
-  const missing = missingSettings()
+  const missing = missingSettings(await resolveAppConfig())
   if (missing.length > 0) {
     ctx.session.flash(
       'error',
@@ -57,7 +63,7 @@ export async function startInstall(ctx: PluginRouteContext) {
     organizationPublicId: ctx.plugin.organizationPublicId!,
     expiresAt: Date.now() + FLOW_LIFETIME_MS,
   })
-  return leaveFor(ctx, installUrl(state))
+  return leaveFor(ctx, await installUrl(state))
 }
 
 /**
@@ -67,7 +73,7 @@ export async function startInstall(ctx: PluginRouteContext) {
  * access it.
  */
 export async function setupCallback(ctx: PluginRouteContext) {
-  const missing = missingSettings()
+  const missing = missingSettings(await resolveAppConfig())
   if (missing.length > 0) {
     return refuse(
       ctx,
@@ -106,7 +112,7 @@ export async function setupCallback(ctx: PluginRouteContext) {
       setupAction: query.setup_action ?? flow?.setupAction,
       expiresAt: Date.now() + FLOW_LIFETIME_MS,
     })
-    return leaveFor(ctx, authorizeUrl(state, returnUrl(ctx)))
+    return leaveFor(ctx, await authorizeUrl(state, returnUrl(ctx)))
   }
   ctx.session.forget(FLOW_KEY)
   if (flow.organizationPublicId !== ctx.plugin.organizationPublicId) {

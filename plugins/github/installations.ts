@@ -2,7 +2,7 @@ import { Octokit } from '@octokit/core'
 import { paginateRest } from '@octokit/plugin-paginate-rest'
 import { exchangeWebFlowCode } from '@octokit/oauth-methods'
 import { fetchInstallation, type GitHubInstallation } from './app_auth.js'
-import { gitHubAppConfig } from './config.js'
+import { resolveAppConfig } from './config.js'
 
 export class InstallationRefusedError extends Error {}
 
@@ -20,7 +20,7 @@ export async function verifyInstallationAccess(input: {
   installationId: number
   redirectUrl: string
 }): Promise<GitHubInstallation> {
-  const config = gitHubAppConfig()
+  const config = await resolveAppConfig()
   let userToken: string
   try {
     const { authentication } = await exchangeWebFlowCode({
@@ -47,13 +47,13 @@ export async function verifyInstallationAccess(input: {
   return fetchInstallation(input.installationId)
 }
 
-export function installUrl(state: string) {
-  const config = gitHubAppConfig()
+export async function installUrl(state: string) {
+  const config = await resolveAppConfig()
   return `${config.webUrl}/apps/${encodeURIComponent(config.appSlug ?? '')}/installations/new?state=${encodeURIComponent(state)}`
 }
 
-export function authorizeUrl(state: string, redirectUrl: string) {
-  const config = gitHubAppConfig()
+export async function authorizeUrl(state: string, redirectUrl: string) {
+  const config = await resolveAppConfig()
   const query = new URLSearchParams({
     client_id: config.clientId ?? '',
     redirect_uri: redirectUrl,

@@ -7,6 +7,13 @@ import { environment } from './environment.js'
 import { statusCheckSettings } from './policy.js'
 import { setupCallback, showConnectPage, startInstall } from './connect.js'
 import {
+  finishAppCreation,
+  saveWebhookUrl,
+  showAppPage,
+  startAppCreation,
+} from './app_setup/pages.js'
+import { REGISTRATIONS_TABLE, SEALED_REGISTRATION_COLUMNS } from './app_setup/registration.js'
+import {
   requestDownload,
   saveSelection,
   saveStatusCheck,
@@ -34,6 +41,11 @@ export default definePlugin({
   category: 'code',
   version: '1.0.0',
   settings: environment,
+  // the App created from Sextant (Admin → GitHub App): one per server
+  sealedColumns: SEALED_REGISTRATION_COLUMNS.map((column) => ({
+    table: REGISTRATIONS_TABLE,
+    column,
+  })),
   demo: populateDemoData,
   // the compliance page's "status checks" controls
   evidence: (connection) => {
@@ -126,6 +138,19 @@ export default definePlugin({
       permission: 'integrations.manage',
       absolute: true,
       name: 'setup.legacy',
+    })
+    // GitHub's App manifest flow, for the server's administrators
+    router.get('/app', (ctx) => showAppPage(ctx), { superuser: true, name: 'app' })
+    router.post('/app/manifest', startAppCreation, {
+      superuser: true,
+      reauthenticate: true,
+      name: 'app.manifest',
+    })
+    router.get('/app/created', finishAppCreation, { superuser: true, name: 'app.created' })
+    router.post('/app/webhook-url', saveWebhookUrl, {
+      superuser: true,
+      reauthenticate: true,
+      name: 'app.webhook_url',
     })
     router.get('/connections/:connection/repositories', showRepositories, { name: 'repositories' })
     router.post('/connections/:connection/repositories', saveSelection, {

@@ -6,7 +6,7 @@ import type {
 } from '@octokit/webhooks-types'
 import type { PluginWebhooks, WebhookContext } from '#plugin-sdk'
 import { GitHubClient } from './client.js'
-import { gitHubAppConfig } from './config.js'
+import { resolveAppConfig } from './config.js'
 import { runStatusCheck } from './status_check.js'
 import { pullRequestInput, repositoryInput, uniqueContributors } from './sync/mappers.js'
 import type * as GitHub from './types.js'
@@ -25,7 +25,7 @@ export const gitHubWebhooks: PluginWebhooks = {
   // the old system's paths: the App's webhook URL and the installation service's
   legacyPaths: ['/api/webhook-github/', '/api/v1/github/webhook'],
   async verify(request) {
-    const secret = gitHubAppConfig().webhookSecret
+    const { webhookSecret: secret } = await resolveAppConfig()
     if (!secret)
       return { ok: false, status: 401, reason: 'the GitHub webhook secret is not configured' }
     const signature = request.headers['x-hub-signature-256']

@@ -61,3 +61,9 @@ document.addEventListener('htmx:beforeRequest', (event) => {
 for (const type of ['htmx:afterRequest', 'htmx:responseError', 'htmx:sendError', 'htmx:timeout']) {
   document.addEventListener(type, (event) => busyRegion(event)?.removeAttribute('aria-busy'))
 }
+
+// A form that only hands the browser on to another site (GitHub's App
+// manifest form) submits itself; without script its button does.
+document.addEventListener('DOMContentLoaded', () => {
+  document.querySelector('form[data-submit-on-load]')?.requestSubmit()
+})

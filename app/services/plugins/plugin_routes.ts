@@ -60,6 +60,7 @@ function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: Plugin
               publicId: actingUser.publicId,
               email: actingUser.email,
               fullName: actingUser.fullName ?? null,
+              isSuperuser: Boolean(actingUser.isSuperuser),
             }
           : null,
         async connections() {
@@ -130,6 +131,7 @@ export function mountPluginRoutes(plugin: LoadedPlugin) {
       const route = router[method](fullPath, wrap(plugin, handler, options))
       if (access === 'session') {
         route.use([...web(), middleware.auth()])
+        if (options.superuser) route.use(middleware.superuser())
         if (options.reauthenticate) route.use(middleware.recentAuth())
         if (options.permission) route.use(requirePermission(options.permission as Permission))
       }

@@ -47,7 +47,7 @@ export function createApi(state: FakeGitHubState, appKey: KeyObject, base: () =>
       message = 'Bad credentials'
     ) => ({ kind: 'invalid', presented, message, token }) as const
     if (looksLikeJwt(token)) {
-      const verdict = verifyAppJwt(token, appKey, {
+      const verdict = verifyAppJwt(token, state.appKey ?? appKey, {
         id: state.app.id,
         clientId: state.app.clientId,
       })

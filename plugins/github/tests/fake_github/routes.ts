@@ -1,6 +1,7 @@
 import { createCheckRun, getCheckRun, updateCheckRun } from './check_runs.js'
 import type { ApiContext, RepoContext, Reply } from './http.js'
 import * as app from './routes_app.js'
+import { updateHookConfig } from './manifest_flow.js'
 import * as repos from './routes_repos.js'
 import { redirectToTarball } from './tarballs.js'
 
@@ -53,6 +54,7 @@ function repo(method: string, path: string, handler: (context: RepoContext) => R
 
 export const ROUTES: Route[] = [
   jwt('GET', '^/app', app.getApp),
+  jwt('PATCH', '^/app/hook/config', updateHookConfig),
   jwt('GET', '^/app/installations', app.listAppInstallations),
   jwt('GET', String.raw`^/app/installations/(\d+)`, app.getAppInstallation),
   jwt('POST', String.raw`^/app/installations/(\d+)/access_tokens`, app.createAccessToken),

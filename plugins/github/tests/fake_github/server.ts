@@ -20,6 +20,7 @@ import {
 } from './state.js'
 import { codeloadGrant, streamTarball, tarballFolder, type TarEntrySpec } from './tarballs.js'
 import { authorize, completeInstall, exchangeCode, installPage, type WebAnswer } from './web.js'
+import { convertManifest, isManifestForm, manifestForm } from './manifest_flow.js'
 
 /**
  * A fake GitHub on loopback for the GitHub plugin's tests: one node:http
@@ -135,6 +136,23 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return sendWeb(state, request, response, installPage(state, slug, url))
     if (slug && request.method === 'POST') {
       return sendWeb(state, request, response, completeInstall(state, slug, rawBody))
+    }
+    if (isManifestForm(url.pathname) && request.method === 'POST') {
+      return sendWeb(
+        state,
+        request,
+        response,
+        manifestForm(state, url, new URLSearchParams(rawBody))
+      )
+    }
+    const conversion = /^\/app-manifests\/([^/]+)\/conversions$/.exec(url.pathname)
+    if (conversion && request.method === 'POST') {
+      const reply = convertManifest(state, decodeURIComponent(conversion[1]), base)
+      return sendWeb(state, request, response, {
+        status: reply.status,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(reply.body),
+      })
     }
     if (url.pathname === '/login/oauth/authorize' && request.method === 'GET') {
       return sendWeb(state, request, response, authorize(state, url))

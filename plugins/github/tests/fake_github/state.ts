@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto'
 import { createHash } from 'node:crypto'
 import type { TarEntrySpec } from './tarballs.js'
 
@@ -168,6 +169,22 @@ export type InstallationToken = {
 
 export type FakeGitHubState = {
   app: { id: number; slug: string; name: string; clientId: string; clientSecret: string }
+  /** the App's public key, replaced when an App is created from a manifest */
+  appKey: KeyObject | null
+  /** Apps created through the manifest flow: pending codes, then what was converted */
+  manifestCodes: Map<
+    string,
+    { manifest: Record<string, any>; owner: string | null; expiresAt: number }
+  >
+  createdApps: Array<{
+    id: number
+    slug: string
+    owner: string | null
+    manifest: Record<string, any>
+    webhookSecret: string
+  }>
+  /** the App's webhook configuration (PATCH /app/hook/config) */
+  hookConfig: { url: string | null; content_type: string }
   setupUrl: string | null
   installations: Map<number, FakeInstallation>
   repositories: Map<string, FakeRepository>
@@ -209,6 +226,10 @@ export function iso(seconds: number | null) {
 export function createState(app: FakeGitHubState['app']): FakeGitHubState {
   return {
     app,
+    appKey: null,
+    manifestCodes: new Map(),
+    createdApps: [],
+    hookConfig: { url: null, content_type: 'json' },
     setupUrl: null,
     installations: new Map(),
     repositories: new Map(),
