@@ -2,14 +2,16 @@ import { defineSettings } from '#plugin-sdk'
 
 /**
  * The server's environment variables this plugin reads: one GitHub App
- * serves every organisation. The loader checks them when the plugin
- * loads; `plugins:list` and the Connections page name what is missing.
+ * serves every organisation. The App's own variables are optional: a
+ * superuser can instead create the App from Sextant (Admin → GitHub
+ * App, stored sealed in the database); when any of them is set, the
+ * environment wins and the connect page names what is still missing.
  */
 export const environment = defineSettings({
-  GITHUB_APP_ID: { type: 'string', required: true, description: 'the App ID' },
+  GITHUB_APP_ID: { type: 'string', description: 'the App ID' },
   GITHUB_APP_PRIVATE_KEY: {
     type: 'string',
-    required: true,
+
     orInstead: 'GITHUB_APP_PRIVATE_KEY_PATH',
     description: "the App's private key (PEM, or a file holding it)",
   },
@@ -17,16 +19,16 @@ export const environment = defineSettings({
     type: 'string',
     description: "a file holding the App's private key",
   },
-  GITHUB_APP_SLUG: { type: 'string', required: true, description: "the App's URL name" },
-  GITHUB_CLIENT_ID: { type: 'string', required: true, description: "the App's client ID" },
+  GITHUB_APP_SLUG: { type: 'string', description: "the App's URL name" },
+  GITHUB_CLIENT_ID: { type: 'string', description: "the App's client ID" },
   GITHUB_CLIENT_SECRET: {
     type: 'string',
-    required: true,
+
     description: "the App's client secret",
   },
   GITHUB_WEBHOOK_SECRET: {
     type: 'string',
-    required: true,
+
     description: "the App's webhook secret",
   },
   GITHUB_API_URL: {

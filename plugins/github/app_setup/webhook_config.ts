@@ -16,5 +16,8 @@ export async function updateAppWebhookUrl(url: string) {
   })
   const { token } = await auth({ type: 'app' })
   const octokit = new Octokit({ baseUrl: config.apiUrl, auth: token })
-  await octokit.request('PATCH /app/hook/config', { url, content_type: 'json' })
+  // `url` is Octokit's own option (the request's URL): the body goes in `data`
+  await octokit.request('PATCH /app/hook/config', {
+    data: { url, content_type: 'json' },
+  } as Record<string, unknown>)
 }
