@@ -26,9 +26,18 @@ edge.global('pluginNavigation', (membership: { role: string } | null | undefined
   return pluginRegistry
     .loaded()
     .flatMap((plugin) => plugin.definition.navigation ?? [])
+    .filter((item) => (item.area ?? 'main') === 'main')
     .filter((item) => roleAllows(membership.role, (item.permission ?? 'organization.view') as any))
     .map((item) => ({ label: item.label, href: item.path }))
 })
+/** the admin-area tabs of loaded plugins (the admin area is for superusers only) */
+edge.global('pluginAdminNavigation', () =>
+  pluginRegistry
+    .loaded()
+    .flatMap((plugin) => plugin.definition.navigation ?? [])
+    .filter((item) => item.area === 'admin')
+    .map((item) => ({ label: item.label, href: item.path }))
+)
 /**
  * The names of the installed plugins an organisation can connect (those
  * with a connection), for hints that name only what ships.

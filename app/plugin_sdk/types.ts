@@ -490,4 +490,9 @@ export type PluginNavigationItem = {
   path: string
   /** shown only to members whose role holds it (default "organization.view") */
   permission?: string
+  /**
+   * 'admin': a tab of the admin area, for superusers (the route should be
+   * `superuser: true`); 'main' (the default): the main navigation.
+   */
+  area?: 'main' | 'admin'
 }

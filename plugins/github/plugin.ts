@@ -168,4 +168,5 @@ export default definePlugin({
   },
   views: 'views',
   settingsPartial: 'github::settings',
+  navigation: [{ label: 'GitHub App', path: '/integrations/github/app', area: 'admin' }],
 })

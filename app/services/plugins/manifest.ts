@@ -118,6 +118,11 @@ export function validateManifest(folder: string, dir: string, value: unknown): P
       'navigation',
       `"${item.path}" must be an absolute path such as /assistant`
     )
+    check(
+      item.area === undefined || item.area === 'main' || item.area === 'admin',
+      'navigation',
+      `area must be 'main' or 'admin'`
+    )
   }
   if (plugin.commands !== undefined) {
     check(

@@ -41,6 +41,7 @@ test.group('GitHub App created from a manifest', (group) => {
       restoreEnv()
       github.state.app = original
       github.state.appKey = null
+      github.state.setupUrl = null
       github.state.createdApps.length = 0
       github.state.manifestCodes.clear()
       forgetRegistrationMemo()

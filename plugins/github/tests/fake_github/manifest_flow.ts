@@ -129,6 +129,7 @@ export function convertManifest(state: FakeGitHubState, code: string, base: stri
   state.app = { id, slug, name, clientId, clientSecret }
   state.appKey = createPublicKey(keys.publicKey)
   state.hookConfig = { url: manifest.hook_attributes?.url ?? null, content_type: 'json' }
+  state.setupUrl = typeof manifest.setup_url === 'string' ? manifest.setup_url : null
   state.createdApps.push({ id, slug, owner, manifest, webhookSecret: webhookSecret ?? '' })
   const login = owner ?? 'octocat'
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
