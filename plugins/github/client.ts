@@ -22,6 +22,15 @@ export class GitHubClient {
     }
   }
 
+  /** the repositories a personal access token may read (GET /user/repos) */
+  async *tokenRepositories(): AsyncGenerator<GitHub.Repository[]> {
+    for await (const page of this.http.paginate<GitHub.Repository[]>('/user/repos', {
+      query: { per_page: GitHubClient.PAGE_SIZE, sort: 'full_name' },
+    })) {
+      yield page.data
+    }
+  }
+
   branch(repository: string, branch: string) {
     return this.#get<GitHub.Branch>(`/repos/${repository}/branches/${encodeURIComponent(branch)}`)
   }

@@ -6,6 +6,7 @@ import { populateDemoData } from './demo.js'
 import { environment } from './environment.js'
 import { statusCheckSettings } from './policy.js'
 import { setupCallback, showConnectPage, startInstall } from './connect.js'
+import { personalTokenMethod } from './personal_token.js'
 import {
   finishAppCreation,
   saveWebhookUrl,
@@ -60,11 +61,21 @@ export default definePlugin({
     ]
   },
   connection: {
-    auth: {
-      kind: 'app_installation',
-      mintToken: (connection) =>
-        mintInstallationToken(String(connection.config.installationId ?? connection.accountKey)),
-    },
+    methods: [
+      {
+        id: 'app',
+        label: 'GitHub App',
+        help: 'Recommended: repositories you choose, status checks on pull requests, and webhooks.',
+        auth: {
+          kind: 'app_installation',
+          mintToken: (connection) =>
+            mintInstallationToken(
+              String(connection.config.installationId ?? connection.accountKey)
+            ),
+        },
+      },
+      personalTokenMethod,
+    ],
     baseUrl: {
       // Read on use, like the rest of the App's settings (gitHubAppConfig).
       get default() {

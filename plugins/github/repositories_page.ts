@@ -1,3 +1,4 @@
+import { isTokenConnection } from './personal_token.js'
 import {
   redirectAfterWrite,
   vine,
@@ -89,6 +90,7 @@ export async function showRepositories(ctx: PluginRouteContext) {
   }
   return ctx.view.render('github::repositories', {
     ...data,
+    tokenOnly: isTokenConnection(connection),
     statusCheck: statusCheckSettings(connection.config),
     checkRuns: await recentCheckRuns(connection.publicId),
   })
@@ -133,6 +135,17 @@ export async function requestDownload(ctx: PluginRouteContext) {
 export async function saveStatusCheck(ctx: PluginRouteContext) {
   const connection = await connectionOr404(ctx)
   if (!connection) return
+  if (isTokenConnection(connection)) {
+    return redirectAfterWrite(
+      ctx,
+      `/integrations/github/connections/${connection.publicId}/repositories`,
+      {
+        kind: 'error',
+        message:
+          'A personal access token cannot post status checks: install the GitHub App for them.',
+      }
+    )
+  }
   const input = await ctx.request.validateUsing(statusCheckSettingsValidator)
   await connection.update({
     config: {

@@ -63,7 +63,8 @@ export function createApi(state: FakeGitHubState, appKey: KeyObject, base: () =>
         repositoryIds: grant.repositoryIds,
       }
     }
-    if (token.startsWith('ghu_')) {
+    // user tokens from the OAuth web flow, and personal access tokens (fine-grained and classic)
+    if (token.startsWith('ghu_') || token.startsWith('github_pat_') || token.startsWith('ghp_')) {
       const login = state.userTokens.get(token)
       return login ? { kind: 'user', token, login } : bad('user')
     }

@@ -68,6 +68,7 @@ export const ROUTES: Route[] = [
     'You must authenticate with an installation access token in order to list repositories for an installation.'
   ),
   byToken('user', 'GET', '^/user', app.getUser),
+  byToken('user', 'GET', '^/user/repos', app.listUserRepositories),
   byToken(
     'user',
     'GET',

@@ -125,6 +125,19 @@ export function listInstallationRepositories(context: ApiContext): Reply {
   }
 }
 
+/**
+ * GET /user/repos: the repositories a user (or a personal access token)
+ * can read, here those of the installations the user belongs to.
+ */
+export function listUserRepositories(context: ApiContext): Reply {
+  const user = currentUser(context)
+  if (!user) return notFound()
+  const repositories = user.installationIds.flatMap((id) => repositoriesOf(context.state, id))
+  repositories.sort((a, b) => a.fullName.localeCompare(b.fullName))
+  const { items, headers } = paginate(context, repositories)
+  return { status: 200, headers, body: items.map((repo) => repositoryShape(context.base, repo)) }
+}
+
 function currentUser(context: ApiContext) {
   const { caller } = context
   if (caller.kind !== 'user') return null

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createApi } from './api.js'
@@ -86,6 +87,8 @@ export interface FakeGitHub {
   ): void
   addCommit(repoFullName: string, input: { message: string; authorLogin?: string }): string
   addUser(input: { login: string; installationIds: number[] }): void
+  /** a fine-grained personal access token of a user who can read those installations' repositories */
+  addPersonalAccessToken(input: { login: string; installationIds: number[] }): string
   setSetupUrl(url: string): void
   setTarballEntries(repoFullName: string, entries: TarEntrySpec[]): void
   /** the tarball's top folder for the default branch's head, "{owner}-{repo}-{sha7}/" */
@@ -211,6 +214,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       seed.updatePullRequest(state, repoFullName, number, changes),
     addCommit: (repoFullName, input) => seed.addCommit(state, repoFullName, input),
     addUser: (input) => seed.addUser(state, input),
+    addPersonalAccessToken(input) {
+      seed.addUser(state, input)
+      const token = `github_pat_${randomBytes(30).toString('base64url').replace(/[-_]/g, 'x')}`
+      state.userTokens.set(token, input.login)
+      return token
+    },
     setSetupUrl(url) {
       state.setupUrl = url
     },
