@@ -2,6 +2,14 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
+import {
+  AUTH_KINDS,
+  PLUGIN_KINDS,
+  renderStub,
+  type ScaffoldAuth,
+  type ScaffoldKind,
+  type ScaffoldNames,
+} from '#services/plugins/scaffold'
 
 /** The manifest's rule for plugin ids (see app/services/plugins/manifest.ts). */
 const PLUGIN_ID = /^[a-z][a-z0-9-]{1,39}$/
@@ -11,16 +19,7 @@ const PLUGIN_NAME = /^[A-Za-z0-9][A-Za-z0-9 _-]*$/
 
 const STUB_SUFFIX = '.stub'
 
-type PluginNames = {
-  /** acme-tracker: the folder and manifest id */
-  id: string
-  /** Acme Tracker: shown to people */
-  name: string
-  /** AcmeTracker: prefix of the generated types and classes */
-  className: string
-  /** ACME_TRACKER: prefix of the plugin's environment variables */
-  envPrefix: string
-}
+type PluginNames = ScaffoldNames
 
 /**
  * "Acme Tracker", "AcmeTracker" and "acme_tracker" all become acme-tracker;
@@ -44,21 +43,10 @@ function pluginNamesFrom(input: string): PluginNames | null {
   }
 }
 
-/**
- * Fills the %%placeholders%% of a stub. An unknown placeholder is a bug in
- * the stubs, so it fails loudly instead of leaking into a plugin.
- */
-function render(template: string, names: PluginNames, stubPath: string) {
-  return template.replace(/%%(\w+)%%/g, (_match, key: string) => {
-    if (!(key in names)) throw new Error(`${stubPath} uses an unknown placeholder %%${key}%%`)
-    return names[key as keyof PluginNames]
-  })
-}
-
 export default class MakePlugin extends BaseCommand {
   static commandName = 'make:plugin'
   static description =
-    'Create a provider plugin in plugins/<id>/: token connection, API client, sync task, webhooks, views and tests'
+    'Create a provider plugin in plugins/<id>/: connection (--auth token|oauth2), API client, sync tasks for its --kind (code|issues|security|marketing|none), webhooks, views and tests'
 
   @args.string({
     description: 'The provider\'s name, e.g. "Acme Tracker" (its id becomes acme-tracker)',
@@ -70,7 +58,29 @@ export default class MakePlugin extends BaseCommand {
   })
   declare dir?: string
 
+  @flags.string({
+    description: `How an organisation connects: ${AUTH_KINDS.join(' or ')} (default token)`,
+  })
+  declare auth?: string
+
+  @flags.string({
+    description: `What it syncs: ${PLUGIN_KINDS.join(', ')} (default code; none has no connection)`,
+  })
+  declare kind?: string
+
   async run() {
+    const kind = (this.kind ?? 'code') as ScaffoldKind
+    if (!PLUGIN_KINDS.includes(kind)) {
+      return this.#refuse(`--kind must be one of ${PLUGIN_KINDS.join(', ')} (not "${this.kind}")`)
+    }
+    const auth = (this.auth ?? 'token') as ScaffoldAuth
+    if (!AUTH_KINDS.includes(auth)) {
+      return this.#refuse(`--auth must be one of ${AUTH_KINDS.join(', ')} (not "${this.auth}")`)
+    }
+    if (kind === 'none' && this.auth !== undefined) {
+      return this.#refuse('--kind none makes a plugin with no connection: leave --auth out')
+    }
+    const variant = { kind, auth: kind === 'none' ? null : auth }
     const names = pluginNamesFrom(this.name)
     if (!names) {
       return this.#refuse(
@@ -89,15 +99,18 @@ export default class MakePlugin extends BaseCommand {
     const written: string[] = []
     for (const stub of stubs) {
       const template = await readFile(join(stubsRoot, stub), 'utf8')
+      const text = renderStub(template, names, variant, stub)
+      if (text === null) continue
       const path = stub.slice(0, -STUB_SUFFIX.length)
       const destination = join(target, path)
       await mkdir(dirname(destination), { recursive: true })
       // "wx": never overwrite, even if the folder appeared meanwhile.
-      await writeFile(destination, render(template, names, stub), { flag: 'wx' })
+      await writeFile(destination, await this.#formatted(destination, text), { flag: 'wx' })
       written.push(path)
     }
 
-    this.logger.success(`Created ${this.#shown(target)}/ (${written.join(', ')})`)
+    const shape = variant.auth ? `${variant.kind}, ${variant.auth}` : 'no connection'
+    this.logger.success(`Created ${this.#shown(target)}/ (${shape}: ${written.join(', ')})`)
     await this.#printNextSteps(root, target)
   }
 
@@ -131,6 +144,23 @@ export default class MakePlugin extends BaseCommand {
     if (this.dir) return resolve(this.app.makePath(), this.dir)
     const { pluginRoots } = await import('#services/plugins/discovery')
     return pluginRoots()[0]
+  }
+
+  /**
+   * TypeScript laid out by the project's Prettier config, so a generated
+   * plugin passes lint whatever its name's length; as rendered when
+   * Prettier is not installed (a production install).
+   */
+  async #formatted(path: string, text: string) {
+    if (!path.endsWith('.ts')) return text
+    try {
+      const prettier = await import('prettier')
+      const options = await prettier.resolveConfig(this.app.makePath('package.json'))
+      return await prettier.format(text, { ...options, filepath: path })
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return text
+      throw error
+    }
   }
 
   #shown(path: string) {

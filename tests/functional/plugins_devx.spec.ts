@@ -1,9 +1,12 @@
 import { test } from '@japa/runner'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
+import ace from '@adonisjs/core/services/ace'
+import { ESLint } from 'eslint'
 import { DateTime } from 'luxon'
+import MakePlugin from '../../commands/make_plugin.js'
 import Connection from '#models/connection'
 import Organization from '#models/organization'
 import type { PluginListing } from '#actions/plugins/list_plugins'
@@ -63,6 +66,40 @@ async function pluginsListJson(env: Record<string, string | undefined>) {
   return (id: string) => plugins.find((plugin) => plugin.id === id)
 }
 
+/** Every skeleton make:plugin generates: each kind with each auth, and the one with no connection. */
+const VARIANTS = [
+  ...(['code', 'issues', 'security', 'marketing'] as const).flatMap((kind) =>
+    (['token', 'oauth2'] as const).map((auth) => ({ id: `scaffold-${kind}-${auth}`, kind, auth }))
+  ),
+  { id: 'scaffold-none', kind: 'none', auth: null },
+]
+
+/**
+ * The generated plugins with the declarations the application's own
+ * typecheck sees (the test runner's and the framework's augmentations),
+ * under the project's compiler options.
+ */
+function typecheckProject(root: string) {
+  const up = relative(root, projectRoot)
+  return {
+    extends: `${up}/tsconfig.json`,
+    compilerOptions: { noEmit: true, rootDir: up },
+    include: [
+      './**/*.ts',
+      ...[
+        'tests/bootstrap.ts',
+        'tests/types/**/*.ts',
+        'config/**/*.ts',
+        'start/**/*.ts',
+        'providers/**/*.ts',
+        'adonisrc.ts',
+        '.adonisjs/**/*.ts',
+      ].map((path) => `${up}/${path}`),
+    ],
+    exclude: [],
+  }
+}
+
 test.group('Plugin developer experience | make:plugin', (group) => {
   group.each.setup(resetDatabase)
 
@@ -77,8 +114,10 @@ test.group('Plugin developer experience | make:plugin', (group) => {
     assert.equal(made.code, 0, made.stdout + made.stderr)
     for (const file of [
       'plugin.ts',
+      'settings.ts',
       'client.ts',
       'sync/repositories.ts',
+      'sync/pull_requests.ts',
       'webhooks.ts',
       'views/settings.edge',
       'tests/plugin.spec.ts',
@@ -131,19 +170,71 @@ test.group('Plugin developer experience | make:plugin', (group) => {
     )
   }).timeout(60_000)
 
-  test("the generated plugin's own tests pass as generated", async ({ assert, cleanup }) => {
-    const id = `devx-probe-${randomBytes(3).toString('hex')}`
-    const folder = join(projectRoot, 'plugins', id)
-    // The "plugins" suite only globs plugins/*/tests, so the plugin is
-    // generated there, and removed whatever the outcome.
-    cleanup(() => rm(folder, { recursive: true, force: true }))
-    const made = await runAce(['make:plugin', id, '--dir', 'plugins'])
-    assert.equal(made.code, 0, made.stdout + made.stderr)
+  test('every --auth and --kind variant loads, lints, typechecks and passes its own tests', async ({
+    assert,
+    cleanup,
+  }) => {
+    const root = await temporaryPluginsRoot()
+    cleanup(() => rm(root, { recursive: true, force: true }))
+    const dir = relative(projectRoot, root)
+    ace.ui.switchMode('raw')
+    cleanup(() => ace.ui.switchMode('normal'))
 
-    // Its own database file and HTTP port: the runner's setup rebuilds the
-    // schema and serves, neither of which may touch this run's (its mail
-    // catcher and S3 pick their own ports, as this run's did).
-    const database = join(projectRoot, 'tmp', `${id}.sqlite3`)
+    // Generated in this process (ace.create), so nine variants cost no child processes.
+    for (const variant of VARIANTS) {
+      const flags = variant.auth ? ['--auth', variant.auth] : []
+      const command = await ace.create(MakePlugin, [
+        variant.id,
+        '--dir',
+        dir,
+        '--kind',
+        variant.kind,
+        ...flags,
+      ])
+      await command.exec()
+      command.assertSucceeded()
+    }
+
+    // loads: the OAuth variants name the client they still need
+    const listed = await pluginsListJson({ PLUGINS_EXTRA_PATHS: dir })
+    for (const variant of VARIANTS) {
+      const listing = listed(variant.id)
+      const prefix = variant.id.toUpperCase().replaceAll('-', '_')
+      if (variant.auth === 'oauth2') {
+        assert.equal(listing?.state, 'needs configuration', variant.id)
+        assert.sameMembers(
+          listing!.needsConfiguration.map((problem) => problem.variable),
+          [`${prefix}_CLIENT_ID`, `${prefix}_CLIENT_SECRET`]
+        )
+      } else {
+        assert.equal(listing?.state, 'loaded', `${variant.id}: ${listing?.lastError}`)
+      }
+    }
+
+    // lints, under the plugin boundary rule: each file as if it were in plugins/
+    const eslint = new ESLint({ cwd: projectRoot })
+    const problems: string[] = []
+    for (const file of await readdir(root, { recursive: true })) {
+      if (!file.endsWith('.ts')) continue
+      const text = await readFile(join(root, file), 'utf8')
+      const [result] = await eslint.lintText(text, {
+        filePath: join(projectRoot, 'plugins', file),
+      })
+      for (const message of result.messages) {
+        problems.push(`${file}:${message.line} ${message.ruleId}: ${message.message}`)
+      }
+    }
+    assert.deepEqual(problems, [])
+
+    // typechecks, with the application's declarations
+    const project = join(root, 'tsconfig.json')
+    await writeFile(project, JSON.stringify(typecheckProject(root)))
+    const tsc = await runNode(['node_modules/typescript/bin/tsc', '-p', project], {}, 240_000)
+    assert.equal(tsc.code, 0, tsc.stdout + tsc.stderr)
+
+    // its own tests pass: every variant in one run of the plugins suite, on
+    // its own database file and HTTP port
+    const database = join(projectRoot, 'tmp', `${relative(join(projectRoot, 'tmp'), root)}.sqlite3`)
     cleanup(() => rm(database, { force: true }))
     const result = await runNode(
       [
@@ -151,21 +242,54 @@ test.group('Plugin developer experience | make:plugin', (group) => {
         '@poppinss/ts-exec',
         'bin/test.ts',
         'plugins',
-        '--files',
-        `plugins/${id}/tests/plugin.spec.ts`,
+        ...VARIANTS.map((variant) => `--files=${dir}/${variant.id}/tests/plugin.spec.ts`),
       ],
       {
+        PLUGINS_EXTRA_PATHS: dir,
         DB_CONNECTION: 'sqlite',
         SQLITE_PATH: database,
         DATABASE_URL: undefined,
-        // the plugins suite serves HTTP too, beside this run's server
         PORT: String(await freePort()),
       },
-      120_000
+      180_000
     )
     assert.equal(result.code, 0, result.stdout + result.stderr)
-    assert.match(result.stdout, /Tests\s+5 passed \(5\)/)
-  }).timeout(150_000)
+    for (const variant of VARIANTS) {
+      assert.include(result.stdout, `${dir}/${variant.id}/tests/plugin.spec.ts`, variant.id)
+    }
+    assert.match(result.stdout, /Tests\s+\d+ passed \(\d+\)/)
+    assert.notMatch(result.stdout, /failed/)
+  }).timeout(480_000)
+
+  test('refuses an unknown --kind or --auth, and --auth for a plugin with no connection', async ({
+    assert,
+    cleanup,
+  }) => {
+    const root = await temporaryPluginsRoot()
+    cleanup(() => rm(root, { recursive: true, force: true }))
+    const dir = relative(projectRoot, root)
+    const refusals: Array<[string[], string]> = [
+      [['--kind', 'crm'], '--kind must be one of code, issues, security, marketing, none'],
+      [['--auth', 'saml'], '--auth must be one of token, oauth2'],
+      [['--kind', 'none', '--auth', 'token'], '--kind none makes a plugin with no connection'],
+    ]
+    ace.ui.switchMode('raw')
+    cleanup(() => ace.ui.switchMode('normal'))
+    for (const [flags, message] of refusals) {
+      const command = await ace.create(MakePlugin, ['acme', '--dir', dir, ...flags])
+      // the raw logger is shared by every command: this one's lines are the new ones
+      const before = command.logger.getLogs().length
+      await command.exec()
+      assert.equal(command.exitCode, 1)
+      const logs = command.logger
+        .getLogs()
+        .slice(before)
+        .map((log) => log.message)
+      assert.lengthOf(logs, 1, logs.join('\n'))
+      assert.include(logs[0], message)
+    }
+    assert.deepEqual(await readdir(root), [])
+  })
 
   test('refuses a name that makes no valid id, with one line and exit code 1', async ({
     assert,

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { isPaginationStyle, pagedAnswer } from './fake_paged_api.js'
+import { FakeOAuthServer, isPaginationStyle, pagedAnswer } from '#plugin-sdk/testing'
 import { withEnv } from '#tests/helpers/env'
 
 /**
@@ -10,6 +10,8 @@ import { withEnv } from '#tests/helpers/env'
  * 100), ETags with If-None-Match → 304, X-RateLimit-* headers, 429 with
  * Retry-After, and OAuth 2.0 with PKCE and single-use refresh tokens.
  * Faults (5xx, slow responses, rate limits) are injected by the tests.
+ * Its list formats and OAuth server are the plugin test kit's
+ * (#plugin-sdk/testing), which a plugin's own tests use directly.
  *
  * The same lists are also served in the other providers' pagination
  * styles under `/styles/<style>/repos[/<name>/items]` (see
@@ -93,8 +95,17 @@ export async function startFakeProvider() {
     sites: [{ id: 'acme', name: 'Acme' }],
     basicLogins: new Map([['fixture-user@example.com', 'good-api-token']]),
   }
-  const codes = new Map<string, { challenge: string | null; redirectUri: string }>()
-  const refreshTokens = new Map<string, 'live' | 'spent'>()
+  const oauth = new FakeOAuthServer({
+    clientId: () => process.env.FIXTURE_OAUTH_CLIENT_ID,
+    clientSecret: () => process.env.FIXTURE_OAUTH_CLIENT_SECRET,
+    accessTokens: state.tokens,
+    // Slow enough that a second, unserialised refresh would overlap.
+    refreshDelayMs: 100,
+  })
+  Object.defineProperties(state, {
+    refreshes: { get: () => oauth.refreshes },
+    rejectedRefreshes: { get: () => oauth.rejectedRefreshes },
+  })
   let faultCounter = 0
   let remaining = 5000
 
@@ -238,64 +249,16 @@ export async function startFakeProvider() {
   }
 
   async function oauthToken(request: IncomingMessage, response: ServerResponse) {
-    const form = new URLSearchParams(await readBody(request))
-    if (
-      form.get('client_id') !== process.env.FIXTURE_OAUTH_CLIENT_ID ||
-      form.get('client_secret') !== process.env.FIXTURE_OAUTH_CLIENT_SECRET
-    ) {
-      return send(request, response, 401, { error: 'invalid_client' })
-    }
-    if (form.get('grant_type') === 'authorization_code') {
-      const grant = codes.get(form.get('code') ?? '')
-      codes.delete(form.get('code') ?? '')
-      const verifier = form.get('code_verifier') ?? ''
-      const challenge = createHash('sha256').update(verifier).digest('base64url')
-      if (
-        !grant ||
-        grant.redirectUri !== form.get('redirect_uri') ||
-        (grant.challenge && grant.challenge !== challenge)
-      ) {
-        return send(request, response, 400, { error: 'invalid_grant' })
-      }
-    } else if (form.get('grant_type') === 'refresh_token') {
-      const token = form.get('refresh_token') ?? ''
-      if (refreshTokens.get(token) !== 'live') {
-        state.rejectedRefreshes += 1
-        return send(request, response, 400, {
-          error: 'invalid_grant',
-          error_description: 'refresh token already used',
-        })
-      }
-      refreshTokens.set(token, 'spent')
-      state.refreshes += 1
-      // Slow enough that a second, unserialised refresh would overlap.
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    } else {
-      return send(request, response, 400, { error: 'unsupported_grant_type' })
-    }
-    const accessToken = `access-${randomBytes(8).toString('hex')}`
-    const refreshToken = `refresh-${randomBytes(8).toString('hex')}`
-    state.tokens.add(accessToken)
-    refreshTokens.set(refreshToken, 'live')
-    send(request, response, 200, {
-      access_token: accessToken,
-      refresh_token: refreshToken,
-      token_type: 'bearer',
-      expires_in: 3600,
-      scope: 'read',
-    })
+    const answer = await oauth.token(new URLSearchParams(await readBody(request)))
+    send(request, response, answer.status, answer.body)
   }
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url!, `http://${request.headers.host}`)
     if (url.pathname === '/oauth/authorize') {
-      const code = randomBytes(8).toString('hex')
-      const redirectUri = url.searchParams.get('redirect_uri') ?? ''
-      codes.set(code, { challenge: url.searchParams.get('code_challenge'), redirectUri })
-      const back = new URL(redirectUri)
-      back.searchParams.set('code', code)
-      back.searchParams.set('state', url.searchParams.get('state') ?? '')
-      return send(request, response, 302, undefined, { location: back.toString() })
+      const answer = oauth.authorize(url)
+      if (!answer.location) return send(request, response, answer.status, answer.body)
+      return send(request, response, answer.status, undefined, { location: answer.location })
     }
     if (url.pathname === '/oauth/token' && request.method === 'POST')
       return oauthToken(request, response)
@@ -358,11 +321,7 @@ export async function startFakeProvider() {
     },
     /** a live access/refresh token pair, as if an authorization had just completed */
     issueTokens() {
-      const accessToken = `access-${randomBytes(8).toString('hex')}`
-      const refreshToken = `refresh-${randomBytes(8).toString('hex')}`
-      state.tokens.add(accessToken)
-      refreshTokens.set(refreshToken, 'live')
-      return { accessToken, refreshToken }
+      return oauth.issueTokens()
     },
     listRequests() {
       return state.requests.filter((request) => request.path.startsWith('/repos'))

@@ -1,5 +1,6 @@
-import { createHmac, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
+import { postDelivery } from '#plugin-sdk/testing'
 import { processQueueUntil } from '#tests/helpers/queue'
 
 /**
@@ -17,22 +18,16 @@ export async function deliverToFixture(
   const id = randomUUID()
   // the delivery id in the body too: a body sent twice would be refused as a replay
   const body = JSON.stringify({ action, account, delivery: id, ...payload })
-  const signature = createHmac('sha256', process.env.FIXTURE_WEBHOOK_SECRET!)
-    .update(body)
-    .digest('hex')
-  const response = await fetch(
-    `http://${process.env.HOST}:${process.env.PORT}/api/webhooks/fixture`,
-    {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-fixture-signature': `sha256=${signature}`,
-        'x-fixture-delivery': id,
-        'x-fixture-event': event,
-      },
-      body,
-    }
-  )
+  const response = await postDelivery({
+    pluginId: 'fixture',
+    body,
+    headers: { 'x-fixture-delivery': id, 'x-fixture-event': event },
+    sign: {
+      secret: process.env.FIXTURE_WEBHOOK_SECRET!,
+      header: 'x-fixture-signature',
+      prefix: 'sha256=',
+    },
+  })
   if (response.status !== 202) {
     throw new Error(`the delivery was answered ${response.status}: ${await response.text()}`)
   }
