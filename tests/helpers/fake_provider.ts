@@ -45,6 +45,8 @@ export type FakeProviderState = {
   sites: Array<{ id: string; name: string }>
   /** email + API token pairs accepted over HTTP Basic */
   basicLogins: Map<string, string>
+  /** each request to the token endpoint: its grant, body type and whether it carried a PKCE verifier */
+  tokenRequests: Array<{ grantType: string; contentType: string; codeVerifier: boolean }>
 }
 
 const PAGE_LIMIT = 100
@@ -92,6 +94,7 @@ export async function startFakeProvider() {
     archives: new Map(),
     sites: [{ id: 'acme', name: 'Acme' }],
     basicLogins: new Map([['fixture-user@example.com', 'good-api-token']]),
+    tokenRequests: [],
   }
   const codes = new Map<string, { challenge: string | null; redirectUri: string }>()
   const refreshTokens = new Map<string, 'live' | 'spent'>()
@@ -238,7 +241,23 @@ export async function startFakeProvider() {
   }
 
   async function oauthToken(request: IncomingMessage, response: ServerResponse) {
-    const form = new URLSearchParams(await readBody(request))
+    // RFC 6749 asks for a form; some providers (Atlassian) also take JSON
+    const contentType = String(request.headers['content-type'] ?? '').split(';')[0]
+    const body = await readBody(request)
+    let form: URLSearchParams
+    try {
+      form =
+        contentType === 'application/json'
+          ? new URLSearchParams(JSON.parse(body || '{}') as Record<string, string>)
+          : new URLSearchParams(body)
+    } catch {
+      return send(request, response, 400, { error: 'invalid_request' })
+    }
+    state.tokenRequests.push({
+      grantType: form.get('grant_type') ?? '',
+      contentType,
+      codeVerifier: form.has('code_verifier'),
+    })
     if (
       form.get('client_id') !== process.env.FIXTURE_OAUTH_CLIENT_ID ||
       form.get('client_secret') !== process.env.FIXTURE_OAUTH_CLIENT_SECRET
@@ -369,6 +388,7 @@ export async function startFakeProvider() {
     },
     reset() {
       state.requests.length = 0
+      state.tokenRequests.length = 0
       state.faults = {}
       state.archives.clear()
       state.sites = [{ id: 'acme', name: 'Acme' }]
