@@ -47,6 +47,10 @@ export type FakeProviderState = {
   basicLogins: Map<string, string>
   /** each request to the token endpoint: its grant, body type and whether it carried a PKCE verifier */
   tokenRequests: Array<{ grantType: string; contentType: string; codeVerifier: boolean }>
+  /** tokens revoked at POST /oauth/revoke (RFC 7009) */
+  revocations: Array<{ token: string; hint: string | null }>
+  /** the next N revocation requests are answered 503 */
+  failRevocations: number
 }
 
 const PAGE_LIMIT = 100
@@ -95,6 +99,8 @@ export async function startFakeProvider() {
     sites: [{ id: 'acme', name: 'Acme' }],
     basicLogins: new Map([['fixture-user@example.com', 'good-api-token']]),
     tokenRequests: [],
+    revocations: [],
+    failRevocations: 0,
   }
   const codes = new Map<string, { challenge: string | null; redirectUri: string }>()
   const refreshTokens = new Map<string, 'live' | 'spent'>()
@@ -305,8 +311,30 @@ export async function startFakeProvider() {
     })
   }
 
+  /** RFC 7009: the client authenticates; an unknown token is not an error (200 either way) */
+  async function oauthRevoke(request: IncomingMessage, response: ServerResponse) {
+    const form = new URLSearchParams(await readBody(request))
+    if (
+      form.get('client_id') !== process.env.FIXTURE_OAUTH_CLIENT_ID ||
+      form.get('client_secret') !== process.env.FIXTURE_OAUTH_CLIENT_SECRET
+    ) {
+      return send(request, response, 401, { error: 'invalid_client' })
+    }
+    if (state.failRevocations > 0) {
+      state.failRevocations -= 1
+      return send(request, response, 503, { error: 'temporarily_unavailable' })
+    }
+    const token = form.get('token') ?? ''
+    state.revocations.push({ token, hint: form.get('token_type_hint') })
+    if (refreshTokens.has(token)) refreshTokens.set(token, 'spent')
+    state.tokens.delete(token)
+    send(request, response, 200)
+  }
+
   const server = createServer(async (request, response) => {
     const url = new URL(request.url!, `http://${request.headers.host}`)
+    if (url.pathname === '/oauth/revoke' && request.method === 'POST')
+      return oauthRevoke(request, response)
     if (url.pathname === '/oauth/authorize') {
       const code = randomBytes(8).toString('hex')
       const redirectUri = url.searchParams.get('redirect_uri') ?? ''
@@ -389,6 +417,8 @@ export async function startFakeProvider() {
     reset() {
       state.requests.length = 0
       state.tokenRequests.length = 0
+      state.revocations.length = 0
+      state.failRevocations = 0
       state.faults = {}
       state.archives.clear()
       state.sites = [{ id: 'acme', name: 'Acme' }]

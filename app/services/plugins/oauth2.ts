@@ -43,11 +43,18 @@ export function oauthMissingSettings(auth: OAuth2Auth): string[] {
   return missing
 }
 
-async function tokenRequest(auth: OAuth2Auth, grant: Record<string, string>) {
+/**
+ * A form POST to one of the provider's OAuth endpoints (token, revocation)
+ * with the client authenticated as the method declares (RFC 6749 §2.3.1).
+ */
+export async function clientPost(auth: OAuth2Auth, url: string, fields: Record<string, string>) {
   const clientId = option(auth.clientId) ?? ''
   const clientSecret = option(auth.clientSecret) ?? ''
-  const form = new URLSearchParams(grant)
-  const headers: Record<string, string> = { accept: 'application/json' }
+  const form = new URLSearchParams(fields)
+  const headers: Record<string, string> = {
+    'accept': 'application/json',
+    'content-type': 'application/x-www-form-urlencoded',
+  }
   if (auth.tokenAuthMethod === 'client_secret_basic') {
     const pair = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`
     headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`
@@ -56,18 +63,17 @@ async function tokenRequest(auth: OAuth2Auth, grant: Record<string, string>) {
     form.set('client_secret', clientSecret)
   }
   const client = new HttpClient({
-    baseUrl: option(auth.tokenUrl)!,
-    secrets: [clientSecret, ...Object.values(grant)],
+    baseUrl: url,
+    secrets: [clientSecret, ...Object.values(fields)],
     retries: { attempts: 2 },
   })
-  const response = await client
-    .post<Record<string, unknown>>(option(auth.tokenUrl)!, {
-      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    })
-    .catch((error) => {
-      throw new OAuthError(`The provider refused the token request (${error.message})`)
-    })
+  return client.post<Record<string, unknown>>(url, { headers, body: form.toString() })
+}
+
+async function tokenRequest(auth: OAuth2Auth, grant: Record<string, string>) {
+  const response = await clientPost(auth, option(auth.tokenUrl)!, grant).catch((error) => {
+    throw new OAuthError(`The provider refused the token request (${error.message})`)
+  })
   const data = response.data ?? {}
   if (typeof data.access_token !== 'string') {
     throw new OAuthError('The provider answered without an access token')
