@@ -105,6 +105,20 @@ test.group('Connections | OAuth', (group) => {
     assert.lengthOf(await Connection.all(), 0)
   })
 
+  test('under htmx the start answers HX-Redirect to the provider, and the flow completes', async ({
+    assert,
+  }) => {
+    const { web } = await signedIn()
+    const started = await web.post(START, {}, { headers: { 'hx-request': 'true' } })
+    assert.equal(started.status, 204)
+    assert.isNull(started.location)
+    const target = started.headers.get('hx-redirect')!
+    assert.equal(new URL(target).searchParams.get('client_id'), process.env.FIXTURE_OAUTH_CLIENT_ID)
+    const back = await authorizeAtProvider(target)
+    assert.equal((await web.get(`${back.pathname}${back.search}`)).location, PAGE)
+    assert.lengthOf(await Connection.all(), 1)
+  })
+
   test('ally checks the state: a callback without the state this browser kept is a 400', async ({
     assert,
   }) => {
