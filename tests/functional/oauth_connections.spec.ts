@@ -9,6 +9,8 @@ import { withEnv } from '#tests/helpers/env'
 import { WebClient } from '#tests/helpers/web_client'
 import { pluginRegistry } from '#services/plugins/registry'
 import { findMethod } from '#services/plugins/auth_methods'
+import type { OAuth2Auth } from '#plugin-sdk/types'
+import { allyDriverName, pluginAllyDrivers } from '#services/plugins/ally_drivers'
 
 /**
  * "Connect with …" for the fixture-oauth plugin: the fake provider's
@@ -31,6 +33,22 @@ function allyCookie(web: WebClient, kind: 'state' | 'verifier') {
   const name = [...web.cookies.keys()].find((cookie) => cookie.endsWith(`_oauth_${kind}`))
   if (!name) throw new Error(`no ally ${kind} cookie in the jar`)
   return name
+}
+
+/**
+ * fixture-oauth's OAuth method as a plugin declaring no driver of its
+ * own would have it (with these changes); answers the undo for cleanup
+ */
+function declaredOnly(changes: Partial<OAuth2Auth> = {}) {
+  const auth = findMethod(pluginRegistry.require('fixture-oauth'), 'oauth')!.auth
+  if (auth.kind !== 'oauth2') throw new Error('fixture-oauth lost its OAuth method')
+  const before = { ...auth }
+  delete auth.driver
+  Object.assign(auth, changes)
+  return () => {
+    for (const key of Object.keys(changes)) delete auth[key as keyof OAuth2Auth]
+    Object.assign(auth, before)
+  }
 }
 
 /** what the browser does at the provider: follow its redirect back to us */
@@ -173,13 +191,7 @@ test.group('Connections | OAuth', (group) => {
     assert,
     cleanup,
   }) => {
-    const auth = findMethod(pluginRegistry.require('fixture-oauth'), 'oauth')!.auth
-    if (auth.kind !== 'oauth2') throw new Error('fixture-oauth lost its OAuth method')
-    const ownDriver = auth.driver
-    delete auth.driver
-    cleanup(() => {
-      auth.driver = ownDriver
-    })
+    cleanup(declaredOnly())
     const { web } = await signedIn()
     const started = await web.post(START)
     const authorize = new URL(started.location!)
@@ -194,10 +206,46 @@ test.group('Connections | OAuth', (group) => {
         grantType: 'authorization_code',
         contentType: 'application/x-www-form-urlencoded',
         codeVerifier: true,
+        clientAuth: 'post',
       },
     ])
     const connection = await Connection.firstOrFail()
     assert.match(connection.openCredentials().accessToken, /^access-/)
+  })
+
+  test('tokenAuthMethod client_secret_basic: the client authenticates with HTTP Basic', async ({
+    assert,
+    cleanup,
+  }) => {
+    cleanup(declaredOnly({ tokenAuthMethod: 'client_secret_basic' }))
+    const { web } = await signedIn()
+    const started = await web.post(START)
+    const back = await authorizeAtProvider(started.location!)
+    assert.equal((await web.get(`${back.pathname}${back.search}`)).location, PAGE)
+    assert.deepEqual(
+      provider.state.tokenRequests.map(({ grantType, clientAuth }) => [grantType, clientAuth]),
+      [['authorization_code', 'basic']]
+    )
+    assert.lengthOf(await Connection.all(), 1)
+  })
+
+  test('a method that is gone by the time the user comes back is a 400, not an error', async ({
+    assert,
+    cleanup,
+  }) => {
+    const { web } = await signedIn()
+    const started = await web.post(START)
+    const back = await authorizeAtProvider(started.location!)
+    const name = allyDriverName('fixture-oauth', 'oauth')
+    const driver = pluginAllyDrivers[name]
+    delete pluginAllyDrivers[name]
+    cleanup(() => {
+      pluginAllyDrivers[name] = driver
+    })
+    const callback = await web.get(`${back.pathname}${back.search}`)
+    assert.equal(callback.status, 400)
+    assert.include(callback.text, 'no longer connects this way')
+    assert.lengthOf(await Connection.all(), 0)
   })
 
   test('a refusal at the provider is explained on the Connections page', async ({ assert }) => {

@@ -46,7 +46,13 @@ export type FakeProviderState = {
   /** email + API token pairs accepted over HTTP Basic */
   basicLogins: Map<string, string>
   /** each request to the token endpoint: its grant, body type and whether it carried a PKCE verifier */
-  tokenRequests: Array<{ grantType: string; contentType: string; codeVerifier: boolean }>
+  tokenRequests: Array<{
+    grantType: string
+    contentType: string
+    codeVerifier: boolean
+    /** how the client authenticated (RFC 6749 §2.3.1), null when it did not */
+    clientAuth: 'basic' | 'post' | null
+  }>
   /** tokens revoked at POST /oauth/revoke (RFC 7009) */
   revocations: Array<{ token: string; hint: string | null }>
   /** the next N revocation requests are answered 503 */
@@ -259,17 +265,14 @@ export async function startFakeProvider() {
     } catch {
       return send(request, response, 400, { error: 'invalid_request' })
     }
+    const clientAuth = clientAuthentication(request, form)
     state.tokenRequests.push({
       grantType: form.get('grant_type') ?? '',
       contentType,
       codeVerifier: form.has('code_verifier'),
+      clientAuth,
     })
-    if (
-      form.get('client_id') !== process.env.FIXTURE_OAUTH_CLIENT_ID ||
-      form.get('client_secret') !== process.env.FIXTURE_OAUTH_CLIENT_SECRET
-    ) {
-      return send(request, response, 401, { error: 'invalid_client' })
-    }
+    if (!clientAuth) return send(request, response, 401, { error: 'invalid_client' })
     if (form.get('grant_type') === 'authorization_code') {
       const grant = codes.get(form.get('code') ?? '')
       codes.delete(form.get('code') ?? '')
@@ -311,13 +314,29 @@ export async function startFakeProvider() {
     })
   }
 
+  /**
+   * RFC 6749 §2.3.1: the client authenticates with HTTP Basic (id and
+   * secret form-urlencoded) or with client_id/client_secret in the body,
+   * never both. Answers which, or null when it does not.
+   */
+  function clientAuthentication(request: IncomingMessage, form: URLSearchParams) {
+    const header = String(request.headers.authorization ?? '')
+    const expected = [process.env.FIXTURE_OAUTH_CLIENT_ID, process.env.FIXTURE_OAUTH_CLIENT_SECRET]
+    if (header.startsWith('Basic ')) {
+      if (form.has('client_secret')) return null
+      const [id, secret] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')
+      const pair = [decodeURIComponent(id ?? ''), decodeURIComponent(secret ?? '')]
+      return pair[0] === expected[0] && pair[1] === expected[1] ? ('basic' as const) : null
+    }
+    return form.get('client_id') === expected[0] && form.get('client_secret') === expected[1]
+      ? ('post' as const)
+      : null
+  }
+
   /** RFC 7009: the client authenticates; an unknown token is not an error (200 either way) */
   async function oauthRevoke(request: IncomingMessage, response: ServerResponse) {
     const form = new URLSearchParams(await readBody(request))
-    if (
-      form.get('client_id') !== process.env.FIXTURE_OAUTH_CLIENT_ID ||
-      form.get('client_secret') !== process.env.FIXTURE_OAUTH_CLIENT_SECRET
-    ) {
+    if (!clientAuthentication(request, form)) {
       return send(request, response, 401, { error: 'invalid_client' })
     }
     if (state.failRevocations > 0) {

@@ -46,7 +46,11 @@ export default class StartOAuthConnection {
         `${plugin.definition.name} cannot connect yet: an administrator must configure ${missing.join(' and ')}.`
       )
     }
-    await pluginDriver(input.ctx, plugin.id, method.id).redirect()
+    const driver = pluginDriver(input.ctx, plugin.id, method.id)
+    if (!driver) {
+      throw new ConnectionActionRefused(`${plugin.definition.name} cannot connect with OAuth now.`)
+    }
+    await driver.redirect()
     const url = String(input.ctx.response.getHeader('location') ?? '')
     const state = URL.canParse(url) ? new URL(url).searchParams.get('state') : null
     if (!state) {

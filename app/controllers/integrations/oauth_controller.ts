@@ -77,6 +77,9 @@ export default class OAuthController {
     const pluginName = pluginRegistry.get(flow.pluginId)?.definition.name ?? flow.pluginId
     // ally reads the state (and PKCE verifier) it kept at the redirect, and clears them
     const driver = pluginDriver(ctx, flow.pluginId, flow.methodId)
+    if (!driver) {
+      return refuse(ctx, `${pluginName} no longer connects this way. Start again from Connections.`)
+    }
     if (driver.stateMisMatch()) {
       return refuse(
         ctx,

@@ -63,10 +63,9 @@ export function registerPluginDrivers(plugin: LoadedPlugin) {
   }
 }
 
-/** the ally driver of a plugin's OAuth method, for this request */
+/** the ally driver of a plugin's OAuth method, for this request; null once the method is gone */
 export function pluginDriver(ctx: HttpContext, pluginId: string, methodId: string) {
-  return ctx.ally.use(allyDriverName(pluginId, methodId)) as unknown as Oauth2Driver<
-    OAuthDriverToken,
-    string
-  >
+  const name = allyDriverName(pluginId, methodId)
+  if (!ctx.ally.has(name)) return null
+  return ctx.ally.use(name) as unknown as Oauth2Driver<OAuthDriverToken, string>
 }
