@@ -39,6 +39,7 @@ export default defineConfig({
     () => import('@adonisjs/queue/queue_provider'),
     () => import('@adonisjs/drive/drive_provider'),
     () => import('@adonisjs/cache/cache_provider'),
+    () => import('@adonisjs/ally/ally_provider'),
     () => import('#providers/plugins_provider'),
     () => import('@adonisjs/otel/otel_provider'),
   ],

@@ -19,6 +19,15 @@ export * from '#plugin-sdk/identity'
 /** lifecycle hooks (onConnected, onDisconnecting) and the core events a plugin subscribes to */
 export type * from '#plugin-sdk/lifecycle'
 export type * from '#plugin-sdk/auth_methods'
+/** the ally driver for OAuth 2.0 methods: extend it to give a provider its own (docs/plugins.md) */
+export { OAuthDriver, toTokenSet } from '#plugin-sdk/oauth_driver'
+export type {
+  OAuthDriverConfig,
+  OAuthDriverFactory,
+  OAuthDriverToken,
+  OAuthRedirectRequest,
+  OAuthTokenRequest,
+} from '#plugin-sdk/oauth_driver'
 /** provider-neutral pull request statuses */
 export type * from '#plugin-sdk/status_checks'
 export {

@@ -6,6 +6,7 @@ import type { PluginDeclarations } from '#plugin-sdk/declarations'
 import type { CoreEventHandlers, PluginLifecycle } from '#plugin-sdk/lifecycle'
 import type { AuthMethod, BasicAuth, ResolveAccounts } from '#plugin-sdk/auth_methods'
 import type { PluginStatusChecks } from '#plugin-sdk/status_checks'
+import type { OAuthDriverFactory } from '#plugin-sdk/oauth_driver'
 
 /**
  * The contract between Sextant and a provider plugin. A plugin imports
@@ -65,6 +66,18 @@ export type OAuth2Auth = {
    * refresh token is spent once for all of them.
    */
   resolveAccounts?: ResolveAccounts
+  /**
+   * The ally driver that runs the authorization-code leg (redirect, state,
+   * PKCE, code exchange). Without it the platform builds one from this
+   * declaration (OAuthDriver); a plugin whose provider needs more extends
+   * OAuthDriver (from #plugin-sdk) and returns its own here.
+   */
+  driver?: OAuthDriverFactory
+  /**
+   * The provider's token revocation endpoint (RFC 7009): on disconnect
+   * the platform revokes the refresh token (else the access token) there.
+   */
+  revokeUrl?: string | (() => string | undefined)
 }
 
 /**

@@ -3,22 +3,24 @@ import { vine, type PluginRouteContext } from '#plugin-sdk'
 import { GitHubAppNotConfiguredError } from './app_auth.js'
 import { missingSettings, resolveAppConfig } from './config.js'
 import { environment } from './environment.js'
-import {
-  authorizeUrl,
-  installUrl,
-  InstallationRefusedError,
-  verifyInstallationAccess,
-} from './installations.js'
+import { installUrl, InstallationRefusedError, verifyInstallationAccess } from './installations.js'
+import { userAuthorisation, userToken } from './user_authorisation.js'
 
-/** the connect flow in progress, in the session; its state is used once */
+/**
+ * The connect flow in progress, in the session. The install leg's state
+ * is kept here (GitHub returns it with the installation); the user
+ * authorisation's state is ally's (user_authorisation.ts).
+ */
 const FLOW_KEY = 'github.connectFlow'
 const FLOW_LIFETIME_MS = 15 * 60_000
 
 type ConnectFlow = {
-  state: string
+  installState?: string
   organizationPublicId: string
   installationId?: number
   setupAction?: string
+  /** the user was sent to GitHub to authorise */
+  authorising?: boolean
   expiresAt: number
 }
 
@@ -59,7 +61,7 @@ export async function startInstall(ctx: PluginRouteContext) {
   }
   const state = randomBytes(24).toString('base64url')
   putFlow(ctx, {
-    state,
+    installState: state,
     organizationPublicId: ctx.plugin.organizationPublicId!,
     expiresAt: Date.now() + FLOW_LIFETIME_MS,
   })
@@ -69,8 +71,8 @@ export async function startInstall(ctx: PluginRouteContext) {
 /**
  * GitHub's post-installation redirect (the App's Setup URL, also its
  * OAuth callback). Without a user code it first asks GitHub to
- * authorise the user, then stores the installation only if that user can
- * access it.
+ * authorise the user (through ally), then stores the installation only if
+ * that user can access it.
  */
 export async function setupCallback(ctx: PluginRouteContext) {
   const missing = missingSettings(await resolveAppConfig())
@@ -94,35 +96,42 @@ export async function setupCallback(ctx: PluginRouteContext) {
     return ctx.response.redirect('/settings/connections')
   }
   const flow = currentFlow(ctx)
-  if (query.state !== undefined && flow?.state !== query.state) {
-    return refuse(
-      ctx,
-      'This connection attempt is unknown, already used or expired. Start again from Connections.'
-    )
-  }
-  const installationId = query.installation_id ?? flow?.installationId
-  if (!installationId)
-    return refuse(ctx, 'GitHub sent no installation. Start again from Connections.')
-  if (!query.code || !flow || query.state === undefined) {
-    const state = randomBytes(24).toString('base64url')
+  const unknownAttempt =
+    'This connection attempt is unknown, already used or expired. Start again from Connections.'
+  if (!query.code || query.state === undefined || !flow?.authorising) {
+    // The install leg, with our install state if any (a code GitHub sends
+    // along is not trusted: only one from ally's redirect is): the user
+    // authorises next.
+    if (query.state !== undefined && flow?.installState !== query.state) {
+      return refuse(ctx, unknownAttempt)
+    }
+    const installationId = query.installation_id ?? flow?.installationId
+    if (!installationId)
+      return refuse(ctx, 'GitHub sent no installation. Start again from Connections.')
     putFlow(ctx, {
-      state,
       organizationPublicId: ctx.plugin.organizationPublicId!,
       installationId,
       setupAction: query.setup_action ?? flow?.setupAction,
+      authorising: true,
       expiresAt: Date.now() + FLOW_LIFETIME_MS,
     })
-    return leaveFor(ctx, await authorizeUrl(state, returnUrl(ctx)))
+    const authorisation = await userAuthorisation(ctx, returnUrl(ctx))
+    await authorisation.redirect()
+    return leaveFor(ctx, String(ctx.response.getHeader('location')))
   }
+  // The user authorisation's way back: ally checks the state it kept.
+  if (!flow.installationId) return refuse(ctx, unknownAttempt)
+  const driver = await userAuthorisation(ctx, returnUrl(ctx))
   ctx.session.forget(FLOW_KEY)
+  if (driver.stateMisMatch()) return refuse(ctx, unknownAttempt)
   if (flow.organizationPublicId !== ctx.plugin.organizationPublicId) {
     return refuse(ctx, 'You switched organisation while connecting. Switch back and start again.')
   }
+  const installationId = flow.installationId
   try {
     const installation = await verifyInstallationAccess({
-      code: query.code,
+      userToken: await userToken(driver),
       installationId,
-      redirectUrl: returnUrl(ctx),
     })
     const connections = await ctx.plugin.connections()
     const existing = connections.find(
@@ -176,6 +185,7 @@ function returnUrl(ctx: PluginRouteContext) {
 /** htmx cannot follow a redirect to another origin: it is told to make the browser go. */
 function leaveFor(ctx: PluginRouteContext, url: string) {
   if (ctx.request.header('hx-request') === 'true') {
+    ctx.response.removeHeader('location')
     ctx.response.header('HX-Redirect', url)
     return ctx.response.noContent()
   }

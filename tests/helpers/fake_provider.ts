@@ -47,6 +47,18 @@ export type FakeProviderState = {
   sites: Array<{ id: string; name: string }>
   /** email + API token pairs accepted over HTTP Basic */
   basicLogins: Map<string, string>
+  /** each request to the token endpoint: its grant, body type and whether it carried a PKCE verifier */
+  tokenRequests: Array<{
+    grantType: string
+    contentType: string
+    codeVerifier: boolean
+    /** how the client authenticated (RFC 6749 §2.3.1), null when it did not */
+    clientAuth: 'basic' | 'post' | null
+  }>
+  /** tokens revoked at POST /oauth/revoke (RFC 7009) */
+  revocations: Array<{ token: string; hint: string | null }>
+  /** the next N revocation requests are answered 503 */
+  failRevocations: number
 }
 
 const PAGE_LIMIT = 100
@@ -94,6 +106,9 @@ export async function startFakeProvider() {
     archives: new Map(),
     sites: [{ id: 'acme', name: 'Acme' }],
     basicLogins: new Map([['fixture-user@example.com', 'good-api-token']]),
+    tokenRequests: [],
+    revocations: [],
+    failRevocations: 0,
   }
   const oauth = new FakeOAuthServer({
     clientId: () => process.env.FIXTURE_OAUTH_CLIENT_ID,
@@ -249,12 +264,70 @@ export async function startFakeProvider() {
   }
 
   async function oauthToken(request: IncomingMessage, response: ServerResponse) {
-    const answer = await oauth.token(new URLSearchParams(await readBody(request)))
+    // RFC 6749 asks for a form; some providers (Atlassian) also take JSON
+    const contentType = String(request.headers['content-type'] ?? '').split(';')[0]
+    const body = await readBody(request)
+    let form: URLSearchParams
+    try {
+      form =
+        contentType === 'application/json'
+          ? new URLSearchParams(JSON.parse(body || '{}') as Record<string, string>)
+          : new URLSearchParams(body)
+    } catch {
+      return send(request, response, 400, { error: 'invalid_request' })
+    }
+    const clientAuth = clientAuthentication(request, form)
+    state.tokenRequests.push({
+      grantType: form.get('grant_type') ?? '',
+      contentType,
+      codeVerifier: form.has('code_verifier'),
+      clientAuth,
+    })
+    if (!clientAuth) return send(request, response, 401, { error: 'invalid_client' })
+    const answer = await oauth.token(form, request.headers.authorization)
     send(request, response, answer.status, answer.body)
+  }
+
+  /**
+   * RFC 6749 §2.3.1: the client authenticates with HTTP Basic (id and
+   * secret form-urlencoded) or with client_id/client_secret in the body,
+   * never both. Answers which, or null when it does not.
+   */
+  function clientAuthentication(request: IncomingMessage, form: URLSearchParams) {
+    const header = String(request.headers.authorization ?? '')
+    const expected = [process.env.FIXTURE_OAUTH_CLIENT_ID, process.env.FIXTURE_OAUTH_CLIENT_SECRET]
+    if (header.startsWith('Basic ')) {
+      if (form.has('client_secret')) return null
+      const [id, secret] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')
+      const pair = [decodeURIComponent(id ?? ''), decodeURIComponent(secret ?? '')]
+      return pair[0] === expected[0] && pair[1] === expected[1] ? ('basic' as const) : null
+    }
+    return form.get('client_id') === expected[0] && form.get('client_secret') === expected[1]
+      ? ('post' as const)
+      : null
+  }
+
+  /** RFC 7009: the client authenticates; an unknown token is not an error (200 either way) */
+  async function oauthRevoke(request: IncomingMessage, response: ServerResponse) {
+    const form = new URLSearchParams(await readBody(request))
+    if (!clientAuthentication(request, form)) {
+      return send(request, response, 401, { error: 'invalid_client' })
+    }
+    if (state.failRevocations > 0) {
+      state.failRevocations -= 1
+      return send(request, response, 503, { error: 'temporarily_unavailable' })
+    }
+    const token = form.get('token') ?? ''
+    state.revocations.push({ token, hint: form.get('token_type_hint') })
+    oauth.spendRefreshToken(token)
+    state.tokens.delete(token)
+    send(request, response, 200)
   }
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url!, `http://${request.headers.host}`)
+    if (url.pathname === '/oauth/revoke' && request.method === 'POST')
+      return oauthRevoke(request, response)
     if (url.pathname === '/oauth/authorize') {
       const answer = oauth.authorize(url)
       if (!answer.location) return send(request, response, answer.status, answer.body)
@@ -328,6 +401,9 @@ export async function startFakeProvider() {
     },
     reset() {
       state.requests.length = 0
+      state.tokenRequests.length = 0
+      state.revocations.length = 0
+      state.failRevocations = 0
       state.faults = {}
       state.archives.clear()
       state.sites = [{ id: 'acme', name: 'Acme' }]

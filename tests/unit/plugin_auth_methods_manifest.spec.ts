@@ -97,4 +97,27 @@ test.group('Plugin manifest | authentication methods', () => {
       'connection.methods[0].auth.resolveAccounts must be an async function'
     )
   })
+
+  test('an OAuth method whose driver or revokeUrl has the wrong shape is refused', ({ assert }) => {
+    const auth = {
+      kind: 'oauth2',
+      authorizeUrl: 'https://provider.example/authorize',
+      tokenUrl: 'https://provider.example/token',
+      clientId: 'id',
+      clientSecret: 'secret',
+    }
+    const method = (extra: Record<string, unknown>) => ({
+      id: 'oauth',
+      label: 'OAuth 2.0',
+      auth: { ...auth, ...extra },
+    })
+    assert.include(
+      problem({ methods: [method({ driver: 'AcmeDriver' })] }),
+      'connection.methods[0].auth.driver must be a function returning an ally OAuth 2.0 driver'
+    )
+    assert.include(
+      problem({ methods: [method({ revokeUrl: 42 })] }),
+      'connection.methods[0].auth.revokeUrl must be a string or a function'
+    )
+  })
 })

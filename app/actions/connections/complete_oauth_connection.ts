@@ -8,7 +8,7 @@ import { checkOutboundUrl } from '#services/http/outbound_dispatcher'
 import { OutboundRequestRefused } from '#services/http/outbound_policy'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { findMethod, storedMethodId, type ConnectMethod } from '#services/plugins/auth_methods'
-import { exchangeCode, OAuthError, tokenCredentials } from '#services/plugins/oauth2'
+import { OAuthError, tokenCredentials } from '#services/plugins/oauth2'
 import { ConnectionActionRefused } from '#actions/connections/test_connection'
 import {
   finishConnecting,
@@ -27,8 +27,8 @@ export type OAuthCompletion =
   { kind: 'connected'; outcome: ConnectOutcome } | { kind: 'choose'; choicePublicId: string }
 
 /**
- * The second leg of an OAuth connect, once the state has been checked:
- * trade the code for tokens, then either store them sealed on the
+ * The second leg of an OAuth connect, once ally's driver has checked the
+ * state and traded the code for tokens: either store them sealed on the
  * account's connection (replacing older tokens when reconnecting) and
  * test it and queue a first sync like a token connect, or, when the
  * grant reaches several accounts, keep the tokens sealed until the
@@ -40,9 +40,8 @@ export default class CompleteOAuthConnection {
     actor: User
     pluginId: string
     methodId?: string | null
-    code: string
-    redirectUri: string
-    codeVerifier: string | null
+    /** the tokens ally's driver traded the callback's code for */
+    token: OAuthTokenSet
   }): Promise<OAuthCompletion> {
     const plugin = pluginRegistry.require(input.pluginId)
     const method = findMethod(plugin, input.methodId)
@@ -50,11 +49,7 @@ export default class CompleteOAuthConnection {
     if (!method || auth?.kind !== 'oauth2') {
       throw new ConnectionActionRefused(`${plugin.definition.name} does not connect with OAuth.`)
     }
-    const token = await exchangeCode(auth, {
-      code: input.code,
-      redirectUri: input.redirectUri,
-      codeVerifier: input.codeVerifier ?? undefined,
-    })
+    const token = input.token
 
     if (auth.resolveAccounts) {
       const accounts = await resolvedAccounts(plugin, auth, token)

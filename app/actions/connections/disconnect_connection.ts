@@ -22,7 +22,8 @@ export type DisconnectOutcome = {
  * and sync runs go with it.
  *
  * A plugin with onDisconnecting (delete the provider's webhooks, revoke
- * tokens) gets to run it first: the connection turns "disconnecting" at
+ * tokens), or an OAuth connection whose method declares a revokeUrl (the
+ * platform revokes the grant), gets to run it first: the connection turns "disconnecting" at
  * once (no more syncs, no more deliveries) and is deleted by the worker
  * when the hook succeeds. A failing hook never blocks the disconnect: it
  * is shown on the page with Retry and "Remove now".
@@ -45,7 +46,7 @@ export default class DisconnectConnection {
       const account =
         connection.displayName ??
         (connection.accountKey === 'default' ? null : connection.accountKey)
-      if (input.skipCleanup || !hasLifecycleHook(plugin, 'disconnecting')) {
+      if (input.skipCleanup || !hasLifecycleHook(plugin, 'disconnecting', connection)) {
         await connection.delete()
         return { pluginName, account, runId: null }
       }

@@ -29,7 +29,7 @@ export default class RetryConnectionHook {
       input.connectionPublicId
     )
     const plugin = pluginRegistry.get(connection.pluginId)
-    if (!hook || !hasLifecycleHook(plugin, hook)) {
+    if (!hook || !hasLifecycleHook(plugin, hook, connection)) {
       throw new ConnectionActionRefused('This connection has no such step to retry.')
     }
     if (hook === 'connected' && connection.status !== 'active') {

@@ -1,33 +1,38 @@
-import { randomBytes } from 'node:crypto'
+import type { HttpContext } from '@adonisjs/core/http'
 import { pluginRegistry } from '#services/plugins/registry'
-import { authorizationUrl, oauthMissingSettings, pkcePair } from '#services/plugins/oauth2'
+import { oauthMissingSettings } from '#services/plugins/oauth2'
 import { findMethod } from '#services/plugins/auth_methods'
+import { pluginDriver } from '#services/plugins/ally_drivers'
 import { ConnectionActionRefused } from '#actions/connections/test_connection'
 
 /** how long the user has to come back from the provider */
 export const OAUTH_FLOW_LIFETIME_MS = 10 * 60 * 1000
 
+/**
+ * What the callback needs to know besides what ally keeps (the state and
+ * the PKCE verifier, in encrypted cookies): which plugin method and
+ * organisation the attempt belongs to. Kept in the session under the
+ * state the provider sends back.
+ */
 export type PendingOAuthFlow = {
   pluginId: string
   /** the plugin's OAuth method the user picked */
   methodId: string
   organizationId: number
-  redirectUri: string
-  codeVerifier: string | null
   expiresAt: number
 }
 
 /**
- * The first leg of an OAuth connect: a single-use state (and a PKCE
- * verifier when the plugin asks for it) to keep until the provider sends
- * the user back, and the provider's authorize URL to send them to.
+ * The first leg of an OAuth connect: the plugin method's ally driver
+ * answers with the redirect to the provider's authorize URL, keeping a
+ * single-use state (and a PKCE verifier when the method asks for it).
  */
 export default class StartOAuthConnection {
   async execute(input: {
+    ctx: HttpContext
     pluginId: string
     methodId?: string | null
     organizationId: number
-    redirectUri: string
   }) {
     const plugin = pluginRegistry.require(input.pluginId)
     const method = findMethod(plugin, input.methodId)
@@ -41,21 +46,24 @@ export default class StartOAuthConnection {
         `${plugin.definition.name} cannot connect yet: an administrator must configure ${missing.join(' and ')}.`
       )
     }
-    const state = randomBytes(32).toString('base64url')
-    const pkce = auth.pkce ? pkcePair() : null
+    const driver = pluginDriver(input.ctx, plugin.id, method.id)
+    if (!driver) {
+      throw new ConnectionActionRefused(`${plugin.definition.name} cannot connect with OAuth now.`)
+    }
+    await driver.redirect()
+    const url = String(input.ctx.response.getHeader('location') ?? '')
+    const state = URL.canParse(url) ? new URL(url).searchParams.get('state') : null
+    if (!state) {
+      throw new ConnectionActionRefused(
+        `${plugin.definition.name} cannot connect: its OAuth driver sends no state.`
+      )
+    }
     const flow: PendingOAuthFlow = {
       pluginId: plugin.id,
       methodId: method.id,
       organizationId: input.organizationId,
-      redirectUri: input.redirectUri,
-      codeVerifier: pkce?.verifier ?? null,
       expiresAt: Date.now() + OAUTH_FLOW_LIFETIME_MS,
     }
-    const url = authorizationUrl(auth, {
-      state,
-      redirectUri: input.redirectUri,
-      codeChallenge: pkce?.challenge,
-    })
     return { state, flow, url }
   }
 }

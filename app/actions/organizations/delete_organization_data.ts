@@ -137,7 +137,7 @@ export default class DeleteOrganizationData {
     for (const connection of connections) {
       const plugin = pluginRegistry.get(connection.pluginId)
       const label = `${connection.pluginId} ${connection.displayName ?? connection.accountKey}`
-      if (!hasLifecycleHook(plugin, 'disconnecting')) {
+      if (!hasLifecycleHook(plugin, 'disconnecting', connection)) {
         await connection.delete()
         progress(`disconnected ${label}`)
         continue

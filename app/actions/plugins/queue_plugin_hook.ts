@@ -4,6 +4,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type Connection from '#models/connection'
 import { insertedId, sqlTime } from '#services/sql'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
+import { revokesOnDisconnect } from '#services/plugins/oauth_revocation'
 import RunPluginHookJob from '#jobs/run_plugin_hook_job'
 import type { LifecycleHookName } from '#queries/plugin_hook_runs'
 import type { CoreEventName, CoreEvents, CoreEventUser } from '#plugin-sdk/lifecycle'
@@ -57,10 +58,22 @@ export async function dispatchHookRun(runId: number) {
   }
 }
 
-/** whether the plugin has this lifecycle hook */
-export function hasLifecycleHook(plugin: LoadedPlugin | null, hook: LifecycleHookName) {
+/**
+ * Whether the plugin has this lifecycle hook. For a connection being
+ * disconnected the platform's own step counts too: revoking an OAuth
+ * grant whose method declares a revokeUrl.
+ */
+export function hasLifecycleHook(
+  plugin: LoadedPlugin | null,
+  hook: LifecycleHookName,
+  connection?: Connection
+) {
   const lifecycle = plugin?.definition.lifecycle
-  return Boolean(hook === 'connected' ? lifecycle?.onConnected : lifecycle?.onDisconnecting)
+  if (hook === 'connected') return Boolean(lifecycle?.onConnected)
+  return (
+    Boolean(lifecycle?.onDisconnecting) ||
+    (connection !== undefined && revokesOnDisconnect(plugin, connection))
+  )
 }
 
 /**

@@ -5,6 +5,7 @@ import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { publicIds } from '#services/public_id'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
+import { revokeOAuthGrant } from '#services/plugins/oauth_revocation'
 import {
   connectionWebhookUrl,
   rotateConnectionWebhookToken,
@@ -103,6 +104,8 @@ export default class RunPluginHook {
     if (connection.status !== 'disconnecting') return 'skipped'
     const hook = plugin.definition.lifecycle?.onDisconnecting
     if (hook) await hook(lifecycleContext(connection, plugin, attempt, log))
+    // then the platform's own clean-up: an OAuth grant is revoked at the provider
+    await revokeOAuthGrant(connection, plugin)
     await Connection.query().where('id', connection.id).where('status', 'disconnecting').delete()
     return 'succeeded'
   }

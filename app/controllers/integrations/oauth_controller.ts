@@ -1,13 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { memberCan } from '#abilities/main'
-import env from '#start/env'
 import StartOAuthConnection, {
   type PendingOAuthFlow,
 } from '#actions/connections/start_oauth_connection'
 import CompleteOAuthConnection from '#actions/connections/complete_oauth_connection'
 import { ConnectionActionRefused } from '#actions/connections/test_connection'
 import { connectOutcomeMessage } from '#actions/connections/store_connection'
-import { OAuthError } from '#services/plugins/oauth2'
+import { exchangeCode, OAuthError } from '#services/plugins/oauth2'
+import { pluginDriver } from '#services/plugins/ally_drivers'
 import { pluginRegistry, UnknownPluginError } from '#services/plugins/registry'
 import { oauthCallbackValidator } from '#validators/connection'
 
@@ -18,8 +18,11 @@ const FLOWS_KEY = 'connections.oauthFlows'
 type PendingFlows = Record<string, PendingOAuthFlow>
 
 /**
- * "Connect with …" for plugins that use OAuth 2.0: sends the user to the
- * provider with a single-use state (and PKCE), and takes them back.
+ * "Connect with …" for plugins that use OAuth 2.0: the plugin method's
+ * ally driver sends the user to the provider with a single-use state
+ * (and PKCE), and on the way back checks them and trades the code. The
+ * session remembers which plugin method and organisation each state
+ * belongs to (one shared callback URL serves every plugin).
  */
 export default class OAuthController {
   async start(ctx: HttpContext) {
@@ -27,10 +30,10 @@ export default class OAuthController {
     let started: Awaited<ReturnType<StartOAuthConnection['execute']>>
     try {
       started = await new StartOAuthConnection().execute({
+        ctx,
         pluginId: ctx.params.plugin,
         methodId: methodInput(ctx),
         organizationId: ctx.organization!.id,
-        redirectUri: callbackUrl(ctx),
       })
     } catch (error) {
       if (error instanceof UnknownPluginError) {
@@ -43,10 +46,11 @@ export default class OAuthController {
     ctx.session.put(FLOWS_KEY, { ...unexpiredFlows(ctx), [started.state]: started.flow })
     // htmx cannot follow a redirect to another origin: it makes the browser go.
     if (ctx.request.header('hx-request') === 'true') {
+      ctx.response.removeHeader('location')
       ctx.response.header('HX-Redirect', started.url)
       return ctx.response.noContent()
     }
-    return ctx.response.redirect(started.url)
+    // ally's driver has answered with the redirect (and its state cookies)
   }
 
   async callback(ctx: HttpContext) {
@@ -71,6 +75,17 @@ export default class OAuthController {
     }
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
     const pluginName = pluginRegistry.get(flow.pluginId)?.definition.name ?? flow.pluginId
+    // ally reads the state (and PKCE verifier) it kept at the redirect, and clears them
+    const driver = pluginDriver(ctx, flow.pluginId, flow.methodId)
+    if (!driver) {
+      return refuse(ctx, `${pluginName} no longer connects this way. Start again from Connections.`)
+    }
+    if (driver.stateMisMatch()) {
+      return refuse(
+        ctx,
+        'This connection attempt does not match the one this browser started (or it expired). Start again from Connections.'
+      )
+    }
 
     if (query.error) {
       const reason = query.error_description || query.error
@@ -87,9 +102,7 @@ export default class OAuthController {
         actor: ctx.auth.use('web').user!,
         pluginId: flow.pluginId,
         methodId: flow.methodId,
-        code: query.code,
-        redirectUri: flow.redirectUri,
-        codeVerifier: flow.codeVerifier,
+        token: await exchangeCode(driver),
       })
       if (completion.kind === 'choose') {
         return ctx.response.redirect(`/integrations/oauth/accounts/${completion.choicePublicId}`)
@@ -112,15 +125,6 @@ export default class OAuthController {
 function methodInput(ctx: HttpContext): string | null {
   const value = ctx.request.input('method')
   return typeof value === 'string' && value !== '' ? value.slice(0, 64) : null
-}
-
-/**
- * Where the provider sends the user back: under APP_URL when set (behind
- * a proxy), else the origin this request came to.
- */
-function callbackUrl(ctx: HttpContext) {
-  const origin = env.get('APP_URL') ?? new URL(ctx.request.completeUrl()).origin
-  return `${origin.replace(/\/+$/, '')}/integrations/oauth/callback`
 }
 
 function unexpiredFlows(ctx: HttpContext): PendingFlows {

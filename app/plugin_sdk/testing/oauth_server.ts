@@ -135,6 +135,11 @@ export class FakeOAuthServer {
     return { accessToken, refreshToken }
   }
 
+  /** Spends a refresh token (RFC 7009 revocation): it is refused from now on. */
+  spendRefreshToken(refreshToken: string) {
+    if (this.#refreshTokens.has(refreshToken)) this.#refreshTokens.set(refreshToken, 'spent')
+  }
+
   /** Forgets an access token, as if it had expired on the provider's side. */
   revoke(accessToken: string) {
     this.accessTokens.delete(accessToken)

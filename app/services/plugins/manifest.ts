@@ -222,6 +222,18 @@ function validateAuth(auth: PluginAuth | undefined, where: string, check: Check)
       `${where}.resolveAccounts`,
       'must be an async function listing the accounts a token reaches'
     )
+    check(
+      auth!.driver === undefined || typeof auth!.driver === 'function',
+      `${where}.driver`,
+      'must be a function returning an ally OAuth 2.0 driver (see OAuthDriver)'
+    )
+    check(
+      auth!.revokeUrl === undefined ||
+        typeof auth!.revokeUrl === 'string' ||
+        typeof auth!.revokeUrl === 'function',
+      `${where}.revokeUrl`,
+      'must be a string or a function returning one'
+    )
   }
   if (auth!.kind === 'app_installation') {
     check(

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import type { Oauth2Driver } from '@adonisjs/ally'
 import lock from '@adonisjs/lock/services/main'
 import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
@@ -6,12 +6,14 @@ import { HttpClient } from '#services/http/client'
 import type { LoadedPlugin } from '#services/plugins/registry'
 import { pluginMethods } from '#services/plugins/auth_methods'
 import type { OAuth2Auth, OAuthTokenSet } from '#plugin-sdk/types'
+import { declared as option, toTokenSet, type OAuthDriverToken } from '#plugin-sdk/oauth_driver'
 
 /**
- * The OAuth 2.0 authorization-code flow shared by every plugin that
- * declares `auth: { kind: 'oauth2' }`: authorize URL with state and PKCE,
- * code exchange, and refresh serialised by a lock so that two workers
- * never spend the same single-use (rotating) refresh token.
+ * What the platform does for every plugin that declares
+ * `auth: { kind: 'oauth2' }` besides the authorization-code leg (ally's
+ * drivers run that: app/services/plugins/ally_drivers.ts): tokens kept
+ * sealed, refresh serialised by a lock so that two workers never spend
+ * the same single-use (rotating) refresh token, and revocation.
  */
 export class OAuthError extends Error {
   constructor(message: string) {
@@ -22,10 +24,6 @@ export class OAuthError extends Error {
 
 /** refresh this long before expiry so a token never dies mid-request */
 const EXPIRY_MARGIN_MS = 60_000
-
-function option(value: string | (() => string | undefined)) {
-  return typeof value === 'function' ? value() : value
-}
 
 /** the plugin's OAuth 2.0 method: the one named, else its first OAuth method */
 export function oauthSettings(plugin: LoadedPlugin, methodId?: string | null): OAuth2Auth {
@@ -45,56 +43,37 @@ export function oauthMissingSettings(auth: OAuth2Auth): string[] {
   return missing
 }
 
-export function pkcePair() {
-  const verifier = randomBytes(32).toString('base64url')
-  const challenge = createHash('sha256').update(verifier).digest('base64url')
-  return { verifier, challenge }
-}
-
-export function authorizationUrl(
-  auth: OAuth2Auth,
-  input: { state: string; redirectUri: string; codeChallenge?: string }
-) {
-  const url = new URL(option(auth.authorizeUrl)!)
-  url.searchParams.set('response_type', 'code')
-  url.searchParams.set('client_id', option(auth.clientId) ?? '')
-  url.searchParams.set('redirect_uri', input.redirectUri)
-  url.searchParams.set('state', input.state)
-  if (auth.scopes?.length) url.searchParams.set('scope', auth.scopes.join(' '))
-  if (auth.pkce && input.codeChallenge) {
-    url.searchParams.set('code_challenge', input.codeChallenge)
-    url.searchParams.set('code_challenge_method', 'S256')
-  }
-  for (const [key, value] of Object.entries(auth.extraAuthorizeParams ?? {})) {
-    url.searchParams.set(key, value)
-  }
-  return url.toString()
-}
-
-async function tokenRequest(auth: OAuth2Auth, grant: Record<string, string>) {
+/**
+ * A form POST to one of the provider's OAuth endpoints (token, revocation)
+ * with the client authenticated as the method declares (RFC 6749 §2.3.1).
+ */
+export async function clientPost(auth: OAuth2Auth, url: string, fields: Record<string, string>) {
   const clientId = option(auth.clientId) ?? ''
   const clientSecret = option(auth.clientSecret) ?? ''
-  const form = new URLSearchParams(grant)
-  const headers: Record<string, string> = { accept: 'application/json' }
+  const form = new URLSearchParams(fields)
+  const headers: Record<string, string> = {
+    'accept': 'application/json',
+    'content-type': 'application/x-www-form-urlencoded',
+  }
   if (auth.tokenAuthMethod === 'client_secret_basic') {
-    headers.authorization = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`
+    const pair = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`
+    headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`
   } else {
     form.set('client_id', clientId)
     form.set('client_secret', clientSecret)
   }
   const client = new HttpClient({
-    baseUrl: option(auth.tokenUrl)!,
-    secrets: [clientSecret, ...Object.values(grant)],
+    baseUrl: url,
+    secrets: [clientSecret, ...Object.values(fields)],
     retries: { attempts: 2 },
   })
-  const response = await client
-    .post<Record<string, unknown>>(option(auth.tokenUrl)!, {
-      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    })
-    .catch((error) => {
-      throw new OAuthError(`The provider refused the token request (${error.message})`)
-    })
+  return client.post<Record<string, unknown>>(url, { headers, body: form.toString() })
+}
+
+async function tokenRequest(auth: OAuth2Auth, grant: Record<string, string>) {
+  const response = await clientPost(auth, option(auth.tokenUrl)!, grant).catch((error) => {
+    throw new OAuthError(`The provider refused the token request (${error.message})`)
+  })
   const data = response.data ?? {}
   if (typeof data.access_token !== 'string') {
     throw new OAuthError('The provider answered without an access token')
@@ -111,17 +90,20 @@ async function tokenRequest(auth: OAuth2Auth, grant: Record<string, string>) {
   } satisfies OAuthTokenSet
 }
 
-export function exchangeCode(
-  auth: OAuth2Auth,
-  input: { code: string; redirectUri: string; codeVerifier?: string }
-) {
-  const grant: Record<string, string> = {
-    grant_type: 'authorization_code',
-    code: input.code,
-    redirect_uri: input.redirectUri,
+/**
+ * The callback's code traded for tokens by the method's ally driver
+ * (which sends the PKCE verifier it kept); any refusal or malformed
+ * answer becomes a message for the Connections page.
+ */
+export async function exchangeCode(
+  driver: Oauth2Driver<OAuthDriverToken, string>
+): Promise<OAuthTokenSet> {
+  try {
+    return toTokenSet(await driver.accessToken())
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new OAuthError(`The provider refused the token request (${reason})`)
   }
-  if (input.codeVerifier) grant.code_verifier = input.codeVerifier
-  return tokenRequest(auth, grant)
 }
 
 /** how a token set is kept in a connection's sealed credentials */

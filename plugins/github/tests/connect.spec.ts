@@ -116,6 +116,48 @@ test.group('GitHub connect flow', (group) => {
     assert.lengthOf(await Connection.query().where('account_key', String(id)), 1)
   })
 
+  test("ally checks the user authorisation's state: a code back without it is refused", async ({
+    assert,
+  }) => {
+    const id = ++installation
+    github.addInstallation({ id, account: { login: 'acme-state', type: 'Organization' } })
+    github.addUser({ login: `linus${id}`, installationIds: [id] })
+    const { client } = await signedInAdmin()
+    const setup = await client.get(
+      `/integrations/github/setup?installation_id=${id}&setup_action=install`
+    )
+    const state = new URL(setup.location!).searchParams.get('state')
+    assert.match(state!, /^[\w-]{43}$/)
+    const authorised = await follow(client, setup.location!)
+    // The session still holds the attempt; the state ally kept in its cookie is gone.
+    const cookie = [...client.cookies.keys()].find((name) => name.endsWith('_oauth_state'))!
+    client.cookies.delete(cookie)
+
+    const back = await follow(client, authorised.location!)
+    assert.equal(back.status, 400)
+    assert.include(back.text, 'unknown, already used or expired')
+    assert.lengthOf(await Connection.query().where('account_key', String(id)), 0)
+  })
+
+  test('a code GitHub sends without our authorisation is not used: the user is asked to authorise', async ({
+    assert,
+  }) => {
+    const id = ++installation
+    github.addInstallation({ id, account: { login: 'acme-direct', type: 'Organization' } })
+    github.addUser({ login: `barbara${id}`, installationIds: [id] })
+    const { client } = await signedInAdmin()
+    const setup = await client.get(
+      `/integrations/github/setup?installation_id=${id}&setup_action=install&code=from-elsewhere&state=forged`
+    )
+    assert.equal(setup.status, 400)
+    const direct = await client.get(
+      `/integrations/github/setup?installation_id=${id}&setup_action=install&code=from-elsewhere`
+    )
+    assert.equal(direct.status, 302)
+    assert.include(direct.location!, '/login/oauth/authorize?')
+    assert.lengthOf(await Connection.query().where('account_key', String(id)), 0)
+  })
+
   test('a setup callback with a malformed installation id is answered 400 with a message', async ({
     assert,
   }) => {
