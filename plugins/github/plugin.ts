@@ -5,6 +5,7 @@ import { gitHubAppConfig } from './config.js'
 import { populateDemoData } from './demo.js'
 import { environment } from './environment.js'
 import { statusCheckSettings } from './policy.js'
+import { gitHubStatusChecks } from './status_check.js'
 import { setupCallback, showConnectPage, startInstall } from './connect.js'
 import {
   requestDownload,
@@ -113,6 +114,7 @@ export default definePlugin({
     },
   ],
   webhooks: gitHubWebhooks,
+  statusChecks: gitHubStatusChecks,
   routes(router) {
     router.get('/', showConnectPage, { name: 'connect' })
     router.post('/install', startInstall, {

@@ -6,7 +6,6 @@ import {
   type StoredRepository,
 } from '#plugin-sdk'
 import { statusCheckSettings, statusCheckSettingsValidator } from './policy.js'
-import { recentCheckRuns } from './status_check.js'
 
 const PAGE_SIZE = 25
 
@@ -90,7 +89,6 @@ export async function showRepositories(ctx: PluginRouteContext) {
   return ctx.view.render('github::repositories', {
     ...data,
     statusCheck: statusCheckSettings(connection.config),
-    checkRuns: await recentCheckRuns(connection.publicId),
   })
 }
 

@@ -3,6 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { isPaginationStyle, pagedAnswer } from './fake_paged_api.js'
 import { withEnv } from '#tests/helpers/env'
+import {
+  BUILD_STATUS_PATH,
+  postBuildStatus,
+  type FakeBuildStatuses,
+} from './fake_build_statuses.js'
 
 /**
  * A provider API on loopback for the fixture plugins, speaking the wire
@@ -45,6 +50,8 @@ export type FakeProviderState = {
   sites: Array<{ id: string; name: string }>
   /** email + API token pairs accepted over HTTP Basic */
   basicLogins: Map<string, string>
+  /** commit build statuses, Bitbucket's way (fake_build_statuses.ts) */
+  buildStatuses: FakeBuildStatuses
 }
 
 const PAGE_LIMIT = 100
@@ -92,6 +99,7 @@ export async function startFakeProvider() {
     archives: new Map(),
     sites: [{ id: 'acme', name: 'Acme' }],
     basicLogins: new Map([['fixture-user@example.com', 'good-api-token']]),
+    buildStatuses: { statuses: [], failures: 0 },
   }
   const codes = new Map<string, { challenge: string | null; redirectUri: string }>()
   const refreshTokens = new Map<string, 'live' | 'spent'>()
@@ -333,6 +341,23 @@ export async function startFakeProvider() {
       if (!owner) return send(request, response, 404, { message: 'Not Found' })
       return sendStyledPage(request, response, url, style, newestFirst(owner.items), 'items')
     }
+    const buildStatus = BUILD_STATUS_PATH.exec(url.pathname)
+    if (buildStatus && request.method === 'POST') {
+      const raw = await readBody(request)
+      let body: unknown = null
+      try {
+        body = JSON.parse(raw)
+      } catch {}
+      const base = `http://${request.headers.host}`
+      const answer = postBuildStatus(
+        state.buildStatuses,
+        base,
+        buildStatus[1],
+        buildStatus[2],
+        body
+      )
+      return send(request, response, answer.status, answer.body)
+    }
     const archive = /^\/archives\/([^/]+)\.zip$/.exec(url.pathname)
     if (archive) return sendArchive(request, response, archive[1])
     const itemsMatch = /^\/repos\/([^/]+)\/items$/.exec(url.pathname)
@@ -371,6 +396,7 @@ export async function startFakeProvider() {
       state.requests.length = 0
       state.faults = {}
       state.archives.clear()
+      state.buildStatuses = { statuses: [], failures: 0 }
       state.sites = [{ id: 'acme', name: 'Acme' }]
     },
     /** the zip archive served for a repository, holding commit `sha` */
