@@ -47,3 +47,25 @@ export async function fetchInstallation(installationId: string | number) {
   })
   return data as unknown as GitHubInstallation
 }
+
+/**
+ * Uninstalls the App from the installation's account
+ * (DELETE /app/installations/{installation_id}, authenticated as the App
+ * with its JWT). An installation GitHub no longer has (404) is already
+ * uninstalled: 'gone'.
+ */
+export async function uninstallInstallation(
+  installationId: string | number
+): Promise<'uninstalled' | 'gone'> {
+  const { token } = await appAuth()({ type: 'app' })
+  const octokit = new Octokit({ baseUrl: gitHubAppConfig().apiUrl, auth: token })
+  try {
+    await octokit.request('DELETE /app/installations/{installation_id}', {
+      installation_id: Number(installationId),
+    })
+    return 'uninstalled'
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return 'gone'
+    throw error
+  }
+}

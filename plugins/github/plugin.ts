@@ -4,6 +4,7 @@ import { GitHubClient, GITHUB_HEADERS } from './client.js'
 import { gitHubAppConfig } from './config.js'
 import { populateDemoData } from './demo.js'
 import { environment } from './environment.js'
+import { gitHubLifecycle } from './lifecycle.js'
 import { statusCheckSettings } from './policy.js'
 import { gitHubStatusChecks } from './status_check.js'
 import { setupCallback, showConnectPage, startInstall } from './connect.js'
@@ -115,6 +116,7 @@ export default definePlugin({
   ],
   webhooks: gitHubWebhooks,
   statusChecks: gitHubStatusChecks,
+  lifecycle: gitHubLifecycle,
   routes(router) {
     router.get('/', showConnectPage, { name: 'connect' })
     router.post('/install', startInstall, {
