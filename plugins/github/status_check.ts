@@ -1,4 +1,5 @@
 import {
+  HttpError,
   isAiAssisted,
   parseTrailers,
   type PluginStatusChecks,
@@ -43,15 +44,23 @@ export const gitHubStatusChecks: PluginStatusChecks = {
     })
     const client = new GitHubClient(http)
     const body = checkRunWrite(target, report)
+    const create = () =>
+      client.createCheckRun(target.repositoryFullName, {
+        name: report.name,
+        head_sha: target.headSha,
+        started_at: new Date().toISOString(),
+        ...body,
+      })
     const existing = target.existing?.externalId
     const run = existing
-      ? await client.updateCheckRun(target.repositoryFullName, Number(existing), body)
-      : await client.createCheckRun(target.repositoryFullName, {
-          name: report.name,
-          head_sha: target.headSha,
-          started_at: new Date().toISOString(),
-          ...body,
-        })
+      ? await client
+          .updateCheckRun(target.repositoryFullName, Number(existing), body)
+          // a check run GitHub no longer has is posted afresh
+          .catch((error) => {
+            if (error instanceof HttpError && error.status === 404) return create()
+            throw error
+          })
+      : await create()
     return { externalId: String(run.id), url: run.html_url }
   },
 }

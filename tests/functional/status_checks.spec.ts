@@ -162,6 +162,19 @@ test.group('Status checks | one action, any provider', (group) => {
     assert.equal((await postRow(onGitHub)).external_id, String(fresh.id))
   })
 
+  test('a check run GitHub no longer has is posted afresh', async ({ assert }) => {
+    const { organization, pull, onGitHub } = await twoProviders()
+    await post(organization, onGitHub, report('pending', 'Checking'))
+    const gone = github.checkRuns.findIndex((run) => run.head_sha === pull.headSha)
+    github.checkRuns.splice(gone, 1)
+    const outcome = await post(organization, onGitHub, report('success', 'Within policy'))
+    assert.equal(outcome.outcome, 'posted')
+    const runs = github.checkRuns.filter((run) => run.head_sha === pull.headSha)
+    assert.lengthOf(runs, 1)
+    assert.equal(runs[0].conclusion, 'success')
+    assert.equal((await postRow(onGitHub)).external_id, String(runs[0].id))
+  })
+
   test('a provider without status checks answers "unsupported", and nothing is recorded', async ({
     assert,
   }) => {

@@ -48,10 +48,10 @@ export default class PostStatusCheck {
 
     const row = await this.#record(organizationId, pull, report)
     try {
-      const posted = await deliverPost(row)
+      const posted = await deliverPost(row.id)
       return {
         outcome: 'posted',
-        externalId: posted.externalId ?? row.external_id ?? null,
+        externalId: posted.externalId ?? null,
         url: posted.url ?? null,
       }
     } catch (error) {

@@ -17,8 +17,7 @@ export default class RetryStatusCheck {
       .where('status', 'failed')
       .update({ status: 'pending', attempts: db.raw('attempts + 1'), updated_at: sqlTime() })
     if (!updatedExactlyOne(claimed)) return 'not-claimed'
-    const row = await db.from(STATUS_CHECK_POSTS).where('id', postId).firstOrFail()
-    await deliverPost(row)
+    await deliverPost(postId)
     return 'posted'
   }
 }

@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import lock from '@adonisjs/lock/services/main'
 import Connection from '#models/connection'
 import { sqlTime } from '#services/sql'
 import { pluginRegistry } from '#services/plugins/registry'
@@ -47,12 +48,32 @@ export async function hostOf(organizationId: number, repositoryId: number) {
 }
 
 /**
- * Posts the row's report through the connection hosting its pull request
- * and records the outcome on the row: posted (with the provider's id, so
- * the next post of this key on this commit updates it) or failed (the
- * error, shown on the connection's page). Throws what the provider threw.
+ * Posts the row's latest report through the connection hosting its pull
+ * request and records the outcome on the row: posted (with the provider's
+ * id, so the next post of this key on this commit updates it) or failed
+ * (the error, shown on the connection's page). Throws what the provider
+ * threw.
+ *
+ * Posts of one row run one at a time (a lock): a queued retry and a newer
+ * state of the same check never both create a status on the provider;
+ * the second one reads the id the first stored and updates it.
  */
-export async function deliverPost(row: PostRow): Promise<PostedStatusCheck> {
+export async function deliverPost(rowId: number): Promise<PostedStatusCheck> {
+  const [acquired, posted] = await lock
+    .createLock(`status-check:${rowId}`, '2m')
+    .run(async () =>
+      deliverLocked(await db.from(STATUS_CHECK_POSTS).where('id', rowId).firstOrFail())
+    )
+  if (acquired) return posted
+  const message = 'another post of this status check did not finish in time'
+  await db
+    .from(STATUS_CHECK_POSTS)
+    .where('id', rowId)
+    .update({ status: 'failed', last_error: message, updated_at: sqlTime() })
+  throw new Error(message)
+}
+
+async function deliverLocked(row: PostRow): Promise<PostedStatusCheck> {
   const pull = await db
     .from('pull_requests')
     .where('organization_id', row.organization_id)
@@ -78,9 +99,11 @@ export async function deliverPost(row: PostRow): Promise<PostedStatusCheck> {
       target,
       report
     )
+    // a newer head commit recorded meanwhile starts its own status: keep its row as it is
     await db
       .from(STATUS_CHECK_POSTS)
       .where('id', row.id)
+      .where('head_sha', row.head_sha)
       .update({
         status: 'posted',
         connection_id: connectionId,
