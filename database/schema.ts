@@ -1447,7 +1447,7 @@ export class SyncRunSchema extends BaseModel {
 }
 
 export class UserSchema extends BaseModel {
-  static $columns = ['createdAt', 'email', 'fullName', 'id', 'isSuperuser', 'lastSignInAt', 'lockedAt', 'password', 'passwordChangedAt', 'updatedAt'] as const
+  static $columns = ['createdAt', 'email', 'fullName', 'id', 'isSuperuser', 'lastSignInAt', 'lockedAt', 'marketingConsent', 'password', 'passwordChangedAt', 'updatedAt'] as const
   $columns = UserSchema.$columns
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
@@ -1463,6 +1463,8 @@ export class UserSchema extends BaseModel {
   declare lastSignInAt: DateTime | null
   @column.dateTime()
   declare lockedAt: DateTime | null
+  @column()
+  declare marketingConsent: boolean
   @column({ serializeAs: null })
   declare password: string
   @column.dateTime()

@@ -141,6 +141,9 @@ router
           .post('/settings/password', [controllers.settings.Security, 'changePassword'])
           .as('settings.password')
         router
+          .post('/settings/profile', [controllers.settings.Security, 'updateProfile'])
+          .as('settings.profile')
+        router
           .post('/settings/recovery-codes', [controllers.auth.RecoveryCodes, 'regenerate'])
           .as('settings.recovery_codes')
         router
@@ -177,6 +180,9 @@ router
     router
       .post('/users/:user/reset-mfa', [controllers.admin.Admin, 'resetMfa'])
       .as('admin.users.reset_mfa')
+    router
+      .post('/users/:user/delete', [controllers.admin.Admin, 'destroy'])
+      .as('admin.users.delete')
     router
       .get('/organizations', [controllers.admin.Admin, 'organizations'])
       .as('admin.organizations')

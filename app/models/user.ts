@@ -31,6 +31,9 @@ export default class User extends compose(
   @column({ consume: (value) => Boolean(value) })
   declare isSuperuser: boolean
 
+  @column({ consume: (value) => Boolean(value) })
+  declare marketingConsent: boolean
+
   @hasMany(() => Membership)
   declare memberships: HasMany<typeof Membership>
 

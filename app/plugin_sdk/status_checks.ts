@@ -19,6 +19,12 @@ export type StatusCheckTarget = {
   pullRequestNumber: number
   /** the commit the status is attached to */
   headSha: string
+  /**
+   * What `post` returned for this report key on this head commit before,
+   * when it did: update that status instead of adding another. Absent on
+   * the first post, and after a new commit (a new head gets a new status).
+   */
+  existing?: PostedStatusCheck
 }
 
 export type StatusCheckReport = {
@@ -57,4 +63,31 @@ export type PluginStatusChecks = {
     target: StatusCheckTarget,
     report: StatusCheckReport
   ): Promise<PostedStatusCheck>
+  /**
+   * Why this connection cannot post statuses (a GitHub personal access
+   * token: only an App may), or null when it can. The core then answers
+   * "unsupported" instead of posting and retrying a post bound to fail.
+   */
+  unsupportedReason?(connection: ConnectionHandle): string | null
+}
+
+/**
+ * What the core's "post a status check" answers (it never throws):
+ * posted; failed (recorded, and retried by a queued job); or unsupported
+ * (the provider hosting the repository has no status checks, or no
+ * connection hosts it any more).
+ */
+export type StatusCheckOutcome =
+  | { outcome: 'posted'; externalId: string | null; url: string | null }
+  | { outcome: 'failed'; error: string; retrying: boolean }
+  | { outcome: 'unsupported'; reason: string }
+
+/**
+ * The core capability as plugin code reaches it (WebhookContext
+ * `statusChecks`): posts on one of the organisation's pull requests,
+ * named by this provider's external id, through whichever connection
+ * hosts its repository, and records the outcome.
+ */
+export interface CoreStatusChecks {
+  post(pullRequestExternalId: string, report: StatusCheckReport): Promise<StatusCheckOutcome>
 }

@@ -5,7 +5,7 @@ import type { DomainStore } from '#plugin-sdk/domain'
 import type { PluginDeclarations } from '#plugin-sdk/declarations'
 import type { CoreEventHandlers, PluginLifecycle } from '#plugin-sdk/lifecycle'
 import type { AuthMethod, BasicAuth, ResolveAccounts } from '#plugin-sdk/auth_methods'
-import type { PluginStatusChecks } from '#plugin-sdk/status_checks'
+import type { CoreStatusChecks, PluginStatusChecks } from '#plugin-sdk/status_checks'
 import type { OAuthDriverFactory } from '#plugin-sdk/oauth_driver'
 
 /**
@@ -319,6 +319,12 @@ export interface WebhookContext {
   /** null when no connection matches the delivery's account */
   readonly connection: ConnectionHandle | null
   readonly logger: Logger
+  /**
+   * Posts a status check on one of the connection's organisation's pull
+   * requests through the core (status_checks.ts): recorded, retried by a
+   * queued job when the provider fails, never throwing into the handler.
+   */
+  readonly statusChecks: CoreStatusChecks
 }
 
 export type WebhookHandler = (context: WebhookContext) => Promise<void>

@@ -35,6 +35,8 @@ export const AUDIT_EVENTS = {
   'user.locked': 'Account locked',
   'user.unlocked': 'Account unlocked',
   'user.created': 'Account created',
+  'user.updated': 'Profile changed',
+  'user.deleted': 'Account deleted',
   'organization.created': 'Organisation created',
   'organization.updated': 'Organisation settings changed',
   'organization.data_deleted': "Organisation's data deleted",

@@ -43,6 +43,12 @@ export const changePasswordValidator = vine.create({
   password: newPassword().confirmed({ confirmationField: 'passwordConfirmation' }),
 })
 
+export const profileValidator = vine.create({
+  fullName: vine.string().trim().maxLength(120).optional(),
+  email: email(),
+  marketingConsent: vine.boolean().optional(),
+})
+
 export const inviteValidator = vine.create({
   email: email(),
   role: vine.enum(ROLE_NAMES),

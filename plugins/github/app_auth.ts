@@ -51,3 +51,27 @@ export async function fetchInstallation(installationId: string | number) {
   })
   return data as unknown as GitHubInstallation
 }
+
+/**
+ * Uninstalls the App from the installation's account
+ * (DELETE /app/installations/{installation_id}, authenticated as the App
+ * with its JWT). An installation GitHub no longer has (404) is already
+ * uninstalled: 'gone'.
+ */
+export async function uninstallInstallation(
+  installationId: string | number
+): Promise<'uninstalled' | 'gone'> {
+  const auth = await appAuth()
+  const { token } = await auth({ type: 'app' })
+  const { apiUrl } = await resolveAppConfig()
+  const octokit = new Octokit({ baseUrl: apiUrl, auth: token })
+  try {
+    await octokit.request('DELETE /app/installations/{installation_id}', {
+      installation_id: Number(installationId),
+    })
+    return 'uninstalled'
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return 'gone'
+    throw error
+  }
+}

@@ -4,7 +4,9 @@ import { GitHubClient, GITHUB_HEADERS } from './client.js'
 import { gitHubAppConfig } from './config.js'
 import { populateDemoData } from './demo.js'
 import { environment } from './environment.js'
+import { gitHubLifecycle } from './lifecycle.js'
 import { statusCheckSettings } from './policy.js'
+import { gitHubStatusChecks } from './status_check.js'
 import { setupCallback, showConnectPage, startInstall } from './connect.js'
 import { personalTokenMethod } from './personal_token.js'
 import {
@@ -136,6 +138,8 @@ export default definePlugin({
     },
   ],
   webhooks: gitHubWebhooks,
+  statusChecks: gitHubStatusChecks,
+  lifecycle: gitHubLifecycle,
   routes(router) {
     router.get('/', showConnectPage, { name: 'connect' })
     router.post('/install', startInstall, {

@@ -7,7 +7,6 @@ import {
   type StoredRepository,
 } from '#plugin-sdk'
 import { statusCheckSettings, statusCheckSettingsValidator } from './policy.js'
-import { recentCheckRuns } from './status_check.js'
 
 const PAGE_SIZE = 25
 
@@ -92,7 +91,6 @@ export async function showRepositories(ctx: PluginRouteContext) {
     ...data,
     tokenOnly: isTokenConnection(connection),
     statusCheck: statusCheckSettings(connection.config),
-    checkRuns: await recentCheckRuns(connection.publicId),
   })
 }
 

@@ -1,15 +1,27 @@
-import { db, isAiAssisted, parseTrailers, sqlTime, type ConnectionHandle } from '#plugin-sdk'
+import { isTokenConnection } from './personal_token.js'
+import {
+  HttpError,
+  isAiAssisted,
+  parseTrailers,
+  type PluginStatusChecks,
+  type StatusCheckReport,
+  type StatusCheckTarget,
+  type WebhookContext,
+} from '#plugin-sdk'
 import { GitHubClient, GITHUB_HEADERS } from './client.js'
 import { gitHubAppConfig } from './config.js'
 import { evaluatePolicy, statusCheckSettings, type PullRequestFacts } from './policy.js'
 import type * as GitHub from './types.js'
 
+/** the check's name on GitHub, and its key in the core's status checks */
 export const CHECK_NAME = 'Sextant'
+export const CHECK_KEY = 'sextant/ai-policy'
 
 export type CheckTarget = {
+  /** the pull request's GitHub id (the domain model's external id) */
+  pullRequestId: string
   repository: string
   pullNumber: number
-  headSha: string
   additions: number
   deletions: number
   changedFiles: number
@@ -20,95 +32,99 @@ export type CheckTarget = {
 type AiCommit = { sha: string; title: string; marks: string[] }
 
 /**
- * Posts the "Sextant" check run on a pull request's head commit:
- * in_progress first, then completed with the policy's conclusion and a
- * Markdown summary. The row in github_check_runs remembers the check run
- * id, so a retried delivery completes the same check instead of adding
- * another; a failure is recorded there and rethrown, so the delivery is
- * retried and shows as failed in Admin → Webhooks.
+ * The status-check capability with check runs: the first post of a key
+ * on a commit creates a check run, later posts (the core passes back its
+ * id as `existing`) update it. "pending" is an in_progress run; the other
+ * states complete it with a conclusion.
  */
-export async function runStatusCheck(connection: ConnectionHandle, target: CheckTarget) {
+export const gitHubStatusChecks: PluginStatusChecks = {
+  unsupportedReason: (connection) =>
+    isTokenConnection(connection)
+      ? 'a personal access token cannot post status checks: install the GitHub App'
+      : null,
+  async post(connection, target, report) {
+    const http = await connection.client({
+      headers: GITHUB_HEADERS,
+      writeIntervalMs: gitHubAppConfig().writeIntervalMs,
+    })
+    const client = new GitHubClient(http)
+    const body = checkRunWrite(target, report)
+    const create = () =>
+      client.createCheckRun(target.repositoryFullName, {
+        name: report.name,
+        head_sha: target.headSha,
+        started_at: new Date().toISOString(),
+        ...body,
+      })
+    const existing = target.existing?.externalId
+    const run = existing
+      ? await client
+          .updateCheckRun(target.repositoryFullName, Number(existing), body)
+          // a check run GitHub no longer has is posted afresh
+          .catch((error) => {
+            if (error instanceof HttpError && error.status === 404) return create()
+            throw error
+          })
+      : await create()
+    return { externalId: String(run.id), url: run.html_url }
+  },
+}
+
+function checkRunWrite(target: StatusCheckTarget, report: StatusCheckReport): GitHub.CheckRunWrite {
+  const output = { title: report.title, summary: report.summary ?? report.title }
+  const common = {
+    external_id: `${report.key}:${target.repositoryFullName}#${target.pullRequestNumber}`,
+    ...(report.detailsUrl ? { details_url: report.detailsUrl } : {}),
+    output,
+  }
+  if (report.state === 'pending') return { ...common, status: 'in_progress' }
+  return {
+    ...common,
+    status: 'completed',
+    // GitHub has no "error" conclusion: a check that could not run fails
+    conclusion: report.state === 'success' ? 'success' : 'failure',
+    completed_at: new Date().toISOString(),
+  }
+}
+
+/**
+ * The AI-code policy on a pull request's head commit, through the core's
+ * status checks (which post through whichever connection hosts the
+ * repository, record the outcome and retry a failure): "pending" first,
+ * then the policy's verdict with a Markdown summary.
+ */
+export async function runStatusCheck(
+  context: Pick<WebhookContext, 'statusChecks'> & { connection: WebhookContext['connection'] },
+  target: CheckTarget
+) {
+  const connection = context.connection
+  if (!connection) return { posted: false as const }
   const settings = statusCheckSettings(connection.config)
   if (!settings.enabled) return { posted: false as const }
-  const row = await claimRow(connection.publicId, target)
-  const http = await connection.client({
-    headers: GITHUB_HEADERS,
-    writeIntervalMs: gitHubAppConfig().writeIntervalMs,
+  const report = { key: CHECK_KEY, name: CHECK_NAME }
+  await context.statusChecks.post(target.pullRequestId, {
+    ...report,
+    state: 'pending',
+    title: 'Checking the policy',
+    summary: 'Sextant is reading the commits of this pull request.',
   })
-  const client = new GitHubClient(http)
-  try {
-    let checkRunId = row.check_run_id === null ? null : Number(row.check_run_id)
-    if (checkRunId === null) {
-      const created = await client.createCheckRun(target.repository, {
-        name: CHECK_NAME,
-        head_sha: target.headSha,
-        status: 'in_progress',
-        started_at: new Date().toISOString(),
-        external_id: `${target.repository}#${target.pullNumber}`,
-      })
-      checkRunId = created.id
-      await updateRow(row.id, { check_run_id: checkRunId, status: 'in_progress' })
-    }
-    const aiCommits = await readAiCommits(client, target)
-    const facts: PullRequestFacts = {
-      changedFiles: target.changedFiles,
-      additions: target.additions,
-      deletions: target.deletions,
-      commits: aiCommits.total,
-      aiAssistedCommits: aiCommits.marked.length,
-    }
-    const policy = evaluatePolicy(settings, facts)
-    const conclusion = policy.passed ? 'success' : 'failure'
-    await client.updateCheckRun(target.repository, checkRunId, {
-      status: 'completed',
-      conclusion,
-      completed_at: new Date().toISOString(),
-      output: {
-        title: policy.passed
-          ? 'Within policy'
-          : `Policy not met: ${policy.reasons.length} finding(s)`,
-        summary: checkSummary(facts, policy.reasons, aiCommits.marked),
-      },
-    })
-    await updateRow(row.id, { status: 'completed', conclusion, last_error: null })
-    return { posted: true as const, conclusion }
-  } catch (error) {
-    await updateRow(row.id, {
-      status: 'failed',
-      last_error: (error as Error).message.slice(0, 1000),
-    })
-    throw error
+  const client = new GitHubClient(await connection.client())
+  const aiCommits = await readAiCommits(client, target)
+  const facts: PullRequestFacts = {
+    changedFiles: target.changedFiles,
+    additions: target.additions,
+    deletions: target.deletions,
+    commits: aiCommits.total,
+    aiAssistedCommits: aiCommits.marked.length,
   }
-}
-
-async function claimRow(connectionPublicId: string, target: CheckTarget) {
-  const key = {
-    connection_public_id: connectionPublicId,
-    repository_full_name: target.repository,
-    head_sha: target.headSha,
-  }
-  const now = sqlTime()
-  await db
-    .table('github_check_runs')
-    .insert({
-      ...key,
-      pull_number: target.pullNumber,
-      status: 'pending',
-      attempts: 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict(['connection_public_id', 'repository_full_name', 'head_sha'])
-    .ignore()
-  await db.from('github_check_runs').where(key).increment('attempts', 1)
-  return db.from('github_check_runs').where(key).firstOrFail()
-}
-
-function updateRow(id: number, values: Record<string, unknown>) {
-  return db
-    .from('github_check_runs')
-    .where('id', id)
-    .update({ ...values, updated_at: sqlTime() })
+  const policy = evaluatePolicy(settings, facts)
+  const outcome = await context.statusChecks.post(target.pullRequestId, {
+    ...report,
+    state: policy.passed ? 'success' : 'failure',
+    title: policy.passed ? 'Within policy' : `Policy not met: ${policy.reasons.length} finding(s)`,
+    summary: checkSummary(facts, policy.reasons, aiCommits.marked),
+  })
+  return { posted: true as const, passed: policy.passed, outcome }
 }
 
 async function readAiCommits(client: GitHubClient, target: CheckTarget) {
@@ -154,13 +170,4 @@ export function checkSummary(facts: PullRequestFacts, reasons: string[], aiCommi
     if (aiCommits.length > 50) lines.push(`- … and ${aiCommits.length - 50} more`)
   }
   return lines.join('\n')
-}
-
-export async function recentCheckRuns(connectionPublicId: string, limit = 10) {
-  return db
-    .from('github_check_runs')
-    .where('connection_public_id', connectionPublicId)
-    .orderBy('updated_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
 }

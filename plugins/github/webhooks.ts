@@ -100,7 +100,8 @@ export const gitHubWebhooks: PluginWebhooks = {
   },
 }
 
-async function handlePullRequest({ connection, delivery, logger }: WebhookContext) {
+async function handlePullRequest(context: WebhookContext) {
+  const { connection, delivery, logger } = context
   if (!connection || connection.status !== 'active') return
   const payload = delivery.payload as PullRequestEvent
   const pull = payload.pull_request
@@ -129,16 +130,18 @@ async function handlePullRequest({ connection, delivery, logger }: WebhookContex
   if (!CHECKED_ACTIONS.has(payload.action)) return
   const stored = await connection.store.repository(repositoryId)
   if (!stored?.monitored) return
-  const outcome = await runStatusCheck(connection, {
+  const check = await runStatusCheck(context, {
+    pullRequestId: String(pull.id),
     repository: repository.full_name,
     pullNumber: pull.number,
-    headSha: pull.head.sha,
     additions: pull.additions,
     deletions: pull.deletions,
     changedFiles: pull.changed_files,
     commits,
   })
-  if (outcome.posted) logger.info({ conclusion: outcome.conclusion }, 'status check posted')
+  if (check.posted) {
+    logger.info({ passed: check.passed, outcome: check.outcome.outcome }, 'status check posted')
+  }
 }
 
 type DeliveryBody = { action?: unknown; installation?: { id?: unknown } } | undefined

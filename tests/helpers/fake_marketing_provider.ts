@@ -125,7 +125,10 @@ export async function startFakeMarketingProvider() {
         const member: FakeMember = {
           email: String(body.email_address),
           fullName: body.merge_fields?.FNAME ?? null,
-          status: members.get(parts[3])?.status ?? String(body.status_if_new ?? 'subscribed'),
+          // "status" updates a member; "status_if_new" applies only to a new one
+          status: String(
+            body.status ?? members.get(parts[3])?.status ?? body.status_if_new ?? 'subscribed'
+          ),
         }
         members.set(parts[3], member)
         return send(request, response, 200, { id: parts[3], email_address: member.email })

@@ -3,6 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { FakeOAuthServer, isPaginationStyle, pagedAnswer } from '#plugin-sdk/testing'
 import { withEnv } from '#tests/helpers/env'
+import {
+  BUILD_STATUS_PATH,
+  postBuildStatus,
+  type FakeBuildStatuses,
+} from './fake_build_statuses.js'
 
 /**
  * A provider API on loopback for the fixture plugins, speaking the wire
@@ -59,6 +64,8 @@ export type FakeProviderState = {
   revocations: Array<{ token: string; hint: string | null }>
   /** the next N revocation requests are answered 503 */
   failRevocations: number
+  /** commit build statuses, Bitbucket's way (fake_build_statuses.ts) */
+  buildStatuses: FakeBuildStatuses
 }
 
 const PAGE_LIMIT = 100
@@ -109,6 +116,7 @@ export async function startFakeProvider() {
     tokenRequests: [],
     revocations: [],
     failRevocations: 0,
+    buildStatuses: { statuses: [], failures: 0 },
   }
   const oauth = new FakeOAuthServer({
     clientId: () => process.env.FIXTURE_OAUTH_CLIENT_ID,
@@ -369,6 +377,23 @@ export async function startFakeProvider() {
       if (!owner) return send(request, response, 404, { message: 'Not Found' })
       return sendStyledPage(request, response, url, style, newestFirst(owner.items), 'items')
     }
+    const buildStatus = BUILD_STATUS_PATH.exec(url.pathname)
+    if (buildStatus && request.method === 'POST') {
+      const raw = await readBody(request)
+      let body: unknown = null
+      try {
+        body = JSON.parse(raw)
+      } catch {}
+      const base = `http://${request.headers.host}`
+      const answer = postBuildStatus(
+        state.buildStatuses,
+        base,
+        buildStatus[1],
+        buildStatus[2],
+        body
+      )
+      return send(request, response, answer.status, answer.body)
+    }
     const archive = /^\/archives\/([^/]+)\.zip$/.exec(url.pathname)
     if (archive) return sendArchive(request, response, archive[1])
     const itemsMatch = /^\/repos\/([^/]+)\/items$/.exec(url.pathname)
@@ -406,6 +431,7 @@ export async function startFakeProvider() {
       state.failRevocations = 0
       state.faults = {}
       state.archives.clear()
+      state.buildStatuses = { statuses: [], failures: 0 }
       state.sites = [{ id: 'acme', name: 'Acme' }]
     },
     /** the zip archive served for a repository, holding commit `sha` */

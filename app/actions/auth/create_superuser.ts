@@ -5,6 +5,11 @@ import Organization from '#models/organization'
 import User from '#models/user'
 import { CLI_META, recordAudit } from '#services/audit'
 import { assertAcceptablePassword, createUserWithPassword } from '#services/passwords'
+import {
+  eventUser,
+  publishCoreEvent,
+  publishMembershipChanged,
+} from '#actions/plugins/queue_plugin_hook'
 
 export class SuperuserRefused extends Error {}
 
@@ -26,7 +31,7 @@ export default class CreateSuperuser {
       throw new SuperuserRefused(`a user with email ${email} already exists`)
     await assertAcceptablePassword(input.password, { email, fullName: input.fullName })
 
-    return db.transaction(async (trx) => {
+    const created = await db.transaction(async (trx) => {
       const user = await createUserWithPassword(
         { email, fullName: input.fullName, password: input.password, isSuperuser: true },
         trx
@@ -72,5 +77,14 @@ export default class CreateSuperuser {
       )
       return { user, organization, createdOrganization }
     })
+    // after commit, through the queue: a failing plugin never fails the command
+    await publishCoreEvent('user.created', { user: eventUser(created.user) })
+    await publishMembershipChanged({
+      organization: created.organization,
+      user: created.user,
+      role: 'owner',
+      previousRole: null,
+    })
+    return created
   }
 }

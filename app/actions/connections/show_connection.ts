@@ -10,6 +10,7 @@ import {
 } from '#actions/connections/connection_summaries'
 import db from '@adonisjs/lucid/services/db'
 import { latestHookRuns } from '#queries/plugin_hook_runs'
+import { recentStatusChecks } from '#queries/status_check_posts'
 
 /**
  * One connection of the organisation with its recent sync runs, and what
@@ -54,6 +55,7 @@ export default class ShowConnection {
       connection: summary,
       runs,
       scopes,
+      statusChecks: await recentStatusChecks(input.organization.id, connection.id),
       settingsPartial: plugin?.definition.settingsPartial ?? null,
       settingsData: {
         publicId: connection.publicId,

@@ -5,6 +5,8 @@ import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { pluginRegistry } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import { parseWebhookBody } from '#services/webhooks/bodies'
+import PostStatusCheck from '#actions/status_checks/post_status_check'
+import type { CoreStatusChecks } from '#plugin-sdk/status_checks'
 
 export type ProcessingOutcome = 'processed' | 'skipped' | 'failed'
 
@@ -72,7 +74,33 @@ export default class ProcessWebhookDelivery {
       },
       connection: connection ? connectionHandle(connection, plugin) : null,
       logger: logger.child({ plugin: plugin.id, delivery: delivery.delivery_id }),
+      statusChecks: coreStatusChecks(connection),
     })
+  }
+}
+
+/**
+ * Status checks for the delivery's handler: on the connection's
+ * organisation's pull requests, named by this provider's external id.
+ */
+function coreStatusChecks(connection: Connection | null): CoreStatusChecks {
+  return {
+    async post(pullRequestExternalId, report) {
+      if (!connection) return { outcome: 'unsupported', reason: 'the delivery has no connection' }
+      const pull = await db
+        .from('pull_requests')
+        .where('organization_id', connection.organizationId)
+        .where('provider', connection.pluginId)
+        .where('external_id', pullRequestExternalId)
+        .select('id')
+        .first()
+      if (!pull) return { outcome: 'unsupported', reason: 'no such pull request' }
+      return new PostStatusCheck().execute({
+        organizationId: connection.organizationId,
+        pullRequestId: Number(pull.id),
+        report,
+      })
+    },
   }
 }
 

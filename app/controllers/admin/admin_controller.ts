@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ListAuditEvents from '#actions/audit/list_audit_events'
 import ListUsers from '#actions/admin/list_users'
+import DeleteUser from '#actions/admin/delete_user'
 import ResetUserMfa from '#actions/admin/reset_user_mfa'
 import SetUserLock from '#actions/admin/set_user_lock'
 import ListOrganizations from '#actions/organizations/list_organizations'
@@ -82,6 +83,16 @@ export default class AdminController {
       'success',
       `${user.email} must set up two-factor authentication again at next sign-in.`
     )
+    return ctx.response.redirect(`${sextantConfig.auth.adminPath}/users`)
+  }
+
+  async destroy(ctx: HttpContext) {
+    const user = await new DeleteUser().execute({
+      actor: ctx.auth.use('web').user!,
+      userPublicId: ctx.params.user,
+      meta: requestMeta(ctx),
+    })
+    ctx.session.flash('success', `${user.email} is deleted.`)
     return ctx.response.redirect(`${sextantConfig.auth.adminPath}/users`)
   }
 }

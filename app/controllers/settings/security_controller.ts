@@ -1,12 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ChangePassword from '#actions/auth/change_password'
+import UpdateProfile from '#actions/users/update_profile'
 import CountRecoveryCodes from '#actions/auth/count_recovery_codes'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
 import ListPasskeys from '#actions/passkeys/list_passkeys'
 import { requestMeta } from '#services/auth_session'
 import { PasswordRejected } from '#services/passwords'
 import { destroyUserSessions } from '#services/user_sessions'
-import { changePasswordValidator } from '#validators/auth'
+import { changePasswordValidator, profileValidator } from '#validators/auth'
 
 export default class SecurityController {
   async show(ctx: HttpContext) {
@@ -47,5 +48,27 @@ export default class SecurityController {
     session.regenerate()
     session.flash('success', 'Password changed. Your other sessions were signed out.')
     return response.redirect('/settings/security')
+  }
+
+  /** name, email and marketing consent (after a fresh password or code) */
+  async updateProfile(ctx: HttpContext) {
+    const input = await ctx.request.validateUsing(profileValidator)
+    let changed: string[]
+    try {
+      ;({ changed } = await new UpdateProfile().execute({
+        user: ctx.auth.use('web').user!,
+        fullName: input.fullName ?? null,
+        email: input.email,
+        marketingConsent: input.marketingConsent ?? false,
+        meta: requestMeta(ctx),
+      }))
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'E_EMAIL_TAKEN') throw error
+      ctx.session.flashAll()
+      ctx.session.flash('inputErrorsBag', { email: [(error as Error).message] })
+      return ctx.response.redirect('/settings/security')
+    }
+    ctx.session.flash('success', changed.length > 0 ? 'Profile saved.' : 'Nothing to change.')
+    return ctx.response.redirect('/settings/security')
   }
 }

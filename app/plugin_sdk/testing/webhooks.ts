@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import type { ConnectionHandle, WebhookContext, WebhookRequest } from '#plugin-sdk/types'
+import type { CoreStatusChecks } from '#plugin-sdk/status_checks'
 import { parseWebhookBody } from '#services/webhooks/bodies'
 import { silentLogger } from './fake_connection.js'
 
@@ -73,6 +74,12 @@ export function webhookContext(input: {
   payload: unknown
   connection: ConnectionHandle | null
   headers?: Record<string, string>
+  /**
+   * The core's status checks as the handler sees them; by default one
+   * that posts nothing and answers "unsupported" (pass your own to record
+   * what a handler posts).
+   */
+  statusChecks?: CoreStatusChecks
 }): WebhookContext {
   return {
     delivery: {
@@ -85,6 +92,12 @@ export function webhookContext(input: {
     },
     connection: input.connection,
     logger: silentLogger(),
+    statusChecks: input.statusChecks ?? {
+      post: async () => ({
+        outcome: 'unsupported',
+        reason: 'no status checks in this test context',
+      }),
+    },
   }
 }
 

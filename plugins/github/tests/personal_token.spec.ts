@@ -129,6 +129,42 @@ test.group('GitHub with a personal access token', (group) => {
     assert.isTrue(lists.every((request) => request.status === 304))
   })
 
+  test('the core answers "unsupported" for a status on a token connection’s pull request, and posts nothing', async ({
+    assert,
+  }) => {
+    const id = ++installation
+    github.addInstallation({ id, account: { login: `pat-core${id}`, type: 'Organization' } })
+    github.seedOrganization(id, 1, 2)
+    const token = github.addPersonalAccessToken({ login: `joan${id}`, installationIds: [id] })
+    const { admin, client } = await signedInAdmin()
+    await connectWithToken(client, token)
+    const connection = await Connection.query().where('plugin_id', 'github').firstOrFail()
+    await new RunSync().execute({
+      connection,
+      tasks: ['repositories', 'pull_requests'],
+      trigger: 'cli',
+    })
+    const pull = await db
+      .from('pull_requests')
+      .where('organization_id', admin.organization.id)
+      .firstOrFail()
+    github.resetRequests()
+    const { default: PostStatusCheck } = await import('#actions/status_checks/post_status_check')
+    const outcome = await new PostStatusCheck().execute({
+      organizationId: admin.organization.id,
+      pullRequestId: pull.id,
+      report: {
+        key: 'sextant/ai-policy',
+        name: 'Sextant',
+        state: 'success',
+        title: 'Within policy',
+      },
+    })
+    assert.equal(outcome.outcome, 'unsupported')
+    assert.include(outcome.outcome === 'unsupported' ? outcome.reason : '', 'personal access token')
+    assert.isFalse(github.requests.some((request) => request.path.includes('/check-runs')))
+  })
+
   test('the status check cannot be switched on for a token connection, and the page says why', async ({
     assert,
   }) => {

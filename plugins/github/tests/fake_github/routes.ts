@@ -57,6 +57,7 @@ export const ROUTES: Route[] = [
   jwt('PATCH', '^/app/hook/config', updateHookConfig),
   jwt('GET', '^/app/installations', app.listAppInstallations),
   jwt('GET', String.raw`^/app/installations/(\d+)`, app.getAppInstallation),
+  jwt('DELETE', String.raw`^/app/installations/(\d+)`, app.deleteAppInstallation),
   jwt('POST', String.raw`^/app/installations/(\d+)/access_tokens`, app.createAccessToken),
   jwt('GET', `${REPO}/installation`, app.getRepositoryInstallation),
   byToken('installation', 'DELETE', '^/installation/token', app.revokeInstallationToken),

@@ -58,6 +58,25 @@ export function getAppInstallation(context: ApiContext): Reply {
   )
 }
 
+/**
+ * DELETE /app/installations/{id}: uninstalls the App from the account
+ * (JWT only): 204 No Content, 404 for an installation that is not there.
+ * Its installation tokens stop working at once.
+ */
+export function deleteAppInstallation(context: ApiContext): Reply {
+  const { state } = context
+  if (state.faults.uninstallFailures && state.faults.uninstallFailures > 0) {
+    state.faults.uninstallFailures -= 1
+    return failure(502, 'Server Error')
+  }
+  const id = Number(context.params[0])
+  if (!state.installations.delete(id)) return notFound()
+  for (const [token, minted] of state.installationTokens) {
+    if (minted.installationId === id) state.installationTokens.delete(token)
+  }
+  return { status: 204 }
+}
+
 /** POST /app/installations/{id}/access_tokens, optionally narrowed to some repositories */
 export function createAccessToken(context: ApiContext): Reply {
   const { state } = context

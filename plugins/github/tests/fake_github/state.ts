@@ -158,6 +158,8 @@ export type FakeFaults = {
   primaryRateLimitOnce?: boolean
   /** the next N check-run writes answer 502 */
   checkRunFailures?: number
+  /** the next N DELETE /app/installations/{id} answer 502 */
+  uninstallFailures?: number
 }
 
 export type InstallationToken = {
