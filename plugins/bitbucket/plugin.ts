@@ -2,6 +2,10 @@ import { definePlugin } from '#plugin-sdk'
 import { connectMethods, testConnection } from './connect.js'
 import { apiUrl } from './environment.js'
 import { environment } from './environment.js'
+import { syncCommits } from './sync/commits.js'
+import { syncPipelines } from './sync/pipelines.js'
+import { syncPullRequests } from './sync/pull_requests.js'
+import { syncRepositories } from './sync/repositories.js'
 
 /**
  * Bitbucket Cloud through its REST API 2.0 on the platform's HTTP client:
@@ -29,4 +33,31 @@ export default definePlugin({
     accountKey: ({ config }) => String(config.workspace),
     test: testConnection,
   },
+  sync: [
+    {
+      name: 'repositories',
+      description: "The workspace's repositories",
+      schedule: '0 1 * * *',
+      run: syncRepositories,
+    },
+    {
+      name: 'pull_requests',
+      description:
+        'Pull requests in every state, with participants, approvals, size and merge times',
+      schedule: '15 1 * * *',
+      run: syncPullRequests,
+    },
+    {
+      name: 'commits',
+      description: 'Commits on main branches, with AI-assistance trailers',
+      schedule: '30 1 * * *',
+      run: syncCommits,
+    },
+    {
+      name: 'pipelines',
+      description: 'Pipelines runs as CI builds (DORA)',
+      schedule: '45 1 * * *',
+      run: syncPipelines,
+    },
+  ],
 })
