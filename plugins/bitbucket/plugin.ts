@@ -2,6 +2,8 @@ import { definePlugin } from '#plugin-sdk'
 import { connectMethods, testConnection } from './connect.js'
 import { apiUrl } from './environment.js'
 import { environment } from './environment.js'
+import { lifecycle } from './lifecycle.js'
+import { bitbucketWebhooks } from './webhooks.js'
 import { syncCommits } from './sync/commits.js'
 import { syncPipelines } from './sync/pipelines.js'
 import { syncPullRequests } from './sync/pull_requests.js'
@@ -33,6 +35,8 @@ export default definePlugin({
     accountKey: ({ config }) => String(config.workspace),
     test: testConnection,
   },
+  lifecycle,
+  webhooks: bitbucketWebhooks,
   sync: [
     {
       name: 'repositories',

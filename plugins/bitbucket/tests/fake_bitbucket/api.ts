@@ -44,6 +44,16 @@ export function repositoryJson(repository: FakeRepository) {
   }
 }
 
+/** a pull request as webhook payloads carry it */
+export function pullRequestJson(
+  repository: FakeRepository,
+  pull: FakeRepository['pullRequests'][number]
+) {
+  const { activity, diffstat, ...rest } = pull
+  const html = `${origin}/${repository.workspace}/${repository.slug}/pull-requests/${pull.id}`
+  return { type: 'pullrequest', ...rest, links: { html: { href: html } } }
+}
+
 /** `updated_on > 2026-…` and nothing else of BBQL */
 function since(url: URL) {
   const q = /^updated_on\s*>\s*"?([^"]+)"?$/.exec(url.searchParams.get('q') ?? '')
@@ -88,6 +98,12 @@ export function apiRoute(
     if (!reaches(slug)) return [404, { type: 'error', error: { message: 'Workspace not found' } }]
     if (!hooks)
       return [200, { type: 'workspace', ...state.workspaces.find((w) => w.slug === slug) }]
+    if (state.workspaceHooksForbidden) {
+      return [
+        403,
+        { type: 'error', error: { message: 'You must be an administrator of this workspace' } },
+      ]
+    }
     return hookRoute(state, `/2.0/workspaces/${slug}`, method, hookId, body)
   }
   match = /^\/2\.0\/repositories\/([^/]+)(?:\/([^/]+)(\/.*)?)?$/.exec(path)

@@ -95,6 +95,8 @@ export function newState() {
     requests: [] as Array<{ method: string; path: string; status: number }>,
     refreshes: 0,
     rejectedRefreshes: 0,
+    /** the credential may not manage the workspace's webhooks (not a workspace admin) */
+    workspaceHooksForbidden: false,
     /** the next API request is answered 429 with this Retry-After */
     rateLimitOnce: undefined as number | undefined,
   }
