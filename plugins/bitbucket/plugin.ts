@@ -3,6 +3,7 @@ import { connectMethods, testConnection } from './connect.js'
 import { apiUrl } from './environment.js'
 import { environment } from './environment.js'
 import { lifecycle } from './lifecycle.js'
+import { statusChecks } from './status_checks.js'
 import { bitbucketWebhooks } from './webhooks.js'
 import { syncCommits } from './sync/commits.js'
 import { syncPipelines } from './sync/pipelines.js'
@@ -36,6 +37,7 @@ export default definePlugin({
     test: testConnection,
   },
   lifecycle,
+  statusChecks,
   webhooks: bitbucketWebhooks,
   sync: [
     {
