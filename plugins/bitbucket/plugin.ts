@@ -2,6 +2,7 @@ import { definePlugin } from '#plugin-sdk'
 import { connectMethods, testConnection } from './connect.js'
 import { apiUrl } from './environment.js'
 import { environment } from './environment.js'
+import { populateDemoData } from './demo.js'
 import { lifecycle } from './lifecycle.js'
 import { statusChecks } from './status_checks.js'
 import { bitbucketWebhooks } from './webhooks.js'
@@ -25,6 +26,7 @@ export default definePlugin({
   category: 'code',
   version: '1.0.0',
   settings: environment,
+  demo: populateDemoData,
   connection: {
     methods: connectMethods,
     baseUrl: {
