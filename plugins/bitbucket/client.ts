@@ -82,6 +82,15 @@ export class BitbucketClient {
     )
   }
 
+  /** the commit a branch points at (GET .../refs/branches/{name}) */
+  async branchHead(fullName: string, branch: string) {
+    const response = await this.http.get<{ target: { hash: string } }>(
+      `/2.0/repositories/${repositoryPath(fullName)}/refs/branches/${encodeURIComponent(branch)}`,
+      { conditional: false }
+    )
+    return response.data.target.hash
+  }
+
   commits(fullName: string, branch: string) {
     return this.#list<Bitbucket.Commit>(
       `/2.0/repositories/${repositoryPath(fullName)}/commits/${encodeURIComponent(branch)}`

@@ -10,6 +10,7 @@ import { syncCommits } from './sync/commits.js'
 import { syncPipelines } from './sync/pipelines.js'
 import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
+import { downloadSnapshots } from './sync/snapshots.js'
 
 /**
  * Bitbucket Cloud through its REST API 2.0 on the platform's HTTP client:
@@ -66,6 +67,13 @@ export default definePlugin({
       description: 'Pipelines runs as CI builds (DORA)',
       schedule: '45 1 * * *',
       run: syncPipelines,
+    },
+    {
+      name: 'snapshots',
+      kind: 'snapshot',
+      description: 'Main-branch snapshots of monitored repositories',
+      schedule: '0 3 * * *',
+      run: downloadSnapshots,
     },
   ],
 })

@@ -146,6 +146,20 @@ export function apiRoute(
         : pull.diffstat.map((d) => ({ type: 'diffstat', ...d }))
     return paged(url, base, rows, 500)
   }
+  match = /^\/refs\/branches\/([^/]+)$/.exec(rest)
+  if (match) {
+    if (decodeURIComponent(match[1]) !== repository.mainbranch || repository.commits.length === 0) {
+      return [404, { type: 'error', error: { message: 'Branch not found' } }]
+    }
+    return [
+      200,
+      {
+        type: 'branch',
+        name: repository.mainbranch,
+        target: { type: 'commit', hash: repository.commits[0].hash },
+      },
+    ]
+  }
   match = /^\/commits\/([^/]+)$/.exec(rest)
   if (match) {
     const rows = repository.commits.map(({ raw, author, ...commit }) => ({
