@@ -27,6 +27,7 @@ export default definePlugin({
   category: 'code',
   version: '1.0.0',
   settings: environment,
+  commands: [() => import('./commands/bench_bitbucket.js')],
   demo: populateDemoData,
   connection: {
     methods: connectMethods,
