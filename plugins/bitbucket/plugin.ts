@@ -4,6 +4,7 @@ import { apiUrl } from './environment.js'
 import { environment } from './environment.js'
 import { populateDemoData } from './demo.js'
 import { lifecycle } from './lifecycle.js'
+import { saveSelection, showRepositories } from './repositories_page.js'
 import { statusChecks } from './status_checks.js'
 import { bitbucketWebhooks } from './webhooks.js'
 import { syncCommits } from './sync/commits.js'
@@ -43,6 +44,15 @@ export default definePlugin({
   lifecycle,
   statusChecks,
   webhooks: bitbucketWebhooks,
+  routes(router) {
+    router.get('/connections/:connection/repositories', showRepositories, { name: 'repositories' })
+    router.post('/connections/:connection/repositories', saveSelection, {
+      permission: 'integrations.manage',
+      name: 'repositories.save',
+    })
+  },
+  views: 'views',
+  settingsPartial: 'bitbucket::settings',
   sync: [
     {
       name: 'repositories',
