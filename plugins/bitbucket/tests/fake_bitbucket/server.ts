@@ -5,6 +5,7 @@ import { withEnv } from '#tests/helpers/env'
 import { apiRoute } from './api.js'
 import { oauthServer } from './oauth.js'
 import { newState, type FakeState } from './state.js'
+import { tarball, tarballFolder } from './tarballs.js'
 
 async function readBody(request: IncomingMessage) {
   const chunks: Buffer[] = []
@@ -81,11 +82,19 @@ export async function startFakeBitbucket() {
         { 'retry-after': String(retryAfter) }
       )
     }
-    const tarball = /^\/([^/]+)\/([^/]+)\/get\/([0-9a-f]+)\.tar\.gz$/.exec(url.pathname)
-    if (tarball) {
-      const archive = state.repositories
-        .get(`${tarball[1]}/${tarball[2]}`)
-        ?.tarballs.get(tarball[3])
+    const archiveMatch = /^\/([^/]+)\/([^/]+)\/get\/([0-9a-f]+)\.tar\.gz$/.exec(url.pathname)
+    if (archiveMatch) {
+      const [, workspace, slug, sha] = archiveMatch
+      const repository = state.repositories.get(`${workspace}/${slug}`)
+      let archive = repository?.tarballs.get(sha)
+      // any commit of the repository has its tarball: a README unless a test set the entries
+      if (!archive && repository?.commits.some((commit) => commit.hash === sha)) {
+        const prefix = tarballFolder(workspace, slug, sha)
+        archive = await tarball([
+          { name: prefix, type: 'directory' },
+          { name: `${prefix}README.md`, type: 'file', content: `# ${slug}\n` },
+        ])
+      }
       if (!archive)
         return send(request, response, 404, { type: 'error', error: { message: 'Not found' } })
       state.requests.push({ method: 'GET', path: request.url!, status: 200 })
