@@ -129,6 +129,33 @@ test.group('Bitbucket | webhooks', (group) => {
     assert.equal(repository.canonical_key, 'bitbucket.org/acme/repo-00')
   })
 
+  test('a signed repo:push queues the commits sync, which reads the new commit', async ({
+    assert,
+  }) => {
+    await connected()
+    const repository = bitbucket.state.repositories.get('acme/repo-00')!
+    const pushed = {
+      hash: 'c0ffee0000000000000000000000000000000001',
+      message: 'Pushed just now',
+      date: new Date().toISOString(),
+      author: repository.commits[0].author,
+      raw: 'Alice <alice@example.com>',
+    }
+    repository.commits.unshift(pushed)
+    const payload = {
+      actor: pushed.author,
+      repository: repositoryJson(repository),
+      push: { changes: [] },
+    }
+    const response = await bitbucket.deliver(onlyHook().uuid, 'repo:push', payload)
+    assert.equal(response.status, 202)
+    await processQueueUntil(async () =>
+      Boolean(await db.from('commits').where('sha', pushed.hash).first())
+    )
+    const row = await db.from('commits').where('sha', pushed.hash).firstOrFail()
+    assert.equal(row.author_email, 'alice@example.com')
+  })
+
   test('an unsigned or badly signed delivery is refused with 401 and stores nothing', async ({
     assert,
   }) => {
