@@ -104,6 +104,20 @@ export class BitbucketClient {
     )
   }
 
+  async *environments(fullName: string) {
+    yield* this.http.paginateItems<Bitbucket.Environment>(
+      `/2.0/repositories/${repositoryPath(fullName)}/environments`,
+      { strategy: PAGES, items: 'values', query: { pagelen: 100 } }
+    )
+  }
+
+  deployments(fullName: string) {
+    return this.#list<Bitbucket.Deployment>(
+      `/2.0/repositories/${repositoryPath(fullName)}/deployments`,
+      { sort: '-state.started_on' }
+    )
+  }
+
   async createWebhook(path: string, body: Record<string, unknown>) {
     const response = await this.http.post<Bitbucket.Webhook>(`${path}/hooks`, { body })
     return response.data

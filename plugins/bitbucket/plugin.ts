@@ -8,6 +8,7 @@ import { saveSelection, showRepositories } from './repositories_page.js'
 import { statusChecks } from './status_checks.js'
 import { bitbucketWebhooks } from './webhooks.js'
 import { syncCommits } from './sync/commits.js'
+import { syncDeployments } from './sync/deployments.js'
 import { syncPipelines } from './sync/pipelines.js'
 import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
@@ -78,6 +79,12 @@ export default definePlugin({
       description: 'Pipelines runs as CI builds (DORA)',
       schedule: '45 1 * * *',
       run: syncPipelines,
+    },
+    {
+      name: 'deployments',
+      description: 'Deployments to environments (DORA)',
+      schedule: '50 1 * * *',
+      run: syncDeployments,
     },
     {
       name: 'snapshots',

@@ -124,3 +124,24 @@ export type BuildStatus = {
   url: string
   links?: { self?: Link }
 }
+
+export type Environment = { uuid: string; name: string; environment_type?: { name: string } }
+
+export type Deployment = {
+  uuid: string
+  state: {
+    name: 'COMPLETED' | 'IN_PROGRESS' | 'UNDEPLOYED' | string
+    status?: { name: 'SUCCESSFUL' | 'FAILED' | 'STOPPED' | string }
+    url?: string
+    start_date?: string
+    completion_date?: string
+  }
+  environment: { uuid: string; name?: string }
+  release?: {
+    uuid?: string
+    name?: string
+    url?: string
+    commit?: { hash: string }
+    created_on?: string
+  }
+}

@@ -176,6 +176,31 @@ test.group('Bitbucket | sync', (group) => {
     assert.match(rows[0].url, /\/acme\/repo-00\/pipelines\/results\/7$/)
   })
 
+  test('deployments to environments, named by the environments list; undeployed releases skipped', async ({
+    assert,
+  }) => {
+    const connection = await connected(1, 0)
+    await sync(connection, ['repositories', 'deployments'])
+    const rows = await db.from('deployments').orderBy('started_at', 'desc')
+    assert.deepEqual(
+      rows.map((row) => [row.kind, row.environment, row.status]),
+      [
+        ['deployment', 'Production', 'success'],
+        ['deployment', 'Staging', 'failure'],
+      ]
+    )
+    const repository = bitbucket.state.repositories.get('acme/repo-00')!
+    assert.equal(rows[0].sha, repository.commits[0].hash)
+    assert.isNotNull(rows[0].finished_at)
+
+    // the next run reads one page and writes nothing new
+    bitbucket.resetRequests()
+    await sync(connection, ['deployments'])
+    assert.lengthOf(bitbucket.state.requests, 2)
+    const [{ total }] = await db.from('deployments').count('* as total')
+    assert.equal(Number(total), 2)
+  })
+
   test('a 429 is waited out and the sync completes', async ({ assert }) => {
     const connection = await connected(1, 2)
     bitbucket.state.rateLimitOnce = 1

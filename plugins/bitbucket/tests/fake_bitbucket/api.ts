@@ -170,6 +170,8 @@ export function apiRoute(
     return paged(url, base, rows)
   }
   if (rest === '/pipelines') return paged(url, base, repository.pipelines)
+  if (rest === '/environments') return paged(url, base, repository.environments)
+  if (rest === '/deployments') return paged(url, base, repository.deployments)
   match = /^\/hooks(?:\/([^/]+))?$/.exec(rest)
   if (match)
     return hookRoute(state, `/2.0/repositories/${slug}/${repoSlug}`, method, match[1], body)

@@ -111,6 +111,55 @@ export function seedWorkspace(
           completed_on: iso(EPOCH + r * 1000 - 7000_000),
         },
       ],
+      environments: [
+        { uuid: `{env-prod-${r}}`, name: 'Production' },
+        { uuid: `{env-staging-${r}}`, name: 'Staging' },
+      ],
+      deployments: [
+        {
+          type: 'deployment',
+          uuid: `{${randomUUID()}}`,
+          state: {
+            type: 'deployment_state_completed',
+            name: 'COMPLETED',
+            status: { type: 'deployment_state_completed_status_successful', name: 'SUCCESSFUL' },
+            url: `https://bitbucket.org/${slug}/${repoSlug}/pipelines/results/7`,
+            start_date: iso(EPOCH + r * 1000 - 200_000),
+            completion_date: iso(EPOCH + r * 1000 - 100_000),
+          },
+          environment: { type: 'deployment_environment', uuid: `{env-prod-${r}}` },
+          release: {
+            type: 'deployment_release',
+            commit: { type: 'commit', hash: commits[0].hash },
+          },
+        },
+        {
+          type: 'deployment',
+          uuid: `{${randomUUID()}}`,
+          state: {
+            type: 'deployment_state_completed',
+            name: 'COMPLETED',
+            status: { type: 'deployment_state_completed_status_failed', name: 'FAILED' },
+            start_date: iso(EPOCH + r * 1000 - 5000_000),
+            completion_date: iso(EPOCH + r * 1000 - 4900_000),
+          },
+          environment: { type: 'deployment_environment', uuid: `{env-staging-${r}}` },
+          release: {
+            type: 'deployment_release',
+            commit: { type: 'commit', hash: commits[1].hash },
+          },
+        },
+        {
+          type: 'deployment',
+          uuid: `{${randomUUID()}}`,
+          state: { type: 'deployment_state_undeployed', name: 'UNDEPLOYED' },
+          environment: { type: 'deployment_environment', uuid: `{env-staging-${r}}` },
+          release: {
+            type: 'deployment_release',
+            commit: { type: 'commit', hash: commits[0].hash },
+          },
+        },
+      ],
       tarballs: new Map(),
     }
     state.repositories.set(`${slug}/${repoSlug}`, repository)

@@ -42,6 +42,8 @@ export type FakeRepository = {
   pullRequests: FakePullRequest[]
   commits: Array<{ hash: string; message: string; date: string; author: FakeUser; raw: string }>
   pipelines: Array<Record<string, unknown>>
+  environments: Array<{ uuid: string; name: string }>
+  deployments: Array<Record<string, unknown>>
   /** tarballs by commit hash (GET /{workspace}/{repo}/get/{sha}.tar.gz) */
   tarballs: Map<string, Buffer>
 }
