@@ -118,6 +118,15 @@ export class BitbucketClient {
     )
   }
 
+  async *webhooks(path: string) {
+    yield* this.http.paginateItems<Bitbucket.Webhook>(`${path}/hooks`, {
+      strategy: PAGES,
+      items: 'values',
+      query: { pagelen: 100 },
+      conditional: false,
+    })
+  }
+
   async createWebhook(path: string, body: Record<string, unknown>) {
     const response = await this.http.post<Bitbucket.Webhook>(`${path}/hooks`, { body })
     return response.data

@@ -38,27 +38,26 @@ async function onConnected({ connection, webhooks }: LifecycleContext) {
   const client = new BitbucketClient(await connection.client())
   await deleteRegistered(client, registered(connection.config))
   const secret = connection.credentials.webhookSecret || randomBytes(32).toString('hex')
-  const body = {
-    description: 'Sextant',
-    url: environment.get('BITBUCKET_WEBHOOK_PROXY_URL') ?? (await webhooks.url()),
-    active: true,
-    secret,
-    events: WEBHOOK_EVENTS,
-  }
+  const url = environment.get('BITBUCKET_WEBHOOK_PROXY_URL') ?? (await webhooks.url())
+  const body = { description: 'Sextant', url, active: true, secret, events: WEBHOOK_EVENTS }
   const workspace = workspaceOf(connection)
   const hooks: Registered[] = []
-  try {
-    const subject = `/2.0/workspaces/${encodeURIComponent(workspace)}`
+  const register = async (subject: string) => {
+    // A reconnect replaces the config that named the old webhook: find it by its URL.
+    for await (const hook of client.webhooks(subject)) {
+      if (hook.url === url) await deleteRegistered(client, [{ subject, uuid: hook.uuid }])
+    }
     const hook = await client.createWebhook(subject, body)
     hooks.push({ subject, uuid: hook.uuid })
+  }
+  try {
+    await register(`/2.0/workspaces/${encodeURIComponent(workspace)}`)
   } catch (error) {
     // Not a workspace admin (or a token without that scope): hook each repository instead.
     if (!isStatus(error, 403, 404)) throw error
     for await (const page of client.repositories(workspace)) {
       for (const repository of page.items) {
-        const subject = `/2.0/repositories/${repositoryPath(repository.full_name)}`
-        const hook = await client.createWebhook(subject, body)
-        hooks.push({ subject, uuid: hook.uuid })
+        await register(`/2.0/repositories/${repositoryPath(repository.full_name)}`)
       }
     }
   }

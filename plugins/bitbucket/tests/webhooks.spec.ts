@@ -89,6 +89,27 @@ test.group('Bitbucket | webhooks', (group) => {
     assert.deepEqual(connection.configValues.webhooks, [{ subject: hook.subject, uuid: hook.uuid }])
   })
 
+  test('reconnecting replaces the webhook instead of adding a second one', async ({ assert }) => {
+    const { web, connection } = await connected()
+    const first = onlyHook()
+    await connectWith(web, 'api-token', {
+      workspace: 'acme',
+      email: 'jdoe@example.com',
+      apiToken: 'atlassian-api-token',
+    })
+    await processQueueUntil(async () => {
+      const runs = await db
+        .from('plugin_hook_runs')
+        .where({ connection_id: connection.id, hook: 'connected', status: 'succeeded' })
+      return runs.length === 2
+    })
+    assert.equal(bitbucket.state.hooks.size, 1)
+    const second = onlyHook()
+    assert.notEqual(second.uuid, first.uuid)
+    await connection.refresh()
+    assert.equal(connection.openCredentials().webhookSecret, second.secret)
+  })
+
   test('without workspace admin rights each repository gets its webhook', async ({ assert }) => {
     bitbucket.state.workspaceHooksForbidden = true
     await connected()

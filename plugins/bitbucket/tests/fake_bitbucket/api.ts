@@ -205,6 +205,16 @@ function hookRoute(
     const { secret, ...shown } = state.hooks.get(uuid)!
     return [201, { type: 'webhook_subscription', ...shown, secret_set: Boolean(secret) }]
   }
+  if (method === 'GET' && !hookId) {
+    const rows = [...state.hooks.values()]
+      .filter((hook) => hook.subject === subject)
+      .map(({ secret, ...hook }) => ({
+        type: 'webhook_subscription',
+        ...hook,
+        secret_set: Boolean(secret),
+      }))
+    return [200, { size: rows.length, page: 1, pagelen: 100, values: rows }]
+  }
   if (method === 'DELETE' && hookId) {
     const hook = state.hooks.get(decodeURIComponent(hookId))
     if (!hook || hook.subject !== subject)
