@@ -82,7 +82,10 @@ test.group('Browser | connect Bitbucket', (group) => {
       }
 
       // the webhook registered for the user in onConnected
-      await waitFor(async () => bitbucket.state.hooks.size === 1, { what: 'the webhook' })
+      await waitFor(async () => bitbucket.state.hooks.size === 1, {
+        timeoutMs: 30_000,
+        what: 'the webhook',
+      })
       const [hook] = [...bitbucket.state.hooks.values()]
       await connection.refresh()
       assert.equal(hook.subject, '/2.0/workspaces/acme')

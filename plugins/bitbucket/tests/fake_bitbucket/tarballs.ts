@@ -16,13 +16,13 @@ export type TarEntry = {
 export async function tarball(entries: TarEntry[]) {
   const archive = pack()
   const chunks: Buffer[] = []
-  archive.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const done = new Promise((resolve) => archive.on('end', resolve))
+  const done = (async () => {
+    for await (const chunk of archive) chunks.push(chunk as Buffer)
+  })()
   for (const entry of entries) {
-    archive.entry(
-      { name: entry.name, type: entry.type, linkname: entry.linkname, mode: 0o644 },
-      entry.type === 'file' ? (entry.content ?? '') : undefined
-    )
+    const header = { name: entry.name, type: entry.type, linkname: entry.linkname, mode: 0o644 }
+    if (entry.type === 'file') archive.entry(header, entry.content ?? '')
+    else archive.entry(header)
   }
   archive.finalize()
   await done
