@@ -12,17 +12,6 @@ import type * as Bitbucket from './types.js'
  * workspace.
  */
 
-/** the permissions the consumer asks for (Bitbucket's OAuth 2.0 scopes) */
-export const OAUTH_SCOPES = [
-  'account',
-  'team',
-  'project',
-  'repository:write',
-  'pullrequest:write',
-  'webhook',
-  'pipeline',
-]
-
 /** every workspace the grant reaches becomes a choice; each chosen one a connection */
 export async function workspacesOfGrant(
   token: { accessToken: string },
@@ -77,7 +66,7 @@ export const connectMethods = [
       clientSecret: () => environment.get('BITBUCKET_OAUTH_CONSUMER_SECRET'),
       // Bitbucket takes the consumer's key and secret as HTTP Basic at its token endpoint.
       tokenAuthMethod: 'client_secret_basic' as const,
-      scopes: OAUTH_SCOPES,
+      // No scope parameter: Bitbucket grants the permissions configured on the consumer.
       rotatingRefreshTokens: true,
       resolveAccounts: workspacesOfGrant,
     },
