@@ -57,7 +57,10 @@ async function upsertPullRequest({ delivery, connection }: WebhookContext) {
   const payload = delivery.payload as Payload
   if (!connection || !payload.pullrequest || !payload.repository) return
   const repository = payload.repository
-  if (!(await connection.store.repository(repository.uuid))) {
+  const stored = await connection.store.repository(repository.uuid)
+  // a repository the organisation chose not to monitor is not read
+  if (stored && !stored.monitored) return
+  if (!stored) {
     await connection.store.upsertRepositories([
       repositoryInput({
         ...repository,

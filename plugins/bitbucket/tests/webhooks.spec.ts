@@ -150,6 +150,23 @@ test.group('Bitbucket | webhooks', (group) => {
     assert.equal(repository.canonical_key, 'bitbucket.org/acme/repo-00')
   })
 
+  test('a delivery about a repository that is not monitored changes nothing', async ({
+    assert,
+  }) => {
+    await connected()
+    await db.from('repositories').where('full_name', 'acme/repo-00').update({ monitored: false })
+    const payload = createdPayload()
+    payload.pullrequest.title = 'Not read'
+    const response = await bitbucket.deliver(onlyHook().uuid, 'pullrequest:updated', payload)
+    assert.equal(response.status, 202)
+    await processQueueUntil(async () => {
+      const pending = await db.from('webhook_deliveries').whereNot('status', 'processed').first()
+      const any = await db.from('webhook_deliveries').first()
+      return Boolean(any) && !pending
+    })
+    assert.isNull(await db.from('pull_requests').where('title', 'Not read').first())
+  })
+
   test('a signed repo:push queues the commits sync, which reads the new commit', async ({
     assert,
   }) => {
