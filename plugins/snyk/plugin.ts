@@ -1,6 +1,8 @@
 import { definePlugin } from '#plugin-sdk'
 import { connectFields, connectValidator, testConnection } from './connect.js'
 import { environment } from './environment.js'
+import { saveSla, showSla } from './pages/sla_page.js'
+import { slaEvidence } from './sla.js'
 import { syncVulnerabilities } from './sync/vulnerabilities.js'
 import { registerWebhook, removeWebhook, snykWebhooks } from './webhooks.js'
 
@@ -24,6 +26,14 @@ export default definePlugin({
     { table: 'snyk_issues' },
     { table: 'snyk_remediation_slas' },
   ],
+  permissions: {
+    'snyk.sla.manage': {
+      description: 'Change the remediation SLA (days to fix per severity)',
+      grantedFrom: 'admin',
+    },
+  },
+  // the remediation-SLA controls on Compliance Detail
+  evidence: slaEvidence,
   connection: {
     auth: { kind: 'token' },
     fields: connectFields,
@@ -53,4 +63,10 @@ export default definePlugin({
   ],
   webhooks: snykWebhooks,
   lifecycle: { onConnected: registerWebhook, onDisconnecting: removeWebhook },
+  routes(router) {
+    router.get('/sla', showSla, { name: 'sla' })
+    router.post('/sla', saveSla, { permission: 'snyk.sla.manage', name: 'sla.save' })
+  },
+  views: 'views',
+  settingsPartial: 'snyk::settings',
 })

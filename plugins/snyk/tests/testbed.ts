@@ -6,6 +6,7 @@ import { pluginRegistry } from '#services/plugins/registry'
 import RunSync from '#actions/sync/run_sync'
 import { createConnection } from '#tests/helpers/connections'
 import { withEnv } from '#tests/helpers/env'
+import { testConnection } from '../connect.js'
 import { startFakeSnyk, type FakeSnyk } from './fake_snyk.js'
 
 export const TOKEN = 'snyk-service-account-token-0001'
@@ -33,14 +34,18 @@ export function seedToken(snyk: FakeSnyk, names: string[]) {
   return orgs
 }
 
-/** a Snyk connection as the connect form leaves it */
-export function connectOrg(organization: Organization, orgId: string) {
-  return createConnection(organization, {
+/** a Snyk connection as the connect form leaves it: saved, then tested (which names it) */
+export async function connectOrg(organization: Organization, orgId: string) {
+  const connection = await createConnection(organization, {
     pluginId: 'snyk',
     accountKey: orgId,
     credentials: { token: TOKEN },
     config: { organization: orgId },
   })
+  const result = await testConnection(handleOf(connection))
+  if (!result.ok) throw new Error(result.message)
+  await connection.refresh()
+  return connection
 }
 
 export function handleOf(connection: Connection) {
