@@ -178,14 +178,18 @@ export class FakeSnyk {
     webhookId: string,
     event: string,
     payload: unknown,
-    options: { secret?: string } = {}
+    options: { secret?: string; origin?: string } = {}
   ) {
     const webhook = this.webhooks.get(webhookId)!
+    const registered = new URL(webhook.url)
+    const target = options.origin
+      ? `${options.origin}${registered.pathname}${registered.search}`
+      : webhook.url
     const body = JSON.stringify(payload)
     const signature = createHmac('sha256', options.secret ?? webhook.secret)
       .update(body)
       .digest('hex')
-    return fetch(webhook.url, {
+    return fetch(target, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
