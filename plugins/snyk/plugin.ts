@@ -1,5 +1,6 @@
 import { definePlugin } from '#plugin-sdk'
 import { connectFields, connectValidator, testConnection } from './connect.js'
+import { populateDemoData } from './demo.js'
 import { environment } from './environment.js'
 import { saveSla, showSla } from './pages/sla_page.js'
 import { slaEvidence } from './sla.js'
@@ -21,6 +22,7 @@ export default definePlugin({
   category: 'security',
   version: '1.0.0',
   settings: environment,
+  demo: populateDemoData,
   organizationTables: [
     { table: 'snyk_projects' },
     { table: 'snyk_issues' },
