@@ -2,6 +2,7 @@ import { definePlugin } from '#plugin-sdk'
 import { connectFields, connectValidator, testConnection } from './connect.js'
 import { populateDemoData } from './demo.js'
 import { environment } from './environment.js'
+import { connectOrganizations, showOrganizations } from './pages/organizations_page.js'
 import { saveSla, showSla } from './pages/sla_page.js'
 import { slaEvidence } from './sla.js'
 import { syncVulnerabilities } from './sync/vulnerabilities.js'
@@ -68,6 +69,15 @@ export default definePlugin({
   routes(router) {
     router.get('/sla', showSla, { name: 'sla' })
     router.post('/sla', saveSla, { permission: 'snyk.sla.manage', name: 'sla.save' })
+    router.get('/connections/:connection/organizations', showOrganizations, {
+      permission: 'integrations.manage',
+      name: 'organizations',
+    })
+    router.post('/connections/:connection/organizations', connectOrganizations, {
+      permission: 'integrations.manage',
+      reauthenticate: true,
+      name: 'organizations.connect',
+    })
   },
   views: 'views',
   settingsPartial: 'snyk::settings',

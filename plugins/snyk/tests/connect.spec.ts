@@ -134,12 +134,56 @@ test.group('Snyk | connect', (group) => {
   }) => {
     // the default region points nowhere: only the typed URL can answer
     cleanup(withEnv({ SNYK_API_URL: 'http://127.0.0.1:9' }))
-    const [acme] = seedToken(snyk, ['Acme'])
+    const [acme, beta] = seedToken(snyk, ['Acme', 'Beta'])
     const { account, web } = await signedIn()
     await connect(web, { token: TOKEN, organization: acme.id }, snyk.url)
     const connection = await Connection.findByOrFail('organizationId', account.organization.id)
     assert.equal(connection.status, 'active', connection.lastError ?? '')
     assert.equal(connection.baseUrl, snyk.url)
     assert.isAbove(snyk.count(/^\/rest\/self$/), 0)
+    // an organisation picked from it keeps its region
+    await web.post(`/integrations/snyk/connections/${connection.publicId}/organizations`, {
+      [`organizations[${beta.id}]`]: 'on',
+    })
+    const picked = await Connection.findByOrFail('accountKey', beta.id)
+    assert.equal(picked.baseUrl, snyk.url)
+    assert.equal(picked.status, 'active', picked.lastError ?? '')
+  })
+
+  test("the connection's page lists every organisation the token sees; ticking others connects each with the same token", async ({
+    assert,
+  }) => {
+    const [acme, beta, gamma] = seedToken(snyk, ['Acme', 'Beta', 'Gamma'])
+    const { account, web } = await signedIn()
+    await connect(web, { token: TOKEN, organization: acme.id })
+    const first = await Connection.findByOrFail('organizationId', account.organization.id)
+    const path = `/integrations/snyk/connections/${first.publicId}/organizations`
+    const { text: page } = await web.get(path)
+    assert.include(page, 'Acme <span class="muted">(acme) · connected')
+    assert.include(page, `name="organizations[${beta.id}]"`)
+    assert.include(page, `name="organizations[${gamma.id}]"`)
+
+    const none = await web.post(path, {})
+    assert.equal(none.status, 422)
+    assert.include(none.text, 'Tick at least one organisation')
+
+    const unknown = await web.post(path, {
+      'organizations[00000000-0000-4000-8000-000000000000]': 'on',
+    })
+    assert.equal(unknown.status, 422)
+
+    const picked = await web.post(path, { [`organizations[${beta.id}]`]: 'on' })
+    assert.equal(picked.location, PAGE)
+    const connections = await Connection.query()
+      .where('organizationId', account.organization.id)
+      .orderBy('id')
+    assert.deepEqual(
+      connections.map((connection) => [connection.accountKey, connection.status]),
+      [
+        [acme.id, 'active'],
+        [beta.id, 'active'],
+      ]
+    )
+    assert.deepEqual(connections[1].openCredentials(), { token: TOKEN })
   })
 })

@@ -10,9 +10,10 @@ test.group('Snyk | demo data', (group) => {
     assert,
   }) => {
     const { organization } = await new PopulateDevData().execute()
+    assert.isNotNull(organization)
     const rows = await db
       .from('vulnerabilities')
-      .where('organization_id', organization.id)
+      .where('organization_id', organization!.id)
       .where('provider', 'snyk')
     assert.lengthOf(rows, 60)
     assert.isTrue(rows.every((row) => row.repository_id !== null))
@@ -26,7 +27,7 @@ test.group('Snyk | demo data', (group) => {
     await new PopulateDevData().execute()
     const again = await db
       .from('vulnerabilities')
-      .where('organization_id', organization.id)
+      .where('organization_id', organization!.id)
       .where('provider', 'snyk')
     assert.lengthOf(again, 60)
   }).timeout(120_000)
