@@ -80,5 +80,6 @@ export default definePlugin({
     })
   },
   views: 'views',
+  commands: [() => import('./commands/bench_snyk.js')],
   settingsPartial: 'snyk::settings',
 })
