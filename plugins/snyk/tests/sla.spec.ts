@@ -78,8 +78,12 @@ test.group('Snyk | remediation SLA', (group) => {
   test('ignoring it with a reason and an expiry clears the breach until the expiry', async ({
     assert,
   }) => {
-    const expires = DateTime.utc().plus({ days: 30 })
-    const { acme, project, account, connection } = await criticalOpenFor(20, { ignored: true })
+    const created = DateTime.utc().minus({ days: 20 })
+    const expires = created.plus({ days: 50 })
+    const { acme, project, account, connection } = await criticalOpenFor(20, {
+      ignored: true,
+      created_at: created.toISO()!,
+    })
     snyk.ignores.set(project.id, {
       'SNYK-JS-LODASH-1': [{ '*': { reason: 'Not reachable', expires: expires.toISO()! } }],
     })
@@ -87,7 +91,10 @@ test.group('Snyk | remediation SLA', (group) => {
     await sync(connection)
     const { status } = await remediationControl(account.organization.id)
     assert.equal(status, 'met')
-    const after = await slaBreaches(account.organization.id, { now: expires.plus({ days: 1 }) })
+    // a day after the ignore expires, the issue breaches again
+    const after = await slaBreaches(account.organization.id, {
+      now: created.plus({ days: 51, hours: 1 }),
+    })
     assert.lengthOf(after, 1)
     assert.equal(after[0].ageDays, 51)
   })
