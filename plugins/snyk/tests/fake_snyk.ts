@@ -26,6 +26,8 @@ export class FakeSnyk {
   issues = new Map<string, Snyk.Issue[]>()
   ignores = new Map<string, Snyk.Ignores>()
   webhooks = new Map<string, { orgId: string; url: string; secret: string }>()
+  /** how next links are written: relative to the REST root (as Snyk does), to the host, or absolute at another origin */
+  links: { style: 'rest-root' | 'host' | 'absolute'; origin?: string } = { style: 'rest-root' }
   /** the next n requests are answered 429 with Retry-After */
   throttle = { count: 0, retryAfter: 1 }
 
@@ -58,6 +60,7 @@ export class FakeSnyk {
     this.ignores.clear()
     this.webhooks.clear()
     this.throttle = { count: 0, retryAfter: 1 }
+    this.links = { style: 'rest-root' }
   }
 
   /** requests to a path (without query) matching the pattern */
@@ -297,7 +300,12 @@ export class FakeSnyk {
         'starting_after',
         `v1.${Buffer.from(JSON.stringify({ offset: offset + limit })).toString('base64url')}`
       )
-      links.next = `${path}?${next}`
+      links.next =
+        this.links.style === 'rest-root'
+          ? `${path}?${next}`
+          : this.links.style === 'host'
+            ? `/rest${path}?${next}`
+            : `${this.links.origin}/rest${path}?${next}`
     }
     return { jsonapi: { version: '1.0' }, data, links }
   }
