@@ -5,9 +5,8 @@ import { resetDatabase } from '#tests/helpers/database'
 import { processQueueUntil } from '#tests/helpers/queue'
 import { WebClient } from '#tests/helpers/web_client'
 import Connection from '#models/connection'
-import { removeWebhook } from '../webhooks.js'
 import type { FakeSnyk } from './fake_snyk.js'
-import { handleOf, seedToken, startSnyk, sync, TOKEN } from './testbed.js'
+import { seedToken, startSnyk, sync, TOKEN } from './testbed.js'
 
 const BASE = `http://${process.env.HOST}:${process.env.PORT}`
 
@@ -45,7 +44,7 @@ test.group('Snyk | webhooks', (group) => {
     await processQueueUntil(async () => snyk.webhooks.size === 1)
     const connection = await Connection.findByOrFail('organizationId', account.organization.id)
     const [webhookId] = snyk.webhooks.keys()
-    return { acme, first, second, onFirst, onSecond, account, connection, webhookId }
+    return { acme, first, second, onFirst, onSecond, account, connection, webhookId, web }
   }
 
   test('connecting registers a webhook with a secret of its own, kept sealed', async ({
@@ -126,15 +125,12 @@ test.group('Snyk | webhooks', (group) => {
     assert.equal(other.severity, 'high')
   })
 
-  test('disconnecting deletes the webhook at Snyk', async ({ assert }) => {
-    const { connection } = await connected()
-    await connection.refresh()
-    await removeWebhook({
-      connection: handleOf(connection),
-      webhooks: { url: async () => '', rotate: async () => '' },
-      attempt: 1,
-      logger: console as never,
-    })
+  test('disconnecting deletes the webhook at Snyk, then the connection', async ({ assert }) => {
+    const { connection, web } = await connected()
+    const response = await web.post(`/settings/connections/${connection.publicId}/disconnect`)
+    assert.include([302, 303], response.status)
+    await processQueueUntil(async () => (await Connection.find(connection.id)) === null)
     assert.equal(snyk.webhooks.size, 0)
+    assert.equal(snyk.count(/^\/v1\/org\/[^/]+\/webhooks\/[^/]+$/), 1)
   })
 })
