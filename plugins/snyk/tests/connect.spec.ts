@@ -159,7 +159,7 @@ test.group('Snyk | connect', (group) => {
     const first = await Connection.findByOrFail('organizationId', account.organization.id)
     const path = `/integrations/snyk/connections/${first.publicId}/organizations`
     const { text: page } = await web.get(path)
-    assert.include(page, 'Acme <span class="muted">(acme) · connected')
+    assert.include(page, '<span>Acme <span class="muted">(acme) · connected')
     assert.include(page, `name="organizations[${beta.id}]"`)
     assert.include(page, `name="organizations[${gamma.id}]"`)
 
