@@ -176,3 +176,38 @@ export async function slaEvidence(connection: EvidenceConnection): Promise<Evide
     },
   ]
 }
+
+export type RemediationTimes = Record<SeverityLevel, { fixed: number; meanDays: number | null }>
+
+/**
+ * Mean time to remediate per severity: issues resolved in Snyk (or closed
+ * because Snyk stopped listing them) in the last `days` days, from opened
+ * to resolved.
+ */
+export async function remediationTimes(
+  organizationId: number,
+  options: { days?: number; now?: DateTime } = {}
+): Promise<RemediationTimes> {
+  const now = options.now ?? DateTime.utc()
+  const rows = await db
+    .from('snyk_issues')
+    .where('organization_id', organizationId)
+    .whereIn('status', ['resolved', 'closed'])
+    .whereNot('type', 'license')
+    .where('resolved_at', '>=', sqlTime(now.minus({ days: options.days ?? 90 })))
+    .select('severity', 'opened_at', 'resolved_at')
+  const sums = Object.fromEntries(SEVERITIES.map((severity) => [severity, { fixed: 0, total: 0 }]))
+  for (const row of rows) {
+    const opened = fromSqlTime(row.opened_at)!.getTime()
+    const resolved = fromSqlTime(row.resolved_at)!.getTime()
+    const entry = sums[severityOf(row.severity)]
+    entry.fixed++
+    entry.total += Math.max(0, resolved - opened) / 86_400_000
+  }
+  return Object.fromEntries(
+    SEVERITIES.map((severity) => {
+      const { fixed, total } = sums[severity]
+      return [severity, { fixed, meanDays: fixed ? Math.round((total / fixed) * 10) / 10 : null }]
+    })
+  ) as RemediationTimes
+}

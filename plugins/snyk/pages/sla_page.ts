@@ -1,5 +1,12 @@
 import { redirectAfterWrite, type PluginRouteContext } from '#plugin-sdk'
-import { remediationSla, saveRemediationSla, slaBreaches, slaValidator, topRisks } from '../sla.js'
+import {
+  remediationSla,
+  remediationTimes,
+  saveRemediationSla,
+  slaBreaches,
+  slaValidator,
+  topRisks,
+} from '../sla.js'
 
 /** The organisation's remediation SLA, its breaches and the top risks among them. */
 export async function showSla(ctx: PluginRouteContext) {
@@ -9,6 +16,7 @@ export async function showSla(ctx: PluginRouteContext) {
     sla: await remediationSla(organizationId),
     breaches,
     risks: topRisks(breaches),
+    times: await remediationTimes(organizationId),
     canManage: ctx.plugin.can('snyk.sla.manage'),
   })
 }

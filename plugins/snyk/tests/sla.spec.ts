@@ -6,7 +6,7 @@ import { complianceOverview } from '#services/insights/compliance'
 import { createAccount } from '#tests/helpers/accounts'
 import { resetDatabase } from '#tests/helpers/database'
 import { WebClient } from '#tests/helpers/web_client'
-import { slaBreaches } from '../sla.js'
+import { remediationTimes, slaBreaches } from '../sla.js'
 import type { FakeSnyk } from './fake_snyk.js'
 import { connectOrg, seedToken, startSnyk, sync } from './testbed.js'
 
@@ -152,5 +152,30 @@ test.group('Snyk | remediation SLA', (group) => {
       low: '180',
     })
     assert.equal(forbidden.status, 403)
+  })
+
+  test('the SLA page shows the mean time to remediate per severity from resolved issues', async ({
+    assert,
+  }) => {
+    const { acme, project, account, connection } = await criticalOpenFor(5)
+    for (const [opened, resolved] of [
+      [30, 10],
+      [40, 30],
+    ]) {
+      snyk.addIssue(acme.id, project.id, {
+        effective_severity_level: 'critical',
+        created_at: daysAgo(opened),
+        status: 'resolved',
+        resolution: { type: 'fixed', resolved_at: daysAgo(resolved) },
+      })
+    }
+    await sync(connection)
+    const times = await remediationTimes(account.organization.id)
+    assert.deepEqual(times.critical, { fixed: 2, meanDays: 15 })
+    assert.deepEqual(times.high, { fixed: 0, meanDays: null })
+    const web = new WebClient()
+    await web.signIn(account.email, account.password, account.totpSecret!)
+    const { text } = await web.get('/integrations/snyk/sla')
+    assert.include(text, '15 days on average (2 fixed)')
   })
 })
