@@ -12,6 +12,13 @@ export const environment = defineSettings({
     description:
       'the default API host (US); a connection may pick https://api.eu.snyk.io, https://api.au.snyk.io or its own',
   },
+  SNYK_COMPLETE_READ_DAYS: {
+    type: 'number',
+    min: 0,
+    default: 7,
+    description:
+      'days between complete reads of the issues (the runs between read only what changed); a complete read closes the issues Snyk no longer lists',
+  },
   SNYK_API_VERSION: {
     type: 'string',
     default: '2024-10-15',

@@ -1,4 +1,5 @@
 import { SnykClient } from '../client.js'
+import { environment } from '../environment.js'
 import type { Snyk } from '../types.js'
 import { fromSqlTime, type SyncContext } from '#plugin-sdk'
 import { repositoryRefOf, severityOf } from './mappers.js'
@@ -29,8 +30,9 @@ function projectRecord(orgId: string, project: Snyk.Project): ProjectRecord {
 /**
  * One Snyk organisation's projects (every run: a page per 100) and its
  * issues, incrementally by `updated_after` from the newest change the last
- * run saw. A complete read (the first, or --full) also closes the issues
- * Snyk no longer lists: they are marked fixed, never deleted.
+ * run saw. A complete read (the first, every SNYK_COMPLETE_READ_DAYS, or
+ * --full) also closes the issues Snyk no longer lists: they are marked
+ * fixed, never deleted.
  */
 export async function syncVulnerabilities(context: SyncContext) {
   const { connection } = context
@@ -48,7 +50,14 @@ export async function syncVulnerabilities(context: SyncContext) {
     await context.progress(projects, null, 'projects')
   }
 
-  const cursor = context.full ? null : await context.cursors.get('issues')
+  // a complete read now and then (and on --full) closes what Snyk stopped listing
+  const completeAt = await context.cursors.get('complete')
+  const completeDue =
+    !completeAt ||
+    Date.now() - new Date(completeAt).getTime() >=
+      environment.get('SNYK_COMPLETE_READ_DAYS') * 86_400_000
+  const cursor = context.full || completeDue ? null : await context.cursors.get('issues')
+  const startedAt = new Date().toISOString()
   const writer = {
     connection,
     http: context.http,
@@ -91,4 +100,5 @@ export async function syncVulnerabilities(context: SyncContext) {
     }
   }
   if (newest && newest !== cursor) await context.cursors.set('issues', newest)
+  if (cursor === null) await context.cursors.set('complete', startedAt)
 }

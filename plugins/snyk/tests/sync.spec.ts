@@ -5,6 +5,7 @@ import { createConnection } from '#tests/helpers/connections'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import { WebClient } from '#tests/helpers/web_client'
+import { withEnv } from '#tests/helpers/env'
 import type { FakeSnyk } from './fake_snyk.js'
 import { connectOrg, handleOf, seedToken, startSnyk, sync, vulnerabilities } from './testbed.js'
 
@@ -232,6 +233,33 @@ test.group('Snyk | sync', (group) => {
     assert.isNotNull(closed.fixed_at)
     const details = await db.from('snyk_issues').where('issue_id', gone.id).firstOrFail()
     assert.equal(details.status, 'closed')
+  })
+
+  test('once SNYK_COMPLETE_READ_DAYS have passed, the scheduled run reads everything and closes what vanished', async ({
+    assert,
+    cleanup,
+  }) => {
+    const [acme] = seedToken(snyk, ['Acme'])
+    const project = snyk.addProject(acme.id, {
+      name: 'acme/api:package.json',
+      url: 'https://github.com/acme/api',
+    })
+    const gone = snyk.addIssue(acme.id, project.id, {})
+    snyk.addIssue(acme.id, project.id, {})
+    const organization = await createOrganization()
+    const connection = await connectOrg(organization, acme.id)
+    await sync(connection)
+    snyk.issues.set(
+      acme.id,
+      snyk.issues.get(acme.id)!.filter((issue) => issue.id !== gone.id)
+    )
+    cleanup(withEnv({ SNYK_COMPLETE_READ_DAYS: '0' }))
+    snyk.requests = []
+    await sync(connection)
+    const read = snyk.requests.find((request) => request.path.endsWith('/issues'))!
+    assert.isNull(read.query.get('updated_after'))
+    const closed = await db.from('vulnerabilities').where('external_id', gone.id).firstOrFail()
+    assert.equal(closed.status, 'fixed')
   })
 
   test('an ignore with a reason and an expiry keeps the issue off the open counts, its reason and expiry kept', async ({
