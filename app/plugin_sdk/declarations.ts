@@ -32,7 +32,7 @@ export type PluginDeclarations = {
    * config (the Sextant status check is on): the compliance page counts
    * these facts for its controls without knowing the provider.
    */
-  evidence?: (connection: EvidenceConnection) => EvidenceFact[]
+  evidence?: (connection: EvidenceConnection) => EvidenceFact[] | Promise<EvidenceFact[]>
   /**
    * Writes this provider's share of the demo organisation's history
    * (`node ace populate:dev-data`, `npm start` on an empty database)
@@ -52,6 +52,8 @@ export type DemoContext = {
 /** what the compliance page passes to `evidence`: one active connection */
 export type EvidenceConnection = {
   publicId: string
+  /** the organisation's key, for the plugin's own tables (never shown) */
+  organizationId: number
   displayName: string
   config: Record<string, unknown>
 }
@@ -59,9 +61,13 @@ export type EvidenceConnection = {
 /**
  * One fact for a control kind. `status_checks`: the connection posts a
  * required status on pull requests (met) or does not.
+ * `vulnerability_sla`: every open finding the connection reports is
+ * within the organisation's remediation SLA (met) or some are past it;
+ * when published, these facts are the vulnerability-SLA controls'
+ * evidence instead of the core's default deadlines.
  */
 export type EvidenceFact = {
-  kind: 'status_checks'
+  kind: 'status_checks' | 'vulnerability_sla'
   met: boolean
   /** "acme-rockets: status check on" */
   label: string

@@ -425,6 +425,12 @@ export type SaveConnectionValues = {
   config: Record<string, unknown>
   credentials?: Record<string, string>
   status?: ConnectionStatus
+  /**
+   * A base URL a member typed (another connection's override, reused for
+   * a sibling account): every request of the connection then goes
+   * through the outbound policy. Default: the plugin's own base URL.
+   */
+  baseUrl?: string | null
 }
 
 export type SavedConnection = {

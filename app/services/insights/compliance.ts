@@ -41,6 +41,7 @@ type OrganizationFacts = {
   overdue: number
   /** what the organisation's connections publish (PluginDeclarations.evidence) */
   statusChecks: EvidenceFact[]
+  remediationSla: EvidenceFact[]
   documents: Map<string, EvidenceLink[]>
 }
 
@@ -84,6 +85,7 @@ async function organizationFacts(organizationId: number): Promise<OrganizationFa
     vulnerabilities: Number(facts?.vulnerabilities ?? 0),
     overdue: Number(facts?.overdue ?? 0),
     statusChecks: evidence.filter((fact) => fact.kind === 'status_checks'),
+    remediationSla: evidence.filter((fact) => fact.kind === 'vulnerability_sla'),
     documents,
   }
 }
@@ -110,14 +112,18 @@ async function pluginEvidence(organizationId: number): Promise<EvidenceFact[]> {
     .select('id', 'plugin_id', 'display_name', 'account_key', 'config')
     .orderBy('id')
   const connectionCodec = publicIds('connection')
-  return connections.flatMap((row) => {
-    const config = typeof row.config === 'string' ? JSON.parse(row.config) : (row.config ?? {})
-    return publishers.get(row.plugin_id)!({
-      publicId: connectionCodec.encode(row.id),
-      displayName: row.display_name ?? row.account_key,
-      config,
+  const facts = await Promise.all(
+    connections.map((row) => {
+      const config = typeof row.config === 'string' ? JSON.parse(row.config) : (row.config ?? {})
+      return publishers.get(row.plugin_id)!({
+        publicId: connectionCodec.encode(row.id),
+        organizationId,
+        displayName: row.display_name ?? row.account_key,
+        config,
+      })
     })
-  })
+  )
+  return facts.flat()
 }
 
 /** a control's status from the organisation's data, with one plain sentence and the evidence */
@@ -140,6 +146,22 @@ export function evaluateControl(
             evidence: [{ label: 'Organisation settings', href: '/settings/organization' }],
           }
     case 'vulnerability_sla':
+      // a scanner's own remediation SLAs (the organisation's deadlines) speak first
+      if (facts.remediationSla.length > 0) {
+        const evidence = facts.remediationSla.map(({ label, href }) => ({ label, href }))
+        const failing = facts.remediationSla.filter((fact) => !fact.met).length
+        return failing === 0
+          ? {
+              status: 'met',
+              detail: 'Every open vulnerability is within its remediation SLA.',
+              evidence,
+            }
+          : {
+              status: 'not_met',
+              detail: `${failing} ${failing === 1 ? 'connection reports' : 'connections report'} vulnerabilities past their remediation SLA.`,
+              evidence,
+            }
+      }
       if (facts.vulnerabilities === 0) {
         return {
           status: 'no_data',

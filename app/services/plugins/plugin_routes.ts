@@ -98,7 +98,7 @@ function wrap(plugin: LoadedPlugin, handler: PluginRouteHandler, options: Plugin
             displayName: values.displayName,
             config: values.config,
             credentials: values.credentials ?? {},
-            baseUrl: null,
+            baseUrl: values.baseUrl ?? null,
             status: values.status ?? 'active',
           })
           const outcome = await finishConnecting(row, plugin)
