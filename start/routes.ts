@@ -202,6 +202,7 @@ router
 await import('#start/routes/integrations')
 await import('#start/routes/operations')
 await import('#start/routes/admin_reference_data')
+await import('#start/routes/admin_integrations')
 await import('#start/routes/identity')
 
 /**

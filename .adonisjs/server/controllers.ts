@@ -6,6 +6,7 @@
 export const controllers = {
   admin: {
     Admin: () => import('#controllers/admin/admin_controller'),
+    InstallationConnections: () => import('#controllers/admin/installation_connections_controller'),
     Jobs: () => import('#controllers/admin/jobs_controller'),
     ReferenceData: () => import('#controllers/admin/reference_data_controller'),
     WebhookDeliveries: () => import('#controllers/admin/webhook_deliveries_controller'),
