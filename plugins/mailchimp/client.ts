@@ -41,6 +41,10 @@ export interface MailchimpClient {
     createListWebhook(listId: string, body: Json): Promise<Json>
     deleteListWebhook(listId: string, webhookId: string): Promise<unknown>
   }
+  batches: {
+    start(body: { operations: unknown[] }): Promise<Json>
+    status(batchId: string): Promise<Json>
+  }
   setConfig(config: { apiKey: string; server: string }): void
 }
 

@@ -2,6 +2,15 @@ import type { MarketingContact } from '#plugin-sdk'
 import { statusOf, subscriberHash, withRetries, type MailchimpClient } from './client.js'
 import { mergeValues } from './merge_fields.js'
 
+/** the body of a member's upsert: subscribed if new, the merge fields always */
+export function memberBody(contact: MarketingContact) {
+  return {
+    email_address: contact.email,
+    status_if_new: 'subscribed',
+    merge_fields: mergeValues(contact),
+  }
+}
+
 /**
  * One member's upsert: PUT /lists/{id}/members/{subscriber_hash}. A new
  * address is subscribed (`status_if_new`); an existing member keeps the
@@ -17,13 +26,7 @@ export async function upsertMember(
   previousEmail?: string
 ) {
   const hash = subscriberHash(previousEmail ?? contact.email)
-  return withRetries(() =>
-    client.lists.setListMember(audienceId, hash, {
-      email_address: contact.email,
-      status_if_new: 'subscribed',
-      merge_fields: mergeValues(contact),
-    })
-  )
+  return withRetries(() => client.lists.setListMember(audienceId, hash, memberBody(contact)))
 }
 
 /** "Delete permanently" (an erasure): the address cannot be re-imported. 404 is already gone. */

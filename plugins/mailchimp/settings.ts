@@ -24,6 +24,19 @@ export const environment = defineSettings({
     min: 0,
     description: 'the first pause after a 429 or 5xx, doubled at each retry',
   },
+  MAILCHIMP_BATCH_THRESHOLD: {
+    type: 'number',
+    default: 300,
+    min: 1,
+    description:
+      'from how many members the daily sync sends batch operations instead of one call each',
+  },
+  MAILCHIMP_BATCH_POLL_MS: {
+    type: 'number',
+    default: 5000,
+    min: 0,
+    description: 'how often a running batch is polled',
+  },
   MAILCHIMP_API_URL: {
     type: 'url',
     description:

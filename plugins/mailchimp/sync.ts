@@ -1,18 +1,29 @@
-import { marketingContacts, type SyncContext } from '#plugin-sdk'
-import { describe, inPool, mailchimpClient, statusOf, withRetries } from './client.js'
-import { upsertMember } from './members.js'
-import { accountOf } from './settings.js'
+import { marketingContacts, type MarketingContact, type SyncContext } from '#plugin-sdk'
+import {
+  describe,
+  inPool,
+  mailchimpClient,
+  statusOf,
+  subscriberHash,
+  withRetries,
+} from './client.js'
+import { runBatch } from './batch.js'
+import { memberBody, upsertMember } from './members.js'
+import { accountOf, environment } from './settings.js'
 
 const CONCURRENCY = 5
 const PAGE = 500
+const BATCH_SIZE = 1000
 
 /**
  * The daily reconcile. First what Mailchimp knows: every unsubscribed and
  * cleaned member (offset/count/total_items pages) has their consent
  * turned off in Sextant. Then every consenting user is upserted by
  * subscriber hash with `status_if_new`, five at a time (Mailchimp allows
- * ten connections per key), waiting out 429s. A member Mailchimp refuses
- * (an invalid address) is reported, never fatal.
+ * ten connections per key), waiting out 429s; from
+ * MAILCHIMP_BATCH_THRESHOLD members on, as batch operations polled to
+ * completion. A member Mailchimp refuses (an invalid address) is
+ * reported, never fatal.
  */
 export async function syncAudience(context: SyncContext) {
   const account = accountOf(context.connection)
@@ -46,29 +57,47 @@ export async function syncAudience(context: SyncContext) {
     }
   }
 
+  const contacts: MarketingContact[] = []
+  for await (const page of marketingContacts.consenting(PAGE)) contacts.push(...page)
+
   let upserted = 0
   const refused: string[] = []
-  for await (const contacts of marketingContacts.consenting(PAGE)) {
-    if (context.signal.aborted) throw new Error('The sync was interrupted')
+  if (contacts.length >= environment.get('MAILCHIMP_BATCH_THRESHOLD')) {
+    // Many changes: batch operations, polled to completion, per-member errors from the results.
+    const byId = new Map(contacts.map((contact) => [contact.publicId, contact]))
+    for (let start = 0; start < contacts.length; start += BATCH_SIZE) {
+      const chunk = contacts.slice(start, start + BATCH_SIZE)
+      const results = await runBatch(
+        client,
+        chunk.map((contact) => ({
+          method: 'PUT' as const,
+          path: `/lists/${audienceId}/members/${subscriberHash(contact.email)}`,
+          body: JSON.stringify(memberBody(contact)),
+          operation_id: contact.publicId,
+        })),
+        { signal: context.signal }
+      )
+      for (const result of results) {
+        if (result.statusCode < 400) upserted++
+        else {
+          const email = byId.get(result.operationId)?.email ?? result.operationId
+          refused.push(`${email}: ${result.detail ?? `HTTP ${result.statusCode}`}`)
+        }
+      }
+      await context.progress(start + chunk.length, contacts.length, 'members sent in batches')
+    }
+  } else {
     await inPool(contacts, CONCURRENCY, async (contact) => {
+      if (context.signal.aborted) throw new Error('The sync was interrupted')
       try {
         await upsertMember(client, audienceId, contact)
         upserted++
       } catch (error) {
         const status = statusOf(error)
-        if (
-          status === null ||
-          status >= 500 ||
-          status === 429 ||
-          status === 401 ||
-          status === 403
-        ) {
-          throw error
-        }
+        if (status === null || status >= 500 || [401, 403, 429].includes(status)) throw error
         refused.push(`${contact.email}: ${describe(error)}`)
       }
     })
-    await context.progress(upserted + refused.length, null, 'members upserted')
   }
   for (const line of refused) context.logger.warn(`Mailchimp refused a member: ${line}`)
   const summary = `${upserted} member(s) upserted, ${withdrawn} consent(s) withdrawn, ${refused.length} refused`

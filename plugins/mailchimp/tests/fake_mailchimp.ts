@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createGzip } from 'node:zlib'
+import { pack } from 'tar-stream'
 
 /**
  * Mailchimp Marketing API v3 on loopback, as the official client talks
@@ -14,7 +16,8 @@ import type { AddressInfo } from 'node:net'
  * (status_if_new), GET /lists/{id}/members?status=, POST
  * /lists/{id}/members/{hash}/actions/delete-permanent,
  * GET|POST|DELETE /lists/{id}/webhooks (a GET to the URL first, as
- * Mailchimp validates it). `tooMany` answers that many calls 429.
+ * Mailchimp validates it), POST /batches and GET /batches/{id} with a
+ * results archive. `tooMany` answers that many calls 429.
  */
 export type FakeMember = {
   id: string
@@ -40,6 +43,7 @@ export async function startFakeMailchimp(options: { apiKey?: string } = {}) {
     tooMany: 0,
     /** addresses the fake refuses as invalid (400 "Invalid Resource") */
     invalid: new Set<string>(),
+    batches: [] as Array<{ id: string; operations: number }>,
     inFlight: 0,
     maxInFlight: 0,
   }
@@ -52,12 +56,20 @@ export async function startFakeMailchimp(options: { apiKey?: string } = {}) {
     instance: randomBytes(8).toString('hex'),
   })
 
-  async function body(request: IncomingMessage) {
+  async function readJson(request: IncomingMessage) {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
     const text = Buffer.concat(chunks).toString('utf8')
     return text ? (JSON.parse(text) as Record<string, any>) : {}
   }
+
+  /** a call as route() reads it: from the network, or one operation of a batch */
+  type Call = {
+    method: string
+    authorization: string
+    body: () => Promise<Record<string, any>>
+  }
+  const body = (call: Call) => call.body()
 
   function page<T>(items: T[], url: URL, key: string) {
     const offset = Number(url.searchParams.get('offset') ?? 0)
@@ -71,8 +83,8 @@ export async function startFakeMailchimp(options: { apiKey?: string } = {}) {
     return members
   }
 
-  async function route(request: IncomingMessage, url: URL): Promise<[number, unknown]> {
-    const auth = request.headers.authorization ?? ''
+  async function route(request: Call, url: URL): Promise<[number, unknown]> {
+    const auth = request.authorization
     const decoded = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString()
     if (decoded.slice(decoded.indexOf(':') + 1) !== state.apiKey) {
       return [
@@ -106,6 +118,7 @@ export async function startFakeMailchimp(options: { apiKey?: string } = {}) {
         { account_id: 'acc1', account_name: state.accountName, email: 'ops@example.com' },
       ]
     }
+    if (parts[0] === 'batches') return batches(request, parts, url)
     if (parts[0] !== 'lists')
       return [404, problem(404, 'Resource Not Found', 'The requested resource could not be found.')]
     if (parts.length === 1 && method === 'GET')
@@ -255,12 +268,102 @@ export async function startFakeMailchimp(options: { apiKey?: string } = {}) {
     return [404, problem(404, 'Resource Not Found', 'The requested resource could not be found.')]
   }
 
+  const batchesById = new Map<string, Record<string, any>>()
+  const archives = new Map<string, Buffer>()
+
+  /**
+   * POST /batches: accepted "pending"; the operations run in the
+   * background, the next status read says "started", the one after
+   * "finished" with response_body_url: a .tar.gz of JSON files, each a
+   * list of { status_code, operation_id, response } (response a JSON
+   * string), served without authentication like Mailchimp's S3 link.
+   */
+  async function batches(request: Call, parts: string[], url: URL): Promise<[number, unknown]> {
+    if (request.method === 'POST' && parts.length === 1) {
+      const input = await body(request)
+      if (!Array.isArray(input.operations)) {
+        return [400, problem(400, 'Invalid Resource', 'operations is required')]
+      }
+      const id = randomBytes(5).toString('hex')
+      const batch: Record<string, any> = {
+        id,
+        status: 'pending',
+        total_operations: input.operations.length,
+        finished_operations: 0,
+        errored_operations: 0,
+        submitted_at: new Date().toISOString(),
+        completed_at: '',
+        response_body_url: '',
+        reads: 0,
+      }
+      batchesById.set(id, batch)
+      state.batches.push({ id, operations: input.operations.length })
+      const results: Array<Record<string, unknown>> = []
+      for (const operation of input.operations) {
+        const [status, payload] = await route(
+          {
+            method: operation.method,
+            authorization: request.authorization,
+            body: async () => (operation.body ? JSON.parse(operation.body) : {}),
+          },
+          new URL(`/3.0${operation.path}`, url)
+        )
+        results.push({
+          status_code: status,
+          operation_id: operation.operation_id,
+          response: JSON.stringify(payload ?? {}),
+        })
+        batch.finished_operations++
+        if (status >= 400) batch.errored_operations++
+      }
+      archives.set(id, await resultArchive(results))
+      return [200, { ...batch, reads: undefined }]
+    }
+    const batch = batchesById.get(parts[1])
+    if (!batch)
+      return [404, problem(404, 'Resource Not Found', 'The requested resource could not be found.')]
+    batch.reads++
+    batch.status = batch.reads < 2 ? 'started' : 'finished'
+    if (batch.status === 'finished') {
+      batch.completed_at = new Date().toISOString()
+      batch.response_body_url = `${origin()}/batch-results/${batch.id}.tar.gz`
+    }
+    return [200, { ...batch, reads: undefined }]
+  }
+
+  /** results split over files of 500, as Mailchimp's archives are */
+  async function resultArchive(results: Array<Record<string, unknown>>) {
+    const archive = pack()
+    for (let start = 0, file = 0; start < results.length; start += 500, file++) {
+      archive.entry({ name: `${file}.json` }, JSON.stringify(results.slice(start, start + 500)))
+    }
+    archive.finalize()
+    const chunks: Buffer[] = []
+    for await (const chunk of archive.pipe(createGzip())) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks)
+  }
+
+  let origin = () => ''
+
   async function handle(request: IncomingMessage, response: ServerResponse) {
     state.inFlight++
     state.maxInFlight = Math.max(state.maxInFlight, state.inFlight)
     const url = new URL(request.url!, 'http://fake')
+    const archive = /^\/batch-results\/(\w+)\.tar\.gz$/.exec(url.pathname)
+    if (archive && archives.has(archive[1])) {
+      state.inFlight--
+      response.writeHead(200, { 'content-type': 'application/x-gzip' })
+      return response.end(archives.get(archive[1]))
+    }
     try {
-      const [status, payload] = await route(request, url)
+      const [status, payload] = await route(
+        {
+          method: request.method!,
+          authorization: request.headers.authorization ?? '',
+          body: () => readJson(request),
+        },
+        url
+      )
       state.requests.push({ method: request.method!, path: url.pathname, status })
       response.writeHead(
         status,
@@ -282,6 +385,7 @@ export async function startFakeMailchimp(options: { apiKey?: string } = {}) {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  origin = () => `http://127.0.0.1:${port}`
   return {
     url: `http://127.0.0.1:${port}/3.0`,
     state,

@@ -6,6 +6,7 @@ import { runAce } from '#tests/helpers/processes'
 import { processQueueUntil } from '#tests/helpers/queue'
 import { publishCoreEvent, eventUser } from '#actions/plugins/queue_plugin_hook'
 import RunSync from '#actions/sync/run_sync'
+import { sqlTime } from '#services/sql'
 import { connectionWebhookUrl } from '#services/webhooks/connection_tokens'
 import { startFakeMailchimp, md5 } from './fake_mailchimp.js'
 import { API_KEY, consentWithdrawnBy, mailchimpWithAudience, person } from './testbed.js'
@@ -241,4 +242,67 @@ test.group('Mailchimp | webhooks and the daily sync', (group) => {
     for (const user of users) assert.isTrue(fake.members(audienceId).has(md5(user.email)))
     assert.isAtMost(fake.state.maxInFlight, 10)
   }).timeout(60_000)
+})
+
+test.group('Mailchimp | daily sync in batches', (group) => {
+  let fake: Fake
+  group.setup(async () => {
+    fake = await startFakeMailchimp()
+    return () => fake.close()
+  })
+  group.each.setup(resetDatabase())
+  group.each.setup(() =>
+    withEnv({
+      MAILCHIMP_API_URL: fake.url,
+      MAILCHIMP_RETRY_BASE_MS: '10',
+      MAILCHIMP_BATCH_POLL_MS: '10',
+    })
+  )
+
+  test('2,000 users go in batch operations; every consenting one ends present with the right merge fields, an invalid address is reported', async ({
+    assert,
+  }) => {
+    const { audienceId, connection } = await mailchimpWithAudience(fake)
+    const now = sqlTime()
+    const rows = Array.from({ length: 2000 }, (_, index) => ({
+      email: index === 7 ? 'not-an-address@invalid' : `user${index}@example.org`,
+      full_name: `First${index} Last${index}`,
+      password: 'not-a-hash',
+      is_superuser: false,
+      created_at: now,
+      updated_at: now,
+      marketing_consent_at: index % 10 === 9 ? null : now,
+      marketing_consent_text: 'Send me product news',
+    }))
+    for (let start = 0; start < rows.length; start += 250) {
+      await db.table('users').multiInsert(rows.slice(start, start + 250))
+    }
+
+    const [outcome] = await new RunSync().execute({ connection, trigger: 'cli' })
+    assert.equal(outcome.status, 'succeeded', outcome.error ?? '')
+    assert.deepEqual(
+      fake.state.batches.map((batch) => batch.operations),
+      [1000, 800]
+    )
+    assert.isFalse(fake.state.requests.some((request) => request.method === 'PUT'))
+
+    const members = fake.members(audienceId)
+    assert.equal(members.size, 1799)
+    for (const [index, row] of rows.entries()) {
+      const member = members.get(md5(row.email))
+      if (row.marketing_consent_at === null || index === 7) {
+        assert.isUndefined(member, row.email)
+        continue
+      }
+      assert.equal(member?.status, 'subscribed')
+      assert.equal(member?.merge_fields.FNAME, `First${index}`)
+      assert.equal(member?.merge_fields.LNAME, `Last${index}`)
+    }
+    await connection.refresh()
+    assert.equal(connection.configValues.lastRefusedCount, 1)
+    assert.include(
+      String((connection.configValues.lastRefused as string[])[0]),
+      'not-an-address@invalid: Invalid Resource'
+    )
+  }).timeout(120_000)
 })
