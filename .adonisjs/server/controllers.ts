@@ -43,6 +43,7 @@ export const controllers = {
     Audit: () => import('#controllers/settings/audit_controller'),
     Connections: () => import('#controllers/settings/connections_controller'),
     Identity: () => import('#controllers/settings/identity_controller'),
+    MarketingConsent: () => import('#controllers/settings/marketing_consent_controller'),
     Members: () => import('#controllers/settings/members_controller'),
     OrganizationSettings: () => import('#controllers/settings/organization_settings_controller'),
     Security: () => import('#controllers/settings/security_controller'),
