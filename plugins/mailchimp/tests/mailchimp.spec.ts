@@ -129,6 +129,30 @@ test.group('Mailchimp | sync on change', (group) => {
     assert.equal([...members.values()][0].email_address, user.email)
   }).timeout(60_000)
 
+  test('an update never re-subscribes a member who unsubscribed in Mailchimp', async ({
+    assert,
+  }) => {
+    const { audienceId } = await mailchimpWithAudience(fake)
+    const user = await person({ consent: true, fullName: 'Grace Hopper' })
+    // unsubscribed on Mailchimp's side; its webhook has not arrived yet
+    fake.members(audienceId).set(md5(user.email), {
+      id: md5(user.email),
+      email_address: user.email,
+      status: 'unsubscribed',
+      merge_fields: {},
+    })
+    await publishCoreEvent('user.updated', {
+      user: eventUser(user),
+      organizationPublicIds: [],
+      changed: ['fullName'],
+      previous: { fullName: 'G. Hopper' },
+    })
+    await eventsDelivered()
+    const member = fake.members(audienceId).get(md5(user.email))!
+    assert.equal(member.status, 'unsubscribed')
+    assert.equal(member.merge_fields.FNAME, 'Grace')
+  }).timeout(60_000)
+
   test('deleting a user deletes the member permanently', async ({ assert }) => {
     const { audienceId } = await mailchimpWithAudience(fake)
     const user = await person({ consent: true })
