@@ -46,6 +46,15 @@ export const mailchimpEvents: CoreEventHandlers = {
     })
   },
 
+  /** joined, changed role or left: the ORG and ROLE merge fields follow */
+  async 'membership.changed'(context) {
+    const contact = await marketingContacts.find(context.payload.user.publicId)
+    if (!contact?.consent) return
+    await each(context.installationConnections(), (client, audienceId) =>
+      upsertMember(client, audienceId, contact).then(() => undefined)
+    )
+  },
+
   async 'user.deleted'(context) {
     await each(context.installationConnections(), (client, audienceId) =>
       deleteMemberPermanently(client, audienceId, context.payload.user.email)

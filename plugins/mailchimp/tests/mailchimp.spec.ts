@@ -4,7 +4,12 @@ import { resetDatabase } from '#tests/helpers/database'
 import { withEnv } from '#tests/helpers/env'
 import { runAce } from '#tests/helpers/processes'
 import { processQueueUntil } from '#tests/helpers/queue'
-import { publishCoreEvent, eventUser } from '#actions/plugins/queue_plugin_hook'
+import {
+  publishCoreEvent,
+  publishMembershipChanged,
+  eventUser,
+} from '#actions/plugins/queue_plugin_hook'
+import { publicIds } from '#services/public_id'
 import RunSync from '#actions/sync/run_sync'
 import { sqlTime } from '#services/sql'
 import { connectionWebhookUrl } from '#services/webhooks/connection_tokens'
@@ -151,6 +156,31 @@ test.group('Mailchimp | sync on change', (group) => {
     const member = fake.members(audienceId).get(md5(user.email))!
     assert.equal(member.status, 'unsubscribed')
     assert.equal(member.merge_fields.FNAME, 'Grace')
+  }).timeout(60_000)
+
+  test('a role change updates the member’s ROLE merge field', async ({ assert }) => {
+    const { audienceId } = await mailchimpWithAudience(fake)
+    const user = await person({ consent: true })
+    await db.from('memberships').where('user_id', user.id).update({ role: 'admin' })
+    const membership = await db
+      .from('memberships')
+      .join('organizations', 'organizations.id', 'memberships.organization_id')
+      .where('user_id', user.id)
+      .select('organizations.id', 'organizations.name')
+      .firstOrFail()
+    await publishMembershipChanged({
+      organization: {
+        id: membership.id,
+        publicId: publicIds('organization').encode(membership.id),
+      },
+      user,
+      role: 'admin',
+      previousRole: 'member',
+    })
+    await eventsDelivered()
+    const member = fake.members(audienceId).get(md5(user.email))!
+    assert.equal(member.merge_fields.ROLE, 'admin')
+    assert.equal(member.merge_fields.ORG, membership.name)
   }).timeout(60_000)
 
   test('deleting a user deletes the member permanently', async ({ assert }) => {
