@@ -6,12 +6,10 @@ import { MARKETING_CONSENT_TEXT } from '#services/marketing/consent'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount, STRONG_PASSWORD } from '#tests/helpers/accounts'
 import { withEnv } from '#tests/helpers/env'
-import { processQueueUntil } from '#tests/helpers/queue'
 import { lastMailTo, linkIn } from '#tests/helpers/smtp'
 import { WebClient } from '#tests/helpers/web_client'
-import db from '@adonisjs/lucid/services/db'
 import { startFakeMailchimp, md5 } from './fake_mailchimp.js'
-import { mailchimpWithAudience } from './testbed.js'
+import { eventsDelivered, mailchimpWithAudience } from './testbed.js'
 
 /**
  * Consent to product emails, given with an unchecked box at sign-up or
@@ -19,16 +17,6 @@ import { mailchimpWithAudience } from './testbed.js'
  * carried to Mailchimp through the core events.
  */
 type Fake = Awaited<ReturnType<typeof startFakeMailchimp>>
-
-async function eventsDelivered() {
-  await processQueueUntil(async () => {
-    const [row] = await db
-      .from('plugin_hook_runs')
-      .whereIn('status', ['pending', 'running'])
-      .count('* as n')
-    return Number(row.n) === 0
-  })
-}
 
 async function signUp(email: string, consent: boolean) {
   const web = new WebClient()

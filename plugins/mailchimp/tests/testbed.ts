@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import { upsertConnection } from '#actions/connections/store_connection'
 import { createAccount } from '#tests/helpers/accounts'
+import { processQueueUntil } from '#tests/helpers/queue'
 import { type startFakeMailchimp } from './fake_mailchimp.js'
 
 export const API_KEY = 'k3y-us21'
@@ -47,4 +48,15 @@ export async function person(options: { consent: boolean; email?: string; fullNa
 export async function consentWithdrawnBy(email: string): Promise<string | null> {
   const row = await db.from('users').where('email', email).firstOrFail()
   return row.marketing_consent_withdrawn_by ?? null
+}
+
+/** runs the queue until every core event and lifecycle hook has been handled */
+export async function eventsDelivered() {
+  await processQueueUntil(async () => {
+    const [row] = await db
+      .from('plugin_hook_runs')
+      .whereIn('status', ['pending', 'running'])
+      .count('* as n')
+    return Number(row.n) === 0
+  })
 }
