@@ -26,6 +26,18 @@ const BATCH_SIZE = 1000
  * reported, never fatal.
  */
 export async function syncAudience(context: SyncContext) {
+  try {
+    await reconcile(context)
+  } catch (error) {
+    // the run's error (shown on Admin → Integrations) in words, never Mailchimp's raw answer
+    if (statusOf(error) !== null || (error as { code?: string })?.code) {
+      throw new Error(describe(error))
+    }
+    throw error
+  }
+}
+
+async function reconcile(context: SyncContext) {
   const account = accountOf(context.connection)
   if (!account.audienceId) throw new Error('No audience id is configured')
   const audienceId = account.audienceId

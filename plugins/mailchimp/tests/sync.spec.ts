@@ -97,6 +97,21 @@ test.group('Mailchimp | webhooks and the daily sync', (group) => {
     assert.include(String((connection.configValues.lastRefused as string[])[0]), bad.email)
   }).timeout(60_000)
 
+  test('a failed sync records why, in words, as the connection’s last error (shown on Admin → Integrations)', async ({
+    assert,
+  }) => {
+    const { connection } = await mailchimpWithAudience(fake)
+    await person({ consent: true })
+    connection.sealCredentials({ apiKey: 'revoked-us21' })
+    await connection.save()
+    const [outcome] = await new RunSync().execute({ connection, trigger: 'cli' })
+    assert.equal(outcome.status, 'failed')
+    assert.include(outcome.error ?? '', 'Mailchimp answered 401 API Key Invalid')
+    await connection.refresh()
+    assert.include(connection.lastError ?? '', 'audience: Mailchimp answered 401 API Key Invalid')
+    assert.notInclude(connection.lastError ?? '', 'revoked-us21')
+  }).timeout(60_000)
+
   test('with Mailchimp answering 429, the sync waits and completes', async ({ assert }) => {
     const { audienceId, connection } = await mailchimpWithAudience(fake)
     const users = [await person({ consent: true }), await person({ consent: true })]
