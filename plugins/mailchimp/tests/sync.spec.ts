@@ -65,6 +65,21 @@ test.group('Mailchimp | webhooks and the daily sync', (group) => {
     assert.isFalse(fake.members(audienceId).has(md5(user.email)))
   }).timeout(60_000)
 
+  test('the same unsubscribe posted twice is stored once (deduplicated by a digest of the body)', async ({
+    assert,
+  }) => {
+    const { audienceId, connection } = await mailchimpWithAudience(fake)
+    const user = await person({ consent: true })
+    const url = await connectionWebhookUrl(connection)
+    const first = await unsubscribe(url, user.email, audienceId)
+    const again = await unsubscribe(url, user.email, audienceId)
+    assert.equal(first.status, 202)
+    assert.isBelow(again.status, 300)
+    const rows = await db.from('webhook_deliveries').where('plugin_id', 'mailchimp')
+    assert.lengthOf(rows, 1)
+    assert.equal(rows[0].event, 'unsubscribe')
+  })
+
   test('the daily sync turns consent off for members unsubscribed or cleaned in Mailchimp and upserts the rest', async ({
     assert,
   }) => {
