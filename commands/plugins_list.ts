@@ -41,13 +41,14 @@ export default class PluginsList extends BaseCommand {
     }
     const table = this.ui
       .table()
-      .head(['Id', 'Name', 'Version', 'State', 'Connections', 'Missing or last error'])
+      .head(['Id', 'Name', 'Version', 'State', 'Scope', 'Connections', 'Missing or last error'])
     for (const plugin of plugins) {
       const cells = [
         plugin.id,
         plugin.name ?? '-',
         plugin.version ?? '-',
         plugin.state,
+        plugin.scope ?? '-',
         String(plugin.connections),
         plugin.needsConfiguration.length > 0
           ? `set ${plugin.needsConfiguration.map((problem) => problem.variable).join(', ')}`

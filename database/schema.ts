@@ -188,7 +188,7 @@ export class ConnectionSchema extends BaseModel {
   @column()
   declare oauthGrant: string | null
   @column({ serializeAs: null })
-  declare organizationId: number
+  declare organizationId: number | null
   @column()
   declare pluginId: string
   @column()
@@ -1417,7 +1417,7 @@ export class SyncRunSchema extends BaseModel {
   @column()
   declare notModified: number
   @column({ serializeAs: null })
-  declare organizationId: number
+  declare organizationId: number | null
   @column()
   declare pluginId: string
   @column()
@@ -1447,7 +1447,7 @@ export class SyncRunSchema extends BaseModel {
 }
 
 export class UserSchema extends BaseModel {
-  static $columns = ['createdAt', 'email', 'fullName', 'id', 'isSuperuser', 'lastSignInAt', 'lockedAt', 'marketingConsent', 'password', 'passwordChangedAt', 'updatedAt'] as const
+  static $columns = ['createdAt', 'email', 'fullName', 'id', 'isSuperuser', 'lastSignInAt', 'lockedAt', 'marketingConsentAt', 'marketingConsentText', 'marketingConsentWithdrawnAt', 'marketingConsentWithdrawnBy', 'password', 'passwordChangedAt', 'updatedAt'] as const
   $columns = UserSchema.$columns
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
@@ -1463,8 +1463,14 @@ export class UserSchema extends BaseModel {
   declare lastSignInAt: DateTime | null
   @column.dateTime()
   declare lockedAt: DateTime | null
+  @column.dateTime()
+  declare marketingConsentAt: DateTime | null
   @column()
-  declare marketingConsent: boolean
+  declare marketingConsentText: string | null
+  @column.dateTime()
+  declare marketingConsentWithdrawnAt: DateTime | null
+  @column()
+  declare marketingConsentWithdrawnBy: string | null
   @column({ serializeAs: null })
   declare password: string
   @column.dateTime()

@@ -108,6 +108,9 @@ router
       .as('settings.sessions.revoke')
     router.get('/settings/tokens', [controllers.settings.Tokens, 'index']).as('settings.tokens')
     router
+      .post('/settings/marketing-consent', [controllers.settings.MarketingConsent, 'update'])
+      .as('settings.marketing_consent')
+    router
       .post('/settings/tokens/:token/revoke', [controllers.settings.Tokens, 'destroy'])
       .as('settings.tokens.revoke')
 
@@ -208,6 +211,7 @@ router
 await import('#start/routes/integrations')
 await import('#start/routes/operations')
 await import('#start/routes/admin_reference_data')
+await import('#start/routes/admin_integrations')
 await import('#start/routes/identity')
 
 /**

@@ -11,6 +11,7 @@ import { roleAllows, ROLES } from '#services/authorization'
 import { pluginRegistry } from '#services/plugins/registry'
 import { describeUserAgent } from '#services/user_sessions'
 import { plural } from '#services/plural'
+import { MARKETING_CONSENT_TEXT } from '#services/marketing/consent'
 
 edge.global('asset', assetUrl)
 edge.global('productName', 'Sextant')
@@ -18,6 +19,8 @@ edge.global('roleAllows', roleAllows)
 edge.global('roles', ROLES)
 edge.global('describeUserAgent', describeUserAgent)
 edge.global('adminPath', () => sextantConfig.auth.adminPath)
+// the words beside the product-emails box, stored with each opt-in
+edge.global('marketingConsentText', MARKETING_CONSENT_TEXT)
 /**
  * The main-navigation links of loaded plugins that the member's role may see.
  */

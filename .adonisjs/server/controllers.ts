@@ -6,6 +6,7 @@
 export const controllers = {
   admin: {
     Admin: () => import('#controllers/admin/admin_controller'),
+    InstallationConnections: () => import('#controllers/admin/installation_connections_controller'),
     Jobs: () => import('#controllers/admin/jobs_controller'),
     ReferenceData: () => import('#controllers/admin/reference_data_controller'),
     WebhookDeliveries: () => import('#controllers/admin/webhook_deliveries_controller'),
@@ -42,6 +43,7 @@ export const controllers = {
     Audit: () => import('#controllers/settings/audit_controller'),
     Connections: () => import('#controllers/settings/connections_controller'),
     Identity: () => import('#controllers/settings/identity_controller'),
+    MarketingConsent: () => import('#controllers/settings/marketing_consent_controller'),
     Members: () => import('#controllers/settings/members_controller'),
     OrganizationSettings: () => import('#controllers/settings/organization_settings_controller'),
     Security: () => import('#controllers/settings/security_controller'),

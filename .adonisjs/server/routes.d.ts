@@ -39,6 +39,7 @@ export type ScannedRoutes = {
     'settings.sessions.revoke_others': { paramsTuple?: []; params?: {} }
     'settings.sessions.revoke': { paramsTuple: [ParamValue]; params: {'session': ParamValue} }
     'settings.tokens': { paramsTuple?: []; params?: {} }
+    'settings.marketing_consent': { paramsTuple?: []; params?: {} }
     'settings.tokens.revoke': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
     'settings.members': { paramsTuple?: []; params?: {} }
     'settings.members.invite': { paramsTuple?: []; params?: {} }
@@ -130,6 +131,10 @@ export type ScannedRoutes = {
     'admin.reference_data.reference': { paramsTuple?: []; params?: {} }
     'admin.reference_data.geographies': { paramsTuple?: []; params?: {} }
     'admin.reference_data.standards': { paramsTuple?: []; params?: {} }
+    'admin.integrations': { paramsTuple?: []; params?: {} }
+    'admin.integrations.connect': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'admin.integrations.test': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'admin.integrations.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.repository_mapping': { paramsTuple?: []; params?: {} }
     'settings.repository_mapping.map': { paramsTuple: [ParamValue]; params: {'reference': ParamValue} }
     'settings.people': { paramsTuple?: []; params?: {} }
@@ -214,6 +219,7 @@ export type ScannedRoutes = {
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
     'admin.reference_data': { paramsTuple?: []; params?: {} }
+    'admin.integrations': { paramsTuple?: []; params?: {} }
     'settings.repository_mapping': { paramsTuple?: []; params?: {} }
     'settings.people': { paramsTuple?: []; params?: {} }
     'documents.index': { paramsTuple?: []; params?: {} }
@@ -286,6 +292,7 @@ export type ScannedRoutes = {
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
     'admin.reference_data': { paramsTuple?: []; params?: {} }
+    'admin.integrations': { paramsTuple?: []; params?: {} }
     'settings.repository_mapping': { paramsTuple?: []; params?: {} }
     'settings.people': { paramsTuple?: []; params?: {} }
     'documents.index': { paramsTuple?: []; params?: {} }
@@ -371,6 +378,10 @@ export type ScannedRoutes = {
     'admin.reference_data.reference': { paramsTuple?: []; params?: {} }
     'admin.reference_data.geographies': { paramsTuple?: []; params?: {} }
     'admin.reference_data.standards': { paramsTuple?: []; params?: {} }
+    'settings.marketing_consent': { paramsTuple?: []; params?: {} }
+    'admin.integrations.connect': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
+    'admin.integrations.test': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'admin.integrations.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.repository_mapping.map': { paramsTuple: [ParamValue]; params: {'reference': ParamValue} }
     'settings.people.merge': { paramsTuple?: []; params?: {} }
     'settings.people.split': { paramsTuple: [ParamValue]; params: {'identity': ParamValue} }

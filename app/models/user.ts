@@ -31,8 +31,10 @@ export default class User extends compose(
   @column({ consume: (value) => Boolean(value) })
   declare isSuperuser: boolean
 
-  @column({ consume: (value) => Boolean(value) })
-  declare marketingConsent: boolean
+  /** opted in to product emails and not withdrawn since (the opt-in's moment and wording are stored) */
+  get marketingConsent(): boolean {
+    return this.marketingConsentAt !== null && this.marketingConsentWithdrawnAt === null
+  }
 
   @hasMany(() => Membership)
   declare memberships: HasMany<typeof Membership>

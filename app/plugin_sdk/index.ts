@@ -92,6 +92,12 @@ export { secretsMatch } from '#services/webhooks/signatures'
 /** commit-message trailers and the AI-assistance marks the GenAI share counts */
 export { parseTrailers, isAiAssisted } from '#services/domain/commit_trailers'
 export type { Trailer } from '#services/domain/commit_trailers'
+/**
+ * People as a marketing plugin sees them, with their consent to product
+ * emails: read the consenting ones, withdraw someone's consent.
+ */
+export { marketingContacts } from '#services/marketing/contacts'
+export type { MarketingContact, ConsentWithdrawal } from '#services/marketing/contacts'
 /** fixtures for a plugin's benchmark commands: scratch database, server, a member with a token */
 export { benchmark } from '#plugin-sdk/benchmark'
 

@@ -94,6 +94,12 @@ export interface CoreEventContext<Name extends CoreEventName = CoreEventName> {
    * (by public id): the event reaches each organisation's accounts only.
    */
   connections(organizationPublicId: string): Promise<ConnectionHandle[]>
+  /**
+   * This plugin's active installation-scoped connections (the operator's
+   * own account, `connection.scope: 'installation'`): every event
+   * reaches them, whichever organisations it names.
+   */
+  installationConnections(): Promise<ConnectionHandle[]>
 }
 
 export type CoreEventHandlers = {

@@ -118,7 +118,8 @@ export type ConnectionTestResult = { ok: boolean; message: string; account?: str
  */
 export interface ConnectionHandle {
   readonly publicId: string
-  readonly organizationPublicId: string
+  /** null for an installation-scoped connection (`connection.scope: 'installation'`) */
+  readonly organizationPublicId: string | null
   readonly pluginId: string
   readonly accountKey: string
   readonly displayName: string | null
@@ -144,7 +145,11 @@ export interface ConnectionHandle {
   client(options?: Partial<HttpClientOptions>): Promise<HttpClient>
   /** the same client without authentication headers (the caller adds its own) */
   http(options?: Partial<HttpClientOptions>): HttpClient
-  /** the domain model fenced to this organisation, provider and connection */
+  /**
+   * The domain model fenced to this organisation, provider and
+   * connection. An installation-scoped connection has no organisation:
+   * its store refuses every call.
+   */
   readonly store: DomainStore
   /** store updated config or credentials (merged into the existing ones) */
   update(changes: {
@@ -173,7 +178,18 @@ export interface ConnectionHandle {
  */
 export type ConnectionStatus = 'active' | 'inactive' | 'error' | 'pending' | 'disconnecting'
 
+/**
+ * Who owns a plugin's connections. 'organization' (default): each
+ * organisation connects its own accounts on its Connections page.
+ * 'installation': one operator-wide account (the operator's own
+ * Mailchimp audience), connected by a superuser in the admin area and
+ * never shown to organisations' members.
+ */
+export type ConnectionScope = 'organization' | 'installation'
+
 export type PluginConnection = {
+  /** default 'organization'; 'installation' plugins connect with a form (token, API key, basic) */
+  scope?: ConnectionScope
   /** the one way to connect; omit it when declaring `methods` */
   auth?: PluginAuth
   /**

@@ -9,7 +9,8 @@ class OrganizationKey extends compose(BaseModel, withPublicId('organization')) {
   static table = 'organizations'
 }
 
-export function organizationKey(organizationPublicId: string): number {
+export function organizationKey(organizationPublicId: string | null): number {
+  if (organizationPublicId === null) throw new Error('The connection belongs to no organisation')
   const key = OrganizationKey.keyFromPublicId(organizationPublicId)
   if (key === null) throw new Error('The connection names no organisation')
   return key

@@ -155,6 +155,7 @@ test.group('Plugin developer experience | make:plugin', (group) => {
         version: '0.1.0',
         state: 'loaded',
         needsConfiguration: [],
+        scope: 'organization',
         connections: 2,
         lastError: 'repositories: rate limited until 10:00',
       },
@@ -165,7 +166,7 @@ test.group('Plugin developer experience | make:plugin', (group) => {
     assert.equal(table.code, 0, table.stderr)
     assert.match(
       table.stdout,
-      /acme-tracker\s+│\s+Acme Tracker\s+│\s+0\.1\.0\s+│\s+loaded\s+│\s+2\s+│/,
+      /acme-tracker\s+│\s+Acme Tracker\s+│\s+0\.1\.0\s+│\s+loaded\s+│\s+organization\s+│\s+2\s+│/,
       table.stdout
     )
   }).timeout(60_000)

@@ -51,7 +51,7 @@ async function pullRequestOn(
   ])
   const row = await db
     .from('pull_requests')
-    .where('organization_id', connection.organizationId)
+    .where('organization_id', connection.organizationId!)
     .where('provider', connection.pluginId)
     .where('external_id', pull.externalId)
     .firstOrFail()

@@ -1,5 +1,6 @@
 import { errors as vineErrors } from '@vinejs/vine'
 import Connection from '#models/connection'
+import { isInstallationScoped, whereOwner } from '#services/plugins/installation_scope'
 import type Organization from '#models/organization'
 import type User from '#models/user'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
@@ -139,15 +140,14 @@ function accountKeyOf(
  * the message for each secret field left blank.
  */
 async function secretsToRetype(input: {
-  organizationId: number
+  organizationId: number | null
   plugin: LoadedPlugin
   method: ConnectMethod
   accountKey: string
   baseUrl: string
   submitted: Record<string, unknown>
 }): Promise<FieldErrors> {
-  const existing = await Connection.query()
-    .where('organization_id', input.organizationId)
+  const existing = await whereOwner(Connection.query(), input.organizationId)
     .where('plugin_id', input.plugin.id)
     .where('account_key', input.accountKey)
     .first()
@@ -175,7 +175,8 @@ async function secretsToRetype(input: {
  */
 export default class ConnectWithToken {
   async execute(input: {
-    organization: Organization
+    /** null: the installation's own connection (admin area, superusers only) */
+    organization: Organization | null
     actor: User
     pluginId: string
     /** the authentication method picked (default: the plugin's first) */
@@ -193,6 +194,15 @@ export default class ConnectWithToken {
           : `${plugin.definition.name} does not connect with a token.`
       )
     }
+    // An installation's account is never an organisation's, nor the reverse.
+    if (isInstallationScoped(plugin.definition) !== (input.organization === null)) {
+      throw new ConnectionActionRefused(
+        input.organization
+          ? `${plugin.definition.name} is connected by the administrator of this Sextant installation.`
+          : `${plugin.definition.name} is connected by each organisation, not in the admin area.`
+      )
+    }
+    const organizationId = input.organization?.id ?? null
     const submitted =
       input.fields && typeof input.fields === 'object'
         ? (input.fields as Record<string, unknown>)
@@ -239,7 +249,7 @@ export default class ConnectWithToken {
       Object.assign(
         fieldErrors,
         await secretsToRetype({
-          organizationId: input.organization.id,
+          organizationId,
           plugin,
           method,
           accountKey: typedAccount,
@@ -269,7 +279,7 @@ export default class ConnectWithToken {
     const accountKey = accountKeyOf(method, config, effectiveBaseUrl, { strict: true })!
 
     const connection = await upsertConnection({
-      organizationId: input.organization.id,
+      organizationId,
       pluginId: plugin.id,
       accountKey,
       createdById: input.actor.id,

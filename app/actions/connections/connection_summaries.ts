@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Connection from '#models/connection'
+import { whereOwner, type ConnectionOwnerId } from '#services/plugins/installation_scope'
 import type { ConnectionHooks } from '#queries/plugin_hook_runs'
 import { baseUrlOf } from '#services/plugins/connection_handle'
 import { oauthMissingSettings } from '#services/plugins/oauth2'
@@ -260,17 +261,19 @@ export function missingPluginCard(pluginId: string, connections: ConnectionSumma
 
 /**
  * One of the organisation's connections by public id; another
- * organisation's connection is "not found", like an unknown one.
+ * organisation's connection is "not found", like an unknown one. With
+ * null (the admin area only), one of the installation's connections.
  */
 export async function findOrganizationConnection(
-  organizationId: number,
+  organizationId: ConnectionOwnerId,
   publicId: unknown,
   client?: TransactionClientContract
 ) {
   const id = Connection.keyFromPublicId(publicId)
-  const query = Connection.query(client ? { client } : undefined)
-    .where('organization_id', organizationId)
-    .where('id', id ?? 0)
+  const query = whereOwner(Connection.query(client ? { client } : undefined), organizationId).where(
+    'id',
+    id ?? 0
+  )
   if (client) query.forUpdate()
   return query.firstOrFail()
 }

@@ -30,14 +30,15 @@ export type DisconnectOutcome = {
  */
 export default class DisconnectConnection {
   async execute(input: {
-    organization: Organization
+    /** null: an installation-scoped connection (admin area) */
+    organization: Organization | null
     connectionPublicId: string
     /** "Remove now": skip onDisconnecting (it keeps failing, or the account is gone) */
     skipCleanup?: boolean
   }): Promise<DisconnectOutcome> {
     const outcome = await db.transaction(async (trx) => {
       const connection = await findOrganizationConnection(
-        input.organization.id,
+        input.organization?.id ?? null,
         input.connectionPublicId,
         trx
       )

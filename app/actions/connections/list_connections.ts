@@ -2,6 +2,7 @@ import Connection from '#models/connection'
 import type Organization from '#models/organization'
 import { latestHookRuns } from '#queries/plugin_hook_runs'
 import { pluginRegistry } from '#services/plugins/registry'
+import { isInstallationScoped } from '#services/plugins/installation_scope'
 import {
   latestRunsByConnection,
   missingPluginCard,
@@ -37,7 +38,10 @@ export default class ListConnections {
       byPlugin.set(connection.pluginId, [...(byPlugin.get(connection.pluginId) ?? []), summary])
     }
 
-    const registered = pluginRegistry.all()
+    // The installation's own accounts (admin area) are no organisation's business.
+    const registered = pluginRegistry
+      .all()
+      .filter((plugin) => !isInstallationScoped(plugin.definition))
     const cards = registered.map((plugin) => pluginCard(plugin, byPlugin.get(plugin.id) ?? []))
     for (const [pluginId, summaries] of byPlugin) {
       if (!registered.some((plugin) => plugin.id === pluginId)) {

@@ -2,6 +2,7 @@ import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Connection from '#models/connection'
+import { whereOwner } from '#services/plugins/installation_scope'
 import RunSyncJob from '#jobs/run_sync_job'
 import type { LoadedPlugin } from '#services/plugins/registry'
 import { testAndRecord } from '#actions/connections/test_connection'
@@ -9,7 +10,8 @@ import { queueOnConnected } from '#actions/plugins/queue_plugin_hook'
 import type { ConnectionStatus, ConnectionTestResult } from '#plugin-sdk/types'
 
 export type ConnectionValues = {
-  organizationId: number
+  /** null: an installation-scoped connection (admin area) */
+  organizationId: number | null
   pluginId: string
   accountKey: string
   /** null when an operator or a test connects, not a member */
@@ -42,8 +44,7 @@ async function writeConnection(values: ConnectionValues) {
 }
 
 async function writeConnectionIn(trx: TransactionClientContract, values: ConnectionValues) {
-  const existing = await Connection.query({ client: trx })
-    .where('organization_id', values.organizationId)
+  const existing = await whereOwner(Connection.query({ client: trx }), values.organizationId)
     .where('plugin_id', values.pluginId)
     .where('account_key', values.accountKey)
     .forUpdate()

@@ -72,9 +72,10 @@ export async function testAndRecord(
  * The "Test" button of a connection.
  */
 export default class TestConnection {
-  async execute(input: { organization: Organization; connectionPublicId: string }) {
+  /** organization null: an installation-scoped connection (admin area) */
+  async execute(input: { organization: Organization | null; connectionPublicId: string }) {
     const connection = await findOrganizationConnection(
-      input.organization.id,
+      input.organization?.id ?? null,
       input.connectionPublicId
     )
     const plugin = pluginRegistry.get(connection.pluginId)

@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { pluginRegistry, type PluginState } from '#services/plugins/registry'
 import type { SettingProblem } from '#plugin-sdk/settings'
+import type { ConnectionScope } from '#plugin-sdk/types'
 import { configurationProblems } from '#services/plugins/plugin_declarations'
 
 export type PluginListing = {
@@ -12,7 +13,12 @@ export type PluginListing = {
   state: PluginState | 'needs configuration'
   /** what an administrator has to set or fix, each naming its variable (empty when configured) */
   needsConfiguration: SettingProblem[]
-  /** connections to this plugin, across every organisation */
+  /**
+   * Who connects it: each organisation, or the installation (a superuser
+   * in the admin area); null when the manifest was not read.
+   */
+  scope: ConnectionScope | null
+  /** connections to this plugin, across every organisation (and the installation) */
   connections: number
   /**
    * Why the plugin failed to load; for a loaded plugin, a command that
@@ -41,6 +47,7 @@ export default class ListPlugins {
         version: plugin.definition?.version ?? null,
         state: needsConfiguration.length > 0 ? 'needs configuration' : plugin.state,
         needsConfiguration,
+        scope: plugin.definition ? (plugin.definition.connection?.scope ?? 'organization') : null,
         connections: connectionCounts.get(plugin.id) ?? 0,
         lastError: plugin.error ?? connectionErrors.get(plugin.id) ?? null,
       }

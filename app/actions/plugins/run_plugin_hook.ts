@@ -87,6 +87,14 @@ export default class RunPluginHook {
             .orderBy('id')
           return rows.map((row) => connectionHandle(row, plugin))
         },
+        installationConnections: async () => {
+          const rows = await Connection.query()
+            .whereNull('organization_id')
+            .where('plugin_id', plugin.id)
+            .where('status', 'active')
+            .orderBy('id')
+          return rows.map((row) => connectionHandle(row, plugin))
+        },
       })
       return 'succeeded'
     }

@@ -5,6 +5,7 @@ import Organization from '#models/organization'
 import SignupRequest from '#models/signup_request'
 import User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
+import { recordMarketingConsent } from '#services/marketing/consent'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { sha256 } from '#services/one_time_tokens'
 import { assertAcceptablePassword, createUserWithPassword } from '#services/passwords'
@@ -38,6 +39,8 @@ export default class CompleteSignup {
     fullName: string
     organizationName: string
     password: string
+    /** the product-emails box was checked (stored with its wording) */
+    marketingConsent?: boolean
     meta: RequestMeta
   }) {
     const request = await this.findValid(input.token)
@@ -59,6 +62,10 @@ export default class CompleteSignup {
         { email: request.email, fullName: input.fullName, password: input.password },
         trx
       )
+      if (input.marketingConsent) {
+        recordMarketingConsent(user)
+        await user.useTransaction(trx).save()
+      }
       const name = input.organizationName.trim()
       const base = string.slug(name, { lower: true }).slice(0, 60) || 'organisation'
       const taken = await Organization.query({ client: trx }).where('slug', base).first()

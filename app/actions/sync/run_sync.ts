@@ -152,7 +152,11 @@ export default class RunSync {
       }
       // Incremental: the recent window and whatever the run wrote before
       // it; a full run rebuilds the organisation's whole history.
-      if (outcomes.some((outcome) => outcome.itemsWritten > 0)) {
+      // (an installation-scoped connection has no organisation's insights)
+      if (
+        connection.organizationId !== null &&
+        outcomes.some((outcome) => outcome.itemsWritten > 0)
+      ) {
         await refreshInsights(connection.organizationId, { full: input.full, writtenFrom })
       }
       return outcomes

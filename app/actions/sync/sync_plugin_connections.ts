@@ -52,7 +52,7 @@ export default class SyncPluginConnections {
     for (const connection of await query) {
       const report: ConnectionSyncReport = {
         connection: connection.publicId,
-        organization: connection.organization.name,
+        organization: connection.organization?.name ?? 'the installation',
         account: connection.displayName ?? connection.accountKey,
         outcomes: [],
         skipped: null,

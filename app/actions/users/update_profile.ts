@@ -5,6 +5,7 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import { publicIds } from '#services/public_id'
 import { eventUser, publishCoreEvent } from '#actions/plugins/queue_plugin_hook'
 import type { CoreEvents } from '#plugin-sdk/lifecycle'
+import { recordMarketingConsent, withdrawMarketingConsent } from '#services/marketing/consent'
 
 type Changed = CoreEvents['user.updated']['changed']
 
@@ -20,7 +21,8 @@ export default class UpdateProfile {
     user: User
     fullName: string | null
     email: string
-    marketingConsent: boolean
+    /** undefined: unchanged (the profile form may leave it out) */
+    marketingConsent?: boolean
     meta: RequestMeta
   }) {
     const { user } = input
@@ -34,7 +36,9 @@ export default class UpdateProfile {
     const changed: Changed = []
     if (email !== user.email) changed.push('email')
     if (fullName !== user.fullName) changed.push('fullName')
-    if (input.marketingConsent !== user.marketingConsent) changed.push('marketingConsent')
+    if (input.marketingConsent !== undefined && input.marketingConsent !== user.marketingConsent) {
+      changed.push('marketingConsent')
+    }
     if (changed.length === 0) return { user, changed }
 
     await db.transaction(async (trx) => {
@@ -51,7 +55,11 @@ export default class UpdateProfile {
         }
       }
       user.useTransaction(trx)
-      user.merge({ email, fullName, marketingConsent: input.marketingConsent })
+      user.merge({ email, fullName })
+      if (changed.includes('marketingConsent')) {
+        if (input.marketingConsent) recordMarketingConsent(user)
+        else withdrawMarketingConsent(user, 'user')
+      }
       await user.save()
       await recordAudit(
         {

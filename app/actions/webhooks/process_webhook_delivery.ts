@@ -87,16 +87,20 @@ function coreStatusChecks(connection: Connection | null): CoreStatusChecks {
   return {
     async post(pullRequestExternalId, report) {
       if (!connection) return { outcome: 'unsupported', reason: 'the delivery has no connection' }
+      const organizationId = connection.organizationId
+      if (organizationId === null) {
+        return { outcome: 'unsupported', reason: 'an installation connection has no pull requests' }
+      }
       const pull = await db
         .from('pull_requests')
-        .where('organization_id', connection.organizationId)
+        .where('organization_id', organizationId)
         .where('provider', connection.pluginId)
         .where('external_id', pullRequestExternalId)
         .select('id')
         .first()
       if (!pull) return { outcome: 'unsupported', reason: 'no such pull request' }
       return new PostStatusCheck().execute({
-        organizationId: connection.organizationId,
+        organizationId,
         pullRequestId: Number(pull.id),
         report,
       })

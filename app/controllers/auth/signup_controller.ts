@@ -40,10 +40,13 @@ export default class SignupController {
   async update(ctx: HttpContext) {
     if (!isOpen()) return notFound(ctx)
     const input = await ctx.request.validateUsing(completeSignupValidator)
+    // an unchecked box sends nothing: no consent
+    const marketingConsent = ctx.request.input('marketingConsent') === 'on'
     try {
       const { user } = await new CompleteSignup().execute({
         token: ctx.params.token,
         ...input,
+        marketingConsent,
         meta: requestMeta(ctx),
       })
       startPendingSignIn(ctx, user, 'enrol')
@@ -61,6 +64,7 @@ export default class SignupController {
         email: request?.email,
         fullName: input.fullName,
         organizationName: input.organizationName,
+        marketingConsent,
         passwordError: error.message,
       })
     }

@@ -59,7 +59,7 @@ export default class SecurityController {
         user: ctx.auth.use('web').user!,
         fullName: input.fullName ?? null,
         email: input.email,
-        marketingConsent: input.marketingConsent ?? false,
+        marketingConsent: input.marketingConsent,
         meta: requestMeta(ctx),
       }))
     } catch (error) {

@@ -11,6 +11,7 @@ import { forgetAccessToken, validMintedToken } from '#services/plugins/minted_to
 import type { LoadedPlugin } from '#services/plugins/registry'
 import { methodOfConnection, type ConnectMethod } from '#services/plugins/auth_methods'
 import type { ConnectionHandle, ConnectionStatus } from '#plugin-sdk/types'
+import type { DomainStore } from '#plugin-sdk/domain'
 
 /**
  * A fingerprint of the credentials, safe to store: part of the HTTP cache
@@ -51,6 +52,24 @@ export async function authenticationHeaders(
 }
 
 /**
+ * An installation-scoped connection belongs to no organisation, so it has
+ * no domain model to write: every call says so instead of writing rows
+ * nobody can see.
+ */
+function installationStore(pluginId: string): DomainStore {
+  return new Proxy({} as DomainStore, {
+    get(_target, property) {
+      if (property === 'then') return undefined
+      return () => {
+        throw new Error(
+          `${pluginId}: an installation-scoped connection has no organisation's domain model (store.${String(property)})`
+        )
+      }
+    },
+  })
+}
+
+/**
  * The view of a connection handed to plugin code: public ids only,
  * credentials opened in memory, and a domain store fenced to the
  * connection's organisation and provider (whose writes mark the
@@ -63,7 +82,9 @@ export function connectionHandle(
 ): ConnectionHandle {
   let credentials = connection.openCredentials()
   const method = methodOfConnection(plugin, connection)
-  const organizationPublicId = publicIds('organization').encode(connection.organizationId)
+  const organizationId = connection.organizationId
+  const organizationPublicId =
+    organizationId === null ? null : publicIds('organization').encode(organizationId)
 
   return {
     publicId: connection.publicId,
@@ -137,14 +158,13 @@ export function connectionHandle(
         includeSnapshots: options.includeSnapshots,
       })
     },
-    store: new FencedDomainStore(
-      {
-        organizationId: connection.organizationId,
-        provider: connection.pluginId,
-        connectionId: connection.id,
-      },
-      storeOptions.onInsightRows
-    ),
+    store:
+      organizationId === null
+        ? installationStore(plugin.id)
+        : new FencedDomainStore(
+            { organizationId, provider: connection.pluginId, connectionId: connection.id },
+            storeOptions.onInsightRows
+          ),
     async update(changes) {
       await db.transaction(async (trx) => {
         const fresh = await Connection.query({ client: trx })

@@ -200,6 +200,22 @@ function validateConnection(plugin: PluginDefinition, check: Check) {
     'connection.redirectOrigins',
     'must be a function returning a list of origins'
   )
+  check(
+    connection.scope === undefined || ['organization', 'installation'].includes(connection.scope),
+    'connection.scope',
+    'must be "organization" or "installation"'
+  )
+  if (connection.scope === 'installation') {
+    // The admin area connects with a form: the methods that fill one in.
+    const kinds = (connection.methods ?? [{ auth: connection.auth }]).map(
+      (method) => method?.auth?.kind
+    )
+    check(
+      kinds.every((kind) => kind === 'token' || kind === 'api_key' || kind === 'basic'),
+      'connection.scope',
+      'an installation-scoped plugin connects with a form (token, api_key or basic auth)'
+    )
+  }
 }
 
 function validateAuth(auth: PluginAuth | undefined, where: string, check: Check) {

@@ -2,6 +2,7 @@ import type { Oauth2Driver } from '@adonisjs/ally'
 import lock from '@adonisjs/lock/services/main'
 import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
+import { whereOwner } from '#services/plugins/installation_scope'
 import { HttpClient } from '#services/http/client'
 import type { LoadedPlugin } from '#services/plugins/registry'
 import { pluginMethods } from '#services/plugins/auth_methods'
@@ -154,8 +155,7 @@ export async function validAccessToken(connection: Connection, plugin: LoadedPlu
     })
     await db.transaction(async (trx) => {
       const holders = fresh.oauthGrant
-        ? await Connection.query({ client: trx })
-            .where('organization_id', fresh.organizationId)
+        ? await whereOwner(Connection.query({ client: trx }), fresh.organizationId)
             .where('plugin_id', fresh.pluginId)
             .where('oauth_grant', fresh.oauthGrant)
         : [fresh]

@@ -36,8 +36,9 @@ export async function revokeOAuthGrant(connection: Connection, plugin: LoadedPlu
   const auth = revocableAuth(plugin, connection)
   if (!auth) return 'not_revocable' as const
   if (connection.oauthGrant) {
+    // OAuth connections always belong to an organisation (installation scope takes no OAuth)
     const sharing = await Connection.query()
-      .where('organization_id', connection.organizationId)
+      .where('organization_id', connection.organizationId ?? 0)
       .where('plugin_id', connection.pluginId)
       .where('oauth_grant', connection.oauthGrant)
       .whereNot('id', connection.id)

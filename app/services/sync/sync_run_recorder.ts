@@ -20,7 +20,8 @@ export class SyncRunRecorder {
   ) {}
 
   static async start(input: {
-    organizationId: number
+    /** null for an installation-scoped connection */
+    organizationId: number | null
     connectionId: number
     pluginId: string
     task: string

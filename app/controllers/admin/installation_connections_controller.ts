@@ -1,0 +1,98 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import sextantConfig from '#config/sextant'
+import ListInstallationConnections from '#actions/admin/list_installation_connections'
+import ConnectWithToken, { ConnectInputError } from '#actions/connections/connect_with_token'
+import TestConnection, { ConnectionActionRefused } from '#actions/connections/test_connection'
+import DisconnectConnection from '#actions/connections/disconnect_connection'
+import { connectOutcomeMessage } from '#actions/connections/store_connection'
+import { UnknownPluginError } from '#services/plugins/registry'
+
+const page = () => `${sextantConfig.auth.adminPath}/integrations`
+
+/**
+ * Admin → Integrations: the installation's own accounts (plugins whose
+ * connection scope is "installation"), connected, tested and
+ * disconnected by a superuser. Plain forms, redirected back with a
+ * flash; a refused form comes back 422 with its messages.
+ */
+export default class InstallationConnectionsController {
+  async index(ctx: HttpContext) {
+    return this.#render(ctx)
+  }
+
+  async connect(ctx: HttpContext) {
+    try {
+      const outcome = await new ConnectWithToken().execute({
+        organization: null,
+        actor: ctx.auth.use('web').user!,
+        pluginId: ctx.params.plugin,
+        methodId: textInput(ctx.request.input('method')),
+        fields: ctx.request.input('fields', {}),
+        baseUrl: ctx.request.input('baseUrl'),
+      })
+      const notice = connectOutcomeMessage(outcome)
+      ctx.session.flash(notice.kind, notice.message)
+      return ctx.response.redirect(page())
+    } catch (error) {
+      if (error instanceof UnknownPluginError) {
+        return ctx.response.notFound(await ctx.view.render('pages/errors/not_found'))
+      }
+      if (error instanceof ConnectInputError) {
+        ctx.response.status(422)
+        return this.#render(ctx, {
+          connectErrors: {
+            pluginId: error.pluginId,
+            fields: error.fieldErrors,
+            values: error.values,
+          },
+        })
+      }
+      if (!(error instanceof ConnectionActionRefused)) throw error
+      ctx.session.flash('error', error.message)
+      return ctx.response.redirect(page())
+    }
+  }
+
+  async test(ctx: HttpContext) {
+    try {
+      const { result } = await new TestConnection().execute({
+        organization: null,
+        connectionPublicId: ctx.params.connection,
+      })
+      ctx.session.flash(
+        result.ok ? 'success' : 'error',
+        `${result.ok ? 'Test passed' : 'Test failed'}: ${result.message}`
+      )
+    } catch (error) {
+      if (!(error instanceof ConnectionActionRefused)) throw error
+      ctx.session.flash('error', error.message)
+    }
+    return ctx.response.redirect(page())
+  }
+
+  async disconnect(ctx: HttpContext) {
+    const { pluginName, account, cleanupQueued } = await new DisconnectConnection().execute({
+      organization: null,
+      connectionPublicId: ctx.params.connection,
+      skipCleanup: ctx.request.input('skipCleanup') === 'true',
+    })
+    const target = account ? `${pluginName} (${account})` : pluginName
+    ctx.session.flash(
+      cleanupQueued ? 'info' : 'success',
+      cleanupQueued
+        ? `Disconnecting ${target}: it is being removed at the provider first.`
+        : `Disconnected ${target}.`
+    )
+    return ctx.response.redirect(page())
+  }
+
+  async #render(ctx: HttpContext, extra: Record<string, unknown> = {}) {
+    const plugins = await new ListInstallationConnections().execute()
+    return ctx.view.render('pages/admin/integrations', { plugins, connectErrors: null, ...extra })
+  }
+}
+
+/** a form value that should be one short string; anything else is absent */
+function textInput(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value.slice(0, 64) : null
+}

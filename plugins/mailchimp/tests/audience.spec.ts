@@ -1,0 +1,62 @@
+import { test } from '@japa/runner'
+import { runAce } from '#tests/helpers/processes'
+import { startFakeMailchimp } from './fake_mailchimp.js'
+import { API_KEY } from './testbed.js'
+
+/**
+ * `node ace create:mailchimp-audience` against Mailchimp's Marketing API
+ * on loopback, with the official client pointed at it (MAILCHIMP_API_URL).
+ */
+type Fake = Awaited<ReturnType<typeof startFakeMailchimp>>
+
+test.group('Mailchimp | create:mailchimp-audience', (group) => {
+  let fake: Fake
+  group.setup(async () => {
+    fake = await startFakeMailchimp()
+    return () => fake.close()
+  })
+
+  test('the first run creates the audience and every merge field, the second creates nothing and says so', async ({
+    assert,
+  }) => {
+    const env = { MAILCHIMP_API_KEY: API_KEY, MAILCHIMP_API_URL: fake.url }
+    const flags = [
+      '--name=Sextant users',
+      '--company=Acme',
+      '--address1=1 Main St',
+      '--city=Leeds',
+      '--state=West Yorkshire',
+      '--zip=LS1 1AA',
+      '--country=GB',
+      '--permission-reminder=You opted in to product emails in Sextant',
+      '--from-name=Sextant',
+      '--from-email=news@example.org',
+    ]
+    const first = await runAce(['create:mailchimp-audience', ...flags], env)
+    assert.equal(first.code, 0, first.stderr + first.stdout)
+    assert.include(first.stdout, 'Created the audience')
+    assert.include(
+      first.stdout,
+      'Created merge fields: FNAME, LNAME, ORG, ROLE, SIGNUP, LASTLOGIN, MFA'
+    )
+    assert.lengthOf([...fake.state.lists.values()], 1)
+    const [audience] = [...fake.state.lists.values()]
+    assert.equal(audience.body.permission_reminder, 'You opted in to product emails in Sextant')
+    assert.include(first.stdout, `MAILCHIMP_AUDIENCE_ID=${audience.id}`)
+
+    const second = await runAce(['create_mailchimp_audience', ...flags], env)
+    assert.equal(second.code, 0, second.stderr)
+    assert.include(second.stdout, `The audience ${audience.id} exists`)
+    assert.include(second.stdout, 'Nothing to create: every merge field exists')
+    assert.lengthOf([...fake.state.lists.values()], 1)
+    assert.lengthOf(fake.state.mergeFields.get(audience.id)!, 7)
+  }).timeout(60_000)
+
+  test('without an API key it says what to set and fails', async ({ assert }) => {
+    const result = await runAce(['create:mailchimp-audience', '--name=x'], {
+      MAILCHIMP_API_KEY: '',
+    })
+    assert.equal(result.code, 1)
+    assert.include(result.stderr + result.stdout, 'set MAILCHIMP_API_KEY')
+  }).timeout(60_000)
+})
