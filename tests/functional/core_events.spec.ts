@@ -257,18 +257,12 @@ test.group('Core events | a marketing audience follows people', (group) => {
     const hash = subscriberHash(account.email)
     audience.get(hash).status = 'unsubscribed'
     const web = await signedIn(account)
+    // the Security page's product-emails box: ticked, then unticked
     await web.get('/settings/security')
-    await web.post('/settings/profile', {
-      fullName: account.user.fullName ?? '',
-      email: account.email,
-      marketingConsent: 'true',
-    })
+    await web.post('/settings/marketing-consent', { marketingConsent: 'on' })
     await processQueueUntil(async () => audience.get(hash)?.status === 'subscribed')
     await web.get('/settings/security')
-    await web.post('/settings/profile', {
-      fullName: account.user.fullName ?? '',
-      email: account.email,
-    })
+    await web.post('/settings/marketing-consent', {})
     await processQueueUntil(async () => audience.get(hash)?.status === 'unsubscribed')
     assert.equal(audience.get(hash)?.status, 'unsubscribed')
   })
