@@ -1,0 +1,50 @@
+import { definePlugin, vine } from '#plugin-sdk'
+import { accountKeyOf, SCOPES_HELP, testConnection } from './connect.js'
+import { patAuthorization } from './client.js'
+
+/**
+ * Azure DevOps Services and Server: repositories, pull requests,
+ * pipeline runs and release deployments, through a personal access
+ * token and the organisation (or collection) URL.
+ */
+export default definePlugin({
+  id: 'azure_devops',
+  name: 'Azure DevOps',
+  description:
+    'Repositories, pull requests, pipeline runs and release deployments from Azure DevOps Services or Server.',
+  category: 'code',
+  version: '1.0.0',
+  connection: {
+    auth: { kind: 'token' },
+    baseUrl: {
+      default: 'https://dev.azure.com',
+      label: 'Organisation URL',
+      help: 'https://dev.azure.com/{organisation}, or your Azure DevOps Server collection URL (https://tfs.example.com/tfs/DefaultCollection).',
+    },
+    fields: [
+      {
+        name: 'token',
+        label: 'Personal access token',
+        type: 'password',
+        secret: true,
+        required: true,
+        help: SCOPES_HELP,
+      },
+    ],
+    validator: vine.create({ token: vine.string().trim().minLength(20).maxLength(200) }),
+    accountKey: ({ baseUrl }) => accountKeyOf(baseUrl),
+    requestHeaders: (connection) => ({
+      authorization: patAuthorization(connection.credentials.token ?? ''),
+      accept: 'application/json',
+    }),
+    test: testConnection,
+  },
+  routes(router) {
+    // The settings page of the system Sextant replaces.
+    router.get(
+      '/settings/connect/azure_devops',
+      ({ response }) => response.redirect('/settings/connections#plugin-azure_devops'),
+      { absolute: true, name: 'connect.legacy' }
+    )
+  },
+})
