@@ -1,6 +1,9 @@
 import { definePlugin, vine } from '#plugin-sdk'
 import { accountKeyOf, SCOPES_HELP, testConnection } from './connect.js'
 import { patAuthorization } from './client.js'
+import { syncDelivery } from './sync/delivery.js'
+import { syncPullRequests } from './sync/pull_requests.js'
+import { syncRepositories } from './sync/repositories.js'
 
 /**
  * Azure DevOps Services and Server: repositories, pull requests,
@@ -39,6 +42,26 @@ export default definePlugin({
     }),
     test: testConnection,
   },
+  sync: [
+    {
+      name: 'repositories',
+      description: 'Projects and their Git repositories',
+      schedule: '0 1 * * *',
+      run: syncRepositories,
+    },
+    {
+      name: 'pull_requests',
+      description: 'Pull requests with reviewers and votes, opened, closed and completed dates',
+      schedule: '15 1 * * *',
+      run: syncPullRequests,
+    },
+    {
+      name: 'delivery',
+      description: 'Pipeline runs and classic release deployments (DORA)',
+      schedule: '45 1 * * *',
+      run: syncDelivery,
+    },
+  ],
   routes(router) {
     // The settings page of the system Sextant replaces.
     router.get(

@@ -111,6 +111,10 @@ export type FakeAzure = {
   addProject(name: string): FakeProject
   addRepository(project: FakeProject, name: string): FakeRepository
   addPullRequest(repository: FakeRepository, changes?: Partial<FakePullRequest>): FakePullRequest
+  /** a project with `repositories` repositories of `pulls` pull requests each, all but the newest two completed */
+  seed(repositories: number, pulls: number): FakeRepository[]
+  addBuild(repository: FakeRepository, changes?: Partial<FakeBuild>): FakeBuild
+  addDeployment(repository: FakeRepository, changes?: Partial<FakeDeployment>): FakeDeployment
   close(): Promise<void>
 }
 
@@ -296,14 +300,21 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
     // GET {project}/_apis/build/builds (x-ms-continuationtoken)
     if (method === 'GET' && (match = /^\/([^/]+)\/_apis\/build\/builds\/?$/i.exec(path))) {
       const project = state.projects.find((entry) => [entry.id, entry.name].includes(decodeURIComponent(match![1])))
-      const rows = project ? state.builds.get(project.id) ?? [] : []
+      const minTime = url.searchParams.get('minTime')
+      const rows = (project ? state.builds.get(project.id) ?? [] : [])
+        .filter((build) => url.searchParams.get('statusFilter') !== 'completed' || build.status === 'completed')
+        .filter((build) => !minTime || (build.finishTime ?? '') >= minTime)
+        .sort((a, b) => (b.finishTime ?? '').localeCompare(a.finishTime ?? ''))
       const answer = pagedAnswer('azure', paged, rows)
       return json(response, answer.status, answer.body, answer.headers)
     }
     // GET {project}/_apis/release/deployments (x-ms-continuationtoken), on the vsrm host
     if (method === 'GET' && (match = /^\/([^/]+)\/_apis\/release\/deployments\/?$/i.exec(path))) {
       const project = state.projects.find((entry) => [entry.id, entry.name].includes(decodeURIComponent(match![1])))
-      const rows = project ? state.deployments.get(project.id) ?? [] : []
+      const minStarted = url.searchParams.get('minStartedTime')
+      const rows = (project ? state.deployments.get(project.id) ?? [] : [])
+        .filter((deployment) => !minStarted || (deployment.startedOn ?? '') >= minStarted)
+        .sort((a, b) => b.id - a.id)
       const answer = pagedAnswer('azure', paged, rows)
       return json(response, answer.status, answer.body, answer.headers)
     }
@@ -389,6 +400,60 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
       }
       state.pullRequests.push(pull)
       return pull
+    },
+    seed(repositories, pulls) {
+      const project = fake.addProject(`Project ${state.projects.length + 1}`)
+      const made: FakeRepository[] = []
+      for (let r = 0; r < repositories; r++) {
+        const repository = fake.addRepository(project, `repo-${r}`)
+        for (let p = 0; p < pulls; p++) {
+          const open = p >= pulls - 2
+          const pull = fake.addPullRequest(repository, open ? {} : { status: 'completed' })
+          if (!open) pull.closedDate = new Date(Date.parse(pull.creationDate) + 3_600_000).toISOString()
+        }
+        made.push(repository)
+      }
+      return made
+    },
+    addBuild(repository, changes = {}) {
+      const id = nextId++
+      const finish = new Date(Date.UTC(2026, 10, 2, 12, 0, 0) + id * 60_000)
+      const build: FakeBuild = {
+        id,
+        buildNumber: `20261102.${id}`,
+        status: 'completed',
+        result: 'succeeded',
+        queueTime: new Date(finish.getTime() - 600_000).toISOString(),
+        startTime: new Date(finish.getTime() - 300_000).toISOString(),
+        finishTime: finish.toISOString(),
+        sourceBranch: repository.defaultBranch,
+        sourceVersion: `${id}`.padStart(40, 'b'),
+        repository: { id: repository.id, type: 'TfsGit' },
+        definition: { id: 7, name: `${repository.name} CI` },
+        ...changes,
+      }
+      state.builds.set(repository.projectId, [...(state.builds.get(repository.projectId) ?? []), build])
+      return build
+    },
+    addDeployment(repository, changes = {}) {
+      const id = nextId++
+      const completed = new Date(Date.UTC(2026, 10, 3, 12, 0, 0) + id * 60_000)
+      const deployment: FakeDeployment = {
+        id,
+        deploymentStatus: 'succeeded',
+        queuedOn: new Date(completed.getTime() - 900_000).toISOString(),
+        startedOn: new Date(completed.getTime() - 600_000).toISOString(),
+        completedOn: completed.toISOString(),
+        releaseEnvironment: { id: 3, name: 'Production' },
+        release: {
+          id,
+          name: `Release-${id}`,
+          artifacts: [{ type: 'Git', definitionReference: { definition: { id: repository.id, name: repository.name } } }],
+        },
+        ...changes,
+      }
+      state.deployments.set(repository.projectId, [...(state.deployments.get(repository.projectId) ?? []), deployment])
+      return deployment
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }

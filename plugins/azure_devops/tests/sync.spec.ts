@@ -1,0 +1,134 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import RunSync from '#actions/sync/run_sync'
+import { resetDatabase } from '#tests/helpers/database'
+import { createOrganization } from '#tests/helpers/factories'
+import type { FakeAzure } from './fake_azure/server.js'
+import { connectAzure, startAzure } from './testbed.js'
+
+const isPullList = (path: string) => /\/_apis\/git\/repositories\/[^/]+\/pullrequests$/i.test(path)
+
+async function count(table: string) {
+  const [{ total }] = await db.from(table).count('* as total')
+  return Number(total)
+}
+
+test.group('Azure DevOps | sync', (group) => {
+  let azure: FakeAzure
+  group.setup(async () => {
+    azure = await startAzure()
+    return () => azure.close()
+  })
+  group.each.setup(resetDatabase())
+  group.each.setup(() => azure.reset())
+
+  async function connected() {
+    return connectAzure(await createOrganization(), azure)
+  }
+
+  test('repositories: every project\'s, named by their clone URL so other providers resolve them', async ({ assert }) => {
+    const rockets = azure.addProject('Rockets')
+    azure.addRepository(rockets, 'engine')
+    azure.addRepository(azure.addProject('Ground'), 'radar')
+    const connection = await connected()
+    const [run] = await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const rows = await db.from('repositories').orderBy('full_name')
+    assert.deepEqual(rows.map((row) => row.full_name), ['Ground/radar', 'Rockets/engine'])
+    assert.equal(rows[1].default_branch, 'main')
+    assert.equal(rows[1].canonical_key, 'dev.azure.com/acme/rockets/engine')
+    assert.equal(azure.count(/\/_apis\/git\/repositories$/i), 1)
+
+    const [again] = await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    assert.equal(again.itemsWritten, 0)
+  })
+
+  test('20 repositories × 200 pull requests: the fewest $top/$skip pages, then nothing written on a re-sync', async ({ assert }) => {
+    azure.seed(20, 200)
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    azure.requests.length = 0
+    const started = performance.now()
+    const [first] = await new RunSync().execute({ connection, tasks: ['pull_requests'], trigger: 'cli' })
+    const seconds = (performance.now() - started) / 1000
+    assert.equal(first.status, 'succeeded', first.error ?? '')
+    const lists = azure.requests.filter((request) => isPullList(request.path))
+    // 200 rows in pages of 100: two full pages and the short (empty) one that ends the list
+    assert.lengthOf(lists, 20 * 3)
+    assert.lengthOf(azure.requests, 20 * 3)
+    assert.equal(first.requests, 20 * 3)
+    assert.isTrue(lists.every((request) => request.query.get('api-version') === '7.1' && request.query.get('$top') === '100'))
+    assert.equal(await count('pull_requests'), 20 * 200)
+    console.log(`pull requests: ${Math.round((20 * 200) / seconds)} rows/s`)
+
+    azure.requests.length = 0
+    const [again] = await new RunSync().execute({ connection, tasks: ['pull_requests'], trigger: 'cli' })
+    assert.equal(again.status, 'succeeded', again.error ?? '')
+    assert.equal(again.itemsWritten, 0)
+    // the first page holds the open ones and nothing changed: the settled pages are not read again
+    assert.lengthOf(azure.requests.filter((request) => isPullList(request.path)), 20 * 2)
+  }).timeout(180_000)
+
+  test('a pull request completed on Azure DevOps is merged locally, with its reviewers and votes', async ({ assert }) => {
+    const [repository] = azure.seed(1, 3)
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories', 'pull_requests'], trigger: 'cli' })
+    const pull = azure.state.pullRequests.find((entry) => entry.status === 'active')!
+    pull.status = 'completed'
+    pull.closedDate = '2026-11-20T10:00:00.000Z'
+    pull.reviewers = [{ id: 'c0ffee00-0000-4000-8000-000000000001', displayName: 'Grace Hopper', uniqueName: 'grace@example.com', vote: 10 }]
+    const [run] = await new RunSync().execute({ connection, tasks: ['pull_requests'], trigger: 'cli' })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
+    assert.equal(row.state, 'merged')
+    assert.isNotNull(row.merged_at)
+    assert.include(row.url, `/_git/${repository.name}/pullrequest/${pull.pullRequestId}`)
+    const reviewer = await db.from('contributors').where('login', 'grace@example.com').first()
+    assert.exists(reviewer)
+  })
+
+  test('builds and release deployments become deployments, pages followed by x-ms-continuationtoken; a re-sync asks for newer ones only', async ({ assert }) => {
+    const [repository] = azure.seed(1, 1)
+    for (let i = 0; i < 150; i++) azure.addBuild(repository)
+    azure.addBuild(repository, { result: 'failed' })
+    azure.addDeployment(repository)
+    azure.addDeployment(repository, { deploymentStatus: 'failed' })
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    azure.requests.length = 0
+    const [run] = await new RunSync().execute({ connection, tasks: ['delivery'], trigger: 'cli' })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const builds = azure.requests.filter((request) => /\/_apis\/build\/builds$/i.test(request.path))
+    assert.lengthOf(builds, 2)
+    assert.isNull(builds[0].query.get('continuationToken'))
+    assert.isNotNull(builds[1].query.get('continuationToken'))
+    const rows = await db.from('deployments').orderBy('external_id')
+    assert.equal(rows.filter((row) => row.kind === 'build').length, 151)
+    assert.equal(rows.filter((row) => row.kind === 'build' && row.status === 'failure').length, 1)
+    const releases = rows.filter((row) => row.kind === 'deployment')
+    assert.deepEqual(releases.map((row) => [row.environment, row.status]).sort(), [['Production', 'failure'], ['Production', 'success']])
+    assert.isTrue(rows.every((row) => row.repository_id !== null))
+    // classic releases were read from the Release host the resource areas named
+    assert.isTrue(azure.requests.some((request) => /\/_apis\/release\/deployments$/i.test(request.path)))
+
+    azure.requests.length = 0
+    azure.addBuild(repository)
+    const [again] = await new RunSync().execute({ connection, tasks: ['delivery'], trigger: 'cli' })
+    assert.equal(again.itemsWritten, 1)
+    const next = azure.requests.filter((request) => /\/_apis\/build\/builds$/i.test(request.path))
+    assert.lengthOf(next, 1)
+    assert.isNotNull(next[0].query.get('minTime'))
+  })
+
+  test('429 with Retry-After is waited out, and the run still completes', async ({ assert }) => {
+    azure.seed(1, 5)
+    const connection = await connected()
+    azure.state.throttle = { remaining: 1, retryAfterSeconds: 1 }
+    const started = Date.now()
+    const [run] = await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    assert.isAtLeast(Date.now() - started, 900)
+    assert.equal(azure.count(/\/_apis\/git\/repositories$/i), 2)
+    assert.equal(await count('repositories'), 1)
+  })
+})
