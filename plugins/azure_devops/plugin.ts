@@ -2,6 +2,7 @@ import { definePlugin, vine } from '#plugin-sdk'
 import { accountKeyOf, SCOPES_HELP, testConnection } from './connect.js'
 import { patAuthorization } from './client.js'
 import { syncDelivery } from './sync/delivery.js'
+import { guarded } from './sync/guard.js'
 import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
 
@@ -47,19 +48,19 @@ export default definePlugin({
       name: 'repositories',
       description: 'Projects and their Git repositories',
       schedule: '0 1 * * *',
-      run: syncRepositories,
+      run: guarded(syncRepositories, 'Code (read)'),
     },
     {
       name: 'pull_requests',
       description: 'Pull requests with reviewers and votes, opened, closed and completed dates',
       schedule: '15 1 * * *',
-      run: syncPullRequests,
+      run: guarded(syncPullRequests, 'Code (read)'),
     },
     {
       name: 'delivery',
       description: 'Pipeline runs and classic release deployments (DORA)',
       schedule: '45 1 * * *',
-      run: syncDelivery,
+      run: guarded(syncDelivery, 'Build (read) or Release (read)'),
     },
   ],
   routes(router) {

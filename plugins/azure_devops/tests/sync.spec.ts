@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
+import SyncPluginConnections from '#actions/sync/sync_plugin_connections'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import type { FakeAzure } from './fake_azure/server.js'
@@ -130,5 +131,33 @@ test.group('Azure DevOps | sync', (group) => {
     assert.isAtLeast(Date.now() - started, 900)
     assert.equal(azure.count(/\/_apis\/git\/repositories$/i), 2)
     assert.equal(await count('repositories'), 1)
+  })
+
+  test('an expired token (401) marks the connection as needing attention, in words, and the schedules skip it', async ({ assert }) => {
+    azure.seed(1, 1)
+    const connection = await connected()
+    azure.state.pat = 'a-new-token-the-old-one-is-not'
+    const [run] = await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'schedule' })
+    assert.equal(run.status, 'failed')
+    assert.include(run.error ?? '', 'refused the personal access token: it expired or was revoked')
+    await connection.refresh()
+    assert.equal(connection.status, 'error')
+    assert.include(connection.lastError ?? '', 'Connect again with a new token')
+
+    azure.requests.length = 0
+    await new SyncPluginConnections().execute({ pluginId: 'azure_devops', trigger: 'schedule' })
+    assert.lengthOf(azure.requests, 0)
+  })
+
+  test('a 401 for a missing scope fails the task with the scope, and the connection stays active', async ({ assert }) => {
+    azure.seed(1, 1)
+    const connection = await connected()
+    azure.state.scopes.delete('vso.build')
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    const [run] = await new RunSync().execute({ connection, tasks: ['delivery'], trigger: 'cli' })
+    assert.equal(run.status, 'failed')
+    assert.include(run.error ?? '', 'lacks the Build (read) or Release (read) scope')
+    await connection.refresh()
+    assert.equal(connection.status, 'active')
   })
 })
