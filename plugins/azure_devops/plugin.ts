@@ -5,6 +5,8 @@ import { syncDelivery } from './sync/delivery.js'
 import { guarded } from './sync/guard.js'
 import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
+import { registerServiceHooks, removeServiceHooks, serviceHookWebhooks } from './service_hooks.js'
+import { azureStatusChecks } from './status_checks.js'
 
 /**
  * Azure DevOps Services and Server: repositories, pull requests,
@@ -43,6 +45,9 @@ export default definePlugin({
     }),
     test: testConnection,
   },
+  webhooks: serviceHookWebhooks,
+  lifecycle: { onConnected: registerServiceHooks, onDisconnecting: removeServiceHooks },
+  statusChecks: azureStatusChecks,
   sync: [
     {
       name: 'repositories',
