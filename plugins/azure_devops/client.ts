@@ -1,5 +1,6 @@
+import type { RequestOptions } from 'node:http'
 import { WebApi } from 'azure-devops-node-api'
-import type { IRequestHandler } from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces'
+import type { IRequestHandler } from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces.js'
 import type { ConnectionHandle } from '#plugin-sdk'
 import { outboundNodeAgent } from '#plugin-sdk'
 
@@ -45,11 +46,15 @@ function guardedAuthHandler(baseUrl: string, authorization: string): IRequestHan
   const hosts = credentialHosts(baseUrl)
   const protocol = new URL(baseUrl).protocol === 'https:' ? 'https:' : 'http:'
   return {
-    prepareRequest(options: { host?: string; port?: number | string; headers: Record<string, string>; agent?: unknown }) {
+    prepareRequest(options: RequestOptions) {
       options.agent = outboundNodeAgent(protocol)
-      const host = `${options.host ?? ''}${options.port && !['80', '443'].includes(String(options.port)) ? `:${options.port}` : ''}`.toLowerCase()
-      if (hosts.has(host)) options.headers.authorization = authorization
-      else delete options.headers.authorization
+      const port =
+        options.port && !['80', '443'].includes(String(options.port)) ? `:${options.port}` : ''
+      const headers = (options.headers ?? {}) as Record<string, string>
+      if (hosts.has(`${options.host ?? ''}${port}`.toLowerCase()))
+        headers.authorization = authorization
+      else delete headers.authorization
+      options.headers = headers
     },
     canHandleAuthentication: () => false,
     handleAuthentication: () => Promise.reject(new Error('not supported')),

@@ -7,7 +7,11 @@ import { API_VERSION, organizationUrl, statusOf, webApiFor } from './client.js'
  * what each one is for. *Test* probes each with a harmless read.
  */
 export const SCOPES = [
-  { id: 'code', label: 'Code (read & status)', for: 'repositories, pull requests and commits; statuses on pull requests' },
+  {
+    id: 'code',
+    label: 'Code (read & status)',
+    for: 'repositories, pull requests and commits; statuses on pull requests',
+  },
   { id: 'build', label: 'Build (read)', for: 'pipeline runs' },
   { id: 'release', label: 'Release (read)', for: 'classic release deployments' },
   { id: 'work', label: 'Work items (read)', for: 'bugs and incidents' },
@@ -70,7 +74,10 @@ export async function testConnection(connection: ConnectionHandle): Promise<Conn
       }
     }
     if (status === 404) {
-      return { ok: false, message: `${baseUrl} is not an Azure DevOps organisation or collection URL.` }
+      return {
+        ok: false,
+        message: `${baseUrl} is not an Azure DevOps organisation or collection URL.`,
+      }
     }
     // unreachable, timed out, or refused by the outbound policy: the platform says which
     throw error
@@ -88,9 +95,58 @@ export async function testConnection(connection: ConnectionHandle): Promise<Conn
   }
   if (projectId) {
     const probes: Array<[ScopeId, () => Promise<unknown>]> = [
-      ['build', async () => (await api.getBuildApi()).getBuilds(projectId!, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 1)],
-      ['release', async () => (await api.getReleaseApi()).getReleases(projectId!, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 1)],
-      ['work', async () => (await api.getWorkItemTrackingApi()).queryByWiql({ query: 'SELECT [System.Id] FROM WorkItems WHERE [System.Id] = 0' }, { projectId } as never, undefined, 1)],
+      [
+        'build',
+        async () => {
+          const build = await api.getBuildApi()
+          return build.getBuilds(
+            projectId!,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            1
+          )
+        },
+      ],
+      [
+        'release',
+        async () => {
+          const release = await api.getReleaseApi()
+          return release.getReleases(
+            projectId!,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            1
+          )
+        },
+      ],
+      [
+        'work',
+        async () => {
+          const wit = await api.getWorkItemTrackingApi()
+          return wit.queryByWiql(
+            { query: 'SELECT [System.Id] FROM WorkItems WHERE [System.Id] = 0' },
+            { projectId } as never,
+            undefined,
+            1
+          )
+        },
+      ],
     ]
     for (const [scope, probe] of probes) {
       try {
@@ -103,14 +159,23 @@ export async function testConnection(connection: ConnectionHandle): Promise<Conn
   }
   try {
     const client = await connection.client({ retries: { attempts: 1 } })
-    await client.get('/_apis/hooks/subscriptions', { query: { 'api-version': API_VERSION }, conditional: false })
+    await client.get('/_apis/hooks/subscriptions', {
+      query: { 'api-version': API_VERSION },
+      conditional: false,
+    })
   } catch (error) {
-    if (!refusedScope(error) && !refusedScope({ statusCode: (error as { status?: number }).status })) throw error
+    if (
+      !refusedScope(error) &&
+      !refusedScope({ statusCode: (error as { status?: number }).status })
+    )
+      throw error
     missing.add('hooks')
   }
 
   const organization = organizationName(baseUrl)
-  const missingLabels = SCOPES.filter((scope) => missing.has(scope.id)).map((scope) => `${scope.label} (for ${scope.for})`)
+  const missingLabels = SCOPES.filter((scope) => missing.has(scope.id)).map(
+    (scope) => `${scope.label} (for ${scope.for})`
+  )
   if (missing.has('code')) {
     return {
       ok: false,
@@ -118,7 +183,9 @@ export async function testConnection(connection: ConnectionHandle): Promise<Conn
       account: organization,
     }
   }
-  const projectNote = projectId ? '' : ' No repository is visible yet, so the other scopes were not checked.'
+  const projectNote = projectId
+    ? ''
+    : ' No repository is visible yet, so the other scopes were not checked.'
   return {
     ok: true,
     message:

@@ -39,9 +39,14 @@ export const HOOK_USERNAME = 'sextant'
 type StoredSubscription = { id: string; eventType: string; projectId: string }
 
 const subscriptionsOf = (connection: ConnectionHandle) =>
-  (Array.isArray(connection.config.serviceHooks) ? connection.config.serviceHooks : []) as StoredSubscription[]
+  (Array.isArray(connection.config.serviceHooks)
+    ? connection.config.serviceHooks
+    : []) as StoredSubscription[]
 
-async function deleteSubscriptions(connection: ConnectionHandle, subscriptions: StoredSubscription[]) {
+async function deleteSubscriptions(
+  connection: ConnectionHandle,
+  subscriptions: StoredSubscription[]
+) {
   const client = await connection.client()
   for (const subscription of subscriptions) {
     await client
@@ -63,13 +68,15 @@ async function deleteSubscriptions(connection: ConnectionHandle, subscriptions: 
 export async function registerServiceHooks({ connection, webhooks }: LifecycleContext) {
   const url = await webhooks.url()
   const password = connection.credentials.hookPassword ?? randomBytes(32).toString('base64url')
-  if (!connection.credentials.hookPassword) await connection.update({ credentials: { hookPassword: password } })
+  if (!connection.credentials.hookPassword)
+    await connection.update({ credentials: { hookPassword: password } })
 
   await deleteSubscriptions(connection, subscriptionsOf(connection))
   await connection.update({ config: { serviceHooks: [] } })
 
   const client = await connection.client()
-  const projects = [...new Set((await listRepositories({ http: client })).map((repository) => repository.project.id))]
+  const repositories = await listRepositories({ http: client })
+  const projects = [...new Set(repositories.map((repository) => repository.project.id))]
   const created: StoredSubscription[] = []
   try {
     for (const projectId of projects) {
@@ -124,7 +131,9 @@ type ServiceHookEvent = {
 
 async function upsertPullRequest({ delivery, connection }: WebhookContext) {
   if (!connection) return
-  const pull = (delivery.payload as ServiceHookEvent).resource as Azure.PullRequest & { repository?: Azure.Repository }
+  const pull = (delivery.payload as ServiceHookEvent).resource as Azure.PullRequest & {
+    repository?: Azure.Repository
+  }
   if (!pull?.repository?.id) return
   let repository = await connection.store.repository(pull.repository.id)
   if (!repository && pull.repository.project) {
@@ -132,24 +141,33 @@ async function upsertPullRequest({ delivery, connection }: WebhookContext) {
     repository = await connection.store.repository(pull.repository.id)
   }
   if (!repository) return
-  const webBase = pull.repository.webUrl ?? `${connection.baseUrl}/${encodeURIComponent(pull.repository.project.name)}/_git/${encodeURIComponent(pull.repository.name)}`
+  const webBase =
+    pull.repository.webUrl ??
+    `${connection.baseUrl}/${encodeURIComponent(pull.repository.project.name)}/_git/${encodeURIComponent(pull.repository.name)}`
   await connection.store.upsertContributors(contributorsOf([pull]))
   await connection.store.upsertPullRequests([pullRequestInput(repository, pull, webBase)])
+}
+
+async function repositoryIds(connection: ConnectionHandle) {
+  const stored = await connection.store.repositories()
+  return new Set(stored.map((repository) => repository.externalId))
 }
 
 async function upsertBuild({ delivery, connection }: WebhookContext) {
   if (!connection) return
   const build = (delivery.payload as ServiceHookEvent).resource as Azure.Build
   if (!build?.id) return
-  const ids = new Set((await connection.store.repositories()).map((repository) => repository.externalId))
+  const ids = await repositoryIds(connection)
   await connection.store.upsertDeployments([buildInput(build, ids)])
 }
 
 async function upsertReleaseDeployment({ delivery, connection }: WebhookContext) {
   if (!connection) return
-  const resource = (delivery.payload as ServiceHookEvent).resource as { deployment?: Azure.Deployment }
+  const resource = (delivery.payload as ServiceHookEvent).resource as {
+    deployment?: Azure.Deployment
+  }
   if (!resource?.deployment?.id) return
-  const ids = new Set((await connection.store.repositories()).map((repository) => repository.externalId))
+  const ids = await repositoryIds(connection)
   await connection.store.upsertDeployments([deploymentInput(resource.deployment, ids)])
 }
 
@@ -161,14 +179,28 @@ export const serviceHookWebhooks: PluginWebhooks = {
     const connection = request.connection
     const expected = connection?.credentials.hookPassword
     const given = basicPassword(request.headers.authorization)
-    if (!connection || !expected || !given || !secretsMatch(given.password, expected) || !secretsMatch(given.user, HOOK_USERNAME)) {
-      return { ok: false, status: 401, reason: 'The service hook did not send this connection\'s basic-auth credentials' }
+    if (
+      !connection ||
+      !expected ||
+      !given ||
+      !secretsMatch(given.password, expected) ||
+      !secretsMatch(given.user, HOOK_USERNAME)
+    ) {
+      return {
+        ok: false,
+        status: 401,
+        reason: "The service hook did not send this connection's basic-auth credentials",
+      }
     }
     const event = request.body as ServiceHookEvent
     if (!event || typeof event.eventType !== 'string') {
       return { ok: false, status: 400, reason: 'A service hook event names its eventType' }
     }
-    return { ok: true, deliveryId: typeof event.id === 'string' ? event.id : null, event: event.eventType }
+    return {
+      ok: true,
+      deliveryId: typeof event.id === 'string' ? event.id : null,
+      event: event.eventType,
+    }
   },
   handlers: {
     'git.pullrequest.created': upsertPullRequest,

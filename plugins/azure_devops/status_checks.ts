@@ -1,4 +1,4 @@
-import type { GitPullRequestStatus } from 'azure-devops-node-api/interfaces/GitInterfaces'
+import type { GitPullRequestStatus } from 'azure-devops-node-api/interfaces/GitInterfaces.js'
 import type { PluginStatusChecks, StatusCheckState } from '#plugin-sdk'
 import { webApiFor } from './client.js'
 
@@ -13,7 +13,9 @@ const STATES: Record<StatusCheckState, string> = {
 /** "sextant/ai-policy" → genre "sextant", name "ai-policy" */
 export function statusContext(key: string) {
   const slash = key.lastIndexOf('/')
-  return slash > 0 ? { genre: key.slice(0, slash), name: key.slice(slash + 1) } : { genre: 'sextant', name: key }
+  return slash > 0
+    ? { genre: key.slice(0, slash), name: key.slice(slash + 1) }
+    : { genre: 'sextant', name: key }
 }
 
 /**
@@ -33,7 +35,12 @@ export const azureStatusChecks: PluginStatusChecks = {
       context: statusContext(report.key),
       ...(report.detailsUrl ? { targetUrl: report.detailsUrl } : {}),
     } as unknown as GitPullRequestStatus
-    const posted = await git.createPullRequestStatus(status, target.repositoryExternalId, target.pullRequestNumber, project)
+    const posted = await git.createPullRequestStatus(
+      status,
+      target.repositoryExternalId,
+      target.pullRequestNumber,
+      project
+    )
     return { externalId: posted.id === undefined ? undefined : String(posted.id) }
   },
 }

@@ -57,7 +57,10 @@ export namespace Azure {
     release?: {
       id: number
       name?: string
-      artifacts?: Array<{ type: string; definitionReference?: Record<string, { id: string; name?: string }> }>
+      artifacts?: Array<{
+        type: string
+        definitionReference?: Record<string, { id: string; name?: string }>
+      }>
     }
   }
 

@@ -258,10 +258,12 @@ export function outboundNodeAgent(protocol: 'http:' | 'https:'): HttpAgent {
   const lookup = pinnedLookup(policy, resolver)
   const Base = protocol === 'https:' ? HttpsAgent : HttpAgent
   class GuardedNodeAgent extends Base {
-    createConnection(options: NetConnectOpts, callback?: (error: Error | null, socket: Duplex) => void) {
+    createConnection(
+      options: NetConnectOpts,
+      callback?: (error: Error | null, socket: Duplex) => void
+    ) {
       const host = String((options as { host?: string }).host ?? '').replace(/^\[|\]$/g, '')
       if (isIP(host)) policy.checkAddress(host, host)
-      // @ts-expect-error: createConnection exists on http(s).Agent at runtime
       return super.createConnection({ ...options, lookup }, callback)
     }
   }

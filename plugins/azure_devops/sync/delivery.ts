@@ -47,7 +47,10 @@ export function buildInput(build: Azure.Build, repositoryIds: Set<string>): Depl
   }
 }
 
-export function deploymentInput(deployment: Azure.Deployment, repositoryIds: Set<string>): DeploymentInput {
+export function deploymentInput(
+  deployment: Azure.Deployment,
+  repositoryIds: Set<string>
+): DeploymentInput {
   const git = deployment.release?.artifacts?.find((artifact) => artifact.type === 'Git')
   const repositoryId = git?.definitionReference?.definition?.id ?? null
   return {
@@ -69,14 +72,20 @@ export function deploymentInput(deployment: Azure.Deployment, repositoryIds: Set
  */
 async function releaseBaseUrl(context: SyncContext): Promise<string | null> {
   const base = organizationUrl(context.connection)
-  const areas = await context.http.get<{ count: number; value: Azure.ResourceArea[] | null }>('/_apis/ResourceAreas', {
-    query: { 'api-version': API_VERSION },
-  })
+  const areas = await context.http.get<{ count: number; value: Azure.ResourceArea[] | null }>(
+    '/_apis/ResourceAreas',
+    {
+      query: { 'api-version': API_VERSION },
+    }
+  )
   const area = (areas.data.value ?? []).find((entry) => entry.id.toLowerCase() === RELEASE_AREA)
   if (!area) return base
   const location = new URL(area.locationUrl)
   if (!credentialHosts(base).has(location.host.toLowerCase())) {
-    context.logger.warn({ host: location.host }, 'azure_devops: release host outside the organisation, releases skipped')
+    context.logger.warn(
+      { host: location.host },
+      'azure_devops: release host outside the organisation, releases skipped'
+    )
     return null
   }
   return area.locationUrl.replace(/\/+$/, '')
@@ -101,19 +110,25 @@ export async function syncDelivery(context: SyncContext) {
     const scope = `builds:${project}`
     const since = await context.cursors.get(scope)
     let newest = since
-    for await (const page of context.http.paginate<unknown, Azure.Build>(`/${encodeURIComponent(project)}/_apis/build/builds`, {
-      strategy: CONTINUATION,
-      items: 'value',
-      query: {
-        'statusFilter': 'completed',
-        'queryOrder': 'finishTimeDescending',
-        '$top': 100,
-        'api-version': API_VERSION,
-        ...(since ? { minTime: since } : {}),
-      },
-    })) {
+    for await (const page of context.http.paginate<unknown, Azure.Build>(
+      `/${encodeURIComponent(project)}/_apis/build/builds`,
+      {
+        strategy: CONTINUATION,
+        items: 'value',
+        query: {
+          'statusFilter': 'completed',
+          'queryOrder': 'finishTimeDescending',
+          '$top': 100,
+          'api-version': API_VERSION,
+          ...(since ? { minTime: since } : {}),
+        },
+      }
+    )) {
       const fresh = page.items.filter((build) => !since || (build.finishTime ?? '') > since)
-      if (fresh.length > 0) await context.store.upsertDeployments(fresh.map((build) => buildInput(build, repositoryIds)))
+      if (fresh.length > 0)
+        await context.store.upsertDeployments(
+          fresh.map((build) => buildInput(build, repositoryIds))
+        )
       for (const build of fresh) newest = later(newest, build.finishTime)
     }
     if (newest && newest !== since) await context.cursors.set(scope, newest)
@@ -122,20 +137,31 @@ export async function syncDelivery(context: SyncContext) {
     const releaseScope = `release_deployments:${project}`
     const releasedSince = await context.cursors.get(releaseScope)
     let newestRelease = releasedSince
-    for await (const page of context.http.paginate<unknown, Azure.Deployment>(`${releaseBase}/${encodeURIComponent(project)}/_apis/release/deployments`, {
-      strategy: CONTINUATION,
-      items: 'value',
-      query: {
-        'queryOrder': 'descending',
-        '$top': 100,
-        'api-version': API_VERSION,
-        ...(releasedSince ? { minStartedTime: releasedSince } : {}),
-      },
-    })) {
-      const finished = page.items.filter((deployment) => deployment.completedOn && (!releasedSince || deployment.completedOn > releasedSince))
-      if (finished.length > 0) await context.store.upsertDeployments(finished.map((deployment) => deploymentInput(deployment, repositoryIds)))
-      for (const deployment of finished) newestRelease = later(newestRelease, deployment.completedOn)
+    for await (const page of context.http.paginate<unknown, Azure.Deployment>(
+      `${releaseBase}/${encodeURIComponent(project)}/_apis/release/deployments`,
+      {
+        strategy: CONTINUATION,
+        items: 'value',
+        query: {
+          'queryOrder': 'descending',
+          '$top': 100,
+          'api-version': API_VERSION,
+          ...(releasedSince ? { minStartedTime: releasedSince } : {}),
+        },
+      }
+    )) {
+      const finished = page.items.filter(
+        (deployment) =>
+          deployment.completedOn && (!releasedSince || deployment.completedOn > releasedSince)
+      )
+      if (finished.length > 0)
+        await context.store.upsertDeployments(
+          finished.map((deployment) => deploymentInput(deployment, repositoryIds))
+        )
+      for (const deployment of finished)
+        newestRelease = later(newestRelease, deployment.completedOn)
     }
-    if (newestRelease && newestRelease !== releasedSince) await context.cursors.set(releaseScope, newestRelease)
+    if (newestRelease && newestRelease !== releasedSince)
+      await context.cursors.set(releaseScope, newestRelease)
   }
 }

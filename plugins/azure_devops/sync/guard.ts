@@ -20,7 +20,9 @@ export function guarded(run: SyncTask['run'], scopeLabel: string): SyncTask['run
         .then(() => true)
         .catch((probe) => !(probe instanceof HttpError && probe.status === 401))
       if (alive) {
-        throw new Error(`The personal access token lacks the ${scopeLabel} scope: add it, or create a token that has it.`)
+        throw new Error(
+          `The personal access token lacks the ${scopeLabel} scope: add it, or create a token that has it.`
+        )
       }
       await context.connection.update({ status: 'error' })
       throw new Error(TOKEN_REFUSED)

@@ -12,8 +12,13 @@ const branchName = (ref: string | undefined) => (ref ? ref.replace(/^refs\/heads
 export const projectOf = (repository: Pick<StoredRepository, 'fullName'>) =>
   repository.fullName.slice(0, repository.fullName.indexOf('/'))
 
-export function pullRequestInput(repository: StoredRepository, pull: Azure.PullRequest, webBase: string): PullRequestInput {
-  const state = pull.status === 'completed' ? 'merged' : pull.status === 'abandoned' ? 'closed' : 'open'
+export function pullRequestInput(
+  repository: StoredRepository,
+  pull: Azure.PullRequest,
+  webBase: string
+): PullRequestInput {
+  const state =
+    pull.status === 'completed' ? 'merged' : pull.status === 'abandoned' ? 'closed' : 'open'
   return {
     externalId: `${repository.externalId}:${pull.pullRequestId}`,
     repositoryExternalId: repository.externalId,
@@ -90,32 +95,42 @@ function readCursor(value: string | null): PullCursor {
  */
 async function syncRepository(context: SyncContext, repository: StoredRepository, webBase: string) {
   const scope = `pull_requests:${repository.externalId}`
-  const previous = context.full ? { prints: {}, oldestOpen: null } : readCursor(await context.cursors.get(scope))
+  const previous = context.full
+    ? { prints: {}, oldestOpen: null }
+    : readCursor(await context.cursors.get(scope))
   const known = Object.keys(previous.prints).length > 0
   const prints: Record<string, string> = { ...previous.prints }
   let oldestOpen: number | null = null
   const path = `/${encodeURIComponent(projectOf(repository))}/_apis/git/repositories/${repository.externalId}/pullrequests`
   for (let skip = 0; ; skip += PAGE_SIZE) {
     const page = await context.http.get<Azure.List<Azure.PullRequest>>(path, {
-      query: { 'searchCriteria.status': 'all', '$top': PAGE_SIZE, '$skip': skip, 'api-version': API_VERSION },
-      signal: context.signal,
+      query: {
+        'searchCriteria.status': 'all',
+        '$top': PAGE_SIZE,
+        '$skip': skip,
+        'api-version': API_VERSION,
+      },
     })
     const pulls = page.data.value
     const changed = pulls.filter((pull) => prints[pull.pullRequestId] !== fingerprint(pull))
     if (changed.length > 0) {
       await context.store.upsertContributors(contributorsOf(changed))
-      await context.store.upsertPullRequests(changed.map((pull) => pullRequestInput(repository, pull, webBase)))
+      await context.store.upsertPullRequests(
+        changed.map((pull) => pullRequestInput(repository, pull, webBase))
+      )
     }
     for (const pull of pulls) {
       prints[pull.pullRequestId] = fingerprint(pull)
-      if (pull.status === 'active') oldestOpen = Math.min(oldestOpen ?? pull.pullRequestId, pull.pullRequestId)
+      if (pull.status === 'active')
+        oldestOpen = Math.min(oldestOpen ?? pull.pullRequestId, pull.pullRequestId)
     }
     if (pulls.length < PAGE_SIZE) break
     const settled =
       known &&
       changed.length === 0 &&
       pulls.every((pull) => pull.status !== 'active') &&
-      (previous.oldestOpen === null || pulls.every((pull) => pull.pullRequestId < previous.oldestOpen!))
+      (previous.oldestOpen === null ||
+        pulls.every((pull) => pull.pullRequestId < previous.oldestOpen!))
     if (settled) {
       oldestOpen = oldestOpen ?? null
       break

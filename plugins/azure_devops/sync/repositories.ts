@@ -38,7 +38,8 @@ export async function syncRepositories(context: SyncContext) {
   if (!context.full && (await context.cursors.get('repositories')) === digest) return
   await context.store.upsertRepositories(inputs)
   const reachable = new Set(inputs.map((input) => input.externalId))
-  const gone = (await context.store.repositories()).filter((stored) => !reachable.has(stored.externalId))
+  const known = await context.store.repositories()
+  const gone = known.filter((stored) => !reachable.has(stored.externalId))
   await context.store.detachRepositories(gone.map((stored) => stored.externalId))
   await context.progress(inputs.length, inputs.length, 'repositories')
   await context.cursors.set('repositories', digest)

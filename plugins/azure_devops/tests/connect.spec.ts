@@ -16,14 +16,22 @@ test.group('Azure DevOps | connect with a personal access token', (group) => {
 
   test('the form names the organisation URL and the scopes the token needs', async ({ assert }) => {
     const { web } = await signedInAdmin()
-    const page = (await web.get('/settings/connections')).text
+    const { text: page } = await web.get('/settings/connections')
     assert.include(page, 'Organisation URL')
-    for (const scope of ['Code (read &amp; status)', 'Build (read)', 'Release (read)', 'Work items (read)', 'Service hooks (read &amp; write)']) {
+    for (const scope of [
+      'Code (read &amp; status)',
+      'Build (read)',
+      'Release (read)',
+      'Work items (read)',
+      'Service hooks (read &amp; write)',
+    ]) {
       assert.include(page, scope)
     }
   })
 
-  test('a PAT with every scope connects: the test names the user, discovery went through resource areas', async ({ assert }) => {
+  test('a PAT with every scope connects: the test names the user, discovery went through resource areas', async ({
+    assert,
+  }) => {
     const project = azure.addProject('Rockets')
     azure.addRepository(project, 'engine')
     const { account, web } = await signedInAdmin()
@@ -35,13 +43,22 @@ test.group('Azure DevOps | connect with a personal access token', (group) => {
     assert.equal(connection.status, 'active')
     assert.equal(connection.baseUrl, azure.url)
     assert.equal(connection.accountKey, azure.url.replace('http://', '').toLowerCase())
-    assert.notInclude(JSON.stringify(await Connection.query().where('id', connection.id).pojo()), PAT)
-    const notice = (await web.get('/settings/connections')).text
+    assert.notInclude(
+      JSON.stringify(await Connection.query().where('id', connection.id).pojo()),
+      PAT
+    )
+    const { text: notice } = await web.get('/settings/connections')
     assert.include(notice, 'Connected to acme as Ada Lovelace; the token has every scope')
     // azure-devops-node-api found each area's host, then its route templates
     assert.isAbove(azure.count(/^\/_apis\/ResourceAreas$/i, 'GET'), 0)
     assert.isAbove(azure.count(/^\/_apis\/git$/i, 'OPTIONS'), 0)
-    assert.isAbove(azure.requests.filter((entry) => entry.path.startsWith('/') && entry.method === 'OPTIONS' && /release/i.test(entry.path)).length, 0)
+    assert.isAbove(
+      azure.requests.filter(
+        (entry) =>
+          entry.path.startsWith('/') && entry.method === 'OPTIONS' && /release/i.test(entry.path)
+      ).length,
+      0
+    )
   })
 
   test('Test names each scope the token lacks', async ({ assert }) => {
@@ -51,8 +68,11 @@ test.group('Azure DevOps | connect with a personal access token', (group) => {
     azure.state.scopes.delete('vso.hooks_write')
     const { web } = await signedInAdmin()
     await connectForm(web, azure.url, PAT)
-    const page = (await web.get('/settings/connections')).text
-    assert.include(page, 'Missing scopes: Build (read) (for pipeline runs); Service hooks (read &amp; write) (for live updates).')
+    const { text: page } = await web.get('/settings/connections')
+    assert.include(
+      page,
+      'Missing scopes: Build (read) (for pipeline runs); Service hooks (read &amp; write) (for live updates).'
+    )
     assert.notInclude(page, 'Release (read) (for')
     const connection = await Connection.query().where('plugin_id', 'azure_devops').firstOrFail()
     assert.equal(connection.status, 'active')
@@ -72,10 +92,15 @@ test.group('Azure DevOps | connect with a personal access token', (group) => {
     await connectForm(web, azure.url, 'not-the-token-0123456789')
     const connection = await Connection.query().where('plugin_id', 'azure_devops').firstOrFail()
     assert.equal(connection.status, 'error')
-    assert.include(connection.lastError ?? '', 'refused the personal access token: it is wrong, expired or revoked')
+    assert.include(
+      connection.lastError ?? '',
+      'refused the personal access token: it is wrong, expired or revoked'
+    )
   })
 
-  test('dev.azure.com without an organisation is refused before any request', async ({ assert }) => {
+  test('dev.azure.com without an organisation is refused before any request', async ({
+    assert,
+  }) => {
     const { web } = await signedInAdmin()
     await connectForm(web, '', PAT)
     const connection = await Connection.query().where('plugin_id', 'azure_devops').firstOrFail()
@@ -83,7 +108,10 @@ test.group('Azure DevOps | connect with a personal access token', (group) => {
     assert.include(connection.lastError ?? '', 'Type your organisation URL')
   })
 
-  test('an organisation URL on a private address is refused under the field (outbound policy)', async ({ assert, cleanup }) => {
+  test('an organisation URL on a private address is refused under the field (outbound policy)', async ({
+    assert,
+    cleanup,
+  }) => {
     cleanup(withEnv({ OUTBOUND_ALLOWED_HOSTS: '' }))
     const { web } = await signedInAdmin()
     const answer = await connectForm(web, azure.url, PAT)
@@ -93,14 +121,20 @@ test.group('Azure DevOps | connect with a personal access token', (group) => {
     assert.lengthOf(azure.requests, 0)
   })
 
-  test('azure-devops-node-api connects only where the outbound policy allows', async ({ assert, cleanup }) => {
+  test('azure-devops-node-api connects only where the outbound policy allows', async ({
+    assert,
+    cleanup,
+  }) => {
     const { account, web } = await signedInAdmin()
     const connection = await connectAzure(account.organization, azure)
     cleanup(withEnv({ OUTBOUND_ALLOWED_HOSTS: '' }))
     await web.post(`/settings/connections/${connection.publicId}/test`, {})
     await connection.refresh()
     assert.equal(connection.status, 'error')
-    assert.include(connection.lastError ?? '', 'refused by the outbound policy: 127.0.0.1 is a loopback address')
+    assert.include(
+      connection.lastError ?? '',
+      'refused by the outbound policy: 127.0.0.1 is a loopback address'
+    )
     assert.lengthOf(azure.requests, 0)
   })
 

@@ -20,7 +20,12 @@ function untilHook(connectionId: number | null, hook: 'connected' | 'disconnecti
 }
 
 /** a service hook event as Azure DevOps posts it */
-function pullRequestEvent(azure: FakeAzure, repository: FakeRepository, pullRequestId: number, eventType = 'git.pullrequest.created') {
+function pullRequestEvent(
+  azure: FakeAzure,
+  repository: FakeRepository,
+  pullRequestId: number,
+  eventType = 'git.pullrequest.created'
+) {
   const project = azure.state.projects.find((entry) => entry.id === repository.projectId)!
   return {
     subscriptionId: randomUUID(),
@@ -40,7 +45,11 @@ function pullRequestEvent(azure: FakeAzure, repository: FakeRepository, pullRequ
       },
       pullRequestId,
       status: 'active',
-      createdBy: { id: azure.state.user.id, displayName: 'Ada Lovelace', uniqueName: 'ada@example.com' },
+      createdBy: {
+        id: azure.state.user.id,
+        displayName: 'Ada Lovelace',
+        uniqueName: 'ada@example.com',
+      },
       creationDate: '2026-11-30T09:00:00.000Z',
       title: 'Throttle the engine',
       sourceRefName: 'refs/heads/throttle',
@@ -54,10 +63,28 @@ function pullRequestEvent(azure: FakeAzure, repository: FakeRepository, pullRequ
   }
 }
 
-function deliver(url: string, body: unknown, credentials: { user: string; password: string } | null) {
+function deliver(
+  url: string,
+  body: unknown,
+  credentials: { user: string; password: string } | null
+) {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }
-  if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`
-  return fetch(`${BASE}${new URL(url).pathname}`, { method: 'POST', headers, body: JSON.stringify(body) })
+  if (credentials)
+    headers.authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`
+  return fetch(`${BASE}${new URL(url).pathname}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  })
+}
+
+async function statusOf(
+  url: string,
+  body: unknown,
+  credentials: { user: string; password: string } | null
+) {
+  const response = await deliver(url, body, credentials)
+  return response.status
 }
 
 test.group('Azure DevOps | service hooks', (group) => {
@@ -77,51 +104,80 @@ test.group('Azure DevOps | service hooks', (group) => {
     const connection = await Connection.query().where('plugin_id', 'azure_devops').firstOrFail()
     await untilHook(connection.id, 'connected')
     const subscriptions = [...azure.state.subscriptions.values()]
-    const { basicAuthUsername: user, basicAuthPassword: password, url } = subscriptions[0].consumerInputs
+    const {
+      basicAuthUsername: user,
+      basicAuthPassword: password,
+      url,
+    } = subscriptions[0].consumerInputs
     return { web, connection, repository, subscriptions, url, credentials: { user, password } }
   }
 
-  test('connecting subscribes each project to every event, at the connection\'s own URL with its own credentials', async ({ assert }) => {
+  test("connecting subscribes each project to every event, at the connection's own URL with its own credentials", async ({
+    assert,
+  }) => {
     const { connection, subscriptions, url, credentials } = await connected()
     assert.lengthOf(subscriptions, 2 * SUBSCRIBED_EVENTS.length)
     assert.sameMembers(
       [...new Set(subscriptions.map((subscription) => subscription.eventType))],
       SUBSCRIBED_EVENTS.map(([, eventType]) => eventType)
     )
-    assert.equal(subscriptions.find((entry) => entry.eventType === 'ms.vss-release.deployment-completed-event')!.publisherId, 'rm')
-    assert.match(url, new RegExp(`/api/webhooks/azure_devops/c/${connection.publicId}/[A-Za-z0-9_-]{40,}$`))
-    assert.isTrue(subscriptions.every((entry) => entry.consumerInputs.url === url && entry.consumerInputs.basicAuthPassword === credentials.password))
+    assert.equal(
+      subscriptions.find(
+        (entry) => entry.eventType === 'ms.vss-release.deployment-completed-event'
+      )!.publisherId,
+      'rm'
+    )
+    assert.match(
+      url,
+      new RegExp(`/api/webhooks/azure_devops/c/${connection.publicId}/[A-Za-z0-9_-]{40,}$`)
+    )
+    assert.isTrue(
+      subscriptions.every(
+        (entry) =>
+          entry.consumerInputs.url === url &&
+          entry.consumerInputs.basicAuthPassword === credentials.password
+      )
+    )
     assert.isAtLeast(credentials.password.length, 40)
     // the password is sealed with the connection's credentials, never stored in the clear
     const row = await db.from('connections').where('id', connection.id).first()
     assert.notInclude(JSON.stringify(row), credentials.password)
   })
 
-  test('a pull request created event upserts the pull request once, whatever the redeliveries', async ({ assert }) => {
+  test('a pull request created event upserts the pull request once, whatever the redeliveries', async ({
+    assert,
+  }) => {
     const { url, credentials, repository } = await connected()
     const event = pullRequestEvent(azure, repository, 77)
     const answer = await deliver(url, event, credentials)
     assert.equal(answer.status, 202)
     const again = await deliver(url, event, credentials)
     assert.equal(again.status, 202)
-    assert.equal((await again.json()).status, 'duplicate')
-    await processQueueUntil(async () => (await db.from('pull_requests').where('number', 77).first()) !== null)
+    const receipt = (await again.json()) as { status: string }
+    assert.equal(receipt.status, 'duplicate')
+    await processQueueUntil(
+      async () => (await db.from('pull_requests').where('number', 77).first()) !== null
+    )
     const row = await db.from('pull_requests').where('number', 77).firstOrFail()
     assert.equal(row.title, 'Throttle the engine')
     assert.equal(row.state, 'open')
     assert.equal(row.head_sha, 'c'.repeat(40))
   })
 
-  test('a hook with wrong or missing credentials gets 401 and nothing is stored', async ({ assert }) => {
+  test('a hook with wrong or missing credentials gets 401 and nothing is stored', async ({
+    assert,
+  }) => {
     const { url, credentials, repository } = await connected()
     const event = pullRequestEvent(azure, repository, 78)
-    assert.equal((await deliver(url, event, { user: credentials.user, password: `${credentials.password}x` })).status, 401)
-    assert.equal((await deliver(url, event, { user: 'someone', password: credentials.password })).status, 401)
-    assert.equal((await deliver(url, event, null)).status, 401)
+    const wrongPassword = { user: credentials.user, password: `${credentials.password}x` }
+    assert.equal(await statusOf(url, event, wrongPassword), 401)
+    const wrongUser = { user: 'someone', password: credentials.password }
+    assert.equal(await statusOf(url, event, wrongUser), 401)
+    assert.equal(await statusOf(url, event, null), 401)
     // a URL whose token is not the connection's is not even looked at
-    assert.equal((await deliver(`${url.slice(0, -4)}AAAA`, event, credentials)).status, 404)
+    assert.equal(await statusOf(`${url.slice(0, -4)}AAAA`, event, credentials), 404)
     // the legacy address takes nothing without a connection's own URL
-    assert.equal((await deliver(`${BASE}/api/webhook-azure-devops/`, event, credentials)).status, 401)
+    assert.equal(await statusOf(`${BASE}/api/webhook-azure-devops/`, event, credentials), 401)
     const [{ total }] = await db.from('webhook_deliveries').count('* as total')
     assert.equal(Number(total), 0)
   })
@@ -129,22 +185,34 @@ test.group('Azure DevOps | service hooks', (group) => {
   test('a build completed event becomes a deployment of kind build', async ({ assert }) => {
     const { url, credentials, repository } = await connected()
     const build = azure.addBuild(repository, { result: 'failed' })
-    const answer = await deliver(url, { id: randomUUID(), eventType: 'build.complete', publisherId: 'tfs', resource: build }, credentials)
+    const answer = await deliver(
+      url,
+      { id: randomUUID(), eventType: 'build.complete', publisherId: 'tfs', resource: build },
+      credentials
+    )
     assert.equal(answer.status, 202)
-    await processQueueUntil(async () => (await db.from('deployments').where('external_id', `build:${build.id}`).first()) !== null)
+    await processQueueUntil(
+      async () =>
+        (await db.from('deployments').where('external_id', `build:${build.id}`).first()) !== null
+    )
     const row = await db.from('deployments').where('external_id', `build:${build.id}`).firstOrFail()
     assert.equal(row.status, 'failure')
     assert.isNotNull(row.repository_id)
   })
 
-  test('disconnecting deletes the subscriptions at Azure DevOps, then the connection', async ({ assert }) => {
+  test('disconnecting deletes the subscriptions at Azure DevOps, then the connection', async ({
+    assert,
+  }) => {
     const { web, connection } = await connected()
     assert.isAbove(azure.state.subscriptions.size, 0)
     const answer = await web.post(`/settings/connections/${connection.publicId}/disconnect`)
     assert.equal(answer.status, 302)
     await untilHook(null, 'disconnecting')
     assert.equal(azure.state.subscriptions.size, 0)
-    assert.equal(azure.count(/^\/_apis\/hooks\/subscriptions\/[^/]+$/, 'DELETE'), 2 * SUBSCRIBED_EVENTS.length)
+    assert.equal(
+      azure.count(/^\/_apis\/hooks\/subscriptions\/[^/]+$/, 'DELETE'),
+      2 * SUBSCRIBED_EVENTS.length
+    )
     assert.isNull(await Connection.find(connection.id))
   })
 })

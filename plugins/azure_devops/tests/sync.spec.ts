@@ -27,30 +27,49 @@ test.group('Azure DevOps | sync', (group) => {
     return connectAzure(await createOrganization(), azure)
   }
 
-  test('repositories: every project\'s, named by their clone URL so other providers resolve them', async ({ assert }) => {
+  test("repositories: every project's, named by their clone URL so other providers resolve them", async ({
+    assert,
+  }) => {
     const rockets = azure.addProject('Rockets')
     azure.addRepository(rockets, 'engine')
     azure.addRepository(azure.addProject('Ground'), 'radar')
     const connection = await connected()
-    const [run] = await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['repositories'],
+      trigger: 'cli',
+    })
     assert.equal(run.status, 'succeeded', run.error ?? '')
     const rows = await db.from('repositories').orderBy('full_name')
-    assert.deepEqual(rows.map((row) => row.full_name), ['Ground/radar', 'Rockets/engine'])
+    assert.deepEqual(
+      rows.map((row) => row.full_name),
+      ['Ground/radar', 'Rockets/engine']
+    )
     assert.equal(rows[1].default_branch, 'main')
     assert.equal(rows[1].canonical_key, 'dev.azure.com/acme/rockets/engine')
     assert.equal(azure.count(/\/_apis\/git\/repositories$/i), 1)
 
-    const [again] = await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    const [again] = await new RunSync().execute({
+      connection,
+      tasks: ['repositories'],
+      trigger: 'cli',
+    })
     assert.equal(again.itemsWritten, 0)
   })
 
-  test('20 repositories × 200 pull requests: the fewest $top/$skip pages, then nothing written on a re-sync', async ({ assert }) => {
+  test('20 repositories × 200 pull requests: the fewest $top/$skip pages, then nothing written on a re-sync', async ({
+    assert,
+  }) => {
     azure.seed(20, 200)
     const connection = await connected()
     await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
     azure.requests.length = 0
     const started = performance.now()
-    const [first] = await new RunSync().execute({ connection, tasks: ['pull_requests'], trigger: 'cli' })
+    const [first] = await new RunSync().execute({
+      connection,
+      tasks: ['pull_requests'],
+      trigger: 'cli',
+    })
     const seconds = (performance.now() - started) / 1000
     assert.equal(first.status, 'succeeded', first.error ?? '')
     const lists = azure.requests.filter((request) => isPullList(request.path))
@@ -58,27 +77,56 @@ test.group('Azure DevOps | sync', (group) => {
     assert.lengthOf(lists, 20 * 3)
     assert.lengthOf(azure.requests, 20 * 3)
     assert.equal(first.requests, 20 * 3)
-    assert.isTrue(lists.every((request) => request.query.get('api-version') === '7.1' && request.query.get('$top') === '100'))
+    assert.isTrue(
+      lists.every(
+        (request) =>
+          request.query.get('api-version') === '7.1' && request.query.get('$top') === '100'
+      )
+    )
     assert.equal(await count('pull_requests'), 20 * 200)
     console.log(`pull requests: ${Math.round((20 * 200) / seconds)} rows/s`)
 
     azure.requests.length = 0
-    const [again] = await new RunSync().execute({ connection, tasks: ['pull_requests'], trigger: 'cli' })
+    const [again] = await new RunSync().execute({
+      connection,
+      tasks: ['pull_requests'],
+      trigger: 'cli',
+    })
     assert.equal(again.status, 'succeeded', again.error ?? '')
     assert.equal(again.itemsWritten, 0)
     // the first page holds the open ones and nothing changed: the settled pages are not read again
-    assert.lengthOf(azure.requests.filter((request) => isPullList(request.path)), 20 * 2)
+    assert.lengthOf(
+      azure.requests.filter((request) => isPullList(request.path)),
+      20 * 2
+    )
   }).timeout(180_000)
 
-  test('a pull request completed on Azure DevOps is merged locally, with its reviewers and votes', async ({ assert }) => {
+  test('a pull request completed on Azure DevOps is merged locally, with its reviewers and votes', async ({
+    assert,
+  }) => {
     const [repository] = azure.seed(1, 3)
     const connection = await connected()
-    await new RunSync().execute({ connection, tasks: ['repositories', 'pull_requests'], trigger: 'cli' })
+    await new RunSync().execute({
+      connection,
+      tasks: ['repositories', 'pull_requests'],
+      trigger: 'cli',
+    })
     const pull = azure.state.pullRequests.find((entry) => entry.status === 'active')!
     pull.status = 'completed'
     pull.closedDate = '2026-11-20T10:00:00.000Z'
-    pull.reviewers = [{ id: 'c0ffee00-0000-4000-8000-000000000001', displayName: 'Grace Hopper', uniqueName: 'grace@example.com', vote: 10 }]
-    const [run] = await new RunSync().execute({ connection, tasks: ['pull_requests'], trigger: 'cli' })
+    pull.reviewers = [
+      {
+        id: 'c0ffee00-0000-4000-8000-000000000001',
+        displayName: 'Grace Hopper',
+        uniqueName: 'grace@example.com',
+        vote: 10,
+      },
+    ]
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['pull_requests'],
+      trigger: 'cli',
+    })
     assert.equal(run.status, 'succeeded', run.error ?? '')
     const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
     assert.equal(row.state, 'merged')
@@ -88,7 +136,9 @@ test.group('Azure DevOps | sync', (group) => {
     assert.exists(reviewer)
   })
 
-  test('builds and release deployments become deployments, pages followed by x-ms-continuationtoken; a re-sync asks for newer ones only', async ({ assert }) => {
+  test('builds and release deployments become deployments, pages followed by x-ms-continuationtoken; a re-sync asks for newer ones only', async ({
+    assert,
+  }) => {
     const [repository] = azure.seed(1, 1)
     for (let i = 0; i < 150; i++) azure.addBuild(repository)
     azure.addBuild(repository, { result: 'failed' })
@@ -107,10 +157,15 @@ test.group('Azure DevOps | sync', (group) => {
     assert.equal(rows.filter((row) => row.kind === 'build').length, 151)
     assert.equal(rows.filter((row) => row.kind === 'build' && row.status === 'failure').length, 1)
     const releases = rows.filter((row) => row.kind === 'deployment')
-    assert.deepEqual(releases.map((row) => [row.environment, row.status]).sort(), [['Production', 'failure'], ['Production', 'success']])
+    assert.deepEqual(releases.map((row) => [row.environment, row.status]).sort(), [
+      ['Production', 'failure'],
+      ['Production', 'success'],
+    ])
     assert.isTrue(rows.every((row) => row.repository_id !== null))
     // classic releases were read from the Release host the resource areas named
-    assert.isTrue(azure.requests.some((request) => /\/_apis\/release\/deployments$/i.test(request.path)))
+    assert.isTrue(
+      azure.requests.some((request) => /\/_apis\/release\/deployments$/i.test(request.path))
+    )
 
     azure.requests.length = 0
     azure.addBuild(repository)
@@ -126,18 +181,28 @@ test.group('Azure DevOps | sync', (group) => {
     const connection = await connected()
     azure.state.throttle = { remaining: 1, retryAfterSeconds: 1 }
     const started = Date.now()
-    const [run] = await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['repositories'],
+      trigger: 'cli',
+    })
     assert.equal(run.status, 'succeeded', run.error ?? '')
     assert.isAtLeast(Date.now() - started, 900)
     assert.equal(azure.count(/\/_apis\/git\/repositories$/i), 2)
     assert.equal(await count('repositories'), 1)
   })
 
-  test('an expired token (401) marks the connection as needing attention, in words, and the schedules skip it', async ({ assert }) => {
+  test('an expired token (401) marks the connection as needing attention, in words, and the schedules skip it', async ({
+    assert,
+  }) => {
     azure.seed(1, 1)
     const connection = await connected()
     azure.state.pat = 'a-new-token-the-old-one-is-not'
-    const [run] = await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'schedule' })
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['repositories'],
+      trigger: 'schedule',
+    })
     assert.equal(run.status, 'failed')
     assert.include(run.error ?? '', 'refused the personal access token: it expired or was revoked')
     await connection.refresh()
@@ -149,7 +214,9 @@ test.group('Azure DevOps | sync', (group) => {
     assert.lengthOf(azure.requests, 0)
   })
 
-  test('a 401 for a missing scope fails the task with the scope, and the connection stays active', async ({ assert }) => {
+  test('a 401 for a missing scope fails the task with the scope, and the connection stays active', async ({
+    assert,
+  }) => {
     azure.seed(1, 1)
     const connection = await connected()
     azure.state.scopes.delete('vso.build')

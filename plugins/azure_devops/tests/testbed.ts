@@ -31,7 +31,11 @@ export function connectForm(web: WebClient, organizationUrl: string, token: stri
   })
 }
 
-export function connectAzure(organization: Organization, azure: FakeAzure, config: Record<string, unknown> = {}) {
+export function connectAzure(
+  organization: Organization,
+  azure: FakeAzure,
+  config: Record<string, unknown> = {}
+) {
   return createConnection(organization, {
     pluginId: 'azure_devops',
     accountKey: azure.url.replace(/^https?:\/\//, '').toLowerCase(),

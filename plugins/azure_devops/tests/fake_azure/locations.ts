@@ -45,14 +45,63 @@ const location = (
 /** OPTIONS _apis/<area>, by area name in lower case */
 export const RESOURCE_LOCATIONS: Record<string, Location[]> = {
   location: [
-    location('Location', 'e81700f7-3be2-46de-8624-2eb35882fcaa', 'ResourceAreas', '_apis/{resource}/{areaId}'),
+    location(
+      'Location',
+      'e81700f7-3be2-46de-8624-2eb35882fcaa',
+      'ResourceAreas',
+      '_apis/{resource}/{areaId}'
+    ),
   ],
-  core: [location('core', '603fe2ac-9723-48b9-88ad-09305aa6c6e1', 'projects', '_apis/{resource}/{*projectId}', 4)],
+  core: [
+    location(
+      'core',
+      '603fe2ac-9723-48b9-88ad-09305aa6c6e1',
+      'projects',
+      '_apis/{resource}/{*projectId}',
+      4
+    ),
+  ],
   git: [
-    location('git', '225f7195-f9c7-4d14-ab28-a83f7ff77e1f', 'repositories', '{project}/_apis/{area}/{resource}/{repositoryId}', 2),
-    location('git', 'b5f6bb4f-8d1e-4d79-8d11-4c9172c99c35', 'pullRequestStatuses', '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/statuses/{statusId}', 2),
+    location(
+      'git',
+      '225f7195-f9c7-4d14-ab28-a83f7ff77e1f',
+      'repositories',
+      '{project}/_apis/{area}/{resource}/{repositoryId}',
+      2
+    ),
+    location(
+      'git',
+      'b5f6bb4f-8d1e-4d79-8d11-4c9172c99c35',
+      'pullRequestStatuses',
+      '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/statuses/{statusId}',
+      2
+    ),
   ],
-  build: [location('build', '0cd358e1-9217-4d94-8269-1c1ee6f93dcf', 'builds', '{project}/_apis/{area}/{resource}/{buildId}', 7)],
-  release: [location('Release', 'a166fde7-27ad-408e-ba75-703c2cc9d500', 'releases', '{project}/_apis/{area}/{resource}/{releaseId}', 9)],
-  wit: [location('wit', '1a9c53f7-f243-4447-b110-35ef023636e4', 'wiql', '{project}/{team}/_apis/{area}/{resource}', 2)],
+  build: [
+    location(
+      'build',
+      '0cd358e1-9217-4d94-8269-1c1ee6f93dcf',
+      'builds',
+      '{project}/_apis/{area}/{resource}/{buildId}',
+      7
+    ),
+  ],
+  release: [
+    location(
+      'Release',
+      'a166fde7-27ad-408e-ba75-703c2cc9d500',
+      'releases',
+      '{project}/_apis/{area}/{resource}/{releaseId}',
+      9
+    ),
+  ],
+  wit: [
+    location(
+      'wit',
+      '1a9c53f7-f243-4447-b110-35ef023636e4',
+      'wiql',
+      '{project}/{team}/_apis/{area}/{resource}',
+      2
+    ),
+  ],
 }

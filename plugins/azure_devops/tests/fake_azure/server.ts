@@ -62,7 +62,14 @@ export type FakeDeployment = {
   startedOn?: string
   completedOn?: string
   releaseEnvironment: { id: number; name: string }
-  release: { id: number; name: string; artifacts: Array<{ type: string; definitionReference: Record<string, { id: string; name: string }> }> }
+  release: {
+    id: number
+    name: string
+    artifacts: Array<{
+      type: string
+      definitionReference: Record<string, { id: string; name: string }>
+    }>
+  }
 }
 export type FakeSubscription = {
   id: string
@@ -81,7 +88,12 @@ export type FakePullRequestStatus = {
   targetUrl?: string
   iterationId?: number
 }
-export type RecordedRequest = { method: string; path: string; query: URLSearchParams; authorization: string | undefined }
+export type RecordedRequest = {
+  method: string
+  path: string
+  query: URLSearchParams
+  authorization: string | undefined
+}
 
 export type FakeAzureState = {
   organization: string
@@ -118,7 +130,12 @@ export type FakeAzure = {
   close(): Promise<void>
 }
 
-const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+const json = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+) => {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
   response.end(body === undefined ? '' : JSON.stringify(body))
 }
@@ -135,7 +152,11 @@ function freshState(organization: string, pat: string): FakeAzureState {
     organization,
     pat,
     scopes: new Set(ALL_SCOPES),
-    user: { id: 'b1a2c3d4-0000-4000-8000-00000000ada1', displayName: 'Ada Lovelace', email: 'ada@example.com' },
+    user: {
+      id: 'b1a2c3d4-0000-4000-8000-00000000ada1',
+      displayName: 'Ada Lovelace',
+      email: 'ada@example.com',
+    },
     projects: [],
     repositories: [],
     pullRequests: [],
@@ -149,7 +170,8 @@ function freshState(organization: string, pat: string): FakeAzureState {
 
 /** which scope a request needs, as the service checks a PAT's scopes */
 function scopeFor(method: string, path: string): Scope | null {
-  if (/\/_apis\/git\/.*\/statuses$/i.test(path)) return method === 'GET' ? 'vso.code' : 'vso.code_status'
+  if (/\/_apis\/git\/.*\/statuses$/i.test(path))
+    return method === 'GET' ? 'vso.code' : 'vso.code_status'
   if (/\/_apis\/git\//i.test(path)) return 'vso.code'
   if (/\/_apis\/build\//i.test(path)) return 'vso.build'
   if (/\/_apis\/release\//i.test(path)) return 'vso.release'
@@ -158,7 +180,9 @@ function scopeFor(method: string, path: string): Scope | null {
   return null
 }
 
-export async function startFakeAzure(options: { organization?: string; pat?: string } = {}): Promise<FakeAzure> {
+export async function startFakeAzure(
+  options: { organization?: string; pat?: string } = {}
+): Promise<FakeAzure> {
   const organization = options.organization ?? 'acme'
   const pat = options.pat ?? 'azure-pat-not-secret'
   let state = freshState(organization, pat)
@@ -181,18 +205,35 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
     const prefix = new RegExp(`^(/vsrm)?/${state.organization}(/.*)?$`, 'i').exec(url.pathname)
     if (!prefix) return json(response, 404, { message: 'TF400898: An internal error occurred' })
     const path = prefix[2] ?? '/'
-    requests.push({ method, path, query: url.searchParams, authorization: request.headers.authorization })
+    requests.push({
+      method,
+      path,
+      query: url.searchParams,
+      authorization: request.headers.authorization,
+    })
 
     if (!authenticated(request)) {
-      response.writeHead(401, { 'www-authenticate': 'Basic realm="https://dev.azure.com/"', 'x-tfs-processid': randomUUID() })
+      response.writeHead(401, {
+        'www-authenticate': 'Basic realm="https://dev.azure.com/"',
+        'x-tfs-processid': randomUUID(),
+      })
       return response.end()
     }
-    if (state.throttle.remaining > 0 && !/^\/_apis\/(resourceareas|location|connectiondata)/i.test(path) && method !== 'OPTIONS') {
+    if (
+      state.throttle.remaining > 0 &&
+      !/^\/_apis\/(resourceareas|location|connectiondata)/i.test(path) &&
+      method !== 'OPTIONS'
+    ) {
       state.throttle.remaining--
-      return json(response, 429, { message: 'Request was blocked due to exceeding usage of resource' }, {
-        'retry-after': String(state.throttle.retryAfterSeconds),
-        'x-ratelimit-resource': 'ATCPU',
-      })
+      return json(
+        response,
+        429,
+        { message: 'Request was blocked due to exceeding usage of resource' },
+        {
+          'retry-after': String(state.throttle.retryAfterSeconds),
+          'x-ratelimit-resource': 'ATCPU',
+        }
+      )
     }
 
     if (method === 'OPTIONS') {
@@ -205,7 +246,10 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
       const value = Object.entries(AREAS).map(([name, id]) => ({
         id,
         name,
-        locationUrl: name === 'release' ? `${origin}/vsrm/${state.organization}/` : `${origin}/${state.organization}/`,
+        locationUrl:
+          name === 'release'
+            ? `${origin}/vsrm/${state.organization}/`
+            : `${origin}/${state.organization}/`,
       }))
       return json(response, 200, { count: value.length, value })
     }
@@ -224,7 +268,10 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
         instanceId: 'a5d1f3c2-0000-4000-8000-00000000000a',
         deploymentId: 'a5d1f3c2-0000-4000-8000-00000000000b',
         deploymentType: 'hosted',
-        locationServiceData: { serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7', defaultAccessMappingMoniker: 'PublicAccessMapping' },
+        locationServiceData: {
+          serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
+          defaultAccessMappingMoniker: 'PublicAccessMapping',
+        },
       })
     }
 
@@ -255,25 +302,44 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
     }
   }
 
-  async function route(method: string, path: string, url: URL, request: IncomingMessage, response: ServerResponse) {
+  async function route(
+    method: string,
+    path: string,
+    url: URL,
+    request: IncomingMessage,
+    response: ServerResponse
+  ) {
     const paged = { method, url, headers: request.headers }
     let match: RegExpExecArray | null
 
     // GET [{project}/]_apis/git/repositories
     if (method === 'GET' && (match = /^(?:\/([^/]+))?\/_apis\/git\/repositories\/?$/i.exec(path))) {
-      const project = match[1] ? state.projects.find((entry) => [entry.id, entry.name].includes(decodeURIComponent(match![1]))) : null
-      const value = state.repositories.filter((repository) => !project || repository.projectId === project.id).map(repositoryJson)
+      const project = match[1]
+        ? state.projects.find((entry) =>
+            [entry.id, entry.name].includes(decodeURIComponent(match![1]))
+          )
+        : null
+      const value = state.repositories
+        .filter((repository) => !project || repository.projectId === project.id)
+        .map(repositoryJson)
       return json(response, 200, { count: value.length, value })
     }
     // GET {project}/_apis/git/repositories/{id}/pullrequests ($top/$skip)
-    if (method === 'GET' && (match = /^\/([^/]+)\/_apis\/git\/repositories\/([^/]+)\/pullrequests\/?$/i.exec(path))) {
+    if (
+      method === 'GET' &&
+      (match = /^\/([^/]+)\/_apis\/git\/repositories\/([^/]+)\/pullrequests\/?$/i.exec(path))
+    ) {
       const repository = state.repositories.find((entry) => entry.id === match![2])
-      if (!repository) return json(response, 404, { message: 'TF401019: The Git repository does not exist' })
+      if (!repository)
+        return json(response, 404, { message: 'TF401019: The Git repository does not exist' })
       const status = url.searchParams.get('searchCriteria.status') ?? 'active'
       const top = Math.min(Number(url.searchParams.get('$top') ?? 101), 1000)
       const skip = Number(url.searchParams.get('$skip') ?? 0)
       const all = state.pullRequests
-        .filter((entry) => entry.repositoryId === repository.id && (status === 'all' || entry.status === status))
+        .filter(
+          (entry) =>
+            entry.repositoryId === repository.id && (status === 'all' || entry.status === status)
+        )
         .sort((a, b) => b.pullRequestId - a.pullRequestId)
       const value = all.slice(skip, skip + top).map((entry) => ({
         ...entry,
@@ -283,26 +349,53 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
       return json(response, 200, { count: value.length, value })
     }
     // POST/GET {project}/_apis/git/repositories/{id}/pullRequests/{prId}/statuses
-    if ((match = /^\/([^/]+)\/_apis\/git\/repositories\/([^/]+)\/pullRequests\/(\d+)\/statuses\/?$/i.exec(path))) {
+    if (
+      (match =
+        /^\/([^/]+)\/_apis\/git\/repositories\/([^/]+)\/pullRequests\/(\d+)\/statuses\/?$/i.exec(
+          path
+        ))
+    ) {
       const key = `${match[2]}/${match[3]}`
-      const pull = state.pullRequests.find((entry) => entry.repositoryId === match![2] && entry.pullRequestId === Number(match![3]))
-      if (!pull) return json(response, 404, { message: 'TF401180: The requested pull request was not found.' })
+      const pull = state.pullRequests.find(
+        (entry) => entry.repositoryId === match![2] && entry.pullRequestId === Number(match![3])
+      )
+      if (!pull)
+        return json(response, 404, {
+          message: 'TF401180: The requested pull request was not found.',
+        })
       const list = state.statuses.get(key) ?? []
       if (method === 'GET') return json(response, 200, { count: list.length, value: list })
       if (method === 'POST') {
         const body = (await readBody(request)) as Partial<FakePullRequestStatus>
-        if (!body?.context?.name || !body.state) return json(response, 400, { message: 'VS403404: status context and state are required' })
-        const status = { id: list.length + 1, state: body.state, description: body.description ?? '', context: body.context, targetUrl: body.targetUrl, iterationId: body.iterationId }
+        if (!body?.context?.name || !body.state)
+          return json(response, 400, { message: 'VS403404: status context and state are required' })
+        const status = {
+          id: list.length + 1,
+          state: body.state,
+          description: body.description ?? '',
+          context: body.context,
+          targetUrl: body.targetUrl,
+          iterationId: body.iterationId,
+        }
         state.statuses.set(key, [...list, status])
-        return json(response, 200, { ...status, creationDate: new Date().toISOString(), createdBy: { id: state.user.id } })
+        return json(response, 200, {
+          ...status,
+          creationDate: new Date().toISOString(),
+          createdBy: { id: state.user.id },
+        })
       }
     }
     // GET {project}/_apis/build/builds (x-ms-continuationtoken)
     if (method === 'GET' && (match = /^\/([^/]+)\/_apis\/build\/builds\/?$/i.exec(path))) {
-      const project = state.projects.find((entry) => [entry.id, entry.name].includes(decodeURIComponent(match![1])))
+      const project = state.projects.find((entry) =>
+        [entry.id, entry.name].includes(decodeURIComponent(match![1]))
+      )
       const minTime = url.searchParams.get('minTime')
-      const rows = (project ? state.builds.get(project.id) ?? [] : [])
-        .filter((build) => url.searchParams.get('statusFilter') !== 'completed' || build.status === 'completed')
+      const rows = (project ? (state.builds.get(project.id) ?? []) : [])
+        .filter(
+          (build) =>
+            url.searchParams.get('statusFilter') !== 'completed' || build.status === 'completed'
+        )
         .filter((build) => !minTime || (build.finishTime ?? '') >= minTime)
         .sort((a, b) => (b.finishTime ?? '').localeCompare(a.finishTime ?? ''))
       const answer = pagedAnswer('azure', paged, rows)
@@ -310,9 +403,11 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
     }
     // GET {project}/_apis/release/deployments (x-ms-continuationtoken), on the vsrm host
     if (method === 'GET' && (match = /^\/([^/]+)\/_apis\/release\/deployments\/?$/i.exec(path))) {
-      const project = state.projects.find((entry) => [entry.id, entry.name].includes(decodeURIComponent(match![1])))
+      const project = state.projects.find((entry) =>
+        [entry.id, entry.name].includes(decodeURIComponent(match![1]))
+      )
       const minStarted = url.searchParams.get('minStartedTime')
-      const rows = (project ? state.deployments.get(project.id) ?? [] : [])
+      const rows = (project ? (state.deployments.get(project.id) ?? []) : [])
         .filter((deployment) => !minStarted || (deployment.startedOn ?? '') >= minStarted)
         .sort((a, b) => b.id - a.id)
       const answer = pagedAnswer('azure', paged, rows)
@@ -325,7 +420,13 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
     // POST {project}/[{team}/]_apis/wit/wiql
     if (method === 'POST' && /^\/[^/]+(\/[^/]+)?\/_apis\/wit\/wiql\/?$/i.test(path)) {
       await readBody(request)
-      return json(response, 200, { queryType: 'flat', queryResultType: 'workItem', asOf: new Date().toISOString(), columns: [], workItems: [] })
+      return json(response, 200, {
+        queryType: 'flat',
+        queryResultType: 'workItem',
+        asOf: new Date().toISOString(),
+        columns: [],
+        workItems: [],
+      })
     }
     // _apis/hooks/subscriptions
     if (/^\/_apis\/hooks\/subscriptions\/?$/i.test(path)) {
@@ -336,16 +437,27 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
       if (method === 'POST') {
         const body = (await readBody(request)) as Omit<FakeSubscription, 'id'>
         if (!body?.eventType || !body.consumerInputs?.url || body.consumerId !== 'webHooks') {
-          return json(response, 400, { message: 'VS1010: the subscription is missing its event type or consumer url' })
+          return json(response, 400, {
+            message: 'VS1010: the subscription is missing its event type or consumer url',
+          })
         }
         const subscription = { ...body, id: randomUUID() }
         state.subscriptions.set(subscription.id, subscription)
-        const { basicAuthPassword: _hidden, ...consumerInputs } = subscription.consumerInputs
-        return json(response, 200, { ...subscription, consumerInputs: { ...consumerInputs, basicAuthPassword: '********' }, status: 'enabled' })
+        const consumerInputs = { ...subscription.consumerInputs }
+        delete consumerInputs.basicAuthPassword
+        return json(response, 200, {
+          ...subscription,
+          consumerInputs: { ...consumerInputs, basicAuthPassword: '********' },
+          status: 'enabled',
+        })
       }
     }
-    if (method === 'DELETE' && (match = /^\/_apis\/hooks\/subscriptions\/([^/]+)\/?$/i.exec(path))) {
-      if (!state.subscriptions.delete(match[1])) return json(response, 404, { message: 'VS1050003: subscription not found' })
+    if (
+      method === 'DELETE' &&
+      (match = /^\/_apis\/hooks\/subscriptions\/([^/]+)\/?$/i.exec(path))
+    ) {
+      if (!state.subscriptions.delete(match[1]))
+        return json(response, 404, { message: 'VS1050003: subscription not found' })
       response.writeHead(204)
       return response.end()
     }
@@ -371,7 +483,9 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
       nextId = 1
     },
     count(pattern, method) {
-      return requests.filter((entry) => pattern.test(entry.path) && (!method || entry.method === method)).length
+      return requests.filter(
+        (entry) => pattern.test(entry.path) && (!method || entry.method === method)
+      ).length
     },
     addProject(name) {
       const project = { id: randomUUID(), name }
@@ -379,7 +493,12 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
       return project
     },
     addRepository(project, name) {
-      const repository = { id: randomUUID(), name, projectId: project.id, defaultBranch: 'refs/heads/main' }
+      const repository = {
+        id: randomUUID(),
+        name,
+        projectId: project.id,
+        defaultBranch: 'refs/heads/main',
+      }
       state.repositories.push(repository)
       return repository
     },
@@ -390,7 +509,11 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
         repositoryId: repository.id,
         status: 'active',
         title: `Change ${id}`,
-        createdBy: { id: state.user.id, displayName: state.user.displayName, uniqueName: state.user.email },
+        createdBy: {
+          id: state.user.id,
+          displayName: state.user.displayName,
+          uniqueName: state.user.email,
+        },
         creationDate: new Date(Date.UTC(2026, 10, 1, 9, 0, 0) + id * 60_000).toISOString(),
         sourceRefName: `refs/heads/feature/${id}`,
         targetRefName: repository.defaultBranch,
@@ -409,7 +532,8 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
         for (let p = 0; p < pulls; p++) {
           const open = p >= pulls - 2
           const pull = fake.addPullRequest(repository, open ? {} : { status: 'completed' })
-          if (!open) pull.closedDate = new Date(Date.parse(pull.creationDate) + 3_600_000).toISOString()
+          if (!open)
+            pull.closedDate = new Date(Date.parse(pull.creationDate) + 3_600_000).toISOString()
         }
         made.push(repository)
       }
@@ -432,7 +556,10 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
         definition: { id: 7, name: `${repository.name} CI` },
         ...changes,
       }
-      state.builds.set(repository.projectId, [...(state.builds.get(repository.projectId) ?? []), build])
+      state.builds.set(repository.projectId, [
+        ...(state.builds.get(repository.projectId) ?? []),
+        build,
+      ])
       return build
     },
     addDeployment(repository, changes = {}) {
@@ -448,11 +575,19 @@ export async function startFakeAzure(options: { organization?: string; pat?: str
         release: {
           id,
           name: `Release-${id}`,
-          artifacts: [{ type: 'Git', definitionReference: { definition: { id: repository.id, name: repository.name } } }],
+          artifacts: [
+            {
+              type: 'Git',
+              definitionReference: { definition: { id: repository.id, name: repository.name } },
+            },
+          ],
         },
         ...changes,
       }
-      state.deployments.set(repository.projectId, [...(state.deployments.get(repository.projectId) ?? []), deployment])
+      state.deployments.set(repository.projectId, [
+        ...(state.deployments.get(repository.projectId) ?? []),
+        deployment,
+      ])
       return deployment
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
