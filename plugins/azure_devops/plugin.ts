@@ -5,6 +5,7 @@ import { syncDelivery } from './sync/delivery.js'
 import { guarded } from './sync/guard.js'
 import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
+import { syncWorkItems } from './sync/work_items.js'
 import { registerServiceHooks, removeServiceHooks, serviceHookWebhooks } from './service_hooks.js'
 import { azureStatusChecks } from './status_checks.js'
 
@@ -66,6 +67,12 @@ export default definePlugin({
       description: 'Pipeline runs and classic release deployments (DORA)',
       schedule: '45 1 * * *',
       run: guarded(syncDelivery, 'Build (read) or Release (read)'),
+    },
+    {
+      name: 'work_items',
+      description: 'Work items (bugs, incidents, stories) as issues',
+      schedule: '30 1 * * *',
+      run: guarded(syncWorkItems, 'Work items (read)'),
     },
   ],
   routes(router) {

@@ -227,4 +227,56 @@ test.group('Azure DevOps | sync', (group) => {
     await connection.refresh()
     assert.equal(connection.status, 'active')
   })
+
+  test('work items by WIQL become issues, a Bug counts in the bug rate, a re-sync reads only what changed', async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 1)
+    const project = azure.state.projects.find((entry) => entry.id === repository.projectId)!
+    const bug = azure.addWorkItem(project, 'Bug', {
+      'System.AssignedTo': { displayName: 'Grace Hopper', uniqueName: 'grace@example.com' },
+    })
+    azure.addWorkItem(project, 'User Story', { 'System.State': 'Active' })
+    azure.addWorkItem(project, 'Task', {
+      'System.State': 'Closed',
+      'Microsoft.VSTS.Common.ClosedDate': '2026-11-05T10:00:00.000Z',
+    })
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['work_items'],
+      trigger: 'cli',
+    })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const issues = await db.from('issues').orderBy('key')
+    assert.deepEqual(
+      issues.map((row) => [row.type, row.status_category]),
+      [
+        ['bug', 'todo'],
+        ['story', 'in_progress'],
+        ['task', 'done'],
+      ]
+    )
+    assert.equal(issues[0].assignee_login, 'grace@example.com')
+    assert.include(issues[0].url, `/_workitems/edit/${bug.id}`)
+    assert.isNotNull(issues[2].resolved_at)
+    const [{ bugs }] = await db.from('insight_daily_metrics').sum('bugs_opened as bugs')
+    assert.equal(Number(bugs), 1)
+
+    // the bug is resolved: the next WIQL asks for changes since the newest one written
+    bug.fields['System.State'] = 'Resolved'
+    bug.fields['System.ChangedDate'] = '2026-12-01T08:00:00.000Z'
+    azure.requests.length = 0
+    const [again] = await new RunSync().execute({
+      connection,
+      tasks: ['work_items'],
+      trigger: 'cli',
+    })
+    assert.equal(again.itemsWritten, 1)
+    const wiql = azure.requests.find((request) => /\/_apis\/wit\/wiql$/i.test(request.path))!
+    assert.equal(wiql.query.get('timePrecision'), 'true')
+    const row = await db.from('issues').where('external_id', String(bug.id)).firstOrFail()
+    assert.equal(row.status_category, 'done')
+  })
 })

@@ -88,6 +88,12 @@ export type FakePullRequestStatus = {
   targetUrl?: string
   iterationId?: number
 }
+export type FakeWorkItem = {
+  id: number
+  rev: number
+  projectId: string
+  fields: Record<string, unknown>
+}
 export type RecordedRequest = {
   method: string
   path: string
@@ -107,6 +113,7 @@ export type FakeAzureState = {
   deployments: Map<string, FakeDeployment[]>
   subscriptions: Map<string, FakeSubscription>
   statuses: Map<string, FakePullRequestStatus[]>
+  workItems: FakeWorkItem[]
   /** the next N API requests answer 429 with this Retry-After */
   throttle: { remaining: number; retryAfterSeconds: number }
 }
@@ -126,6 +133,7 @@ export type FakeAzure = {
   /** a project with `repositories` repositories of `pulls` pull requests each, all but the newest two completed */
   seed(repositories: number, pulls: number): FakeRepository[]
   addBuild(repository: FakeRepository, changes?: Partial<FakeBuild>): FakeBuild
+  addWorkItem(project: FakeProject, type: string, fields?: Record<string, unknown>): FakeWorkItem
   addDeployment(repository: FakeRepository, changes?: Partial<FakeDeployment>): FakeDeployment
   close(): Promise<void>
 }
@@ -164,6 +172,7 @@ function freshState(organization: string, pat: string): FakeAzureState {
     deployments: new Map(),
     subscriptions: new Map(),
     statuses: new Map(),
+    workItems: [],
     throttle: { remaining: 0, retryAfterSeconds: 1 },
   }
 }
@@ -417,16 +426,62 @@ export async function startFakeAzure(
     if (method === 'GET' && /^\/[^/]+\/_apis\/release\/releases\/?$/i.test(path)) {
       return json(response, 200, { count: 0, value: [] })
     }
-    // POST {project}/[{team}/]_apis/wit/wiql
-    if (method === 'POST' && /^\/[^/]+(\/[^/]+)?\/_apis\/wit\/wiql\/?$/i.test(path)) {
-      await readBody(request)
+    // POST {project}/[{team}/]_apis/wit/wiql: the ids of the work items changed since a moment
+    if (method === 'POST' && (match = /^\/([^/]+)(?:\/[^/]+)?\/_apis\/wit\/wiql\/?$/i.exec(path))) {
+      const body = (await readBody(request)) as { query?: string }
+      if (!body?.query || !/^select/i.test(body.query))
+        return json(response, 400, { message: 'VS402337: The WIQL query is not valid' })
+      const project = state.projects.find((entry) =>
+        [entry.id, entry.name].includes(decodeURIComponent(match![1]))
+      )
+      const since = /\[System\.ChangedDate\]\s*>=?\s*'([^']+)'/i.exec(body.query)?.[1]
+      if (since && url.searchParams.get('timePrecision') !== 'true' && /T\d/.test(since)) {
+        return json(response, 400, {
+          message: 'VS402625: Dates and times must be in ISO format with timePrecision=true',
+        })
+      }
+      const top = Number(url.searchParams.get('$top') ?? 20000)
+      const items = state.workItems
+        .filter((item) => !project || item.projectId === project.id)
+        .filter((item) => !since || String(item.fields['System.ChangedDate']) >= since)
+        .sort((a, b) =>
+          String(a.fields['System.ChangedDate']).localeCompare(
+            String(b.fields['System.ChangedDate'])
+          )
+        )
+        .slice(0, top)
       return json(response, 200, {
         queryType: 'flat',
         queryResultType: 'workItem',
         asOf: new Date().toISOString(),
-        columns: [],
-        workItems: [],
+        columns: [{ referenceName: 'System.Id', name: 'ID' }],
+        workItems: items.map((item) => ({
+          id: item.id,
+          url: `${origin}/${state.organization}/_apis/wit/workItems/${item.id}`,
+        })),
       })
+    }
+    // POST [{project}/]_apis/wit/workitemsbatch: at most 200 ids
+    if (method === 'POST' && /^(?:\/[^/]+)?\/_apis\/wit\/workitemsbatch\/?$/i.test(path)) {
+      const body = (await readBody(request)) as { ids?: number[]; fields?: string[] }
+      if (!Array.isArray(body?.ids) || body.ids.length > 200)
+        return json(response, 400, { message: 'VS403474: ids: between 1 and 200' })
+      const value = body.ids
+        .map((id) => state.workItems.find((item) => item.id === id))
+        .filter((item): item is FakeWorkItem => Boolean(item))
+        .map((item) => ({
+          id: item.id,
+          rev: item.rev,
+          fields: body.fields
+            ? Object.fromEntries(
+                body.fields
+                  .filter((name) => name in item.fields)
+                  .map((name) => [name, item.fields[name]])
+              )
+            : item.fields,
+          url: `${origin}/${state.organization}/_apis/wit/workItems/${item.id}`,
+        }))
+      return json(response, 200, { count: value.length, value })
     }
     // _apis/hooks/subscriptions
     if (/^\/_apis\/hooks\/subscriptions\/?$/i.test(path)) {
@@ -538,6 +593,29 @@ export async function startFakeAzure(
         made.push(repository)
       }
       return made
+    },
+    addWorkItem(project, type, fields = {}) {
+      const id = nextId++
+      const created = new Date(Date.UTC(2026, 10, 4, 8, 0, 0) + id * 60_000).toISOString()
+      const item: FakeWorkItem = {
+        id,
+        rev: 1,
+        projectId: project.id,
+        fields: {
+          'System.Id': id,
+          'System.TeamProject': project.name,
+          'System.WorkItemType': type,
+          'System.Title': `${type} ${id}`,
+          'System.State': 'New',
+          'System.CreatedDate': created,
+          'System.ChangedDate': created,
+          'System.AssignedTo': null,
+          'Microsoft.VSTS.Common.Priority': 2,
+          ...fields,
+        },
+      }
+      state.workItems.push(item)
+      return item
     },
     addBuild(repository, changes = {}) {
       const id = nextId++
