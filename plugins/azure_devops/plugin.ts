@@ -6,6 +6,7 @@ import { guarded } from './sync/guard.js'
 import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
 import { syncWorkItems } from './sync/work_items.js'
+import { downloadSnapshots } from './sync/snapshots.js'
 import { registerServiceHooks, removeServiceHooks, serviceHookWebhooks } from './service_hooks.js'
 import { azureStatusChecks } from './status_checks.js'
 
@@ -73,6 +74,13 @@ export default definePlugin({
       description: 'Work items (bugs, incidents, stories) as issues',
       schedule: '30 1 * * *',
       run: guarded(syncWorkItems, 'Work items (read)'),
+    },
+    {
+      name: 'snapshots',
+      kind: 'snapshot',
+      description: 'Default-branch snapshots of monitored repositories (zip)',
+      schedule: '0 3 * * *',
+      run: guarded(downloadSnapshots, 'Code (read)'),
     },
   ],
   routes(router) {

@@ -114,6 +114,8 @@ export type FakeAzureState = {
   subscriptions: Map<string, FakeSubscription>
   statuses: Map<string, FakePullRequestStatus[]>
   workItems: FakeWorkItem[]
+  /** each repository's default-branch head and the zip the items API serves for it */
+  snapshots: Map<string, { sha: string; zip: Buffer }>
   /** the next N API requests answer 429 with this Retry-After */
   throttle: { remaining: number; retryAfterSeconds: number }
 }
@@ -173,6 +175,7 @@ function freshState(organization: string, pat: string): FakeAzureState {
     subscriptions: new Map(),
     statuses: new Map(),
     workItems: [],
+    snapshots: new Map(),
     throttle: { remaining: 0, retryAfterSeconds: 1 },
   }
 }
@@ -393,6 +396,52 @@ export async function startFakeAzure(
           createdBy: { id: state.user.id },
         })
       }
+    }
+    // GET {project}/_apis/git/repositories/{id}/stats/branches?name=main
+    if (
+      method === 'GET' &&
+      (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/stats\/branches\/?$/i.exec(path))
+    ) {
+      const snapshot = state.snapshots.get(match[1])
+      const repository = state.repositories.find((entry) => entry.id === match![1])
+      if (
+        !snapshot ||
+        !repository ||
+        `refs/heads/${url.searchParams.get('name')}` !== repository.defaultBranch
+      ) {
+        return json(response, 404, {
+          message: 'TF401175: The version descriptor could not be resolved',
+        })
+      }
+      return json(response, 200, {
+        commit: { commitId: snapshot.sha },
+        name: url.searchParams.get('name'),
+        aheadCount: 0,
+        behindCount: 0,
+        isBaseVersion: true,
+      })
+    }
+    // GET {project}/_apis/git/repositories/{id}/items?path=/&$format=zip&versionDescriptor.version={sha}
+    if (
+      method === 'GET' &&
+      (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/items\/?$/i.exec(path))
+    ) {
+      const snapshot = state.snapshots.get(match[1])
+      const version = url.searchParams.get('versionDescriptor.version')
+      if (
+        !snapshot ||
+        url.searchParams.get('$format') !== 'zip' ||
+        url.searchParams.get('versionDescriptor.versionType') !== 'commit' ||
+        version !== snapshot.sha
+      ) {
+        return json(response, 404, { message: 'TF401174: The item could not be found' })
+      }
+      response.writeHead(200, {
+        'content-type': 'application/zip',
+        'content-disposition': `attachment; filename="${match[1]}.zip"`,
+        'content-length': String(snapshot.zip.length),
+      })
+      return response.end(snapshot.zip)
     }
     // GET {project}/_apis/build/builds (x-ms-continuationtoken)
     if (method === 'GET' && (match = /^\/([^/]+)\/_apis\/build\/builds\/?$/i.exec(path))) {
