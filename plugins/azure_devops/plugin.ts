@@ -7,6 +7,7 @@ import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
 import { syncWorkItems } from './sync/work_items.js'
 import { downloadSnapshots } from './sync/snapshots.js'
+import { populateDemoData } from './demo.js'
 import { registerServiceHooks, removeServiceHooks, serviceHookWebhooks } from './service_hooks.js'
 import { azureStatusChecks } from './status_checks.js'
 
@@ -22,6 +23,7 @@ export default definePlugin({
     'Repositories, pull requests, pipeline runs and release deployments from Azure DevOps Services or Server.',
   category: 'code',
   version: '1.0.0',
+  demo: populateDemoData,
   connection: {
     auth: { kind: 'token' },
     baseUrl: {

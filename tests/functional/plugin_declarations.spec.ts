@@ -290,7 +290,12 @@ test.group('Plugin declarations | demo data', (group) => {
       repositories.filter((row) => row.provider === provider).map((row) => row.full_name)
     assert.deepEqual(byProvider('fixture-owned'), ['demo/owned-demo'])
     assert.lengthOf(byProvider('github'), 5)
-    assert.lengthOf(repositories, 6)
+    assert.sameMembers(byProvider('azure_devops'), [
+      'Mission/flight-software',
+      'Mission/range-safety',
+      'Mission/payload-ops',
+    ])
+    assert.lengthOf(repositories, 9)
   }).timeout(60_000)
 })
 
