@@ -4,6 +4,7 @@ import RunSync from '#actions/sync/run_sync'
 import SyncPluginConnections from '#actions/sync/sync_plugin_connections'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
+import { runAce } from '#tests/helpers/processes'
 import type { FakeAzure } from './fake_azure/server.js'
 import { connectAzure, startAzure } from './testbed.js'
 
@@ -279,4 +280,16 @@ test.group('Azure DevOps | sync', (group) => {
     const row = await db.from('issues').where('external_id', String(bug.id)).firstOrFail()
     assert.equal(row.status_category, 'done')
   })
+
+  test('the old command line fetch_data AzureDevOps --orgid syncs the organisation', async ({
+    assert,
+  }) => {
+    azure.seed(2, 3)
+    const organization = await createOrganization()
+    await connectAzure(organization, azure)
+    const result = await runAce(['fetch_data', 'AzureDevOps', '--orgid', String(organization.id)])
+    assert.equal(result.code, 0, result.stderr + result.stdout)
+    assert.equal(await count('repositories'), 2)
+    assert.equal(await count('pull_requests'), 6)
+  }).timeout(90_000)
 })
