@@ -24,6 +24,7 @@ export default definePlugin({
   category: 'code',
   version: '1.0.0',
   demo: populateDemoData,
+  commands: [() => import('./commands/bench_azure_devops.js')],
   connection: {
     auth: { kind: 'token' },
     baseUrl: {
