@@ -66,6 +66,12 @@ export async function testConnection(connection: ConnectionHandle): Promise<Conn
   } catch (error) {
     const status = statusOf(error)
     logger.info({ err: error, status }, 'azure_devops: connection test failed')
+    if ((status === 401 || status === 403 || status === 203) && !connection.credentials.token) {
+      return {
+        ok: false,
+        message: 'Azure DevOps refused the Entra ID sign-in for this organisation. Sign in again.',
+      }
+    }
     if (status === 401 || status === 403 || status === 203) {
       return {
         ok: false,

@@ -1,6 +1,8 @@
 import { definePlugin, vine } from '#plugin-sdk'
 import { accountKeyOf, SCOPES_HELP, testConnection } from './connect.js'
-import { patAuthorization } from './client.js'
+import { authorizationOf } from './client.js'
+import { entraAuth } from './entra.js'
+import { environment } from './environment.js'
 import { syncDelivery } from './sync/delivery.js'
 import { guarded } from './sync/guard.js'
 import { syncPullRequests } from './sync/pull_requests.js'
@@ -23,29 +25,43 @@ export default definePlugin({
     'Repositories, pull requests, pipeline runs and release deployments from Azure DevOps Services or Server.',
   category: 'code',
   version: '1.0.0',
+  settings: environment,
   demo: populateDemoData,
   commands: [() => import('./commands/bench_azure_devops.js')],
   connection: {
-    auth: { kind: 'token' },
+    methods: [
+      {
+        id: 'pat',
+        label: 'Personal access token',
+        help: 'A token and the organisation URL (Azure DevOps Services or Server)',
+        auth: { kind: 'token' },
+        fields: [
+          {
+            name: 'token',
+            label: 'Personal access token',
+            type: 'password',
+            secret: true,
+            required: true,
+            help: SCOPES_HELP,
+          },
+        ],
+        validator: vine.create({ token: vine.string().trim().minLength(20).maxLength(200) }),
+      },
+      {
+        id: 'entra',
+        label: 'Microsoft Entra ID',
+        help: 'Sign in with Microsoft and pick the organisations to connect (for organisations that disable personal access tokens)',
+        auth: entraAuth,
+      },
+    ],
     baseUrl: {
       default: 'https://dev.azure.com',
       label: 'Organisation URL',
       help: 'https://dev.azure.com/{organisation}, or your Azure DevOps Server collection URL (https://tfs.example.com/tfs/DefaultCollection).',
     },
-    fields: [
-      {
-        name: 'token',
-        label: 'Personal access token',
-        type: 'password',
-        secret: true,
-        required: true,
-        help: SCOPES_HELP,
-      },
-    ],
-    validator: vine.create({ token: vine.string().trim().minLength(20).maxLength(200) }),
     accountKey: ({ baseUrl }) => accountKeyOf(baseUrl),
-    requestHeaders: (connection) => ({
-      authorization: patAuthorization(connection.credentials.token ?? ''),
+    requestHeaders: async (connection) => ({
+      authorization: await authorizationOf(connection),
       accept: 'application/json',
     }),
     test: testConnection,

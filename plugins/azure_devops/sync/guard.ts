@@ -3,6 +3,9 @@ import { HttpError, type SyncContext, type SyncTask } from '#plugin-sdk'
 export const TOKEN_REFUSED =
   'Azure DevOps refused the personal access token: it expired or was revoked. Connect again with a new token; syncs are paused until then.'
 
+export const SIGN_IN_REFUSED =
+  'Azure DevOps refused the Entra ID sign-in: it was revoked or the user lost access. Sign in with Entra ID again; syncs are paused until then.'
+
 /**
  * A 401 during a sync is either a dead token or a scope it lacks. The
  * token is asked who it is (connectionData needs no scope): refused
@@ -25,7 +28,7 @@ export function guarded(run: SyncTask['run'], scopeLabel: string): SyncTask['run
         )
       }
       await context.connection.update({ status: 'error' })
-      throw new Error(TOKEN_REFUSED)
+      throw new Error(context.connection.credentials.token ? TOKEN_REFUSED : SIGN_IN_REFUSED)
     }
   }
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { pagedAnswer } from '#tests/helpers/fake_paged_api'
 import { AREAS, RESOURCE_LOCATIONS } from './locations.js'
 
@@ -116,6 +116,16 @@ export type FakeAzureState = {
   workItems: FakeWorkItem[]
   /** each repository's default-branch head and the zip the items API serves for it */
   snapshots: Map<string, { sha: string; zip: Buffer }>
+  /** Entra ID: the app registration, codes waiting for exchange, tokens issued */
+  entra: {
+    clientId: string
+    clientSecret: string
+    codes: Map<string, { challenge: string; redirectUri: string }>
+    accessTokens: Set<string>
+    refreshTokens: Set<string>
+  }
+  /** the organisations the signed-in user belongs to (profile service) */
+  memberOf: string[]
   /** the next N API requests answer 429 with this Retry-After */
   throttle: { remaining: number; retryAfterSeconds: number }
 }
@@ -176,6 +186,14 @@ function freshState(organization: string, pat: string): FakeAzureState {
     statuses: new Map(),
     workItems: [],
     snapshots: new Map(),
+    entra: {
+      clientId: 'entra-client-id',
+      clientSecret: 'entra-client-secret-not-secret',
+      codes: new Map(),
+      accessTokens: new Set(),
+      refreshTokens: new Set(),
+    },
+    memberOf: [organization],
     throttle: { remaining: 0, retryAfterSeconds: 1 },
   }
 }
@@ -204,6 +222,8 @@ export async function startFakeAzure(
 
   function authenticated(request: IncomingMessage) {
     const header = request.headers.authorization ?? ''
+    const bearer = /^Bearer (.+)$/i.exec(header)
+    if (bearer) return state.entra.accessTokens.has(bearer[1])
     const match = /^Basic (.+)$/i.exec(header)
     if (!match) return false
     const decoded = Buffer.from(match[1], 'base64').toString('utf8')
@@ -213,6 +233,8 @@ export async function startFakeAzure(
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', origin)
     const method = request.method ?? 'GET'
+    if (url.pathname.startsWith('/entra/')) return entraEndpoint(method, url, request, response)
+    if (url.pathname.startsWith('/vssps/')) return profileEndpoint(method, url, request, response)
     // The organisation's APIs, and Release's on its own host (vsrm.dev.azure.com/<org>).
     const prefix = new RegExp(`^(/vsrm)?/${state.organization}(/.*)?$`, 'i').exec(url.pathname)
     if (!prefix) return json(response, 404, { message: 'TF400898: An internal error occurred' })
@@ -296,6 +318,126 @@ export async function startFakeAzure(
       })
     }
     return route(method, path, url, request, response)
+  }
+
+  function issueTokens() {
+    const accessToken = `entra-access-${randomUUID()}`
+    const refreshToken = `entra-refresh-${randomUUID()}`
+    state.entra.accessTokens.add(accessToken)
+    state.entra.refreshTokens.add(refreshToken)
+    return {
+      token_type: 'Bearer',
+      scope: '499b84ac-1321-427f-aa17-267ca6975798/user_impersonation',
+      expires_in: 3599,
+      access_token: accessToken,
+      refresh_token: refreshToken,
+    }
+  }
+
+  /** Microsoft Entra ID's v2.0 endpoints: authorization code with PKCE, rotating refresh tokens */
+  async function entraEndpoint(
+    method: string,
+    url: URL,
+    request: IncomingMessage,
+    response: ServerResponse
+  ) {
+    requests.push({ method, path: url.pathname, query: url.searchParams, authorization: undefined })
+    const entra = state.entra
+    if (method === 'GET' && url.pathname.endsWith('/oauth2/v2.0/authorize')) {
+      const query = url.searchParams
+      if (
+        query.get('client_id') !== entra.clientId ||
+        query.get('code_challenge_method') !== 'S256' ||
+        !query.get('code_challenge')
+      ) {
+        return json(response, 400, { error: 'invalid_request' })
+      }
+      if (!query.get('scope')?.includes('499b84ac-1321-427f-aa17-267ca6975798/.default')) {
+        return json(response, 400, { error: 'invalid_scope' })
+      }
+      const code = randomUUID()
+      entra.codes.set(code, {
+        challenge: query.get('code_challenge')!,
+        redirectUri: query.get('redirect_uri')!,
+      })
+      const back = new URL(query.get('redirect_uri')!)
+      back.searchParams.set('code', code)
+      back.searchParams.set('state', query.get('state') ?? '')
+      response.writeHead(302, { location: back.toString() })
+      return response.end()
+    }
+    if (method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token')) {
+      const chunks: Buffer[] = []
+      for await (const chunk of request) chunks.push(chunk as Buffer)
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+      if (
+        form.get('client_id') !== entra.clientId ||
+        form.get('client_secret') !== entra.clientSecret
+      ) {
+        return json(response, 401, { error: 'invalid_client' })
+      }
+      if (form.get('grant_type') === 'authorization_code') {
+        const pending = entra.codes.get(form.get('code') ?? '')
+        entra.codes.delete(form.get('code') ?? '')
+        const challenge = createHash('sha256')
+          .update(form.get('code_verifier') ?? '')
+          .digest('base64url')
+        if (
+          !pending ||
+          pending.challenge !== challenge ||
+          pending.redirectUri !== form.get('redirect_uri')
+        ) {
+          return json(response, 400, { error: 'invalid_grant' })
+        }
+        return json(response, 200, issueTokens())
+      }
+      if (form.get('grant_type') === 'refresh_token') {
+        if (!entra.refreshTokens.delete(form.get('refresh_token') ?? ''))
+          return json(response, 400, { error: 'invalid_grant' })
+        return json(response, 200, issueTokens())
+      }
+      return json(response, 400, { error: 'unsupported_grant_type' })
+    }
+    return json(response, 404, { error: 'not_found' })
+  }
+
+  /** app.vssps.visualstudio.com: the signed-in user's profile and organisations */
+  function profileEndpoint(
+    method: string,
+    url: URL,
+    request: IncomingMessage,
+    response: ServerResponse
+  ) {
+    requests.push({
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      authorization: request.headers.authorization,
+    })
+    if (!authenticated(request)) {
+      response.writeHead(401)
+      return response.end()
+    }
+    if (method === 'GET' && url.pathname === '/vssps/_apis/profile/profiles/me') {
+      return json(response, 200, {
+        id: state.user.id,
+        displayName: state.user.displayName,
+        emailAddress: state.user.email,
+        publicAlias: state.user.id,
+      })
+    }
+    if (method === 'GET' && url.pathname === '/vssps/_apis/accounts') {
+      if (url.searchParams.get('memberId') !== state.user.id)
+        return json(response, 400, { message: 'VS800066: memberId' })
+      const value = state.memberOf.map((name, index) => ({
+        accountId: `00000000-0000-4000-8000-00000000000${index}`,
+        accountUri: `${origin}/${name}/`,
+        accountName: name,
+        properties: {},
+      }))
+      return json(response, 200, { count: value.length, value })
+    }
+    return json(response, 404, { message: 'not found' })
   }
 
   const repositoryJson = (repository: FakeRepository) => {
