@@ -10,6 +10,7 @@ import { syncRepositories } from './sync/repositories.js'
 import { syncWorkItems } from './sync/work_items.js'
 import { downloadSnapshots } from './sync/snapshots.js'
 import { populateDemoData } from './demo.js'
+import { requestDownload, saveSelection, showRepositories } from './repositories_page.js'
 import { registerServiceHooks, removeServiceHooks, serviceHookWebhooks } from './service_hooks.js'
 import { azureStatusChecks } from './status_checks.js'
 
@@ -109,5 +110,16 @@ export default definePlugin({
       ({ response }) => response.redirect('/settings/connections#plugin-azure_devops'),
       { absolute: true, name: 'connect.legacy' }
     )
+    router.get('/connections/:connection/repositories', showRepositories, { name: 'repositories' })
+    router.post('/connections/:connection/repositories', saveSelection, {
+      permission: 'integrations.manage',
+      name: 'repositories.save',
+    })
+    router.post('/connections/:connection/download', requestDownload, {
+      permission: 'integrations.manage',
+      name: 'download',
+    })
   },
+  views: 'views',
+  settingsPartial: 'azure_devops::settings',
 })
