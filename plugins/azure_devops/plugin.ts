@@ -58,7 +58,7 @@ export default definePlugin({
     baseUrl: {
       default: 'https://dev.azure.com',
       label: 'Organisation URL',
-      help: 'https://dev.azure.com/{organisation}, or your Azure DevOps Server collection URL (https://tfs.example.com/tfs/DefaultCollection).',
+      help: 'https://dev.azure.com/{organisation}, or the collection URL of your Azure DevOps Server.',
     },
     accountKey: ({ baseUrl }) => accountKeyOf(baseUrl),
     requestHeaders: async (connection) => ({
