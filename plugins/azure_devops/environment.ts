@@ -6,6 +6,12 @@ import { defineSettings } from '#plugin-sdk'
  * them; without a client id and secret the Entra ID method says so.
  */
 export const environment = defineSettings({
+  AZURE_DEVOPS_HISTORY_DAYS: {
+    type: 'number',
+    min: 1,
+    default: 90,
+    description: 'how far back the first sync reads default-branch commits',
+  },
   AZURE_DEVOPS_ENTRA_CLIENT_ID: {
     type: 'string',
     description:

@@ -8,6 +8,7 @@ import { guarded } from './sync/guard.js'
 import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
 import { syncWorkItems } from './sync/work_items.js'
+import { syncCommits } from './sync/commits.js'
 import { downloadSnapshots } from './sync/snapshots.js'
 import { populateDemoData } from './demo.js'
 import { requestDownload, saveSelection, showRepositories } from './repositories_page.js'
@@ -82,6 +83,12 @@ export default definePlugin({
       description: 'Pull requests with reviewers and votes, opened, closed and completed dates',
       schedule: '15 1 * * *',
       run: guarded(syncPullRequests, 'Code (read)'),
+    },
+    {
+      name: 'commits',
+      description: 'Commits on default branches, with AI-assistance trailers',
+      schedule: '30 1 * * *',
+      run: guarded(syncCommits, 'Code (read)'),
     },
     {
       name: 'delivery',

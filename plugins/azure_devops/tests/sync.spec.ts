@@ -292,4 +292,31 @@ test.group('Azure DevOps | sync', (group) => {
     assert.equal(await count('repositories'), 2)
     assert.equal(await count('pull_requests'), 6)
   }).timeout(90_000)
+
+  test('default-branch commits since the cursor, long messages read whole so their trailers count', async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 1)
+    azure.addCommit(repository, 'Fix the valve')
+    const long = `Rework telemetry\n\n${'Detail line. '.repeat(30)}\n\nCo-authored-by: GitHub Copilot <copilot@github.com>`
+    const assisted = azure.addCommit(repository, long)
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    azure.requests.length = 0
+    const [run] = await new RunSync().execute({ connection, tasks: ['commits'], trigger: 'cli' })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const rows = await db.from('commits').orderBy('committed_at')
+    assert.lengthOf(rows, 2)
+    assert.equal(rows[1].sha, assisted.commitId)
+    assert.include(rows[1].message, 'Co-authored-by: GitHub Copilot')
+    assert.isTrue(Boolean(rows[1].ai_assisted))
+    assert.isFalse(Boolean(rows[0].ai_assisted))
+    // one list page, one whole read for the cut message
+    assert.lengthOf(azure.requests, 2)
+
+    azure.requests.length = 0
+    const [again] = await new RunSync().execute({ connection, tasks: ['commits'], trigger: 'cli' })
+    assert.equal(again.itemsWritten, 0)
+    assert.isNotNull(azure.requests[0].query.get('searchCriteria.fromDate'))
+  })
 })

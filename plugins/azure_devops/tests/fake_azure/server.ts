@@ -94,6 +94,12 @@ export type FakeWorkItem = {
   projectId: string
   fields: Record<string, unknown>
 }
+export type FakeCommit = {
+  commitId: string
+  comment: string
+  author: { name: string; email: string; date: string }
+  committer: { name: string; email: string; date: string }
+}
 export type RecordedRequest = {
   method: string
   path: string
@@ -114,6 +120,8 @@ export type FakeAzureState = {
   subscriptions: Map<string, FakeSubscription>
   statuses: Map<string, FakePullRequestStatus[]>
   workItems: FakeWorkItem[]
+  /** each repository's default-branch commits, newest last */
+  commits: Map<string, FakeCommit[]>
   /** each repository's default-branch head and the zip the items API serves for it */
   snapshots: Map<string, { sha: string; zip: Buffer }>
   /** Entra ID: the app registration, codes waiting for exchange, tokens issued */
@@ -145,6 +153,7 @@ export type FakeAzure = {
   /** a project with `repositories` repositories of `pulls` pull requests each, all but the newest two completed */
   seed(repositories: number, pulls: number): FakeRepository[]
   addBuild(repository: FakeRepository, changes?: Partial<FakeBuild>): FakeBuild
+  addCommit(repository: FakeRepository, comment: string): FakeCommit
   addWorkItem(project: FakeProject, type: string, fields?: Record<string, unknown>): FakeWorkItem
   addDeployment(repository: FakeRepository, changes?: Partial<FakeDeployment>): FakeDeployment
   close(): Promise<void>
@@ -185,6 +194,7 @@ function freshState(organization: string, pat: string): FakeAzureState {
     subscriptions: new Map(),
     statuses: new Map(),
     workItems: [],
+    commits: new Map(),
     snapshots: new Map(),
     entra: {
       clientId: 'entra-client-id',
@@ -539,6 +549,37 @@ export async function startFakeAzure(
         })
       }
     }
+    // GET {project}/_apis/git/repositories/{id}/commits: newest first, comments cut at 200 characters
+    if (
+      method === 'GET' &&
+      (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/commits\/?$/i.exec(path))
+    ) {
+      const from = url.searchParams.get('searchCriteria.fromDate')
+      const top = Number(url.searchParams.get('searchCriteria.$top') ?? 100)
+      const skip = Number(url.searchParams.get('searchCriteria.$skip') ?? 0)
+      const all = [...(state.commits.get(match[1]) ?? [])]
+        .filter((commit) => !from || commit.committer.date >= from)
+        .reverse()
+      const value = all.slice(skip, skip + top).map((commit) => ({
+        ...commit,
+        comment: commit.comment.slice(0, 200),
+        ...(commit.comment.length > 200 ? { commentTruncated: true } : {}),
+      }))
+      return json(response, 200, { count: value.length, value })
+    }
+    // GET {project}/_apis/git/repositories/{id}/commits/{commitId}: the whole comment
+    if (
+      method === 'GET' &&
+      (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/commits\/([0-9a-f]{40})\/?$/i.exec(
+        path
+      ))
+    ) {
+      const commit = (state.commits.get(match[1]) ?? []).find(
+        (entry) => entry.commitId === match![2]
+      )
+      if (!commit) return json(response, 404, { message: 'TF401175: commit not found' })
+      return json(response, 200, commit)
+    }
     // GET {project}/_apis/git/repositories/{id}/stats/branches?name=main
     if (
       method === 'GET' &&
@@ -807,6 +848,18 @@ export async function startFakeAzure(
       }
       state.workItems.push(item)
       return item
+    },
+    addCommit(repository, comment) {
+      const id = nextId++
+      const date = new Date(Date.now() - 86_400_000 + id * 60_000).toISOString()
+      const commit: FakeCommit = {
+        commitId: createHash('sha1').update(`commit-${id}`).digest('hex'),
+        comment,
+        author: { name: state.user.displayName, email: state.user.email, date },
+        committer: { name: state.user.displayName, email: state.user.email, date },
+      }
+      state.commits.set(repository.id, [...(state.commits.get(repository.id) ?? []), commit])
+      return commit
     },
     addBuild(repository, changes = {}) {
       const id = nextId++
