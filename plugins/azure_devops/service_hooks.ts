@@ -11,6 +11,7 @@ import { API_VERSION } from './client.js'
 import { listRepositories, repositoryInput } from './sync/repositories.js'
 import { contributorsOf, pullRequestInput } from './sync/pull_requests.js'
 import { buildInput, deploymentInput } from './sync/delivery.js'
+import { workItemInput } from './sync/work_items.js'
 import type { Azure } from './types.js'
 
 /**
@@ -171,6 +172,34 @@ async function upsertReleaseDeployment({ delivery, connection }: WebhookContext)
   await connection.store.upsertDeployments([deploymentInput(resource.deployment, ids)])
 }
 
+type WorkItemResource = {
+  id: number
+  rev?: number
+  fields?: Record<string, unknown>
+  workItemId?: number
+  revision?: { id: number; rev: number; fields: Record<string, unknown> }
+}
+
+/** workitem.created carries the item; workitem.updated its new revision */
+async function upsertWorkItem({ delivery, connection }: WebhookContext) {
+  if (!connection) return
+  const resource = (delivery.payload as ServiceHookEvent).resource as WorkItemResource
+  const item = resource?.revision ?? resource
+  if (!item?.fields || typeof item.id !== 'number') return
+  const id = resource.workItemId ?? item.id
+  await connection.store.upsertIssues([
+    workItemInput(
+      { id, rev: item.rev ?? 0, fields: item.fields },
+      connection.baseUrl.replace(/\/+$/, '')
+    ),
+  ])
+}
+
+/** code pushed: the commits task reads the default branch from its cursor */
+async function syncPushedCommits({ connection }: WebhookContext) {
+  if (connection?.status === 'active') await connection.queueSync({ tasks: ['commits'] })
+}
+
 export const serviceHookWebhooks: PluginWebhooks = {
   authentication: 'url-token',
   // The address the system Sextant replaces had admins give service hooks by hand.
@@ -208,5 +237,8 @@ export const serviceHookWebhooks: PluginWebhooks = {
     'git.pullrequest.merged': upsertPullRequest,
     'build.complete': upsertBuild,
     'ms.vss-release.deployment-completed-event': upsertReleaseDeployment,
+    'workitem.created': upsertWorkItem,
+    'workitem.updated': upsertWorkItem,
+    'git.push': syncPushedCommits,
   },
 }

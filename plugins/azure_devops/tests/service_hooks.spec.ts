@@ -200,6 +200,40 @@ test.group('Azure DevOps | service hooks', (group) => {
     assert.isNotNull(row.repository_id)
   })
 
+  test('work item created and updated events upsert the issue', async ({ assert }) => {
+    const { url, credentials, repository } = await connected()
+    const project = azure.state.projects.find((entry) => entry.id === repository.projectId)!
+    const item = azure.addWorkItem(project, 'Bug')
+    const created = {
+      id: randomUUID(),
+      eventType: 'workitem.created',
+      publisherId: 'tfs',
+      resource: item,
+    }
+    assert.equal(await statusOf(url, created, credentials), 202)
+    // closed at Azure DevOps: the event says so, and so would a sync
+    item.fields['System.State'] = 'Closed'
+    const updated = {
+      id: randomUUID(),
+      eventType: 'workitem.updated',
+      publisherId: 'tfs',
+      resource: {
+        id: 5,
+        workItemId: item.id,
+        rev: 2,
+        revision: { id: item.id, rev: 2, fields: { ...item.fields } },
+      },
+    }
+    assert.equal(await statusOf(url, updated, credentials), 202)
+    await processQueueUntil(async () => {
+      const row = await db.from('issues').where('external_id', String(item.id)).first()
+      return row?.status_category === 'done'
+    })
+    const row = await db.from('issues').where('external_id', String(item.id)).firstOrFail()
+    assert.equal(row.type, 'bug')
+    assert.equal(row.status, 'Closed')
+  })
+
   test('disconnecting deletes the subscriptions at Azure DevOps, then the connection', async ({
     assert,
   }) => {
