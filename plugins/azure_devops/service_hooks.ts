@@ -11,7 +11,6 @@ import { API_VERSION } from './client.js'
 import { listRepositories, repositoryInput } from './sync/repositories.js'
 import { contributorsOf, pullRequestInput } from './sync/pull_requests.js'
 import { buildInput, deploymentInput } from './sync/delivery.js'
-import { workItemInput } from './sync/work_items.js'
 import type { Azure } from './types.js'
 
 /**
@@ -130,21 +129,40 @@ type ServiceHookEvent = {
   resource?: unknown
 }
 
+/**
+ * A pull request event: events may arrive out of order (an update before
+ * the creation), so the pull request is read as Azure DevOps holds it now
+ * rather than taken from whichever payload is processed last.
+ */
 async function upsertPullRequest({ delivery, connection }: WebhookContext) {
   if (!connection) return
-  const pull = (delivery.payload as ServiceHookEvent).resource as Azure.PullRequest & {
+  const event = (delivery.payload as ServiceHookEvent).resource as Azure.PullRequest & {
     repository?: Azure.Repository
   }
-  if (!pull?.repository?.id) return
-  let repository = await connection.store.repository(pull.repository.id)
-  if (!repository && pull.repository.project) {
-    await connection.store.upsertRepositories([repositoryInput(pull.repository)])
-    repository = await connection.store.repository(pull.repository.id)
+  if (!event?.repository?.id || typeof event.pullRequestId !== 'number') return
+  const client = await connection.client()
+  let pull: Azure.PullRequest & { repository?: Azure.Repository }
+  try {
+    const current = await client.get<Azure.PullRequest & { repository?: Azure.Repository }>(
+      `/${encodeURIComponent(event.repository.project.id)}/_apis/git/repositories/${event.repository.id}/pullrequests/${event.pullRequestId}`,
+      { query: { 'api-version': API_VERSION }, conditional: false }
+    )
+    pull = current.data
+  } catch (error) {
+    // deleted since (the repository went): nothing to keep
+    if (error instanceof HttpError && error.status === 404) return
+    throw error
+  }
+  const hosted = pull.repository ?? event.repository
+  let repository = await connection.store.repository(hosted.id)
+  if (!repository && hosted.project) {
+    await connection.store.upsertRepositories([repositoryInput(hosted)])
+    repository = await connection.store.repository(hosted.id)
   }
   if (!repository) return
   const webBase =
-    pull.repository.webUrl ??
-    `${connection.baseUrl}/${encodeURIComponent(pull.repository.project.name)}/_git/${encodeURIComponent(pull.repository.name)}`
+    hosted.webUrl ??
+    `${connection.baseUrl}/${encodeURIComponent(hosted.project.name)}/_git/${encodeURIComponent(hosted.name)}`
   await connection.store.upsertContributors(contributorsOf([pull]))
   await connection.store.upsertPullRequests([pullRequestInput(repository, pull, webBase)])
 }
@@ -172,27 +190,13 @@ async function upsertReleaseDeployment({ delivery, connection }: WebhookContext)
   await connection.store.upsertDeployments([deploymentInput(resource.deployment, ids)])
 }
 
-type WorkItemResource = {
-  id: number
-  rev?: number
-  fields?: Record<string, unknown>
-  workItemId?: number
-  revision?: { id: number; rev: number; fields: Record<string, unknown> }
-}
-
-/** workitem.created carries the item; workitem.updated its new revision */
-async function upsertWorkItem({ delivery, connection }: WebhookContext) {
-  if (!connection) return
-  const resource = (delivery.payload as ServiceHookEvent).resource as WorkItemResource
-  const item = resource?.revision ?? resource
-  if (!item?.fields || typeof item.id !== 'number') return
-  const id = resource.workItemId ?? item.id
-  await connection.store.upsertIssues([
-    workItemInput(
-      { id, rev: item.rev ?? 0, fields: item.fields },
-      connection.baseUrl.replace(/\/+$/, '')
-    ),
-  ])
+/**
+ * A work item created or updated: events may arrive out of order, so the
+ * work_items task reads what changed since its cursor (System.ChangedDate)
+ * rather than trusting whichever payload is processed last.
+ */
+async function syncChangedWorkItems({ connection }: WebhookContext) {
+  if (connection?.status === 'active') await connection.queueSync({ tasks: ['work_items'] })
 }
 
 /** code pushed: the commits task reads the default branch from its cursor */
@@ -237,8 +241,8 @@ export const serviceHookWebhooks: PluginWebhooks = {
     'git.pullrequest.merged': upsertPullRequest,
     'build.complete': upsertBuild,
     'ms.vss-release.deployment-completed-event': upsertReleaseDeployment,
-    'workitem.created': upsertWorkItem,
-    'workitem.updated': upsertWorkItem,
+    'workitem.created': syncChangedWorkItems,
+    'workitem.updated': syncChangedWorkItems,
     'git.push': syncPushedCommits,
   },
 }

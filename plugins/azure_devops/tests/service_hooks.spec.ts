@@ -144,24 +144,36 @@ test.group('Azure DevOps | service hooks', (group) => {
     assert.notInclude(JSON.stringify(row), credentials.password)
   })
 
-  test('a pull request created event upserts the pull request once, whatever the redeliveries', async ({
+  test('a pull request event upserts the pull request once, as Azure DevOps holds it now', async ({
     assert,
   }) => {
     const { url, credentials, repository } = await connected()
-    const event = pullRequestEvent(azure, repository, 77)
-    const answer = await deliver(url, event, credentials)
+    const pull = azure.addPullRequest(repository, {
+      title: 'Throttle the engine',
+      lastMergeSourceCommit: { commitId: 'c'.repeat(40) },
+    })
+    const created = pullRequestEvent(azure, repository, pull.pullRequestId)
+    // completed before the creation event is processed
+    pull.status = 'completed'
+    pull.closedDate = '2026-11-30T12:00:00.000Z'
+    const merged = pullRequestEvent(azure, repository, pull.pullRequestId, 'git.pullrequest.merged')
+    assert.equal(await statusOf(url, merged, credentials), 202)
+    const answer = await deliver(url, created, credentials)
     assert.equal(answer.status, 202)
-    const again = await deliver(url, event, credentials)
+    const again = await deliver(url, created, credentials)
     assert.equal(again.status, 202)
     const receipt = (await again.json()) as { status: string }
     assert.equal(receipt.status, 'duplicate')
-    await processQueueUntil(
-      async () => (await db.from('pull_requests').where('number', 77).first()) !== null
-    )
-    const row = await db.from('pull_requests').where('number', 77).firstOrFail()
+    await processQueueUntil(async () => {
+      const pending = await db.from('webhook_deliveries').whereNot('status', 'processed')
+      return pending.length === 0
+    })
+    const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
     assert.equal(row.title, 'Throttle the engine')
-    assert.equal(row.state, 'open')
+    assert.equal(row.state, 'merged')
     assert.equal(row.head_sha, 'c'.repeat(40))
+    const [{ total }] = await db.from('webhook_deliveries').count('* as total')
+    assert.equal(Number(total), 2)
   })
 
   test('a hook with wrong or missing credentials gets 401 and nothing is stored', async ({
@@ -200,34 +212,39 @@ test.group('Azure DevOps | service hooks', (group) => {
     assert.isNotNull(row.repository_id)
   })
 
-  test('work item created and updated events upsert the issue', async ({ assert }) => {
+  test('work item events bring the item as Azure DevOps holds it now, whatever their order', async ({
+    assert,
+  }) => {
     const { url, credentials, repository } = await connected()
     const project = azure.state.projects.find((entry) => entry.id === repository.projectId)!
     const item = azure.addWorkItem(project, 'Bug')
-    const created = {
-      id: randomUUID(),
-      eventType: 'workitem.created',
-      publisherId: 'tfs',
-      resource: item,
-    }
-    assert.equal(await statusOf(url, created, credentials), 202)
-    // closed at Azure DevOps: the event says so, and so would a sync
+    const created = { ...item, fields: { ...item.fields } }
+    // closed at Azure DevOps after it was created
     item.fields['System.State'] = 'Closed'
+    item.fields['System.ChangedDate'] = new Date().toISOString()
     const updated = {
       id: randomUUID(),
       eventType: 'workitem.updated',
       publisherId: 'tfs',
-      resource: {
-        id: 5,
-        workItemId: item.id,
-        rev: 2,
-        revision: { id: item.id, rev: 2, fields: { ...item.fields } },
-      },
+      resource: { id: 5, workItemId: item.id, rev: 2, revision: { ...item, rev: 2 } },
     }
+    // the update is delivered before the creation
     assert.equal(await statusOf(url, updated, credentials), 202)
+    const creation = {
+      id: randomUUID(),
+      eventType: 'workitem.created',
+      publisherId: 'tfs',
+      resource: created,
+    }
+    assert.equal(await statusOf(url, creation, credentials), 202)
     await processQueueUntil(async () => {
+      const deliveries = await db.from('webhook_deliveries').whereNot('status', 'processed')
+      const runs = await db
+        .from('sync_runs')
+        .where('task', 'work_items')
+        .whereIn('status', ['running', 'queued'])
       const row = await db.from('issues').where('external_id', String(item.id)).first()
-      return row?.status_category === 'done'
+      return deliveries.length === 0 && runs.length === 0 && row?.status_category === 'done'
     })
     const row = await db.from('issues').where('external_id', String(item.id)).firstOrFail()
     assert.equal(row.type, 'bug')

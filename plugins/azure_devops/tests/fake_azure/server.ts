@@ -512,6 +512,21 @@ export async function startFakeAzure(
       }))
       return json(response, 200, { count: value.length, value })
     }
+    // GET {project}/_apis/git/repositories/{id}/pullrequests/{prId}
+    if (
+      method === 'GET' &&
+      (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/pullrequests\/(\d+)\/?$/i.exec(path))
+    ) {
+      const repository = state.repositories.find((entry) => entry.id === match![1])
+      const pull = state.pullRequests.find(
+        (entry) => entry.repositoryId === match![1] && entry.pullRequestId === Number(match![2])
+      )
+      if (!repository || !pull)
+        return json(response, 404, {
+          message: 'TF401180: The requested pull request was not found.',
+        })
+      return json(response, 200, { ...pull, repository: repositoryJson(repository) })
+    }
     // POST/GET {project}/_apis/git/repositories/{id}/pullRequests/{prId}/statuses
     if (
       (match =
