@@ -45,7 +45,11 @@ export {
  * a check for forms that save such a URL, and failures in words that
  * never quote what the provider answered.
  */
-export { outboundFetch, checkOutboundUrl } from '#services/http/outbound_dispatcher'
+export {
+  outboundFetch,
+  checkOutboundUrl,
+  outboundNodeAgent,
+} from '#services/http/outbound_dispatcher'
 export { describeOutboundFailure, outboundFailureText } from '#services/http/failures'
 export type { OutboundFailure } from '#services/http/failures'
 /** the application logger, for failures whose details belong in the server log only */

@@ -294,6 +294,11 @@ test.group('Plugin declarations | demo data', (group) => {
     assert.deepEqual(byProvider('fixture-owned'), ['demo/owned-demo'])
     assert.lengthOf(byProvider('github'), 5)
     assert.lengthOf(byProvider('bitbucket'), 3)
+    assert.sameMembers(byProvider('azure_devops'), [
+      'Mission/flight-software',
+      'Mission/range-safety',
+      'Mission/payload-ops',
+    ])
     assert.lengthOf(repositories, once.length)
   }).timeout(60_000)
 })

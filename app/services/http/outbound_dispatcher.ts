@@ -1,5 +1,8 @@
 import { lookup as dnsLookup } from 'node:dns/promises'
-import { isIP, type LookupFunction } from 'node:net'
+import { isIP, type LookupFunction, type NetConnectOpts } from 'node:net'
+import { Agent as HttpAgent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
+import type { Duplex } from 'node:stream'
 import { Agent, buildConnector, fetch as undiciFetch, type Dispatcher } from 'undici'
 import { OutboundPolicy, OutboundRequestRefused, outboundRefusalIn } from './outbound_policy.js'
 
@@ -242,3 +245,27 @@ export async function outboundFetch(input: FetchInput, init: RequestInit = {}): 
  * its Response class: this one accepts the global FormData (portableBody).
  */
 outboundFetch.Response = Response
+
+/**
+ * For clients built on node:http instead of fetch (typed-rest-client,
+ * under azure-devops-node-api): an http(s).Agent whose every new socket
+ * goes to an address the policy accepted, a literal address checked as
+ * it is and a host name through the same pinned lookup as the undici
+ * dispatcher. Give it to the client per request (its `agent` option).
+ */
+export function outboundNodeAgent(protocol: 'http:' | 'https:'): HttpAgent {
+  const policy = OutboundPolicy.current()
+  const lookup = pinnedLookup(policy, resolver)
+  const Base = protocol === 'https:' ? HttpsAgent : HttpAgent
+  class GuardedNodeAgent extends Base {
+    createConnection(
+      options: NetConnectOpts,
+      callback?: (error: Error | null, socket: Duplex) => void
+    ) {
+      const host = String((options as { host?: string }).host ?? '').replace(/^\[|\]$/g, '')
+      if (isIP(host)) policy.checkAddress(host, host)
+      return super.createConnection({ ...options, lookup }, callback)
+    }
+  }
+  return new GuardedNodeAgent({ keepAlive: false })
+}

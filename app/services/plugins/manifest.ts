@@ -30,7 +30,7 @@ const CATEGORIES = ['code', 'issues', 'security', 'ci', 'marketing', 'assistant'
 const AUTH_KINDS = ['token', 'api_key', 'basic', 'oauth2', 'app_installation', 'none']
 const METHOD_ID = /^[a-z][a-z0-9-]{0,63}$/
 const FIELD_TYPES = ['text', 'password', 'url', 'email', 'number']
-const PLUGIN_ID = /^[a-z][a-z0-9-]{1,39}$/
+const PLUGIN_ID = /^[a-z][a-z0-9_-]{1,39}$/
 const TASK_NAME = /^[a-z][a-z0-9_-]{0,63}$/
 const FIELD_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/
 const VERSION = /^\d+\.\d+\.\d+([-+][\w.-]+)?$/
@@ -48,7 +48,7 @@ export function validateManifest(folder: string, dir: string, value: unknown): P
   check(
     typeof plugin.id === 'string' && PLUGIN_ID.test(plugin.id),
     'id',
-    'must be lower-case letters, digits and dashes (2-40 characters)'
+    'must be lower-case letters, digits, dashes and underscores (2-40 characters)'
   )
   check(plugin.id === folder, 'id', `must equal its folder name "${folder}" (found "${plugin.id}")`)
   for (const field of ['name', 'description'] as const) {

@@ -1,0 +1,132 @@
+import { definePlugin, vine } from '#plugin-sdk'
+import { accountKeyOf, SCOPES_HELP, testConnection } from './connect.js'
+import { authorizationOf } from './client.js'
+import { entraAuth } from './entra.js'
+import { environment } from './environment.js'
+import { syncDelivery } from './sync/delivery.js'
+import { guarded } from './sync/guard.js'
+import { syncPullRequests } from './sync/pull_requests.js'
+import { syncRepositories } from './sync/repositories.js'
+import { syncWorkItems } from './sync/work_items.js'
+import { syncCommits } from './sync/commits.js'
+import { downloadSnapshots } from './sync/snapshots.js'
+import { populateDemoData } from './demo.js'
+import { requestDownload, saveSelection, showRepositories } from './repositories_page.js'
+import { registerServiceHooks, removeServiceHooks, serviceHookWebhooks } from './service_hooks.js'
+import { azureStatusChecks } from './status_checks.js'
+
+/**
+ * Azure DevOps Services and Server: repositories, pull requests,
+ * pipeline runs and release deployments, through a personal access
+ * token and the organisation (or collection) URL.
+ */
+export default definePlugin({
+  id: 'azure_devops',
+  name: 'Azure DevOps',
+  description:
+    'Repositories, pull requests, pipeline runs and release deployments from Azure DevOps Services or Server.',
+  category: 'code',
+  version: '1.0.0',
+  settings: environment,
+  demo: populateDemoData,
+  commands: [() => import('./commands/bench_azure_devops.js')],
+  connection: {
+    methods: [
+      {
+        id: 'pat',
+        label: 'Personal access token',
+        help: 'A token and the organisation URL (Azure DevOps Services or Server)',
+        auth: { kind: 'token' },
+        fields: [
+          {
+            name: 'token',
+            label: 'Personal access token',
+            type: 'password',
+            secret: true,
+            required: true,
+            help: SCOPES_HELP,
+          },
+        ],
+        validator: vine.create({ token: vine.string().trim().minLength(20).maxLength(200) }),
+      },
+      {
+        id: 'entra',
+        label: 'Microsoft Entra ID',
+        help: 'Sign in with Microsoft and pick the organisations to connect (for organisations that disable personal access tokens)',
+        auth: entraAuth,
+      },
+    ],
+    baseUrl: {
+      default: 'https://dev.azure.com',
+      label: 'Organisation URL',
+      help: 'https://dev.azure.com/{organisation}, or the collection URL of your Azure DevOps Server.',
+    },
+    accountKey: ({ baseUrl }) => accountKeyOf(baseUrl),
+    requestHeaders: async (connection) => ({
+      authorization: await authorizationOf(connection),
+      accept: 'application/json',
+    }),
+    test: testConnection,
+  },
+  webhooks: serviceHookWebhooks,
+  lifecycle: { onConnected: registerServiceHooks, onDisconnecting: removeServiceHooks },
+  statusChecks: azureStatusChecks,
+  sync: [
+    {
+      name: 'repositories',
+      description: 'Projects and their Git repositories',
+      schedule: '0 1 * * *',
+      run: guarded(syncRepositories, 'Code (read)'),
+    },
+    {
+      name: 'pull_requests',
+      description: 'Pull requests with reviewers and votes, opened, closed and completed dates',
+      schedule: '15 1 * * *',
+      run: guarded(syncPullRequests, 'Code (read)'),
+    },
+    {
+      name: 'commits',
+      description: 'Commits on default branches, with AI-assistance trailers',
+      schedule: '30 1 * * *',
+      run: guarded(syncCommits, 'Code (read)'),
+    },
+    {
+      name: 'delivery',
+      description: 'Pipeline runs and classic release deployments (DORA)',
+      schedule: '45 1 * * *',
+      run: guarded(syncDelivery, 'Build (read) or Release (read)'),
+    },
+    {
+      name: 'work_items',
+      description: 'Work items (bugs, incidents, stories) as issues',
+      schedule: '30 1 * * *',
+      run: guarded(syncWorkItems, 'Work items (read)'),
+    },
+    {
+      name: 'snapshots',
+      kind: 'snapshot',
+      description: 'Default-branch snapshots of monitored repositories (zip)',
+      schedule: '0 3 * * *',
+      run: guarded(downloadSnapshots, 'Code (read)'),
+    },
+  ],
+  routes(router) {
+    // The settings page of the system Sextant replaces.
+    router.get(
+      '/settings/connect/azure_devops',
+      ({ response }) => response.redirect('/settings/connections#plugin-azure_devops'),
+      { absolute: true, name: 'connect.legacy' }
+    )
+    router.get('/connections/:connection/repositories', showRepositories, { name: 'repositories' })
+    router.post('/connections/:connection/repositories', saveSelection, {
+      permission: 'integrations.manage',
+      name: 'repositories.save',
+    })
+    router.post('/connections/:connection/download', requestDownload, {
+      permission: 'integrations.manage',
+      name: 'download',
+    })
+  },
+  views: 'views',
+  settingsPartial: 'azure_devops::settings',
+})

@@ -1,0 +1,933 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createHash, randomUUID } from 'node:crypto'
+import { pagedAnswer } from '#tests/helpers/fake_paged_api'
+import { AREAS, RESOURCE_LOCATIONS } from './locations.js'
+
+/**
+ * A fake Azure DevOps organisation on loopback, speaking the REST wire
+ * format azure-devops-node-api and Sextant's HTTP client expect:
+ * location discovery (`_apis/ResourceAreas`, `OPTIONS _apis/<area>`),
+ * `{ count, value }` envelopes, `x-ms-continuationtoken` continuation,
+ * `$top`/`$skip` pull request pages, basic authentication with a PAT
+ * (any user name, the token as password) and its scopes, service hook
+ * subscriptions, pull request statuses, and 429 with Retry-After.
+ */
+
+export const ALL_SCOPES = [
+  'vso.code',
+  'vso.code_status',
+  'vso.build',
+  'vso.release',
+  'vso.work',
+  'vso.hooks_write',
+] as const
+export type Scope = (typeof ALL_SCOPES)[number]
+
+export type FakeProject = { id: string; name: string }
+export type FakeRepository = { id: string; name: string; projectId: string; defaultBranch: string }
+export type FakePullRequest = {
+  pullRequestId: number
+  repositoryId: string
+  status: 'active' | 'completed' | 'abandoned'
+  title: string
+  createdBy: { id: string; displayName: string; uniqueName: string }
+  creationDate: string
+  closedDate?: string
+  sourceRefName: string
+  targetRefName: string
+  isDraft?: boolean
+  mergeStatus?: string
+  lastMergeSourceCommit?: { commitId: string }
+  lastMergeCommit?: { commitId: string }
+  reviewers: Array<{ id: string; displayName: string; uniqueName: string; vote: number }>
+}
+export type FakeBuild = {
+  id: number
+  buildNumber: string
+  status: 'completed' | 'inProgress' | 'notStarted'
+  result?: 'succeeded' | 'failed' | 'canceled' | 'partiallySucceeded'
+  queueTime: string
+  startTime?: string
+  finishTime?: string
+  sourceBranch: string
+  sourceVersion: string
+  repository: { id: string; type: 'TfsGit' }
+  definition: { id: number; name: string }
+}
+export type FakeDeployment = {
+  id: number
+  deploymentStatus: 'succeeded' | 'failed' | 'inProgress' | 'notDeployed' | 'partiallySucceeded'
+  queuedOn: string
+  startedOn?: string
+  completedOn?: string
+  releaseEnvironment: { id: number; name: string }
+  release: {
+    id: number
+    name: string
+    artifacts: Array<{
+      type: string
+      definitionReference: Record<string, { id: string; name: string }>
+    }>
+  }
+}
+export type FakeSubscription = {
+  id: string
+  publisherId: string
+  eventType: string
+  consumerId: string
+  consumerActionId: string
+  publisherInputs: Record<string, string>
+  consumerInputs: Record<string, string>
+}
+export type FakePullRequestStatus = {
+  id: number
+  state: string
+  description: string
+  context: { genre?: string; name: string }
+  targetUrl?: string
+  iterationId?: number
+}
+export type FakeWorkItem = {
+  id: number
+  rev: number
+  projectId: string
+  fields: Record<string, unknown>
+}
+export type FakeCommit = {
+  commitId: string
+  comment: string
+  author: { name: string; email: string; date: string }
+  committer: { name: string; email: string; date: string }
+}
+export type RecordedRequest = {
+  method: string
+  path: string
+  query: URLSearchParams
+  authorization: string | undefined
+}
+
+export type FakeAzureState = {
+  organization: string
+  pat: string
+  scopes: Set<Scope>
+  user: { id: string; displayName: string; email: string }
+  projects: FakeProject[]
+  repositories: FakeRepository[]
+  pullRequests: FakePullRequest[]
+  builds: Map<string, FakeBuild[]>
+  deployments: Map<string, FakeDeployment[]>
+  subscriptions: Map<string, FakeSubscription>
+  statuses: Map<string, FakePullRequestStatus[]>
+  workItems: FakeWorkItem[]
+  /** each repository's default-branch commits, newest last */
+  commits: Map<string, FakeCommit[]>
+  /** each repository's default-branch head and the zip the items API serves for it */
+  snapshots: Map<string, { sha: string; zip: Buffer }>
+  /** Entra ID: the app registration, codes waiting for exchange, tokens issued */
+  entra: {
+    clientId: string
+    clientSecret: string
+    codes: Map<string, { challenge: string; redirectUri: string }>
+    accessTokens: Set<string>
+    refreshTokens: Set<string>
+  }
+  /** the organisations the signed-in user belongs to (profile service) */
+  memberOf: string[]
+  /** the next N API requests answer 429 with this Retry-After */
+  throttle: { remaining: number; retryAfterSeconds: number }
+}
+
+export type FakeAzure = {
+  /** the organisation URL: http://127.0.0.1:<port>/<organization> */
+  url: string
+  origin: string
+  state: FakeAzureState
+  requests: RecordedRequest[]
+  reset(): void
+  /** API requests (discovery and OPTIONS left out) whose path matches */
+  count(pattern: RegExp, method?: string): number
+  addProject(name: string): FakeProject
+  addRepository(project: FakeProject, name: string): FakeRepository
+  addPullRequest(repository: FakeRepository, changes?: Partial<FakePullRequest>): FakePullRequest
+  /** a project with `repositories` repositories of `pulls` pull requests each, all but the newest two completed */
+  seed(repositories: number, pulls: number): FakeRepository[]
+  addBuild(repository: FakeRepository, changes?: Partial<FakeBuild>): FakeBuild
+  addCommit(repository: FakeRepository, comment: string): FakeCommit
+  addWorkItem(project: FakeProject, type: string, fields?: Record<string, unknown>): FakeWorkItem
+  addDeployment(repository: FakeRepository, changes?: Partial<FakeDeployment>): FakeDeployment
+  close(): Promise<void>
+}
+
+const json = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+) => {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+  response.end(body === undefined ? '' : JSON.stringify(body))
+}
+
+async function readBody(request: IncomingMessage) {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  return text ? JSON.parse(text) : undefined
+}
+
+function freshState(organization: string, pat: string): FakeAzureState {
+  return {
+    organization,
+    pat,
+    scopes: new Set(ALL_SCOPES),
+    user: {
+      id: 'b1a2c3d4-0000-4000-8000-00000000ada1',
+      displayName: 'Ada Lovelace',
+      email: 'ada@example.com',
+    },
+    projects: [],
+    repositories: [],
+    pullRequests: [],
+    builds: new Map(),
+    deployments: new Map(),
+    subscriptions: new Map(),
+    statuses: new Map(),
+    workItems: [],
+    commits: new Map(),
+    snapshots: new Map(),
+    entra: {
+      clientId: 'entra-client-id',
+      clientSecret: 'entra-client-secret-not-secret',
+      codes: new Map(),
+      accessTokens: new Set(),
+      refreshTokens: new Set(),
+    },
+    memberOf: [organization],
+    throttle: { remaining: 0, retryAfterSeconds: 1 },
+  }
+}
+
+/** which scope a request needs, as the service checks a PAT's scopes */
+function scopeFor(method: string, path: string): Scope | null {
+  if (/\/_apis\/git\/.*\/statuses$/i.test(path))
+    return method === 'GET' ? 'vso.code' : 'vso.code_status'
+  if (/\/_apis\/git\//i.test(path)) return 'vso.code'
+  if (/\/_apis\/build\//i.test(path)) return 'vso.build'
+  if (/\/_apis\/release\//i.test(path)) return 'vso.release'
+  if (/\/_apis\/wit\//i.test(path)) return 'vso.work'
+  if (/\/_apis\/hooks\//i.test(path)) return 'vso.hooks_write'
+  return null
+}
+
+export async function startFakeAzure(
+  options: { organization?: string; pat?: string } = {}
+): Promise<FakeAzure> {
+  const organization = options.organization ?? 'acme'
+  const pat = options.pat ?? 'azure-pat-not-secret'
+  let state = freshState(organization, pat)
+  const requests: RecordedRequest[] = []
+  let nextId = 1
+  let origin = ''
+
+  function authenticated(request: IncomingMessage) {
+    const header = request.headers.authorization ?? ''
+    const bearer = /^Bearer (.+)$/i.exec(header)
+    if (bearer) return state.entra.accessTokens.has(bearer[1])
+    const match = /^Basic (.+)$/i.exec(header)
+    if (!match) return false
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8')
+    return decoded.slice(decoded.indexOf(':') + 1) === state.pat
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const url = new URL(request.url ?? '/', origin)
+    const method = request.method ?? 'GET'
+    if (url.pathname.startsWith('/entra/')) return entraEndpoint(method, url, request, response)
+    if (url.pathname.startsWith('/vssps/')) return profileEndpoint(method, url, request, response)
+    // The organisation's APIs, and Release's on its own host (vsrm.dev.azure.com/<org>).
+    const prefix = new RegExp(`^(/vsrm)?/${state.organization}(/.*)?$`, 'i').exec(url.pathname)
+    if (!prefix) return json(response, 404, { message: 'TF400898: An internal error occurred' })
+    const path = prefix[2] ?? '/'
+    requests.push({
+      method,
+      path,
+      query: url.searchParams,
+      authorization: request.headers.authorization,
+    })
+
+    if (!authenticated(request)) {
+      response.writeHead(401, {
+        'www-authenticate': 'Basic realm="https://dev.azure.com/"',
+        'x-tfs-processid': randomUUID(),
+      })
+      return response.end()
+    }
+    if (
+      state.throttle.remaining > 0 &&
+      !/^\/_apis\/(resourceareas|location|connectiondata)/i.test(path) &&
+      method !== 'OPTIONS'
+    ) {
+      state.throttle.remaining--
+      return json(
+        response,
+        429,
+        { message: 'Request was blocked due to exceeding usage of resource' },
+        {
+          'retry-after': String(state.throttle.retryAfterSeconds),
+          'x-ratelimit-resource': 'ATCPU',
+        }
+      )
+    }
+
+    if (method === 'OPTIONS') {
+      const area = /^\/_apis\/([^/]+)\/?$/i.exec(path)?.[1]?.toLowerCase()
+      const value = area ? RESOURCE_LOCATIONS[area] : undefined
+      if (!value) return json(response, 404, { message: `No area ${area}` })
+      return json(response, 200, { count: value.length, value })
+    }
+    if (method === 'GET' && /^\/_apis\/resourceareas\/?$/i.test(path)) {
+      const value = Object.entries(AREAS).map(([name, id]) => ({
+        id,
+        name,
+        locationUrl:
+          name === 'release'
+            ? `${origin}/vsrm/${state.organization}/`
+            : `${origin}/${state.organization}/`,
+      }))
+      return json(response, 200, { count: value.length, value })
+    }
+    if (method === 'GET' && /^\/_apis\/connectiondata\/?$/i.test(path)) {
+      const identity = {
+        id: state.user.id,
+        descriptor: `Microsoft.IdentityModel.Claims.ClaimsIdentity;${state.user.email}`,
+        subjectDescriptor: 'aad.ZmFrZQ',
+        providerDisplayName: state.user.displayName,
+        isActive: true,
+        properties: { Account: { $type: 'System.String', $value: state.user.email } },
+      }
+      return json(response, 200, {
+        authenticatedUser: identity,
+        authorizedUser: identity,
+        instanceId: 'a5d1f3c2-0000-4000-8000-00000000000a',
+        deploymentId: 'a5d1f3c2-0000-4000-8000-00000000000b',
+        deploymentType: 'hosted',
+        locationServiceData: {
+          serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
+          defaultAccessMappingMoniker: 'PublicAccessMapping',
+        },
+      })
+    }
+
+    const scope = scopeFor(method, path)
+    if (scope && !state.scopes.has(scope)) {
+      return json(response, 401, {
+        $id: '1',
+        message: `TF400813: The user '${state.user.id}' is not authorized to access this resource.`,
+        typeName: 'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException',
+      })
+    }
+    return route(method, path, url, request, response)
+  }
+
+  function issueTokens() {
+    const accessToken = `entra-access-${randomUUID()}`
+    const refreshToken = `entra-refresh-${randomUUID()}`
+    state.entra.accessTokens.add(accessToken)
+    state.entra.refreshTokens.add(refreshToken)
+    return {
+      token_type: 'Bearer',
+      scope: '499b84ac-1321-427f-aa17-267ca6975798/user_impersonation',
+      expires_in: 3599,
+      access_token: accessToken,
+      refresh_token: refreshToken,
+    }
+  }
+
+  /** Microsoft Entra ID's v2.0 endpoints: authorization code with PKCE, rotating refresh tokens */
+  async function entraEndpoint(
+    method: string,
+    url: URL,
+    request: IncomingMessage,
+    response: ServerResponse
+  ) {
+    requests.push({ method, path: url.pathname, query: url.searchParams, authorization: undefined })
+    const entra = state.entra
+    if (method === 'GET' && url.pathname.endsWith('/oauth2/v2.0/authorize')) {
+      const query = url.searchParams
+      if (
+        query.get('client_id') !== entra.clientId ||
+        query.get('code_challenge_method') !== 'S256' ||
+        !query.get('code_challenge')
+      ) {
+        return json(response, 400, { error: 'invalid_request' })
+      }
+      if (!query.get('scope')?.includes('499b84ac-1321-427f-aa17-267ca6975798/.default')) {
+        return json(response, 400, { error: 'invalid_scope' })
+      }
+      const code = randomUUID()
+      entra.codes.set(code, {
+        challenge: query.get('code_challenge')!,
+        redirectUri: query.get('redirect_uri')!,
+      })
+      const back = new URL(query.get('redirect_uri')!)
+      back.searchParams.set('code', code)
+      back.searchParams.set('state', query.get('state') ?? '')
+      response.writeHead(302, { location: back.toString() })
+      return response.end()
+    }
+    if (method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token')) {
+      const chunks: Buffer[] = []
+      for await (const chunk of request) chunks.push(chunk as Buffer)
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+      if (
+        form.get('client_id') !== entra.clientId ||
+        form.get('client_secret') !== entra.clientSecret
+      ) {
+        return json(response, 401, { error: 'invalid_client' })
+      }
+      if (form.get('grant_type') === 'authorization_code') {
+        const pending = entra.codes.get(form.get('code') ?? '')
+        entra.codes.delete(form.get('code') ?? '')
+        const challenge = createHash('sha256')
+          .update(form.get('code_verifier') ?? '')
+          .digest('base64url')
+        if (
+          !pending ||
+          pending.challenge !== challenge ||
+          pending.redirectUri !== form.get('redirect_uri')
+        ) {
+          return json(response, 400, { error: 'invalid_grant' })
+        }
+        return json(response, 200, issueTokens())
+      }
+      if (form.get('grant_type') === 'refresh_token') {
+        if (!entra.refreshTokens.delete(form.get('refresh_token') ?? ''))
+          return json(response, 400, { error: 'invalid_grant' })
+        return json(response, 200, issueTokens())
+      }
+      return json(response, 400, { error: 'unsupported_grant_type' })
+    }
+    return json(response, 404, { error: 'not_found' })
+  }
+
+  /** app.vssps.visualstudio.com: the signed-in user's profile and organisations */
+  function profileEndpoint(
+    method: string,
+    url: URL,
+    request: IncomingMessage,
+    response: ServerResponse
+  ) {
+    requests.push({
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      authorization: request.headers.authorization,
+    })
+    if (!authenticated(request)) {
+      response.writeHead(401)
+      return response.end()
+    }
+    if (method === 'GET' && url.pathname === '/vssps/_apis/profile/profiles/me') {
+      return json(response, 200, {
+        id: state.user.id,
+        displayName: state.user.displayName,
+        emailAddress: state.user.email,
+        publicAlias: state.user.id,
+      })
+    }
+    if (method === 'GET' && url.pathname === '/vssps/_apis/accounts') {
+      if (url.searchParams.get('memberId') !== state.user.id)
+        return json(response, 400, { message: 'VS800066: memberId' })
+      const value = state.memberOf.map((name, index) => ({
+        accountId: `00000000-0000-4000-8000-00000000000${index}`,
+        accountUri: `${origin}/${name}/`,
+        accountName: name,
+        properties: {},
+      }))
+      return json(response, 200, { count: value.length, value })
+    }
+    return json(response, 404, { message: 'not found' })
+  }
+
+  const repositoryJson = (repository: FakeRepository) => {
+    const project = state.projects.find((entry) => entry.id === repository.projectId)!
+    const base = `${origin}/${state.organization}`
+    return {
+      id: repository.id,
+      name: repository.name,
+      url: `${base}/${project.id}/_apis/git/repositories/${repository.id}`,
+      project: { id: project.id, name: project.name, state: 'wellFormed', visibility: 'private' },
+      defaultBranch: repository.defaultBranch,
+      size: 1024,
+      remoteUrl: `https://${state.organization}@dev.azure.com/${state.organization}/${encodeURIComponent(project.name)}/_git/${encodeURIComponent(repository.name)}`,
+      webUrl: `https://dev.azure.com/${state.organization}/${encodeURIComponent(project.name)}/_git/${encodeURIComponent(repository.name)}`,
+      isDisabled: false,
+    }
+  }
+
+  async function route(
+    method: string,
+    path: string,
+    url: URL,
+    request: IncomingMessage,
+    response: ServerResponse
+  ) {
+    const paged = { method, url, headers: request.headers }
+    let match: RegExpExecArray | null
+
+    // GET [{project}/]_apis/git/repositories
+    if (method === 'GET' && (match = /^(?:\/([^/]+))?\/_apis\/git\/repositories\/?$/i.exec(path))) {
+      const project = match[1]
+        ? state.projects.find((entry) =>
+            [entry.id, entry.name].includes(decodeURIComponent(match![1]))
+          )
+        : null
+      const value = state.repositories
+        .filter((repository) => !project || repository.projectId === project.id)
+        .map(repositoryJson)
+      return json(response, 200, { count: value.length, value })
+    }
+    // GET {project}/_apis/git/repositories/{id}/pullrequests ($top/$skip)
+    if (
+      method === 'GET' &&
+      (match = /^\/([^/]+)\/_apis\/git\/repositories\/([^/]+)\/pullrequests\/?$/i.exec(path))
+    ) {
+      const repository = state.repositories.find((entry) => entry.id === match![2])
+      if (!repository)
+        return json(response, 404, { message: 'TF401019: The Git repository does not exist' })
+      const status = url.searchParams.get('searchCriteria.status') ?? 'active'
+      const top = Math.min(Number(url.searchParams.get('$top') ?? 101), 1000)
+      const skip = Number(url.searchParams.get('$skip') ?? 0)
+      const all = state.pullRequests
+        .filter(
+          (entry) =>
+            entry.repositoryId === repository.id && (status === 'all' || entry.status === status)
+        )
+        .sort((a, b) => b.pullRequestId - a.pullRequestId)
+      const value = all.slice(skip, skip + top).map((entry) => ({
+        ...entry,
+        repository: repositoryJson(repository),
+        url: `${origin}/${state.organization}/${repository.projectId}/_apis/git/repositories/${repository.id}/pullRequests/${entry.pullRequestId}`,
+      }))
+      return json(response, 200, { count: value.length, value })
+    }
+    // GET {project}/_apis/git/repositories/{id}/pullrequests/{prId}
+    if (
+      method === 'GET' &&
+      (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/pullrequests\/(\d+)\/?$/i.exec(path))
+    ) {
+      const repository = state.repositories.find((entry) => entry.id === match![1])
+      const pull = state.pullRequests.find(
+        (entry) => entry.repositoryId === match![1] && entry.pullRequestId === Number(match![2])
+      )
+      if (!repository || !pull)
+        return json(response, 404, {
+          message: 'TF401180: The requested pull request was not found.',
+        })
+      return json(response, 200, { ...pull, repository: repositoryJson(repository) })
+    }
+    // POST/GET {project}/_apis/git/repositories/{id}/pullRequests/{prId}/statuses
+    if (
+      (match =
+        /^\/([^/]+)\/_apis\/git\/repositories\/([^/]+)\/pullRequests\/(\d+)\/statuses\/?$/i.exec(
+          path
+        ))
+    ) {
+      const key = `${match[2]}/${match[3]}`
+      const pull = state.pullRequests.find(
+        (entry) => entry.repositoryId === match![2] && entry.pullRequestId === Number(match![3])
+      )
+      if (!pull)
+        return json(response, 404, {
+          message: 'TF401180: The requested pull request was not found.',
+        })
+      const list = state.statuses.get(key) ?? []
+      if (method === 'GET') return json(response, 200, { count: list.length, value: list })
+      if (method === 'POST') {
+        const body = (await readBody(request)) as Partial<FakePullRequestStatus>
+        if (!body?.context?.name || !body.state)
+          return json(response, 400, { message: 'VS403404: status context and state are required' })
+        const status = {
+          id: list.length + 1,
+          state: body.state,
+          description: body.description ?? '',
+          context: body.context,
+          targetUrl: body.targetUrl,
+          iterationId: body.iterationId,
+        }
+        state.statuses.set(key, [...list, status])
+        return json(response, 200, {
+          ...status,
+          creationDate: new Date().toISOString(),
+          createdBy: { id: state.user.id },
+        })
+      }
+    }
+    // GET {project}/_apis/git/repositories/{id}/commits: newest first, comments cut at 200 characters
+    if (
+      method === 'GET' &&
+      (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/commits\/?$/i.exec(path))
+    ) {
+      const from = url.searchParams.get('searchCriteria.fromDate')
+      const top = Number(url.searchParams.get('searchCriteria.$top') ?? 100)
+      const skip = Number(url.searchParams.get('searchCriteria.$skip') ?? 0)
+      const all = [...(state.commits.get(match[1]) ?? [])]
+        .filter((commit) => !from || commit.committer.date >= from)
+        .reverse()
+      const value = all.slice(skip, skip + top).map((commit) => ({
+        ...commit,
+        comment: commit.comment.slice(0, 200),
+        ...(commit.comment.length > 200 ? { commentTruncated: true } : {}),
+      }))
+      return json(response, 200, { count: value.length, value })
+    }
+    // GET {project}/_apis/git/repositories/{id}/commits/{commitId}: the whole comment
+    if (
+      method === 'GET' &&
+      (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/commits\/([0-9a-f]{40})\/?$/i.exec(
+        path
+      ))
+    ) {
+      const commit = (state.commits.get(match[1]) ?? []).find(
+        (entry) => entry.commitId === match![2]
+      )
+      if (!commit) return json(response, 404, { message: 'TF401175: commit not found' })
+      return json(response, 200, commit)
+    }
+    // GET {project}/_apis/git/repositories/{id}/stats/branches?name=main
+    if (
+      method === 'GET' &&
+      (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/stats\/branches\/?$/i.exec(path))
+    ) {
+      const snapshot = state.snapshots.get(match[1])
+      const repository = state.repositories.find((entry) => entry.id === match![1])
+      if (
+        !snapshot ||
+        !repository ||
+        `refs/heads/${url.searchParams.get('name')}` !== repository.defaultBranch
+      ) {
+        return json(response, 404, {
+          message: 'TF401175: The version descriptor could not be resolved',
+        })
+      }
+      return json(response, 200, {
+        commit: { commitId: snapshot.sha },
+        name: url.searchParams.get('name'),
+        aheadCount: 0,
+        behindCount: 0,
+        isBaseVersion: true,
+      })
+    }
+    // GET {project}/_apis/git/repositories/{id}/items?path=/&$format=zip&versionDescriptor.version={sha}
+    if (
+      method === 'GET' &&
+      (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/items\/?$/i.exec(path))
+    ) {
+      const snapshot = state.snapshots.get(match[1])
+      const version = url.searchParams.get('versionDescriptor.version')
+      if (
+        !snapshot ||
+        url.searchParams.get('$format') !== 'zip' ||
+        url.searchParams.get('versionDescriptor.versionType') !== 'commit' ||
+        version !== snapshot.sha
+      ) {
+        return json(response, 404, { message: 'TF401174: The item could not be found' })
+      }
+      response.writeHead(200, {
+        'content-type': 'application/zip',
+        'content-disposition': `attachment; filename="${match[1]}.zip"`,
+        'content-length': String(snapshot.zip.length),
+      })
+      return response.end(snapshot.zip)
+    }
+    // GET {project}/_apis/build/builds (x-ms-continuationtoken)
+    if (method === 'GET' && (match = /^\/([^/]+)\/_apis\/build\/builds\/?$/i.exec(path))) {
+      const project = state.projects.find((entry) =>
+        [entry.id, entry.name].includes(decodeURIComponent(match![1]))
+      )
+      const minTime = url.searchParams.get('minTime')
+      const rows = (project ? (state.builds.get(project.id) ?? []) : [])
+        .filter(
+          (build) =>
+            url.searchParams.get('statusFilter') !== 'completed' || build.status === 'completed'
+        )
+        .filter((build) => !minTime || (build.finishTime ?? '') >= minTime)
+        .sort((a, b) => (b.finishTime ?? '').localeCompare(a.finishTime ?? ''))
+      const answer = pagedAnswer('azure', paged, rows)
+      return json(response, answer.status, answer.body, answer.headers)
+    }
+    // GET {project}/_apis/release/deployments (x-ms-continuationtoken), on the vsrm host
+    if (method === 'GET' && (match = /^\/([^/]+)\/_apis\/release\/deployments\/?$/i.exec(path))) {
+      const project = state.projects.find((entry) =>
+        [entry.id, entry.name].includes(decodeURIComponent(match![1]))
+      )
+      const minStarted = url.searchParams.get('minStartedTime')
+      const rows = (project ? (state.deployments.get(project.id) ?? []) : [])
+        .filter((deployment) => !minStarted || (deployment.startedOn ?? '') >= minStarted)
+        .sort((a, b) => b.id - a.id)
+      const answer = pagedAnswer('azure', paged, rows)
+      return json(response, answer.status, answer.body, answer.headers)
+    }
+    // GET {project}/_apis/release/releases
+    if (method === 'GET' && /^\/[^/]+\/_apis\/release\/releases\/?$/i.test(path)) {
+      return json(response, 200, { count: 0, value: [] })
+    }
+    // POST {project}/[{team}/]_apis/wit/wiql: the ids of the work items changed since a moment
+    if (method === 'POST' && (match = /^\/([^/]+)(?:\/[^/]+)?\/_apis\/wit\/wiql\/?$/i.exec(path))) {
+      const body = (await readBody(request)) as { query?: string }
+      if (!body?.query || !/^select/i.test(body.query))
+        return json(response, 400, { message: 'VS402337: The WIQL query is not valid' })
+      const project = state.projects.find((entry) =>
+        [entry.id, entry.name].includes(decodeURIComponent(match![1]))
+      )
+      const since = /\[System\.ChangedDate\]\s*>=?\s*'([^']+)'/i.exec(body.query)?.[1]
+      if (since && url.searchParams.get('timePrecision') !== 'true' && /T\d/.test(since)) {
+        return json(response, 400, {
+          message: 'VS402625: Dates and times must be in ISO format with timePrecision=true',
+        })
+      }
+      const top = Number(url.searchParams.get('$top') ?? 20000)
+      const items = state.workItems
+        .filter((item) => !project || item.projectId === project.id)
+        .filter((item) => !since || String(item.fields['System.ChangedDate']) >= since)
+        .sort((a, b) =>
+          String(a.fields['System.ChangedDate']).localeCompare(
+            String(b.fields['System.ChangedDate'])
+          )
+        )
+        .slice(0, top)
+      return json(response, 200, {
+        queryType: 'flat',
+        queryResultType: 'workItem',
+        asOf: new Date().toISOString(),
+        columns: [{ referenceName: 'System.Id', name: 'ID' }],
+        workItems: items.map((item) => ({
+          id: item.id,
+          url: `${origin}/${state.organization}/_apis/wit/workItems/${item.id}`,
+        })),
+      })
+    }
+    // POST [{project}/]_apis/wit/workitemsbatch: at most 200 ids
+    if (method === 'POST' && /^(?:\/[^/]+)?\/_apis\/wit\/workitemsbatch\/?$/i.test(path)) {
+      const body = (await readBody(request)) as { ids?: number[]; fields?: string[] }
+      if (!Array.isArray(body?.ids) || body.ids.length > 200)
+        return json(response, 400, { message: 'VS403474: ids: between 1 and 200' })
+      const value = body.ids
+        .map((id) => state.workItems.find((item) => item.id === id))
+        .filter((item): item is FakeWorkItem => Boolean(item))
+        .map((item) => ({
+          id: item.id,
+          rev: item.rev,
+          fields: body.fields
+            ? Object.fromEntries(
+                body.fields
+                  .filter((name) => name in item.fields)
+                  .map((name) => [name, item.fields[name]])
+              )
+            : item.fields,
+          url: `${origin}/${state.organization}/_apis/wit/workItems/${item.id}`,
+        }))
+      return json(response, 200, { count: value.length, value })
+    }
+    // _apis/hooks/subscriptions
+    if (/^\/_apis\/hooks\/subscriptions\/?$/i.test(path)) {
+      if (method === 'GET') {
+        const value = [...state.subscriptions.values()]
+        return json(response, 200, { count: value.length, value })
+      }
+      if (method === 'POST') {
+        const body = (await readBody(request)) as Omit<FakeSubscription, 'id'>
+        if (!body?.eventType || !body.consumerInputs?.url || body.consumerId !== 'webHooks') {
+          return json(response, 400, {
+            message: 'VS1010: the subscription is missing its event type or consumer url',
+          })
+        }
+        const subscription = { ...body, id: randomUUID() }
+        state.subscriptions.set(subscription.id, subscription)
+        const consumerInputs = { ...subscription.consumerInputs }
+        delete consumerInputs.basicAuthPassword
+        return json(response, 200, {
+          ...subscription,
+          consumerInputs: { ...consumerInputs, basicAuthPassword: '********' },
+          status: 'enabled',
+        })
+      }
+    }
+    if (
+      method === 'DELETE' &&
+      (match = /^\/_apis\/hooks\/subscriptions\/([^/]+)\/?$/i.exec(path))
+    ) {
+      if (!state.subscriptions.delete(match[1]))
+        return json(response, 404, { message: 'VS1050003: subscription not found' })
+      response.writeHead(204)
+      return response.end()
+    }
+    return json(response, 404, { message: `The fake has no ${method} ${path}` })
+  }
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error) => json(response, 500, { message: String(error) }))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  const fake: FakeAzure = {
+    url: `${origin}/${organization}`,
+    origin,
+    get state() {
+      return state
+    },
+    requests,
+    reset() {
+      state = freshState(organization, pat)
+      requests.length = 0
+      nextId = 1
+    },
+    count(pattern, method) {
+      return requests.filter(
+        (entry) => pattern.test(entry.path) && (!method || entry.method === method)
+      ).length
+    },
+    addProject(name) {
+      const project = { id: randomUUID(), name }
+      state.projects.push(project)
+      return project
+    },
+    addRepository(project, name) {
+      const repository = {
+        id: randomUUID(),
+        name,
+        projectId: project.id,
+        defaultBranch: 'refs/heads/main',
+      }
+      state.repositories.push(repository)
+      return repository
+    },
+    addPullRequest(repository, changes = {}) {
+      const id = nextId++
+      const pull: FakePullRequest = {
+        pullRequestId: id,
+        repositoryId: repository.id,
+        status: 'active',
+        title: `Change ${id}`,
+        createdBy: {
+          id: state.user.id,
+          displayName: state.user.displayName,
+          uniqueName: state.user.email,
+        },
+        creationDate: new Date(Date.UTC(2026, 10, 1, 9, 0, 0) + id * 60_000).toISOString(),
+        sourceRefName: `refs/heads/feature/${id}`,
+        targetRefName: repository.defaultBranch,
+        lastMergeSourceCommit: { commitId: `${id}`.padStart(40, 'a') },
+        reviewers: [],
+        ...changes,
+      }
+      state.pullRequests.push(pull)
+      return pull
+    },
+    seed(repositories, pulls) {
+      const project = fake.addProject(`Project ${state.projects.length + 1}`)
+      const made: FakeRepository[] = []
+      for (let r = 0; r < repositories; r++) {
+        const repository = fake.addRepository(project, `repo-${r}`)
+        for (let p = 0; p < pulls; p++) {
+          const open = p >= pulls - 2
+          const pull = fake.addPullRequest(repository, open ? {} : { status: 'completed' })
+          if (!open)
+            pull.closedDate = new Date(Date.parse(pull.creationDate) + 3_600_000).toISOString()
+        }
+        made.push(repository)
+      }
+      return made
+    },
+    addWorkItem(project, type, fields = {}) {
+      const id = nextId++
+      const created = new Date(Date.UTC(2026, 10, 4, 8, 0, 0) + id * 60_000).toISOString()
+      const item: FakeWorkItem = {
+        id,
+        rev: 1,
+        projectId: project.id,
+        fields: {
+          'System.Id': id,
+          'System.TeamProject': project.name,
+          'System.WorkItemType': type,
+          'System.Title': `${type} ${id}`,
+          'System.State': 'New',
+          'System.CreatedDate': created,
+          'System.ChangedDate': created,
+          'System.AssignedTo': null,
+          'Microsoft.VSTS.Common.Priority': 2,
+          ...fields,
+        },
+      }
+      state.workItems.push(item)
+      return item
+    },
+    addCommit(repository, comment) {
+      const id = nextId++
+      const date = new Date(Date.now() - 86_400_000 + id * 60_000).toISOString()
+      const commit: FakeCommit = {
+        commitId: createHash('sha1').update(`commit-${id}`).digest('hex'),
+        comment,
+        author: { name: state.user.displayName, email: state.user.email, date },
+        committer: { name: state.user.displayName, email: state.user.email, date },
+      }
+      state.commits.set(repository.id, [...(state.commits.get(repository.id) ?? []), commit])
+      return commit
+    },
+    addBuild(repository, changes = {}) {
+      const id = nextId++
+      const finish = new Date(Date.UTC(2026, 10, 2, 12, 0, 0) + id * 60_000)
+      const build: FakeBuild = {
+        id,
+        buildNumber: `20261102.${id}`,
+        status: 'completed',
+        result: 'succeeded',
+        queueTime: new Date(finish.getTime() - 600_000).toISOString(),
+        startTime: new Date(finish.getTime() - 300_000).toISOString(),
+        finishTime: finish.toISOString(),
+        sourceBranch: repository.defaultBranch,
+        sourceVersion: `${id}`.padStart(40, 'b'),
+        repository: { id: repository.id, type: 'TfsGit' },
+        definition: { id: 7, name: `${repository.name} CI` },
+        ...changes,
+      }
+      state.builds.set(repository.projectId, [
+        ...(state.builds.get(repository.projectId) ?? []),
+        build,
+      ])
+      return build
+    },
+    addDeployment(repository, changes = {}) {
+      const id = nextId++
+      const completed = new Date(Date.UTC(2026, 10, 3, 12, 0, 0) + id * 60_000)
+      const deployment: FakeDeployment = {
+        id,
+        deploymentStatus: 'succeeded',
+        queuedOn: new Date(completed.getTime() - 900_000).toISOString(),
+        startedOn: new Date(completed.getTime() - 600_000).toISOString(),
+        completedOn: completed.toISOString(),
+        releaseEnvironment: { id: 3, name: 'Production' },
+        release: {
+          id,
+          name: `Release-${id}`,
+          artifacts: [
+            {
+              type: 'Git',
+              definitionReference: { definition: { id: repository.id, name: repository.name } },
+            },
+          ],
+        },
+        ...changes,
+      }
+      state.deployments.set(repository.projectId, [
+        ...(state.deployments.get(repository.projectId) ?? []),
+        deployment,
+      ])
+      return deployment
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+  return fake
+}

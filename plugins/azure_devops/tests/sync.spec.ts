@@ -1,0 +1,322 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import RunSync from '#actions/sync/run_sync'
+import SyncPluginConnections from '#actions/sync/sync_plugin_connections'
+import { resetDatabase } from '#tests/helpers/database'
+import { createOrganization } from '#tests/helpers/factories'
+import { runAce } from '#tests/helpers/processes'
+import type { FakeAzure } from './fake_azure/server.js'
+import { connectAzure, startAzure } from './testbed.js'
+
+const isPullList = (path: string) => /\/_apis\/git\/repositories\/[^/]+\/pullrequests$/i.test(path)
+
+async function count(table: string) {
+  const [{ total }] = await db.from(table).count('* as total')
+  return Number(total)
+}
+
+test.group('Azure DevOps | sync', (group) => {
+  let azure: FakeAzure
+  group.setup(async () => {
+    azure = await startAzure()
+    return () => azure.close()
+  })
+  group.each.setup(resetDatabase())
+  group.each.setup(() => azure.reset())
+
+  async function connected() {
+    return connectAzure(await createOrganization(), azure)
+  }
+
+  test("repositories: every project's, named by their clone URL so other providers resolve them", async ({
+    assert,
+  }) => {
+    const rockets = azure.addProject('Rockets')
+    azure.addRepository(rockets, 'engine')
+    azure.addRepository(azure.addProject('Ground'), 'radar')
+    const connection = await connected()
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['repositories'],
+      trigger: 'cli',
+    })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const rows = await db.from('repositories').orderBy('full_name')
+    assert.deepEqual(
+      rows.map((row) => row.full_name),
+      ['Ground/radar', 'Rockets/engine']
+    )
+    assert.equal(rows[1].default_branch, 'main')
+    assert.equal(rows[1].canonical_key, 'dev.azure.com/acme/rockets/engine')
+    assert.equal(azure.count(/\/_apis\/git\/repositories$/i), 1)
+
+    const [again] = await new RunSync().execute({
+      connection,
+      tasks: ['repositories'],
+      trigger: 'cli',
+    })
+    assert.equal(again.itemsWritten, 0)
+  })
+
+  test('20 repositories × 200 pull requests: the fewest $top/$skip pages, then nothing written on a re-sync', async ({
+    assert,
+  }) => {
+    azure.seed(20, 200)
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    azure.requests.length = 0
+    const started = performance.now()
+    const [first] = await new RunSync().execute({
+      connection,
+      tasks: ['pull_requests'],
+      trigger: 'cli',
+    })
+    const seconds = (performance.now() - started) / 1000
+    assert.equal(first.status, 'succeeded', first.error ?? '')
+    const lists = azure.requests.filter((request) => isPullList(request.path))
+    // 200 rows in pages of 100: two full pages and the short (empty) one that ends the list
+    assert.lengthOf(lists, 20 * 3)
+    assert.lengthOf(azure.requests, 20 * 3)
+    assert.equal(first.requests, 20 * 3)
+    assert.isTrue(
+      lists.every(
+        (request) =>
+          request.query.get('api-version') === '7.1' && request.query.get('$top') === '100'
+      )
+    )
+    assert.equal(await count('pull_requests'), 20 * 200)
+    console.log(`pull requests: ${Math.round((20 * 200) / seconds)} rows/s`)
+
+    azure.requests.length = 0
+    const [again] = await new RunSync().execute({
+      connection,
+      tasks: ['pull_requests'],
+      trigger: 'cli',
+    })
+    assert.equal(again.status, 'succeeded', again.error ?? '')
+    assert.equal(again.itemsWritten, 0)
+    // the first page holds the open ones and nothing changed: the settled pages are not read again
+    assert.lengthOf(
+      azure.requests.filter((request) => isPullList(request.path)),
+      20 * 2
+    )
+  }).timeout(180_000)
+
+  test('a pull request completed on Azure DevOps is merged locally, with its reviewers and votes', async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 3)
+    const connection = await connected()
+    await new RunSync().execute({
+      connection,
+      tasks: ['repositories', 'pull_requests'],
+      trigger: 'cli',
+    })
+    const pull = azure.state.pullRequests.find((entry) => entry.status === 'active')!
+    pull.status = 'completed'
+    pull.closedDate = '2026-11-20T10:00:00.000Z'
+    pull.reviewers = [
+      {
+        id: 'c0ffee00-0000-4000-8000-000000000001',
+        displayName: 'Grace Hopper',
+        uniqueName: 'grace@example.com',
+        vote: 10,
+      },
+    ]
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['pull_requests'],
+      trigger: 'cli',
+    })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
+    assert.equal(row.state, 'merged')
+    assert.isNotNull(row.merged_at)
+    assert.include(row.url, `/_git/${repository.name}/pullrequest/${pull.pullRequestId}`)
+    const reviewer = await db.from('contributors').where('login', 'grace@example.com').first()
+    assert.exists(reviewer)
+  })
+
+  test('builds and release deployments become deployments, pages followed by x-ms-continuationtoken; a re-sync asks for newer ones only', async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 1)
+    for (let i = 0; i < 150; i++) azure.addBuild(repository)
+    azure.addBuild(repository, { result: 'failed' })
+    azure.addDeployment(repository)
+    azure.addDeployment(repository, { deploymentStatus: 'failed' })
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    azure.requests.length = 0
+    const [run] = await new RunSync().execute({ connection, tasks: ['delivery'], trigger: 'cli' })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const builds = azure.requests.filter((request) => /\/_apis\/build\/builds$/i.test(request.path))
+    assert.lengthOf(builds, 2)
+    assert.isNull(builds[0].query.get('continuationToken'))
+    assert.isNotNull(builds[1].query.get('continuationToken'))
+    const rows = await db.from('deployments').orderBy('external_id')
+    assert.equal(rows.filter((row) => row.kind === 'build').length, 151)
+    assert.equal(rows.filter((row) => row.kind === 'build' && row.status === 'failure').length, 1)
+    const releases = rows.filter((row) => row.kind === 'deployment')
+    assert.deepEqual(releases.map((row) => [row.environment, row.status]).sort(), [
+      ['Production', 'failure'],
+      ['Production', 'success'],
+    ])
+    assert.isTrue(rows.every((row) => row.repository_id !== null))
+    // classic releases were read from the Release host the resource areas named
+    assert.isTrue(
+      azure.requests.some((request) => /\/_apis\/release\/deployments$/i.test(request.path))
+    )
+
+    azure.requests.length = 0
+    azure.addBuild(repository)
+    const [again] = await new RunSync().execute({ connection, tasks: ['delivery'], trigger: 'cli' })
+    assert.equal(again.itemsWritten, 1)
+    const next = azure.requests.filter((request) => /\/_apis\/build\/builds$/i.test(request.path))
+    assert.lengthOf(next, 1)
+    assert.isNotNull(next[0].query.get('minTime'))
+  })
+
+  test('429 with Retry-After is waited out, and the run still completes', async ({ assert }) => {
+    azure.seed(1, 5)
+    const connection = await connected()
+    azure.state.throttle = { remaining: 1, retryAfterSeconds: 1 }
+    const started = Date.now()
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['repositories'],
+      trigger: 'cli',
+    })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    assert.isAtLeast(Date.now() - started, 900)
+    assert.equal(azure.count(/\/_apis\/git\/repositories$/i), 2)
+    assert.equal(await count('repositories'), 1)
+  })
+
+  test('an expired token (401) marks the connection as needing attention, in words, and the schedules skip it', async ({
+    assert,
+  }) => {
+    azure.seed(1, 1)
+    const connection = await connected()
+    azure.state.pat = 'a-new-token-the-old-one-is-not'
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['repositories'],
+      trigger: 'schedule',
+    })
+    assert.equal(run.status, 'failed')
+    assert.include(run.error ?? '', 'refused the personal access token: it expired or was revoked')
+    await connection.refresh()
+    assert.equal(connection.status, 'error')
+    assert.include(connection.lastError ?? '', 'Connect again with a new token')
+
+    azure.requests.length = 0
+    await new SyncPluginConnections().execute({ pluginId: 'azure_devops', trigger: 'schedule' })
+    assert.lengthOf(azure.requests, 0)
+  })
+
+  test('a 401 for a missing scope fails the task with the scope, and the connection stays active', async ({
+    assert,
+  }) => {
+    azure.seed(1, 1)
+    const connection = await connected()
+    azure.state.scopes.delete('vso.build')
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    const [run] = await new RunSync().execute({ connection, tasks: ['delivery'], trigger: 'cli' })
+    assert.equal(run.status, 'failed')
+    assert.include(run.error ?? '', 'lacks the Build (read) or Release (read) scope')
+    await connection.refresh()
+    assert.equal(connection.status, 'active')
+  })
+
+  test('work items by WIQL become issues, a Bug counts in the bug rate, a re-sync reads only what changed', async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 1)
+    const project = azure.state.projects.find((entry) => entry.id === repository.projectId)!
+    const bug = azure.addWorkItem(project, 'Bug', {
+      'System.AssignedTo': { displayName: 'Grace Hopper', uniqueName: 'grace@example.com' },
+    })
+    azure.addWorkItem(project, 'User Story', { 'System.State': 'Active' })
+    azure.addWorkItem(project, 'Task', {
+      'System.State': 'Closed',
+      'Microsoft.VSTS.Common.ClosedDate': '2026-11-05T10:00:00.000Z',
+    })
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['work_items'],
+      trigger: 'cli',
+    })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const issues = await db.from('issues').orderBy('key')
+    assert.deepEqual(
+      issues.map((row) => [row.type, row.status_category]),
+      [
+        ['bug', 'todo'],
+        ['story', 'in_progress'],
+        ['task', 'done'],
+      ]
+    )
+    assert.equal(issues[0].assignee_login, 'grace@example.com')
+    assert.include(issues[0].url, `/_workitems/edit/${bug.id}`)
+    assert.isNotNull(issues[2].resolved_at)
+    const [{ bugs }] = await db.from('insight_daily_metrics').sum('bugs_opened as bugs')
+    assert.equal(Number(bugs), 1)
+
+    // the bug is resolved: the next WIQL asks for changes since the newest one written
+    bug.fields['System.State'] = 'Resolved'
+    bug.fields['System.ChangedDate'] = '2026-12-01T08:00:00.000Z'
+    azure.requests.length = 0
+    const [again] = await new RunSync().execute({
+      connection,
+      tasks: ['work_items'],
+      trigger: 'cli',
+    })
+    assert.equal(again.itemsWritten, 1)
+    const wiql = azure.requests.find((request) => /\/_apis\/wit\/wiql$/i.test(request.path))!
+    assert.equal(wiql.query.get('timePrecision'), 'true')
+    const row = await db.from('issues').where('external_id', String(bug.id)).firstOrFail()
+    assert.equal(row.status_category, 'done')
+  })
+
+  test('the old command line fetch_data AzureDevOps --orgid syncs the organisation', async ({
+    assert,
+  }) => {
+    azure.seed(2, 3)
+    const organization = await createOrganization()
+    await connectAzure(organization, azure)
+    const result = await runAce(['fetch_data', 'AzureDevOps', '--orgid', String(organization.id)])
+    assert.equal(result.code, 0, result.stderr + result.stdout)
+    assert.equal(await count('repositories'), 2)
+    assert.equal(await count('pull_requests'), 6)
+  }).timeout(90_000)
+
+  test('default-branch commits since the cursor, long messages read whole so their trailers count', async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 1)
+    azure.addCommit(repository, 'Fix the valve')
+    const long = `Rework telemetry\n\n${'Detail line. '.repeat(30)}\n\nCo-authored-by: GitHub Copilot <copilot@github.com>`
+    const assisted = azure.addCommit(repository, long)
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    azure.requests.length = 0
+    const [run] = await new RunSync().execute({ connection, tasks: ['commits'], trigger: 'cli' })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const rows = await db.from('commits').orderBy('committed_at')
+    assert.lengthOf(rows, 2)
+    assert.equal(rows[1].sha, assisted.commitId)
+    assert.include(rows[1].message, 'Co-authored-by: GitHub Copilot')
+    assert.isTrue(Boolean(rows[1].ai_assisted))
+    assert.isFalse(Boolean(rows[0].ai_assisted))
+    // one list page, one whole read for the cut message
+    assert.lengthOf(azure.requests, 2)
+
+    azure.requests.length = 0
+    const [again] = await new RunSync().execute({ connection, tasks: ['commits'], trigger: 'cli' })
+    assert.equal(again.itemsWritten, 0)
+    assert.isNotNull(azure.requests[0].query.get('searchCriteria.fromDate'))
+  })
+})

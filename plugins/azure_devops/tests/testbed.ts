@@ -1,0 +1,46 @@
+import type Organization from '#models/organization'
+import { createConnection } from '#tests/helpers/connections'
+import { createAccount } from '#tests/helpers/accounts'
+import { WebClient } from '#tests/helpers/web_client'
+import { startFakeAzure, type FakeAzure } from './fake_azure/server.js'
+
+/**
+ * What the Azure DevOps plugin's tests share: a fake organisation on
+ * loopback (the outbound policy of .env.test lets 127.0.0.1 through),
+ * a signed-in admin, and a connection as the connect form leaves it.
+ */
+export const PAT = 'azure-pat-not-secret-0123456789'
+
+export function startAzure(): Promise<FakeAzure> {
+  return startFakeAzure({ organization: 'acme', pat: PAT })
+}
+
+export async function signedInAdmin() {
+  const account = await createAccount({ role: 'admin' })
+  const web = new WebClient()
+  await web.signIn(account.email, account.password, account.totpSecret!)
+  await web.get('/settings/connections')
+  return { account, web }
+}
+
+/** the connect form, as a member fills it */
+export function connectForm(web: WebClient, organizationUrl: string, token: string) {
+  return web.post('/settings/connections/azure_devops/connect', {
+    'baseUrl': organizationUrl,
+    'fields[token]': token,
+  })
+}
+
+export function connectAzure(
+  organization: Organization,
+  azure: FakeAzure,
+  config: Record<string, unknown> = {}
+) {
+  return createConnection(organization, {
+    pluginId: 'azure_devops',
+    accountKey: azure.url.replace(/^https?:\/\//, '').toLowerCase(),
+    credentials: { token: PAT },
+    config,
+    baseUrl: azure.url,
+  })
+}

@@ -1,0 +1,68 @@
+/**
+ * The parts of Azure DevOps REST answers the plugin reads (api-version
+ * 7.1). Lists come as `{ count, value }`.
+ */
+export namespace Azure {
+  export type List<T> = { count: number; value: T[] }
+
+  export type Identity = { id: string; displayName?: string; uniqueName?: string }
+
+  export type Repository = {
+    id: string
+    name: string
+    project: { id: string; name: string }
+    defaultBranch?: string
+    remoteUrl?: string
+    webUrl?: string
+    isDisabled?: boolean
+  }
+
+  export type PullRequest = {
+    pullRequestId: number
+    status: 'active' | 'completed' | 'abandoned' | 'notSet' | 'all'
+    title: string
+    createdBy?: Identity
+    creationDate: string
+    closedDate?: string
+    sourceRefName?: string
+    targetRefName?: string
+    isDraft?: boolean
+    lastMergeSourceCommit?: { commitId: string }
+    lastMergeCommit?: { commitId: string }
+    reviewers?: Array<Identity & { vote?: number }>
+  }
+
+  export type Build = {
+    id: number
+    buildNumber?: string
+    status: string
+    result?: string
+    queueTime?: string
+    startTime?: string
+    finishTime?: string
+    sourceBranch?: string
+    sourceVersion?: string
+    repository?: { id: string; type: string }
+    definition?: { id: number; name: string }
+    _links?: { web?: { href: string } }
+  }
+
+  export type Deployment = {
+    id: number
+    deploymentStatus: string
+    queuedOn?: string
+    startedOn?: string
+    completedOn?: string
+    releaseEnvironment?: { id: number; name: string }
+    release?: {
+      id: number
+      name?: string
+      artifacts?: Array<{
+        type: string
+        definitionReference?: Record<string, { id: string; name?: string }>
+      }>
+    }
+  }
+
+  export type ResourceArea = { id: string; name: string; locationUrl: string }
+}
