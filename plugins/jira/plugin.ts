@@ -1,0 +1,31 @@
+import { definePlugin } from '#plugin-sdk'
+import { basicMethod, gatewayUrl, oauthMethod, patMethod, testConnection } from './connect.js'
+import { environment } from './environment.js'
+
+/**
+ * Jira Cloud (OAuth 2.0 (3LO) across several sites, or email + API
+ * token) and Jira Data Center (personal access token): projects and
+ * issues with their status history, feeding bug rate, incidents, time
+ * to restore and flow metrics. Requests are built by jira.js and sent
+ * through the platform's HTTP client (client.ts).
+ */
+export default definePlugin({
+  id: 'jira',
+  name: 'Jira',
+  description:
+    'Jira Cloud and Data Center: projects and issues with their status history, for bug rate, incidents, time to restore and flow metrics.',
+  category: 'issues',
+  version: '1.0.0',
+  settings: environment,
+  connection: {
+    methods: [oauthMethod, basicMethod, patMethod],
+    baseUrl: {
+      get default() {
+        return gatewayUrl()
+      },
+      label: 'Jira site',
+      help: 'For an API token: your site (https://your-domain.atlassian.net) or Data Center server. Leave empty for OAuth.',
+    },
+    test: testConnection,
+  },
+})
