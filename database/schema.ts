@@ -646,6 +646,25 @@ export class IssueSchema extends BaseModel {
   declare url: string | null
 }
 
+export class IssueStatusTransitionSchema extends BaseModel {
+  static $columns = ['fromStatus', 'id', 'issueId', 'organizationId', 'toCategory', 'toStatus', 'transitionedAt'] as const
+  $columns = IssueStatusTransitionSchema.$columns
+  @column()
+  declare fromStatus: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare issueId: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare toCategory: string | null
+  @column()
+  declare toStatus: string
+  @column.dateTime()
+  declare transitionedAt: DateTime
+}
+
 export class LockSchema extends BaseModel {
   static $columns = ['expiration', 'key', 'owner'] as const
   $columns = LockSchema.$columns

@@ -1,6 +1,8 @@
 import { definePlugin } from '#plugin-sdk'
 import { basicMethod, gatewayUrl, oauthMethod, patMethod, testConnection } from './connect.js'
 import { environment } from './environment.js'
+import { syncIssues } from './sync/issues.js'
+import { syncProjects } from './sync/projects.js'
 
 /**
  * Jira Cloud (OAuth 2.0 (3LO) across several sites, or email + API
@@ -28,4 +30,18 @@ export default definePlugin({
     },
     test: testConnection,
   },
+  sync: [
+    {
+      name: 'projects',
+      description: 'The projects the connection can read',
+      schedule: '10 3 * * *',
+      run: syncProjects,
+    },
+    {
+      name: 'issues',
+      description: 'Issues changed since the last run, with their status history',
+      schedule: '15 3 * * *',
+      run: syncIssues,
+    },
+  ],
 })

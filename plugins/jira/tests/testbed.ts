@@ -1,3 +1,5 @@
+import { upsertConnection } from '#actions/connections/store_connection'
+import type Organization from '#models/organization'
 import { withEnv } from '#tests/helpers/env'
 import { CLIENT, startFakeJira, type FakeJira } from './fake_jira/server.js'
 
@@ -20,4 +22,42 @@ export async function startJira(): Promise<FakeJira> {
     await close()
   }
   return jira
+}
+
+/** a Cloud site connected through OAuth, as choosing it after the grant leaves it */
+export async function connectSite(organization: Organization, jira: FakeJira, siteId: string) {
+  const tokens = jira.grant([siteId])
+  return upsertConnection({
+    organizationId: organization.id,
+    pluginId: 'jira',
+    accountKey: siteId,
+    createdById: null,
+    displayName: jira.site(siteId).name,
+    config: { cloudId: siteId, siteUrl: jira.site(siteId).url },
+    credentials: {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      expiresAt: String(Date.now() + 3_600_000),
+    },
+    baseUrl: `${jira.gatewayUrl}/ex/jira/${siteId}`,
+    status: 'active',
+    authMethod: 'oauth',
+  })
+}
+
+/** a Data Center server connected with a personal access token */
+export async function connectServer(organization: Organization, jira: FakeJira) {
+  jira.state.personalTokens.add('dc-token-for-sync')
+  return upsertConnection({
+    organizationId: organization.id,
+    pluginId: 'jira',
+    accountKey: new URL(jira.url).host,
+    createdById: null,
+    displayName: 'Data Center',
+    config: {},
+    credentials: { token: 'dc-token-for-sync' },
+    baseUrl: jira.url,
+    status: 'active',
+    authMethod: 'pat',
+  })
 }

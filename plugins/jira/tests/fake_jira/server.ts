@@ -344,6 +344,9 @@ export async function startFakeJira() {
       status: answer.status,
       site: answer.site ?? null,
       authorization: request.headers.authorization ?? '',
+      issues: (answer.body as { issues?: Array<{ key: string }> } | undefined)?.issues?.map(
+        (issue) => issue.key
+      ),
     })
     const json = answer.body !== undefined && typeof answer.body !== 'string'
     response.writeHead(answer.status, {

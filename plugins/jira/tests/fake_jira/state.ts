@@ -70,6 +70,8 @@ export type RecordedRequest = {
   status: number
   site: string | null
   authorization: string
+  /** the keys of the issues a search answered with */
+  issues?: string[]
 }
 
 export function emptyState() {
