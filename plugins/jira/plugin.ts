@@ -3,6 +3,7 @@ import { basicMethod, gatewayUrl, oauthMethod, patMethod, testConnection } from 
 import { environment } from './environment.js'
 import { syncIssues } from './sync/issues.js'
 import { syncProjects } from './sync/projects.js'
+import { extendWebhooks, jiraWebhooks, lifecycle } from './webhooks.js'
 
 /**
  * Jira Cloud (OAuth 2.0 (3LO) across several sites, or email + API
@@ -43,5 +44,13 @@ export default definePlugin({
       schedule: '15 3 * * *',
       run: syncIssues,
     },
+    {
+      name: 'webhooks',
+      description: 'Extends dynamic webhooks before their 30 days run out',
+      schedule: '30 2 * * *',
+      run: extendWebhooks,
+    },
   ],
+  webhooks: jiraWebhooks,
+  lifecycle,
 })

@@ -214,6 +214,8 @@ export async function startFakeJira() {
         },
       }
     }
+    if (path.startsWith('/rest/webhooks/1.0/webhook') && !app)
+      return adminWebhooks(request, target, path, method)
     if (path.startsWith('/rest/api/3/webhook')) {
       if (!app)
         return {
@@ -223,6 +225,41 @@ export async function startFakeJira() {
       return webhooks(request, target, path, method)
     }
     return { status: 404, body: { errorMessages: [`No route for ${method} ${path}`] } }
+  }
+
+  async function adminWebhooks(
+    request: IncomingMessage,
+    target: FakeSite,
+    path: string,
+    method: string
+  ): Promise<Answer> {
+    if (!state.rootAdmin)
+      return { status: 403, body: { errorMessages: ['You are not an administrator.'] } }
+    if (path === '/rest/webhooks/1.0/webhook' && method === 'POST') {
+      const body = JSON.parse(await readBody(request)) as Record<string, unknown>
+      const id = String(state.nextWebhookId++)
+      state.adminWebhooks.set(id, {
+        url: String(body.url),
+        events: body.events as string[],
+        filter: (body.filters as Record<string, string>)['issue-related-events-section'],
+        secret: String(body.secret ?? ''),
+      })
+      return {
+        status: 201,
+        body: {
+          self: `${target.url}/rest/webhooks/1.0/webhook/${id}`,
+          name: body.name,
+          url: body.url,
+        },
+      }
+    }
+    const one = /^\/rest\/webhooks\/1\.0\/webhook\/(\d+)$/.exec(path)
+    if (one && method === 'DELETE') {
+      if (!state.adminWebhooks.delete(one[1]))
+        return { status: 404, body: { errorMessages: ['No webhook'] } }
+      return { status: 204 }
+    }
+    return { status: 405, body: { errorMessages: ['Method not allowed'] } }
   }
 
   async function webhooks(

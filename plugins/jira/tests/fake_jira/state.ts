@@ -91,6 +91,13 @@ export function emptyState() {
     /** the sites a new grant reaches */
     grantSites: [] as string[],
     webhooks: new Map<number, FakeWebhook>(),
+    /** admin webhooks (/rest/webhooks/1.0/webhook), with their secret */
+    adminWebhooks: new Map<
+      string,
+      { url: string; events: string[]; filter: string; secret: string }
+    >(),
+    /** whether the root site's account is a Jira administrator */
+    rootAdmin: false,
     nextWebhookId: 1000,
     /** answer the next n API requests with 429 and this Retry-After (seconds) */
     throttle: { remaining: 0, retryAfter: 1 },
