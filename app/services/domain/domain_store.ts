@@ -13,6 +13,7 @@ import {
   type NormalisedReference,
 } from '#services/domain/repository_references'
 import { assignPeople } from '#services/domain/people'
+import { linkIssues, linkPullRequests } from '#services/domain/issue_links'
 import {
   canonicalRepositoryKey,
   normalisedFullName,
@@ -167,7 +168,7 @@ export class FencedDomainStore implements DomainStore {
 
   async upsertPullRequests(rows: PullRequestInput[]) {
     const repositories = await this.#repositoryKeys(rows.map((row) => row.repositoryExternalId))
-    return this.#upsert(
+    const written = await this.#upsert(
       'pull_requests',
       rows.map((row) => ({
         external_id: row.externalId,
@@ -194,6 +195,9 @@ export class FencedDomainStore implements DomainStore {
         remote_updated_at: moment(row.remoteUpdatedAt),
       }))
     )
+    const ids = rows.map((row) => row.externalId)
+    await linkPullRequests(this.fence.organizationId, this.fence.provider, ids)
+    return written
   }
 
   async upsertCommits(rows: CommitInput[]) {
@@ -244,6 +248,8 @@ export class FencedDomainStore implements DomainStore {
       }))
     )
     await this.#replaceTransitions(rows)
+    const ids = rows.map((row) => row.externalId)
+    await linkIssues(this.fence.organizationId, this.fence.provider, ids)
     return written
   }
 
