@@ -1,5 +1,6 @@
 import { definePlugin } from '#plugin-sdk'
 import { basicMethod, gatewayUrl, oauthMethod, patMethod, testConnection } from './connect.js'
+import { populateDemoData } from './demo.js'
 import { environment } from './environment.js'
 import { syncIssues } from './sync/issues.js'
 import { syncProjects } from './sync/projects.js'
@@ -20,6 +21,7 @@ export default definePlugin({
   category: 'issues',
   version: '1.0.0',
   settings: environment,
+  demo: populateDemoData,
   connection: {
     methods: [oauthMethod, basicMethod, patMethod],
     baseUrl: {
