@@ -164,6 +164,7 @@ async function writeIssue({ delivery, connection }: WebhookContext) {
   const row = issueRow(issue, [], {
     mapping: mappingOf(connection.config),
     browseUrl: String(connection.config.siteUrl ?? connection.baseUrl).replace(/\/+$/, ''),
+    site: connection.accountKey,
   })
   delete row.transitions
   await connection.store.upsertIssues([row])

@@ -92,7 +92,13 @@ async function writePage(context: SyncContext, jira: JiraClients, issues: JiraIs
       if (contributor) people.set(contributor.externalId, contributor)
     }
     const histories = await fullHistory(jira, issue)
-    rows.push(issueRow(issue, histories, { mapping, browseUrl: browseUrl(context.connection) }))
+    rows.push(
+      issueRow(issue, histories, {
+        mapping,
+        browseUrl: browseUrl(context.connection),
+        site: context.connection.accountKey,
+      })
+    )
   }
   await context.store.upsertContributors([...people.values()])
   await context.store.upsertIssues(rows)

@@ -164,11 +164,16 @@ export function transitionsOf(issue: JiraIssue, histories: JiraHistory[]): Issue
 export function issueRow(
   issue: JiraIssue,
   histories: JiraHistory[],
-  options: { mapping: IssueTypeMapping; browseUrl: string }
+  options: {
+    mapping: IssueTypeMapping
+    browseUrl: string
+    /** the site's account key: issue ids are unique within a site only */
+    site: string
+  }
 ): IssueInput {
   const category = statusCategory(issue)
   return {
-    externalId: issue.id,
+    externalId: `${options.site}:${issue.id}`,
     key: issue.key,
     projectKey: issue.fields.project?.key ?? issue.key.split('-')[0],
     title: issue.fields.summary ?? issue.key,

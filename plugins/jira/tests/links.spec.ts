@@ -2,8 +2,12 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
 import { FencedDomainStore } from '#services/domain/domain_store'
+import Product from '#models/product'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
+import { createAccount } from '#tests/helpers/accounts'
+import { insertProduct } from '#tests/helpers/insights'
+import { WebClient } from '#tests/helpers/web_client'
 import type { FakeJira } from './fake_jira/server.js'
 import { addIssue } from './fake_jira/seed.js'
 import { connectSite, startJira } from './testbed.js'
@@ -90,5 +94,37 @@ test.group('Jira | issues linked to pull requests', (group) => {
     await new RunSync().execute({ connection: await connectSite(mine, jira, 'c1'), trigger: 'cli' })
     assert.deepEqual(await links(mine.id), [])
     assert.deepEqual(await links(theirs.id), [])
+  })
+
+  test('Product Detail lists the issues linked to its pull requests', async ({ assert }) => {
+    addIssue(jira.site('c1'), { projectKey: 'ENG', summary: 'Login fails on Safari', type: 'Bug' })
+    addIssue(jira.site('c1'), { projectKey: 'OPS' })
+    const account = await createAccount({ role: 'viewer' })
+    const organizationId = account.organization.id
+    await writePulls(organizationId)
+    const connection = await connectSite(account.organization, jira, 'c1')
+    await new RunSync().execute({ connection, trigger: 'cli' })
+    const [repository] = await db.from('repositories').where('organization_id', organizationId)
+    const product = await Product.findOrFail(
+      await insertProduct(organizationId, 'Core', [repository.id])
+    )
+
+    const web = new WebClient()
+    await web.signIn(account.email, account.password, account.totpSecret!)
+    const page = await web.get(
+      `/insights/products/${product.publicId}?range=custom&from=2026-11-02&to=2026-11-08`
+    )
+    assert.equal(page.status, 200)
+    assert.include(page.text, 'Issues linked to pull requests')
+    assert.include(page.text, 'data-export="issues"')
+    assert.include(page.text, 'Login fails on Safari')
+    assert.match(page.text, /<th scope="row">\s*ENG-1\s*<\/th>/)
+    assert.match(page.text, /<th scope="row">\s*OPS-1\s*<\/th>/)
+
+    // a week without those pull requests lists none
+    const before = await web.get(
+      `/insights/products/${product.publicId}?range=custom&from=2026-10-05&to=2026-10-11`
+    )
+    assert.include(before.text, 'No pull request in this period names an issue key.')
   })
 })
