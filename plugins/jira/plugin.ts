@@ -2,6 +2,7 @@ import { definePlugin } from '#plugin-sdk'
 import { basicMethod, gatewayUrl, oauthMethod, patMethod, testConnection } from './connect.js'
 import { populateDemoData } from './demo.js'
 import { environment } from './environment.js'
+import { saveIssueTypes } from './settings_page.js'
 import { syncIssues } from './sync/issues.js'
 import { syncProjects } from './sync/projects.js'
 import { extendWebhooks, jiraWebhooks, lifecycle } from './webhooks.js'
@@ -55,4 +56,12 @@ export default definePlugin({
   ],
   webhooks: jiraWebhooks,
   lifecycle,
+  routes(router) {
+    router.post('/connections/:connection/issue-types', saveIssueTypes, {
+      permission: 'integrations.manage',
+      name: 'issue_types',
+    })
+  },
+  views: 'views',
+  settingsPartial: 'jira::settings',
 })

@@ -166,4 +166,29 @@ test.group('Browser | Jira', (group) => {
       assert.isAtMost(await overflow(page), 0)
     }).timeout(120_000)
   }
+
+  for (const [width, scheme] of [
+    [390, 'light'],
+    [1440, 'dark'],
+  ] as const) {
+    test(`the Jira card on a connection's page at ${width} px, ${scheme}`, async ({
+      browser,
+      assert,
+    }) => {
+      addIssue(jira.site('c1'), { projectKey: 'ENG' })
+      addIssue(jira.site('c1'), { projectKey: 'OPS' })
+      const account = await createAccount({ role: 'admin' })
+      const connection = await connectSite(account.organization, jira, 'c1')
+      await new RunSync().execute({ connection, trigger: 'cli' })
+      const page = await signedInPage(browser, width, account, scheme)
+      await page.goto(`/settings/connections/${connection.publicId}`)
+      const card = page.locator('.jira-settings')
+      await card.getByText('2 projects: ENG, OPS.').waitFor()
+      await page.getByLabel('Incident issue types').fill('Problem')
+      await card.screenshot({ path: `${SHOTS}/jira-settings-${width}-${scheme}.png` })
+      assert.isAtMost(await overflow(page), 0)
+      await page.getByRole('button', { name: 'Save issue types' }).click()
+      await page.getByText('Issue types saved').waitFor()
+    }).timeout(120_000)
+  }
 })
