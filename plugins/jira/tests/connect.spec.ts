@@ -6,6 +6,7 @@ import { connectionHandle } from '#services/plugins/connection_handle'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
+import { withEnv } from '#tests/helpers/env'
 import { ME, type FakeJira } from './fake_jira/server.js'
 import { startJira } from './testbed.js'
 
@@ -111,6 +112,23 @@ test.group('Jira | connect', (group) => {
     assert.equal(connection.status, 'error')
     assert.include(connection.lastError ?? '', 'Enter your Jira site as the base URL')
     assert.lengthOf(jira.requestsTo(/myself/), 0)
+  })
+
+  test('a typed site on a private address is refused by the outbound policy; no credential is sent', async ({
+    assert,
+    cleanup,
+  }) => {
+    jira.state.apiTokens.set('mia@example.com', 'atlassian-api-token-1')
+    const { account, web } = await signedIn()
+    cleanup(withEnv({ OUTBOUND_ALLOWED_HOSTS: '' }))
+    const answer = await connectWith(web, 'basic', jira.url, {
+      email: 'mia@example.com',
+      apiToken: 'atlassian-api-token-1',
+    })
+    assert.equal(answer.status, 422)
+    assert.include(answer.text, 'loopback')
+    assert.lengthOf(jira.state.requests, 0)
+    assert.isNull(await Connection.findBy('organizationId', account.organization.id))
   })
 
   test('OAuth 2.0 (3LO): 2 of 3 accessible sites chosen → two connections on the API gateway', async ({
