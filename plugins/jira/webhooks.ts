@@ -21,10 +21,12 @@ import { listProjects } from './sync/projects.js'
  *   projects. They expire after 30 days: the `webhooks` task extends
  *   them (PUT /rest/api/3/webhook/refresh) once they are 20 days old.
  * - API-token connections register an **admin webhook**
- *   (/rest/webhooks/1.0/webhook) with a secret, when the account is a Jira
- *   administrator; each delivery must then carry a valid X-Hub-Signature
- *   (HMAC-SHA256 of the body). Without admin rights, the daily sync is
- *   all there is, and the connection's page says so.
+ *   (/rest/webhooks/1.0/webhook) when the account is a Jira administrator:
+ *   on Cloud with a secret, so each delivery must carry a valid
+ *   X-Hub-Signature (HMAC-SHA256 of the body); on Data Center without
+ *   one (the connection's URL token authenticates it). Without admin
+ *   rights, the daily sync is all there is, and the connection's page
+ *   says so.
  *
  * Deliveries are deduplicated by X-Atlassian-Webhook-Identifier and
  * handled from the queue; the incremental sync reconciles any missed.
@@ -37,7 +39,7 @@ const EXTEND_WITHIN_MS = 10 * DAY
 
 type WebhookState =
   | { kind: 'dynamic'; ids: number[]; expiresAt: string }
-  | { kind: 'admin'; id: string }
+  | { kind: 'admin'; id: string; signed?: boolean }
   | { kind: 'none'; reason: string }
 
 function stateOf(connection: ConnectionHandle): WebhookState | null {
@@ -74,6 +76,9 @@ async function register(context: LifecycleContext) {
     await connection.update({ config: { webhooks: { kind: 'dynamic', ids, expiresAt } } })
     return
   }
+  // Cloud signs admin webhooks saved with a secret (X-Hub-Signature); Data
+  // Center's are authenticated by the connection's own URL alone
+  const signed = editionOf(connection) === 'cloud'
   const secret = randomBytes(32).toString('hex')
   try {
     const created = await http.post<{ self?: string }>(
@@ -85,7 +90,7 @@ async function register(context: LifecycleContext) {
           events: EVENTS,
           filters: { 'issue-related-events-section': jqlFilter(keys) },
           excludeBody: false,
-          secret,
+          ...(signed ? { secret } : {}),
         },
       }
     )
@@ -94,8 +99,8 @@ async function register(context: LifecycleContext) {
         .split('/')
         .pop() ?? ''
     await connection.update({
-      config: { webhooks: { kind: 'admin', id } },
-      credentials: { webhookSecret: secret },
+      config: { webhooks: { kind: 'admin', id, signed } },
+      ...(signed ? { credentials: { webhookSecret: secret } } : {}),
     })
   } catch (error) {
     if (!(error instanceof HttpError) || (error.status !== 401 && error.status !== 403)) throw error

@@ -15,7 +15,7 @@ import type { FakeJira } from './fake_jira/server.js'
 import { issueJson } from './fake_jira/issues.js'
 import { addIssue, touch } from './fake_jira/seed.js'
 import type { FakeIssue, FakeSite } from './fake_jira/state.js'
-import { connectSite, startJira } from './testbed.js'
+import { connectServer, connectSite, startJira } from './testbed.js'
 
 /**
  * Jira's webhooks against the fake Jira: dynamic webhooks for OAuth
@@ -198,6 +198,30 @@ test.group('Jira | webhooks', (group) => {
       const row = await db.from('issues').where('key', issue.key).first()
       return row?.status === 'Done'
     })
+  })
+
+  test('a Data Center administrator registers an admin webhook without a secret; deliveries to its URL are taken', async ({
+    assert,
+  }) => {
+    jira.state.rootAdmin = true
+    const server = jira.site('server')
+    const issue = addIssue(server, { projectKey: 'OPS' })
+    const organization = await createOrganization()
+    const connection = await connectServer(organization, jira)
+    await connected(connection)
+    const [registered] = [...jira.state.adminWebhooks.values()]
+    assert.equal(registered.secret, '')
+    assert.deepEqual(connection.configValues.webhooks, {
+      kind: 'admin',
+      id: [...jira.state.adminWebhooks.keys()][0],
+      signed: false,
+    })
+    touch(issue)
+    const accepted = await deliver(registered.url, server, issue).send()
+    assert.equal(accepted.status, 202)
+    // a wrong token in the URL is refused before the plugin sees anything
+    const forged = await deliver(`${registered.url.slice(0, -4)}abcd`, server, issue).send()
+    assert.equal(forged.status, 404)
   })
 
   test('without admin rights no webhook is registered and the connection says why', async ({
