@@ -1,3 +1,4 @@
+import { errors as vineErrors, SimpleMessagesProvider } from '@vinejs/vine'
 import { redirectAfterWrite, vine, type PluginRouteContext } from '#plugin-sdk'
 
 /**
@@ -14,11 +15,17 @@ const names = () =>
     .regex(/^[^<>]*$/)
     .optional()
 
+const MESSAGES = {
+  maxLength: 'At most 500 characters.',
+  regex: 'Names may not contain < or >.',
+}
+
 export const issueTypesValidator = vine.create({
   bug: names(),
   incident: names(),
   incidentLabels: names(),
 })
+issueTypesValidator.messagesProvider = new SimpleMessagesProvider(MESSAGES)
 
 function list(value: string | undefined) {
   const entries = (value ?? '')
@@ -34,7 +41,31 @@ export async function saveIssueTypes(ctx: PluginRouteContext) {
     ctx.response.status(404)
     return ctx.response.send(await ctx.view.render('pages/errors/not_found'))
   }
-  const input = await ctx.request.validateUsing(issueTypesValidator)
+  const submitted = ctx.request.only(['bug', 'incident', 'incidentLabels'])
+  let input: { bug?: string; incident?: string; incidentLabels?: string }
+  try {
+    input = await issueTypesValidator.validate(submitted)
+  } catch (error) {
+    if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) throw error
+    // answered on a page of its own, with the messages under their fields
+    const fieldErrors = Object.fromEntries(
+      (error.messages as Array<{ field: string; message: string }>).map((entry) => [
+        entry.field,
+        entry.message,
+      ])
+    )
+    ctx.response.status(422)
+    return ctx.view.render('jira::issue_types', {
+      connection,
+      mapping: {},
+      values: {
+        bug: String(submitted.bug ?? ''),
+        incident: String(submitted.incident ?? ''),
+        incidentLabels: String(submitted.incidentLabels ?? ''),
+      },
+      fieldErrors,
+    })
+  }
   const issueTypes = Object.fromEntries(
     Object.entries({
       bug: list(input.bug),

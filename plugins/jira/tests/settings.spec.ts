@@ -71,15 +71,20 @@ test.group('Jira | connection settings', (group) => {
     assert.include(page.text, 'value="Problem, Major incident"')
   })
 
-  test('markup in a name is refused and nothing is saved; a viewer may not save', async ({
+  test('markup in a name is answered 422 on the form with the message, nothing saved; a viewer may not save', async ({
     assert,
   }) => {
     const { account, web } = await signedIn('admin')
     const connection = await connectSite(account.organization, jira, 'c1')
     await web.get(`/settings/connections/${connection.publicId}`)
-    await web.post(`/integrations/jira/connections/${connection.publicId}/issue-types`, {
-      incident: '<script>',
-    })
+    const refusedInput = await web.post(
+      `/integrations/jira/connections/${connection.publicId}/issue-types`,
+      { bug: 'Bug', incident: 'Problem <script>' }
+    )
+    assert.equal(refusedInput.status, 422)
+    assert.include(refusedInput.text, 'Names may not contain &lt; or &gt;.')
+    assert.include(refusedInput.text, 'value="Problem &lt;script&gt;"')
+    assert.notInclude(refusedInput.text, '<script>')
     await connection.refresh()
     assert.isUndefined(connection.configValues.issueTypes)
 

@@ -189,6 +189,17 @@ test.group('Browser | Jira', (group) => {
       assert.isAtMost(await overflow(page), 0)
       await page.getByRole('button', { name: 'Save issue types' }).click()
       await page.getByText('Issue types saved').waitFor()
+
+      // a refused name: the form again, on its own page, with the message under the field
+      await page.getByLabel('Bug issue types').fill('Bug <b>')
+      await page.getByRole('button', { name: 'Save issue types' }).click()
+      await page.getByText('The issue types could not be saved.').waitFor()
+      await page.getByText('Names may not contain < or >.').waitFor()
+      await page.screenshot({
+        path: `${SHOTS}/jira-issue-types-422-${width}-${scheme}.png`,
+        fullPage: true,
+      })
+      assert.isAtMost(await overflow(page), 0)
     }).timeout(120_000)
   }
 })
