@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
-import { issueJson, changelogOf, cloudUser, JqlError, runJql, serverUser } from './issues.js'
-import { emptyState, type FakeSite, type FakeState, type FakeUser } from './state.js'
+import { JqlError } from './issues.js'
+import { emptyState, type FakeSite, type FakeState } from './state.js'
+import { readBody, type Answer } from './http.js'
+import { api } from './api.js'
+import { ME } from './me.js'
 
 /**
  * A fake Jira on loopback speaking Jira's documented REST wire format:
@@ -15,21 +18,8 @@ import { emptyState, type FakeSite, type FakeState, type FakeUser } from './stat
  * changelog endpoint, dynamic webhooks, and 429 with Retry-After.
  */
 
+export { ME }
 export const CLIENT = { id: 'jira-test-client', secret: 'jira-test-secret-not-secret' }
-export const ME: FakeUser = {
-  accountId: '5b10ac8d82e05b22cc7d4ef5',
-  name: 'mia',
-  displayName: 'Mia Krystof',
-  emailAddress: 'mia@example.com',
-}
-
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> }
-
-async function readBody(request: IncomingMessage) {
-  const chunks: Buffer[] = []
-  for await (const chunk of request) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
 
 function parseForm(text: string, type: string | undefined): Record<string, string> {
   if (type?.includes('json')) return JSON.parse(text || '{}') as Record<string, string>
@@ -123,189 +113,6 @@ export async function startFakeJira() {
     return pat !== null && state.personalTokens.has(pat)
   }
 
-  async function api(
-    request: IncomingMessage,
-    target: FakeSite,
-    path: string,
-    url: URL,
-    app: boolean
-  ): Promise<Answer> {
-    const cloud = path.startsWith('/rest/api/3/')
-    const version = cloud ? 3 : 2
-    const method = request.method ?? 'GET'
-    if (path === `/rest/api/${version}/myself`) {
-      return {
-        status: 200,
-        body: { ...(cloud ? cloudUser(ME) : serverUser(ME)), timeZone: target.timeZone },
-      }
-    }
-    if (path === '/rest/api/3/project/search') {
-      const startAt = Number(url.searchParams.get('startAt') ?? 0)
-      const maxResults = Number(url.searchParams.get('maxResults') ?? 50)
-      const values = target.projects.slice(startAt, startAt + maxResults)
-      return {
-        status: 200,
-        body: {
-          startAt,
-          maxResults,
-          total: target.projects.length,
-          isLast: startAt + values.length >= target.projects.length,
-          values,
-        },
-      }
-    }
-    if (path === '/rest/api/2/project') return { status: 200, body: target.projects }
-    if (path === '/rest/api/3/search/jql' && method === 'GET') {
-      const maxResults = Math.min(Number(url.searchParams.get('maxResults') ?? 50), 100)
-      const offset = url.searchParams.get('nextPageToken')
-        ? Number(Buffer.from(url.searchParams.get('nextPageToken')!, 'base64url').toString())
-        : 0
-      const expand = (url.searchParams.get('expand') ?? '').split(',')
-      const all = runJql(target, url.searchParams.get('jql') ?? '', true)
-      const issues = all
-        .slice(offset, offset + maxResults)
-        .map((issue) => issueJson(target, issue, true, expand))
-      const next = offset + maxResults < all.length
-      return {
-        status: 200,
-        body: {
-          issues,
-          isLast: !next,
-          ...(next
-            ? { nextPageToken: Buffer.from(String(offset + maxResults)).toString('base64url') }
-            : {}),
-        },
-      }
-    }
-    if (path === '/rest/api/2/search' && method === 'GET') {
-      const startAt = Number(url.searchParams.get('startAt') ?? 0)
-      const maxResults = Math.min(Number(url.searchParams.get('maxResults') ?? 50), 50)
-      const expand = (url.searchParams.get('expand') ?? '').split(',')
-      const all = runJql(target, url.searchParams.get('jql') ?? '', false)
-      const issues = all
-        .slice(startAt, startAt + maxResults)
-        .map((issue) => issueJson(target, issue, false, expand))
-      return { status: 200, body: { startAt, maxResults, total: all.length, issues } }
-    }
-    const changelog = /^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/.exec(path)
-    if (changelog) {
-      const issue = target.issues.find(
-        (candidate) => candidate.key === changelog[1] || candidate.id === changelog[1]
-      )
-      if (!issue)
-        return {
-          status: 404,
-          body: {
-            errorMessages: ['Issue does not exist or you do not have permission to see it.'],
-          },
-        }
-      const startAt = Number(url.searchParams.get('startAt') ?? 0)
-      const maxResults = Math.min(Number(url.searchParams.get('maxResults') ?? 100), 100)
-      const histories = changelogOf(issue, true, 100_000).histories
-      const values = histories.slice(startAt, startAt + maxResults)
-      return {
-        status: 200,
-        body: {
-          startAt,
-          maxResults,
-          total: histories.length,
-          isLast: startAt + values.length >= histories.length,
-          values,
-        },
-      }
-    }
-    if (path.startsWith('/rest/webhooks/1.0/webhook') && !app)
-      return adminWebhooks(request, target, path, method)
-    if (path.startsWith('/rest/api/3/webhook')) {
-      if (!app)
-        return {
-          status: 403,
-          body: { errorMessages: ['Only Connect and OAuth 2.0 apps can use this operation.'] },
-        }
-      return webhooks(request, target, path, method)
-    }
-    return { status: 404, body: { errorMessages: [`No route for ${method} ${path}`] } }
-  }
-
-  async function adminWebhooks(
-    request: IncomingMessage,
-    target: FakeSite,
-    path: string,
-    method: string
-  ): Promise<Answer> {
-    if (!state.rootAdmin)
-      return { status: 403, body: { errorMessages: ['You are not an administrator.'] } }
-    if (path === '/rest/webhooks/1.0/webhook' && method === 'POST') {
-      const body = JSON.parse(await readBody(request)) as Record<string, unknown>
-      const id = String(state.nextWebhookId++)
-      state.adminWebhooks.set(id, {
-        url: String(body.url),
-        events: body.events as string[],
-        filter: (body.filters as Record<string, string>)['issue-related-events-section'],
-        secret: String(body.secret ?? ''),
-      })
-      return {
-        status: 201,
-        body: {
-          self: `${target.url}/rest/webhooks/1.0/webhook/${id}`,
-          name: body.name,
-          url: body.url,
-        },
-      }
-    }
-    const one = /^\/rest\/webhooks\/1\.0\/webhook\/(\d+)$/.exec(path)
-    if (one && method === 'DELETE') {
-      if (!state.adminWebhooks.delete(one[1]))
-        return { status: 404, body: { errorMessages: ['No webhook'] } }
-      return { status: 204 }
-    }
-    return { status: 405, body: { errorMessages: ['Method not allowed'] } }
-  }
-
-  async function webhooks(
-    request: IncomingMessage,
-    target: FakeSite,
-    path: string,
-    method: string
-  ): Promise<Answer> {
-    const body =
-      method === 'GET'
-        ? {}
-        : (JSON.parse((await readBody(request)) || '{}') as Record<string, unknown>)
-    const thirtyDays = () => new Date(Date.now() + 30 * 86_400_000)
-    if (path === '/rest/api/3/webhook' && method === 'POST') {
-      const list = body.webhooks as Array<{ events: string[]; jqlFilter: string }>
-      const result = list.map((hook) => {
-        const id = state.nextWebhookId++
-        state.webhooks.set(id, {
-          id,
-          site: target.id,
-          url: String(body.url),
-          events: hook.events,
-          jqlFilter: hook.jqlFilter,
-          expirationDate: thirtyDays(),
-        })
-        return { createdWebhookId: id }
-      })
-      return { status: 200, body: { webhookRegistrationResult: result } }
-    }
-    const ids = (body.webhookIds as number[] | undefined) ?? []
-    if (path === '/rest/api/3/webhook/refresh' && method === 'PUT') {
-      const expirationDate = thirtyDays()
-      for (const id of ids) {
-        const hook = state.webhooks.get(id)
-        if (hook && hook.site === target.id) hook.expirationDate = expirationDate
-      }
-      return { status: 200, body: { expirationDate: expirationDate.toISOString() } }
-    }
-    if (path === '/rest/api/3/webhook' && method === 'DELETE') {
-      for (const id of ids)
-        if (state.webhooks.get(id)?.site === target.id) state.webhooks.delete(id)
-      return { status: 202 }
-    }
-    return { status: 405, body: { errorMessages: ['Method not allowed'] } }
-  }
-
   async function route(request: IncomingMessage, url: URL): Promise<Answer & { site?: string }> {
     // the API gateway (api.atlassian.com) is served under /gateway, the sites at the root
     const path = url.pathname.replace(/^\/gateway(?=\/)/, '')
@@ -353,12 +160,15 @@ export async function startFakeJira() {
       if (!sites) return { status: 401, body: { code: 401, message: 'Unauthorized' } }
       if (!sites.includes(gateway[1]))
         return { status: 404, body: { errorMessages: ['Site not found'] } }
-      return { ...(await api(request, site(gateway[1]), gateway[2], url, true)), site: gateway[1] }
+      return {
+        ...(await api(state, request, site(gateway[1]), gateway[2], url, true)),
+        site: gateway[1],
+      }
     }
     if (path.startsWith('/rest/')) {
       if (!rootAuthorised(request))
         return { status: 401, body: { errorMessages: ['You are not authenticated.'] } }
-      return { ...(await api(request, site(rootSite), path, url, false)), site: rootSite }
+      return { ...(await api(state, request, site(rootSite), path, url, false)), site: rootSite }
     }
     return { status: 404, body: { errorMessages: ['Not found'] } }
   }
