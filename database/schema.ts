@@ -597,6 +597,19 @@ export class InviteSchema extends BaseModel {
   declare updatedAt: DateTime | null
 }
 
+export class IssuePullRequestSchema extends BaseModel {
+  static $columns = ['id', 'issueId', 'organizationId', 'pullRequestId'] as const
+  $columns = IssuePullRequestSchema.$columns
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare issueId: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare pullRequestId: number
+}
+
 export class IssueSchema extends BaseModel {
   static $columns = ['assigneeLogin', 'connectionId', 'createdAt', 'externalId', 'id', 'key', 'openedAt', 'organizationId', 'priority', 'projectKey', 'provider', 'remoteUpdatedAt', 'reporterLogin', 'repositoryId', 'repositoryReferenceId', 'resolvedAt', 'status', 'statusCategory', 'title', 'type', 'updatedAt', 'url'] as const
   $columns = IssueSchema.$columns
@@ -644,6 +657,25 @@ export class IssueSchema extends BaseModel {
   declare updatedAt: DateTime
   @column()
   declare url: string | null
+}
+
+export class IssueStatusTransitionSchema extends BaseModel {
+  static $columns = ['fromStatus', 'id', 'issueId', 'organizationId', 'toCategory', 'toStatus', 'transitionedAt'] as const
+  $columns = IssueStatusTransitionSchema.$columns
+  @column()
+  declare fromStatus: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare issueId: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare toCategory: string | null
+  @column()
+  declare toStatus: string
+  @column.dateTime()
+  declare transitionedAt: DateTime
 }
 
 export class LockSchema extends BaseModel {

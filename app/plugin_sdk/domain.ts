@@ -99,6 +99,21 @@ export type IssueInput = {
   openedAt: Date | string
   resolvedAt?: Moment
   remoteUpdatedAt?: Moment
+  /**
+   * The issue's whole status history, oldest first (Jira's changelog).
+   * Given, it replaces what was stored; left out, the stored history is
+   * kept.
+   */
+  transitions?: IssueTransitionInput[]
+}
+
+/** one change of an issue's status */
+export type IssueTransitionInput = {
+  at: Date | string
+  from?: string | null
+  to: string
+  /** the category of the status reached, when the provider says */
+  toCategory?: 'todo' | 'in_progress' | 'done' | null
 }
 
 export type VulnerabilityInput = {

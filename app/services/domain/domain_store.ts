@@ -13,6 +13,7 @@ import {
   type NormalisedReference,
 } from '#services/domain/repository_references'
 import { assignPeople } from '#services/domain/people'
+import { linkIssues, linkPullRequests } from '#services/domain/issue_links'
 import {
   canonicalRepositoryKey,
   normalisedFullName,
@@ -167,7 +168,7 @@ export class FencedDomainStore implements DomainStore {
 
   async upsertPullRequests(rows: PullRequestInput[]) {
     const repositories = await this.#repositoryKeys(rows.map((row) => row.repositoryExternalId))
-    return this.#upsert(
+    const written = await this.#upsert(
       'pull_requests',
       rows.map((row) => ({
         external_id: row.externalId,
@@ -194,6 +195,9 @@ export class FencedDomainStore implements DomainStore {
         remote_updated_at: moment(row.remoteUpdatedAt),
       }))
     )
+    const ids = rows.map((row) => row.externalId)
+    await linkPullRequests(this.fence.organizationId, this.fence.provider, ids)
+    return written
   }
 
   async upsertCommits(rows: CommitInput[]) {
@@ -223,7 +227,7 @@ export class FencedDomainStore implements DomainStore {
 
   async upsertIssues(rows: IssueInput[]) {
     const repositories = await this.#anyRepositoryKeys(rows)
-    return this.#upsert(
+    const written = await this.#upsert(
       'issues',
       rows.map((row) => ({
         external_id: row.externalId,
@@ -243,6 +247,49 @@ export class FencedDomainStore implements DomainStore {
         remote_updated_at: moment(row.remoteUpdatedAt),
       }))
     )
+    await this.#replaceTransitions(rows)
+    const ids = rows.map((row) => row.externalId)
+    await linkIssues(this.fence.organizationId, this.fence.provider, ids)
+    return written
+  }
+
+  /** the status histories given with the issues replace the stored ones, in one transaction */
+  async #replaceTransitions(rows: IssueInput[]) {
+    const histories = new Map(
+      rows.filter((row) => row.transitions).map((row) => [row.externalId, row.transitions!])
+    )
+    if (histories.size === 0) return
+    const knex = db.connection().getWriteClient()
+    await knex.transaction(async (trx) => {
+      const externalIds = [...histories.keys()]
+      for (let start = 0; start < externalIds.length; start += BATCH_SIZE) {
+        const issues: Array<{ id: number; external_id: string }> = await trx('issues')
+          .where('organization_id', this.fence.organizationId)
+          .where('provider', this.fence.provider)
+          .whereIn('external_id', externalIds.slice(start, start + BATCH_SIZE))
+          .select('id', 'external_id')
+        const ids = issues.map((issue) => issue.id)
+        await trx('issue_status_transitions')
+          .where('organization_id', this.fence.organizationId)
+          .whereIn('issue_id', ids)
+          .delete()
+        const transitions = issues.flatMap((issue) =>
+          histories.get(issue.external_id)!.map((transition) => ({
+            organization_id: this.fence.organizationId,
+            issue_id: issue.id,
+            transitioned_at: required(transition.at, 'transitions.at'),
+            from_status: transition.from?.slice(0, 64) ?? null,
+            to_status: transition.to.slice(0, 64),
+            to_category: transition.toCategory ?? null,
+          }))
+        )
+        for (let offset = 0; offset < transitions.length; offset += BATCH_SIZE) {
+          await trx('issue_status_transitions').insert(
+            transitions.slice(offset, offset + BATCH_SIZE)
+          )
+        }
+      }
+    })
   }
 
   async upsertVulnerabilities(rows: VulnerabilityInput[]) {

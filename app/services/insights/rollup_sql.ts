@@ -113,6 +113,15 @@ function cycleMoments() {
 const restored = 'p.caused_failure AND p.restored_at IS NOT NULL AND p.restored_at >= p.started_at'
 
 /**
+ * Incidents (issues of type incident, from Jira or any tracker) resolved
+ * no earlier than they were opened: their time to restore is opening to
+ * resolution, counted on the day they were opened, beside the restores
+ * of failed deployments.
+ */
+const incidentRestored =
+  "p.type = 'incident' AND p.resolved_at IS NOT NULL AND p.resolved_at >= p.opened_at"
+
+/**
  * One grouped SELECT per event kind. Each branch binds the organisation
  * id and the [start, end) moments of the range once, in that order.
  */
@@ -182,7 +191,12 @@ function branches(): Branch[] {
       from: 'issues p',
       moment: 'p.opened_at',
       where: '',
-      values: { issues_opened: 'COUNT(*)', bugs_opened: when("p.type = 'bug'", '1') },
+      values: {
+        issues_opened: 'COUNT(*)',
+        bugs_opened: when("p.type = 'bug'", '1'),
+        restore_count: when(incidentRestored, '1'),
+        restore_seconds: when(incidentRestored, secs('p.opened_at', 'p.resolved_at')),
+      },
     },
     {
       from: 'commits p',
@@ -242,6 +256,13 @@ function durationSources(): DurationSource[] {
       moment: 'p.started_at',
       where: `AND ${productionDeployment('p')} AND ${restored}`,
       seconds: secs('p.started_at', 'p.restored_at'),
+    },
+    {
+      metric: 'restore',
+      from: 'issues p',
+      moment: 'p.opened_at',
+      where: `AND ${incidentRestored}`,
+      seconds: secs('p.opened_at', 'p.resolved_at'),
     },
   ]
 }

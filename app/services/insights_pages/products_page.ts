@@ -41,6 +41,7 @@ import {
   formatPercent,
 } from '#services/insights_pages/format'
 import type { PageTable } from '#services/insights_pages/tables'
+import { linkedIssues } from '#services/insights/linked_issues'
 
 /**
  * The product list: every product with its headline numbers (one query
@@ -166,7 +167,7 @@ export async function productDetail(
 }
 
 async function buildProductDetail(scope: InsightScope, range: DateRange) {
-  const [trend, series, repositories, contributors, ai, vulnerabilities, history, work] =
+  const [trend, series, repositories, contributors, ai, vulnerabilities, history, work, issues] =
     await Promise.all([
       summarizeTrend(scope),
       dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
@@ -176,6 +177,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       vulnerabilityOverview(scope),
       scoreHistory(scope.organizationId, scope.productId!, range),
       openWork(scope),
+      linkedIssues(scope),
     ])
   const cards = kpiCards(EXECUTIVE_KPIS, trend.current, trend.previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
@@ -259,6 +261,27 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     ]),
     empty: 'No commit in this period.',
   }
+  const issueTable: PageTable = {
+    name: 'issues',
+    title: 'Issues linked to pull requests',
+    columns: ['Issue', 'Title', 'Type', 'Status', 'Pull requests'],
+    csvColumns: ['issue', 'title', 'type', 'status', 'pull_requests'],
+    cells: issues.map((issue) => [
+      issue.key,
+      issue.title,
+      issue.type,
+      issue.status,
+      formatNumber(issue.pullRequests, 0),
+    ]),
+    values: issues.map((issue) => [
+      issue.key,
+      issue.title,
+      issue.type,
+      issue.status,
+      issue.pullRequests,
+    ]),
+    empty: 'No pull request in this period names an issue key.',
+  }
   return {
     hasData:
       trend.current.pullRequestsOpened + trend.current.commits + trend.current.deployments > 0,
@@ -292,6 +315,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       repositoryTable,
       contributorTable,
       aiTable,
+      issueTable,
       kpiTable(cards, range),
       vulnerabilityTable(vulnerabilities),
     ],

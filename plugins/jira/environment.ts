@@ -1,0 +1,33 @@
+import { defineSettings } from '#plugin-sdk'
+
+/**
+ * The server's environment variables for Jira: the operator's OAuth 2.0
+ * (3LO) app in the Atlassian developer console, under the names the
+ * system Sextant replaces used. API-token connections need none of them.
+ */
+export const environment = defineSettings({
+  JIRA_OAUTH_CONSUMER_KEY: {
+    type: 'string',
+    description: "the OAuth 2.0 (3LO) app's client ID (Atlassian developer console)",
+  },
+  JIRA_OAUTH_CONSUMER_SECRET: {
+    type: 'string',
+    description: "the OAuth 2.0 (3LO) app's secret",
+  },
+  JIRA_AUTH_URL: {
+    type: 'url',
+    default: 'https://auth.atlassian.com',
+    description: 'the Atlassian authorization server (authorize and token endpoints)',
+  },
+  JIRA_API_GATEWAY_URL: {
+    type: 'url',
+    default: 'https://api.atlassian.com',
+    description: 'the Atlassian API gateway (accessible-resources and /ex/jira/{cloudId})',
+  },
+  JIRA_SEARCH_PAGE_SIZE: {
+    type: 'number',
+    min: 1,
+    default: 100,
+    description: 'issues per search page (Jira caps it, at 100 with changelogs)',
+  },
+})

@@ -1,0 +1,67 @@
+import { definePlugin } from '#plugin-sdk'
+import { basicMethod, gatewayUrl, oauthMethod, patMethod, testConnection } from './connect.js'
+import { populateDemoData } from './demo.js'
+import { environment } from './environment.js'
+import { saveIssueTypes } from './settings_page.js'
+import { syncIssues } from './sync/issues.js'
+import { syncProjects } from './sync/projects.js'
+import { extendWebhooks, jiraWebhooks, lifecycle } from './webhooks.js'
+
+/**
+ * Jira Cloud (OAuth 2.0 (3LO) across several sites, or email + API
+ * token) and Jira Data Center (personal access token): projects and
+ * issues with their status history, feeding bug rate, incidents, time
+ * to restore and flow metrics. Requests are built by jira.js and sent
+ * through the platform's HTTP client (client.ts).
+ */
+export default definePlugin({
+  id: 'jira',
+  name: 'Jira',
+  description:
+    'Jira Cloud and Data Center: projects and issues with their status history, for bug rate, incidents, time to restore and flow metrics.',
+  category: 'issues',
+  version: '1.0.0',
+  settings: environment,
+  demo: populateDemoData,
+  connection: {
+    methods: [oauthMethod, basicMethod, patMethod],
+    baseUrl: {
+      get default() {
+        return gatewayUrl()
+      },
+      label: 'Jira site',
+      help: 'For an API token: your site (https://your-domain.atlassian.net) or Data Center server. Leave empty for OAuth.',
+    },
+    test: testConnection,
+  },
+  sync: [
+    {
+      name: 'projects',
+      description: 'The projects the connection can read',
+      schedule: '10 3 * * *',
+      run: syncProjects,
+    },
+    {
+      name: 'issues',
+      description: 'Issues changed since the last run, with their status history',
+      schedule: '15 3 * * *',
+      run: syncIssues,
+    },
+    {
+      name: 'webhooks',
+      description: 'Extends dynamic webhooks before their 30 days run out',
+      schedule: '30 2 * * *',
+      run: extendWebhooks,
+    },
+  ],
+  webhooks: jiraWebhooks,
+  lifecycle,
+  routes(router) {
+    router.post('/connections/:connection/issue-types', saveIssueTypes, {
+      permission: 'integrations.manage',
+      name: 'issue_types',
+    })
+  },
+  views: 'views',
+  settingsPartial: 'jira::settings',
+})

@@ -1,0 +1,126 @@
+import { CATEGORY_NAMES, jiraTime, type FakeIssue, type FakeSite, type FakeUser } from './state.js'
+
+/**
+ * Issues as Jira's REST API writes them, and the little JQL the sync
+ * sends: `updated >= "yyyy-MM-dd HH:mm"` (read in the caller's time
+ * zone, minute precision) with `ORDER BY updated ASC`. Cloud's enhanced
+ * search refuses unbounded queries, as the real one does.
+ */
+
+export function cloudUser(user: FakeUser | null) {
+  if (!user) return null
+  return {
+    accountId: user.accountId,
+    displayName: user.displayName,
+    emailAddress: user.emailAddress,
+    active: true,
+    accountType: 'atlassian',
+  }
+}
+
+export function serverUser(user: FakeUser | null) {
+  if (!user) return null
+  return {
+    key: user.accountId,
+    name: user.name,
+    displayName: user.displayName,
+    emailAddress: user.emailAddress,
+    active: true,
+  }
+}
+
+/** histories in Jira's shape; the search returns at most `limit` of them (the newest) */
+export function changelogOf(issue: FakeIssue, cloud: boolean, limit: number) {
+  const all = issue.histories.map((history) => ({
+    id: history.id,
+    author: cloud ? cloudUser(history.author) : serverUser(history.author),
+    created: jiraTime(history.created),
+    items: history.items.map((item) => ({ ...item, fieldtype: 'jira' })),
+  }))
+  const histories = all.slice(Math.max(0, all.length - limit))
+  return { startAt: 0, maxResults: histories.length, total: all.length, histories }
+}
+
+export function issueJson(site: FakeSite, issue: FakeIssue, cloud: boolean, expand: string[]) {
+  const person = cloud ? cloudUser : serverUser
+  const body: Record<string, unknown> = {
+    id: issue.id,
+    key: issue.key,
+    self: `${site.url}/rest/api/${cloud ? 3 : 2}/issue/${issue.id}`,
+    fields: {
+      summary: issue.summary,
+      issuetype: { id: issue.type, name: issue.type, subtask: false },
+      status: {
+        name: issue.status,
+        statusCategory: { key: issue.statusCategory, name: CATEGORY_NAMES[issue.statusCategory] },
+      },
+      priority: { name: issue.priority },
+      assignee: person(issue.assignee),
+      reporter: person(issue.reporter),
+      labels: issue.labels,
+      created: jiraTime(issue.created),
+      updated: jiraTime(issue.updated),
+      resolutiondate: issue.resolved ? jiraTime(issue.resolved) : null,
+      project: project(site, issue.projectKey),
+    },
+  }
+  // Cloud's search caps a changelog; Data Center sends it whole
+  if (expand.includes('changelog')) body.changelog = changelogOf(issue, cloud, cloud ? 40 : 10_000)
+  return body
+}
+
+function project(site: FakeSite, key: string) {
+  const found = site.projects.find((candidate) => candidate.key === key)
+  return { id: found?.id ?? key, key, name: found?.name ?? key }
+}
+
+export class JqlError extends Error {}
+
+/** `updated >= "2024-01-02 03:04"` in `timeZone` → the UTC moment it names */
+function zonedMoment(text: string, timeZone: string): Date {
+  const match = /^(\d{4})[-/](\d{2})[-/](\d{2})(?: (\d{2}):(\d{2}))?$/.exec(text)
+  if (!match) throw new JqlError(`Date value '${text}' for field 'updated' is invalid.`)
+  const [, y, mo, d, h = '00', mi = '00'] = match
+  const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi))
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  }).formatToParts(new Date(asUtc))
+  const get = (type: string) => Number(parts.find((part) => part.type === type)!.value)
+  const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'))
+  return new Date(asUtc - (shown - asUtc))
+}
+
+/** the issues a query selects, ordered as it asks */
+export function runJql(site: FakeSite, jql: string, bounded: boolean): FakeIssue[] {
+  const [where, order] = jql.split(/\s+ORDER BY\s+/i)
+  const clauses = where.trim() ? where.trim().split(/\s+AND\s+/i) : []
+  if (bounded && clauses.length === 0) {
+    throw new JqlError(
+      'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.'
+    )
+  }
+  let issues = [...site.issues]
+  for (const clause of clauses) {
+    const updated = /^updated\s*>=\s*"([^"]+)"$/i.exec(clause.trim())
+    const projects = /^project\s+in\s*\(([^)]*)\)$/i.exec(clause.trim())
+    if (updated) {
+      const since = zonedMoment(updated[1], site.timeZone)
+      issues = issues.filter((issue) => issue.updated >= since)
+    } else if (projects) {
+      const keys = projects[1].split(',').map((key) => key.trim().replace(/"/g, ''))
+      issues = issues.filter((issue) => keys.includes(issue.projectKey))
+    } else {
+      throw new JqlError(`The fake Jira does not understand '${clause}'.`)
+    }
+  }
+  if (order && /^updated\s+ASC$/i.test(order.trim())) {
+    issues.sort((a, b) => a.updated.getTime() - b.updated.getTime() || a.key.localeCompare(b.key))
+  }
+  return issues
+}

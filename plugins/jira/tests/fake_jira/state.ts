@@ -1,0 +1,115 @@
+/**
+ * What the fake Jira holds: sites (Cloud, each with a cloud id), their
+ * projects and issues with full status histories, the accounts and
+ * tokens that may read them, and the dynamic webhooks apps registered.
+ */
+
+export type FakeUser = {
+  accountId: string
+  name: string
+  displayName: string
+  emailAddress?: string
+}
+
+export type FakeHistory = {
+  id: string
+  created: Date
+  author: FakeUser
+  items: Array<{
+    field: string
+    from: string | null
+    fromString: string | null
+    to: string | null
+    toString: string | null
+  }>
+}
+
+export type FakeIssue = {
+  id: string
+  key: string
+  projectKey: string
+  summary: string
+  type: string
+  status: string
+  statusCategory: 'new' | 'indeterminate' | 'done'
+  priority: string
+  assignee: FakeUser | null
+  reporter: FakeUser | null
+  labels: string[]
+  created: Date
+  updated: Date
+  resolved: Date | null
+  histories: FakeHistory[]
+}
+
+export type FakeProject = { id: string; key: string; name: string }
+
+export type FakeSite = {
+  id: string
+  name: string
+  url: string
+  projects: FakeProject[]
+  issues: FakeIssue[]
+  /** the time zone of /myself: JQL dates are read in it */
+  timeZone: string
+}
+
+export type FakeWebhook = {
+  id: number
+  site: string
+  url: string
+  events: string[]
+  jqlFilter: string
+  expirationDate: Date
+}
+
+export type RecordedRequest = {
+  method: string
+  path: string
+  query: URLSearchParams
+  status: number
+  site: string | null
+  authorization: string
+  /** the keys of the issues a search answered with */
+  issues?: string[]
+}
+
+export function emptyState() {
+  return {
+    sites: new Map<string, FakeSite>(),
+    /** email → API token (Cloud Basic) */
+    apiTokens: new Map<string, string>(),
+    /** Data Center personal access tokens */
+    personalTokens: new Set<string>(),
+    /** live OAuth access tokens → the sites their grant reaches */
+    accessTokens: new Map<string, string[]>(),
+    /** refresh token → live or spent */
+    refreshTokens: new Map<string, 'live' | 'spent'>(),
+    codes: new Map<string, { redirectUri: string }>(),
+    refreshes: 0,
+    rejectedRefreshes: 0,
+    /** the sites a new grant reaches */
+    grantSites: [] as string[],
+    webhooks: new Map<number, FakeWebhook>(),
+    /** admin webhooks (/rest/webhooks/1.0/webhook), with their secret */
+    adminWebhooks: new Map<
+      string,
+      { url: string; events: string[]; filter: string; secret: string }
+    >(),
+    /** whether the root site's account is a Jira administrator */
+    rootAdmin: false,
+    nextWebhookId: 1000,
+    /** answer the next n API requests with 429 and this Retry-After (seconds) */
+    throttle: { remaining: 0, retryAfter: 1 },
+    requests: [] as RecordedRequest[],
+  }
+}
+
+export type FakeState = ReturnType<typeof emptyState>
+
+/** Jira's timestamp format: 2024-01-02T03:04:05.000+0000 */
+export function jiraTime(moment: Date) {
+  return moment.toISOString().replace('Z', '+0000')
+}
+
+export const CATEGORY_NAMES = { new: 'To Do', indeterminate: 'In Progress', done: 'Done' }
