@@ -23,3 +23,29 @@ export async function benchConnection(apiUrl: string) {
   const organization = await Organization.create({ name: 'Bench', slug: `bench-${Date.now()}` })
   return createConnection(organization, { baseUrl: apiUrl })
 }
+
+/**
+ * A new organisation with one member who has a second factor (the API
+ * refuses tokens of users without one) and an API token that reads and
+ * writes: for plugins' benchmarks (the SDK's `benchmark.memberWithToken`).
+ */
+export async function benchMemberWithToken() {
+  const { createAccount } = await import('#tests/helpers/accounts')
+  const { default: CreateApiToken } = await import('#actions/tokens/create_api_token')
+  const { CLI_META } = await import('#services/audit')
+  const account = await createAccount()
+  const { value } = await new CreateApiToken().execute({
+    user: account.user,
+    membership: account.membership,
+    name: 'Benchmark',
+    abilities: ['read', 'write'],
+    expiresInDays: null,
+    meta: CLI_META,
+  })
+  return {
+    organizationId: account.organization.id,
+    organizationPublicId: account.organization.publicId,
+    userId: account.user.id,
+    token: value,
+  }
+}

@@ -40,23 +40,7 @@ export const benchmark = {
     userId: number
     token: string
   }> {
-    const { createAccount } = await import('#tests/helpers/accounts')
-    const { default: CreateApiToken } = await import('#actions/tokens/create_api_token')
-    const { CLI_META } = await import('#services/audit')
-    const account = await createAccount()
-    const { value } = await new CreateApiToken().execute({
-      user: account.user,
-      membership: account.membership,
-      name: 'Benchmark',
-      abilities: ['read', 'write'],
-      expiresInDays: null,
-      meta: CLI_META,
-    })
-    return {
-      organizationId: account.organization.id,
-      organizationPublicId: account.organization.publicId,
-      userId: account.user.id,
-      token: value,
-    }
+    const { benchMemberWithToken } = await import('#bench/support')
+    return benchMemberWithToken()
   },
 }

@@ -181,6 +181,7 @@ export default definePlugin({
       name: 'status_check',
     })
   },
+  commands: [() => import('./commands/bench_github.js')],
   views: 'views',
   settingsPartial: 'github::settings',
   navigation: [{ label: 'GitHub App', path: '/integrations/github/app', area: 'admin' }],

@@ -62,6 +62,7 @@ export default definePlugin({
       name: 'issue_types',
     })
   },
+  commands: [() => import('./commands/bench_jira.js')],
   views: 'views',
   settingsPartial: 'jira::settings',
 })

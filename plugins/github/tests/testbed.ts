@@ -106,3 +106,6 @@ export async function deliveryStatus(id: string) {
   const row = await db.from('webhook_deliveries').where('delivery_id', id).first()
   return row?.status ?? null
 }
+
+/** for the plugin's benchmark command */
+export { benchOrganization, runSync } from '#tests/helpers/bench_fixtures'

@@ -61,3 +61,6 @@ export async function connectServer(organization: Organization, jira: FakeJira) 
     authMethod: 'pat',
   })
 }
+
+/** for the plugin's benchmark command */
+export { benchOrganization, runSync } from '#tests/helpers/bench_fixtures'

@@ -1,6 +1,4 @@
-import { BaseCommand, flags } from '@adonisjs/core/ace'
-import type { CommandOptions } from '@adonisjs/core/types/ace'
-import { POSITIVE_COUNT } from '#validators/cli'
+import { BaseCommand, benchmark, flags, type CommandOptions } from '#plugin-sdk'
 
 /**
  * npm run bench:github — a sync of a fake GitHub organisation: requests
@@ -14,7 +12,7 @@ export default class BenchGitHub extends BaseCommand {
     'Benchmark: GitHub sync requests versus the minimum, 304 share, items/s, peak RSS'
   static options: CommandOptions = { startApp: true }
   /** a benchmark of nothing measures nothing */
-  static defaultNumberBounds = POSITIVE_COUNT
+  static defaultNumberBounds = { min: 1, max: 1_000_000 }
 
   @flags.number({ description: 'Repositories in the fake organisation', default: 50 })
   declare repositories: number
@@ -28,38 +26,28 @@ export default class BenchGitHub extends BaseCommand {
   declare details?: boolean
 
   async run() {
-    const { prepareBenchDatabase } = await import('#bench/support')
-    const { startGitHub, connectInstallation } = await import('#plugins/github/tests/testbed')
-    const { default: RunSync } = await import('#actions/sync/run_sync')
-    const { default: Organization } = await import('#models/organization')
+    const { startGitHub, connectInstallation } = await import('../tests/testbed.js')
+    const { benchOrganization, runSync } = await import('../tests/testbed.js')
 
-    await prepareBenchDatabase()
+    await benchmark.prepareDatabase()
     process.env.GITHUB_PR_DETAIL_DAYS = this.details ? '3650' : '0'
     const github = await startGitHub()
     try {
       github.addInstallation({ id: 1, account: { login: 'bench', type: 'Organization' } })
       github.seedOrganization(1, this.repositories, this.pulls)
-      const organization = await Organization.create({ name: 'Bench', slug: `bench-${Date.now()}` })
+      const organization = await benchOrganization()
       const connection = await connectInstallation(organization, 1)
-      await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+      await runSync(connection, ['repositories'])
 
       const isPullList = (path: string) => /^\/repos\/[^/]+\/[^/]+\/pulls(\?|$)/.test(path)
       const minimum = this.repositories * Math.ceil(this.pulls / 100)
       github.resetRequests()
       const started = performance.now()
-      const [first] = await new RunSync().execute({
-        connection,
-        tasks: ['pull_requests'],
-        trigger: 'cli',
-      })
+      const [first] = await runSync(connection, ['pull_requests'])
       const seconds = (performance.now() - started) / 1000
       const lists = github.requests.filter((request) => isPullList(request.path)).length
       github.resetRequests()
-      const [second] = await new RunSync().execute({
-        connection,
-        tasks: ['pull_requests'],
-        trigger: 'cli',
-      })
+      const [second] = await runSync(connection, ['pull_requests'])
       const repeated = github.requests.filter((request) => isPullList(request.path))
       const notModified = repeated.filter((request) => request.status === 304).length
 

@@ -1,6 +1,4 @@
-import { BaseCommand, flags } from '@adonisjs/core/ace'
-import type { CommandOptions } from '@adonisjs/core/types/ace'
-import { POSITIVE_COUNT } from '#validators/cli'
+import { BaseCommand, benchmark, flags, type CommandOptions } from '#plugin-sdk'
 
 /**
  * npm run bench:jira — a sync of a fake Jira Cloud site: search and
@@ -14,7 +12,7 @@ export default class BenchJira extends BaseCommand {
   static description =
     'Benchmark: Jira sync requests versus the minimum, issues/s, incremental re-sync, peak RSS'
   static options: CommandOptions = { startApp: true }
-  static defaultNumberBounds = POSITIVE_COUNT
+  static defaultNumberBounds = { min: 1, max: 1_000_000 }
 
   @flags.number({ description: 'Issues on the fake site', default: 5000 })
   declare issues: number
@@ -29,13 +27,11 @@ export default class BenchJira extends BaseCommand {
   declare longEvery: number
 
   async run() {
-    const { prepareBenchDatabase } = await import('#bench/support')
-    const { startJira, connectSite } = await import('#plugins/jira/tests/testbed')
-    const { addIssue, touch } = await import('#plugins/jira/tests/fake_jira/seed')
-    const { default: RunSync } = await import('#actions/sync/run_sync')
-    const { default: Organization } = await import('#models/organization')
+    const { startJira, connectSite } = await import('../tests/testbed.js')
+    const { addIssue, touch } = await import('../tests/fake_jira/seed.js')
+    const { benchOrganization, runSync } = await import('../tests/testbed.js')
 
-    await prepareBenchDatabase()
+    await benchmark.prepareDatabase()
     const jira = await startJira()
     try {
       const site = jira.site('bench')
@@ -53,17 +49,13 @@ export default class BenchJira extends BaseCommand {
           churn,
         })
       }
-      const organization = await Organization.create({ name: 'Bench', slug: `bench-${Date.now()}` })
+      const organization = await benchOrganization()
       const connection = await connectSite(organization, jira, 'bench')
 
       const searches = () => jira.requestsTo(/search\/jql$/).length
       const changelogs = () => jira.requestsTo(/\/changelog$/).length
       const started = performance.now()
-      const [, issues] = await new RunSync().execute({
-        connection,
-        tasks: ['projects', 'issues'],
-        trigger: 'cli',
-      })
+      const [, issues] = await runSync(connection, ['projects', 'issues'])
       const seconds = (performance.now() - started) / 1000
       const minimumSearches = Math.ceil(this.issues / 100)
       const firstSearches = searches()
@@ -71,7 +63,7 @@ export default class BenchJira extends BaseCommand {
 
       for (const issue of [site.issues[1], site.issues[2], site.issues[3]]) touch(issue)
       jira.state.requests = []
-      await new RunSync().execute({ connection, tasks: ['issues'], trigger: 'cli' })
+      await runSync(connection, ['issues'])
       const [again] = jira.requestsTo(/search\/jql$/)
 
       this.logger.log(
