@@ -20,4 +20,8 @@ export default class Organization extends compose(
    */
   @column({ consume: (value) => Boolean(value) })
   declare mfaRequired: boolean
+
+  /** the IANA time zone of the organisation's days, weeks and presets (insights) */
+  @column()
+  declare timeZone: string
 }

@@ -1,4 +1,16 @@
 import vine from '@vinejs/vine'
+import { isTimeZone } from '#services/insights/time_zone'
+
+/** an IANA time zone name (Europe/Paris, Australia/Sydney, UTC) */
+const timeZoneRule = vine.createRule((value, _options, field) => {
+  if (typeof value !== 'string' || !isTimeZone(value)) {
+    field.report(
+      'Choose a time zone from the list (an IANA name such as Europe/Paris).',
+      'timeZone',
+      field
+    )
+  }
+})
 
 /**
  * Query string of the organisation list.
@@ -17,4 +29,5 @@ export const listUsersValidator = vine.create({
 export const organizationSettingsValidator = vine.create({
   name: vine.string().trim().minLength(2).maxLength(120),
   mfaRequired: vine.enum(['required', 'optional'] as const),
+  timeZone: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
 })

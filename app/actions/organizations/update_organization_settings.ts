@@ -1,10 +1,14 @@
+import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
+import RefreshInsights from '#actions/insights/refresh_insights'
+import { isTimeZone } from '#services/insights/time_zone'
 import Organization from '#models/organization'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 
 /**
- * Renames the organisation and sets its MFA policy. Making MFA optional
+ * Renames the organisation, sets its MFA policy and its time zone (the
+ * insights' days, weeks and presets follow it). Making MFA optional
  * is recorded distinctly in the audit log: auditors look for it.
  */
 export default class UpdateOrganizationSettings {
@@ -13,14 +17,30 @@ export default class UpdateOrganizationSettings {
     actor: User
     name: string
     mfaRequired: boolean
+    /** IANA name; the insights' days follow it (unchanged when absent) */
+    timeZone?: string
     meta: RequestMeta
   }) {
-    return db.transaction(async (trx) => {
+    if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) {
+      throw new Exception('Choose a time zone from the list (an IANA name such as Europe/Paris).', {
+        status: 422,
+        code: 'E_INVALID_TIME_ZONE',
+      })
+    }
+    const result = await db.transaction(async (trx) => {
       const organization = await Organization.query({ client: trx })
         .where('id', input.organization.id)
         .firstOrFail()
-      const before = { name: organization.name, mfaRequired: organization.mfaRequired }
-      organization.merge({ name: input.name.trim(), mfaRequired: input.mfaRequired })
+      const before = {
+        name: organization.name,
+        mfaRequired: organization.mfaRequired,
+        timeZone: organization.timeZone,
+      }
+      organization.merge({
+        name: input.name.trim(),
+        mfaRequired: input.mfaRequired,
+        timeZone: input.timeZone ?? organization.timeZone,
+      })
       await organization.useTransaction(trx).save()
       await recordAudit(
         {
@@ -34,12 +54,21 @@ export default class UpdateOrganizationSettings {
           meta: input.meta,
           details: {
             before,
-            after: { name: organization.name, mfaRequired: organization.mfaRequired },
+            after: {
+              name: organization.name,
+              mfaRequired: organization.mfaRequired,
+              timeZone: organization.timeZone,
+            },
           },
         },
         trx
       )
-      return organization
+      return { organization, timeZoneChanged: before.timeZone !== organization.timeZone }
     })
+    // every day of the rollup moves with the zone: rebuild the whole history
+    if (result.timeZoneChanged) {
+      await new RefreshInsights().execute({ organizationId: result.organization.id, full: true })
+    }
+    return result.organization
   }
 }

@@ -2,12 +2,13 @@ import type { HttpContext } from '@adonisjs/core/http'
 import UpdateOrganizationSettings from '#actions/organizations/update_organization_settings'
 import { memberCan } from '#abilities/main'
 import { requestMeta } from '#services/auth_session'
+import { timeZoneChoices } from '#services/insights/time_zone'
 import { organizationSettingsValidator } from '#validators/organization'
 
 export default class OrganizationSettingsController {
   async show(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.manage')
-    return ctx.view.render('pages/settings/organization')
+    return ctx.view.render('pages/settings/organization', { timeZones: timeZoneChoices() })
   }
 
   async update(ctx: HttpContext) {
@@ -18,6 +19,7 @@ export default class OrganizationSettingsController {
       actor: ctx.auth.use('web').user!,
       name: input.name,
       mfaRequired: input.mfaRequired === 'required',
+      timeZone: input.timeZone,
       meta: requestMeta(ctx),
     })
     ctx.session.flash('success', 'Organisation settings saved.')

@@ -1,5 +1,6 @@
 import { dayOf, secondsBetween } from '#services/insights/dialect'
 import type { DurationMetric } from '#services/insights/types'
+import type { DayZone } from '#services/insights/time_zone'
 
 /**
  * The summable columns of insight_daily_metrics, and the set-based SQL
@@ -251,12 +252,12 @@ function durationSources(): DurationSource[] {
  * for the moments in [start, end). Bindings: (organisation id, start,
  * end) per source.
  */
-export function durationsInsertSql() {
+export function durationsInsertSql(zone?: DayZone) {
   const sources = durationSources()
   const selects = sources.map(
     (
       source
-    ) => `SELECT p.organization_id AS organization_id, p.repository_id AS repository_id, ${dayOf(source.moment)} AS day, '${source.metric}' AS metric, ${source.seconds} AS seconds
+    ) => `SELECT p.organization_id AS organization_id, p.repository_id AS repository_id, ${dayOf(source.moment, zone)} AS day, '${source.metric}' AS metric, ${source.seconds} AS seconds
       FROM ${source.from}
       WHERE p.organization_id = ? AND ${source.moment} >= ? AND ${source.moment} < ? ${source.where}`
   )
@@ -272,14 +273,14 @@ export function durationsInsertSql() {
  * [start, end). Bindings: the organisation id first, then (organisation
  * id, start, end) per branch.
  */
-export function rollupInsertSql() {
+export function rollupInsertSql(zone?: DayZone) {
   const all = branches()
   const selects = all.map((branch) => {
     const columns = ROLLUP_COLUMNS.map((column) => `${branch.values[column] ?? '0'} AS ${column}`)
-    return `SELECT p.repository_id AS repository_id, ${dayOf(branch.moment)} AS day, ${columns.join(', ')}
+    return `SELECT p.repository_id AS repository_id, ${dayOf(branch.moment, zone)} AS day, ${columns.join(', ')}
       FROM ${branch.from}
       WHERE p.organization_id = ? AND ${branch.moment} >= ? AND ${branch.moment} < ? ${branch.where}
-      GROUP BY p.repository_id, ${dayOf(branch.moment)}`
+      GROUP BY p.repository_id, ${dayOf(branch.moment, zone)}`
   })
   return {
     sql: `INSERT INTO insight_daily_metrics (organization_id, repository_id, day, ${ROLLUP_COLUMNS.join(', ')})
@@ -299,7 +300,7 @@ export function rollupInsertSql() {
  * before people existed), and login holds the name shown. Bindings: organisation id, then
  * (organisation id, start, end) twice, then organisation id.
  */
-export function contributorsInsertSql() {
+export function contributorsInsertSql(zone?: DayZone) {
   const human = (column: string) => `${column} IS NOT NULL AND ${humanAuthor(column)}`
   return `INSERT INTO insight_daily_contributors (organization_id, repository_id, day, login, person_key, pull_requests, commits)
     SELECT ?, k.repository_id, k.day, MIN(k.label), MIN(k.person_key), SUM(k.pull_requests), SUM(k.commits)
@@ -309,15 +310,15 @@ export function contributorsInsertSql() {
         'person:' || CAST(pe.id AS VARCHAR(20)) AS person_key,
         COALESCE('person:' || CAST(pe.id AS VARCHAR(20)), 'login:' || s.login) AS group_key
       FROM (
-        SELECT p.repository_id AS repository_id, ${dayOf('p.opened_at')} AS day, p.provider AS provider, p.author_login AS login, COUNT(*) AS pull_requests, 0 AS commits
+        SELECT p.repository_id AS repository_id, ${dayOf('p.opened_at', zone)} AS day, p.provider AS provider, p.author_login AS login, COUNT(*) AS pull_requests, 0 AS commits
         FROM pull_requests p
         WHERE p.organization_id = ? AND p.opened_at >= ? AND p.opened_at < ? AND ${human('p.author_login')}
-        GROUP BY p.repository_id, ${dayOf('p.opened_at')}, p.provider, p.author_login
+        GROUP BY p.repository_id, ${dayOf('p.opened_at', zone)}, p.provider, p.author_login
         UNION ALL
-        SELECT c.repository_id, ${dayOf('c.committed_at')}, c.provider, c.author_login, 0, COUNT(*)
+        SELECT c.repository_id, ${dayOf('c.committed_at', zone)}, c.provider, c.author_login, 0, COUNT(*)
         FROM commits c
         WHERE c.organization_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND ${human('c.author_login')}
-        GROUP BY c.repository_id, ${dayOf('c.committed_at')}, c.provider, c.author_login
+        GROUP BY c.repository_id, ${dayOf('c.committed_at', zone)}, c.provider, c.author_login
       ) s
       LEFT JOIN (
         SELECT provider, login, MIN(person_id) AS person_id FROM contributors
