@@ -24,4 +24,8 @@ export default class Organization extends compose(
   /** the IANA time zone of the organisation's days, weeks and presets (insights) */
   @column()
   declare timeZone: string
+
+  /** environment names that mean production (lower-case, comma-separated; DORA metrics) */
+  @column()
+  declare productionEnvironments: string
 }

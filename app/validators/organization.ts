@@ -1,5 +1,17 @@
 import vine from '@vinejs/vine'
 import { isTimeZone } from '#services/insights/time_zone'
+import { parseEnvironmentNames } from '#services/insights/production_environments'
+
+/** environment names separated by commas: letters, digits, spaces, . _ - / (at most 20) */
+const environmentsRule = vine.createRule((value, _options, field) => {
+  if (typeof value !== 'string' || parseEnvironmentNames(value) === null) {
+    field.report(
+      'List one to 20 environment names separated by commas (letters, digits, spaces, . _ - /).',
+      'productionEnvironments',
+      field
+    )
+  }
+})
 
 /** an IANA time zone name (Europe/Paris, Australia/Sydney, UTC) */
 const timeZoneRule = vine.createRule((value, _options, field) => {
@@ -30,4 +42,5 @@ export const organizationSettingsValidator = vine.create({
   name: vine.string().trim().minLength(2).maxLength(120),
   mfaRequired: vine.enum(['required', 'optional'] as const),
   timeZone: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
+  productionEnvironments: vine.string().trim().maxLength(1000).use(environmentsRule()).optional(),
 })

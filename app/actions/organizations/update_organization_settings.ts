@@ -2,13 +2,15 @@ import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
 import RefreshInsights from '#actions/insights/refresh_insights'
 import { isTimeZone } from '#services/insights/time_zone'
+import { parseEnvironmentNames } from '#services/insights/production_environments'
 import Organization from '#models/organization'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 
 /**
- * Renames the organisation, sets its MFA policy and its time zone (the
- * insights' days, weeks and presets follow it). Making MFA optional
+ * Renames the organisation, sets its MFA policy, its time zone (the
+ * insights' days, weeks and presets follow it) and its production
+ * mapping (the environment names its DORA metrics count). Making MFA optional
  * is recorded distinctly in the audit log: auditors look for it.
  */
 export default class UpdateOrganizationSettings {
@@ -19,8 +21,20 @@ export default class UpdateOrganizationSettings {
     mfaRequired: boolean
     /** IANA name; the insights' days follow it (unchanged when absent) */
     timeZone?: string
+    /** comma-separated environment names that mean production (unchanged when absent) */
+    productionEnvironments?: string
     meta: RequestMeta
   }) {
+    const environments =
+      input.productionEnvironments === undefined
+        ? undefined
+        : parseEnvironmentNames(input.productionEnvironments)
+    if (environments === null) {
+      throw new Exception('List one to 20 environment names separated by commas.', {
+        status: 422,
+        code: 'E_INVALID_PRODUCTION_ENVIRONMENTS',
+      })
+    }
     if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) {
       throw new Exception('Choose a time zone from the list (an IANA name such as Europe/Paris).', {
         status: 422,
@@ -35,11 +49,13 @@ export default class UpdateOrganizationSettings {
         name: organization.name,
         mfaRequired: organization.mfaRequired,
         timeZone: organization.timeZone,
+        productionEnvironments: organization.productionEnvironments,
       }
       organization.merge({
         name: input.name.trim(),
         mfaRequired: input.mfaRequired,
         timeZone: input.timeZone ?? organization.timeZone,
+        productionEnvironments: environments?.join(',') ?? organization.productionEnvironments,
       })
       await organization.useTransaction(trx).save()
       await recordAudit(
@@ -58,15 +74,22 @@ export default class UpdateOrganizationSettings {
               name: organization.name,
               mfaRequired: organization.mfaRequired,
               timeZone: organization.timeZone,
+              productionEnvironments: organization.productionEnvironments,
             },
           },
         },
         trx
       )
-      return { organization, timeZoneChanged: before.timeZone !== organization.timeZone }
+      return {
+        organization,
+        rollupChanged:
+          before.timeZone !== organization.timeZone ||
+          before.productionEnvironments !== organization.productionEnvironments,
+      }
     })
-    // every day of the rollup moves with the zone: rebuild the whole history
-    if (result.timeZoneChanged) {
+    // every day moves with the zone, and which deployments count with the
+    // production mapping: rebuild the whole history
+    if (result.rollupChanged) {
       await new RefreshInsights().execute({ organizationId: result.organization.id, full: true })
     }
     return result.organization

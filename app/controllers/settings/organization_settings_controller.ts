@@ -3,12 +3,16 @@ import UpdateOrganizationSettings from '#actions/organizations/update_organizati
 import { memberCan } from '#abilities/main'
 import { requestMeta } from '#services/auth_session'
 import { timeZoneChoices } from '#services/insights/time_zone'
+import { formatEnvironmentNames } from '#services/insights/production_environments'
 import { organizationSettingsValidator } from '#validators/organization'
 
 export default class OrganizationSettingsController {
   async show(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.manage')
-    return ctx.view.render('pages/settings/organization', { timeZones: timeZoneChoices() })
+    return ctx.view.render('pages/settings/organization', {
+      timeZones: timeZoneChoices(),
+      productionEnvironments: formatEnvironmentNames(ctx.organization!.productionEnvironments),
+    })
   }
 
   async update(ctx: HttpContext) {
@@ -20,6 +24,7 @@ export default class OrganizationSettingsController {
       name: input.name,
       mfaRequired: input.mfaRequired === 'required',
       timeZone: input.timeZone,
+      productionEnvironments: input.productionEnvironments,
       meta: requestMeta(ctx),
     })
     ctx.session.flash('success', 'Organisation settings saved.')

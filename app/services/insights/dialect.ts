@@ -61,6 +61,18 @@ function offsetMinutes(expression: string, zone: DayZone): string {
   return `(CASE ${cases.join(' ')} ELSE ${zone.last} END)`
 }
 
+/** whether the text `needle` occurs in the text `haystack` (SQL expressions) */
+export function containsText(haystack: string, needle: string): string {
+  switch (engine()) {
+    case 'postgres':
+      return `strpos(${haystack}, ${needle}) > 0`
+    case 'mysql':
+      return `LOCATE(${needle}, ${haystack}) > 0`
+    default:
+      return `instr(${haystack}, ${needle}) > 0`
+  }
+}
+
 /**
  * A placeholder for a moment bound as a parameter where the engine must
  * know it is a timestamp (arithmetic, not just comparison).

@@ -1,4 +1,4 @@
-import { dayOf, secondsBetween } from '#services/insights/dialect'
+import { containsText, dayOf, secondsBetween } from '#services/insights/dialect'
 import type { DurationMetric } from '#services/insights/types'
 import type { DayZone } from '#services/insights/time_zone'
 
@@ -47,17 +47,25 @@ export type RollupColumn = (typeof ROLLUP_COLUMNS)[number]
 export type RollupSums = Record<RollupColumn, number>
 
 /**
- * Environment names that mean production, compared case-insensitively
- * and exactly ("product-preview" is not production). A deployment with
- * no environment name (null or blank) is its source's only target and
- * counts as production.
+ * The default environment names that mean production, compared
+ * case-insensitively and exactly ("product-preview" is not production).
+ * Each organisation keeps its own list (`organizations.production_environments`,
+ * Organisation settings), these four until it changes them. A deployment
+ * with no environment name (null or blank) is its source's only target
+ * and counts as production.
  */
 export const PRODUCTION_ENVIRONMENTS = ['production', 'prod', 'prd', 'live'] as const
 
-/** deployments that count for DORA: successful deployments to production (or unnamed environments) */
+/**
+ * Deployments that count for DORA: successful deployments to an
+ * environment the deployment's organisation maps to production (its
+ * comma-separated list, matched as ",name,"), or to none.
+ */
 export function productionDeployment(alias: string) {
-  const names = ['', ...PRODUCTION_ENVIRONMENTS].map((name) => `'${name}'`).join(', ')
-  return `${alias}.kind = 'deployment' AND ${alias}.status = 'success' AND COALESCE(LOWER(TRIM(${alias}.environment)), '') IN (${names})`
+  const environment = `LOWER(TRIM(${alias}.environment))`
+  const names = `(SELECT ',' || o.production_environments || ',' FROM organizations o WHERE o.id = ${alias}.organization_id)`
+  const named = `${containsText(names, `',' || ${environment} || ','`)} AND NOT (${containsText(environment, "','")})`
+  return `${alias}.kind = 'deployment' AND ${alias}.status = 'success' AND (COALESCE(TRIM(${alias}.environment), '') = '' OR (${named}))`
 }
 
 /** pull requests opened by a person: bots ("name[bot]") are left out of flow metrics */

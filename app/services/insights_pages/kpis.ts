@@ -82,7 +82,7 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     series: 'deployments',
     hint: 'DORA: deployment frequency',
     definition:
-      'DORA deployment frequency: successful production deployments started in the period, per week. Production is an environment named production, prod, prd or live (any case, exact), or none.',
+      'DORA deployment frequency: successful production deployments started in the period, per week. Production is an environment the organisation maps to production in its settings (by default production, prod, prd or live; any case, exact names), or none.',
   },
   {
     key: 'lead_time',
