@@ -4,6 +4,7 @@ import { fromSqlTime, sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
 import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
 import { replaceSnapshot } from '#services/domain/repository_snapshots'
+import { guardRestore } from '#services/domain/restore_guard'
 import { markInsightsDirty } from '#services/insights/refresh_marks'
 import {
   normaliseReference,
@@ -269,19 +270,30 @@ export class FencedDomainStore implements DomainStore {
     const repositories = await this.#anyRepositoryKeys(rows)
     return this.#upsert(
       'deployments',
-      rows.map((row) => ({
-        external_id: row.externalId,
-        ...repositories(row),
-        kind: row.kind ?? 'deployment',
-        environment: row.environment ?? null,
-        status: row.status,
-        sha: row.sha ?? null,
-        caused_failure: row.causedFailure ?? false,
-        started_at: required(row.startedAt, 'startedAt'),
-        finished_at: moment(row.finishedAt),
-        restored_at: moment(row.restoredAt),
-        url: row.url ?? null,
-      }))
+      rows.map((row) => {
+        const startedAt = required(row.startedAt, 'startedAt')
+        const finishedAt = moment(row.finishedAt)
+        const restore = guardRestore({
+          externalId: row.externalId,
+          startedAt,
+          finishedAt,
+          restoredAt: moment(row.restoredAt),
+        })
+        return {
+          external_id: row.externalId,
+          ...repositories(row),
+          kind: row.kind ?? 'deployment',
+          environment: row.environment ?? null,
+          status: row.status,
+          sha: row.sha ?? null,
+          caused_failure: row.causedFailure ?? false,
+          started_at: startedAt,
+          finished_at: finishedAt,
+          restored_at: restore.restoredAt,
+          restore_note: restore.note,
+          url: row.url ?? null,
+        }
+      })
     )
   }
 
