@@ -189,11 +189,14 @@ export class FencedDomainStore implements DomainStore {
         opened_at: required(row.openedAt, 'openedAt'),
         first_commit_at: moment(row.firstCommitAt),
         first_review_at: moment(row.firstReviewAt),
+        ready_for_review_at: moment(row.readyForReviewAt),
         approved_at: moment(row.approvedAt),
         merged_at: moment(row.mergedAt),
         closed_at: moment(row.closedAt),
         remote_updated_at: moment(row.remoteUpdatedAt),
-      }))
+      })),
+      // a sync knows no ready-for-review moment: keep the webhook's
+      ['ready_for_review_at']
     )
   }
 
@@ -437,7 +440,8 @@ export class FencedDomainStore implements DomainStore {
    * the insights listener (after the commit, so a refresh that sees the
    * mark also sees the rows).
    */
-  async #upsert(table: string, rows: Row[]) {
+  /** `kept`: columns a null in the new row does not overwrite */
+  async #upsert(table: string, rows: Row[], kept: string[] = []) {
     if (rows.length === 0) return 0
     const now = sqlTime()
     // One statement may not touch a row twice (PostgreSQL refuses): the
@@ -460,12 +464,23 @@ export class FencedDomainStore implements DomainStore {
       (column) => !IDENTITY.includes(column) && column !== 'created_at'
     )
     const knex = db.connection().getWriteClient()
+    const merged =
+      kept.length === 0
+        ? updated
+        : Object.fromEntries(
+            updated.map((column) => [
+              column,
+              kept.includes(column)
+                ? knex.raw(`COALESCE(excluded.??, ??.??)`, [column, table, column])
+                : knex.raw('excluded.??', [column]),
+            ])
+          )
     await knex.transaction(async (trx) => {
       for (let start = 0; start < complete.length; start += BATCH_SIZE) {
         await trx(table)
           .insert(complete.slice(start, start + BATCH_SIZE))
           .onConflict(IDENTITY)
-          .merge(updated)
+          .merge(merged)
       }
     })
     const moments = ROLLUP_MOMENTS[table]

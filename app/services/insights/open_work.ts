@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { selectRows } from '#services/insights/dialect'
-import { humanAuthor, productionDeployment } from '#services/insights/rollup_sql'
+import { humanAuthor, productionDeployment, readyForReview } from '#services/insights/rollup_sql'
 import { repositoryClauses } from '#services/insights/scope'
 import type { InsightScope } from '#services/insights/types'
 
@@ -16,7 +16,7 @@ import type { InsightScope } from '#services/insights/types'
  */
 export type OpenWork = {
   waitingForReview: number
-  /** hours since the oldest waiting pull request was opened */
+  /** hours since the oldest waiting pull request became ready for review (was opened, when opened ready) */
   oldestWaitingHours: number | null
   openIncidents: number
   /** hours since the oldest unrestored failed deployment started */
@@ -49,7 +49,7 @@ export async function openWork(
   const incidents = `FROM deployments d WHERE d.organization_id = ? AND ${productionDeployment('d')}
     AND d.caused_failure AND d.restored_at IS NULL ${deployFence.map((clause) => `AND ${clause}`).join(' ')}`
   const result = await db.rawQuery(
-    `SELECT (SELECT COUNT(*) ${waiting}) AS waiting, (SELECT MIN(p.opened_at) ${waiting}) AS oldest_waiting,
+    `SELECT (SELECT COUNT(*) ${waiting}) AS waiting, (SELECT MIN(${readyForReview('p')}) ${waiting}) AS oldest_waiting,
        (SELECT COUNT(*) ${incidents}) AS incidents, (SELECT MIN(d.started_at) ${incidents}) AS oldest_incident`,
     [...pullBindings, ...pullBindings, ...deployBindings, ...deployBindings]
   )

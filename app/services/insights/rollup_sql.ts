@@ -141,7 +141,7 @@ function branches(): Branch[] {
       where: firstReviewWhere,
       values: {
         first_review_count: 'COUNT(*)',
-        first_review_seconds: `SUM(${secs('p.opened_at', 'p.first_review_at')})`,
+        first_review_seconds: `SUM(${firstReviewSeconds()})`,
       },
     },
     {
@@ -203,6 +203,19 @@ function branches(): Branch[] {
 }
 
 /** first reviews made by people's pull requests between opening and merge (a review after the merge reviews nothing) */
+/**
+ * When a pull request's wait for review starts: when it became ready for
+ * review (left draft), or its opening when it was opened ready.
+ */
+export const readyForReview = (alias: string) =>
+  `CASE WHEN ${alias}.ready_for_review_at IS NOT NULL AND ${alias}.ready_for_review_at > ${alias}.opened_at THEN ${alias}.ready_for_review_at ELSE ${alias}.opened_at END`
+
+/** seconds from ready for review to the first review (0 for a review made while still draft) */
+function firstReviewSeconds() {
+  const ready = readyForReview('p')
+  return `CASE WHEN p.first_review_at >= ${ready} THEN ${secondsBetween(ready, 'p.first_review_at')} ELSE 0 END`
+}
+
 const firstReviewWhere = `AND p.first_review_at >= p.opened_at AND (p.merged_at IS NULL OR p.first_review_at <= p.merged_at) AND ${humanAuthor('p.author_login')}`
 
 /** the durations kept one per row for percentiles: their metric name, moment (day), condition and seconds */
@@ -243,7 +256,7 @@ function durationSources(): DurationSource[] {
       from: 'pull_requests p',
       moment: 'p.first_review_at',
       where: firstReviewWhere,
-      seconds: secs('p.opened_at', 'p.first_review_at'),
+      seconds: firstReviewSeconds(),
     },
     {
       metric: 'restore',
