@@ -28,4 +28,8 @@ export default class Organization extends compose(
   /** environment names that mean production (lower-case, comma-separated; DORA metrics) */
   @column()
   declare productionEnvironments: string
+
+  /** whether bot-authored pull requests count in flow metrics (off by default) */
+  @column({ consume: (value) => Boolean(value) })
+  declare includeBotPullRequests: boolean
 }

@@ -42,5 +42,6 @@ export const organizationSettingsValidator = vine.create({
   name: vine.string().trim().minLength(2).maxLength(120),
   mfaRequired: vine.enum(['required', 'optional'] as const),
   timeZone: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
+  botPullRequests: vine.enum(['excluded', 'included'] as const).optional(),
   productionEnvironments: vine.string().trim().maxLength(1000).use(environmentsRule()).optional(),
 })

@@ -23,6 +23,8 @@ export default class UpdateOrganizationSettings {
     timeZone?: string
     /** comma-separated environment names that mean production (unchanged when absent) */
     productionEnvironments?: string
+    /** whether bot-authored pull requests count in flow metrics (unchanged when absent) */
+    includeBotPullRequests?: boolean
     meta: RequestMeta
   }) {
     const environments =
@@ -50,12 +52,14 @@ export default class UpdateOrganizationSettings {
         mfaRequired: organization.mfaRequired,
         timeZone: organization.timeZone,
         productionEnvironments: organization.productionEnvironments,
+        includeBotPullRequests: organization.includeBotPullRequests,
       }
       organization.merge({
         name: input.name.trim(),
         mfaRequired: input.mfaRequired,
         timeZone: input.timeZone ?? organization.timeZone,
         productionEnvironments: environments?.join(',') ?? organization.productionEnvironments,
+        includeBotPullRequests: input.includeBotPullRequests ?? organization.includeBotPullRequests,
       })
       await organization.useTransaction(trx).save()
       await recordAudit(
@@ -75,6 +79,7 @@ export default class UpdateOrganizationSettings {
               mfaRequired: organization.mfaRequired,
               timeZone: organization.timeZone,
               productionEnvironments: organization.productionEnvironments,
+              includeBotPullRequests: organization.includeBotPullRequests,
             },
           },
         },
@@ -84,7 +89,8 @@ export default class UpdateOrganizationSettings {
         organization,
         rollupChanged:
           before.timeZone !== organization.timeZone ||
-          before.productionEnvironments !== organization.productionEnvironments,
+          before.productionEnvironments !== organization.productionEnvironments ||
+          before.includeBotPullRequests !== organization.includeBotPullRequests,
       }
     })
     // every day moves with the zone, and which deployments count with the

@@ -25,6 +25,8 @@ export default class OrganizationSettingsController {
       mfaRequired: input.mfaRequired === 'required',
       timeZone: input.timeZone,
       productionEnvironments: input.productionEnvironments,
+      includeBotPullRequests:
+        input.botPullRequests === undefined ? undefined : input.botPullRequests === 'included',
       meta: requestMeta(ctx),
     })
     ctx.session.flash('success', 'Organisation settings saved.')

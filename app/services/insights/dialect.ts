@@ -61,6 +61,11 @@ function offsetMinutes(expression: string, zone: DayZone): string {
   return `(CASE ${cases.join(' ')} ELSE ${zone.last} END)`
 }
 
+/** TRUE as a literal the engine compares booleans with (SQLite stores 1) */
+export function trueLiteral(): string {
+  return engine() === 'postgres' ? 'TRUE' : '1'
+}
+
 /** whether the text `needle` occurs in the text `haystack` (SQL expressions) */
 export function containsText(haystack: string, needle: string): string {
   switch (engine()) {

@@ -1,4 +1,4 @@
-import { containsText, dayOf, secondsBetween } from '#services/insights/dialect'
+import { containsText, dayOf, secondsBetween, trueLiteral } from '#services/insights/dialect'
 import type { DurationMetric } from '#services/insights/types'
 import type { DayZone } from '#services/insights/time_zone'
 
@@ -68,9 +68,18 @@ export function productionDeployment(alias: string) {
   return `${alias}.kind = 'deployment' AND ${alias}.status = 'success' AND (COALESCE(TRIM(${alias}.environment), '') = '' OR (${named}))`
 }
 
-/** pull requests opened by a person: bots ("name[bot]") are left out of flow metrics */
+/** authors that are people: bots ("name[bot]") are not (active contributors) */
 export function humanAuthor(column: string) {
   return `(${column} IS NULL OR ${column} NOT LIKE '%[bot]')`
+}
+
+/**
+ * Pull requests (alias `alias`) that count in flow metrics: those of
+ * people, and bots' too when their organisation includes them
+ * (`organizations.include_bot_pull_requests`, off by default).
+ */
+export function flowAuthor(alias: string) {
+  return `(${humanAuthor(`${alias}.author_login`)} OR (SELECT o.include_bot_pull_requests FROM organizations o WHERE o.id = ${alias}.organization_id) = ${trueLiteral()})`
 }
 
 type Branch = {
@@ -97,7 +106,7 @@ function mergedPullRequests() {
   const firstDeployment = `(SELECT d.started_at FROM deployments d WHERE d.repository_id = pr.repository_id AND d.status = 'success' AND d.started_at >= pr.merged_at AND d.organization_id = pr.organization_id AND ${productionDeployment('d')} ORDER BY d.started_at LIMIT 1)`
   const repositoryDeploys = `CASE WHEN EXISTS (SELECT 1 FROM deployments e WHERE e.repository_id = pr.repository_id AND e.organization_id = pr.organization_id AND e.status = 'success' AND ${productionDeployment('e')}) THEN 1 ELSE 0 END`
   return `(SELECT pr.*, ${firstDeployment} AS deployed_at, ${repositoryDeploys} AS repository_deploys
-    FROM pull_requests pr WHERE pr.merged_at IS NOT NULL AND ${humanAuthor('pr.author_login')}) p`
+    FROM pull_requests pr WHERE pr.merged_at IS NOT NULL AND ${flowAuthor('pr')}) p`
 }
 
 /**
@@ -132,13 +141,13 @@ function branches(): Branch[] {
     {
       from: 'pull_requests p',
       moment: 'p.opened_at',
-      where: `AND ${humanAuthor('p.author_login')}`,
+      where: `AND ${flowAuthor('p')}`,
       values: { prs_opened: 'COUNT(*)' },
     },
     {
       from: 'pull_requests p',
       moment: 'p.first_review_at',
-      where: firstReviewWhere,
+      where: firstReviewWhere(),
       values: {
         first_review_count: 'COUNT(*)',
         first_review_seconds: `SUM(${firstReviewSeconds()})`,
@@ -216,7 +225,8 @@ function firstReviewSeconds() {
   return `CASE WHEN p.first_review_at >= ${ready} THEN ${secondsBetween(ready, 'p.first_review_at')} ELSE 0 END`
 }
 
-const firstReviewWhere = `AND p.first_review_at >= p.opened_at AND (p.merged_at IS NULL OR p.first_review_at <= p.merged_at) AND ${humanAuthor('p.author_login')}`
+const firstReviewWhere = () =>
+  `AND p.first_review_at >= p.opened_at AND (p.merged_at IS NULL OR p.first_review_at <= p.merged_at) AND ${flowAuthor('p')}`
 
 /** the durations kept one per row for percentiles: their metric name, moment (day), condition and seconds */
 type DurationSource = {
@@ -255,7 +265,7 @@ function durationSources(): DurationSource[] {
       metric: 'first_review',
       from: 'pull_requests p',
       moment: 'p.first_review_at',
-      where: firstReviewWhere,
+      where: firstReviewWhere(),
       seconds: firstReviewSeconds(),
     },
     {
