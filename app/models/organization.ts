@@ -20,4 +20,16 @@ export default class Organization extends compose(
    */
   @column({ consume: (value) => Boolean(value) })
   declare mfaRequired: boolean
+
+  /** the IANA time zone of the organisation's days, weeks and presets (insights) */
+  @column()
+  declare timeZone: string
+
+  /** environment names that mean production (lower-case, comma-separated; DORA metrics) */
+  @column()
+  declare productionEnvironments: string
+
+  /** whether bot-authored pull requests count in flow metrics (off by default) */
+  @column({ consume: (value) => Boolean(value) })
+  declare includeBotPullRequests: boolean
 }

@@ -55,6 +55,12 @@ export type PullRequestInput = {
   openedAt: Date | string
   firstCommitAt?: Moment
   firstReviewAt?: Moment
+  /**
+   * When it last left draft (GitHub's ready_for_review): time to first
+   * review starts there. A write that does not know it (null or absent)
+   * keeps the value stored before.
+   */
+  readyForReviewAt?: Moment
   approvedAt?: Moment
   mergedAt?: Moment
   closedAt?: Moment

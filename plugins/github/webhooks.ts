@@ -120,13 +120,16 @@ async function handlePullRequest(context: WebhookContext) {
   await connection.store.upsertContributors(
     uniqueContributors([pull.user as GitHub.Account, ...reviews.map((review) => review.user)])
   )
-  await connection.store.upsertPullRequests([
-    pullRequestInput(repositoryId, pull as unknown as GitHub.PullRequest, {
-      detail: pull as unknown as GitHub.PullRequestDetail,
-      reviews,
-      commits,
-    }),
-  ])
+  const input = pullRequestInput(repositoryId, pull as unknown as GitHub.PullRequest, {
+    detail: pull as unknown as GitHub.PullRequestDetail,
+    reviews,
+    commits,
+  })
+  // a draft marked ready for review: time to first review starts now (the
+  // pull request's updated_at is the moment of that change); other
+  // deliveries leave the stored moment as it is
+  if (payload.action === 'ready_for_review') input.readyForReviewAt = pull.updated_at
+  await connection.store.upsertPullRequests([input])
   if (!CHECKED_ACTIONS.has(payload.action)) return
   const stored = await connection.store.repository(repositoryId)
   if (!stored?.monitored) return

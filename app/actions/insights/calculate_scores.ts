@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import lock from '@adonisjs/lock/services/main'
 import { today } from '#services/insights/dialect'
+import { organizationTimeZone } from '#services/insights/time_zone'
 import { insightsWriteLock, invalidateInsights } from '#services/insights/cache'
 import {
   lastDays,
@@ -60,7 +61,9 @@ export default class CalculateScores {
     let points = 0
     let incomplete = 0
     for (const organizationId of organizations) {
-      const written = await this.#scoreOrganization(organizationId, day, references)
+      // without a day given, each organisation is scored on its own today (its time zone)
+      const own = input.day ?? today(undefined, await organizationTimeZone(organizationId))
+      const written = await this.#scoreOrganization(organizationId, own, references)
       points += written.points
       incomplete += written.incomplete
       await invalidateInsights(organizationId)

@@ -1,5 +1,6 @@
 import { type DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import { organizationTimeZone } from '#services/insights/time_zone'
 import RollUpMetrics, { type RollUpResult } from '#actions/insights/roll_up_metrics'
 import { invalidateInsights } from '#services/insights/cache'
 import { addDays, selectRows, startOfDay, today } from '#services/insights/dialect'
@@ -73,10 +74,13 @@ export default class RefreshInsights {
       from = written && written < recent ? written : recent
       if (written) from = await this.#awaitingDeploymentFrom(organizationId, from, written)
     }
+    // marks and the window are UTC days; a local day is at most one day
+    // off, so a zone other than UTC widens the window by a day each side
+    const local = (await organizationTimeZone(organizationId)) !== 'UTC'
     const result = await new RollUpMetrics().execute({
       organizationId,
-      from,
-      to: from ? addDays(today(input.now), 1) : undefined,
+      from: from && local ? addDays(from, -1) : from,
+      to: from ? addDays(today(input.now), local ? 2 : 1) : undefined,
     })
     if (mark) await clearRefreshMark(mark)
     await invalidateInsights(organizationId)

@@ -1,6 +1,8 @@
+import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import lock from '@adonisjs/lock/services/main'
-import { addDays, endOfDay, selectRows, startOfDay } from '#services/insights/dialect'
+import { addDays, endOfDay, selectRows, startOfDay, today } from '#services/insights/dialect'
+import { dayZone, organizationTimeZone } from '#services/insights/time_zone'
 import {
   contributorsInsertSql,
   durationsInsertSql,
@@ -13,7 +15,7 @@ export type RollUpResult = { from: Day; to: Day; metricRows: number; contributor
 
 /**
  * Rebuilds one organisation's daily rollup (insight_daily_metrics,
- * insight_daily_contributors and insight_durations) for a range of UTC days, or for its whole
+ * insight_daily_contributors and insight_durations) for a range of the organisation's local days (its time zone, UTC by default), or for its whole
  * history: delete the range, then one INSERT … SELECT … GROUP BY per
  * table, inside one transaction, so readers see the old rows or the new
  * ones and running it twice gives the same rows.
@@ -38,33 +40,32 @@ export default class RollUpMetrics {
   }
 
   async #rollUp(input: { organizationId: number; from?: Day; to?: Day }): Promise<RollUpResult> {
-    const from = input.from ?? (await this.#firstDay(input.organizationId))
-    const to = input.to ?? addDays(new Date().toISOString().slice(0, 10), 1)
-    const start = startOfDay(from)
-    const end = endOfDay(to)
+    const zoneName = await organizationTimeZone(input.organizationId)
+    const from = input.from ?? (await this.#firstDay(input.organizationId, zoneName))
+    const to = input.to ?? addDays(today(undefined, zoneName), 1)
+    // the local days' moments, as a half-open UTC range
+    const start = startOfDay(from, zoneName)
+    const end = endOfDay(to, zoneName)
+    const zone = dayZone(zoneName, from, to)
     const org = input.organizationId
     return db.transaction(async (trx) => {
-      await trx
-        .from('insight_daily_metrics')
-        .where('organization_id', org)
-        .whereBetween('day', [from, to])
-        .delete()
-      await trx
-        .from('insight_daily_contributors')
-        .where('organization_id', org)
-        .whereBetween('day', [from, to])
-        .delete()
-      await trx
-        .from('insight_durations')
-        .where('organization_id', org)
-        .whereBetween('day', [from, to])
-        .delete()
-      const rollup = rollupInsertSql()
+      // the whole history replaces every row (days of another time zone included)
+      const whole = input.from === undefined && input.to === undefined
+      for (const table of [
+        'insight_daily_metrics',
+        'insight_daily_contributors',
+        'insight_durations',
+      ]) {
+        const rows = trx.from(table).where('organization_id', org)
+        if (!whole) rows.whereBetween('day', [from, to])
+        await rows.delete()
+      }
+      const rollup = rollupInsertSql(zone)
       const bindings: Array<string | number> = [org]
       for (let index = 0; index < rollup.branchCount; index++) bindings.push(org, start, end)
       await trx.rawQuery(rollup.sql, bindings)
-      await trx.rawQuery(contributorsInsertSql(), [org, org, start, end, org, start, end, org])
-      const durations = durationsInsertSql()
+      await trx.rawQuery(contributorsInsertSql(zone), [org, org, start, end, org, start, end, org])
+      const durations = durationsInsertSql(zone)
       const durationBindings: Array<string | number> = []
       for (let index = 0; index < durations.sourceCount; index++) {
         durationBindings.push(org, start, end)
@@ -88,8 +89,8 @@ export default class RollUpMetrics {
     })
   }
 
-  /** the day of the organisation's oldest pull request, commit, issue or deployment */
-  async #firstDay(organizationId: number): Promise<Day> {
+  /** the local day of the organisation's oldest pull request, commit, issue or deployment */
+  async #firstDay(organizationId: number, zone: string): Promise<Day> {
     const sources: Array<[string, string]> = [
       ['pull_requests', 'opened_at'],
       ['commits', 'committed_at'],
@@ -104,8 +105,8 @@ export default class RollUpMetrics {
       sources.map(() => organizationId)
     )
     const first = selectRows<{ first: unknown }>(result)[0]?.first
-    if (!first) return new Date().toISOString().slice(0, 10)
+    if (!first) return today(undefined, zone)
     const moment = first instanceof Date ? first : new Date(`${String(first).replace(' ', 'T')}Z`)
-    return moment.toISOString().slice(0, 10)
+    return DateTime.fromJSDate(moment).setZone(zone).toISODate()!
   }
 }

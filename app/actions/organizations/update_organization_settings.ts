@@ -1,10 +1,16 @@
+import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
+import RefreshInsights from '#actions/insights/refresh_insights'
+import { isTimeZone } from '#services/insights/time_zone'
+import { parseEnvironmentNames } from '#services/insights/production_environments'
 import Organization from '#models/organization'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 
 /**
- * Renames the organisation and sets its MFA policy. Making MFA optional
+ * Renames the organisation, sets its MFA policy, its time zone (the
+ * insights' days, weeks and presets follow it) and its production
+ * mapping (the environment names its DORA metrics count). Making MFA optional
  * is recorded distinctly in the audit log: auditors look for it.
  */
 export default class UpdateOrganizationSettings {
@@ -13,14 +19,48 @@ export default class UpdateOrganizationSettings {
     actor: User
     name: string
     mfaRequired: boolean
+    /** IANA name; the insights' days follow it (unchanged when absent) */
+    timeZone?: string
+    /** comma-separated environment names that mean production (unchanged when absent) */
+    productionEnvironments?: string
+    /** whether bot-authored pull requests count in flow metrics (unchanged when absent) */
+    includeBotPullRequests?: boolean
     meta: RequestMeta
   }) {
-    return db.transaction(async (trx) => {
+    const environments =
+      input.productionEnvironments === undefined
+        ? undefined
+        : parseEnvironmentNames(input.productionEnvironments)
+    if (environments === null) {
+      throw new Exception('List one to 20 environment names separated by commas.', {
+        status: 422,
+        code: 'E_INVALID_PRODUCTION_ENVIRONMENTS',
+      })
+    }
+    if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) {
+      throw new Exception('Choose a time zone from the list (an IANA name such as Europe/Paris).', {
+        status: 422,
+        code: 'E_INVALID_TIME_ZONE',
+      })
+    }
+    const result = await db.transaction(async (trx) => {
       const organization = await Organization.query({ client: trx })
         .where('id', input.organization.id)
         .firstOrFail()
-      const before = { name: organization.name, mfaRequired: organization.mfaRequired }
-      organization.merge({ name: input.name.trim(), mfaRequired: input.mfaRequired })
+      const before = {
+        name: organization.name,
+        mfaRequired: organization.mfaRequired,
+        timeZone: organization.timeZone,
+        productionEnvironments: organization.productionEnvironments,
+        includeBotPullRequests: organization.includeBotPullRequests,
+      }
+      organization.merge({
+        name: input.name.trim(),
+        mfaRequired: input.mfaRequired,
+        timeZone: input.timeZone ?? organization.timeZone,
+        productionEnvironments: environments?.join(',') ?? organization.productionEnvironments,
+        includeBotPullRequests: input.includeBotPullRequests ?? organization.includeBotPullRequests,
+      })
       await organization.useTransaction(trx).save()
       await recordAudit(
         {
@@ -34,12 +74,30 @@ export default class UpdateOrganizationSettings {
           meta: input.meta,
           details: {
             before,
-            after: { name: organization.name, mfaRequired: organization.mfaRequired },
+            after: {
+              name: organization.name,
+              mfaRequired: organization.mfaRequired,
+              timeZone: organization.timeZone,
+              productionEnvironments: organization.productionEnvironments,
+              includeBotPullRequests: organization.includeBotPullRequests,
+            },
           },
         },
         trx
       )
-      return organization
+      return {
+        organization,
+        rollupChanged:
+          before.timeZone !== organization.timeZone ||
+          before.productionEnvironments !== organization.productionEnvironments ||
+          before.includeBotPullRequests !== organization.includeBotPullRequests,
+      }
     })
+    // every day moves with the zone, and which deployments count with the
+    // production mapping: rebuild the whole history
+    if (result.rollupChanged) {
+      await new RefreshInsights().execute({ organizationId: result.organization.id, full: true })
+    }
+    return result.organization
   }
 }

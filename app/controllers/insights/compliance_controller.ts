@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { memberCan } from '#abilities/main'
-import { resolveFilters } from '#services/insights_pages/date_range'
+import { organizationNow, resolveFilters } from '#services/insights_pages/date_range'
 import { complianceDetail } from '#services/insights_pages/compliance_page'
 import { respondWithDashboard } from '#services/insights_pages/respond'
 
@@ -11,7 +11,7 @@ import { respondWithDashboard } from '#services/insights_pages/respond'
 export default class ComplianceController {
   async show(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
-    const filters = await resolveFilters(ctx.request.qs())
+    const filters = await resolveFilters(ctx.request.qs(), organizationNow(ctx.organization!))
     const detail = await complianceDetail(ctx.organization!.id, filters.geography)
     if (detail.unknownGeography) ctx.response.status(404)
     return respondWithDashboard(ctx, {

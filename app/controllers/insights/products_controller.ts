@@ -7,7 +7,7 @@ import DeleteProduct from '#actions/products/delete_product'
 import SetProductRepositories from '#actions/products/set_product_repositories'
 import { ProductRefusal } from '#actions/products/product_refusal'
 import { requestMeta } from '#services/auth_session'
-import { resolveFilters } from '#services/insights_pages/date_range'
+import { organizationNow, resolveFilters } from '#services/insights_pages/date_range'
 import { productDetail, productEditor, productList } from '#services/insights_pages/products_page'
 import { respondWithDashboard } from '#services/insights_pages/respond'
 import { productRepositoriesValidator, productValidator } from '#validators/insights'
@@ -46,7 +46,7 @@ export default class ProductsController {
 
   async show(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
-    const filters = await resolveFilters(ctx.request.qs())
+    const filters = await resolveFilters(ctx.request.qs(), organizationNow(ctx.organization!))
     const detail = await productDetail(ctx.organization!.id, ctx.params.product, filters.range)
     return respondWithDashboard(ctx, {
       path: `/insights/products/${detail.product.publicId}`,
@@ -118,7 +118,7 @@ export default class ProductsController {
   }
 
   async #renderIndex(ctx: HttpContext, refusal: ProductRefusal | null = null) {
-    const filters = await resolveFilters(ctx.request.qs())
+    const filters = await resolveFilters(ctx.request.qs(), organizationNow(ctx.organization!))
     const list = await productList(ctx.organization!.id, filters.range)
     return respondWithDashboard(ctx, {
       path: '/insights/products',

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { memberCan } from '#abilities/main'
-import { resolveFilters } from '#services/insights_pages/date_range'
+import { organizationNow, resolveFilters } from '#services/insights_pages/date_range'
 import { executiveSummary } from '#services/insights_pages/executive_summary'
 import { respondWithDashboard } from '#services/insights_pages/respond'
 
@@ -11,7 +11,7 @@ import { respondWithDashboard } from '#services/insights_pages/respond'
 export default class SummaryController {
   async show(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
-    const filters = await resolveFilters(ctx.request.qs())
+    const filters = await resolveFilters(ctx.request.qs(), organizationNow(ctx.organization!))
     const summary = await executiveSummary(ctx.organization!.id, filters.range)
     return respondWithDashboard(ctx, {
       path: '/insights',

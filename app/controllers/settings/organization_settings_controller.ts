@@ -2,12 +2,17 @@ import type { HttpContext } from '@adonisjs/core/http'
 import UpdateOrganizationSettings from '#actions/organizations/update_organization_settings'
 import { memberCan } from '#abilities/main'
 import { requestMeta } from '#services/auth_session'
+import { timeZoneChoices } from '#services/insights/time_zone'
+import { formatEnvironmentNames } from '#services/insights/production_environments'
 import { organizationSettingsValidator } from '#validators/organization'
 
 export default class OrganizationSettingsController {
   async show(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.manage')
-    return ctx.view.render('pages/settings/organization')
+    return ctx.view.render('pages/settings/organization', {
+      timeZones: timeZoneChoices(),
+      productionEnvironments: formatEnvironmentNames(ctx.organization!.productionEnvironments),
+    })
   }
 
   async update(ctx: HttpContext) {
@@ -18,6 +23,10 @@ export default class OrganizationSettingsController {
       actor: ctx.auth.use('web').user!,
       name: input.name,
       mfaRequired: input.mfaRequired === 'required',
+      timeZone: input.timeZone,
+      productionEnvironments: input.productionEnvironments,
+      includeBotPullRequests:
+        input.botPullRequests === undefined ? undefined : input.botPullRequests === 'included',
       meta: requestMeta(ctx),
     })
     ctx.session.flash('success', 'Organisation settings saved.')

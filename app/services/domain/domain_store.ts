@@ -4,6 +4,7 @@ import { fromSqlTime, sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
 import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
 import { replaceSnapshot } from '#services/domain/repository_snapshots'
+import { guardRestore } from '#services/domain/restore_guard'
 import { markInsightsDirty } from '#services/insights/refresh_marks'
 import {
   normaliseReference,
@@ -189,11 +190,14 @@ export class FencedDomainStore implements DomainStore {
         opened_at: required(row.openedAt, 'openedAt'),
         first_commit_at: moment(row.firstCommitAt),
         first_review_at: moment(row.firstReviewAt),
+        ready_for_review_at: moment(row.readyForReviewAt),
         approved_at: moment(row.approvedAt),
         merged_at: moment(row.mergedAt),
         closed_at: moment(row.closedAt),
         remote_updated_at: moment(row.remoteUpdatedAt),
-      }))
+      })),
+      // a sync knows no ready-for-review moment: keep the webhook's
+      ['ready_for_review_at']
     )
     const ids = rows.map((row) => row.externalId)
     await linkPullRequests(this.fence.organizationId, this.fence.provider, ids)
@@ -316,19 +320,30 @@ export class FencedDomainStore implements DomainStore {
     const repositories = await this.#anyRepositoryKeys(rows)
     return this.#upsert(
       'deployments',
-      rows.map((row) => ({
-        external_id: row.externalId,
-        ...repositories(row),
-        kind: row.kind ?? 'deployment',
-        environment: row.environment ?? null,
-        status: row.status,
-        sha: row.sha ?? null,
-        caused_failure: row.causedFailure ?? false,
-        started_at: required(row.startedAt, 'startedAt'),
-        finished_at: moment(row.finishedAt),
-        restored_at: moment(row.restoredAt),
-        url: row.url ?? null,
-      }))
+      rows.map((row) => {
+        const startedAt = required(row.startedAt, 'startedAt')
+        const finishedAt = moment(row.finishedAt)
+        const restore = guardRestore({
+          externalId: row.externalId,
+          startedAt,
+          finishedAt,
+          restoredAt: moment(row.restoredAt),
+        })
+        return {
+          external_id: row.externalId,
+          ...repositories(row),
+          kind: row.kind ?? 'deployment',
+          environment: row.environment ?? null,
+          status: row.status,
+          sha: row.sha ?? null,
+          caused_failure: row.causedFailure ?? false,
+          started_at: startedAt,
+          finished_at: finishedAt,
+          restored_at: restore.restoredAt,
+          restore_note: restore.note,
+          url: row.url ?? null,
+        }
+      })
     )
   }
 
@@ -472,7 +487,8 @@ export class FencedDomainStore implements DomainStore {
    * the insights listener (after the commit, so a refresh that sees the
    * mark also sees the rows).
    */
-  async #upsert(table: string, rows: Row[]) {
+  /** `kept`: columns a null in the new row does not overwrite */
+  async #upsert(table: string, rows: Row[], kept: string[] = []) {
     if (rows.length === 0) return 0
     const now = sqlTime()
     // One statement may not touch a row twice (PostgreSQL refuses): the
@@ -495,12 +511,23 @@ export class FencedDomainStore implements DomainStore {
       (column) => !IDENTITY.includes(column) && column !== 'created_at'
     )
     const knex = db.connection().getWriteClient()
+    const merged =
+      kept.length === 0
+        ? updated
+        : Object.fromEntries(
+            updated.map((column) => [
+              column,
+              kept.includes(column)
+                ? knex.raw(`COALESCE(excluded.??, ??.??)`, [column, table, column])
+                : knex.raw('excluded.??', [column]),
+            ])
+          )
     await knex.transaction(async (trx) => {
       for (let start = 0; start < complete.length; start += BATCH_SIZE) {
         await trx(table)
           .insert(complete.slice(start, start + BATCH_SIZE))
           .onConflict(IDENTITY)
-          .merge(updated)
+          .merge(merged)
       }
     })
     const moments = ROLLUP_MOMENTS[table]

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { sqlTime } from '#services/sql'
 import type { Day } from '#services/insights/types'
+import type { DayZone } from '#services/insights/time_zone'
 
 /**
  * SQL fragments that differ between engines, so every insights query is
@@ -30,15 +31,50 @@ export function secondsBetween(start: string, end: string): string {
   }
 }
 
-/** the UTC day ('YYYY-MM-DD' text) of a datetime expression */
-export function dayOf(expression: string): string {
+/**
+ * The local day ('YYYY-MM-DD' text) of a datetime expression in a zone
+ * (UTC without one). PostgreSQL converts with the zone's name; SQLite
+ * and MySQL add the offset in force at the moment (DayZone's periods).
+ */
+export function dayOf(expression: string, zone?: DayZone): string {
+  const local = zone && zone.name !== 'UTC'
   switch (engine()) {
     case 'postgres':
-      return `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+      return `to_char(${expression} AT TIME ZONE '${local ? zone.name : 'UTC'}', 'YYYY-MM-DD')`
     case 'mysql':
-      return `DATE_FORMAT(${expression}, '%Y-%m-%d')`
+      return local
+        ? `DATE_FORMAT(DATE_ADD(${expression}, INTERVAL ${offsetMinutes(expression, zone)} MINUTE), '%Y-%m-%d')`
+        : `DATE_FORMAT(${expression}, '%Y-%m-%d')`
     default:
-      return `substr(${expression}, 1, 10)`
+      return local
+        ? `substr(datetime(${expression}, ${offsetMinutes(expression, zone)} || ' minutes'), 1, 10)`
+        : `substr(${expression}, 1, 10)`
+  }
+}
+
+/** the zone's offset in minutes at the moment (a CASE over its periods) */
+function offsetMinutes(expression: string, zone: DayZone): string {
+  if (zone.periods.length === 0) return `(${zone.last})`
+  const cases = zone.periods.map(
+    (period) => `WHEN ${expression} < '${period.until}' THEN ${period.minutes}`
+  )
+  return `(CASE ${cases.join(' ')} ELSE ${zone.last} END)`
+}
+
+/** TRUE as a literal the engine compares booleans with (SQLite stores 1) */
+export function trueLiteral(): string {
+  return engine() === 'postgres' ? 'TRUE' : '1'
+}
+
+/** whether the text `needle` occurs in the text `haystack` (SQL expressions) */
+export function containsText(haystack: string, needle: string): string {
+  switch (engine()) {
+    case 'postgres':
+      return `strpos(${haystack}, ${needle}) > 0`
+    case 'mysql':
+      return `LOCATE(${needle}, ${haystack}) > 0`
+    default:
+      return `instr(${haystack}, ${needle}) > 0`
   }
 }
 
@@ -50,18 +86,19 @@ export function momentParameter(): string {
   return engine() === 'postgres' ? 'CAST(? AS timestamptz)' : '?'
 }
 
-/** the first moment of a UTC day, formatted the way datetime columns are written */
-export function startOfDay(day: Day): string {
-  return sqlTime(DateTime.fromISO(day, { zone: 'utc' }))
+/** the first moment of a local day (UTC by default), as UTC written the way datetime columns are */
+export function startOfDay(day: Day, zone = 'UTC'): string {
+  return sqlTime(DateTime.fromISO(day, { zone }).startOf('day').toUTC())
 }
 
-/** the first moment after a UTC day */
-export function endOfDay(day: Day): string {
-  return sqlTime(DateTime.fromISO(day, { zone: 'utc' }).plus({ days: 1 }))
+/** the first moment after a local day (UTC by default) */
+export function endOfDay(day: Day, zone = 'UTC'): string {
+  return sqlTime(DateTime.fromISO(day, { zone }).startOf('day').plus({ days: 1 }).toUTC())
 }
 
-export function today(now: DateTime = DateTime.utc()): Day {
-  return now.toUTC().toISODate()!
+/** today in a zone (UTC by default) */
+export function today(now: DateTime = DateTime.utc(), zone = 'UTC'): Day {
+  return now.setZone(zone).toISODate()!
 }
 
 export function addDays(day: Day, days: number): Day {

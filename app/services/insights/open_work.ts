@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { selectRows } from '#services/insights/dialect'
-import { humanAuthor, productionDeployment } from '#services/insights/rollup_sql'
+import { flowAuthor, productionDeployment, readyForReview } from '#services/insights/rollup_sql'
 import { repositoryClauses } from '#services/insights/scope'
 import type { InsightScope } from '#services/insights/types'
 
@@ -16,7 +16,7 @@ import type { InsightScope } from '#services/insights/types'
  */
 export type OpenWork = {
   waitingForReview: number
-  /** hours since the oldest waiting pull request was opened */
+  /** hours since the oldest waiting pull request became ready for review (was opened, when opened ready) */
   oldestWaitingHours: number | null
   openIncidents: number
   /** hours since the oldest unrestored failed deployment started */
@@ -45,11 +45,11 @@ export async function openWork(
   const deployFence = repositoryClauses(scope as InsightScope, 'd', deployBindings)
   const waiting = `FROM pull_requests p WHERE p.organization_id = ? AND p.state = 'open'
     AND p.merged_at IS NULL AND p.closed_at IS NULL AND p.first_review_at IS NULL AND NOT p.draft
-    AND ${humanAuthor('p.author_login')} ${pullFence.map((clause) => `AND ${clause}`).join(' ')}`
+    AND ${flowAuthor('p')} ${pullFence.map((clause) => `AND ${clause}`).join(' ')}`
   const incidents = `FROM deployments d WHERE d.organization_id = ? AND ${productionDeployment('d')}
     AND d.caused_failure AND d.restored_at IS NULL ${deployFence.map((clause) => `AND ${clause}`).join(' ')}`
   const result = await db.rawQuery(
-    `SELECT (SELECT COUNT(*) ${waiting}) AS waiting, (SELECT MIN(p.opened_at) ${waiting}) AS oldest_waiting,
+    `SELECT (SELECT COUNT(*) ${waiting}) AS waiting, (SELECT MIN(${readyForReview('p')}) ${waiting}) AS oldest_waiting,
        (SELECT COUNT(*) ${incidents}) AS incidents, (SELECT MIN(d.started_at) ${incidents}) AS oldest_incident`,
     [...pullBindings, ...pullBindings, ...deployBindings, ...deployBindings]
   )

@@ -1,5 +1,6 @@
-import { dayOf, secondsBetween } from '#services/insights/dialect'
+import { containsText, dayOf, secondsBetween, trueLiteral } from '#services/insights/dialect'
 import type { DurationMetric } from '#services/insights/types'
+import type { DayZone } from '#services/insights/time_zone'
 
 /**
  * The summable columns of insight_daily_metrics, and the set-based SQL
@@ -46,22 +47,39 @@ export type RollupColumn = (typeof ROLLUP_COLUMNS)[number]
 export type RollupSums = Record<RollupColumn, number>
 
 /**
- * Environment names that mean production, compared case-insensitively
- * and exactly ("product-preview" is not production). A deployment with
- * no environment name (null or blank) is its source's only target and
- * counts as production.
+ * The default environment names that mean production, compared
+ * case-insensitively and exactly ("product-preview" is not production).
+ * Each organisation keeps its own list (`organizations.production_environments`,
+ * Organisation settings), these four until it changes them. A deployment
+ * with no environment name (null or blank) is its source's only target
+ * and counts as production.
  */
 export const PRODUCTION_ENVIRONMENTS = ['production', 'prod', 'prd', 'live'] as const
 
-/** deployments that count for DORA: successful deployments to production (or unnamed environments) */
+/**
+ * Deployments that count for DORA: successful deployments to an
+ * environment the deployment's organisation maps to production (its
+ * comma-separated list, matched as ",name,"), or to none.
+ */
 export function productionDeployment(alias: string) {
-  const names = ['', ...PRODUCTION_ENVIRONMENTS].map((name) => `'${name}'`).join(', ')
-  return `${alias}.kind = 'deployment' AND ${alias}.status = 'success' AND COALESCE(LOWER(TRIM(${alias}.environment)), '') IN (${names})`
+  const environment = `LOWER(TRIM(${alias}.environment))`
+  const names = `(SELECT ',' || o.production_environments || ',' FROM organizations o WHERE o.id = ${alias}.organization_id)`
+  const named = `${containsText(names, `',' || ${environment} || ','`)} AND NOT (${containsText(environment, "','")})`
+  return `${alias}.kind = 'deployment' AND ${alias}.status = 'success' AND (COALESCE(TRIM(${alias}.environment), '') = '' OR (${named}))`
 }
 
-/** pull requests opened by a person: bots ("name[bot]") are left out of flow metrics */
+/** authors that are people: bots ("name[bot]") are not (active contributors) */
 export function humanAuthor(column: string) {
   return `(${column} IS NULL OR ${column} NOT LIKE '%[bot]')`
+}
+
+/**
+ * Pull requests (alias `alias`) that count in flow metrics: those of
+ * people, and bots' too when their organisation includes them
+ * (`organizations.include_bot_pull_requests`, off by default).
+ */
+export function flowAuthor(alias: string) {
+  return `(${humanAuthor(`${alias}.author_login`)} OR (SELECT o.include_bot_pull_requests FROM organizations o WHERE o.id = ${alias}.organization_id) = ${trueLiteral()})`
 }
 
 type Branch = {
@@ -88,7 +106,7 @@ function mergedPullRequests() {
   const firstDeployment = `(SELECT d.started_at FROM deployments d WHERE d.repository_id = pr.repository_id AND d.status = 'success' AND d.started_at >= pr.merged_at AND d.organization_id = pr.organization_id AND ${productionDeployment('d')} ORDER BY d.started_at LIMIT 1)`
   const repositoryDeploys = `CASE WHEN EXISTS (SELECT 1 FROM deployments e WHERE e.repository_id = pr.repository_id AND e.organization_id = pr.organization_id AND e.status = 'success' AND ${productionDeployment('e')}) THEN 1 ELSE 0 END`
   return `(SELECT pr.*, ${firstDeployment} AS deployed_at, ${repositoryDeploys} AS repository_deploys
-    FROM pull_requests pr WHERE pr.merged_at IS NOT NULL AND ${humanAuthor('pr.author_login')}) p`
+    FROM pull_requests pr WHERE pr.merged_at IS NOT NULL AND ${flowAuthor('pr')}) p`
 }
 
 /**
@@ -132,16 +150,16 @@ function branches(): Branch[] {
     {
       from: 'pull_requests p',
       moment: 'p.opened_at',
-      where: `AND ${humanAuthor('p.author_login')}`,
+      where: `AND ${flowAuthor('p')}`,
       values: { prs_opened: 'COUNT(*)' },
     },
     {
       from: 'pull_requests p',
       moment: 'p.first_review_at',
-      where: firstReviewWhere,
+      where: firstReviewWhere(),
       values: {
         first_review_count: 'COUNT(*)',
-        first_review_seconds: `SUM(${secs('p.opened_at', 'p.first_review_at')})`,
+        first_review_seconds: `SUM(${firstReviewSeconds()})`,
       },
     },
     {
@@ -208,7 +226,21 @@ function branches(): Branch[] {
 }
 
 /** first reviews made by people's pull requests between opening and merge (a review after the merge reviews nothing) */
-const firstReviewWhere = `AND p.first_review_at >= p.opened_at AND (p.merged_at IS NULL OR p.first_review_at <= p.merged_at) AND ${humanAuthor('p.author_login')}`
+/**
+ * When a pull request's wait for review starts: when it became ready for
+ * review (left draft), or its opening when it was opened ready.
+ */
+export const readyForReview = (alias: string) =>
+  `CASE WHEN ${alias}.ready_for_review_at IS NOT NULL AND ${alias}.ready_for_review_at > ${alias}.opened_at THEN ${alias}.ready_for_review_at ELSE ${alias}.opened_at END`
+
+/** seconds from ready for review to the first review (0 for a review made while still draft) */
+function firstReviewSeconds() {
+  const ready = readyForReview('p')
+  return `CASE WHEN p.first_review_at >= ${ready} THEN ${secondsBetween(ready, 'p.first_review_at')} ELSE 0 END`
+}
+
+const firstReviewWhere = () =>
+  `AND p.first_review_at >= p.opened_at AND (p.merged_at IS NULL OR p.first_review_at <= p.merged_at) AND ${flowAuthor('p')}`
 
 /** the durations kept one per row for percentiles: their metric name, moment (day), condition and seconds */
 type DurationSource = {
@@ -247,8 +279,8 @@ function durationSources(): DurationSource[] {
       metric: 'first_review',
       from: 'pull_requests p',
       moment: 'p.first_review_at',
-      where: firstReviewWhere,
-      seconds: secs('p.opened_at', 'p.first_review_at'),
+      where: firstReviewWhere(),
+      seconds: firstReviewSeconds(),
     },
     {
       metric: 'restore',
@@ -272,12 +304,12 @@ function durationSources(): DurationSource[] {
  * for the moments in [start, end). Bindings: (organisation id, start,
  * end) per source.
  */
-export function durationsInsertSql() {
+export function durationsInsertSql(zone?: DayZone) {
   const sources = durationSources()
   const selects = sources.map(
     (
       source
-    ) => `SELECT p.organization_id AS organization_id, p.repository_id AS repository_id, ${dayOf(source.moment)} AS day, '${source.metric}' AS metric, ${source.seconds} AS seconds
+    ) => `SELECT p.organization_id AS organization_id, p.repository_id AS repository_id, ${dayOf(source.moment, zone)} AS day, '${source.metric}' AS metric, ${source.seconds} AS seconds
       FROM ${source.from}
       WHERE p.organization_id = ? AND ${source.moment} >= ? AND ${source.moment} < ? ${source.where}`
   )
@@ -293,14 +325,14 @@ export function durationsInsertSql() {
  * [start, end). Bindings: the organisation id first, then (organisation
  * id, start, end) per branch.
  */
-export function rollupInsertSql() {
+export function rollupInsertSql(zone?: DayZone) {
   const all = branches()
   const selects = all.map((branch) => {
     const columns = ROLLUP_COLUMNS.map((column) => `${branch.values[column] ?? '0'} AS ${column}`)
-    return `SELECT p.repository_id AS repository_id, ${dayOf(branch.moment)} AS day, ${columns.join(', ')}
+    return `SELECT p.repository_id AS repository_id, ${dayOf(branch.moment, zone)} AS day, ${columns.join(', ')}
       FROM ${branch.from}
       WHERE p.organization_id = ? AND ${branch.moment} >= ? AND ${branch.moment} < ? ${branch.where}
-      GROUP BY p.repository_id, ${dayOf(branch.moment)}`
+      GROUP BY p.repository_id, ${dayOf(branch.moment, zone)}`
   })
   return {
     sql: `INSERT INTO insight_daily_metrics (organization_id, repository_id, day, ${ROLLUP_COLUMNS.join(', ')})
@@ -320,7 +352,7 @@ export function rollupInsertSql() {
  * before people existed), and login holds the name shown. Bindings: organisation id, then
  * (organisation id, start, end) twice, then organisation id.
  */
-export function contributorsInsertSql() {
+export function contributorsInsertSql(zone?: DayZone) {
   const human = (column: string) => `${column} IS NOT NULL AND ${humanAuthor(column)}`
   return `INSERT INTO insight_daily_contributors (organization_id, repository_id, day, login, person_key, pull_requests, commits)
     SELECT ?, k.repository_id, k.day, MIN(k.label), MIN(k.person_key), SUM(k.pull_requests), SUM(k.commits)
@@ -330,15 +362,15 @@ export function contributorsInsertSql() {
         'person:' || CAST(pe.id AS VARCHAR(20)) AS person_key,
         COALESCE('person:' || CAST(pe.id AS VARCHAR(20)), 'login:' || s.login) AS group_key
       FROM (
-        SELECT p.repository_id AS repository_id, ${dayOf('p.opened_at')} AS day, p.provider AS provider, p.author_login AS login, COUNT(*) AS pull_requests, 0 AS commits
+        SELECT p.repository_id AS repository_id, ${dayOf('p.opened_at', zone)} AS day, p.provider AS provider, p.author_login AS login, COUNT(*) AS pull_requests, 0 AS commits
         FROM pull_requests p
         WHERE p.organization_id = ? AND p.opened_at >= ? AND p.opened_at < ? AND ${human('p.author_login')}
-        GROUP BY p.repository_id, ${dayOf('p.opened_at')}, p.provider, p.author_login
+        GROUP BY p.repository_id, ${dayOf('p.opened_at', zone)}, p.provider, p.author_login
         UNION ALL
-        SELECT c.repository_id, ${dayOf('c.committed_at')}, c.provider, c.author_login, 0, COUNT(*)
+        SELECT c.repository_id, ${dayOf('c.committed_at', zone)}, c.provider, c.author_login, 0, COUNT(*)
         FROM commits c
         WHERE c.organization_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND ${human('c.author_login')}
-        GROUP BY c.repository_id, ${dayOf('c.committed_at')}, c.provider, c.author_login
+        GROUP BY c.repository_id, ${dayOf('c.committed_at', zone)}, c.provider, c.author_login
       ) s
       LEFT JOIN (
         SELECT provider, login, MIN(person_id) AS person_id FROM contributors

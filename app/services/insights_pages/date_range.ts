@@ -54,13 +54,19 @@ export function buildRange(preset: RangePreset, from: DateTime, to: DateTime): D
   }
 }
 
+/** the calendar day of a moment in its own zone (the organisation's), as a UTC date for day arithmetic */
+function calendarDay(moment: DateTime) {
+  return DateTime.fromISO(moment.toISODate()!, { zone: 'utc' })
+}
+
 export function presetRange(preset: (typeof RANGE_PRESETS)[number], today: DateTime) {
-  const to = today.setZone('utc').startOf('day')
+  const to = calendarDay(today)
   return buildRange(preset, to.minus({ days: Number(preset) - 1 }), to)
 }
 
 /**
- * Reads the filter query string: presets count back from today (UTC),
+ * Reads the filter query string: presets count back from today (in
+ * the zone of `today`: the organisation's time zone),
  * a custom range needs both days, in order, at most two years long and
  * not in the future. Anything else falls back to the default range
  * with a message.
@@ -95,11 +101,11 @@ export async function resolveFilters(
 
   const from = parseDay(fields.from)
   const to = parseDay(fields.to)
-  const todayUtc = today.setZone('utc').startOf('day')
+  const todayLocal = calendarDay(today)
   let error: string | null = null
   if (!from || !to) error = 'A custom period needs both a start and an end day.'
   else if (from > to) error = 'The start day must come before the end day.'
-  else if (to > todayUtc) error = 'The end day cannot be in the future.'
+  else if (to > todayLocal) error = 'The end day cannot be in the future.'
   else if (to.diff(from, 'days').days + 1 > LONGEST_RANGE_DAYS) {
     error = 'A custom period can be at most two years long.'
   }
@@ -118,4 +124,10 @@ export function rangeQuery(range: DateRange, extra: Record<string, string> = {})
       ? { range: 'custom', from: range.from, to: range.to }
       : { range: range.preset }
   return new URLSearchParams({ ...params, ...extra }).toString()
+}
+
+/** now in the organisation's time zone: its presets count back from its today */
+export function organizationNow(organization: { timeZone?: string | null }) {
+  const now = DateTime.now().setZone(organization.timeZone || 'UTC')
+  return now.isValid ? now : DateTime.utc()
 }

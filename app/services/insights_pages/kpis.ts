@@ -59,7 +59,7 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     series: 'firstReviewHours',
     hint: 'Median, from opening to the first review before the merge',
     definition:
-      'Median, per pull request of people, from its opening to its first review, counted on the day of that review; a review made after the merge is no review.',
+      'Median, per pull request of people, from when it became ready for review (its opening, unless it was opened as a draft) to its first review, counted on the day of that review; a review made after the merge is no review, and pull requests still waiting are shown apart with their age.',
   },
   {
     key: 'pr_size',
@@ -82,7 +82,7 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     series: 'deployments',
     hint: 'DORA: deployment frequency',
     definition:
-      'DORA deployment frequency: successful production deployments started in the period, per week. Production is an environment named production, prod, prd or live (any case, exact), or none.',
+      'DORA deployment frequency: successful production deployments started in the period, per week. Production is an environment the organisation maps to production in its settings (by default production, prod, prd or live; any case, exact names), or none.',
   },
   {
     key: 'lead_time',
@@ -118,7 +118,7 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     series: 'timeToRestoreHours',
     hint: 'DORA: median, failed deployment’s start to its restore',
     definition:
-      'DORA time to restore: median, per failed production deployment, from its start (when the failure went out) to its restore; a restore recorded before the start is left out, unrestored failures are not counted.',
+      'DORA time to restore: median, per failed production deployment, from its start (when the failure went out) to its restore; a restore reported before the deployment finished is clamped to its finish when written, and unrestored failures are shown apart as open incidents with their age.',
   },
   {
     key: 'bug_rate',

@@ -69,6 +69,42 @@ test.group('GitHub webhooks', (group) => {
     assert.equal(stored.head_sha, pull.headSha)
   })
 
+  test('pull_request.ready_for_review stores when the draft became ready; later deliveries keep it', async ({
+    assert,
+  }) => {
+    const { repository } = await installedOrganization({ enabled: false })
+    const pull = github.addPullRequest(repository, {
+      // the fake holds epoch seconds
+      createdAt: Date.parse('2026-03-02T08:00:00Z') / 1000,
+      updatedAt: Date.parse('2026-03-03T08:00:00Z') / 1000,
+    })
+    const event = (action: string) =>
+      pullRequestEvent(github, {
+        action,
+        repository,
+        number: pull.number,
+        installationId: INSTALLATION,
+      })
+    const ready = randomUUID()
+    const accepted = await deliver('pull_request', event('ready_for_review'), { id: ready })
+    assert.equal(accepted.status, 202)
+    await processQueueUntil(async () => (await deliveryStatus(ready)) === 'processed')
+    const stored = await db.from('pull_requests').where('number', pull.number).firstOrFail()
+    const moment = (value: unknown) =>
+      value instanceof Date
+        ? value.toISOString()
+        : new Date(`${String(value).replace(' ', 'T')}Z`).toISOString()
+    assert.equal(moment(stored.ready_for_review_at), '2026-03-03T08:00:00.000Z')
+
+    // an edit later on says nothing about readiness: the moment stays
+    pull.updatedAt = Date.parse('2026-03-04T08:00:00Z') / 1000
+    const edited = randomUUID()
+    await deliver('pull_request', event('edited'), { id: edited })
+    await processQueueUntil(async () => (await deliveryStatus(edited)) === 'processed')
+    const after = await db.from('pull_requests').where('number', pull.number).firstOrFail()
+    assert.equal(moment(after.ready_for_review_at), '2026-03-03T08:00:00.000Z')
+  })
+
   test('a policy the pull request breaks concludes the check with failure and says why', async ({
     assert,
   }) => {
