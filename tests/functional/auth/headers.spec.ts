@@ -10,12 +10,19 @@ import { startServer, stopServer, waitForOk } from '#tests/helpers/processes'
  */
 /**
  * Connect buttons redirect to providers: besides 'self', form-action
- * allows the loaded plugins' OAuth authorize origin (the fixture OAuth
- * plugin's fake provider) and GitHub's web host.
+ * allows the loaded plugins' OAuth authorize origins (the fixture OAuth
+ * plugin's fake provider; Atlassian for Jira, Bitbucket, Microsoft Entra
+ * ID for Azure DevOps) and GitHub's web host.
  */
 const FORM_ACTION = [
   `'self'`,
-  ...[process.env.FIXTURE_API_URL!, process.env.GITHUB_URL!]
+  ...[
+    process.env.FIXTURE_API_URL!,
+    process.env.GITHUB_URL!,
+    'https://auth.atlassian.com',
+    'https://bitbucket.org',
+    'https://login.microsoftonline.com',
+  ]
     .map((url) => new URL(url).origin)
     .sort(),
 ].join(' ')
