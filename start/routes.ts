@@ -131,6 +131,12 @@ router
     router
       .get('/settings/organization', [controllers.settings.OrganizationSettings, 'show'])
       .as('settings.organization')
+    router
+      .get('/settings/ai-code-policy', [controllers.settings.AiCodePolicy, 'show'])
+      .as('settings.ai_code_policy')
+    router
+      .post('/settings/ai-code-policy', [controllers.settings.AiCodePolicy, 'update'])
+      .as('settings.ai_code_policy.update')
 
     /**
      * Changes that need a fresh password or TOTP check.

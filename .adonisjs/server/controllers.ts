@@ -39,6 +39,7 @@ export const controllers = {
   },
   Organizations: () => import('#controllers/organizations_controller'),
   settings: {
+    AiCodePolicy: () => import('#controllers/settings/ai_code_policy_controller'),
     Audit: () => import('#controllers/settings/audit_controller'),
     Connections: () => import('#controllers/settings/connections_controller'),
     Identity: () => import('#controllers/settings/identity_controller'),

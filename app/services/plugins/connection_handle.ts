@@ -59,7 +59,10 @@ export async function authenticationHeaders(
 export function connectionHandle(
   connection: Connection,
   plugin: LoadedPlugin,
-  storeOptions: { onInsightRows?: InsightRowsListener } = {}
+  storeOptions: {
+    onInsightRows?: InsightRowsListener
+    onPullRequests?: (externalIds: string[]) => void
+  } = {}
 ): ConnectionHandle {
   let credentials = connection.openCredentials()
   const method = methodOfConnection(plugin, connection)
@@ -143,7 +146,8 @@ export function connectionHandle(
         provider: connection.pluginId,
         connectionId: connection.id,
       },
-      storeOptions.onInsightRows
+      storeOptions.onInsightRows,
+      storeOptions.onPullRequests
     ),
     async update(changes) {
       await db.transaction(async (trx) => {
