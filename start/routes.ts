@@ -221,3 +221,4 @@ await import('#start/routes/identity')
  */
 await import('#start/routes/documents')
 await import('#start/routes/insights')
+await import('#start/routes/ai_code')

@@ -10,7 +10,9 @@ export const controllers = {
     ReferenceData: () => import('#controllers/admin/reference_data_controller'),
     WebhookDeliveries: () => import('#controllers/admin/webhook_deliveries_controller'),
   },
+  AiCode: () => import('#controllers/ai_code_controller'),
   api: {
+    AiCode: () => import('#controllers/api/ai_code_controller'),
     Documents: () => import('#controllers/api/documents_controller'),
     Me: () => import('#controllers/api/me_controller'),
   },
