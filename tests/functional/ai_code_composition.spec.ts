@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
@@ -16,6 +16,7 @@ import { createAccount } from '#tests/helpers/accounts'
 import { createConnection } from '#tests/helpers/connections'
 import { runAce } from '#tests/helpers/processes'
 import { WebClient } from '#tests/helpers/web_client'
+import coreSchedules from '#config/schedules'
 
 /**
  * Facts about lines, each keeping its source: an analyzer's output
@@ -219,5 +220,30 @@ test.group('AI code | analyzer output, GBOM and composition', (group) => {
     assert.equal(page.status, 200)
     assert.include(page.text, 'acme/rockets')
     assert.include(page.text, '41.7%')
+  })
+
+  test("every 15 minutes the schedule imports each organisation's folder of AI_ENGINE_OUTPUT_PATH", async ({
+    assert,
+  }) => {
+    const { organization, repositoryId } = await organizationWithRepository()
+    const root = await mkdtemp(join(tmpdir(), 'ai-engine-root-'))
+    await mkdir(join(root, organization.publicId))
+    await writeFile(join(root, organization.publicId, 'today.jsonl'), GOOD)
+    const schedule = coreSchedules().find((candidate) => candidate.name === 'ai-code:import')!
+    assert.equal(schedule.cron, '*/15 * * * *')
+    const previous = process.env.AI_ENGINE_OUTPUT_PATH
+    process.env.AI_ENGINE_OUTPUT_PATH = root
+    try {
+      const summary = await schedule.run({} as any)
+      assert.equal(summary, '1 organisation(s) imported')
+      const gbom = await db.from('ai_code_gboms').where('repository_id', repositoryId).first()
+      assert.equal(gbom.ai_lines, 30)
+      // a folder naming no organisation fails the run, saying so
+      await mkdir(join(root, 'nobody'))
+      await assert.rejects(() => schedule.run({} as any), /nobody: no such organisation/)
+    } finally {
+      if (previous === undefined) delete process.env.AI_ENGINE_OUTPUT_PATH
+      else process.env.AI_ENGINE_OUTPUT_PATH = previous
+    }
   })
 })
