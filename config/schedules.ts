@@ -140,6 +140,20 @@ function dataLifecycle(): ScheduleDefinition[] {
       },
     },
     {
+      name: 'ai-code:import',
+      cron: '*/15 * * * *',
+      description:
+        'Import the AI-code analyzer\'s output from AI_ENGINE_OUTPUT_PATH (one folder per organisation), as "node ace import:ai-engine-data" does',
+      async run() {
+        const { default: ImportScheduledAiEngineData } =
+          await import('#actions/ai_code/import_scheduled_ai_engine_data')
+        const result = await new ImportScheduledAiEngineData().execute(
+          process.env.AI_ENGINE_OUTPUT_PATH
+        )
+        return result.skipped ?? `${result.imported} organisation(s) imported`
+      },
+    },
+    {
       name: 'documents:purge',
       cron: '7 4 * * *',
       description:

@@ -159,6 +159,8 @@ async function createEnv() {
     SYNC_REQUEST_BUDGET: Env.schema.number.optional(),
     SYNC_CONCURRENCY: Env.schema.number.optional(),
     SYNC_LOCK_TTL_MS: Env.schema.number.optional(),
+    /** the AI-code analyzer's output, one folder per organisation, imported every 15 minutes */
+    AI_ENGINE_OUTPUT_PATH: Env.schema.string.optional(),
     /** where repository snapshots are unpacked (default storage/repositories) */
     SNAPSHOTS_PATH: Env.schema.string.optional(),
     HTTP_RETRY_BASE_MS: Env.schema.number.optional(),

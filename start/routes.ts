@@ -134,6 +134,12 @@ router
     router
       .get('/settings/organization', [controllers.settings.OrganizationSettings, 'show'])
       .as('settings.organization')
+    router
+      .get('/settings/ai-code-policy', [controllers.settings.AiCodePolicy, 'show'])
+      .as('settings.ai_code_policy')
+    router
+      .post('/settings/ai-code-policy', [controllers.settings.AiCodePolicy, 'update'])
+      .as('settings.ai_code_policy.update')
 
     /**
      * Changes that need a fresh password or TOTP check.
@@ -219,3 +225,4 @@ await import('#start/routes/identity')
  */
 await import('#start/routes/documents')
 await import('#start/routes/insights')
+await import('#start/routes/ai_code')

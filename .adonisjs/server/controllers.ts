@@ -11,7 +11,9 @@ export const controllers = {
     ReferenceData: () => import('#controllers/admin/reference_data_controller'),
     WebhookDeliveries: () => import('#controllers/admin/webhook_deliveries_controller'),
   },
+  AiCode: () => import('#controllers/ai_code_controller'),
   api: {
+    AiCode: () => import('#controllers/api/ai_code_controller'),
     Documents: () => import('#controllers/api/documents_controller'),
     Me: () => import('#controllers/api/me_controller'),
   },
@@ -40,6 +42,7 @@ export const controllers = {
   },
   Organizations: () => import('#controllers/organizations_controller'),
   settings: {
+    AiCodePolicy: () => import('#controllers/settings/ai_code_policy_controller'),
     Audit: () => import('#controllers/settings/audit_controller'),
     Connections: () => import('#controllers/settings/connections_controller'),
     Identity: () => import('#controllers/settings/identity_controller'),

@@ -65,6 +65,12 @@ export type PullRequestInput = {
   mergedAt?: Moment
   closedAt?: Moment
   remoteUpdatedAt?: Moment
+  /**
+   * the SHAs of the pull request's commits, when the code host listed
+   * them: the core's AI-code policy reads their AI marks from the commits
+   * the plugin stored (upsertCommits)
+   */
+  commitShas?: string[]
 }
 
 export type CommitInput = {

@@ -39,6 +39,7 @@ export const AUDIT_EVENTS = {
   'user.deleted': 'Account deleted',
   'organization.created': 'Organisation created',
   'organization.updated': 'Organisation settings changed',
+  'organization.ai_code_policy_changed': 'AI code policy changed',
   'organization.data_deleted': "Organisation's data deleted",
   'organization.mfa_policy_changed': 'Two-factor policy changed',
   'document.uploaded': 'Document uploaded',

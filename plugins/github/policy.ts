@@ -1,9 +1,11 @@
 import { vine } from '#plugin-sdk'
 
 /**
- * The organisation's status-check settings, kept in the GitHub
- * connection's config: whether the "Sextant" check is posted, and the
- * policy it enforces. Empty limits are not enforced.
+ * The status-check setting a GitHub connection kept in its config
+ * before the AI-code policy became the organisation's (core:
+ * app/services/ai_code/policy.ts, Settings → AI code policy). The core
+ * honours it until the organisation saves its own policy; the compliance
+ * evidence below still reads it.
  */
 export type StatusCheckSettings = {
   enabled: boolean
@@ -28,31 +30,3 @@ export const statusCheckSettingsValidator = vine.create({
   maxAiSharePercent: vine.number().withoutDecimals().range([0, 100]).optional(),
   maxChangedLines: vine.number().withoutDecimals().min(1).max(10_000_000).optional(),
 })
-
-export type PullRequestFacts = {
-  changedFiles: number
-  additions: number
-  deletions: number
-  commits: number
-  aiAssistedCommits: number
-}
-
-export type PolicyResult = { passed: boolean; reasons: string[] }
-
-export function evaluatePolicy(
-  settings: StatusCheckSettings,
-  facts: PullRequestFacts
-): PolicyResult {
-  const reasons: string[] = []
-  const share = facts.commits === 0 ? 0 : (facts.aiAssistedCommits / facts.commits) * 100
-  if (settings.maxAiSharePercent !== null && share > settings.maxAiSharePercent) {
-    reasons.push(
-      `${Math.round(share)}% of the commits are AI-assisted; the policy allows at most ${settings.maxAiSharePercent}%`
-    )
-  }
-  const lines = facts.additions + facts.deletions
-  if (settings.maxChangedLines !== null && lines > settings.maxChangedLines) {
-    reasons.push(`${lines} lines changed; the policy allows at most ${settings.maxChangedLines}`)
-  }
-  return { passed: reasons.length === 0, reasons }
-}

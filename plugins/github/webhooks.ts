@@ -7,12 +7,9 @@ import type {
 import type { PluginWebhooks, WebhookContext } from '#plugin-sdk'
 import { GitHubClient } from './client.js'
 import { resolveAppConfig } from './config.js'
-import { runStatusCheck } from './status_check.js'
+import { commitInput } from './sync/commits.js'
 import { pullRequestInput, repositoryInput, uniqueContributors } from './sync/mappers.js'
 import type * as GitHub from './types.js'
-
-/** Pull request actions after which the head commit needs a fresh check. */
-const CHECKED_ACTIONS = new Set(['opened', 'synchronize', 'reopened'])
 
 /**
  * GitHub's deliveries: signed with the App's webhook secret
@@ -120,31 +117,23 @@ async function handlePullRequest(context: WebhookContext) {
   await connection.store.upsertContributors(
     uniqueContributors([pull.user as GitHub.Account, ...reviews.map((review) => review.user)])
   )
-  const input = pullRequestInput(repositoryId, pull as unknown as GitHub.PullRequest, {
-    detail: pull as unknown as GitHub.PullRequestDetail,
-    reviews,
-    commits,
-  })
+  // the commits first: the core's AI-code policy, evaluated once this
+  // handler has written the pull request, reads their AI marks
+  await connection.store.upsertCommits(commits.map((commit) => commitInput(repositoryId, commit)))
+  const input = {
+    ...pullRequestInput(repositoryId, pull as unknown as GitHub.PullRequest, {
+      detail: pull as unknown as GitHub.PullRequestDetail,
+      reviews,
+      commits,
+    }),
+    commitShas: commits.map((commit) => commit.sha),
+  }
   // a draft marked ready for review: time to first review starts now (the
   // pull request's updated_at is the moment of that change); other
   // deliveries leave the stored moment as it is
   if (payload.action === 'ready_for_review') input.readyForReviewAt = pull.updated_at
   await connection.store.upsertPullRequests([input])
-  if (!CHECKED_ACTIONS.has(payload.action)) return
-  const stored = await connection.store.repository(repositoryId)
-  if (!stored?.monitored) return
-  const check = await runStatusCheck(context, {
-    pullRequestId: String(pull.id),
-    repository: repository.full_name,
-    pullNumber: pull.number,
-    additions: pull.additions,
-    deletions: pull.deletions,
-    changedFiles: pull.changed_files,
-    commits,
-  })
-  if (check.posted) {
-    logger.info({ passed: check.passed, outcome: check.outcome.outcome }, 'status check posted')
-  }
+  logger.debug({ action: payload.action }, 'pull request stored')
 }
 
 type DeliveryBody = { action?: unknown; installation?: { id?: unknown } } | undefined

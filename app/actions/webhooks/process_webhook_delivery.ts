@@ -6,6 +6,7 @@ import { pluginRegistry } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import { parseWebhookBody } from '#services/webhooks/bodies'
 import PostStatusCheck from '#actions/status_checks/post_status_check'
+import EvaluateTouchedPullRequests from '#actions/ai_code/evaluate_touched_pull_requests'
 import type { CoreStatusChecks } from '#plugin-sdk/status_checks'
 
 export type ProcessingOutcome = 'processed' | 'skipped' | 'failed'
@@ -63,6 +64,10 @@ export default class ProcessWebhookDelivery {
     if (!handler) return
     const connection = delivery.connection_id ? await Connection.find(delivery.connection_id) : null
     const headers = JSON.parse(delivery.headers) as Record<string, string>
+    const touched = new Set<string>()
+    const storeOptions = {
+      onPullRequests: (ids: string[]) => ids.forEach((id) => touched.add(id)),
+    }
     await handler({
       delivery: {
         id: delivery.delivery_id,
@@ -72,10 +77,18 @@ export default class ProcessWebhookDelivery {
         headers,
         receivedAt: new Date(delivery.received_at),
       },
-      connection: connection ? connectionHandle(connection, plugin) : null,
+      connection: connection ? connectionHandle(connection, plugin, storeOptions) : null,
       logger: logger.child({ plugin: plugin.id, delivery: delivery.delivery_id }),
       statusChecks: coreStatusChecks(connection),
     })
+    // installation-scoped connections have no pull requests
+    if (connection && connection.organizationId !== null && touched.size > 0) {
+      await new EvaluateTouchedPullRequests().execute({
+        organizationId: connection.organizationId,
+        provider: connection.pluginId,
+        externalIds: [...touched],
+      })
+    }
   }
 }
 

@@ -113,7 +113,9 @@ function storedRepository(row: Row): StoredRepository {
 export class FencedDomainStore implements DomainStore {
   constructor(
     readonly fence: Fence,
-    private readonly onInsightRows: InsightRowsListener = markInsightsDirty
+    private readonly onInsightRows: InsightRowsListener = markInsightsDirty,
+    /** told the external ids of the pull requests each upsert wrote (the AI-code policy) */
+    private readonly onPullRequests?: (externalIds: string[]) => void
   ) {}
 
   async upsertRepositories(rows: RepositoryInput[]) {
@@ -201,6 +203,16 @@ export class FencedDomainStore implements DomainStore {
     )
     const ids = rows.map((row) => row.externalId)
     await linkPullRequests(this.fence.organizationId, this.fence.provider, ids)
+    // the commits a code host listed; a row without them keeps what it had
+    for (const row of rows.filter((candidate) => candidate.commitShas !== undefined)) {
+      await db
+        .from('pull_requests')
+        .where('organization_id', this.fence.organizationId)
+        .where('provider', this.fence.provider)
+        .where('external_id', row.externalId)
+        .update({ commit_shas: JSON.stringify(row.commitShas!.slice(0, 10_000)) })
+    }
+    this.onPullRequests?.(rows.map((row) => row.externalId))
     return written
   }
 

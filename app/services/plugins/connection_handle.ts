@@ -78,7 +78,10 @@ function installationStore(pluginId: string): DomainStore {
 export function connectionHandle(
   connection: Connection,
   plugin: LoadedPlugin,
-  storeOptions: { onInsightRows?: InsightRowsListener } = {}
+  storeOptions: {
+    onInsightRows?: InsightRowsListener
+    onPullRequests?: (externalIds: string[]) => void
+  } = {}
 ): ConnectionHandle {
   let credentials = connection.openCredentials()
   const method = methodOfConnection(plugin, connection)
@@ -163,7 +166,8 @@ export function connectionHandle(
         ? installationStore(plugin.id)
         : new FencedDomainStore(
             { organizationId, provider: connection.pluginId, connectionId: connection.id },
-            storeOptions.onInsightRows
+            storeOptions.onInsightRows,
+            storeOptions.onPullRequests
           ),
     async update(changes) {
       await db.transaction(async (trx) => {

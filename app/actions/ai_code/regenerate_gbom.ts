@@ -1,0 +1,52 @@
+import db from '@adonisjs/lucid/services/db'
+import { repositoryComposition } from '#services/ai_code/composition'
+import { sqlTime } from '#services/sql'
+
+/**
+ * Rebuilds the GBOM (GenAI bill of materials) of an organisation's
+ * repositories from the stored facts: every repository that has facts,
+ * or only those named. The document carries no time of its own, so the
+ * same facts give the same document.
+ */
+export default class RegenerateGbom {
+  async execute(input: {
+    organizationId: number
+    repositoryIds?: number[]
+    onProgress?: (done: number, total: number) => void
+  }) {
+    const query = db
+      .from('ai_code_facts')
+      .where('organization_id', input.organizationId)
+      .distinct('repository_id')
+    if (input.repositoryIds) query.whereIn('repository_id', input.repositoryIds)
+    const rows = await query
+    const repositories = rows.map((row) => Number(row.repository_id))
+    let done = 0
+    for (const repositoryId of repositories) {
+      const composition = await repositoryComposition(input.organizationId, repositoryId)
+      if (!composition) continue
+      const document = JSON.stringify({ format: 'sextant-gbom/1', ...composition })
+      const values = {
+        document,
+        ai_lines: composition.totals.ai,
+        blended_lines: composition.totals.blended,
+        human_lines: composition.totals.human,
+        updated_at: sqlTime(),
+      }
+      await db
+        .insertQuery()
+        .table('ai_code_gboms')
+        .insert({
+          ...values,
+          organization_id: input.organizationId,
+          repository_id: repositoryId,
+          created_at: sqlTime(),
+        })
+        .onConflict('repository_id')
+        .merge(Object.keys(values))
+      done += 1
+      input.onProgress?.(done, repositories.length)
+    }
+    return { repositories: done }
+  }
+}

@@ -1,0 +1,62 @@
+import db from '@adonisjs/lucid/services/db'
+import type { AiCommit, PullRequestFacts } from '#services/ai_code/policy'
+
+/**
+ * What the policy reads about one of an organisation's pull requests,
+ * from the core's tables whatever the code host: its size, and its
+ * commits (as the code host listed them) with the AI marks the store
+ * parsed from their messages (trailers). A commit the core has not
+ * stored counts as a commit without marks.
+ */
+export async function pullRequestFacts(
+  organizationId: number,
+  pull: Record<string, any>
+): Promise<{ facts: PullRequestFacts; aiCommits: AiCommit[] }> {
+  const shas = commitShas(pull.commit_shas)
+  const stored =
+    shas.length === 0
+      ? []
+      : await db
+          .from('commits')
+          .where('organization_id', organizationId)
+          .where('repository_id', pull.repository_id)
+          .whereIn('sha', shas)
+          .select('sha', 'message', 'trailers', 'ai_assisted')
+  const marked = new Map<string, AiCommit>()
+  for (const commit of stored) {
+    if (!commit.ai_assisted || marked.has(commit.sha)) continue
+    const trailers = parseJson(commit.trailers) as Array<{ key: string; value: string }>
+    marked.set(commit.sha, {
+      sha: commit.sha,
+      title: String(commit.message ?? '')
+        .split('\n')[0]
+        .slice(0, 120),
+      marks: trailers.map((trailer) => `${trailer.key}: ${trailer.value}`),
+    })
+  }
+  const commits = shas.length || Number(pull.commits_count ?? 0)
+  return {
+    facts: {
+      changedFiles: Number(pull.changed_files ?? 0),
+      additions: Number(pull.additions ?? 0),
+      deletions: Number(pull.deletions ?? 0),
+      commits,
+      aiAssistedCommits: marked.size,
+    },
+    aiCommits: [...marked.values()],
+  }
+}
+
+function commitShas(raw: unknown): string[] {
+  const value = parseJson(raw)
+  return Array.isArray(value) ? value.filter((sha) => typeof sha === 'string') : []
+}
+
+function parseJson(raw: unknown): unknown {
+  if (typeof raw !== 'string' || raw === '') return Array.isArray(raw) ? raw : []
+  try {
+    return JSON.parse(raw)
+  } catch {
+    return []
+  }
+}

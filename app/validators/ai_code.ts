@@ -1,0 +1,8 @@
+import vine from '@vinejs/vine'
+
+/** the organisation's AI-code policy form; an empty limit is not enforced */
+export const aiCodePolicyValidator = vine.create({
+  enabled: vine.boolean().optional(),
+  maxAiSharePercent: vine.number().withoutDecimals().range([0, 100]).optional(),
+  maxChangedLines: vine.number().withoutDecimals().min(1).max(10_000_000).optional(),
+})

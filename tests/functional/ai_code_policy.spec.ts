@@ -1,0 +1,233 @@
+import { test } from '@japa/runner'
+import { createHmac, randomUUID } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import type Organization from '#models/organization'
+import { resetDatabase } from '#tests/helpers/database'
+import { createAccount } from '#tests/helpers/accounts'
+import { processQueueUntil } from '#tests/helpers/queue'
+import { WebClient } from '#tests/helpers/web_client'
+import type { FakeGitHub } from '#plugins/github/tests/fake_github/server'
+import {
+  connectInstallation,
+  deliver,
+  deliveryStatus,
+  startGitHub,
+} from '#plugins/github/tests/testbed'
+import { pullRequestEvent } from '#plugins/github/tests/payloads'
+import { pullRequestJson, repositoryJson } from '#plugins/bitbucket/tests/fake_bitbucket/api'
+import { seedWorkspace } from '#plugins/bitbucket/tests/fake_bitbucket/seed'
+import {
+  startFakeBitbucket,
+  type FakeBitbucket,
+} from '#plugins/bitbucket/tests/fake_bitbucket/server'
+import { createConnection } from '#tests/helpers/connections'
+
+/**
+ * The organisation's AI-code policy lives in the core: set on its
+ * settings page, evaluated on every pull request event of any code host
+ * and posted through the core's status checks, so the same policy gives
+ * the same verdict as a check run on fake GitHub and as a build status on
+ * fake Bitbucket.
+ */
+const INSTALLATION = 9101
+const BASE = `http://${process.env.HOST}:${process.env.PORT}`
+const BITBUCKET_SECRET = 'bitbucket-hook-secret-for-tests'
+
+test.group('AI code policy | one policy, every code host', (group) => {
+  let github: FakeGitHub
+  let bitbucket: FakeBitbucket
+  group.setup(async () => {
+    github = await startGitHub()
+    github.addInstallation({ id: INSTALLATION, account: { login: 'acme', type: 'Organization' } })
+    github.addRepository(INSTALLATION, { name: 'rockets' })
+    bitbucket = await startFakeBitbucket()
+    return async () => {
+      await bitbucket.stop()
+      await github.stop()
+    }
+  })
+  group.each.setup(resetDatabase())
+  group.each.setup(() => {
+    bitbucket.state.workspaces = []
+    bitbucket.state.repositories.clear()
+    bitbucket.state.statuses.clear()
+    bitbucket.state.statusLog.length = 0
+    seedWorkspace(bitbucket.state, 'acme', 1, 2)
+  })
+
+  async function admin() {
+    const account = await createAccount({ role: 'admin' })
+    const web = new WebClient()
+    await web.signIn(account.email, account.password, account.totpSecret!)
+    return { web, organization: account.organization as Organization }
+  }
+
+  async function savePolicy(web: WebClient, fields: Record<string, string>) {
+    await web.get('/settings/ai-code-policy')
+    return web.post('/settings/ai-code-policy', fields)
+  }
+
+  /** a GitHub App installation and a Bitbucket workspace, both in the organisation */
+  async function twoCodeHosts(organization: Organization, gitHubStatusCheck?: object) {
+    await connectInstallation(
+      organization,
+      INSTALLATION,
+      gitHubStatusCheck ? { statusCheck: gitHubStatusCheck } : {}
+    )
+    // an OAuth connection whose webhook (registered on connect) signs with this secret
+    const { accessToken, refreshToken } = bitbucket.issueTokens()
+    const connection = await createConnection(organization, {
+      pluginId: 'bitbucket',
+      accountKey: 'acme',
+      config: { workspace: 'acme' },
+      credentials: {
+        accessToken,
+        refreshToken,
+        expiresAt: String(Date.now() + 7200_000),
+        webhookSecret: BITBUCKET_SECRET,
+      },
+    })
+    connection.authMethod = 'oauth'
+    await connection.save()
+  }
+
+  async function gitHubPullRequestOpened(additions: number) {
+    const pull = github.addPullRequest('acme/rockets', { additions, deletions: 0 })
+    const id = randomUUID()
+    const response = await deliver(
+      'pull_request',
+      pullRequestEvent(github, {
+        action: 'opened',
+        repository: 'acme/rockets',
+        number: pull.number,
+        installationId: INSTALLATION,
+      }),
+      { id }
+    )
+    if (response.status !== 202) throw new Error(`GitHub delivery answered ${response.status}`)
+    await processQueueUntil(async () => (await deliveryStatus(id)) === 'processed')
+    return github.checkRuns.filter((run) => run.head_sha === pull.headSha)
+  }
+
+  /** pullrequest:created as Bitbucket signs it (X-Hub-Signature over the raw body) */
+  async function bitbucketPullRequestCreated(id: number, event = 'pullrequest:created') {
+    const repository = bitbucket.state.repositories.get('acme/repo-00')!
+    const pull = repository.pullRequests.find((candidate) => candidate.id === id)!
+    const body = JSON.stringify({
+      actor: pull.author,
+      repository: repositoryJson(repository),
+      pullrequest: { ...pullRequestJson(repository, pull), updated_on: new Date().toISOString() },
+    })
+    const deliveryId = randomUUID()
+    const response = await fetch(`${BASE}/api/webhooks/bitbucket`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-event-key': event,
+        'x-request-uuid': deliveryId,
+        'x-hub-signature': `sha256=${createHmac('sha256', BITBUCKET_SECRET).update(body).digest('hex')}`,
+      },
+      body,
+    })
+    if (response.status !== 202) throw new Error(`Bitbucket delivery answered ${response.status}`)
+    await processQueueUntil(async () => (await deliveryStatus(deliveryId)) === 'processed')
+    const head = pull.source.commit!.hash
+    return bitbucket.state.statuses.get(`acme/repo-00@${head}`)
+  }
+
+  test('the policy saved on the settings page fails a too-large pull request on GitHub and on Bitbucket alike', async ({
+    assert,
+  }) => {
+    const { web, organization } = await admin()
+    const saved = await savePolicy(web, { enabled: 'true', maxChangedLines: '5' })
+    assert.equal(saved.status, 302)
+    await twoCodeHosts(organization)
+
+    const runs = await gitHubPullRequestOpened(40)
+    assert.lengthOf(runs, 1)
+    assert.equal(runs[0].name, 'Sextant')
+    assert.deepEqual(
+      runs[0].history.map((entry) => entry.status),
+      ['in_progress', 'completed']
+    )
+    assert.equal(runs[0].conclusion, 'failure')
+    assert.include(runs[0].output?.summary ?? '', 'the policy allows at most 5')
+
+    // the seeded Bitbucket pull request #1 is open; its diffstat is 17 lines added
+    const statuses = await bitbucketPullRequestCreated(1)
+    assert.exists(statuses, 'a build status was posted on the head commit')
+    const status = statuses!.get('sextant/ai-policy')!
+    assert.equal(status.state, 'FAILED')
+    assert.equal(status.name, 'Sextant')
+    assert.include(status.description ?? '', 'Policy not met')
+    assert.sameMembers(
+      bitbucket.state.statusLog.map((line) => line.split(' ').pop()),
+      ['INPROGRESS', 'FAILED']
+    )
+
+    // both are recorded by the core, fenced to the organisation
+    const posts = await db
+      .from('status_check_posts')
+      .where('organization_id', organization.id)
+      .where('report_key', 'sextant/ai-policy')
+    assert.lengthOf(posts, 2)
+    assert.deepEqual(
+      posts.map((post) => post.state),
+      ['failure', 'failure']
+    )
+  })
+
+  test('within the policy, both code hosts get a passing status', async ({ assert }) => {
+    const { web, organization } = await admin()
+    await savePolicy(web, { enabled: 'true', maxChangedLines: '1000', maxAiSharePercent: '100' })
+    await twoCodeHosts(organization)
+    const runs = await gitHubPullRequestOpened(40)
+    assert.equal(runs[0].conclusion, 'success')
+    const statuses = await bitbucketPullRequestCreated(1)
+    assert.equal(statuses!.get('sextant/ai-policy')!.state, 'SUCCESSFUL')
+    // a declined pull request (#2) is not checked
+    assert.notExists(await bitbucketPullRequestCreated(2))
+  })
+
+  test('an event that brings no new commit (an approval) posts nothing new', async ({ assert }) => {
+    const { web, organization } = await admin()
+    await savePolicy(web, { enabled: 'true', maxChangedLines: '5' })
+    await twoCodeHosts(organization)
+    await bitbucketPullRequestCreated(1)
+    await bitbucketPullRequestCreated(1, 'pullrequest:approved')
+    assert.deepEqual(
+      bitbucket.state.statusLog.map((line) => line.split(' ').pop()),
+      ['INPROGRESS', 'FAILED']
+    )
+  })
+
+  test("the organisation's policy, once saved, replaces the GitHub connection's old setting", async ({
+    assert,
+  }) => {
+    const { web, organization } = await admin()
+    // the setting GitHub kept before the policy moved: on, and honoured
+    await twoCodeHosts(organization, { enabled: true, maxChangedLines: 1 })
+    const before = await gitHubPullRequestOpened(40)
+    assert.equal(before[0].conclusion, 'failure')
+    // honoured for Bitbucket too: it is the organisation's policy now
+    const bitbucketBefore = await bitbucketPullRequestCreated(1)
+    assert.equal(bitbucketBefore!.get('sextant/ai-policy')!.state, 'FAILED')
+
+    const page = await web.get('/settings/ai-code-policy')
+    assert.include(page.text, 'Until you save here')
+    await savePolicy(web, {})
+    const after = await gitHubPullRequestOpened(40)
+    assert.lengthOf(after, 0)
+  })
+
+  test('a limit out of range is refused inline and nothing is saved', async ({ assert }) => {
+    const { web, organization } = await admin()
+    const response = await savePolicy(web, { enabled: 'true', maxAiSharePercent: '150' })
+    assert.equal(response.status, 302)
+    const page = await web.get('/settings/ai-code-policy')
+    assert.include(page.text, 'field-error')
+    assert.notExists(
+      await db.from('ai_code_policies').where('organization_id', organization.id).first()
+    )
+  })
+})
