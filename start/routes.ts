@@ -187,6 +187,22 @@ router
       .get('/organizations', [controllers.admin.Admin, 'organizations'])
       .as('admin.organizations')
     router.get('/audit', [controllers.admin.Admin, 'audit']).as('admin.audit')
+    router
+      .group(() => {
+        router
+          .get('/organizations/:organization/delete-data', [
+            controllers.admin.OrganizationData,
+            'confirm',
+          ])
+          .as('admin.organizations.delete_data.confirm')
+        router
+          .post('/organizations/:organization/delete-data', [
+            controllers.admin.OrganizationData,
+            'destroy',
+          ])
+          .as('admin.organizations.delete_data')
+      })
+      .use(middleware.recentAuth())
   })
   .prefix(sextantConfig.auth.adminPath)
   .use([...web(), middleware.auth(), middleware.superuser()])

@@ -7,6 +7,7 @@ export const controllers = {
   admin: {
     Admin: () => import('#controllers/admin/admin_controller'),
     Jobs: () => import('#controllers/admin/jobs_controller'),
+    OrganizationData: () => import('#controllers/admin/organization_data_controller'),
     ReferenceData: () => import('#controllers/admin/reference_data_controller'),
     WebhookDeliveries: () => import('#controllers/admin/webhook_deliveries_controller'),
   },
