@@ -201,6 +201,18 @@ router
             'destroy',
           ])
           .as('admin.organizations.delete_data')
+        router
+          .get('/organizations/:organization/delete', [
+            controllers.admin.OrganizationData,
+            'confirm',
+          ])
+          .as('admin.organizations.delete.confirm')
+        router
+          .post('/organizations/:organization/delete', [
+            controllers.admin.OrganizationData,
+            'destroy',
+          ])
+          .as('admin.organizations.delete')
       })
       .use(middleware.recentAuth())
   })

@@ -40,6 +40,7 @@ export const AUDIT_EVENTS = {
   'organization.created': 'Organisation created',
   'organization.updated': 'Organisation settings changed',
   'organization.data_deleted': "Organisation's data deleted",
+  'organization.deleted': 'Organisation deleted',
   'organization.mfa_policy_changed': 'Two-factor policy changed',
   'document.uploaded': 'Document uploaded',
   'document.replaced': 'Document replaced with a new version',

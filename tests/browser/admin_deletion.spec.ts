@@ -47,6 +47,7 @@ test.group('Browser | admin deletion pages', (group) => {
         for (const [name, url] of [
           ['organizations', `${ADMIN}/organizations`],
           ['delete-data', path],
+          ['delete', `${ADMIN}/organizations/${doomed.organization.publicId}/delete`],
         ]) {
           await page.goto(url)
           await page.screenshot({ path: `${SHOTS}/${name}-${width}-${scheme}.png`, fullPage: true })
