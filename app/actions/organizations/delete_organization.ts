@@ -34,11 +34,12 @@ export default class DeleteOrganization {
   async plan(organization: Organization): Promise<OrganizationPlan> {
     const data = await new DeleteOrganizationData().plan(organization)
     const members = await memberIds(organization.id)
+    const alone = await withoutOtherOrganization(organization.id, members)
     return {
       ...data,
       memberships: members.length,
       invites: await countOf('invites', organization.id),
-      usersLeftWithout: (await withoutOtherOrganization(organization.id, members)).length,
+      usersLeftWithout: alone.length,
     }
   }
 
@@ -56,9 +57,8 @@ export default class DeleteOrganization {
       return { data, deleted: false, tokensRevoked: 0 }
     }
     const tokensRevoked = await db.transaction(async (trx) => {
-      const members = (await trx.from('memberships').where('organization_id', organization.id)).map(
-        (row) => Number(row.user_id)
-      )
+      const memberRows = await trx.from('memberships').where('organization_id', organization.id)
+      const members = memberRows.map((row) => Number(row.user_id))
       const alone = await withoutOtherOrganization(organization.id, members, trx)
       const invites = await trx.from('invites').where('organization_id', organization.id).delete()
       const memberships = await trx
