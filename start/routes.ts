@@ -213,6 +213,12 @@ router
             'destroy',
           ])
           .as('admin.organizations.delete')
+        router
+          .get('/users/:user/erase', [controllers.admin.UserErasure, 'confirm'])
+          .as('admin.users.erase.confirm')
+        router
+          .post('/users/:user/erase', [controllers.admin.UserErasure, 'destroy'])
+          .as('admin.users.erase')
       })
       .use(middleware.recentAuth())
   })

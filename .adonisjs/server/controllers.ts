@@ -9,6 +9,7 @@ export const controllers = {
     Jobs: () => import('#controllers/admin/jobs_controller'),
     OrganizationData: () => import('#controllers/admin/organization_data_controller'),
     ReferenceData: () => import('#controllers/admin/reference_data_controller'),
+    UserErasure: () => import('#controllers/admin/user_erasure_controller'),
     WebhookDeliveries: () => import('#controllers/admin/webhook_deliveries_controller'),
   },
   api: {

@@ -37,6 +37,7 @@ export const AUDIT_EVENTS = {
   'user.created': 'Account created',
   'user.updated': 'Profile changed',
   'user.deleted': 'Account deleted',
+  'user.erased': 'Account erased (personal data removed)',
   'organization.created': 'Organisation created',
   'organization.updated': 'Organisation settings changed',
   'organization.data_deleted': "Organisation's data deleted",
