@@ -105,7 +105,10 @@ test.group('Erase a user | admin area', (group) => {
     const value = token.value!.release()
     ;(await client.get('/api/v1/me').header('authorization', `Bearer ${value}`)).assertStatus(200)
 
+    assert.isNotEmpty(await db.from('sessions').where('user_id', String(member.user.id)))
     await eraseThroughPage(web, member)
+    // ended in the store, not only refused by a lock
+    assert.lengthOf(await db.from('sessions').where('user_id', String(member.user.id)), 0)
     const after = await theirs.get('/')
     assert.equal(after.status, 302)
     assert.match(after.location ?? '', /sign-in/)
