@@ -48,6 +48,8 @@ test.group('Browser | admin deletion pages', (group) => {
           ['organizations', `${ADMIN}/organizations`],
           ['delete-data', path],
           ['delete', `${ADMIN}/organizations/${doomed.organization.publicId}/delete`],
+          ['users', `${ADMIN}/users`],
+          ['erase', `${ADMIN}/users/${doomed.user.publicId}/erase`],
         ]) {
           await page.goto(url)
           await page.screenshot({ path: `${SHOTS}/${name}-${width}-${scheme}.png`, fullPage: true })
