@@ -17,9 +17,7 @@ const SHOTS = 'tmp/screenshots/admin_deletion'
 const ADMIN = sextantConfig.auth.adminPath
 
 async function fits(page: Page) {
-  return page.evaluate(
-    () => document.documentElement.scrollWidth <= document.documentElement.clientWidth
-  )
+  return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')
 }
 
 test.group('Browser | admin deletion pages', (group) => {
