@@ -5,6 +5,7 @@ import RunSync from '#actions/sync/run_sync'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount, type TestAccount } from '#tests/helpers/accounts'
 import { createConnection } from '#tests/helpers/connections'
+import { processQueueUntil } from '#tests/helpers/queue'
 import { staleReauthentication } from '#tests/helpers/reauth'
 import { WebClient } from '#tests/helpers/web_client'
 import {
@@ -148,4 +149,50 @@ test.group('Admin | delete an organisation’s data', (group) => {
     assert.oneOf(attempt.status, [403, 404])
     assert.equal(await count('issues', doomed), 6)
   }).timeout(60_000)
+})
+
+test.group('Admin | a large organisation is deleted by a worker', (group) => {
+  let provider: FakeProvider
+  let inlineRows: number
+  group.setup(async () => {
+    provider = await startFakeProvider()
+    inlineRows = sextantConfig.dataLifecycle.inlineRows
+    return () => provider.close()
+  })
+  group.each.setup(resetDatabase())
+  group.each.setup(() => {
+    provider.state.repositories = seedRepositories(2, 3)
+    provider.reset()
+    // this organisation's rows count as "large"
+    sextantConfig.dataLifecycle.inlineRows = 3
+    return () => {
+      sextantConfig.dataLifecycle.inlineRows = inlineRows
+    }
+  })
+
+  test('the page answers "queued" at once, and a worker deletes it', async ({ assert }) => {
+    const doomed = await organizationWithData()
+    const { admin, web } = await superuser()
+    await web.get(`${ADMIN}/organizations/${doomed.organization.publicId}/delete-data`)
+    const answer = await web.post(
+      `${ADMIN}/organizations/${doomed.organization.publicId}/delete-data`,
+      { name: doomed.organization.name }
+    )
+    assert.equal(answer.status, 200)
+    assert.include(answer.text, 'data-testid="deletion-queued"')
+    assert.equal(await count('issues', doomed), 6, 'nothing deleted within the request')
+
+    const audited = () =>
+      db
+        .from('audit_events')
+        .where('event', 'organization.data_deleted')
+        .where('organization_id', doomed.organization.id)
+        .first()
+    await processQueueUntil(async () => Boolean(await audited()))
+    assert.equal(await count('issues', doomed), 0)
+    assert.equal(await count('memberships', doomed), 1)
+    const audit = await audited()
+    assert.equal(audit.actor_id, admin.user.id)
+    assert.equal(JSON.parse(audit.metadata).tables.issues, 6)
+  }).timeout(90_000)
 })

@@ -2,6 +2,7 @@ import { Exception } from '@adonisjs/core/exceptions'
 import Organization from '#models/organization'
 import type User from '#models/user'
 import type { RequestMeta } from '#services/audit'
+import QueueLargeDeletion from '#actions/admin/queue_large_deletion'
 import DeleteOrganizationData, {
   type DeletionReport,
 } from '#actions/organizations/delete_organization_data'
@@ -10,7 +11,7 @@ import DeleteOrganizationData, {
  * A superuser deletes an organisation's data from the admin area: the
  * same deletion as `node ace delete:organization-data`, once the
  * organisation's name was typed back exactly. The audit entry names the
- * superuser.
+ * superuser. A large organisation is deleted by a queue worker.
  */
 export default class DeleteOrganizationDataConfirmed {
   async execute(input: {
@@ -18,9 +19,21 @@ export default class DeleteOrganizationDataConfirmed {
     organizationPublicId: string
     typedName: string
     meta: RequestMeta
-  }): Promise<{ organization: Organization; report: DeletionReport; lines: string[] }> {
+  }): Promise<{
+    organization: Organization
+    report: DeletionReport | null
+    lines: string[]
+    queued: boolean
+  }> {
     const organization = await Organization.findByPublicIdOrFail(input.organizationPublicId)
     assertTypedName(organization, input.typedName)
+    const queued = await new QueueLargeDeletion().execute({
+      organization,
+      actor: input.actor,
+      entire: false,
+      meta: input.meta,
+    })
+    if (queued) return { organization, report: null, lines: [], queued }
     const lines: string[] = []
     const report = await new DeleteOrganizationData().execute({
       organization,
@@ -28,7 +41,7 @@ export default class DeleteOrganizationDataConfirmed {
       meta: input.meta,
       onProgress: (line) => lines.push(line),
     })
-    return { organization, report, lines }
+    return { organization, report, lines, queued }
   }
 }
 
