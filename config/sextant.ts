@@ -61,6 +61,13 @@ const sextantConfig = {
      */
     secret: env.get('PUBLIC_ID_SECRET') || null,
   },
+  dataLifecycle: {
+    /**
+     * An organisation deletion asked for in the admin area runs within the
+     * request up to this many rows, in a queue worker above it.
+     */
+    inlineRows: 5000,
+  },
 }
 
 export default sextantConfig

@@ -196,6 +196,40 @@ router
       .get('/organizations', [controllers.admin.Admin, 'organizations'])
       .as('admin.organizations')
     router.get('/audit', [controllers.admin.Admin, 'audit']).as('admin.audit')
+    router
+      .group(() => {
+        router
+          .get('/organizations/:organization/delete-data', [
+            controllers.admin.OrganizationData,
+            'confirm',
+          ])
+          .as('admin.organizations.delete_data.confirm')
+        router
+          .post('/organizations/:organization/delete-data', [
+            controllers.admin.OrganizationData,
+            'destroy',
+          ])
+          .as('admin.organizations.delete_data')
+        router
+          .get('/organizations/:organization/delete', [
+            controllers.admin.OrganizationData,
+            'confirm',
+          ])
+          .as('admin.organizations.delete.confirm')
+        router
+          .post('/organizations/:organization/delete', [
+            controllers.admin.OrganizationData,
+            'destroy',
+          ])
+          .as('admin.organizations.delete')
+        router
+          .get('/users/:user/erase', [controllers.admin.UserErasure, 'confirm'])
+          .as('admin.users.erase.confirm')
+        router
+          .post('/users/:user/erase', [controllers.admin.UserErasure, 'destroy'])
+          .as('admin.users.erase')
+      })
+      .use(middleware.recentAuth())
   })
   .prefix(sextantConfig.auth.adminPath)
   .use([...web(), middleware.auth(), middleware.superuser()])
