@@ -14,6 +14,7 @@ import { middleware, web } from '#start/kernel'
 const SummaryController = () => import('#controllers/insights/summary_controller')
 const ProductsController = () => import('#controllers/insights/products_controller')
 const ComplianceController = () => import('#controllers/insights/compliance_controller')
+const PullRequestsController = () => import('#controllers/insights/pull_requests_controller')
 
 router
   .group(() => {
@@ -36,5 +37,8 @@ router
       .post('/insights/products/:product/delete', [ProductsController, 'destroy'])
       .as('insights.products.destroy')
     router.get('/insights/compliance', [ComplianceController, 'show']).as('insights.compliance')
+    router
+      .get('/insights/pull-requests', [PullRequestsController, 'index'])
+      .as('insights.pull_requests')
   })
   .use([...web(), middleware.auth()])
