@@ -31,6 +31,7 @@ export const controllers = {
   insights: {
     Compliance: () => import('#controllers/insights/compliance_controller'),
     Products: () => import('#controllers/insights/products_controller'),
+    PullRequests: () => import('#controllers/insights/pull_requests_controller'),
     Summary: () => import('#controllers/insights/summary_controller'),
   },
   integrations: {
