@@ -15,6 +15,7 @@ const SummaryController = () => import('#controllers/insights/summary_controller
 const ProductsController = () => import('#controllers/insights/products_controller')
 const ComplianceController = () => import('#controllers/insights/compliance_controller')
 const PullRequestsController = () => import('#controllers/insights/pull_requests_controller')
+const DrillController = () => import('#controllers/insights/drill_controller')
 
 router
   .group(() => {
@@ -40,5 +41,12 @@ router
     router
       .get('/insights/pull-requests', [PullRequestsController, 'index'])
       .as('insights.pull_requests')
+    router
+      .get('/insights/deployments', [DrillController, 'deployments'])
+      .as('insights.deployments')
+    router
+      .get('/insights/vulnerabilities', [DrillController, 'vulnerabilities'])
+      .as('insights.vulnerabilities')
+    router.get('/insights/issues', [DrillController, 'issues']).as('insights.issues')
   })
   .use([...web(), middleware.auth()])
