@@ -84,7 +84,8 @@ function toDeployment(row: Record<string, unknown>) {
     url: (row.url as string | null) ?? null,
     startedAt: started,
     failed,
-    restoreHours: failed && restored && restored >= started ? hoursBetween(started, restored) : null,
+    restoreHours:
+      failed && restored && restored >= started ? hoursBetween(started, restored) : null,
   }
 }
 
@@ -98,7 +99,8 @@ export function listDeployments(organizationId: number, list: DrillFilters) {
 }
 
 export async function allDeployments(organizationId: number, list: DrillFilters) {
-  return (await deploymentRows(organizationId, list).limit(EXPORT_LIMIT)).map(toDeployment)
+  const rows = await deploymentRows(organizationId, list).limit(EXPORT_LIMIT)
+  return rows.map(toDeployment)
 }
 
 /* vulnerabilities ------------------------------------------------------ */
@@ -172,16 +174,18 @@ export function listVulnerabilities(organizationId: number, list: DrillFilters) 
 }
 
 export async function allVulnerabilities(organizationId: number, list: DrillFilters) {
-  return (await vulnerabilityRows(organizationId, list).limit(EXPORT_LIMIT)).map(
-    vulnerabilityMapper(list)
-  )
+  const rows = await vulnerabilityRows(organizationId, list).limit(EXPORT_LIMIT)
+  return rows.map(vulnerabilityMapper(list))
 }
 
 /* issues --------------------------------------------------------------- */
 
 function issueQuery(organizationId: number, list: DrillFilters) {
   const [from, to] = dayBounds(list)
-  const query = db.from('issues as t').where('t.opened_at', '>=', from).where('t.opened_at', '<', to)
+  const query = db
+    .from('issues as t')
+    .where('t.opened_at', '>=', from)
+    .where('t.opened_at', '<', to)
   fenceByFilters(query, organizationId, list, 't')
   if (list.type) query.where('t.type', String(list.type))
   return query
@@ -228,9 +232,15 @@ function toIssue(row: Record<string, unknown>) {
 }
 
 export function listIssues(organizationId: number, list: DrillFilters) {
-  return paginate(issueQuery(organizationId, list), issueRows(organizationId, list), list.page, toIssue)
+  return paginate(
+    issueQuery(organizationId, list),
+    issueRows(organizationId, list),
+    list.page,
+    toIssue
+  )
 }
 
 export async function allIssues(organizationId: number, list: DrillFilters) {
-  return (await issueRows(organizationId, list).limit(EXPORT_LIMIT)).map(toIssue)
+  const rows = await issueRows(organizationId, list).limit(EXPORT_LIMIT)
+  return rows.map(toIssue)
 }

@@ -14,7 +14,14 @@ const publicId = () =>
     .regex(/^[A-Za-z0-9]{1,32}$/)
     .optional()
 
-export const PULL_REQUEST_SORTS = ['merged', '-merged', 'size', '-size', 'number', '-number'] as const
+export const PULL_REQUEST_SORTS = [
+  'merged',
+  '-merged',
+  'size',
+  '-size',
+  'number',
+  '-number',
+] as const
 
 /**
  * The filters of a drill-down list (a GET): inclusive UTC days, the

@@ -41,9 +41,7 @@ router
     router
       .get('/insights/pull-requests', [PullRequestsController, 'index'])
       .as('insights.pull_requests')
-    router
-      .get('/insights/deployments', [DrillController, 'deployments'])
-      .as('insights.deployments')
+    router.get('/insights/deployments', [DrillController, 'deployments']).as('insights.deployments')
     router
       .get('/insights/vulnerabilities', [DrillController, 'vulnerabilities'])
       .as('insights.vulnerabilities')

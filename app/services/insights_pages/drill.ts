@@ -49,7 +49,12 @@ export async function drillFilters<Output extends Record<string, unknown>>(
 export function drillHref(path: string, list: DrillFilters) {
   return (extra: Record<string, string | number | undefined> = {}) => {
     const params = new URLSearchParams()
-    for (const [key, value] of Object.entries({ ...list, page: undefined, format: undefined, ...extra })) {
+    for (const [key, value] of Object.entries({
+      ...list,
+      page: undefined,
+      format: undefined,
+      ...extra,
+    })) {
       if (value !== undefined && value !== null && value !== '') params.set(key, String(value))
     }
     return `${path}?${params.toString()}`
@@ -88,7 +93,8 @@ export async function paginate<Row>(
   page: number | undefined,
   toRow: (row: Record<string, unknown>) => Row
 ) {
-  const total = Number((await count.count('* as total').first())?.total ?? 0)
+  const counted = await count.count('* as total').first()
+  const total = Number(counted?.total ?? 0)
   const current = Math.max(1, page ?? 1)
   const found = await rows.limit(DRILL_PAGE_SIZE).offset((current - 1) * DRILL_PAGE_SIZE)
   return {

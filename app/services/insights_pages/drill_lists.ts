@@ -37,7 +37,10 @@ export type DrillList<Row> = {
   cells: (row: Row) => DrillCell[]
   csvColumns: string[]
   csv: (row: Row) => CsvCell[]
-  page: (organizationId: number, list: DrillFilters) => Promise<{
+  page: (
+    organizationId: number,
+    list: DrillFilters
+  ) => Promise<{
     total: number
     page: number
     lastPage: number
@@ -56,8 +59,22 @@ export const DEPLOYMENTS: DrillList<DeploymentRow> = {
     `The deployments behind deployment frequency, change failure rate and time to restore, started ${list.from} to ${list.to} (UTC days): successful deployments to production or an unnamed environment.`,
   validator: deploymentListValidator,
   selects: [
-    { name: 'failed', label: 'Failures', options: [['', 'All'], ['1', 'Caused a failure']] },
-    { name: 'sort', label: 'Sort', options: [['-started', 'Newest'], ['started', 'Oldest']] },
+    {
+      name: 'failed',
+      label: 'Failures',
+      options: [
+        ['', 'All'],
+        ['1', 'Caused a failure'],
+      ],
+    },
+    {
+      name: 'sort',
+      label: 'Sort',
+      options: [
+        ['-started', 'Newest'],
+        ['started', 'Oldest'],
+      ],
+    },
   ],
   columns: ['Deployment', 'Environment', 'Started (UTC)', 'Failure', 'Restored after'],
   cells: (row) => [
@@ -67,7 +84,15 @@ export const DEPLOYMENTS: DrillList<DeploymentRow> = {
     { text: row.failed ? 'caused a failure' : '–' },
     { text: row.failed ? hours(row.restoreHours) : '–' },
   ],
-  csvColumns: ['Repository', 'Environment', 'Provider', 'Started (UTC)', 'Caused failure', 'Restored after (h)', 'URL'],
+  csvColumns: [
+    'Repository',
+    'Environment',
+    'Provider',
+    'Started (UTC)',
+    'Caused failure',
+    'Restored after (h)',
+    'URL',
+  ],
   csv: (row) => [
     row.repository,
     row.environment,
@@ -92,19 +117,46 @@ export const VULNERABILITIES: DrillList<VulnerabilityRow> = {
     {
       name: 'severity',
       label: 'Severity',
-      options: [['', 'All'], ['critical', 'Critical'], ['high', 'High'], ['medium', 'Medium'], ['low', 'Low']],
+      options: [
+        ['', 'All'],
+        ['critical', 'Critical'],
+        ['high', 'High'],
+        ['medium', 'Medium'],
+        ['low', 'Low'],
+      ],
     },
-    { name: 'sort', label: 'Sort', options: [['introduced', 'Oldest'], ['-introduced', 'Newest']] },
+    {
+      name: 'sort',
+      label: 'Sort',
+      options: [
+        ['introduced', 'Oldest'],
+        ['-introduced', 'Newest'],
+      ],
+    },
   ],
   columns: ['Vulnerability', 'Severity', 'Repository', 'Introduced (UTC)', 'Age'],
   cells: (row) => [
-    { text: row.identifier ? `${row.identifier}: ${row.title}` : row.title, href: row.url, note: row.packageName },
+    {
+      text: row.identifier ? `${row.identifier}: ${row.title}` : row.title,
+      href: row.url,
+      note: row.packageName,
+    },
     { text: row.severity },
     { text: row.repository ?? '(no repository)' },
     { text: utcMinute(row.introducedAt)! },
     { text: `${row.ageDays} d` },
   ],
-  csvColumns: ['Identifier', 'Title', 'Severity', 'Package', 'Repository', 'Provider', 'Introduced (UTC)', 'Age (days)', 'URL'],
+  csvColumns: [
+    'Identifier',
+    'Title',
+    'Severity',
+    'Package',
+    'Repository',
+    'Provider',
+    'Introduced (UTC)',
+    'Age (days)',
+    'URL',
+  ],
   csv: (row) => [
     row.identifier,
     row.title,
@@ -124,12 +176,25 @@ export const ISSUES: DrillList<IssueRow> = {
   path: '/insights/issues',
   title: 'Issues opened',
   noun: ['issue', 'issues'],
-  lead: (list) =>
-    `The issues behind the bug rate, opened ${list.from} to ${list.to} (UTC days).`,
+  lead: (list) => `The issues behind the bug rate, opened ${list.from} to ${list.to} (UTC days).`,
   validator: issueListValidator,
   selects: [
-    { name: 'type', label: 'Type', options: [['', 'All'], ['bug', 'Bugs']] },
-    { name: 'sort', label: 'Sort', options: [['-opened', 'Newest'], ['opened', 'Oldest']] },
+    {
+      name: 'type',
+      label: 'Type',
+      options: [
+        ['', 'All'],
+        ['bug', 'Bugs'],
+      ],
+    },
+    {
+      name: 'sort',
+      label: 'Sort',
+      options: [
+        ['-opened', 'Newest'],
+        ['opened', 'Oldest'],
+      ],
+    },
   ],
   columns: ['Issue', 'Type', 'Status', 'Assignee', 'Opened (UTC)', 'Resolved (UTC)'],
   cells: (row) => [
@@ -140,7 +205,18 @@ export const ISSUES: DrillList<IssueRow> = {
     { text: utcMinute(row.openedAt)! },
     { text: utcMinute(row.resolvedAt) ?? '–' },
   ],
-  csvColumns: ['Key', 'Title', 'Type', 'Status', 'Assignee', 'Repository', 'Provider', 'Opened (UTC)', 'Resolved (UTC)', 'URL'],
+  csvColumns: [
+    'Key',
+    'Title',
+    'Type',
+    'Status',
+    'Assignee',
+    'Repository',
+    'Provider',
+    'Opened (UTC)',
+    'Resolved (UTC)',
+    'URL',
+  ],
   csv: (row) => [
     row.key,
     row.title,
