@@ -5,6 +5,7 @@ import { filtersOrDefault } from '#services/list_filters'
 import { pullRequestListValidator } from '#validators/drill_down'
 import { DEFAULT_PRESET, presetRange } from '#services/insights_pages/date_range'
 import { csvFileName, toCsv } from '#services/insights_pages/csv'
+import { withoutBlanks } from '#services/insights_pages/drill'
 import {
   allMergedPullRequests,
   listMergedPullRequests,
@@ -36,7 +37,10 @@ export default class PullRequestsController {
   async index(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
     const query = ctx.request.qs()
-    let { filters, filterError } = await filtersOrDefault(pullRequestListValidator, query)
+    let { filters, filterError } = await filtersOrDefault(
+      pullRequestListValidator,
+      withoutBlanks(query)
+    )
     const fallback = presetRange(DEFAULT_PRESET, DateTime.utc())
     if (!filterError && filters.from && filters.to && filters.from > filters.to) {
       filterError = 'The start day must come before the end day: showing the whole list instead.'

@@ -23,6 +23,16 @@ export type DrillFilters = {
 type Validator<Output> = { validate(data: unknown): Promise<Output> }
 
 /**
+ * A form left a field empty ("any provider"): that is no filter, not a
+ * bad value.
+ */
+export function withoutBlanks(query: Record<string, unknown>) {
+  return Object.fromEntries(
+    Object.entries(query).filter(([, value]) => !(typeof value === 'string' && value.trim() === ''))
+  )
+}
+
+/**
  * A drill-down list's filters: the validated query, or its default view
  * (the last 90 days) with a message when a value cannot be used.
  */
@@ -30,7 +40,7 @@ export async function drillFilters<Output extends Record<string, unknown>>(
   validator: Validator<Output>,
   query: Record<string, unknown>
 ) {
-  let { filters, filterError } = await filtersOrDefault(validator, query)
+  let { filters, filterError } = await filtersOrDefault(validator, withoutBlanks(query))
   const fields = filters as Record<string, unknown>
   if (!filterError && fields.from && fields.to && String(fields.from) > String(fields.to)) {
     filterError = 'The start day must come before the end day: showing the whole list instead.'

@@ -135,6 +135,8 @@ test.group('Insights drill-down | merged pull requests', (group) => {
     const page = await web.get('/insights/pull-requests?from=0000-13-99&sort=nonsense')
     assert.equal(page.status, 422)
     assert.include(page.text, 'This filter could not be used')
+    const blank = await web.get(`/insights/pull-requests?${WEEK}&provider=&sort=`)
+    assert.equal(blank.status, 200)
     const reversed = await web.get('/insights/pull-requests?from=2026-03-08&to=2026-03-02')
     assert.equal(reversed.status, 422)
     assert.include(reversed.text, 'The start day must come before the end day')
