@@ -163,3 +163,25 @@ test.group('Insights drill-down | merged pull requests', (group) => {
     assert.include(first.text, 'Page 1 of 2')
   })
 })
+
+test.group('Insights drill-down | table rows', (group) => {
+  group.each.setup(resetDatabase())
+
+  test('product, repository and severity rows link to the rows behind them', async ({
+    assert,
+  }) => {
+    const { fixture, web } = await signedInWithFixture()
+    const product = publicIds('product').encode(fixture.core)
+    const alpha = publicIds('repository').encode(fixture.alpha)
+    const query = WEEK.replace('&', '&amp;')
+    const summary = await web.get(`/insights?range=custom&${WEEK}`)
+    assert.include(summary.text, `href="/insights/pull-requests?${query}&amp;product=${product}"`)
+    assert.include(summary.text, `href="/insights/vulnerabilities?${query}&amp;severity=critical"`)
+    const detail = await web.get(`/insights/products/${product}?range=custom&${WEEK}`)
+    assert.include(detail.text, `href="/insights/pull-requests?${query}&amp;repository=${alpha}"`)
+    assert.include(
+      detail.text,
+      `href="/insights/vulnerabilities?${query}&amp;severity=high&amp;product=${product}"`
+    )
+  })
+})
