@@ -15,6 +15,7 @@ import RollUpMetrics from '#actions/insights/roll_up_metrics'
 import { summarizeMetrics } from '#services/insights/metrics'
 import { vulnerabilityOverview } from '#services/insights/activity'
 import { publicIds } from '#services/public_id'
+import { evaluateControl } from '#services/insights/compliance'
 
 const WEEK = `from=${FIXTURE_WEEK.from}&to=${FIXTURE_WEEK.to}`
 
@@ -167,5 +168,18 @@ test.group('Insights drill-down | deployments, issues, vulnerabilities', (group)
     assert.include(page.text, `href="/insights/deployments?${query}&amp;failed=1"`)
     assert.include(page.text, `href="/insights/issues?${query}&amp;type=bug"`)
     assert.include(page.text, `href="/insights/vulnerabilities?${query}"`)
+  })
+
+  test('the compliance evidence "Open vulnerabilities" opens their list', async ({ assert }) => {
+    type Facts = Parameters<typeof evaluateControl>[2]
+    const facts = { remediationSla: [], vulnerabilities: 3, overdue: 1 } as unknown as Facts
+    const verdict = evaluateControl('vulnerability_sla', 'SOC2-CC7.1', facts)
+    assert.deepEqual(verdict.evidence, [
+      { label: 'Open vulnerabilities', href: '/insights/vulnerabilities' },
+    ])
+    const { web } = await signedInWithFixture()
+    const list = await web.get(verdict.evidence[0].href)
+    assert.equal(list.status, 200)
+    assert.include(list.text, 'data-testid="drill-total"')
   })
 })

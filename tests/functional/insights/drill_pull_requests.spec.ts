@@ -167,9 +167,7 @@ test.group('Insights drill-down | merged pull requests', (group) => {
 test.group('Insights drill-down | table rows', (group) => {
   group.each.setup(resetDatabase())
 
-  test('product, repository and severity rows link to the rows behind them', async ({
-    assert,
-  }) => {
+  test('product, repository and severity rows link to the rows behind them', async ({ assert }) => {
     const { fixture, web } = await signedInWithFixture()
     const product = publicIds('product').encode(fixture.core)
     const alpha = publicIds('repository').encode(fixture.alpha)
