@@ -6,6 +6,7 @@ import { humanAuthor, productionDeployment } from '#services/insights/rollup_sql
 
 const repositoryIds = publicIds('repository')
 const productIds = publicIds('product')
+const personIds = publicIds('person')
 
 export type PullRequestListFilters = {
   from: string
@@ -13,6 +14,10 @@ export type PullRequestListFilters = {
   repository?: string | null
   product?: string | null
   provider?: string | null
+  /** a person (public id): the pull requests of any of their provider identities */
+  person?: string | null
+  /** one login, as the provider spells it */
+  author?: string | null
   sort?: string | null
   page?: number
 }
@@ -84,6 +89,18 @@ function baseQuery(organizationId: number, filters: PullRequestListFilters) {
     )
   }
   if (filters.provider) query.where('p.provider', filters.provider)
+  if (filters.author) query.where('p.author_login', filters.author)
+  if (filters.person) {
+    query.whereExists(
+      db
+        .from('contributors as c')
+        .select('c.id')
+        .where('c.organization_id', organizationId)
+        .where('c.person_id', personIds.decode(filters.person) ?? 0)
+        .whereColumn('c.provider', 'p.provider')
+        .whereColumn('c.login', 'p.author_login')
+    )
+  }
   return query
 }
 

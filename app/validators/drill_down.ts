@@ -38,6 +38,12 @@ export const pullRequestListValidator = vine.create({
     .trim()
     .regex(/^[a-z0-9_-]{1,64}$/)
     .optional(),
+  person: publicId(),
+  author: vine
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.@\[\]-]{1,255}$/)
+    .optional(),
   sort: vine.enum(PULL_REQUEST_SORTS).optional(),
   page: vine.number().withoutDecimals().min(1).max(100_000).optional(),
   format: vine.enum(['html', 'csv'] as const).optional(),

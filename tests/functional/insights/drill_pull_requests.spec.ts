@@ -65,6 +65,46 @@ test.group('Insights drill-down | merged pull requests', (group) => {
     assert.isBelow(kpi.pullRequestsMerged, all.pullRequestsMerged)
   })
 
+  test('a person filter lists the merged pull requests of their identities', async ({ assert }) => {
+    const { organizationId, fixture, web } = await signedInWithFixture()
+    const [personId] = await db
+      .table('people')
+      .insert({
+        organization_id: organizationId,
+        display_name: 'Zoe',
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .returning('id')
+    const person = typeof personId === 'object' ? personId.id : personId
+    await db.table('contributors').insert({
+      organization_id: organizationId,
+      provider: 'github',
+      external_id: 'zoe-1',
+      login: 'zoe',
+      person_id: person,
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+    for (const merged of ['2026-03-03 10:00', '2026-03-04 10:00', '2026-03-20 10:00']) {
+      await insertPullRequest(organizationId, fixture.beta, {
+        opened: '2026-03-02 09:00',
+        merged,
+        author: 'zoe',
+      })
+    }
+    const byPerson = await web.get(
+      `/insights/pull-requests?${WEEK}&person=${publicIds('person').encode(person)}`
+    )
+    assert.equal(shownTotal(byPerson.text), 2)
+    const byLogin = await web.get(`/insights/pull-requests?${WEEK}&author=zoe`)
+    assert.equal(shownTotal(byLogin.text), 2)
+    const nobody = await web.get(
+      `/insights/pull-requests?${WEEK}&person=${publicIds('person').encode(person + 1000)}`
+    )
+    assert.equal(shownTotal(nobody.text), 0)
+  })
+
   test('a repository filter narrows the list to the repository KPI', async ({ assert }) => {
     const { organizationId, fixture, web } = await signedInWithFixture()
     const kpi = await summarizeMetrics({
