@@ -32,7 +32,11 @@ async function shoot(page: Page, name: string) {
 
 /** the page never scrolls sideways: wide tables scroll inside their own region */
 async function pageWidth(page: Page) {
-  return page.evaluate(() => document.documentElement.scrollWidth)
+  return page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+        .documentElement.scrollWidth
+  )
 }
 
 test.group('Browser | insights drill-down', (group) => {
