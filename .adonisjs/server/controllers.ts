@@ -35,7 +35,9 @@ export const controllers = {
   Home: () => import('#controllers/home_controller'),
   insights: {
     Compliance: () => import('#controllers/insights/compliance_controller'),
+    Drill: () => import('#controllers/insights/drill_controller'),
     Products: () => import('#controllers/insights/products_controller'),
+    PullRequests: () => import('#controllers/insights/pull_requests_controller'),
     Summary: () => import('#controllers/insights/summary_controller'),
   },
   integrations: {

@@ -14,6 +14,8 @@ import { middleware, web } from '#start/kernel'
 const SummaryController = () => import('#controllers/insights/summary_controller')
 const ProductsController = () => import('#controllers/insights/products_controller')
 const ComplianceController = () => import('#controllers/insights/compliance_controller')
+const PullRequestsController = () => import('#controllers/insights/pull_requests_controller')
+const DrillController = () => import('#controllers/insights/drill_controller')
 
 router
   .group(() => {
@@ -36,5 +38,13 @@ router
       .post('/insights/products/:product/delete', [ProductsController, 'destroy'])
       .as('insights.products.destroy')
     router.get('/insights/compliance', [ComplianceController, 'show']).as('insights.compliance')
+    router
+      .get('/insights/pull-requests', [PullRequestsController, 'index'])
+      .as('insights.pull_requests')
+    router.get('/insights/deployments', [DrillController, 'deployments']).as('insights.deployments')
+    router
+      .get('/insights/vulnerabilities', [DrillController, 'vulnerabilities'])
+      .as('insights.vulnerabilities')
+    router.get('/insights/issues', [DrillController, 'issues']).as('insights.issues')
   })
   .use([...web(), middleware.auth()])

@@ -173,12 +173,12 @@ export function evaluateControl(
         ? {
             status: 'met',
             detail: 'Every open vulnerability is within its fix deadline.',
-            evidence: [{ label: 'Open vulnerabilities', href: '/insights' }],
+            evidence: [{ label: 'Open vulnerabilities', href: '/insights/vulnerabilities' }],
           }
         : {
             status: 'not_met',
             detail: `${facts.overdue} open ${facts.overdue === 1 ? 'vulnerability is' : 'vulnerabilities are'} past the fix deadline.`,
-            evidence: [{ label: 'Open vulnerabilities', href: '/insights' }],
+            evidence: [{ label: 'Open vulnerabilities', href: '/insights/vulnerabilities' }],
           }
     case 'status_checks': {
       if (facts.statusChecks.length === 0) {

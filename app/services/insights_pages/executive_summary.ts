@@ -28,7 +28,7 @@ import {
   vulnerabilityTable,
 } from '#services/insights_pages/sections'
 import { csvNumber, formatNumber, formatPercent } from '#services/insights_pages/format'
-import type { PageTable } from '#services/insights_pages/tables'
+import { drillQuery, type PageTable } from '#services/insights_pages/tables'
 
 export type ExecutiveSummary = {
   hasData: boolean
@@ -131,6 +131,9 @@ async function buildExecutiveSummary(
       csvNumber(product.summary.aiShare),
     ]),
     links: products.map((product) => `/insights/products/${product.publicId}`),
+    drill: products.map(
+      (product) => `/insights/pull-requests${drillQuery(range, { product: product.publicId })}`
+    ),
     empty: 'No product yet: group repositories into products under Products.',
   }
 
@@ -181,7 +184,7 @@ async function buildExecutiveSummary(
         share: current.aiShare,
       }),
     },
-    tables: [kpiTable(cards, range), productTable, vulnerabilityTable(vulnerabilities)],
+    tables: [kpiTable(cards, range), productTable, vulnerabilityTable(vulnerabilities, range)],
   }
 }
 

@@ -40,7 +40,7 @@ import {
   formatNumber,
   formatPercent,
 } from '#services/insights_pages/format'
-import type { PageTable } from '#services/insights_pages/tables'
+import { drillQuery, type PageTable } from '#services/insights_pages/tables'
 import { linkedIssues } from '#services/insights/linked_issues'
 
 /**
@@ -228,6 +228,10 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       repository.summary.commits,
       csvNumber(repository.summary.aiShare),
     ]),
+    drill: repositories.map(
+      (repository) =>
+        `/insights/pull-requests${drillQuery(range, { repository: repository.publicId })}`
+    ),
     empty: 'No repository in this product yet.',
   }
   const contributorTable: PageTable = {
@@ -317,7 +321,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       aiTable,
       issueTable,
       kpiTable(cards, range),
-      vulnerabilityTable(vulnerabilities),
+      vulnerabilityTable(vulnerabilities, range, publicIds('product').encode(scope.productId!)),
     ],
   }
 }

@@ -15,7 +15,7 @@ import {
 import type { KpiCard } from '#services/insights_pages/kpis'
 import type { DateRange } from '#services/insights_pages/date_range'
 import { csvNumber, formatNumber, formatPercent } from '#services/insights_pages/format'
-import type { PageTable } from '#services/insights_pages/tables'
+import { drillQuery, type PageTable } from '#services/insights_pages/tables'
 
 /**
  * Charts and tables shared by the Executive Summary and Product Detail.
@@ -102,7 +102,11 @@ export function vulnerabilityFigure(overview: VulnerabilityOverview) {
   )
 }
 
-export function vulnerabilityTable(overview: VulnerabilityOverview): PageTable {
+export function vulnerabilityTable(
+  overview: VulnerabilityOverview,
+  range?: { from: string; to: string },
+  productPublicId?: string
+): PageTable {
   const row = (key: Severity) => overview.bySeverity[key]
   return {
     name: 'vulnerabilities',
@@ -134,6 +138,15 @@ export function vulnerabilityTable(overview: VulnerabilityOverview): PageTable {
       row(key).ages.over180,
       row(key).oldestDays,
     ]),
+    drill: range
+      ? SEVERITIES.map(
+          ({ key }) =>
+            `/insights/vulnerabilities${drillQuery(range, {
+              severity: key,
+              ...(productPublicId ? { product: productPublicId } : {}),
+            })}`
+        )
+      : undefined,
     empty: 'No open vulnerability.',
   }
 }

@@ -20,6 +20,11 @@ export type PageTable = {
    * Where the first cell of each row links to (a product's page), if anywhere.
    */
   links?: (string | null)[]
+  /**
+   * The list of the rows behind each row (its merged pull requests, its
+   * open vulnerabilities), if any: see "Drill-down" in docs/insights.md.
+   */
+  drill?: (string | null)[]
   empty: string
   /** a caveat printed under the table (products that share repositories) */
   note?: string
@@ -27,4 +32,12 @@ export type PageTable = {
 
 export function findTable(tables: PageTable[], name: string | null) {
   return tables.find((table) => table.name === name) ?? null
+}
+
+/** the query string a drill-down list opens with: a period and more filters */
+export function drillQuery(
+  range: { from: string; to: string },
+  extra: Record<string, string> = {}
+) {
+  return `?${new URLSearchParams({ from: range.from, to: range.to, ...extra }).toString()}`
 }

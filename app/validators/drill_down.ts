@@ -1,0 +1,89 @@
+import vine from '@vinejs/vine'
+
+const day = () =>
+  vine
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+
+const publicId = () =>
+  vine
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{1,32}$/)
+    .optional()
+
+export const PULL_REQUEST_SORTS = [
+  'merged',
+  '-merged',
+  'size',
+  '-size',
+  'number',
+  '-number',
+] as const
+
+/**
+ * The filters of a drill-down list (a GET): inclusive UTC days, the
+ * repository or product by public id, the provider, a sort, a page and
+ * the CSV export.
+ */
+export const pullRequestListValidator = vine.create({
+  from: day(),
+  to: day(),
+  repository: publicId(),
+  product: publicId(),
+  provider: vine
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_-]{1,64}$/)
+    .optional(),
+  person: publicId(),
+  author: vine
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.@\[\]-]{1,255}$/)
+    .optional(),
+  sort: vine.enum(PULL_REQUEST_SORTS).optional(),
+  page: vine.number().withoutDecimals().min(1).max(100_000).optional(),
+  format: vine.enum(['html', 'csv'] as const).optional(),
+})
+
+const commonFilters = {
+  from: day(),
+  to: day(),
+  repository: publicId(),
+  product: publicId(),
+  provider: vine
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_-]{1,64}$/)
+    .optional(),
+  page: vine.number().withoutDecimals().min(1).max(100_000).optional(),
+  format: vine.enum(['html', 'csv'] as const).optional(),
+}
+
+/** production deployments (deployment frequency, change failure rate, time to restore) */
+export const deploymentListValidator = vine.create({
+  ...commonFilters,
+  failed: vine.enum(['1'] as const).optional(),
+  sort: vine.enum(['started', '-started'] as const).optional(),
+})
+
+/** vulnerabilities open at the end of the range's last day */
+export const vulnerabilityListValidator = vine.create({
+  ...commonFilters,
+  severity: vine.enum(['critical', 'high', 'medium', 'low'] as const).optional(),
+  sort: vine.enum(['introduced', '-introduced'] as const).optional(),
+})
+
+/** issues opened in the range (bug rate) */
+export const issueListValidator = vine.create({
+  ...commonFilters,
+  type: vine
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9 _-]{1,64}$/)
+    .optional(),
+  sort: vine.enum(['opened', '-opened'] as const).optional(),
+})
