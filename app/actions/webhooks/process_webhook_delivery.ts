@@ -5,6 +5,7 @@ import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { pluginRegistry } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import { parseWebhookBody } from '#services/webhooks/bodies'
+import { recordWebhookProcessed } from '#services/telemetry/metrics'
 
 export type ProcessingOutcome = 'processed' | 'skipped' | 'failed'
 
@@ -21,7 +22,11 @@ export default class ProcessWebhookDelivery {
       .where('id', deliveryRowId)
       .whereIn('status', ['pending', 'failed'])
       .update({ status: 'processing', attempts: db.raw('attempts + 1'), updated_at: sqlTime() })
-    if (!updatedExactlyOne(claimed)) return 'skipped'
+    if (!updatedExactlyOne(claimed)) {
+      const row = await db.from('webhook_deliveries').where('id', deliveryRowId).first()
+      if (row) recordWebhookProcessed(row.plugin_id, 'skipped', null)
+      return 'skipped'
+    }
 
     const delivery = await db.from('webhook_deliveries').where('id', deliveryRowId).firstOrFail()
     try {
@@ -32,6 +37,7 @@ export default class ProcessWebhookDelivery {
         processed_at: sqlTime(),
         updated_at: sqlTime(),
       })
+      recordWebhookProcessed(delivery.plugin_id, 'processed', new Date(delivery.received_at))
       return 'processed'
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
@@ -43,6 +49,7 @@ export default class ProcessWebhookDelivery {
         .from('webhook_deliveries')
         .where('id', deliveryRowId)
         .update({ status: 'failed', last_error: message.slice(0, 2000), updated_at: sqlTime() })
+      recordWebhookProcessed(delivery.plugin_id, 'failed', null)
       throw error
     }
   }

@@ -7,6 +7,7 @@ import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import ProcessWebhookJob from '#jobs/process_webhook_job'
 import { connectionIdForToken, usesUrlTokens } from '#services/webhooks/connection_tokens'
+import { recordWebhookReceived } from '#services/telemetry/metrics'
 import type { WebhookRequest } from '#plugin-sdk/types'
 
 export type WebhookReceipt =
@@ -77,13 +78,23 @@ export const REPLAY_WINDOW_HOURS = 72
  * body) within 72 hours, and queued for processing. The sender gets its
  * answer (202) as soon as the row exists.
  */
+type ReceiveInput = {
+  pluginId: string
+  request: IncomingWebhook
+  /** set when the delivery came to a per-connection URL */
+  address?: ConnectionWebhookAddress | null
+}
+
 export default class ReceiveWebhook {
-  async execute(input: {
-    pluginId: string
-    request: IncomingWebhook
-    /** set when the delivery came to a per-connection URL */
-    address?: ConnectionWebhookAddress | null
-  }): Promise<WebhookReceipt> {
+  async execute(input: ReceiveInput): Promise<WebhookReceipt> {
+    const receipt = await this.#receive(input)
+    // an id no plugin has is "unknown": a URL cannot mint metric series
+    const known = pluginRegistry.get(input.pluginId) ? input.pluginId : null
+    recordWebhookReceived(known, receipt.outcome)
+    return receipt
+  }
+
+  async #receive(input: ReceiveInput): Promise<WebhookReceipt> {
     const target = await resolveWebhookTarget(input.pluginId, input.address ?? null)
     if (target.refused) return target.refused
     const { plugin } = target

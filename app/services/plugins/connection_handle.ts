@@ -11,6 +11,7 @@ import { forgetAccessToken, validMintedToken } from '#services/plugins/minted_to
 import type { LoadedPlugin } from '#services/plugins/registry'
 import { methodOfConnection, type ConnectMethod } from '#services/plugins/auth_methods'
 import type { ConnectionHandle, ConnectionStatus } from '#plugin-sdk/types'
+import { recordConnectionRequest } from '#services/telemetry/metrics'
 
 /**
  * A fingerprint of the credentials, safe to store: part of the HTTP cache
@@ -104,7 +105,7 @@ export function connectionHandle(
       return this.http({ ...options, headers: { ...headers, ...options.headers } })
     },
     http(options: Partial<HttpClientOptions> = {}) {
-      return new HttpClient({
+      const client = new HttpClient({
         baseUrl: baseUrlOf(connection, plugin),
         credentialFingerprint: credentialFingerprint(credentials),
         cache: new DatabaseConditionalCache({ connectionId: connection.id }),
@@ -118,6 +119,12 @@ export function connectionHandle(
         enforceOutboundPolicy:
           connection.baseUrl !== null || options.enforceOutboundPolicy === true,
       })
+      // sextant.sync.requests and the rate-limit headroom, per connection
+      const label = { pluginId: plugin.id, connectionPublicId: connection.publicId }
+      client.onRequest((info) =>
+        recordConnectionRequest(label, info.status, client.stats.rateLimit)
+      )
+      return client
     },
     async forgetAccessToken() {
       if (method?.auth.kind !== 'app_installation') return
