@@ -1,4 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { ConnectionHandle, WebhookContext, WebhookRequest } from '#plugin-sdk/types'
 import { parseWebhookBody } from '#services/webhooks/bodies'
 import { silentLogger } from './fake_connection.js'
@@ -73,8 +75,16 @@ export function webhookContext(input: {
   payload: unknown
   connection: ConnectionHandle | null
   headers?: Record<string, string>
-}): WebhookContext {
+}): WebhookContext & { settle(): Promise<void> } {
+  let transaction: TransactionClientContract | null = null
   return {
+    async transaction() {
+      return (transaction ??= await db.transaction())
+    },
+    /** commits what the handler wrote through transaction(), as the platform does after it returns */
+    async settle() {
+      if (transaction && !transaction.isCompleted) await transaction.commit()
+    },
     delivery: {
       id: randomUUID(),
       event: input.event,
