@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { DateTime } from 'luxon'
+import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
 import { insertedId, sqlTime } from '#services/sql'
@@ -68,6 +69,18 @@ export async function resolveWebhookTarget(
  * cookies and authorization headers are) is dropped.
  */
 const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'x-api-key', 'proxy-authorization'])
+
+/**
+ * Test hook (NODE_ENV=test only): the scale-out test names one delivery
+ * in WEBHOOK_TEST_CRASH_AFTER_STORE, and the web process storing it dies
+ * at once, as a crash would, after the row exists and before its job is
+ * queued. The sweeper must then queue it.
+ */
+function crashForTest(deliveryId: string) {
+  if (app.inTest && process.env.WEBHOOK_TEST_CRASH_AFTER_STORE === deliveryId) {
+    process.kill(process.pid, 'SIGKILL')
+  }
+}
 
 /** a signed body replayed under a new delivery id within this window is a duplicate */
 export const REPLAY_WINDOW_HOURS = 72
@@ -164,6 +177,7 @@ export default class ReceiveWebhook {
       .returning('id')
     const rowId = insertedId(inserted)
     if (rowId === null) return { outcome: 'duplicate', deliveryId }
+    crashForTest(deliveryId)
 
     await ProcessWebhookJob.dispatch({ deliveryRowId: rowId })
     return { outcome: 'accepted', deliveryId }
