@@ -95,7 +95,8 @@ test.group(
           QUEUE_STALLED_INTERVAL: '1s',
         },
         // the second web process dies right after storing CRASH_ID
-        perWeb: (index) => (index === 1 ? { WEBHOOK_TEST_CRASH_AFTER_STORE: CRASH_ID } : {}),
+        perWeb: (index): Record<string, string> =>
+          index === 1 ? { WEBHOOK_TEST_CRASH_AFTER_STORE: CRASH_ID } : {},
       })
       const [webA, webB] = cluster.webs
       const booted = Date.now()
