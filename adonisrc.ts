@@ -76,6 +76,13 @@ export default defineConfig({
         timeout: 60_000,
       },
       {
+        // 2 web processes, 2 workers, 2 schedulers on PostgreSQL + Redis
+        // whatever DB_CONNECTION is: "npm test" runs it, "npm run test:db" does not
+        name: 'scale',
+        files: ['tests/scale/**/*.spec.ts'],
+        timeout: 300_000,
+      },
+      {
         name: 'browser',
         files: ['tests/browser/**/*.spec.ts', 'plugins/*/tests/browser/**/*.spec.ts'],
         timeout: 120_000,

@@ -1,5 +1,8 @@
+import app from '@adonisjs/core/services/app'
 import env from '#start/env'
 import { defineConfig, drivers } from '@adonisjs/queue'
+import type { Job } from '@adonisjs/queue'
+import { measureJob } from '#services/telemetry/metrics'
 
 /**
  * Background jobs (webhook processing, sync runs, scheduled work). The
@@ -19,6 +22,20 @@ export default defineConfig({
   worker: {
     concurrency: 5,
     idleDelay: '500ms',
+    // a job whose worker died (SIGKILL, OOM) is handed out again after this
+    stalledThreshold: env.get('QUEUE_STALLED_THRESHOLD', '30s'),
+    stalledInterval: env.get('QUEUE_STALLED_INTERVAL', '30s'),
+  },
+
+  /**
+   * Jobs come from the container as usual; each run is timed for the
+   * sextant.queue.job.duration metric (a no-op with telemetry off).
+   */
+  async jobFactory(JobClass) {
+    const job = (await app.container.make(JobClass)) as Job
+    const execute = job.execute.bind(job)
+    job.execute = () => measureJob(JobClass.name, job.context.queue, execute)
+    return job
   },
 
   locations: ['./app/jobs/**/*.{ts,js}'],

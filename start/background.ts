@@ -15,10 +15,13 @@ import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import env from '#start/env'
 import { createQueueWorker } from '#services/queue_worker'
+import { metricsEnabled } from '#services/telemetry/settings'
+import { observeJobQueues } from '#services/telemetry/metrics'
 
 if (env.get('RUN_WORKER_IN_PROCESS', false)) {
   app.ready(async () => {
     const worker = await createQueueWorker()
+    if (metricsEnabled(process.env)) await observeJobQueues(['default'])
     const processing = worker.start(['default']).catch((error) => {
       logger.error({ err: error }, 'queue worker: stopped on an error')
     })

@@ -48,6 +48,8 @@ const NUMBER_BOUNDS = {
   HTTP_MAX_RATE_LIMIT_WAIT: [0, 24 * 3600],
   DOCUMENTS_RETENTION_DAYS: [0, 36_500],
   WEBHOOK_RATE_LIMIT_PER_PLUGIN: [1, 1_000_000],
+  WEBHOOK_SWEEP_PENDING_SECONDS: [1, 7 * 24 * 3600],
+  WEBHOOK_SWEEP_PROCESSING_SECONDS: [1, 7 * 24 * 3600],
   API_RATE_LIMIT_PER_TOKEN: [1, 1_000_000],
   API_RATE_LIMIT_PER_ORGANIZATION: [1, 1_000_000],
   API_RATE_LIMIT_ASSISTANT_PER_TOKEN: [1, 1_000_000],
@@ -152,6 +154,14 @@ async function createEnv() {
     API_RATE_LIMIT_ASSISTANT_PER_TOKEN: Env.schema.number.optional(),
     API_RATE_LIMIT_UPLOADS_PER_TOKEN: Env.schema.number.optional(),
     WEBHOOK_RETRY_DELAY: Env.schema.string.optional(),
+    /** a running job whose worker stopped renewing it is handed out again after this (default 30s) */
+    QUEUE_STALLED_THRESHOLD: Env.schema.string.optional(),
+    /** how often a worker looks for such jobs (default 30s) */
+    QUEUE_STALLED_INTERVAL: Env.schema.string.optional(),
+    /** the webhook sweeper queues again deliveries pending longer than this (default 300) */
+    WEBHOOK_SWEEP_PENDING_SECONDS: Env.schema.number.optional(),
+    /** and deliveries "processing" longer than this (default 1800) */
+    WEBHOOK_SWEEP_PROCESSING_SECONDS: Env.schema.number.optional(),
     /** first retry delay of a failed plugin lifecycle hook or core event handler (default 5s) */
     PLUGIN_HOOK_RETRY_DELAY: Env.schema.string.optional(),
     /** first retry delay of a status check the provider refused (default 10s) */

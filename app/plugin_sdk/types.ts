@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { Logger } from '@adonisjs/core/logger'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { HttpClient, HttpClientOptions } from '#services/http/client'
 import type { DomainStore } from '#plugin-sdk/domain'
 import type { PluginDeclarations } from '#plugin-sdk/declarations'
@@ -341,6 +342,14 @@ export interface WebhookContext {
    * queued job when the provider fails, never throwing into the handler.
    */
   readonly statusChecks: CoreStatusChecks
+  /**
+   * A database transaction committed together with the delivery's
+   * "processed" mark (opened on the first call, the same one after). Writes
+   * made through it happen exactly once: a worker killed before the commit
+   * leaves neither the writes nor the mark, and the delivery runs again.
+   * Writes made any other way happen at least once.
+   */
+  transaction(): Promise<TransactionClientContract>
 }
 
 export type WebhookHandler = (context: WebhookContext) => Promise<void>

@@ -1,6 +1,4 @@
 import { test } from '@japa/runner'
-import { createServer, type IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { createAccount } from '#tests/helpers/accounts'
 import { resetDatabase } from '#tests/helpers/database'
@@ -22,109 +20,17 @@ import { waitFor } from '#tests/helpers/wait'
 import { WebClient } from '#tests/helpers/web_client'
 import RollUpMetrics from '#actions/insights/roll_up_metrics'
 
-type OtlpValue = {
-  stringValue?: string
-  intValue?: string | number
-  boolValue?: boolean
-  doubleValue?: number
-}
-type OtlpAttribute = { key: string; value: OtlpValue }
-type ExportedSpan = {
-  traceId: string
-  spanId: string
-  parentSpanId?: string
-  name: string
-  kind: number
-  attributes: Record<string, unknown>
-}
-type Received = { path: string; headers: IncomingHttpHeaders; body: string }
-
-/** OTLP/JSON ids are hex in the JavaScript exporter; base64 in the spec's proto3 mapping */
-function hexId(id: string | undefined) {
-  if (!id) return ''
-  return /^[0-9a-f]+$/i.test(id) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex')
-}
-
-function attributeValue(value: OtlpValue) {
-  return value.stringValue ?? value.intValue ?? value.boolValue ?? value.doubleValue
-}
-
-/**
- * A loopback OpenTelemetry collector: a real HTTP server taking what the
- * OTLP/HTTP exporters send (JSON here, so it can be read without the
- * protobuf schema) and keeping every body as received.
- */
-async function startOtlpReceiver() {
-  const received: Received[] = []
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk) => chunks.push(chunk))
-    request.on('end', () => {
-      received.push({
-        path: request.url ?? '',
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      })
-      response.writeHead(200, { 'content-type': 'application/json' })
-      response.end('{}')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-
-  function spans(): ExportedSpan[] {
-    return received
-      .filter((entry) => entry.path === '/v1/traces')
-      .flatMap((entry) => JSON.parse(entry.body).resourceSpans ?? [])
-      .flatMap((resourceSpans: { scopeSpans?: { spans?: unknown[] }[] }) =>
-        (resourceSpans.scopeSpans ?? []).flatMap((scope) => scope.spans ?? [])
-      )
-      .map((span: any) => ({
-        traceId: hexId(span.traceId),
-        spanId: hexId(span.spanId),
-        parentSpanId: hexId(span.parentSpanId) || undefined,
-        name: span.name,
-        kind: span.kind,
-        attributes: Object.fromEntries(
-          (span.attributes ?? []).map((attribute: OtlpAttribute) => [
-            attribute.key,
-            attributeValue(attribute.value),
-          ])
-        ),
-      }))
-  }
-
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    received,
-    spans,
-    /** everything any exporter sent, as one string, to search for secrets */
-    everything: () => received.map((entry) => entry.body).join('\n'),
-    reset: () => received.splice(0),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
-}
-
-type OtlpReceiver = Awaited<ReturnType<typeof startOtlpReceiver>>
+import {
+  otelEnv,
+  startOtlpReceiver,
+  type ExportedSpan,
+  type OtlpReceiver,
+} from '#tests/helpers/otlp_receiver'
 
 const SERVER_KIND = 2
 
 function isSqlSpan(span: ExportedSpan) {
   return 'db.system' in span.attributes || 'db.system.name' in span.attributes
-}
-
-function otelEnv(receiver: OtlpReceiver, extra: Record<string, string> = {}) {
-  return {
-    OTEL_SERVICE_NAME: 'sextant-otel-test',
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-key=collector-key-1',
-    OTEL_TRACES_SAMPLER: 'parentbased_always_on',
-    // export within a fraction of a second rather than every 5 s
-    OTEL_BSP_SCHEDULE_DELAY: '100',
-    OTEL_METRIC_EXPORT_INTERVAL: '500',
-    ...extra,
-  }
 }
 
 test.group('OpenTelemetry | traces and metrics to an OTLP collector', (group) => {

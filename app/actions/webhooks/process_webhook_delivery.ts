@@ -1,5 +1,6 @@
 import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Connection from '#models/connection'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { pluginRegistry } from '#services/plugins/registry'
@@ -8,6 +9,7 @@ import { parseWebhookBody } from '#services/webhooks/bodies'
 import PostStatusCheck from '#actions/status_checks/post_status_check'
 import EvaluateTouchedPullRequests from '#actions/ai_code/evaluate_touched_pull_requests'
 import type { CoreStatusChecks } from '#plugin-sdk/status_checks'
+import { recordWebhookProcessed } from '#services/telemetry/metrics'
 
 export type ProcessingOutcome = 'processed' | 'skipped' | 'failed'
 
@@ -15,7 +17,10 @@ export type ProcessingOutcome = 'processed' | 'skipped' | 'failed'
  * Runs the plugin's handler for one stored delivery, exactly once: the
  * delivery is claimed with a conditional UPDATE (pending or failed →
  * processing), so a duplicate job, a retry racing a manual Retry or a
- * second worker finds nothing to claim.
+ * second worker finds nothing to claim. A worker killed mid-handler
+ * leaves the delivery "processing" until the sweeper queues it again;
+ * what the handler wrote through context.transaction() is rolled back
+ * with it, so those writes happen once.
  */
 export default class ProcessWebhookDelivery {
   async execute(deliveryRowId: number): Promise<ProcessingOutcome> {
@@ -24,19 +29,36 @@ export default class ProcessWebhookDelivery {
       .where('id', deliveryRowId)
       .whereIn('status', ['pending', 'failed'])
       .update({ status: 'processing', attempts: db.raw('attempts + 1'), updated_at: sqlTime() })
-    if (!updatedExactlyOne(claimed)) return 'skipped'
+    if (!updatedExactlyOne(claimed)) {
+      const row = await db.from('webhook_deliveries').where('id', deliveryRowId).first()
+      if (row) recordWebhookProcessed(row.plugin_id, 'skipped', null)
+      return 'skipped'
+    }
 
     const delivery = await db.from('webhook_deliveries').where('id', deliveryRowId).firstOrFail()
+    // opened by the handler if it asks (context.transaction()), committed with the mark
+    let transaction: TransactionClientContract | null = null
+    const openTransaction = async () => (transaction ??= await db.transaction())
     try {
-      await this.#handle(delivery)
-      await db.from('webhook_deliveries').where('id', deliveryRowId).update({
+      await this.#handle(delivery, openTransaction)
+      const processed = {
         status: 'processed',
         last_error: null,
         processed_at: sqlTime(),
         updated_at: sqlTime(),
-      })
+      }
+      const opened = transaction as TransactionClientContract | null
+      if (opened) {
+        await opened.from('webhook_deliveries').where('id', deliveryRowId).update(processed)
+        await opened.commit()
+      } else {
+        await db.from('webhook_deliveries').where('id', deliveryRowId).update(processed)
+      }
+      recordWebhookProcessed(delivery.plugin_id, 'processed', new Date(delivery.received_at))
       return 'processed'
     } catch (error) {
+      const opened = transaction as TransactionClientContract | null
+      if (opened && !opened.isCompleted) await opened.rollback()
       const message = error instanceof Error ? error.message : String(error)
       logger.warn(
         { plugin: delivery.plugin_id, delivery: delivery.delivery_id, event: delivery.event },
@@ -46,11 +68,15 @@ export default class ProcessWebhookDelivery {
         .from('webhook_deliveries')
         .where('id', deliveryRowId)
         .update({ status: 'failed', last_error: message.slice(0, 2000), updated_at: sqlTime() })
+      recordWebhookProcessed(delivery.plugin_id, 'failed', null)
       throw error
     }
   }
 
-  async #handle(delivery: Record<string, any>) {
+  async #handle(
+    delivery: Record<string, any>,
+    transaction: () => Promise<TransactionClientContract>
+  ) {
     const plugin = pluginRegistry.require(delivery.plugin_id)
     const handlers = plugin.definition.webhooks?.handlers ?? {}
     // The event name comes from the request: own properties only, so
@@ -80,6 +106,7 @@ export default class ProcessWebhookDelivery {
       connection: connection ? connectionHandle(connection, plugin, storeOptions) : null,
       logger: logger.child({ plugin: plugin.id, delivery: delivery.delivery_id }),
       statusChecks: coreStatusChecks(connection),
+      transaction,
     })
     // installation-scoped connections have no pull requests
     if (connection && connection.organizationId !== null && touched.size > 0) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { DateTime } from 'luxon'
+import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
 import { insertedId, sqlTime } from '#services/sql'
@@ -7,6 +8,7 @@ import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import ProcessWebhookJob from '#jobs/process_webhook_job'
 import { connectionIdForToken, usesUrlTokens } from '#services/webhooks/connection_tokens'
+import { recordWebhookReceived } from '#services/telemetry/metrics'
 import type { WebhookRequest } from '#plugin-sdk/types'
 
 export type WebhookReceipt =
@@ -68,6 +70,18 @@ export async function resolveWebhookTarget(
  */
 const DROPPED_HEADERS = new Set(['authorization', 'cookie', 'x-api-key', 'proxy-authorization'])
 
+/**
+ * Test hook (NODE_ENV=test only): the scale-out test names one delivery
+ * in WEBHOOK_TEST_CRASH_AFTER_STORE, and the web process storing it dies
+ * at once, as a crash would, after the row exists and before its job is
+ * queued. The sweeper must then queue it.
+ */
+function crashForTest(deliveryId: string) {
+  if (app.inTest && process.env.WEBHOOK_TEST_CRASH_AFTER_STORE === deliveryId) {
+    process.kill(process.pid, 'SIGKILL')
+  }
+}
+
 /** a signed body replayed under a new delivery id within this window is a duplicate */
 export const REPLAY_WINDOW_HOURS = 72
 
@@ -77,13 +91,23 @@ export const REPLAY_WINDOW_HOURS = 72
  * body) within 72 hours, and queued for processing. The sender gets its
  * answer (202) as soon as the row exists.
  */
+type ReceiveInput = {
+  pluginId: string
+  request: IncomingWebhook
+  /** set when the delivery came to a per-connection URL */
+  address?: ConnectionWebhookAddress | null
+}
+
 export default class ReceiveWebhook {
-  async execute(input: {
-    pluginId: string
-    request: IncomingWebhook
-    /** set when the delivery came to a per-connection URL */
-    address?: ConnectionWebhookAddress | null
-  }): Promise<WebhookReceipt> {
+  async execute(input: ReceiveInput): Promise<WebhookReceipt> {
+    const receipt = await this.#receive(input)
+    // an id no plugin has is "unknown": a URL cannot mint metric series
+    const known = pluginRegistry.get(input.pluginId) ? input.pluginId : null
+    recordWebhookReceived(known, receipt.outcome)
+    return receipt
+  }
+
+  async #receive(input: ReceiveInput): Promise<WebhookReceipt> {
     const target = await resolveWebhookTarget(input.pluginId, input.address ?? null)
     if (target.refused) return target.refused
     const { plugin } = target
@@ -153,6 +177,7 @@ export default class ReceiveWebhook {
       .returning('id')
     const rowId = insertedId(inserted)
     if (rowId === null) return { outcome: 'duplicate', deliveryId }
+    crashForTest(deliveryId)
 
     await ProcessWebhookJob.dispatch({ deliveryRowId: rowId })
     return { outcome: 'accepted', deliveryId }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import env from '#start/env'
 import ProcessWebhookJob from '#jobs/process_webhook_job'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
 
@@ -7,6 +8,14 @@ import { sqlTime, updatedExactlyOne } from '#services/sql'
 export const PENDING_STALL_MINUTES = 5
 /** a delivery "processing" this long lost its worker (handlers time out far sooner) */
 export const PROCESSING_STALL_MINUTES = 30
+
+/** the thresholds in seconds; WEBHOOK_SWEEP_*_SECONDS shorten them (the scale-out test does) */
+function thresholds() {
+  return {
+    pending: env.get('WEBHOOK_SWEEP_PENDING_SECONDS') ?? PENDING_STALL_MINUTES * 60,
+    processing: env.get('WEBHOOK_SWEEP_PROCESSING_SECONDS') ?? PROCESSING_STALL_MINUTES * 60,
+  }
+}
 
 export type SweepResult = { requeuedPending: number; requeuedAbandoned: number }
 
@@ -22,17 +31,18 @@ export type SweepResult = { requeuedPending: number; requeuedAbandoned: number }
  */
 export default class RequeueStalledDeliveries {
   async execute(now = DateTime.now()): Promise<SweepResult> {
+    const after = thresholds()
     const requeuedPending = await this.#sweep({
       status: 'pending',
-      olderThan: now.minus({ minutes: PENDING_STALL_MINUTES }),
+      olderThan: now.minus({ seconds: after.pending }),
       update: { updated_at: sqlTime(now) },
     })
     const requeuedAbandoned = await this.#sweep({
       status: 'processing',
-      olderThan: now.minus({ minutes: PROCESSING_STALL_MINUTES }),
+      olderThan: now.minus({ seconds: after.processing }),
       update: {
         status: 'failed',
-        last_error: `The worker stopped while processing this delivery (no progress for ${PROCESSING_STALL_MINUTES} minutes); queued again`,
+        last_error: `The worker stopped while processing this delivery (no progress for ${after.processing} seconds); queued again`,
         updated_at: sqlTime(now),
       },
     })

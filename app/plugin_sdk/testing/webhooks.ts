@@ -1,4 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { ConnectionHandle, WebhookContext, WebhookRequest } from '#plugin-sdk/types'
 import type { CoreStatusChecks } from '#plugin-sdk/status_checks'
 import { parseWebhookBody } from '#services/webhooks/bodies'
@@ -80,8 +82,17 @@ export function webhookContext(input: {
    * what a handler posts).
    */
   statusChecks?: CoreStatusChecks
-}): WebhookContext {
+}): WebhookContext & { settle(): Promise<void> } {
+  let transaction: TransactionClientContract | null = null
+
   return {
+    async transaction() {
+      return (transaction ??= await db.transaction())
+    },
+    /** commits what the handler wrote through transaction(), as the platform does after it returns */
+    async settle() {
+      if (transaction && !transaction.isCompleted) await transaction.commit()
+    },
     delivery: {
       id: randomUUID(),
       event: input.event,

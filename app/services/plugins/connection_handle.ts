@@ -12,6 +12,7 @@ import type { LoadedPlugin } from '#services/plugins/registry'
 import { methodOfConnection, type ConnectMethod } from '#services/plugins/auth_methods'
 import type { ConnectionHandle, ConnectionStatus } from '#plugin-sdk/types'
 import type { DomainStore } from '#plugin-sdk/domain'
+import { recordConnectionRequest } from '#services/telemetry/metrics'
 
 /**
  * A fingerprint of the credentials, safe to store: part of the HTTP cache
@@ -128,7 +129,7 @@ export function connectionHandle(
       return this.http({ ...options, headers: { ...headers, ...options.headers } })
     },
     http(options: Partial<HttpClientOptions> = {}) {
-      return new HttpClient({
+      const client = new HttpClient({
         baseUrl: baseUrlOf(connection, plugin),
         credentialFingerprint: credentialFingerprint(credentials),
         cache: new DatabaseConditionalCache({ connectionId: connection.id }),
@@ -142,6 +143,12 @@ export function connectionHandle(
         enforceOutboundPolicy:
           connection.baseUrl !== null || options.enforceOutboundPolicy === true,
       })
+      // sextant.sync.requests and the rate-limit headroom, per connection
+      const label = { pluginId: plugin.id, connectionPublicId: connection.publicId }
+      client.onRequest((info) =>
+        recordConnectionRequest(label, info.status, client.stats.rateLimit)
+      )
+      return client
     },
     async forgetAccessToken() {
       if (method?.auth.kind !== 'app_installation') return
