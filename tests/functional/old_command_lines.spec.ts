@@ -62,11 +62,11 @@ test.group('Old command lines | the crontab runs unchanged', (group) => {
   test('a provider whose plugin is not installed is named with the installed ones, exit 1', async ({
     assert,
   }) => {
-    const result = await runAce(['fetch_data', 'Snyk'])
+    const result = await runAce(['fetch_data', 'GitLab'])
     assert.equal(result.code, 1)
     const output = (result.stderr + result.stdout).trim()
     assert.lengthOf(output.split('\n'), 1, output)
-    assert.include(output, 'no plugin "Snyk"')
+    assert.include(output, 'no plugin "GitLab"')
     assert.include(output, 'github')
   }).timeout(60_000)
 
