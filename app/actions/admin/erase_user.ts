@@ -63,7 +63,11 @@ export default class EraseUser {
           full_name: null,
           password: await hash.make(randomBytes(32).toString('hex')),
           is_superuser: false,
-          marketing_consent: false,
+          // the consent record is personal data too (user.deleted drops them from audiences)
+          marketing_consent_at: null,
+          marketing_consent_text: null,
+          marketing_consent_withdrawn_at: null,
+          marketing_consent_withdrawn_by: null,
           locked_at: sqlTime(),
           updated_at: sqlTime(),
         })
