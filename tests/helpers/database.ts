@@ -21,13 +21,19 @@ export async function prepareTestDatabase() {
 export function resetDatabase() {
   return async () => {
     const connection = db.connection()
-    const tables = await connection.getAllTables(
-      connection.dialect.name === 'postgres' ? ['public'] : undefined
+    const postgres = connection.dialect.name === 'postgres'
+    const tables = (await connection.getAllTables(postgres ? ['public'] : undefined)).filter(
+      (table) => !table.startsWith('adonis_schema')
     )
-    for (const table of tables) {
-      if (table.startsWith('adonis_schema')) continue
-      await connection.truncate(table, true)
+    if (postgres) {
+      // One statement for every table: a TRUNCATE per table costs a lock
+      // and a new file each, which made PostgreSQL runs several times slower.
+      if (tables.length === 0) return
+      const names = tables.map((table) => `"${table.replace(/"/g, '""')}"`).join(', ')
+      await connection.rawQuery(`TRUNCATE TABLE ${names} RESTART IDENTITY CASCADE`)
+      return
     }
+    for (const table of tables) await connection.truncate(table, true)
   }
 }
 
