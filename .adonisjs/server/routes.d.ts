@@ -48,7 +48,10 @@ export type ScannedRoutes = {
     'settings.members.remove': { paramsTuple: [ParamValue]; params: {'membership': ParamValue} }
     'settings.audit': { paramsTuple?: []; params?: {} }
     'settings.organization': { paramsTuple?: []; params?: {} }
+    'settings.ai_code_policy': { paramsTuple?: []; params?: {} }
+    'settings.ai_code_policy.update': { paramsTuple?: []; params?: {} }
     'settings.password': { paramsTuple?: []; params?: {} }
+    'settings.profile': { paramsTuple?: []; params?: {} }
     'settings.recovery_codes': { paramsTuple?: []; params?: {} }
     'settings.tokens.store': { paramsTuple?: []; params?: {} }
     'settings.organization.update': { paramsTuple?: []; params?: {} }
@@ -60,8 +63,15 @@ export type ScannedRoutes = {
     'admin.users.lock': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'admin.users.unlock': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'admin.users.reset_mfa': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
+    'admin.users.delete': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'admin.organizations': { paramsTuple?: []; params?: {} }
     'admin.audit': { paramsTuple?: []; params?: {} }
+    'admin.organizations.delete_data.confirm': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
+    'admin.organizations.delete_data': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
+    'admin.organizations.delete.confirm': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
+    'admin.organizations.delete': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
+    'admin.users.erase.confirm': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
+    'admin.users.erase': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'api.me': { paramsTuple?: []; params?: {} }
     'settings.connections': { paramsTuple?: []; params?: {} }
     'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
@@ -80,6 +90,16 @@ export type ScannedRoutes = {
     'webhooks.receive.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
     'webhooks.handshake': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.handshake.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
+    'webhooks.legacy.azure_devops._api_webhook_azure_devops': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.azure_devops._api_webhook_azure_devops.handshake': { paramsTuple?: []; params?: {} }
+    'plugins.azure_devops.connect.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.azure_devops.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.azure_devops.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.azure_devops.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'webhooks.legacy.bitbucket._api_webhook_bitbucket_': { paramsTuple?: []; params?: {} }
+    'webhooks.legacy.bitbucket._api_webhook_bitbucket_.handshake': { paramsTuple?: []; params?: {} }
+    'plugins.bitbucket.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.bitbucket.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'webhooks.legacy.github._api_webhook_github_': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.github._api_webhook_github_.handshake': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.github._api_v1_github_webhook': { paramsTuple?: []; params?: {} }
@@ -88,10 +108,15 @@ export type ScannedRoutes = {
     'plugins.github.install': { paramsTuple?: []; params?: {} }
     'plugins.github.setup': { paramsTuple?: []; params?: {} }
     'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.github.app': { paramsTuple?: []; params?: {} }
+    'plugins.github.app.manifest': { paramsTuple?: []; params?: {} }
+    'plugins.github.app.created': { paramsTuple?: []; params?: {} }
+    'plugins.github.app.webhook_url': { paramsTuple?: []; params?: {} }
     'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.status_check': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.jira.issue_types': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.noa.glasses': { paramsTuple?: []; params?: {} }
     'plugins.noa.glasses_legacy': { paramsTuple?: []; params?: {} }
     'plugins.noa.chat.index': { paramsTuple?: []; params?: {} }
@@ -117,6 +142,10 @@ export type ScannedRoutes = {
     'plugins.noa.knowledge.documents.destroy': { paramsTuple?: []; params?: {} }
     'plugins.noa.knowledge.entries.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }
     'plugins.noa.knowledge.settings': { paramsTuple?: []; params?: {} }
+    'plugins.snyk.sla': { paramsTuple?: []; params?: {} }
+    'plugins.snyk.sla.save': { paramsTuple?: []; params?: {} }
+    'plugins.snyk.organizations': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.snyk.organizations.connect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
@@ -161,6 +190,13 @@ export type ScannedRoutes = {
     'insights.products.repositories': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
     'insights.products.destroy': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
     'insights.compliance': { paramsTuple?: []; params?: {} }
+    'insights.pull_requests': { paramsTuple?: []; params?: {} }
+    'insights.deployments': { paramsTuple?: []; params?: {} }
+    'insights.vulnerabilities': { paramsTuple?: []; params?: {} }
+    'insights.issues': { paramsTuple?: []; params?: {} }
+    'ai_code.index': { paramsTuple?: []; params?: {} }
+    'api.ai_code.composition': { paramsTuple?: []; params?: {} }
+    'api.ai_code.legacy_composition': { paramsTuple?: []; params?: {} }
   }
   GET: {
     'health.live': { paramsTuple?: []; params?: {} }
@@ -186,11 +222,15 @@ export type ScannedRoutes = {
     'settings.members': { paramsTuple?: []; params?: {} }
     'settings.audit': { paramsTuple?: []; params?: {} }
     'settings.organization': { paramsTuple?: []; params?: {} }
+    'settings.ai_code_policy': { paramsTuple?: []; params?: {} }
     'passkeys.options': { paramsTuple?: []; params?: {} }
     'admin.home': { paramsTuple?: []; params?: {} }
     'admin.users': { paramsTuple?: []; params?: {} }
     'admin.organizations': { paramsTuple?: []; params?: {} }
     'admin.audit': { paramsTuple?: []; params?: {} }
+    'admin.organizations.delete_data.confirm': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
+    'admin.organizations.delete.confirm': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
+    'admin.users.erase.confirm': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'api.me': { paramsTuple?: []; params?: {} }
     'settings.connections': { paramsTuple?: []; params?: {} }
     'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
@@ -199,11 +239,18 @@ export type ScannedRoutes = {
     'integrations.oauth.accounts': { paramsTuple: [ParamValue]; params: {'choice': ParamValue} }
     'webhooks.handshake': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.handshake.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
+    'webhooks.legacy.azure_devops._api_webhook_azure_devops.handshake': { paramsTuple?: []; params?: {} }
+    'plugins.azure_devops.connect.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.azure_devops.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'webhooks.legacy.bitbucket._api_webhook_bitbucket_.handshake': { paramsTuple?: []; params?: {} }
+    'plugins.bitbucket.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'webhooks.legacy.github._api_webhook_github_.handshake': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.github._api_v1_github_webhook.handshake': { paramsTuple?: []; params?: {} }
     'plugins.github.connect': { paramsTuple?: []; params?: {} }
     'plugins.github.setup': { paramsTuple?: []; params?: {} }
     'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.github.app': { paramsTuple?: []; params?: {} }
+    'plugins.github.app.created': { paramsTuple?: []; params?: {} }
     'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.noa.chat.index': { paramsTuple?: []; params?: {} }
     'plugins.noa.chat.threads.show': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
@@ -213,6 +260,8 @@ export type ScannedRoutes = {
     'plugins.noa.models.edit': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
     'plugins.noa.knowledge.api.index': { paramsTuple?: []; params?: {} }
     'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
+    'plugins.snyk.sla': { paramsTuple?: []; params?: {} }
+    'plugins.snyk.organizations': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'plugins.fixture-owned.get._abilities': { paramsTuple?: []; params?: {} }
@@ -234,6 +283,13 @@ export type ScannedRoutes = {
     'insights.products.show': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
     'insights.products.edit': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
     'insights.compliance': { paramsTuple?: []; params?: {} }
+    'insights.pull_requests': { paramsTuple?: []; params?: {} }
+    'insights.deployments': { paramsTuple?: []; params?: {} }
+    'insights.vulnerabilities': { paramsTuple?: []; params?: {} }
+    'insights.issues': { paramsTuple?: []; params?: {} }
+    'ai_code.index': { paramsTuple?: []; params?: {} }
+    'api.ai_code.composition': { paramsTuple?: []; params?: {} }
+    'api.ai_code.legacy_composition': { paramsTuple?: []; params?: {} }
   }
   HEAD: {
     'health.live': { paramsTuple?: []; params?: {} }
@@ -259,11 +315,15 @@ export type ScannedRoutes = {
     'settings.members': { paramsTuple?: []; params?: {} }
     'settings.audit': { paramsTuple?: []; params?: {} }
     'settings.organization': { paramsTuple?: []; params?: {} }
+    'settings.ai_code_policy': { paramsTuple?: []; params?: {} }
     'passkeys.options': { paramsTuple?: []; params?: {} }
     'admin.home': { paramsTuple?: []; params?: {} }
     'admin.users': { paramsTuple?: []; params?: {} }
     'admin.organizations': { paramsTuple?: []; params?: {} }
     'admin.audit': { paramsTuple?: []; params?: {} }
+    'admin.organizations.delete_data.confirm': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
+    'admin.organizations.delete.confirm': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
+    'admin.users.erase.confirm': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'api.me': { paramsTuple?: []; params?: {} }
     'settings.connections': { paramsTuple?: []; params?: {} }
     'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
@@ -272,11 +332,18 @@ export type ScannedRoutes = {
     'integrations.oauth.accounts': { paramsTuple: [ParamValue]; params: {'choice': ParamValue} }
     'webhooks.handshake': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.handshake.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
+    'webhooks.legacy.azure_devops._api_webhook_azure_devops.handshake': { paramsTuple?: []; params?: {} }
+    'plugins.azure_devops.connect.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.azure_devops.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'webhooks.legacy.bitbucket._api_webhook_bitbucket_.handshake': { paramsTuple?: []; params?: {} }
+    'plugins.bitbucket.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'webhooks.legacy.github._api_webhook_github_.handshake': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.github._api_v1_github_webhook.handshake': { paramsTuple?: []; params?: {} }
     'plugins.github.connect': { paramsTuple?: []; params?: {} }
     'plugins.github.setup': { paramsTuple?: []; params?: {} }
     'plugins.github.setup.legacy': { paramsTuple?: []; params?: {} }
+    'plugins.github.app': { paramsTuple?: []; params?: {} }
+    'plugins.github.app.created': { paramsTuple?: []; params?: {} }
     'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.noa.chat.index': { paramsTuple?: []; params?: {} }
     'plugins.noa.chat.threads.show': { paramsTuple: [ParamValue]; params: {'thread': ParamValue} }
@@ -286,6 +353,8 @@ export type ScannedRoutes = {
     'plugins.noa.models.edit': { paramsTuple: [ParamValue]; params: {'model': ParamValue} }
     'plugins.noa.knowledge.api.index': { paramsTuple?: []; params?: {} }
     'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
+    'plugins.snyk.sla': { paramsTuple?: []; params?: {} }
+    'plugins.snyk.organizations': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
     'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
     'plugins.fixture-owned.get._abilities': { paramsTuple?: []; params?: {} }
@@ -307,6 +376,13 @@ export type ScannedRoutes = {
     'insights.products.show': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
     'insights.products.edit': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
     'insights.compliance': { paramsTuple?: []; params?: {} }
+    'insights.pull_requests': { paramsTuple?: []; params?: {} }
+    'insights.deployments': { paramsTuple?: []; params?: {} }
+    'insights.vulnerabilities': { paramsTuple?: []; params?: {} }
+    'insights.issues': { paramsTuple?: []; params?: {} }
+    'ai_code.index': { paramsTuple?: []; params?: {} }
+    'api.ai_code.composition': { paramsTuple?: []; params?: {} }
+    'api.ai_code.legacy_composition': { paramsTuple?: []; params?: {} }
   }
   POST: {
     'sign_in.store': { paramsTuple?: []; params?: {} }
@@ -324,12 +400,15 @@ export type ScannedRoutes = {
     'recovery_codes.saved': { paramsTuple?: []; params?: {} }
     'settings.sessions.revoke_others': { paramsTuple?: []; params?: {} }
     'settings.sessions.revoke': { paramsTuple: [ParamValue]; params: {'session': ParamValue} }
+    'settings.marketing_consent': { paramsTuple?: []; params?: {} }
     'settings.tokens.revoke': { paramsTuple: [ParamValue]; params: {'token': ParamValue} }
     'settings.members.invite': { paramsTuple?: []; params?: {} }
     'settings.members.revoke_invite': { paramsTuple: [ParamValue]; params: {'invite': ParamValue} }
     'settings.members.role': { paramsTuple: [ParamValue]; params: {'membership': ParamValue} }
     'settings.members.remove': { paramsTuple: [ParamValue]; params: {'membership': ParamValue} }
+    'settings.ai_code_policy.update': { paramsTuple?: []; params?: {} }
     'settings.password': { paramsTuple?: []; params?: {} }
+    'settings.profile': { paramsTuple?: []; params?: {} }
     'settings.recovery_codes': { paramsTuple?: []; params?: {} }
     'settings.tokens.store': { paramsTuple?: []; params?: {} }
     'settings.organization.update': { paramsTuple?: []; params?: {} }
@@ -338,6 +417,10 @@ export type ScannedRoutes = {
     'admin.users.lock': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'admin.users.unlock': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'admin.users.reset_mfa': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
+    'admin.users.delete': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
+    'admin.organizations.delete_data': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
+    'admin.organizations.delete': { paramsTuple: [ParamValue]; params: {'organization': ParamValue} }
+    'admin.users.erase': { paramsTuple: [ParamValue]; params: {'user': ParamValue} }
     'settings.connections.test': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.sync': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.connect': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
@@ -348,12 +431,20 @@ export type ScannedRoutes = {
     'integrations.oauth.accounts.store': { paramsTuple: [ParamValue]; params: {'choice': ParamValue} }
     'webhooks.receive': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.receive.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
+    'webhooks.legacy.azure_devops._api_webhook_azure_devops': { paramsTuple?: []; params?: {} }
+    'plugins.azure_devops.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.azure_devops.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'webhooks.legacy.bitbucket._api_webhook_bitbucket_': { paramsTuple?: []; params?: {} }
+    'plugins.bitbucket.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'webhooks.legacy.github._api_webhook_github_': { paramsTuple?: []; params?: {} }
     'webhooks.legacy.github._api_v1_github_webhook': { paramsTuple?: []; params?: {} }
     'plugins.github.install': { paramsTuple?: []; params?: {} }
+    'plugins.github.app.manifest': { paramsTuple?: []; params?: {} }
+    'plugins.github.app.webhook_url': { paramsTuple?: []; params?: {} }
     'plugins.github.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.status_check': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
+    'plugins.jira.issue_types': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.noa.glasses': { paramsTuple?: []; params?: {} }
     'plugins.noa.glasses_legacy': { paramsTuple?: []; params?: {} }
     'plugins.noa.chat.threads.store': { paramsTuple?: []; params?: {} }
@@ -370,6 +461,8 @@ export type ScannedRoutes = {
     'plugins.noa.knowledge.documents.destroy': { paramsTuple?: []; params?: {} }
     'plugins.noa.knowledge.entries.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }
     'plugins.noa.knowledge.settings': { paramsTuple?: []; params?: {} }
+    'plugins.snyk.sla.save': { paramsTuple?: []; params?: {} }
+    'plugins.snyk.organizations.connect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
     'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
     'plugins.fixture-owned.post._publish': { paramsTuple?: []; params?: {} }
@@ -378,7 +471,6 @@ export type ScannedRoutes = {
     'admin.reference_data.reference': { paramsTuple?: []; params?: {} }
     'admin.reference_data.geographies': { paramsTuple?: []; params?: {} }
     'admin.reference_data.standards': { paramsTuple?: []; params?: {} }
-    'settings.marketing_consent': { paramsTuple?: []; params?: {} }
     'admin.integrations.connect': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'admin.integrations.test': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'admin.integrations.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }

@@ -30,8 +30,17 @@ export function resetDatabase() {
       // and a new file each, which made PostgreSQL runs several times slower.
       if (tables.length === 0) return
       const names = tables.map((table) => `"${table.replace(/"/g, '""')}"`).join(', ')
-      await connection.rawQuery(`TRUNCATE TABLE ${names} RESTART IDENTITY CASCADE`)
-      return
+      // A worker of the test process may still be writing when a test ends:
+      // PostgreSQL then picks the TRUNCATE as a deadlock victim; try again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await connection.rawQuery(`TRUNCATE TABLE ${names} RESTART IDENTITY CASCADE`)
+          return
+        } catch (error) {
+          if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+        }
+      }
     }
     for (const table of tables) await connection.truncate(table, true)
   }
