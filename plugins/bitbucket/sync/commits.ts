@@ -2,7 +2,7 @@ import type { StoredRepository, SyncContext } from '#plugin-sdk'
 import { BitbucketClient } from '../client.js'
 import { environment } from '../environment.js'
 import { loginOf, parseRawAuthor, uniqueContributors } from './mappers.js'
-import { eachMonitoredRepository } from './pool.js'
+import { eachMonitoredRepository } from '#plugin-sdk'
 
 /**
  * Commits on each monitored repository's main branch, newest first,

@@ -2,7 +2,7 @@ import type { DeploymentInput, StoredRepository, SyncContext } from '#plugin-sdk
 import { BitbucketClient } from '../client.js'
 import { environment as settings } from '../environment.js'
 import type * as Bitbucket from '../types.js'
-import { eachMonitoredRepository } from './pool.js'
+import { eachMonitoredRepository } from '#plugin-sdk'
 
 /** a Bitbucket deployment to an environment; undeployed releases are not deployments yet */
 export function deploymentInput(

@@ -2,7 +2,7 @@ import type { StoredRepository, SyncContext } from '#plugin-sdk'
 import { BitbucketClient } from '../client.js'
 import { environment, webUrl } from '../environment.js'
 import { pipelineInput } from './mappers.js'
-import { eachMonitoredRepository } from './pool.js'
+import { eachMonitoredRepository } from '#plugin-sdk'
 
 /**
  * Pipelines runs of each monitored repository, newest first, as CI

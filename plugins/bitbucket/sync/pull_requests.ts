@@ -8,7 +8,7 @@ import {
   uniqueContributors,
   type PullRequestDetails,
 } from './mappers.js'
-import { eachMonitoredRepository } from './pool.js'
+import { eachMonitoredRepository } from '#plugin-sdk'
 
 const REPOSITORIES_IN_PARALLEL = 4
 

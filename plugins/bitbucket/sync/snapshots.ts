@@ -1,7 +1,7 @@
 import { HttpError, type StoredRepository, type SyncContext } from '#plugin-sdk'
 import { BitbucketClient, repositoryPath } from '../client.js'
 import { webUrl } from '../environment.js'
-import { eachMonitoredRepository } from './pool.js'
+import { eachMonitoredRepository } from '#plugin-sdk'
 
 /**
  * The main branch's head of each monitored repository, downloaded as

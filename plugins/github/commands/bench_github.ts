@@ -26,11 +26,12 @@ export default class BenchGitHub extends BaseCommand {
   declare details?: boolean
 
   async run() {
-    const { startGitHub, connectInstallation } = await import('../tests/testbed.js')
-    const { benchOrganization, runSync } = await import('../tests/testbed.js')
+    const { startGitHub, connectInstallation, benchOrganization, runSync, withEnv } =
+      await import('../tests/testbed.js')
 
     await benchmark.prepareDatabase()
-    process.env.GITHUB_PR_DETAIL_DAYS = this.details ? '3650' : '0'
+    // the sync reads the detail window from the plugin's declared setting
+    const restoreEnv = withEnv({ GITHUB_PR_DETAIL_DAYS: this.details ? '3650' : '0' })
     const github = await startGitHub()
     try {
       github.addInstallation({ id: 1, account: { login: 'bench', type: 'Organization' } })
@@ -64,7 +65,7 @@ export default class BenchGitHub extends BaseCommand {
       this.logger.log(`installation tokens minted: ${github.tokensIssued}`)
       this.logger.log(`peak RSS:     ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`)
     } finally {
-      delete process.env.GITHUB_PR_DETAIL_DAYS
+      restoreEnv()
       await github.stop()
     }
   }

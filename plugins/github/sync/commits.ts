@@ -2,7 +2,7 @@ import type { CommitInput, StoredRepository, SyncContext } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
 import { environment } from '../environment.js'
 import type * as GitHub from '../types.js'
-import { eachMonitoredRepository } from './pool.js'
+import { eachMonitoredRepository } from '#plugin-sdk'
 import { commitContributors } from './mappers.js'
 
 /** repositories synced side by side; the HTTP client's own cap bounds the requests */

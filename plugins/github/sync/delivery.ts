@@ -1,7 +1,7 @@
 import type { DeploymentInput, HttpResponse, StoredRepository, SyncContext } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
 import type * as GitHub from '../types.js'
-import { eachMonitoredRepository } from './pool.js'
+import { eachMonitoredRepository } from '#plugin-sdk'
 
 /** repositories synced side by side; the HTTP client's own cap bounds the requests */
 const REPOSITORIES_IN_PARALLEL = 4

@@ -1,7 +1,7 @@
 import { HttpError, type StoredRepository, type SyncContext } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
 import { gitHubAppConfig } from '../config.js'
-import { eachMonitoredRepository } from './pool.js'
+import { eachMonitoredRepository } from '#plugin-sdk'
 
 /** Archives are large: two at a time keeps disk and network busy without crowding out syncs. */
 const DOWNLOADS_IN_PARALLEL = 2

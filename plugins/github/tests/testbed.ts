@@ -109,3 +109,4 @@ export async function deliveryStatus(id: string) {
 
 /** for the plugin's benchmark command */
 export { benchOrganization, runSync } from '#tests/helpers/bench_fixtures'
+export { withEnv } from '#tests/helpers/env'

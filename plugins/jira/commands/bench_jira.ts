@@ -27,9 +27,9 @@ export default class BenchJira extends BaseCommand {
   declare longEvery: number
 
   async run() {
-    const { startJira, connectSite } = await import('../tests/testbed.js')
+    const { startJira, connectSite, benchOrganization, runSync } =
+      await import('../tests/testbed.js')
     const { addIssue, touch } = await import('../tests/fake_jira/seed.js')
-    const { benchOrganization, runSync } = await import('../tests/testbed.js')
 
     await benchmark.prepareDatabase()
     const jira = await startJira()

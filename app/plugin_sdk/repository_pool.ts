@@ -1,4 +1,5 @@
-import type { StoredRepository, SyncContext } from '#plugin-sdk'
+import type { StoredRepository } from '#plugin-sdk/domain'
+import type { SyncContext } from '#plugin-sdk/types'
 
 /**
  * Runs `work` over the items with at most `limit` in flight: repositories
