@@ -105,16 +105,15 @@ export async function startAppCreation(ctx: PluginRouteContext) {
       formError: 'The App is configured by environment variables, which win: unset them first.',
     })
   }
-  const [error, input] = await creationValidator.tryValidate(
-    ctx.request.only(['name', 'owner_kind', 'organization', 'public'])
-  )
+  const submitted = ctx.request.only(['name', 'owner_kind', 'organization', 'public'])
+  const [error, input] = await creationValidator.tryValidate(submitted)
   if (error) {
     ctx.response.status(422)
     return showAppPage(ctx, {
       errors: Object.fromEntries(
         error.messages.map((m: { field: string; message: string }) => [m.field, m.message])
       ),
-      values: ctx.request.only(['name', 'owner_kind', 'organization', 'public']),
+      values: submitted,
     })
   }
   const state = randomBytes(24).toString('base64url')
@@ -207,12 +206,13 @@ export async function saveWebhookUrl(ctx: PluginRouteContext) {
       message: 'There is no App created from Sextant to change.',
     })
   }
-  const [error, input] = await webhookValidator.tryValidate(ctx.request.only(['webhook_url']))
+  const submitted = ctx.request.only(['webhook_url'])
+  const [error, input] = await webhookValidator.tryValidate(submitted)
   if (error) {
     ctx.response.status(422)
     return showAppPage(ctx, {
       errors: { webhook_url: error.messages[0]?.message },
-      values: ctx.request.only(['webhook_url']),
+      values: submitted,
     })
   }
   try {
