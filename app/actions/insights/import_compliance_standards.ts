@@ -6,6 +6,7 @@ import { ImportError } from '#services/insights/import_errors'
 import { invalidateAllInsights } from '#services/insights/cache'
 import { sqlTime } from '#services/sql'
 import type { EvidenceKind } from '#services/insights/types'
+import { isOldTaxonomy, oldTaxonomyStandards } from '#services/insights/old_taxonomy'
 
 export const COMPLIANCE_COLUMNS = [
   'standard_code',
@@ -23,6 +24,7 @@ const STANDARD_CODE = /^[A-Z0-9][A-Z0-9_.]{0,19}$/
 type Standard = {
   code: string
   name: string
+  description?: string | null
   url: string | null
   jurisdictions: string[]
   controls: Array<{
@@ -57,6 +59,7 @@ export default class ImportComplianceStandards {
           .insert({
             code: standard.code,
             name: standard.name,
+            description: standard.description ?? null,
             url: standard.url,
             created_at: sqlTime(),
           })
@@ -86,8 +89,14 @@ export default class ImportComplianceStandards {
     return { standards: standards.size, controls }
   }
 
-  async #parse(file: string, content: string) {
-    const records = recordsOf(file, parseDelimited(file, content), COMPLIANCE_COLUMNS)
+  async #parse(file: string, content: string): Promise<Map<string, Standard>> {
+    const parsed = parseDelimited(file, content)
+    if (isOldTaxonomy(parsed.header)) {
+      const stored = await db.from('geographies').select('code', 'name')
+      return oldTaxonomyStandards(file, parsed, stored)
+    }
+    // evidence may be left out: the documents citing a control are its evidence
+    const records = recordsOf(file, parsed, COMPLIANCE_COLUMNS, { optional: ['evidence'] })
     if (records.length === 0) throw new ImportError(file, { line: 2 }, 'the file has no controls')
     const geographies = await db.from('geographies').select('code')
     const known = new Set<string>(geographies.map((row) => row.code))
@@ -132,7 +141,7 @@ export default class ImportComplianceStandards {
       if (!row.control_name || row.control_name.length > 200) {
         throw record.error('control_name', 'a control name is 1 to 200 characters')
       }
-      const evidence = row.evidence.toLowerCase() as EvidenceKind
+      const evidence = (row.evidence.toLowerCase() || 'documents') as EvidenceKind
       if (!EVIDENCE_KINDS.includes(evidence)) {
         throw record.error('evidence', `evidence is one of ${EVIDENCE_KINDS.join(', ')}`)
       }

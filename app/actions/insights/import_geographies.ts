@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { ImportError } from '#services/insights/import_errors'
 import { invalidateAllInsights } from '#services/insights/cache'
 import { sqlTime } from '#services/sql'
+import { isOldJurisdictionTree, oldJurisdictions } from '#services/insights/old_geographies'
 
 const GEOGRAPHY_CODE = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$|^[A-Z]{2,8}$/
 
@@ -20,31 +21,51 @@ function parseJson(file: string, content: string): unknown {
  * Adds or updates the jurisdictions of two JSON files (the list, and per
  * code its summary and authorities; see docs/insights.md), matched by
  * code, in one transaction. Jurisdictions missing from the files are
- * kept: compliance standards may still apply in them.
+ * kept: compliance standards may still apply in them. The old system's
+ * files (a tree of names, and ISO codes per name) are read too; see
+ * `#services/insights/old_geographies`.
  */
 export default class ImportGeographies {
   async execute(input: {
     jurisdictions: { file: string; content: string }
     info: { file: string; content: string }
   }) {
-    const list = this.#jurisdictions(input.jurisdictions.file, input.jurisdictions.content)
-    const info = this.#info(
-      input.info.file,
-      input.info.content,
-      new Set(list.map((entry) => entry.code))
-    )
+    const parsedList = parseJson(input.jurisdictions.file, input.jurisdictions.content)
+    let list: Jurisdiction[]
+    let info: Map<string, JurisdictionInfo>
+    if (isOldJurisdictionTree(parsedList)) {
+      list = oldJurisdictions(
+        { list: input.jurisdictions.file, info: input.info.file },
+        parsedList as Record<string, unknown>,
+        parseJson(input.info.file, input.info.content),
+        await this.#storedLocalCodes()
+      )
+      info = new Map()
+    } else {
+      list = this.#jurisdictions(input.jurisdictions.file, parsedList)
+      info = this.#info(
+        input.info.file,
+        input.info.content,
+        new Set(list.map((entry) => entry.code))
+      )
+    }
     const now = sqlTime()
     let created = 0
     await db.transaction(async (trx) => {
       const stored = await trx.from('geographies').select('code')
       const existing = new Set<string>(stored.map((row) => row.code))
       for (const jurisdiction of list) {
-        const details = info.get(jurisdiction.code) ?? { summary: null, authorities: [] }
+        const details = info.get(jurisdiction.code)
         const values = {
           name: jurisdiction.name,
           region: jurisdiction.region,
-          summary: details.summary,
-          authorities: JSON.stringify(details.authorities),
+          // the old files carry no summary or authorities: keep what is stored
+          ...(details || !existing.has(jurisdiction.code)
+            ? {
+                summary: details?.summary ?? null,
+                authorities: JSON.stringify(details?.authorities ?? []),
+              }
+            : {}),
           updated_at: now,
         }
         if (existing.has(jurisdiction.code)) {
@@ -61,8 +82,17 @@ export default class ImportGeographies {
     return { created, updated: list.length - created }
   }
 
-  #jurisdictions(file: string, content: string): Jurisdiction[] {
-    const parsed = parseJson(file, content)
+  /** "<country>/<name>" → code of the subdivisions given a local code earlier */
+  async #storedLocalCodes() {
+    const rows = await db.from('geographies').where('code', 'like', '%-X%').select('code', 'name')
+    return new Map<string, string>(
+      rows
+        .filter((row) => /^[A-Z]{2}-X\d+$/.test(row.code))
+        .map((row) => [`${row.code.slice(0, 2)}/${row.name}`, row.code])
+    )
+  }
+
+  #jurisdictions(file: string, parsed: unknown): Jurisdiction[] {
     if (!Array.isArray(parsed))
       throw new ImportError(file, {}, 'expected an array of jurisdictions')
     const seen = new Set<string>()

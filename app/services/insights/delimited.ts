@@ -85,16 +85,38 @@ export function parseDelimited(file: string, text: string) {
 
 /**
  * Reads the rows of a parsed file as records of the expected columns
- * (every one required in the header, in any order; extra columns are an
- * error so a typo is not silently ignored). A row with a different
- * number of cells is an error naming its line.
+ * (every one required in the header unless optional, in any order;
+ * extra columns are an error so a typo is not silently ignored, except a
+ * leading database `id` as django-import-export writes it). A row with a
+ * different number of cells is an error naming its line.
  */
 export function recordsOf<Column extends string>(
   file: string,
   parsed: ReturnType<typeof parseDelimited>,
-  columns: readonly Column[]
+  columns: readonly Column[],
+  options: { optional?: readonly Column[] } = {}
 ) {
-  const missing = columns.filter((column) => !parsed.header.includes(column))
+  // django-import-export, which the old system's admin exported with,
+  // puts the row's database id first: it names nothing Sextant keys on
+  const idColumn = parsed.header.indexOf('id')
+  if (idColumn !== -1 && !columns.includes('id' as Column)) {
+    parsed = {
+      header: parsed.header.filter((_, index) => index !== idColumn),
+      rows: parsed.rows.map((row) => {
+        if (row.cells.length !== parsed.header.length) {
+          throw new ImportError(
+            file,
+            { line: row.line, column: Math.min(row.cells.length, parsed.header.length) + 1 },
+            `expected ${parsed.header.length} fields, found ${row.cells.length}`
+          )
+        }
+        return { line: row.line, cells: row.cells.filter((_, index) => index !== idColumn) }
+      }),
+    }
+  }
+  const missing = columns.filter(
+    (column) => !parsed.header.includes(column) && !options.optional?.includes(column)
+  )
   if (missing.length > 0) {
     throw new ImportError(file, { line: 1 }, `the header lacks the column(s) ${missing.join(', ')}`)
   }
@@ -115,6 +137,7 @@ export function recordsOf<Column extends string>(
       )
     }
     const values = {} as Record<Column, string>
+    for (const column of options.optional ?? []) values[column] = ''
     parsed.header.forEach((name, index) => {
       values[name as Column] = row.cells[index].trim()
     })
