@@ -14,6 +14,12 @@ export const environment = defineSettings({
     type: 'string',
     description: "the OAuth 2.0 (3LO) app's secret",
   },
+  JIRA_OAUTH_REDIRECT_URL: {
+    // kept as typed: Atlassian compares the redirect URL exactly, trailing slash included
+    type: 'string',
+    description:
+      "the callback URL registered for the app, when it is the old system's (https://<host>/compass/api/v1/integrations/connect-jira-redirect/); empty for Sextant's own",
+  },
   JIRA_AUTH_URL: {
     type: 'url',
     default: 'https://auth.atlassian.com',
