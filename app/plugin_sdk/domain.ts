@@ -6,6 +6,7 @@
  * another organisation's data.
  */
 
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { IdentityLink, RepositoryRef } from '#plugin-sdk/identity'
 
 type Moment = Date | string | null | undefined
@@ -219,6 +220,17 @@ export interface DomainStore {
   upsertPullRequests(rows: PullRequestInput[]): Promise<number>
   upsertCommits(rows: CommitInput[]): Promise<number>
   upsertIssues(rows: IssueInput[]): Promise<number>
+  /**
+   * Removes issues the provider deleted, with their status histories and
+   * links to pull requests; ids not stored are skipped, so deleting twice
+   * is harmless. Given a webhook delivery's transaction
+   * (`WebhookContext.transaction()`), the removal commits together with
+   * the delivery's "processed" mark: it happens exactly once.
+   */
+  deleteIssues(
+    externalIds: string[],
+    options?: { transaction?: TransactionClientContract }
+  ): Promise<number>
   upsertVulnerabilities(rows: VulnerabilityInput[]): Promise<number>
   upsertDeployments(rows: DeploymentInput[]): Promise<number>
   /** the repositories this connection reaches */

@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { fromSqlTime, sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
 import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
@@ -267,6 +269,58 @@ export class FencedDomainStore implements DomainStore {
     const ids = rows.map((row) => row.externalId)
     await linkIssues(this.fence.organizationId, this.fence.provider, ids)
     return written
+  }
+
+  async deleteIssues(
+    externalIds: string[],
+    options: { transaction?: TransactionClientContract } = {}
+  ) {
+    if (externalIds.length === 0) return 0
+    const remove = async (trx: TransactionClientContract) => {
+      let deleted = 0
+      let earliest: string | null = null
+      for (let start = 0; start < externalIds.length; start += BATCH_SIZE) {
+        const issues: Array<{ id: number; opened_at: unknown }> = await trx
+          .from('issues')
+          .where('organization_id', this.fence.organizationId)
+          .where('provider', this.fence.provider)
+          .whereIn('external_id', externalIds.slice(start, start + BATCH_SIZE))
+          .select('id', 'opened_at')
+        if (issues.length === 0) continue
+        const ids = issues.map((issue) => issue.id)
+        for (const table of ['issue_status_transitions', 'issue_pull_requests']) {
+          await trx
+            .from(table)
+            .where('organization_id', this.fence.organizationId)
+            .whereIn('issue_id', ids)
+            .delete()
+        }
+        await trx.from('issues').whereIn('id', ids).delete()
+        deleted += issues.length
+        for (const issue of issues) {
+          const day = (fromSqlTime(issue.opened_at) ?? new Date()).toISOString().slice(0, 10)
+          if (earliest === null || day < earliest) earliest = day
+        }
+      }
+      return { deleted, earliest }
+    }
+    // the days the deleted issues were counted on are counted again, once
+    // the removal is committed (a delivery's transaction holds SQLite's
+    // only connection until then)
+    const recount = async (earliest: string | null) => {
+      if (earliest) await this.onInsightRows(this.fence.organizationId, earliest)
+    }
+    if (options.transaction) {
+      const trx = options.transaction
+      const { deleted, earliest } = await remove(trx)
+      trx.after('commit', () => {
+        recount(earliest).catch((error) => logger.warn({ err: error }, 'insights not marked'))
+      })
+      return deleted
+    }
+    const { deleted, earliest } = await db.transaction(remove)
+    await recount(earliest)
+    return deleted
   }
 
   /** the status histories given with the issues replace the stored ones, in one transaction */
