@@ -8,6 +8,7 @@ import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
 import { replaceSnapshot } from '#services/domain/repository_snapshots'
 import { guardRestore } from '#services/domain/restore_guard'
 import { markInsightsDirty } from '#services/insights/refresh_marks'
+import { incidentWindowHours } from '#services/insights/rollup_sql'
 import {
   normaliseReference,
   resolutionFor,
@@ -266,9 +267,24 @@ export class FencedDomainStore implements DomainStore {
       }))
     )
     await this.#replaceTransitions(rows)
+    await this.#recountDeploymentsBefore(rows)
     const ids = rows.map((row) => row.externalId)
     await linkIssues(this.fence.organizationId, this.fence.provider, ids)
     return written
+  }
+
+  /**
+   * An incident makes the production deployment before it a failed change
+   * (rollup_sql.ts, failedChange): the days that deployment may be counted
+   * on, up to the incident window before the incident, are counted again.
+   */
+  async #recountDeploymentsBefore(rows: IssueInput[]) {
+    const incidents = rows.filter((row) => row.type === 'incident')
+    if (incidents.length === 0) return
+    const earliest = Math.min(...incidents.map((row) => new Date(row.openedAt).getTime()))
+    if (!Number.isFinite(earliest)) return
+    const day = new Date(earliest - incidentWindowHours() * 3_600_000).toISOString().slice(0, 10)
+    await this.onInsightRows(this.fence.organizationId, day)
   }
 
   async deleteIssues(
