@@ -112,6 +112,15 @@ export type IssueInput = {
   openedAt: Date | string
   resolvedAt?: Moment
   remoteUpdatedAt?: Moment
+  labels?: string[] | null
+  components?: string[] | null
+  fixVersions?: string[] | null
+  /** the sprint it is in: the active one, else the latest */
+  sprint?: string | null
+  /** the issue it sits under (a sub-task's parent, or its epic) */
+  parentKey?: string | null
+  epicKey?: string | null
+  storyPoints?: number | null
   /**
    * The issue's whole status history, oldest first (Jira's changelog).
    * Given, it replaces what was stored; left out, the stored history is

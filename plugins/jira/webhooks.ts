@@ -9,7 +9,13 @@ import {
   type WebhookContext,
 } from '#plugin-sdk'
 import { connectionClients, editionOf } from './client.js'
-import { contributorOf, issueRow, mappingOf, type JiraIssue } from './sync/mappers.js'
+import {
+  contributorOf,
+  issueRow,
+  mappingOf,
+  type JiraIssue,
+  type PlanningFields,
+} from './sync/mappers.js'
 import { listProjects } from './sync/projects.js'
 import { environment } from './environment.js'
 import { verifyBearerJwt } from './jwt.js'
@@ -174,6 +180,7 @@ async function writeIssue({ delivery, connection }: WebhookContext) {
     mapping: mappingOf(connection.config),
     browseUrl: String(connection.config.siteUrl ?? connection.baseUrl).replace(/\/+$/, ''),
     site: connection.accountKey,
+    fields: (connection.config.fields ?? {}) as PlanningFields,
   })
   delete row.transitions
   await connection.store.upsertIssues([row])

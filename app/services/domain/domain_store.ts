@@ -36,6 +36,12 @@ import type {
   VulnerabilityInput,
 } from '#plugin-sdk/domain'
 
+/** a list of names as the JSON text column keeps it; null when the provider gave none */
+function names(list: string[] | null | undefined): string | null {
+  if (!Array.isArray(list)) return null
+  return JSON.stringify(list.map((name) => String(name).slice(0, 255)))
+}
+
 type Fence = { organizationId: number; provider: string; connectionId: number | null }
 
 /**
@@ -264,6 +270,16 @@ export class FencedDomainStore implements DomainStore {
         opened_at: required(row.openedAt, 'openedAt'),
         resolved_at: moment(row.resolvedAt),
         remote_updated_at: moment(row.remoteUpdatedAt),
+        labels: names(row.labels),
+        components: names(row.components),
+        fix_versions: names(row.fixVersions),
+        sprint: row.sprint?.slice(0, 255) ?? null,
+        parent_key: row.parentKey?.slice(0, 64) ?? null,
+        epic_key: row.epicKey?.slice(0, 64) ?? null,
+        story_points:
+          typeof row.storyPoints === 'number' && Number.isFinite(row.storyPoints)
+            ? row.storyPoints
+            : null,
       }))
     )
     await this.#replaceTransitions(rows)
