@@ -36,4 +36,18 @@ export const environment = defineSettings({
     default: 100,
     description: 'issues per search page (Jira caps it, at 100 with changelogs)',
   },
+  JIRA_NEAR_LIMIT_INTERVAL_MS: {
+    type: 'number',
+    min: 0,
+    default: 500,
+    description:
+      'the gap between two requests while Jira says a rate-limit budget is nearly spent (X-RateLimit-NearLimit)',
+  },
+  JIRA_MAX_BUDGET_WAIT_SECONDS: {
+    type: 'number',
+    min: 0,
+    default: 120,
+    description:
+      "the longest a sync waits for Jira's points quota to reset before it stops (the next run resumes)",
+  },
 })

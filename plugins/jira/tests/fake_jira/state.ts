@@ -1,3 +1,5 @@
+import type { Quota } from './quota.js'
+
 /**
  * What the fake Jira holds: sites (Cloud, each with a cloud id), their
  * projects and issues with full status histories, the accounts and
@@ -133,6 +135,8 @@ export type FakeWebhook = {
 }
 
 export type RecordedRequest = {
+  /** when it arrived (epoch ms) */
+  at: number
   method: string
   path: string
   query: URLSearchParams
@@ -170,6 +174,8 @@ export function emptyState() {
     nextWebhookId: 1000,
     /** answer the next n API requests with 429 and this Retry-After (seconds) */
     throttle: { remaining: 0, retryAfter: 1 },
+    /** the points quota OAuth apps spend (quota.ts); null: unlimited */
+    quota: null as Quota | null,
     requests: [] as RecordedRequest[],
   }
 }
