@@ -9,13 +9,8 @@ import {
   type WebhookContext,
 } from '#plugin-sdk'
 import { connectionClients, editionOf } from './client.js'
-import {
-  contributorOf,
-  issueRow,
-  mappingOf,
-  type JiraIssue,
-  type PlanningFields,
-} from './sync/mappers.js'
+import { contributorOf, issueRow, mappingOf, type JiraIssue } from './sync/mappers.js'
+import type { PlanningFields } from './sync/planning.js'
 import { listProjects } from './sync/projects.js'
 import { environment } from './environment.js'
 import { verifyBearerJwt } from './jwt.js'

@@ -3,16 +3,13 @@ import { jiraClients, editionOf, type JiraClients } from '../client.js'
 import { environment } from '../environment.js'
 import {
   contributorOf,
-  issueFields,
   issueRow,
   jiraDate,
   mappingOf,
-  planningFields,
-  type JiraField,
   type JiraHistory,
   type JiraIssue,
-  type PlanningFields,
 } from './mappers.js'
+import { issueFields, planningFields, type JiraField, type PlanningFields } from './planning.js'
 
 /**
  * Issues, incrementally by updated time: `updated >= "<cursor minus a

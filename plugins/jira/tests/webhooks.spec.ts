@@ -213,13 +213,8 @@ test.group('Jira | webhooks', (group) => {
       },
     ])
     assert.lengthOf(await db.from('issue_pull_requests').where('issue_id', stored.id), 1)
-    assert.isAbove(
-      Number(
-        (await db.from('issue_status_transitions').where('issue_id', stored.id).count('* as n'))[0]
-          .n
-      ),
-      0
-    )
+    const history = await db.from('issue_status_transitions').where('issue_id', stored.id)
+    assert.isAbove(history.length, 0)
 
     site.issues = site.issues.filter((issue) => issue !== gone)
     const delivery = deliver(
@@ -229,8 +224,9 @@ test.group('Jira | webhooks', (group) => {
       { 'x-atlassian-webhook-identifier': 'wh-delete-1', ...signedByJira() },
       'jira:issue_deleted'
     )
-    assert.equal((await delivery.send()).status, 202)
-    assert.equal((await delivery.send()).status, 202)
+    const first = await delivery.send()
+    const duplicate = await delivery.send()
+    assert.deepEqual([first.status, duplicate.status], [202, 202])
     await processQueueUntil(async () => {
       const row = await db.from('webhook_deliveries').where('delivery_id', 'wh-delete-1').first()
       return row?.status === 'processed'
@@ -250,7 +246,8 @@ test.group('Jira | webhooks', (group) => {
       { 'x-atlassian-webhook-identifier': 'wh-delete-2', ...signedByJira() },
       'jira:issue_deleted'
     )
-    assert.equal((await again.send()).status, 202)
+    const redelivered = await again.send()
+    assert.equal(redelivered.status, 202)
     await processQueueUntil(async () => {
       const row = await db.from('webhook_deliveries').where('delivery_id', 'wh-delete-2').first()
       return row?.status === 'processed'
