@@ -4,7 +4,8 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  * How an issue is planned, as trackers such as Jira say it: its labels,
  * components and fix versions (JSON arrays of names), the sprint it is
  * in (the active one, else the latest), its parent and epic (by key) and
- * its story points.
+ * its story points; and an index for finding an organisation's incidents
+ * by when they were opened.
  */
 export default class extends BaseSchema {
   async up() {
@@ -16,11 +17,14 @@ export default class extends BaseSchema {
       table.string('parent_key', 64).nullable()
       table.string('epic_key', 64).nullable()
       table.double('story_points').nullable()
+      // the change failure rate looks for incidents opened after each deployment
+      table.index(['organization_id', 'type', 'opened_at'], 'issues_org_type_opened_index')
     })
   }
 
   async down() {
     this.schema.alterTable('issues', (table) => {
+      table.dropIndex(['organization_id', 'type', 'opened_at'], 'issues_org_type_opened_index')
       table.dropColumn('labels')
       table.dropColumn('components')
       table.dropColumn('fix_versions')
