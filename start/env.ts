@@ -46,6 +46,7 @@ const NUMBER_BOUNDS = {
   HTTP_RETRY_BASE_MS: [0, HOUR_MS],
   HTTP_TIMEOUT_MS: [1, HOUR_MS],
   HTTP_MAX_RATE_LIMIT_WAIT: [0, 24 * 3600],
+  INCIDENT_FAILURE_WINDOW_HOURS: [0, 24 * 30],
   DOCUMENTS_RETENTION_DAYS: [0, 36_500],
   WEBHOOK_RATE_LIMIT_PER_PLUGIN: [1, 1_000_000],
   WEBHOOK_SWEEP_PENDING_SECONDS: [1, 7 * 24 * 3600],
@@ -176,6 +177,8 @@ async function createEnv() {
     HTTP_RETRY_BASE_MS: Env.schema.number.optional(),
     HTTP_TIMEOUT_MS: Env.schema.number.optional(),
     HTTP_MAX_RATE_LIMIT_WAIT: Env.schema.number.optional(),
+    /** an incident opened this many hours after a production deployment makes it a failed change (default 24, 0: never) */
+    INCIDENT_FAILURE_WINDOW_HOURS: Env.schema.number.optional(),
     /** hosts, addresses and CIDRs that user-typed URLs may reach although private (see .env.example) */
     OUTBOUND_ALLOWED_HOSTS: Env.schema.string.optional(),
 

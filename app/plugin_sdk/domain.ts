@@ -6,6 +6,7 @@
  * another organisation's data.
  */
 
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { IdentityLink, RepositoryRef } from '#plugin-sdk/identity'
 
 type Moment = Date | string | null | undefined
@@ -111,6 +112,15 @@ export type IssueInput = {
   openedAt: Date | string
   resolvedAt?: Moment
   remoteUpdatedAt?: Moment
+  labels?: string[] | null
+  components?: string[] | null
+  fixVersions?: string[] | null
+  /** the sprint it is in: the active one, else the latest */
+  sprint?: string | null
+  /** the issue it sits under (a sub-task's parent, or its epic) */
+  parentKey?: string | null
+  epicKey?: string | null
+  storyPoints?: number | null
   /**
    * The issue's whole status history, oldest first (Jira's changelog).
    * Given, it replaces what was stored; left out, the stored history is
@@ -219,6 +229,17 @@ export interface DomainStore {
   upsertPullRequests(rows: PullRequestInput[]): Promise<number>
   upsertCommits(rows: CommitInput[]): Promise<number>
   upsertIssues(rows: IssueInput[]): Promise<number>
+  /**
+   * Removes issues the provider deleted, with their status histories and
+   * links to pull requests; ids not stored are skipped, so deleting twice
+   * is harmless. Given a webhook delivery's transaction
+   * (`WebhookContext.transaction()`), the removal commits together with
+   * the delivery's "processed" mark: it happens exactly once.
+   */
+  deleteIssues(
+    externalIds: string[],
+    options?: { transaction?: TransactionClientContract }
+  ): Promise<number>
   upsertVulnerabilities(rows: VulnerabilityInput[]): Promise<number>
   upsertDeployments(rows: DeploymentInput[]): Promise<number>
   /** the repositories this connection reaches */

@@ -58,6 +58,14 @@ export type OAuth2Auth = {
   extraAuthorizeParams?: Record<string, string>
   /** how the client authenticates at the token endpoint (default client_secret_post) */
   tokenAuthMethod?: 'client_secret_post' | 'client_secret_basic'
+  /**
+   * The redirect URL the operator registered at the provider, when it is
+   * not Sextant's own callback (an app first registered for the system
+   * Sextant replaces). Its path must be one of `legacyCallbackPaths`.
+   */
+  callbackUrl?: string | (() => string | undefined)
+  /** older callback paths served by the same OAuth callback as Sextant's own */
+  legacyCallbackPaths?: string[]
   /** how a token response names the account; becomes the connection's account key */
   accountFromToken?: (token: OAuthTokenSet) => { key: string; name?: string } | undefined
   /**

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { fromSqlTime, sqlTime } from '#services/sql'
-import { productionDeployment } from '#services/insights/rollup_sql'
+import { failedChange, productionDeployment } from '#services/insights/rollup_sql'
 import { endOfDay } from '#services/insights/dialect'
 import {
   fenceByFilters,
@@ -46,7 +46,7 @@ function deploymentQuery(organizationId: number, list: DrillFilters) {
     .where('t.started_at', '<', to)
     .whereRaw(productionDeployment('t'))
   fenceByFilters(query, organizationId, list, 't')
-  if (list.failed === '1') query.where('t.caused_failure', true)
+  if (list.failed === '1') query.whereRaw(failedChange('t'))
   return query
 }
 
@@ -59,6 +59,7 @@ function deploymentRows(organizationId: number, list: DrillFilters) {
         'r.name as repository',
         't.environment',
         't.status',
+        db.raw(`CASE WHEN ${failedChange('t')} THEN 1 ELSE 0 END AS failed_change`),
         't.caused_failure',
         't.provider',
         't.url',
@@ -76,7 +77,7 @@ export type DeploymentRow = ReturnType<typeof toDeployment>
 function toDeployment(row: Record<string, unknown>) {
   const started = fromSqlTime(row.started_at)!
   const restored = fromSqlTime(row.restored_at)
-  const failed = Boolean(row.caused_failure)
+  const failed = Boolean(Number(row.failed_change))
   return {
     repository: (row.repository as string | null) ?? null,
     environment: (row.environment as string | null) ?? null,

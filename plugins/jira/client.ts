@@ -1,5 +1,7 @@
 import { Version2Client, Version3Client } from 'jira.js'
 import type { ConnectionHandle, HttpClient } from '#plugin-sdk'
+import { environment } from './environment.js'
+import { budgetFor, type JiraRateBudget } from './rate_budget.js'
 
 /**
  * jira.js, the maintained Jira client, builds every request (paths,
@@ -8,7 +10,9 @@ import type { ConnectionHandle, HttpClient } from '#plugin-sdk'
  * are counted on the sync run, retried, rate limited (429 with
  * Retry-After), held to the run's budget and to the outbound policy, and
  * authenticated by the connection (Basic, bearer PAT, or the OAuth token
- * refreshed under the platform's lock). jira.js itself holds no secret.
+ * refreshed under the platform's lock), and held to Jira Cloud's
+ * cost-based budget as its responses announce it (rate_budget.ts).
+ * jira.js itself holds no secret.
  */
 
 export type Edition = 'cloud' | 'datacenter'
@@ -61,16 +65,18 @@ function contentType(config: AxiosLikeConfig): string | undefined {
  * outbound policy) is kept so `call` rethrows it as it was, instead of
  * jira.js's wrapper.
  */
-function adapterFor(http: HttpClient, failures: WeakMap<object, unknown>) {
+function adapterFor(http: HttpClient, failures: WeakMap<object, unknown>, budget: JiraRateBudget) {
   return async (config: AxiosLikeConfig) => {
     const method = (config.method ?? 'get').toUpperCase()
     const type = contentType(config)
     try {
+      await budget.beforeRequest()
       const response = await http.request<unknown>(method, requestUrl(config), {
         body: config.data === undefined || config.data === null ? undefined : config.data,
         headers: type && config.data !== undefined ? { 'content-type': type } : undefined,
         conditional: false,
       })
+      budget.observe(response.headers)
       return {
         data: response.data,
         status: response.status,
@@ -103,9 +109,13 @@ export type JiraClients = {
  */
 export function jiraClients(http: HttpClient, baseUrl: string, edition: Edition): JiraClients {
   const failures = new WeakMap<object, unknown>()
+  const budget = budgetFor(baseUrl, {
+    nearLimitIntervalMs: environment.get('JIRA_NEAR_LIMIT_INTERVAL_MS'),
+    maxWaitMs: environment.get('JIRA_MAX_BUDGET_WAIT_SECONDS') * 1000,
+  })
   const config = {
     host: baseUrl,
-    baseRequestConfig: { adapter: adapterFor(http, failures) as never },
+    baseRequestConfig: { adapter: adapterFor(http, failures, budget) as never },
   }
   return {
     edition,

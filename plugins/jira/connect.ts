@@ -22,6 +22,9 @@ export const OAUTH_SCOPES = [
   'offline_access',
 ]
 
+/** the callback path of the system Sextant replaces, where existing OAuth apps send users back */
+export const LEGACY_CALLBACK_PATH = '/compass/api/v1/integrations/connect-jira-redirect/'
+
 export const gatewayUrl = () => environment.get('JIRA_API_GATEWAY_URL')
 
 type AccessibleResource = { id: string; name: string; url: string; scopes?: string[] }
@@ -44,6 +47,9 @@ export const oauthMethod: AuthMethod = {
     scopes: OAUTH_SCOPES,
     // Atlassian's 3LO: the API audience, and the consent screen every time
     extraAuthorizeParams: { audience: 'api.atlassian.com', prompt: 'consent' },
+    // an app registered for the system Sextant replaces keeps its callback URL
+    callbackUrl: () => environment.get('JIRA_OAUTH_REDIRECT_URL') || undefined,
+    legacyCallbackPaths: [LEGACY_CALLBACK_PATH],
     // Atlassian rotates refresh tokens: each one is spent by its refresh
     rotatingRefreshTokens: true,
     async resolveAccounts(token, http) {

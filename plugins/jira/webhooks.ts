@@ -10,7 +10,10 @@ import {
 } from '#plugin-sdk'
 import { connectionClients, editionOf } from './client.js'
 import { contributorOf, issueRow, mappingOf, type JiraIssue } from './sync/mappers.js'
+import type { PlanningFields } from './sync/planning.js'
 import { listProjects } from './sync/projects.js'
+import { environment } from './environment.js'
+import { verifyBearerJwt } from './jwt.js'
 
 /**
  * Jira's webhooks. Every connection has its own URL carrying an
@@ -18,7 +21,9 @@ import { listProjects } from './sync/projects.js'
  *
  * - OAuth 2.0 connections register **dynamic webhooks** through the REST
  *   API (POST /rest/api/3/webhook), filtered by JQL to the site's
- *   projects. They expire after 30 days: the `webhooks` task extends
+ *   projects. Each delivery carries `Authorization: Bearer <JWT>`
+ *   signed (HS256) with the app's client secret, checked before anything
+ *   else. They expire after 30 days: the `webhooks` task extends
  *   them (PUT /rest/api/3/webhook/refresh) once they are 20 days old.
  * - API-token connections register an **admin webhook**
  *   (/rest/webhooks/1.0/webhook) when the account is a Jira administrator:
@@ -32,7 +37,7 @@ import { listProjects } from './sync/projects.js'
  * handled from the queue; the incremental sync reconciles any missed.
  */
 
-export const EVENTS = ['jira:issue_created', 'jira:issue_updated']
+export const EVENTS = ['jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted']
 const DAY = 86_400_000
 /** dynamic webhooks live 30 days; extend them with 10 days to spare */
 const EXTEND_WITHIN_MS = 10 * DAY
@@ -170,9 +175,24 @@ async function writeIssue({ delivery, connection }: WebhookContext) {
     mapping: mappingOf(connection.config),
     browseUrl: String(connection.config.siteUrl ?? connection.baseUrl).replace(/\/+$/, ''),
     site: connection.accountKey,
+    fields: (connection.config.fields ?? {}) as PlanningFields,
   })
   delete row.transitions
   await connection.store.upsertIssues([row])
+}
+
+/**
+ * An issue deleted in Jira leaves the domain model with its status
+ * history and links, in the delivery's own transaction: the removal and
+ * the delivery's "processed" mark commit together, exactly once.
+ */
+async function deleteIssue(context: WebhookContext) {
+  const { delivery, connection } = context
+  const payload = delivery.payload as IssuePayload
+  if (!connection || !payload.issue?.id) return
+  await connection.store.deleteIssues([`${connection.accountKey}:${payload.issue.id}`], {
+    transaction: await context.transaction(),
+  })
 }
 
 export const jiraWebhooks: PluginWebhooks = {
@@ -180,6 +200,14 @@ export const jiraWebhooks: PluginWebhooks = {
   verify(request) {
     const connection = request.connection
     if (!connection) return { ok: false, status: 401, reason: 'unknown connection' }
+    // dynamic webhooks of an OAuth 2.0 app carry a JWT signed with the app's client secret
+    if (connection.config.cloudId) {
+      const jwt = verifyBearerJwt(
+        request.headers.authorization,
+        environment.get('JIRA_OAUTH_CONSUMER_SECRET')
+      )
+      if (!jwt.ok) return { ok: false, status: 401, reason: jwt.reason }
+    }
     const secret = connection.credentials.webhookSecret
     if (
       secret &&
@@ -200,5 +228,6 @@ export const jiraWebhooks: PluginWebhooks = {
   handlers: {
     'jira:issue_created': writeIssue,
     'jira:issue_updated': writeIssue,
+    'jira:issue_deleted': deleteIssue,
   },
 }

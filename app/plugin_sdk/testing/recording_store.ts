@@ -94,6 +94,13 @@ export class RecordingDomainStore implements DomainStore {
     return this.#upsert('issues', rows, (row) => row.externalId)
   }
 
+  /** forgets the issues, as the real store deletes them; the count of those it held */
+  async deleteIssues(externalIds: string[]) {
+    let deleted = 0
+    for (const id of externalIds) if (this.#rows.issues.delete(id)) deleted += 1
+    return deleted
+  }
+
   upsertVulnerabilities(rows: VulnerabilityInput[]) {
     return this.#upsert('vulnerabilities', rows, (row) => row.externalId)
   }

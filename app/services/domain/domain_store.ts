@@ -1,11 +1,14 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { fromSqlTime, sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
 import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
 import { replaceSnapshot } from '#services/domain/repository_snapshots'
 import { guardRestore } from '#services/domain/restore_guard'
 import { markInsightsDirty } from '#services/insights/refresh_marks'
+import { incidentWindowHours } from '#services/insights/rollup_sql'
 import {
   normaliseReference,
   resolutionFor,
@@ -32,6 +35,12 @@ import type {
   StoredRepository,
   VulnerabilityInput,
 } from '#plugin-sdk/domain'
+
+/** a list of names as the JSON text column keeps it; null when the provider gave none */
+function names(list: string[] | null | undefined): string | null {
+  if (!Array.isArray(list)) return null
+  return JSON.stringify(list.map((name) => String(name).slice(0, 255)))
+}
 
 type Fence = { organizationId: number; provider: string; connectionId: number | null }
 
@@ -261,12 +270,89 @@ export class FencedDomainStore implements DomainStore {
         opened_at: required(row.openedAt, 'openedAt'),
         resolved_at: moment(row.resolvedAt),
         remote_updated_at: moment(row.remoteUpdatedAt),
+        labels: names(row.labels),
+        components: names(row.components),
+        fix_versions: names(row.fixVersions),
+        sprint: row.sprint?.slice(0, 255) ?? null,
+        parent_key: row.parentKey?.slice(0, 64) ?? null,
+        epic_key: row.epicKey?.slice(0, 64) ?? null,
+        story_points:
+          typeof row.storyPoints === 'number' && Number.isFinite(row.storyPoints)
+            ? row.storyPoints
+            : null,
       }))
     )
     await this.#replaceTransitions(rows)
+    await this.#recountDeploymentsBefore(rows)
     const ids = rows.map((row) => row.externalId)
     await linkIssues(this.fence.organizationId, this.fence.provider, ids)
     return written
+  }
+
+  /**
+   * An incident makes the production deployment before it a failed change
+   * (rollup_sql.ts, failedChange): the days that deployment may be counted
+   * on, up to the incident window before the incident, are counted again.
+   */
+  async #recountDeploymentsBefore(rows: IssueInput[]) {
+    const incidents = rows.filter((row) => row.type === 'incident')
+    if (incidents.length === 0) return
+    const earliest = Math.min(...incidents.map((row) => new Date(row.openedAt).getTime()))
+    if (!Number.isFinite(earliest)) return
+    const day = new Date(earliest - incidentWindowHours() * 3_600_000).toISOString().slice(0, 10)
+    await this.onInsightRows(this.fence.organizationId, day)
+  }
+
+  async deleteIssues(
+    externalIds: string[],
+    options: { transaction?: TransactionClientContract } = {}
+  ) {
+    if (externalIds.length === 0) return 0
+    const remove = async (trx: TransactionClientContract) => {
+      let deleted = 0
+      let earliest: string | null = null
+      for (let start = 0; start < externalIds.length; start += BATCH_SIZE) {
+        const issues: Array<{ id: number; opened_at: unknown }> = await trx
+          .from('issues')
+          .where('organization_id', this.fence.organizationId)
+          .where('provider', this.fence.provider)
+          .whereIn('external_id', externalIds.slice(start, start + BATCH_SIZE))
+          .select('id', 'opened_at')
+        if (issues.length === 0) continue
+        const ids = issues.map((issue) => issue.id)
+        for (const table of ['issue_status_transitions', 'issue_pull_requests']) {
+          await trx
+            .from(table)
+            .where('organization_id', this.fence.organizationId)
+            .whereIn('issue_id', ids)
+            .delete()
+        }
+        await trx.from('issues').whereIn('id', ids).delete()
+        deleted += issues.length
+        for (const issue of issues) {
+          const day = (fromSqlTime(issue.opened_at) ?? new Date()).toISOString().slice(0, 10)
+          if (earliest === null || day < earliest) earliest = day
+        }
+      }
+      return { deleted, earliest }
+    }
+    // the days the deleted issues were counted on are counted again, once
+    // the removal is committed (a delivery's transaction holds SQLite's
+    // only connection until then)
+    const recount = async (earliest: string | null) => {
+      if (earliest) await this.onInsightRows(this.fence.organizationId, earliest)
+    }
+    if (options.transaction) {
+      const trx = options.transaction
+      const { deleted, earliest } = await remove(trx)
+      trx.after('commit', () => {
+        recount(earliest).catch((error) => logger.warn({ err: error }, 'insights not marked'))
+      })
+      return deleted
+    }
+    const { deleted, earliest } = await db.transaction(remove)
+    await recount(earliest)
+    return deleted
   }
 
   /** the status histories given with the issues replace the stored ones, in one transaction */

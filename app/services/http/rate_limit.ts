@@ -32,9 +32,9 @@ export function readRateLimit(
   const remaining = leadingInteger(
     headers['x-ratelimit-remaining'] ?? headers['ratelimit-remaining']
   )
-  const reset = leadingInteger(headers['x-ratelimit-reset'] ?? headers['ratelimit-reset'])
-  if (limit === null && remaining === null && reset === null) return null
-  return { limit, remaining, resetAt: reset === null ? null : resetMoment(reset, now) }
+  const resetAt = resetHeader(headers['x-ratelimit-reset'] ?? headers['ratelimit-reset'], now)
+  if (limit === null && remaining === null && resetAt === null) return null
+  return { limit, remaining, resetAt }
 }
 
 /**
@@ -101,6 +101,21 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
 export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1))
   return Math.round(Math.random() * ceiling)
+}
+
+/**
+ * A reset header: epoch seconds or seconds from now, or (Jira Cloud) an
+ * ISO 8601 moment such as 2026-03-26T16:00Z, which must not be read as
+ * 2026 seconds.
+ */
+function resetHeader(value: string | undefined, now: number): Date | null {
+  if (value === undefined) return null
+  if (/^\s*\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const moment = Date.parse(value.trim())
+    return Number.isNaN(moment) ? null : new Date(moment)
+  }
+  const seconds = leadingInteger(value)
+  return seconds === null ? null : resetMoment(seconds, now)
 }
 
 function resetMoment(value: number, now: number): Date {

@@ -1,6 +1,7 @@
 import { containsText, dayOf, secondsBetween, trueLiteral } from '#services/insights/dialect'
 import type { DurationMetric } from '#services/insights/types'
 import type { DayZone } from '#services/insights/time_zone'
+import env from '#start/env'
 
 /**
  * The summable columns of insight_daily_metrics, and the set-based SQL
@@ -66,6 +67,39 @@ export function productionDeployment(alias: string) {
   const names = `(SELECT ',' || o.production_environments || ',' FROM organizations o WHERE o.id = ${alias}.organization_id)`
   const named = `${containsText(names, `',' || ${environment} || ','`)} AND NOT (${containsText(environment, "','")})`
   return `${alias}.kind = 'deployment' AND ${alias}.status = 'success' AND (COALESCE(TRIM(${alias}.environment), '') = '' OR (${named}))`
+}
+
+/**
+ * Hours after a production deployment within which an incident opened
+ * makes it a failed change (INCIDENT_FAILURE_WINDOW_HOURS, default 24;
+ * 0 counts only deployments their provider marked as failed).
+ */
+export function incidentWindowHours(): number {
+  return env.get('INCIDENT_FAILURE_WINDOW_HOURS') ?? 24
+}
+
+/**
+ * A production deployment (alias `alias`) an incident followed: an issue
+ * of type incident opened within the window after it started, with no
+ * other production deployment between them (the incident is the last
+ * change's). An incident of a known repository follows that repository's
+ * deployments only; one of none follows the organisation's.
+ */
+export function followedByIncident(alias: string): string {
+  const hours = incidentWindowHours()
+  if (!(hours > 0)) return '1 = 0'
+  const sameScope = (other: string) =>
+    `(i.repository_id IS NULL OR ${other}.repository_id = i.repository_id)`
+  const between = `SELECT 1 FROM deployments n WHERE n.organization_id = ${alias}.organization_id AND ${productionDeployment('n')} AND n.started_at > ${alias}.started_at AND n.started_at <= i.opened_at AND ${sameScope('n')}`
+  return `EXISTS (SELECT 1 FROM issues i WHERE i.organization_id = ${alias}.organization_id AND i.type = 'incident' AND i.opened_at >= ${alias}.started_at AND ${secondsBetween(`${alias}.started_at`, 'i.opened_at')} <= ${Math.round(hours * 3600)} AND ${sameScope(alias)} AND NOT EXISTS (${between}))`
+}
+
+/**
+ * DORA's failed change: a production deployment its provider marked as
+ * having caused a failure, or one an incident followed.
+ */
+export function failedChange(alias: string): string {
+  return `(${alias}.caused_failure = ${trueLiteral()} OR ${followedByIncident(alias)})`
 }
 
 /** authors that are people: bots ("name[bot]") are not (active contributors) */
@@ -200,7 +234,7 @@ function branches(): Branch[] {
       where: `AND ${productionDeployment('p')}`,
       values: {
         deployments: 'COUNT(*)',
-        failed_deployments: when('p.caused_failure', '1'),
+        failed_deployments: when(failedChange('p'), '1'),
         restore_count: when(restored, '1'),
         restore_seconds: when(restored, secs('p.started_at', 'p.restored_at')),
       },

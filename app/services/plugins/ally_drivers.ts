@@ -44,10 +44,22 @@ export function driverConfig(ctx: HttpContext, name: string, auth: OAuth2Auth): 
     auth,
     clientId: declared(auth.clientId) ?? '',
     clientSecret: declared(auth.clientSecret) ?? '',
-    callbackUrl: oauthCallbackUrl(ctx),
+    callbackUrl: declared(auth.callbackUrl) || oauthCallbackUrl(ctx),
     authorizeUrl: declared(auth.authorizeUrl),
     accessTokenUrl: declared(auth.tokenUrl),
   }
+}
+
+/** the older callback paths the loaded plugins' OAuth methods still answer on */
+export function legacyCallbackPaths(plugins: LoadedPlugin[]) {
+  const paths = new Set<string>()
+  for (const plugin of plugins) {
+    for (const method of pluginMethods(plugin.definition)) {
+      if (method.auth.kind !== 'oauth2') continue
+      for (const path of method.auth.legacyCallbackPaths ?? []) paths.add(path)
+    }
+  }
+  return [...paths]
 }
 
 /** registers an ally driver for each OAuth 2.0 method the plugin declares */

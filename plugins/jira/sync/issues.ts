@@ -3,13 +3,13 @@ import { jiraClients, editionOf, type JiraClients } from '../client.js'
 import { environment } from '../environment.js'
 import {
   contributorOf,
-  ISSUE_FIELDS,
   issueRow,
   jiraDate,
   mappingOf,
   type JiraHistory,
   type JiraIssue,
 } from './mappers.js'
+import { issueFields, planningFields, type JiraField, type PlanningFields } from './planning.js'
 
 /**
  * Issues, incrementally by updated time: `updated >= "<cursor minus a
@@ -81,7 +81,28 @@ async function fullHistory(jira: JiraClients, issue: JiraIssue): Promise<JiraHis
   return histories
 }
 
-async function writePage(context: SyncContext, jira: JiraClients, issues: JiraIssue[]) {
+/**
+ * The site's sprint, epic-link and story-point fields (GET /field), kept
+ * on the connection (`config.fields`) for webhook deliveries, which carry
+ * every field of the issue.
+ */
+async function discoverFields(context: SyncContext, jira: JiraClients): Promise<PlanningFields> {
+  const all = (jira.edition === 'cloud'
+    ? await jira.call(() => jira.v3.issueFields.getFields())
+    : await jira.call(() => jira.v2.issueFields.getFields())) as unknown as JiraField[]
+  const fields = planningFields(all)
+  if (JSON.stringify(fields) !== JSON.stringify(context.connection.config.fields ?? null)) {
+    await context.connection.update({ config: { fields } })
+  }
+  return fields
+}
+
+async function writePage(
+  context: SyncContext,
+  jira: JiraClients,
+  issues: JiraIssue[],
+  fields: PlanningFields
+) {
   const mapping = mappingOf(context.connection.config)
   const edition = editionOf(context.connection)
   const people = new Map<string, ContributorInput>()
@@ -97,6 +118,7 @@ async function writePage(context: SyncContext, jira: JiraClients, issues: JiraIs
         mapping,
         browseUrl: browseUrl(context.connection),
         site: context.connection.accountKey,
+        fields,
       })
     )
   }
@@ -109,6 +131,7 @@ async function writePage(context: SyncContext, jira: JiraClients, issues: JiraIs
 export async function syncIssues(context: SyncContext) {
   const jira = jiraClients(context.http, context.connection.baseUrl, editionOf(context.connection))
   const jql = await jqlFor(context, jira)
+  const fields = await discoverFields(context, jira)
   const pageSize = environment.get('JIRA_SEARCH_PAGE_SIZE')
   let done = 0
   if (jira.edition === 'cloud') {
@@ -120,12 +143,12 @@ export async function syncIssues(context: SyncContext) {
           jql,
           nextPageToken,
           maxResults: pageSize,
-          fields: ISSUE_FIELDS,
+          fields: issueFields(fields),
           expand: 'changelog',
         })
       )
       const issues = (page.issues ?? []) as unknown as JiraIssue[]
-      await writePage(context, jira, issues)
+      await writePage(context, jira, issues, fields)
       done += issues.length
       await context.progress(done, null, 'issues')
       nextPageToken = page.nextPageToken ?? undefined
@@ -139,12 +162,12 @@ export async function syncIssues(context: SyncContext) {
         jql,
         startAt,
         maxResults: Math.min(pageSize, 50),
-        fields: ISSUE_FIELDS,
+        fields: issueFields(fields),
         expand: 'changelog',
       })
     )
     const issues = (page.issues ?? []) as unknown as JiraIssue[]
-    await writePage(context, jira, issues)
+    await writePage(context, jira, issues, fields)
     startAt += issues.length
     await context.progress(startAt, page.total ?? null, 'issues')
     if (issues.length === 0 || startAt >= (page.total ?? 0)) break

@@ -1,5 +1,6 @@
 import type { ContributorInput, IssueInput, IssueTransitionInput } from '#plugin-sdk'
 import type { Edition } from '../client.js'
+import { planningOf, type PlanningFields } from './planning.js'
 
 /**
  * Jira's issues and users as the domain model's rows. Which issue types
@@ -37,6 +38,11 @@ export type JiraIssue = {
     updated?: string
     resolutiondate?: string | null
     project?: { key?: string }
+    components?: Array<{ name?: string }>
+    fixVersions?: Array<{ name?: string }>
+    parent?: { key?: string; fields?: { issuetype?: { name?: string; hierarchyLevel?: number } } }
+    /** custom fields (sprint, epic link, story points), by their site's ids */
+    [custom: `customfield_${string}`]: unknown
   }
   changelog?: { startAt?: number; maxResults?: number; total?: number; histories?: JiraHistory[] }
 }
@@ -54,6 +60,9 @@ export const ISSUE_FIELDS = [
   'updated',
   'resolutiondate',
   'project',
+  'components',
+  'fixVersions',
+  'parent',
 ]
 
 export type IssueTypeMapping = {
@@ -169,6 +178,8 @@ export function issueRow(
     browseUrl: string
     /** the site's account key: issue ids are unique within a site only */
     site: string
+    /** the site's planning fields (config.fields), when known */
+    fields?: PlanningFields
   }
 ): IssueInput {
   const category = statusCategory(issue)
@@ -188,5 +199,6 @@ export function issueRow(
     resolvedAt: category === 'done' ? jiraDate(issue.fields.resolutiondate) : null,
     remoteUpdatedAt: jiraDate(issue.fields.updated),
     transitions: transitionsOf(issue, histories),
+    ...planningOf(issue, options.fields ?? {}),
   }
 }

@@ -173,6 +173,29 @@ test.group('Jira | connect', (group) => {
     ])
   })
 
+  test('an app registered with the old callback URL (JIRA_OAUTH_REDIRECT_URL) connects through /compass/api/v1/integrations/connect-jira-redirect/', async ({
+    assert,
+    cleanup,
+  }) => {
+    jira.state.grantSites = ['c1']
+    const { account, web } = await signedIn()
+    const legacy = `${web.baseUrl}/compass/api/v1/integrations/connect-jira-redirect/`
+    cleanup(withEnv({ JIRA_OAUTH_REDIRECT_URL: legacy }))
+    const started = await web.post('/integrations/jira/oauth/start', { method: 'oauth' })
+    const authorize = new URL(started.location!)
+    assert.equal(authorize.searchParams.get('redirect_uri'), legacy)
+    const atAtlassian = await fetch(authorize, { redirect: 'manual' })
+    const back = new URL(atAtlassian.headers.get('location')!)
+    assert.equal(back.pathname, '/compass/api/v1/integrations/connect-jira-redirect/')
+    // the code is traded with the same redirect_uri (the fake refuses any other)
+    const callback = await web.get(`${back.pathname}${back.search}`)
+    // a grant of one site connects it at once
+    assert.equal(callback.location, PAGE)
+    const connection = await Connection.findByOrFail('organizationId', account.organization.id)
+    assert.equal(connection.accountKey, 'c1')
+    assert.equal(connection.status, 'active', connection.lastError ?? '')
+  })
+
   test('two concurrent refreshes of an expiring token: one refresh reaches Atlassian, both calls succeed', async ({
     assert,
   }) => {

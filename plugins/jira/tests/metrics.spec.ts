@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
 import { FencedDomainStore } from '#services/domain/domain_store'
 import { summarizeMetrics } from '#services/insights/metrics'
+import { refreshInsights } from '#services/insights/refresh'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import type { FakeJira } from './fake_jira/server.js'
@@ -64,6 +65,57 @@ test.group('Jira | what it feeds', (group) => {
     assert.equal(after.bugRate, 40)
     assert.equal(after.timeToRestoreHours, 3)
     assert.equal(after.percentiles.restore.median, 3)
+  })
+
+  test('an incident opened 2 hours after a deployment and resolved 3 hours later is a failed change with a 3-hour restore', async ({
+    assert,
+  }) => {
+    const site = jira.site('c1')
+    addIssue(site, {
+      projectKey: 'OPS',
+      type: 'Incident',
+      created: at(10, 11),
+      startedAfter: 0.5,
+      doneAfter: 3,
+    })
+    // 30 hours after the second deployment: past the 24-hour window
+    addIssue(site, { projectKey: 'OPS', type: 'Incident', created: at(21, 15) })
+    addIssue(site, { projectKey: 'ENG', type: 'Story', created: at(10, 12) })
+    const organization = await createOrganization()
+    const github = new FencedDomainStore({
+      organizationId: organization.id,
+      provider: 'github',
+      connectionId: null,
+    })
+    await github.upsertRepositories([{ externalId: '1', name: 'api', fullName: 'acme/api' }])
+    const deployment = (id: string, startedAt: Date) => ({
+      externalId: id,
+      repositoryExternalId: '1',
+      kind: 'deployment' as const,
+      environment: 'production',
+      status: 'success' as const,
+      startedAt,
+      finishedAt: new Date(startedAt.getTime() + 600_000),
+    })
+    await github.upsertDeployments([
+      deployment('d1', at(10, 9)),
+      deployment('d2', at(20, 9)),
+      // staging is not a change to production
+      { ...deployment('d3', at(10, 10)), environment: 'staging' },
+    ])
+    const scope = { organizationId: organization.id, ...NOVEMBER }
+    await refreshInsights(organization.id, { writtenFrom: '2026-11-01' })
+    const before = await summarizeMetrics(scope)
+    assert.equal(before.deployments, 2)
+    assert.equal(before.failedDeployments, 0)
+
+    const connection = await connectSite(organization, jira, 'c1')
+    await new RunSync().execute({ connection, trigger: 'cli' })
+    const after = await summarizeMetrics(scope)
+    assert.equal(after.deployments, 2)
+    assert.equal(after.failedDeployments, 1)
+    assert.equal(after.changeFailureRate, 50)
+    assert.equal(after.timeToRestoreHours, 3)
   })
 
   test('a Jira assignee and a GitHub account with the same verified email are one person', async ({

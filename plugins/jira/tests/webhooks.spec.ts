@@ -3,6 +3,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
 import RunSync from '#actions/sync/run_sync'
+import { FencedDomainStore } from '#services/domain/domain_store'
 import DisconnectConnection from '#actions/connections/disconnect_connection'
 import { queueOnConnected } from '#actions/plugins/queue_plugin_hook'
 import { pluginRegistry } from '#services/plugins/registry'
@@ -11,7 +12,8 @@ import type Organization from '#models/organization'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import { processQueueUntil } from '#tests/helpers/queue'
-import type { FakeJira } from './fake_jira/server.js'
+import { CLIENT, type FakeJira } from './fake_jira/server.js'
+import { deliveryJwt } from './fake_jira/webhooks.js'
 import { issueJson } from './fake_jira/issues.js'
 import { addIssue, touch } from './fake_jira/seed.js'
 import type { FakeIssue, FakeSite } from './fake_jira/state.js'
@@ -46,12 +48,13 @@ function deliver(
   url: string,
   site: FakeSite,
   issue: FakeIssue,
-  headers: Record<string, string> = {}
+  headers: Record<string, string> = {},
+  event = 'jira:issue_updated'
 ) {
   const body = JSON.stringify({
     timestamp: Date.now(),
-    webhookEvent: 'jira:issue_updated',
-    issue_event_type_name: 'issue_generic',
+    webhookEvent: event,
+    issue_event_type_name: event === 'jira:issue_deleted' ? 'issue_deleted' : 'issue_generic',
     issue: issueJson(site, issue, true, []),
     changelog: { id: '1', items: [{ field: 'status', fromString: 'To Do', toString: 'Done' }] },
   })
@@ -70,6 +73,9 @@ function deliver(
       }),
   }
 }
+
+/** what Jira Cloud signs a dynamic webhook's delivery with: a JWT under the OAuth app's client secret */
+const signedByJira = () => ({ authorization: `Bearer ${deliveryJwt(CLIENT.secret)}` })
 
 async function apiTokenConnection(organization: Organization, jira: FakeJira) {
   jira.state.apiTokens.set('mia@example.com', 'atlassian-api-token-1')
@@ -109,7 +115,11 @@ test.group('Jira | webhooks', (group) => {
     await connected(connection)
 
     const [hook] = [...jira.state.webhooks.values()]
-    assert.deepEqual(hook.events, ['jira:issue_created', 'jira:issue_updated'])
+    assert.deepEqual(hook.events, [
+      'jira:issue_created',
+      'jira:issue_updated',
+      'jira:issue_deleted',
+    ])
     assert.equal(hook.jqlFilter, 'project in ("ENG", "OPS")')
     assert.match(hook.url, new RegExp(`/api/webhooks/jira/c/${connection.publicId}/`))
     assert.deepEqual((connection.configValues.webhooks as { ids: number[] }).ids, [hook.id])
@@ -121,7 +131,10 @@ test.group('Jira | webhooks', (group) => {
     const before = await transitions()
     assert.isAbove(before, 0)
     touch(issue)
-    const delivery = deliver(hook.url, site, issue, { 'x-atlassian-webhook-identifier': 'wh-1' })
+    const delivery = deliver(hook.url, site, issue, {
+      'x-atlassian-webhook-identifier': 'wh-1',
+      ...signedByJira(),
+    })
     const first = await delivery.send()
     assert.equal(first.status, 202)
     const again = await delivery.send()
@@ -136,6 +149,114 @@ test.group('Jira | webhooks', (group) => {
     assert.equal(deliveries[0].status, 'processed')
     // the delivery carries one change: the history the sync stored is kept whole
     assert.equal(await transitions(), before)
+  })
+
+  test('a dynamic-webhook delivery needs the JWT Jira signs with the app secret; anything else gets 401 JSON', async ({
+    assert,
+  }) => {
+    const site = jira.site('c1')
+    const issue = addIssue(site, { projectKey: 'ENG' })
+    const organization = await createOrganization()
+    const connection = await connectSite(organization, jira, 'c1')
+    await connected(connection)
+    const [hook] = [...jira.state.webhooks.values()]
+    touch(issue)
+    const delivery = deliver(hook.url, site, issue)
+    const past = Math.floor(Date.now() / 1000) - 3600
+    const refused = {
+      'no JWT': {},
+      'another secret': { authorization: `Bearer ${deliveryJwt('not-the-app-secret')}` },
+      'alg none': { authorization: `Bearer ${deliveryJwt(CLIENT.secret, {}, 'none')}` },
+      'expired': {
+        authorization: `Bearer ${deliveryJwt(CLIENT.secret, { iat: past - 180, exp: past })}`,
+      },
+      'tampered claims': {
+        authorization: `Bearer ${deliveryJwt(CLIENT.secret).replace(/\.[^.]+\./, `.${Buffer.from('{"iat":1}').toString('base64url')}.`)}`,
+      },
+    }
+    for (const [name, headers] of Object.entries(refused)) {
+      const answer = await delivery.send(headers)
+      assert.equal(answer.status, 401, name)
+      assert.include(answer.headers.get('content-type') ?? '', 'application/json', name)
+      assert.isObject(await answer.json(), name)
+    }
+    assert.lengthOf(await db.from('webhook_deliveries').where('plugin_id', 'jira'), 0)
+    const accepted = await delivery.send(signedByJira())
+    assert.equal(accepted.status, 202)
+  })
+
+  test('jira:issue_deleted removes the issue with its history and links, once', async ({
+    assert,
+  }) => {
+    const site = jira.site('c1')
+    const gone = addIssue(site, { projectKey: 'ENG', startedAfter: 1, doneAfter: 2 })
+    const kept = addIssue(site, { projectKey: 'ENG', startedAfter: 1 })
+    const organization = await createOrganization()
+    const connection = await connectSite(organization, jira, 'c1')
+    await new RunSync().execute({ connection, trigger: 'cli' })
+    await connected(connection)
+    const [hook] = [...jira.state.webhooks.values()]
+    const stored = await db.from('issues').where('key', gone.key).firstOrFail()
+    const github = new FencedDomainStore(
+      { organizationId: organization.id, provider: 'github', connectionId: null },
+      () => {}
+    )
+    await github.upsertRepositories([{ externalId: '1', name: 'api', fullName: 'acme/api' }])
+    await github.upsertPullRequests([
+      {
+        externalId: 'pr-1',
+        repositoryExternalId: '1',
+        number: 1,
+        title: `${gone.key}: retry the login`,
+        state: 'open',
+        openedAt: new Date(),
+      },
+    ])
+    assert.lengthOf(await db.from('issue_pull_requests').where('issue_id', stored.id), 1)
+    const history = await db.from('issue_status_transitions').where('issue_id', stored.id)
+    assert.isAbove(history.length, 0)
+
+    site.issues = site.issues.filter((issue) => issue !== gone)
+    const delivery = deliver(
+      hook.url,
+      site,
+      gone,
+      { 'x-atlassian-webhook-identifier': 'wh-delete-1', ...signedByJira() },
+      'jira:issue_deleted'
+    )
+    const first = await delivery.send()
+    const duplicate = await delivery.send()
+    assert.deepEqual([first.status, duplicate.status], [202, 202])
+    await processQueueUntil(async () => {
+      const row = await db.from('webhook_deliveries').where('delivery_id', 'wh-delete-1').first()
+      return row?.status === 'processed'
+    })
+    assert.isNull(await db.from('issues').where('key', gone.key).first())
+    assert.lengthOf(await db.from('issue_status_transitions').where('issue_id', stored.id), 0)
+    assert.lengthOf(await db.from('issue_pull_requests').where('issue_id', stored.id), 0)
+    assert.isNotNull(await db.from('pull_requests').where('external_id', 'pr-1').first())
+    assert.isNotNull(await db.from('issues').where('key', kept.key).first())
+    assert.lengthOf(await db.from('webhook_deliveries').where('plugin_id', 'jira'), 1)
+
+    // Jira may deliver the deletion again under another identifier: nothing left to remove
+    const again = deliver(
+      hook.url,
+      site,
+      gone,
+      { 'x-atlassian-webhook-identifier': 'wh-delete-2', ...signedByJira() },
+      'jira:issue_deleted'
+    )
+    const redelivered = await again.send()
+    assert.equal(redelivered.status, 202)
+    await processQueueUntil(async () => {
+      const row = await db.from('webhook_deliveries').where('delivery_id', 'wh-delete-2').first()
+      return row?.status === 'processed'
+    })
+    const [{ total }] = await db
+      .from('issues')
+      .where('organization_id', organization.id)
+      .count('* as total')
+    assert.equal(Number(total), 1)
   })
 
   test('a dynamic webhook 25 days old is extended by the schedule; a fresh one is left alone', async ({

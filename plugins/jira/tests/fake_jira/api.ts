@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http'
 import type { Answer } from './http.js'
-import { changelogOf, cloudUser, issueJson, runJql, serverUser } from './issues.js'
+import { changelogOf, cloudUser, issueJson, onlyFields, runJql, serverUser } from './issues.js'
 import { ME } from './me.js'
-import type { FakeSite, FakeState } from './state.js'
+import { CUSTOM_FIELDS, SYSTEM_FIELDS, type FakeSite, type FakeState } from './state.js'
 import { adminWebhooks, dynamicWebhooks } from './webhooks.js'
 
 /**
@@ -29,6 +29,9 @@ export async function api(
       body: { ...(cloud ? cloudUser(ME) : serverUser(ME)), timeZone: target.timeZone },
     }
   }
+  if (path === `/rest/api/${version}/field`) {
+    return { status: 200, body: [...SYSTEM_FIELDS, ...Object.values(CUSTOM_FIELDS)] }
+  }
   if (path === '/rest/api/3/project/search') {
     const startAt = Number(url.searchParams.get('startAt') ?? 0)
     const maxResults = Number(url.searchParams.get('maxResults') ?? 50)
@@ -54,7 +57,12 @@ export async function api(
     const all = runJql(target, url.searchParams.get('jql') ?? '', true)
     const issues = all
       .slice(offset, offset + maxResults)
-      .map((issue) => issueJson(target, issue, true, expand))
+      .map((issue) =>
+        onlyFields(
+          issueJson(target, issue, true, expand),
+          url.searchParams.getAll('fields').join(',')
+        )
+      )
     const next = offset + maxResults < all.length
     return {
       status: 200,
@@ -74,7 +82,12 @@ export async function api(
     const all = runJql(target, url.searchParams.get('jql') ?? '', false)
     const issues = all
       .slice(startAt, startAt + maxResults)
-      .map((issue) => issueJson(target, issue, false, expand))
+      .map((issue) =>
+        onlyFields(
+          issueJson(target, issue, false, expand),
+          url.searchParams.getAll('fields').join(',')
+        )
+      )
     return { status: 200, body: { startAt, maxResults, total: all.length, issues } }
   }
   const changelog = /^\/rest\/api\/3\/issue\/([^/]+)\/changelog$/.exec(path)

@@ -1,4 +1,12 @@
-import { CATEGORY_NAMES, jiraTime, type FakeIssue, type FakeSite, type FakeUser } from './state.js'
+import {
+  CATEGORY_NAMES,
+  CUSTOM_FIELDS,
+  jiraTime,
+  type FakeIssue,
+  type FakeSite,
+  type FakeSprint,
+  type FakeUser,
+} from './state.js'
 
 /**
  * Issues as Jira's REST API writes them, and the little JQL the sync
@@ -62,10 +70,63 @@ export function issueJson(site: FakeSite, issue: FakeIssue, cloud: boolean, expa
       updated: jiraTime(issue.updated),
       resolutiondate: issue.resolved ? jiraTime(issue.resolved) : null,
       project: project(site, issue.projectKey),
+      components: (issue.components ?? []).map((name, index) => ({
+        id: String(10_000 + index),
+        name,
+        self: `${site.url}/rest/api/${cloud ? 3 : 2}/component/${10_000 + index}`,
+      })),
+      fixVersions: (issue.fixVersions ?? []).map((name, index) => ({
+        id: String(10_100 + index),
+        name,
+        archived: false,
+        released: false,
+      })),
+      ...(issue.parent
+        ? {
+            parent: {
+              id: issue.parent.key,
+              key: issue.parent.key,
+              fields: {
+                summary: `Parent ${issue.parent.key}`,
+                issuetype: {
+                  name: issue.parent.type,
+                  subtask: false,
+                  hierarchyLevel: issue.parent.type === 'Epic' ? 1 : 0,
+                },
+              },
+            },
+          }
+        : {}),
+      [CUSTOM_FIELDS.sprint.id]: issue.sprints?.length
+        ? issue.sprints.map((sprint) => (cloud ? cloudSprint(sprint) : serverSprint(sprint)))
+        : null,
+      [CUSTOM_FIELDS.epicLink.id]: issue.epicLink ?? null,
+      [CUSTOM_FIELDS.storyPoints.id]: issue.storyPoints ?? null,
     },
   }
   // Cloud's search caps a changelog; Data Center sends it whole
   if (expand.includes('changelog')) body.changelog = changelogOf(issue, cloud, cloud ? 40 : 10_000)
+  return body
+}
+
+function cloudSprint(sprint: FakeSprint) {
+  return { id: sprint.id, name: sprint.name, state: sprint.state, boardId: 1, goal: '' }
+}
+
+/** Data Center's Sprint field: each sprint as a Java toString */
+function serverSprint(sprint: FakeSprint) {
+  return `com.atlassian.greenhopper.service.sprint.Sprint@5e3b${sprint.id}[id=${sprint.id},rapidViewId=1,state=${sprint.state.toUpperCase()},name=${sprint.name},startDate=<null>,endDate=<null>,completeDate=<null>,sequence=${sprint.id},goal=]`
+}
+
+/**
+ * Only the fields a request names, as Jira answers `fields=a,b` (`*all`
+ * or no list: every field).
+ */
+export function onlyFields(body: Record<string, unknown>, requested: string | null) {
+  if (!requested || requested.split(',').includes('*all')) return body
+  const wanted = new Set(requested.split(','))
+  const fields = body.fields as Record<string, unknown>
+  body.fields = Object.fromEntries(Object.entries(fields).filter(([name]) => wanted.has(name)))
   return body
 }
 

@@ -5,6 +5,7 @@ import { JqlError } from './issues.js'
 import { emptyState, type FakeSite, type FakeState } from './state.js'
 import { readBody, type Answer } from './http.js'
 import { api } from './api.js'
+import { charge, refused } from './quota.js'
 import { ME } from './me.js'
 
 /**
@@ -15,7 +16,8 @@ import { ME } from './me.js'
  * token over Basic) and a Data Center server (personal access token),
  * /myself, project search, the enhanced JQL search paged by
  * nextPageToken, Data Center's search paged by startAt/total, the
- * changelog endpoint, dynamic webhooks, and 429 with Retry-After.
+ * changelog endpoint, /field, dynamic webhooks, 429 with Retry-After,
+ * and the points quota of OAuth apps with its rate-limit headers.
  */
 
 export { ME }
@@ -160,10 +162,11 @@ export async function startFakeJira() {
       if (!sites) return { status: 401, body: { code: 401, message: 'Unauthorized' } }
       if (!sites.includes(gateway[1]))
         return { status: 404, body: { errorMessages: ['Site not found'] } }
-      return {
-        ...(await api(state, request, site(gateway[1]), gateway[2], url, true)),
-        site: gateway[1],
-      }
+      // OAuth 2.0 apps spend the site's points quota, when the test set one
+      const limited = state.quota ? refused(state.quota) : null
+      if (limited) return { ...limited, site: gateway[1] }
+      const answer = await api(state, request, site(gateway[1]), gateway[2], url, true)
+      return { ...(state.quota ? charge(state.quota, answer) : answer), site: gateway[1] }
     }
     if (path.startsWith('/rest/')) {
       if (!rootAuthorised(request))
@@ -185,6 +188,7 @@ export async function startFakeJira() {
           : { status: 500, body: { errorMessages: [String(error)] } }
     }
     state.requests.push({
+      at: Date.now(),
       method: request.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,

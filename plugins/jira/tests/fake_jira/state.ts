@@ -1,3 +1,5 @@
+import type { Quota } from './quota.js'
+
 /**
  * What the fake Jira holds: sites (Cloud, each with a cloud id), their
  * projects and issues with full status histories, the accounts and
@@ -40,7 +42,76 @@ export type FakeIssue = {
   updated: Date
   resolved: Date | null
   histories: FakeHistory[]
+  components?: string[]
+  fixVersions?: string[]
+  /** the sprints it was in, oldest first (Jira Software's Sprint field) */
+  sprints?: FakeSprint[]
+  /** a sub-task's parent, or the epic it sits under (team-managed projects) */
+  parent?: { key: string; type: string }
+  /** company-managed projects: the Epic Link field */
+  epicLink?: string
+  storyPoints?: number
 }
+
+export type FakeSprint = { id: number; name: string; state: 'active' | 'closed' | 'future' }
+
+/**
+ * The custom fields Jira Software adds, with the ids a Cloud site
+ * typically gives them (GET /rest/api/3/field); the plugin finds them by
+ * their type, or story points by name.
+ */
+export const CUSTOM_FIELDS = {
+  sprint: {
+    id: 'customfield_10020',
+    name: 'Sprint',
+    custom: true,
+    schema: {
+      type: 'array',
+      items: 'json',
+      custom: 'com.pyxis.greenhopper.jira:gh-sprint',
+      customId: 10020,
+    },
+  },
+  epicLink: {
+    id: 'customfield_10014',
+    name: 'Epic Link',
+    custom: true,
+    schema: {
+      type: 'any',
+      custom: 'com.pyxis.greenhopper.jira:gh-epic-link',
+      customId: 10014,
+    },
+  },
+  storyPoints: {
+    id: 'customfield_10016',
+    name: 'Story point estimate',
+    custom: true,
+    schema: {
+      type: 'number',
+      custom: 'com.pyxis.greenhopper.jira:jsw-story-points',
+      customId: 10016,
+    },
+  },
+}
+
+/** the standard fields /field lists beside them (a few of them) */
+export const SYSTEM_FIELDS = [
+  { id: 'summary', name: 'Summary', custom: false, schema: { type: 'string', system: 'summary' } },
+  { id: 'labels', name: 'Labels', custom: false, schema: { type: 'array', system: 'labels' } },
+  {
+    id: 'components',
+    name: 'Components',
+    custom: false,
+    schema: { type: 'array', items: 'component', system: 'components' },
+  },
+  {
+    id: 'fixVersions',
+    name: 'Fix versions',
+    custom: false,
+    schema: { type: 'array', items: 'version', system: 'fixVersions' },
+  },
+  { id: 'parent', name: 'Parent', custom: false, schema: { type: 'any', system: 'parent' } },
+]
 
 export type FakeProject = { id: string; key: string; name: string }
 
@@ -64,6 +135,8 @@ export type FakeWebhook = {
 }
 
 export type RecordedRequest = {
+  /** when it arrived (epoch ms) */
+  at: number
   method: string
   path: string
   query: URLSearchParams
@@ -101,6 +174,8 @@ export function emptyState() {
     nextWebhookId: 1000,
     /** answer the next n API requests with 429 and this Retry-After (seconds) */
     throttle: { remaining: 0, retryAfter: 1 },
+    /** the points quota OAuth apps spend (quota.ts); null: unlimited */
+    quota: null as Quota | null,
     requests: [] as RecordedRequest[],
   }
 }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { readBody, type Answer } from './http.js'
 import type { FakeSite, FakeState } from './state.js'
@@ -87,4 +88,23 @@ export async function dynamicWebhooks(
     return { status: 202 }
   }
   return { status: 405, body: { errorMessages: ['Method not allowed'] } }
+}
+
+/**
+ * The JWT Jira Cloud sends in `Authorization: Bearer …` with every
+ * delivery of a dynamic webhook an OAuth 2.0 app registered: HS256,
+ * signed with the app's client secret.
+ */
+export function deliveryJwt(
+  secret: string,
+  claims: Record<string, unknown> = {},
+  alg: string = 'HS256'
+) {
+  const now = Math.floor(Date.now() / 1000)
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const head = encode({ alg, typ: 'JWT' })
+  const body = encode({ iat: now, exp: now + 180, ...claims })
+  const signature =
+    alg === 'none' ? '' : createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url')
+  return `${head}.${body}.${signature}`
 }
