@@ -1,6 +1,7 @@
 import vine from '@vinejs/vine'
 import { redirectAfterWrite } from '#services/after_write'
-import type { ConnectionHandle, PluginRouteContext, StoredRepository } from '#plugin-sdk/types'
+import type { ConnectionHandle, PluginRouteContext } from '#plugin-sdk/types'
+import type { StoredRepository } from '#plugin-sdk/domain'
 
 /**
  * The page a code plugin shows for a connection's repositories: searchable
