@@ -5,6 +5,16 @@ export default defineConfig({
   experimental: {},
 
   /**
+   * Outside production a process whose router is committed writes the
+   * route types (routes.d.ts, routes.json) into the generated-server
+   * folder. A test process (the runner, or a server a test starts) loads
+   * the fixture plugins, so its copy goes to tmp/: the committed
+   * .adonisjs/server keeps the application's routes only.
+   */
+  directories:
+    process.env.NODE_ENV === 'test' ? { generatedServer: 'tmp/test-generated/server' } : {},
+
+  /**
    * Ace commands shipped by packages. The project's own commands are
    * scanned from "./commands".
    */

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import { migrateUnderLock } from '#services/migrator'
 import Organization from '#models/organization'
-import { createConnection } from '#tests/helpers/connections'
+import { upsertConnection } from '#actions/connections/store_connection'
 
 /**
  * Benchmarks run against their own scratch database (see the bench:*
@@ -19,9 +20,28 @@ export async function prepareBenchDatabase() {
   await migrateUnderLock()
 }
 
+function benchOrganization() {
+  return Organization.create({ name: 'Bench', slug: `bench-${Date.now()}-${randomSuffix()}` })
+}
+
+function randomSuffix() {
+  return randomBytes(4).toString('hex')
+}
+
+/** a fixture-plugin connection as the connect form leaves it (the code the form uses) */
 export async function benchConnection(apiUrl: string) {
-  const organization = await Organization.create({ name: 'Bench', slug: `bench-${Date.now()}` })
-  return createConnection(organization, { baseUrl: apiUrl })
+  const organization = await benchOrganization()
+  return upsertConnection({
+    organizationId: organization.id,
+    pluginId: 'fixture',
+    accountKey: 'acme',
+    createdById: null,
+    displayName: 'acme',
+    config: { workspace: 'acme' },
+    credentials: { token: 'good-token' },
+    baseUrl: apiUrl,
+    status: 'active',
+  })
 }
 
 /**
@@ -30,22 +50,50 @@ export async function benchConnection(apiUrl: string) {
  * writes: for plugins' benchmarks (the SDK's `benchmark.memberWithToken`).
  */
 export async function benchMemberWithToken() {
-  const { createAccount } = await import('#tests/helpers/accounts')
+  const { default: Membership } = await import('#models/membership')
+  const { createUserWithPassword } = await import('#services/passwords')
+  const { default: StartTotpEnrolment } = await import('#actions/auth/start_totp_enrolment')
+  const { default: ConfirmTotpEnrolment } = await import('#actions/auth/confirm_totp_enrolment')
   const { default: CreateApiToken } = await import('#actions/tokens/create_api_token')
+  const { totp } = await import('#services/totp')
   const { CLI_META } = await import('#services/audit')
-  const account = await createAccount()
+
+  const organization = await benchOrganization()
+  const user = await db.transaction((trx) =>
+    createUserWithPassword(
+      {
+        email: `bench.${randomSuffix()}@example.org`,
+        password: `Bench-${randomBytes(18).toString('base64url')}-7`,
+        fullName: 'Bench member',
+        isSuperuser: false,
+      },
+      trx
+    )
+  )
+  const membership = await Membership.create({
+    organizationId: organization.id,
+    userId: user.id,
+    role: 'member',
+  })
+  const enrolment = await new StartTotpEnrolment().execute(user)
+  await new ConfirmTotpEnrolment().execute({
+    user,
+    factorPublicId: enrolment.factor.publicId,
+    code: totp.codeAt(enrolment.secret, Date.now()),
+    meta: CLI_META,
+  })
   const { value } = await new CreateApiToken().execute({
-    user: account.user,
-    membership: account.membership,
+    user,
+    membership,
     name: 'Benchmark',
     abilities: ['read', 'write'],
     expiresInDays: null,
     meta: CLI_META,
   })
   return {
-    organizationId: account.organization.id,
-    organizationPublicId: account.organization.publicId,
-    userId: account.user.id,
+    organizationId: organization.id,
+    organizationPublicId: organization.publicId,
+    userId: user.id,
     token: value,
   }
 }

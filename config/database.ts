@@ -3,7 +3,7 @@ import app from '@adonisjs/core/services/app'
 import { mkdirSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
 import { defineConfig } from '@adonisjs/lucid'
-import { pluginMigrationPaths } from '#services/plugins/discovery'
+import { pluginMigrationPaths, pluginTableNames } from '#services/plugins/discovery'
 
 /**
  * SQLite is the zero set-up default; PostgreSQL (production target) is
@@ -19,9 +19,14 @@ const migrations = {
 
 /**
  * "node ace migration:run" regenerates database/schema.ts; the rules hide
- * primary and foreign keys from serialisation.
+ * primary and foreign keys from serialisation. Plugins own their tables:
+ * the ones their migrations create are left out, so the file holds the
+ * core's tables only (a plugin's models declare their own columns).
  */
-const schemaGeneration = { rulesPaths: ['./database/schema_rules.js'] }
+const schemaGeneration = {
+  rulesPaths: ['./database/schema_rules.js'],
+  excludeTables: pluginTableNames(),
+}
 const debug = env.get('DB_DEBUG', false)
 const poolMax = env.get('DB_POOL_MAX', 10)
 

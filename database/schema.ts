@@ -7,6 +7,85 @@
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 import { DateTime } from 'luxon'
 
+export class AiCodeFactSchema extends BaseModel {
+  static $columns = ['agent', 'commitSha', 'createdAt', 'endLine', 'evidence', 'id', 'language', 'model', 'organizationId', 'origin', 'path', 'probability', 'repositoryId', 'source', 'startLine', 'updatedAt'] as const
+  $columns = AiCodeFactSchema.$columns
+  @column()
+  declare agent: string | null
+  @column()
+  declare commitSha: string
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare endLine: number
+  @column()
+  declare evidence: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare language: string | null
+  @column()
+  declare model: string | null
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare origin: string
+  @column()
+  declare path: string
+  @column()
+  declare probability: number | null
+  @column()
+  declare repositoryId: number
+  @column()
+  declare source: string
+  @column()
+  declare startLine: number
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
+export class AiCodeGbomSchema extends BaseModel {
+  static $columns = ['aiLines', 'blendedLines', 'createdAt', 'document', 'humanLines', 'id', 'organizationId', 'repositoryId', 'updatedAt'] as const
+  $columns = AiCodeGbomSchema.$columns
+  @column()
+  declare aiLines: number
+  @column()
+  declare blendedLines: number
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare document: string
+  @column()
+  declare humanLines: number
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare repositoryId: number
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
+export class AiCodePolicySchema extends BaseModel {
+  static $columns = ['createdAt', 'enabled', 'id', 'maxAiSharePercent', 'maxChangedLines', 'organizationId', 'updatedAt'] as const
+  $columns = AiCodePolicySchema.$columns
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare enabled: boolean
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare maxAiSharePercent: number | null
+  @column()
+  declare maxChangedLines: number | null
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}
+
 export class AuditEventSchema extends BaseModel {
   static $columns = ['actorId', 'createdAt', 'event', 'id', 'ip', 'metadata', 'organizationId', 'subject', 'userAgent'] as const
   $columns = AuditEventSchema.$columns
@@ -235,7 +314,7 @@ export class ContributorSchema extends BaseModel {
 }
 
 export class DeploymentSchema extends BaseModel {
-  static $columns = ['causedFailure', 'connectionId', 'createdAt', 'environment', 'externalId', 'finishedAt', 'id', 'kind', 'organizationId', 'provider', 'repositoryId', 'repositoryReferenceId', 'restoredAt', 'sha', 'startedAt', 'status', 'updatedAt', 'url'] as const
+  static $columns = ['causedFailure', 'connectionId', 'createdAt', 'environment', 'externalId', 'finishedAt', 'id', 'kind', 'organizationId', 'provider', 'repositoryId', 'repositoryReferenceId', 'restoreNote', 'restoredAt', 'sha', 'startedAt', 'status', 'updatedAt', 'url'] as const
   $columns = DeploymentSchema.$columns
   @column()
   declare causedFailure: boolean
@@ -261,6 +340,8 @@ export class DeploymentSchema extends BaseModel {
   declare repositoryId: number | null
   @column()
   declare repositoryReferenceId: number | null
+  @column()
+  declare restoreNote: string | null
   @column.dateTime()
   declare restoredAt: DateTime | null
   @column()
@@ -338,45 +419,6 @@ export class DocumentSchema extends BaseModel {
   declare uploadedById: number | null | null
 }
 
-export class FixtureFormsEventSchema extends BaseModel {
-  static $columns = ['connectionPublicId', 'deliveryId', 'email', 'id', 'type'] as const
-  $columns = FixtureFormsEventSchema.$columns
-  @column()
-  declare connectionPublicId: string | null
-  @column()
-  declare deliveryId: string
-  @column()
-  declare email: string | null
-  @column({ isPrimary: true, serializeAs: null })
-  declare id: number
-  @column()
-  declare type: string
-}
-
-export class FixtureOwnedVaultSchema extends BaseModel {
-  static $columns = ['id', 'organizationId', 'secret'] as const
-  $columns = FixtureOwnedVaultSchema.$columns
-  @column({ isPrimary: true, serializeAs: null })
-  declare id: number
-  @column({ serializeAs: null })
-  declare organizationId: number
-  @column()
-  declare secret: string | null
-}
-
-export class FixtureWebhookEffectSchema extends BaseModel {
-  static $columns = ['connectionPublicId', 'deliveryId', 'id', 'itemId'] as const
-  $columns = FixtureWebhookEffectSchema.$columns
-  @column()
-  declare connectionPublicId: string | null
-  @column()
-  declare deliveryId: string
-  @column({ isPrimary: true, serializeAs: null })
-  declare id: number
-  @column()
-  declare itemId: string | null
-}
-
 export class GeographySchema extends BaseModel {
   static $columns = ['authorities', 'code', 'createdAt', 'id', 'name', 'region', 'summary', 'updatedAt'] as const
   $columns = GeographySchema.$columns
@@ -394,35 +436,6 @@ export class GeographySchema extends BaseModel {
   declare region: string | null
   @column()
   declare summary: string | null
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
-}
-
-export class GithubCheckRunSchema extends BaseModel {
-  static $columns = ['attempts', 'checkRunId', 'conclusion', 'connectionPublicId', 'createdAt', 'headSha', 'id', 'lastError', 'pullNumber', 'repositoryFullName', 'status', 'updatedAt'] as const
-  $columns = GithubCheckRunSchema.$columns
-  @column()
-  declare attempts: number
-  @column()
-  declare checkRunId: bigint | number | null
-  @column()
-  declare conclusion: string | null
-  @column()
-  declare connectionPublicId: string
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-  @column()
-  declare headSha: string
-  @column({ isPrimary: true, serializeAs: null })
-  declare id: number
-  @column()
-  declare lastError: string | null
-  @column()
-  declare pullNumber: number
-  @column()
-  declare repositoryFullName: string
-  @column()
-  declare status: string
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
 }
@@ -610,6 +623,25 @@ export class IssuePullRequestSchema extends BaseModel {
   declare pullRequestId: number
 }
 
+export class IssueStatusTransitionSchema extends BaseModel {
+  static $columns = ['fromStatus', 'id', 'issueId', 'organizationId', 'toCategory', 'toStatus', 'transitionedAt'] as const
+  $columns = IssueStatusTransitionSchema.$columns
+  @column()
+  declare fromStatus: string | null
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare issueId: number
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column()
+  declare toCategory: string | null
+  @column()
+  declare toStatus: string
+  @column.dateTime()
+  declare transitionedAt: DateTime
+}
+
 export class IssueSchema extends BaseModel {
   static $columns = ['assigneeLogin', 'connectionId', 'createdAt', 'externalId', 'id', 'key', 'openedAt', 'organizationId', 'priority', 'projectKey', 'provider', 'remoteUpdatedAt', 'reporterLogin', 'repositoryId', 'repositoryReferenceId', 'resolvedAt', 'status', 'statusCategory', 'title', 'type', 'updatedAt', 'url'] as const
   $columns = IssueSchema.$columns
@@ -657,25 +689,6 @@ export class IssueSchema extends BaseModel {
   declare updatedAt: DateTime
   @column()
   declare url: string | null
-}
-
-export class IssueStatusTransitionSchema extends BaseModel {
-  static $columns = ['fromStatus', 'id', 'issueId', 'organizationId', 'toCategory', 'toStatus', 'transitionedAt'] as const
-  $columns = IssueStatusTransitionSchema.$columns
-  @column()
-  declare fromStatus: string | null
-  @column({ isPrimary: true, serializeAs: null })
-  declare id: number
-  @column()
-  declare issueId: number
-  @column({ serializeAs: null })
-  declare organizationId: number
-  @column()
-  declare toCategory: string | null
-  @column()
-  declare toStatus: string
-  @column.dateTime()
-  declare transitionedAt: DateTime
 }
 
 export class LockSchema extends BaseModel {
@@ -739,151 +752,6 @@ export class MfaFactorSchema extends BaseModel {
   declare userId: number
 }
 
-export class NoaAiModelSchema extends BaseModel {
-  static $columns = ['apiKey', 'apiKeyOrigin', 'baseUrl', 'canChat', 'canEmbed', 'canTranscribe', 'canVision', 'createdAt', 'defaultChat', 'defaultEmbeddings', 'defaultTranscription', 'defaultVision', 'id', 'maxTokens', 'model', 'name', 'organizationId', 'systemPrompt', 'temperature', 'updatedAt'] as const
-  $columns = NoaAiModelSchema.$columns
-  @column()
-  declare apiKey: string | null
-  @column()
-  declare apiKeyOrigin: string | null
-  @column()
-  declare baseUrl: string
-  @column()
-  declare canChat: boolean
-  @column()
-  declare canEmbed: boolean
-  @column()
-  declare canTranscribe: boolean
-  @column()
-  declare canVision: boolean
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-  @column()
-  declare defaultChat: boolean
-  @column()
-  declare defaultEmbeddings: boolean
-  @column()
-  declare defaultTranscription: boolean
-  @column()
-  declare defaultVision: boolean
-  @column({ isPrimary: true, serializeAs: null })
-  declare id: number
-  @column()
-  declare maxTokens: number | null
-  @column()
-  declare model: string
-  @column()
-  declare name: string
-  @column({ serializeAs: null })
-  declare organizationId: number
-  @column()
-  declare systemPrompt: string | null
-  @column()
-  declare temperature: number | null
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
-}
-
-export class NoaKnowledgeEntrySchema extends BaseModel {
-  static $columns = ['answer', 'createdAt', 'documentTitle', 'embedderId', 'embedding', 'embeddingDimensions', 'id', 'organizationId', 'question', 'updatedAt'] as const
-  $columns = NoaKnowledgeEntrySchema.$columns
-  @column()
-  declare answer: string
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-  @column()
-  declare documentTitle: string
-  @column()
-  declare embedderId: string | null
-  @column()
-  declare embedding: string | null
-  @column()
-  declare embeddingDimensions: number | null
-  @column({ isPrimary: true, serializeAs: null })
-  declare id: number
-  @column({ serializeAs: null })
-  declare organizationId: number
-  @column()
-  declare question: string
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
-}
-
-export class NoaKnowledgeSettingSchema extends BaseModel {
-  static $columns = ['blockedTopics', 'createdAt', 'id', 'maxQuestionLength', 'organizationId', 'similarityThreshold', 'strictMode', 'topK', 'updatedAt'] as const
-  $columns = NoaKnowledgeSettingSchema.$columns
-  @column()
-  declare blockedTopics: string
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-  @column({ isPrimary: true, serializeAs: null })
-  declare id: number
-  @column()
-  declare maxQuestionLength: number
-  @column({ serializeAs: null })
-  declare organizationId: number
-  @column()
-  declare similarityThreshold: number
-  @column()
-  declare strictMode: boolean
-  @column()
-  declare topK: number
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
-}
-
-export class NoaMessageSchema extends BaseModel {
-  static $columns = ['content', 'createdAt', 'error', 'id', 'imageBase64', 'imageType', 'localTime', 'location', 'modelName', 'role', 'status', 'threadId', 'updatedAt'] as const
-  $columns = NoaMessageSchema.$columns
-  @column()
-  declare content: string
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-  @column()
-  declare error: string | null
-  @column({ isPrimary: true, serializeAs: null })
-  declare id: number
-  @column()
-  declare imageBase64: string | null
-  @column()
-  declare imageType: string | null
-  @column()
-  declare localTime: string | null
-  @column()
-  declare location: string | null
-  @column()
-  declare modelName: string | null
-  @column()
-  declare role: string
-  @column()
-  declare status: string
-  @column()
-  declare threadId: number
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
-}
-
-export class NoaThreadSchema extends BaseModel {
-  static $columns = ['createdAt', 'id', 'lastMessageAt', 'organizationId', 'source', 'title', 'updatedAt', 'userId'] as const
-  $columns = NoaThreadSchema.$columns
-  @column.dateTime({ autoCreate: true })
-  declare createdAt: DateTime
-  @column({ isPrimary: true, serializeAs: null })
-  declare id: number
-  @column.dateTime()
-  declare lastMessageAt: DateTime
-  @column({ serializeAs: null })
-  declare organizationId: number
-  @column()
-  declare source: string
-  @column()
-  declare title: string
-  @column.dateTime({ autoCreate: true, autoUpdate: true })
-  declare updatedAt: DateTime
-  @column({ serializeAs: null })
-  declare userId: number
-}
-
 export class OauthAccountChoiceSchema extends BaseModel {
   static $columns = ['accounts', 'authMethod', 'createdAt', 'credentials', 'expiresAt', 'id', 'organizationId', 'pluginId', 'updatedAt', 'userId'] as const
   $columns = OauthAccountChoiceSchema.$columns
@@ -910,12 +778,14 @@ export class OauthAccountChoiceSchema extends BaseModel {
 }
 
 export class OrganizationSchema extends BaseModel {
-  static $columns = ['createdAt', 'id', 'isDemo', 'mfaRequired', 'name', 'slug', 'updatedAt'] as const
+  static $columns = ['createdAt', 'id', 'includeBotPullRequests', 'isDemo', 'mfaRequired', 'name', 'productionEnvironments', 'slug', 'timeZone', 'updatedAt'] as const
   $columns = OrganizationSchema.$columns
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
   @column({ isPrimary: true, serializeAs: null })
   declare id: number
+  @column()
+  declare includeBotPullRequests: boolean
   @column()
   declare isDemo: boolean
   @column()
@@ -923,7 +793,11 @@ export class OrganizationSchema extends BaseModel {
   @column()
   declare name: string
   @column()
+  declare productionEnvironments: string
+  @column()
   declare slug: string
+  @column()
+  declare timeZone: string
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
 }
@@ -1048,7 +922,7 @@ export class ProductSchema extends BaseModel {
 }
 
 export class PullRequestSchema extends BaseModel {
-  static $columns = ['additions', 'approvedAt', 'authorLogin', 'baseRef', 'changedFiles', 'closedAt', 'commitsCount', 'connectionId', 'createdAt', 'deletions', 'draft', 'externalId', 'firstCommitAt', 'firstReviewAt', 'headRef', 'headSha', 'id', 'mergedAt', 'number', 'openedAt', 'organizationId', 'provider', 'remoteUpdatedAt', 'repositoryId', 'state', 'title', 'updatedAt', 'url'] as const
+  static $columns = ['additions', 'approvedAt', 'authorLogin', 'baseRef', 'changedFiles', 'closedAt', 'commitShas', 'commitsCount', 'connectionId', 'createdAt', 'deletions', 'draft', 'externalId', 'firstCommitAt', 'firstReviewAt', 'headRef', 'headSha', 'id', 'mergedAt', 'number', 'openedAt', 'organizationId', 'provider', 'readyForReviewAt', 'remoteUpdatedAt', 'repositoryId', 'state', 'title', 'updatedAt', 'url'] as const
   $columns = PullRequestSchema.$columns
   @column()
   declare additions: number | null
@@ -1062,6 +936,8 @@ export class PullRequestSchema extends BaseModel {
   declare changedFiles: number | null
   @column.dateTime()
   declare closedAt: DateTime | null
+  @column()
+  declare commitShas: string | null
   @column()
   declare commitsCount: number | null
   @column()
@@ -1094,6 +970,8 @@ export class PullRequestSchema extends BaseModel {
   declare organizationId: number
   @column()
   declare provider: string
+  @column.dateTime()
+  declare readyForReviewAt: DateTime | null
   @column.dateTime()
   declare remoteUpdatedAt: DateTime | null
   @column()
@@ -1408,6 +1286,47 @@ export class SignupRequestSchema extends BaseModel {
   declare tokenHash: string
   @column.dateTime()
   declare usedAt: DateTime | null
+}
+
+export class StatusCheckPostSchema extends BaseModel {
+  static $columns = ['attempts', 'connectionId', 'createdAt', 'externalId', 'headSha', 'id', 'lastError', 'name', 'organizationId', 'postedAt', 'pullRequestId', 'report', 'reportKey', 'state', 'status', 'title', 'updatedAt', 'url'] as const
+  $columns = StatusCheckPostSchema.$columns
+  @column()
+  declare attempts: number
+  @column()
+  declare connectionId: number | null
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+  @column()
+  declare externalId: string | null
+  @column()
+  declare headSha: string
+  @column({ isPrimary: true, serializeAs: null })
+  declare id: number
+  @column()
+  declare lastError: string | null
+  @column()
+  declare name: string
+  @column({ serializeAs: null })
+  declare organizationId: number
+  @column.dateTime()
+  declare postedAt: DateTime | null
+  @column()
+  declare pullRequestId: number
+  @column()
+  declare report: string
+  @column()
+  declare reportKey: string
+  @column()
+  declare state: string
+  @column()
+  declare status: string
+  @column()
+  declare title: string
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+  @column()
+  declare url: string | null
 }
 
 export class SyncCursorSchema extends BaseModel {

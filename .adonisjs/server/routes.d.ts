@@ -146,12 +146,6 @@ export type ScannedRoutes = {
     'plugins.snyk.sla.save': { paramsTuple?: []; params?: {} }
     'plugins.snyk.organizations': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.snyk.organizations.connect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
-    'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
-    'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
-    'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
-    'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
-    'plugins.fixture-owned.post._publish': { paramsTuple?: []; params?: {} }
-    'plugins.fixture-owned.get._abilities': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
@@ -262,9 +256,6 @@ export type ScannedRoutes = {
     'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
     'plugins.snyk.sla': { paramsTuple?: []; params?: {} }
     'plugins.snyk.organizations': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
-    'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
-    'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
-    'plugins.fixture-owned.get._abilities': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
     'admin.reference_data': { paramsTuple?: []; params?: {} }
@@ -355,9 +346,6 @@ export type ScannedRoutes = {
     'plugins.noa.knowledge.index': { paramsTuple?: []; params?: {} }
     'plugins.snyk.sla': { paramsTuple?: []; params?: {} }
     'plugins.snyk.organizations': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
-    'webhooks.legacy.fixture._api_webhook_fixture_.handshake': { paramsTuple?: []; params?: {} }
-    'plugins.fixture.get._hello': { paramsTuple?: []; params?: {} }
-    'plugins.fixture-owned.get._abilities': { paramsTuple?: []; params?: {} }
     'admin.webhooks': { paramsTuple?: []; params?: {} }
     'admin.jobs': { paramsTuple?: []; params?: {} }
     'admin.reference_data': { paramsTuple?: []; params?: {} }
@@ -463,9 +451,6 @@ export type ScannedRoutes = {
     'plugins.noa.knowledge.settings': { paramsTuple?: []; params?: {} }
     'plugins.snyk.sla.save': { paramsTuple?: []; params?: {} }
     'plugins.snyk.organizations.connect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
-    'webhooks.legacy.fixture._api_webhook_fixture_': { paramsTuple?: []; params?: {} }
-    'plugins.fixture.post._ping': { paramsTuple?: []; params?: {} }
-    'plugins.fixture-owned.post._publish': { paramsTuple?: []; params?: {} }
     'admin.webhooks.retry': { paramsTuple: [ParamValue]; params: {'delivery': ParamValue} }
     'admin.jobs.run': { paramsTuple: [ParamValue]; params: {'schedule': ParamValue} }
     'admin.reference_data.reference': { paramsTuple?: []; params?: {} }

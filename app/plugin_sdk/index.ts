@@ -69,6 +69,9 @@ export { parseLinkHeader } from '#services/http/link_header'
 export { default as vine } from '@vinejs/vine'
 /** HTML-escapes text a plugin writes outside Edge (an SSE event, a raw fragment) */
 export const escapeHtml = (text: string) => string.escapeHTML(text)
+/** a code plugin's repository page: search, paging, monitored ticks, snapshot download */
+export { repositoryPicker, REPOSITORY_PAGE_SIZE } from '#plugin-sdk/repository_picker'
+export type { RepositoryPicker, RepositoryPickerOptions } from '#plugin-sdk/repository_picker'
 /** the answer to a page's form after a write: HX-Location under htmx, else a redirect */
 export { redirectAfterWrite } from '#services/after_write'
 export type { FlashNote } from '#services/after_write'

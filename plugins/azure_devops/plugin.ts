@@ -11,7 +11,7 @@ import { syncWorkItems } from './sync/work_items.js'
 import { syncCommits } from './sync/commits.js'
 import { downloadSnapshots } from './sync/snapshots.js'
 import { populateDemoData } from './demo.js'
-import { requestDownload, saveSelection, showRepositories } from './repositories_page.js'
+import { repositoriesPage } from './repositories_page.js'
 import { registerServiceHooks, removeServiceHooks, serviceHookWebhooks } from './service_hooks.js'
 import { azureStatusChecks } from './status_checks.js'
 
@@ -117,12 +117,14 @@ export default definePlugin({
       ({ response }) => response.redirect('/settings/connections#plugin-azure_devops'),
       { absolute: true, name: 'connect.legacy' }
     )
-    router.get('/connections/:connection/repositories', showRepositories, { name: 'repositories' })
-    router.post('/connections/:connection/repositories', saveSelection, {
+    router.get('/connections/:connection/repositories', repositoriesPage.show, {
+      name: 'repositories',
+    })
+    router.post('/connections/:connection/repositories', repositoriesPage.saveSelection, {
       permission: 'integrations.manage',
       name: 'repositories.save',
     })
-    router.post('/connections/:connection/download', requestDownload, {
+    router.post('/connections/:connection/download', repositoriesPage.requestDownload, {
       permission: 'integrations.manage',
       name: 'download',
     })

@@ -4,7 +4,7 @@ import { apiUrl } from './environment.js'
 import { environment } from './environment.js'
 import { populateDemoData } from './demo.js'
 import { lifecycle } from './lifecycle.js'
-import { saveSelection, showRepositories } from './repositories_page.js'
+import { repositoriesPage } from './repositories_page.js'
 import { statusChecks } from './status_checks.js'
 import { bitbucketWebhooks } from './webhooks.js'
 import { syncCommits } from './sync/commits.js'
@@ -46,8 +46,10 @@ export default definePlugin({
   statusChecks,
   webhooks: bitbucketWebhooks,
   routes(router) {
-    router.get('/connections/:connection/repositories', showRepositories, { name: 'repositories' })
-    router.post('/connections/:connection/repositories', saveSelection, {
+    router.get('/connections/:connection/repositories', repositoriesPage.show, {
+      name: 'repositories',
+    })
+    router.post('/connections/:connection/repositories', repositoriesPage.saveSelection, {
       permission: 'integrations.manage',
       name: 'repositories.save',
     })

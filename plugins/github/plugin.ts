@@ -16,12 +16,7 @@ import {
   startAppCreation,
 } from './app_setup/pages.js'
 import { REGISTRATIONS_TABLE, SEALED_REGISTRATION_COLUMNS } from './app_setup/registration.js'
-import {
-  requestDownload,
-  saveSelection,
-  saveStatusCheck,
-  showRepositories,
-} from './repositories_page.js'
+import { repositoriesPage, saveStatusCheck } from './repositories_page.js'
 import { syncCommits } from './sync/commits.js'
 import { syncDelivery } from './sync/delivery.js'
 import { syncPullRequests } from './sync/pull_requests.js'
@@ -167,12 +162,14 @@ export default definePlugin({
       reauthenticate: true,
       name: 'app.webhook_url',
     })
-    router.get('/connections/:connection/repositories', showRepositories, { name: 'repositories' })
-    router.post('/connections/:connection/repositories', saveSelection, {
+    router.get('/connections/:connection/repositories', repositoriesPage.show, {
+      name: 'repositories',
+    })
+    router.post('/connections/:connection/repositories', repositoriesPage.saveSelection, {
       permission: 'integrations.manage',
       name: 'repositories.save',
     })
-    router.post('/connections/:connection/download', requestDownload, {
+    router.post('/connections/:connection/download', repositoriesPage.requestDownload, {
       permission: 'integrations.manage',
       name: 'download',
     })

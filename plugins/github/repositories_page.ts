@@ -1,148 +1,29 @@
+import { redirectAfterWrite, repositoryPicker, type PluginRouteContext } from '#plugin-sdk'
 import { isTokenConnection } from './personal_token.js'
-import {
-  redirectAfterWrite,
-  vine,
-  type ConnectionHandle,
-  type PluginRouteContext,
-  type StoredRepository,
-} from '#plugin-sdk'
 import { statusCheckSettings, statusCheckSettingsValidator } from './policy.js'
-
-const PAGE_SIZE = 25
-
-const listQueryValidator = vine.create({
-  search: vine.string().trim().maxLength(200).optional(),
-  page: vine.number().withoutDecimals().min(1).max(100_000).optional(),
-})
-
-const selectionValidator = vine.create({
-  shown: vine
-    .array(vine.string().maxLength(64))
-    .maxLength(PAGE_SIZE * 4)
-    .optional(),
-  monitored: vine
-    .array(vine.string().maxLength(64))
-    .maxLength(PAGE_SIZE * 4)
-    .optional(),
-  search: vine.string().trim().maxLength(200).optional(),
-  page: vine.number().withoutDecimals().min(1).optional(),
-})
-
-async function connectionOr404(ctx: PluginRouteContext): Promise<ConnectionHandle | null> {
-  const connection = await ctx.plugin.connection(String(ctx.params.connection ?? ''))
-  if (!connection) {
-    ctx.response.status(404)
-    ctx.response.send(await ctx.view.render('pages/errors/not_found'))
-  }
-  return connection
-}
-
-function pageOf(repositories: StoredRepository[], search: string | undefined, page: number) {
-  const term = search?.toLowerCase()
-  const matching = term
-    ? repositories.filter((repository) => repository.fullName.toLowerCase().includes(term))
-    : repositories
-  const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE))
-  const current = Math.min(page, pages)
-  return {
-    items: matching.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE),
-    total: matching.length,
-    monitoredCount: repositories.filter((repository) => repository.monitored).length,
-    page: current,
-    pages,
-  }
-}
-
-function listUrl(connection: ConnectionHandle, search?: string, page?: number) {
-  const query = new URLSearchParams()
-  if (search) query.set('search', search)
-  if (page && page > 1) query.set('page', String(page))
-  const suffix = query.size > 0 ? `?${query}` : ''
-  return `/integrations/github/connections/${connection.publicId}/repositories${suffix}`
-}
 
 /**
  * The installation's repositories, searchable and paged, with which ones
- * Sextant monitors and each one's latest snapshot. htmx asks for the list
- * alone when searching or paging.
+ * Sextant monitors and each one's latest snapshot (the SDK's repository
+ * page), plus the Sextant status check's settings on the full page.
  */
-export async function showRepositories(ctx: PluginRouteContext) {
-  const connection = await connectionOr404(ctx)
-  if (!connection) return
-  let query: { search?: string; page?: number } = {}
-  try {
-    query = await listQueryValidator.validate(ctx.request.qs())
-  } catch {
-    query = {}
-  }
-  const list = pageOf(await connection.store.repositories(), query.search, query.page ?? 1)
-  const data = {
-    connection,
-    list,
-    search: query.search ?? '',
-    listUrl: (page: number) => listUrl(connection, query.search, page),
-    canManage: ctx.plugin.can('integrations.manage'),
-    queuedAt: Number(ctx.request.qs().queued) || null,
-  }
-  if (ctx.htmx.wantsPartial && ctx.request.header('hx-target') === 'repository-list') {
-    return ctx.view.render('github::partials/repository_list', data)
-  }
-  return ctx.view.render('github::repositories', {
-    ...data,
+export const repositoriesPage = repositoryPicker({
+  pageData: (connection) => ({
     tokenOnly: isTokenConnection(connection),
     statusCheck: statusCheckSettings(connection.config),
-  })
-}
-
-/** Monitors the ticked repositories of the page shown, and stops monitoring the others on it. */
-export async function saveSelection(ctx: PluginRouteContext) {
-  const connection = await connectionOr404(ctx)
-  if (!connection) return
-  const input = await ctx.request.validateUsing(selectionValidator)
-  const ticked = new Set(input.monitored ?? [])
-  const shown = input.shown ?? []
-  const stored = await connection.store.repositories()
-  const known = new Set(stored.map((repository) => repository.externalId))
-  const on = shown.filter((id) => ticked.has(id) && known.has(id))
-  const off = shown.filter((id) => !ticked.has(id) && known.has(id))
-  await connection.store.setMonitored(on, true)
-  await connection.store.setMonitored(off, false)
-  ctx.session.flash(
-    'success',
-    `Saved: ${on.length} monitored, ${off.length} not monitored on this page.`
-  )
-  return backTo(ctx, listUrl(connection, input.search, input.page))
-}
-
-/** Queues a fresh snapshot of every monitored repository; the page follows the run. */
-export async function requestDownload(ctx: PluginRouteContext) {
-  const connection = await connectionOr404(ctx)
-  if (!connection) return
-  if (connection.status !== 'active') {
-    ctx.session.flash(
-      'error',
-      `This connection is ${connection.status}: only an active connection downloads.`
-    )
-  } else {
-    await connection.queueSync({ tasks: ['snapshots'] })
-    ctx.session.flash('success', 'Download queued: the snapshots below update when it finishes.')
-  }
-  return backTo(ctx, `${listUrl(connection)}?queued=${Date.now()}`)
-}
+  }),
+})
 
 export async function saveStatusCheck(ctx: PluginRouteContext) {
-  const connection = await connectionOr404(ctx)
+  const connection = await repositoriesPage.connectionOr404(ctx)
   if (!connection) return
+  const page = repositoriesPage.pageUrl(ctx, connection)
   if (isTokenConnection(connection)) {
-    return redirectAfterWrite(
-      ctx,
-      `/integrations/github/connections/${connection.publicId}/repositories`,
-      {
-        kind: 'error',
-        message:
-          'A personal access token cannot post status checks: install the GitHub App for them.',
-      }
-    )
+    return redirectAfterWrite(ctx, page, {
+      kind: 'error',
+      message:
+        'A personal access token cannot post status checks: install the GitHub App for them.',
+    })
   }
   const input = await ctx.request.validateUsing(statusCheckSettingsValidator)
   await connection.update({
@@ -160,10 +41,5 @@ export async function saveStatusCheck(ctx: PluginRouteContext) {
       ? 'The Sextant status check is on for new pull request commits.'
       : 'The Sextant status check is off.'
   )
-  return backTo(ctx, listUrl(connection))
-}
-
-/** After a write: htmx follows HX-Location, a plain form a redirect. */
-function backTo(ctx: PluginRouteContext, url: string) {
-  return redirectAfterWrite(ctx, url)
+  return redirectAfterWrite(ctx, page)
 }

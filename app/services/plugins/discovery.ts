@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative } from 'node:path'
 import app from '@adonisjs/core/services/app'
 import env from '#start/env'
@@ -64,4 +64,37 @@ export function pluginMigrationPaths(): string[] {
     .map((plugin) => join(plugin.dir, 'database', 'migrations'))
     .filter((dir) => existsSync(dir))
     .map((dir) => relative(app.makePath(), dir))
+}
+
+/**
+ * The tables plugins' migrations create, read from the migration sources
+ * (import-free, like the paths above, so config/database.ts can use it).
+ * Lucid's schema generation leaves them out: database/schema.ts holds the
+ * core's tables only, and a plugin declares its own models' columns.
+ * Disabled plugins count too (their tables stay in the database).
+ * A migration must name its tables with string literals
+ * (`createTable('snyk_issues', …)` or `tableName = 'snyk_issues'`);
+ * tests/functional/generated_files.spec.ts checks this reading against
+ * the tables the migrations really create.
+ */
+const TABLE_NAME_PATTERNS = [
+  /createTable(?:IfNotExists)?\(\s*(['"`])([\w.]+)\1/g,
+  /renameTable\(\s*(['"`])[\w.]+\1\s*,\s*(['"`])([\w.]+)\2/g,
+  /tableName\s*=\s*(['"`])([\w.]+)\1/g,
+]
+
+export function pluginTableNames(): string[] {
+  const tables = new Set<string>()
+  for (const plugin of discoverPlugins()) {
+    const dir = join(plugin.dir, 'database', 'migrations')
+    if (!existsSync(dir)) continue
+    for (const file of readdirSync(dir)) {
+      if (!/\.(ts|js)$/.test(file) || file.endsWith('.d.ts')) continue
+      const source = readFileSync(join(dir, file), 'utf8')
+      for (const pattern of TABLE_NAME_PATTERNS) {
+        for (const match of source.matchAll(pattern)) tables.add(match[match.length - 1]!)
+      }
+    }
+  }
+  return [...tables].sort()
 }

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
-import { sign } from '@octokit/webhooks-methods'
 import db from '@adonisjs/lucid/services/db'
+import { postDelivery } from '#plugin-sdk/testing'
 import type Organization from '#models/organization'
 import { createConnection } from '#tests/helpers/connections'
 import { withEnv } from '#tests/helpers/env'
@@ -76,27 +76,33 @@ export function connectInstallation(
 
 export const BASE = `http://${process.env.HOST}:${process.env.PORT}`
 
-/** A delivery signed as GitHub signs it (X-Hub-Signature-256 over the raw body). */
+/**
+ * A delivery signed as GitHub signs it (X-Hub-Signature-256: HMAC-SHA256
+ * of the raw body, hex, after "sha256="), POSTed to the test server by
+ * the plugin test kit.
+ */
 export async function deliver(
   event: string,
   payload: unknown,
   options: { secret?: string; id?: string; path?: string } = {}
 ) {
-  const body = JSON.stringify(payload)
-  const signature = await sign(options.secret ?? APP.webhookSecret, body)
-  return fetch(`${BASE}${options.path ?? '/api/webhooks/github'}`, {
-    method: 'POST',
+  return postDelivery({
+    pluginId: 'github',
+    path: options.path,
+    body: payload as Record<string, unknown>,
     headers: {
-      'content-type': 'application/json',
       'user-agent': 'GitHub-Hookshot/test',
       'x-github-event': event,
       'x-github-delivery': options.id ?? randomUUID(),
       'x-github-hook-id': '1',
       'x-github-hook-installation-target-type': 'integration',
       'x-github-hook-installation-target-id': String(APP.id),
-      'x-hub-signature-256': signature,
     },
-    body,
+    sign: {
+      secret: options.secret ?? APP.webhookSecret,
+      header: 'x-hub-signature-256',
+      prefix: 'sha256=',
+    },
   })
 }
 
