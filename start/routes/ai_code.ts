@@ -4,7 +4,8 @@
 |--------------------------------------------------------------------------
 |
 | The AI Code Monitor page, and the composition in the token API (also
-| at the old system's /api/repositories/composition/).
+| at the old system's /api/repositories/composition/); the GBOMs as
+| CycloneDX 1.6 JSON.
 |
 */
 import router from '@adonisjs/core/services/router'
@@ -19,6 +20,11 @@ router
   .use([...web(), middleware.auth()])
 
 router
+  .get('/ai-code/repositories/:publicId/gbom', [AiCodeController, 'gbom'])
+  .as('ai_code.gbom')
+  .use([...web(), middleware.auth()])
+
+router
   .get('/api/v1/repositories/composition', [ApiAiCodeController, 'composition'])
   .as('api.ai_code.composition')
   .use([middleware.apiAuth(), middleware.tokenScope({ ability: 'read' })])
@@ -26,4 +32,22 @@ router
 router
   .get('/api/repositories/composition', [ApiAiCodeController, 'composition'])
   .as('api.ai_code.legacy_composition')
+  .use([middleware.apiAuth(), middleware.tokenScope({ ability: 'read' })])
+
+router
+  .get('/api/v1/repositories/:publicId/composition', [ApiAiCodeController, 'repositoryComposition'])
+  .as('api.ai_code.repository_composition')
+  .use([middleware.apiAuth(), middleware.tokenScope({ ability: 'read' })])
+
+router
+  .get('/api/v1/repositories/:publicId/gbom', [ApiAiCodeController, 'gbom'])
+  .as('api.ai_code.gbom')
+  .use([middleware.apiAuth(), middleware.tokenScope({ ability: 'read' })])
+
+router
+  .get('/api/v1/repositories/:publicId/pull-requests/:number/gbom', [
+    ApiAiCodeController,
+    'pullRequestGbom',
+  ])
+  .as('api.ai_code.pull_request_gbom')
   .use([middleware.apiAuth(), middleware.tokenScope({ ability: 'read' })])

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { publicIds } from '#services/public_id'
+import { aiSharePercent as share } from '#services/ai_code/composition'
 
 /**
  * The organisation's composition from its precomputed GBOMs: per
@@ -49,10 +50,4 @@ export default class ListCompositions {
     )
     return { repositories, totals: { lines: totals, aiSharePercent: share(totals) } }
   }
-}
-
-/** AI and blended lines over all attributed lines, in % (one decimal) */
-function share(lines: { ai: number; blended: number; human: number }) {
-  const all = lines.ai + lines.blended + lines.human
-  return all === 0 ? 0 : Math.round(((lines.ai + lines.blended) / all) * 1000) / 10
 }

@@ -1,9 +1,10 @@
 import db from '@adonisjs/lucid/services/db'
 import { repositoryComposition } from '#services/ai_code/composition'
+import { cycloneDxBom } from '#services/ai_code/cyclonedx'
 import { sqlTime } from '#services/sql'
 
 /**
- * Rebuilds the GBOM (GenAI bill of materials) of an organisation's
+ * Rebuilds the GBOM (GenAI bill of materials, a CycloneDX 1.6 BOM) of an organisation's
  * repositories from the stored facts: every repository that has facts,
  * or only those named. The document carries no time of its own, so the
  * same facts give the same document.
@@ -25,7 +26,7 @@ export default class RegenerateGbom {
     for (const repositoryId of repositories) {
       const composition = await repositoryComposition(input.organizationId, repositoryId)
       if (!composition) continue
-      const document = JSON.stringify({ format: 'sextant-gbom/1', ...composition })
+      const document = JSON.stringify(cycloneDxBom(composition, { kind: 'repository' }))
       const values = {
         document,
         ai_lines: composition.totals.ai,

@@ -21,13 +21,19 @@ export type FileComposition = {
   /** lines where a weaker source said something else than the one that won */
   disagreements: number
   sources: string[]
+  /** "agent / model" as the facts name them */
   agents: string[]
+  /** the coding agents (tools) and the models, each on its own */
+  tools: string[]
+  models: string[]
 }
 
 export type RepositoryComposition = {
   repository: { publicId: string; name: string; fullName: string | null }
   totals: { ai: number; blended: number; human: number; disagreements: number; files: number }
   agents: string[]
+  tools: string[]
+  models: string[]
   files: FileComposition[]
 }
 
@@ -38,11 +44,13 @@ type Line = { rank: number; origin: Origin; id: number; others: Set<Origin> }
  * organisation: per file, each line is what its strongest source says
  * (among facts of one source, the latest written), and every line a
  * weaker source labelled otherwise is counted as a disagreement. Files
- * are read one at a time, in path order.
+ * are read one at a time, in path order. `commitShas` narrows it to the
+ * facts about those commits (a pull request's).
  */
 export async function repositoryComposition(
   organizationId: number,
-  repositoryId: number
+  repositoryId: number,
+  commitShas?: string[]
 ): Promise<RepositoryComposition | null> {
   const repository = await db
     .from('repositories')
@@ -55,19 +63,25 @@ export async function repositoryComposition(
     .from('ai_code_facts')
     .where('organization_id', organizationId)
     .where('repository_id', repositoryId)
+    .if(commitShas, (query) => query.whereIn('commit_sha', commitShas!))
     .distinct('path')
     .orderBy('path')
   const files: FileComposition[] = []
   const agents = new Set<string>()
+  const tools = new Set<string>()
+  const models = new Set<string>()
   for (const { path } of paths) {
     const facts = await db
       .from('ai_code_facts')
       .where('organization_id', organizationId)
       .where('repository_id', repositoryId)
       .where('path', path)
+      .if(commitShas, (query) => query.whereIn('commit_sha', commitShas!))
       .orderBy('id')
     const lines = new Map<number, Line>()
     const fileAgents = new Set<string>()
+    const fileTools = new Set<string>()
+    const fileModels = new Set<string>()
     const sources = new Set<string>()
     let language: string | null = null
     for (const fact of facts) {
@@ -78,6 +92,8 @@ export async function repositoryComposition(
       if (fact.agent || fact.model) {
         fileAgents.add([fact.agent, fact.model].filter(Boolean).join(' / '))
       }
+      if (fact.agent) fileTools.add(fact.agent)
+      if (fact.model) fileModels.add(fact.model)
       for (let number = fact.start_line; number <= fact.end_line; number++) {
         const line = lines.get(number)
         if (!line) {
@@ -99,12 +115,16 @@ export async function repositoryComposition(
       disagreements: 0,
       sources: [...sources].sort(),
       agents: [...fileAgents].sort(),
+      tools: [...fileTools].sort(),
+      models: [...fileModels].sort(),
     }
     for (const line of lines.values()) {
       file[line.origin] += 1
       if ([...line.others].some((other) => other !== line.origin)) file.disagreements += 1
     }
     fileAgents.forEach((agent) => agents.add(agent))
+    fileTools.forEach((tool) => tools.add(tool))
+    fileModels.forEach((model) => models.add(model))
     files.push(file)
   }
   const sum = (key: 'ai' | 'blended' | 'human' | 'disagreements') =>
@@ -123,6 +143,14 @@ export async function repositoryComposition(
       files: files.length,
     },
     agents: [...agents].sort(),
+    tools: [...tools].sort(),
+    models: [...models].sort(),
     files,
   }
+}
+
+/** AI and blended lines over all attributed lines, in % (one decimal) */
+export function aiSharePercent(lines: { ai: number; blended: number; human: number }) {
+  const all = lines.ai + lines.blended + lines.human
+  return all === 0 ? 0 : Math.round(((lines.ai + lines.blended) / all) * 1000) / 10
 }
