@@ -12,6 +12,7 @@ import router from '@adonisjs/core/services/router'
 import { middleware, web } from '#start/kernel'
 
 const AiCodeController = () => import('#controllers/ai_code_controller')
+const AttestationsController = () => import('#controllers/ai_code_attestations_controller')
 const ApiAiCodeController = () => import('#controllers/api/ai_code_controller')
 
 router
@@ -22,6 +23,26 @@ router
 router
   .get('/ai-code/repositories/:publicId/gbom', [AiCodeController, 'gbom'])
   .as('ai_code.gbom')
+  .use([...web(), middleware.auth()])
+
+router
+  .group(() => {
+    router.get('/ai-code/attestations', [AttestationsController, 'index']).as('index')
+    router.get('/ai-code/attestations/:publicId', [AttestationsController, 'show']).as('show')
+    router
+      .get('/ai-code/repositories/:publicId/pull-requests/:number', [
+        AttestationsController,
+        'pullRequest',
+      ])
+      .as('pull_request')
+    router
+      .post('/ai-code/repositories/:publicId/pull-requests/:number', [
+        AttestationsController,
+        'attest',
+      ])
+      .as('attest')
+  })
+  .as('ai_code.attestations')
   .use([...web(), middleware.auth()])
 
 router
