@@ -6,6 +6,7 @@ import db from '@adonisjs/lucid/services/db'
 import ImportAiEngineData from '#actions/ai_code/import_ai_engine_data'
 import AttestChunk from '#actions/ai_code/attest_chunk'
 import { publicIds } from '#services/public_id'
+import { insertProduct } from '#tests/helpers/insights'
 import { pluginRegistry } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import { resetDatabase } from '#tests/helpers/database'
@@ -83,6 +84,7 @@ test.group('Browser | AI code', (group) => {
       verdict: 'Blended',
       user: account.user,
     })
+    await insertProduct(account.organization.id, 'Launcher', [Number(pull.repository_id)])
     const pullPath = `/ai-code/repositories/${publicIds('repository').encode(Number(pull.repository_id))}/pull-requests/12`
 
     const page = await visit('/sign-in')

@@ -1,11 +1,13 @@
 import db from '@adonisjs/lucid/services/db'
 import { publicIds } from '#services/public_id'
 import { aiSharePercent as share } from '#services/ai_code/composition'
+import { compositionBreakdowns } from '#queries/ai_code_breakdowns'
 
 /**
  * The organisation's composition from its precomputed GBOMs: per
- * repository (public ids only) and in total. Lines are those the facts
- * cover: AI, blended and human.
+ * repository (public ids only) and in total, by product, model and
+ * language, and over time. Lines are those the facts cover: AI, blended
+ * and human.
  */
 export default class ListCompositions {
   async execute(organizationId: number) {
@@ -48,6 +50,10 @@ export default class ListCompositions {
       }),
       { ai: 0, blended: 0, human: 0 }
     )
-    return { repositories, totals: { lines: totals, aiSharePercent: share(totals) } }
+    return {
+      repositories,
+      totals: { lines: totals, aiSharePercent: share(totals) },
+      ...(await compositionBreakdowns(organizationId)),
+    }
   }
 }

@@ -26,6 +26,8 @@ export type FileComposition = {
   /** the coding agents (tools) and the models, each on its own */
   tools: string[]
   models: string[]
+  /** AI and blended lines by the model of the fact that won them ("" when none named) */
+  modelLines: Record<string, number>
 }
 
 export type RepositoryComposition = {
@@ -37,7 +39,13 @@ export type RepositoryComposition = {
   files: FileComposition[]
 }
 
-type Line = { rank: number; origin: Origin; id: number; others: Set<Origin> }
+type Line = {
+  rank: number
+  origin: Origin
+  id: number
+  model: string
+  others: Set<Origin>
+}
 
 /**
  * One repository's composition from its stored facts, fenced to the
@@ -87,6 +95,7 @@ export async function repositoryComposition(
     for (const fact of facts) {
       const rank = RANK[fact.source] ?? 0
       const origin = fact.origin as Origin
+      const model: string = fact.model ?? ''
       language = fact.language ?? language
       sources.add(fact.source)
       if (fact.agent || fact.model) {
@@ -97,10 +106,10 @@ export async function repositoryComposition(
       for (let number = fact.start_line; number <= fact.end_line; number++) {
         const line = lines.get(number)
         if (!line) {
-          lines.set(number, { rank, origin, id: fact.id, others: new Set() })
+          lines.set(number, { rank, origin, id: fact.id, model, others: new Set() })
         } else if (rank >= line.rank) {
           if (line.origin !== origin) line.others.add(line.origin)
-          Object.assign(line, { rank, origin, id: fact.id })
+          Object.assign(line, { rank, origin, id: fact.id, model })
         } else if (origin !== line.origin) {
           line.others.add(origin)
         }
@@ -117,9 +126,13 @@ export async function repositoryComposition(
       agents: [...fileAgents].sort(),
       tools: [...fileTools].sort(),
       models: [...fileModels].sort(),
+      modelLines: {},
     }
     for (const line of lines.values()) {
       file[line.origin] += 1
+      if (line.origin !== 'human') {
+        file.modelLines[line.model] = (file.modelLines[line.model] ?? 0) + 1
+      }
       if ([...line.others].some((other) => other !== line.origin)) file.disagreements += 1
     }
     fileAgents.forEach((agent) => agents.add(agent))
