@@ -99,7 +99,10 @@ export async function compositionBreakdowns(organizationId: number) {
   }
 }
 
-function parse(raw: unknown): { byModel?: object; byLanguage?: object } {
+function parse(raw: unknown): {
+  byModel?: Record<string, number>
+  byLanguage?: Record<string, Lines>
+} {
   try {
     return JSON.parse(String(raw ?? '{}')) ?? {}
   } catch {
