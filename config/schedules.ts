@@ -154,6 +154,18 @@ function dataLifecycle(): ScheduleDefinition[] {
       },
     },
     {
+      name: 'ai-code:git-notes',
+      cron: '20 * * * *',
+      description:
+        'Read the Git AI authorship notes of the clones in GIT_AI_CLONES_PATH (<organisation>/<owner>/<name>), as "node ace import:git-ai-notes" does',
+      async run() {
+        const { default: ImportScheduledGitAiNotes } =
+          await import('#actions/ai_code/import_scheduled_git_ai_notes')
+        const result = await new ImportScheduledGitAiNotes().execute(process.env.GIT_AI_CLONES_PATH)
+        return result.skipped ?? `${result.notes} note(s) read from ${result.repositories} clone(s)`
+      },
+    },
+    {
       name: 'documents:purge',
       cron: '7 4 * * *',
       description:

@@ -220,6 +220,13 @@ export type SnapshotReport = {
 }
 
 /**
+ * A Git AI authorship note (refs/notes/ai, Git AI Standard v3) as the
+ * code host served it: the commit it annotates and the note's text. The
+ * core parses it; prompt transcripts are never stored.
+ */
+export type GitAiNoteInput = { commitSha: string; text: string }
+
+/**
  * Batched upserts into the domain model, fenced to one organisation,
  * provider and connection. Each method returns the number of rows written.
  */
@@ -242,6 +249,12 @@ export interface DomainStore {
   ): Promise<number>
   upsertVulnerabilities(rows: VulnerabilityInput[]): Promise<number>
   upsertDeployments(rows: DeploymentInput[]): Promise<number>
+  /**
+   * Git AI authorship notes of one repository's commits: each noted
+   * commit's AI-code facts are replaced; a note that is not a v3
+   * authorship log is skipped. Returns the notes stored.
+   */
+  upsertGitAiNotes(repositoryExternalId: string, notes: GitAiNoteInput[]): Promise<number>
   /** the repositories this connection reaches */
   repositories(options?: { monitoredOnly?: boolean }): Promise<StoredRepository[]>
   /** one of them by its provider id; null when this connection does not reach it */

@@ -82,6 +82,14 @@ export class BitbucketClient {
     )
   }
 
+  /** a pull request's commits, newest first (GET .../pullrequests/{id}/commits) */
+  async *pullRequestCommits(fullName: string, id: number) {
+    yield* this.http.paginateItems<Bitbucket.Commit>(
+      `/2.0/repositories/${repositoryPath(fullName)}/pullrequests/${id}/commits`,
+      { strategy: PAGES, items: 'values', query: { pagelen: 50 } }
+    )
+  }
+
   /** the commit a branch points at (GET .../refs/branches/{name}) */
   async branchHead(fullName: string, branch: string) {
     const response = await this.http.get<{ target: { hash: string } }>(

@@ -127,6 +127,28 @@ export class GitHubClient {
       .then((response) => response.data)
   }
 
+  /** a reference (git data API), e.g. `notes/ai` for refs/notes/ai */
+  reference(repository: string, ref: string) {
+    return this.#get<GitHub.GitReference>(`/repos/${repository}/git/ref/${ref}`)
+  }
+
+  gitCommit(repository: string, sha: string) {
+    return this.#get<GitHub.GitCommit>(`/repos/${repository}/git/commits/${sha}`)
+  }
+
+  /** a tree with every entry below it (`recursive`); `truncated` past GitHub's limits */
+  gitTree(repository: string, sha: string) {
+    return this.http
+      .get<GitHub.GitTree>(`/repos/${repository}/git/trees/${sha}`, { query: { recursive: '1' } })
+      .then((response) => response.data)
+  }
+
+  gitBlob(repository: string, sha: string) {
+    return this.#get<GitHub.GitBlob>(`/repos/${repository}/git/blobs/${sha}`).then(
+      (response) => response.data
+    )
+  }
+
   async #get<T>(path: string): Promise<HttpResponse<T>> {
     return this.http.get<T>(path)
   }

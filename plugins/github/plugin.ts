@@ -18,6 +18,7 @@ import {
 import { REGISTRATIONS_TABLE, SEALED_REGISTRATION_COLUMNS } from './app_setup/registration.js'
 import { repositoriesPage, saveStatusCheck } from './repositories_page.js'
 import { syncCommits } from './sync/commits.js'
+import { syncAiNotes } from './sync/ai_notes.js'
 import { syncDelivery } from './sync/delivery.js'
 import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
@@ -117,6 +118,12 @@ export default definePlugin({
       description: 'Commits on default branches, with AI-assistance trailers',
       schedule: '30 1 * * *',
       run: syncCommits,
+    },
+    {
+      name: 'ai_notes',
+      description: 'Git AI authorship notes (refs/notes/ai) through the git data API',
+      schedule: '40 1 * * *',
+      run: syncAiNotes,
     },
     {
       name: 'delivery',

@@ -147,3 +147,35 @@ export type CheckRun = {
   conclusion: string | null
   html_url: string
 }
+
+/** git data API: GET /repos/{owner}/{repo}/git/ref/{ref} */
+export type GitReference = {
+  ref: string
+  node_id?: string
+  url?: string
+  object: { type: string; sha: string; url?: string }
+}
+
+/** git data API: GET /repos/{owner}/{repo}/git/commits/{sha} */
+export type GitCommit = {
+  sha: string
+  tree: { sha: string; url?: string }
+  parents: Array<{ sha: string; url?: string }>
+  message: string
+}
+
+/** git data API: GET /repos/{owner}/{repo}/git/trees/{sha}?recursive=1 */
+export type GitTree = {
+  sha: string
+  truncated: boolean
+  tree: Array<{
+    path: string
+    mode: string
+    type: 'blob' | 'tree' | 'commit'
+    sha: string
+    size?: number
+  }>
+}
+
+/** git data API: GET /repos/{owner}/{repo}/git/blobs/{sha} */
+export type GitBlob = { sha: string; size: number; encoding: 'base64' | 'utf-8'; content: string }

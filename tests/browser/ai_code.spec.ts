@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import db from '@adonisjs/lucid/services/db'
 import ImportAiEngineData from '#actions/ai_code/import_ai_engine_data'
+import AttestChunk from '#actions/ai_code/attest_chunk'
+import { publicIds } from '#services/public_id'
+import { insertProduct } from '#tests/helpers/insights'
 import { pluginRegistry } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import { resetDatabase } from '#tests/helpers/database'
@@ -24,7 +27,7 @@ const VIEWPORTS = [
 test.group('Browser | AI code', (group) => {
   group.each.setup(resetDatabase())
 
-  test('the AI code policy settings and the AI Code Monitor fit a phone and a desktop, light and dark', async ({
+  test('the AI code policy settings, the AI Code Monitor and the attestation pages fit a phone and a desktop, light and dark', async ({
     visit,
     assert,
   }) => {
@@ -60,11 +63,40 @@ test.group('Browser | AI code', (group) => {
       path: folder,
     })
     assert.exists(await db.from('ai_code_gboms').first())
+    // a pull request of that commit, one of its chunks attested
+    await handle.store.upsertPullRequests([
+      {
+        externalId: 'p1',
+        repositoryExternalId: 'r1',
+        number: 12,
+        title: 'Tune the engine with a rather long title that has to wrap on a phone',
+        state: 'open',
+        openedAt: new Date(),
+        commitShas: ['abcdef0'],
+      },
+    ])
+    const pull = await db.from('pull_requests').where('number', 12).firstOrFail()
+    const chunk = await db.from('ai_code_facts').where('path', 'a.ts').where('origin', 'ai').first()
+    const attested = await new AttestChunk().execute({
+      organizationId: account.organization.id,
+      pullRequestId: pull.id,
+      chunkPublicId: publicIds('ai_code_fact').encode(Number(chunk.id)),
+      verdict: 'Blended',
+      user: account.user,
+    })
+    await insertProduct(account.organization.id, 'Launcher', [Number(pull.repository_id)])
+    const pullPath = `/ai-code/repositories/${publicIds('repository').encode(Number(pull.repository_id))}/pull-requests/12`
 
     const page = await visit('/sign-in')
     await signInThroughPage(page, account)
     if (process.env.SCREENSHOTS === '1') await mkdir('tmp/screenshots', { recursive: true })
-    for (const path of ['/settings/ai-code-policy', '/ai-code']) {
+    for (const path of [
+      '/settings/ai-code-policy',
+      '/ai-code',
+      pullPath,
+      '/ai-code/attestations',
+      `/ai-code/attestations/${attested.publicId}`,
+    ]) {
       for (const viewport of VIEWPORTS) {
         await page.setViewportSize({ width: viewport.width, height: viewport.height })
         for (const scheme of ['light', 'dark'] as const) {

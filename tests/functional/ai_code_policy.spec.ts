@@ -189,6 +189,26 @@ test.group('AI code policy | one policy, every code host', (group) => {
     assert.notExists(await bitbucketPullRequestCreated(2))
   })
 
+  test("the AI-share limit reads a Bitbucket pull request's commits, as it does GitHub's", async ({
+    assert,
+  }) => {
+    const { web, organization } = await admin()
+    await savePolicy(web, { enabled: 'true', maxAiSharePercent: '40' })
+    await twoCodeHosts(organization)
+    // the seeded open pull request #1 has two commits, one with a Co-authored-by: Claude trailer
+    const statuses = await bitbucketPullRequestCreated(1)
+    const status = statuses!.get('sextant/ai-policy')!
+    assert.equal(status.state, 'FAILED')
+    assert.include(status.description ?? '', 'Policy not met: 1 finding(s)')
+    const pull = await db
+      .from('pull_requests')
+      .where('organization_id', organization.id)
+      .where('number', 1)
+      .whereNotNull('commit_shas')
+      .firstOrFail()
+    assert.lengthOf(JSON.parse(pull.commit_shas), 2)
+  })
+
   test('an event that brings no new commit (an approval) posts nothing new', async ({ assert }) => {
     const { web, organization } = await admin()
     await savePolicy(web, { enabled: 'true', maxChangedLines: '5' })

@@ -9,6 +9,8 @@ import {
   policySummary,
 } from '#services/ai_code/policy'
 import { pullRequestFacts } from '#services/ai_code/pull_request_facts'
+import { publicIds } from '#services/public_id'
+import { appUrl } from '#config/app'
 
 export type PolicyEvaluation =
   { posted: false; reason: string } | { posted: true; passed: boolean; outcome: string }
@@ -80,7 +82,12 @@ export default class EvaluatePullRequestPolicy {
         title: verdict.passed
           ? 'Within policy'
           : `Policy not met: ${verdict.reasons.length} finding(s)`,
-        summary: policySummary(facts, verdict.reasons, aiCommits),
+        summary: policySummary(
+          facts,
+          verdict.reasons,
+          aiCommits,
+          `${appUrl}/ai-code/repositories/${publicIds('repository').encode(Number(pull.repository_id))}/pull-requests/${pull.number}`
+        ),
       },
     })
     return { posted: true, passed: verdict.passed, outcome: outcome.outcome }

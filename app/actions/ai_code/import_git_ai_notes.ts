@@ -1,19 +1,16 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import db from '@adonisjs/lucid/services/db'
-import RegenerateGbom from '#actions/ai_code/regenerate_gbom'
 import { parseAuthorshipLog, type AuthorshipLog } from '#services/ai_code/git_ai_notes'
-import { sqlTime } from '#services/sql'
+import { storeGitAiNotes } from '#services/ai_code/store_git_ai_notes'
 
 const git = promisify(execFile)
 
 /**
  * Reads the Git AI authorship notes (refs/notes/ai) of a git clone of one
- * of the organisation's repositories into facts of source "git_ai": a
- * prompt's lines are AI, with its agent and model; a human's (`h_…`) are
- * human. Each noted commit's facts are replaced in one transaction (read
- * again, nothing changes), then the repository's GBOM is rebuilt. A
- * commit without a note gets no fact: its lines stay unknown.
+ * of the organisation's repositories with the git binary, and stores them
+ * as facts (storeGitAiNotes). A note that is not a v3 authorship log
+ * refuses the whole read, naming its commit.
  */
 export default class ImportGitAiNotes {
   async execute(input: { organizationId: number; repositoryId: number; clonePath: string }) {
@@ -23,6 +20,9 @@ export default class ImportGitAiNotes {
       .where('id', input.repositoryId)
       .first()
     if (!repository) throw new Error('no such repository')
+    await git('git', ['-C', input.clonePath, 'rev-parse', '--git-dir']).catch(() => {
+      throw new Error(`${input.clonePath} is not a git clone`)
+    })
     const listed = await git('git', ['-C', input.clonePath, 'notes', '--ref=ai', 'list']).catch(
       () => ({ stdout: '' })
     )
@@ -32,49 +32,13 @@ export default class ImportGitAiNotes {
       const { stdout } = await git('git', ['-C', input.clonePath, 'cat-file', '-p', blob], {
         maxBuffer: 64 * 1024 * 1024,
       })
-      notes.push({ commit, log: parseAuthorshipLog(stdout) })
-    }
-    const now = sqlTime()
-    await db.transaction(async (trx) => {
-      for (const note of notes) {
-        await trx
-          .from('ai_code_facts')
-          .where('organization_id', input.organizationId)
-          .where('repository_id', input.repositoryId)
-          .where('source', 'git_ai')
-          .where('commit_sha', note.commit)
-          .delete()
-        const rows = note.log.files.flatMap((file) =>
-          file.entries.flatMap((entry) => {
-            const prompt = note.log.prompts[entry.key]
-            const human = entry.key.startsWith('h_')
-            if (!prompt && !human) return []
-            return entry.ranges.map(([start, end]) => ({
-              organization_id: input.organizationId,
-              repository_id: input.repositoryId,
-              source: 'git_ai',
-              commit_sha: note.commit,
-              path: file.path.slice(0, 1024),
-              start_line: start,
-              end_line: end,
-              origin: human ? 'human' : 'ai',
-              agent: prompt?.tool ?? null,
-              model: prompt?.model ?? null,
-              evidence: `refs/notes/ai ${entry.key}`.slice(0, 255),
-              created_at: now,
-              updated_at: now,
-            }))
-          })
-        )
-        for (let start = 0; start < rows.length; start += 200) {
-          await trx.table('ai_code_facts').multiInsert(rows.slice(start, start + 200))
-        }
+      try {
+        notes.push({ commit, log: parseAuthorshipLog(stdout) })
+      } catch (error) {
+        throw new Error(`the note of commit ${commit}: ${(error as Error).message}`)
       }
-    })
-    await new RegenerateGbom().execute({
-      organizationId: input.organizationId,
-      repositoryIds: [input.repositoryId],
-    })
+    }
+    await storeGitAiNotes(input.organizationId, input.repositoryId, notes)
     return { notes: notes.length }
   }
 }

@@ -1,10 +1,13 @@
 import db from '@adonisjs/lucid/services/db'
 import { publicIds } from '#services/public_id'
+import { aiSharePercent as share } from '#services/ai_code/composition'
+import { compositionBreakdowns } from '#queries/ai_code_breakdowns'
 
 /**
  * The organisation's composition from its precomputed GBOMs: per
- * repository (public ids only) and in total. Lines are those the facts
- * cover: AI, blended and human.
+ * repository (public ids only) and in total, by product, model and
+ * language, and over time. Lines are those the facts cover: AI, blended
+ * and human.
  */
 export default class ListCompositions {
   async execute(organizationId: number) {
@@ -47,12 +50,10 @@ export default class ListCompositions {
       }),
       { ai: 0, blended: 0, human: 0 }
     )
-    return { repositories, totals: { lines: totals, aiSharePercent: share(totals) } }
+    return {
+      repositories,
+      totals: { lines: totals, aiSharePercent: share(totals) },
+      ...(await compositionBreakdowns(organizationId)),
+    }
   }
-}
-
-/** AI and blended lines over all attributed lines, in % (one decimal) */
-function share(lines: { ai: number; blended: number; human: number }) {
-  const all = lines.ai + lines.blended + lines.human
-  return all === 0 ? 0 : Math.round(((lines.ai + lines.blended) / all) * 1000) / 10
 }

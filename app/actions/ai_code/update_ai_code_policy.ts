@@ -17,6 +17,7 @@ export default class UpdateAiCodePolicy {
     enabled: boolean
     maxAiSharePercent: number | null
     maxChangedLines: number | null
+    requireAttestation?: boolean
     meta: RequestMeta
   }) {
     const before = await organizationPolicy(input.organization.id)
@@ -24,6 +25,7 @@ export default class UpdateAiCodePolicy {
       enabled: input.enabled,
       max_ai_share_percent: input.maxAiSharePercent,
       max_changed_lines: input.maxChangedLines,
+      require_attestation: input.requireAttestation === true,
       updated_at: sqlTime(),
     }
     await db.transaction(async (trx) => {
@@ -46,6 +48,7 @@ export default class UpdateAiCodePolicy {
               enabled: input.enabled,
               maxAiSharePercent: input.maxAiSharePercent,
               maxChangedLines: input.maxChangedLines,
+              requireAttestation: input.requireAttestation === true,
             },
           },
         },

@@ -22,6 +22,7 @@ export default class AiCodePolicyController {
       enabled: input.enabled === true,
       maxAiSharePercent: input.maxAiSharePercent ?? null,
       maxChangedLines: input.maxChangedLines ?? null,
+      requireAttestation: input.requireAttestation === true,
       meta: requestMeta(ctx),
     })
     ctx.session.flash('success', 'AI code policy saved: it applies to new pull request commits.')

@@ -2,6 +2,7 @@ import type {
   CommitInput,
   ContributorInput,
   DeploymentInput,
+  GitAiNoteInput,
   DomainStore,
   IssueInput,
   PullRequestInput,
@@ -125,6 +126,17 @@ export class RecordingDomainStore implements DomainStore {
     const known = externalIds.filter((id) => this.#rows.repositories.has(id))
     for (const id of known) this.#monitored.set(id, monitored)
     return known.length
+  }
+
+  /** the Git AI notes written, per repository (external id) */
+  readonly gitAiNotes = new Map<string, GitAiNoteInput[]>()
+
+  async upsertGitAiNotes(repositoryExternalId: string, notes: GitAiNoteInput[]) {
+    this.gitAiNotes.set(repositoryExternalId, [
+      ...(this.gitAiNotes.get(repositoryExternalId) ?? []),
+      ...notes,
+    ])
+    return notes.length
   }
 
   async setLastCommitSha(repositoryExternalId: string, sha: string) {

@@ -15,6 +15,8 @@ export type AiCodePolicy = {
   maxAiSharePercent: number | null
   /** added plus deleted lines above which the check fails */
   maxChangedLines: number | null
+  /** every chunk labelled AI or blended must be attested by a developer */
+  requireAttestation: boolean
   /**
    * where it comes from: the organisation's settings, or (until those
    * are saved once) the status-check setting a GitHub connection kept
@@ -27,6 +29,7 @@ const OFF: AiCodePolicy = {
   enabled: false,
   maxAiSharePercent: null,
   maxChangedLines: null,
+  requireAttestation: false,
   source: 'default',
 }
 
@@ -41,6 +44,7 @@ export async function organizationPolicy(organizationId: number): Promise<AiCode
       enabled: Boolean(row.enabled),
       maxAiSharePercent: limit(row.max_ai_share_percent),
       maxChangedLines: limit(row.max_changed_lines),
+      requireAttestation: Boolean(row.require_attestation),
       source: 'organization',
     }
   }
@@ -76,6 +80,7 @@ async function legacyGitHubPolicy(organizationId: number): Promise<AiCodePolicy 
     enabled: chosen.enabled === true,
     maxAiSharePercent: number(chosen.maxAiSharePercent),
     maxChangedLines: number(chosen.maxChangedLines),
+    requireAttestation: false,
     source: 'github_connection',
   }
 }
@@ -86,7 +91,11 @@ export type PullRequestFacts = {
   deletions: number
   commits: number
   aiAssistedCommits: number
+  /** AI or blended chunks of its commits that no attestation covers */
+  unattestedChunks: UnattestedChunk[]
 }
+
+export type UnattestedChunk = { path: string; startLine: number; endLine: number; origin: string }
 
 export type AiCommit = { sha: string; title: string; marks: string[] }
 
@@ -104,11 +113,22 @@ export function evaluatePolicy(policy: AiCodePolicy, facts: PullRequestFacts): P
   if (policy.maxChangedLines !== null && lines > policy.maxChangedLines) {
     reasons.push(`${lines} lines changed; the policy allows at most ${policy.maxChangedLines}`)
   }
+  const unattested = facts.unattestedChunks.length
+  if (policy.requireAttestation && unattested > 0) {
+    reasons.push(
+      `${unattested} AI or blended chunk(s) not attested; the policy requires an attestation of each`
+    )
+  }
   return { passed: reasons.length === 0, reasons }
 }
 
 /** Markdown for the status's summary; text from commits is kept out of table syntax. */
-export function policySummary(facts: PullRequestFacts, reasons: string[], aiCommits: AiCommit[]) {
+export function policySummary(
+  facts: PullRequestFacts,
+  reasons: string[],
+  aiCommits: AiCommit[],
+  attestationUrl?: string
+) {
   const plain = (text: string) => text.replace(/[|`<>]/g, ' ')
   const share =
     facts.commits === 0 ? 0 : Math.round((facts.aiAssistedCommits / facts.commits) * 100)
@@ -132,6 +152,18 @@ export function policySummary(facts: PullRequestFacts, reasons: string[], aiComm
       )
     }
     if (aiCommits.length > 50) lines.push(`- … and ${aiCommits.length - 50} more`)
+  }
+  if (facts.unattestedChunks.length > 0) {
+    lines.push('', '### Chunks awaiting attestation', '')
+    for (const chunk of facts.unattestedChunks.slice(0, 50)) {
+      lines.push(
+        `- \`${plain(chunk.path)}\` lines ${chunk.startLine}–${chunk.endLine} (${chunk.origin})`
+      )
+    }
+    if (facts.unattestedChunks.length > 50) {
+      lines.push(`- … and ${facts.unattestedChunks.length - 50} more`)
+    }
+    if (attestationUrl) lines.push('', `Attest them: ${attestationUrl}`)
   }
   return lines.join('\n')
 }

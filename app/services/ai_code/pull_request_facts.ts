@@ -1,11 +1,13 @@
 import db from '@adonisjs/lucid/services/db'
 import type { AiCommit, PullRequestFacts } from '#services/ai_code/policy'
+import { pullRequestChunks } from '#services/ai_code/attestations'
 
 /**
  * What the policy reads about one of an organisation's pull requests,
  * from the core's tables whatever the code host: its size, and its
  * commits (as the code host listed them) with the AI marks the store
- * parsed from their messages (trailers). A commit the core has not
+ * parsed from their messages (trailers), and the AI or blended chunks
+ * of those commits that no attestation covers. A commit the core has not
  * stored counts as a commit without marks.
  */
 export async function pullRequestFacts(
@@ -35,6 +37,7 @@ export async function pullRequestFacts(
     })
   }
   const commits = shas.length || Number(pull.commits_count ?? 0)
+  const chunks = await pullRequestChunks(organizationId, pull as any)
   return {
     facts: {
       changedFiles: Number(pull.changed_files ?? 0),
@@ -42,6 +45,9 @@ export async function pullRequestFacts(
       deletions: Number(pull.deletions ?? 0),
       commits,
       aiAssistedCommits: marked.size,
+      unattestedChunks: chunks
+        .filter((chunk) => !chunk.attestation)
+        .map(({ path, startLine, endLine, origin }) => ({ path, startLine, endLine, origin })),
     },
     aiCommits: [...marked.values()],
   }

@@ -23,11 +23,14 @@ import {
   normalisedFullName,
   type RepositoryRef,
 } from '#plugin-sdk/identity'
+import { storeGitAiNotes } from '#services/ai_code/store_git_ai_notes'
+import { parseAuthorshipLog, type AuthorshipLog } from '#services/ai_code/git_ai_notes'
 import type {
   CommitInput,
   ContributorInput,
   DeploymentInput,
   DomainStore,
+  GitAiNoteInput,
   IssueInput,
   PullRequestInput,
   RepositoryInput,
@@ -480,6 +483,21 @@ export class FencedDomainStore implements DomainStore {
       .whereIn('external_id', externalIds)
       .update({ monitored, updated_at: sqlTime() })
     return Number(Array.isArray(result) ? result[0] : result)
+  }
+
+  async upsertGitAiNotes(repositoryExternalId: string, notes: GitAiNoteInput[]) {
+    const keys = await this.#repositoryKeys([repositoryExternalId])
+    const id = this.#repositoryKey(keys, repositoryExternalId)
+    const parsed: Array<{ commit: string; log: AuthorshipLog }> = []
+    for (const note of notes) {
+      if (!/^[0-9a-f]{7,64}$/i.test(note.commitSha)) continue
+      try {
+        parsed.push({ commit: note.commitSha.toLowerCase(), log: parseAuthorshipLog(note.text) })
+      } catch {
+        // not a v3 authorship log: skipped, the commit's lines stay unknown
+      }
+    }
+    return storeGitAiNotes(this.fence.organizationId, id, parsed)
   }
 
   async setLastCommitSha(repositoryExternalId: string, sha: string) {

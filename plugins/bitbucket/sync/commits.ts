@@ -1,7 +1,7 @@
 import type { StoredRepository, SyncContext } from '#plugin-sdk'
 import { BitbucketClient } from '../client.js'
 import { environment } from '../environment.js'
-import { loginOf, parseRawAuthor, uniqueContributors } from './mappers.js'
+import { commitInput, uniqueContributors } from './mappers.js'
 import { eachMonitoredRepository } from '#plugin-sdk'
 
 /**
@@ -37,19 +37,7 @@ async function syncRepository(
     const fresh = stop === -1 ? page.items : page.items.slice(0, stop)
     await context.store.upsertContributors(uniqueContributors(fresh.map((c) => c.author.user)))
     await context.store.upsertCommits(
-      fresh.map((commit) => {
-        const author = parseRawAuthor(commit.author.raw)
-        return {
-          repositoryExternalId: repository.externalId,
-          sha: commit.hash,
-          message: commit.message,
-          authorLogin: commit.author.user ? loginOf(commit.author.user) : null,
-          authorName: author.name,
-          authorEmail: author.email,
-          authoredAt: commit.date,
-          committedAt: commit.date,
-        }
-      })
+      fresh.map((commit) => commitInput(repository.externalId, commit))
     )
     if (stop !== -1) break
   }

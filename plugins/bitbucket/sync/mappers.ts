@@ -1,4 +1,5 @@
 import type {
+  CommitInput,
   ContributorInput,
   DeploymentInput,
   PullRequestInput,
@@ -51,6 +52,8 @@ export type PullRequestDetails = {
   additions: number
   deletions: number
   changedFiles: number
+  /** the pull request's commits as Bitbucket listed them (at most MAX_PULL_REQUEST_COMMITS) */
+  commits: Bitbucket.Commit[]
 }
 
 const earliest = (moments: Array<string | null | undefined>) =>
@@ -61,7 +64,8 @@ const earliest = (moments: Array<string | null | undefined>) =>
 export function detailsFrom(
   pull: Bitbucket.PullRequest,
   activity: Bitbucket.Activity[],
-  diffstat: Bitbucket.DiffStat[]
+  diffstat: Bitbucket.DiffStat[],
+  commits: Bitbucket.Commit[] = []
 ): PullRequestDetails {
   const byOthers = (account?: Bitbucket.Account) => account && account.uuid !== pull.author.uuid
   const finalUpdate = activity.find(
@@ -85,6 +89,7 @@ export function detailsFrom(
     additions: diffstat.reduce((sum, file) => sum + (file.lines_added ?? 0), 0),
     deletions: diffstat.reduce((sum, file) => sum + (file.lines_removed ?? 0), 0),
     changedFiles: diffstat.length,
+    commits,
   }
 }
 
@@ -132,6 +137,13 @@ export function pullRequestInput(
     additions: details?.additions ?? null,
     deletions: details?.deletions ?? null,
     changedFiles: details?.changedFiles ?? null,
+    // read with the details: the AI-code policy reads their AI marks
+    ...(details
+      ? {
+          commitShas: details.commits.map((commit) => commit.hash),
+          commitsCount: details.commits.length,
+        }
+      : {}),
     url: pull.links.html.href,
     openedAt: pull.created_on,
     firstReviewAt: times.firstReviewAt,
@@ -174,4 +186,19 @@ export function parseRawAuthor(raw: string) {
   return match
     ? { name: match[1] || null, email: match[2] || null }
     : { name: raw || null, email: null }
+}
+
+/** a commit as the store takes it: the store parses trailers and AI marks from the message */
+export function commitInput(repositoryExternalId: string, commit: Bitbucket.Commit): CommitInput {
+  const author = parseRawAuthor(commit.author.raw)
+  return {
+    repositoryExternalId,
+    sha: commit.hash,
+    message: commit.message,
+    authorLogin: commit.author.user ? loginOf(commit.author.user) : null,
+    authorName: author.name,
+    authorEmail: author.email,
+    authoredAt: commit.date,
+    committedAt: commit.date,
+  }
 }

@@ -3,6 +3,7 @@ import { BitbucketClient } from '../client.js'
 import { environment } from '../environment.js'
 import type * as Bitbucket from '../types.js'
 import {
+  commitInput,
   detailsFrom,
   pullRequestInput,
   uniqueContributors,
@@ -11,6 +12,8 @@ import {
 import { eachMonitoredRepository } from '#plugin-sdk'
 
 const REPOSITORIES_IN_PARALLEL = 4
+/** a pull request's commits read at most (newest first, as Bitbucket lists them) */
+export const MAX_PULL_REQUEST_COMMITS = 250
 
 /**
  * Pull requests of every monitored repository, in every state, with
@@ -19,7 +22,8 @@ const REPOSITORIES_IN_PARALLEL = 4
  * (`q=updated_on > …`, `sort=-updated_on`), so an unchanged repository
  * costs one request with an empty page. Pull requests updated within
  * BITBUCKET_PR_DETAIL_DAYS also get their activity (merge time, first
- * review, approvals) and diffstat (size).
+ * review, approvals), diffstat (size) and commits (stored with their
+ * messages, so the AI-code policy reads their AI marks).
  */
 export async function syncPullRequests(context: SyncContext) {
   const client = new BitbucketClient(context.http)
@@ -68,6 +72,17 @@ export async function writePullRequests(
       pulls.flatMap((pull) => [pull.author, ...(pull.participants ?? []).map((p) => p.user)])
     )
   )
+  const commits = details.flatMap((detail) =>
+    (detail?.commits ?? []).map((commit) => commitInput(repository.externalId, commit))
+  )
+  if (commits.length > 0) {
+    await context.store.upsertContributors(
+      uniqueContributors(
+        details.flatMap((detail) => (detail?.commits ?? []).map((c) => c.author.user))
+      )
+    )
+    await context.store.upsertCommits(commits)
+  }
   await context.store.upsertPullRequests(
     pulls.map((pull, index) => pullRequestInput(repository.externalId, pull, details[index]))
   )
@@ -80,6 +95,7 @@ export async function readDetails(
 ): Promise<PullRequestDetails> {
   const activity: Bitbucket.Activity[] = []
   const diffstat: Bitbucket.DiffStat[] = []
+  const commits: Bitbucket.Commit[] = []
   await Promise.all([
     (async () => {
       for await (const entry of client.activity(fullName, pull.id)) activity.push(entry)
@@ -87,6 +103,12 @@ export async function readDetails(
     (async () => {
       for await (const file of client.diffstat(fullName, pull.id)) diffstat.push(file)
     })(),
+    (async () => {
+      for await (const commit of client.pullRequestCommits(fullName, pull.id)) {
+        commits.push(commit)
+        if (commits.length === MAX_PULL_REQUEST_COMMITS) break
+      }
+    })(),
   ])
-  return detailsFrom(pull, activity, diffstat)
+  return detailsFrom(pull, activity, diffstat, commits)
 }

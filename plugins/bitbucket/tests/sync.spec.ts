@@ -145,6 +145,32 @@ test.group('Bitbucket | sync', (group) => {
     )
   })
 
+  test("a pull request's commits are listed on it and stored with their AI marks", async ({
+    assert,
+    cleanup,
+  }) => {
+    cleanup(withEnv({ BITBUCKET_PR_DETAIL_DAYS: '3650' }))
+    const connection = await connected(1, 1)
+    await sync(connection, ['repositories', 'pull_requests'])
+    const pull = bitbucket.state.repositories.get('acme/repo-00')!.pullRequests[0]
+    assert.equal(pull.state, 'OPEN')
+    const row = await db.from('pull_requests').where('number', 1).firstOrFail()
+    const expected = pull.commits!.map((commit) => commit.hash)
+    assert.deepEqual(JSON.parse(row.commit_shas), expected)
+    assert.equal(row.commits_count, 2)
+    const commits = await db.from('commits').whereIn('sha', expected).orderBy('sha')
+    assert.lengthOf(commits, 2)
+    assert.deepEqual(
+      commits.filter((commit) => commit.ai_assisted).map((commit) => commit.sha),
+      [pull.commits![1].hash]
+    )
+    assert.isTrue(
+      bitbucket.state.requests.some((request) =>
+        request.path.startsWith('/2.0/repositories/acme/repo-00/pullrequests/1/commits')
+      )
+    )
+  })
+
   test('commits on the main branch with their trailers; the next run stops at the newest one seen', async ({
     assert,
   }) => {

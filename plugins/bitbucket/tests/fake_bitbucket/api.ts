@@ -49,7 +49,7 @@ export function pullRequestJson(
   repository: FakeRepository,
   pull: FakeRepository['pullRequests'][number]
 ) {
-  const { activity, diffstat, ...rest } = pull
+  const { activity, diffstat, commits, ...rest } = pull
   const html = `${origin}/${repository.workspace}/${repository.slug}/pull-requests/${pull.id}`
   return { type: 'pullrequest', ...rest, links: { html: { href: html } } }
 }
@@ -128,13 +128,24 @@ export function apiRoute(
       .filter((p) => (states.length ? states.includes(p.state) : p.state === 'OPEN'))
       .filter((p) => after === null || Date.parse(p.updated_on) > after)
       .sort((a, b) => b.updated_on.localeCompare(a.updated_on))
-      .map(({ activity, diffstat, participants, ...pull }) => ({
+      .map(({ activity, diffstat, commits, participants, ...pull }) => ({
         type: 'pullrequest',
         ...pull,
         ...(withParticipants ? { participants } : {}),
         links: { html: { href: `${origin}/${slug}/${repoSlug}/pull-requests/${pull.id}` } },
       }))
     return paged(url, base, rows, 50)
+  }
+  match = /^\/pullrequests\/(\d+)\/commits$/.exec(rest)
+  if (match) {
+    const pull = repository.pullRequests.find((p) => p.id === Number(match![1]))
+    if (!pull) return [404, { type: 'error', error: { message: 'Pull request not found' } }]
+    const rows = (pull.commits ?? []).map(({ raw, author, ...commit }) => ({
+      type: 'commit',
+      ...commit,
+      author: { type: 'author', raw, user: author },
+    }))
+    return paged(url, base, rows)
   }
   match = /^\/pullrequests\/(\d+)\/(activity|diffstat)$/.exec(rest)
   if (match) {

@@ -52,6 +52,28 @@ export function pullRequest(repository: string, id: number, at: number): FakePul
       { status: 'modified', lines_added: 10 + id, lines_removed: 2 },
       { status: 'added', lines_added: 5, lines_removed: 0 },
     ],
+    // newest first, as Bitbucket lists them; the head's hash is the source commit's in full.
+    // An open pull request's first commit is AI-assisted (a Co-authored-by trailer).
+    commits: [
+      {
+        hash: head,
+        message: `Change ${id}: finish`,
+        date: iso(created),
+        author: alice,
+        raw: 'Alice <alice@example.com>',
+      },
+      ...(state === 'OPEN'
+        ? [
+            {
+              hash: sha(`${repository}#${id}~1`),
+              message: `Change ${id}: draft\n\nCo-authored-by: Claude <noreply@anthropic.com>`,
+              date: iso(created - 600_000),
+              author: alice,
+              raw: 'Alice <alice@example.com>',
+            },
+          ]
+        : []),
+    ],
   }
 }
 

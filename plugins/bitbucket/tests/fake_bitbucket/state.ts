@@ -28,6 +28,8 @@ export type FakePullRequest = {
   }>
   activity: Array<Record<string, unknown>>
   diffstat: Array<{ status: string; lines_added: number; lines_removed: number }>
+  /** GET …/pullrequests/{id}/commits, newest first */
+  commits?: Array<{ hash: string; message: string; date: string; author: FakeUser; raw: string }>
 }
 
 export type FakeRepository = {

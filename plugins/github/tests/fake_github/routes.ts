@@ -4,6 +4,7 @@ import * as app from './routes_app.js'
 import { updateHookConfig } from './manifest_flow.js'
 import * as repos from './routes_repos.js'
 import { redirectToTarball } from './tarballs.js'
+import * as gitData from './git_data.js'
 
 /**
  * The REST routes and who may call each: the App's JWT, an installation
@@ -98,6 +99,10 @@ export const ROUTES: Route[] = [
   repo('GET', String.raw`/deployments/(\d+)/statuses`, repos.listDeploymentStatuses),
   repo('GET', '/actions/runs', repos.listWorkflowRuns),
   repo('GET', '/tarball(?:/(.+))?', redirectToTarball),
+  repo('GET', '/git/ref/(.+)', gitData.getReference),
+  repo('GET', '/git/commits/([0-9a-f]{40})', gitData.getGitCommit),
+  repo('GET', '/git/trees/([0-9a-f]{40})', gitData.getTree),
+  repo('GET', '/git/blobs/([0-9a-f]{40})', gitData.getBlob),
   repo('POST', '/check-runs', createCheckRun),
   repo('PATCH', String.raw`/check-runs/(\d+)`, updateCheckRun),
   repo('GET', String.raw`/check-runs/(\d+)`, getCheckRun),

@@ -91,6 +91,8 @@ export interface FakeGitHub {
   addPersonalAccessToken(input: { login: string; installationIds: number[] }): string
   setSetupUrl(url: string): void
   setTarballEntries(repoFullName: string, entries: TarEntrySpec[]): void
+  /** serve the git data API (refs, commits, trees, blobs) from this real git repository */
+  setGitDirectory(repoFullName: string, directory: string): void
   /** the tarball's top folder for the default branch's head, "{owner}-{repo}-{sha7}/" */
   tarballPrefix(repoFullName: string): string
   /** an installation token minted directly (counts in tokensIssued), for tests that skip the JWT step */
@@ -222,6 +224,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     },
     setSetupUrl(url) {
       state.setupUrl = url
+    },
+    setGitDirectory(repoFullName, directory) {
+      const repository = state.repositories.get(repoFullName.toLowerCase())
+      if (!repository) throw new Error(`fake GitHub has no repository ${repoFullName}`)
+      repository.gitDirectory = directory
     },
     setTarballEntries(repoFullName, entries) {
       requireRepository(state, repoFullName).tarballEntries = entries

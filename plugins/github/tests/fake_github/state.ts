@@ -118,6 +118,8 @@ export type FakeRepository = {
   files: Record<string, string>
   /** raw tarball entries (setTarballEntries); null means "build the tarball from files" */
   tarballEntries: TarEntrySpec[] | null
+  /** a real git repository the git data API answers from (setGitDirectory) */
+  gitDirectory?: string | null
   /** oldest first; the last one is the head of the default branch */
   commits: FakeCommit[]
   pullRequests: FakePullRequest[]
