@@ -50,6 +50,7 @@ export default defineConfig({
    * itself, for one) never migrate behind the operator's back.
    */
   preloads: [
+    { file: () => import('#start/query_count'), environment: ['web'] },
     () => import('#start/routes'),
     () => import('#start/kernel'),
     () => import('#start/view'),
