@@ -1,5 +1,6 @@
 import { indexEntities } from '@adonisjs/core'
 import { defineConfig } from '@adonisjs/core/app'
+import { telemetryEnabled } from './app/services/telemetry/settings.js'
 
 export default defineConfig({
   experimental: {},
@@ -51,7 +52,9 @@ export default defineConfig({
     () => import('@adonisjs/cache/cache_provider'),
     () => import('@adonisjs/ally/ally_provider'),
     () => import('#providers/plugins_provider'),
-    () => import('@adonisjs/otel/otel_provider'),
+    // OpenTelemetry's provider (and the ~1,400 modules behind it) only when
+    // telemetry is on: otel.ts has processed the .env files by now
+    ...(telemetryEnabled(process.env) ? [() => import('@adonisjs/otel/otel_provider')] : []),
   ],
 
   /**
@@ -60,6 +63,7 @@ export default defineConfig({
    * itself, for one) never migrate behind the operator's back.
    */
   preloads: [
+    { file: () => import('#start/query_count'), environment: ['web'] },
     () => import('#start/routes'),
     () => import('#start/kernel'),
     () => import('#start/view'),

@@ -17,5 +17,5 @@ if (telemetryEnabled(process.env)) {
   await init(import.meta.dirname)
   const { queueInstrumentation } = await import('./config/otel.js')
   const { QueueManager } = await import('@adonisjs/queue')
-  queueInstrumentation.manuallyRegister({ QueueManager })
+  queueInstrumentation?.manuallyRegister({ QueueManager })
 }

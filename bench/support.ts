@@ -97,3 +97,70 @@ export async function benchMemberWithToken() {
     token: value,
   }
 }
+
+/**
+ * One benchmark's figures for `npm run bench`: appended as a JSON line to
+ * BENCH_RESULT_FILE when the runner set it (it adds engine, Node version
+ * and CPU count), ignored when the benchmark runs on its own.
+ */
+export async function recordBenchResult(
+  benchmark: string,
+  figures: Record<string, number | string | null>
+) {
+  const file = process.env.BENCH_RESULT_FILE
+  if (!file) return
+  const { appendFile } = await import('node:fs/promises')
+  await appendFile(file, JSON.stringify({ benchmark, figures }) + '\n')
+}
+
+/**
+ * The SQL statements sent by this process (the counter is installed on
+ * first call): benchmarks that run the code in-process divide the
+ * difference by what they did.
+ */
+export async function inProcessQueryCounter() {
+  const { installQueryCounter, queryCount } = await import('#services/query_counter')
+  const { default: emitter } = await import('@adonisjs/core/services/emitter')
+  installQueryCounter(db, emitter)
+  return queryCount
+}
+
+/**
+ * For a server in its own process: the env that makes it publish its
+ * statement count, and a reader that waits for the file to settle.
+ */
+export async function serverQueryCounter(label: string) {
+  const { mkdir, readFile } = await import('node:fs/promises')
+  const { join } = await import('node:path')
+  const dir = join(process.cwd(), 'tmp', 'bench')
+  await mkdir(dir, { recursive: true })
+  const file = join(dir, `queries-${label}-${process.pid}.txt`)
+  const read = async () => {
+    // the server rewrites the file at most every 50 ms
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    return Number(await readFile(file, 'utf8').catch(() => '0'))
+  }
+  return { env: { SQL_QUERY_COUNT_FILE: file }, read }
+}
+
+/** the high-water mark (VmHWM) and current (VmRSS) resident memory of a process, in MiB */
+export async function processRss(pid: number) {
+  const { readFile } = await import('node:fs/promises')
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8')
+    const mib = (name: string) =>
+      Math.round(Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024)
+    return { peak: mib('VmHWM'), current: mib('VmRSS') }
+  } catch {
+    return { peak: null, current: null }
+  }
+}
+
+/**
+ * BENCH_SERVER_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=tmp/prof")
+ * goes to the server a benchmark starts in its own process, to profile it.
+ */
+export function serverNodeOptions(): Record<string, string> {
+  const options = process.env.BENCH_SERVER_NODE_OPTIONS
+  return options ? { NODE_OPTIONS: options } : {}
+}

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { POSITIVE_COUNT } from '#validators/cli'
@@ -40,7 +39,7 @@ export default class BenchInsights extends BaseCommand {
   declare requests: number
 
   async run() {
-    const { prepareBenchDatabase } = await import('#bench/support')
+    const { prepareBenchDatabase, inProcessQueryCounter } = await import('#bench/support')
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { createOrganization } = await import('#tests/helpers/factories')
     const { writeInsightsDemoData } = await import('#actions/demo/insights_demo_data')
@@ -51,6 +50,7 @@ export default class BenchInsights extends BaseCommand {
     const { markInsightsDirty } = await import('#services/insights/refresh_marks')
 
     await prepareBenchDatabase()
+    const queryCount = await inProcessQueryCounter()
     const engine = db.connection().dialect.name
     const organization = await createOrganization({ name: 'Bench Rockets' })
     let started = performance.now()
@@ -64,8 +64,10 @@ export default class BenchInsights extends BaseCommand {
     const seedSeconds = (performance.now() - started) / 1000
 
     started = performance.now()
+    let queriesBefore = queryCount()
     await new RollUpMetrics().execute({ organizationId: organization.id })
     const rollUpMs = performance.now() - started
+    const rollUpQueries = queryCount() - queriesBefore
     // what a sync that wrote today's rows triggers: the recent window,
     // widened for merges still waiting for a deployment
     await markInsightsDirty(organization.id, new Date().toISOString().slice(0, 10))
@@ -73,8 +75,10 @@ export default class BenchInsights extends BaseCommand {
     const refreshed = await new RefreshInsights().execute({ organizationId: organization.id })
     const refreshMs = performance.now() - started
     started = performance.now()
+    queriesBefore = queryCount()
     const scored = await new CalculateScores().execute({ organizationId: organization.id })
     const scoresMs = performance.now() - started
+    const scoresQueries = queryCount() - queriesBefore
     const rawMs = await this.#rawAggregate(db, organization.id)
 
     this.logger.log(
@@ -82,16 +86,30 @@ export default class BenchInsights extends BaseCommand {
     )
     this.logger.log(`one raw aggregate over pull_requests: ${rawMs.toFixed(1)} ms (median of 5)`)
     this.logger.log(
-      `calculate:scores: ${scoresMs.toFixed(1)} ms (${scored.points} score points) — ratio ${(scoresMs / rawMs).toFixed(2)}`
+      `calculate:scores: ${scoresMs.toFixed(1)} ms (${scored.points} score points, ${scoresQueries} SQL statements) — ratio ${(scoresMs / rawMs).toFixed(2)}`
     )
     this.logger.log(
-      `daily rollup (insights:roll-up, all history) + scores: ${(rollUpMs + scoresMs).toFixed(1)} ms — ratio ${((rollUpMs + scoresMs) / rawMs).toFixed(2)}`
+      `daily rollup (insights:roll-up, all history, ${rollUpQueries} SQL statements) + scores: ${(rollUpMs + scoresMs).toFixed(1)} ms — ratio ${((rollUpMs + scoresMs) / rawMs).toFixed(2)}`
     )
     this.logger.log(
       `refresh after a sync (days from ${refreshed.from}): ${refreshMs.toFixed(1)} ms — ratio to the whole-history rollup ${(refreshMs / rollUpMs).toFixed(2)}`
     )
 
-    await this.#http(organization)
+    const http = await this.#http(organization)
+    const { recordBenchResult } = await import('#bench/support')
+    await recordBenchResult('insights', {
+      repositories: counts.repositories,
+      pullRequests: counts.pullRequests,
+      rawAggregateMs: Number(rawMs.toFixed(1)),
+      scoresMs: Number(scoresMs.toFixed(1)),
+      scoresRatio: Number((scoresMs / rawMs).toFixed(2)),
+      scoresQueries,
+      rollUpMs: Number(rollUpMs.toFixed(1)),
+      rollUpQueries,
+      rollUpAndScoresRatio: Number(((rollUpMs + scoresMs) / rawMs).toFixed(2)),
+      refreshMs: Number(refreshMs.toFixed(1)),
+      ...http,
+    })
   }
 
   /**
@@ -124,7 +142,11 @@ export default class BenchInsights extends BaseCommand {
 
     // Production mode, as deployed: compiled templates and asset
     // fingerprints are cached (the bench database and keys stay).
+    const { serverQueryCounter, processRss, serverNodeOptions } = await import('#bench/support')
+    const queries = await serverQueryCounter('insights')
     const server = await startServer({
+      ...queries.env,
+      ...serverNodeOptions(),
       LOG_LEVEL: 'error',
       NODE_ENV: 'production',
       ADMIN_PATH: `/bench-admin-${Date.now().toString(36)}`,
@@ -132,6 +154,7 @@ export default class BenchInsights extends BaseCommand {
     try {
       const base = `http://127.0.0.1:${server.port}`
       await waitForOk(`${base}/health`)
+      const idle = await processRss(server.child.pid!)
       // One signed-in session per client (password and TOTP, as a person
       // would), ten sign-ins at a time.
       const clients: InstanceType<typeof WebClient>[] = []
@@ -162,8 +185,10 @@ export default class BenchInsights extends BaseCommand {
       }
 
       const bare = await this.#measure((index) => fetch(`${base}/health`).then(() => index))
+      const queriesBefore = await queries.read()
       const page = await this.#measure((index) => summary(clients[index % clients.length]))
-      const peak = await peakRss(server.child.pid!)
+      const queriesPerPage = ((await queries.read()) - queriesBefore) / page.requests
+      const { peak } = await processRss(server.child.pid!)
 
       this.logger.log(
         `HTTP, ${this.concurrency} concurrent clients, ${this.requests} requests per route (server in its own process, production mode)`
@@ -171,11 +196,22 @@ export default class BenchInsights extends BaseCommand {
       this.logger.log(this.#line('bare route (/health)', bare))
       this.logger.log(this.#line('Executive Summary  ', page))
       this.logger.log(
-        `ratio Executive Summary / bare route: ${(page.requests / page.seconds / (bare.requests / bare.seconds)).toFixed(3)}`
+        `ratio Executive Summary / bare route: ${(page.requests / page.seconds / (bare.requests / bare.seconds)).toFixed(3)}; SQL statements per page: ${queriesPerPage.toFixed(2)}`
       )
       this.logger.log(
-        `server peak RSS: ${peak} MiB; bench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`
+        `server RSS idle after boot: ${idle.current} MiB; server peak RSS: ${peak} MiB; bench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`
       )
+      const rate = (timing: Timing) => timing.requests / timing.seconds
+      return {
+        bareRequestsPerSecond: Math.round(rate(bare)),
+        summaryRequestsPerSecond: Math.round(rate(page)),
+        summaryRatio: Number((rate(page) / rate(bare)).toFixed(3)),
+        summaryP95Ms: Number(page.p95.toFixed(1)),
+        summaryFailures: page.failures,
+        queriesPerPage: Number(queriesPerPage.toFixed(2)),
+        serverIdleRssMiB: idle.current,
+        serverPeakRssMiB: peak,
+      }
     } finally {
       await stopServer(server)
     }
@@ -211,18 +247,5 @@ export default class BenchInsights extends BaseCommand {
 
   #line(label: string, timing: Timing) {
     return `${label}: ${(timing.requests / timing.seconds).toFixed(0)} req/s, p95 ${timing.p95.toFixed(1)} ms${timing.failures ? `, ${timing.failures} non-200` : ''}`
-  }
-}
-
-/**
- * The high-water mark of a process's resident memory (Linux), in MiB.
- */
-async function peakRss(pid: number) {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8')
-    const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
-    return Math.round(kib / 1024)
-  } catch {
-    return 'unknown (no /proc)'
   }
 }

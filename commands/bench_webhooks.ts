@@ -23,17 +23,30 @@ export default class BenchWebhooks extends BaseCommand {
   declare concurrency: number
 
   async run() {
-    const { prepareBenchDatabase } = await import('#bench/support')
+    const {
+      prepareBenchDatabase,
+      recordBenchResult,
+      serverQueryCounter,
+      processRss,
+      serverNodeOptions,
+    } = await import('#bench/support')
     const { startServer, stopServer, waitForOk } = await import('#tests/helpers/processes')
     const { default: db } = await import('@adonisjs/lucid/services/db')
     await prepareBenchDatabase()
 
     const rawPerSecond = await this.#rawInsertRate(db)
 
-    const server = await startServer({ LOG_LEVEL: 'error' })
+    const queries = await serverQueryCounter('webhooks')
+    const server = await startServer({
+      ...serverNodeOptions(),
+      LOG_LEVEL: 'error',
+      ...queries.env,
+    })
     try {
       await waitForOk(`http://127.0.0.1:${server.port}/health`)
       await db.from('webhook_deliveries').delete()
+      const queriesBefore = await queries.read()
+      const latencies: number[] = []
       const secret = process.env.FIXTURE_WEBHOOK_SECRET ?? ''
       let next = 0
       let accepted = 0
@@ -41,6 +54,7 @@ export default class BenchWebhooks extends BaseCommand {
       const post = async () => {
         while (next < this.deliveries) {
           const index = next++
+          const begun = performance.now()
           const body = JSON.stringify({
             action: 'updated',
             account: 'acme',
@@ -58,11 +72,16 @@ export default class BenchWebhooks extends BaseCommand {
             body,
           })
           await response.arrayBuffer()
+          latencies.push(performance.now() - begun)
           if (response.status === 202) accepted += 1
         }
       }
       await Promise.all(Array.from({ length: this.concurrency }, post))
       const acceptedPerSecond = accepted / ((performance.now() - startedAt) / 1000)
+      const queriesPerDelivery = ((await queries.read()) - queriesBefore) / this.deliveries
+      latencies.sort((a, b) => a - b)
+      const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]
+      const rss = await processRss(server.child.pid!)
 
       const engine = db.connection().dialect.name
       this.logger.log(
@@ -73,8 +92,21 @@ export default class BenchWebhooks extends BaseCommand {
         `webhooks accepted (verify + store + queue + 202 over HTTP): ${acceptedPerSecond.toFixed(0)}/s (${accepted} accepted)`
       )
       this.logger.log(
+        `acknowledgement p99: ${p99.toFixed(1)} ms; SQL statements per delivery (server): ${queriesPerDelivery.toFixed(2)}; server peak RSS ${rss.peak} MiB`
+      )
+      this.logger.log(
         `ratio accepted / raw inserts: ${(acceptedPerSecond / rawPerSecond).toFixed(2)}`
       )
+      await recordBenchResult('webhooks', {
+        deliveries: this.deliveries,
+        concurrency: this.concurrency,
+        rawInsertsPerSecond: Math.round(rawPerSecond),
+        acceptedPerSecond: Math.round(acceptedPerSecond),
+        ratio: Number((acceptedPerSecond / rawPerSecond).toFixed(3)),
+        p99Ms: Number(p99.toFixed(1)),
+        queriesPerDelivery: Number(queriesPerDelivery.toFixed(2)),
+        serverPeakRssMiB: rss.peak,
+      })
     } finally {
       await stopServer(server)
     }

@@ -1,6 +1,7 @@
 import env from '#start/env'
 import { defineConfig, stores } from '@adonisjs/session'
 import { secureCookies } from '#config/sextant'
+import { throttledDatabaseStore } from '#services/session_store'
 
 /**
  * Sessions live server-side (database by default, Redis when configured)
@@ -21,7 +22,8 @@ const sessionConfig = defineConfig({
   },
   store: env.get('SESSION_DRIVER', 'database'),
   stores: {
-    database: stores.database({ tableName: 'sessions', gcProbability: 2 }),
+    // the framework's database store, its expiry refreshed at most once a minute
+    database: throttledDatabaseStore({ tableName: 'sessions', gcProbability: 2 }),
     redis: stores.redis({ connection: 'main' }),
     cookie: stores.cookie(),
   },

@@ -5,6 +5,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import server from '@adonisjs/core/services/server'
+import { telemetryEnabled } from '#services/telemetry/settings'
 
 server.errorHandler(() => import('#exceptions/handler'))
 
@@ -29,8 +30,9 @@ server.use([
  * taken (see app/services/request_bodies.ts).
  */
 router.use([
-  // names the request's span after its route (GET /orgs/:org/summary)
-  () => import('@adonisjs/otel/otel_middleware'),
+  // names the request's span after its route (GET /orgs/:org/summary);
+  // with telemetry off there are no spans, and nothing of OpenTelemetry loads
+  ...(telemetryEnabled(process.env) ? [() => import('@adonisjs/otel/otel_middleware')] : []),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/token_before_body_middleware'),
   () => import('#middleware/request_body_middleware'),

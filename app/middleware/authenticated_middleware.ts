@@ -40,7 +40,10 @@ export default class AuthenticatedMiddleware {
       ctx.session.get('auth.organizationId')
     )
     if (context) {
-      ctx.session.put('auth.organizationId', context.organization.id)
+      // unchanged, it is not written again (the session row stays untouched)
+      if (ctx.session.get('auth.organizationId') !== context.organization.id) {
+        ctx.session.put('auth.organizationId', context.organization.id)
+      }
       ctx.organization = context.organization
       ctx.membership = context.membership
     }

@@ -43,4 +43,19 @@ export const benchmark = {
     const { benchMemberWithToken } = await import('#bench/support')
     return benchMemberWithToken()
   },
+
+  /**
+   * The SQL statements this process has sent so far (a counter installed
+   * on first call): divide the difference by the pages or requests done.
+   */
+  async queryCounter(): Promise<() => number> {
+    const { inProcessQueryCounter } = await import('#bench/support')
+    return inProcessQueryCounter()
+  },
+
+  /** the benchmark's figures for `npm run bench` (its table and tmp/bench/results.json) */
+  async record(name: string, figures: Record<string, number | string | null>) {
+    const { recordBenchResult } = await import('#bench/support')
+    await recordBenchResult(name, figures)
+  },
 }

@@ -105,6 +105,9 @@ export async function endSession(ctx: HttpContext) {
 
 export type SessionExpiry = 'idle' | 'lifetime' | null
 
+/** how stale the recorded last activity may be before a request rewrites it */
+export const LAST_SEEN_RESOLUTION_MS = 60_000
+
 /**
  * Enforces the idle timeout and the absolute lifetime of a signed-in
  * session, and records activity.
@@ -115,7 +118,11 @@ export function checkSessionFreshness({ session }: Pick<HttpContext, 'session'>)
   const lastSeenAt = Number(session.get(SEEN_KEY) ?? 0)
   if (!startedAt || now - startedAt > ms(sextantConfig.auth.maxLifetime)) return 'lifetime'
   if (!lastSeenAt || now - lastSeenAt > ms(sextantConfig.auth.idleTimeout)) return 'idle'
-  session.put(SEEN_KEY, now)
+  // Activity is recorded to the minute: a request within a minute of the
+  // last mark leaves the session unchanged (no write). The idle timeout
+  // then counts from a mark up to a minute old: on time or a minute
+  // early, never late.
+  if (now - lastSeenAt >= LAST_SEEN_RESOLUTION_MS) session.put(SEEN_KEY, now)
   return null
 }
 

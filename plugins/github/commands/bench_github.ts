@@ -43,9 +43,12 @@ export default class BenchGitHub extends BaseCommand {
       const isPullList = (path: string) => /^\/repos\/[^/]+\/[^/]+\/pulls(\?|$)/.test(path)
       const minimum = this.repositories * Math.ceil(this.pulls / 100)
       github.resetRequests()
+      const queryCount = await benchmark.queryCounter()
+      const queriesBefore = queryCount()
       const started = performance.now()
       const [first] = await runSync(connection, ['pull_requests'])
       const seconds = (performance.now() - started) / 1000
+      const queries = queryCount() - queriesBefore
       const lists = github.requests.filter((request) => isPullList(request.path)).length
       github.resetRequests()
       const [second] = await runSync(connection, ['pull_requests'])
@@ -63,7 +66,19 @@ export default class BenchGitHub extends BaseCommand {
         `re-sync:      ${repeated.length} list requests, ${notModified} answered 304 (304 share ${((notModified / Math.max(1, repeated.length)) * 100).toFixed(1)}%), ${second.itemsWritten} rows written`
       )
       this.logger.log(`installation tokens minted: ${github.tokensIssued}`)
-      this.logger.log(`peak RSS:     ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`)
+      const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024)
+      this.logger.log(`peak RSS:     ${peakRssMiB} MiB`)
+      this.logger.log(
+        `SQL statements: ${queries} for the first sync, ${(queries / Math.max(1, lists)).toFixed(1)} per page of pull requests`
+      )
+      await benchmark.record('github', {
+        repositories: this.repositories,
+        pullsPerRepository: this.pulls,
+        listRequestsRatio: Number((lists / minimum).toFixed(2)),
+        rowsPerSecond: Math.round(first.itemsWritten / seconds),
+        queriesPerPage: Number((queries / Math.max(1, lists)).toFixed(1)),
+        peakRssMiB,
+      })
     } finally {
       restoreEnv()
       await github.stop()

@@ -115,7 +115,10 @@ export default class BenchNoa extends BaseCommand {
         }
       }
 
+      const queryCount = await benchmark.queryCounter()
+      const queriesBefore = queryCount()
       const text = await scenario(false)
+      const queriesPerRequest = (queryCount() - queriesBefore) / (this.requests + 10)
       const image = await scenario(true)
 
       const total = this.requests * 2
@@ -148,6 +151,16 @@ export default class BenchNoa extends BaseCommand {
       this.logger.log(
         `throughput:          ${Math.round(total / seconds)} requests/s at ${this.concurrency} concurrent (${total} requests, ${failures} not 200)`
       )
+      this.logger.log(`SQL statements per request: ${queriesPerRequest.toFixed(2)}`)
+      await benchmark.record('noa', {
+        textP95Ms: Number(text.p95.toFixed(1)),
+        textOverheadP95Ms: Number((text.p95 - text.floor95).toFixed(1)),
+        photoP95Ms: Number(image.p95.toFixed(1)),
+        photoOverheadP95Ms: Number((image.p95 - image.floor95).toFixed(1)),
+        requestsPerSecond: Math.round(total / seconds),
+        concurrency: this.concurrency,
+        queriesPerRequest: Number(queriesPerRequest.toFixed(2)),
+      })
     } finally {
       await app.close()
       await fake.close()

