@@ -79,6 +79,13 @@ export type OAuth2Auth = {
    * the platform revokes the refresh token (else the access token) there.
    */
   revokeUrl?: string | (() => string | undefined)
+  /**
+   * Where the provider sends the user back, when it is not the platform's
+   * shared callback (/integrations/oauth/callback): the path an existing
+   * OAuth app is registered with (Bitbucket's /settings/connect/bitbucket/).
+   * It is sent as redirect_uri and routed to the same callback.
+   */
+  callbackPath?: string
 }
 
 /**

@@ -12,6 +12,8 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware, web } from '#start/kernel'
+import { pluginRegistry } from '#services/plugins/registry'
+import { legacyCallbackPaths } from '#services/plugins/ally_drivers'
 
 const ConnectionsController = () => import('#controllers/settings/connections_controller')
 const OAuthController = () => import('#controllers/integrations/oauth_controller')
@@ -35,6 +37,12 @@ router
     router
       .get('/integrations/oauth/callback', [OAuthController, 'callback'])
       .as('integrations.oauth.callback')
+    // a plugin's own callback path (an OAuth app registered with the old system's URL)
+    for (const path of legacyCallbackPaths(pluginRegistry.loaded())) {
+      router
+        .get(path, [OAuthController, 'callback'])
+        .as(`integrations.oauth.callback.${path.replace(/[^a-z0-9]+/gi, '_')}`)
+    }
     router
       .get('/integrations/oauth/accounts/:choice', [OAuthAccountsController, 'show'])
       .as('integrations.oauth.accounts')

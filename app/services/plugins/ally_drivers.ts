@@ -32,9 +32,22 @@ export function allyDriverName(pluginId: string, methodId: string) {
  * Where the provider sends the user back: under APP_URL when set (behind
  * a proxy), else the origin this request came to.
  */
-export function oauthCallbackUrl(ctx: HttpContext) {
+export function oauthCallbackUrl(ctx: HttpContext, path: string = OAUTH_CALLBACK_PATH) {
   const origin = env.get('APP_URL') ?? new URL(ctx.request.completeUrl()).origin
-  return `${origin.replace(/\/+$/, '')}${OAUTH_CALLBACK_PATH}`
+  return `${origin.replace(/\/+$/, '')}${path}`
+}
+
+/** the paths besides the shared one that providers send users back to (auth.callbackPath) */
+export function legacyCallbackPaths(plugins: LoadedPlugin[]): string[] {
+  const paths = new Set<string>()
+  for (const plugin of plugins) {
+    for (const method of pluginMethods(plugin.definition)) {
+      if (method.auth.kind === 'oauth2' && method.auth.callbackPath) {
+        paths.add(method.auth.callbackPath)
+      }
+    }
+  }
+  return [...paths]
 }
 
 /** the driver's settings, read on use: client settings may come from the environment */
@@ -44,7 +57,7 @@ export function driverConfig(ctx: HttpContext, name: string, auth: OAuth2Auth): 
     auth,
     clientId: declared(auth.clientId) ?? '',
     clientSecret: declared(auth.clientSecret) ?? '',
-    callbackUrl: oauthCallbackUrl(ctx),
+    callbackUrl: oauthCallbackUrl(ctx, auth.callbackPath),
     authorizeUrl: declared(auth.authorizeUrl),
     accessTokenUrl: declared(auth.tokenUrl),
   }
