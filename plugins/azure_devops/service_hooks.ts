@@ -6,6 +6,7 @@ import {
   type LifecycleContext,
   type PluginWebhooks,
   type WebhookContext,
+  type WebhookVerifyHelpers,
 } from '#plugin-sdk'
 import { API_VERSION } from './client.js'
 import { listRepositories, repositoryInput } from './sync/repositories.js'
@@ -204,21 +205,38 @@ async function syncPushedCommits({ connection }: WebhookContext) {
   if (connection?.status === 'active') await connection.queueSync({ tasks: ['commits'] })
 }
 
+/**
+ * A hook made by hand for the old address (no per-connection URL): its
+ * basic-auth user name is the connection's public id, its password the
+ * service hook password typed when connecting.
+ */
+async function legacyConnection(
+  given: { user: string; password: string } | null,
+  helpers: WebhookVerifyHelpers
+): Promise<ConnectionHandle | null> {
+  if (!given || !/^[A-Za-z0-9]{1,32}$/.test(given.user)) return null
+  const connection = await helpers.connection(given.user)
+  const expected = connection?.credentials.hookPassword
+  return connection && expected && secretsMatch(given.password, expected) ? connection : null
+}
+
 export const serviceHookWebhooks: PluginWebhooks = {
   authentication: 'url-token',
   // The address the system Sextant replaces had admins give service hooks by hand.
   legacyPaths: ['/api/webhook-azure-devops'],
-  verify(request) {
-    const connection = request.connection
-    const expected = connection?.credentials.hookPassword
+  legacyPathAuthentication: 'verify',
+  async verify(request, helpers) {
     const given = basicPassword(request.headers.authorization)
-    if (
-      !connection ||
-      !expected ||
-      !given ||
-      !secretsMatch(given.password, expected) ||
-      !secretsMatch(given.user, HOOK_USERNAME)
-    ) {
+    const expected = request.connection?.credentials.hookPassword
+    const connection = request.connection
+      ? expected &&
+        given &&
+        secretsMatch(given.password, expected) &&
+        secretsMatch(given.user, HOOK_USERNAME)
+        ? request.connection
+        : null
+      : await legacyConnection(given, helpers)
+    if (!connection) {
       return {
         ok: false,
         status: 401,
@@ -233,6 +251,7 @@ export const serviceHookWebhooks: PluginWebhooks = {
       ok: true,
       deliveryId: typeof event.id === 'string' ? event.id : null,
       event: event.eventType,
+      connectionPublicId: connection.publicId,
     }
   },
   handlers: {
