@@ -13,6 +13,7 @@ import { listRepositories, repositoryInput } from './sync/repositories.js'
 import { contributorsOf, pullRequestInput } from './sync/pull_requests.js'
 import { buildInput, deploymentInput } from './sync/delivery.js'
 import type { Azure } from './types.js'
+import { firstReviewOf, readThreads } from './sync/reviews.js'
 
 /**
  * Service hooks: Sextant subscribes itself, per project, to the events
@@ -137,9 +138,15 @@ type ServiceHookEvent = {
  */
 async function upsertPullRequest({ delivery, connection }: WebhookContext) {
   if (!connection) return
-  const event = (delivery.payload as ServiceHookEvent).resource as Azure.PullRequest & {
-    repository?: Azure.Repository
-  }
+  const resource = (delivery.payload as ServiceHookEvent).resource as
+    | (Azure.PullRequest & { repository?: Azure.Repository })
+    | { pullRequest?: Azure.PullRequest & { repository?: Azure.Repository } }
+  // a comment event carries the pull request beside the comment
+  const event = (
+    'pullRequest' in (resource ?? {})
+      ? (resource as { pullRequest?: unknown }).pullRequest
+      : resource
+  ) as (Azure.PullRequest & { repository?: Azure.Repository }) | undefined
   if (!event?.repository?.id || typeof event.pullRequestId !== 'number') return
   const client = await connection.client()
   let pull: Azure.PullRequest & { repository?: Azure.Repository }
@@ -164,8 +171,12 @@ async function upsertPullRequest({ delivery, connection }: WebhookContext) {
   const webBase =
     hosted.webUrl ??
     `${connection.baseUrl}/${encodeURIComponent(hosted.project.name)}/_git/${encodeURIComponent(hosted.name)}`
+  const row = pullRequestInput(repository, pull, webBase)
+  // who reviewed first, from the threads (a comment or a vote by someone else)
+  const threads = await readThreads(client, hosted.project.id, hosted.id, pull.pullRequestId)
+  row.firstReviewAt = firstReviewOf(pull, threads)
   await connection.store.upsertContributors(contributorsOf([pull]))
-  await connection.store.upsertPullRequests([pullRequestInput(repository, pull, webBase)])
+  await connection.store.upsertPullRequests([row])
 }
 
 async function repositoryIds(connection: ConnectionHandle) {
@@ -258,6 +269,7 @@ export const serviceHookWebhooks: PluginWebhooks = {
     'git.pullrequest.created': upsertPullRequest,
     'git.pullrequest.updated': upsertPullRequest,
     'git.pullrequest.merged': upsertPullRequest,
+    'ms.vss-code.git-pullrequest-comment-event': upsertPullRequest,
     'build.complete': upsertBuild,
     'ms.vss-release.deployment-completed-event': upsertReleaseDeployment,
     'workitem.created': syncChangedWorkItems,
