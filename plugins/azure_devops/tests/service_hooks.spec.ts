@@ -236,6 +236,35 @@ test.group('Azure DevOps | service hooks', (group) => {
     assert.equal(Number(total), 0)
   })
 
+  test('a pull request comment event records the first review, read from the threads', async ({
+    assert,
+  }) => {
+    const { url, credentials, repository } = await connected()
+    const pull = azure.addPullRequest(repository, { title: 'Reviewed' })
+    const reviewer = {
+      id: 'grace-id',
+      displayName: 'Grace Hopper',
+      uniqueName: 'grace@example.com',
+    }
+    azure.addComment(pull, reviewer, '2026-11-30T10:15:00.000Z')
+    const base = pullRequestEvent(azure, repository, pull.pullRequestId)
+    const event = {
+      ...base,
+      eventType: 'ms.vss-code.git-pullrequest-comment-event',
+      resource: {
+        comment: { id: 1, author: reviewer, content: 'Why this limit?', commentType: 'text' },
+        pullRequest: base.resource,
+      },
+    }
+    assert.equal(await statusOf(url, event, credentials), 202)
+    await processQueueUntil(async () => {
+      const pending = await db.from('webhook_deliveries').whereNot('status', 'processed')
+      return pending.length === 0
+    })
+    const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
+    assert.equal(new Date(row.first_review_at).toISOString(), '2026-11-30T10:15:00.000Z')
+  })
+
   test('a build completed event becomes a deployment of kind build', async ({ assert }) => {
     const { url, credentials, repository } = await connected()
     const build = azure.addBuild(repository, { result: 'failed' })
