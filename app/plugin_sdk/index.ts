@@ -16,6 +16,8 @@ export { defineSettings } from '#plugin-sdk/settings'
 export { pluginCache } from '#plugin-sdk/cache'
 /** sync work over the monitored repositories, a few at a time, failures reported together */
 export { eachMonitoredRepository, eachWithLimit } from '#plugin-sdk/repository_pool'
+/** a plugin's installation-scoped connections, for its ace commands */
+export { installationConnections } from '#plugin-sdk/installation'
 /** repositories and people across providers: canonical keys, references, identity links */
 export * from '#plugin-sdk/identity'
 /** lifecycle hooks (onConnected, onDisconnecting) and the core events a plugin subscribes to */

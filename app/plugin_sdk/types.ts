@@ -87,6 +87,13 @@ export type OAuth2Auth = {
    * the platform revokes the refresh token (else the access token) there.
    */
   revokeUrl?: string | (() => string | undefined)
+  /**
+   * Where the provider sends the user back, when it is not the platform's
+   * shared callback (/integrations/oauth/callback): the path an existing
+   * OAuth app is registered with (Bitbucket's /settings/connect/bitbucket/).
+   * It is sent as redirect_uri and routed to the same callback.
+   */
+  callbackPath?: string
 }
 
 /**
@@ -322,12 +329,19 @@ export type WebhookVerification =
       action?: string | null
       /** which connection (account) the delivery belongs to, when known */
       accountKey?: string | null
+      /**
+       * The connection verify() authenticated, by public id: a delivery to
+       * a legacy path of a url-token plugin (`legacyPathAuthentication`).
+       */
+      connectionPublicId?: string | null
     }
   | { ok: false; status?: 400 | 401 | 403; reason: string }
 
 export interface WebhookVerifyHelpers {
   /** the active connections for an account key, to read per-connection secrets */
   connectionsFor(accountKey: string): Promise<ConnectionHandle[]>
+  /** one of this plugin's connections that take deliveries, by public id (null: none) */
+  connection(publicId: string): Promise<ConnectionHandle | null>
 }
 
 export type WebhookDelivery = {
@@ -380,6 +394,14 @@ export type PluginWebhooks = {
    * deliveries anywhere else and checks the token before verify() runs.
    */
   authentication?: 'signature' | 'url-token'
+  /**
+   * A url-token plugin whose legacy paths took deliveries before
+   * per-connection URLs existed (hooks made by hand, pointing at the old
+   * address): 'verify' lets those deliveries reach verify() with no
+   * connection; it must authenticate them itself and name the connection
+   * (`connectionPublicId`). Without it the legacy paths refuse (401).
+   */
+  legacyPathAuthentication?: 'verify'
   /**
    * Answers GET requests to the webhook URLs: the validation request a
    * provider sends before it saves a webhook (Mailchimp). Without it a

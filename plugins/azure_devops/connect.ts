@@ -43,6 +43,26 @@ function namesOrganization(baseUrl: string) {
   return url.pathname.replace(/\/+$/, '') !== ''
 }
 
+/** days before a token's expiry from which the connection warns */
+export const EXPIRY_WARNING_DAYS = 14
+
+/**
+ * What the connection says of the PAT's expiry date, typed at connect
+ * (Azure DevOps reveals it only to the PAT lifecycle API, which takes
+ * Entra ID tokens, never a PAT): nothing without a date or while it is
+ * far, a warning within 14 days, a refusal once it has passed.
+ */
+export function expiryNote(expiresOn: unknown, now = new Date()): string | null {
+  if (typeof expiresOn !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(expiresOn)) return null
+  const end = Date.parse(`${expiresOn}T23:59:59Z`)
+  const days = Math.floor((end - now.getTime()) / 86_400_000)
+  if (days < 0)
+    return `The personal access token expired on ${expiresOn}: create a new one and connect again.`
+  if (days >= EXPIRY_WARNING_DAYS) return null
+  const when = days === 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${days} days`
+  return `The personal access token expires ${when} (${expiresOn}): create a new one and connect again before then.`
+}
+
 const refusedScope = (error: unknown) => [401, 403].includes(statusOf(error) ?? 0)
 
 /**
@@ -189,9 +209,10 @@ export async function testConnection(connection: ConnectionHandle): Promise<Conn
       account: organization,
     }
   }
-  const projectNote = projectId
-    ? ''
-    : ' No repository is visible yet, so the other scopes were not checked.'
+  const expiry = expiryNote(connection.config.tokenExpiresOn)
+  const projectNote =
+    (projectId ? '' : ' No repository is visible yet, so the other scopes were not checked.') +
+    (expiry ? ` ${expiry}` : '')
   return {
     ok: true,
     message:

@@ -12,6 +12,13 @@ export const environment = defineSettings({
     default: 90,
     description: 'how far back the first sync reads default-branch commits',
   },
+  AZURE_DEVOPS_PR_DETAIL_DAYS: {
+    type: 'number',
+    min: 0,
+    default: 30,
+    description:
+      'pull requests opened or closed within this many days also get their comment threads read (first review); 0 turns that off',
+  },
   AZURE_DEVOPS_ENTRA_CLIENT_ID: {
     type: 'string',
     description:

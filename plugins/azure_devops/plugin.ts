@@ -46,8 +46,29 @@ export default definePlugin({
             required: true,
             help: SCOPES_HELP,
           },
+          {
+            name: 'tokenExpiresOn',
+            label: 'Token expires on (optional)',
+            placeholder: 'YYYY-MM-DD',
+            help: 'The expiration date you chose for the token. Azure DevOps does not tell it to the token itself; Sextant warns 14 days before.',
+          },
+          {
+            name: 'hookPassword',
+            label: 'Service hook password (optional)',
+            type: 'password',
+            secret: true,
+            help: 'Only for service hooks made by hand to /api/webhook-azure-devops/ (at least 24 characters). Empty: Sextant makes its own hooks with a password it generates.',
+          },
         ],
-        validator: vine.create({ token: vine.string().trim().minLength(20).maxLength(200) }),
+        validator: vine.create({
+          token: vine.string().trim().minLength(20).maxLength(200),
+          tokenExpiresOn: vine
+            .string()
+            .trim()
+            .regex(/^20\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/)
+            .optional(),
+          hookPassword: vine.string().trim().minLength(24).maxLength(200).optional(),
+        }),
       },
       {
         id: 'entra',

@@ -6,12 +6,14 @@ import {
   type LifecycleContext,
   type PluginWebhooks,
   type WebhookContext,
+  type WebhookVerifyHelpers,
 } from '#plugin-sdk'
 import { API_VERSION } from './client.js'
 import { listRepositories, repositoryInput } from './sync/repositories.js'
 import { contributorsOf, pullRequestInput } from './sync/pull_requests.js'
 import { buildInput, deploymentInput } from './sync/delivery.js'
 import type { Azure } from './types.js'
+import { firstReviewOf, readThreads } from './sync/reviews.js'
 
 /**
  * Service hooks: Sextant subscribes itself, per project, to the events
@@ -136,9 +138,15 @@ type ServiceHookEvent = {
  */
 async function upsertPullRequest({ delivery, connection }: WebhookContext) {
   if (!connection) return
-  const event = (delivery.payload as ServiceHookEvent).resource as Azure.PullRequest & {
-    repository?: Azure.Repository
-  }
+  const resource = (delivery.payload as ServiceHookEvent).resource as
+    | (Azure.PullRequest & { repository?: Azure.Repository })
+    | { pullRequest?: Azure.PullRequest & { repository?: Azure.Repository } }
+  // a comment event carries the pull request beside the comment
+  const event = (
+    'pullRequest' in (resource ?? {})
+      ? (resource as { pullRequest?: unknown }).pullRequest
+      : resource
+  ) as (Azure.PullRequest & { repository?: Azure.Repository }) | undefined
   if (!event?.repository?.id || typeof event.pullRequestId !== 'number') return
   const client = await connection.client()
   let pull: Azure.PullRequest & { repository?: Azure.Repository }
@@ -163,8 +171,12 @@ async function upsertPullRequest({ delivery, connection }: WebhookContext) {
   const webBase =
     hosted.webUrl ??
     `${connection.baseUrl}/${encodeURIComponent(hosted.project.name)}/_git/${encodeURIComponent(hosted.name)}`
+  const row = pullRequestInput(repository, pull, webBase)
+  // who reviewed first, from the threads (a comment or a vote by someone else)
+  const threads = await readThreads(client, hosted.project.id, hosted.id, pull.pullRequestId)
+  row.firstReviewAt = firstReviewOf(pull, threads)
   await connection.store.upsertContributors(contributorsOf([pull]))
-  await connection.store.upsertPullRequests([pullRequestInput(repository, pull, webBase)])
+  await connection.store.upsertPullRequests([row])
 }
 
 async function repositoryIds(connection: ConnectionHandle) {
@@ -204,21 +216,38 @@ async function syncPushedCommits({ connection }: WebhookContext) {
   if (connection?.status === 'active') await connection.queueSync({ tasks: ['commits'] })
 }
 
+/**
+ * A hook made by hand for the old address (no per-connection URL): its
+ * basic-auth user name is the connection's public id, its password the
+ * service hook password typed when connecting.
+ */
+async function legacyConnection(
+  given: { user: string; password: string } | null,
+  helpers: WebhookVerifyHelpers
+): Promise<ConnectionHandle | null> {
+  if (!given || !/^[A-Za-z0-9]{1,32}$/.test(given.user)) return null
+  const connection = await helpers.connection(given.user)
+  const expected = connection?.credentials.hookPassword
+  return connection && expected && secretsMatch(given.password, expected) ? connection : null
+}
+
 export const serviceHookWebhooks: PluginWebhooks = {
   authentication: 'url-token',
   // The address the system Sextant replaces had admins give service hooks by hand.
   legacyPaths: ['/api/webhook-azure-devops'],
-  verify(request) {
-    const connection = request.connection
-    const expected = connection?.credentials.hookPassword
+  legacyPathAuthentication: 'verify',
+  async verify(request, helpers) {
     const given = basicPassword(request.headers.authorization)
-    if (
-      !connection ||
-      !expected ||
-      !given ||
-      !secretsMatch(given.password, expected) ||
-      !secretsMatch(given.user, HOOK_USERNAME)
-    ) {
+    const expected = request.connection?.credentials.hookPassword
+    const connection = request.connection
+      ? expected &&
+        given &&
+        secretsMatch(given.password, expected) &&
+        secretsMatch(given.user, HOOK_USERNAME)
+        ? request.connection
+        : null
+      : await legacyConnection(given, helpers)
+    if (!connection) {
       return {
         ok: false,
         status: 401,
@@ -233,12 +262,14 @@ export const serviceHookWebhooks: PluginWebhooks = {
       ok: true,
       deliveryId: typeof event.id === 'string' ? event.id : null,
       event: event.eventType,
+      connectionPublicId: connection.publicId,
     }
   },
   handlers: {
     'git.pullrequest.created': upsertPullRequest,
     'git.pullrequest.updated': upsertPullRequest,
     'git.pullrequest.merged': upsertPullRequest,
+    'ms.vss-code.git-pullrequest-comment-event': upsertPullRequest,
     'build.complete': upsertBuild,
     'ms.vss-release.deployment-completed-event': upsertReleaseDeployment,
     'workitem.created': syncChangedWorkItems,

@@ -64,5 +64,29 @@ export namespace Azure {
     }
   }
 
+  /** GitPullRequestCommentThread: a comment thread, or a system thread (a vote: VoteUpdate) */
+  export type Thread = {
+    id: number
+    publishedDate?: string
+    isDeleted?: boolean
+    properties?: Record<string, { $type?: string; $value?: string } | undefined>
+    identities?: Record<string, Identity>
+    comments?: Array<{
+      id: number
+      author?: Identity
+      commentType?: 'text' | 'system' | 'codeChange' | 'unknown'
+      publishedDate?: string
+      isDeleted?: boolean
+    }>
+  }
+
+  /** WorkItemUpdate: one revision's changed fields */
+  export type WorkItemUpdate = {
+    id: number
+    rev: number
+    revisedDate?: string
+    fields?: Record<string, { oldValue?: unknown; newValue?: unknown } | undefined>
+  }
+
   export type ResourceArea = { id: string; name: string; locationUrl: string }
 }

@@ -68,6 +68,8 @@ export const connectMethods = [
       tokenAuthMethod: 'client_secret_basic' as const,
       // No scope parameter: Bitbucket grants the permissions configured on the consumer.
       rotatingRefreshTokens: true,
+      // the callback URL consumers were registered with for the system Sextant replaces
+      callbackPath: '/settings/connect/bitbucket/',
       resolveAccounts: workspacesOfGrant,
     },
   },

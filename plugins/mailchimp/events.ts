@@ -2,6 +2,7 @@ import { marketingContacts, type CoreEventHandlers, type ConnectionHandle } from
 import { mailchimpClient } from './client.js'
 import { deleteMemberPermanently, unsubscribeMember, upsertMember } from './members.js'
 import { accountOf } from './settings.js'
+import { forgetMemberAddress, memberAddressOf } from './addresses.js'
 
 /**
  * Sextant's users kept in step at once, through the core events (each
@@ -41,7 +42,12 @@ export const mailchimpEvents: CoreEventHandlers = {
       if (contact.consent) {
         await upsertMember(client, audienceId, contact, previousEmail)
       } else if (payload.changed.includes('marketingConsent')) {
-        await unsubscribeMember(client, audienceId, previousEmail ?? contact.email)
+        const held = await memberAddressOf(contact)
+        await unsubscribeMember(
+          client,
+          audienceId,
+          held !== contact.email ? held : (previousEmail ?? contact.email)
+        )
       }
     })
   },
@@ -56,8 +62,11 @@ export const mailchimpEvents: CoreEventHandlers = {
   },
 
   async 'user.deleted'(context) {
+    const { user } = context.payload
+    const held = await memberAddressOf(user)
     await each(context.installationConnections(), (client, audienceId) =>
-      deleteMemberPermanently(client, audienceId, context.payload.user.email)
+      deleteMemberPermanently(client, audienceId, held)
     )
+    await forgetMemberAddress(user.publicId)
   },
 }

@@ -1,11 +1,12 @@
 import type { MarketingContact } from '#plugin-sdk'
 import { statusOf, subscriberHash, withRetries, type MailchimpClient } from './client.js'
 import { mergeValues } from './merge_fields.js'
+import { forgetMemberAddress, memberAddressOf } from './addresses.js'
 
 /** the body of a member's upsert: subscribed if new, the merge fields always */
-export function memberBody(contact: MarketingContact) {
+export function memberBody(contact: MarketingContact, address: string = contact.email) {
   return {
-    email_address: contact.email,
+    email_address: address,
     status_if_new: 'subscribed',
     merge_fields: mergeValues(contact),
   }
@@ -25,8 +26,20 @@ export async function upsertMember(
   contact: MarketingContact,
   previousEmail?: string
 ) {
-  const hash = subscriberHash(previousEmail ?? contact.email)
-  return withRetries(() => client.lists.setListMember(audienceId, hash, memberBody(contact)))
+  // where Mailchimp holds the member: an address changed there (upemail) wins over Sextant's
+  const held = await memberAddressOf(contact)
+  if (previousEmail) {
+    // the email changed in Sextant, after any change in Mailchimp: Sextant's address wins, in place
+    const hash = subscriberHash(held !== contact.email ? held : previousEmail)
+    const member = await withRetries(() =>
+      client.lists.setListMember(audienceId, hash, memberBody(contact))
+    )
+    await forgetMemberAddress(contact.publicId)
+    return member
+  }
+  return withRetries(() =>
+    client.lists.setListMember(audienceId, subscriberHash(held), memberBody(contact, held))
+  )
 }
 
 /** "Delete permanently" (an erasure): the address cannot be re-imported. 404 is already gone. */

@@ -10,6 +10,7 @@ import {
 import { runBatch } from './batch.js'
 import { memberBody, upsertMember } from './members.js'
 import { accountOf, environment } from './settings.js'
+import { memberAddresses, sextantEmailFor } from './addresses.js'
 
 const CONCURRENCY = 5
 const PAGE = 500
@@ -58,7 +59,7 @@ async function reconcile(context: SyncContext) {
       for (const member of members) {
         if (
           await marketingContacts.withdraw({
-            email: member.email_address,
+            email: await sextantEmailFor(member.email_address),
             source: 'mailchimp-sync',
           })
         ) {
@@ -79,14 +80,18 @@ async function reconcile(context: SyncContext) {
     const byId = new Map(contacts.map((contact) => [contact.publicId, contact]))
     for (let start = 0; start < contacts.length; start += BATCH_SIZE) {
       const chunk = contacts.slice(start, start + BATCH_SIZE)
+      const held = await memberAddresses(chunk.map((contact) => contact.publicId))
       const results = await runBatch(
         client,
-        chunk.map((contact) => ({
-          method: 'PUT' as const,
-          path: `/lists/${audienceId}/members/${subscriberHash(contact.email)}`,
-          body: JSON.stringify(memberBody(contact)),
-          operation_id: contact.publicId,
-        })),
+        chunk.map((contact) => {
+          const address = held.get(contact.publicId) ?? contact.email
+          return {
+            method: 'PUT' as const,
+            path: `/lists/${audienceId}/members/${subscriberHash(address)}`,
+            body: JSON.stringify(memberBody(contact, address)),
+            operation_id: contact.publicId,
+          }
+        }),
         { signal: context.signal }
       )
       for (const result of results) {

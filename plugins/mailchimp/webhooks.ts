@@ -1,6 +1,7 @@
 import { marketingContacts, type PluginWebhooks, type LifecycleContext } from '#plugin-sdk'
 import { mailchimpClient, statusOf, withRetries } from './client.js'
 import { accountOf } from './settings.js'
+import { recordAddressChange, sextantEmailFor } from './addresses.js'
 
 /**
  * Mailchimp's webhooks flow unsubscribes and cleaned addresses back at
@@ -12,11 +13,21 @@ import { accountOf } from './settings.js'
  */
 const EVENTS = new Set(['subscribe', 'unsubscribe', 'profile', 'cleaned', 'upemail', 'campaign'])
 
-type Delivery = { type?: string; data?: { email?: string; reason?: string; list_id?: string } }
+type Delivery = {
+  type?: string
+  data?: {
+    email?: string
+    reason?: string
+    list_id?: string
+    old_email?: string
+    new_email?: string
+  }
+}
 
 async function withdraw(email: unknown, source: string) {
   if (typeof email !== 'string' || email === '') return
-  await marketingContacts.withdraw({ email, source })
+  // an address changed in Mailchimp belongs to the person who had the old one
+  await marketingContacts.withdraw({ email: await sextantEmailFor(email), source })
 }
 
 export const mailchimpWebhooks: PluginWebhooks = {
@@ -43,6 +54,18 @@ export const mailchimpWebhooks: PluginWebhooks = {
     },
     async cleaned({ delivery }) {
       await withdraw((delivery.payload as Delivery).data?.email, 'mailchimp-webhook')
+    },
+    /**
+     * The member changed their address in Mailchimp: it stays one member,
+     * and Sextant's upserts follow it there instead of subscribing the old
+     * address again. Sextant's own email for the person is not changed
+     * (it is their sign-in, and Mailchimp does not sign its webhooks).
+     */
+    async upemail({ delivery }) {
+      const data = (delivery.payload as Delivery).data
+      if (typeof data?.old_email !== 'string' || typeof data?.new_email !== 'string') return
+      if (!/^[^@\s]+@[^@\s]+$/.test(data.new_email) || data.new_email.length > 254) return
+      await recordAddressChange(data.old_email, data.new_email)
     },
   },
 }

@@ -50,7 +50,7 @@ for (const plugin of pluginRegistry.loaded()) {
     const name = `webhooks.legacy.${plugin.id}.${path.replace(/[^a-z0-9]+/gi, '_')}`
     const asPlugin = (action: 'receive' | 'handshake') => async (ctx: HttpContext) => {
       const { default: Controller } = await WebhooksController()
-      ctx.params = { ...ctx.params, plugin: plugin.id }
+      ctx.params = { ...ctx.params, plugin: plugin.id, legacyPath: true }
       return new Controller()[action](ctx)
     }
     const rateLimit = () => middleware.webhookRateLimit({ pluginId: plugin.id })

@@ -4,6 +4,12 @@ import { resetDatabase } from '#tests/helpers/database'
 import { awaitFreshTotpStep, createAccount, STRONG_PASSWORD } from '#tests/helpers/accounts'
 import { lastMailTo, linkIn } from '#tests/helpers/smtp'
 import { totp } from '#services/totp'
+import { mkdir } from 'node:fs/promises'
+import User from '#models/user'
+import { MARKETING_CONSENT_TEXT } from '#services/marketing/consent'
+import { WebClient } from '#tests/helpers/web_client'
+
+const SHOTS = 'tmp/screenshots/onboarding'
 
 /**
  * The sign-in journey of a new colleague, in a real Chromium.
@@ -126,5 +132,51 @@ test.group('Browser | invitation to second sign-in', (group) => {
     await enterRecoveryCode(page, codes[0])
     await page.getByText('That recovery code is not valid or was already used.').waitFor()
     assert.equal(new URL(page.url()).pathname, '/sign-in/mfa')
+  }).timeout(120_000)
+})
+
+test.group('Browser | invitation page', (group) => {
+  group.each.setup(resetDatabase)
+
+  test('the product-emails box fits phones and desktops, light and dark, and records consent when ticked', async ({
+    visit,
+    assert,
+  }) => {
+    const admin = await createAccount({ role: 'admin' })
+    const inviteeEmail = `consenting.${Date.now()}@example.org`
+    const web = new WebClient()
+    await web.signIn(admin.email, admin.password, admin.totpSecret!)
+    await web.get('/settings/members')
+    await web.post('/settings/members/invites', { email: inviteeEmail, role: 'member' })
+    const link = linkIn(lastMailTo(inviteeEmail)!, '/invitations/')
+
+    const page = await visit(link)
+    await mkdir(SHOTS, { recursive: true })
+    const box = page.getByLabel(MARKETING_CONSENT_TEXT)
+    assert.isFalse(await box.isChecked())
+    for (const width of [390, 1440]) {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.setViewportSize({ width, height: 900 })
+        await page.emulateMedia({ colorScheme: scheme })
+        await page.screenshot({
+          path: `${SHOTS}/invitation-${width}-${scheme}.png`,
+          fullPage: true,
+        })
+        const fits = await page.evaluate<boolean>(
+          'document.documentElement.scrollWidth <= window.innerWidth'
+        )
+        assert.isTrue(fits, `the invitation page at ${width}px (${scheme}) scrolls sideways`)
+      }
+    }
+
+    await page.getByLabel('Full name').fill('Mary Jackson')
+    await page.getByLabel('Password (12 characters or more)').fill(STRONG_PASSWORD)
+    await page.getByLabel('Confirm password').fill(STRONG_PASSWORD)
+    await box.check()
+    await page.getByRole('button', { name: 'Create account' }).click()
+    await page.waitForURL('**/mfa/setup')
+    const user = await User.findByOrFail('email', inviteeEmail)
+    assert.isTrue(user.marketingConsent)
+    assert.equal(user.marketingConsentText, MARKETING_CONSENT_TEXT)
   }).timeout(120_000)
 })

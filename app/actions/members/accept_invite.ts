@@ -6,6 +6,7 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import { sha256 } from '#services/one_time_tokens'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
 import { assertAcceptablePassword, createUserWithPassword } from '#services/passwords'
+import { recordMarketingConsent } from '#services/marketing/consent'
 import {
   eventUser,
   publishCoreEvent,
@@ -42,6 +43,8 @@ export default class AcceptInvite {
     email: string
     fullName: string
     password: string
+    /** the unchecked product-emails box was checked: recorded as on the Security page */
+    marketingConsent?: boolean
     meta: RequestMeta
   }) {
     const email = input.email.trim().toLowerCase()
@@ -62,6 +65,10 @@ export default class AcceptInvite {
         { email, fullName: input.fullName, password: input.password },
         trx
       )
+      if (input.marketingConsent) {
+        recordMarketingConsent(user)
+        await user.useTransaction(trx).save()
+      }
       await Membership.create(
         { organizationId: invite.organizationId, userId: user.id, role: invite.role },
         { client: trx }

@@ -4,6 +4,7 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
 import { insertedId, sqlTime } from '#services/sql'
+import { publicIds } from '#services/public_id'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import ProcessWebhookJob from '#jobs/process_webhook_job'
@@ -33,7 +34,8 @@ const RECEIVING = ['active', 'inactive', 'error', 'pending']
  */
 export async function resolveWebhookTarget(
   pluginId: string,
-  address: ConnectionWebhookAddress | null
+  address: ConnectionWebhookAddress | null,
+  options: { legacyPath?: boolean } = {}
 ): Promise<
   { refused: Refusal } | { refused: null; plugin: LoadedPlugin; connection: Connection | null }
 > {
@@ -43,7 +45,9 @@ export async function resolveWebhookTarget(
     return { refused: { outcome: 'refused', status: 404, reason } }
   }
   if (!address) {
-    if (usesUrlTokens(plugin.definition)) {
+    const verifiesLegacy =
+      options.legacyPath && plugin.definition.webhooks.legacyPathAuthentication === 'verify'
+    if (usesUrlTokens(plugin.definition) && !verifiesLegacy) {
       const reason = `${plugin.definition.name} deliveries go to each connection's own webhook URL`
       return { refused: { outcome: 'refused', status: 401, reason } }
     }
@@ -61,6 +65,17 @@ export async function resolveWebhookTarget(
     return { refused: { outcome: 'refused', status: 404, reason } }
   }
   return { refused: null, plugin, connection }
+}
+
+/** a plugin's connection that takes deliveries, by public id */
+async function receivingConnection(pluginId: string, publicId: string) {
+  const id = publicIds('connection').decode(publicId)
+  if (id === null) return null
+  return Connection.query()
+    .where('id', id)
+    .where('plugin_id', pluginId)
+    .whereIn('status', RECEIVING)
+    .first()
 }
 
 /**
@@ -96,6 +111,8 @@ type ReceiveInput = {
   request: IncomingWebhook
   /** set when the delivery came to a per-connection URL */
   address?: ConnectionWebhookAddress | null
+  /** it came to one of the plugin's legacy paths */
+  legacyPath?: boolean
 }
 
 export default class ReceiveWebhook {
@@ -108,7 +125,9 @@ export default class ReceiveWebhook {
   }
 
   async #receive(input: ReceiveInput): Promise<WebhookReceipt> {
-    const target = await resolveWebhookTarget(input.pluginId, input.address ?? null)
+    const target = await resolveWebhookTarget(input.pluginId, input.address ?? null, {
+      legacyPath: input.legacyPath,
+    })
     if (target.refused) return target.refused
     const { plugin } = target
     const verification = await plugin.definition.webhooks!.verify(
@@ -124,12 +143,24 @@ export default class ReceiveWebhook {
             .whereIn('status', ['active', 'inactive'])
           return rows.map((row) => connectionHandle(row, plugin))
         },
+        connection: async (publicId) => {
+          const row = await receivingConnection(plugin.id, publicId)
+          return row ? connectionHandle(row, plugin) : null
+        },
       }
     )
     if (!verification.ok) {
       return { outcome: 'refused', status: verification.status ?? 401, reason: verification.reason }
     }
 
+    // A connection named by the verification (a legacy path's credentials)
+    // is looked up here; the common shared-URL case is resolved inside the
+    // INSERT below.
+    const named =
+      target.connection ??
+      (verification.connectionPublicId
+        ? await receivingConnection(plugin.id, verification.connectionPublicId)
+        : null)
     const headers = Object.fromEntries(
       Object.entries(input.request.headers).filter(([name]) => !DROPPED_HEADERS.has(name))
     )
@@ -147,8 +178,8 @@ export default class ReceiveWebhook {
         `(SELECT ${column} FROM connections WHERE plugin_id = ? AND account_key = ? AND status IN (${RECEIVING.map(() => '?').join(', ')}) ORDER BY id LIMIT 1)`,
         [plugin.id, verification.accountKey!, ...RECEIVING]
       )
-    const ownership = target.connection
-      ? { organization_id: target.connection.organizationId, connection_id: target.connection.id }
+    const ownership = named
+      ? { organization_id: named.organizationId, connection_id: named.id }
       : verification.accountKey
         ? { organization_id: owner('organization_id'), connection_id: owner('id') }
         : { organization_id: null, connection_id: null }

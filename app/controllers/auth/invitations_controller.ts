@@ -24,10 +24,12 @@ export default class InvitationsController {
   async accept(ctx: HttpContext) {
     const { params, request, response, view } = ctx
     const data = await request.validateUsing(acceptInviteValidator)
+    const marketingConsent = request.input('marketingConsent') === 'on'
     try {
       const { user } = await new AcceptInvite().execute({
         token: params.token,
         ...data,
+        marketingConsent,
         meta: requestMeta(ctx),
       })
       startPendingSignIn(ctx, user, 'enrol')
@@ -42,6 +44,7 @@ export default class InvitationsController {
         invitedEmail: invite?.email ?? null,
         email: data.email,
         fullName: data.fullName,
+        marketingConsent,
         formError: error instanceof InviteInvalid ? error.message : null,
         passwordError: error instanceof PasswordRejected ? error.message : null,
       })

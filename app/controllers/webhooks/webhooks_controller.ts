@@ -20,6 +20,7 @@ export default class WebhooksController {
       pluginId: String(ctx.params.plugin ?? ''),
       request: incomingWebhook(ctx),
       address: addressOf(ctx),
+      legacyPath: ctx.params.legacyPath === true,
     })
     if (receipt.outcome === 'refused') {
       return ctx.response.status(receipt.status).send({ error: receipt.reason })

@@ -95,6 +95,17 @@ export const marketingContacts = {
     return contact ?? null
   },
 
+  /** one person by email, case-insensitively (null when nobody has it) */
+  async findByEmail(email: string): Promise<MarketingContact | null> {
+    const user = await db
+      .from('users')
+      .whereRaw('lower(email) = ?', [email.trim().toLowerCase()])
+      .first()
+    if (!user) return null
+    const [contact] = await toContacts([user])
+    return contact ?? null
+  },
+
   /** every person who consents, in pages of `pageSize`, oldest first */
   async *consenting(pageSize = 500): AsyncGenerator<MarketingContact[]> {
     let afterId = 0

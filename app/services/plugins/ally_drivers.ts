@@ -32,9 +32,9 @@ export function allyDriverName(pluginId: string, methodId: string) {
  * Where the provider sends the user back: under APP_URL when set (behind
  * a proxy), else the origin this request came to.
  */
-export function oauthCallbackUrl(ctx: HttpContext) {
+export function oauthCallbackUrl(ctx: HttpContext, path: string = OAUTH_CALLBACK_PATH) {
   const origin = env.get('APP_URL') ?? new URL(ctx.request.completeUrl()).origin
-  return `${origin.replace(/\/+$/, '')}${OAUTH_CALLBACK_PATH}`
+  return `${origin.replace(/\/+$/, '')}${path}`
 }
 
 /** the driver's settings, read on use: client settings may come from the environment */
@@ -44,18 +44,23 @@ export function driverConfig(ctx: HttpContext, name: string, auth: OAuth2Auth): 
     auth,
     clientId: declared(auth.clientId) ?? '',
     clientSecret: declared(auth.clientSecret) ?? '',
-    callbackUrl: declared(auth.callbackUrl) || oauthCallbackUrl(ctx),
+    callbackUrl: declared(auth.callbackUrl) || oauthCallbackUrl(ctx, auth.callbackPath),
     authorizeUrl: declared(auth.authorizeUrl),
     accessTokenUrl: declared(auth.tokenUrl),
   }
 }
 
-/** the older callback paths the loaded plugins' OAuth methods still answer on */
+/**
+ * The paths besides the shared one that the loaded plugins' OAuth methods
+ * answer on: each method's own callbackPath (sent as redirect_uri) and
+ * the older paths an operator's app may still be registered with.
+ */
 export function legacyCallbackPaths(plugins: LoadedPlugin[]) {
   const paths = new Set<string>()
   for (const plugin of plugins) {
     for (const method of pluginMethods(plugin.definition)) {
       if (method.auth.kind !== 'oauth2') continue
+      if (method.auth.callbackPath) paths.add(method.auth.callbackPath)
       for (const path of method.auth.legacyCallbackPaths ?? []) paths.add(path)
     }
   }

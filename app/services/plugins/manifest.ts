@@ -250,6 +250,12 @@ function validateAuth(auth: PluginAuth | undefined, where: string, check: Check)
       `${where}.revokeUrl`,
       'must be a string or a function returning one'
     )
+    check(
+      auth!.callbackPath === undefined ||
+        (typeof auth!.callbackPath === 'string' && /^\/[\w./-]*$/.test(auth!.callbackPath)),
+      `${where}.callbackPath`,
+      'must be a path starting with "/"'
+    )
   }
   if (auth!.kind === 'app_installation') {
     check(

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { ContributorInput, PullRequestInput, StoredRepository, SyncContext } from '#plugin-sdk'
 import { API_VERSION } from '../client.js'
 import type { Azure } from '../types.js'
+import { firstReviewOf, readThreads, wantsDetail } from './reviews.js'
 
 /** the most pull requests Azure DevOps returns per page */
 export const PAGE_SIZE = 100
@@ -114,10 +115,23 @@ async function syncRepository(context: SyncContext, repository: StoredRepository
     const pulls = page.data.value
     const changed = pulls.filter((pull) => prints[pull.pullRequestId] !== fingerprint(pull))
     if (changed.length > 0) {
+      const rows: PullRequestInput[] = []
+      for (const pull of changed) {
+        const row = pullRequestInput(repository, pull, webBase)
+        // first review from the threads, for recent pull requests (one request each)
+        if (wantsDetail(pull)) {
+          const threads = await readThreads(
+            context.http,
+            projectOf(repository),
+            repository.externalId,
+            pull.pullRequestId
+          )
+          row.firstReviewAt = firstReviewOf(pull, threads)
+        }
+        rows.push(row)
+      }
       await context.store.upsertContributors(contributorsOf(changed))
-      await context.store.upsertPullRequests(
-        changed.map((pull) => pullRequestInput(repository, pull, webBase))
-      )
+      await context.store.upsertPullRequests(rows)
     }
     for (const pull of pulls) {
       prints[pull.pullRequestId] = fingerprint(pull)

@@ -1,9 +1,12 @@
-import type { IssueInput, SyncContext } from '#plugin-sdk'
+import type { IssueInput, IssueTransitionInput, SyncContext } from '#plugin-sdk'
 import { API_VERSION } from '../client.js'
+import type { Azure } from '../types.js'
 import { projectOf } from './pull_requests.js'
 
 /** what workitemsbatch takes at once */
 const BATCH = 200
+/** updates read per request */
+const UPDATES_PAGE = 200
 
 const FIELDS = [
   'System.Id',
@@ -47,6 +50,39 @@ const optional = (value: unknown) =>
   value === null || value === undefined || value === '' ? null : String(value)
 const login = (value: unknown) =>
   value && typeof value === 'object' ? ((value as IdentityRef).uniqueName ?? null) : text(value)
+
+/** a revision's moment: the System.ChangedDate it set (revisedDate is when it was superseded) */
+const momentOf = (update: Azure.WorkItemUpdate) =>
+  text(update.fields?.['System.ChangedDate']?.newValue) ?? text(update.revisedDate)
+
+/**
+ * The state history from the item's updates (GET …/workItems/{id}/updates),
+ * oldest first: each revision that set System.State is a transition.
+ */
+export function transitionsOf(updates: Azure.WorkItemUpdate[]): IssueTransitionInput[] {
+  const transitions: IssueTransitionInput[] = []
+  for (const update of [...updates].sort((a, b) => a.rev - b.rev)) {
+    const change = update.fields?.['System.State']
+    const to = text(change?.newValue)
+    const at = momentOf(update)
+    if (!to || !at || at.startsWith('9999')) continue
+    transitions.push({ at, from: text(change?.oldValue), to, toCategory: stateCategory(to) })
+  }
+  return transitions
+}
+
+/** every update of one work item, $top/$skip pages of 200 */
+async function readUpdates(context: SyncContext, project: string, id: number) {
+  const updates: Azure.WorkItemUpdate[] = []
+  for (let skip = 0; ; skip += UPDATES_PAGE) {
+    const page = await context.http.get<Azure.List<Azure.WorkItemUpdate>>(
+      `/${encodeURIComponent(project)}/_apis/wit/workItems/${id}/updates`,
+      { query: { '$top': UPDATES_PAGE, '$skip': skip, 'api-version': API_VERSION } }
+    )
+    updates.push(...page.data.value)
+    if (page.data.value.length < UPDATES_PAGE) return updates
+  }
+}
 
 export function workItemInput(item: WorkItem, webBase: string): IssueInput {
   const fields = item.fields
@@ -114,8 +150,19 @@ export async function syncWorkItems(context: SyncContext) {
       const fresh = items.filter(
         (item) => !since || String(item.fields['System.ChangedDate']) > since
       )
-      if (fresh.length > 0)
-        await context.store.upsertIssues(fresh.map((item) => workItemInput(item, webBase)))
+      if (fresh.length > 0) {
+        const rows: IssueInput[] = []
+        for (const item of fresh) {
+          const row = workItemInput(item, webBase)
+          // revision 1 is the creation: its state is the whole history, no request needed
+          row.transitions =
+            item.rev > 1
+              ? transitionsOf(await readUpdates(context, project, item.id))
+              : [{ at: row.openedAt, from: null, to: row.status, toCategory: row.statusCategory }]
+          rows.push(row)
+        }
+        await context.store.upsertIssues(rows)
+      }
       for (const item of items) {
         const changed = text(item.fields['System.ChangedDate'])
         if (changed && (!newest || changed > newest)) newest = changed

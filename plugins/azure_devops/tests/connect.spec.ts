@@ -29,6 +29,35 @@ test.group('Azure DevOps | connect with a personal access token', (group) => {
     }
   })
 
+  test('an expiry date typed at connect is shown, and warned about 14 days ahead', async ({
+    assert,
+  }) => {
+    azure.addRepository(azure.addProject('Rockets'), 'engine')
+    const { web } = await signedInAdmin()
+    const soon = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10)
+    await connectForm(web, azure.url, PAT, { tokenExpiresOn: soon })
+    const connection = await Connection.query().where('plugin_id', 'azure_devops').firstOrFail()
+    assert.equal(connection.configValues.tokenExpiresOn, soon)
+    assert.equal(connection.status, 'active')
+    const { text: list } = await web.get('/settings/connections')
+    assert.include(list, `The personal access token expires in 5 days (${soon})`)
+    const { text: page } = await web.get(`/settings/connections/${connection.publicId}`)
+    assert.include(page, `expires in 5 days (${soon}): create a new one`)
+
+    const far = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10)
+    await connectForm(web, azure.url, PAT, { tokenExpiresOn: far })
+    const { text: later } = await web.get(`/settings/connections/${connection.publicId}`)
+    assert.include(later, `The personal access token expires on ${far}.`)
+    assert.notInclude(later, 'create a new one and connect again before then')
+  })
+
+  test('an expiry date that is not YYYY-MM-DD is refused in the form', async ({ assert }) => {
+    const { web } = await signedInAdmin()
+    const answer = await connectForm(web, azure.url, PAT, { tokenExpiresOn: '31/12/2026' })
+    assert.equal(answer.status, 422)
+    assert.lengthOf(await Connection.all(), 0)
+  })
+
   test('a PAT with every scope connects: the test names the user, discovery went through resource areas', async ({
     assert,
   }) => {

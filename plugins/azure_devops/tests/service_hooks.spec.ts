@@ -96,11 +96,11 @@ test.group('Azure DevOps | service hooks', (group) => {
   group.each.setup(resetDatabase())
   group.each.setup(() => azure.reset())
 
-  async function connected() {
+  async function connected(fields: Record<string, string> = {}) {
     const [repository] = azure.seed(1, 1)
     azure.addRepository(azure.addProject('Ground'), 'radar')
     const { web } = await signedInAdmin()
-    await connectForm(web, azure.url, PAT)
+    await connectForm(web, azure.url, PAT, fields)
     const connection = await Connection.query().where('plugin_id', 'azure_devops').firstOrFail()
     await untilHook(connection.id, 'connected')
     const subscriptions = [...azure.state.subscriptions.values()]
@@ -192,6 +192,77 @@ test.group('Azure DevOps | service hooks', (group) => {
     assert.equal(await statusOf(`${BASE}/api/webhook-azure-devops/`, event, credentials), 401)
     const [{ total }] = await db.from('webhook_deliveries').count('* as total')
     assert.equal(Number(total), 0)
+  })
+
+  test("a hook made by hand to the old address, with the connection's id and typed password, is accepted and processed", async ({
+    assert,
+  }) => {
+    const hookPassword = 'typed-by-the-admin-0123456789'
+    const { connection, repository, credentials } = await connected({ hookPassword })
+    // Sextant's own subscriptions use the same password
+    assert.equal(credentials.password, hookPassword)
+    const pull = azure.addPullRequest(repository, { title: 'Made by hand' })
+    const event = pullRequestEvent(azure, repository, pull.pullRequestId)
+    const legacy = `${BASE}/api/webhook-azure-devops/`
+    const answer = await deliver(legacy, event, {
+      user: connection.publicId,
+      password: hookPassword,
+    })
+    assert.equal(answer.status, 202)
+    await processQueueUntil(async () => {
+      const pending = await db.from('webhook_deliveries').whereNot('status', 'processed')
+      return pending.length === 0
+    })
+    const delivery = await db.from('webhook_deliveries').firstOrFail()
+    assert.equal(delivery.connection_id, connection.id)
+    const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
+    assert.equal(row.title, 'Made by hand')
+  })
+
+  test('the old address refuses a wrong password, an unknown connection and the automatic user name', async ({
+    assert,
+  }) => {
+    const hookPassword = 'typed-by-the-admin-0123456789'
+    const { connection, repository } = await connected({ hookPassword })
+    const event = pullRequestEvent(azure, repository, 7)
+    const legacy = `${BASE}/api/webhook-azure-devops/`
+    const wrong = { user: connection.publicId, password: `${hookPassword}x` }
+    assert.equal(await statusOf(legacy, event, wrong), 401)
+    const unknown = { user: 'Zz9Zz9Zz', password: hookPassword }
+    assert.equal(await statusOf(legacy, event, unknown), 401)
+    assert.equal(await statusOf(legacy, event, { user: 'sextant', password: hookPassword }), 401)
+    assert.equal(await statusOf(legacy, event, null), 401)
+    const [{ total }] = await db.from('webhook_deliveries').count('* as total')
+    assert.equal(Number(total), 0)
+  })
+
+  test('a pull request comment event records the first review, read from the threads', async ({
+    assert,
+  }) => {
+    const { url, credentials, repository } = await connected()
+    const pull = azure.addPullRequest(repository, { title: 'Reviewed' })
+    const reviewer = {
+      id: 'grace-id',
+      displayName: 'Grace Hopper',
+      uniqueName: 'grace@example.com',
+    }
+    azure.addComment(pull, reviewer, '2026-11-30T10:15:00.000Z')
+    const base = pullRequestEvent(azure, repository, pull.pullRequestId)
+    const event = {
+      ...base,
+      eventType: 'ms.vss-code.git-pullrequest-comment-event',
+      resource: {
+        comment: { id: 1, author: reviewer, content: 'Why this limit?', commentType: 'text' },
+        pullRequest: base.resource,
+      },
+    }
+    assert.equal(await statusOf(url, event, credentials), 202)
+    await processQueueUntil(async () => {
+      const pending = await db.from('webhook_deliveries').whereNot('status', 'processed')
+      return pending.length === 0
+    })
+    const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
+    assert.equal(new Date(row.first_review_at).toISOString(), '2026-11-30T10:15:00.000Z')
   })
 
   test('a build completed event becomes a deployment of kind build', async ({ assert }) => {

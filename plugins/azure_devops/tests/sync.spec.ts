@@ -266,8 +266,7 @@ test.group('Azure DevOps | sync', (group) => {
     assert.equal(Number(bugs), 1)
 
     // the bug is resolved: the next WIQL asks for changes since the newest one written
-    bug.fields['System.State'] = 'Resolved'
-    bug.fields['System.ChangedDate'] = '2026-12-01T08:00:00.000Z'
+    azure.updateWorkItem(bug, { 'System.State': 'Resolved' }, '2026-12-01T08:00:00.000Z')
     azure.requests.length = 0
     const [again] = await new RunSync().execute({
       connection,
@@ -279,6 +278,95 @@ test.group('Azure DevOps | sync', (group) => {
     assert.equal(wiql.query.get('timePrecision'), 'true')
     const row = await db.from('issues').where('external_id', String(bug.id)).firstOrFail()
     assert.equal(row.status_category, 'done')
+  })
+
+  test('a work item’s state history comes from its updates, one transition per state change', async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 1)
+    const project = azure.state.projects.find((entry) => entry.id === repository.projectId)!
+    const bug = azure.addWorkItem(project, 'Bug')
+    azure.updateWorkItem(bug, { 'System.Title': 'Valve leaks' }, '2026-11-20T09:00:00.000Z')
+    azure.updateWorkItem(bug, { 'System.State': 'Active' }, '2026-11-21T10:00:00.000Z')
+    azure.updateWorkItem(bug, { 'System.State': 'Resolved' }, '2026-11-23T16:30:00.000Z')
+    const untouched = azure.addWorkItem(project, 'Task')
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    azure.requests.length = 0
+    const [run] = await new RunSync().execute({ connection, tasks: ['work_items'], trigger: 'cli' })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+
+    const issue = await db.from('issues').where('external_id', String(bug.id)).firstOrFail()
+    const history = await db
+      .from('issue_status_transitions')
+      .where('issue_id', issue.id)
+      .orderBy('transitioned_at')
+    assert.deepEqual(
+      history.map((row) => [row.from_status, row.to_status, row.to_category]),
+      [
+        [null, 'New', 'todo'],
+        ['New', 'Active', 'in_progress'],
+        ['Active', 'Resolved', 'done'],
+      ]
+    )
+    assert.equal(new Date(history[2].transitioned_at).toISOString(), '2026-11-23T16:30:00.000Z')
+    // the item never changed after its creation: its history is its first state, read without a request
+    const task = await db.from('issues').where('external_id', String(untouched.id)).firstOrFail()
+    const taskHistory = await db.from('issue_status_transitions').where('issue_id', task.id)
+    assert.deepEqual(
+      taskHistory.map((row) => [row.from_status, row.to_status]),
+      [[null, 'New']]
+    )
+    assert.equal(azure.count(/\/_apis\/wit\/workitems\/\d+\/updates$/i, 'GET'), 1)
+  })
+
+  test('first review: the earliest comment or vote by someone other than the author, from the threads', async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 0)
+    // whole seconds: what the database keeps
+    const opened = new Date(Math.floor(Date.now() / 1000) * 1000 - 3 * 86_400_000)
+    const at = (hours: number) => new Date(opened.getTime() + hours * 3_600_000).toISOString()
+    const author = {
+      id: azure.state.user.id,
+      displayName: azure.state.user.displayName,
+      uniqueName: azure.state.user.email,
+    }
+    const grace = { id: 'grace-id', displayName: 'Grace Hopper', uniqueName: 'grace@example.com' }
+    const linus = { id: 'linus-id', displayName: 'Linus T', uniqueName: 'linus@example.com' }
+    const voted = azure.addPullRequest(repository, { creationDate: opened.toISOString() })
+    // the author's own comment and vote are not reviews
+    azure.addComment(voted, author, at(1), 'Ready for review')
+    azure.addVote(voted, author, 10, at(2))
+    azure.addVote(voted, grace, 10, at(5))
+    azure.addComment(voted, linus, at(7))
+    const commented = azure.addPullRequest(repository, { creationDate: opened.toISOString() })
+    azure.addComment(commented, linus, at(3))
+    azure.addVote(commented, grace, -5, at(4))
+    const unreviewed = azure.addPullRequest(repository, { creationDate: opened.toISOString() })
+    azure.addComment(unreviewed, author, at(1))
+    // older than AZURE_DEVOPS_PR_DETAIL_DAYS: its threads are not read
+    const old = azure.addPullRequest(repository)
+    azure.addComment(old, grace, '2026-11-02T09:00:00.000Z')
+
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    azure.requests.length = 0
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['pull_requests'],
+      trigger: 'cli',
+    })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const firstReview = async (pullRequestId: number) => {
+      const row = await db.from('pull_requests').where('number', pullRequestId).firstOrFail()
+      return row.first_review_at ? new Date(row.first_review_at).toISOString() : null
+    }
+    assert.equal(await firstReview(voted.pullRequestId), at(5))
+    assert.equal(await firstReview(commented.pullRequestId), at(3))
+    assert.isNull(await firstReview(unreviewed.pullRequestId))
+    assert.isNull(await firstReview(old.pullRequestId))
+    assert.equal(azure.count(/\/pullrequests\/\d+\/threads$/i, 'GET'), 3)
   })
 
   test('the old command line fetch_data AzureDevOps --orgid syncs the organisation', async ({

@@ -24,11 +24,15 @@ export async function signedInAdmin() {
 }
 
 /** the connect form, as a member fills it */
-export function connectForm(web: WebClient, organizationUrl: string, token: string) {
-  return web.post('/settings/connections/azure_devops/connect', {
-    'baseUrl': organizationUrl,
-    'fields[token]': token,
-  })
+export function connectForm(
+  web: WebClient,
+  organizationUrl: string,
+  token: string,
+  fields: Record<string, string> = {}
+) {
+  const form: Record<string, string> = { 'baseUrl': organizationUrl, 'fields[token]': token }
+  for (const [name, value] of Object.entries(fields)) form[`fields[${name}]`] = value
+  return web.post('/settings/connections/azure_devops/connect', form)
 }
 
 export function connectAzure(

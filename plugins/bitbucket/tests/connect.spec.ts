@@ -4,6 +4,7 @@ import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import { startFakeBitbucket, type FakeBitbucket } from './fake_bitbucket/server.js'
 import {
+  BASE,
   PAGE,
   authorise,
   connectWith,
@@ -32,6 +33,7 @@ test.group('Bitbucket | connect', (group) => {
       { uuid: '{a1}', slug: 'acme', name: 'Acme' },
       { uuid: '{b2}', slug: 'beta-labs', name: 'Beta Labs' },
     ]
+    bitbucket.state.consumer.callbackUrl = null
     bitbucket.resetRequests()
   })
 
@@ -78,6 +80,35 @@ test.group('Bitbucket | connect', (group) => {
     assert.match(credentials.accessToken, /^bb-access-/)
     assert.closeTo(Number(credentials.expiresAt), Date.now() + 7200_000, 60_000)
     assert.notInclude(await rawRow('connections', connections[0].id), credentials.accessToken)
+  })
+
+  test("OAuth: a consumer registered with the old system's callback URL brings the member back there, and connects", async ({
+    assert,
+  }) => {
+    const legacyCallback = `${BASE}/settings/connect/bitbucket/`
+    bitbucket.state.consumer.callbackUrl = legacyCallback
+    bitbucket.state.workspaces = [{ uuid: '{a1}', slug: 'acme', name: 'Acme' }]
+    const { account, web } = await signedInAdmin()
+    const { authorizeUrl, back, callback } = await authorise(web)
+    // Bitbucket takes a redirect_uri only when it extends the consumer's callback URL
+    assert.equal(authorizeUrl.searchParams.get('redirect_uri'), legacyCallback)
+    assert.equal(back.pathname, '/settings/connect/bitbucket/')
+    assert.equal(callback.status, 302)
+    assert.equal(callback.location, PAGE)
+    const connection = await Connection.findByOrFail('organizationId', account.organization.id)
+    assert.equal(connection.accountKey, 'acme')
+    assert.equal(connection.status, 'active', connection.lastError ?? '')
+    // the code was traded with the same redirect_uri (the fake refuses a different one)
+    const exchange = bitbucket.state.requests.find((r) => r.path === '/site/oauth2/access_token')
+    assert.equal(exchange?.status, 200)
+  })
+
+  test('the old callback path refuses a state this browser did not start', async ({ assert }) => {
+    const { web } = await signedInAdmin()
+    const answer = await web.get('/settings/connect/bitbucket/?code=abc&state=forged')
+    assert.equal(answer.status, 400)
+    assert.include(answer.text, 'Start again from Connections')
+    assert.lengthOf(await Connection.all(), 0)
   })
 
   test('an Atlassian API token connects over HTTP Basic, sealed, tested on the workspace', async ({

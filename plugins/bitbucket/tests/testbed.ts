@@ -37,6 +37,7 @@ export async function authorise(web: WebClient) {
   const back = new URL(atBitbucket.headers.get('location')!)
   return {
     authorizeUrl: new URL(started.location!),
+    back,
     callback: await web.get(`${back.pathname}${back.search}`),
   }
 }

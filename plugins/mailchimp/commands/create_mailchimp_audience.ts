@@ -1,8 +1,8 @@
-import { BaseCommand, flags } from '#plugin-sdk'
+import { BaseCommand, flags, installationConnections } from '#plugin-sdk'
 import type { CommandOptions } from '#plugin-sdk'
 import { describe, mailchimpClient } from '../client.js'
 import { ensureAudience, type AudienceDetails } from '../audience.js'
-import { accountFromEnvironment } from '../settings.js'
+import { accountFromEnvironment, accountOf, type MailchimpAccount } from '../settings.js'
 
 const QUESTIONS: Array<[keyof AudienceDetails, string]> = [
   ['name', 'Audience name'],
@@ -21,8 +21,9 @@ const QUESTIONS: Array<[keyof AudienceDetails, string]> = [
  * Creates the operator's audience with the contact and permission
  * reminder Mailchimp requires, then the merge fields Sextant syncs;
  * idempotent: run again, it creates only what is missing and says what
- * exists. Reads the key from MAILCHIMP_API_KEY (and
- * MAILCHIMP_AUDIENCE_ID when the audience exists already).
+ * exists. Uses the Mailchimp connection of the admin area when there is
+ * one (its sealed key, server prefix and audience), else MAILCHIMP_API_KEY
+ * (and MAILCHIMP_AUDIENCE_ID when the audience exists already).
  */
 export default class CreateMailchimpAudience extends BaseCommand {
   static commandName = 'create:mailchimp-audience'
@@ -43,10 +44,10 @@ export default class CreateMailchimpAudience extends BaseCommand {
   @flags.string({ description: 'From email' }) declare fromEmail?: string
 
   async run() {
-    const account = accountFromEnvironment()
+    const account = await this.#account()
     if (!account) {
       this.logger.error(
-        'create:mailchimp-audience: set MAILCHIMP_API_KEY (ending in -usXX, or with MAILCHIMP_SERVER_PREFIX)'
+        'create:mailchimp-audience: connect Mailchimp in the admin area, or set MAILCHIMP_API_KEY (ending in -usXX, or with MAILCHIMP_SERVER_PREFIX)'
       )
       this.exitCode = 1
       return
@@ -88,6 +89,23 @@ export default class CreateMailchimpAudience extends BaseCommand {
       this.exitCode = 1
     }
   }
+
+  async #account(): Promise<MailchimpAccount | null> {
+    const fromConnection = await connectionAccount()
+    if (fromConnection) {
+      this.logger.info('Using the Mailchimp connection of the admin area')
+      return fromConnection
+    }
+    return accountFromEnvironment()
+  }
+}
+
+/** the admin area's connection when it holds a key, else the environment's account */
+async function connectionAccount(): Promise<MailchimpAccount | null> {
+  const [connection] = await installationConnections('mailchimp')
+  if (!connection) return null
+  const account = accountOf(connection)
+  return account.apiKey && account.server ? account : null
 }
 
 function flagName(key: string) {

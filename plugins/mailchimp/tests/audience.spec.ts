@@ -1,7 +1,8 @@
 import { test } from '@japa/runner'
 import { runAce } from '#tests/helpers/processes'
+import { resetDatabase } from '#tests/helpers/database'
 import { startFakeMailchimp } from './fake_mailchimp.js'
-import { API_KEY } from './testbed.js'
+import { API_KEY, mailchimpWithAudience } from './testbed.js'
 
 /**
  * `node ace create:mailchimp-audience` against Mailchimp's Marketing API
@@ -14,6 +15,11 @@ test.group('Mailchimp | create:mailchimp-audience', (group) => {
   group.setup(async () => {
     fake = await startFakeMailchimp()
     return () => fake.close()
+  })
+  group.each.setup(resetDatabase())
+  group.each.setup(() => {
+    fake.state.lists.clear()
+    fake.state.mergeFields.clear()
   })
 
   test('the first run creates the audience and every merge field, the second creates nothing and says so', async ({
@@ -52,11 +58,51 @@ test.group('Mailchimp | create:mailchimp-audience', (group) => {
     assert.lengthOf(fake.state.mergeFields.get(audience.id)!, 7)
   }).timeout(60_000)
 
+  test("with the admin area's connection and no environment, it completes the connection's audience", async ({
+    assert,
+  }) => {
+    const { audienceId } = await mailchimpWithAudience(fake)
+    fake.state.mergeFields.set(audienceId, [])
+    const result = await runAce(['create:mailchimp-audience'], {
+      MAILCHIMP_API_KEY: '',
+      MAILCHIMP_AUDIENCE_ID: '',
+      MAILCHIMP_API_URL: fake.url,
+    })
+    assert.equal(result.code, 0, result.stderr + result.stdout)
+    assert.include(result.stdout, 'Using the Mailchimp connection of the admin area')
+    assert.include(result.stdout, `The audience ${audienceId} exists`)
+    assert.include(
+      result.stdout,
+      'Created merge fields: FNAME, LNAME, ORG, ROLE, SIGNUP, LASTLOGIN, MFA'
+    )
+    // no second audience, no question asked: the connection named it
+    assert.deepEqual([...fake.state.lists.keys()], [audienceId])
+    assert.lengthOf(fake.state.mergeFields.get(audienceId)!, 7)
+    assert.notInclude(result.stdout + result.stderr, API_KEY)
+  }).timeout(60_000)
+
+  test("the connection's key wins over the environment's", async ({ assert }) => {
+    const { audienceId } = await mailchimpWithAudience(fake)
+    fake.state.mergeFields.set(audienceId, [])
+    const result = await runAce(['create:mailchimp-audience'], {
+      // a key the fake refuses: reading it instead of the connection's would fail
+      MAILCHIMP_API_KEY: 'wrong-key-us21',
+      MAILCHIMP_AUDIENCE_ID: 'elsewhere1',
+      MAILCHIMP_API_URL: fake.url,
+    })
+    assert.equal(result.code, 0, result.stderr + result.stdout)
+    assert.include(result.stdout, `MAILCHIMP_AUDIENCE_ID=${audienceId}`)
+    assert.lengthOf(fake.state.mergeFields.get(audienceId)!, 7)
+  }).timeout(60_000)
+
   test('without an API key it says what to set and fails', async ({ assert }) => {
     const result = await runAce(['create:mailchimp-audience', '--name=x'], {
       MAILCHIMP_API_KEY: '',
     })
     assert.equal(result.code, 1)
-    assert.include(result.stderr + result.stdout, 'set MAILCHIMP_API_KEY')
+    assert.include(
+      result.stderr + result.stdout,
+      'connect Mailchimp in the admin area, or set MAILCHIMP_API_KEY'
+    )
   }).timeout(60_000)
 })

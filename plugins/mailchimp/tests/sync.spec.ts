@@ -43,6 +43,98 @@ test.group('Mailchimp | webhooks and the daily sync', (group) => {
     })
   }
 
+  /** Mailchimp's webhook for an address changed there (by the subscriber or an admin) */
+  function upemail(url: string, oldEmail: string, newEmail: string, listId: string) {
+    const body = new URLSearchParams({
+      'type': 'upemail',
+      'fired_at': '2026-12-07 03:10:00',
+      'data[list_id]': listId,
+      'data[new_id]': '51aa6d2f2b',
+      'data[new_email]': newEmail,
+      'data[old_email]': oldEmail,
+    })
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    })
+  }
+
+  /** what Mailchimp did before sending upemail: the member moved to its new address */
+  function moveMember(members: Map<string, any>, oldEmail: string, newEmail: string) {
+    const member = members.get(md5(oldEmail))!
+    members.delete(md5(oldEmail))
+    members.set(md5(newEmail), { ...member, id: md5(newEmail), email_address: newEmail })
+  }
+
+  async function addressChanged(email: string) {
+    await processQueueUntil(async () => {
+      const pending = await db.from('webhook_deliveries').whereNot('status', 'processed')
+      return pending.length === 0
+    })
+    return db.from('mailchimp_member_addresses').where('email', email).first()
+  }
+
+  test('after an upemail webhook the daily sync updates the member at its new address and never re-adds the old one', async ({
+    assert,
+  }) => {
+    const { audienceId, connection } = await mailchimpWithAudience(fake)
+    const user = await person({ consent: true, fullName: 'Mary Jackson' })
+    const [first] = await new RunSync().execute({ connection, trigger: 'cli' })
+    assert.equal(first.status, 'succeeded', first.error ?? '')
+    const newEmail = `mary.${Date.now()}@elsewhere.example`
+    moveMember(fake.members(audienceId), user.email, newEmail)
+    const answer = await upemail(
+      await connectionWebhookUrl(connection),
+      user.email,
+      newEmail,
+      audienceId
+    )
+    assert.equal(answer.status, 202)
+    assert.isNotNull(await addressChanged(newEmail))
+
+    user.fullName = 'Mary W. Jackson'
+    await user.save()
+    const [outcome] = await new RunSync().execute({ connection, trigger: 'cli' })
+    assert.equal(outcome.status, 'succeeded', outcome.error ?? '')
+    const members = fake.members(audienceId)
+    assert.isFalse(members.has(md5(user.email)))
+    assert.equal(members.size, 1)
+    const member = members.get(md5(newEmail))!
+    assert.equal(member.status, 'subscribed')
+    assert.equal(member.email_address, newEmail)
+    assert.equal(member.merge_fields.LNAME, 'W. Jackson')
+    // Sextant's sign-in address is not changed by an unsigned webhook
+    const row = await db.from('users').where('id', user.id).firstOrFail()
+    assert.equal(row.email, user.email)
+  }).timeout(60_000)
+
+  test('an unsubscribe under the address changed in Mailchimp turns the person’s consent off', async ({
+    assert,
+  }) => {
+    const { audienceId, connection } = await mailchimpWithAudience(fake)
+    const user = await person({ consent: true })
+    const url = await connectionWebhookUrl(connection)
+    const newEmail = `moved.${Date.now()}@elsewhere.example`
+    const moved = await upemail(url, user.email, newEmail, audienceId)
+    assert.equal(moved.status, 202)
+    assert.isNotNull(await addressChanged(newEmail))
+    const unsubscribed = await unsubscribe(url, newEmail, audienceId)
+    assert.equal(unsubscribed.status, 202)
+    await processQueueUntil(async () => (await consentWithdrawnBy(user.email)) !== null)
+    assert.equal(await consentWithdrawnBy(user.email), 'mailchimp-webhook')
+  }).timeout(60_000)
+
+  test('an upemail about an address that is nobody in Sextant records nothing', async ({
+    assert,
+  }) => {
+    const { audienceId, connection } = await mailchimpWithAudience(fake)
+    const url = await connectionWebhookUrl(connection)
+    const answer = await upemail(url, 'stranger@example.org', 'other@example.org', audienceId)
+    assert.equal(answer.status, 202)
+    assert.isNull(await addressChanged('other@example.org'))
+  })
+
   test("Mailchimp's GET validation of the webhook URL is answered 200", async ({ assert }) => {
     const { connection } = await mailchimpWithAudience(fake)
     const answer = await fetch(await connectionWebhookUrl(connection))

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import Invite from '#models/invite'
 import Membership from '#models/membership'
 import User from '#models/user'
+import { MARKETING_CONSENT_TEXT } from '#services/marketing/consent'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount, STRONG_PASSWORD } from '#tests/helpers/accounts'
 import { lastMailTo, linkIn } from '#tests/helpers/smtp'
@@ -50,6 +51,46 @@ test.group('Invitations', (group) => {
     assert.equal(membership.organizationId, admin.organization.id)
     // Nothing but enrolment is reachable yet.
     assert.equal((await web.get('/')).location, '/mfa/setup')
+  })
+
+  test('the invitation page offers the product-emails box unchecked; checked, it records the moment and the wording', async ({
+    assert,
+  }) => {
+    const email = `invitee.${Date.now()}@example.org`
+    const { link } = await inviteFromPage(email)
+    const web = new WebClient()
+    const page = await web.get(link!)
+    assert.match(page.text, /<input type="checkbox" name="marketingConsent" value="on"\s*\/>/)
+    assert.include(page.text, MARKETING_CONSENT_TEXT)
+    const before = DateTime.now().minus({ seconds: 1 })
+    await web.post(link!, {
+      email,
+      fullName: 'Mary Jackson',
+      password: STRONG_PASSWORD,
+      passwordConfirmation: STRONG_PASSWORD,
+      marketingConsent: 'on',
+    })
+    const user = await User.findByOrFail('email', email)
+    assert.isTrue(user.marketingConsent)
+    assert.isTrue(user.marketingConsentAt! >= before)
+    assert.equal(user.marketingConsentText, MARKETING_CONSENT_TEXT)
+    assert.isNull(user.marketingConsentWithdrawnAt)
+  })
+
+  test('accepting with the box unchecked records no consent', async ({ assert }) => {
+    const email = `invitee.${Date.now()}@example.org`
+    const { link } = await inviteFromPage(email)
+    const web = new WebClient()
+    await web.get(link!)
+    await web.post(link!, {
+      email,
+      fullName: 'Mary Jackson',
+      password: STRONG_PASSWORD,
+      passwordConfirmation: STRONG_PASSWORD,
+    })
+    const user = await User.findByOrFail('email', email)
+    assert.isFalse(user.marketingConsent)
+    assert.isNull(user.marketingConsentAt)
   })
 
   test('the link works once', async ({ assert }) => {

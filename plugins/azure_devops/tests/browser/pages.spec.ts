@@ -64,6 +64,8 @@ test.group('Browser | Azure DevOps', (group) => {
       // the first method (personal access token) is open by default
       await card.getByLabel('Organisation URL').first().fill(azure.url)
       await card.getByLabel('Personal access token').fill(PAT)
+      const expiresOn = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10)
+      await card.getByLabel('Token expires on (optional)').fill(expiresOn)
       await page.screenshot({ path: `${SHOTS}/azure-devops-connect-${width}.png`, fullPage: true })
       assert.isAtMost(await overflow(page), 0)
       await card
@@ -74,6 +76,15 @@ test.group('Browser | Azure DevOps', (group) => {
       await page.getByText('Connected to acme as Ada Lovelace').first().waitFor()
 
       const connection = await Connection.query().where('plugin_id', 'azure_devops').firstOrFail()
+      // the connection's page warns ahead of the token's expiry, and says how hand-made hooks authenticate
+      await page.goto(`/settings/connections/${connection.publicId}`)
+      await page.getByText(`expires in 5 days (${expiresOn})`).first().waitFor()
+      await page.getByText(connection.publicId, { exact: true }).first().waitFor()
+      await page.screenshot({
+        path: `${SHOTS}/azure-devops-connection-${width}-${scheme}.png`,
+        fullPage: true,
+      })
+      assert.isAtMost(await overflow(page), 0)
       await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
       await page.goto(`/integrations/azure_devops/connections/${connection.publicId}/repositories`)
       await page.getByRole('checkbox', { name: 'Monitor Project 1/repo-1' }).uncheck()

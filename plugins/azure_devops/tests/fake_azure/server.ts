@@ -94,6 +94,35 @@ export type FakeWorkItem = {
   projectId: string
   fields: Record<string, unknown>
 }
+/** a pull request comment thread as the threads API answers it (GitPullRequestCommentThread) */
+export type FakeThread = {
+  id: number
+  publishedDate: string
+  lastUpdatedDate: string
+  isDeleted: boolean
+  status?: string
+  properties?: Record<string, { $type: string; $value: string }>
+  identities?: Record<string, { id: string; displayName: string; uniqueName: string }>
+  comments: Array<{
+    id: number
+    parentCommentId: number
+    author: { id: string; displayName: string; uniqueName: string }
+    content: string
+    commentType: 'text' | 'system' | 'codeChange'
+    publishedDate: string
+    lastUpdatedDate: string
+    isDeleted?: boolean
+  }>
+}
+/** one revision's changes (WorkItemUpdate): each changed field's old and new value */
+export type FakeWorkItemUpdate = {
+  id: number
+  workItemId: number
+  rev: number
+  revisedBy: { id: string; displayName: string; uniqueName: string }
+  revisedDate: string
+  fields: Record<string, { oldValue?: unknown; newValue?: unknown }>
+}
 export type FakeCommit = {
   commitId: string
   comment: string
@@ -107,6 +136,7 @@ export type RecordedRequest = {
   authorization: string | undefined
 }
 
+export type FakeIdentity = { id: string; displayName: string; uniqueName: string }
 export type FakeAzureState = {
   organization: string
   pat: string
@@ -120,6 +150,10 @@ export type FakeAzureState = {
   subscriptions: Map<string, FakeSubscription>
   statuses: Map<string, FakePullRequestStatus[]>
   workItems: FakeWorkItem[]
+  /** each work item's revisions' changes, oldest first */
+  workItemUpdates: Map<number, FakeWorkItemUpdate[]>
+  /** each pull request's comment threads (by pull request id) */
+  threads: Map<number, FakeThread[]>
   /** each repository's default-branch commits, newest last */
   commits: Map<string, FakeCommit[]>
   /** each repository's default-branch head and the zip the items API serves for it */
@@ -155,9 +189,21 @@ export type FakeAzure = {
   addBuild(repository: FakeRepository, changes?: Partial<FakeBuild>): FakeBuild
   addCommit(repository: FakeRepository, comment: string): FakeCommit
   addWorkItem(project: FakeProject, type: string, fields?: Record<string, unknown>): FakeWorkItem
+  /** a new revision of the item: its fields change at `at` (System.ChangedDate), recorded as an update */
+  updateWorkItem(item: FakeWorkItem, fields: Record<string, unknown>, at: string): FakeWorkItem
+  /** a comment by `author` on the pull request, at `at` */
+  addComment(pull: FakePullRequest, author: FakeIdentity, at: string, content?: string): FakeThread
+  /** a vote by `voter` (10 approved, 5 with suggestions, -5 waiting, -10 rejected), as Azure DevOps records it: a system thread */
+  addVote(pull: FakePullRequest, voter: FakeIdentity, vote: number, at: string): FakeThread
   addDeployment(repository: FakeRepository, changes?: Partial<FakeDeployment>): FakeDeployment
   close(): Promise<void>
 }
+
+const identityOf = (user: { id: string; displayName: string; email: string }): FakeIdentity => ({
+  id: user.id,
+  displayName: user.displayName,
+  uniqueName: user.email,
+})
 
 const json = (
   response: ServerResponse,
@@ -194,6 +240,8 @@ function freshState(organization: string, pat: string): FakeAzureState {
     subscriptions: new Map(),
     statuses: new Map(),
     workItems: [],
+    workItemUpdates: new Map(),
+    threads: new Map(),
     commits: new Map(),
     snapshots: new Map(),
     entra: {
@@ -512,6 +560,37 @@ export async function startFakeAzure(
       }))
       return json(response, 200, { count: value.length, value })
     }
+    // GET {project}/_apis/git/repositories/{id}/pullRequests/{prId}/threads
+    if (
+      method === 'GET' &&
+      (match =
+        /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/pullrequests\/(\d+)\/threads\/?$/i.exec(path))
+    ) {
+      const pull = state.pullRequests.find(
+        (entry) => entry.repositoryId === match![1] && entry.pullRequestId === Number(match![2])
+      )
+      if (!pull)
+        return json(response, 404, {
+          message: 'TF401180: The requested pull request was not found.',
+        })
+      const value = state.threads.get(pull.pullRequestId) ?? []
+      return json(response, 200, { count: value.length, value })
+    }
+    // GET [{project}/]_apis/wit/workItems/{id}/updates ($top/$skip)
+    if (
+      method === 'GET' &&
+      (match = /^(?:\/[^/]+)?\/_apis\/wit\/workitems\/(\d+)\/updates\/?$/i.exec(path))
+    ) {
+      const item = state.workItems.find((entry) => entry.id === Number(match![1]))
+      if (!item)
+        return json(response, 404, {
+          message: `TF401232: Work item ${match[1]} does not exist, or you do not have permissions to read it.`,
+        })
+      const top = Number(url.searchParams.get('$top') ?? 200)
+      const skip = Number(url.searchParams.get('$skip') ?? 0)
+      const value = (state.workItemUpdates.get(item.id) ?? []).slice(skip, skip + top)
+      return json(response, 200, { count: value.length, value })
+    }
     // GET {project}/_apis/git/repositories/{id}/pullrequests/{prId}
     if (
       method === 'GET' &&
@@ -772,6 +851,23 @@ export async function startFakeAzure(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
+  function pushThread(
+    pull: FakePullRequest,
+    thread: Pick<FakeThread, 'publishedDate' | 'comments' | 'properties' | 'identities'>
+  ): FakeThread {
+    const threads = state.threads.get(pull.pullRequestId) ?? []
+    const made: FakeThread = {
+      id: threads.length + 1,
+      lastUpdatedDate: thread.publishedDate,
+      isDeleted: false,
+      status: 'active',
+      ...thread,
+    }
+    threads.push(made)
+    state.threads.set(pull.pullRequestId, threads)
+    return made
+  }
+
   const fake: FakeAzure = {
     url: `${origin}/${organization}`,
     origin,
@@ -862,7 +958,81 @@ export async function startFakeAzure(
         },
       }
       state.workItems.push(item)
+      state.workItemUpdates.set(id, [
+        {
+          id: 1,
+          workItemId: id,
+          rev: 1,
+          revisedBy: identityOf(state.user),
+          revisedDate: '9999-01-01T00:00:00Z',
+          fields: Object.fromEntries(
+            Object.entries(item.fields).map(([name, value]) => [name, { newValue: value }])
+          ),
+        },
+      ])
       return item
+    },
+    updateWorkItem(item, fields, at) {
+      const updates = state.workItemUpdates.get(item.id) ?? []
+      // the previous revision is now superseded at this moment
+      if (updates.length > 0) updates[updates.length - 1].revisedDate = at
+      const changes: FakeWorkItemUpdate['fields'] = {
+        'System.ChangedDate': { oldValue: item.fields['System.ChangedDate'], newValue: at },
+      }
+      for (const [name, value] of Object.entries(fields)) {
+        changes[name] = { oldValue: item.fields[name], newValue: value }
+        item.fields[name] = value
+      }
+      item.rev += 1
+      item.fields['System.ChangedDate'] = at
+      updates.push({
+        id: updates.length + 1,
+        workItemId: item.id,
+        rev: item.rev,
+        revisedBy: identityOf(state.user),
+        revisedDate: '9999-01-01T00:00:00Z',
+        fields: changes,
+      })
+      state.workItemUpdates.set(item.id, updates)
+      return item
+    },
+    addComment(pull, author, at, content = 'Looks good, one question') {
+      return pushThread(pull, {
+        publishedDate: at,
+        comments: [
+          {
+            id: 1,
+            parentCommentId: 0,
+            author,
+            content,
+            commentType: 'text',
+            publishedDate: at,
+            lastUpdatedDate: at,
+          },
+        ],
+      })
+    },
+    addVote(pull, voter, vote, at) {
+      return pushThread(pull, {
+        publishedDate: at,
+        properties: {
+          CodeReviewThreadType: { $type: 'System.String', $value: 'VoteUpdate' },
+          CodeReviewVoteResult: { $type: 'System.String', $value: String(vote) },
+          CodeReviewVotedByIdentity: { $type: 'System.String', $value: '1' },
+        },
+        identities: { '1': voter },
+        comments: [
+          {
+            id: 1,
+            parentCommentId: 0,
+            author: voter,
+            content: `${voter.displayName} voted ${vote}`,
+            commentType: 'system',
+            publishedDate: at,
+            lastUpdatedDate: at,
+          },
+        ],
+      })
     },
     addCommit(repository, comment) {
       const id = nextId++

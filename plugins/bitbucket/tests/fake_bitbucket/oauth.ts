@@ -22,11 +22,14 @@ export function oauthServer(state: FakeState) {
 
   return {
     issue,
-    /** GET /site/oauth2/authorize: the user agrees at once */
+    /** GET /site/oauth2/authorize: the user agrees at once (null: client or redirect_uri refused) */
     authorize(url: URL) {
       if (url.searchParams.get('client_id') !== state.consumer.key) return null
       const code = randomBytes(8).toString('hex')
-      const redirectUri = url.searchParams.get('redirect_uri') ?? ''
+      // Bitbucket: a redirect_uri must extend the consumer's callback URL; without one, that URL
+      const registered = state.consumer.callbackUrl
+      const redirectUri = url.searchParams.get('redirect_uri') ?? registered ?? ''
+      if (registered !== null && !redirectUri.startsWith(registered)) return null
       codes.set(code, redirectUri)
       const back = new URL(redirectUri)
       back.searchParams.set('code', code)

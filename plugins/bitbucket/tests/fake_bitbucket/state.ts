@@ -82,7 +82,12 @@ export function fakeUser(nickname: string): FakeUser {
 
 export function newState() {
   return {
-    consumer: { key: 'bb-consumer-key', secret: 'bb-consumer-secret-not-secret' },
+    consumer: {
+      key: 'bb-consumer-key',
+      secret: 'bb-consumer-secret-not-secret',
+      /** the consumer's registered callback URL; null: any redirect_uri is taken */
+      callbackUrl: null as string | null,
+    },
     me: fakeUser('jdoe'),
     workspaces: [] as Array<{ uuid: string; slug: string; name: string }>,
     repositories: new Map<string, FakeRepository>(),
