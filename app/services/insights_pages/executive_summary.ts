@@ -23,7 +23,9 @@ import {
   cycleSplitFigure,
   deliveryFigure,
   kpiTable,
+  listHref,
   scoreHistoryFigure,
+  type ChartDrill,
   vulnerabilityFigure,
   vulnerabilityTable,
 } from '#services/insights_pages/sections'
@@ -82,6 +84,7 @@ async function buildExecutiveSummary(
     ]
   )
   const { current, previous } = trend
+  const drill: ChartDrill = { range }
   const cards = kpiCards(EXECUTIVE_KPIS, current, previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
     openWork: work,
@@ -172,17 +175,28 @@ async function buildExecutiveSummary(
     }),
     contributors: contributors.count,
     figures: {
-      delivery: deliveryFigure(series),
+      delivery: deliveryFigure(series, drill),
       cycleSplit: cycleSplitFigure([
-        { name: 'This period', summary: current },
-        { name: 'Previous period', summary: previous },
+        {
+          name: 'This period',
+          summary: current,
+          href: listHref('/insights/pull-requests', range, drill),
+        },
+        {
+          name: 'Previous period',
+          summary: previous,
+          href: listHref('/insights/pull-requests', range.previous, drill),
+        },
       ]),
-      vulnerabilities: vulnerabilityFigure(vulnerabilities),
-      ai: aiFigure({
-        commits: current.commits,
-        aiAssistedCommits: current.aiAssistedCommits,
-        share: current.aiShare,
-      }),
+      vulnerabilities: vulnerabilityFigure(vulnerabilities, drill),
+      ai: aiFigure(
+        {
+          commits: current.commits,
+          aiAssistedCommits: current.aiAssistedCommits,
+          share: current.aiShare,
+        },
+        drill
+      ),
     },
     tables: [kpiTable(cards, range), productTable, vulnerabilityTable(vulnerabilities, range)],
   }
