@@ -12,6 +12,7 @@ import {
 } from '#services/insights/metrics'
 import { scoreHistory } from '#services/insights/scores'
 import { openWork } from '#services/insights/open_work'
+import { vulnerabilityTrend } from '#queries/vulnerability_trend'
 import { cachedInsight } from '#services/insights/cache'
 import type { InsightScope, ScorePoint } from '#services/insights/types'
 import { gauge } from '#services/charts/index'
@@ -22,8 +23,11 @@ import {
   aiFigure,
   cycleSplitFigure,
   deliveryFigure,
+  bucketSpans,
   kpiTable,
   listHref,
+  remediationSummary,
+  vulnerabilityTrendFigure,
   scoreHistoryFigure,
   type ChartDrill,
   vulnerabilityFigure,
@@ -45,7 +49,15 @@ export type ExecutiveSummary = {
   }
   risks: Risk[]
   contributors: number
-  figures: { delivery: string; cycleSplit: string; vulnerabilities: string; ai: string }
+  figures: {
+    delivery: string
+    cycleSplit: string
+    vulnerabilities: string
+    vulnerabilityTrend: string
+    ai: string
+  }
+  /** mean and median time to remediate of the vulnerabilities fixed in the period */
+  remediation: string
   tables: PageTable[]
 }
 
@@ -58,7 +70,9 @@ export type ExecutiveSummary = {
 export function executiveSummary(organizationId: number, range: DateRange) {
   return cachedInsight(
     organizationId,
-    'executive-summary',
+    // v2: the fragment gained vulnerabilities over time; one cached by
+    // the previous version (without it) is not read after an upgrade
+    'executive-summary-v2',
     { from: range.from, to: range.to },
     () => buildExecutiveSummary(organizationId, range)
   )
@@ -85,6 +99,8 @@ async function buildExecutiveSummary(
   )
   const { current, previous } = trend
   const drill: ChartDrill = { range }
+  // open / fixed per point of the delivery chart, and time to remediate
+  const remediation = await vulnerabilityTrend(scope, bucketSpans(series, range))
   const cards = kpiCards(EXECUTIVE_KPIS, current, previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
     openWork: work,
@@ -174,6 +190,7 @@ async function buildExecutiveSummary(
       periodDays: range.days,
     }),
     contributors: contributors.count,
+    remediation: remediationSummary(remediation),
     figures: {
       delivery: deliveryFigure(series, drill),
       cycleSplit: cycleSplitFigure([
@@ -189,6 +206,7 @@ async function buildExecutiveSummary(
         },
       ]),
       vulnerabilities: vulnerabilityFigure(vulnerabilities, drill),
+      vulnerabilityTrend: vulnerabilityTrendFigure(remediation, drill),
       ai: aiFigure(
         {
           commits: current.commits,

@@ -13,6 +13,7 @@ import {
   renderFigure,
   stackedBarChart,
 } from '#services/charts/index'
+import type { VulnerabilityTrend } from '#queries/vulnerability_trend'
 import type { KpiCard } from '#services/insights_pages/kpis'
 import type { DateRange } from '#services/insights_pages/date_range'
 import { csvNumber, formatNumber, formatPercent } from '#services/insights_pages/format'
@@ -165,6 +166,37 @@ export function vulnerabilityFigure(overview: VulnerabilityOverview, drill?: Cha
       width: NARROW,
     })
   )
+}
+
+/**
+ * Open vulnerabilities at the end of each day or week and those fixed
+ * in it; an open point opens the list of that day's open ones.
+ */
+export function vulnerabilityTrendFigure(trend: VulnerabilityTrend, drill?: ChartDrill) {
+  return renderFigure(
+    lineChart({
+      title: 'Vulnerabilities: open and fixed over time',
+      labels: trend.points.map((point) => point.from),
+      series: [
+        {
+          name: 'Open',
+          values: trend.points.map((point) => point.open),
+          links: drill
+            ? trend.points.map((point) => listHref('/insights/vulnerabilities', point, drill))
+            : undefined,
+        },
+        { name: 'Fixed', values: trend.points.map((point) => point.fixed) },
+      ],
+      width: WIDE,
+      height: 220,
+    })
+  )
+}
+
+/** "mean 12.5 days (median 9 days) over 14 fixed", or why there is none */
+export function remediationSummary(trend: VulnerabilityTrend) {
+  if (trend.fixedInPeriod === 0) return 'No vulnerability was fixed in this period.'
+  return `Time to remediate: mean ${formatNumber(trend.meanDaysToRemediate)} days, median ${formatNumber(trend.medianDaysToRemediate)} days, over ${trend.fixedInPeriod} fixed in this period (introduced to fixed).`
 }
 
 export function vulnerabilityTable(
