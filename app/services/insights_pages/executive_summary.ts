@@ -188,6 +188,7 @@ async function buildExecutiveSummary(
       vulnerabilities,
       scoreHistory: completeHistory,
       periodDays: range.days,
+      exposure: remediation.exposure,
     }),
     contributors: contributors.count,
     remediation: remediationSummary(remediation),
