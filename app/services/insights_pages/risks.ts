@@ -71,9 +71,18 @@ export function topRisks(input: RiskInput, limit = 5): Risk[] {
     })
   }
   const criticalExposure = input.exposure?.find((exposed) => exposed.severity === 'critical')
-  const weighed = criticalExposure
-    ? ` ${plural(criticalExposure.exploited, 'has', 'have')} a known exploit, ${plural(criticalExposure.fixable, 'has', 'have')} a fix available.`
-    : ''
+  // said only when known: a provider that reports neither leaves the sentence out
+  const weighedParts = criticalExposure
+    ? [
+        criticalExposure.exploited > 0
+          ? `${plural(criticalExposure.exploited, 'has', 'have')} a known exploit`
+          : null,
+        criticalExposure.fixable > 0
+          ? `${plural(criticalExposure.fixable, 'has', 'have')} a fix available`
+          : null,
+      ].filter(Boolean)
+    : []
+  const weighed = weighedParts.length ? ` ${weighedParts.join(', ')}.` : ''
   if (critical.open > 0) {
     risks.push({
       weight: 3,
