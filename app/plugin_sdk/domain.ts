@@ -157,6 +157,10 @@ export type VulnerabilityInput = {
   introducedAt: Date | string
   fixedAt?: Moment
   remoteUpdatedAt?: Moment
+  /** a known exploit's maturity as the provider names it ("Proof of Concept", "Mature"); null or absent: none known */
+  exploitMaturity?: string | null
+  /** whether an upgrade or patch fixes it; null or absent: the provider does not say */
+  fixAvailable?: boolean | null
 }
 
 export type DeploymentInput = {

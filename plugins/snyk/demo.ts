@@ -62,6 +62,8 @@ export async function populateDemoData({ store, now }: DemoContext) {
         introducedAt: new Date(introduced),
         fixedAt: fixedAt ? new Date(fixedAt) : null,
         remoteUpdatedAt: new Date(fixedAt ?? introduced),
+        exploitMaturity: unit(`${seed}:exploit`) < 0.25 ? 'Proof of Concept' : null,
+        fixAvailable: unit(`${seed}:fixable`) < 0.7,
       })
     }
   }

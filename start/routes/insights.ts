@@ -46,5 +46,15 @@ router
       .get('/insights/vulnerabilities', [DrillController, 'vulnerabilities'])
       .as('insights.vulnerabilities')
     router.get('/insights/issues', [DrillController, 'issues']).as('insights.issues')
+    router
+      .get('/insights/first-reviews', [DrillController, 'firstReviews'])
+      .as('insights.first_reviews')
+    router
+      .get('/insights/deployed-changes', [DrillController, 'deployedChanges'])
+      .as('insights.deployed_changes')
+    router.get('/insights/commits', [DrillController, 'commits']).as('insights.commits')
+    router
+      .get('/insights/contributors', [DrillController, 'contributors'])
+      .as('insights.contributors')
   })
   .use([...web(), middleware.auth()])

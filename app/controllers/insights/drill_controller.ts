@@ -7,9 +7,15 @@ import {
   VULNERABILITIES,
   type DrillList,
 } from '#services/insights_pages/drill_lists'
+import {
+  COMMITS,
+  CONTRIBUTORS,
+  DEPLOYED_CHANGES,
+  FIRST_REVIEWS,
+} from '#services/insights_pages/kpi_drill_lists'
 
 /**
- * The rows behind the deployment, issue and vulnerability KPIs. One URL,
+ * The rows behind the KPIs that are not merged pull requests. One URL,
  * three renderings: the page, the list alone for htmx (the middleware
  * sets Vary: HX-Request), or CSV with ?format=csv.
  */
@@ -26,6 +32,22 @@ export default class DrillController {
     return this.render(ctx, ISSUES)
   }
 
+  firstReviews(ctx: HttpContext) {
+    return this.render(ctx, FIRST_REVIEWS)
+  }
+
+  deployedChanges(ctx: HttpContext) {
+    return this.render(ctx, DEPLOYED_CHANGES)
+  }
+
+  commits(ctx: HttpContext) {
+    return this.render(ctx, COMMITS)
+  }
+
+  contributors(ctx: HttpContext) {
+    return this.render(ctx, CONTRIBUTORS)
+  }
+
   private async render<Row>(ctx: HttpContext, definition: DrillList<Row>) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
     const { list, filterError, csv } = await drillFilters(definition.validator, ctx.request.qs())
@@ -36,8 +58,12 @@ export default class DrillController {
       return sendCsv(ctx, name, list, definition.csvColumns, rows.map(definition.csv))
     }
     if (filterError) ctx.response.status(422)
-    const result = await definition.page(organizationId, list)
+    const [result, summary] = await Promise.all([
+      definition.page(organizationId, list),
+      definition.summary ? definition.summary(organizationId, list) : null,
+    ])
     const data = {
+      summary,
       definition,
       list,
       filterError,

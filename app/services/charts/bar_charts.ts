@@ -7,6 +7,7 @@ import {
   linearScale,
   niceTicks,
   px,
+  linked,
   seriesClass,
   svgOpen,
 } from '#services/charts/svg'
@@ -24,6 +25,8 @@ export type StackedBarInput = {
    * deploy).
    */
   segments: { name: string; values: number[]; className?: string }[]
+  /** the list behind each category's bar (same length as categories), if any */
+  links?: (string | null)[]
   format?: Formatter
   width?: number
 }
@@ -57,19 +60,20 @@ export function stackedBarChart(input: StackedBarInput): Chart {
   body += '</g>'
   input.categories.forEach((category, row) => {
     const y = top + row * ROW
-    body += `<text class="chart-label" x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end" fill="currentColor">${escapeXml(truncate(category, 20))}</text>`
+    let line = `<text class="chart-label" x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end" fill="currentColor">${escapeXml(truncate(category, 20))}</text>`
     let start = 0
     input.segments.forEach((segment, index) => {
       const value = Math.max(0, segment.values[row] ?? 0)
       if (value === 0) return
       const left = x(start)
       const right = x(start + value)
-      body +=
+      line +=
         `<g class="${seriesClass(index, segment.className)}"><rect x="${px(left)}" y="${y + 3}" width="${px(Math.max(1, right - left))}" height="${ROW - 10}" fill="currentColor">` +
         `<title>${escapeXml(`${category}, ${segment.name}: ${format(value)}`)}</title></rect></g>`
       start += value
     })
-    body += `<text class="chart-value" x="${px(x(totals[row]) + 6)}" y="${y + 15}" fill="currentColor">${escapeXml(format(totals[row]))}</text>`
+    line += `<text class="chart-value" x="${px(x(totals[row]) + 6)}" y="${y + 15}" fill="currentColor">${escapeXml(format(totals[row]))}</text>`
+    body += linked(line, input.links?.[row], `${category}: ${format(totals[row])}, open the list`)
   })
 
   const description =
@@ -103,6 +107,7 @@ export function stackedBarChart(input: StackedBarInput): Chart {
         ...input.segments.map((segment) => format(segment.values[row] ?? 0)),
         format(totals[row]),
       ]),
+      links: input.links?.map((href) => [href, ...input.segments.map(() => null), null]),
     },
   }
 }
@@ -110,7 +115,8 @@ export function stackedBarChart(input: StackedBarInput): Chart {
 export type BarChartInput = {
   title: string
   description?: string
-  bars: { label: string; value: number; className?: string }[]
+  /** href: the list behind the bar, if any */
+  bars: { label: string; value: number; className?: string; href?: string | null }[]
   format?: Formatter
   width?: number
 }
@@ -130,12 +136,15 @@ export function barChart(input: BarChartInput): Chart {
   input.bars.forEach((bar, row) => {
     const y = 8 + row * ROW
     const barWidth = Math.max(bar.value > 0 ? 2 : 0, x(Math.max(0, bar.value)) - LABEL_WIDTH)
-    body +=
+    body += linked(
       `<text class="chart-label" x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end" fill="currentColor">${escapeXml(truncate(bar.label, 20))}</text>` +
-      `<rect class="chart-track" x="${LABEL_WIDTH}" y="${y + 3}" width="${px(width - 56 - LABEL_WIDTH)}" height="${ROW - 10}" rx="3" fill="currentColor"/>` +
-      `<g class="${seriesClass(row, bar.className)}"><rect x="${LABEL_WIDTH}" y="${y + 3}" width="${px(barWidth)}" height="${ROW - 10}" rx="3" fill="currentColor">` +
-      `<title>${escapeXml(`${bar.label}: ${format(bar.value)}`)}</title></rect></g>` +
-      `<text class="chart-value" x="${px(LABEL_WIDTH + barWidth + 6)}" y="${y + 15}" fill="currentColor">${escapeXml(format(bar.value))}</text>`
+        `<rect class="chart-track" x="${LABEL_WIDTH}" y="${y + 3}" width="${px(width - 56 - LABEL_WIDTH)}" height="${ROW - 10}" rx="3" fill="currentColor"/>` +
+        `<g class="${seriesClass(row, bar.className)}"><rect x="${LABEL_WIDTH}" y="${y + 3}" width="${px(barWidth)}" height="${ROW - 10}" rx="3" fill="currentColor">` +
+        `<title>${escapeXml(`${bar.label}: ${format(bar.value)}`)}</title></rect></g>` +
+        `<text class="chart-value" x="${px(LABEL_WIDTH + barWidth + 6)}" y="${y + 15}" fill="currentColor">${escapeXml(format(bar.value))}</text>`,
+      bar.href,
+      `${bar.label}: ${format(bar.value)}, open the list`
+    )
   })
   const description =
     input.description ??
@@ -153,6 +162,9 @@ export function barChart(input: BarChartInput): Chart {
     table: {
       columns: ['', 'Value'],
       rows: input.bars.map((bar) => [bar.label, format(bar.value)]),
+      links: input.bars.some((bar) => bar.href)
+        ? input.bars.map((bar) => [null, bar.href ?? null])
+        : undefined,
     },
   }
 }

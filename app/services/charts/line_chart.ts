@@ -7,6 +7,7 @@ import {
   linearScale,
   niceTicks,
   px,
+  linked,
   seriesClass,
   svgOpen,
 } from '#services/charts/svg'
@@ -16,6 +17,8 @@ export type LineSeries = {
   name: string
   values: (number | null)[]
   className?: string
+  /** the list behind each point (same length as values), if any */
+  links?: (string | null)[]
 }
 
 export type LineChartInput = {
@@ -113,9 +116,18 @@ export function lineChart(input: LineChartInput): Chart {
     if (input.labels.length <= 40) {
       series.values.forEach((value, point) => {
         if (value === null || !Number.isFinite(value)) return
-        body +=
+        const tip = `${series.name}, ${input.labels[point]}: ${format(value)}`
+        const href = series.links?.[point]
+        // a linked point gets a wider transparent target around it
+        const target = href
+          ? `<circle class="chart-hit" cx="${px(x(point))}" cy="${px(y(value))}" r="10" fill="currentColor" fill-opacity="0"/>`
+          : ''
+        body += linked(
           `<circle cx="${px(x(point))}" cy="${px(y(value))}" r="3" fill="currentColor">` +
-          `<title>${escapeXml(`${series.name}, ${input.labels[point]}: ${format(value)}`)}</title></circle>`
+            `<title>${escapeXml(href ? `${tip} (open the list)` : tip)}</title></circle>${target}`,
+          href,
+          tip
+        )
       })
     }
     body += '</g>'
@@ -143,6 +155,14 @@ export function lineChart(input: LineChartInput): Chart {
           return value === null || value === undefined ? '–' : format(value)
         }),
       ]),
+      links: input.series.some((series) => series.links)
+        ? input.labels.map((_, index) => [
+            null,
+            ...input.series.map((series) =>
+              series.values[index] === null ? null : (series.links?.[index] ?? null)
+            ),
+          ])
+        : undefined,
     },
   }
 }

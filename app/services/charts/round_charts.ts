@@ -5,6 +5,7 @@ import {
   escapeXml,
   formatCompact,
   px,
+  linked,
   seriesClass,
   svgOpen,
 } from '#services/charts/svg'
@@ -12,7 +13,8 @@ import {
 export type DonutInput = {
   title: string
   description?: string
-  slices: { name: string; value: number; className?: string }[]
+  /** href: the list behind the slice, if any */
+  slices: { name: string; value: number; className?: string; href?: string | null }[]
   /**
    * The figure in the hole (e.g. "38%" AI-assisted); the total otherwise.
    */
@@ -48,9 +50,17 @@ export function donutChart(input: DonutInput): Chart {
       const label = `${slice.name}: ${format(value)} (${share(value)}%)`
       const className = seriesClass(index, slice.className)
       if (sweep >= Math.PI * 2 - 1e-9) {
-        body += `<g class="${className}"><circle cx="${cx}" cy="${cy}" r="${(outer + inner) / 2}" fill="none" stroke="currentColor" stroke-width="${outer - inner}"><title>${escapeXml(label)}</title></circle></g>`
+        body += linked(
+          `<g class="${className}"><circle cx="${cx}" cy="${cy}" r="${(outer + inner) / 2}" fill="none" stroke="currentColor" stroke-width="${outer - inner}"><title>${escapeXml(label)}</title></circle></g>`,
+          slice.href,
+          label
+        )
       } else {
-        body += `<g class="${className}"><path d="${arcPath(cx, cy, outer, inner, angle, angle + sweep)}" fill="currentColor"><title>${escapeXml(label)}</title></path></g>`
+        body += linked(
+          `<g class="${className}"><path d="${arcPath(cx, cy, outer, inner, angle, angle + sweep)}" fill="currentColor"><title>${escapeXml(label)}</title></path></g>`,
+          slice.href,
+          label
+        )
       }
       angle += sweep
     })
@@ -59,9 +69,13 @@ export function donutChart(input: DonutInput): Chart {
   body += `<text class="chart-centre" x="${cx}" y="${cy + 7}" text-anchor="middle" fill="currentColor">${escapeXml(centre)}</text>`
   input.slices.forEach((slice, index) => {
     const y = 30 + index * 24
-    body +=
+    const entry = `${slice.name} · ${format(slice.value)} (${share(slice.value)}%)`
+    body += linked(
       `<g class="${seriesClass(index, slice.className)}"><rect x="192" y="${y - 10}" width="12" height="12" rx="3" fill="currentColor"/></g>` +
-      `<text class="chart-legend-label" x="210" y="${y}" fill="currentColor">${escapeXml(`${slice.name} · ${format(slice.value)} (${share(slice.value)}%)`)}</text>`
+        `<text class="chart-legend-label" x="210" y="${y}" fill="currentColor">${escapeXml(entry)}</text>`,
+      slice.href,
+      entry
+    )
   })
   const description =
     input.description ??
@@ -83,6 +97,9 @@ export function donutChart(input: DonutInput): Chart {
         format(slice.value),
         `${share(slice.value)}%`,
       ]),
+      links: input.slices.some((slice) => slice.href)
+        ? input.slices.map((slice) => [slice.href ?? null, null, null])
+        : undefined,
     },
   }
 }

@@ -17,6 +17,11 @@ export type Formatter = (value: number) => string
 export type DataTable = {
   columns: string[]
   rows: string[][]
+  /**
+   * Where each cell links to (the rows behind a point or a bar), same
+   * shape as rows; null or missing: plain text.
+   */
+  links?: (string | null | undefined)[][]
 }
 
 export type Chart = {
@@ -131,6 +136,17 @@ export function svgOpen(options: {
 }
 
 /**
+ * A shape that opens the rows behind it: an SVG link around it for the
+ * pointer. The picture is one image to assistive technology, so the
+ * link stays out of the tab order: the data table under the chart
+ * carries the same links for keyboards and screen readers.
+ */
+export function linked(markup: string, href: string | null | undefined, label: string) {
+  if (!href) return markup
+  return `<a class="chart-link" href="${escapeXml(href)}" tabindex="-1" aria-label="${escapeXml(label)}">${markup}</a>`
+}
+
+/**
  * Series colours cycle through six classes (see app.css, "Insights").
  */
 export function seriesClass(index: number, override?: string) {
@@ -141,11 +157,15 @@ export function renderTable(table: DataTable, caption: string) {
   const head = table.columns.map((column) => `<th scope="col">${escapeXml(column)}</th>`).join('')
   const body = table.rows
     .map(
-      (row) =>
+      (row, rowIndex) =>
         `<tr>${row
-          .map((cell, index) =>
-            index === 0 ? `<th scope="row">${escapeXml(cell)}</th>` : `<td>${escapeXml(cell)}</td>`
-          )
+          .map((cell, index) => {
+            const href = table.links?.[rowIndex]?.[index]
+            const text = href
+              ? `<a href="${escapeXml(href)}">${escapeXml(cell)}</a>`
+              : escapeXml(cell)
+            return index === 0 ? `<th scope="row">${text}</th>` : `<td>${text}</td>`
+          })
           .join('')}</tr>`
     )
     .join('')

@@ -413,6 +413,8 @@ export class FencedDomainStore implements DomainStore {
         introduced_at: required(row.introducedAt, 'introducedAt'),
         fixed_at: moment(row.fixedAt),
         remote_updated_at: moment(row.remoteUpdatedAt),
+        exploit_maturity: row.exploitMaturity?.trim().slice(0, 64) || null,
+        fix_available: row.fixAvailable ?? null,
       }))
     )
   }

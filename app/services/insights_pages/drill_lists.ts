@@ -47,9 +47,14 @@ export type DrillList<Row> = {
     rows: Row[]
   }>
   all: (organizationId: number, list: DrillFilters) => Promise<Row[]>
+  /**
+   * The figure the KPI shows, computed over every matching row (not the
+   * page): "median 5.2 h", "12 of 40 AI-assisted (30%)".
+   */
+  summary?: (organizationId: number, list: DrillFilters) => Promise<string>
 }
 
-const hours = (value: number | null) => (value === null ? '–' : `${value} h`)
+export const hours = (value: number | null) => (value === null ? '–' : `${value} h`)
 
 export const DEPLOYMENTS: DrillList<DeploymentRow> = {
   path: '/insights/deployments',

@@ -12,6 +12,7 @@ import {
 } from '#services/insights/metrics'
 import { scoreHistory } from '#services/insights/scores'
 import { openWork } from '#services/insights/open_work'
+import { vulnerabilityTrend } from '#queries/vulnerability_trend'
 import { cachedInsight } from '#services/insights/cache'
 import type { InsightScope, ScorePoint } from '#services/insights/types'
 import { gauge } from '#services/charts/index'
@@ -22,8 +23,13 @@ import {
   aiFigure,
   cycleSplitFigure,
   deliveryFigure,
+  bucketSpans,
   kpiTable,
+  listHref,
+  remediationSummary,
+  vulnerabilityTrendFigure,
   scoreHistoryFigure,
+  type ChartDrill,
   vulnerabilityFigure,
   vulnerabilityTable,
 } from '#services/insights_pages/sections'
@@ -43,7 +49,15 @@ export type ExecutiveSummary = {
   }
   risks: Risk[]
   contributors: number
-  figures: { delivery: string; cycleSplit: string; vulnerabilities: string; ai: string }
+  figures: {
+    delivery: string
+    cycleSplit: string
+    vulnerabilities: string
+    vulnerabilityTrend: string
+    ai: string
+  }
+  /** mean and median time to remediate of the vulnerabilities fixed in the period */
+  remediation: string
   tables: PageTable[]
 }
 
@@ -56,7 +70,9 @@ export type ExecutiveSummary = {
 export function executiveSummary(organizationId: number, range: DateRange) {
   return cachedInsight(
     organizationId,
-    'executive-summary',
+    // v2: the fragment gained vulnerabilities over time; one cached by
+    // the previous version (without it) is not read after an upgrade
+    'executive-summary-v2',
     { from: range.from, to: range.to },
     () => buildExecutiveSummary(organizationId, range)
   )
@@ -82,6 +98,9 @@ async function buildExecutiveSummary(
     ]
   )
   const { current, previous } = trend
+  const drill: ChartDrill = { range }
+  // open / fixed per point of the delivery chart, and time to remediate
+  const remediation = await vulnerabilityTrend(scope, bucketSpans(series, range))
   const cards = kpiCards(EXECUTIVE_KPIS, current, previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
     openWork: work,
@@ -169,20 +188,34 @@ async function buildExecutiveSummary(
       vulnerabilities,
       scoreHistory: completeHistory,
       periodDays: range.days,
+      exposure: remediation.exposure,
     }),
     contributors: contributors.count,
+    remediation: remediationSummary(remediation),
     figures: {
-      delivery: deliveryFigure(series),
+      delivery: deliveryFigure(series, drill),
       cycleSplit: cycleSplitFigure([
-        { name: 'This period', summary: current },
-        { name: 'Previous period', summary: previous },
+        {
+          name: 'This period',
+          summary: current,
+          href: listHref('/insights/pull-requests', range, drill),
+        },
+        {
+          name: 'Previous period',
+          summary: previous,
+          href: listHref('/insights/pull-requests', range.previous, drill),
+        },
       ]),
-      vulnerabilities: vulnerabilityFigure(vulnerabilities),
-      ai: aiFigure({
-        commits: current.commits,
-        aiAssistedCommits: current.aiAssistedCommits,
-        share: current.aiShare,
-      }),
+      vulnerabilities: vulnerabilityFigure(vulnerabilities, drill),
+      vulnerabilityTrend: vulnerabilityTrendFigure(remediation, drill),
+      ai: aiFigure(
+        {
+          commits: current.commits,
+          aiAssistedCommits: current.aiAssistedCommits,
+          share: current.aiShare,
+        },
+        drill
+      ),
     },
     tables: [kpiTable(cards, range), productTable, vulnerabilityTable(vulnerabilities, range)],
   }

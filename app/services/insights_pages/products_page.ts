@@ -29,7 +29,9 @@ import {
   cycleTimeTrendFigure,
   deliveryFigure,
   kpiTable,
+  listHref,
   scoreHistoryFigure,
+  type ChartDrill,
   WIDE,
   vulnerabilityFigure,
   vulnerabilityTable,
@@ -129,7 +131,11 @@ export function productList(organizationId: number, range: DateRange) {
       count: products.length,
       figure: products.length
         ? cycleSplitFigure(
-            products.map((product) => ({ name: product.name, summary: product.summary })),
+            products.map((product) => ({
+              name: product.name,
+              summary: product.summary,
+              href: `/insights/pull-requests${drillQuery(range, { product: product.publicId })}`,
+            })),
             WIDE
           )
         : null,
@@ -185,6 +191,10 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
   })
   const latest = history.at(-1) ?? null
   const score = latest && latest.missing.length === 0 ? latest : null
+  const drill: ChartDrill = {
+    range,
+    filters: { product: publicIds('product').encode(scope.productId!) },
+  }
   const repositoryTable: PageTable = {
     name: 'repositories',
     title: 'Repositories',
@@ -306,14 +316,22 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       ),
     },
     figures: {
-      delivery: deliveryFigure(series),
-      cycleTrend: cycleTimeTrendFigure(series),
+      delivery: deliveryFigure(series, drill),
+      cycleTrend: cycleTimeTrendFigure(series, drill),
       cycleSplit: cycleSplitFigure([
-        { name: 'This period', summary: trend.current },
-        { name: 'Previous period', summary: trend.previous },
+        {
+          name: 'This period',
+          summary: trend.current,
+          href: listHref('/insights/pull-requests', range, drill),
+        },
+        {
+          name: 'Previous period',
+          summary: trend.previous,
+          href: listHref('/insights/pull-requests', range.previous, drill),
+        },
       ]),
-      vulnerabilities: vulnerabilityFigure(vulnerabilities),
-      ai: aiFigure(ai),
+      vulnerabilities: vulnerabilityFigure(vulnerabilities, drill),
+      ai: aiFigure(ai, drill),
     },
     tables: [
       repositoryTable,

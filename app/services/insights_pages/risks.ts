@@ -1,4 +1,5 @@
 import type { MetricSummary, ScorePoint, VulnerabilityOverview } from '#services/insights/types'
+import type { ExploitExposure } from '#queries/vulnerability_trend'
 import { describeDelta } from '#services/insights_pages/kpis'
 import { formatHours, formatNumber, formatPercent } from '#services/insights_pages/format'
 
@@ -18,6 +19,8 @@ export type RiskInput = {
   vulnerabilities: VulnerabilityOverview
   scoreHistory: ScorePoint[]
   periodDays: number
+  /** open critical and high vulnerabilities with a known exploit or a fix (Snyk), when known */
+  exposure?: ExploitExposure[]
 }
 
 /**
@@ -52,14 +55,42 @@ export function topRisks(input: RiskInput, limit = 5): Risk[] {
 
   const critical = vulnerabilities.bySeverity.critical
   const high = vulnerabilities.bySeverity.high
+  // a known exploit with a fix available is the most urgent finding there is: attackers
+  // know how to use it and the way to close it is known too
+  for (const exposed of input.exposure ?? []) {
+    if (exposed.exploitedAndFixable === 0) continue
+    const noun =
+      exposed.severity === 'critical'
+        ? ['critical vulnerability', 'critical vulnerabilities']
+        : ['high-severity vulnerability', 'high-severity vulnerabilities']
+    risks.push({
+      weight: 3,
+      title: `${plural(exposed.exploitedAndFixable, noun[0], noun[1])} with a known exploit and a fix available${exposed.oldestDays !== null ? `, open ${plural(exposed.oldestDays, 'day')}` : ''}`,
+      detail:
+        'Attackers know how to use them and an upgrade or patch closes them: fix these first.',
+    })
+  }
+  const criticalExposure = input.exposure?.find((exposed) => exposed.severity === 'critical')
+  // said only when known: a provider that reports neither leaves the sentence out
+  const weighedParts = criticalExposure
+    ? [
+        criticalExposure.exploited > 0
+          ? `${plural(criticalExposure.exploited, 'has', 'have')} a known exploit`
+          : null,
+        criticalExposure.fixable > 0
+          ? `${plural(criticalExposure.fixable, 'has', 'have')} a fix available`
+          : null,
+      ].filter(Boolean)
+    : []
+  const weighed = weighedParts.length ? ` ${weighedParts.join(', ')}.` : ''
   if (critical.open > 0) {
     risks.push({
       weight: 3,
       title: `${plural(critical.open, 'critical vulnerability', 'critical vulnerabilities')} open`,
       detail:
-        critical.oldestDays !== null
+        (critical.oldestDays !== null
           ? `The oldest has been open for ${plural(critical.oldestDays, 'day')}; critical findings should be fixed within days.`
-          : 'Critical findings should be fixed within days.',
+          : 'Critical findings should be fixed within days.') + weighed,
     })
   }
   const staleHigh =

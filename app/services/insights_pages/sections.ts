@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import type {
   AiComposition,
   MetricSummary,
@@ -12,6 +13,7 @@ import {
   renderFigure,
   stackedBarChart,
 } from '#services/charts/index'
+import type { VulnerabilityTrend } from '#queries/vulnerability_trend'
 import type { KpiCard } from '#services/insights_pages/kpis'
 import type { DateRange } from '#services/insights_pages/date_range'
 import { csvNumber, formatNumber, formatPercent } from '#services/insights_pages/format'
@@ -32,14 +34,66 @@ const SEVERITIES: { key: Severity; label: string }[] = [
   { key: 'low', label: 'Low' },
 ]
 
-export function deliveryFigure(series: SeriesPoint[]) {
+/**
+ * Where a page's charts link to: the drill-down lists of its period,
+ * narrowed to its product (or team) when it has one.
+ */
+export type ChartDrill = {
+  range: { from: string; to: string }
+  filters?: Record<string, string>
+}
+
+/** a list's URL for a span of days, with the page's filters */
+export function listHref(
+  path: string,
+  span: { from: string; to: string },
+  drill: ChartDrill,
+  extra: Record<string, string> = {}
+) {
+  return `${path}${drillQuery(span, { ...drill.filters, ...extra })}`
+}
+
+/**
+ * The days each point of a series stands for: from its own day to the
+ * day before the next point (a week's bucket starts on its Monday, or
+ * on the period's first day), the last one to the period's end.
+ */
+export function bucketSpans(series: SeriesPoint[], range: { to: string }) {
+  return series.map((point, index) => {
+    const next = series[index + 1]?.day
+    const to = next
+      ? DateTime.fromISO(next, { zone: 'utc' }).minus({ days: 1 }).toISODate()!
+      : range.to
+    return { from: point.day, to }
+  })
+}
+
+function pointLinks(
+  series: SeriesPoint[],
+  drill: ChartDrill | undefined,
+  path: string,
+  extra: Record<string, string> = {}
+) {
+  if (!drill) return undefined
+  return bucketSpans(series, drill.range).map((span) => listHref(path, span, drill, extra))
+}
+
+export function deliveryFigure(series: SeriesPoint[], drill?: ChartDrill) {
   return renderFigure(
     lineChart({
       title: 'Delivery: merged pull requests and deployments',
       labels: series.map((point) => point.day),
       series: [
-        { name: 'Merged PRs', values: series.map((point) => point.values.pullRequestsMerged) },
-        { name: 'Deployments', values: series.map((point) => point.values.deployments) },
+        {
+          name: 'Merged PRs',
+          values: series.map((point) => point.values.pullRequestsMerged),
+          links: pointLinks(series, drill, '/insights/pull-requests'),
+        },
+        {
+          name: 'Deployments',
+          values: series.map((point) => point.values.deployments),
+          links: pointLinks(series, drill, '/insights/deployments'),
+        },
       ],
       area: true,
       width: WIDE,
@@ -48,14 +102,22 @@ export function deliveryFigure(series: SeriesPoint[]) {
   )
 }
 
-export function cycleTimeTrendFigure(series: SeriesPoint[]) {
+export function cycleTimeTrendFigure(series: SeriesPoint[], drill?: ChartDrill) {
   return renderFigure(
     lineChart({
       title: 'Cycle time and time to first review (hours)',
       labels: series.map((point) => point.day),
       series: [
-        { name: 'Cycle time', values: series.map((point) => point.values.cycleTimeHours) },
-        { name: 'First review', values: series.map((point) => point.values.firstReviewHours) },
+        {
+          name: 'Cycle time',
+          values: series.map((point) => point.values.cycleTimeHours),
+          links: pointLinks(series, drill, '/insights/pull-requests'),
+        },
+        {
+          name: 'First review',
+          values: series.map((point) => point.values.firstReviewHours),
+          links: pointLinks(series, drill, '/insights/first-reviews'),
+        },
       ],
       format: (hours) => formatNumber(hours),
       width: WIDE,
@@ -69,13 +131,14 @@ export function cycleTimeTrendFigure(series: SeriesPoint[]) {
  * review, waiting to deploy; one bar per row.
  */
 export function cycleSplitFigure(
-  rows: { name: string; summary: MetricSummary }[],
+  rows: { name: string; summary: MetricSummary; href?: string | null }[],
   width: number = NARROW
 ) {
   return renderFigure(
     stackedBarChart({
       title: 'Cycle time split (hours)',
       categories: rows.map((row) => row.name),
+      links: rows.some((row) => row.href) ? rows.map((row) => row.href ?? null) : undefined,
       segments: [
         { name: 'Coding', values: rows.map((row) => row.summary.cycleTime.codingHours ?? 0) },
         { name: 'Pickup', values: rows.map((row) => row.summary.cycleTime.pickupHours ?? 0) },
@@ -88,7 +151,7 @@ export function cycleSplitFigure(
   )
 }
 
-export function vulnerabilityFigure(overview: VulnerabilityOverview) {
+export function vulnerabilityFigure(overview: VulnerabilityOverview, drill?: ChartDrill) {
   return renderFigure(
     barChart({
       title: 'Open vulnerabilities by severity',
@@ -96,10 +159,44 @@ export function vulnerabilityFigure(overview: VulnerabilityOverview) {
         label,
         value: overview.bySeverity[key].open,
         className: `chart-sev-${key}`,
+        href: drill
+          ? listHref('/insights/vulnerabilities', drill.range, drill, { severity: key })
+          : null,
       })),
       width: NARROW,
     })
   )
+}
+
+/**
+ * Open vulnerabilities at the end of each day or week and those fixed
+ * in it; an open point opens the list of that day's open ones.
+ */
+export function vulnerabilityTrendFigure(trend: VulnerabilityTrend, drill?: ChartDrill) {
+  return renderFigure(
+    lineChart({
+      title: 'Vulnerabilities: open and fixed over time',
+      labels: trend.points.map((point) => point.from),
+      series: [
+        {
+          name: 'Open',
+          values: trend.points.map((point) => point.open),
+          links: drill
+            ? trend.points.map((point) => listHref('/insights/vulnerabilities', point, drill))
+            : undefined,
+        },
+        { name: 'Fixed', values: trend.points.map((point) => point.fixed) },
+      ],
+      width: WIDE,
+      height: 220,
+    })
+  )
+}
+
+/** "mean 12.5 days (median 9 days) over 14 fixed", or why there is none */
+export function remediationSummary(trend: VulnerabilityTrend) {
+  if (trend.fixedInPeriod === 0) return 'No vulnerability was fixed in this period.'
+  return `Time to remediate: mean ${formatNumber(trend.meanDaysToRemediate)} days, median ${formatNumber(trend.medianDaysToRemediate)} days, over ${trend.fixedInPeriod} fixed in this period (introduced to fixed).`
 }
 
 export function vulnerabilityTable(
@@ -151,16 +248,27 @@ export function vulnerabilityTable(
   }
 }
 
-export function aiFigure(ai: Pick<AiComposition, 'commits' | 'aiAssistedCommits' | 'share'>) {
+export function aiFigure(
+  ai: Pick<AiComposition, 'commits' | 'aiAssistedCommits' | 'share'>,
+  drill?: ChartDrill
+) {
+  const commits = (assisted: string) =>
+    drill ? listHref('/insights/commits', drill.range, drill, { ai: assisted }) : null
   return renderFigure(
     donutChart({
       title: 'GenAI composition of commits',
       slices: [
-        { name: 'AI-assisted', value: ai.aiAssistedCommits, className: 'chart-ai' },
+        {
+          name: 'AI-assisted',
+          value: ai.aiAssistedCommits,
+          className: 'chart-ai',
+          href: commits('1'),
+        },
         {
           name: 'Other',
           value: Math.max(0, ai.commits - ai.aiAssistedCommits),
           className: 'chart-human',
+          href: commits('0'),
         },
       ],
       centre: formatPercent(ai.share),

@@ -111,6 +111,8 @@ export async function writeIssues(writer: IssueWriter, issues: Snyk.Issue[]) {
       introducedAt: attributes.created_at,
       fixedAt: resolvedAt,
       remoteUpdatedAt: attributes.updated_at,
+      exploitMaturity: details.exploitMaturity,
+      fixAvailable: details.fixable,
     })
   }
   await saveIssues(fenceOf(writer.connection), records)

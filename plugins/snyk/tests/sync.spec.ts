@@ -181,7 +181,10 @@ test.group('Snyk | sync', (group) => {
       status: 'open',
       identifier: 'CVE-2026-1234',
       package_name: 'lodash',
+      exploit_maturity: 'Mature',
     })
+    // the domain row carries what top risks weigh: the exploit and the fix
+    assert.isTrue(Boolean(open.fix_available))
     const details = await db.from('snyk_issues').where('issue_id', issue.id).firstOrFail()
     assert.deepInclude(details, {
       cve: 'CVE-2026-1234',
