@@ -13,6 +13,7 @@ export const controllers = {
     UserErasure: () => import('#controllers/admin/user_erasure_controller'),
     WebhookDeliveries: () => import('#controllers/admin/webhook_deliveries_controller'),
   },
+  AiCodeAttestations: () => import('#controllers/ai_code_attestations_controller'),
   AiCode: () => import('#controllers/ai_code_controller'),
   api: {
     AiCode: () => import('#controllers/api/ai_code_controller'),
