@@ -20,6 +20,7 @@ export const COUNT_COLUMNS = [
   'deployments',
   'failed_deployments',
   'lead_time_count',
+  'lead_time_pr_count',
   'restore_count',
   'issues_opened',
   'bugs_opened',
@@ -80,6 +81,16 @@ export function humanAuthor(column: string) {
  */
 export function flowAuthor(alias: string) {
   return `(${humanAuthor(`${alias}.author_login`)} OR (SELECT o.include_bot_pull_requests FROM organizations o WHERE o.id = ${alias}.organization_id) = ${trueLiteral()})`
+}
+
+/**
+ * Repositories (alias.repository_id) with commit ancestry: at least one
+ * commit whose parents the code host gave. Their lead time for changes
+ * is measured per commit (commit_lead_times.ts); the others' per pull
+ * request, from its first commit (the fallback, `lead_time_pr_count`).
+ */
+export function hasCommitAncestry(alias: string) {
+  return `EXISTS (SELECT 1 FROM commits ca WHERE ca.organization_id = ${alias}.organization_id AND ca.repository_id = ${alias}.repository_id AND ca.parent_shas IS NOT NULL)`
 }
 
 type Branch = {
@@ -185,12 +196,15 @@ function branches(): Branch[] {
       },
     },
     {
-      // DORA buckets lead time by the day of the deployment
+      // DORA buckets lead time by the day of the deployment; per pull
+      // request only where commit ancestry is unknown (the rest is
+      // measured per commit, commit_lead_times.ts)
       from: mergedPullRequests(),
       moment: 'p.deployed_at',
-      where: '',
+      where: `AND NOT ${hasCommitAncestry('p')}`,
       values: {
         lead_time_count: 'COUNT(*)',
+        lead_time_pr_count: 'COUNT(*)',
         lead_time_seconds: `SUM(${secs(cycle.started, 'p.deployed_at')})`,
       },
     },
@@ -272,7 +286,7 @@ function durationSources(): DurationSource[] {
       metric: 'lead_time',
       from: mergedPullRequests(),
       moment: 'p.deployed_at',
-      where: '',
+      where: `AND NOT ${hasCommitAncestry('p')}`,
       seconds: secs(cycle.started, 'p.deployed_at'),
     },
     {
