@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import lock from '@adonisjs/lock/services/main'
 import { addDays, endOfDay, selectRows, startOfDay, today } from '#services/insights/dialect'
 import { dayZone, organizationTimeZone } from '#services/insights/time_zone'
@@ -11,6 +10,8 @@ import {
 } from '#services/insights/rollup_sql'
 import { insightsWriteLock } from '#services/insights/cache'
 import { commitLeadTimes, toDate } from '#services/insights/commit_lead_times'
+import { firstReviewsInWorkingHours } from '#services/insights/first_review_working_hours'
+import { insertMeasured } from '#services/insights/measured_rows'
 import type { Day } from '#services/insights/types'
 
 export type RollUpResult = { from: Day; to: Day; metricRows: number; contributorRows: number }
@@ -73,7 +74,31 @@ export default class RollUpMetrics {
         durationBindings.push(org, start, end)
       }
       await trx.rawQuery(durations.sql, durationBindings)
-      await this.#commitLeadTimes(trx, org, { start, end, zoneName })
+      // durations measured in code, beside the SQL's rows
+      const startsAt = toDate(start)!.getTime()
+      const leadTimes = await commitLeadTimes(trx, org, end)
+      await insertMeasured(trx, {
+        organizationId: org,
+        zoneName,
+        metric: 'lead_time',
+        countColumn: 'lead_time_count',
+        secondsColumn: 'lead_time_seconds',
+        measured: leadTimes
+          .filter((one) => one.deployedAt.getTime() >= startsAt)
+          .map((one) => ({
+            repositoryId: one.repositoryId,
+            moment: one.deployedAt,
+            seconds: one.seconds,
+          })),
+      })
+      await insertMeasured(trx, {
+        organizationId: org,
+        zoneName,
+        metric: 'first_review',
+        countColumn: 'first_review_count',
+        secondsColumn: 'first_review_seconds',
+        measured: await firstReviewsInWorkingHours(trx, org, { start, end }),
+      })
       const counted = async (table: string) => {
         const row = await trx
           .from(table)
@@ -90,64 +115,6 @@ export default class RollUpMetrics {
         contributorRows: await counted('insight_daily_contributors'),
       }
     })
-  }
-
-  /**
-   * Lead time per commit (repositories with commit ancestry): one daily
-   * row per repository and deployment day beside the SQL's rows (readers
-   * sum them), and one duration row per commit for the percentiles.
-   */
-  async #commitLeadTimes(
-    trx: TransactionClientContract,
-    organizationId: number,
-    range: { start: string; end: string; zoneName: string }
-  ) {
-    const from = toDate(range.start)!.getTime()
-    const all = await commitLeadTimes(trx, organizationId, range.end)
-    const leadTimes = all.filter((one) => one.deployedAt.getTime() >= from)
-    if (leadTimes.length === 0) return
-    const rows = leadTimes.map((one) => ({
-      organization_id: organizationId,
-      repository_id: one.repositoryId,
-      day: DateTime.fromJSDate(one.deployedAt).setZone(range.zoneName).toISODate()!,
-      metric: 'lead_time',
-      seconds: one.seconds,
-    }))
-    const daily = new Map<
-      string,
-      { repository_id: number; day: string; count: number; seconds: number }
-    >()
-    for (const row of rows) {
-      const key = `${row.repository_id}:${row.day}`
-      const sum = daily.get(key) ?? {
-        repository_id: row.repository_id,
-        day: row.day,
-        count: 0,
-        seconds: 0,
-      }
-      sum.count += 1
-      sum.seconds += row.seconds
-      daily.set(key, sum)
-    }
-    for (let index = 0; index < rows.length; index += 500) {
-      await trx
-        .insertQuery()
-        .table('insight_durations')
-        .multiInsert(rows.slice(index, index + 500))
-    }
-    const metricRows = [...daily.values()].map((sum) => ({
-      organization_id: organizationId,
-      repository_id: sum.repository_id,
-      day: sum.day,
-      lead_time_count: sum.count,
-      lead_time_seconds: sum.seconds,
-    }))
-    for (let index = 0; index < metricRows.length; index += 500) {
-      await trx
-        .insertQuery()
-        .table('insight_daily_metrics')
-        .multiInsert(metricRows.slice(index, index + 500))
-    }
   }
 
   /** the local day of the organisation's oldest pull request, commit, issue or deployment */

@@ -167,7 +167,7 @@ function branches(): Branch[] {
     {
       from: 'pull_requests p',
       moment: 'p.first_review_at',
-      where: firstReviewWhere(),
+      where: `${firstReviewWhere()} ${calendarHours()}`,
       values: {
         first_review_count: 'COUNT(*)',
         first_review_seconds: `SUM(${firstReviewSeconds()})`,
@@ -253,8 +253,15 @@ function firstReviewSeconds() {
   return `CASE WHEN p.first_review_at >= ${ready} THEN ${secondsBetween(ready, 'p.first_review_at')} ELSE 0 END`
 }
 
-const firstReviewWhere = () =>
+export const firstReviewWhere = () =>
   `AND p.first_review_at >= p.opened_at AND (p.merged_at IS NULL OR p.first_review_at <= p.merged_at) AND ${flowAuthor('p')}`
+
+/**
+ * Organisations counting calendar hours: time to first review in
+ * working hours is computed apart (first_review_working_hours.ts).
+ */
+const calendarHours = () =>
+  `AND (SELECT o.working_hours_only FROM organizations o WHERE o.id = p.organization_id) <> ${trueLiteral()}`
 
 /** the durations kept one per row for percentiles: their metric name, moment (day), condition and seconds */
 type DurationSource = {
@@ -293,7 +300,7 @@ function durationSources(): DurationSource[] {
       metric: 'first_review',
       from: 'pull_requests p',
       moment: 'p.first_review_at',
-      where: firstReviewWhere(),
+      where: `${firstReviewWhere()} ${calendarHours()}`,
       seconds: firstReviewSeconds(),
     },
     {

@@ -59,7 +59,7 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     series: 'firstReviewHours',
     hint: 'Median, from opening to the first review before the merge',
     definition:
-      'Median, per pull request of people, from when it became ready for review (its opening, unless it was opened as a draft) to its first review, counted on the day of that review; a review made after the merge is no review, and pull requests still waiting are shown apart with their age.',
+      'Median, per pull request of people, from when it became ready for review (its opening, unless it was opened as a draft) to its first review, counted on the day of that review; a review made after the merge is no review, and pull requests still waiting are shown apart with their age. Calendar hours, or the organisation’s working days and hours in its time zone when it chooses so in its settings.',
   },
   {
     key: 'pr_size',
