@@ -9,6 +9,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { ensureSampleReferenceData } from '#actions/demo/insights_reference_data'
 import ReviewEvidence from '#actions/compliance/review_evidence'
+import DocumentControlLink from '#models/document_control_link'
 import { complianceOverview } from '#services/insights/compliance'
 import { sqlTime } from '#services/sql'
 import { CLI_META } from '#services/audit'
@@ -91,8 +92,8 @@ test.group('Documents | compliance evidence review', (group) => {
     const link = await db.from('document_control_links').where('control_code', CONTROL).first()
     assert.equal(link.review_status, 'accepted')
     assert.equal(link.reviewed_by_id, admin.user.id)
-    const expires = DateTime.fromJSDate(new Date(`${String(link.expires_at).replace(' ', 'T')}Z`))
-    assert.closeTo(expires.diffNow('days').days, 90, 0.01)
+    const stored = await DocumentControlLink.findOrFail(link.id)
+    assert.closeTo(stored.expiresAt!.diffNow('days').days, 90, 0.01)
     const shown = await web.get(`/documents/${documentId}`)
     assert.include(shown.text, 'Accepted')
     assert.include(shown.text, admin.user.displayName)
