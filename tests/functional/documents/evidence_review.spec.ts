@@ -79,6 +79,7 @@ test.group('Documents | compliance evidence review', (group) => {
     await web.signIn(admin.email, admin.password, admin.totpSecret!)
     const page = await web.get(`/documents/${documentId}`)
     assert.include(page.text, 'Awaiting review')
+    assert.notMatch(page.text, /@if\(|@end/)
     const saved = await web.post(`/documents/${documentId}/evidence/review`, {
       controlCode: CONTROL,
       decision: 'accept',
