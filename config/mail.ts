@@ -9,6 +9,13 @@ import { JSONTransport } from '@adonisjs/mail/transports/json'
  */
 export const smtpConfigured = Boolean(env.get('SMTP_HOST'))
 
+/**
+ * Whether mail goes out, read at every send (app/services/mailer.ts):
+ * SMTP_HOST at boot; a test of the "no mail relay" path turns it off
+ * for its duration, as an operator would by unsetting SMTP_HOST.
+ */
+export const mailRelay = { configured: smtpConfigured }
+
 const mailConfig = defineConfig({
   default: smtpConfigured ? 'smtp' : 'json',
   from: env.get('MAIL_FROM', 'Sextant <sextant@localhost>'),

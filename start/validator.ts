@@ -49,6 +49,12 @@ export const validationMessages = new SimpleMessagesProvider(
     'file': 'Choose a file for the {{ field }}.',
     'file.size': 'The file is larger than {{ size }}.',
     'file.extname': 'This kind of file is not accepted; use {{ extnames }}.',
+    'workingDays.required': 'Tick at least one working day.',
+    'workingDays.minLength': 'Tick at least one working day.',
+    'workingDayStarts.required': 'Give the time the working day starts (HH:MM).',
+    'workingDayStarts.regex': 'Give the time the working day starts as HH:MM.',
+    'workingDayEnds.required': 'Give the time the working day ends (HH:MM).',
+    'workingDayEnds.regex': 'Give the time the working day ends as HH:MM.',
   },
   FIELD_NAMES
 )

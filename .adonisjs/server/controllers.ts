@@ -31,6 +31,7 @@ export const controllers = {
     Session: () => import('#controllers/auth/session_controller'),
     Signup: () => import('#controllers/auth/signup_controller'),
   },
+  ComplianceEvidence: () => import('#controllers/compliance_evidence_controller'),
   Documents: () => import('#controllers/documents_controller'),
   Health: () => import('#controllers/health_controller'),
   Home: () => import('#controllers/home_controller'),

@@ -32,4 +32,19 @@ export default class Organization extends compose(
   /** whether bot-authored pull requests count in flow metrics (off by default) */
   @column({ consume: (value) => Boolean(value) })
   declare includeBotPullRequests: boolean
+
+  /** whether time to first review counts working hours only (off by default: calendar hours) */
+  @column({ consume: (value) => Boolean(value) })
+  declare workingHoursOnly: boolean
+
+  /** ISO weekdays worked, comma-separated (1 = Monday) */
+  @column()
+  declare workingDays: string
+
+  /** the working day's start and end, "HH:MM" in the organisation's time zone */
+  @column()
+  declare workingDayStarts: string
+
+  @column()
+  declare workingDayEnds: string
 }

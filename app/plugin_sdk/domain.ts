@@ -88,6 +88,12 @@ export type CommitInput = {
   committedAt?: Moment
   additions?: number | null
   deletions?: number | null
+  /**
+   * The SHAs of its parents, as the code host lists them (GitHub's
+   * `parents[].sha`): lead time for changes walks them from each
+   * production deployment's SHA. Absent or null keeps what was stored.
+   */
+  parentShas?: string[] | null
 }
 
 export type IssueInput = {

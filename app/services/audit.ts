@@ -53,6 +53,8 @@ export const AUDIT_EVENTS = {
   'product.updated': 'Product renamed or described',
   'product.repositories_changed': 'Product repositories changed',
   'product.deleted': 'Product deleted',
+  'compliance.evidence_accepted': 'Compliance evidence accepted',
+  'compliance.evidence_rejected': 'Compliance evidence rejected',
   'repository_reference.mapped': 'Repository reference mapped by hand',
   'people.merged': 'People merged',
   'person.split': 'Identity split into a person of its own',

@@ -13,6 +13,7 @@ export const PERMISSIONS = {
   'owners.manage': 'Grant or remove the owner role',
   'integrations.manage': 'Connect, test, sync and disconnect integrations',
   'documents.upload': 'Upload and replace evidence documents',
+  'compliance.review': 'Accept or reject compliance evidence (with a reason and an expiry)',
   'products.manage': 'Create, rename, regroup and delete products',
   'audit.view': "Read the organisation's audit log",
   'tokens.create': 'Create personal API tokens',
@@ -40,6 +41,7 @@ const admin: Permission[] = [
   'members.manage',
   'integrations.manage',
   'audit.view',
+  'compliance.review',
 ]
 const owner: Permission[] = [...admin, 'owners.manage', 'organization.delete_data']
 

@@ -1,7 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import mail from '@adonisjs/mail/services/main'
-import { smtpConfigured } from '#config/mail'
+import { mailRelay } from '#config/mail'
 
 export type OutgoingMail = { to: string; subject: string; text: string; html: string }
 
@@ -12,10 +12,11 @@ export type OutgoingMail = { to: string; subject: string; text: string; html: st
  * page can say so instead of claiming it was sent.
  */
 export async function sendMail(message: OutgoingMail): Promise<boolean> {
-  await mail.send((builder) => {
+  const configured = mailRelay.configured
+  await mail.use(configured ? 'smtp' : 'json').send((builder) => {
     builder.to(message.to).subject(message.subject).text(message.text).html(message.html)
   })
-  if (!smtpConfigured) {
+  if (!configured) {
     if (app.inProduction) {
       logger.warn(
         { to: message.to, subject: message.subject },
@@ -27,5 +28,5 @@ export async function sendMail(message: OutgoingMail): Promise<boolean> {
       )
     }
   }
-  return smtpConfigured
+  return configured
 }

@@ -67,3 +67,11 @@ export function singleUploadedFile(request: HttpContext['request'], field = 'fil
   }
   return files[0] ?? null
 }
+
+/** a reviewer's decision on one cited control (the document is in the URL) */
+export const reviewEvidenceValidator = vine.create({
+  controlCode: vine.string().trim().toUpperCase().regex(CONTROL_CODE),
+  decision: vine.enum(['accept', 'reject'] as const),
+  reason: vine.string().trim().maxLength(1000).optional(),
+  validForDays: vine.number().withoutDecimals().min(1).max(1096).optional(),
+})

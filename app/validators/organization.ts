@@ -24,6 +24,21 @@ const timeZoneRule = vine.createRule((value, _options, field) => {
   }
 })
 
+/** a time of day, "HH:MM" (what <input type="time"> sends) */
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/
+
+/** the working day ends after it starts, on the same day */
+const endsAfterStartRule = vine.createRule((value, _options, field) => {
+  const starts = (field.parent as Record<string, unknown>).workingDayStarts
+  if (typeof value === 'string' && typeof starts === 'string' && value <= starts) {
+    field.report(
+      'The working day must end after it starts (the same day).',
+      'endsAfterStart',
+      field
+    )
+  }
+})
+
 /**
  * Query string of the organisation list.
  */
@@ -44,4 +59,24 @@ export const organizationSettingsValidator = vine.create({
   timeZone: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
   botPullRequests: vine.enum(['excluded', 'included'] as const).optional(),
   productionEnvironments: vine.string().trim().maxLength(1000).use(environmentsRule()).optional(),
+  firstReviewHours: vine.enum(['calendar', 'working'] as const).optional(),
+  workingDays: vine
+    .array(vine.enum(['1', '2', '3', '4', '5', '6', '7'] as const))
+    .minLength(1)
+    .maxLength(7)
+    .optional()
+    .requiredIfExists('firstReviewHours'),
+  workingDayStarts: vine
+    .string()
+    .trim()
+    .regex(TIME_OF_DAY)
+    .optional()
+    .requiredIfExists('firstReviewHours'),
+  workingDayEnds: vine
+    .string()
+    .trim()
+    .regex(TIME_OF_DAY)
+    .use(endsAfterStartRule())
+    .optional()
+    .requiredIfExists('firstReviewHours'),
 })

@@ -68,6 +68,8 @@ export type Commit = {
     committer: { name: string; email: string; date: string } | null
   }
   author: Account | null
+  /** absent in a push delivery's commits */
+  parents?: { sha: string }[]
 }
 
 export type PullRequestFile = {

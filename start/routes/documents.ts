@@ -14,6 +14,7 @@ import { middleware, web } from '#start/kernel'
 
 const DocumentsController = () => import('#controllers/documents_controller')
 const ApiDocumentsController = () => import('#controllers/api/documents_controller')
+const ComplianceEvidenceController = () => import('#controllers/compliance_evidence_controller')
 
 router
   .group(() => {
@@ -31,6 +32,9 @@ router
     router
       .post('/documents/:document/delete', [DocumentsController, 'destroy'])
       .as('documents.destroy')
+    router
+      .post('/documents/:document/evidence/review', [ComplianceEvidenceController, 'review'])
+      .as('documents.evidence.review')
   })
   .use([...web(), middleware.auth()])
 

@@ -39,6 +39,7 @@ const EXPECTED: Record<RoleName, Permission[]> = {
     'members.manage',
     'integrations.manage',
     'audit.view',
+    'compliance.review',
   ],
   owner: [
     'organization.view',
@@ -52,6 +53,7 @@ const EXPECTED: Record<RoleName, Permission[]> = {
     'members.manage',
     'integrations.manage',
     'audit.view',
+    'compliance.review',
     'owners.manage',
     'organization.delete_data',
   ],

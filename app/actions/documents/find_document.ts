@@ -18,6 +18,6 @@ export async function findOrganizationDocument(
     .where('organization_id', organization.id)
     .whereNull('deleted_at')
     .preload('versions', (versions) => versions.orderBy('version', 'desc'))
-    .preload('controlLinks')
+    .preload('controlLinks', (links) => links.preload('reviewer'))
     .firstOrFail()
 }

@@ -44,6 +44,14 @@ export default class ReplaceDocument {
         document.useTransaction(trx)
         document.updatedAt = version.createdAt
         await document.save()
+        // new content is new evidence: its controls await a review again
+        await trx.from('document_control_links').where('document_id', document.id).update({
+          review_status: 'submitted',
+          reviewed_by_id: null,
+          reviewed_at: null,
+          review_reason: null,
+          expires_at: null,
+        })
         await recordAudit(
           {
             event: 'document.replaced',

@@ -9,6 +9,9 @@ import {
   rollupInsertSql,
 } from '#services/insights/rollup_sql'
 import { insightsWriteLock } from '#services/insights/cache'
+import { commitLeadTimes, toDate } from '#services/insights/commit_lead_times'
+import { firstReviewsInWorkingHours } from '#services/insights/first_review_working_hours'
+import { insertMeasured } from '#services/insights/measured_rows'
 import type { Day } from '#services/insights/types'
 
 export type RollUpResult = { from: Day; to: Day; metricRows: number; contributorRows: number }
@@ -71,6 +74,31 @@ export default class RollUpMetrics {
         durationBindings.push(org, start, end)
       }
       await trx.rawQuery(durations.sql, durationBindings)
+      // durations measured in code, beside the SQL's rows
+      const startsAt = toDate(start)!.getTime()
+      const leadTimes = await commitLeadTimes(trx, org, end)
+      await insertMeasured(trx, {
+        organizationId: org,
+        zoneName,
+        metric: 'lead_time',
+        countColumn: 'lead_time_count',
+        secondsColumn: 'lead_time_seconds',
+        measured: leadTimes
+          .filter((one) => one.deployedAt.getTime() >= startsAt)
+          .map((one) => ({
+            repositoryId: one.repositoryId,
+            moment: one.deployedAt,
+            seconds: one.seconds,
+          })),
+      })
+      await insertMeasured(trx, {
+        organizationId: org,
+        zoneName,
+        metric: 'first_review',
+        countColumn: 'first_review_count',
+        secondsColumn: 'first_review_seconds',
+        measured: await firstReviewsInWorkingHours(trx, org, { start, end }),
+      })
       const counted = async (table: string) => {
         const row = await trx
           .from(table)

@@ -3,14 +3,16 @@ import db from '@adonisjs/lucid/services/db'
 import RefreshInsights from '#actions/insights/refresh_insights'
 import { isTimeZone } from '#services/insights/time_zone'
 import { parseEnvironmentNames } from '#services/insights/production_environments'
+import { parseWorkingDays, workingHoursProblem } from '#services/insights/working_hours'
 import Organization from '#models/organization'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 
 /**
  * Renames the organisation, sets its MFA policy, its time zone (the
- * insights' days, weeks and presets follow it) and its production
- * mapping (the environment names its DORA metrics count). Making MFA optional
+ * insights' days, weeks and presets follow it), its production
+ * mapping (the environment names its DORA metrics count) and whether
+ * time to first review counts its working hours only. Making MFA optional
  * is recorded distinctly in the audit log: auditors look for it.
  */
 export default class UpdateOrganizationSettings {
@@ -25,8 +27,23 @@ export default class UpdateOrganizationSettings {
     productionEnvironments?: string
     /** whether bot-authored pull requests count in flow metrics (unchanged when absent) */
     includeBotPullRequests?: boolean
+    /**
+     * whether time to first review counts working hours only, and the
+     * working week: ISO weekdays, "HH:MM" start and end (unchanged when absent)
+     */
+    workingHours?: { only: boolean; days: string[]; starts: string; ends: string }
     meta: RequestMeta
   }) {
+    const problem = input.workingHours
+      ? workingHoursProblem(
+          input.workingHours.days.join(','),
+          input.workingHours.starts,
+          input.workingHours.ends
+        )
+      : null
+    if (problem) {
+      throw new Exception(problem, { status: 422, code: 'E_INVALID_WORKING_HOURS' })
+    }
     const environments =
       input.productionEnvironments === undefined
         ? undefined
@@ -53,6 +70,7 @@ export default class UpdateOrganizationSettings {
         timeZone: organization.timeZone,
         productionEnvironments: organization.productionEnvironments,
         includeBotPullRequests: organization.includeBotPullRequests,
+        ...workingWeek(organization),
       }
       organization.merge({
         name: input.name.trim(),
@@ -61,6 +79,14 @@ export default class UpdateOrganizationSettings {
         productionEnvironments: environments?.join(',') ?? organization.productionEnvironments,
         includeBotPullRequests: input.includeBotPullRequests ?? organization.includeBotPullRequests,
       })
+      if (input.workingHours) {
+        organization.merge({
+          workingHoursOnly: input.workingHours.only,
+          workingDays: parseWorkingDays(input.workingHours.days.join(','))!.join(','),
+          workingDayStarts: input.workingHours.starts,
+          workingDayEnds: input.workingHours.ends,
+        })
+      }
       await organization.useTransaction(trx).save()
       await recordAudit(
         {
@@ -80,6 +106,7 @@ export default class UpdateOrganizationSettings {
               timeZone: organization.timeZone,
               productionEnvironments: organization.productionEnvironments,
               includeBotPullRequests: organization.includeBotPullRequests,
+              ...workingWeek(organization),
             },
           },
         },
@@ -90,7 +117,14 @@ export default class UpdateOrganizationSettings {
         rollupChanged:
           before.timeZone !== organization.timeZone ||
           before.productionEnvironments !== organization.productionEnvironments ||
-          before.includeBotPullRequests !== organization.includeBotPullRequests,
+          before.includeBotPullRequests !== organization.includeBotPullRequests ||
+          JSON.stringify(Object.values(workingWeek(organization))) !==
+            JSON.stringify([
+              before.workingHoursOnly,
+              before.workingDays,
+              before.workingDayStarts,
+              before.workingDayEnds,
+            ]),
       }
     })
     // every day moves with the zone, and which deployments count with the
@@ -99,5 +133,15 @@ export default class UpdateOrganizationSettings {
       await new RefreshInsights().execute({ organizationId: result.organization.id, full: true })
     }
     return result.organization
+  }
+}
+
+/** the working-hours settings, as the audit log records them */
+function workingWeek(organization: Organization) {
+  return {
+    workingHoursOnly: organization.workingHoursOnly,
+    workingDays: organization.workingDays,
+    workingDayStarts: organization.workingDayStarts,
+    workingDayEnds: organization.workingDayEnds,
   }
 }

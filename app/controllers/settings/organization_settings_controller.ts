@@ -12,6 +12,7 @@ export default class OrganizationSettingsController {
     return ctx.view.render('pages/settings/organization', {
       timeZones: timeZoneChoices(),
       productionEnvironments: formatEnvironmentNames(ctx.organization!.productionEnvironments),
+      workingDays: ctx.organization!.workingDays.split(','),
     })
   }
 
@@ -27,6 +28,15 @@ export default class OrganizationSettingsController {
       productionEnvironments: input.productionEnvironments,
       includeBotPullRequests:
         input.botPullRequests === undefined ? undefined : input.botPullRequests === 'included',
+      workingHours:
+        input.firstReviewHours === undefined
+          ? undefined
+          : {
+              only: input.firstReviewHours === 'working',
+              days: input.workingDays ?? [],
+              starts: input.workingDayStarts ?? '',
+              ends: input.workingDayEnds ?? '',
+            },
       meta: requestMeta(ctx),
     })
     ctx.session.flash('success', 'Organisation settings saved.')

@@ -248,8 +248,11 @@ export class FencedDomainStore implements DomainStore {
           deletions: row.deletions ?? null,
           trailers: trailers.length > 0 ? JSON.stringify(trailers) : null,
           ai_assisted: isAiAssisted(trailers),
+          parent_shas: row.parentShas ? JSON.stringify(row.parentShas.slice(0, 100)) : null,
         }
-      })
+      }),
+      // a write that does not know the parents (a push delivery) keeps them
+      ['parent_shas']
     )
   }
 

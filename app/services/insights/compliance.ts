@@ -32,6 +32,31 @@ export const EVIDENCE_KINDS: EvidenceKind[] = [
   'documents',
 ]
 
+/** where a cited document's review stands: accepted evidence past its expiry is expired */
+export type EvidenceState = 'submitted' | 'accepted' | 'rejected' | 'expired'
+
+export const EVIDENCE_STATE_LABELS: Record<EvidenceState, string> = {
+  submitted: 'awaiting review',
+  accepted: 'accepted',
+  rejected: 'rejected',
+  expired: 'expired',
+}
+
+type DocumentEvidence = EvidenceLink & { state: EvidenceState }
+
+function evidenceState(status: string, expiresAt: unknown, now: Date): EvidenceState {
+  if (status === 'accepted') {
+    const expiry =
+      expiresAt instanceof Date
+        ? expiresAt
+        : expiresAt
+          ? new Date(`${String(expiresAt).replace(' ', 'T')}Z`)
+          : null
+    return expiry && expiry <= now ? 'expired' : 'accepted'
+  }
+  return status === 'rejected' ? 'rejected' : 'submitted'
+}
+
 type Verdict = { status: ControlStatus; detail: string; evidence: EvidenceLink[] }
 
 /** What the organisation's own data says, read once per page. */
@@ -42,7 +67,7 @@ type OrganizationFacts = {
   /** what the organisation's connections publish (PluginDeclarations.evidence) */
   statusChecks: EvidenceFact[]
   remediationSla: EvidenceFact[]
-  documents: Map<string, EvidenceLink[]>
+  documents: Map<string, DocumentEvidence[]>
 }
 
 async function organizationFacts(organizationId: number): Promise<OrganizationFacts> {
@@ -71,13 +96,18 @@ async function organizationFacts(organizationId: number): Promise<OrganizationFa
     .join('documents as d', 'd.id', 'l.document_id')
     .where('d.organization_id', organizationId)
     .whereNull('d.deleted_at')
-    .select('l.control_code', 'd.id', 'd.title')
+    .select('l.control_code', 'd.id', 'd.title', 'l.review_status', 'l.expires_at')
     .orderBy('d.title')
   const documentCodec = publicIds('document')
-  const documents = new Map<string, EvidenceLink[]>()
+  const documents = new Map<string, DocumentEvidence[]>()
   for (const link of links) {
     const list = documents.get(link.control_code) ?? []
-    list.push({ label: link.title, href: `/documents/${documentCodec.encode(link.id)}` })
+    const state = evidenceState(link.review_status, link.expires_at, now.toJSDate())
+    list.push({
+      label: `${link.title} (${EVIDENCE_STATE_LABELS[state]})`,
+      href: `/documents/${documentCodec.encode(link.id)}`,
+      state,
+    })
     documents.set(link.control_code, list)
   }
   return {
@@ -202,18 +232,30 @@ export function evaluateControl(
           }
     }
     case 'documents': {
-      const evidence = facts.documents.get(code) ?? []
-      return evidence.length > 0
-        ? {
-            status: 'met',
-            detail: `${evidence.length} ${evidence.length === 1 ? 'document cites' : 'documents cite'} this control.`,
-            evidence,
-          }
-        : {
-            status: 'not_met',
-            detail: 'No uploaded document cites this control yet.',
-            evidence: [],
-          }
+      const cited = facts.documents.get(code) ?? []
+      const evidence = cited.map(({ label, href }) => ({ label, href }))
+      const accepted = cited.filter((one) => one.state === 'accepted').length
+      if (accepted > 0) {
+        return {
+          status: 'met',
+          detail: `${accepted} accepted ${accepted === 1 ? 'document' : 'documents'} cite this control.`,
+          evidence,
+        }
+      }
+      const submitted = cited.filter((one) => one.state === 'submitted').length
+      const expired = cited.filter((one) => one.state === 'expired').length
+      return {
+        status: 'not_met',
+        detail:
+          submitted > 0
+            ? `Needs evidence: ${submitted} ${submitted === 1 ? 'document awaits' : 'documents await'} review.`
+            : expired > 0
+              ? 'Needs evidence: the accepted evidence has expired.'
+              : cited.length > 0
+                ? 'Needs evidence: the cited documents were rejected.'
+                : 'No uploaded document cites this control yet.',
+        evidence,
+      }
     }
   }
 }

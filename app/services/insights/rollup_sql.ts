@@ -21,6 +21,7 @@ export const COUNT_COLUMNS = [
   'deployments',
   'failed_deployments',
   'lead_time_count',
+  'lead_time_pr_count',
   'restore_count',
   'issues_opened',
   'bugs_opened',
@@ -116,6 +117,16 @@ export function flowAuthor(alias: string) {
   return `(${humanAuthor(`${alias}.author_login`)} OR (SELECT o.include_bot_pull_requests FROM organizations o WHERE o.id = ${alias}.organization_id) = ${trueLiteral()})`
 }
 
+/**
+ * Repositories (alias.repository_id) with commit ancestry: at least one
+ * commit whose parents the code host gave. Their lead time for changes
+ * is measured per commit (commit_lead_times.ts); the others' per pull
+ * request, from its first commit (the fallback, `lead_time_pr_count`).
+ */
+export function hasCommitAncestry(alias: string) {
+  return `EXISTS (SELECT 1 FROM commits ca WHERE ca.organization_id = ${alias}.organization_id AND ca.repository_id = ${alias}.repository_id AND ca.parent_shas IS NOT NULL)`
+}
+
 type Branch = {
   from: string
   moment: string
@@ -190,7 +201,7 @@ function branches(): Branch[] {
     {
       from: 'pull_requests p',
       moment: 'p.first_review_at',
-      where: firstReviewWhere(),
+      where: `${firstReviewWhere()} ${calendarHours()}`,
       values: {
         first_review_count: 'COUNT(*)',
         first_review_seconds: `SUM(${firstReviewSeconds()})`,
@@ -219,12 +230,15 @@ function branches(): Branch[] {
       },
     },
     {
-      // DORA buckets lead time by the day of the deployment
+      // DORA buckets lead time by the day of the deployment; per pull
+      // request only where commit ancestry is unknown (the rest is
+      // measured per commit, commit_lead_times.ts)
       from: mergedPullRequests(),
       moment: 'p.deployed_at',
-      where: '',
+      where: `AND NOT ${hasCommitAncestry('p')}`,
       values: {
         lead_time_count: 'COUNT(*)',
+        lead_time_pr_count: 'COUNT(*)',
         lead_time_seconds: `SUM(${secs(cycle.started, 'p.deployed_at')})`,
       },
     },
@@ -273,8 +287,15 @@ function firstReviewSeconds() {
   return `CASE WHEN p.first_review_at >= ${ready} THEN ${secondsBetween(ready, 'p.first_review_at')} ELSE 0 END`
 }
 
-const firstReviewWhere = () =>
+export const firstReviewWhere = () =>
   `AND p.first_review_at >= p.opened_at AND (p.merged_at IS NULL OR p.first_review_at <= p.merged_at) AND ${flowAuthor('p')}`
+
+/**
+ * Organisations counting calendar hours: time to first review in
+ * working hours is computed apart (first_review_working_hours.ts).
+ */
+const calendarHours = () =>
+  `AND (SELECT o.working_hours_only FROM organizations o WHERE o.id = p.organization_id) <> ${trueLiteral()}`
 
 /** the durations kept one per row for percentiles: their metric name, moment (day), condition and seconds */
 type DurationSource = {
@@ -306,14 +327,14 @@ function durationSources(): DurationSource[] {
       metric: 'lead_time',
       from: mergedPullRequests(),
       moment: 'p.deployed_at',
-      where: '',
+      where: `AND NOT ${hasCommitAncestry('p')}`,
       seconds: secs(cycle.started, 'p.deployed_at'),
     },
     {
       metric: 'first_review',
       from: 'pull_requests p',
       moment: 'p.first_review_at',
-      where: firstReviewWhere(),
+      where: `${firstReviewWhere()} ${calendarHours()}`,
       seconds: firstReviewSeconds(),
     },
     {

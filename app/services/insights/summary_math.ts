@@ -69,6 +69,7 @@ export function summaryFromSums(
     deployments: sums.deployments,
     deploymentFrequencyPerWeek: round(sums.deployments / weeks),
     leadTimeHours: meanHours(sums.lead_time_seconds, sums.lead_time_count),
+    leadTimeByPullRequest: sums.lead_time_pr_count,
     failedDeployments: sums.failed_deployments,
     changeFailureRate: percent(sums.failed_deployments, sums.deployments),
     timeToRestoreHours: meanHours(sums.restore_seconds, sums.restore_count),

@@ -74,6 +74,11 @@ export type MetricSummary = {
   deployments: number
   deploymentFrequencyPerWeek: number
   leadTimeHours: Hours
+  /**
+   * how many of the lead times were measured per pull request (its
+   * repository has no commit ancestry) rather than per commit
+   */
+  leadTimeByPullRequest: number
   failedDeployments: number
   changeFailureRate: Percent
   timeToRestoreHours: Hours

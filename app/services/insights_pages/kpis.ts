@@ -59,7 +59,7 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     series: 'firstReviewHours',
     hint: 'Median, from opening to the first review before the merge',
     definition:
-      'Median, per pull request of people, from when it became ready for review (its opening, unless it was opened as a draft) to its first review, counted on the day of that review; a review made after the merge is no review, and pull requests still waiting are shown apart with their age.',
+      'Median, per pull request of people, from when it became ready for review (its opening, unless it was opened as a draft) to its first review, counted on the day of that review; a review made after the merge is no review, and pull requests still waiting are shown apart with their age. Calendar hours, or the organisation’s working days and hours in its time zone when it chooses so in its settings.',
   },
   {
     key: 'pr_size',
@@ -92,9 +92,9 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     read: (s) => s.percentiles.lead_time.median,
     sample: (s) => s.percentiles.lead_time.count,
     series: 'leadTimeHours',
-    hint: 'DORA: median, first commit of a pull request to its production deployment',
+    hint: 'DORA: median, commit to the production deployment that contains it',
     definition:
-      'DORA lead time for changes: median, per deployed pull request, from its first commit to the production deployment that first contains it, counted on the day of that deployment (per pull request: commit ancestry is not stored yet).',
+      'DORA lead time for changes: median, per commit, from the commit to the successful production deployment that first contains it (the deployment’s SHA has the commit as an ancestor), counted on the day of that deployment. Repositories whose code host gave no commit parents are measured per pull request, from its first commit to its first production deployment after the merge, and the card says how many were.',
   },
   {
     key: 'change_failure_rate',
@@ -206,6 +206,22 @@ export function openWorkCaptions(work: OpenWork | undefined): Record<string, str
 }
 
 /**
+ * Lead time is per commit where the code host gave commit parents; the
+ * card says how many of its lead times fell back to per pull request.
+ */
+export function leadTimeCaption(summary: MetricSummary): Record<string, string> {
+  const total = summary.percentiles.lead_time.count
+  const byPullRequest = summary.leadTimeByPullRequest
+  if (byPullRequest === 0 || total === 0) return {}
+  return {
+    lead_time:
+      byPullRequest === total
+        ? 'Measured per pull request: the code host gave no commit history'
+        : `${byPullRequest} of ${total} measured per pull request (no commit history from their code host)`,
+  }
+}
+
+/**
  * The change between two periods as people say it: percentages move by
  * points, everything else by a relative percentage.
  */
@@ -247,7 +263,7 @@ export function kpiCards(
   periodDays: number,
   options: { previousDaysWithData?: number; openWork?: OpenWork } = {}
 ): KpiCard[] {
-  const captions = openWorkCaptions(options.openWork)
+  const captions = { ...openWorkCaptions(options.openWork), ...leadTimeCaption(current) }
   // a previous period the organisation's data does not wholly cover is not compared with
   const previousCovered = (options.previousDaysWithData ?? periodDays) >= periodDays
   const underAWeek = periodDays < 7

@@ -24,6 +24,7 @@ export function commitInput(repositoryExternalId: string, commit: GitHub.Commit)
     authorEmail: commit.commit.author?.email ?? null,
     authoredAt: commit.commit.author?.date ?? null,
     committedAt: commit.commit.committer?.date ?? commit.commit.author?.date ?? null,
+    parentShas: commit.parents ? commit.parents.map((parent) => parent.sha) : null,
   }
 }
 

@@ -150,6 +150,19 @@ test.group('GitHub sync', (group) => {
     )
   })
 
+  test('commits keep their parents, for lead time per commit', async ({ assert }) => {
+    const { connection, id } = await seeded(1, 1, { commitsPerRepository: 10 })
+    await new RunSync().execute({ connection, tasks: ['repositories', 'commits'], trigger: 'cli' })
+    const upstream = repositoriesOf(id).flatMap((repository) => repository.commits)
+    const stored = await db.from('commits').select('sha', 'parent_shas')
+    assert.lengthOf(stored, upstream.length)
+    for (const commit of stored) {
+      const expected = upstream.find((one) => one.sha === commit.sha)!
+      assert.deepEqual(JSON.parse(commit.parent_shas), expected.parents)
+    }
+    assert.isTrue(upstream.some((commit) => commit.parents.length > 0))
+  })
+
   test('releases, deployments and workflow runs are stored for DORA', async ({ assert }) => {
     const { connection } = await seeded(2, 2, {
       releasesPerRepository: 3,

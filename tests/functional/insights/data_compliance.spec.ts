@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { ensureSampleReferenceData } from '#actions/demo/insights_reference_data'
 import { complianceOverview } from '#services/insights/compliance'
@@ -34,7 +35,14 @@ async function citeControl(organizationId: number, title: string, code: string) 
       })
       .returning('id')
   )!
-  await db.table('document_control_links').insert({ document_id: id, control_code: code })
+  // accepted by a reviewer a day ago, for a year (the review itself: evidence_review.spec.ts)
+  await db.table('document_control_links').insert({
+    document_id: id,
+    control_code: code,
+    review_status: 'accepted',
+    reviewed_at: sqlTime(DateTime.now().minus({ days: 1 })),
+    expires_at: sqlTime(DateTime.now().plus({ days: 364 })),
+  })
   return id
 }
 
@@ -161,7 +169,10 @@ test.group('Insights data / compliance evidence', (group) => {
     const cited = control(await complianceOverview(organization.id, 'US'), 'SOC2-CC1.4')
     assert.equal(cited.status, 'met')
     assert.deepEqual(cited.evidence, [
-      { label: 'Security training 2026', href: `/documents/${publicIds('document').encode(id)}` },
+      {
+        label: 'Security training 2026 (accepted)',
+        href: `/documents/${publicIds('document').encode(id)}`,
+      },
     ])
 
     await db.from('documents').where('id', id).update({ deleted_at: sqlTime() })

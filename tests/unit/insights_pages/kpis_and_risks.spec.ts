@@ -29,6 +29,7 @@ function summary(overrides: Partial<MetricSummary> = {}): MetricSummary {
     deployments: 6,
     deploymentFrequencyPerWeek: 1.5,
     leadTimeHours: 30,
+    leadTimeByPullRequest: 0,
     failedDeployments: 0,
     changeFailureRate: 0,
     timeToRestoreHours: null,
@@ -199,6 +200,27 @@ test.group('Insights pages | top risks', () => {
         'The organisation score fell 9 points',
         'Pull requests average 900 changed lines',
       ]
+    )
+  })
+
+  test('the lead time card says how many lead times were measured per pull request', ({
+    assert,
+  }) => {
+    const leadTimes = (count: number) => ({
+      ...emptyPercentiles(),
+      lead_time: { count, median: 5, p75: null, p90: null },
+    })
+    const caption = (current: MetricSummary) =>
+      kpiCards(EXECUTIVE_KPIS, current, summary(), [], 30).find((card) => card.key === 'lead_time')!
+        .caption
+    assert.isNull(caption(summary({ percentiles: leadTimes(10), leadTimeByPullRequest: 0 })))
+    assert.equal(
+      caption(summary({ percentiles: leadTimes(10), leadTimeByPullRequest: 4 })),
+      '4 of 10 measured per pull request (no commit history from their code host)'
+    )
+    assert.equal(
+      caption(summary({ percentiles: leadTimes(3), leadTimeByPullRequest: 3 })),
+      'Measured per pull request: the code host gave no commit history'
     )
   })
 })
