@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
+import logger from '@adonisjs/core/services/logger'
 import { DatabaseSyncCursors } from '#services/sync/cursors'
 import { acquireKeptAlive } from '#services/kept_alive_lock'
 import { createOrganization } from '#tests/helpers/factories'
@@ -104,6 +105,16 @@ test.group('Sync cursors', (group) => {
   })
 })
 
+/** the warnings logged until the returned function is called (which restores the logger) */
+function recordWarnings() {
+  const logged: unknown[][] = []
+  const warn = logger.warn
+  logger.warn = ((...args: unknown[]) => {
+    logged.push(args)
+  }) as typeof logger.warn
+  return { logged, restore: () => (logger.warn = warn) }
+}
+
 test.group('Kept-alive lock', (group) => {
   group.each.setup(resetDatabase())
 
@@ -135,5 +146,37 @@ test.group('Kept-alive lock', (group) => {
 
     assert.isNull(await acquireKeptAlive('sync:unit-renewed', 600))
     await held!.release()
+  })
+
+  test('a renewal that fails (the lock was taken over) is logged, naming the lock', async ({
+    assert,
+    cleanup,
+  }) => {
+    const warnings = recordWarnings()
+    cleanup(warnings.restore)
+    const held = await acquireKeptAlive('sync:unit-taken', 600)
+    assert.isNotNull(held)
+    // another process took it over: the next renewal finds the lock not ours
+    await db.from('locks').where('key', 'sync:unit-taken').update({ owner: 'someone else' })
+    await sleep(700)
+    await held!.release()
+
+    const renewals = warnings.logged.filter(
+      ([, message]) => message === 'a held lock could not be renewed'
+    )
+    assert.isNotEmpty(renewals)
+    assert.equal((renewals[0][0] as { lock: string }).lock, 'sync:unit-taken')
+    assert.exists((renewals[0][0] as { err?: unknown }).err)
+  })
+
+  test('once released, the lock is no longer renewed', async ({ assert, cleanup }) => {
+    const warnings = recordWarnings()
+    cleanup(warnings.restore)
+    const held = await acquireKeptAlive('sync:unit-released', 600)
+    await held!.release()
+    await sleep(700)
+
+    // a renewal after the release would find no lock of ours, and say so
+    assert.isEmpty(warnings.logged)
   })
 })
