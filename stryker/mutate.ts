@@ -131,8 +131,35 @@ async function mutateModule(module: MutationModule) {
   return score(results)
 }
 
+/** the module with only the parts named by --only (each must be one of its files) */
+function narrowed(module: MutationModule, only: string[]): MutationModule {
+  if (only.length === 0) return module
+  const outside = only.filter((part) => !module.mutate.includes(part.replace(/:[\d-]+$/, '')))
+  if (outside.length > 0) {
+    console.error(
+      `--only ${outside.join(', ')}: not a file of ${module.name} (${module.mutate.join(', ')})`
+    )
+    process.exit(1)
+  }
+  return { ...module, name: `${module.name}--${only.map(partName).join('+')}`, mutate: only }
+}
+
+/** "app/actions/auth/verify_second_factor.ts:40-60" → "verify_second_factor-40-60" */
+function partName(part: string) {
+  const [file, lines] = part.split(':')
+  const base = file.split('/').pop()!.replace(/\.ts$/, '')
+  return lines ? `${base}-${lines}` : base
+}
+
 async function main() {
-  const wanted = process.argv.slice(2)
+  // "--only=app/x.ts" or "--only=app/x.ts:40-60" (Stryker's line ranges)
+  // mutates that part of the module only: to check a fix, or to measure a
+  // large module a file at a time. Its score is kept under its own name.
+  const only = process.argv
+    .slice(2)
+    .filter((arg) => arg.startsWith('--only='))
+    .map((arg) => arg.slice('--only='.length))
+  const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('--only='))
   const unknown = wanted.filter((name) => !MUTATION_MODULES.some((m) => m.name === name))
   if (unknown.length > 0) {
     console.error(
@@ -141,9 +168,11 @@ async function main() {
     process.exit(1)
   }
   // in the order asked for, so the quick ones can go first
-  const modules = wanted.length
-    ? wanted.map((name) => MUTATION_MODULES.find((m) => m.name === name)!)
-    : MUTATION_MODULES
+  const modules = (
+    wanted.length
+      ? wanted.map((name) => MUTATION_MODULES.find((m) => m.name === name)!)
+      : MUTATION_MODULES
+  ).map((module) => narrowed(module, only))
 
   // Each mutant run is a whole test process: its database and HTTP port
   // must not collide with a test run going on in the same checkout.

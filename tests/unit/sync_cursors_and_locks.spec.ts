@@ -112,7 +112,12 @@ function recordWarnings() {
   logger.warn = ((...args: unknown[]) => {
     logged.push(args)
   }) as typeof logger.warn
-  return { logged, restore: () => (logger.warn = warn) }
+  return {
+    logged,
+    restore: () => {
+      logger.warn = warn
+    },
+  }
 }
 
 test.group('Kept-alive lock', (group) => {
