@@ -166,6 +166,17 @@ test.group('Second factor | verified', (group) => {
     assert.deepEqual(events[1].details, { purpose: 'reauth' })
   })
 
+  test('a factor with no step recorded yet still refuses a wrong code', async ({ assert }) => {
+    const account = await createAccount()
+    // as a factor confirmed before steps were recorded: the conditional
+    // update alone would let any code through
+    await db.from('mfa_factors').where('user_id', account.user.id).update({ last_used_step: null })
+
+    await refusal(verify(account.user, codeOfNow(totp.generateSecret())))
+    const factor = await MfaFactor.query().where('user_id', account.user.id).firstOrFail()
+    assert.isNull(factor.lastUsedStep)
+  })
+
   test('a code of a factor not yet confirmed does not get in', async ({ assert }) => {
     const account = await createAccount({ withTotp: false })
     const enrolment = await new StartTotpEnrolment().execute(account.user)
