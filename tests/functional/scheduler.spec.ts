@@ -132,6 +132,7 @@ test.group('Scheduler', (group) => {
 
     assert.equal(overlapping?.status, 'skipped')
     assert.equal(overlapping?.output, SKIPPED_OUTPUT)
+    assert.isNull(overlapping?.error)
     assert.equal(finished?.status, 'succeeded')
     const runs = await runsOf('test:slow')
     assert.deepEqual(
@@ -152,6 +153,25 @@ test.group('Scheduler', (group) => {
     assert.equal(next?.status, 'succeeded')
   }).timeout(30_000)
 
+  test('a run is handed the signal it was given: stopped, a slow run ends at once', async ({
+    assert,
+    cleanup,
+  }) => {
+    cleanup(withEnv({ SCHEDULE_TEST_SLOW: '0 0 1 1 *' }))
+    const stop = new AbortController()
+    stop.abort()
+
+    const outcome = await new RunSchedule().execute({
+      name: 'test:slow',
+      trigger: 'manual',
+      signal: stop.signal,
+    })
+
+    assert.equal(outcome?.status, 'succeeded')
+    // test:slow sleeps a second unless its signal stops it
+    assert.isBelow(outcome!.durationMs, 1000)
+  })
+
   test('a failing schedule is recorded with its error message', async ({ assert }) => {
     // sync_runs cannot be pruned once the table is gone: a real failure.
     await db.rawQuery('ALTER TABLE sync_runs RENAME TO sync_runs_aside')
@@ -162,6 +182,7 @@ test.group('Scheduler', (group) => {
       })
       assert.equal(outcome?.status, 'failed')
       assert.match(outcome?.error ?? '', /sync_runs/)
+      assert.isNull(outcome?.output)
     } finally {
       await db.rawQuery('ALTER TABLE sync_runs_aside RENAME TO sync_runs')
     }
