@@ -235,10 +235,15 @@ export interface DomainStore {
    * is harmless. Given a webhook delivery's transaction
    * (`WebhookContext.transaction()`), the removal commits together with
    * the delivery's "processed" mark: it happens exactly once.
+   *
+   * Each id keeps a tombstone with the moment of the deletion
+   * (`deletedAt`, the provider's own stamp; now by default): a later
+   * upsertIssues of that issue is ignored unless its remoteUpdatedAt is
+   * after the deletion (the issue was restored), which lifts the tombstone.
    */
   deleteIssues(
     externalIds: string[],
-    options?: { transaction?: TransactionClientContract }
+    options?: { transaction?: TransactionClientContract; deletedAt?: Date | string | null }
   ): Promise<number>
   upsertVulnerabilities(rows: VulnerabilityInput[]): Promise<number>
   upsertDeployments(rows: DeploymentInput[]): Promise<number>

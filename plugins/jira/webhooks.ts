@@ -160,7 +160,7 @@ export async function extendWebhooks(context: SyncContext) {
   await context.progress(state.ids.length, state.ids.length, 'webhooks extended')
 }
 
-type IssuePayload = { webhookEvent?: string; issue?: JiraIssue }
+type IssuePayload = { webhookEvent?: string; timestamp?: number; issue?: JiraIssue }
 
 async function writeIssue({ delivery, connection }: WebhookContext) {
   const payload = delivery.payload as IssuePayload
@@ -184,14 +184,19 @@ async function writeIssue({ delivery, connection }: WebhookContext) {
 /**
  * An issue deleted in Jira leaves the domain model with its status
  * history and links, in the delivery's own transaction: the removal and
- * the delivery's "processed" mark commit together, exactly once.
+ * the delivery's "processed" mark commit together, exactly once. Its
+ * tombstone keeps the event's timestamp, so a jira:issue_updated of
+ * before the deletion, handled after it, does not write the issue back;
+ * one whose `updated` is later (the issue was restored) does.
  */
 async function deleteIssue(context: WebhookContext) {
   const { delivery, connection } = context
   const payload = delivery.payload as IssuePayload
   if (!connection || !payload.issue?.id) return
+  const stamped = typeof payload.timestamp === 'number' && Number.isFinite(payload.timestamp)
   await connection.store.deleteIssues([`${connection.accountKey}:${payload.issue.id}`], {
     transaction: await context.transaction(),
+    deletedAt: stamped ? new Date(payload.timestamp!) : delivery.receivedAt,
   })
 }
 

@@ -18,6 +18,7 @@ import {
 } from '#services/domain/repository_references'
 import { assignPeople } from '#services/domain/people'
 import { linkIssues, linkPullRequests } from '#services/domain/issue_links'
+import { recordTombstones, withoutTombstoned } from '#services/domain/issue_tombstones'
 import {
   canonicalRepositoryKey,
   normalisedFullName,
@@ -250,7 +251,10 @@ export class FencedDomainStore implements DomainStore {
     )
   }
 
-  async upsertIssues(rows: IssueInput[]) {
+  async upsertIssues(given: IssueInput[]) {
+    // an issue deleted since the provider last changed it stays deleted
+    const rows = await withoutTombstoned(this.fence, given)
+    if (rows.length === 0) return 0
     const repositories = await this.#anyRepositoryKeys(rows)
     const written = await this.#upsert(
       'issues',
@@ -305,10 +309,15 @@ export class FencedDomainStore implements DomainStore {
 
   async deleteIssues(
     externalIds: string[],
-    options: { transaction?: TransactionClientContract } = {}
+    options: { transaction?: TransactionClientContract; deletedAt?: Date | string | null } = {}
   ) {
     if (externalIds.length === 0) return 0
+    const deletedAt = options.deletedAt ? new Date(options.deletedAt) : new Date()
+    if (Number.isNaN(deletedAt.getTime())) {
+      throw new TypeError(`"${String(options.deletedAt)}" is not a valid date`)
+    }
     const remove = async (trx: TransactionClientContract) => {
+      await recordTombstones(trx, this.fence, externalIds, deletedAt)
       let deleted = 0
       let earliest: string | null = null
       for (let start = 0; start < externalIds.length; start += BATCH_SIZE) {
