@@ -125,7 +125,7 @@ export async function api(
         status: 403,
         body: { errorMessages: ['Only Connect and OAuth 2.0 apps can use this operation.'] },
       }
-    return dynamicWebhooks(state, request, target, path, method)
+    return dynamicWebhooks(state, request, target, path, method, url)
   }
   return { status: 404, body: { errorMessages: [`No route for ${method} ${path}`] } }
 }
