@@ -129,6 +129,23 @@ export type IssueInput = {
   transitions?: IssueTransitionInput[]
 }
 
+/**
+ * A sprint of an agile board (Jira Software): issues name it by
+ * `IssueInput.sprint`.
+ */
+export type SprintInput = {
+  externalId: string
+  name: string
+  state: 'future' | 'active' | 'closed'
+  goal?: string | null
+  boardExternalId?: string | null
+  boardName?: string | null
+  startAt?: Moment
+  endAt?: Moment
+  /** when it was completed (closed) */
+  completedAt?: Moment
+}
+
 /** one change of an issue's status */
 export type IssueTransitionInput = {
   at: Date | string
@@ -229,6 +246,7 @@ export interface DomainStore {
   upsertPullRequests(rows: PullRequestInput[]): Promise<number>
   upsertCommits(rows: CommitInput[]): Promise<number>
   upsertIssues(rows: IssueInput[]): Promise<number>
+  upsertSprints(rows: SprintInput[]): Promise<number>
   /**
    * Removes issues the provider deleted, with their status histories and
    * links to pull requests; ids not stored are skipped, so deleting twice

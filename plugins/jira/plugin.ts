@@ -7,6 +7,7 @@ import { syncIssues } from './sync/issues.js'
 import { syncProjects } from './sync/projects.js'
 import { jiraWebhooks, lifecycle } from './webhooks.js'
 import { maintainWebhooks } from './dynamic_webhooks.js'
+import { syncSprints } from './sync/sprints.js'
 
 /**
  * Jira Cloud (OAuth 2.0 (3LO) across several sites, or email + API
@@ -47,6 +48,12 @@ export default definePlugin({
       description: 'Issues changed since the last run, with their status history',
       schedule: '15 3 * * *',
       run: syncIssues,
+    },
+    {
+      name: 'sprints',
+      description: "Jira Software's sprints: state, goal, dates and board",
+      schedule: '5 3 * * *',
+      run: syncSprints,
     },
     {
       name: 'webhooks',

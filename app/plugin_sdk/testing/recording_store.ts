@@ -7,6 +7,7 @@ import type {
   PullRequestInput,
   RepositoryInput,
   SnapshotReport,
+  SprintInput,
   StoredRepository,
   VulnerabilityInput,
 } from '#plugin-sdk/domain'
@@ -17,6 +18,7 @@ type Rows = {
   pullRequests: PullRequestInput
   commits: CommitInput
   issues: IssueInput
+  sprints: SprintInput
   vulnerabilities: VulnerabilityInput
   deployments: DeploymentInput
 }
@@ -44,6 +46,7 @@ export class RecordingDomainStore implements DomainStore {
     pullRequests: new Map(),
     commits: new Map(),
     issues: new Map(),
+    sprints: new Map(),
     vulnerabilities: new Map(),
     deployments: new Map(),
   }
@@ -99,6 +102,10 @@ export class RecordingDomainStore implements DomainStore {
     let deleted = 0
     for (const id of externalIds) if (this.#rows.issues.delete(id)) deleted += 1
     return deleted
+  }
+
+  upsertSprints(rows: SprintInput[]) {
+    return this.#upsert('sprints', rows, (row) => row.externalId)
   }
 
   upsertVulnerabilities(rows: VulnerabilityInput[]) {

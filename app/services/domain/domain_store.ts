@@ -33,6 +33,7 @@ import type {
   PullRequestInput,
   RepositoryInput,
   SnapshotOptions,
+  SprintInput,
   StoredRepository,
   VulnerabilityInput,
 } from '#plugin-sdk/domain'
@@ -419,6 +420,24 @@ export class FencedDomainStore implements DomainStore {
         introduced_at: required(row.introducedAt, 'introducedAt'),
         fixed_at: moment(row.fixedAt),
         remote_updated_at: moment(row.remoteUpdatedAt),
+      }))
+    )
+  }
+
+  async upsertSprints(rows: SprintInput[]) {
+    const states = new Set(['future', 'active', 'closed'])
+    return this.#upsert(
+      'sprints',
+      rows.map((row) => ({
+        external_id: row.externalId,
+        name: row.name.slice(0, 255),
+        state: states.has(row.state) ? row.state : 'future',
+        goal: row.goal || null,
+        board_external_id: row.boardExternalId ?? null,
+        board_name: row.boardName?.slice(0, 255) ?? null,
+        start_at: moment(row.startAt),
+        end_at: moment(row.endAt),
+        completed_at: moment(row.completedAt),
       }))
     )
   }

@@ -123,6 +123,26 @@ export type FakeSite = {
   issues: FakeIssue[]
   /** the time zone of /myself: JQL dates are read in it */
   timeZone: string
+  /** Jira Software's boards (/rest/agile/1.0/board); none without Jira Software */
+  boards?: FakeBoard[]
+}
+
+export type FakeSprint = {
+  id: number
+  name: string
+  state: 'future' | 'active' | 'closed'
+  goal?: string
+  startDate?: string
+  endDate?: string
+  completeDate?: string
+}
+
+export type FakeBoard = {
+  id: number
+  name: string
+  type: 'scrum' | 'kanban'
+  projectKey: string
+  sprints: FakeSprint[]
 }
 
 export type FakeWebhook = {
