@@ -53,7 +53,16 @@ export type FakeIssue = {
   storyPoints?: number
 }
 
-export type FakeSprint = { id: number; name: string; state: 'active' | 'closed' | 'future' }
+/** a sprint, as issues' Sprint field and the Agile API show it */
+export type FakeSprint = {
+  id: number
+  name: string
+  state: 'active' | 'closed' | 'future'
+  goal?: string
+  startDate?: string
+  endDate?: string
+  completeDate?: string
+}
 
 /**
  * The custom fields Jira Software adds, with the ids a Cloud site
@@ -125,16 +134,6 @@ export type FakeSite = {
   timeZone: string
   /** Jira Software's boards (/rest/agile/1.0/board); none without Jira Software */
   boards?: FakeBoard[]
-}
-
-export type FakeSprint = {
-  id: number
-  name: string
-  state: 'future' | 'active' | 'closed'
-  goal?: string
-  startDate?: string
-  endDate?: string
-  completeDate?: string
 }
 
 export type FakeBoard = {
