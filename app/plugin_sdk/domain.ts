@@ -135,6 +135,23 @@ export type IssueInput = {
   transitions?: IssueTransitionInput[]
 }
 
+/**
+ * A sprint of an agile board (Jira Software): issues name it by
+ * `IssueInput.sprint`.
+ */
+export type SprintInput = {
+  externalId: string
+  name: string
+  state: 'future' | 'active' | 'closed'
+  goal?: string | null
+  boardExternalId?: string | null
+  boardName?: string | null
+  startAt?: Moment
+  endAt?: Moment
+  /** when it was completed (closed) */
+  completedAt?: Moment
+}
+
 /** one change of an issue's status */
 export type IssueTransitionInput = {
   at: Date | string
@@ -246,16 +263,22 @@ export interface DomainStore {
   upsertPullRequests(rows: PullRequestInput[]): Promise<number>
   upsertCommits(rows: CommitInput[]): Promise<number>
   upsertIssues(rows: IssueInput[]): Promise<number>
+  upsertSprints(rows: SprintInput[]): Promise<number>
   /**
    * Removes issues the provider deleted, with their status histories and
    * links to pull requests; ids not stored are skipped, so deleting twice
    * is harmless. Given a webhook delivery's transaction
    * (`WebhookContext.transaction()`), the removal commits together with
    * the delivery's "processed" mark: it happens exactly once.
+   *
+   * Each id keeps a tombstone with the moment of the deletion
+   * (`deletedAt`, the provider's own stamp; now by default): a later
+   * upsertIssues of that issue is ignored unless its remoteUpdatedAt is
+   * after the deletion (the issue was restored), which lifts the tombstone.
    */
   deleteIssues(
     externalIds: string[],
-    options?: { transaction?: TransactionClientContract }
+    options?: { transaction?: TransactionClientContract; deletedAt?: Date | string | null }
   ): Promise<number>
   upsertVulnerabilities(rows: VulnerabilityInput[]): Promise<number>
   upsertDeployments(rows: DeploymentInput[]): Promise<number>

@@ -4,7 +4,11 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { HttpClient, HttpClientOptions } from '#services/http/client'
 import type { DomainStore } from '#plugin-sdk/domain'
 import type { PluginDeclarations } from '#plugin-sdk/declarations'
-import type { CoreEventHandlers, PluginLifecycle } from '#plugin-sdk/lifecycle'
+import type {
+  ConnectionWebhookUrls,
+  CoreEventHandlers,
+  PluginLifecycle,
+} from '#plugin-sdk/lifecycle'
 import type { AuthMethod, BasicAuth, ResolveAccounts } from '#plugin-sdk/auth_methods'
 import type { CoreStatusChecks, PluginStatusChecks } from '#plugin-sdk/status_checks'
 import type { OAuthDriverFactory } from '#plugin-sdk/oauth_driver'
@@ -264,6 +268,12 @@ export interface SyncContext {
   readonly http: HttpClient
   readonly store: DomainStore
   readonly cursors: SyncCursors
+  /**
+   * The connection's webhook URLs, as lifecycle hooks see them: a task
+   * that keeps the provider's webhooks registered (re-registering one the
+   * provider dropped or that lacks an event) registers this URL.
+   */
+  readonly webhooks: ConnectionWebhookUrls
   /** true for --full: ignore cursors and cached responses */
   readonly full: boolean
   readonly logger: Logger

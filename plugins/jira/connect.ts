@@ -19,6 +19,9 @@ export const OAUTH_SCOPES = [
   'read:jira-work',
   'read:jira-user',
   'manage:jira-webhook',
+  // Jira Software's boards and sprints (the Agile API)
+  'read:board-scope:jira-software',
+  'read:sprint:jira-software',
   'offline_access',
 ]
 

@@ -5,7 +5,9 @@ import { environment } from './environment.js'
 import { saveIssueTypes } from './settings_page.js'
 import { syncIssues } from './sync/issues.js'
 import { syncProjects } from './sync/projects.js'
-import { extendWebhooks, jiraWebhooks, lifecycle } from './webhooks.js'
+import { jiraWebhooks, lifecycle } from './webhooks.js'
+import { maintainWebhooks } from './dynamic_webhooks.js'
+import { syncSprints } from './sync/sprints.js'
 
 /**
  * Jira Cloud (OAuth 2.0 (3LO) across several sites, or email + API
@@ -48,10 +50,17 @@ export default definePlugin({
       run: syncIssues,
     },
     {
+      name: 'sprints',
+      description: "Jira Software's sprints: state, goal, dates and board",
+      schedule: '5 3 * * *',
+      run: syncSprints,
+    },
+    {
       name: 'webhooks',
-      description: 'Extends dynamic webhooks before their 30 days run out',
+      description:
+        'Extends dynamic webhooks before their 30 days run out; registers again one Jira dropped or that misses an event',
       schedule: '30 2 * * *',
-      run: extendWebhooks,
+      run: maintainWebhooks,
     },
   ],
   webhooks: jiraWebhooks,

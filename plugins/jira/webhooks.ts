@@ -5,7 +5,6 @@ import {
   type ConnectionHandle,
   type LifecycleContext,
   type PluginWebhooks,
-  type SyncContext,
   type WebhookContext,
 } from '#plugin-sdk'
 import { connectionClients, editionOf } from './client.js'
@@ -14,6 +13,7 @@ import type { PlanningFields } from './sync/planning.js'
 import { listProjects } from './sync/projects.js'
 import { environment } from './environment.js'
 import { verifyBearerJwt } from './jwt.js'
+import { EVENTS, jqlFilter, registerDynamic, stateOf } from './dynamic_webhooks.js'
 
 /**
  * Jira's webhooks. Every connection has its own URL carrying an
@@ -24,7 +24,9 @@ import { verifyBearerJwt } from './jwt.js'
  *   projects. Each delivery carries `Authorization: Bearer <JWT>`
  *   signed (HS256) with the app's client secret, checked before anything
  *   else. They expire after 30 days: the `webhooks` task extends
- *   them (PUT /rest/api/3/webhook/refresh) once they are 20 days old.
+ *   them (PUT /rest/api/3/webhook/refresh) once they are 20 days old, and
+ *   registers them again when Jira lacks one or it misses an event
+ *   (dynamic_webhooks.ts).
  * - API-token connections register an **admin webhook**
  *   (/rest/webhooks/1.0/webhook) when the account is a Jira administrator:
  *   on Cloud with a secret, so each delivery must carry a valid
@@ -36,24 +38,6 @@ import { verifyBearerJwt } from './jwt.js'
  * Deliveries are deduplicated by X-Atlassian-Webhook-Identifier and
  * handled from the queue; the incremental sync reconciles any missed.
  */
-
-export const EVENTS = ['jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted']
-const DAY = 86_400_000
-/** dynamic webhooks live 30 days; extend them with 10 days to spare */
-const EXTEND_WITHIN_MS = 10 * DAY
-
-type WebhookState =
-  | { kind: 'dynamic'; ids: number[]; expiresAt: string }
-  | { kind: 'admin'; id: string; signed?: boolean }
-  | { kind: 'none'; reason: string }
-
-function stateOf(connection: ConnectionHandle): WebhookState | null {
-  return (connection.config.webhooks as WebhookState | undefined) ?? null
-}
-
-function jqlFilter(keys: string[]) {
-  return `project in (${keys.map((key) => `"${key}"`).join(', ')})`
-}
 
 async function register(context: LifecycleContext) {
   const { connection } = context
@@ -68,17 +52,7 @@ async function register(context: LifecycleContext) {
     return
   }
   if (connection.config.cloudId) {
-    const answer = await jira.call(() =>
-      jira.v3.webhooks.registerDynamicWebhooks({
-        url,
-        webhooks: [{ events: EVENTS as never, jqlFilter: jqlFilter(keys) }],
-      })
-    )
-    const ids = (answer.webhookRegistrationResult ?? [])
-      .map((result) => result.createdWebhookId)
-      .filter((id): id is number => typeof id === 'number')
-    const expiresAt = new Date(Date.now() + 30 * DAY).toISOString()
-    await connection.update({ config: { webhooks: { kind: 'dynamic', ids, expiresAt } } })
+    await connection.update({ config: { webhooks: await registerDynamic(jira, url, keys) } })
     return
   }
   // Cloud signs admin webhooks saved with a secret (X-Hub-Signature); Data
@@ -148,19 +122,7 @@ export const lifecycle = {
   },
 }
 
-/** the `webhooks` task: extend dynamic webhooks before their 30 days run out */
-export async function extendWebhooks(context: SyncContext) {
-  const state = stateOf(context.connection)
-  if (state?.kind !== 'dynamic' || state.ids.length === 0) return
-  if (Date.parse(state.expiresAt) - Date.now() > EXTEND_WITHIN_MS) return
-  const jira = await connectionClients(context.connection, context.http)
-  const answer = await jira.call(() => jira.v3.webhooks.refreshWebhooks({ webhookIds: state.ids }))
-  const expiresAt = new Date(answer.expirationDate ?? Date.now() + 30 * DAY).toISOString()
-  await context.connection.update({ config: { webhooks: { ...state, expiresAt } } })
-  await context.progress(state.ids.length, state.ids.length, 'webhooks extended')
-}
-
-type IssuePayload = { webhookEvent?: string; issue?: JiraIssue }
+type IssuePayload = { webhookEvent?: string; timestamp?: number; issue?: JiraIssue }
 
 async function writeIssue({ delivery, connection }: WebhookContext) {
   const payload = delivery.payload as IssuePayload
@@ -184,14 +146,19 @@ async function writeIssue({ delivery, connection }: WebhookContext) {
 /**
  * An issue deleted in Jira leaves the domain model with its status
  * history and links, in the delivery's own transaction: the removal and
- * the delivery's "processed" mark commit together, exactly once.
+ * the delivery's "processed" mark commit together, exactly once. Its
+ * tombstone keeps the event's timestamp, so a jira:issue_updated of
+ * before the deletion, handled after it, does not write the issue back;
+ * one whose `updated` is later (the issue was restored) does.
  */
 async function deleteIssue(context: WebhookContext) {
   const { delivery, connection } = context
   const payload = delivery.payload as IssuePayload
   if (!connection || !payload.issue?.id) return
+  const stamped = typeof payload.timestamp === 'number' && Number.isFinite(payload.timestamp)
   await connection.store.deleteIssues([`${connection.accountKey}:${payload.issue.id}`], {
     transaction: await context.transaction(),
+    deletedAt: stamped ? new Date(payload.timestamp!) : delivery.receivedAt,
   })
 }
 

@@ -6,12 +6,7 @@ import { publicIds } from '#services/public_id'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import { revokeOAuthGrant } from '#services/plugins/oauth_revocation'
-import {
-  connectionWebhookUrl,
-  rotateConnectionWebhookToken,
-  sharedWebhookUrl,
-  usesUrlTokens,
-} from '#services/webhooks/connection_tokens'
+import { connectionWebhookUrls } from '#services/webhooks/connection_tokens'
 import type { CoreEventName, LifecycleContext } from '#plugin-sdk/lifecycle'
 
 export type HookOutcome = 'succeeded' | 'skipped' | 'not-claimed'
@@ -125,17 +120,9 @@ function lifecycleContext(
   attempt: number,
   log: LifecycleContext['logger']
 ): LifecycleContext {
-  const urlToken = usesUrlTokens(plugin.definition)
   return {
     connection: connectionHandle(connection, plugin),
-    webhooks: {
-      url: async () => (urlToken ? connectionWebhookUrl(connection) : sharedWebhookUrl(plugin.id)),
-      rotate: async () => {
-        if (!urlToken)
-          throw new Error(`${plugin.definition.name} webhooks have no per-connection URL`)
-        return rotateConnectionWebhookToken(connection)
-      },
-    },
+    webhooks: connectionWebhookUrls(connection, plugin.definition),
     attempt,
     logger: log,
   }

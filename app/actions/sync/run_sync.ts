@@ -7,6 +7,7 @@ import Connection from '#models/connection'
 import { pluginRegistry } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import { DatabaseSyncCursors } from '#services/sync/cursors'
+import { connectionWebhookUrls } from '#services/webhooks/connection_tokens'
 import {
   SyncRunRecorder,
   closeAbandonedRuns,
@@ -202,6 +203,7 @@ export default class RunSync {
       http,
       store: countingStore(handle.store, recorder),
       cursors: new DatabaseSyncCursors(connection.id, task.name, full),
+      webhooks: connectionWebhookUrls(connection, plugin.definition),
       full,
       logger: taskLogger,
       signal: controller.signal,

@@ -213,6 +213,13 @@ export async function fakeSyncContext(
     store: connection.store,
     cursors,
     cursorValues,
+    // the URL the platform would give the connection (register it with a fake provider)
+    webhooks: {
+      url: async () =>
+        `https://sextant.test/api/webhooks/${connection.pluginId}/c/${connection.publicId}/token`,
+      rotate: async () =>
+        `https://sextant.test/api/webhooks/${connection.pluginId}/c/${connection.publicId}/rotated`,
+    },
     full: options.full ?? false,
     logger: silentLogger(),
     signal,

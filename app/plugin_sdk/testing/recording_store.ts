@@ -8,6 +8,7 @@ import type {
   PullRequestInput,
   RepositoryInput,
   SnapshotReport,
+  SprintInput,
   StoredRepository,
   VulnerabilityInput,
 } from '#plugin-sdk/domain'
@@ -18,6 +19,7 @@ type Rows = {
   pullRequests: PullRequestInput
   commits: CommitInput
   issues: IssueInput
+  sprints: SprintInput
   vulnerabilities: VulnerabilityInput
   deployments: DeploymentInput
 }
@@ -45,6 +47,7 @@ export class RecordingDomainStore implements DomainStore {
     pullRequests: new Map(),
     commits: new Map(),
     issues: new Map(),
+    sprints: new Map(),
     vulnerabilities: new Map(),
     deployments: new Map(),
   }
@@ -100,6 +103,10 @@ export class RecordingDomainStore implements DomainStore {
     let deleted = 0
     for (const id of externalIds) if (this.#rows.issues.delete(id)) deleted += 1
     return deleted
+  }
+
+  upsertSprints(rows: SprintInput[]) {
+    return this.#upsert('sprints', rows, (row) => row.externalId)
   }
 
   upsertVulnerabilities(rows: VulnerabilityInput[]) {

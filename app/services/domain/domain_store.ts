@@ -18,6 +18,7 @@ import {
 } from '#services/domain/repository_references'
 import { assignPeople } from '#services/domain/people'
 import { linkIssues, linkPullRequests } from '#services/domain/issue_links'
+import { recordTombstones, withoutTombstoned } from '#services/domain/issue_tombstones'
 import {
   canonicalRepositoryKey,
   normalisedFullName,
@@ -35,6 +36,7 @@ import type {
   PullRequestInput,
   RepositoryInput,
   SnapshotOptions,
+  SprintInput,
   StoredRepository,
   VulnerabilityInput,
 } from '#plugin-sdk/domain'
@@ -256,7 +258,10 @@ export class FencedDomainStore implements DomainStore {
     )
   }
 
-  async upsertIssues(rows: IssueInput[]) {
+  async upsertIssues(given: IssueInput[]) {
+    // an issue deleted since the provider last changed it stays deleted
+    const rows = await withoutTombstoned(this.fence, given)
+    if (rows.length === 0) return 0
     const repositories = await this.#anyRepositoryKeys(rows)
     const written = await this.#upsert(
       'issues',
@@ -311,10 +316,15 @@ export class FencedDomainStore implements DomainStore {
 
   async deleteIssues(
     externalIds: string[],
-    options: { transaction?: TransactionClientContract } = {}
+    options: { transaction?: TransactionClientContract; deletedAt?: Date | string | null } = {}
   ) {
     if (externalIds.length === 0) return 0
+    const deletedAt = options.deletedAt ? new Date(options.deletedAt) : new Date()
+    if (Number.isNaN(deletedAt.getTime())) {
+      throw new TypeError(`"${String(options.deletedAt)}" is not a valid date`)
+    }
     const remove = async (trx: TransactionClientContract) => {
+      await recordTombstones(trx, this.fence, externalIds, deletedAt)
       let deleted = 0
       let earliest: string | null = null
       for (let start = 0; start < externalIds.length; start += BATCH_SIZE) {
@@ -418,6 +428,24 @@ export class FencedDomainStore implements DomainStore {
         remote_updated_at: moment(row.remoteUpdatedAt),
         exploit_maturity: row.exploitMaturity?.trim().slice(0, 64) || null,
         fix_available: row.fixAvailable ?? null,
+      }))
+    )
+  }
+
+  async upsertSprints(rows: SprintInput[]) {
+    const states = new Set(['future', 'active', 'closed'])
+    return this.#upsert(
+      'sprints',
+      rows.map((row) => ({
+        external_id: row.externalId,
+        name: row.name.slice(0, 255),
+        state: states.has(row.state) ? row.state : 'future',
+        goal: row.goal || null,
+        board_external_id: row.boardExternalId ?? null,
+        board_name: row.boardName?.slice(0, 255) ?? null,
+        start_at: moment(row.startAt),
+        end_at: moment(row.endAt),
+        completed_at: moment(row.completedAt),
       }))
     )
   }

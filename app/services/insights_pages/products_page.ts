@@ -278,13 +278,14 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
   const issueTable: PageTable = {
     name: 'issues',
     title: 'Issues linked to pull requests',
-    columns: ['Issue', 'Title', 'Type', 'Status', 'Pull requests'],
-    csvColumns: ['issue', 'title', 'type', 'status', 'pull_requests'],
+    columns: ['Issue', 'Title', 'Type', 'Status', 'Sprint', 'Pull requests'],
+    csvColumns: ['issue', 'title', 'type', 'status', 'sprint', 'pull_requests'],
     cells: issues.map((issue) => [
       issue.key,
       issue.title,
       issue.type,
       issue.status,
+      issue.sprint ?? '—',
       formatNumber(issue.pullRequests, 0),
     ]),
     values: issues.map((issue) => [
@@ -292,6 +293,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       issue.title,
       issue.type,
       issue.status,
+      issue.sprint,
       issue.pullRequests,
     ]),
     empty: 'No pull request in this period names an issue key.',

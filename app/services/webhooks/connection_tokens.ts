@@ -5,6 +5,7 @@ import { secretBox } from '#services/secret_box'
 import { publicIds } from '#services/public_id'
 import { secretsMatch } from '#services/webhooks/signatures'
 import type { PluginDefinition } from '#plugin-sdk/types'
+import type { ConnectionWebhookUrls } from '#plugin-sdk/lifecycle'
 
 /**
  * Per-connection webhook URLs for providers that cannot sign their
@@ -79,6 +80,22 @@ export async function rotateConnectionWebhookToken(connection: {
     .where('id', connection.id)
     .update({ webhook_token: secretBox().seal(token, purpose(connection.id)) })
   return urlFor(connection.pluginId, connection.publicId, token)
+}
+
+/** what a lifecycle hook or a sync task sees of the connection's webhook URLs */
+export function connectionWebhookUrls(
+  connection: { id: number; publicId: string; pluginId: string },
+  definition: PluginDefinition
+): ConnectionWebhookUrls {
+  const urlToken = usesUrlTokens(definition)
+  return {
+    url: async () =>
+      urlToken ? connectionWebhookUrl(connection) : sharedWebhookUrl(definition.id),
+    rotate: async () => {
+      if (!urlToken) throw new Error(`${definition.name} webhooks have no per-connection URL`)
+      return rotateConnectionWebhookToken(connection)
+    },
+  }
 }
 
 /**

@@ -97,7 +97,12 @@ test.group('Jira | issues linked to pull requests', (group) => {
   })
 
   test('Product Detail lists the issues linked to its pull requests', async ({ assert }) => {
-    addIssue(jira.site('c1'), { projectKey: 'ENG', summary: 'Login fails on Safari', type: 'Bug' })
+    addIssue(jira.site('c1'), {
+      projectKey: 'ENG',
+      summary: 'Login fails on Safari',
+      type: 'Bug',
+      sprints: [{ id: 7, name: 'ENG Sprint 7', state: 'active' }],
+    })
     addIssue(jira.site('c1'), { projectKey: 'OPS' })
     const account = await createAccount({ role: 'viewer' })
     const organizationId = account.organization.id
@@ -118,6 +123,7 @@ test.group('Jira | issues linked to pull requests', (group) => {
     assert.include(page.text, 'Issues linked to pull requests')
     assert.include(page.text, 'data-export="issues"')
     assert.include(page.text, 'Login fails on Safari')
+    assert.include(page.text, 'ENG Sprint 7', 'the sprint it is in')
     assert.match(page.text, /<th scope="row">\s*ENG-1\s*<\/th>/)
     assert.match(page.text, /<th scope="row">\s*OPS-1\s*<\/th>/)
 

@@ -1,12 +1,10 @@
-import { createHmac, randomUUID } from 'node:crypto'
+import { createHmac } from 'node:crypto'
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
 import RunSync from '#actions/sync/run_sync'
 import { FencedDomainStore } from '#services/domain/domain_store'
 import DisconnectConnection from '#actions/connections/disconnect_connection'
-import { queueOnConnected } from '#actions/plugins/queue_plugin_hook'
-import { pluginRegistry } from '#services/plugins/registry'
 import { upsertConnection } from '#actions/connections/store_connection'
 import type Organization from '#models/organization'
 import { resetDatabase } from '#tests/helpers/database'
@@ -14,10 +12,9 @@ import { createOrganization } from '#tests/helpers/factories'
 import { processQueueUntil } from '#tests/helpers/queue'
 import { CLIENT, type FakeJira } from './fake_jira/server.js'
 import { deliveryJwt } from './fake_jira/webhooks.js'
-import { issueJson } from './fake_jira/issues.js'
 import { addIssue, touch } from './fake_jira/seed.js'
-import type { FakeIssue, FakeSite } from './fake_jira/state.js'
 import { connectServer, connectSite, startJira } from './testbed.js'
+import { connected, deliver, hookSucceeded, signedByJira } from './webhook_deliveries.js'
 
 /**
  * Jira's webhooks against the fake Jira: dynamic webhooks for OAuth
@@ -26,56 +23,6 @@ import { connectServer, connectSite, startJira } from './testbed.js'
  * delivery to the connection's own URL, deduplicated by its identifier.
  */
 const DAY = 86_400_000
-
-async function hookSucceeded(connection: Connection, hook: 'connected' | 'disconnecting') {
-  await processQueueUntil(async () => {
-    const run = await db
-      .from('plugin_hook_runs')
-      .where({ hook, plugin_id: 'jira' })
-      .orderBy('id', 'desc')
-      .first()
-    return run?.status === 'succeeded'
-  })
-  await connection.refresh().catch(() => {})
-}
-
-async function connected(connection: Connection) {
-  await queueOnConnected(connection, pluginRegistry.require('jira'))
-  await hookSucceeded(connection, 'connected')
-}
-
-function deliver(
-  url: string,
-  site: FakeSite,
-  issue: FakeIssue,
-  headers: Record<string, string> = {},
-  event = 'jira:issue_updated'
-) {
-  const body = JSON.stringify({
-    timestamp: Date.now(),
-    webhookEvent: event,
-    issue_event_type_name: event === 'jira:issue_deleted' ? 'issue_deleted' : 'issue_generic',
-    issue: issueJson(site, issue, true, []),
-    changelog: { id: '1', items: [{ field: 'status', fromString: 'To Do', toString: 'Done' }] },
-  })
-  return {
-    body,
-    send: (extra: Record<string, string> = {}) =>
-      fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-atlassian-webhook-identifier': randomUUID(),
-          ...headers,
-          ...extra,
-        },
-        body,
-      }),
-  }
-}
-
-/** what Jira Cloud signs a dynamic webhook's delivery with: a JWT under the OAuth app's client secret */
-const signedByJira = () => ({ authorization: `Bearer ${deliveryJwt(CLIENT.secret)}` })
 
 async function apiTokenConnection(organization: Organization, jira: FakeJira) {
   jira.state.apiTokens.set('mia@example.com', 'atlassian-api-token-1')

@@ -125,6 +125,7 @@ test.group('Browser | Jira', (group) => {
         projectKey: 'ENG',
         summary: 'Checkout times out under load',
         type: 'Bug',
+        sprints: [{ id: 12, name: 'Checkout Sprint 12', state: 'active' }],
       })
       const account = await createAccount({ role: 'viewer' })
       const organizationId = account.organization.id
@@ -156,6 +157,7 @@ test.group('Browser | Jira', (group) => {
       )
       await page.getByText('Issues linked to pull requests').waitFor()
       await page.getByText('Checkout times out under load').waitFor()
+      await page.getByText('Checkout Sprint 12').waitFor()
       await page.screenshot({ path: `${SHOTS}/jira-product-issues-${width}.png`, fullPage: true })
       const section = page
         .getByText('Issues linked to pull requests')

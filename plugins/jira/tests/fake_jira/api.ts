@@ -4,6 +4,7 @@ import { changelogOf, cloudUser, issueJson, onlyFields, runJql, serverUser } fro
 import { ME } from './me.js'
 import { CUSTOM_FIELDS, SYSTEM_FIELDS, type FakeSite, type FakeState } from './state.js'
 import { adminWebhooks, dynamicWebhooks } from './webhooks.js'
+import { agile } from './agile.js'
 
 /**
  * Jira's REST API on one site, as the fake serves it: /myself, project
@@ -117,6 +118,8 @@ export async function api(
       },
     }
   }
+  const software = agile(target, path, url)
+  if (software) return software
   if (path.startsWith('/rest/webhooks/1.0/webhook') && !app)
     return adminWebhooks(state, request, target, path, method)
   if (path.startsWith('/rest/api/3/webhook')) {
@@ -125,7 +128,7 @@ export async function api(
         status: 403,
         body: { errorMessages: ['Only Connect and OAuth 2.0 apps can use this operation.'] },
       }
-    return dynamicWebhooks(state, request, target, path, method)
+    return dynamicWebhooks(state, request, target, path, method, url)
   }
   return { status: 404, body: { errorMessages: [`No route for ${method} ${path}`] } }
 }

@@ -53,7 +53,16 @@ export type FakeIssue = {
   storyPoints?: number
 }
 
-export type FakeSprint = { id: number; name: string; state: 'active' | 'closed' | 'future' }
+/** a sprint, as issues' Sprint field and the Agile API show it */
+export type FakeSprint = {
+  id: number
+  name: string
+  state: 'active' | 'closed' | 'future'
+  goal?: string
+  startDate?: string
+  endDate?: string
+  completeDate?: string
+}
 
 /**
  * The custom fields Jira Software adds, with the ids a Cloud site
@@ -123,6 +132,16 @@ export type FakeSite = {
   issues: FakeIssue[]
   /** the time zone of /myself: JQL dates are read in it */
   timeZone: string
+  /** Jira Software's boards (/rest/agile/1.0/board); none without Jira Software */
+  boards?: FakeBoard[]
+}
+
+export type FakeBoard = {
+  id: number
+  name: string
+  type: 'scrum' | 'kanban'
+  projectKey: string
+  sprints: FakeSprint[]
 }
 
 export type FakeWebhook = {

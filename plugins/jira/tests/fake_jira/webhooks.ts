@@ -51,8 +51,10 @@ export async function dynamicWebhooks(
   request: IncomingMessage,
   target: FakeSite,
   path: string,
-  method: string
+  method: string,
+  url: URL
 ): Promise<Answer> {
+  if (path === '/rest/api/3/webhook' && method === 'GET') return listDynamic(state, target, url)
   const body =
     method === 'GET'
       ? {}
@@ -88,6 +90,32 @@ export async function dynamicWebhooks(
     return { status: 202 }
   }
   return { status: 405, body: { errorMessages: ['Method not allowed'] } }
+}
+
+/**
+ * GET /rest/api/3/webhook: the webhooks the calling app registered on the
+ * site, a page at a time (startAt, maxResults; Jira's default page is 100).
+ */
+function listDynamic(state: FakeState, target: FakeSite, url: URL): Answer {
+  const startAt = Number(url.searchParams.get('startAt') ?? 0)
+  const maxResults = Number(url.searchParams.get('maxResults') ?? 100)
+  const all = [...state.webhooks.values()].filter((hook) => hook.site === target.id)
+  const values = all.slice(startAt, startAt + maxResults).map((hook) => ({
+    id: hook.id,
+    jqlFilter: hook.jqlFilter,
+    events: hook.events,
+    expirationDate: hook.expirationDate.getTime(),
+  }))
+  return {
+    status: 200,
+    body: {
+      startAt,
+      maxResults,
+      total: all.length,
+      isLast: startAt + values.length >= all.length,
+      values,
+    },
+  }
 }
 
 /**
