@@ -18,7 +18,10 @@ export async function saveAiCodePolicy(
     require_attestation: policy.requireAttestation === true,
     updated_at: now,
   }
-  const existing = await db.from('ai_code_policies').where('organization_id', organizationId).first()
+  const existing = await db
+    .from('ai_code_policies')
+    .where('organization_id', organizationId)
+    .first()
   if (existing) {
     await db.from('ai_code_policies').where('id', existing.id).update(values)
   } else {

@@ -69,6 +69,7 @@ async function organizationFacts(organizationId: number): Promise<OrganizationFa
     )
   )[0]
   const evidence = await pluginEvidence(organizationId)
+  const policy = await organizationPolicy(organizationId)
   const links = await db
     .from('document_control_links as l')
     .join('documents as d', 'd.id', 'l.document_id')
@@ -88,7 +89,7 @@ async function organizationFacts(organizationId: number): Promise<OrganizationFa
     vulnerabilities: Number(facts?.vulnerabilities ?? 0),
     overdue: Number(facts?.overdue ?? 0),
     statusChecks: evidence.filter((fact) => fact.kind === 'status_checks'),
-    policyEnabled: (await organizationPolicy(organizationId)).enabled,
+    policyEnabled: policy.enabled,
     remediationSla: evidence.filter((fact) => fact.kind === 'vulnerability_sla'),
     documents,
   }
