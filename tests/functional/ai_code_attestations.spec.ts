@@ -166,7 +166,7 @@ test.group('AI code | attestations and the policy that requires them', (group) =
   /** a member of the organisation, signed in, and the path of the pull request's attestation page */
   async function memberOnPage(
     organization: Organization,
-    runs: () => Array<{ output?: { summary?: string } }>,
+    runs: () => Array<{ output?: { summary?: string } | null }>,
     email?: string
   ) {
     const member = await createAccount({ role: 'member', organization, email })
