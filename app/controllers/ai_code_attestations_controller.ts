@@ -55,6 +55,7 @@ export default class AiCodeAttestationsController {
       chunkPublicId: input.chunk,
       verdict: input.verdict,
       user: ctx.auth.use('web').user!,
+      mayAttestAnyLines: await ctx.bouncer.allows(memberCan, ctx.membership, 'organization.manage'),
     })
     ctx.session.flash('success', `Attested ${input.verdict}.`)
     const back = ctx.request.url()

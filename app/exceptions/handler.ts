@@ -57,7 +57,16 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (refusal.status === 413) {
       return view.render('pages/errors/too_large', { message: refusal.message })
     }
-    if (refusal.status === 403) return view.render('pages/errors/forbidden', { error })
+    if (refusal.status === 403) {
+      // an action's own refusal says why; the framework's (Bouncer, Shield) keep the generic page
+      const framework = ['E_AUTHORIZATION_FAILURE', 'E_BAD_CSRF_TOKEN', 'E_FORBIDDEN'].includes(
+        refusal.code
+      )
+      return view.render('pages/errors/forbidden', {
+        error,
+        message: framework ? null : refusal.message,
+      })
+    }
     if (refusal.status === 404) return view.render('pages/errors/not_found', { error })
     if (refusal.status >= 500) return view.render('pages/errors/server_error', { error })
     const badFilter = refusal.status === 422 && ctx.request.method() === 'GET'

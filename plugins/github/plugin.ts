@@ -5,10 +5,9 @@ import { gitHubAppConfig } from './config.js'
 import { populateDemoData } from './demo.js'
 import { environment } from './environment.js'
 import { gitHubLifecycle } from './lifecycle.js'
-import { statusCheckSettings } from './policy.js'
 import { gitHubStatusChecks } from './status_check.js'
 import { setupCallback, showConnectPage, startInstall } from './connect.js'
-import { personalTokenMethod } from './personal_token.js'
+import { isTokenConnection, personalTokenMethod } from './personal_token.js'
 import {
   finishAppCreation,
   saveWebhookUrl,
@@ -16,7 +15,7 @@ import {
   startAppCreation,
 } from './app_setup/pages.js'
 import { REGISTRATIONS_TABLE, SEALED_REGISTRATION_COLUMNS } from './app_setup/registration.js'
-import { repositoriesPage, saveStatusCheck } from './repositories_page.js'
+import { repositoriesPage } from './repositories_page.js'
 import { syncCommits } from './sync/commits.js'
 import { syncAiNotes } from './sync/ai_notes.js'
 import { syncDelivery } from './sync/delivery.js'
@@ -46,14 +45,17 @@ export default definePlugin({
     column,
   })),
   demo: populateDemoData,
-  // the compliance page's "status checks" controls
+  // the compliance page's "status checks" controls: whether this
+  // connection can post them (the policy itself is the organisation's)
   evidence: (connection) => {
-    const on = statusCheckSettings(connection.config).enabled
+    const can = !isTokenConnection(connection)
     return [
       {
         kind: 'status_checks',
-        met: on,
-        label: `${connection.displayName}: status check ${on ? 'on' : 'off'}`,
+        met: can,
+        label: can
+          ? `${connection.displayName}: GitHub App, posts status checks`
+          : `${connection.displayName}: personal access token, cannot post status checks`,
         href: `/integrations/github/connections/${connection.publicId}/repositories`,
       },
     ]
@@ -179,10 +181,6 @@ export default definePlugin({
     router.post('/connections/:connection/download', repositoriesPage.requestDownload, {
       permission: 'integrations.manage',
       name: 'download',
-    })
-    router.post('/connections/:connection/status-check', saveStatusCheck, {
-      permission: 'integrations.manage',
-      name: 'status_check',
     })
   },
   commands: [() => import('./commands/bench_github.js')],

@@ -15,7 +15,8 @@ import { createConnection } from '#tests/helpers/connections'
 import { signInThroughPage } from '#tests/helpers/browser'
 
 /**
- * The AI code pages in Chromium, at 1440 and 390 px, light and dark:
+ * The AI code pages (and GitHub's repository page, which links to the
+ * policy) in Chromium, at 1440 and 390 px, light and dark:
  * nothing scrolls sideways, no template code shows. With SCREENSHOTS=1
  * each visit writes a PNG to tmp/screenshots/.
  */
@@ -83,9 +84,17 @@ test.group('Browser | AI code', (group) => {
       chunkPublicId: publicIds('ai_code_fact').encode(Number(chunk.id)),
       verdict: 'Blended',
       user: account.user,
+      mayAttestAnyLines: true,
     })
     await insertProduct(account.organization.id, 'Launcher', [Number(pull.repository_id)])
     const pullPath = `/ai-code/repositories/${publicIds('repository').encode(Number(pull.repository_id))}/pull-requests/12`
+
+    // GitHub's repository page links to the policy instead of keeping its own
+    const gitHub = await createConnection(account.organization, {
+      pluginId: 'github',
+      accountKey: 'acme',
+      config: { installationId: 77 },
+    })
 
     const page = await visit('/sign-in')
     await signInThroughPage(page, account)
@@ -96,6 +105,7 @@ test.group('Browser | AI code', (group) => {
       pullPath,
       '/ai-code/attestations',
       `/ai-code/attestations/${attested.publicId}`,
+      `/integrations/github/connections/${gitHub.publicId}/repositories`,
     ]) {
       for (const viewport of VIEWPORTS) {
         await page.setViewportSize({ width: viewport.width, height: viewport.height })

@@ -1,11 +1,15 @@
 import { test } from '@japa/runner'
 import { createHmac, randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
-import type Organization from '#models/organization'
+import Organization from '#models/organization'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { processQueueUntil } from '#tests/helpers/queue'
 import { WebClient } from '#tests/helpers/web_client'
+import { createOrganization } from '#tests/helpers/factories'
+import { saveAiCodePolicy } from '#tests/helpers/ai_code_policy'
+import { organizationPolicy } from '#services/ai_code/policy'
+import { moveGitHubStatusCheckIntoPolicy } from '#database/migrations/1765090000200_move_github_status_check_into_ai_code_policy'
 import type { FakeGitHub } from '#plugins/github/tests/fake_github/server'
 import {
   connectInstallation,
@@ -21,6 +25,7 @@ import {
   type FakeBitbucket,
 } from '#plugins/bitbucket/tests/fake_bitbucket/server'
 import { createConnection } from '#tests/helpers/connections'
+import { publicIds } from '#services/public_id'
 
 /**
  * The organisation's AI-code policy lives in the core: set on its
@@ -68,12 +73,8 @@ test.group('AI code policy | one policy, every code host', (group) => {
   }
 
   /** a GitHub App installation and a Bitbucket workspace, both in the organisation */
-  async function twoCodeHosts(organization: Organization, gitHubStatusCheck?: object) {
-    await connectInstallation(
-      organization,
-      INSTALLATION,
-      gitHubStatusCheck ? { statusCheck: gitHubStatusCheck } : {}
-    )
+  async function twoCodeHosts(organization: Organization) {
+    await connectInstallation(organization, INSTALLATION)
     // an OAuth connection whose webhook (registered on connect) signs with this secret
     const { accessToken, refreshToken } = bitbucket.issueTokens()
     const connection = await createConnection(organization, {
@@ -221,23 +222,25 @@ test.group('AI code policy | one policy, every code host', (group) => {
     )
   })
 
-  test("the organisation's policy, once saved, replaces the GitHub connection's old setting", async ({
+  test("GitHub's repository page links to the organisation's policy and keeps no setting of its own", async ({
     assert,
   }) => {
     const { web, organization } = await admin()
-    // the setting GitHub kept before the policy moved: on, and honoured
-    await twoCodeHosts(organization, { enabled: true, maxChangedLines: 1 })
-    const before = await gitHubPullRequestOpened(40)
-    assert.equal(before[0].conclusion, 'failure')
-    // honoured for Bitbucket too: it is the organisation's policy now
-    const bitbucketBefore = await bitbucketPullRequestCreated(1)
-    assert.equal(bitbucketBefore!.get('sextant/ai-policy')!.state, 'FAILED')
-
-    const page = await web.get('/settings/ai-code-policy')
-    assert.include(page.text, 'Until you save here')
-    await savePolicy(web, {})
-    const after = await gitHubPullRequestOpened(40)
-    assert.lengthOf(after, 0)
+    await twoCodeHosts(organization)
+    const connection = await db
+      .from('connections')
+      .where('organization_id', organization.id)
+      .where('plugin_id', 'github')
+      .firstOrFail()
+    const publicId = publicIds('connection').encode(connection.id)
+    const page = await web.get(`/integrations/github/connections/${publicId}/repositories`)
+    assert.equal(page.status, 200)
+    assert.include(page.text, 'href="/settings/ai-code-policy"')
+    assert.notInclude(page.text, 'name="maxChangedLines"')
+    const old = await web.post(`/integrations/github/connections/${publicId}/status-check`, {
+      enabled: 'true',
+    })
+    assert.equal(old.status, 404)
   })
 
   test('a limit out of range is refused inline and nothing is saved', async ({ assert }) => {
@@ -249,5 +252,89 @@ test.group('AI code policy | one policy, every code host', (group) => {
     assert.notExists(
       await db.from('ai_code_policies').where('organization_id', organization.id).first()
     )
+  })
+})
+
+test.group('AI code policy | the GitHub per-connection setting, migrated', (group) => {
+  group.each.setup(resetDatabase())
+
+  async function gitHubConnection(organizationId: number, config: Record<string, unknown>) {
+    const organization = await Organization.findOrFail(organizationId)
+    const connection = await createConnection(organization, {
+      pluginId: 'github',
+      accountKey: `acme-${randomUUID()}`,
+      config,
+    })
+    return connection.id
+  }
+
+  const policyOf = (organizationId: number) =>
+    db.from('ai_code_policies').where('organization_id', organizationId).first()
+
+  test("an organisation without a policy gets its GitHub connection's setting, an enabled one first", async ({
+    assert,
+  }) => {
+    const organization = await createOrganization()
+    const off = await gitHubConnection(organization.id, {
+      installationId: 1,
+      statusCheck: { enabled: false, maxChangedLines: 5 },
+    })
+    await gitHubConnection(organization.id, {
+      installationId: 2,
+      statusCheck: { enabled: true, maxAiSharePercent: 40, maxChangedLines: 900 },
+    })
+    await moveGitHubStatusCheckIntoPolicy(db.connection())
+
+    const policy = await policyOf(organization.id)
+    assert.isTrue(Boolean(policy.enabled))
+    assert.equal(Number(policy.max_ai_share_percent), 40)
+    assert.equal(Number(policy.max_changed_lines), 900)
+    assert.isFalse(Boolean(policy.require_attestation))
+    // the old setting is gone from the connection, the rest of its config kept
+    const row = await db.from('connections').where('id', off).first()
+    assert.deepEqual(JSON.parse(row.config), { installationId: 1 })
+    const evaluated = await organizationPolicy(organization.id)
+    assert.equal(evaluated.source, 'organization')
+    assert.equal(evaluated.maxChangedLines, 900)
+  })
+
+  test("an organisation's saved policy is kept; other organisations are untouched", async ({
+    assert,
+  }) => {
+    const organization = await createOrganization()
+    const bystander = await createOrganization()
+    await saveAiCodePolicy(organization.id, { enabled: false, maxChangedLines: 10 })
+    await gitHubConnection(organization.id, { statusCheck: { enabled: true } })
+    await gitHubConnection(bystander.id, { installationId: 3 })
+    await moveGitHubStatusCheckIntoPolicy(db.connection())
+
+    const policy = await policyOf(organization.id)
+    assert.isFalse(Boolean(policy.enabled))
+    assert.equal(Number(policy.max_changed_lines), 10)
+    assert.notExists(await policyOf(bystander.id))
+    // no per-connection setting is read any more: without a saved policy, off
+    assert.deepEqual(await organizationPolicy(bystander.id), {
+      enabled: false,
+      maxAiSharePercent: null,
+      maxChangedLines: null,
+      requireAttestation: false,
+      source: 'default',
+    })
+  })
+
+  test('the core names no provider: no "github" literal in app/, start/ or config/', async ({
+    assert,
+  }) => {
+    const { execFileSync } = await import('node:child_process')
+    let found = ''
+    try {
+      found = execFileSync('grep', ['-rn', "'github'", 'app/', 'start/', 'config/'], {
+        encoding: 'utf8',
+      })
+    } catch (error) {
+      // grep exits 1 when nothing matches
+      assert.equal((error as { status: number }).status, 1)
+    }
+    assert.equal(found, '')
   })
 })

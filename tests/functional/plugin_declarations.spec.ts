@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { saveAiCodePolicy } from '#tests/helpers/ai_code_policy'
 import db from '@adonisjs/lucid/services/db'
 import type { PluginListing } from '#actions/plugins/list_plugins'
 import { SecretBox } from '#services/secret_box'
@@ -254,6 +255,8 @@ test.group('Plugin declarations | compliance evidence', (group) => {
     }
     assert.equal((await statusChecks()).status, 'no_data')
 
+    // the organisation's policy posts the check; the plugin says whether its connection can
+    await saveAiCodePolicy(organization.id, { enabled: true })
     const connection = await createConnection(organization, {
       pluginId: 'fixture-owned',
       accountKey: 'tracker',
@@ -262,6 +265,7 @@ test.group('Plugin declarations | compliance evidence', (group) => {
     const off = await statusChecks()
     assert.equal(off.status, 'not_met')
     assert.deepEqual(off.evidence, [
+      { label: 'AI code policy: status check on', href: '/settings/ai-code-policy' },
       {
         label: 'tracker: required check off',
         href: `/integrations/fixture-owned/connections/${connection.publicId}`,

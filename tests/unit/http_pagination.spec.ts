@@ -27,7 +27,7 @@ const ALL_IDS = ROWS.map((row) => row.id)
 
 /** What a plugin declares for each provider's lists. */
 const DECLARED: Record<PaginationStyle, PaginateOptions> = {
-  'github': { strategy: { style: 'link' }, query: { per_page: 3 } },
+  'link-header': { strategy: { style: 'link' }, query: { per_page: 3 } },
   'bitbucket': {
     strategy: { style: 'next-url', next: 'next' },
     items: 'values',
@@ -92,7 +92,7 @@ const DECLARED: Record<PaginationStyle, PaginateOptions> = {
   },
 }
 const GET_STYLES = PAGINATION_STYLES.filter((style) => DECLARED[style].method !== 'POST')
-const URL_STYLES: PaginationStyle[] = ['github', 'bitbucket', 'snyk']
+const URL_STYLES: PaginationStyle[] = ['link-header', 'bitbucket', 'snyk']
 
 type Logged = {
   run: string

@@ -5,10 +5,12 @@ import RegenerateGbom from '#actions/ai_code/regenerate_gbom'
 import EvaluatePullRequestPolicy from '#actions/ai_code/evaluate_pull_request_policy'
 import { VERDICTS, commitShasOf, factIds, type Verdict } from '#services/ai_code/attestations'
 import { sqlTime } from '#services/sql'
+import { wroteCommit } from '#services/ai_code/line_owner'
 
 /**
  * A developer attests one chunk of a pull request (Pure, Blended or
- * NotGenAI): an "attestation" fact over the chunk's lines, replacing an
+ * NotGenAI), only of their own lines (an owner or admin any chunk): an
+ * "attestation" fact over the chunk's lines, replacing an
  * earlier attestation of the same lines on this pull request, in one
  * transaction. Then the repository's GBOM is rebuilt and the policy
  * re-evaluated, so an attested pull request can turn green.
@@ -20,6 +22,8 @@ export default class AttestChunk {
     chunkPublicId: string
     verdict: string
     user: User
+    /** owners and admins attest any lines; a developer only their own */
+    mayAttestAnyLines: boolean
   }) {
     const { organizationId } = input
     if (!Object.hasOwn(VERDICTS, input.verdict)) {
@@ -52,6 +56,15 @@ export default class AttestChunk {
         status: 404,
         code: 'E_NOT_FOUND',
       })
+    }
+    if (
+      !input.mayAttestAnyLines &&
+      !(await wroteCommit(organizationId, pull.repository_id, chunk.commit_sha, input.user))
+    ) {
+      throw new Exception(
+        `You may attest only your own lines: commit ${String(chunk.commit_sha).slice(0, 7)} is not yours. Ask its author or an admin to attest ${chunk.path}.`,
+        { status: 403, code: 'E_NOT_YOUR_LINES' }
+      )
     }
     const id = await db.transaction(async (trx) => {
       const same = {

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import RegenerateGbom from '#actions/ai_code/regenerate_gbom'
+import ReevaluatePullRequestsOfCommits from '#actions/ai_code/reevaluate_pull_requests_of_commits'
 import {
   EngineOutputError,
   engineOutputFiles,
@@ -17,7 +18,8 @@ const BATCH = 200
  * before anything is written; then, in one transaction, each (repository,
  * commit, path) named gets exactly the chunks of this import, replacing
  * what an earlier import of it said (importing the same output again
- * changes nothing). The GBOMs of those repositories are rebuilt after.
+ * changes nothing). The GBOMs of those repositories are rebuilt after,
+ * and the open pull requests carrying those commits are checked again.
  * A bad file throws EngineOutputError naming the file, line and field.
  */
 export default class ImportAiEngineData {
@@ -68,6 +70,14 @@ export default class ImportAiEngineData {
     })
     const repositoryIds = [...new Set(repositories.values())]
     await new RegenerateGbom().execute({ organizationId: input.organizationId, repositoryIds })
+    const commits = new Map<number, Set<string>>()
+    for (const key of byKey.values()) {
+      commits.set(key.repositoryId, (commits.get(key.repositoryId) ?? new Set()).add(key.commit))
+    }
+    await new ReevaluatePullRequestsOfCommits().execute({
+      organizationId: input.organizationId,
+      commits,
+    })
     return { chunks: chunks.length, repositories: repositoryIds.length }
   }
 

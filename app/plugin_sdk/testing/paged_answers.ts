@@ -8,7 +8,7 @@ import type { PaginateOptions } from '#services/http/client'
  * where it puts the rows, and its ETags (GET answers carry a weak ETag
  * of their body and answer a matching If-None-Match with 304).
  *
- * - `github`: `page`/`per_page`, `Link: <…>; rel="next"`
+ * - `link-header`: `page`/`per_page`, `Link: <…>; rel="next"` (RFC 8288; GitHub's REST API pages this way)
  * - `bitbucket`: `page`/`pagelen`, `{ values, next }` with an absolute next URL
  * - `snyk`: `limit`/`starting_after`, `{ data, links: { next } }` with a relative next URL
  * - `azure`: `$top`/`continuationToken`, `{ count, value }`, `x-ms-continuationtoken` header
@@ -18,7 +18,7 @@ import type { PaginateOptions } from '#services/http/client'
  * - `jira-search`: the same taking a POSTed JSON body (no ETag: a search is not cacheable)
  */
 export const PAGINATION_STYLES = [
-  'github',
+  'link-header',
   'bitbucket',
   'snyk',
   'azure',
@@ -89,7 +89,7 @@ export function pagedAnswer(
   })
 
   switch (style) {
-    case 'github': {
+    case 'link-header': {
       const perPage = size(whole(query.get('per_page'), 30))
       const page = Math.max(1, whole(query.get('page'), 1))
       const start = (page - 1) * perPage
@@ -212,7 +212,7 @@ function cacheable(request: PagedRequest, answer: PagedAnswer): PagedAnswer {
  */
 export function paginateOptionsFor(style: PaginationStyle, pageSize: number): PaginateOptions {
   switch (style) {
-    case 'github':
+    case 'link-header':
       return { strategy: { style: 'link' }, query: { per_page: pageSize } }
     case 'bitbucket':
       return {

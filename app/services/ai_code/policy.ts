@@ -17,12 +17,8 @@ export type AiCodePolicy = {
   maxChangedLines: number | null
   /** every chunk labelled AI or blended must be attested by a developer */
   requireAttestation: boolean
-  /**
-   * where it comes from: the organisation's settings, or (until those
-   * are saved once) the status-check setting a GitHub connection kept
-   * before the policy moved into the core
-   */
-  source: 'organization' | 'github_connection' | 'default'
+  /** where it comes from: the organisation's saved settings, or the default (off) */
+  source: 'organization' | 'default'
 }
 
 const OFF: AiCodePolicy = {
@@ -48,41 +44,7 @@ export async function organizationPolicy(organizationId: number): Promise<AiCode
       source: 'organization',
     }
   }
-  return (await legacyGitHubPolicy(organizationId)) ?? OFF
-}
-
-/**
- * The setting the GitHub plugin kept per connection (config.statusCheck)
- * before the policy was the organisation's: honoured until the
- * organisation saves its own. An enabled one wins over a disabled one.
- */
-async function legacyGitHubPolicy(organizationId: number): Promise<AiCodePolicy | null> {
-  const rows = await db
-    .from('connections')
-    .where('organization_id', organizationId)
-    .where('plugin_id', 'github')
-    .whereNotNull('config')
-    .orderBy('id')
-    .select('config')
-  const settings = rows
-    .map((row) => {
-      try {
-        return (JSON.parse(row.config) as { statusCheck?: Record<string, unknown> }).statusCheck
-      } catch {
-        return undefined
-      }
-    })
-    .filter((value): value is Record<string, unknown> => Boolean(value))
-  const chosen = settings.find((value) => value.enabled === true) ?? settings[0]
-  if (!chosen) return null
-  const number = (value: unknown) => (typeof value === 'number' ? value : null)
-  return {
-    enabled: chosen.enabled === true,
-    maxAiSharePercent: number(chosen.maxAiSharePercent),
-    maxChangedLines: number(chosen.maxChangedLines),
-    requireAttestation: false,
-    source: 'github_connection',
-  }
+  return OFF
 }
 
 export type PullRequestFacts = {

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import RegenerateGbom from '#actions/ai_code/regenerate_gbom'
+import ReevaluatePullRequestsOfCommits from '#actions/ai_code/reevaluate_pull_requests_of_commits'
 import type { AuthorshipLog } from '#services/ai_code/git_ai_notes'
 import { sqlTime } from '#services/sql'
 
@@ -9,7 +10,8 @@ import { sqlTime } from '#services/sql'
  * git data API): a prompt's lines are AI, with its agent and model; a
  * human's (`h_…`) are human; prompt transcripts are never kept. Each
  * noted commit's facts are replaced in one transaction (read again,
- * nothing changes), then the repository's GBOM is rebuilt. A commit
+ * nothing changes), then the repository's GBOM is rebuilt and the open
+ * pull requests carrying a noted commit are checked again. A commit
  * without a note gets no fact: its lines stay unknown.
  */
 export async function storeGitAiNotes(
@@ -56,6 +58,11 @@ export async function storeGitAiNotes(
   })
   if (notes.length > 0) {
     await new RegenerateGbom().execute({ organizationId, repositoryIds: [repositoryId] })
+    // the open pull requests carrying a noted commit are checked again
+    await new ReevaluatePullRequestsOfCommits().execute({
+      organizationId,
+      commits: new Map([[repositoryId, new Set(notes.map((note) => note.commit))]]),
+    })
   }
   return notes.length
 }

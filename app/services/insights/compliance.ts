@@ -5,6 +5,7 @@ import { sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
 import { pluginRegistry } from '#services/plugins/registry'
 import type { EvidenceFact } from '#plugin-sdk/declarations'
+import { organizationPolicy } from '#services/ai_code/policy'
 import type {
   ControlEvaluation,
   ControlStatus,
@@ -66,6 +67,8 @@ type OrganizationFacts = {
   overdue: number
   /** what the organisation's connections publish (PluginDeclarations.evidence) */
   statusChecks: EvidenceFact[]
+  /** the organisation's AI code policy posts the Sextant status check */
+  policyEnabled: boolean
   remediationSla: EvidenceFact[]
   documents: Map<string, DocumentEvidence[]>
 }
@@ -91,6 +94,7 @@ async function organizationFacts(organizationId: number): Promise<OrganizationFa
     )
   )[0]
   const evidence = await pluginEvidence(organizationId)
+  const policy = await organizationPolicy(organizationId)
   const links = await db
     .from('document_control_links as l')
     .join('documents as d', 'd.id', 'l.document_id')
@@ -115,6 +119,7 @@ async function organizationFacts(organizationId: number): Promise<OrganizationFa
     vulnerabilities: Number(facts?.vulnerabilities ?? 0),
     overdue: Number(facts?.overdue ?? 0),
     statusChecks: evidence.filter((fact) => fact.kind === 'status_checks'),
+    policyEnabled: policy.enabled,
     remediationSla: evidence.filter((fact) => fact.kind === 'vulnerability_sla'),
     documents,
   }
@@ -218,7 +223,20 @@ export function evaluateControl(
           evidence: [],
         }
       }
-      const evidence = facts.statusChecks.map(({ label, href }) => ({ label, href }))
+      const evidence = [
+        {
+          label: `AI code policy: status check ${facts.policyEnabled ? 'on' : 'off'}`,
+          href: '/settings/ai-code-policy',
+        },
+        ...facts.statusChecks.map(({ label, href }) => ({ label, href })),
+      ]
+      if (!facts.policyEnabled) {
+        return {
+          status: 'not_met',
+          detail: 'The AI code policy does not post the Sextant status check.',
+          evidence,
+        }
+      }
       return facts.statusChecks.every((fact) => fact.met)
         ? {
             status: 'met',
@@ -227,7 +245,7 @@ export function evaluateControl(
           }
         : {
             status: 'not_met',
-            detail: 'The Sextant status check is off for a connection.',
+            detail: 'A connection cannot post the Sextant status check.',
             evidence,
           }
     }

@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import Connection from '#models/connection'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
+import { saveAiCodePolicy } from '#tests/helpers/ai_code_policy'
 import type { FakeGitHub } from './fake_github/server.js'
 import {
   connectInstallation,
@@ -24,14 +25,18 @@ test.group('GitHub webhooks', (group) => {
   })
   group.each.setup(resetDatabase())
 
-  async function installedOrganization(statusCheck: Record<string, unknown> = { enabled: true }) {
+  /** an installation in an organisation whose AI code policy is `policy` */
+  async function installedOrganization(
+    policy: Parameters<typeof saveAiCodePolicy>[1] = { enabled: true }
+  ) {
     const organization = await createOrganization()
+    await saveAiCodePolicy(organization.id, policy)
     if (!github.state.installations.has(INSTALLATION)) {
       github.addInstallation({ id: INSTALLATION, account: { login: 'acme', type: 'Organization' } })
       const repository = github.addRepository(INSTALLATION, { name: 'rockets' })
       github.addCommit(repository.fullName, { message: 'Start the engine' })
     }
-    const connection = await connectInstallation(organization, INSTALLATION, { statusCheck })
+    const connection = await connectInstallation(organization, INSTALLATION)
     return { organization, connection, repository: 'acme/rockets' }
   }
 

@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
+import { saveAiCodePolicy } from '#tests/helpers/ai_code_policy'
 import db from '@adonisjs/lucid/services/db'
 import { ensureSampleReferenceData } from '#actions/demo/insights_reference_data'
 import { complianceOverview } from '#services/insights/compliance'
@@ -125,7 +126,9 @@ test.group('Insights data / compliance evidence', (group) => {
     assert.equal(sla.detail, '1 open vulnerability is past the fix deadline.')
   })
 
-  test('status checks follow the GitHub connection setting', async ({ assert }) => {
+  test("status checks follow the organisation's AI code policy and whether each connection can post", async ({
+    assert,
+  }) => {
     const organization = await createOrganization()
     assert.equal(
       control(await complianceOverview(organization.id, 'US'), 'SOC2-CC8.1').status,
@@ -135,23 +138,30 @@ test.group('Insights data / compliance evidence', (group) => {
     const connection = await createConnection(organization, {
       pluginId: 'github',
       accountKey: 'acme-rockets',
-      config: { statusCheck: { enabled: false } },
+      config: { installationId: 42 },
     })
+    const off = control(await complianceOverview(organization.id, 'US'), 'SOC2-CC8.1')
+    assert.equal(off.status, 'not_met')
+    assert.equal(off.detail, 'The AI code policy does not post the Sextant status check.')
+
+    await saveAiCodePolicy(organization.id, { enabled: true, maxAiSharePercent: 50 })
+    const checks = control(await complianceOverview(organization.id, 'US'), 'SOC2-CC8.1')
+    assert.equal(checks.status, 'met')
+    assert.deepEqual(checks.evidence, [
+      { label: 'AI code policy: status check on', href: '/settings/ai-code-policy' },
+      {
+        label: 'acme-rockets: GitHub App, posts status checks',
+        href: `/integrations/github/connections/${connection.publicId}/repositories`,
+      },
+    ])
+
+    // a personal access token cannot post the check
+    connection.configValues = {}
+    await connection.save()
     assert.equal(
       control(await complianceOverview(organization.id, 'US'), 'SOC2-CC8.1').status,
       'not_met'
     )
-
-    connection.configValues = { statusCheck: { enabled: true, maxAiSharePercent: 50 } }
-    await connection.save()
-    const checks = control(await complianceOverview(organization.id, 'US'), 'SOC2-CC8.1')
-    assert.equal(checks.status, 'met')
-    assert.deepEqual(checks.evidence, [
-      {
-        label: 'acme-rockets: status check on',
-        href: `/integrations/github/connections/${connection.publicId}/repositories`,
-      },
-    ])
   })
 
   test('a document control is met by the organisation’s own documents citing it', async ({
