@@ -20,7 +20,7 @@ export async function prepareBenchDatabase() {
   await migrateUnderLock()
 }
 
-function benchOrganization() {
+export function benchOrganization() {
   return Organization.create({ name: 'Bench', slug: `bench-${Date.now()}-${randomSuffix()}` })
 }
 
@@ -42,6 +42,40 @@ export async function benchConnection(apiUrl: string) {
     baseUrl: apiUrl,
     status: 'active',
   })
+}
+
+/** a plugin's connection as the connect form leaves it, for its benchmark (`benchmark.connect`) */
+export function benchPluginConnection(input: {
+  organizationId: number
+  pluginId: string
+  accountKey: string
+  credentials?: Record<string, string>
+  config?: Record<string, unknown>
+  baseUrl?: string | null
+}) {
+  return upsertConnection({
+    organizationId: input.organizationId,
+    pluginId: input.pluginId,
+    accountKey: input.accountKey,
+    createdById: null,
+    displayName: input.accountKey,
+    config: input.config ?? {},
+    credentials: input.credentials ?? {},
+    baseUrl: input.baseUrl ?? null,
+    status: 'active',
+  })
+}
+
+/** a sync run the way `fetch:data` runs it (`benchmark.runSync`) */
+export async function benchRunSync(
+  connectionId: number,
+  tasks: string[],
+  options: { full?: boolean } = {}
+) {
+  const { default: Connection } = await import('#models/connection')
+  const { default: RunSync } = await import('#actions/sync/run_sync')
+  const connection = await Connection.findOrFail(connectionId)
+  return new RunSync().execute({ connection, tasks, trigger: 'cli', full: options.full })
 }
 
 /**
