@@ -52,6 +52,7 @@ export function benchPluginConnection(input: {
   credentials?: Record<string, string>
   config?: Record<string, unknown>
   baseUrl?: string | null
+  authMethod?: string | null
 }) {
   return upsertConnection({
     organizationId: input.organizationId,
@@ -62,6 +63,7 @@ export function benchPluginConnection(input: {
     config: input.config ?? {},
     credentials: input.credentials ?? {},
     baseUrl: input.baseUrl ?? null,
+    authMethod: input.authMethod ?? null,
     status: 'active',
   })
 }

@@ -76,6 +76,8 @@ export const benchmark = {
     credentials?: Record<string, string>
     config?: Record<string, unknown>
     baseUrl?: string | null
+    /** the plugin's authentication method, for a plugin that offers several */
+    authMethod?: string | null
   }): Promise<BenchConnection> {
     const { benchPluginConnection } = await import('#bench/support')
     const connection = await benchPluginConnection(input)

@@ -6,8 +6,8 @@ import { resetDatabase } from '#tests/helpers/database'
 import { withEnv } from '#tests/helpers/env'
 import Message from '../chat/message.js'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
-import { startFakeModelServer, type FakeModelServer } from './helpers/fake_model_server.js'
-import { jpeg } from './helpers/glasses.js'
+import { startFakeModelServer, type FakeModelServer } from './fake_model/fake_model_server.js'
+import { jpeg } from './fake_model/glasses.js'
 import { parseEvents, png, postChatForm, signedIn } from './helpers/web.js'
 
 test.group('Web chat: photos', (group) => {
