@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { resetDatabase } from '#tests/helpers/database'
-import { withEnv } from '#tests/helpers/env'
+import { withEnv } from '#plugin-sdk/testing'
 import { NO_MODEL_MESSAGE } from '../chat/answer_question.js'
 import Message from '../chat/message.js'
 import Thread from '../chat/thread.js'
