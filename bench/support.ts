@@ -85,7 +85,7 @@ export async function benchRunSync(
  * refuses tokens of users without one) and an API token that reads and
  * writes: for plugins' benchmarks (the SDK's `benchmark.memberWithToken`).
  */
-export async function benchMemberWithToken() {
+export async function benchMemberWithToken(extraAbilities: string[] = []) {
   const { default: Membership } = await import('#models/membership')
   const { createUserWithPassword } = await import('#services/passwords')
   const { default: StartTotpEnrolment } = await import('#actions/auth/start_totp_enrolment')
@@ -93,6 +93,9 @@ export async function benchMemberWithToken() {
   const { default: CreateApiToken } = await import('#actions/tokens/create_api_token')
   const { totp } = await import('#services/totp')
   const { CLI_META } = await import('#services/audit')
+  const { isTokenAbility } = await import('#services/token_abilities')
+  const unknown = extraAbilities.filter((ability) => !isTokenAbility(ability))
+  if (unknown.length > 0) throw new Error(`Unknown token abilities: ${unknown.join(', ')}`)
 
   const organization = await benchOrganization()
   const user = await db.transaction((trx) =>
@@ -122,7 +125,7 @@ export async function benchMemberWithToken() {
     user,
     membership,
     name: 'Benchmark',
-    abilities: ['read', 'write'],
+    abilities: ['read', 'write', ...extraAbilities.filter(isTokenAbility)],
     expiresInDays: null,
     meta: CLI_META,
   })

@@ -46,16 +46,16 @@ export const benchmark = {
   /**
    * A new organisation with one member who has a second factor (the API
    * refuses tokens of users without one) and an API token that reads and
-   * writes.
+   * writes, plus the abilities a plugin's routes ask for (e.g. 'assistant').
    */
-  async memberWithToken(): Promise<{
+  async memberWithToken(options: { abilities?: string[] } = {}): Promise<{
     organizationId: number
     organizationPublicId: string
     userId: number
     token: string
   }> {
     const { benchMemberWithToken } = await import('#bench/support')
-    return benchMemberWithToken()
+    return benchMemberWithToken(options.abilities ?? [])
   },
 
   /** a new, empty organisation to connect */

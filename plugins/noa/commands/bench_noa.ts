@@ -38,7 +38,7 @@ export default class BenchNoa extends BaseCommand {
     const app = await benchmark.startServer()
     try {
       const url = `${app.baseUrl}/noa/mm`
-      const member = await benchmark.memberWithToken()
+      const member = await benchmark.memberWithToken({ abilities: ['assistant'] })
       await createAllRoundModel({ id: member.organizationId }, fake.baseUrl)
       const headers = { authorization: `Bearer ${member.token}` }
       const photo = jpeg(200 * 1024)
