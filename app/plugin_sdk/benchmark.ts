@@ -1,7 +1,7 @@
 import type { Server } from 'node:http'
 
 /** a connection a benchmark made, as `benchmark.runSync` takes it */
-export type BenchConnection = { id: number; publicId: string; organizationId: number }
+export type BenchConnection = { id: number; publicId: string; organizationId: number | null }
 
 /** what one sync task of a benchmark's run did */
 export type BenchSyncOutcome = {

@@ -1,4 +1,10 @@
-import { BaseCommand, benchmark, flags, type CommandOptions } from '#plugin-sdk'
+import {
+  BaseCommand,
+  benchmark,
+  flags,
+  type BenchConnection,
+  type CommandOptions,
+} from '#plugin-sdk'
 import { PAGE_SIZE } from '../client.js'
 
 /**
@@ -42,7 +48,7 @@ export default class BenchSnyk extends BaseCommand {
         }
       }
       // as the connect form leaves a connection once its test has named the organisation
-      const connections = []
+      const connections: BenchConnection[] = []
       for (const org of orgs) {
         connections.push(
           await benchmark.connect({
@@ -58,7 +64,7 @@ export default class BenchSnyk extends BaseCommand {
           })
         )
       }
-      const sync = async (connection: (typeof connections)[number]) => {
+      const sync = async (connection: BenchConnection) => {
         const [run] = await benchmark.runSync(connection, ['vulnerabilities'])
         return run
       }
