@@ -15,25 +15,86 @@ const testKitOnly = {
   message: '"#plugin-sdk/testing" is the plugin test kit: import it from tests only.',
 }
 
+const corePatterns = [
+  {
+    regex: '^#(?!plugin-sdk(/|$))',
+    message: 'A plugin imports only "#plugin-sdk" from Sextant (docs/plugins.md, "The boundary").',
+  },
+  {
+    group: ['@adonisjs/*/services/*', '@adonisjs/*/services/**'],
+    message:
+      'A plugin reaches framework services through "#plugin-sdk" (db, logger, pluginCache), not directly.',
+  },
+  {
+    group: ['**/app/**', '**/start/**', '**/config/**'],
+    message: 'A plugin does not import core files by relative path; use "#plugin-sdk".',
+  },
+]
 const pluginBoundary = {
   patterns: [
     testKitOnly,
+    ...corePatterns,
     {
-      regex: '^#(?!plugin-sdk(/|$))',
-      message:
-        'A plugin imports only "#plugin-sdk" from Sextant (docs/plugins.md, "The boundary").',
-    },
-    {
-      group: ['@adonisjs/*/services/*', '@adonisjs/*/services/**'],
-      message:
-        'A plugin reaches framework services through "#plugin-sdk" (db, logger, pluginCache), not directly.',
-    },
-    {
-      group: ['**/app/**', '**/start/**', '**/config/**'],
-      message: 'A plugin does not import core files by relative path; use "#plugin-sdk".',
+      group: ['**/tests/**'],
+      message: 'Production code does not import tests (fakes there would be a fake success).',
     },
   ],
 }
+/** benchmark commands and the fake providers they start may use the test kit */
+const benchBoundary = { patterns: corePatterns }
+
+/**
+ * `no-restricted-imports` sees only static imports; the same boundary for
+ * `import('…')` (esquery regexes cannot hold a slash: \x2F is one). A
+ * specifier that is not a plain string cannot be checked, so it is refused.
+ */
+const coreImportExpressions = [
+  {
+    selector: 'ImportExpression[source.value=/^#(?!plugin-sdk(?![\\w-]))/]',
+    message:
+      'A plugin imports only "#plugin-sdk" from Sextant, in import() too (docs/plugins.md, "The boundary").',
+  },
+  {
+    selector: 'ImportExpression[source.value=/^@adonisjs\\x2F[^\\x2F]+\\x2Fservices\\x2F/]',
+    message: 'A plugin reaches framework services through "#plugin-sdk", in import() too.',
+  },
+  {
+    selector: 'ImportExpression[source.value=/^[.].*\\x2F(app|start|config)\\x2F/]',
+    message:
+      'A plugin does not import core files by relative path, in import() too; use "#plugin-sdk".',
+  },
+  {
+    selector: 'ImportExpression[source.type!="Literal"]',
+    message:
+      "A plugin's import() names its module as a plain string, so lint can check the boundary.",
+  },
+]
+/** production code reaches neither the test kit nor the plugin's own tests */
+const productionImportExpressions = [
+  ...coreImportExpressions,
+  {
+    selector: 'ImportExpression[source.value=/^#plugin-sdk\\x2Ftesting(?![\\w-])/]',
+    message:
+      '"#plugin-sdk/testing" is the plugin test kit: import it from tests and benchmarks only.',
+  },
+  {
+    selector: 'ImportExpression[source.value=/(^|\\x2F)tests\\x2F/]',
+    message: 'Production code does not import tests (fakes there would be a fake success).',
+  },
+]
+/**
+ * A benchmark may start the fake providers of tests/fake_* (linted like
+ * plugin code); a testbed may use core test helpers, so a benchmark does
+ * not import it.
+ */
+const benchImportExpressions = [
+  ...coreImportExpressions,
+  {
+    selector: 'ImportExpression[source.value=/\\x2Ftests\\x2F(?!fake_)/]',
+    message:
+      'A benchmark imports from tests/ only the fake providers (tests/fake_*), which import only "#plugin-sdk" and its test kit.',
+  },
+]
 
 export default configApp(
   {
@@ -67,7 +128,29 @@ export default configApp(
   },
   {
     files: ['plugins/**/*.ts', 'tests/fixtures/plugins/**/*.ts'],
-    ignores: ['plugins/*/tests/**', 'tests/fixtures/plugins/*/tests/**'],
-    rules: { 'no-restricted-imports': ['error', pluginBoundary] },
+    ignores: [
+      'plugins/*/tests/**',
+      'tests/fixtures/plugins/*/tests/**',
+      'plugins/*/commands/bench_*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': ['error', pluginBoundary],
+      'no-restricted-syntax': ['error', ...productionImportExpressions],
+    },
+  },
+  {
+    files: ['plugins/*/commands/bench_*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', benchBoundary],
+      'no-restricted-syntax': ['error', ...benchImportExpressions],
+    },
+  },
+  {
+    // fake providers: what the tests and the benchmarks start
+    files: ['plugins/*/tests/fake_*/**/*.ts', 'plugins/*/tests/fake_*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', benchBoundary],
+      'no-restricted-syntax': ['error', ...coreImportExpressions],
+    },
   }
 )

@@ -20,7 +20,7 @@ export async function prepareBenchDatabase() {
   await migrateUnderLock()
 }
 
-function benchOrganization() {
+export function benchOrganization() {
   return Organization.create({ name: 'Bench', slug: `bench-${Date.now()}-${randomSuffix()}` })
 }
 
@@ -44,12 +44,48 @@ export async function benchConnection(apiUrl: string) {
   })
 }
 
+/** a plugin's connection as the connect form leaves it, for its benchmark (`benchmark.connect`) */
+export function benchPluginConnection(input: {
+  organizationId: number
+  pluginId: string
+  accountKey: string
+  credentials?: Record<string, string>
+  config?: Record<string, unknown>
+  baseUrl?: string | null
+  authMethod?: string | null
+}) {
+  return upsertConnection({
+    organizationId: input.organizationId,
+    pluginId: input.pluginId,
+    accountKey: input.accountKey,
+    createdById: null,
+    displayName: input.accountKey,
+    config: input.config ?? {},
+    credentials: input.credentials ?? {},
+    baseUrl: input.baseUrl ?? null,
+    authMethod: input.authMethod ?? null,
+    status: 'active',
+  })
+}
+
+/** a sync run the way `fetch:data` runs it (`benchmark.runSync`) */
+export async function benchRunSync(
+  connectionId: number,
+  tasks: string[],
+  options: { full?: boolean } = {}
+) {
+  const { default: Connection } = await import('#models/connection')
+  const { default: RunSync } = await import('#actions/sync/run_sync')
+  const connection = await Connection.findOrFail(connectionId)
+  return new RunSync().execute({ connection, tasks, trigger: 'cli', full: options.full })
+}
+
 /**
  * A new organisation with one member who has a second factor (the API
  * refuses tokens of users without one) and an API token that reads and
  * writes: for plugins' benchmarks (the SDK's `benchmark.memberWithToken`).
  */
-export async function benchMemberWithToken() {
+export async function benchMemberWithToken(extraAbilities: string[] = []) {
   const { default: Membership } = await import('#models/membership')
   const { createUserWithPassword } = await import('#services/passwords')
   const { default: StartTotpEnrolment } = await import('#actions/auth/start_totp_enrolment')
@@ -57,6 +93,9 @@ export async function benchMemberWithToken() {
   const { default: CreateApiToken } = await import('#actions/tokens/create_api_token')
   const { totp } = await import('#services/totp')
   const { CLI_META } = await import('#services/audit')
+  const { isTokenAbility } = await import('#services/token_abilities')
+  const unknown = extraAbilities.filter((ability) => !isTokenAbility(ability))
+  if (unknown.length > 0) throw new Error(`Unknown token abilities: ${unknown.join(', ')}`)
 
   const organization = await benchOrganization()
   const user = await db.transaction((trx) =>
@@ -86,7 +125,7 @@ export async function benchMemberWithToken() {
     user,
     membership,
     name: 'Benchmark',
-    abilities: ['read', 'write'],
+    abilities: ['read', 'write', ...extraAbilities.filter(isTokenAbility)],
     expiresInDays: null,
     meta: CLI_META,
   })

@@ -1,5 +1,19 @@
 import type { Server } from 'node:http'
 
+/** a connection a benchmark made, as `benchmark.runSync` takes it */
+export type BenchConnection = { id: number; publicId: string; organizationId: number | null }
+
+/** what one sync task of a benchmark's run did */
+export type BenchSyncOutcome = {
+  task: string
+  status: 'succeeded' | 'failed' | 'interrupted'
+  itemsWritten: number
+  requests: number
+  notModified: number
+  durationMs: number
+  error: string | null
+}
+
 /**
  * Fixtures for a plugin's benchmark commands (`npm run bench:<x>`, NODE_ENV=test
  * and a database whose name contains "bench"). The core modules load only
@@ -32,16 +46,56 @@ export const benchmark = {
   /**
    * A new organisation with one member who has a second factor (the API
    * refuses tokens of users without one) and an API token that reads and
-   * writes.
+   * writes, plus the abilities a plugin's routes ask for (e.g. 'assistant').
    */
-  async memberWithToken(): Promise<{
+  async memberWithToken(options: { abilities?: string[] } = {}): Promise<{
     organizationId: number
     organizationPublicId: string
     userId: number
     token: string
   }> {
     const { benchMemberWithToken } = await import('#bench/support')
-    return benchMemberWithToken()
+    return benchMemberWithToken(options.abilities ?? [])
+  },
+
+  /** a new, empty organisation to connect */
+  async organization(): Promise<{ id: number; publicId: string }> {
+    const { benchOrganization } = await import('#bench/support')
+    const organization = await benchOrganization()
+    return { id: organization.id, publicId: organization.publicId }
+  },
+
+  /**
+   * A connection of this plugin as the connect form leaves it (credentials
+   * sealed to the row), through the code the form uses.
+   */
+  async connect(input: {
+    organizationId: number
+    pluginId: string
+    accountKey: string
+    credentials?: Record<string, string>
+    config?: Record<string, unknown>
+    baseUrl?: string | null
+    /** the plugin's authentication method, for a plugin that offers several */
+    authMethod?: string | null
+  }): Promise<BenchConnection> {
+    const { benchPluginConnection } = await import('#bench/support')
+    const connection = await benchPluginConnection(input)
+    return {
+      id: connection.id,
+      publicId: connection.publicId,
+      organizationId: connection.organizationId,
+    }
+  },
+
+  /** a sync of the connection, run the way `fetch:data` runs it: one outcome per task */
+  async runSync(
+    connection: BenchConnection,
+    tasks: string[],
+    options: { full?: boolean } = {}
+  ): Promise<BenchSyncOutcome[]> {
+    const { benchRunSync } = await import('#bench/support')
+    return benchRunSync(connection.id, tasks, options)
   },
 
   /**

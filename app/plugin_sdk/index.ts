@@ -110,7 +110,7 @@ export type { Trailer } from '#services/domain/commit_trailers'
 export { marketingContacts } from '#services/marketing/contacts'
 export type { MarketingContact, ConsentWithdrawal } from '#services/marketing/contacts'
 /** fixtures for a plugin's benchmark commands: scratch database, server, a member with a token */
-export { benchmark } from '#plugin-sdk/benchmark'
+export { benchmark, type BenchConnection, type BenchSyncOutcome } from '#plugin-sdk/benchmark'
 
 /**
  * Declares a plugin. The loader checks the definition when the app boots

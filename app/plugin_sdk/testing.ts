@@ -9,6 +9,7 @@
  * - fakeConnection / fakeSyncContext: what the platform hands a plugin
  * - RecordingDomainStore: what a sync wrote, assertable
  * - hmacSha256 / webhookRequest / webhookContext / postDelivery: deliveries
+ * - withEnv: environment variables for one test, put back afterwards
  *
  * docs/testing.md ("Testing a plugin") walks through it.
  */
@@ -50,3 +51,4 @@ export {
   webhookRequest,
   type WebhookRequestInput,
 } from '#plugin-sdk/testing/webhooks'
+export { withEnv } from '#plugin-sdk/testing/env'

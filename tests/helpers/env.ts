@@ -1,20 +1,2 @@
-/**
- * Sets environment variables for one test and returns the function that
- * puts back what was there before (unset stays unset), for cleanup():
- *
- *   cleanup(withEnv({ FIXTURE_WEBHOOK_FAILING: 'true' }))
- */
-export function withEnv(variables: Record<string, string | undefined>) {
-  const previous = Object.fromEntries(
-    Object.keys(variables).map((name) => [name, process.env[name]])
-  )
-  assign(variables)
-  return () => assign(previous)
-}
-
-function assign(variables: Record<string, string | undefined>) {
-  for (const [name, value] of Object.entries(variables)) {
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
-}
+/** Setting environment variables for one test now lives in the plugin test kit. */
+export { withEnv } from '#plugin-sdk/testing/env'

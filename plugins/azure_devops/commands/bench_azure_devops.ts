@@ -24,35 +24,31 @@ export default class BenchAzureDevOps extends BaseCommand {
       this.exitCode = 1
       return
     }
-    const { startAzure, connectAzure } = await import('../tests/testbed.js')
-    const { createOrganization } = await import('#tests/helpers/factories')
-    const { default: RunSync } = await import('#actions/sync/run_sync')
+    // fake Azure DevOps, as the tests start it; the rest through the SDK
+    const { startAzure, azureConnection } = await import('../tests/fake_azure/organization.js')
 
     await benchmark.prepareDatabase()
     const azure = await startAzure()
     try {
       azure.seed(this.repositories, this.pulls)
-      const connection = await connectAzure(await createOrganization(), azure)
-      await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+      const organization = await benchmark.organization()
+      const connection = await benchmark.connect({
+        organizationId: organization.id,
+        ...azureConnection(azure),
+      })
+      const runSync = (tasks: string[]) => benchmark.runSync(connection, tasks)
+      await runSync(['repositories'])
 
       const isPullList = (path: string) => /\/pullrequests$/i.test(path)
       // newest first in pages of 100; the page that ends the list is the first shorter than 100
       const minimum = this.repositories * (Math.floor(this.pulls / 100) + 1)
       azure.requests.length = 0
       const started = performance.now()
-      const [first] = await new RunSync().execute({
-        connection,
-        tasks: ['pull_requests'],
-        trigger: 'cli',
-      })
+      const [first] = await runSync(['pull_requests'])
       const seconds = (performance.now() - started) / 1000
       const lists = azure.requests.filter((request) => isPullList(request.path)).length
       azure.requests.length = 0
-      const [second] = await new RunSync().execute({
-        connection,
-        tasks: ['pull_requests'],
-        trigger: 'cli',
-      })
+      const [second] = await runSync(['pull_requests'])
       const repeated = azure.requests.filter((request) => isPullList(request.path)).length
 
       this.logger.log(

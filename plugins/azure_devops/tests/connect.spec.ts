@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import Connection from '#models/connection'
 import { resetDatabase } from '#tests/helpers/database'
-import { withEnv } from '#tests/helpers/env'
+import { withEnv } from '#plugin-sdk/testing'
 import type { FakeAzure } from './fake_azure/server.js'
 import { connectAzure, connectForm, PAT, signedInAdmin, startAzure } from './testbed.js'
 

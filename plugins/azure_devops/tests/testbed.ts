@@ -2,18 +2,15 @@ import type Organization from '#models/organization'
 import { createConnection } from '#tests/helpers/connections'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
-import { startFakeAzure, type FakeAzure } from './fake_azure/server.js'
+import type { FakeAzure } from './fake_azure/server.js'
+import { azureConnection } from './fake_azure/organization.js'
 
 /**
  * What the Azure DevOps plugin's tests share: a fake organisation on
  * loopback (the outbound policy of .env.test lets 127.0.0.1 through),
  * a signed-in admin, and a connection as the connect form leaves it.
  */
-export const PAT = 'azure-pat-not-secret-0123456789'
-
-export function startAzure(): Promise<FakeAzure> {
-  return startFakeAzure({ organization: 'acme', pat: PAT })
-}
+export { PAT, startAzure } from './fake_azure/organization.js'
 
 export async function signedInAdmin() {
   const account = await createAccount({ role: 'admin' })
@@ -40,11 +37,5 @@ export function connectAzure(
   azure: FakeAzure,
   config: Record<string, unknown> = {}
 ) {
-  return createConnection(organization, {
-    pluginId: 'azure_devops',
-    accountKey: azure.url.replace(/^https?:\/\//, '').toLowerCase(),
-    credentials: { token: PAT },
-    config,
-    baseUrl: azure.url,
-  })
+  return createConnection(organization, azureConnection(azure, config))
 }

@@ -29,7 +29,7 @@ export default class BenchBitbucket extends BaseCommand {
       return
     }
     // the fixtures the tests use: fake Bitbucket and a connection as the connect flow leaves it
-    const { runBitbucketBenchmark } = await import('../tests/bench_run.js')
+    const { runBitbucketBenchmark } = await import('../tests/fake_bitbucket/bench_run.js')
     await benchmark.prepareDatabase()
     const result = await runBitbucketBenchmark({
       repositories: this.repositories,

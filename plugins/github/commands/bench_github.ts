@@ -26,8 +26,9 @@ export default class BenchGitHub extends BaseCommand {
   declare details?: boolean
 
   async run() {
-    const { startGitHub, connectInstallation, benchOrganization, runSync, withEnv } =
-      await import('../tests/testbed.js')
+    // fake GitHub and the App the tests register with it; the rest through the SDK
+    const { startGitHub, installationConnection } = await import('../tests/fake_github/app.js')
+    const { withEnv } = await import('#plugin-sdk/testing')
 
     await benchmark.prepareDatabase()
     // the sync reads the detail window from the plugin's declared setting
@@ -36,9 +37,13 @@ export default class BenchGitHub extends BaseCommand {
     try {
       github.addInstallation({ id: 1, account: { login: 'bench', type: 'Organization' } })
       github.seedOrganization(1, this.repositories, this.pulls)
-      const organization = await benchOrganization()
-      const connection = await connectInstallation(organization, 1)
-      await runSync(connection, ['repositories'])
+      const organization = await benchmark.organization()
+      const connection = await benchmark.connect({
+        organizationId: organization.id,
+        ...installationConnection(1),
+      })
+      const runSync = (tasks: string[]) => benchmark.runSync(connection, tasks)
+      await runSync(['repositories'])
 
       const isPullList = (path: string) => /^\/repos\/[^/]+\/[^/]+\/pulls(\?|$)/.test(path)
       const minimum = this.repositories * Math.ceil(this.pulls / 100)
@@ -46,12 +51,12 @@ export default class BenchGitHub extends BaseCommand {
       const queryCount = await benchmark.queryCounter()
       const queriesBefore = queryCount()
       const started = performance.now()
-      const [first] = await runSync(connection, ['pull_requests'])
+      const [first] = await runSync(['pull_requests'])
       const seconds = (performance.now() - started) / 1000
       const queries = queryCount() - queriesBefore
       const lists = github.requests.filter((request) => isPullList(request.path)).length
       github.resetRequests()
-      const [second] = await runSync(connection, ['pull_requests'])
+      const [second] = await runSync(['pull_requests'])
       const repeated = github.requests.filter((request) => isPullList(request.path))
       const notModified = repeated.filter((request) => request.status === 304).length
 

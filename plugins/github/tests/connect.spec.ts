@@ -4,7 +4,7 @@ import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
 import type { FakeGitHub } from './fake_github/server.js'
-import { withEnv } from '#tests/helpers/env'
+import { withEnv } from '#plugin-sdk/testing'
 import { BASE, connectInstallation, startGitHub } from './testbed.js'
 
 /**

@@ -1,64 +1,16 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import { postDelivery } from '#plugin-sdk/testing'
 import type Organization from '#models/organization'
 import { createConnection } from '#tests/helpers/connections'
-import { withEnv } from '#tests/helpers/env'
-import { startFakeGitHub, type FakeGitHub } from './fake_github/server.js'
+import { APP, installationConnection } from './fake_github/app.js'
 
 /**
- * What the GitHub plugin's tests share: the App's registration (a key
- * pair generated once per run, so no key is ever committed), a fake
- * GitHub on a port the OS picks (GITHUB_API_URL and GITHUB_URL point at
- * it while it runs), signed deliveries and a queue worker.
+ * What the GitHub plugin's tests share: the App's registration and fake
+ * GitHub (fake_github/app.ts, which `bench:github` uses too), signed
+ * deliveries and a queue worker.
  */
-export const APP = {
-  id: 424242,
-  slug: 'sextant-test',
-  clientId: 'Iv1.sextanttest',
-  clientSecret: 'test-client-secret-not-secret',
-  webhookSecret: 'test-webhook-secret-not-secret',
-}
-
-const keys = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-})
-
-/** The App's settings as an administrator would put them in .env. */
-export function configureApp() {
-  process.env.GITHUB_APP_ID = String(APP.id)
-  process.env.GITHUB_APP_PRIVATE_KEY = keys.privateKey.replace(/\n/g, '\\n')
-  process.env.GITHUB_APP_SLUG = APP.slug
-  process.env.GITHUB_CLIENT_ID = APP.clientId
-  process.env.GITHUB_CLIENT_SECRET = APP.clientSecret
-  process.env.GITHUB_WEBHOOK_SECRET = APP.webhookSecret
-}
-
-/**
- * Starts fake GitHub and points the plugin at it (the plugin reads its
- * settings from the environment on each use, and processes a test spawns
- * inherit them); stop() puts the previous values back.
- */
-export async function startGitHub(): Promise<FakeGitHub> {
-  configureApp()
-  const github = await startFakeGitHub({
-    port: 0,
-    appId: APP.id,
-    publicKeyPem: keys.publicKey,
-    clientId: APP.clientId,
-    clientSecret: APP.clientSecret,
-    appSlug: APP.slug,
-  })
-  const restoreEnv = withEnv({ GITHUB_API_URL: github.url, GITHUB_URL: github.url })
-  const stop = github.stop.bind(github)
-  github.stop = async () => {
-    restoreEnv()
-    await stop()
-  }
-  return github
-}
+export { APP, configureApp, startGitHub } from './fake_github/app.js'
 
 /** A GitHub connection for an installation, as the setup callback stores it. */
 export function connectInstallation(
@@ -66,12 +18,7 @@ export function connectInstallation(
   installationId: number,
   config: Record<string, unknown> = {}
 ) {
-  return createConnection(organization, {
-    pluginId: 'github',
-    accountKey: String(installationId),
-    credentials: {},
-    config: { installationId, accountLogin: 'acme', repositorySelection: 'all', ...config },
-  })
+  return createConnection(organization, installationConnection(installationId, config))
 }
 
 export const BASE = `http://${process.env.HOST}:${process.env.PORT}`
@@ -112,7 +59,4 @@ export async function deliveryStatus(id: string) {
   const row = await db.from('webhook_deliveries').where('delivery_id', id).first()
   return row?.status ?? null
 }
-
-/** for the plugin's benchmark command */
-export { benchOrganization, runSync } from '#tests/helpers/bench_fixtures'
-export { withEnv } from '#tests/helpers/env'
+export { withEnv } from '#plugin-sdk/testing'

@@ -27,8 +27,8 @@ export default class BenchJira extends BaseCommand {
   declare longEvery: number
 
   async run() {
-    const { startJira, connectSite, benchOrganization, runSync } =
-      await import('../tests/testbed.js')
+    // fake Jira as the tests start it; the connection and syncs through the SDK
+    const { startJira, siteConnection } = await import('../tests/fake_jira/start.js')
     const { addIssue, touch } = await import('../tests/fake_jira/seed.js')
 
     await benchmark.prepareDatabase()
@@ -49,13 +49,18 @@ export default class BenchJira extends BaseCommand {
           churn,
         })
       }
-      const organization = await benchOrganization()
-      const connection = await connectSite(organization, jira, 'bench')
+      const organization = await benchmark.organization()
+      const connection = await benchmark.connect({
+        organizationId: organization.id,
+        ...siteConnection(jira, 'bench'),
+      })
+      const runSync = (tasks: string[], options: { full?: boolean } = {}) =>
+        benchmark.runSync(connection, tasks, options)
 
       const searches = () => jira.requestsTo(/search\/jql$/).length
       const changelogs = () => jira.requestsTo(/\/changelog$/).length
       const started = performance.now()
-      const [, issues] = await runSync(connection, ['projects', 'issues'])
+      const [, issues] = await runSync(['projects', 'issues'])
       const seconds = (performance.now() - started) / 1000
       const minimumSearches = Math.ceil(this.issues / 100)
       const firstSearches = searches()
@@ -63,7 +68,7 @@ export default class BenchJira extends BaseCommand {
 
       for (const issue of [site.issues[1], site.issues[2], site.issues[3]]) touch(issue)
       jira.state.requests = []
-      await runSync(connection, ['issues'])
+      await runSync(['issues'])
       const [again] = jira.requestsTo(/search\/jql$/)
 
       this.logger.log(

@@ -6,7 +6,7 @@ import { connectionHandle } from '#services/plugins/connection_handle'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
-import { withEnv } from '#tests/helpers/env'
+import { withEnv } from '#plugin-sdk/testing'
 import { ME, type FakeJira } from './fake_jira/server.js'
 import { startJira } from './testbed.js'
 

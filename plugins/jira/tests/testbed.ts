@@ -1,47 +1,22 @@
 import { upsertConnection } from '#actions/connections/store_connection'
 import type Organization from '#models/organization'
-import { withEnv } from '#tests/helpers/env'
-import { CLIENT, startFakeJira, type FakeJira } from './fake_jira/server.js'
+import type { FakeJira } from './fake_jira/server.js'
+import { siteConnection } from './fake_jira/start.js'
 
 /**
- * What the Jira plugin's tests share: a fake Jira on a port the OS
- * picks, with the plugin's Atlassian endpoints and OAuth app pointed at
- * it while it runs.
+ * What the Jira plugin's tests share: fake Jira (fake_jira/start.ts, which
+ * `bench:jira` uses too) and connections as the connect flows store them.
  */
-export async function startJira(): Promise<FakeJira> {
-  const jira = await startFakeJira()
-  const restore = withEnv({
-    JIRA_AUTH_URL: jira.url,
-    JIRA_API_GATEWAY_URL: jira.gatewayUrl,
-    JIRA_OAUTH_CONSUMER_KEY: CLIENT.id,
-    JIRA_OAUTH_CONSUMER_SECRET: CLIENT.secret,
-  })
-  const close = jira.close.bind(jira)
-  jira.close = async () => {
-    restore()
-    await close()
-  }
-  return jira
-}
+export { startJira } from './fake_jira/start.js'
 
 /** a Cloud site connected through OAuth, as choosing it after the grant leaves it */
 export async function connectSite(organization: Organization, jira: FakeJira, siteId: string) {
-  const tokens = jira.grant([siteId])
   return upsertConnection({
+    ...siteConnection(jira, siteId),
     organizationId: organization.id,
-    pluginId: 'jira',
-    accountKey: siteId,
     createdById: null,
     displayName: jira.site(siteId).name,
-    config: { cloudId: siteId, siteUrl: jira.site(siteId).url },
-    credentials: {
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
-      expiresAt: String(Date.now() + 3_600_000),
-    },
-    baseUrl: `${jira.gatewayUrl}/ex/jira/${siteId}`,
     status: 'active',
-    authMethod: 'oauth',
   })
 }
 
@@ -61,6 +36,3 @@ export async function connectServer(organization: Organization, jira: FakeJira) 
     authMethod: 'pat',
   })
 }
-
-/** for the plugin's benchmark command */
-export { benchOrganization, runSync } from '#tests/helpers/bench_fixtures'

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { resetDatabase } from '#tests/helpers/database'
-import { withEnv } from '#tests/helpers/env'
+import { withEnv } from '#plugin-sdk/testing'
 import {
   publishCoreEvent,
   publishMembershipChanged,

@@ -29,16 +29,16 @@ export default class BenchNoa extends BaseCommand {
 
   async run() {
     // The fixtures the tests use: the fake provider and the app's request shapes.
-    const { startFakeModelServer } = await import('../tests/helpers/fake_model_server.js')
-    const { createAllRoundModel } = await import('../tests/helpers/models.js')
-    const { glassesForm, glassesWav, jpeg } = await import('../tests/helpers/glasses.js')
+    const { startFakeModelServer } = await import('../tests/fake_model/fake_model_server.js')
+    const { createAllRoundModel } = await import('../tests/fake_model/models.js')
+    const { glassesForm, glassesWav, jpeg } = await import('../tests/fake_model/glasses.js')
 
     await benchmark.prepareDatabase()
     const fake = await startFakeModelServer()
     const app = await benchmark.startServer()
     try {
       const url = `${app.baseUrl}/noa/mm`
-      const member = await benchmark.memberWithToken()
+      const member = await benchmark.memberWithToken({ abilities: ['assistant'] })
       await createAllRoundModel({ id: member.organizationId }, fake.baseUrl)
       const headers = { authorization: `Bearer ${member.token}` }
       const photo = jpeg(200 * 1024)

@@ -5,8 +5,8 @@ import AddKnowledge from '../knowledge/actions/add_knowledge.js'
 import SaveAiModel from '../ai/actions/save_ai_model.js'
 import Message from '../chat/message.js'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
-import { startFakeModelServer, type FakeModelServer } from './helpers/fake_model_server.js'
-import { glassesForm, postGlasses } from './helpers/glasses.js'
+import { startFakeModelServer, type FakeModelServer } from './fake_model/fake_model_server.js'
+import { glassesForm, postGlasses } from './fake_model/glasses.js'
 
 const WIFI = { question: 'What is the office wifi password?', answer: 'It is on the fridge door.' }
 

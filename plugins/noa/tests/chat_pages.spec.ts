@@ -4,8 +4,8 @@ import { resetDatabase, db } from '#tests/helpers/database'
 import Message from '../chat/message.js'
 import Thread from '../chat/thread.js'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
-import { startFakeModelServer, type FakeModelServer } from './helpers/fake_model_server.js'
-import { glassesForm, jpeg, postGlasses } from './helpers/glasses.js'
+import { startFakeModelServer, type FakeModelServer } from './fake_model/fake_model_server.js'
+import { glassesForm, jpeg, postGlasses } from './fake_model/glasses.js'
 import { parseEvents, signedIn } from './helpers/web.js'
 
 test.group('Web chat', (group) => {

@@ -1,8 +1,8 @@
 import { test } from '@japa/runner'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
-import { startFakeModelServer, type FakeModelServer } from './helpers/fake_model_server.js'
-import { glassesForm, jpeg, postGlasses } from './helpers/glasses.js'
+import { startFakeModelServer, type FakeModelServer } from './fake_model/fake_model_server.js'
+import { glassesForm, jpeg, postGlasses } from './fake_model/glasses.js'
 
 /**
  * Builds of the Noa app send more than the documented fields: the user's

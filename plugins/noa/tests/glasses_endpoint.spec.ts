@@ -9,7 +9,7 @@ import {
   startFakeModelServer,
   contentText,
   type FakeModelServer,
-} from './helpers/fake_model_server.js'
+} from './fake_model/fake_model_server.js'
 import {
   glassesForm,
   glassesWav,
@@ -17,7 +17,7 @@ import {
   jpeg,
   postGlasses,
   wavFile,
-} from './helpers/glasses.js'
+} from './fake_model/glasses.js'
 
 const APP_TIME = '2025-07-02 11:29:48.054846'
 const HISTORY = [

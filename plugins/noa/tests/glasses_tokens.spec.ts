@@ -4,8 +4,8 @@ import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import Thread from '../chat/thread.js'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
-import { startFakeModelServer, type FakeModelServer } from './helpers/fake_model_server.js'
-import { glassesForm, postGlasses } from './helpers/glasses.js'
+import { startFakeModelServer, type FakeModelServer } from './fake_model/fake_model_server.js'
+import { glassesForm, postGlasses } from './fake_model/glasses.js'
 
 test.group('Glasses endpoint (POST /noa/mm): the one header the app sends', (group) => {
   let fake: FakeModelServer

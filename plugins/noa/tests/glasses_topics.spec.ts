@@ -9,8 +9,8 @@ import {
   contentText,
   startFakeModelServer,
   type FakeModelServer,
-} from './helpers/fake_model_server.js'
-import { glassesForm, postGlasses } from './helpers/glasses.js'
+} from './fake_model/fake_model_server.js'
+import { glassesForm, postGlasses } from './fake_model/glasses.js'
 
 const HISTORY: ChatTurn[] = [
   { role: 'user', content: 'What is the capital of France?' },

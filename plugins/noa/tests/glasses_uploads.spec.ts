@@ -9,8 +9,8 @@ import {
   startPartialUpload,
 } from '#tests/helpers/partial_upload'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
-import { startFakeModelServer, type FakeModelServer } from './helpers/fake_model_server.js'
-import { glassesForm, jpeg, postGlasses } from './helpers/glasses.js'
+import { startFakeModelServer, type FakeModelServer } from './fake_model/fake_model_server.js'
+import { glassesForm, jpeg, postGlasses } from './fake_model/glasses.js'
 
 /** a 30 MB photo upload to the glasses endpoint, of which only 64 KB is sent */
 function startLargeUpload(headers: Record<string, string>) {

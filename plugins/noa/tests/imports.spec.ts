@@ -45,7 +45,7 @@ test.group('Noa plugin: imports', () => {
     assert,
   }) => {
     const fixtures = ['fake_model_server.ts', 'models.ts', 'glasses.ts'].map((name) =>
-      join(PLUGIN, 'tests', 'helpers', name)
+      join(PLUGIN, 'tests', 'fake_model', name)
     )
     const offending: string[] = []
     for (const file of fixtures) {

@@ -3,7 +3,7 @@ import { resetDatabase, db } from '#tests/helpers/database'
 import AiModel from '../ai/ai_model.js'
 import { defaultModelFor } from '../ai/models.js'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
-import { startFakeModelServer, type FakeModelServer } from './helpers/fake_model_server.js'
+import { startFakeModelServer, type FakeModelServer } from './fake_model/fake_model_server.js'
 import { signedIn } from './helpers/web.js'
 
 const FORM = {

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { decodeWav, encodeWav16, resample, toTranscriptionWav, WavError } from '../audio/wav.js'
-import { glassesWav, headerOnlyWav, speechLikeSamples, wavFile } from './helpers/glasses.js'
+import { glassesWav, headerOnlyWav, speechLikeSamples, wavFile } from './fake_model/glasses.js'
 
 function chunk(id: string, body: Buffer) {
   const header = Buffer.alloc(8)

@@ -1,4 +1,10 @@
-import { BaseCommand, benchmark, flags, type CommandOptions } from '#plugin-sdk'
+import {
+  BaseCommand,
+  benchmark,
+  flags,
+  type BenchConnection,
+  type CommandOptions,
+} from '#plugin-sdk'
 import { PAGE_SIZE } from '../client.js'
 
 /**
@@ -20,8 +26,8 @@ export default class BenchSnyk extends BaseCommand {
   declare issues: number
 
   async run() {
-    // the fixtures the tests use: fake Snyk and the testbed's connect and sync
-    const { startSnyk, seedToken, connectOrg, sync } = await import('../tests/testbed.js')
+    // fake Snyk as the tests start it; the connections and syncs through the SDK
+    const { startSnyk, seedToken, TOKEN } = await import('../tests/fake_snyk_start.js')
     await benchmark.prepareDatabase()
     const snyk = await startSnyk()
     try {
@@ -41,9 +47,27 @@ export default class BenchSnyk extends BaseCommand {
           }
         }
       }
-      const organization = { id: member.organizationId } as Parameters<typeof connectOrg>[0]
-      const connections = []
-      for (const org of orgs) connections.push(await connectOrg(organization, org.id))
+      // as the connect form leaves a connection once its test has named the organisation
+      const connections: BenchConnection[] = []
+      for (const org of orgs) {
+        connections.push(
+          await benchmark.connect({
+            organizationId: member.organizationId,
+            pluginId: 'snyk',
+            accountKey: org.id,
+            credentials: { token: TOKEN },
+            config: {
+              organization: org.id,
+              orgName: org.attributes.name,
+              orgSlug: org.attributes.slug,
+            },
+          })
+        )
+      }
+      const sync = async (connection: BenchConnection) => {
+        const [run] = await benchmark.runSync(connection, ['vulnerabilities'])
+        return run
+      }
       const minimum = (changedIssues: number) =>
         orgs.length * Math.ceil(this.projects / PAGE_SIZE) +
         orgs.length * Math.max(1, Math.ceil(changedIssues / PAGE_SIZE))

@@ -4,7 +4,7 @@ import Connection from '#models/connection'
 import { createAccount } from '#tests/helpers/accounts'
 import { resetDatabase } from '#tests/helpers/database'
 import { WebClient } from '#tests/helpers/web_client'
-import { withEnv } from '#tests/helpers/env'
+import { withEnv } from '#plugin-sdk/testing'
 import type { FakeSnyk } from './fake_snyk.js'
 import { seedToken, startSnyk, TOKEN } from './testbed.js'
 

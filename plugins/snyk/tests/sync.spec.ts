@@ -5,7 +5,7 @@ import { createConnection } from '#tests/helpers/connections'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import { WebClient } from '#tests/helpers/web_client'
-import { withEnv } from '#tests/helpers/env'
+import { withEnv } from '#plugin-sdk/testing'
 import type { FakeSnyk } from './fake_snyk.js'
 import { connectOrg, handleOf, seedToken, startSnyk, sync, vulnerabilities } from './testbed.js'
 

@@ -5,34 +5,10 @@ import { connectionHandle } from '#services/plugins/connection_handle'
 import { pluginRegistry } from '#services/plugins/registry'
 import RunSync from '#actions/sync/run_sync'
 import { createConnection } from '#tests/helpers/connections'
-import { withEnv } from '#tests/helpers/env'
 import { testConnection } from '../connect.js'
-import { startFakeSnyk, type FakeSnyk } from './fake_snyk.js'
+import { TOKEN } from './fake_snyk_start.js'
 
-export const TOKEN = 'snyk-service-account-token-0001'
-
-/** fake Snyk on a port the OS picks, SNYK_API_URL pointing at it while it runs */
-export async function startSnyk(): Promise<FakeSnyk> {
-  const snyk = await startFakeSnyk()
-  const restore = withEnv({ SNYK_API_URL: snyk.url, HTTP_RETRY_BASE_MS: '5' })
-  const stop = snyk.stop.bind(snyk)
-  snyk.stop = async () => {
-    restore()
-    await stop()
-  }
-  return snyk
-}
-
-/** a token (a service account) seeing the given organisations */
-export function seedToken(snyk: FakeSnyk, names: string[]) {
-  const orgs = names.map((name) => snyk.addOrg(name))
-  snyk.addToken(TOKEN, {
-    type: 'service_account',
-    name: 'sextant-reader',
-    orgs: orgs.map((org) => org.id),
-  })
-  return orgs
-}
+export { TOKEN, startSnyk, seedToken } from './fake_snyk_start.js'
 
 /** a Snyk connection as the connect form leaves it: saved, then tested (which names it) */
 export async function connectOrg(organization: Organization, orgId: string) {

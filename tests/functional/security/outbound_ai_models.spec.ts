@@ -5,8 +5,8 @@ import { createAllRoundModel, memberWithToken } from '#plugins/noa/tests/helpers
 import {
   startFakeModelServer,
   type FakeModelServer,
-} from '#plugins/noa/tests/helpers/fake_model_server'
-import { glassesForm, postGlasses } from '#plugins/noa/tests/helpers/glasses'
+} from '#plugins/noa/tests/fake_model/fake_model_server'
+import { glassesForm, postGlasses } from '#plugins/noa/tests/fake_model/glasses'
 import { signedIn } from '#plugins/noa/tests/helpers/web'
 import {
   allowedHostsEachTest,

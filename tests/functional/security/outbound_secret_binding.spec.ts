@@ -7,7 +7,7 @@ import { createAllRoundModel, memberWithToken } from '#plugins/noa/tests/helpers
 import {
   startFakeModelServer,
   type FakeModelServer,
-} from '#plugins/noa/tests/helpers/fake_model_server'
+} from '#plugins/noa/tests/fake_model/fake_model_server'
 import { signedIn } from '#plugins/noa/tests/helpers/web'
 import {
   allowedHostsEachTest,

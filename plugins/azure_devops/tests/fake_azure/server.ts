@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHash, randomUUID } from 'node:crypto'
-import { pagedAnswer } from '#tests/helpers/fake_paged_api'
+import { pagedAnswer } from '#plugin-sdk/testing'
 import { AREAS, RESOURCE_LOCATIONS } from './locations.js'
 
 /**

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { withEnv } from '#tests/helpers/env'
+import { withEnv } from '#plugin-sdk/testing'
 import { apiRoute } from './api.js'
 import { oauthServer } from './oauth.js'
 import { newState, type FakeState } from './state.js'

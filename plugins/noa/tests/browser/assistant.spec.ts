@@ -2,8 +2,8 @@ import { test } from '@japa/runner'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { totp } from '#services/totp'
-import { startFakeModelServer, type FakeModelServer } from '../helpers/fake_model_server.js'
-import { createAllRoundModel } from '../helpers/models.js'
+import { startFakeModelServer, type FakeModelServer } from '../fake_model/fake_model_server.js'
+import { createAllRoundModel } from '../fake_model/models.js'
 import { png } from '../helpers/web.js'
 
 test.group('Browser | assistant', (group) => {

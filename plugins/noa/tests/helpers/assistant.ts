@@ -19,4 +19,4 @@ export async function memberWithToken(
   return { ...account, token: value }
 }
 
-export { createAllRoundModel } from './models.js'
+export { createAllRoundModel } from '../fake_model/models.js'

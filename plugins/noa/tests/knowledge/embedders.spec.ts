@@ -12,7 +12,7 @@ import {
   fakeEmbedding,
   startFakeModelServer,
   type FakeModelServer,
-} from '../helpers/fake_model_server.js'
+} from '../fake_model/fake_model_server.js'
 import { HANDBOOK, apiToken, knowledgeApi } from './helpers.js'
 
 async function embeddingsModel(organizationId: number, server: FakeModelServer) {

@@ -1,8 +1,6 @@
-import RunSync from '#actions/sync/run_sync'
-import { createOrganization } from '#tests/helpers/factories'
-import { seedWorkspace, touchPullRequest } from './fake_bitbucket/seed.js'
-import { startFakeBitbucket } from './fake_bitbucket/server.js'
-import { oauthConnection } from './testbed.js'
+import { benchmark } from '#plugin-sdk'
+import { seedWorkspace, touchPullRequest } from './seed.js'
+import { startFakeBitbucket } from './server.js'
 
 const PULLS_PER_PAGE = 50
 
@@ -20,16 +18,22 @@ export async function runBitbucketBenchmark(options: {
   const bitbucket = await startFakeBitbucket()
   try {
     seedWorkspace(bitbucket.state, 'bench', options.repositories, options.pulls)
-    const connection = await oauthConnection(bitbucket, await createOrganization(), 'bench')
-    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    const organization = await benchmark.organization()
+    const { accessToken, refreshToken } = bitbucket.issueTokens()
+    const connection = await benchmark.connect({
+      organizationId: organization.id,
+      pluginId: 'bitbucket',
+      accountKey: 'bench',
+      config: { workspace: 'bench' },
+      credentials: { accessToken, refreshToken, expiresAt: String(Date.now() + 7200_000) },
+      authMethod: 'oauth',
+    })
+    const runSync = (tasks: string[]) => benchmark.runSync(connection, tasks)
+    await runSync(['repositories'])
 
     bitbucket.resetRequests()
     const started = performance.now()
-    const [first] = await new RunSync().execute({
-      connection,
-      tasks: ['pull_requests'],
-      trigger: 'cli',
-    })
+    const [first] = await runSync(['pull_requests'])
     const seconds = (performance.now() - started) / 1000
     const firstRequests = bitbucket.state.requests.length
 
@@ -38,11 +42,7 @@ export async function runBitbucketBenchmark(options: {
       touchPullRequest(bitbucket.state, repository, 1 + index, `Changed ${index}`)
     }
     bitbucket.resetRequests()
-    const [second] = await new RunSync().execute({
-      connection,
-      tasks: ['pull_requests'],
-      trigger: 'cli',
-    })
+    const [second] = await runSync(['pull_requests'])
     return {
       firstStatus: first.status,
       firstRequests,
