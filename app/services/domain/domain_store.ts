@@ -18,6 +18,7 @@ import {
 } from '#services/domain/repository_references'
 import { assignPeople } from '#services/domain/people'
 import { linkIssues, linkPullRequests } from '#services/domain/issue_links'
+import { linkCommits, linkIssuesToCommits } from '#services/domain/issue_commit_links'
 import { recordTombstones, withoutTombstoned } from '#services/domain/issue_tombstones'
 import {
   canonicalRepositoryKey,
@@ -232,12 +233,14 @@ export class FencedDomainStore implements DomainStore {
 
   async upsertCommits(rows: CommitInput[]) {
     const repositories = await this.#repositoryKeys(rows.map((row) => row.repositoryExternalId))
-    return this.#upsert(
+    const externalId = (row: CommitInput) =>
+      row.externalId ?? `${row.repositoryExternalId}:${row.sha}`
+    const written = await this.#upsert(
       'commits',
       rows.map((row) => {
         const trailers = parseTrailers(row.message)
         return {
-          external_id: row.externalId ?? `${row.repositoryExternalId}:${row.sha}`,
+          external_id: externalId(row),
           repository_id: this.#repositoryKey(repositories, row.repositoryExternalId),
           sha: row.sha,
           message: row.message,
@@ -256,6 +259,8 @@ export class FencedDomainStore implements DomainStore {
       // a write that does not know the parents (a push delivery) keeps them
       ['parent_shas']
     )
+    await linkCommits(this.fence.organizationId, this.fence.provider, rows.map(externalId))
+    return written
   }
 
   async upsertIssues(given: IssueInput[]) {
@@ -297,6 +302,7 @@ export class FencedDomainStore implements DomainStore {
     await this.#recountDeploymentsBefore(rows)
     const ids = rows.map((row) => row.externalId)
     await linkIssues(this.fence.organizationId, this.fence.provider, ids)
+    await linkIssuesToCommits(this.fence.organizationId, this.fence.provider, ids)
     return written
   }
 
@@ -336,7 +342,7 @@ export class FencedDomainStore implements DomainStore {
           .select('id', 'opened_at')
         if (issues.length === 0) continue
         const ids = issues.map((issue) => issue.id)
-        for (const table of ['issue_status_transitions', 'issue_pull_requests']) {
+        for (const table of ['issue_status_transitions', 'issue_pull_requests', 'issue_commits']) {
           await trx
             .from(table)
             .where('organization_id', this.fence.organizationId)

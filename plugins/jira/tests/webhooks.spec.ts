@@ -159,7 +159,11 @@ test.group('Jira | webhooks', (group) => {
         openedAt: new Date(),
       },
     ])
+    await github.upsertCommits([
+      { repositoryExternalId: '1', sha: 'a1', message: `${gone.key}: retry the login` },
+    ])
     assert.lengthOf(await db.from('issue_pull_requests').where('issue_id', stored.id), 1)
+    assert.lengthOf(await db.from('issue_commits').where('issue_id', stored.id), 1)
     const history = await db.from('issue_status_transitions').where('issue_id', stored.id)
     assert.isAbove(history.length, 0)
 
@@ -181,7 +185,9 @@ test.group('Jira | webhooks', (group) => {
     assert.isNull(await db.from('issues').where('key', gone.key).first())
     assert.lengthOf(await db.from('issue_status_transitions').where('issue_id', stored.id), 0)
     assert.lengthOf(await db.from('issue_pull_requests').where('issue_id', stored.id), 0)
+    assert.lengthOf(await db.from('issue_commits').where('issue_id', stored.id), 0)
     assert.isNotNull(await db.from('pull_requests').where('external_id', 'pr-1').first())
+    assert.isNotNull(await db.from('commits').where('sha', 'a1').first())
     assert.isNotNull(await db.from('issues').where('key', kept.key).first())
     assert.lengthOf(await db.from('webhook_deliveries').where('plugin_id', 'jira'), 1)
 
