@@ -39,6 +39,7 @@ export const pullRequestListValidator = vine.create({
     .regex(/^[a-z0-9_-]{1,64}$/)
     .optional(),
   person: publicId(),
+  team: publicId(),
   author: vine
     .string()
     .trim()
