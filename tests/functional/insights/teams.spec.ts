@@ -4,7 +4,12 @@ import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { createOrganization } from '#tests/helpers/factories'
 import { WebClient } from '#tests/helpers/web_client'
-import { FIXTURE_WEEK, buildSmallFixture, insertPullRequest } from '#tests/helpers/insights'
+import {
+  FIXTURE_WEEK,
+  buildSmallFixture,
+  insertCommit,
+  insertPullRequest,
+} from '#tests/helpers/insights'
 import { publicIds } from '#services/public_id'
 import type { RoleName } from '#services/authorization'
 
@@ -243,5 +248,34 @@ test.group('Teams | the pull request list for a team', (group) => {
     const page = await web.get(`/insights/pull-requests?${WEEK}&team=${teamIds.encode(theirs)}`)
     assert.equal(page.status, 200)
     assert.equal(shownTotal(page.text), 0)
+  })
+
+  test('the first-review and commit lists narrow to the team’s people too', async ({ assert }) => {
+    const { organizationId, web } = await signedIn('admin')
+    const fixture = await buildSmallFixture(organizationId)
+    const zoe = await insertPerson(organizationId, 'Zoe', 'zoe')
+    await insertPullRequest(organizationId, fixture.beta, {
+      opened: '2026-03-02 09:00',
+      firstReview: '2026-03-03 09:00',
+      author: 'zoe',
+    })
+    await insertCommit(organizationId, fixture.beta, {
+      committed: '2026-03-03 10:00',
+      author: 'zoe',
+    })
+    await web.get('/settings/teams')
+    await web.post('/settings/teams', { name: 'Payments' })
+    const [team] = await teamsOf(organizationId)
+    const teamId = teamIds.encode(team.id)
+    await web.get('/settings/teams')
+    await web.post(`/settings/teams/${teamId}/members`, { person: zoe.publicId })
+    for (const list of ['first-reviews', 'commits']) {
+      const everyone = await web.get(`/insights/${list}?${WEEK}`)
+      const byTeam = await web.get(`/insights/${list}?${WEEK}&team=${teamId}`)
+      assert.equal(byTeam.status, 200, list)
+      assert.equal(shownTotal(byTeam.text), 1, list)
+      assert.isAbove(shownTotal(everyone.text), 1, list)
+      assert.include(byTeam.text, `name="team" value="${teamId}"`, list)
+    }
   })
 })
