@@ -253,6 +253,7 @@ await import('#start/routes/operations')
 await import('#start/routes/admin_reference_data')
 await import('#start/routes/admin_integrations')
 await import('#start/routes/identity')
+await import('#start/routes/teams')
 
 /**
  * Evidence documents: pages, signed file links and the token API.

@@ -8,6 +8,7 @@ import { publicIds } from '#services/public_id'
 import {
   DRILL_PAGE_SIZE,
   fenceByFilters,
+  fenceByTeam,
   hoursBetween,
   paginate,
   type DrillFilters,
@@ -60,6 +61,7 @@ function firstReviewQuery(organizationId: number, list: DrillFilters) {
       merged.whereNull('t.merged_at').orWhereColumn('t.first_review_at', '<=', 't.merged_at')
     })
     .whereRaw(flowAuthor('t'))
+  fenceByTeam(query, organizationId, list, 't')
   return fenceByFilters(query, organizationId, list, 't')
 }
 
@@ -156,6 +158,7 @@ function deployedQuery(organizationId: number, list: DrillFilters) {
     .whereRaw(flowAuthor('t'))
     .whereRaw(`${DEPLOYED_AT} >= ?`, [from])
     .whereRaw(`${DEPLOYED_AT} < ?`, [to])
+  fenceByTeam(query, organizationId, list, 't')
   return fenceByFilters(query, organizationId, list, 't')
 }
 
@@ -212,6 +215,7 @@ function commitQuery(organizationId: number, list: DrillFilters, options = { ai:
     .where('t.committed_at', '>=', from)
     .where('t.committed_at', '<', to)
   fenceByFilters(query, organizationId, list, 't')
+  fenceByTeam(query, organizationId, list, 't')
   if (options.ai && list.ai === '1') query.where('t.ai_assisted', true)
   if (options.ai && list.ai === '0') query.where('t.ai_assisted', false)
   return query

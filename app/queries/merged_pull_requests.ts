@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { publicIds } from '#services/public_id'
 import { fromSqlTime, sqlTime } from '#services/sql'
+import { teamPersonIds } from '#queries/teams'
 import { humanAuthor, productionDeployment } from '#services/insights/rollup_sql'
 
 const repositoryIds = publicIds('repository')
@@ -16,6 +17,8 @@ export type PullRequestListFilters = {
   provider?: string | null
   /** a person (public id): the pull requests of any of their provider identities */
   person?: string | null
+  /** a team (public id): the pull requests of its people's provider identities */
+  team?: string | null
   /** one login, as the provider spells it */
   author?: string | null
   sort?: string | null
@@ -97,6 +100,17 @@ function baseQuery(organizationId: number, filters: PullRequestListFilters) {
         .select('c.id')
         .where('c.organization_id', organizationId)
         .where('c.person_id', personIds.decode(filters.person) ?? 0)
+        .whereColumn('c.provider', 'p.provider')
+        .whereColumn('c.login', 'p.author_login')
+    )
+  }
+  if (filters.team) {
+    query.whereExists(
+      db
+        .from('contributors as c')
+        .select('c.id')
+        .where('c.organization_id', organizationId)
+        .whereIn('c.person_id', teamPersonIds(organizationId, filters.team))
         .whereColumn('c.provider', 'p.provider')
         .whereColumn('c.login', 'p.author_login')
     )

@@ -58,6 +58,11 @@ export const AUDIT_EVENTS = {
   'repository_reference.mapped': 'Repository reference mapped by hand',
   'people.merged': 'People merged',
   'person.split': 'Identity split into a person of its own',
+  'team.created': 'Team created',
+  'team.renamed': 'Team renamed',
+  'team.deleted': 'Team deleted',
+  'team.member_added': 'Person added to a team',
+  'team.member_removed': 'Person removed from a team',
 } as const
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS

@@ -39,6 +39,7 @@ export const pullRequestListValidator = vine.create({
     .regex(/^[a-z0-9_-]{1,64}$/)
     .optional(),
   person: publicId(),
+  team: publicId(),
   author: vine
     .string()
     .trim()
@@ -91,18 +92,21 @@ export const issueListValidator = vine.create({
 /** pull requests first reviewed in the range (time to first review) */
 export const firstReviewListValidator = vine.create({
   ...commonFilters,
+  team: publicId(),
   sort: vine.enum(['reviewed', '-reviewed', 'wait', '-wait'] as const).optional(),
 })
 
 /** merged pull requests first deployed to production in the range (lead time for changes) */
 export const deployedChangeListValidator = vine.create({
   ...commonFilters,
+  team: publicId(),
   sort: vine.enum(['deployed', '-deployed', 'lead', '-lead'] as const).optional(),
 })
 
 /** commits made in the range (AI-assisted share); ai=1 the assisted ones, ai=0 the others */
 export const commitListValidator = vine.create({
   ...commonFilters,
+  team: publicId(),
   ai: vine.enum(['0', '1'] as const).optional(),
   sort: vine.enum(['committed', '-committed'] as const).optional(),
 })

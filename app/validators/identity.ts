@@ -11,3 +11,13 @@ export const mergePeopleValidator = vine.create({
 export const peopleFiltersValidator = vine.create({
   q: vine.string().trim().maxLength(100).optional(),
 })
+
+/** a team's name (Settings → Teams) */
+export const teamValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(120),
+})
+
+/** one of the organisation's people, by public id (Settings → Teams) */
+export const teamMemberValidator = vine.create({
+  person: vine.string().trim().minLength(1).maxLength(64),
+})

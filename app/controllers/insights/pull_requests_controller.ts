@@ -11,6 +11,7 @@ import {
   listMergedPullRequests,
   type PullRequestListFilters,
 } from '#queries/merged_pull_requests'
+import { teamChoices } from '#queries/teams'
 
 const CSV_COLUMNS = [
   'Repository',
@@ -80,7 +81,10 @@ export default class PullRequestsController {
       )
     }
     if (filterError) ctx.response.status(422)
-    const result = await listMergedPullRequests(organizationId, list)
+    const [result, teams] = await Promise.all([
+      listMergedPullRequests(organizationId, list),
+      teamChoices(organizationId),
+    ])
     const keep = (extra: Record<string, string | number | undefined>) => {
       const params = new URLSearchParams()
       for (const [key, value] of Object.entries({ ...list, page: undefined, ...extra })) {
@@ -88,7 +92,7 @@ export default class PullRequestsController {
       }
       return `/insights/pull-requests?${params.toString()}`
     }
-    const data = { result, list, filterError, href: keep }
+    const data = { result, list, filterError, href: keep, teams }
     return ctx.view.render(
       ctx.htmx.wantsPartial
         ? 'partials/insights/pull_request_list'

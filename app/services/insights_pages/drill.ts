@@ -6,6 +6,7 @@ import { filtersOrDefault } from '#services/list_filters'
 import { DEFAULT_PRESET, presetRange } from '#services/insights_pages/date_range'
 import { csvFileName, toCsv, type CsvCell } from '#services/insights_pages/csv'
 import { publicIds } from '#services/public_id'
+import { teamPersonIds } from '#queries/teams'
 
 export const DRILL_PAGE_SIZE = 50
 
@@ -15,6 +16,8 @@ export type DrillFilters = {
   repository?: string | null
   product?: string | null
   provider?: string | null
+  /** a team (public id): lists of pull requests and commits keep its people's */
+  team?: string | null
   sort?: string | null
   page?: number
   [key: string]: unknown
@@ -94,6 +97,29 @@ export function fenceByFilters(
   }
   if (list.provider) query.where(`${alias}.provider`, list.provider)
   return query
+}
+
+/**
+ * Keeps the rows (alias with `provider` and `author_login`) authored by
+ * an identity of one of the team's people; a team of another
+ * organisation selects no one.
+ */
+export function fenceByTeam(
+  query: DatabaseQueryBuilderContract,
+  organizationId: number,
+  list: DrillFilters,
+  alias: string
+) {
+  if (!list.team) return query
+  return query.whereExists(
+    db
+      .from('contributors as team_c')
+      .select('team_c.id')
+      .where('team_c.organization_id', organizationId)
+      .whereIn('team_c.person_id', teamPersonIds(organizationId, list.team))
+      .whereColumn('team_c.provider', `${alias}.provider`)
+      .whereColumn('team_c.login', `${alias}.author_login`)
+  )
 }
 
 /** one page of a list and its total */
