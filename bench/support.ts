@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import { migrateUnderLock } from '#services/migrator'
 import Organization from '#models/organization'
 import { upsertConnection } from '#actions/connections/store_connection'
+import type { TokenAbility } from '#services/token_abilities'
 
 /**
  * Benchmarks run against their own scratch database (see the bench:*
@@ -49,7 +50,7 @@ export async function benchConnection(apiUrl: string) {
  * refuses tokens of users without one) and an API token that reads and
  * writes: for plugins' benchmarks (the SDK's `benchmark.memberWithToken`).
  */
-export async function benchMemberWithToken() {
+export async function benchMemberWithToken(abilities: TokenAbility[] = ['read', 'write']) {
   const { default: Membership } = await import('#models/membership')
   const { createUserWithPassword } = await import('#services/passwords')
   const { default: StartTotpEnrolment } = await import('#actions/auth/start_totp_enrolment')
@@ -86,7 +87,7 @@ export async function benchMemberWithToken() {
     user,
     membership,
     name: 'Benchmark',
-    abilities: ['read', 'write'],
+    abilities,
     expiresInDays: null,
     meta: CLI_META,
   })

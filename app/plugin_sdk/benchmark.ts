@@ -1,5 +1,6 @@
 import type { Server } from 'node:http'
 
+import type { TokenAbility } from '#services/token_abilities'
 /**
  * Fixtures for a plugin's benchmark commands (`npm run bench:<x>`, NODE_ENV=test
  * and a database whose name contains "bench"). The core modules load only
@@ -32,16 +33,17 @@ export const benchmark = {
   /**
    * A new organisation with one member who has a second factor (the API
    * refuses tokens of users without one) and an API token that reads and
-   * writes.
+   * writes (or the abilities given, e.g. `['assistant']` for the Noa
+   * endpoint, which refuses a token without it).
    */
-  async memberWithToken(): Promise<{
+  async memberWithToken(abilities?: TokenAbility[]): Promise<{
     organizationId: number
     organizationPublicId: string
     userId: number
     token: string
   }> {
     const { benchMemberWithToken } = await import('#bench/support')
-    return benchMemberWithToken()
+    return benchMemberWithToken(abilities)
   },
 
   /**
