@@ -61,7 +61,10 @@ export class SessionUserWithMembershipsProvider extends SessionLucidUserProvider
       const parts = split(row)
       if (parts.__m_.id === null || parts.__m_.id === undefined) continue
       const membership = MembershipModel.$createFromAdapterResult(parts.__m_)!
-      membership.$setRelated('organization', OrganizationModel.$createFromAdapterResult(parts.__o_)!)
+      membership.$setRelated(
+        'organization',
+        OrganizationModel.$createFromAdapterResult(parts.__o_)!
+      )
       memberships.push(membership)
     }
     readWithUser.set(user, memberships)
