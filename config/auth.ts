@@ -1,6 +1,7 @@
 import { defineConfig } from '@adonisjs/auth'
-import { sessionGuard, sessionUserProvider } from '@adonisjs/auth/session'
+import { sessionGuard } from '@adonisjs/auth/session'
 import { tokensGuard, tokensUserProvider } from '@adonisjs/auth/access_tokens'
+import { SessionUserWithMembershipsProvider } from '#services/auth/session_user_provider'
 import type { InferAuthenticators, InferAuthEvents, Authenticators } from '@adonisjs/auth/types'
 
 const authConfig = defineConfig({
@@ -12,7 +13,8 @@ const authConfig = defineConfig({
      */
     web: sessionGuard({
       useRememberMeTokens: false,
-      provider: sessionUserProvider({
+      // the user, their memberships and organisations in one query per request
+      provider: new SessionUserWithMembershipsProvider({
         model: () => import('#models/user'),
       }),
     }),

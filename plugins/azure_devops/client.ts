@@ -1,5 +1,5 @@
 import type { RequestOptions } from 'node:http'
-import { WebApi } from 'azure-devops-node-api'
+import type { WebApi } from 'azure-devops-node-api'
 import type { IRequestHandler } from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces.js'
 import type { ConnectionHandle } from '#plugin-sdk'
 import { outboundNodeAgent } from '#plugin-sdk'
@@ -69,6 +69,8 @@ export async function authorizationOf(connection: ConnectionHandle): Promise<str
 
 export async function webApiFor(connection: ConnectionHandle): Promise<WebApi> {
   const baseUrl = organizationUrl(connection)
+  // imported on first use: the library stays out of processes that never call Azure DevOps
+  const { WebApi } = await import('azure-devops-node-api')
   return new WebApi(baseUrl, guardedAuthHandler(baseUrl, await authorizationOf(connection)), {
     socketTimeout: 30_000,
     allowRetries: true,

@@ -1,4 +1,4 @@
-import { Version2Client, Version3Client } from 'jira.js'
+import type { Version2Client, Version3Client } from 'jira.js'
 import type { ConnectionHandle, HttpClient } from '#plugin-sdk'
 import { environment } from './environment.js'
 import { budgetFor, type JiraRateBudget } from './rate_budget.js'
@@ -107,7 +107,13 @@ export type JiraClients = {
  * jira.js clients on the connection's base URL (a Cloud site, the API
  * gateway's /ex/jira/{cloudId}, or a Data Center server).
  */
-export function jiraClients(http: HttpClient, baseUrl: string, edition: Edition): JiraClients {
+export async function jiraClients(
+  http: HttpClient,
+  baseUrl: string,
+  edition: Edition
+): Promise<JiraClients> {
+  // imported on first use: jira.js is ~260 modules, needless in processes that never sync Jira
+  const { Version2Client, Version3Client } = await import('jira.js')
   const failures = new WeakMap<object, unknown>()
   const budget = budgetFor(baseUrl, {
     nearLimitIntervalMs: environment.get('JIRA_NEAR_LIMIT_INTERVAL_MS'),
@@ -147,5 +153,5 @@ function platformError(error: unknown, failures: WeakMap<object, unknown>): unkn
 /** jira.js clients for a connection outside a sync (its test, lifecycle hooks) */
 export async function connectionClients(connection: ConnectionHandle, http?: HttpClient) {
   const client = http ?? (await connection.client({ retries: { attempts: 2 } }))
-  return jiraClients(client, connection.baseUrl, editionOf(connection))
+  return await jiraClients(client, connection.baseUrl, editionOf(connection))
 }

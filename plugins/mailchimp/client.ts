@@ -49,13 +49,14 @@ export interface MailchimpClient {
 }
 
 const require = createRequire(import.meta.url)
-const ApiClient =
-  require('@mailchimp/mailchimp_marketing/src/ApiClient') as new () => MailchimpClient & {
-    basePath: string
-    timeout: number
-  }
+type ApiClientConstructor = new () => MailchimpClient & { basePath: string; timeout: number }
+
+/** required on first use: the library (and its lodash, superagent) stays out of processes that never call Mailchimp */
+const apiClient = () =>
+  require('@mailchimp/mailchimp_marketing/src/ApiClient') as ApiClientConstructor
 
 export function mailchimpClient(account: MailchimpAccount): MailchimpClient {
+  const ApiClient = apiClient()
   const client = new ApiClient()
   client.setConfig({ apiKey: account.apiKey, server: account.server })
   if (account.apiUrl) client.basePath = account.apiUrl.replace(/\/+$/, '')

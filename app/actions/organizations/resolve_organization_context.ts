@@ -2,15 +2,25 @@ import db from '@adonisjs/lucid/services/db'
 import Membership from '#models/membership'
 import Organization from '#models/organization'
 import type User from '#models/user'
+import { membershipsReadWithUser } from '#services/auth/session_user_provider'
 
 /**
  * The organisation a signed-in user is acting on: the one remembered in
  * the session if they still belong to it, else their first membership.
  * Runs on every signed-in request, so memberships and their organisations
- * are read in one joined query (a preload was a second one per page).
+ * are read in one joined query (a preload was a second one per page), or
+ * taken from the session guard's read of the user (the same statement).
  */
 export default class ResolveOrganizationContext {
   async execute(user: User, rememberedOrganizationId: unknown) {
+    const all = membershipsReadWithUser(user) ?? (await this.read(user))
+    if (all.length === 0) return null
+    const current =
+      all.find((membership) => membership.organizationId === rememberedOrganizationId) ?? all[0]
+    return { membership: current, organization: current.organization, all }
+  }
+
+  private async read(user: User): Promise<Membership[]> {
     const organizationColumns = [...Organization.$columnsDefinitions.values()].map(
       ({ columnName }) => columnName
     )
@@ -22,8 +32,7 @@ export default class ResolveOrganizationContext {
       .select(organizationColumns.map((column) => `organizations.${column} as __org_${column}`))
       .orderBy('memberships.created_at', 'asc')
       .orderBy('memberships.id', 'asc')
-    if (rows.length === 0) return null
-    const all = rows.map((row: Record<string, unknown>) => {
+    return rows.map((row: Record<string, unknown>) => {
       const own: Record<string, unknown> = {}
       const organizationRow: Record<string, unknown> = {}
       for (const [key, value] of Object.entries(row)) {
@@ -37,8 +46,5 @@ export default class ResolveOrganizationContext {
       )
       return membership
     })
-    const current =
-      all.find((membership) => membership.organizationId === rememberedOrganizationId) ?? all[0]
-    return { membership: current, organization: current.organization, all }
   }
 }

@@ -129,7 +129,11 @@ async function writePage(
 }
 
 export async function syncIssues(context: SyncContext) {
-  const jira = jiraClients(context.http, context.connection.baseUrl, editionOf(context.connection))
+  const jira = await jiraClients(
+    context.http,
+    context.connection.baseUrl,
+    editionOf(context.connection)
+  )
   const jql = await jqlFor(context, jira)
   const fields = await discoverFields(context, jira)
   const pageSize = environment.get('JIRA_SEARCH_PAGE_SIZE')

@@ -45,7 +45,7 @@ export async function listProjects(jira: JiraClients, http: HttpClient, baseUrl:
 
 export async function syncProjects(context: SyncContext) {
   const { connection } = context
-  const jira = jiraClients(context.http, connection.baseUrl, editionOf(connection))
+  const jira = await jiraClients(context.http, connection.baseUrl, editionOf(connection))
   const projects = await listProjects(jira, context.http, connection.baseUrl)
   await connection.update({ config: { projects } })
   await context.progress(projects.length, projects.length, 'projects')

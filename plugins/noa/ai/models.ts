@@ -1,4 +1,4 @@
-import OpenAI from 'openai'
+import type OpenAI from 'openai'
 import { outboundFetch, OutboundRequestRefused } from '#plugin-sdk'
 import AiModel, { CAPABILITY_COLUMNS, originOf, type Capability } from './ai_model.js'
 import { environment } from '../environment.js'
@@ -72,11 +72,13 @@ export async function defaultModelFor(
  * key bound to another origin is never sent: the call is refused before
  * it leaves. Retries are left to the caller: the glasses wait for an
  * answer, and a slow provider must turn into a short reply naming the
- * failure rather than a long silence.
+ * failure rather than a long silence. The SDK is imported on first use
+ * (~150 modules), so processes that never call a model do not load it.
  */
-export function openAiClientFor(model: ResolvedModel): OpenAI {
+export async function openAiClientFor(model: ResolvedModel): Promise<OpenAI> {
   const keyRefusal = model.keyRefusal
-  return new OpenAI({
+  const { default: OpenAIClient } = await import('openai')
+  return new OpenAIClient({
     baseURL: model.baseUrl,
     // the SDK insists on a key; without one (a local server) no Authorization header is sent at all
     apiKey: model.apiKey || 'not-needed',

@@ -1,4 +1,3 @@
-import { toFile } from 'openai'
 import { modelFailure, type ModelFailure } from './failures.js'
 import { defaultModelFor, modelTimeoutMs, openAiClientFor } from './models.js'
 
@@ -32,7 +31,9 @@ export async function transcribe(
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), modelTimeoutMs())
   try {
-    const result = await openAiClientFor(model).audio.transcriptions.create(
+    const { toFile } = await import('openai')
+    const client = await openAiClientFor(model)
+    const result = await client.audio.transcriptions.create(
       {
         model: model.model,
         file: await toFile(audio.bytes, audio.fileName, { type: audio.mime }),

@@ -199,7 +199,7 @@ export default class AnswerQuestion {
     input: AnswerInput,
     signal: AbortSignal
   ) {
-    const client = openAiClientFor(model)
+    const client = await openAiClientFor(model)
     const temperature = input.temperature ?? null
     const onDelta = input.onDelta
     const params = {

@@ -73,7 +73,8 @@ export default class DetectTopicChange {
     const model = await defaultModelFor(input.organizationId, 'chat')
     if (model) {
       try {
-        const completion = await openAiClientFor(model).chat.completions.create({
+        const client = await openAiClientFor(model)
+        const completion = await client.chat.completions.create({
           model: model.model,
           temperature: 0,
           max_tokens: 3,

@@ -1,7 +1,7 @@
 import { BaseCommand, benchmark, flags, type CommandOptions } from '#plugin-sdk'
 import { toTranscriptionWav } from '../audio/wav.js'
 
-type Sample = { ms: number; status: number }
+type Sample = { ms: number; status: number; refusal?: string }
 
 function percentile(values: number[], p: number) {
   const sorted = [...values].sort((a, b) => a - b)
@@ -15,6 +15,15 @@ function percentile(values: number[], p: number) {
  * calls made directly (what the provider round trips cost), and the
  * requests per second at 20 concurrent requests. Figures from one run.
  */
+/** a figure taken over refusals would measure the refusal: name the first one instead */
+function refuseFailures(samples: Sample[]) {
+  const failed = samples.filter((sample) => sample.status !== 200)
+  if (failed.length === 0) return
+  throw new Error(
+    `${failed.length} of ${samples.length} requests did not answer 200; first: ${failed[0].status} ${failed[0].refusal}`
+  )
+}
+
 export default class BenchNoa extends BaseCommand {
   static commandName = 'bench:noa'
   static description =
@@ -57,8 +66,11 @@ export default class BenchNoa extends BaseCommand {
         })
         const started = performance.now()
         const response = await fetch(url, { method: 'POST', body, headers })
-        await response.arrayBuffer()
-        return { ms: performance.now() - started, status: response.status }
+        const answer = await response.text()
+        const ms = performance.now() - started
+        return response.status === 200
+          ? { ms, status: 200 }
+          : { ms, status: response.status, refusal: answer.slice(0, 300) }
       }
 
       // what the same provider calls cost when made directly (the endpoint's floor)
@@ -104,8 +116,7 @@ export default class BenchNoa extends BaseCommand {
           floors.push(await direct(withImage))
           fake.requests.length = 0
         }
-        const failed = samples.filter((sample) => sample.status !== 200).length
-        if (failed > 0) throw new Error(`${failed} requests did not answer 200`)
+        refuseFailures(samples)
         const times = samples.map((sample) => sample.ms)
         return {
           p50: percentile(times, 50),
@@ -123,19 +134,19 @@ export default class BenchNoa extends BaseCommand {
 
       const total = this.requests * 2
       let next = 0
-      let failures = 0
+      const throughputSamples: Sample[] = []
       const started = performance.now()
       await Promise.all(
         Array.from({ length: this.concurrency }, async () => {
           while (next < total) {
             next += 1
-            const sample = await post(false)
-            if (sample.status !== 200) failures += 1
+            throughputSamples.push(await post(false))
             if (fake.requests.length > 1000) fake.requests.length = 0
           }
         })
       )
       const seconds = (performance.now() - started) / 1000
+      refuseFailures(throughputSamples)
 
       const line = (label: string, result: typeof text) =>
         `${label} endpoint p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms; ` +
@@ -149,7 +160,7 @@ export default class BenchNoa extends BaseCommand {
       this.logger.log(line('with a 200 KB photo: ', image))
       this.logger.log(`photo/text p50 ratio: ${(image.p50 / text.p50).toFixed(2)}×`)
       this.logger.log(
-        `throughput:          ${Math.round(total / seconds)} requests/s at ${this.concurrency} concurrent (${total} requests, ${failures} not 200)`
+        `throughput:          ${Math.round(total / seconds)} requests/s at ${this.concurrency} concurrent (${total} requests)`
       )
       this.logger.log(`SQL statements per request: ${queriesPerRequest.toFixed(2)}`)
       await benchmark.record('noa', {

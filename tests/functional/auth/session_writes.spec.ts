@@ -49,6 +49,26 @@ test.group('Sessions | writes', (group) => {
     assert.equal(after.expiresAt, before.expiresAt)
   })
 
+  test('a signed-in page reads its user, memberships and organisations in one statement', async ({
+    assert,
+  }) => {
+    const { web } = await signedIn()
+    assert.equal((await web.get('/')).status, 200)
+    const statements: string[] = []
+    const knex = db.connection().getWriteClient()
+    const listen = (query: { sql: string }) => statements.push(query.sql)
+    knex.on('query', listen)
+    try {
+      assert.equal((await web.get('/')).status, 200)
+    } finally {
+      knex.off('query', listen)
+    }
+    const identity = statements.filter((sql) => /from [`"]?(users|memberships)[`"]?/i.test(sql))
+    assert.lengthOf(identity, 1, identity.join('\n'))
+    assert.match(identity[0], /join [`"]?memberships[`"]?/i)
+    assert.match(identity[0], /join [`"]?organizations[`"]?/i)
+  })
+
   test('a page view a minute after the last records the activity', async ({ assert }) => {
     const { account, web } = await signedIn()
     const row = await sessionRow(account.user.id)

@@ -1,4 +1,3 @@
-import { toFile } from 'openai'
 import { modelFailure, sentenceFrom, type ModelRole } from '../failures.js'
 import { encodeWav16, TRANSCRIPTION_SAMPLE_RATE } from '../../audio/wav.js'
 import type AiModel from '../ai_model.js'
@@ -24,7 +23,7 @@ function probedRole(model: ResolvedModel): ModelRole {
 }
 
 async function probe(model: ResolvedModel, role: ModelRole): Promise<string> {
-  const client = openAiClientFor(model)
+  const client = await openAiClientFor(model)
   if (role === 'chat' || role === 'vision') {
     const completion = await client.chat.completions.create({
       model: model.model,
@@ -38,6 +37,7 @@ async function probe(model: ResolvedModel, role: ModelRole): Promise<string> {
     const result = await client.embeddings.create({ model: model.model, input: 'Sextant' })
     return `Embeddings work: ${result.data[0]?.embedding.length ?? 0} dimensions.`
   }
+  const { toFile } = await import('openai')
   await client.audio.transcriptions.create({
     model: model.model,
     file: await toFile(probeRecording(), 'probe.wav', { type: 'audio/wav' }),

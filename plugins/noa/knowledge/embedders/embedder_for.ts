@@ -12,5 +12,5 @@ const local = new LocalEmbedder()
 export async function embedderFor(organizationId: number): Promise<Embedder> {
   const model = await defaultModelFor(organizationId, 'embeddings')
   if (!model) return local
-  return new OpenAiEmbedder(openAiClientFor(model), model)
+  return new OpenAiEmbedder(await openAiClientFor(model), model)
 }

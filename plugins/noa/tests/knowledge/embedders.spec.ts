@@ -50,7 +50,7 @@ test.group('Knowledge embedders', (group) => {
   }) => {
     const account = await createAccount({ withTotp: false })
     const model = resolveModel(await embeddingsModel(account.organization.id, server))
-    const embedder = new OpenAiEmbedder(openAiClientFor(model), model)
+    const embedder = new OpenAiEmbedder(await openAiClientFor(model), model)
     const vectors = await embedder.embed(['Where can I park?', 'Who fixes laptops?'])
 
     const [request] = server.requestsTo('embeddings')
@@ -69,7 +69,7 @@ test.group('Knowledge embedders', (group) => {
   }) => {
     const account = await createAccount({ withTotp: false })
     const model = resolveModel(await embeddingsModel(account.organization.id, server))
-    const embedder = new OpenAiEmbedder(openAiClientFor(model), model)
+    const embedder = new OpenAiEmbedder(await openAiClientFor(model), model)
     server.setMode('error', 'embeddings')
     const error = await embedder.embed(['anything']).catch((caught: unknown) => caught)
     assert.instanceOf(error, EmbeddingFailed)
