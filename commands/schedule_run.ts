@@ -14,7 +14,7 @@ export default class ScheduleRun extends BaseCommand {
   declare name: string
 
   async run() {
-    const { default: RunSchedule, UnknownScheduleError } =
+    const { default: RunSchedule, UnknownScheduleException } =
       await import('#actions/schedules/run_schedule')
     const { ScheduleConfigurationError } = await import('#services/scheduler/registry')
     try {
@@ -29,7 +29,10 @@ export default class ScheduleRun extends BaseCommand {
         this.fail(`${this.name} failed: ${outcome.error}`)
       }
     } catch (error) {
-      if (error instanceof UnknownScheduleError || error instanceof ScheduleConfigurationError) {
+      if (
+        error instanceof UnknownScheduleException ||
+        error instanceof ScheduleConfigurationError
+      ) {
         return this.fail(error.message)
       }
       throw error

@@ -78,6 +78,7 @@ function toDeployment(row: Record<string, unknown>) {
   const started = fromSqlTime(row.started_at)!
   const restored = fromSqlTime(row.restored_at)
   const failed = Boolean(Number(row.failed_change))
+  const causedFailure = Boolean(Number(row.caused_failure))
   return {
     repository: (row.repository as string | null) ?? null,
     environment: (row.environment as string | null) ?? null,
@@ -85,8 +86,9 @@ function toDeployment(row: Record<string, unknown>) {
     url: (row.url as string | null) ?? null,
     startedAt: started,
     failed,
+    // the rollup measures a restore only on a deployment marked as the failure
     restoreHours:
-      failed && restored && restored >= started ? hoursBetween(started, restored) : null,
+      causedFailure && restored && restored >= started ? hoursBetween(started, restored) : null,
   }
 }
 

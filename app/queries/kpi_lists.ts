@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { fromSqlTime, sqlTime } from '#services/sql'
-import { flowAuthor, productionDeployment, readyForReview } from '#services/insights/rollup_sql'
+import { flowAuthor, readyForReview } from '#services/insights/rollup_sql'
 import { secondsBetween, selectRows } from '#services/insights/dialect'
 import { percentilesOf } from '#services/insights/percentiles'
 import { publicIds } from '#services/public_id'
@@ -137,72 +137,6 @@ export async function allFirstReviews(organizationId: number, list: DrillFilters
 
 export async function firstReviewMedian(organizationId: number, list: DrillFilters) {
   return medianHours(firstReviewQuery(organizationId, list), FIRST_REVIEW_SECONDS)
-}
-
-/* deployed changes (lead time) ------------------------------------------- */
-
-const DEPLOYED_AT = `(SELECT d.started_at FROM deployments d WHERE d.repository_id = t.repository_id AND d.started_at >= t.merged_at AND d.organization_id = t.organization_id AND ${productionDeployment('d')} ORDER BY d.started_at LIMIT 1)`
-const STARTED = `CASE WHEN t.first_commit_at IS NOT NULL AND t.first_commit_at <= t.opened_at THEN t.first_commit_at ELSE t.opened_at END`
-const LEAD_SECONDS = secondsBetween(STARTED, DEPLOYED_AT)
-
-/**
- * Merged pull requests of people whose first production deployment (of
- * their repository, at or after the merge) started on the list's days:
- * the sample of "Lead time for changes", counted on the deployment's day.
- */
-function deployedQuery(organizationId: number, list: DrillFilters) {
-  const [from, to] = dayBounds(list)
-  const query = db
-    .from('pull_requests as t')
-    .whereNotNull('t.merged_at')
-    .whereRaw(flowAuthor('t'))
-    .whereRaw(`${DEPLOYED_AT} >= ?`, [from])
-    .whereRaw(`${DEPLOYED_AT} < ?`, [to])
-  fenceByTeam(query, organizationId, list, 't')
-  return fenceByFilters(query, organizationId, list, 't')
-}
-
-function deployedRows(organizationId: number, list: DrillFilters) {
-  const order = direction(list.sort, '-deployed')
-  const query = pullRequestColumns(deployedQuery(organizationId, list)).select(
-    db.raw(`${DEPLOYED_AT} AS deployed_at`)
-  )
-  const by = String(list.sort ?? '').endsWith('lead') ? LEAD_SECONDS : DEPLOYED_AT
-  return query.orderByRaw(`${by} ${order}`).orderBy('t.id', order)
-}
-
-export type DeployedChangeRow = ReturnType<typeof toDeployedChange>
-
-function toDeployedChange(row: Record<string, unknown>) {
-  const opened = fromSqlTime(row.opened_at)!
-  const firstCommit = fromSqlTime(row.first_commit_at)
-  const started = firstCommit && firstCommit <= opened ? firstCommit : opened
-  const deployed = fromSqlTime(row.deployed_at)!
-  return {
-    ...pullRequestBase(row),
-    startedAt: started,
-    mergedAt: fromSqlTime(row.merged_at)!,
-    deployedAt: deployed,
-    leadHours: hoursBetween(started, deployed),
-  }
-}
-
-export function listDeployedChanges(organizationId: number, list: DrillFilters) {
-  return paginate(
-    deployedQuery(organizationId, list),
-    deployedRows(organizationId, list),
-    list.page,
-    toDeployedChange
-  )
-}
-
-export async function allDeployedChanges(organizationId: number, list: DrillFilters) {
-  const rows = await deployedRows(organizationId, list).limit(EXPORT_LIMIT)
-  return rows.map(toDeployedChange)
-}
-
-export async function leadTimeMedian(organizationId: number, list: DrillFilters) {
-  return medianHours(deployedQuery(organizationId, list), LEAD_SECONDS)
 }
 
 /* commits (AI-assisted share) -------------------------------------------- */

@@ -131,6 +131,26 @@ test.group('Connections | page and connect', (group) => {
     assert.include(page.text, 'its test failed: The provider refused the token')
   })
 
+  test('connecting a plugin that is not installed is a 404 and stores nothing', async ({
+    assert,
+  }) => {
+    const { web } = await signedIn('admin')
+    const page = await web.post(`${PAGE}/not-installed/connect`, { 'fields[token]': 'good-token' })
+    assert.equal(page.status, 404)
+    assert.include(page.text, '<h1')
+    const htmx = await web.post(
+      `${PAGE}/not-installed/connect`,
+      { 'fields[token]': 'good-token' },
+      { headers: HTMX }
+    )
+    assert.equal(htmx.status, 404)
+    assert.include(htmx.text, 'role="alert"')
+    assert.include(htmx.text, 'data-error-code="E_UNKNOWN_PLUGIN"')
+    assert.include(htmx.text, 'not-installed&quot; is installed and enabled')
+    assert.equal((await web.post('/integrations/not-installed/oauth/start')).status, 404)
+    assert.lengthOf(await db.from('connections'), 0)
+  })
+
   test('a missing field or a bad base URL is a 422 with inline errors and no row', async ({
     assert,
   }) => {

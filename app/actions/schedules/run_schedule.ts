@@ -1,3 +1,4 @@
+import { Exception } from '@adonisjs/core/exceptions'
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import logger from '@adonisjs/core/services/logger'
@@ -7,10 +8,13 @@ import { insertedId, sqlTime } from '#services/sql'
 import { findSchedule } from '#services/scheduler/registry'
 import type { ScheduleContext } from '#services/scheduler/types'
 
-export class UnknownScheduleError extends Error {
+/** a schedule name nobody registered: a 404 (docs/errors.md), one line in a command */
+export class UnknownScheduleException extends Exception {
+  static status = 404
+  static code = 'E_UNKNOWN_SCHEDULE'
+
   constructor(readonly scheduleName: string) {
     super(`No schedule is named "${scheduleName}" ("node ace schedules:list" shows them)`)
-    this.name = 'UnknownScheduleError'
   }
 }
 
@@ -54,7 +58,7 @@ export default class RunSchedule {
     signal?: AbortSignal
   }): Promise<ScheduleRunOutcome | null> {
     const schedule = findSchedule(input.name)
-    if (!schedule) throw new UnknownScheduleError(input.name)
+    if (!schedule) throw new UnknownScheduleException(input.name)
 
     const startedAt = Date.now()
     const tick = input.tick ?? manualTick()

@@ -5,7 +5,6 @@ import ConnectWithToken, { ConnectInputError } from '#actions/connections/connec
 import TestConnection, { ConnectionActionRefused } from '#actions/connections/test_connection'
 import DisconnectConnection from '#actions/connections/disconnect_connection'
 import { connectOutcomeMessage } from '#actions/connections/store_connection'
-import { UnknownPluginError } from '#services/plugins/registry'
 
 const page = () => `${sextantConfig.auth.adminPath}/integrations`
 
@@ -34,9 +33,6 @@ export default class InstallationConnectionsController {
       ctx.session.flash(notice.kind, notice.message)
       return ctx.response.redirect(page())
     } catch (error) {
-      if (error instanceof UnknownPluginError) {
-        return ctx.response.notFound(await ctx.view.render('pages/errors/not_found'))
-      }
       if (error instanceof ConnectInputError) {
         ctx.response.status(422)
         return this.#render(ctx, {

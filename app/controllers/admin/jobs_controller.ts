@@ -1,7 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { Exception } from '@adonisjs/core/exceptions'
 import ListSchedules from '#actions/schedules/list_schedules'
-import RunSchedule, { UnknownScheduleError } from '#actions/schedules/run_schedule'
+import RunSchedule from '#actions/schedules/run_schedule'
 import sextantConfig from '#config/sextant'
 
 const RUNS_PER_SCHEDULE = 5
@@ -19,22 +18,16 @@ export default class JobsController {
 
   async run(ctx: HttpContext) {
     const name = ctx.params.schedule
-    try {
-      const outcome = await new RunSchedule().execute({ name, trigger: 'manual' })
-      if (!outcome) {
-        ctx.session.flash('info', `${name} was already started by a scheduler.`)
-      } else if (outcome.status === 'succeeded') {
-        ctx.session.flash('success', `${name} ran: ${outcome.output ?? 'done'}`)
-      } else if (outcome.status === 'skipped') {
-        ctx.session.flash('info', `${name} was skipped: ${outcome.output}`)
-      } else {
-        ctx.session.flash('error', `${name} failed: ${outcome.error}`)
-      }
-    } catch (error) {
-      if (error instanceof UnknownScheduleError) {
-        throw new Exception(error.message, { status: 404, code: 'E_UNKNOWN_SCHEDULE' })
-      }
-      throw error
+    // an unknown name is an UnknownScheduleException (404), rendered by the handler
+    const outcome = await new RunSchedule().execute({ name, trigger: 'manual' })
+    if (!outcome) {
+      ctx.session.flash('info', `${name} was already started by a scheduler.`)
+    } else if (outcome.status === 'succeeded') {
+      ctx.session.flash('success', `${name} ran: ${outcome.output ?? 'done'}`)
+    } else if (outcome.status === 'skipped') {
+      ctx.session.flash('info', `${name} was skipped: ${outcome.output}`)
+    } else {
+      ctx.session.flash('error', `${name} failed: ${outcome.error}`)
     }
     return ctx.response.redirect(`${sextantConfig.auth.adminPath}/jobs`)
   }

@@ -8,7 +8,7 @@ import { ConnectionActionRefused } from '#actions/connections/test_connection'
 import { connectOutcomeMessage } from '#actions/connections/store_connection'
 import { exchangeCode, OAuthError } from '#services/plugins/oauth2'
 import { pluginDriver } from '#services/plugins/ally_drivers'
-import { pluginRegistry, UnknownPluginError } from '#services/plugins/registry'
+import { pluginRegistry, UnknownPluginException } from '#services/plugins/registry'
 import { oauthCallbackValidator } from '#validators/connection'
 
 const CONNECTIONS_PAGE = '/settings/connections'
@@ -36,9 +36,6 @@ export default class OAuthController {
         organizationId: ctx.organization!.id,
       })
     } catch (error) {
-      if (error instanceof UnknownPluginError) {
-        return ctx.response.notFound(await ctx.view.render('pages/errors/not_found'))
-      }
       if (!(error instanceof ConnectionActionRefused)) throw error
       ctx.session.flash('error', error.message)
       return ctx.response.redirect(CONNECTIONS_PAGE)
@@ -113,7 +110,7 @@ export default class OAuthController {
       const known =
         error instanceof OAuthError ||
         error instanceof ConnectionActionRefused ||
-        error instanceof UnknownPluginError
+        error instanceof UnknownPluginException
       if (!known) throw error
       ctx.session.flash('error', `Connecting ${pluginName} failed: ${error.message}`)
     }

@@ -10,7 +10,6 @@ import DisconnectConnection from '#actions/connections/disconnect_connection'
 import RetryConnectionHook from '#actions/connections/retry_connection_hook'
 import RotateWebhookUrl from '#actions/connections/rotate_webhook_url'
 import { connectOutcomeMessage } from '#actions/connections/store_connection'
-import { UnknownPluginError } from '#services/plugins/registry'
 import type { ConnectionTestResult } from '#plugin-sdk/types'
 
 const RECENT_RUNS = 25
@@ -76,7 +75,6 @@ export default class ConnectionsController {
       ctx.session.flash(notice.kind, notice.message)
       return ctx.response.redirect(CONNECTIONS_PAGE)
     } catch (error) {
-      if (error instanceof UnknownPluginError) return this.#notFound(ctx)
       if (error instanceof ConnectInputError) {
         ctx.response.status(422)
         return this.#renderIndex(ctx, {
@@ -255,10 +253,6 @@ export default class ConnectionsController {
       logger.error({ err: error, plugin: data.plugin.id }, 'plugin settings partial failed')
       return { settingsHtml: null, settingsFailed: true }
     }
-  }
-
-  async #notFound(ctx: HttpContext) {
-    return ctx.response.notFound(await ctx.view.render('pages/errors/not_found'))
   }
 }
 

@@ -1,4 +1,4 @@
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { selectRows, trueLiteral } from '#services/insights/dialect'
 import { hasCommitAncestry, productionDeployment } from '#services/insights/rollup_sql'
 
@@ -18,7 +18,15 @@ import { hasCommitAncestry, productionDeployment } from '#services/insights/roll
  * parents the code host gave) are measured so; the others keep the
  * per-pull-request fallback in rollup_sql.ts (`lead_time_pr_count`).
  */
-export type CommitLeadTime = { repositoryId: number; deployedAt: Date; seconds: number }
+export type CommitLeadTime = {
+  repositoryId: number
+  sha: string
+  committedAt: Date
+  deployedAt: Date
+  /** the deployment's SHA (the commit it shipped from) */
+  deployedSha: string
+  seconds: number
+}
 
 type CommitRow = {
   repository_id: number
@@ -46,7 +54,7 @@ export function toDate(value: unknown): Date | null {
  * a commit they shipped is not shipped again.
  */
 export async function commitLeadTimes(
-  trx: TransactionClientContract,
+  trx: TransactionClientContract | QueryClientContract,
   organizationId: number,
   end: string
 ): Promise<CommitLeadTime[]> {
@@ -102,7 +110,14 @@ export async function commitLeadTimes(
       if (!countsBots && !isHuman(commit.author_login)) continue
       // a committer clock ahead of the deployment's is no negative lead time
       const seconds = Math.max(0, (deployedAt.getTime() - committedAt.getTime()) / 1000)
-      found.push({ repositoryId: deployment.repository_id, deployedAt, seconds })
+      found.push({
+        repositoryId: deployment.repository_id,
+        sha,
+        committedAt,
+        deployedAt,
+        deployedSha: deployment.sha,
+        seconds,
+      })
     }
   }
   return found

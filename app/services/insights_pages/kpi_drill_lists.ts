@@ -4,20 +4,22 @@ import { formatHours, formatPercent } from '#services/insights_pages/format'
 import {
   allCommits,
   allContributors,
-  allDeployedChanges,
   allFirstReviews,
   commitShare,
   firstReviewMedian,
-  leadTimeMedian,
   listCommits,
   listContributors,
-  listDeployedChanges,
   listFirstReviews,
   type CommitRow,
   type ContributorRow,
-  type DeployedChangeRow,
   type FirstReviewRow,
 } from '#queries/kpi_lists'
+import {
+  allDeployedChanges,
+  leadTimeMedian,
+  listDeployedChanges,
+  type DeployedChangeRow,
+} from '#queries/deployed_changes'
 import {
   commitListValidator,
   contributorListValidator,
@@ -41,6 +43,12 @@ const pullRequestCell = (row: {
   href: row.url,
   note: row.title,
 })
+
+/** a deployed change: a commit (per-commit lead time) or a pull request (the fallback) */
+const changeCell = (row: DeployedChangeRow) =>
+  row.kind === 'commit'
+    ? { text: `${row.repository} ${row.sha!.slice(0, 7)}`, href: row.url, note: row.title }
+    : pullRequestCell({ ...row, number: row.number! })
 
 export const FIRST_REVIEWS: DrillList<FirstReviewRow> = {
   path: '/insights/first-reviews',
@@ -100,9 +108,9 @@ export const FIRST_REVIEWS: DrillList<FirstReviewRow> = {
 export const DEPLOYED_CHANGES: DrillList<DeployedChangeRow> = {
   path: '/insights/deployed-changes',
   title: 'Deployed changes',
-  noun: ['deployed pull request', 'deployed pull requests'],
+  noun: ['deployed change', 'deployed changes'],
   lead: (list) =>
-    `The pull requests behind lead time for changes: merged pull requests whose first production deployment started ${list.from} to ${list.to} (UTC days), from their first commit (or opening) to that deployment.`,
+    `The changes behind lead time for changes, first deployed to production ${list.from} to ${list.to} (UTC days): each commit, from its commit time to the first successful production deployment that contains it; in repositories whose commit history is unknown, each merged pull request, from its first commit (or opening) to its first production deployment after the merge.`,
   validator: deployedChangeListValidator,
   selects: [
     {
@@ -116,17 +124,19 @@ export const DEPLOYED_CHANGES: DrillList<DeployedChangeRow> = {
       ],
     },
   ],
-  columns: ['Pull request', 'Author', 'Started (UTC)', 'Deployed (UTC)', 'Lead time'],
+  columns: ['Change', 'Author', 'Started (UTC)', 'Deployed (UTC)', 'Lead time'],
   cells: (row) => [
-    pullRequestCell(row),
+    changeCell(row),
     { text: row.author ?? '–' },
     { text: utcMinute(row.startedAt)! },
     { text: utcMinute(row.deployedAt)! },
     { text: hours(row.leadHours) },
   ],
   csvColumns: [
+    'Kind',
     'Repository',
     'Number',
+    'SHA',
     'Title',
     'Author',
     'Provider',
@@ -137,13 +147,15 @@ export const DEPLOYED_CHANGES: DrillList<DeployedChangeRow> = {
     'URL',
   ],
   csv: (row) => [
+    row.kind === 'commit' ? 'commit' : 'pull request',
     row.repository,
     row.number,
+    row.sha,
     row.title,
     row.author,
     row.provider,
     row.startedAt.toISOString(),
-    row.mergedAt.toISOString(),
+    row.mergedAt?.toISOString() ?? null,
     row.deployedAt.toISOString(),
     row.leadHours,
     row.url,

@@ -118,7 +118,7 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     series: 'timeToRestoreHours',
     hint: 'DORA: median, failed deployment’s start to its restore',
     definition:
-      'DORA time to restore: median, per failed production deployment, from its start (when the failure went out) to its restore; a restore reported before the deployment finished is clamped to its finish when written, and unrestored failures are shown apart as open incidents with their age.',
+      'DORA time to restore: median, per failed production deployment, from its start (when the failure went out) to its restore, and per incident from its opening to its resolution (counted on the day it was opened); a restore reported before the deployment finished is clamped to its finish when written, and unrestored failures are shown apart as open incidents with their age.',
   },
   {
     key: 'bug_rate',

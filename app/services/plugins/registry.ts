@@ -1,3 +1,4 @@
+import { Exception } from '@adonisjs/core/exceptions'
 import { pathToFileURL } from 'node:url'
 import { relative } from 'node:path'
 import app from '@adonisjs/core/services/app'
@@ -20,10 +21,13 @@ export type RegisteredPlugin = {
 
 export type LoadedPlugin = RegisteredPlugin & { state: 'loaded'; definition: PluginDefinition }
 
-export class UnknownPluginError extends Error {
+/** a plugin id no installed, enabled plugin has: a 404 wherever a request names it (docs/errors.md) */
+export class UnknownPluginException extends Exception {
+  static status = 404
+  static code = 'E_UNKNOWN_PLUGIN'
+
   constructor(readonly pluginId: string) {
     super(`No plugin "${pluginId}" is installed and enabled`)
-    this.name = 'UnknownPluginError'
   }
 }
 
@@ -57,7 +61,7 @@ class PluginRegistry {
 
   require(id: string): LoadedPlugin {
     const plugin = this.get(id)
-    if (!plugin) throw new UnknownPluginError(id)
+    if (!plugin) throw new UnknownPluginException(id)
     return plugin
   }
 

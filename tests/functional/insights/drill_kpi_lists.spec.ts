@@ -1,4 +1,7 @@
 import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import { FencedDomainStore } from '#services/domain/domain_store'
+import type { CommitInput, DeploymentInput } from '#plugin-sdk'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
@@ -98,6 +101,55 @@ test.group('Insights drill-down | the KPIs behind reviews, lead time, AI and peo
     const later = await web.get('/insights/deployed-changes?from=2026-03-09&to=2026-03-15')
     assert.equal(shownTotal(later.text), next.percentiles.lead_time.count)
     assert.equal(next.percentiles.lead_time.count, 1)
+  })
+
+  test('in a repository with commit ancestry the list shows each commit with the deployment that shipped it', async ({
+    assert,
+  }) => {
+    const { organizationId, fixture, web } = await signedInWithFixture()
+    const beta = await db.from('repositories').where('id', fixture.beta).firstOrFail()
+    const store = new FencedDomainStore({ organizationId, provider: 'github', connectionId: null })
+    const commit = (sha: string, committedAt: string, parents: string[]) =>
+      store.upsertCommits([
+        {
+          repositoryExternalId: beta.external_id,
+          sha,
+          message: `ship ${sha}`,
+          authorLogin: 'ada',
+          committedAt,
+          parentShas: parents,
+        } satisfies CommitInput,
+      ])
+    await commit('c0ffee1', '2026-03-03T08:00:00Z', [])
+    await commit('c0ffee2', '2026-03-03T10:00:00Z', ['c0ffee1'])
+    await store.upsertDeployments([
+      {
+        externalId: 'ship-c0ffee2',
+        repositoryExternalId: beta.external_id,
+        environment: 'production',
+        status: 'success',
+        sha: 'c0ffee2',
+        startedAt: '2026-03-04T10:00:00Z',
+      } satisfies DeploymentInput,
+    ])
+    await new RollUpMetrics().execute({ organizationId })
+    const kpi = await summarizeMetrics({ organizationId, ...FIXTURE_WEEK })
+    const page = await web.get(`/insights/deployed-changes?${WEEK}&sort=-lead`)
+    assert.equal(shownTotal(page.text), kpi.percentiles.lead_time.count)
+    assert.equal(
+      shownSummary(page.text),
+      `median lead time ${formatHours(kpi.percentiles.lead_time.median)}`
+    )
+    assert.include(page.text, 'c0ffee1')
+    assert.include(page.text, 'c0ffee2')
+    const onlyBeta = publicIds('repository').encode(fixture.beta)
+    const betaPage = await web.get(`/insights/deployed-changes?${WEEK}&repository=${onlyBeta}`)
+    // beta's pull requests are measured by their commits now: only the two commits are listed
+    assert.equal(shownTotal(betaPage.text), 2)
+    const csv = await web.get(
+      `/insights/deployed-changes?${WEEK}&repository=${onlyBeta}&format=csv`
+    )
+    assert.match(csv.text, /commit,[^\n]*c0ffee1[^\n]*,26(\.0)?,/)
   })
 
   test('commits list the commits of the AI share, and ai=1 the assisted ones', async ({
