@@ -44,6 +44,7 @@ export default class BenchAiCode extends BaseCommand {
       { externalId: 'bench', name: 'monolith', fullName: 'bench/monolith' },
     ])
     const organizationId = connection.organizationId
+    if (organizationId === null) throw new Error('the bench connection has no organisation')
 
     const folder = join(process.cwd(), 'tmp', 'bench', 'ai-code')
     const tree = join(folder, 'repository')

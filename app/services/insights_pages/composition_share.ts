@@ -15,7 +15,7 @@ export async function withCompositionShare(
   trend: { current: MetricSummary; previous: MetricSummary },
   series: SeriesPoint[]
 ) {
-  const ends = series.map((point, index) => {
+  const ends = series.map((_point, index) => {
     const next = series[index + 1]
     if (!next) return range.to
     const day = new Date(`${next.day}T00:00:00Z`)
