@@ -45,11 +45,12 @@ const quick = args.includes('--quick')
 /** the sizes the table is measured at; --quick shrinks them */
 const flagsFor: Record<string, string[]> = quick
   ? {
-      webhooks: ['--deliveries', '400', '--concurrency', '50'],
-      insights: ['--repositories', '20', '--pulls', '2000', '--requests', '300'],
-      noa: ['--requests', '30'],
-      github: ['--repositories', '5', '--pulls', '100'],
-      scale: ['--deliveries', '200'],
+      'webhooks': ['--deliveries', '400', '--concurrency', '50'],
+      'insights': ['--repositories', '20', '--pulls', '2000', '--requests', '300'],
+      'noa': ['--requests', '30'],
+      'github': ['--repositories', '5', '--pulls', '100'],
+      'scale': ['--deliveries', '200'],
+      'ai-code': ['--files', '1000', '--lines', '100'],
     }
   : {
       webhooks: ['--deliveries', '3000', '--concurrency', '200'],

@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { repositoryComposition, type RepositoryComposition } from '#services/ai_code/composition'
 import { cycloneDxBom } from '#services/ai_code/cyclonedx'
 import { sqlTime } from '#services/sql'
+import { invalidateInsights } from '#services/insights/cache'
 
 /**
  * Rebuilds the GBOM (GenAI bill of materials, a CycloneDX 1.6 BOM) of an organisation's
@@ -9,7 +10,8 @@ import { sqlTime } from '#services/sql'
  * or only those named. The document carries no time of its own, so the
  * same facts give the same document. Each rebuild also records the day's
  * point of the composition over time (one per repository and UTC day,
- * the latest rebuild of the day winning).
+ * the latest rebuild of the day winning). The organisation's cached
+ * insights are dropped after it: their AI share is this composition.
  */
 export default class RegenerateGbom {
   async execute(input: {
@@ -52,6 +54,7 @@ export default class RegenerateGbom {
       done += 1
       input.onProgress?.(done, repositories.length)
     }
+    if (done > 0) await invalidateInsights(input.organizationId)
     return { repositories: done }
   }
 }

@@ -88,6 +88,11 @@ export type MetricSummary = {
   commits: number
   aiAssistedCommits: number
   aiShare: Percent
+  /**
+   * lines the AI share is counted over when it comes from the GBOM
+   * composition (the Executive Summary), absent when it counts commits
+   */
+  aiCodeLines?: number
   /** median, 75th and 90th percentiles of each duration (the fields above are means) */
   percentiles: Record<DurationMetric, Percentiles>
 }

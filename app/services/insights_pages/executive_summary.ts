@@ -14,6 +14,7 @@ import { scoreHistory } from '#services/insights/scores'
 import { openWork } from '#services/insights/open_work'
 import { vulnerabilityTrend } from '#queries/vulnerability_trend'
 import { cachedInsight } from '#services/insights/cache'
+import { withCompositionShare } from '#services/insights_pages/composition_share'
 import type { InsightScope, ScorePoint } from '#services/insights/types'
 import { gauge } from '#services/charts/index'
 import { EXECUTIVE_KPIS, kpiCards, type KpiCard } from '#services/insights_pages/kpis'
@@ -70,9 +71,9 @@ export type ExecutiveSummary = {
 export function executiveSummary(organizationId: number, range: DateRange) {
   return cachedInsight(
     organizationId,
-    // v2: the fragment gained vulnerabilities over time; one cached by
-    // the previous version (without it) is not read after an upgrade
-    'executive-summary-v2',
+    // v3: the AI share comes from the GBOM composition; one cached by an
+    // earlier version (trailers) is not read after an upgrade
+    'executive-summary-v3',
     { from: range.from, to: range.to },
     () => buildExecutiveSummary(organizationId, range)
   )
@@ -97,7 +98,7 @@ async function buildExecutiveSummary(
       openWork({ organizationId }),
     ]
   )
-  const { current, previous } = trend
+  const { current, previous } = await withCompositionShare(scope, range, trend, series)
   const drill: ChartDrill = { range }
   // open / fixed per point of the delivery chart, and time to remediate
   const remediation = await vulnerabilityTrend(scope, bucketSpans(series, range))

@@ -133,15 +133,15 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
   },
   {
     key: 'ai_share',
-    label: 'AI-assisted changes',
+    label: 'AI-generated code',
     better: 'none',
     unit: 'percent',
     read: (s) => s.aiShare,
-    sample: (s) => s.commits,
+    sample: (s) => s.aiCodeLines ?? s.commits,
     series: 'aiShare',
-    hint: 'Share of commits made with an AI assistant',
+    hint: 'Share of the code written by AI, alone or blended, from the GBOM composition',
     definition:
-      'Commits marked as AI-assisted (from their trailers) ÷ commits, by commit day. Neither good nor bad: not scored.',
+      "AI and blended lines ÷ every attributed line (AI, blended and human) of the organisation's (on a product's page, the product's) repositories, each repository as its latest GBOM composition point on or before the period's last day says (attestations, Git AI notes, the analyzer and commit trailers, the strongest source winning; docs/ai_code.md). Neither good nor bad: not scored.",
   },
 ]
 

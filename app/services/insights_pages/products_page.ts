@@ -23,6 +23,7 @@ import { findOrganizationProduct } from '#actions/products/find_product'
 import type { DateRange } from '#services/insights_pages/date_range'
 import { scoreLabel, scoreNote } from '#services/insights_pages/executive_summary'
 import { EXECUTIVE_KPIS, kpiCards } from '#services/insights_pages/kpis'
+import { withCompositionShare } from '#services/insights_pages/composition_share'
 import {
   aiFigure,
   cycleSplitFigure,
@@ -158,7 +159,8 @@ export async function productDetail(
   const product = await findOrganizationProduct(organizationId, productPublicId)
   const data = await cachedInsight(
     organizationId,
-    'product',
+    // v2: the AI share comes from the GBOM composition
+    'product-v2',
     { product: product.id, from: range.from, to: range.to },
     () =>
       buildProductDetail(
@@ -185,7 +187,8 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       openWork(scope),
       linkedIssues(scope),
     ])
-  const cards = kpiCards(EXECUTIVE_KPIS, trend.current, trend.previous, series, range.days, {
+  const shared = await withCompositionShare(scope, range, trend, series)
+  const cards = kpiCards(EXECUTIVE_KPIS, shared.current, shared.previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
     openWork: work,
   })
