@@ -57,6 +57,7 @@ export const controllers = {
     OrganizationSettings: () => import('#controllers/settings/organization_settings_controller'),
     Security: () => import('#controllers/settings/security_controller'),
     Sessions: () => import('#controllers/settings/sessions_controller'),
+    Teams: () => import('#controllers/settings/teams_controller'),
     Tokens: () => import('#controllers/settings/tokens_controller'),
   },
   webhooks: {

@@ -7,8 +7,8 @@ import { signInThroughPage } from '#tests/helpers/browser'
 import AiModel from '../../ai/ai_model.js'
 import Thread from '../../chat/thread.js'
 import KnowledgeEntry from '../../knowledge/knowledge_entry.js'
-import { startFakeModelServer, type FakeModelServer } from '../helpers/fake_model_server.js'
-import { createAllRoundModel } from '../helpers/models.js'
+import { startFakeModelServer, type FakeModelServer } from '../fake_model/fake_model_server.js'
+import { createAllRoundModel } from '../fake_model/models.js'
 
 /**
  * Issue 14, item 11: removing an AI model, deleting a conversation and
