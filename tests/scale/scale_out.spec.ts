@@ -23,12 +23,11 @@ import { waitFor } from '#tests/helpers/wait'
 import { WebClient } from '#tests/helpers/web_client'
 
 /**
- * Deliveries sent by the scale-out test. The issue asks for 5,000; on a
- * two-core machine 1,500 keep the test itself near two minutes (about 45 s
- * of it booting the processes). SCALE_DELIVERIES=5000 runs the full load
- * (docs/deploy.md).
+ * Deliveries sent by the scale-out test: the issue's 5,000 (34 s on a
+ * quiet two-core machine after an 11 s boot). SCALE_DELIVERIES sets
+ * another load (docs/deploy.md).
  */
-const DELIVERIES = Number(process.env.SCALE_DELIVERIES ?? 1500)
+const DELIVERIES = Number(process.env.SCALE_DELIVERIES ?? 5000)
 const IN_FLIGHT = 16
 /** the delivery whose web process dies after storing it, before queueing it */
 const CRASH_ID = 'scale-crash'
@@ -199,7 +198,7 @@ test.group(
           )
           return row.effects >= good.size && row.open === 0
         },
-        { timeoutMs: 120_000, intervalMs: 250, what: `${good.size} deliveries processed` }
+        { timeoutMs: 300_000, intervalMs: 250, what: `${good.size} deliveries processed` }
       )
       const sent = Date.now()
 
@@ -249,6 +248,6 @@ test.group(
       console.log(
         `scale-out: ${plan.length} deliveries (${good.size} good) in ${((sent - booted) / 1000).toFixed(1)} s after a ${((booted - startedAt) / 1000).toFixed(1)} s boot`
       )
-    }).timeout(300_000)
+    }).timeout(600_000)
   }
 )
