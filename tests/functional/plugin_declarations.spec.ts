@@ -48,7 +48,8 @@ test.group('Plugin declarations | environment variables', (group) => {
     const configured = await listing({ FIXTURE_OWNED_API_KEY: 'a-key' })
     assert.equal(configured.state, 'loaded')
     assert.deepEqual(configured.needsConfiguration, [])
-  }).timeout(60_000)
+    // three `node ace` processes, each booting every plugin: a minute each on a loaded machine
+  }).timeout(180_000)
 
   test('a value of the wrong type is named, and the default is used meanwhile', async ({
     assert,
