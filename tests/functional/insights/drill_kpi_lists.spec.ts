@@ -246,7 +246,8 @@ test.group('Insights drill-down | KPI cards and chart points open their rows', (
     const query = `from=${FIXTURE_WEEK.from}&amp;to=${FIXTURE_WEEK.to}`
     assert.include(page.text, `href="/insights/first-reviews?${query}"`)
     assert.include(page.text, `href="/insights/deployed-changes?${query}"`)
-    assert.include(page.text, `href="/insights/commits?${query}"`)
+    // the AI-generated code card is the GBOM composition: it opens the AI Code Monitor
+    assert.include(page.text, `href="/ai-code"`)
     assert.include(page.text, `href="/insights/contributors?${query.replace('&amp;', '&')}"`)
   })
 
