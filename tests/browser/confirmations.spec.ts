@@ -59,7 +59,7 @@ test.group('Browser | no mail sent, confirmations', (group) => {
 
     await page.context().clearCookies()
     await page.goto(link)
-    const email = page.getByLabel('Email')
+    const email = page.getByRole('textbox', { name: /^Email\b/ })
     assert.equal(await email.inputValue(), invitee)
     assert.isNotNull(await email.getAttribute('readonly'))
   }).timeout(60_000)

@@ -76,10 +76,10 @@ test.group('Browser | invitation to second sign-in', (group) => {
     assert.isNotNull(mail)
     const page = await visit(linkIn(mail!, '/invitations/'))
     // The invited address is filled in and cannot be changed.
-    assert.equal(await page.getByLabel('Email').inputValue(), inviteeEmail)
+    assert.equal(await page.getByRole('textbox', { name: /^Email\b/ }).inputValue(), inviteeEmail)
     assert.isTrue(
       await page
-        .getByLabel('Email')
+        .getByRole('textbox', { name: /^Email\b/ })
         .isEditable()
         .then((editable) => !editable)
     )

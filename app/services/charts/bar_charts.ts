@@ -10,6 +10,7 @@ import {
   linked,
   seriesClass,
   svgOpen,
+  withLinks,
 } from '#services/charts/svg'
 import { legend } from '#services/charts/line_chart'
 
@@ -89,7 +90,7 @@ export function stackedBarChart(input: StackedBarInput): Chart {
     id,
     title: input.title,
     description: description || 'No data in this period.',
-    svg:
+    svg: withLinks(
       svgOpen({
         id,
         title: input.title,
@@ -98,8 +99,9 @@ export function stackedBarChart(input: StackedBarInput): Chart {
         height,
         className: 'chart--stacked',
       }) +
-      body +
-      '</svg>',
+        body +
+        '</svg>'
+    ),
     table: {
       columns: ['', ...input.segments.map((segment) => segment.name), 'Total'],
       rows: input.categories.map((category, row) => [
@@ -155,10 +157,11 @@ export function barChart(input: BarChartInput): Chart {
     id,
     title: input.title,
     description,
-    svg:
+    svg: withLinks(
       svgOpen({ id, title: input.title, description, width, height, className: 'chart--bar' }) +
-      body +
-      '</svg>',
+        body +
+        '</svg>'
+    ),
     table: {
       columns: ['', 'Value'],
       rows: input.bars.map((bar) => [bar.label, format(bar.value)]),

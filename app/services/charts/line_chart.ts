@@ -10,6 +10,7 @@ import {
   linked,
   seriesClass,
   svgOpen,
+  withLinks,
 } from '#services/charts/svg'
 import { pathSegments } from '#services/charts/sparkline'
 
@@ -142,10 +143,11 @@ export function lineChart(input: LineChartInput): Chart {
     id,
     title: input.title,
     description,
-    svg:
+    svg: withLinks(
       svgOpen({ id, title: input.title, description, width, height, className: 'chart--line' }) +
-      body +
-      '</svg>',
+        body +
+        '</svg>'
+    ),
     table: {
       columns: ['Period', ...input.series.map((series) => series.name)],
       rows: input.labels.map((label, index) => [

@@ -8,6 +8,7 @@ import {
   linked,
   seriesClass,
   svgOpen,
+  withLinks,
 } from '#services/charts/svg'
 
 export type DonutInput = {
@@ -86,10 +87,11 @@ export function donutChart(input: DonutInput): Chart {
     id,
     title: input.title,
     description,
-    svg:
+    svg: withLinks(
       svgOpen({ id, title: input.title, description, width, height, className: 'chart--donut' }) +
-      body +
-      '</svg>',
+        body +
+        '</svg>'
+    ),
     table: {
       columns: ['', 'Value', 'Share'],
       rows: input.slices.map((slice) => [
@@ -178,10 +180,11 @@ export function gauge(input: GaugeInput): Chart {
     id,
     title: input.title,
     description,
-    svg:
+    svg: withLinks(
       svgOpen({ id, title: input.title, description, width, height, className: 'chart--gauge' }) +
-      body +
-      '</svg>',
+        body +
+        '</svg>'
+    ),
     table: {
       columns: ['', 'Value'],
       rows: [[input.title, value === null ? '–' : `${shown} / ${max}`]],

@@ -6,6 +6,7 @@ import {
   linearScale,
   px,
   svgOpen,
+  withLinks,
 } from '#services/charts/svg'
 
 export type SparklineInput = {
@@ -69,7 +70,7 @@ export function sparkline(input: SparklineInput): Chart {
     id,
     title: input.title,
     description,
-    svg:
+    svg: withLinks(
       svgOpen({
         id,
         title: input.title,
@@ -78,8 +79,9 @@ export function sparkline(input: SparklineInput): Chart {
         height,
         className: 'chart--sparkline',
       }) +
-      body +
-      '</svg>',
+        body +
+        '</svg>'
+    ),
     table: {
       columns: ['Period', input.title],
       rows: input.labels.map((label, index) => {

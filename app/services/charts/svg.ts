@@ -136,14 +136,26 @@ export function svgOpen(options: {
 }
 
 /**
+ * A chart holding links is a group, not an image: an image's content is
+ * presentational, and a link inside it would be a nested control.
+ */
+export function withLinks(svg: string) {
+  return svg.includes('class="chart-link"')
+    ? svg.replace(/^(<svg [^>]*)role="img"/, '$1role="group"')
+    : svg
+}
+
+/**
  * A shape that opens the rows behind it: an SVG link around it for the
- * pointer. The picture is one image to assistive technology, so the
- * link stays out of the tab order: the data table under the chart
- * carries the same links for keyboards and screen readers.
+ * pointer, its label a tooltip. The picture is one image to assistive
+ * technology, so the link stays out of the tab order and out of the
+ * accessibility tree (a link inside an image is a nested control): the
+ * data table under the chart carries the same links for keyboards and
+ * screen readers.
  */
 export function linked(markup: string, href: string | null | undefined, label: string) {
   if (!href) return markup
-  return `<a class="chart-link" href="${escapeXml(href)}" tabindex="-1" aria-label="${escapeXml(label)}">${markup}</a>`
+  return `<a class="chart-link" href="${escapeXml(href)}" tabindex="-1" aria-hidden="true"><title>${escapeXml(label)}</title>${markup}</a>`
 }
 
 /**
