@@ -26,6 +26,13 @@ export default class RunSyncJob extends Job<RunSyncPayload> {
   }
 
   async #run() {
+    // Taken by a worker that is already stopping (its poll can still pick
+    // up the job a stopped sync has just put back): back to the queue at
+    // once, so the job waits, pending, for the next worker.
+    if (shutdownSignal.aborted) {
+      await RunSyncJob.dispatch(this.payload)
+      return
+    }
     const connection = await Connection.find(this.payload.connectionId)
     // Disconnected since it was queued, or switched off: nothing to do.
     if (!connection || connection.status !== 'active') return
