@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import { issueKeysIn } from '#services/domain/issue_links'
+import { issueIdsByKey, issueKeysIn } from '#services/domain/issue_links'
 
 /**
  * Links issues to commits by the issue keys (ENG-42) a commit's message
@@ -50,14 +50,7 @@ export async function linkCommits(organizationId: number, provider: string, exte
     }))
     const keys = [...new Set(keysByCommit.flatMap((commit) => commit.keys))]
     if (keys.length === 0) continue
-    const issues: Array<{ id: number; key: string }> = await db
-      .from('issues')
-      .where('organization_id', organizationId)
-      .whereIn('key', keys)
-      .select('id', 'key')
-    const issueIds = new Map<string, number[]>()
-    for (const issue of issues)
-      issueIds.set(issue.key, [...(issueIds.get(issue.key) ?? []), issue.id])
+    const issueIds = await issueIdsByKey(organizationId, keys)
     for (const commit of keysByCommit) {
       for (const key of commit.keys) {
         for (const issueId of issueIds.get(key) ?? []) pairs.push({ issueId, commitId: commit.id })

@@ -23,6 +23,19 @@ export function issueKeysIn(pull: { title: string; headRef?: string | null }): s
   return [...found]
 }
 
+/** the organisation's issues carrying each key (a key may repeat across sites) */
+export async function issueIdsByKey(organizationId: number, keys: string[]) {
+  const issues: Array<{ id: number; key: string }> = await db
+    .from('issues')
+    .where('organization_id', organizationId)
+    .whereIn('key', keys)
+    .select('id', 'key')
+  const issueIds = new Map<string, number[]>()
+  for (const issue of issues)
+    issueIds.set(issue.key, [...(issueIds.get(issue.key) ?? []), issue.id])
+  return issueIds
+}
+
 async function link(organizationId: number, pairs: Array<{ issueId: number; pullId: number }>) {
   const rows = pairs.map((pair) => ({
     organization_id: organizationId,
@@ -59,14 +72,7 @@ export async function linkPullRequests(
     }))
     const keys = [...new Set(keysByPull.flatMap((pull) => pull.keys))]
     if (keys.length === 0) continue
-    const issues: Array<{ id: number; key: string }> = await db
-      .from('issues')
-      .where('organization_id', organizationId)
-      .whereIn('key', keys)
-      .select('id', 'key')
-    const issueIds = new Map<string, number[]>()
-    for (const issue of issues)
-      issueIds.set(issue.key, [...(issueIds.get(issue.key) ?? []), issue.id])
+    const issueIds = await issueIdsByKey(organizationId, keys)
     for (const pull of keysByPull) {
       for (const key of pull.keys) {
         for (const issueId of issueIds.get(key) ?? []) pairs.push({ issueId, pullId: pull.id })
