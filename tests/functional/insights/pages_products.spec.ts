@@ -44,7 +44,7 @@ test.group('Insights pages | products', (group) => {
     assert.include(page.text, `<a href="/insights/products/${core.publicId}">Core</a>`)
     assert.notInclude(page.text, `/insights/products/${core.id}"`)
     assert.include(page.text, 'data-export="products"')
-    assert.match(page.text, /<svg [^>]*role="img"/)
+    assert.match(page.text, /<svg [^>]*role="(?:img|group)"/)
   })
 
   test('a product page shows its metrics, repositories, contributors, trends and GenAI composition', async ({

@@ -64,7 +64,7 @@ test.group('Insights pages | Executive Summary', (group) => {
     assert.include(page.text, 'data-kpi="change_failure_rate"')
     // 3 merged pull requests in 7 days
     assert.match(page.text, /data-kpi="throughput">[\s\S]*?<p class="kpi-value">3<\/p>/)
-    assert.isAtLeast([...page.text.matchAll(/<svg [^>]*role="img"/g)].length, 10)
+    assert.isAtLeast([...page.text.matchAll(/<svg [^>]*role="(?:img|group)"/g)].length, 10)
     assert.include(page.text, '<details class="chart-details">')
     // the open critical vulnerability, said plainly
     assert.include(page.text, '1 critical vulnerability open')
