@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { request as httpRequest, type ClientRequest } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
 import db from '@adonisjs/lucid/services/db'
 import {
   startAce,
@@ -171,7 +172,16 @@ test.group('Graceful shutdown | a queue worker running a sync', (group) => {
       intervalMs: 25,
       what: 'the sync to be part-way through',
     })
-    assert.equal(await worker.stop(), 0, worker.output())
+    // A slow database at shutdown: the sync's last writes wait 1.5 s on a
+    // lock, well past the worker's polling loop, which ends within its idle
+    // delay (500 ms). The queue must still be there when the sync goes back.
+    const [running] = await db.from('sync_runs').orderBy('id', 'desc').limit(1)
+    const slowDatabase = await db.transaction()
+    await slowDatabase.from('sync_runs').where('id', running.id).update({ status: running.status })
+    const stopped = worker.stop()
+    await sleep(1500)
+    await slowDatabase.commit()
+    assert.equal(await stopped, 0, worker.output())
 
     const partial = await issueCount()
     assert.isBelow(partial, REPOSITORIES * ITEMS, 'it stopped before the end')
