@@ -38,12 +38,12 @@ export async function syncAiNotes(context: SyncContext) {
 
 async function syncRepository(context: SyncContext, repository: StoredRepository) {
   const base = `/${encodeURIComponent(projectOf(repository))}/_apis/git/repositories/${repository.externalId}`
-  const get = async <T>(path: string, query: Record<string, string | boolean> = {}) =>
-    (
-      await context.http.get<T>(`${base}${path}`, {
-        query: { ...query, 'api-version': API_VERSION },
-      })
-    ).data
+  const get = async <T>(path: string, query: Record<string, string | boolean> = {}) => {
+    const response = await context.http.get<T>(`${base}${path}`, {
+      query: { ...query, 'api-version': API_VERSION },
+    })
+    return response.data
+  }
   const refs = await get<{ value: Array<{ name: string; objectId: string }> }>('/refs', {
     filter: 'notes/ai',
   })
@@ -65,7 +65,8 @@ async function syncRepository(context: SyncContext, repository: StoredRepository
       .filter((entry) => NOTED_COMMIT.test(entry.commit))
   }
   const known = previous ? await previousNotes(previous, notesOf) : new Map<string, string>()
-  const entries = (await notesOf(notesCommit))
+  const current = await notesOf(notesCommit)
+  const entries = current
     .filter((entry) => known.get(entry.commit) !== entry.blob)
     .slice(0, MAX_NOTES)
 
@@ -97,7 +98,8 @@ async function previousNotes(
   notesOf: (commitId: string) => Promise<NoteEntry[]>
 ) {
   try {
-    return new Map((await notesOf(commitId)).map((entry) => [entry.commit, entry.blob]))
+    const entries = await notesOf(commitId)
+    return new Map(entries.map((entry) => [entry.commit, entry.blob]))
   } catch (error) {
     if (error instanceof HttpError && error.status === 404) return new Map<string, string>()
     throw error

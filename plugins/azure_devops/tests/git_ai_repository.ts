@@ -39,7 +39,10 @@ export function authorshipLog(commit: string, path: string, aiRange: string, hum
  */
 export async function gitAiRepository() {
   const folder = await mkdtemp(join(tmpdir(), 'git-ai-azure-'))
-  const git = async (...args: string[]) => (await run('git', ['-C', folder, ...args])).stdout.trim()
+  const git = async (...args: string[]) => {
+    const { stdout } = await run('git', ['-C', folder, ...args])
+    return stdout.trim()
+  }
   await git('init', '-q', '-b', 'main')
   await git('config', 'user.email', 'dev@example.com')
   await git('config', 'user.name', 'Dev')

@@ -23,7 +23,10 @@ const run = promisify(execFile)
  * named as the plugin names the repository.
  */
 async function cloneWithNote(folder: string) {
-  const git = async (...args: string[]) => (await run('git', ['-C', folder, ...args])).stdout.trim()
+  const git = async (...args: string[]) => {
+    const { stdout } = await run('git', ['-C', folder, ...args])
+    return stdout.trim()
+  }
   await git('init', '-q', '-b', 'main')
   await git('config', 'user.email', 'dev@example.com')
   await git('config', 'user.name', 'Dev')

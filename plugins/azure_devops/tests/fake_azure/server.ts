@@ -1048,16 +1048,17 @@ export async function startFakeAzure(
         ],
       })
     },
-    addCommit(repository, comment, options = {}) {
+    addCommit(repository, comment, commitOptions = {}) {
       const id = nextId++
-      const date = options.date ?? new Date(Date.now() - 86_400_000 + id * 60_000).toISOString()
+      const date =
+        commitOptions.date ?? new Date(Date.now() - 86_400_000 + id * 60_000).toISOString()
       const earlier = state.commits.get(repository.id) ?? []
       const commit: FakeCommit = {
         commitId: createHash('sha1').update(`commit-${id}`).digest('hex'),
         comment,
         author: { name: state.user.displayName, email: state.user.email, date },
         committer: { name: state.user.displayName, email: state.user.email, date },
-        parents: options.parents ?? earlier.slice(-1).map((parent) => parent.commitId),
+        parents: commitOptions.parents ?? earlier.slice(-1).map((parent) => parent.commitId),
       }
       state.commits.set(repository.id, [...earlier, commit])
       return commit
