@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
+import { commitLeadTimes } from '#services/insights/commit_lead_times'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import type { FakeAzure } from './fake_azure/server.js'
@@ -59,5 +60,49 @@ test.group('Azure DevOps | commit ancestry', (group) => {
     const [again] = await new RunSync().execute({ connection, tasks: ['commits'], trigger: 'cli' })
     assert.equal(again.requests, 1)
     assert.equal(again.itemsWritten, 0)
+  })
+
+  test("lead time per commit from a release's Git artifact: a commit merged after the first deployment counts at the second", async ({
+    assert,
+  }) => {
+    const at = (hours: number) => new Date(Date.UTC(2026, 11, 1) + hours * 3_600_000).toISOString()
+    const repository = azure.addRepository(azure.addProject('Rockets'), 'engine')
+    const root = azure.addCommit(repository, 'Start', { parents: [], date: at(0) })
+    const main = azure.addCommit(repository, 'Tune', { parents: [root.commitId], date: at(1) })
+    const feature = azure.addCommit(repository, 'Telemetry', {
+      parents: [root.commitId],
+      date: at(1.5),
+    })
+    const merge = azure.addCommit(repository, 'Merged PR 7: Telemetry', {
+      parents: [main.commitId, feature.commitId],
+      date: at(3),
+    })
+    // the first release deploys `main` at 02:00, the second the merge at 05:00
+    azure.addDeployment(repository, { commitId: main.commitId, startedOn: at(2) })
+    azure.addDeployment(repository, { commitId: merge.commitId, startedOn: at(5) })
+    const organization = await createOrganization()
+    const connection = await connectAzure(organization, azure)
+    const runs = await new RunSync().execute({
+      connection,
+      tasks: ['repositories', 'commits', 'delivery'],
+      trigger: 'cli',
+    })
+    for (const run of runs) assert.equal(run.status, 'succeeded', run.error ?? '')
+    const deployments = await db.from('deployments').orderBy('started_at').select('sha')
+    assert.deepEqual(
+      deployments.map((row) => row.sha),
+      [main.commitId, merge.commitId]
+    )
+
+    const times = await commitLeadTimes(db.connection(), organization.id, at(24))
+    const bySha = Object.fromEntries(
+      times.map((time) => [time.sha, [time.deployedSha, time.seconds]])
+    )
+    assert.deepEqual(bySha, {
+      [root.commitId]: [main.commitId, 2 * 3600],
+      [main.commitId]: [main.commitId, 1 * 3600],
+      [feature.commitId]: [merge.commitId, 3.5 * 3600],
+      [merge.commitId]: [merge.commitId, 2 * 3600],
+    })
   })
 })

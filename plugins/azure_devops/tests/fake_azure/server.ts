@@ -203,7 +203,14 @@ export type FakeAzure = {
   addComment(pull: FakePullRequest, author: FakeIdentity, at: string, content?: string): FakeThread
   /** a vote by `voter` (10 approved, 5 with suggestions, -5 waiting, -10 rejected), as Azure DevOps records it: a system thread */
   addVote(pull: FakePullRequest, voter: FakeIdentity, vote: number, at: string): FakeThread
-  addDeployment(repository: FakeRepository, changes?: Partial<FakeDeployment>): FakeDeployment
+  /**
+   * A classic release deployment of the repository's Git artifact, at the
+   * repository's newest commit (`definitionReference.version`) or `commitId`
+   */
+  addDeployment(
+    repository: FakeRepository,
+    changes?: Partial<FakeDeployment> & { commitId?: string }
+  ): FakeDeployment
   /** serve the repository's refs, commits, trees and blobs from this git repository */
   setGitDirectory(repository: FakeRepository, directory: string): void
   close(): Promise<void>
@@ -1086,9 +1093,12 @@ export async function startFakeAzure(
       ])
       return build
     },
-    addDeployment(repository, changes = {}) {
+    addDeployment(repository, { commitId, ...changes } = {}) {
       const id = nextId++
       const completed = new Date(Date.UTC(2026, 10, 3, 12, 0, 0) + id * 60_000)
+      // a Git artifact's version is the commit the release deployed
+      const deployed = commitId ?? state.commits.get(repository.id)?.at(-1)?.commitId
+      const version = deployed ? { version: { id: deployed, name: deployed.slice(0, 8) } } : {}
       const deployment: FakeDeployment = {
         id,
         deploymentStatus: 'succeeded',
@@ -1102,7 +1112,10 @@ export async function startFakeAzure(
           artifacts: [
             {
               type: 'Git',
-              definitionReference: { definition: { id: repository.id, name: repository.name } },
+              definitionReference: {
+                definition: { id: repository.id, name: repository.name },
+                ...version,
+              },
             },
           ],
         },
