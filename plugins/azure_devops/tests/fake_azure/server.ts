@@ -1098,7 +1098,9 @@ export async function startFakeAzure(
       const completed = new Date(Date.UTC(2026, 10, 3, 12, 0, 0) + id * 60_000)
       // a Git artifact's version is the commit the release deployed
       const deployed = commitId ?? state.commits.get(repository.id)?.at(-1)?.commitId
-      const version = deployed ? { version: { id: deployed, name: deployed.slice(0, 8) } } : {}
+      const version: Record<string, { id: string; name: string }> = deployed
+        ? { version: { id: deployed, name: deployed.slice(0, 8) } }
+        : {}
       const deployment: FakeDeployment = {
         id,
         deploymentStatus: 'succeeded',
