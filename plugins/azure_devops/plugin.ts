@@ -9,6 +9,7 @@ import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
 import { syncWorkItems } from './sync/work_items.js'
 import { syncCommits } from './sync/commits.js'
+import { syncAiNotes } from './sync/ai_notes.js'
 import { downloadSnapshots } from './sync/snapshots.js'
 import { populateDemoData } from './demo.js'
 import { repositoriesPage } from './repositories_page.js'
@@ -110,6 +111,12 @@ export default definePlugin({
       description: 'Commits on default branches, with AI-assistance trailers',
       schedule: '30 1 * * *',
       run: guarded(syncCommits, 'Code (read)'),
+    },
+    {
+      name: 'ai_notes',
+      description: 'Git AI authorship notes (refs/notes/ai): which lines coding agents wrote',
+      schedule: '40 1 * * *',
+      run: guarded(syncAiNotes, 'Code (read)'),
     },
     {
       name: 'delivery',

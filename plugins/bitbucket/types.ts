@@ -90,6 +90,8 @@ export type Commit = {
   message: string
   date: string
   author: { raw: string; user?: Account }
+  /** the commit's parents, as every commit object carries them (`parents[].hash`) */
+  parents?: Array<{ hash: string; type?: string }>
 }
 
 export type Pipeline = {

@@ -5,12 +5,14 @@ import { projectOf } from './pull_requests.js'
 
 const PAGE_SIZE = 100
 
+/** GitCommitRef: the list leaves `parents` out, Commits - Get fills them */
 type Commit = {
   commitId: string
   comment: string
   commentTruncated?: boolean
   author?: { name?: string; email?: string; date?: string }
   committer?: { name?: string; email?: string; date?: string }
+  parents?: string[]
 }
 
 export function commitInput(repositoryExternalId: string, commit: Commit): CommitInput {
@@ -23,15 +25,18 @@ export function commitInput(repositoryExternalId: string, commit: Commit): Commi
     authorEmail: commit.author?.email ?? null,
     authoredAt: commit.author?.date ?? null,
     committedAt: commit.committer?.date ?? commit.author?.date ?? null,
+    parentShas: commit.parents ?? null,
   }
 }
 
 /**
  * Commits on each monitored repository's default branch since the last
- * run (`searchCriteria.fromDate`), in `$top`/`$skip` pages. The list cuts
- * long messages (`commentTruncated`), and trailers sit at the end, so
- * those are read whole: the store parses the trailers that mark
- * AI-assisted changes.
+ * run (`searchCriteria.fromDate`), in `$top`/`$skip` pages. The list
+ * (GitCommitRef) gives no `parents` and cuts long messages
+ * (`commentTruncated`), so each new commit is read once with Commits -
+ * Get, which has both: the parents give lead time for changes its
+ * ancestry, the whole message the trailers that mark AI-assisted changes.
+ * A run with nothing new costs one request per repository.
  */
 export async function syncCommits(context: SyncContext) {
   for (const repository of await context.store.repositories({ monitoredOnly: true })) {
@@ -60,17 +65,15 @@ async function syncRepository(context: SyncContext, repository: StoredRepository
     })
     // the commit at the cursor's moment was written by the last run
     const commits = page.data.value.filter((commit) => (commit.committer?.date ?? '') > since)
-    const whole: Commit[] = []
-    for (const commit of commits) {
-      if (!commit.commentTruncated) {
-        whole.push(commit)
-        continue
-      }
-      const full = await context.http.get<Commit>(`${base}/${commit.commitId}`, {
-        query: { 'api-version': API_VERSION },
+    // side by side; the HTTP client's own cap bounds the requests in flight
+    const whole = await Promise.all(
+      commits.map(async (commit) => {
+        const full = await context.http.get<Commit>(`${base}/${commit.commitId}`, {
+          query: { 'api-version': API_VERSION },
+        })
+        return full.data
       })
-      whole.push(full.data)
-    }
+    )
     if (whole.length > 0) {
       await context.store.upsertCommits(
         whole.map((commit) => commitInput(repository.externalId, commit))

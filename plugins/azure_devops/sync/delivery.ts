@@ -47,18 +47,26 @@ export function buildInput(build: Azure.Build, repositoryIds: Set<string>): Depl
   }
 }
 
+/**
+ * A classic release's Git artifact names the repository
+ * (`definitionReference.definition`) and the commit it deployed
+ * (`definitionReference.version`, the commit id): lead time per commit
+ * walks that commit's ancestry.
+ */
 export function deploymentInput(
   deployment: Azure.Deployment,
   repositoryIds: Set<string>
 ): DeploymentInput {
   const git = deployment.release?.artifacts?.find((artifact) => artifact.type === 'Git')
   const repositoryId = git?.definitionReference?.definition?.id ?? null
+  const version = git?.definitionReference?.version?.id ?? ''
   return {
     externalId: `release-deployment:${deployment.id}`,
     repositoryExternalId: repositoryId && repositoryIds.has(repositoryId) ? repositoryId : null,
     kind: 'deployment',
     environment: deployment.releaseEnvironment?.name ?? null,
     status: deploymentStatus(deployment),
+    sha: /^[0-9a-f]{40}$/i.test(version) ? version.toLowerCase() : null,
     startedAt: deployment.startedOn ?? deployment.queuedOn ?? new Date().toISOString(),
     finishedAt: deployment.completedOn ?? null,
   }

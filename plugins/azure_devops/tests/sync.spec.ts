@@ -399,8 +399,8 @@ test.group('Azure DevOps | sync', (group) => {
     assert.include(rows[1].message, 'Co-authored-by: GitHub Copilot')
     assert.isTrue(Boolean(rows[1].ai_assisted))
     assert.isFalse(Boolean(rows[0].ai_assisted))
-    // one list page, one whole read for the cut message
-    assert.lengthOf(azure.requests, 2)
+    // one list page, then each new commit read whole (its parents and uncut message)
+    assert.lengthOf(azure.requests, 3)
 
     azure.requests.length = 0
     const [again] = await new RunSync().execute({ connection, tasks: ['commits'], trigger: 'cli' })

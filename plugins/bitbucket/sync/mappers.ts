@@ -188,7 +188,11 @@ export function parseRawAuthor(raw: string) {
     : { name: raw || null, email: null }
 }
 
-/** a commit as the store takes it: the store parses trailers and AI marks from the message */
+/**
+ * A commit as the store takes it: the store parses trailers and AI marks
+ * from the message; its parents give lead time for changes its ancestry
+ * (each production deployment's SHA walked back through them).
+ */
 export function commitInput(repositoryExternalId: string, commit: Bitbucket.Commit): CommitInput {
   const author = parseRawAuthor(commit.author.raw)
   return {
@@ -200,5 +204,6 @@ export function commitInput(repositoryExternalId: string, commit: Bitbucket.Comm
     authorEmail: author.email,
     authoredAt: commit.date,
     committedAt: commit.date,
+    parentShas: commit.parents ? commit.parents.map((parent) => parent.hash) : null,
   }
 }

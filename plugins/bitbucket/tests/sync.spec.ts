@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
+import { commitLeadTimes } from '#services/insights/commit_lead_times'
 import { resetDatabase } from '#tests/helpers/database'
 import { withEnv } from '#plugin-sdk/testing'
 import { createOrganization } from '#tests/helpers/factories'
@@ -185,6 +186,36 @@ test.group('Bitbucket | sync', (group) => {
     bitbucket.resetRequests()
     await sync(connection, ['commits'])
     assert.lengthOf(bitbucket.state.requests, 1)
+  })
+
+  test('commits keep their parents, so lead time is per commit: each from its commit to the production deployment whose SHA reaches it', async ({
+    assert,
+  }) => {
+    const connection = await connected(1, 1)
+    await sync(connection, ['repositories', 'commits', 'deployments'])
+    const repository = bitbucket.state.repositories.get('acme/repo-00')!
+    const [newest, middle, root] = repository.commits
+    const stored = await db.from('commits').whereIn('sha', [newest.hash, middle.hash, root.hash])
+    const parentsOf = (hash: string) =>
+      JSON.parse(stored.find((row) => row.sha === hash).parent_shas)
+    assert.deepEqual(parentsOf(newest.hash), [middle.hash])
+    assert.deepEqual(parentsOf(middle.hash), [root.hash])
+    assert.deepEqual(parentsOf(root.hash), [], 'a root commit: known to have no parent')
+
+    // the Production deployment (of the newest commit) started 200 s before
+    // the newest commit's date, 3,400 s after the middle one's, 7,000 s after the root's
+    const organizationId = Number(stored[0].organization_id)
+    const times = await commitLeadTimes(db.connection(), organizationId, '2030-01-01T00:00:00Z')
+    assert.deepEqual(
+      times
+        .map((time) => [time.sha, time.deployedSha, time.seconds])
+        .sort((a, b) => Number(a[2]) - Number(b[2])),
+      [
+        [newest.hash, newest.hash, 0],
+        [middle.hash, newest.hash, 3_400],
+        [root.hash, newest.hash, 7_000],
+      ]
+    )
   })
 
   test('Pipelines runs become CI builds of their commits', async ({ assert }) => {

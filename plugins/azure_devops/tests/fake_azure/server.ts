@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { createHash, randomUUID } from 'node:crypto'
 import { pagedAnswer } from '#plugin-sdk/testing'
 import { AREAS, RESOURCE_LOCATIONS } from './locations.js'
+import { gitObjectRoute, type GitDirectories } from './git_objects.js'
 
 /**
  * A fake Azure DevOps organisation on loopback, speaking the REST wire
@@ -128,6 +129,8 @@ export type FakeCommit = {
   comment: string
   author: { name: string; email: string; date: string }
   committer: { name: string; email: string; date: string }
+  /** served by Commits - Get only: the list (GitCommitRef) leaves them out */
+  parents: string[]
 }
 export type RecordedRequest = {
   method: string
@@ -187,7 +190,12 @@ export type FakeAzure = {
   /** a project with `repositories` repositories of `pulls` pull requests each, all but the newest two completed */
   seed(repositories: number, pulls: number): FakeRepository[]
   addBuild(repository: FakeRepository, changes?: Partial<FakeBuild>): FakeBuild
-  addCommit(repository: FakeRepository, comment: string): FakeCommit
+  /** a commit on the default branch; its parent is the one added before it unless `parents` says */
+  addCommit(
+    repository: FakeRepository,
+    comment: string,
+    options?: { parents?: string[]; date?: string }
+  ): FakeCommit
   addWorkItem(project: FakeProject, type: string, fields?: Record<string, unknown>): FakeWorkItem
   /** a new revision of the item: its fields change at `at` (System.ChangedDate), recorded as an update */
   updateWorkItem(item: FakeWorkItem, fields: Record<string, unknown>, at: string): FakeWorkItem
@@ -195,7 +203,16 @@ export type FakeAzure = {
   addComment(pull: FakePullRequest, author: FakeIdentity, at: string, content?: string): FakeThread
   /** a vote by `voter` (10 approved, 5 with suggestions, -5 waiting, -10 rejected), as Azure DevOps records it: a system thread */
   addVote(pull: FakePullRequest, voter: FakeIdentity, vote: number, at: string): FakeThread
-  addDeployment(repository: FakeRepository, changes?: Partial<FakeDeployment>): FakeDeployment
+  /**
+   * A classic release deployment of the repository's Git artifact, at the
+   * repository's newest commit (`definitionReference.version`) or `commitId`
+   */
+  addDeployment(
+    repository: FakeRepository,
+    changes?: Partial<FakeDeployment> & { commitId?: string }
+  ): FakeDeployment
+  /** serve the repository's refs, commits, trees and blobs from this git repository */
+  setGitDirectory(repository: FakeRepository, directory: string): void
   close(): Promise<void>
 }
 
@@ -275,6 +292,7 @@ export async function startFakeAzure(
   const pat = options.pat ?? 'azure-pat-not-secret'
   let state = freshState(organization, pat)
   const requests: RecordedRequest[] = []
+  const gitDirectories: GitDirectories = new Map()
   let nextId = 1
   let origin = ''
 
@@ -523,6 +541,7 @@ export async function startFakeAzure(
   ) {
     const paged = { method, url, headers: request.headers }
     let match: RegExpExecArray | null
+    if (gitObjectRoute(gitDirectories, method, path, url, response)) return
 
     // GET [{project}/]_apis/git/repositories
     if (method === 'GET' && (match = /^(?:\/([^/]+))?\/_apis\/git\/repositories\/?$/i.exec(path))) {
@@ -654,7 +673,8 @@ export async function startFakeAzure(
       const all = [...(state.commits.get(match[1]) ?? [])]
         .filter((commit) => !from || commit.committer.date >= from)
         .reverse()
-      const value = all.slice(skip, skip + top).map((commit) => ({
+      // as the service lists them: no parents, long comments cut
+      const value = all.slice(skip, skip + top).map(({ parents, ...commit }) => ({
         ...commit,
         comment: commit.comment.slice(0, 200),
         ...(commit.comment.length > 200 ? { commentTruncated: true } : {}),
@@ -877,6 +897,7 @@ export async function startFakeAzure(
     requests,
     reset() {
       state = freshState(organization, pat)
+      gitDirectories.clear()
       requests.length = 0
       nextId = 1
     },
@@ -1034,16 +1055,19 @@ export async function startFakeAzure(
         ],
       })
     },
-    addCommit(repository, comment) {
+    addCommit(repository, comment, commitOptions = {}) {
       const id = nextId++
-      const date = new Date(Date.now() - 86_400_000 + id * 60_000).toISOString()
+      const date =
+        commitOptions.date ?? new Date(Date.now() - 86_400_000 + id * 60_000).toISOString()
+      const earlier = state.commits.get(repository.id) ?? []
       const commit: FakeCommit = {
         commitId: createHash('sha1').update(`commit-${id}`).digest('hex'),
         comment,
         author: { name: state.user.displayName, email: state.user.email, date },
         committer: { name: state.user.displayName, email: state.user.email, date },
+        parents: commitOptions.parents ?? earlier.slice(-1).map((parent) => parent.commitId),
       }
-      state.commits.set(repository.id, [...(state.commits.get(repository.id) ?? []), commit])
+      state.commits.set(repository.id, [...earlier, commit])
       return commit
     },
     addBuild(repository, changes = {}) {
@@ -1069,9 +1093,14 @@ export async function startFakeAzure(
       ])
       return build
     },
-    addDeployment(repository, changes = {}) {
+    addDeployment(repository, { commitId, ...changes } = {}) {
       const id = nextId++
       const completed = new Date(Date.UTC(2026, 10, 3, 12, 0, 0) + id * 60_000)
+      // a Git artifact's version is the commit the release deployed
+      const deployed = commitId ?? state.commits.get(repository.id)?.at(-1)?.commitId
+      const version: Record<string, { id: string; name: string }> = deployed
+        ? { version: { id: deployed, name: deployed.slice(0, 8) } }
+        : {}
       const deployment: FakeDeployment = {
         id,
         deploymentStatus: 'succeeded',
@@ -1085,7 +1114,10 @@ export async function startFakeAzure(
           artifacts: [
             {
               type: 'Git',
-              definitionReference: { definition: { id: repository.id, name: repository.name } },
+              definitionReference: {
+                definition: { id: repository.id, name: repository.name },
+                ...version,
+              },
             },
           ],
         },
@@ -1096,6 +1128,9 @@ export async function startFakeAzure(
         deployment,
       ])
       return deployment
+    },
+    setGitDirectory(repository, directory) {
+      gitDirectories.set(repository.id, directory)
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }

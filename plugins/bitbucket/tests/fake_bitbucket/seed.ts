@@ -61,6 +61,12 @@ export function pullRequest(repository: string, id: number, at: number): FakePul
         date: iso(created),
         author: alice,
         raw: 'Alice <alice@example.com>',
+        parents: [
+          {
+            hash: state === 'OPEN' ? sha(`${repository}#${id}~1`) : sha(`base${id}`),
+            type: 'commit',
+          },
+        ],
       },
       ...(state === 'OPEN'
         ? [
@@ -70,6 +76,7 @@ export function pullRequest(repository: string, id: number, at: number): FakePul
               date: iso(created - 600_000),
               author: alice,
               raw: 'Alice <alice@example.com>',
+              parents: [{ hash: sha(`base${id}`), type: 'commit' as const }],
             },
           ]
         : []),
@@ -103,6 +110,9 @@ export function seedWorkspace(
       date: iso(EPOCH + r * 1000 - c * 3600_000),
       author: alice,
       raw: 'Alice <alice@example.com>',
+      // each the parent of the one before it; the oldest is the root
+      parents:
+        c < 2 ? [{ hash: sha(`${slug}/${repoSlug}@${c + 1}`), type: 'commit' as const }] : [],
     }))
     const repository: FakeRepository = {
       uuid: `{${randomUUID()}}`,

@@ -29,7 +29,17 @@ export type FakePullRequest = {
   activity: Array<Record<string, unknown>>
   diffstat: Array<{ status: string; lines_added: number; lines_removed: number }>
   /** GET …/pullrequests/{id}/commits, newest first */
-  commits?: Array<{ hash: string; message: string; date: string; author: FakeUser; raw: string }>
+  commits?: FakeCommit[]
+}
+
+/** a commit object as Bitbucket lists it: `parents` are `{ hash, type: 'commit' }` */
+export type FakeCommit = {
+  hash: string
+  message: string
+  date: string
+  author: FakeUser
+  raw: string
+  parents?: Array<{ hash: string; type: 'commit' }>
 }
 
 export type FakeRepository = {
@@ -42,7 +52,8 @@ export type FakeRepository = {
   language: string
   is_private: boolean
   pullRequests: FakePullRequest[]
-  commits: Array<{ hash: string; message: string; date: string; author: FakeUser; raw: string }>
+  /** the main branch's commits, newest first */
+  commits: FakeCommit[]
   pipelines: Array<Record<string, unknown>>
   environments: Array<{ uuid: string; name: string }>
   deployments: Array<Record<string, unknown>>
