@@ -119,12 +119,19 @@ export function flowAuthor(alias: string) {
 
 /**
  * Repositories (alias.repository_id) with commit ancestry: at least one
- * commit whose parents the code host gave. Their lead time for changes
- * is measured per commit (commit_lead_times.ts); the others' per pull
- * request, from its first commit (the fallback, `lead_time_pr_count`).
+ * commit whose parents the code host gave, and at least one successful
+ * production deployment that names its commit (a `sha` to walk from).
+ * Their lead time for changes is measured per commit
+ * (commit_lead_times.ts); the others' per pull request, from its first
+ * commit (the fallback, `lead_time_pr_count`). Parents alone are not
+ * enough: with deployments that carry no SHA (a release pipeline without
+ * a Git artifact) there is nothing to walk, and the repository would
+ * show no lead time at all.
  */
 export function hasCommitAncestry(alias: string) {
-  return `EXISTS (SELECT 1 FROM commits ca WHERE ca.organization_id = ${alias}.organization_id AND ca.repository_id = ${alias}.repository_id AND ca.parent_shas IS NOT NULL)`
+  const parents = `EXISTS (SELECT 1 FROM commits ca WHERE ca.organization_id = ${alias}.organization_id AND ca.repository_id = ${alias}.repository_id AND ca.parent_shas IS NOT NULL)`
+  const deployedCommit = `EXISTS (SELECT 1 FROM deployments da WHERE da.organization_id = ${alias}.organization_id AND da.repository_id = ${alias}.repository_id AND da.status = 'success' AND da.sha IS NOT NULL AND ${productionDeployment('da')})`
+  return `(${parents} AND ${deployedCommit})`
 }
 
 type Branch = {

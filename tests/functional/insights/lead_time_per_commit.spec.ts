@@ -165,6 +165,32 @@ test.group('Insights / lead time for changes per commit', (group) => {
     assert.equal(byCommit.leadTimeByPullRequest, 0)
   })
 
+  test('commits with parents but deployments without a SHA keep the per-pull-request lead time', async ({
+    assert,
+  }) => {
+    const { organizationId, repository, store, commit, deploy } = await setup()
+    await commit('a', '2026-03-01T08:00:00Z', [])
+    await store.upsertPullRequests([
+      {
+        externalId: 'pr-1',
+        repositoryExternalId: repository.external_id,
+        number: 1,
+        title: 'Change',
+        state: 'merged',
+        authorLogin: 'ada',
+        openedAt: '2026-03-01T09:00:00Z',
+        firstCommitAt: '2026-03-01T08:00:00Z',
+        mergedAt: '2026-03-01T10:00:00Z',
+      },
+    ])
+    // a release pipeline that does not say which commit it deployed
+    await deploy('', '2026-03-01T18:00:00Z', { sha: null })
+    await new RollUpMetrics().execute({ organizationId })
+    const summary = await summarizeMetrics({ organizationId, ...MARCH })
+    assert.equal(summary.leadTimeHours, 10)
+    assert.equal(summary.leadTimeByPullRequest, 1)
+  })
+
   test('a later write without parents keeps the parents stored', async ({ assert }) => {
     const { organizationId, commit } = await setup()
     await commit('b', '2026-03-02T10:00:00Z', ['a'])
