@@ -45,16 +45,28 @@ const round = (value: number | null) => (value === null ? null : Math.round(valu
 
 type Transition = { at: Date; from: string | null; to: string; category: string | null }
 
+/**
+ * Whether a change starts the work: a move into an in-progress status,
+ * or, where the tracker did not say the category of the status reached
+ * (Jira gives only the current status's), the first move out of the
+ * status the issue was created in.
+ */
+function startsWork(transition: Transition, initial: string | null) {
+  if (transition.category) return transition.category === 'in_progress'
+  return transition.to !== initial
+}
+
 /** the hours an issue spent in each status, and when it first started (in progress) */
 export function timeline(openedAt: Date, resolvedAt: Date, transitions: Transition[]) {
   const spent = new Map<string, number>()
   let startedAt: Date | null = null
   let since = openedAt
   let current = transitions[0]?.from ?? null
+  const initial = current
   for (const transition of transitions) {
     const at = transition.at > resolvedAt ? resolvedAt : transition.at
     if (current) spent.set(current, (spent.get(current) ?? 0) + hours(since, at))
-    if (!startedAt && transition.category === 'in_progress') startedAt = transition.at
+    if (!startedAt && startsWork(transition, initial)) startedAt = transition.at
     current = transition.to
     since = at
   }

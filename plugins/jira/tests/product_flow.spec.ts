@@ -1,0 +1,203 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import RunSync from '#actions/sync/run_sync'
+import Product from '#models/product'
+import { resetDatabase } from '#tests/helpers/database'
+import { createAccount } from '#tests/helpers/accounts'
+import { insertProduct } from '#tests/helpers/insights'
+import { WebClient } from '#tests/helpers/web_client'
+import type { FakeJira } from './fake_jira/server.js'
+import type { FakeSprint } from './fake_jira/state.js'
+import { addIssue } from './fake_jira/seed.js'
+import { connectSite, startJira } from './testbed.js'
+
+/**
+ * Product Detail's issue flow (issue cycle time, lead time, time in each
+ * status) and its sprints (planned against finished), from issues,
+ * histories and sprints synced from the fake Jira through jira.js.
+ */
+const WEEK = 'range=custom&from=2026-11-02&to=2026-11-08'
+
+const SPRINT_7: FakeSprint = {
+  id: 7,
+  name: 'ENG Sprint 7',
+  state: 'closed',
+  startDate: '2026-10-26T09:00:00.000Z',
+  endDate: '2026-11-06T09:00:00.000Z',
+  completeDate: '2026-11-06T17:00:00.000Z',
+}
+const SPRINT_8: FakeSprint = {
+  id: 8,
+  name: 'ENG Sprint 8',
+  state: 'active',
+  startDate: '2026-11-06T18:00:00.000Z',
+  endDate: '2026-11-20T09:00:00.000Z',
+}
+const SPRINT_3: FakeSprint = {
+  id: 3,
+  name: 'ENG Sprint 3',
+  state: 'closed',
+  startDate: '2026-08-03T09:00:00.000Z',
+  endDate: '2026-08-17T09:00:00.000Z',
+  completeDate: '2026-08-17T09:00:00.000Z',
+}
+
+const at = (iso: string) => new Date(iso)
+
+function seedSite(jira: FakeJira) {
+  const site = jira.site('c1')
+  site.boards = [
+    {
+      id: 1,
+      name: 'ENG board',
+      type: 'scrum',
+      projectKey: 'ENG',
+      sprints: [SPRINT_3, SPRINT_7, SPRINT_8],
+    },
+  ]
+  // ENG-1: 2 h to do, 24 h in progress, resolved in sprint 7
+  addIssue(site, {
+    projectKey: 'ENG',
+    created: at('2026-11-02T09:00:00Z'),
+    startedAfter: 2,
+    doneAfter: 26,
+    sprints: [SPRINT_7],
+    storyPoints: 3,
+  })
+  // ENG-2: unfinished in sprint 7, carried into sprint 8
+  addIssue(site, {
+    projectKey: 'ENG',
+    created: at('2026-11-02T09:00:00Z'),
+    startedAfter: 4,
+    sprints: [SPRINT_7, SPRINT_8],
+    storyPoints: 5,
+  })
+  // ENG-3: resolved after sprint 7 was completed (and after the week)
+  addIssue(site, {
+    projectKey: 'ENG',
+    created: at('2026-11-02T09:00:00Z'),
+    startedAfter: 1,
+    doneAfter: 200,
+    sprints: [SPRINT_7],
+    storyPoints: 2,
+  })
+  // ENG-4: 1 h to do, 4 h in progress, resolved in the active sprint 8
+  addIssue(site, {
+    projectKey: 'ENG',
+    created: at('2026-11-06T19:00:00Z'),
+    startedAfter: 1,
+    doneAfter: 5,
+    sprints: [SPRINT_8],
+    storyPoints: 1,
+  })
+  // OPS is not the product's: its issue and sprint stay out
+  addIssue(site, {
+    projectKey: 'OPS',
+    created: at('2026-11-02T09:00:00Z'),
+    startedAfter: 1,
+    doneAfter: 2,
+    sprints: [{ ...SPRINT_7, id: 70, name: 'OPS Sprint 1' }],
+  })
+  site.boards.push({
+    id: 2,
+    name: 'OPS board',
+    type: 'scrum',
+    projectKey: 'OPS',
+    sprints: [{ ...SPRINT_7, id: 70, name: 'OPS Sprint 1' }],
+  })
+}
+
+async function csv(web: WebClient, productPublicId: string, table: string) {
+  const answer = await web.get(
+    `/insights/products/${productPublicId}?${WEEK}&format=csv&table=${table}`
+  )
+  return answer.text.trim().split(/\r?\n/)
+}
+
+test.group('Jira | product issue flow and sprints', (group) => {
+  let jira: FakeJira
+  group.setup(async () => {
+    jira = await startJira()
+    return () => jira.close()
+  })
+  group.each.setup(resetDatabase())
+  group.each.setup(() => jira.reset())
+
+  test('Product Detail shows issue cycle time, time in status and sprints planned against finished', async ({
+    assert,
+  }) => {
+    seedSite(jira)
+    const account = await createAccount({ role: 'viewer' })
+    const organizationId = account.organization.id
+    const [run] = await new RunSync().execute({
+      connection: await connectSite(account.organization, jira, 'c1'),
+      trigger: 'cli',
+    })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const productId = await insertProduct(organizationId, 'Engine', [])
+    await db.table('product_issue_scopes').insert({
+      organization_id: organizationId,
+      product_id: productId,
+      project_key: 'ENG',
+      component: '',
+      component_like: '',
+    })
+    const product = await Product.findOrFail(productId)
+    const web = new WebClient()
+    await web.signIn(account.email, account.password, account.totpSecret!)
+
+    const page = await web.get(`/insights/products/${product.publicId}?${WEEK}`)
+    assert.equal(page.status, 200)
+    for (const table of ['issue_flow', 'time_in_status', 'sprints']) {
+      assert.include(page.text, `data-export="${table}"`)
+    }
+    assert.include(page.text, 'Sprints: planned against finished')
+
+    // resolved in the week: ENG-1 (cycle 24 h, lead 26 h) and ENG-4 (cycle 4 h, lead 5 h)
+    assert.deepEqual(await csv(web, product.publicId, 'issue_flow'), [
+      'measure,value',
+      'issues_resolved,2',
+      'issue_cycle_time_median_hours,14',
+      'issues_with_cycle_time,2',
+      'issue_lead_time_median_hours,15.5',
+    ])
+    assert.deepEqual(await csv(web, product.publicId, 'time_in_status'), [
+      'status,issues,median_hours,total_hours',
+      'In Progress,2,14,28',
+      'To Do,2,1.5,3',
+    ])
+    // newest first; ENG-2 counts in sprint 8, where it was carried; sprint 3 ran before the week
+    assert.deepEqual(await csv(web, product.publicId, 'sprints'), [
+      'sprint,board,state,start,end,completed,issues_planned,issues_finished,finished_percent,points_planned,points_finished',
+      'ENG Sprint 8,ENG board,active,2026-11-06,2026-11-20,,2,1,50,6,1',
+      'ENG Sprint 7,ENG board,closed,2026-10-26,2026-11-06,2026-11-06,2,1,50,5,3',
+    ])
+  })
+
+  test("another organisation's issues and sprints of the same names count nowhere else", async ({
+    assert,
+  }) => {
+    seedSite(jira)
+    const mine = await createAccount({ role: 'viewer' })
+    const theirs = await createAccount({ role: 'viewer' })
+    await new RunSync().execute({
+      connection: await connectSite(theirs.organization, jira, 'c1'),
+      trigger: 'cli',
+    })
+    const productId = await insertProduct(mine.organization.id, 'Engine', [])
+    await db.table('product_issue_scopes').insert({
+      organization_id: mine.organization.id,
+      product_id: productId,
+      project_key: 'ENG',
+      component: '',
+      component_like: '',
+    })
+    const product = await Product.findOrFail(productId)
+    const web = new WebClient()
+    await web.signIn(mine.email, mine.password, mine.totpSecret!)
+    const page = await web.get(`/insights/products/${product.publicId}?${WEEK}`)
+    assert.include(page.text, 'No issue of this product was resolved in this period.')
+    assert.include(page.text, 'No sprint holding this product’s issues ran in this period.')
+    assert.lengthOf(await csv(web, product.publicId, 'sprints'), 1, 'the header alone')
+  })
+})
