@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import Connection from '#models/connection'
+import type Connection from '#models/connection'
 import RunSync from '#actions/sync/run_sync'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
@@ -103,10 +103,12 @@ test.group('Jira | incidents by JQL', (group) => {
     touch(outage)
     jira.state.requests = []
     const delivery = deliver(hook.url, site, outage, signedByJira())
-    assert.equal((await delivery.send()).status, 202)
-    await processQueueUntil(
-      async () => (await types(account.organization.id))['ENG-1'] === 'incident'
-    )
+    const accepted = await delivery.send()
+    assert.equal(accepted.status, 202)
+    await processQueueUntil(async () => {
+      const now = await types(account.organization.id)
+      return now['ENG-1'] === 'incident'
+    })
     const asked = jira.requestsTo(/search\/jql$/)
     assert.lengthOf(asked, 1)
     assert.equal(asked[0].query.get('jql'), `(${QUERY}) AND key = "ENG-1"`)

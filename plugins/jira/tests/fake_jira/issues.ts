@@ -169,7 +169,10 @@ export function runJql(site: FakeSite, jql: string, bounded: boolean): FakeIssue
   let issues = [...site.issues]
   for (const written of clauses) {
     // AND of simple clauses, parenthesised or not: enough for the incident query
-    const clause = written.trim().replace(/^\(+/, '').replace(/(?<!\([^)]*)\)+$/, '')
+    const clause = written
+      .trim()
+      .replace(/^\(+/, '')
+      .replace(/(?<!\([^)]*)\)+$/, '')
     const updated = /^updated\s*>=\s*"([^"]+)"$/i.exec(clause.trim())
     const projects = /^project\s+in\s*\(([^)]*)\)$/i.exec(clause.trim())
     const equals = /^(priority|labels|key)\s*=\s*"?([^"]+?)"?$/i.exec(clause.trim())
