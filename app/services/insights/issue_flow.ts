@@ -11,7 +11,7 @@ import type { InsightScope } from '#services/insights/types'
  * spent in each status, from their status history
  * (issue_status_transitions). Before its first recorded change an issue
  * was in the status that change left; time after the resolution does not
- * count.
+ * count. Work in progress: the product's issues in progress now.
  */
 
 export type StatusTime = {
@@ -23,6 +23,8 @@ export type StatusTime = {
 }
 
 export type IssueFlow = {
+  /** the product's issues in progress now (status category), whatever the period */
+  inProgress: number
   resolved: number
   /** resolved issues with a move into an in-progress status (they have a cycle time) */
   withCycleTime: number
@@ -88,6 +90,15 @@ export async function issueFlow(scope: InsightScope): Promise<IssueFlow> {
       bindings
     )
   )
+  const openBindings: Array<string | number> = [scope.organizationId]
+  const openFence = productIssueClause(scope, 'i', openBindings)
+  const [open] = selectRows(
+    await db.rawQuery(
+      `SELECT COUNT(*) AS total FROM issues i
+       WHERE i.organization_id = ? AND ${openFence} AND i.status_category = 'in_progress'`,
+      openBindings
+    )
+  )
   const history = new Map<number, Transition[]>()
   const ids = issues.map((issue) => Number(issue.id))
   for (let start = 0; start < ids.length; start += BATCH) {
@@ -132,6 +143,7 @@ export async function issueFlow(scope: InsightScope): Promise<IssueFlow> {
     }))
     .sort((a, b) => b.totalHours - a.totalHours || a.status.localeCompare(b.status))
   return {
+    inProgress: Number(open?.total ?? 0),
     resolved: issues.length,
     withCycleTime: cycle.length,
     cycleTimeMedianHours: round(median(cycle)),

@@ -55,29 +55,24 @@ export async function productIssueTables(scope: InsightScope): Promise<PageTable
   }
   const flowTable: PageTable = {
     name: 'issue_flow',
-    title: 'Issue flow (issues resolved in the period)',
+    title: 'Issue flow',
     columns: ['Measure', 'Value'],
     csvColumns: ['measure', 'value'],
-    cells: flow.resolved
-      ? [
-          ['Issues resolved', formatNumber(flow.resolved, 0)],
-          [
-            'Issue cycle time (median, in progress → resolved)',
-            formatHours(flow.cycleTimeMedianHours),
-          ],
-          ['Issues with a cycle time', formatNumber(flow.withCycleTime, 0)],
-          ['Issue lead time (median, created → resolved)', formatHours(flow.leadTimeMedianHours)],
-        ]
-      : [],
-    values: flow.resolved
-      ? [
-          ['issues_resolved', flow.resolved],
-          ['issue_cycle_time_median_hours', csvNumber(flow.cycleTimeMedianHours)],
-          ['issues_with_cycle_time', flow.withCycleTime],
-          ['issue_lead_time_median_hours', csvNumber(flow.leadTimeMedianHours)],
-        ]
-      : [],
-    empty: 'No issue of this product was resolved in this period.',
+    cells: [
+      ['Work in progress (issues in progress now)', formatNumber(flow.inProgress, 0)],
+      ['Issues resolved', formatNumber(flow.resolved, 0)],
+      ['Issue cycle time (median, in progress → resolved)', formatHours(flow.cycleTimeMedianHours)],
+      ['Issues with a cycle time', formatNumber(flow.withCycleTime, 0)],
+      ['Issue lead time (median, created → resolved)', formatHours(flow.leadTimeMedianHours)],
+    ],
+    values: [
+      ['work_in_progress', flow.inProgress],
+      ['issues_resolved', flow.resolved],
+      ['issue_cycle_time_median_hours', csvNumber(flow.cycleTimeMedianHours)],
+      ['issues_with_cycle_time', flow.withCycleTime],
+      ['issue_lead_time_median_hours', csvNumber(flow.leadTimeMedianHours)],
+    ],
+    empty: 'This product has no issue yet.',
   }
   const statusTable: PageTable = {
     name: 'time_in_status',

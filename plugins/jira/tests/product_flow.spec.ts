@@ -63,9 +63,10 @@ test.group('Jira | product issue flow and sprints', (group) => {
     }
     assert.include(page.text, 'Sprints: planned against finished')
 
-    // resolved in the week: ENG-1 (cycle 24 h, lead 26 h) and ENG-4 (cycle 4 h, lead 5 h)
+    // ENG-2 is in progress; resolved in the week: ENG-1 (cycle 24 h, lead 26 h) and ENG-4 (cycle 4 h, lead 5 h)
     assert.deepEqual(await csv(web, product.publicId, 'issue_flow'), [
       'measure,value',
+      'work_in_progress,1',
       'issues_resolved,2',
       'issue_cycle_time_median_hours,14',
       'issues_with_cycle_time,2',
@@ -106,7 +107,9 @@ test.group('Jira | product issue flow and sprints', (group) => {
     const web = new WebClient()
     await web.signIn(mine.email, mine.password, mine.totpSecret!)
     const page = await web.get(`/insights/products/${product.publicId}?${WEEK}`)
-    assert.include(page.text, 'No issue of this product was resolved in this period.')
+    const flow = await csv(web, product.publicId, 'issue_flow')
+    assert.include(flow, 'work_in_progress,0')
+    assert.include(flow, 'issues_resolved,0')
     assert.include(page.text, 'No sprint holding this product’s issues ran in this period.')
     assert.lengthOf(await csv(web, product.publicId, 'sprints'), 1, 'the header alone')
   })
