@@ -52,6 +52,7 @@ export const AUDIT_EVENTS = {
   'product.created': 'Product created',
   'product.updated': 'Product renamed or described',
   'product.repositories_changed': 'Product repositories changed',
+  'product.issue_projects_changed': 'Product issue projects changed',
   'product.deleted': 'Product deleted',
   'compliance.evidence_accepted': 'Compliance evidence accepted',
   'compliance.evidence_rejected': 'Compliance evidence rejected',

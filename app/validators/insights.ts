@@ -54,3 +54,14 @@ export const productRepositoriesValidator = vine.create({
     .maxLength(5000)
     .optional(),
 })
+
+/**
+ * The issue projects and components of a product: `ENG` or `ENG:Billing`
+ * from the checkbox list (none checked: the product has none).
+ */
+export const productIssueProjectsValidator = vine.create({
+  issue_projects: vine
+    .array(vine.string().trim().minLength(1).maxLength(320))
+    .maxLength(5000)
+    .optional(),
+})

@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto'
-import type { ContributorInput, DemoContext, IssueInput, IssueTransitionInput } from '#plugin-sdk'
+import type {
+  ContributorInput,
+  DemoContext,
+  IssueInput,
+  IssueTransitionInput,
+  SprintInput,
+} from '#plugin-sdk'
 
 /**
  * Jira-shaped history for the demo organisation: two projects whose
  * issues walk To Do → In Progress → In Review → Done with their status
  * histories, a fifth of them bugs, and incidents resolved within hours
- * (time to restore). Upserted by stable ids, so it is safe to run again.
+ * (time to restore). LAUNCH plans in two-week sprints on its board, with
+ * story points, so Product Detail's sprint table has something to show.
+ * Upserted by stable ids, so it is safe to run again.
  */
 const PROJECTS = ['LAUNCH', 'OPS']
 const ISSUES_PER_PROJECT = 60
@@ -24,6 +32,37 @@ function unit(seed: string) {
 function kindOf(project: string, number: number) {
   if (project === 'OPS' && number % 6 === 0) return 'incident'
   return number % 5 === 0 ? 'bug' : number % 7 === 0 ? 'task' : 'story'
+}
+
+const SPRINT_DAYS = 14
+const FIRST_SPRINT_DAYS_AGO = 91
+
+/** LAUNCH's sprints: two weeks each, from 91 days ago; the one holding now is active */
+function sprints(now: number): SprintInput[] {
+  const found: SprintInput[] = []
+  for (let index = 0; ; index += 1) {
+    const start = now - (FIRST_SPRINT_DAYS_AGO - index * SPRINT_DAYS) * DAY
+    if (start > now) return found
+    const end = start + SPRINT_DAYS * DAY
+    found.push({
+      externalId: `demo-jira-sprint-${index + 1}`,
+      name: `LAUNCH Sprint ${index + 1}`,
+      state: end <= now ? 'closed' : 'active',
+      goal: null,
+      boardExternalId: 'demo-jira-board-launch',
+      boardName: 'LAUNCH board',
+      startAt: new Date(start),
+      endAt: new Date(end),
+      completedAt: end <= now ? new Date(end) : null,
+    })
+  }
+}
+
+/** the sprint a LAUNCH issue was planned in: the one it was opened in */
+function sprintOf(project: string, opened: number, now: number) {
+  if (project !== 'LAUNCH') return null
+  const index = Math.floor((opened - (now - FIRST_SPRINT_DAYS_AGO * DAY)) / (SPRINT_DAYS * DAY))
+  return index >= 0 ? `LAUNCH Sprint ${index + 1}` : null
 }
 
 function issue(project: string, number: number, now: number): IssueInput {
@@ -67,11 +106,14 @@ function issue(project: string, number: number, now: number): IssueInput {
     resolvedAt: last?.to === 'Done' ? last.at : null,
     remoteUpdatedAt: last?.at ?? new Date(opened),
     transitions,
+    sprint: sprintOf(project, opened, now),
+    storyPoints: project === 'LAUNCH' && type !== 'bug' ? [1, 2, 3, 5, 8][number % 5] : null,
   }
 }
 
 export async function populateDemoData({ store, now }: DemoContext) {
   await store.upsertContributors(PEOPLE)
+  await store.upsertSprints(sprints(now))
   for (const project of PROJECTS) {
     const rows: IssueInput[] = []
     for (let number = 1; number <= ISSUES_PER_PROJECT; number++)

@@ -16,14 +16,23 @@ const names = () =>
     .optional()
 
 const MESSAGES = {
-  maxLength: 'At most 500 characters.',
-  regex: 'Names may not contain < or >.',
+  'maxLength': 'At most 500 characters.',
+  'regex': 'Names may not contain < or >.',
+  'incidentJql.maxLength': 'At most 1,000 characters.',
+  'incidentJql.regex': 'Write the query on one line.',
 }
 
 export const issueTypesValidator = vine.create({
   bug: names(),
   incident: names(),
   incidentLabels: names(),
+  // JQL (Jira runs it; `<` and `>` are operators there), one line
+  incidentJql: vine
+    .string()
+    .trim()
+    .maxLength(1000)
+    .regex(/^[^\r\n]*$/)
+    .optional(),
 })
 issueTypesValidator.messagesProvider = new SimpleMessagesProvider(MESSAGES)
 
@@ -41,8 +50,8 @@ export async function saveIssueTypes(ctx: PluginRouteContext) {
     ctx.response.status(404)
     return ctx.response.send(await ctx.view.render('pages/errors/not_found'))
   }
-  const submitted = ctx.request.only(['bug', 'incident', 'incidentLabels'])
-  let input: { bug?: string; incident?: string; incidentLabels?: string }
+  const submitted = ctx.request.only(['bug', 'incident', 'incidentLabels', 'incidentJql'])
+  let input: { bug?: string; incident?: string; incidentLabels?: string; incidentJql?: string }
   try {
     input = await issueTypesValidator.validate(submitted)
   } catch (error) {
@@ -62,6 +71,7 @@ export async function saveIssueTypes(ctx: PluginRouteContext) {
         bug: String(submitted.bug ?? ''),
         incident: String(submitted.incident ?? ''),
         incidentLabels: String(submitted.incidentLabels ?? ''),
+        incidentJql: String(submitted.incidentJql ?? ''),
       },
       fieldErrors,
     })
@@ -73,7 +83,9 @@ export async function saveIssueTypes(ctx: PluginRouteContext) {
       incidentLabels: list(input.incidentLabels),
     }).filter(([, value]) => value !== undefined)
   )
-  await connection.update({ config: { issueTypes } })
+  await connection.update({
+    config: { issueTypes, incidentJql: input.incidentJql ?? '', incidentJqlError: null },
+  })
   return redirectAfterWrite(ctx, `/settings/connections/${connection.publicId}`, {
     kind: 'success',
     message: 'Issue types saved: the next full sync classifies every issue with them.',

@@ -11,6 +11,7 @@ import { connectionClients, editionOf } from './client.js'
 import { contributorOf, issueRow, mappingOf, type JiraIssue } from './sync/mappers.js'
 import type { PlanningFields } from './sync/planning.js'
 import { listProjects } from './sync/projects.js'
+import { incidentJqlOf, matchesIncidentJql } from './sync/incident_jql.js'
 import { environment } from './environment.js'
 import { verifyBearerJwt } from './jwt.js'
 import { EVENTS, jqlFilter, registerDynamic, stateOf } from './dynamic_webhooks.js'
@@ -140,6 +141,16 @@ async function writeIssue({ delivery, connection }: WebhookContext) {
     fields: (connection.config.fields ?? {}) as PlanningFields,
   })
   delete row.transitions
+  const incidentJql = incidentJqlOf(connection.config)
+  if (incidentJql && row.type !== 'incident') {
+    // Jira runs the organisation's incident query for this one issue
+    const matches = await matchesIncidentJql(
+      await connectionClients(connection),
+      incidentJql,
+      issue.key
+    )
+    if (matches) row.type = 'incident'
+  }
   await connection.store.upsertIssues([row])
 }
 

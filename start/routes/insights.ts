@@ -35,6 +35,9 @@ router
       .post('/insights/products/:product/repositories', [ProductsController, 'repositories'])
       .as('insights.products.repositories')
     router
+      .post('/insights/products/:product/issue-projects', [ProductsController, 'issueProjects'])
+      .as('insights.products.issue_projects')
+    router
       .post('/insights/products/:product/delete', [ProductsController, 'destroy'])
       .as('insights.products.destroy')
     router.get('/insights/compliance', [ComplianceController, 'show']).as('insights.compliance')

@@ -5,7 +5,7 @@
  */
 export class ProductRefusal extends Error {
   constructor(
-    readonly field: 'name' | 'repositories',
+    readonly field: 'name' | 'repositories' | 'issueProjects',
     message: string
   ) {
     super(message)

@@ -5,12 +5,17 @@ import CreateProduct from '#actions/products/create_product'
 import UpdateProduct from '#actions/products/update_product'
 import DeleteProduct from '#actions/products/delete_product'
 import SetProductRepositories from '#actions/products/set_product_repositories'
+import SetProductIssueProjects from '#actions/products/set_product_issue_projects'
 import { ProductRefusal } from '#actions/products/product_refusal'
 import { requestMeta } from '#services/auth_session'
 import { organizationNow, resolveFilters } from '#services/insights_pages/date_range'
 import { productDetail, productEditor, productList } from '#services/insights_pages/products_page'
 import { respondWithDashboard } from '#services/insights_pages/respond'
-import { productRepositoriesValidator, productValidator } from '#validators/insights'
+import {
+  productIssueProjectsValidator,
+  productRepositoriesValidator,
+  productValidator,
+} from '#validators/insights'
 
 /**
  * Products: the list, a product's dashboard, and for org admins
@@ -98,6 +103,29 @@ export default class ProductsController {
         ctx,
         `/insights/products/${result.product.publicId}`,
         `“${result.product.name}” now groups ${result.total} repositor${result.total === 1 ? 'y' : 'ies'}.`
+      )
+    } catch (error) {
+      if (!(error instanceof ProductRefusal)) throw error
+      ctx.response.status(422)
+      return this.#renderEdit(ctx, error)
+    }
+  }
+
+  async issueProjects(ctx: HttpContext) {
+    await ctx.bouncer.authorize(memberCan, ctx.membership, 'products.manage')
+    const fields = await ctx.request.validateUsing(productIssueProjectsValidator)
+    try {
+      const result = await new SetProductIssueProjects().execute({
+        organizationId: ctx.organization!.id,
+        actor: ctx.auth.use('web').user!,
+        meta: requestMeta(ctx),
+        productPublicId: ctx.params.product,
+        scopes: fields.issue_projects ?? [],
+      })
+      return this.#afterWrite(
+        ctx,
+        `/insights/products/${result.product.publicId}`,
+        `“${result.product.name}” now includes ${result.total} issue project${result.total === 1 ? '' : 's'} or component${result.total === 1 ? '' : 's'}.`
       )
     } catch (error) {
       if (!(error instanceof ProductRefusal)) throw error

@@ -19,6 +19,11 @@ import {
 import { assignPeople } from '#services/domain/people'
 import { linkIssues, linkPullRequests } from '#services/domain/issue_links'
 import { linkCommits, linkIssuesToCommits } from '#services/domain/issue_commit_links'
+import {
+  linkCommitsPullRequests,
+  linkIssuesThroughCommits,
+  linkPullRequestsThroughCommits,
+} from '#services/domain/issue_links_through_commits'
 import { recordTombstones, withoutTombstoned } from '#services/domain/issue_tombstones'
 import {
   canonicalRepositoryKey,
@@ -227,6 +232,7 @@ export class FencedDomainStore implements DomainStore {
         .where('external_id', row.externalId)
         .update({ commit_shas: JSON.stringify(row.commitShas!.slice(0, 10_000)) })
     }
+    await linkPullRequestsThroughCommits(this.fence.organizationId, this.fence.provider, ids)
     this.onPullRequests?.(rows.map((row) => row.externalId))
     return written
   }
@@ -260,6 +266,11 @@ export class FencedDomainStore implements DomainStore {
       ['parent_shas']
     )
     await linkCommits(this.fence.organizationId, this.fence.provider, rows.map(externalId))
+    await linkCommitsPullRequests(
+      this.fence.organizationId,
+      this.fence.provider,
+      rows.map(externalId)
+    )
     return written
   }
 
@@ -303,6 +314,7 @@ export class FencedDomainStore implements DomainStore {
     const ids = rows.map((row) => row.externalId)
     await linkIssues(this.fence.organizationId, this.fence.provider, ids)
     await linkIssuesToCommits(this.fence.organizationId, this.fence.provider, ids)
+    await linkIssuesThroughCommits(this.fence.organizationId, this.fence.provider, ids)
     return written
   }
 

@@ -45,6 +45,8 @@ import {
 } from '#services/insights_pages/format'
 import { drillQuery, type PageTable } from '#services/insights_pages/tables'
 import { linkedIssues } from '#services/insights/linked_issues'
+import { productIssueTables } from '#services/insights_pages/product_issue_tables'
+import { issueProjectChoices } from '#services/insights_pages/product_issue_choices'
 
 /**
  * The product list: every product with its headline numbers (one query
@@ -159,8 +161,8 @@ export async function productDetail(
   const product = await findOrganizationProduct(organizationId, productPublicId)
   const data = await cachedInsight(
     organizationId,
-    // v2: the AI share comes from the GBOM composition
-    'product-v2',
+    // v2: the AI share comes from the GBOM composition; v3: issue, flow and sprint tables
+    'product-v3',
     { product: product.id, from: range.from, to: range.to },
     () =>
       buildProductDetail(
@@ -187,6 +189,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       openWork(scope),
       linkedIssues(scope),
     ])
+  const issueTables = await productIssueTables(scope)
   const shared = await withCompositionShare(scope, range, trend, series)
   const cards = kpiCards(EXECUTIVE_KPIS, shared.current, shared.previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
@@ -343,6 +346,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       contributorTable,
       aiTable,
       issueTable,
+      ...issueTables,
       kpiTable(cards, range),
       vulnerabilityTable(vulnerabilities, range, publicIds('product').encode(scope.productId!)),
     ],
@@ -366,6 +370,7 @@ export async function productEditor(organizationId: number, productPublicId: str
   const codec = publicIds('repository')
   return {
     product,
+    issueProjects: await issueProjectChoices(organizationId, product.id),
     repositories: rows.map((row) => ({
       publicId: codec.encode(Number(row.id)),
       fullName: String(row.full_name),

@@ -10,6 +10,7 @@ import {
   type JiraIssue,
 } from './mappers.js'
 import { issueFields, planningFields, type JiraField, type PlanningFields } from './planning.js'
+import { incidentIds, incidentJqlOf } from './incident_jql.js'
 
 /**
  * Issues, incrementally by updated time: `updated >= "<cursor minus a
@@ -57,11 +58,28 @@ async function accountTimeZone(jira: JiraClients): Promise<string> {
   }
 }
 
-async function jqlFor(context: SyncContext, jira: JiraClients) {
+/** the window of the run's search: what changed since the cursor, less a minute */
+async function windowFor(context: SyncContext, jira: JiraClients) {
   const cursor = context.full ? null : await context.cursors.get(SCOPE)
-  if (!cursor) return 'updated >= "1970-01-01 00:00" ORDER BY updated ASC'
+  if (!cursor) return 'updated >= "1970-01-01 00:00"'
   const since = new Date(Date.parse(cursor) - OVERLAP_MS)
-  return `updated >= "${jqlMoment(since, await accountTimeZone(jira))}" ORDER BY updated ASC`
+  return `updated >= "${jqlMoment(since, await accountTimeZone(jira))}"`
+}
+
+/**
+ * The issues of the window the organisation's incident query selects
+ * (incident_jql.ts). A query Jira refuses selects none; why is kept on
+ * the connection (config.incidentJqlError) for its card, until a run
+ * finds the query accepted.
+ */
+async function queriedIncidents(context: SyncContext, jira: JiraClients, where: string) {
+  const incidentJql = incidentJqlOf(context.connection.config)
+  const known = context.connection.config.incidentJqlError ?? null
+  if (!incidentJql) return new Set<string>()
+  const found = await incidentIds(jira, incidentJql, where)
+  const refused = 'refused' in found ? found.refused : null
+  if (refused !== known) await context.connection.update({ config: { incidentJqlError: refused } })
+  return 'ids' in found ? found.ids : new Set<string>()
 }
 
 /** the whole history of an issue whose search result carried only part of it (Cloud) */
@@ -101,7 +119,8 @@ async function writePage(
   context: SyncContext,
   jira: JiraClients,
   issues: JiraIssue[],
-  fields: PlanningFields
+  fields: PlanningFields,
+  incidents: Set<string>
 ) {
   const mapping = mappingOf(context.connection.config)
   const edition = editionOf(context.connection)
@@ -113,14 +132,14 @@ async function writePage(
       if (contributor) people.set(contributor.externalId, contributor)
     }
     const histories = await fullHistory(jira, issue)
-    rows.push(
-      issueRow(issue, histories, {
-        mapping,
-        browseUrl: browseUrl(context.connection),
-        site: context.connection.accountKey,
-        fields,
-      })
-    )
+    const row = issueRow(issue, histories, {
+      mapping,
+      browseUrl: browseUrl(context.connection),
+      site: context.connection.accountKey,
+      fields,
+    })
+    if (incidents.has(String(issue.id))) row.type = 'incident'
+    rows.push(row)
   }
   await context.store.upsertContributors([...people.values()])
   await context.store.upsertIssues(rows)
@@ -134,8 +153,10 @@ export async function syncIssues(context: SyncContext) {
     context.connection.baseUrl,
     editionOf(context.connection)
   )
-  const jql = await jqlFor(context, jira)
+  const where = await windowFor(context, jira)
+  const jql = `${where} ORDER BY updated ASC`
   const fields = await discoverFields(context, jira)
+  const incidents = await queriedIncidents(context, jira, where)
   const pageSize = environment.get('JIRA_SEARCH_PAGE_SIZE')
   let done = 0
   if (jira.edition === 'cloud') {
@@ -152,7 +173,7 @@ export async function syncIssues(context: SyncContext) {
         })
       )
       const issues = (page.issues ?? []) as unknown as JiraIssue[]
-      await writePage(context, jira, issues, fields)
+      await writePage(context, jira, issues, fields, incidents)
       done += issues.length
       await context.progress(done, null, 'issues')
       nextPageToken = page.nextPageToken ?? undefined
@@ -171,7 +192,7 @@ export async function syncIssues(context: SyncContext) {
       })
     )
     const issues = (page.issues ?? []) as unknown as JiraIssue[]
-    await writePage(context, jira, issues, fields)
+    await writePage(context, jira, issues, fields, incidents)
     startAt += issues.length
     await context.progress(startAt, page.total ?? null, 'issues')
     if (issues.length === 0 || startAt >= (page.total ?? 0)) break

@@ -37,6 +37,20 @@ test.group('Jira | demo data', (group) => {
       .count('* as total')
     assert.isAbove(Number(total), 200)
 
+    // LAUNCH plans in sprints: closed ones and the active one, its issues in them with points
+    const sprints = await db.from('sprints').where('organization_id', organization.id)
+    assert.lengthOf(sprints, 7)
+    assert.deepEqual(
+      sprints.filter((sprint) => sprint.state === 'active').map((sprint) => sprint.name),
+      ['LAUNCH Sprint 7']
+    )
+    const planned = issues.filter((issue) => issue.sprint !== null)
+    assert.lengthOf(planned, 60)
+    assert.isTrue(planned.every((issue) => issue.project_key === 'LAUNCH'))
+    const names = new Set(sprints.map((sprint) => sprint.name))
+    assert.isTrue(planned.every((issue) => names.has(issue.sprint)))
+    assert.isAbove(planned.filter((issue) => issue.story_points !== null).length, 30)
+
     await new RollUpMetrics().execute({ organizationId: organization.id })
     const summary = await summarizeMetrics({
       organizationId: organization.id,

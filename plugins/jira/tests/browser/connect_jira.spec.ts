@@ -156,8 +156,10 @@ test.group('Browser | Jira', (group) => {
         `/insights/products/${product.publicId}?range=custom&from=2026-11-02&to=2026-11-08`
       )
       await page.getByText('Issues linked to pull requests').waitFor()
-      await page.getByText('Checkout times out under load').waitFor()
-      await page.getByText('Checkout Sprint 12').waitFor()
+      // the linked issues' table (the product's issues list it too)
+      const linked = page.locator('[data-table="issues"]')
+      await linked.getByText('Checkout times out under load').waitFor()
+      await linked.getByText('Checkout Sprint 12').waitFor()
       await page.screenshot({ path: `${SHOTS}/jira-product-issues-${width}.png`, fullPage: true })
       const section = page
         .getByText('Issues linked to pull requests')

@@ -167,10 +167,25 @@ export function runJql(site: FakeSite, jql: string, bounded: boolean): FakeIssue
     )
   }
   let issues = [...site.issues]
-  for (const clause of clauses) {
+  for (const written of clauses) {
+    // AND of simple clauses, parenthesised or not: enough for the incident query
+    const clause = written
+      .trim()
+      .replace(/^\(+/, '')
+      .replace(/(?<!\([^)]*)\)+$/, '')
     const updated = /^updated\s*>=\s*"([^"]+)"$/i.exec(clause.trim())
     const projects = /^project\s+in\s*\(([^)]*)\)$/i.exec(clause.trim())
-    if (updated) {
+    const equals = /^(priority|labels|key)\s*=\s*"?([^"]+?)"?$/i.exec(clause.trim())
+    if (equals) {
+      const [field, value] = [equals[1].toLowerCase(), equals[2]]
+      issues = issues.filter((issue) =>
+        field === 'priority'
+          ? issue.priority === value
+          : field === 'labels'
+            ? issue.labels.includes(value)
+            : issue.key === value
+      )
+    } else if (updated) {
       const since = zonedMoment(updated[1], site.timeZone)
       issues = issues.filter((issue) => issue.updated >= since)
     } else if (projects) {
