@@ -30,10 +30,13 @@ import {
   cycleTimeTrendFigure,
   deliveryFigure,
   kpiTable,
+  bucketSpans,
   listHref,
+  remediationSummary,
   scoreHistoryFigure,
   type ChartDrill,
   WIDE,
+  vulnerabilityTrendFigure,
   vulnerabilityFigure,
   vulnerabilityTable,
 } from '#services/insights_pages/sections'
@@ -45,6 +48,7 @@ import {
 } from '#services/insights_pages/format'
 import { drillQuery, type PageTable } from '#services/insights_pages/tables'
 import { linkedIssues } from '#services/insights/linked_issues'
+import { vulnerabilityTrend } from '#queries/vulnerability_trend'
 
 /**
  * The product list: every product with its headline numbers (one query
@@ -159,8 +163,8 @@ export async function productDetail(
   const product = await findOrganizationProduct(organizationId, productPublicId)
   const data = await cachedInsight(
     organizationId,
-    // v2: the AI share comes from the GBOM composition
-    'product-v2',
+    // v3: with vulnerabilities over time (v2: the AI share from the GBOM composition)
+    'product-v3',
     { product: product.id, from: range.from, to: range.to },
     () =>
       buildProductDetail(
@@ -188,6 +192,8 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       linkedIssues(scope),
     ])
   const shared = await withCompositionShare(scope, range, trend, series)
+  // the Executive Summary's open / fixed trend, fenced to the product's repositories (#17)
+  const remediation = await vulnerabilityTrend(scope, bucketSpans(series, range))
   const cards = kpiCards(EXECUTIVE_KPIS, shared.current, shared.previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
     openWork: work,
@@ -336,8 +342,10 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
         },
       ]),
       vulnerabilities: vulnerabilityFigure(vulnerabilities, drill),
+      vulnerabilityTrend: vulnerabilityTrendFigure(remediation, drill),
       ai: aiFigure(ai, drill),
     },
+    remediation: remediationSummary(remediation),
     tables: [
       repositoryTable,
       contributorTable,
