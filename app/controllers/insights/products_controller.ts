@@ -10,6 +10,7 @@ import { requestMeta } from '#services/auth_session'
 import { organizationNow, resolveFilters } from '#services/insights_pages/date_range'
 import { productDetail, productEditor, productList } from '#services/insights_pages/products_page'
 import { respondWithDashboard } from '#services/insights_pages/respond'
+import { selectedTeam, teamLens, teamOptions } from '#services/insights_pages/team_lens'
 import { productRepositoriesValidator, productValidator } from '#validators/insights'
 
 /**
@@ -46,16 +47,26 @@ export default class ProductsController {
 
   async show(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
+    const organizationId = ctx.organization!.id
     const filters = await resolveFilters(ctx.request.qs(), organizationNow(ctx.organization!))
-    const detail = await productDetail(ctx.organization!.id, ctx.params.product, filters.range)
+    const detail = await productDetail(organizationId, ctx.params.product, filters.range)
+    const team = await selectedTeam(organizationId, ctx.request.qs().team)
+    const teams = await teamOptions(organizationId)
+    // the team lens replaces the product's KPI cards (and their export) with the team's
+    const lens = team
+      ? await teamLens(organizationId, team, filters.range, detail.product.publicId)
+      : null
     return respondWithDashboard(ctx, {
       path: `/insights/products/${detail.product.publicId}`,
       page: 'pages/insights/product',
       partial: 'partials/insights/product_body',
       filters,
-      tables: detail.tables,
-      fileName: detail.product.name,
-      data: { detail },
+      tables: lens
+        ? detail.tables.map((table) => (table.name === 'kpis' ? lens.tables[0] : table))
+        : detail.tables,
+      fileName: team ? `${detail.product.name}-${team.name}` : detail.product.name,
+      data: { detail, lens, teams },
+      keep: team ? { team: team.publicId } : undefined,
     })
   }
 
