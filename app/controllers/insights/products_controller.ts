@@ -49,7 +49,9 @@ export default class ProductsController {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
     const organizationId = ctx.organization!.id
     const filters = await resolveFilters(ctx.request.qs(), organizationNow(ctx.organization!))
-    const detail = await productDetail(organizationId, ctx.params.product, filters.range)
+    const detail = await productDetail(organizationId, ctx.params.product, filters.range, {
+      perPersonFigures: ctx.organization!.perPersonFigures,
+    })
     const team = await selectedTeam(organizationId, ctx.request.qs().team)
     const teams = await teamOptions(organizationId)
     // the team lens replaces the product's KPI cards (and their export) with the team's

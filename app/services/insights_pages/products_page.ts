@@ -158,7 +158,8 @@ export function productList(organizationId: number, range: DateRange) {
 export async function productDetail(
   organizationId: number,
   productPublicId: string,
-  range: DateRange
+  range: DateRange,
+  options: { perPersonFigures: boolean } = { perPersonFigures: false }
 ) {
   const product = await findOrganizationProduct(organizationId, productPublicId)
   const data = await cachedInsight(
@@ -175,6 +176,10 @@ export async function productDetail(
   return {
     product: { publicId: product.publicId, name: product.name, description: product.description },
     ...data,
+    // the most active contributors are per-person figures: left out (page and export) unless allowed
+    tables: options.perPersonFigures
+      ? data.tables
+      : data.tables.filter((table) => table.name !== 'contributors'),
   }
 }
 
