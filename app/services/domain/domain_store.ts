@@ -17,6 +17,7 @@ import {
   type NormalisedReference,
 } from '#services/domain/repository_references'
 import { assignPeople } from '#services/domain/people'
+import { importTeams } from '#services/domain/team_imports'
 import { linkIssues, linkPullRequests } from '#services/domain/issue_links'
 import { linkCommits, linkIssuesToCommits } from '#services/domain/issue_commit_links'
 import { recordTombstones, withoutTombstoned } from '#services/domain/issue_tombstones'
@@ -39,6 +40,7 @@ import type {
   SnapshotOptions,
   SprintInput,
   StoredRepository,
+  TeamInput,
   VulnerabilityInput,
 } from '#plugin-sdk/domain'
 
@@ -436,6 +438,10 @@ export class FencedDomainStore implements DomainStore {
         fix_available: row.fixAvailable ?? null,
       }))
     )
+  }
+
+  upsertTeams(rows: TeamInput[]) {
+    return importTeams(this.fence, rows)
   }
 
   async upsertSprints(rows: SprintInput[]) {
