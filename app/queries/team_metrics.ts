@@ -8,12 +8,7 @@ import { fenceByFilters, fenceByTeam, type DrillFilters } from '#services/insigh
 import { flowAuthor, productionDeployment, type RollupSums } from '#services/insights/rollup_sql'
 import { eachDay, daysInRange } from '#services/insights/dialect'
 import { percentilesFrom } from '#services/insights/percentiles'
-import {
-  addSums,
-  emptySums,
-  seriesValues,
-  summaryFromSums,
-} from '#services/insights/summary_math'
+import { addSums, emptySums, seriesValues, summaryFromSums } from '#services/insights/summary_math'
 import type { Day, DurationMetric, MetricTrend, SeriesPoint } from '#services/insights/types'
 
 /**
@@ -231,8 +226,7 @@ async function mergedPullRequests(organizationId: number, list: DrillFilters) {
         firstReview && firstReview >= opened && firstReview <= merged ? firstReview : merged,
       deployed: fromSqlTime(row.deployed_at),
       repositoryDeploys: Number(row.repository_deploys) === 1,
-      size:
-        additions === null && deletions === null ? null : (additions ?? 0) + (deletions ?? 0),
+      size: additions === null && deletions === null ? null : (additions ?? 0) + (deletions ?? 0),
     }
   })
 }

@@ -136,10 +136,7 @@ async function teamFor(trx: TransactionClientContract, fence: Fence, row: TeamIn
     if (wanted && wanted !== existing.name && !existing.name.startsWith(`${wanted} (`)) {
       const name = await freeName(trx, fence, wanted, Number(existing.id))
       if (name && name !== existing.name) {
-        await trx
-          .from('teams')
-          .where('id', existing.id)
-          .update({ name, updated_at: sqlTime() })
+        await trx.from('teams').where('id', existing.id).update({ name, updated_at: sqlTime() })
         return { teamId: Number(existing.id), created: false, renamed: true }
       }
     }

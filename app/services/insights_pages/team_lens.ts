@@ -84,12 +84,9 @@ export async function teamLens(
   range: DateRange,
   product: string | null = null
 ): Promise<TeamLensView> {
-  const trend = await teamTrend(
-    organizationId,
-    { team: team.publicId, product },
-    range,
-    { bucket: range.days > 45 ? 'week' : 'day' }
-  )
+  const trend = await teamTrend(organizationId, { team: team.publicId, product }, range, {
+    bucket: range.days > 45 ? 'week' : 'day',
+  })
   const cards = kpiCards(TEAM_KPIS, trend.current, trend.previous, trend.series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
   })

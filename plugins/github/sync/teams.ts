@@ -23,9 +23,8 @@ export async function syncTeams(context: SyncContext) {
     for await (const page of client.teamPages(organization)) {
       const teams = []
       for (const team of page.data) {
-        const members = (await client.teamMembers(organization, team.slug)).filter(
-          (member) => member.type !== 'Bot'
-        )
+        const listed = await client.teamMembers(organization, team.slug)
+        const members = listed.filter((member) => member.type !== 'Bot')
         await context.store.upsertContributors(members.map(contributorInput))
         teams.push({
           externalId: String(team.id),

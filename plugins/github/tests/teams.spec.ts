@@ -27,7 +27,10 @@ test.group('GitHub teams', (group) => {
   })
   group.each.setup(resetDatabase())
 
-  async function connected(organization: Organization, options: { membersPermission?: boolean } = {}) {
+  async function connected(
+    organization: Organization,
+    options: { membersPermission?: boolean } = {}
+  ) {
     const id = ++installation
     const login = `teams-org-${id}`
     const fake = github.addInstallation({ id, account: { login, type: 'Organization' } })
@@ -110,7 +113,12 @@ test.group('GitHub teams', (group) => {
     const erin = insertedId(
       await db
         .table('people')
-        .insert({ organization_id: organizationId, display_name: 'Erin', created_at: now, updated_at: now })
+        .insert({
+          organization_id: organizationId,
+          display_name: 'Erin',
+          created_at: now,
+          updated_at: now,
+        })
         .returning('id')
     )!
     await db.table('contributors').insert({
@@ -207,7 +215,9 @@ test.group('GitHub teams', (group) => {
     const teamId = publicIds('team').encode(team.id)
     const web = new WebClient()
     await web.signIn(account.email, account.password, account.totpSecret!)
-    const page = await web.get(`/insights?range=custom&from=2026-03-02&to=2026-03-08&team=${teamId}`)
+    const page = await web.get(
+      `/insights?range=custom&from=2026-03-02&to=2026-03-08&team=${teamId}`
+    )
     assert.equal(page.status, 200)
     assert.include(page.text, 'team Payments')
     const throughput = page.text.split('data-kpi="throughput"')[1].split('</article>')[0]

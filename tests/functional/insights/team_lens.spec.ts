@@ -113,7 +113,10 @@ test.group('Insights | the team lens', (group) => {
     assert.equal(listSummary(reviews.text), `median wait ${card(page.text, 'first_review').value}`)
     const changes = await web.get(card(page.text, 'lead_time').drill!)
     assert.equal(total(changes.text), 2)
-    assert.equal(listSummary(changes.text), `median lead time ${card(page.text, 'lead_time').value}`)
+    assert.equal(
+      listSummary(changes.text),
+      `median lead time ${card(page.text, 'lead_time').value}`
+    )
 
     // the CSV of the cards carries the raw numbers
     const csv = await web.get(`/insights?${WEEK}&team=${team}&format=csv&table=kpis`)
