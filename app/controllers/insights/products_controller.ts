@@ -58,16 +58,17 @@ export default class ProductsController {
     const lens = team
       ? await teamLens(organizationId, team, filters.range, detail.product.publicId)
       : null
+    const tables = lens
+      ? detail.tables.map((table) => (table.name === 'kpis' ? lens.tables[0] : table))
+      : detail.tables
     return respondWithDashboard(ctx, {
       path: `/insights/products/${detail.product.publicId}`,
       page: 'pages/insights/product',
       partial: 'partials/insights/product_body',
       filters,
-      tables: lens
-        ? detail.tables.map((table) => (table.name === 'kpis' ? lens.tables[0] : table))
-        : detail.tables,
+      tables,
       fileName: team ? `${detail.product.name}-${team.name}` : detail.product.name,
-      data: { detail, lens, teams },
+      data: { detail: { ...detail, tables }, lens, teams },
       keep: team ? { team: team.publicId } : undefined,
     })
   }

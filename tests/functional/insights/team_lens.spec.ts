@@ -171,6 +171,10 @@ test.group('Insights | the team lens', (group) => {
     assert.include(drill, `product=${product}`)
     assert.include(drill, `team=${team}`)
     assert.equal(total((await web.get(drill)).text), 2)
+    // the key indicators table (and its export) is the team's too
+    const kpis = page.text.split('Key indicators')[1]
+    assert.notInclude(kpis, 'Deploys / week')
+    assert.include(page.text, 'Core: the whole product')
     const whole = await web.get(`/insights/products/${product}?${WEEK}`)
     assert.equal(card(whole.text, 'throughput').value, '3')
   })
