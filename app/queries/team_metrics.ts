@@ -23,7 +23,9 @@ import type { Day, DurationMetric, MetricTrend, SeriesPoint } from '#services/in
  * in several teams would multiply its rows. A team's own rows are few
  * (its people's pull requests and commits of two periods), so a fixed
  * number of queries over them, bounded by the team's activity and not
- * by the organisation's size, computes its figures exactly, and with the
+ * by the organisation's size (lead time per commit excepted: it walks the
+ * organisation's production deployments, as the deployed-changes list
+ * does), computes its figures exactly, and with the
  * lists' own definitions: each number equals the list it links to.
  * Days are the lists' UTC days.
  *
