@@ -179,6 +179,22 @@ test.group('Insights | the team lens', (group) => {
     assert.equal(card(whole.text, 'throughput').value, '3')
   })
 
+  test('under htmx the period swaps the team’s body alone, and the presets keep the team', async ({
+    assert,
+  }) => {
+    const { organizationId, web } = await fixture()
+    const team = await insertTeam(organizationId, 'Core crew', ['alice', 'bob'])
+    const partial = await web.get(`/insights?${WEEK}&team=${team}`, {
+      'HX-Request': 'true',
+      'HX-Target': 'insights-body',
+    })
+    assert.equal(partial.status, 200)
+    assert.notInclude(partial.text, '<html')
+    assert.include(partial.text, 'data-testid="team-lens"')
+    assert.include(partial.text, `href="/insights?range=30&amp;team=${team}"`)
+    assert.include(partial.text, `<input type="hidden" name="team" value="${team}" />`)
+  })
+
   test('another organisation’s team is a 404, a blank team the whole organisation', async ({
     assert,
   }) => {
