@@ -33,6 +33,10 @@ export default class Organization extends compose(
   @column({ consume: (value) => Boolean(value) })
   declare includeBotPullRequests: boolean
 
+  /** whether the insights show figures per person (off by default: no leaderboards) */
+  @column({ consume: (value) => Boolean(value) })
+  declare perPersonFigures: boolean
+
   /** whether time to first review counts working hours only (off by default: calendar hours) */
   @column({ consume: (value) => Boolean(value) })
   declare workingHoursOnly: boolean

@@ -37,6 +37,19 @@ export type ContributorInput = {
   isBot?: boolean
 }
 
+/**
+ * A team (or group) of people as the provider organises them: GitHub
+ * teams, Azure DevOps teams, Jira or Bitbucket groups. Members name the
+ * contributors the provider knows them as (`ContributorInput.externalId`,
+ * written with upsertContributors first); each becomes a Sextant team of
+ * those contributors' people, updated by the next import.
+ */
+export type TeamInput = {
+  externalId: string
+  name: string
+  memberExternalIds: string[]
+}
+
 export type PullRequestInput = {
   externalId: string
   repositoryExternalId: string
@@ -264,6 +277,14 @@ export interface DomainStore {
   upsertCommits(rows: CommitInput[]): Promise<number>
   upsertIssues(rows: IssueInput[]): Promise<number>
   upsertSprints(rows: SprintInput[]): Promise<number>
+  /**
+   * The provider's teams with their members, as Sextant teams (Settings →
+   * Teams): one team per provider team, found again by its externalId;
+   * its imported members become exactly the people of the contributors
+   * named (people an admin added by hand stay). Teams the provider no
+   * longer lists are kept. Returns the teams written.
+   */
+  upsertTeams(rows: TeamInput[]): Promise<number>
   /**
    * Removes issues the provider deleted, with their status histories and
    * links to pull requests; ids not stored are skipped, so deleting twice

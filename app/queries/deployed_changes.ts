@@ -157,7 +157,7 @@ async function commitChanges(organizationId: number, list: DrillFilters) {
 }
 
 /** every deployed change of the list, in the order asked for */
-async function deployedChanges(organizationId: number, list: DrillFilters) {
+export async function deployedChanges(organizationId: number, list: DrillFilters) {
   const rows = [
     ...(await commitChanges(organizationId, list)),
     ...(await pullRequestChanges(organizationId, list)),

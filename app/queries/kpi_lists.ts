@@ -42,7 +42,7 @@ async function medianHours(query: ReturnType<typeof db.from>, seconds: string) {
 /* first reviews ---------------------------------------------------------- */
 
 const READY = readyForReview('t')
-const FIRST_REVIEW_SECONDS = `CASE WHEN t.first_review_at >= ${READY} THEN ${secondsBetween(READY, 't.first_review_at')} ELSE 0 END`
+export const FIRST_REVIEW_SECONDS = `CASE WHEN t.first_review_at >= ${READY} THEN ${secondsBetween(READY, 't.first_review_at')} ELSE 0 END`
 
 /**
  * Pull requests of people first reviewed on the list's days, the review
@@ -50,7 +50,7 @@ const FIRST_REVIEW_SECONDS = `CASE WHEN t.first_review_at >= ${READY} THEN ${sec
  * none): the sample of "Time to first review", counted on the review's
  * day.
  */
-function firstReviewQuery(organizationId: number, list: DrillFilters) {
+export function firstReviewQuery(organizationId: number, list: DrillFilters) {
   const [from, to] = dayBounds(list)
   const query = db
     .from('pull_requests as t')
@@ -142,7 +142,7 @@ export async function firstReviewMedian(organizationId: number, list: DrillFilte
 /* commits (AI-assisted share) -------------------------------------------- */
 
 /** commits made on the list's days (every author, as the rollup counts them) */
-function commitQuery(organizationId: number, list: DrillFilters, options = { ai: true }) {
+export function commitQuery(organizationId: number, list: DrillFilters, options = { ai: true }) {
   const [from, to] = dayBounds(list)
   const query = db
     .from('commits as t')

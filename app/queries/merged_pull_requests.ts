@@ -65,7 +65,7 @@ function hoursBetween(from: Date | null, to: Date | null) {
  * defines it (deploy: the first production deployment of its repository
  * at or after the merge).
  */
-function baseQuery(organizationId: number, filters: PullRequestListFilters) {
+export function mergedPullRequestQuery(organizationId: number, filters: PullRequestListFilters) {
   const from = DateTime.fromISO(filters.from, { zone: 'utc' })
   const to = DateTime.fromISO(filters.to, { zone: 'utc' }).plus({ days: 1 })
   const query = db
@@ -118,7 +118,7 @@ function baseQuery(organizationId: number, filters: PullRequestListFilters) {
   return query
 }
 
-function select(query: ReturnType<typeof baseQuery>) {
+function select(query: ReturnType<typeof mergedPullRequestQuery>) {
   return query.select(
     'r.name as repository',
     'p.number',
@@ -172,10 +172,10 @@ export async function listMergedPullRequests(
   filters: PullRequestListFilters
 ) {
   const [column, direction] = SORTS[filters.sort ?? '-merged'] ?? SORTS['-merged']
-  const countRow = await baseQuery(organizationId, filters).count('* as total').first()
+  const countRow = await mergedPullRequestQuery(organizationId, filters).count('* as total').first()
   const total = Number(countRow?.total ?? 0)
   const page = Math.max(1, filters.page ?? 1)
-  const rows = await select(baseQuery(organizationId, filters))
+  const rows = await select(mergedPullRequestQuery(organizationId, filters))
     .orderBy(column, direction)
     .orderBy('p.id', direction)
     .limit(PULL_REQUEST_PAGE_SIZE)
@@ -195,7 +195,7 @@ export async function allMergedPullRequests(
   limit = 10_000
 ) {
   const [column, direction] = SORTS[filters.sort ?? '-merged'] ?? SORTS['-merged']
-  const rows = await select(baseQuery(organizationId, filters))
+  const rows = await select(mergedPullRequestQuery(organizationId, filters))
     .orderBy(column, direction)
     .orderBy('p.id', direction)
     .limit(limit)

@@ -5,7 +5,21 @@ const teamIds = publicIds('team')
 const personIds = publicIds('person')
 
 export type TeamMember = { publicId: string; displayName: string }
-export type TeamSummary = { publicId: string; name: string; members: TeamMember[] }
+export type TeamSummary = {
+  publicId: string
+  name: string
+  members: TeamMember[]
+  /** the provider it was imported from ("GitHub"), null for a team made in Sextant */
+  importedFrom: string | null
+}
+
+/** how the Teams page names the providers teams are imported from */
+const PROVIDER_NAMES: Record<string, string> = {
+  github: 'GitHub',
+  azure_devops: 'Azure DevOps',
+  jira: 'Jira',
+  bitbucket: 'Bitbucket',
+}
 
 /**
  * The organisation's teams by name, each with its people by name.
@@ -15,7 +29,7 @@ export async function listTeams(organizationId: number): Promise<TeamSummary[]> 
     db
       .from('teams')
       .where('organization_id', organizationId)
-      .select('id', 'name')
+      .select('id', 'name', 'provider')
       .orderBy('name')
       .orderBy('id'),
     db
@@ -38,6 +52,7 @@ export async function listTeams(organizationId: number): Promise<TeamSummary[]> 
     publicId: teamIds.encode(row.id),
     name: row.name,
     members: byTeam.get(row.id) ?? [],
+    importedFrom: row.provider ? (PROVIDER_NAMES[row.provider] ?? row.provider) : null,
   }))
 }
 

@@ -64,6 +64,7 @@ export const AUDIT_EVENTS = {
   'team.deleted': 'Team deleted',
   'team.member_added': 'Person added to a team',
   'team.member_removed': 'Person removed from a team',
+  'team.imported': 'Teams imported from a provider',
 } as const
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS

@@ -58,6 +58,7 @@ export const organizationSettingsValidator = vine.create({
   mfaRequired: vine.enum(['required', 'optional'] as const),
   timeZone: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
   botPullRequests: vine.enum(['excluded', 'included'] as const).optional(),
+  perPersonFigures: vine.enum(['hidden', 'shown'] as const).optional(),
   productionEnvironments: vine.string().trim().maxLength(1000).use(environmentsRule()).optional(),
   firstReviewHours: vine.enum(['calendar', 'working'] as const).optional(),
   workingDays: vine

@@ -107,6 +107,25 @@ export class GitHubClient {
     })
   }
 
+  /** an organisation's teams (GET /orgs/{org}/teams; the App's "Members: read" permission) */
+  teamPages(organization: string) {
+    return this.http.paginate<GitHub.Team[]>(`/orgs/${encodeURIComponent(organization)}/teams`, {
+      query: { per_page: GitHubClient.PAGE_SIZE },
+    })
+  }
+
+  /** a team's members, direct and of its child teams (GET /orgs/{org}/teams/{slug}/members) */
+  async teamMembers(organization: string, slug: string) {
+    const members: GitHub.Account[] = []
+    for await (const page of this.http.paginate<GitHub.Account[]>(
+      `/orgs/${encodeURIComponent(organization)}/teams/${encodeURIComponent(slug)}/members`,
+      { query: { per_page: GitHubClient.PAGE_SIZE } }
+    )) {
+      members.push(...page.data)
+    }
+    return members
+  }
+
   /** the archive of one commit, streamed (GitHub redirects to its download host) */
   tarball(repository: string, sha: string): Promise<HttpDownload> {
     return this.http.download(`/repos/${repository}/tarball/${sha}`)

@@ -21,6 +21,7 @@ import { syncAiNotes } from './sync/ai_notes.js'
 import { syncDelivery } from './sync/delivery.js'
 import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
+import { syncTeams } from './sync/teams.js'
 import { downloadSnapshots } from './sync/snapshots.js'
 import { gitHubWebhooks } from './webhooks.js'
 
@@ -132,6 +133,12 @@ export default definePlugin({
       description: 'Releases, deployments and workflow runs (DORA)',
       schedule: '45 1 * * *',
       run: syncDelivery,
+    },
+    {
+      name: 'teams',
+      description: 'Organisation teams and their members, as Sextant teams',
+      schedule: '50 1 * * *',
+      run: syncTeams,
     },
     {
       name: 'snapshots',

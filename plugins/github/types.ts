@@ -5,6 +5,15 @@
  */
 export type Account = { login: string; id: number; type: 'User' | 'Organization' | 'Bot' | string }
 
+/** a team as GET /orgs/{org}/teams lists it (the fields Sextant reads) */
+export type Team = {
+  id: number
+  name: string
+  slug: string
+  description: string | null
+  parent: { id: number; slug: string } | null
+}
+
 export type Repository = {
   id: number
   name: string

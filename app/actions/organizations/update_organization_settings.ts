@@ -27,6 +27,8 @@ export default class UpdateOrganizationSettings {
     productionEnvironments?: string
     /** whether bot-authored pull requests count in flow metrics (unchanged when absent) */
     includeBotPullRequests?: boolean
+    /** whether the insights show figures per person (unchanged when absent) */
+    perPersonFigures?: boolean
     /**
      * whether time to first review counts working hours only, and the
      * working week: ISO weekdays, "HH:MM" start and end (unchanged when absent)
@@ -70,6 +72,7 @@ export default class UpdateOrganizationSettings {
         timeZone: organization.timeZone,
         productionEnvironments: organization.productionEnvironments,
         includeBotPullRequests: organization.includeBotPullRequests,
+        perPersonFigures: organization.perPersonFigures,
         ...workingWeek(organization),
       }
       organization.merge({
@@ -78,6 +81,7 @@ export default class UpdateOrganizationSettings {
         timeZone: input.timeZone ?? organization.timeZone,
         productionEnvironments: environments?.join(',') ?? organization.productionEnvironments,
         includeBotPullRequests: input.includeBotPullRequests ?? organization.includeBotPullRequests,
+        perPersonFigures: input.perPersonFigures ?? organization.perPersonFigures,
       })
       if (input.workingHours) {
         organization.merge({
@@ -106,6 +110,7 @@ export default class UpdateOrganizationSettings {
               timeZone: organization.timeZone,
               productionEnvironments: organization.productionEnvironments,
               includeBotPullRequests: organization.includeBotPullRequests,
+              perPersonFigures: organization.perPersonFigures,
               ...workingWeek(organization),
             },
           },

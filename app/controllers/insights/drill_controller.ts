@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { memberCan } from '#abilities/main'
 import { drillFilters, drillHref, sendCsv } from '#services/insights_pages/drill'
+import { PER_PERSON_HIDDEN, perPersonRefusal } from '#services/insights_pages/per_person'
 import {
   DEPLOYMENTS,
   ISSUES,
@@ -52,6 +53,9 @@ export default class DrillController {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
     const { list, filterError, csv } = await drillFilters(definition.validator, ctx.request.qs())
     const organizationId = ctx.organization!.id
+    // a list of people with their figures is shown only when the organisation allows it
+    const peopleHidden = definition.perPerson === true && !ctx.organization!.perPersonFigures
+    if (csv && peopleHidden) throw perPersonRefusal()
     if (csv && !filterError) {
       const rows = await definition.all(organizationId, list)
       const name = definition.title.toLowerCase()
@@ -67,7 +71,8 @@ export default class DrillController {
       definition,
       list,
       filterError,
-      result: { ...result, rows: result.rows.map(definition.cells) },
+      result: { ...result, rows: peopleHidden ? [] : result.rows.map(definition.cells) },
+      peopleHidden: peopleHidden ? PER_PERSON_HIDDEN : null,
       href: drillHref(definition.path, list),
     }
     return ctx.view.render(

@@ -16,6 +16,7 @@ import {
   productRepositoriesValidator,
   productValidator,
 } from '#validators/insights'
+import { selectedTeam, teamLens, teamOptions } from '#services/insights_pages/team_lens'
 
 /**
  * Products: the list, a product's dashboard, and for org admins
@@ -51,16 +52,29 @@ export default class ProductsController {
 
   async show(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
+    const organizationId = ctx.organization!.id
     const filters = await resolveFilters(ctx.request.qs(), organizationNow(ctx.organization!))
-    const detail = await productDetail(ctx.organization!.id, ctx.params.product, filters.range)
+    const detail = await productDetail(organizationId, ctx.params.product, filters.range, {
+      perPersonFigures: ctx.organization!.perPersonFigures,
+    })
+    const team = await selectedTeam(organizationId, ctx.request.qs().team)
+    const teams = await teamOptions(organizationId)
+    // the team lens replaces the product's KPI cards (and their export) with the team's
+    const lens = team
+      ? await teamLens(organizationId, team, filters.range, detail.product.publicId)
+      : null
+    const tables = lens
+      ? detail.tables.map((table) => (table.name === 'kpis' ? lens.tables[0] : table))
+      : detail.tables
     return respondWithDashboard(ctx, {
       path: `/insights/products/${detail.product.publicId}`,
       page: 'pages/insights/product',
       partial: 'partials/insights/product_body',
       filters,
-      tables: detail.tables,
-      fileName: detail.product.name,
-      data: { detail },
+      tables,
+      fileName: team ? `${detail.product.name}-${team.name}` : detail.product.name,
+      data: { detail: { ...detail, tables }, lens, teams },
+      keep: team ? { team: team.publicId } : undefined,
     })
   }
 

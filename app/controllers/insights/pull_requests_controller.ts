@@ -12,6 +12,11 @@ import {
   type PullRequestListFilters,
 } from '#queries/merged_pull_requests'
 import { teamChoices } from '#queries/teams'
+import {
+  PER_PERSON_HIDDEN,
+  narrowsToPerson,
+  perPersonRefusal,
+} from '#services/insights_pages/per_person'
 
 const CSV_COLUMNS = [
   'Repository',
@@ -37,11 +42,17 @@ const CSV_COLUMNS = [
 export default class PullRequestsController {
   async index(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
-    const query = ctx.request.qs()
+    const showsPeople = ctx.organization!.perPersonFigures
+    // one person's pull requests are a per-person figure: the filter is refused while hidden
+    const personRefused = !showsPeople && narrowsToPerson(ctx.request.qs())
+    if (personRefused && ctx.request.qs().format === 'csv') throw perPersonRefusal()
+    const { person, author, ...everyone } = ctx.request.qs()
+    const query = personRefused ? everyone : ctx.request.qs()
     let { filters, filterError } = await filtersOrDefault(
       pullRequestListValidator,
       withoutBlanks(query)
     )
+    if (personRefused) filterError = `${PER_PERSON_HIDDEN} Showing everyone’s pull requests.`
     const fallback = presetRange(DEFAULT_PRESET, DateTime.utc())
     if (!filterError && filters.from && filters.to && filters.from > filters.to) {
       filterError = 'The start day must come before the end day: showing the whole list instead.'
@@ -92,7 +103,7 @@ export default class PullRequestsController {
       }
       return `/insights/pull-requests?${params.toString()}`
     }
-    const data = { result, list, filterError, href: keep, teams }
+    const data = { result, list, filterError, href: keep, teams, showsPeople }
     return ctx.view.render(
       ctx.htmx.wantsPartial
         ? 'partials/insights/pull_request_list'

@@ -3,16 +3,34 @@ import { memberCan } from '#abilities/main'
 import { organizationNow, resolveFilters } from '#services/insights_pages/date_range'
 import { executiveSummary } from '#services/insights_pages/executive_summary'
 import { respondWithDashboard } from '#services/insights_pages/respond'
+import { selectedTeam, teamLens, teamOptions } from '#services/insights_pages/team_lens'
 
 /**
  * The Executive Summary: the organisation's KPIs against the previous
- * period, its score, top risks, and the charts behind them.
+ * period, its score, top risks, and the charts behind them; with
+ * `?team=` the team lens (the KPIs of the team's people).
  */
 export default class SummaryController {
   async show(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
+    const organizationId = ctx.organization!.id
     const filters = await resolveFilters(ctx.request.qs(), organizationNow(ctx.organization!))
-    const summary = await executiveSummary(ctx.organization!.id, filters.range)
+    const team = await selectedTeam(organizationId, ctx.request.qs().team)
+    const teams = await teamOptions(organizationId)
+    if (team) {
+      const lens = await teamLens(organizationId, team, filters.range)
+      return respondWithDashboard(ctx, {
+        path: '/insights',
+        page: 'pages/insights/summary',
+        partial: 'partials/insights/team_body',
+        filters,
+        tables: lens.tables,
+        fileName: `executive-summary-${team.name}`,
+        data: { lens, teams },
+        keep: { team: team.publicId },
+      })
+    }
+    const summary = await executiveSummary(organizationId, filters.range)
     return respondWithDashboard(ctx, {
       path: '/insights',
       page: 'pages/insights/summary',
@@ -20,7 +38,7 @@ export default class SummaryController {
       filters,
       tables: summary.tables,
       fileName: 'executive-summary',
-      data: { summary },
+      data: { summary, teams, lens: null },
     })
   }
 }

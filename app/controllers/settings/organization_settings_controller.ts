@@ -26,6 +26,8 @@ export default class OrganizationSettingsController {
       mfaRequired: input.mfaRequired === 'required',
       timeZone: input.timeZone,
       productionEnvironments: input.productionEnvironments,
+      perPersonFigures:
+        input.perPersonFigures === undefined ? undefined : input.perPersonFigures === 'shown',
       includeBotPullRequests:
         input.botPullRequests === undefined ? undefined : input.botPullRequests === 'included',
       workingHours:

@@ -10,6 +10,7 @@ import type {
   SnapshotReport,
   SprintInput,
   StoredRepository,
+  TeamInput,
   VulnerabilityInput,
 } from '#plugin-sdk/domain'
 
@@ -20,6 +21,7 @@ type Rows = {
   commits: CommitInput
   issues: IssueInput
   sprints: SprintInput
+  teams: TeamInput
   vulnerabilities: VulnerabilityInput
   deployments: DeploymentInput
 }
@@ -48,6 +50,7 @@ export class RecordingDomainStore implements DomainStore {
     commits: new Map(),
     issues: new Map(),
     sprints: new Map(),
+    teams: new Map(),
     vulnerabilities: new Map(),
     deployments: new Map(),
   }
@@ -107,6 +110,10 @@ export class RecordingDomainStore implements DomainStore {
 
   upsertSprints(rows: SprintInput[]) {
     return this.#upsert('sprints', rows, (row) => row.externalId)
+  }
+
+  upsertTeams(rows: TeamInput[]) {
+    return this.#upsert('teams', rows, (row) => row.externalId)
   }
 
   upsertVulnerabilities(rows: VulnerabilityInput[]) {

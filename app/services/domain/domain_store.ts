@@ -17,6 +17,7 @@ import {
   type NormalisedReference,
 } from '#services/domain/repository_references'
 import { assignPeople } from '#services/domain/people'
+import { importTeams } from '#services/domain/team_imports'
 import { linkIssues, linkPullRequests } from '#services/domain/issue_links'
 import { linkCommits, linkIssuesToCommits } from '#services/domain/issue_commit_links'
 import {
@@ -44,6 +45,7 @@ import type {
   SnapshotOptions,
   SprintInput,
   StoredRepository,
+  TeamInput,
   VulnerabilityInput,
 } from '#plugin-sdk/domain'
 
@@ -448,6 +450,10 @@ export class FencedDomainStore implements DomainStore {
         fix_available: row.fixAvailable ?? null,
       }))
     )
+  }
+
+  upsertTeams(rows: TeamInput[]) {
+    return importTeams(this.fence, rows)
   }
 
   async upsertSprints(rows: SprintInput[]) {

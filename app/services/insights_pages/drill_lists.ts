@@ -52,6 +52,8 @@ export type DrillList<Row> = {
    * page): "median 5.2 h", "12 of 40 AI-assisted (30%)".
    */
   summary?: (organizationId: number, list: DrillFilters) => Promise<string>
+  /** its rows are people with their figures: shown only when the organisation allows it */
+  perPerson?: boolean
 }
 
 export const hours = (value: number | null) => (value === null ? '–' : `${value} h`)

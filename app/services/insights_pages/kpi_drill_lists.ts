@@ -232,6 +232,7 @@ export const CONTRIBUTORS: DrillList<ContributorRow> = {
   path: '/insights/contributors',
   title: 'Active contributors',
   noun: ['active contributor', 'active contributors'],
+  perPerson: true,
   lead: (list) =>
     `The people who opened a pull request or made a commit ${list.from} to ${list.to} (UTC days), bots left out; accounts a person owns on several providers count once.`,
   validator: contributorListValidator,

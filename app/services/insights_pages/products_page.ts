@@ -30,10 +30,13 @@ import {
   cycleTimeTrendFigure,
   deliveryFigure,
   kpiTable,
+  bucketSpans,
   listHref,
+  remediationSummary,
   scoreHistoryFigure,
   type ChartDrill,
   WIDE,
+  vulnerabilityTrendFigure,
   vulnerabilityFigure,
   vulnerabilityTable,
 } from '#services/insights_pages/sections'
@@ -47,6 +50,7 @@ import { drillQuery, type PageTable } from '#services/insights_pages/tables'
 import { linkedIssues } from '#services/insights/linked_issues'
 import { productIssueTables } from '#services/insights_pages/product_issue_tables'
 import { issueProjectChoices } from '#services/insights_pages/product_issue_choices'
+import { vulnerabilityTrend } from '#queries/vulnerability_trend'
 
 /**
  * The product list: every product with its headline numbers (one query
@@ -156,13 +160,14 @@ export function productList(organizationId: number, range: DateRange) {
 export async function productDetail(
   organizationId: number,
   productPublicId: string,
-  range: DateRange
+  range: DateRange,
+  options: { perPersonFigures: boolean } = { perPersonFigures: false }
 ) {
   const product = await findOrganizationProduct(organizationId, productPublicId)
   const data = await cachedInsight(
     organizationId,
-    // v2: the AI share comes from the GBOM composition; v3: issue, flow and sprint tables
-    'product-v3',
+    // v4: issue, flow and sprint tables, and vulnerabilities over time (v2: the AI share from the GBOM composition)
+    'product-v4',
     { product: product.id, from: range.from, to: range.to },
     () =>
       buildProductDetail(
@@ -173,6 +178,10 @@ export async function productDetail(
   return {
     product: { publicId: product.publicId, name: product.name, description: product.description },
     ...data,
+    // the most active contributors are per-person figures: left out (page and export) unless allowed
+    tables: options.perPersonFigures
+      ? data.tables
+      : data.tables.filter((table) => table.name !== 'contributors'),
   }
 }
 
@@ -191,6 +200,8 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     ])
   const issueTables = await productIssueTables(scope)
   const shared = await withCompositionShare(scope, range, trend, series)
+  // the Executive Summary's open / fixed trend, fenced to the product's repositories (#17)
+  const remediation = await vulnerabilityTrend(scope, bucketSpans(series, range))
   const cards = kpiCards(EXECUTIVE_KPIS, shared.current, shared.previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
     openWork: work,
@@ -339,8 +350,10 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
         },
       ]),
       vulnerabilities: vulnerabilityFigure(vulnerabilities, drill),
+      vulnerabilityTrend: vulnerabilityTrendFigure(remediation, drill),
       ai: aiFigure(ai, drill),
     },
+    remediation: remediationSummary(remediation),
     tables: [
       repositoryTable,
       contributorTable,

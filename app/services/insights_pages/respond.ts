@@ -51,6 +51,8 @@ export async function respondWithDashboard(
     range: filters.range,
     basePath: path,
     keep,
+    /** the kept parameters as "&name=value…", for the period presets */
+    keepQuery: Object.keys(keep).length ? `&${new URLSearchParams(keep).toString()}` : '',
     bodyTarget: BODY_TARGET,
     exportHref: (name: string) =>
       `${path}?${rangeQuery(filters.range, { ...keep, format: 'csv', table: name })}`,

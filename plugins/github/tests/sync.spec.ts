@@ -202,7 +202,7 @@ test.group('GitHub sync', (group) => {
     const outcomes = await new RunSync().execute({ connection, trigger: 'cli' })
     assert.deepEqual(
       outcomes.map((outcome) => outcome.task),
-      ['repositories', 'pull_requests', 'commits', 'ai_notes', 'delivery']
+      ['repositories', 'pull_requests', 'commits', 'ai_notes', 'delivery', 'teams']
     )
   })
 })

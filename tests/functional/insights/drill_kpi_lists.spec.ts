@@ -171,6 +171,8 @@ test.group('Insights drill-down | the KPIs behind reviews, lead time, AI and peo
 
   test('contributors list the people the active-contributor count counts', async ({ assert }) => {
     const { organizationId, fixture, web } = await signedInWithFixture()
+    // per-person figures are hidden by default; this organisation shows them
+    await db.from('organizations').where('id', organizationId).update({ per_person_figures: true })
     const all = await activeContributors({ organizationId, ...FIXTURE_WEEK })
     const page = await web.get(`/insights/contributors?${WEEK}`)
     assert.equal(shownTotal(page.text), all.count)

@@ -67,6 +67,8 @@ test.group('Insights drill-down | merged pull requests', (group) => {
 
   test('a person filter lists the merged pull requests of their identities', async ({ assert }) => {
     const { organizationId, fixture, web } = await signedInWithFixture()
+    // per-person figures are hidden by default; this organisation shows them
+    await db.from('organizations').where('id', organizationId).update({ per_person_figures: true })
     const [personId] = await db
       .table('people')
       .insert({

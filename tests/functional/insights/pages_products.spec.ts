@@ -50,7 +50,12 @@ test.group('Insights pages | products', (group) => {
   test('a product page shows its metrics, repositories, contributors, trends and GenAI composition', async ({
     assert,
   }) => {
-    const { web, core } = await signedIn('viewer')
+    const { web, core, account } = await signedIn('viewer')
+    // per-person figures are hidden by default; this organisation shows them
+    await db
+      .from('organizations')
+      .where('id', account.organization.id)
+      .update({ per_person_figures: true })
     const page = await web.get(`/insights/products/${core.publicId}?${WEEK}`)
     assert.equal(page.status, 200)
     assert.include(page.text, '<h1>Core</h1>')

@@ -5,6 +5,7 @@ import { updateHookConfig } from './manifest_flow.js'
 import * as repos from './routes_repos.js'
 import { redirectToTarball } from './tarballs.js'
 import * as gitData from './git_data.js'
+import { listTeamMembers, listTeams } from './routes_teams.js'
 
 /**
  * The REST routes and who may call each: the App's JWT, an installation
@@ -69,6 +70,8 @@ export const ROUTES: Route[] = [
     app.listInstallationRepositories,
     'You must authenticate with an installation access token in order to list repositories for an installation.'
   ),
+  byToken('installation', 'GET', '^/orgs/([^/]+)/teams', listTeams),
+  byToken('installation', 'GET', '^/orgs/([^/]+)/teams/([^/]+)/members', listTeamMembers),
   byToken('user', 'GET', '^/user', app.getUser),
   byToken('user', 'GET', '^/user/repos', app.listUserRepositories),
   byToken(

@@ -17,8 +17,10 @@ import {
   type FakeInstallation,
   type FakePullRequest,
   type FakeRepository,
+  type FakeTeam,
   type RecordedRequest,
 } from './state.js'
+import { addTeam } from './routes_teams.js'
 import { codeloadGrant, streamTarball, tarballFolder, type TarEntrySpec } from './tarballs.js'
 import { authorize, completeInstall, exchangeCode, installPage, type WebAnswer } from './web.js'
 import { convertManifest, isManifestForm, manifestForm } from './manifest_flow.js'
@@ -87,6 +89,11 @@ export interface FakeGitHub {
   ): void
   addCommit(repoFullName: string, input: { message: string; authorLogin?: string }): string
   addUser(input: { login: string; installationIds: number[] }): void
+  /** a team of an organisation, its members by login (GET /orgs/{org}/teams) */
+  addTeam(
+    organization: string,
+    input: { name: string; slug?: string; description?: string | null; members: string[] }
+  ): FakeTeam
   /** a fine-grained personal access token of a user who can read those installations' repositories */
   addPersonalAccessToken(input: { login: string; installationIds: number[] }): string
   setSetupUrl(url: string): void
@@ -216,6 +223,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       seed.updatePullRequest(state, repoFullName, number, changes),
     addCommit: (repoFullName, input) => seed.addCommit(state, repoFullName, input),
     addUser: (input) => seed.addUser(state, input),
+    addTeam: (organization, input) => addTeam(state, organization, input),
     addPersonalAccessToken(input) {
       seed.addUser(state, input)
       const token = `github_pat_${randomBytes(30).toString('base64url').replace(/[-_]/g, 'x')}`

@@ -16,8 +16,20 @@ export type FakeInstallation = {
   account: FakeAccount
   repositorySelection: 'all' | 'selected'
   suspendedAt: number | null
+  /** the App's "Members: read" organisation permission (teams); granted unless a test says not */
+  membersPermission?: boolean
   createdAt: number
   updatedAt: number
+}
+
+/** an organisation's team: its members by login (direct members and those of child teams) */
+export type FakeTeam = {
+  id: number
+  organization: string
+  name: string
+  slug: string
+  description: string | null
+  members: string[]
 }
 
 export type FakeCommit = {
@@ -199,6 +211,7 @@ export type FakeGitHubState = {
   oauthCodes: Map<string, { login: string; redirectUri: string | null; expiresAt: number }>
   codeloadTokens: Map<string, { repo: string; sha: string; expiresAt: number }>
   checkRuns: FakeCheckRun[]
+  teams: FakeTeam[]
   requests: RecordedRequest[]
   faults: FakeFaults
   tokensIssued: number
@@ -243,6 +256,7 @@ export function createState(app: FakeGitHubState['app']): FakeGitHubState {
     oauthCodes: new Map(),
     codeloadTokens: new Map(),
     checkRuns: [],
+    teams: [],
     requests: [],
     faults: {},
     tokensIssued: 0,
@@ -261,6 +275,7 @@ const ID_BASES: Record<string, number> = {
   deploymentStatus: 3_000_000_000,
   workflowRun: 9_000_000_000,
   checkRun: 24_000_000_000,
+  team: 7_000_000,
 }
 
 export function nextId(state: FakeGitHubState, kind: keyof typeof ID_BASES | string) {
