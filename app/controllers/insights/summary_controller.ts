@@ -3,6 +3,7 @@ import { memberCan } from '#abilities/main'
 import { organizationNow, resolveFilters } from '#services/insights_pages/date_range'
 import { executiveSummary } from '#services/insights_pages/executive_summary'
 import { respondWithDashboard } from '#services/insights_pages/respond'
+import { latestFindings } from '#queries/insight_findings'
 
 /**
  * The Executive Summary: the organisation's KPIs against the previous
@@ -20,7 +21,7 @@ export default class SummaryController {
       filters,
       tables: summary.tables,
       fileName: 'executive-summary',
-      data: { summary },
+      data: { summary, whatChanged: await latestFindings(ctx.organization!.id, filters.range) },
     })
   }
 }

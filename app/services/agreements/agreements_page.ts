@@ -1,0 +1,56 @@
+import { barChart, renderFigure } from '#services/charts/index'
+import { AGREEMENT_KINDS, AGREEMENT_KIND_NAMES } from '#services/agreements/kinds'
+import { alertWebhookUrl, webhookHost } from '#services/agreements/alert_webhook'
+import {
+  adherenceHistory,
+  insightsMailStoppedAt,
+  listAgreements,
+  type AgreementRow,
+  type WeeklyAdherence,
+} from '#queries/working_agreements'
+
+export type AgreementView = AgreementRow & {
+  current: WeeklyAdherence
+  history: WeeklyAdherence[]
+  figure: string
+}
+
+function adherenceFigure(agreement: AgreementRow, history: WeeklyAdherence[]) {
+  return renderFigure(
+    barChart({
+      title: `Adherence to “${agreement.description}” ${agreement.scopeLabel}, week by week`,
+      description: `Share of ${AGREEMENT_KINDS[agreement.kind].rows} that met the agreement each week; the target is ${agreement.targetPercent}%.`,
+      bars: history.map((week) => ({
+        label: week.label,
+        value: week.percent ?? 0,
+        className: week.holds === false ? 'chart-bad' : 'chart-good',
+      })),
+      format: (value) => `${value}%`,
+    })
+  )
+}
+
+/**
+ * Everything the working agreements page shows: each agreement with its
+ * adherence this week and the seven before, the alert webhook's host,
+ * and whether the member receives insights mail.
+ */
+export async function agreementsPage(organizationId: number, membershipId: number, now: Date) {
+  const agreements: AgreementView[] = []
+  for (const agreement of await listAgreements(organizationId)) {
+    const history = await adherenceHistory(agreement, now)
+    agreements.push({
+      ...agreement,
+      history,
+      current: history.at(-1)!,
+      figure: adherenceFigure(agreement, history),
+    })
+  }
+  const webhook = await alertWebhookUrl(organizationId)
+  return {
+    agreements,
+    kinds: AGREEMENT_KIND_NAMES.map((name) => ({ name, ...AGREEMENT_KINDS[name] })),
+    webhookHost: webhook ? webhookHost(webhook) : null,
+    receivesMail: (await insightsMailStoppedAt(membershipId)) === null,
+  }
+}
