@@ -1,6 +1,7 @@
 import { barChart, renderFigure } from '#services/charts/index'
 import { AGREEMENT_KINDS, AGREEMENT_KIND_NAMES } from '#services/agreements/kinds'
 import { alertWebhookUrl, webhookHost } from '#services/agreements/alert_webhook'
+import { adherence, trailingWeek, type Adherence } from '#services/agreements/adherence'
 import {
   adherenceHistory,
   insightsMailStoppedAt,
@@ -10,7 +11,8 @@ import {
 } from '#queries/working_agreements'
 
 export type AgreementView = AgreementRow & {
-  current: WeeklyAdherence
+  /** the last seven days: what alerts judge */
+  current: Adherence & { holds: boolean | null }
   history: WeeklyAdherence[]
   figure: string
 }
@@ -39,10 +41,14 @@ export async function agreementsPage(organizationId: number, membershipId: numbe
   const agreements: AgreementView[] = []
   for (const agreement of await listAgreements(organizationId)) {
     const history = await adherenceHistory(agreement, now)
+    const current = await adherence(agreement, trailingWeek(now), now)
     agreements.push({
       ...agreement,
       history,
-      current: history.at(-1)!,
+      current: {
+        ...current,
+        holds: current.percent === null ? null : current.percent >= agreement.targetPercent,
+      },
       figure: adherenceFigure(agreement, history),
     })
   }
