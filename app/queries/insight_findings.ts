@@ -12,21 +12,22 @@ export type StoredFinding = {
 }
 
 /**
- * The findings of the latest contextualisation run stored for a day in
- * [from, to] (inclusive): each run re-reads the trailing days, so the
- * latest holds the current view of the period.
+ * The findings about days in [from, to] (inclusive) of the latest
+ * contextualisation run that looked at them: each run re-reads the
+ * trailing days, so the latest holds the current view of the period.
  */
 export async function latestFindings(organizationId: number, range: { from: string; to: string }) {
   // one statement: the Executive Summary counts its queries
   const rows = await db
     .from('insight_findings')
     .where('organization_id', organizationId)
+    .whereBetween('anomaly_day', [range.from, range.to])
     .where(
       'day',
       db
         .from('insight_findings')
         .where('organization_id', organizationId)
-        .whereBetween('day', [range.from, range.to])
+        .whereBetween('anomaly_day', [range.from, range.to])
         .max('day')
     )
     .orderBy('score', 'desc')

@@ -67,10 +67,7 @@ export default class SendWeeklyDigest {
         holds: measured.percent === null ? null : measured.percent >= agreement.targetPercent,
       })
     }
-    const findings = await latestFindings(input.organizationId, {
-      from: week.from,
-      to: end.toISODate()!,
-    })
+    const findings = await latestFindings(input.organizationId, week)
     const common = {
       organizationName: organization.name,
       week,
