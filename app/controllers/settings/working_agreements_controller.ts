@@ -110,14 +110,18 @@ export default class WorkingAgreementsController {
   async #render(ctx: HttpContext, refusal: Refusal | null = null) {
     const organizationId = ctx.organization!.id
     const [page, teams] = await Promise.all([
-      agreementsPage(organizationId, ctx.membership!.id, new Date()),
+      agreementsPage(
+        organizationId,
+        ctx.membership!.id,
+        new Date(),
+        String(ctx.request.qs().for ?? '')
+      ),
       teamChoices(organizationId),
     ])
     if (refusal) ctx.response.status(422)
-    const view =
-      !refusal && ctx.htmx.wantsPartial
-        ? 'partials/agreements/list'
-        : 'pages/settings/working_agreements'
+    // one URL, two renderings: the scope filter swaps the list alone
+    const listOnly = !refusal && ctx.htmx.wantsPartial && ctx.htmx.target === 'agreements-list'
+    const view = listOnly ? 'partials/agreements/list' : 'pages/settings/working_agreements'
     return ctx.view.render(view, {
       ...page,
       teams,

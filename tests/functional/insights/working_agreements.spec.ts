@@ -110,19 +110,49 @@ test.group('Working agreements | page', (group) => {
     assert.include(page.text, 'What missed it in the last 7 days (3)')
   })
 
-  test('one URL, two renderings: htmx gets the list alone, a browser the whole page', async ({
+  test('one URL, two renderings: the scope filter swaps the list alone, anything else gets the page', async ({
     assert,
   }) => {
     const { organizationId, web } = await signedIn('member')
     await insertAgreement(organizationId)
-    const full = await web.get('/settings/insights/agreements')
+    const [team] = await db
+      .table('teams')
+      .insert({
+        organization_id: organizationId,
+        name: 'Platform',
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .returning('id')
+    const teamId = Number(typeof team === 'object' ? team.id : team)
+    await db.table('working_agreements').insert({
+      organization_id: organizationId,
+      team_id: teamId,
+      kind: 'pull_request_size_under',
+      threshold: 400,
+      target_percent: 80,
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+    const { teamIds } = await import('#actions/teams/find_team')
+    const path = `/settings/insights/agreements?for=${teamIds.encode(teamId)}`
+
+    const full = await web.get(path)
     assert.include(full.text, '<html')
-    assert.include(full.text, 'id="agreements-list"')
-    const partial = await web.get('/settings/insights/agreements', { 'HX-Request': 'true' })
+    assert.include(full.text, 'Pull requests under 400 changed lines')
+    assert.notInclude(full.text, 'First review within 24 h')
+
+    const partial = await web.get(path, { 'HX-Request': 'true', 'HX-Target': 'agreements-list' })
     assert.equal(partial.status, 200)
     assert.notInclude(partial.text, '<html')
-    assert.include(partial.text, 'id="agreements-list"')
-    assert.include(partial.text, 'First review within 24 h')
+    assert.isTrue(partial.text.trim().startsWith('<div id="agreements-list"'), partial.text)
+    assert.include(partial.text, 'Pull requests under 400 changed lines <span class="muted">for Platform')
+    assert.notInclude(partial.text, 'First review within 24 h')
+
+    // htmx following HX-Location after a form (no target): the whole page
+    const followed = await web.get('/settings/insights/agreements', { 'HX-Request': 'true' })
+    assert.include(followed.text, '<html')
+    assert.include(followed.text, 'First review within 24 h')
   })
 
   test('bad input comes back inline with a 422 and writes nothing', async ({ assert }) => {
