@@ -168,7 +168,8 @@ function insightsMail(): ScheduleDefinition[] {
           await import('#actions/agreements/check_working_agreements')
         let alerts = 0
         const count = await eachOrganization(signal, async (organizationId) => {
-          alerts += (await new CheckWorkingAgreements().execute({ organizationId })).alerts
+          const report = await new CheckWorkingAgreements().execute({ organizationId })
+          alerts += report.alerts
         })
         return `${alerts} alerts for ${count} organisations`
       },
@@ -181,7 +182,8 @@ function insightsMail(): ScheduleDefinition[] {
         const { default: SendWeeklyDigest } = await import('#actions/agreements/send_weekly_digest')
         let sent = 0
         const count = await eachOrganization(signal, async (organizationId) => {
-          sent += (await new SendWeeklyDigest().execute({ organizationId })).sent
+          const digest = await new SendWeeklyDigest().execute({ organizationId })
+          sent += digest.sent
         })
         return `${sent} digests for ${count} organisations`
       },

@@ -99,7 +99,8 @@ async function pullRequestSizes(scope: AgreementScope, period: Period) {
     .orderBy('p.id')
   if (scope.teamId !== null)
     query.whereIn('p.author_login', teamLogins(scope.organizationId, scope.teamId))
-  return (await query).map((row) => {
+  const rows = await query
+  return rows.map((row) => {
     const lines = Number(row.additions) + Number(row.deletions)
     return {
       label: pullRequestLabel(row),

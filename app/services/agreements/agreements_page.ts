@@ -28,7 +28,8 @@ export async function agreementsPage(
   scope = ''
 ) {
   const agreements: AgreementView[] = []
-  const shown = (await listAgreements(organizationId)).filter(
+  const all = await listAgreements(organizationId)
+  const shown = all.filter(
     (agreement) =>
       !scope ||
       (scope === 'organisation' ? agreement.teamId === null : agreement.teamPublicId === scope)

@@ -146,7 +146,10 @@ test.group('Working agreements | page', (group) => {
     assert.equal(partial.status, 200)
     assert.notInclude(partial.text, '<html')
     assert.isTrue(partial.text.trim().startsWith('<div id="agreements-list"'), partial.text)
-    assert.include(partial.text, 'Pull requests under 400 changed lines <span class="muted">for Platform')
+    assert.include(
+      partial.text,
+      'Pull requests under 400 changed lines <span class="muted">for Platform'
+    )
     assert.notInclude(partial.text, 'First review within 24 h')
 
     // htmx following HX-Location after a form (no target): the whole page
