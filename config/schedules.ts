@@ -142,7 +142,7 @@ function insightsMail(): ScheduleDefinition[] {
       name: 'insights:contextualize',
       cron: '10 4 * * *',
       description:
-        'Find anomalies in the last 14 days of daily metrics and store them as "What changed", as "node ace insights:contextualize" does',
+        'Find anomalies in the last 14 days of daily metrics and store them as "What changed", as "node ace insights:contextualize" does; alert managers of each new one',
       async run({ signal }) {
         const { default: ContextualizeInsights } =
           await import('#actions/insights/contextualize_insights')
@@ -154,6 +154,9 @@ function insightsMail(): ScheduleDefinition[] {
             pipelines: ['anomalies'],
           })
           findings += report.findings.length
+          const { default: AlertNewAnomalies } =
+            await import('#actions/insights/alert_new_anomalies')
+          await new AlertNewAnomalies().execute({ organizationId, findings: report.findings })
         })
         return `${findings} findings for ${count} organisations`
       },

@@ -85,6 +85,26 @@ export default class extends BaseSchema {
       table.index(['organization_id', 'day'])
     })
 
+    // one alert per anomaly, however often the pass reruns over a sliding window
+    this.schema.createTable('insight_anomaly_alerts', (table) => {
+      table.increments('id').notNullable()
+      table
+        .integer('organization_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('organizations')
+        .onDelete('CASCADE')
+      table.string('metric', 40).notNullable()
+      table.string('direction', 4).notNullable()
+      table.string('anomaly_day', 10).notNullable()
+      table.string('anomaly_to', 10).notNullable()
+      table.integer('mails').notNullable().defaultTo(0)
+      table.string('webhook_status', 255).nullable()
+      table.timestamp('created_at').notNullable()
+      table.unique(['organization_id', 'metric', 'anomaly_day'])
+    })
+
     this.schema.alterTable('memberships', (table) => {
       table.timestamp('insights_mail_stopped_at').nullable()
     })
@@ -97,6 +117,7 @@ export default class extends BaseSchema {
   async down() {
     this.schema.alterTable('organizations', (table) => table.dropColumn('alert_webhook_url'))
     this.schema.alterTable('memberships', (table) => table.dropColumn('insights_mail_stopped_at'))
+    this.schema.dropTable('insight_anomaly_alerts')
     this.schema.dropTable('insight_findings')
     this.schema.dropTable('working_agreement_alerts')
     this.schema.dropTable('working_agreements')

@@ -8,6 +8,12 @@ import { insertDeployment, insertRepository } from '#tests/helpers/insights'
 import { runAce } from '#tests/helpers/processes'
 import RollUpMetrics from '#actions/insights/roll_up_metrics'
 import ContextualizeInsights from '#actions/insights/contextualize_insights'
+import AlertNewAnomalies from '#actions/insights/alert_new_anomalies'
+import { mailsTo } from '#tests/helpers/smtp'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { sealAlertWebhook } from '#services/agreements/alert_webhook'
+import { allowedHostsEachTest } from '#tests/functional/security/outbound_fixtures'
 
 /**
  * Issue #25: a seeded anomaly (deployments halved for a week) is found
@@ -140,6 +146,63 @@ test.group('Insights contextualisation | statistical pass', (group) => {
 
     const earlier = await web.get('/insights?from=2026-02-02&to=2026-02-08')
     assert.notInclude(earlier.text, 'What changed')
+  })
+})
+
+test.group('Insights contextualisation | anomaly alerts', (group) => {
+  group.each.setup(resetDatabase())
+  group.each.setup(allowedHostsEachTest('127.0.0.1'))
+
+  test('a new anomaly alerts the managers by e-mail and the webhook once, however often the pass reruns', async ({
+    assert,
+  }) => {
+    const admin = await createAccount({ role: 'admin' })
+    const member = await createAccount({ role: 'member', organization: admin.organization })
+    const organizationId = admin.organization.id
+    await seedHalvedWeek(organizationId)
+    const bodies: Array<{ text: string }> = []
+    const receiver = createServer((request, response) => {
+      let body = ''
+      request.on('data', (chunk) => (body += chunk))
+      request.on('end', () => {
+        bodies.push(JSON.parse(body))
+        response.writeHead(200).end('ok')
+      })
+    })
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook/secret`
+      await db
+        .from('organizations')
+        .where('id', organizationId)
+        .update({ alert_webhook_url: sealAlertWebhook(organizationId, url) })
+
+      // the same day twice, then the next day: its window slides over the same anomaly
+      for (const day of ['2026-03-09', '2026-03-09', '2026-03-10']) {
+        const report = await new ContextualizeInsights().execute({
+          organizationId,
+          days: 7,
+          pipelines: ['anomalies'],
+          day,
+        })
+        await new AlertNewAnomalies().execute({ organizationId, findings: report.findings })
+      }
+
+      const mails = mailsTo(admin.email).filter((mail) =>
+        mail.subject.includes('Deployments were 50% below usual from 2026-03-0')
+      )
+      assert.lengthOf(mails, 1, mails.map((mail) => mail.subject).join('\n'))
+      assert.include(mails[0].text, 'acme/api: 5 against 20 usually')
+      assert.include(mails[0].html, '<strong>Deployments were 50% below usual')
+      assert.lengthOf(mailsTo(member.email), 0)
+      const posts = bodies.filter((body) =>
+        body.text.includes('Deployments were 50% below usual from 2026-03-0')
+      )
+      assert.lengthOf(posts, 1)
+      assert.include(posts[0].text, '/insights?from=2026-03-02&to=2026-03-06')
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()))
+    }
   })
 })
 
