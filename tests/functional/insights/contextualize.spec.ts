@@ -178,12 +178,12 @@ test.group('Insights contextualisation | anomaly alerts', (group) => {
         .update({ alert_webhook_url: sealAlertWebhook(organizationId, url) })
 
       // the same day twice, then the next day: its window slides over the same anomaly
-      for (const day of ['2026-03-09', '2026-03-09', '2026-03-10']) {
+      for (const runDay of ['2026-03-09', '2026-03-09', '2026-03-10']) {
         const report = await new ContextualizeInsights().execute({
           organizationId,
           days: 7,
           pipelines: ['anomalies'],
-          day,
+          day: runDay,
         })
         await new AlertNewAnomalies().execute({ organizationId, findings: report.findings })
       }
