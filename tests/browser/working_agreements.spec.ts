@@ -8,6 +8,7 @@ import { signInThroughPage } from '#tests/helpers/browser'
 import { insertDeployment, insertPullRequest, insertRepository } from '#tests/helpers/insights'
 import RollUpMetrics from '#actions/insights/roll_up_metrics'
 import ContextualizeInsights from '#actions/insights/contextualize_insights'
+import { stopMailLink } from '#services/agreements/mail_links'
 
 const SCREENSHOTS = process.env.SCREENSHOTS === '1'
 
@@ -108,4 +109,27 @@ test.group('Browser | working agreements', (group) => {
       }
     }
   }).timeout(120_000)
+
+  test("the digest's unsubscribe page, signed out, fits a phone and desktop", async ({
+    visit,
+    assert,
+  }) => {
+    const member = await createAccount({ role: 'member' })
+    const link = new URL(stopMailLink(member.membership.publicId))
+    const page = await visit(link.pathname + link.search)
+    await page.getByTestId('mail-stopped').waitFor()
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      for (const [width, height] of [
+        [1440, 900],
+        [390, 844],
+      ]) {
+        await page.setViewportSize({ width, height })
+        assert.isAtMost(await pageWidth(page), width)
+        await shoot(page, `stopped--${scheme}--${width}`)
+      }
+    }
+    const [membership] = await db.from('memberships').where('user_id', member.user.id)
+    assert.isNotNull(membership.insights_mail_stopped_at)
+  }).timeout(60_000)
 })
