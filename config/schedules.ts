@@ -121,6 +121,80 @@ const core: ScheduleDefinition[] = [
 ]
 
 /**
+ * Insights v2 (issue #25): the daily contextualisation pass, the daily
+ * check of working agreements (an alert at most once a week per
+ * agreement) and the weekly digest, Monday morning for the week before.
+ */
+function insightsMail(): ScheduleDefinition[] {
+  const eachOrganization = async (
+    signal: AbortSignal,
+    work: (organizationId: number) => Promise<void>
+  ) => {
+    const organizations = await db.from('organizations').select('id').orderBy('id')
+    for (const { id } of organizations) {
+      if (signal.aborted) break
+      await work(id)
+    }
+    return organizations.length
+  }
+  return [
+    {
+      name: 'insights:contextualize',
+      cron: '10 4 * * *',
+      description:
+        'Find anomalies in the last 14 days of daily metrics and store them as "What changed", as "node ace insights:contextualize" does; alert managers of each new one',
+      async run({ signal }) {
+        const { default: ContextualizeInsights } =
+          await import('#actions/insights/contextualize_insights')
+        let findings = 0
+        const count = await eachOrganization(signal, async (organizationId) => {
+          const report = await new ContextualizeInsights().execute({
+            organizationId,
+            days: 14,
+            pipelines: ['anomalies'],
+          })
+          findings += report.findings.length
+          const { default: AlertNewAnomalies } =
+            await import('#actions/insights/alert_new_anomalies')
+          await new AlertNewAnomalies().execute({ organizationId, findings: report.findings })
+        })
+        return `${findings} findings for ${count} organisations`
+      },
+    },
+    {
+      name: 'insights:agreements',
+      cron: '0 7 * * *',
+      description:
+        'Check every working agreement over the last 7 days; one below target alerts its managers by e-mail and the alert webhook (once a week)',
+      async run({ signal }) {
+        const { default: CheckWorkingAgreements } =
+          await import('#actions/agreements/check_working_agreements')
+        let alerts = 0
+        const count = await eachOrganization(signal, async (organizationId) => {
+          const report = await new CheckWorkingAgreements().execute({ organizationId })
+          alerts += report.alerts
+        })
+        return `${alerts} alerts for ${count} organisations`
+      },
+    },
+    {
+      name: 'insights:digest',
+      cron: '30 7 * * 1',
+      description: "Send last week's insights digest to every member who receives insights mail",
+      async run({ signal }) {
+        const { default: SendWeeklyDigest } = await import('#actions/agreements/send_weekly_digest')
+        let sent = 0
+        const count = await eachOrganization(signal, async (organizationId) => {
+          const digest = await new SendWeeklyDigest().execute({ organizationId })
+          sent += digest.sent
+        })
+        return `${sent} digests for ${count} organisations`
+      },
+    },
+  ]
+}
+
+/**
  * Housekeeping of evidence documents and, when BACKUP_NIGHTLY=true,
  * a nightly backup (BACKUP_PATH, keeping BACKUP_KEEP of them, 7 by
  * default).
@@ -239,5 +313,5 @@ function testSchedules(): ScheduleDefinition[] {
  * a test may set after the application booted.
  */
 export default function coreSchedules(): ScheduleDefinition[] {
-  return [...core, ...dataLifecycle(), ...testSchedules()]
+  return [...core, ...dataLifecycle(), ...insightsMail(), ...testSchedules()]
 }

@@ -35,6 +35,7 @@ export const controllers = {
   Documents: () => import('#controllers/documents_controller'),
   Health: () => import('#controllers/health_controller'),
   Home: () => import('#controllers/home_controller'),
+  InsightsMail: () => import('#controllers/insights_mail_controller'),
   insights: {
     Compliance: () => import('#controllers/insights/compliance_controller'),
     Drill: () => import('#controllers/insights/drill_controller'),
@@ -59,6 +60,7 @@ export const controllers = {
     Sessions: () => import('#controllers/settings/sessions_controller'),
     Teams: () => import('#controllers/settings/teams_controller'),
     Tokens: () => import('#controllers/settings/tokens_controller'),
+    WorkingAgreements: () => import('#controllers/settings/working_agreements_controller'),
   },
   webhooks: {
     Webhooks: () => import('#controllers/webhooks/webhooks_controller'),

@@ -79,6 +79,8 @@ export type ScannedRoutes = {
     'settings.connections.test': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.sync': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
+    'integrations.oauth.callback.legacy._settings_connect_bitbucket_': { paramsTuple?: []; params?: {} }
+    'integrations.oauth.callback.legacy._compass_api_v1_integrations_connect_jira_redirect_': { paramsTuple?: []; params?: {} }
     'integrations.oauth.accounts': { paramsTuple: [ParamValue]; params: {'choice': ParamValue} }
     'settings.connections.connect': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'settings.connections.disconnect': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
@@ -115,7 +117,6 @@ export type ScannedRoutes = {
     'plugins.github.repositories': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
-    'plugins.github.status_check': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.jira.issue_types': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.noa.glasses': { paramsTuple?: []; params?: {} }
     'plugins.noa.glasses_legacy': { paramsTuple?: []; params?: {} }
@@ -163,12 +164,19 @@ export type ScannedRoutes = {
     'settings.people': { paramsTuple?: []; params?: {} }
     'settings.people.merge': { paramsTuple?: []; params?: {} }
     'settings.people.split': { paramsTuple: [ParamValue]; params: {'identity': ParamValue} }
+    'settings.teams': { paramsTuple?: []; params?: {} }
+    'settings.teams.store': { paramsTuple?: []; params?: {} }
+    'settings.teams.update': { paramsTuple: [ParamValue]; params: {'team': ParamValue} }
+    'settings.teams.destroy': { paramsTuple: [ParamValue]; params: {'team': ParamValue} }
+    'settings.teams.members.add': { paramsTuple: [ParamValue]; params: {'team': ParamValue} }
+    'settings.teams.members.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'team': ParamValue,'person': ParamValue} }
     'documents.index': { paramsTuple?: []; params?: {} }
     'documents.store': { paramsTuple?: []; params?: {} }
     'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.replace': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.destroy': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'documents.evidence.review': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'api.documents.index': { paramsTuple?: []; params?: {} }
     'api.documents.store': { paramsTuple?: []; params?: {} }
     'api.documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
@@ -188,9 +196,27 @@ export type ScannedRoutes = {
     'insights.deployments': { paramsTuple?: []; params?: {} }
     'insights.vulnerabilities': { paramsTuple?: []; params?: {} }
     'insights.issues': { paramsTuple?: []; params?: {} }
+    'insights.first_reviews': { paramsTuple?: []; params?: {} }
+    'insights.deployed_changes': { paramsTuple?: []; params?: {} }
+    'insights.commits': { paramsTuple?: []; params?: {} }
+    'insights.contributors': { paramsTuple?: []; params?: {} }
     'ai_code.index': { paramsTuple?: []; params?: {} }
+    'ai_code.gbom': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'ai_code.attestations.index': { paramsTuple?: []; params?: {} }
+    'ai_code.attestations.show': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'ai_code.attestations.pull_request': { paramsTuple: [ParamValue,ParamValue]; params: {'publicId': ParamValue,'number': ParamValue} }
+    'ai_code.attestations.attest': { paramsTuple: [ParamValue,ParamValue]; params: {'publicId': ParamValue,'number': ParamValue} }
     'api.ai_code.composition': { paramsTuple?: []; params?: {} }
     'api.ai_code.legacy_composition': { paramsTuple?: []; params?: {} }
+    'api.ai_code.repository_composition': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'api.ai_code.gbom': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'api.ai_code.pull_request_gbom': { paramsTuple: [ParamValue,ParamValue]; params: {'publicId': ParamValue,'number': ParamValue} }
+    'settings.agreements': { paramsTuple?: []; params?: {} }
+    'settings.agreements.store': { paramsTuple?: []; params?: {} }
+    'settings.agreements.destroy': { paramsTuple: [ParamValue]; params: {'agreement': ParamValue} }
+    'settings.agreements.webhook': { paramsTuple?: []; params?: {} }
+    'settings.agreements.mail': { paramsTuple?: []; params?: {} }
+    'insights.mail.stop': { paramsTuple: [ParamValue]; params: {'membership': ParamValue} }
   }
   GET: {
     'health.live': { paramsTuple?: []; params?: {} }
@@ -230,6 +256,8 @@ export type ScannedRoutes = {
     'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.status': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
+    'integrations.oauth.callback.legacy._settings_connect_bitbucket_': { paramsTuple?: []; params?: {} }
+    'integrations.oauth.callback.legacy._compass_api_v1_integrations_connect_jira_redirect_': { paramsTuple?: []; params?: {} }
     'integrations.oauth.accounts': { paramsTuple: [ParamValue]; params: {'choice': ParamValue} }
     'webhooks.handshake': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.handshake.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
@@ -262,6 +290,7 @@ export type ScannedRoutes = {
     'admin.integrations': { paramsTuple?: []; params?: {} }
     'settings.repository_mapping': { paramsTuple?: []; params?: {} }
     'settings.people': { paramsTuple?: []; params?: {} }
+    'settings.teams': { paramsTuple?: []; params?: {} }
     'documents.index': { paramsTuple?: []; params?: {} }
     'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
@@ -278,9 +307,22 @@ export type ScannedRoutes = {
     'insights.deployments': { paramsTuple?: []; params?: {} }
     'insights.vulnerabilities': { paramsTuple?: []; params?: {} }
     'insights.issues': { paramsTuple?: []; params?: {} }
+    'insights.first_reviews': { paramsTuple?: []; params?: {} }
+    'insights.deployed_changes': { paramsTuple?: []; params?: {} }
+    'insights.commits': { paramsTuple?: []; params?: {} }
+    'insights.contributors': { paramsTuple?: []; params?: {} }
     'ai_code.index': { paramsTuple?: []; params?: {} }
+    'ai_code.gbom': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'ai_code.attestations.index': { paramsTuple?: []; params?: {} }
+    'ai_code.attestations.show': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'ai_code.attestations.pull_request': { paramsTuple: [ParamValue,ParamValue]; params: {'publicId': ParamValue,'number': ParamValue} }
     'api.ai_code.composition': { paramsTuple?: []; params?: {} }
     'api.ai_code.legacy_composition': { paramsTuple?: []; params?: {} }
+    'api.ai_code.repository_composition': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'api.ai_code.gbom': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'api.ai_code.pull_request_gbom': { paramsTuple: [ParamValue,ParamValue]; params: {'publicId': ParamValue,'number': ParamValue} }
+    'settings.agreements': { paramsTuple?: []; params?: {} }
+    'insights.mail.stop': { paramsTuple: [ParamValue]; params: {'membership': ParamValue} }
   }
   HEAD: {
     'health.live': { paramsTuple?: []; params?: {} }
@@ -320,6 +362,8 @@ export type ScannedRoutes = {
     'settings.connections.show': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'settings.connections.status': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'integrations.oauth.callback': { paramsTuple?: []; params?: {} }
+    'integrations.oauth.callback.legacy._settings_connect_bitbucket_': { paramsTuple?: []; params?: {} }
+    'integrations.oauth.callback.legacy._compass_api_v1_integrations_connect_jira_redirect_': { paramsTuple?: []; params?: {} }
     'integrations.oauth.accounts': { paramsTuple: [ParamValue]; params: {'choice': ParamValue} }
     'webhooks.handshake': { paramsTuple: [ParamValue]; params: {'plugin': ParamValue} }
     'webhooks.handshake.connection': { paramsTuple: [ParamValue,ParamValue,ParamValue]; params: {'plugin': ParamValue,'connection': ParamValue,'token': ParamValue} }
@@ -352,6 +396,7 @@ export type ScannedRoutes = {
     'admin.integrations': { paramsTuple?: []; params?: {} }
     'settings.repository_mapping': { paramsTuple?: []; params?: {} }
     'settings.people': { paramsTuple?: []; params?: {} }
+    'settings.teams': { paramsTuple?: []; params?: {} }
     'documents.index': { paramsTuple?: []; params?: {} }
     'documents.show': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.file': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
@@ -368,9 +413,22 @@ export type ScannedRoutes = {
     'insights.deployments': { paramsTuple?: []; params?: {} }
     'insights.vulnerabilities': { paramsTuple?: []; params?: {} }
     'insights.issues': { paramsTuple?: []; params?: {} }
+    'insights.first_reviews': { paramsTuple?: []; params?: {} }
+    'insights.deployed_changes': { paramsTuple?: []; params?: {} }
+    'insights.commits': { paramsTuple?: []; params?: {} }
+    'insights.contributors': { paramsTuple?: []; params?: {} }
     'ai_code.index': { paramsTuple?: []; params?: {} }
+    'ai_code.gbom': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'ai_code.attestations.index': { paramsTuple?: []; params?: {} }
+    'ai_code.attestations.show': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'ai_code.attestations.pull_request': { paramsTuple: [ParamValue,ParamValue]; params: {'publicId': ParamValue,'number': ParamValue} }
     'api.ai_code.composition': { paramsTuple?: []; params?: {} }
     'api.ai_code.legacy_composition': { paramsTuple?: []; params?: {} }
+    'api.ai_code.repository_composition': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'api.ai_code.gbom': { paramsTuple: [ParamValue]; params: {'publicId': ParamValue} }
+    'api.ai_code.pull_request_gbom': { paramsTuple: [ParamValue,ParamValue]; params: {'publicId': ParamValue,'number': ParamValue} }
+    'settings.agreements': { paramsTuple?: []; params?: {} }
+    'insights.mail.stop': { paramsTuple: [ParamValue]; params: {'membership': ParamValue} }
   }
   POST: {
     'sign_in.store': { paramsTuple?: []; params?: {} }
@@ -431,7 +489,6 @@ export type ScannedRoutes = {
     'plugins.github.app.webhook_url': { paramsTuple?: []; params?: {} }
     'plugins.github.repositories.save': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.github.download': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
-    'plugins.github.status_check': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.jira.issue_types': { paramsTuple: [ParamValue]; params: {'connection': ParamValue} }
     'plugins.noa.glasses': { paramsTuple?: []; params?: {} }
     'plugins.noa.glasses_legacy': { paramsTuple?: []; params?: {} }
@@ -462,15 +519,26 @@ export type ScannedRoutes = {
     'settings.repository_mapping.map': { paramsTuple: [ParamValue]; params: {'reference': ParamValue} }
     'settings.people.merge': { paramsTuple?: []; params?: {} }
     'settings.people.split': { paramsTuple: [ParamValue]; params: {'identity': ParamValue} }
+    'settings.teams.store': { paramsTuple?: []; params?: {} }
+    'settings.teams.update': { paramsTuple: [ParamValue]; params: {'team': ParamValue} }
+    'settings.teams.destroy': { paramsTuple: [ParamValue]; params: {'team': ParamValue} }
+    'settings.teams.members.add': { paramsTuple: [ParamValue]; params: {'team': ParamValue} }
+    'settings.teams.members.remove': { paramsTuple: [ParamValue,ParamValue]; params: {'team': ParamValue,'person': ParamValue} }
     'documents.store': { paramsTuple?: []; params?: {} }
     'documents.replace': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'documents.destroy': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
+    'documents.evidence.review': { paramsTuple: [ParamValue]; params: {'document': ParamValue} }
     'api.documents.store': { paramsTuple?: []; params?: {} }
     'api.documents.legacy.store': { paramsTuple?: []; params?: {} }
     'insights.products.store': { paramsTuple?: []; params?: {} }
     'insights.products.update': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
     'insights.products.repositories': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
     'insights.products.destroy': { paramsTuple: [ParamValue]; params: {'product': ParamValue} }
+    'ai_code.attestations.attest': { paramsTuple: [ParamValue,ParamValue]; params: {'publicId': ParamValue,'number': ParamValue} }
+    'settings.agreements.store': { paramsTuple?: []; params?: {} }
+    'settings.agreements.destroy': { paramsTuple: [ParamValue]; params: {'agreement': ParamValue} }
+    'settings.agreements.webhook': { paramsTuple?: []; params?: {} }
+    'settings.agreements.mail': { paramsTuple?: []; params?: {} }
   }
   DELETE: {
     'plugins.noa.knowledge.api.destroy': { paramsTuple: [ParamValue]; params: {'entry': ParamValue} }

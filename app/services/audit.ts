@@ -65,6 +65,9 @@ export const AUDIT_EVENTS = {
   'team.member_added': 'Person added to a team',
   'team.member_removed': 'Person removed from a team',
   'team.imported': 'Teams imported from a provider',
+  'working_agreement.created': 'Working agreement set',
+  'working_agreement.deleted': 'Working agreement removed',
+  'insights.alert_webhook_changed': 'Insights alert webhook changed',
 } as const
 
 export type AuditEventName = keyof typeof AUDIT_EVENTS

@@ -15,6 +15,8 @@ export const CORE_SEALED_COLUMNS = [
   { table: 'connections', column: 'webhook_token' },
   // OAuth tokens waiting for the user to pick the accounts to connect
   { table: 'oauth_account_choices', column: 'credentials' },
+  // incoming-webhook URL insights alerts are posted to (app/services/agreements/alert_webhook.ts)
+  { table: 'organizations', column: 'alert_webhook_url' },
 ] as const
 
 /** the core's sealed columns, then every loaded plugin's declared ones */

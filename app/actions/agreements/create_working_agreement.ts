@@ -1,0 +1,81 @@
+import db from '@adonisjs/lucid/services/db'
+import type User from '#models/user'
+import { recordAudit, type RequestMeta } from '#services/audit'
+import { AGREEMENT_KINDS, type AgreementKind } from '#services/agreements/kinds'
+import { agreementIds } from '#queries/working_agreements'
+import { teamIds } from '#actions/teams/find_team'
+import { AgreementRefusal } from '#actions/agreements/agreement_refusal'
+
+/**
+ * A target the organisation, or one of its teams, agrees on: e.g. the
+ * first review within 24 hours for at least 90% of pull requests.
+ */
+export default class CreateWorkingAgreement {
+  async execute(input: {
+    organizationId: number
+    actor: User
+    meta: RequestMeta
+    kind: AgreementKind
+    threshold: number
+    targetPercent: number
+    teamPublicId?: string
+  }) {
+    const definition = AGREEMENT_KINDS[input.kind]
+    if (input.threshold > definition.max) {
+      throw new AgreementRefusal(
+        'threshold',
+        `${definition.label} takes at most ${definition.max} ${definition.unit}.`
+      )
+    }
+    return db.transaction(async (trx) => {
+      let teamId: number | null = null
+      if (input.teamPublicId) {
+        if (!definition.teams) {
+          throw new AgreementRefusal(
+            'team',
+            `“${definition.describe(input.threshold)}” is about repositories, not people: set it for the organisation.`
+          )
+        }
+        const decoded = teamIds.decode(input.teamPublicId)
+        const team =
+          decoded === null
+            ? null
+            : await trx
+                .from('teams')
+                .where('organization_id', input.organizationId)
+                .where('id', decoded)
+                .first()
+        if (!team) throw new AgreementRefusal('team', 'Choose one of the organisation’s teams.')
+        teamId = team.id
+      }
+      const now = new Date()
+      const [inserted] = await trx
+        .insertQuery()
+        .table('working_agreements')
+        .insert({
+          organization_id: input.organizationId,
+          team_id: teamId,
+          kind: input.kind,
+          threshold: input.threshold,
+          target_percent: input.targetPercent,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+      const id = Number(typeof inserted === 'object' ? inserted.id : inserted)
+      const description = `${definition.describe(input.threshold)} for ${input.targetPercent}%`
+      await recordAudit(
+        {
+          event: 'working_agreement.created',
+          actorId: input.actor.id,
+          organizationId: input.organizationId,
+          subject: description,
+          meta: input.meta,
+          details: { agreement: agreementIds.encode(id) },
+        },
+        trx
+      )
+      return { publicId: agreementIds.encode(id), description }
+    })
+  }
+}

@@ -1,0 +1,52 @@
+import db from '@adonisjs/lucid/services/db'
+
+export type StoredFinding = {
+  day: string
+  metric: string
+  from: string
+  to: string
+  direction: 'up' | 'down'
+  summary: string
+  narrative: string | null
+  repositories: Array<{ repository: string; value: number; expected: number; change: number }>
+}
+
+/**
+ * The findings about days in [from, to] (inclusive) of the latest
+ * contextualisation run that looked at them: each run re-reads the
+ * trailing days, so the latest holds the current view of the period.
+ */
+export async function latestFindings(organizationId: number, range: { from: string; to: string }) {
+  // one statement: the Executive Summary counts its queries
+  const rows = await db
+    .from('insight_findings')
+    .where('organization_id', organizationId)
+    .whereBetween('anomaly_day', [range.from, range.to])
+    .where(
+      'day',
+      db
+        .from('insight_findings')
+        .where('organization_id', organizationId)
+        .whereBetween('anomaly_day', [range.from, range.to])
+        .max('day')
+    )
+    .orderBy('score', 'desc')
+    .orderBy('id')
+  return rows.map((row): StoredFinding => {
+    const evidence = JSON.parse(row.evidence) as {
+      to: string
+      direction: 'up' | 'down'
+      repositories: StoredFinding['repositories']
+    }
+    return {
+      day: row.day,
+      metric: row.metric,
+      from: row.anomaly_day,
+      to: evidence.to,
+      direction: evidence.direction,
+      summary: row.summary,
+      narrative: row.narrative,
+      repositories: evidence.repositories,
+    }
+  })
+}

@@ -1,0 +1,126 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import { resetDatabase } from '#tests/helpers/database'
+import { createAccount } from '#tests/helpers/accounts'
+import { WebClient } from '#tests/helpers/web_client'
+import { insertPullRequest, insertRepository } from '#tests/helpers/insights'
+import { mailsTo, type ReceivedMail } from '#tests/helpers/smtp'
+import RollUpMetrics from '#actions/insights/roll_up_metrics'
+import SendWeeklyDigest from '#actions/agreements/send_weekly_digest'
+import RunSchedule from '#actions/schedules/run_schedule'
+
+/**
+ * Issue #25: the weekly digest renders in HTML and text, and the
+ * unsubscribe link stops the next one.
+ */
+
+// Monday: the digest covers 2026-03-09 to 2026-03-15
+const MONDAY = new Date('2026-03-16T07:30:00Z')
+
+async function organisationWithAWeek() {
+  const owner = await createAccount({ role: 'owner' })
+  const member = await createAccount({ role: 'member', organization: owner.organization })
+  const organizationId = owner.organization.id
+  const repositoryId = await insertRepository(organizationId, 'api')
+  for (let index = 0; index < 10; index++) {
+    await insertPullRequest(organizationId, repositoryId, {
+      opened: '2026-03-09 10:00',
+      firstReview: index < 7 ? '2026-03-09 12:00' : '2026-03-10 16:00',
+      merged: '2026-03-11 10:00',
+      additions: 10,
+      deletions: 5,
+      author: 'alice',
+    })
+  }
+  await new RollUpMetrics().execute({ organizationId, from: '2026-03-01', to: '2026-03-16' })
+  await db.table('working_agreements').insert({
+    organization_id: organizationId,
+    kind: 'first_review_within_hours',
+    threshold: 24,
+    target_percent: 90,
+    created_at: new Date(),
+    updated_at: new Date(),
+  })
+  return { owner, member, organizationId }
+}
+
+function stopLinkIn(mail: ReceivedMail) {
+  const match = /https?:\/\/\S+\/insights\/mail\/\S+\/stop\S*/.exec(mail.text)
+  if (!match) throw new Error('no unsubscribe link in the digest')
+  const url = new URL(match[0])
+  return url.pathname + url.search
+}
+
+test.group('Weekly digest', (group) => {
+  group.each.setup(resetDatabase())
+
+  test('the digest has an HTML and a text part with the figures, the agreements and links back', async ({
+    assert,
+  }) => {
+    const { owner, member, organizationId } = await organisationWithAWeek()
+    const result = await new SendWeeklyDigest().execute({ organizationId, now: MONDAY })
+    assert.equal(result.sent, 2)
+    assert.deepEqual(result.week, { from: '2026-03-09', to: '2026-03-15' })
+
+    for (const account of [owner, member]) {
+      const [mail] = mailsTo(account.email)
+      assert.include(mail.subject, '2026-03-09 to 2026-03-15')
+      assert.include(mail.text, '- Merged pull requests: 10 (+10)')
+      assert.include(
+        mail.text,
+        'First review within 24 h for the organisation: 70% (7 of 10), target 90% — BELOW TARGET'
+      )
+      assert.include(mail.text, '/insights?from=2026-03-09&to=2026-03-15')
+      assert.include(mail.html, '<td>Merged pull requests</td><td align="right">10</td>')
+      assert.include(mail.html, '<strong>70%</strong>')
+      assert.include(mail.html, 'Stop these e-mails</a>')
+    }
+    const ownerLink = stopLinkIn(mailsTo(owner.email)[0])
+    const memberLink = stopLinkIn(mailsTo(member.email)[0])
+    assert.notEqual(ownerLink, memberLink, 'each member has their own link')
+  })
+
+  test('the unsubscribe link works signed out and stops the next digest; a tampered one stops nothing', async ({
+    assert,
+  }) => {
+    const { owner, member, organizationId } = await organisationWithAWeek()
+    await new SendWeeklyDigest().execute({ organizationId, now: MONDAY })
+    const link = stopLinkIn(mailsTo(member.email)[0])
+
+    const stranger = new WebClient()
+    const tampered = await stranger.get(link.replace(/signature=([^&]{4})/, 'signature=AAAA'))
+    assert.equal(tampered.status, 403)
+    assert.include(tampered.text, 'This unsubscribe link is not valid')
+    const [stillReceiving] = await db.from('memberships').where('user_id', member.user.id)
+    assert.isNull(stillReceiving.insights_mail_stopped_at)
+
+    const stopped = await stranger.get(link)
+    assert.equal(stopped.status, 200)
+    assert.include(stopped.text, 'You will no longer receive the weekly digest')
+
+    const next = await new SendWeeklyDigest().execute({
+      organizationId,
+      now: new Date('2026-03-23T07:30:00Z'),
+    })
+    assert.equal(next.sent, 1)
+    assert.lengthOf(mailsTo(member.email), 1, 'no second digest')
+    assert.lengthOf(mailsTo(owner.email), 2)
+
+    // back on from their settings
+    const web = new WebClient()
+    await web.signIn(member.email, member.password, member.totpSecret!)
+    await web.get('/settings/insights/agreements')
+    const resumed = await web.post('/settings/insights/mail', { receive: '1' })
+    assert.equal(resumed.status, 302)
+    await new SendWeeklyDigest().execute({ organizationId, now: new Date('2026-03-30T07:30:00Z') })
+    assert.lengthOf(mailsTo(member.email), 2)
+  })
+
+  test('the scheduler sends it through its "insights:digest" entry', async ({ assert }) => {
+    const { owner } = await organisationWithAWeek()
+    const run = await new RunSchedule().execute({ name: 'insights:digest', trigger: 'manual' })
+    assert.equal(run?.status, 'succeeded')
+    assert.equal(run?.output, '2 digests for 1 organisations')
+    assert.lengthOf(mailsTo(owner.email), 1)
+  })
+})
