@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import { cachedInsight } from '#services/insights/cache'
 
 export type StoredFinding = {
   day: string
@@ -49,4 +50,15 @@ export async function latestFindings(organizationId: number, range: { from: stri
       repositories: evidence.repositories,
     }
   })
+}
+
+/**
+ * The Executive Summary's "What changed": the latest findings, cached
+ * with the organisation's other dashboard fragments (a contextualisation
+ * run drops them), so a page view reads no table for them.
+ */
+export function whatChanged(organizationId: number, range: { from: string; to: string }) {
+  return cachedInsight(organizationId, 'what-changed', { from: range.from, to: range.to }, () =>
+    latestFindings(organizationId, range)
+  )
 }

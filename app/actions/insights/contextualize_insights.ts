@@ -10,6 +10,7 @@ import {
   type WatchedMetric,
 } from '#services/insights/anomalies'
 import { dailyTotals, firstMetricDay, totalsByRepository } from '#queries/daily_series'
+import { invalidateInsights } from '#services/insights/cache'
 
 export const PIPELINES = ['anomalies', 'summary'] as const
 export type Pipeline = (typeof PIPELINES)[number]
@@ -156,6 +157,8 @@ export default class ContextualizeInsights {
           }))
         )
     })
+    // the Executive Summary keeps its "What changed" with its other fragments
+    await invalidateInsights(organizationId)
   }
 }
 

@@ -4,7 +4,7 @@ import { organizationNow, resolveFilters } from '#services/insights_pages/date_r
 import { executiveSummary } from '#services/insights_pages/executive_summary'
 import { respondWithDashboard } from '#services/insights_pages/respond'
 import { selectedTeam, teamLens, teamOptions } from '#services/insights_pages/team_lens'
-import { latestFindings } from '#queries/insight_findings'
+import { whatChanged } from '#queries/insight_findings'
 
 /**
  * The Executive Summary: the organisation's KPIs against the previous
@@ -39,7 +39,12 @@ export default class SummaryController {
       filters,
       tables: summary.tables,
       fileName: 'executive-summary',
-      data: { summary, teams, lens: null, whatChanged: await latestFindings(organizationId, filters.range) },
+      data: {
+        summary,
+        teams,
+        lens: null,
+        whatChanged: await whatChanged(organizationId, filters.range),
+      },
     })
   }
 }
