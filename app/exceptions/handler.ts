@@ -2,6 +2,8 @@ import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import env from '#start/env'
 import { clientKindOf, describeRefusal, type Refusal } from '#exceptions/refusals'
+import { sameOriginPath } from '#middleware/recent_auth_middleware'
+import { isFormRefusal, refusedFormRedraw, SECRET_INPUT } from '#exceptions/form_refusal'
 
 /**
  * The one place a refusal becomes an answer (see docs/errors.md). Every
@@ -11,7 +13,9 @@ import { clientKindOf, describeRefusal, type Refusal } from '#exceptions/refusal
  *   (and `errors`: the per-field messages of a validation failure);
  * - an htmx request for a fragment gets the message as a fragment;
  * - a browser gets the styled page of the status.
- * A form's validation errors still go back to the form, flashed.
+ * A form's validation errors still go back to the form, flashed; a
+ * refused form (FormRefusalException) is shown again with its message
+ * next to its field (see #refusedForm).
  */
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -31,6 +35,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     '500..599': (error, { view }) => view.render('pages/errors/server_error', { error }),
   }
 
+  /** a refused form is the user's mistake, answered to them: nothing to log */
+  protected shouldReport(error: Parameters<ExceptionHandler['shouldReport']>[0]) {
+    return !isFormRefusal(error) && super.shouldReport(error)
+  }
+
   async handle(error: unknown, ctx: HttpContext) {
     const refusal = describeRefusal(error)
     const kind = clientKindOf(ctx)
@@ -42,6 +51,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     const isForm = ctx.request.method() !== 'GET' && hasSession(ctx)
     if (refusal.code === 'E_VALIDATION_ERROR' && kind === 'page' && isForm) {
       return super.handle(error, ctx)
+    }
+    if (isFormRefusal(error) && (refusedFormRedraw(ctx) || isForm)) {
+      return this.#refusedForm(ctx, refusal)
     }
     if (kind === 'htmx') return this.#fragment(ctx, refusal)
     if (this.debug && refusal.status >= 500) return super.handle(error, ctx)
@@ -78,16 +90,65 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (refusal.retryAfter !== undefined) {
       ctx.response.header('Retry-After', String(refusal.retryAfter))
     }
+    const formError =
+      refusal.field === undefined
+        ? { message: refusal.message }
+        : { code: refusal.code, message: refusal.message, field: refusal.field }
     return ctx.response.status(refusal.status).json({
       error: { code: refusal.code, message: refusal.message },
-      errors: refusal.fields ?? [{ message: refusal.message }],
+      errors: refusal.fields ?? [formError],
     })
+  }
+
+  /**
+   * A refused form, for a browser or htmx: drawn again in place with the
+   * refusal's status when the controller named its view, otherwise the
+   * message is flashed next to its field (or as the page's error notice)
+   * with the old input, minus secrets, and the browser goes back to the
+   * form (htmx follows HX-Location). Views read `formError` (the whole
+   * form) and `fieldErrors` (by field), or `@inputError` after a redirect.
+   */
+  async #refusedForm(ctx: HttpContext, refusal: Refusal) {
+    const { response, session } = ctx
+    const field = refusal.field ?? null
+    if (refusal.retryAfter !== undefined) response.header('Retry-After', String(refusal.retryAfter))
+    const redraw = refusedFormRedraw(ctx)
+    if (redraw && 'view' in redraw) {
+      const state = typeof redraw.state === 'function' ? await redraw.state() : redraw.state
+      const html = await ctx.view.render(redraw.view, {
+        ...state,
+        formError: field ? null : refusal.message,
+        fieldErrors: field ? { [field]: refusal.message } : {},
+      })
+      return response.status(refusal.status).send(html)
+    }
+    session.flash(withoutSecrets(ctx.request.all()) as Parameters<typeof session.flash>[0])
+    if (field) session.flash('inputErrorsBag', { [field]: [refusal.message] })
+    else session.flash('error', refusal.message)
+    // back to the form's page, on this site whatever the Referer names
+    const location = redraw?.redirectTo ?? sameOriginPath(ctx.request.header('referer') ?? '/')
+    if (ctx.request.header('hx-request') === 'true') {
+      response.header('HX-Location', location)
+      return response.noContent()
+    }
+    return response.redirect(location)
   }
 
   async #fragment(ctx: HttpContext, refusal: Refusal) {
     const html = await ctx.view.render('pages/errors/fragment', { refusal })
     return ctx.response.status(refusal.status).header('Vary', 'HX-Request').send(html)
   }
+}
+
+/** the posted fields to put back in the form: never a password, code, token or key */
+function withoutSecrets(input: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(input)) {
+    if (SECRET_INPUT.test(name)) continue
+    const nested = typeof value === 'object' && value !== null && !Array.isArray(value)
+    kept[name] = nested ? withoutSecrets(value as Record<string, unknown>) : value
+  }
+  return kept
 }
 
 function hasSession(ctx: HttpContext) {
