@@ -1,5 +1,6 @@
 import { Exception } from '@adonisjs/core/exceptions'
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
 
 /**
  * An expected refusal of what a form (or an API client) sent: a wrong
@@ -20,9 +21,15 @@ export class FormRefusalException extends Exception {
 
   constructor(
     message: string,
-    options: { field?: string | null; retryAfter?: number; status?: number; code?: string } = {}
+    options: {
+      field?: string | null
+      retryAfter?: number
+      status?: number
+      code?: string
+      cause?: unknown
+    } = {}
   ) {
-    super(message, { status: options.status, code: options.code })
+    super(message, { status: options.status, code: options.code, cause: options.cause })
     this.field = options.field ?? null
     if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter
   }
@@ -65,3 +72,20 @@ export function refusedFormRedraw(ctx: HttpContext): RefusedFormRedraw | undefin
  * into a session or a page: passwords, codes, tokens, secrets, keys.
  */
 export const SECRET_INPUT = /password|passcode|secret|token|code|key|credential|_csrf/i
+
+/**
+ * Validation whose failure the form shows as one sentence (a choice left
+ * empty, a list of checkboxes) rather than per-field rule messages.
+ */
+export async function validatedOrRefused<T>(
+  validation: Promise<T>,
+  message: string,
+  field: string | null = null
+): Promise<T> {
+  try {
+    return await validation
+  } catch (error) {
+    if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) throw error
+    throw new FormRefusalException(message, { field, cause: error })
+  }
+}

@@ -106,7 +106,8 @@ export default class HttpExceptionHandler extends ExceptionHandler {
    * message is flashed next to its field (or as the page's error notice)
    * with the old input, minus secrets, and the browser goes back to the
    * form (htmx follows HX-Location). Views read `formError` (the whole
-   * form) and `fieldErrors` (by field), or `@inputError` after a redirect.
+   * form), `fieldErrors` (by field) or `refusal` (status, code, message,
+   * field), or `@inputError` after a redirect.
    */
   async #refusedForm(ctx: HttpContext, refusal: Refusal) {
     const { response, session } = ctx
@@ -117,6 +118,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       const state = typeof redraw.state === 'function' ? await redraw.state() : redraw.state
       const html = await ctx.view.render(redraw.view, {
         ...state,
+        refusal: { status: refusal.status, code: refusal.code, message: refusal.message, field },
         formError: field ? null : refusal.message,
         fieldErrors: field ? { [field]: refusal.message } : {},
       })
