@@ -71,7 +71,18 @@ export function refusedFormRedraw(ctx: HttpContext): RefusedFormRedraw | undefin
  * Old input is put back in the form, except what must never be written
  * into a session or a page: passwords, codes, tokens, secrets, keys.
  */
-export const SECRET_INPUT = /password|passcode|secret|token|code|key|credential|_csrf/i
+const SECRET_INPUT = /password|passcode|secret|token|code|key|credential|_csrf/i
+
+/** the posted fields to put back in the form: never a password, code, token or key */
+export function withoutSecrets(input: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(input)) {
+    if (SECRET_INPUT.test(name)) continue
+    const nested = typeof value === 'object' && value !== null && !Array.isArray(value)
+    kept[name] = nested ? withoutSecrets(value as Record<string, unknown>) : value
+  }
+  return kept
+}
 
 /**
  * Validation whose failure the form shows as one sentence (a choice left

@@ -3,7 +3,7 @@ import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/h
 import env from '#start/env'
 import { clientKindOf, describeRefusal, type Refusal } from '#exceptions/refusals'
 import { sameOriginPath } from '#middleware/recent_auth_middleware'
-import { isFormRefusal, refusedFormRedraw, SECRET_INPUT } from '#exceptions/form_refusal'
+import { isFormRefusal, refusedFormRedraw, withoutSecrets } from '#exceptions/form_refusal'
 
 /**
  * The one place a refusal becomes an answer (see docs/errors.md). Every
@@ -140,17 +140,6 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     const html = await ctx.view.render('pages/errors/fragment', { refusal })
     return ctx.response.status(refusal.status).header('Vary', 'HX-Request').send(html)
   }
-}
-
-/** the posted fields to put back in the form: never a password, code, token or key */
-function withoutSecrets(input: Record<string, unknown>): Record<string, unknown> {
-  const kept: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(input)) {
-    if (SECRET_INPUT.test(name)) continue
-    const nested = typeof value === 'object' && value !== null && !Array.isArray(value)
-    kept[name] = nested ? withoutSecrets(value as Record<string, unknown>) : value
-  }
-  return kept
 }
 
 function hasSession(ctx: HttpContext) {
