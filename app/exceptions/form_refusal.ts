@@ -47,7 +47,12 @@ export function isFormRefusal(error: unknown): error is FormRefusalException {
  * - `redirectTo`: where the browser is sent with the errors flashed.
  */
 export type RefusedFormRedraw =
-  | { view: string; state?: FormState | (() => FormState | Promise<FormState>) }
+  | {
+      view: string
+      state?: FormState | ((refused: FormRefusalException) => FormState | Promise<FormState>)
+      /** where a refusal of the whole form (no field) is sent as a notice instead */
+      wholeFormTo?: string
+    }
   | { redirectTo: string }
 
 type FormState = Record<string, unknown>

@@ -3,7 +3,12 @@ import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/h
 import env from '#start/env'
 import { clientKindOf, describeRefusal, type Refusal } from '#exceptions/refusals'
 import { sameOriginPath } from '#middleware/recent_auth_middleware'
-import { isFormRefusal, refusedFormRedraw, withoutSecrets } from '#exceptions/form_refusal'
+import {
+  type FormRefusalException,
+  isFormRefusal,
+  refusedFormRedraw,
+  withoutSecrets,
+} from '#exceptions/form_refusal'
 
 /**
  * The one place a refusal becomes an answer (see docs/errors.md). Every
@@ -53,7 +58,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       return super.handle(error, ctx)
     }
     if (isFormRefusal(error) && (refusedFormRedraw(ctx) || isForm)) {
-      return this.#refusedForm(ctx, refusal)
+      return this.#refusedForm(ctx, refusal, error)
     }
     if (kind === 'htmx') return this.#fragment(ctx, refusal)
     if (this.debug && refusal.status >= 500) return super.handle(error, ctx)
@@ -109,13 +114,13 @@ export default class HttpExceptionHandler extends ExceptionHandler {
    * form), `fieldErrors` (by field) or `refusal` (status, code, message,
    * field), or `@inputError` after a redirect.
    */
-  async #refusedForm(ctx: HttpContext, refusal: Refusal) {
+  async #refusedForm(ctx: HttpContext, refusal: Refusal, error: FormRefusalException) {
     const { response, session } = ctx
     const field = refusal.field ?? null
     if (refusal.retryAfter !== undefined) response.header('Retry-After', String(refusal.retryAfter))
     const redraw = refusedFormRedraw(ctx)
-    if (redraw && 'view' in redraw) {
-      const state = typeof redraw.state === 'function' ? await redraw.state() : redraw.state
+    if (redraw && 'view' in redraw && !(field === null && redraw.wholeFormTo)) {
+      const state = typeof redraw.state === 'function' ? await redraw.state(error) : redraw.state
       const html = await ctx.view.render(redraw.view, {
         ...state,
         refusal: { status: refusal.status, code: refusal.code, message: refusal.message, field },
@@ -128,7 +133,8 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (field) session.flash('inputErrorsBag', { [field]: [refusal.message] })
     else session.flash('error', refusal.message)
     // back to the form's page, on this site whatever the Referer names
-    const location = redraw?.redirectTo ?? sameOriginPath(ctx.request.header('referer') ?? '/')
+    const named = redraw && ('view' in redraw ? redraw.wholeFormTo : redraw.redirectTo)
+    const location = named ?? sameOriginPath(ctx.request.header('referer') ?? '/')
     if (ctx.request.header('hx-request') === 'true') {
       response.header('HX-Location', location)
       return response.noContent()
