@@ -45,6 +45,17 @@ export class ConnectInputError extends FormRefusalException {
   }
 }
 
+/** the connect form's errors by field and what was typed (secrets left out), for its page */
+export function connectFormErrors(refused: unknown) {
+  if (!(refused instanceof ConnectInputError)) return null
+  return {
+    pluginId: refused.pluginId,
+    methodId: refused.methodId,
+    fields: refused.fieldErrors,
+    values: refused.values,
+  }
+}
+
 function isValidationError(error: unknown): error is { messages: unknown[] } {
   return (
     error instanceof vineErrors.E_VALIDATION_ERROR ||

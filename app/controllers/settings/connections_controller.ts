@@ -3,9 +3,9 @@ import logger from '@adonisjs/core/services/logger'
 import { memberCan } from '#abilities/main'
 import ListConnections from '#actions/connections/list_connections'
 import ShowConnection from '#actions/connections/show_connection'
-import ConnectWithToken, { ConnectInputError } from '#actions/connections/connect_with_token'
+import ConnectWithToken, { connectFormErrors } from '#actions/connections/connect_with_token'
 import TestConnection from '#actions/connections/test_connection'
-import { type FormRefusalException, redrawOnRefusal } from '#exceptions/form_refusal'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import RequestSync from '#actions/connections/request_sync'
 import DisconnectConnection from '#actions/connections/disconnect_connection'
 import RetryConnectionHook from '#actions/connections/retry_connection_hook'
@@ -68,7 +68,7 @@ export default class ConnectionsController {
       view: 'pages/settings/connections',
       state: async (refused) => ({
         plugins: await new ListConnections().execute(ctx.organization!),
-        connectErrors: connectErrorsOf(refused),
+        connectErrors: connectFormErrors(refused),
       }),
       wholeFormTo: CONNECTIONS_PAGE,
     })
@@ -253,17 +253,6 @@ export default class ConnectionsController {
       logger.error({ err: error, plugin: data.plugin.id }, 'plugin settings partial failed')
       return { settingsHtml: null, settingsFailed: true }
     }
-  }
-}
-
-/** the connect form's errors by field and what was typed (secrets left out) */
-function connectErrorsOf(refused: FormRefusalException) {
-  if (!(refused instanceof ConnectInputError)) return null
-  return {
-    pluginId: refused.pluginId,
-    methodId: refused.methodId,
-    fields: refused.fieldErrors,
-    values: refused.values,
   }
 }
 
