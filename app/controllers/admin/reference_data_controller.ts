@@ -16,7 +16,6 @@ const UPLOAD_RULES = {
   json: { size: REFERENCE_UPLOAD_LIMIT, extnames: ['json'] },
 }
 
-
 /**
  * The admin "Reference data" page: what the shared reference data holds,
  * the last import, and one upload form per kind of file (the same

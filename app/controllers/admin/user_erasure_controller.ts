@@ -34,7 +34,10 @@ export default class UserErasureController {
       actor: ctx.auth.use('web').user!,
       meta: requestMeta(ctx),
     })
-    ctx.session.flash('success', `${before.email} is erased; what they contributed stays, anonymous.`)
+    ctx.session.flash(
+      'success',
+      `${before.email} is erased; what they contributed stays, anonymous.`
+    )
     return ctx.response.redirect(`${sextantConfig.auth.adminPath}/users`)
   }
 }

@@ -45,13 +45,16 @@ export default class SignupController {
     // a spent link (404) shows the page's "ask for a new link" state
     redrawOnRefusal(ctx, {
       view: 'pages/auth/sign_up_complete',
-      state: async () => ({
-        token: ctx.params.token,
-        email: (await new CompleteSignup().findValid(ctx.params.token))?.email,
-        fullName: input.fullName,
-        organizationName: input.organizationName,
-        marketingConsent,
-      }),
+      state: async () => {
+        const request = await new CompleteSignup().findValid(ctx.params.token)
+        return {
+          token: ctx.params.token,
+          email: request?.email,
+          fullName: input.fullName,
+          organizationName: input.organizationName,
+          marketingConsent,
+        }
+      },
     })
     const { user } = await new CompleteSignup().execute({
       token: ctx.params.token,

@@ -92,7 +92,11 @@ test.group('Refused forms, rendered by the exception handler', (group) => {
       { headers: { 'hx-request': 'true', 'hx-target': 'members-panel' } }
     )
     assert.equal(refused.status, 422)
-    assert.match(refused.text, /^\s*(<!--[\s\S]*?-->\s*)?<div id="members-panel"/, 'the panel alone')
+    assert.match(
+      refused.text,
+      /^\s*(<!--[\s\S]*?-->\s*)?<div id="members-panel"/,
+      'the panel alone'
+    )
     assert.notInclude(refused.text, '<html')
     assert.include(refused.text, `${owner.email} is already a member.`)
     assert.include(refused.text, 'hx-swap-oob="true"', 'the message goes to the flash region')
@@ -147,7 +151,11 @@ test.group('Refused forms, rendered by the exception handler', (group) => {
     )
     assert.equal(wrong.status, 422)
     assert.deepEqual(JSON.parse(wrong.text).errors, [
-      { code: 'E_INVALID_CREDENTIALS', message: 'The email or password is incorrect.', field: null },
+      {
+        code: 'E_INVALID_CREDENTIALS',
+        message: 'The email or password is incorrect.',
+        field: null,
+      },
     ])
   })
 })
