@@ -29,7 +29,13 @@ export default class MfaChallengeController {
     const { code } = await request.validateUsing(secondFactorValidator)
     const user = await User.findOrFail(pending.userId)
     const meta = requestMeta(ctx)
-    redrawOnRefusal(ctx, { view: 'pages/auth/mfa_challenge', state: () => passkeyState(user) })
+    redrawOnRefusal(ctx, {
+      view: 'pages/auth/mfa_challenge',
+      state: async () => ({
+        ...(await passkeyState(user)),
+        usedRecoveryCode: request.input('via') === 'recovery-code',
+      }),
+    })
     const checks = [{ limiter: mfaLimiter(), key: `mfa:${user.id}` }]
     const result = await throttledAttempt(checks, () =>
       new VerifySecondFactor().execute({ user, code, meta })

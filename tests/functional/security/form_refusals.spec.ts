@@ -158,4 +158,22 @@ test.group('Refused forms, rendered by the exception handler', (group) => {
       },
     ])
   })
+
+  test('a refused recovery code reopens the recovery-code form, a refused TOTP code does not', async ({
+    assert,
+  }) => {
+    const account = await createAccount()
+    const web = new WebClient()
+    await web.submitPassword(account.email, account.password)
+    await web.get('/sign-in/mfa')
+    const recovery = await web.post('/sign-in/mfa', {
+      code: 'abcd-efgh-ijkl',
+      via: 'recovery-code',
+    })
+    assert.equal(recovery.status, 422)
+    assert.include(recovery.text, '<details class="recovery-code" open>')
+    const authenticator = await web.post('/sign-in/mfa', { code: '000000' })
+    assert.equal(authenticator.status, 422)
+    assert.include(authenticator.text, '<details class="recovery-code" >')
+  })
 })
