@@ -2,6 +2,13 @@ import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import env from '#start/env'
 import { clientKindOf, describeRefusal, type Refusal } from '#exceptions/refusals'
+import { sameOriginPath } from '#middleware/recent_auth_middleware'
+import {
+  type FormRefusalException,
+  isFormRefusal,
+  refusedFormRedraw,
+  withoutSecrets,
+} from '#exceptions/form_refusal'
 
 /**
  * The one place a refusal becomes an answer (see docs/errors.md). Every
@@ -11,7 +18,9 @@ import { clientKindOf, describeRefusal, type Refusal } from '#exceptions/refusal
  *   (and `errors`: the per-field messages of a validation failure);
  * - an htmx request for a fragment gets the message as a fragment;
  * - a browser gets the styled page of the status.
- * A form's validation errors still go back to the form, flashed.
+ * A form's validation errors still go back to the form, flashed; a
+ * refused form (FormRefusalException) is shown again with its message
+ * next to its field (see #refusedForm).
  */
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -31,6 +40,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     '500..599': (error, { view }) => view.render('pages/errors/server_error', { error }),
   }
 
+  /** a refused form is the user's mistake, answered to them: nothing to log */
+  protected shouldReport(error: Parameters<ExceptionHandler['shouldReport']>[0]) {
+    return !isFormRefusal(error) && super.shouldReport(error)
+  }
+
   async handle(error: unknown, ctx: HttpContext) {
     const refusal = describeRefusal(error)
     const kind = clientKindOf(ctx)
@@ -42,6 +56,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     const isForm = ctx.request.method() !== 'GET' && hasSession(ctx)
     if (refusal.code === 'E_VALIDATION_ERROR' && kind === 'page' && isForm) {
       return super.handle(error, ctx)
+    }
+    if (isFormRefusal(error) && (refusedFormRedraw(ctx) || isForm)) {
+      return this.#refusedForm(ctx, refusal, error)
     }
     if (kind === 'htmx') return this.#fragment(ctx, refusal)
     if (this.debug && refusal.status >= 500) return super.handle(error, ctx)
@@ -78,10 +95,51 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (refusal.retryAfter !== undefined) {
       ctx.response.header('Retry-After', String(refusal.retryAfter))
     }
+    const formError =
+      refusal.field === undefined
+        ? { message: refusal.message }
+        : { code: refusal.code, message: refusal.message, field: refusal.field }
     return ctx.response.status(refusal.status).json({
       error: { code: refusal.code, message: refusal.message },
-      errors: refusal.fields ?? [{ message: refusal.message }],
+      errors: refusal.fields ?? [formError],
     })
+  }
+
+  /**
+   * A refused form, for a browser or htmx: drawn again in place with the
+   * refusal's status when the controller named its view, otherwise the
+   * message is flashed next to its field (or as the page's error notice)
+   * with the old input, minus secrets, and the browser goes back to the
+   * form (htmx follows HX-Location). Views read `formError` (the whole
+   * form), `fieldErrors` (by field) or `refusal` (status, code, message,
+   * field), or `@inputError` after a redirect.
+   */
+  async #refusedForm(ctx: HttpContext, refusal: Refusal, error: FormRefusalException) {
+    const { response, session } = ctx
+    const field = refusal.field ?? null
+    if (refusal.retryAfter !== undefined) response.header('Retry-After', String(refusal.retryAfter))
+    const redraw = refusedFormRedraw(ctx)
+    if (redraw && 'view' in redraw && !(field === null && redraw.wholeFormTo)) {
+      const state = typeof redraw.state === 'function' ? await redraw.state(error) : redraw.state
+      const html = await ctx.view.render(redraw.view, {
+        ...state,
+        refusal: { status: refusal.status, code: refusal.code, message: refusal.message, field },
+        formError: field ? null : refusal.message,
+        fieldErrors: field ? { [field]: refusal.message } : {},
+      })
+      return response.status(refusal.status).send(html)
+    }
+    session.flash(withoutSecrets(ctx.request.all()) as Parameters<typeof session.flash>[0])
+    if (field) session.flash('inputErrorsBag', { [field]: [refusal.message] })
+    else session.flash('error', refusal.message)
+    // back to the form's page, on this site whatever the Referer names
+    const named = redraw && ('view' in redraw ? redraw.wholeFormTo : redraw.redirectTo)
+    const location = named ?? sameOriginPath(ctx.request.header('referer') ?? '/')
+    if (ctx.request.header('hx-request') === 'true') {
+      response.header('HX-Location', location)
+      return response.noContent()
+    }
+    return response.redirect(location)
   }
 
   async #fragment(ctx: HttpContext, refusal: Refusal) {

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { isFormRefusal } from '#exceptions/form_refusal'
 
 /**
  * What the exception handler needs of any error to answer it: an HTTP
@@ -13,6 +14,8 @@ export type Refusal = {
   message: string
   /** per-field messages of a validation failure */
   fields?: { field: string; message: string; rule?: string }[]
+  /** the form field a refused form's message belongs to (null: the whole form) */
+  field?: string | null
   retryAfter?: number
 }
 
@@ -45,6 +48,7 @@ export function describeRefusal(error: unknown): Refusal {
     message?: unknown
     messages?: unknown
     retryAfter?: unknown
+    field?: unknown
   }
   const status =
     typeof candidate.status === 'number' && candidate.status >= 400 && candidate.status <= 599
@@ -63,6 +67,7 @@ export function describeRefusal(error: unknown): Refusal {
     refusal.message = refusal.fields?.[0]?.message ?? 'The request is invalid.'
   }
   if (typeof candidate.retryAfter === 'number') refusal.retryAfter = candidate.retryAfter
+  if (isFormRefusal(error)) refusal.field = error.field
   return refusal
 }
 

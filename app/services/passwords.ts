@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
@@ -10,9 +11,12 @@ import { passwordProblems } from '#services/password_policy'
  * A password the user cannot have: too weak, about them, or one of their
  * last N passwords. The message is shown next to the field.
  */
-export class PasswordRejected extends Error {
-  constructor(public problems: string[]) {
-    super(problems.join(' '))
+export class PasswordRejected extends FormRefusalException {
+  static status = 422
+  static code = 'E_PASSWORD_REJECTED'
+
+  constructor(readonly problems: string[]) {
+    super(problems.join(' '), { field: 'password' })
   }
 }
 

@@ -1,4 +1,5 @@
 import { plural } from '#services/plural'
+import { FormRefusalException, isFormRefusal } from '#exceptions/form_refusal'
 import type { Limiter } from '@adonisjs/limiter'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 
@@ -8,10 +9,44 @@ import { errors as limiterErrors } from '@adonisjs/limiter'
  */
 export type ThrottleCheck = { limiter: Limiter; key: string }
 
-export class TooManyAttempts extends Error {
-  constructor(public retryAfterSeconds: number) {
-    super(`Too many attempts. Try again in ${plural(Math.ceil(retryAfterSeconds / 60), 'minute')}.`)
+export class TooManyAttempts extends FormRefusalException {
+  static status = 429
+  static code = 'E_TOO_MANY_ATTEMPTS'
+
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      `Too many attempts. Try again in ${plural(Math.ceil(retryAfterSeconds / 60), 'minute')}.`,
+      { retryAfter: retryAfterSeconds }
+    )
   }
+}
+
+/**
+ * One throttled attempt (a password, a code, a passkey): refused with
+ * TooManyAttempts while a check has no points left; a refusal of the
+ * attempt itself (a FormRefusalException) spends a point of each check;
+ * success clears `clear` (all the checks unless told otherwise).
+ */
+export async function throttledAttempt<T>(
+  checks: ThrottleCheck[],
+  attempt: () => Promise<T>,
+  options: { clear?: ThrottleCheck[]; onThrottled?: () => Promise<unknown> } = {}
+): Promise<T> {
+  try {
+    await assertNotThrottled(checks)
+  } catch (error) {
+    if (error instanceof TooManyAttempts) await options.onThrottled?.()
+    throw error
+  }
+  let result: T
+  try {
+    result = await attempt()
+  } catch (error) {
+    if (isFormRefusal(error)) await recordFailedAttempt(checks)
+    throw error
+  }
+  await clearAttempts(options.clear ?? checks)
+  return result
 }
 
 export async function assertNotThrottled(checks: ThrottleCheck[]) {

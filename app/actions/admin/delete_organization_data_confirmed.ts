@@ -1,4 +1,4 @@
-import { Exception } from '@adonisjs/core/exceptions'
+import { FormRefusalException } from '#exceptions/form_refusal'
 import Organization from '#models/organization'
 import type User from '#models/user'
 import type { RequestMeta } from '#services/audit'
@@ -48,9 +48,9 @@ export default class DeleteOrganizationDataConfirmed {
 /** the typed confirmation: the organisation's name, exactly (surrounding spaces aside) */
 export function assertTypedName(organization: Organization, typed: string) {
   if (typed.trim() !== organization.name) {
-    throw new Exception(
+    throw new FormRefusalException(
       `Type the organisation's name, "${organization.name}", exactly to confirm; nothing was deleted.`,
-      { status: 422, code: 'E_CONFIRMATION_MISMATCH' }
+      { code: 'E_CONFIRMATION_MISMATCH' }
     )
   }
 }

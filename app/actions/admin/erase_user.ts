@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Exception } from '@adonisjs/core/exceptions'
+import { FormRefusalException } from '#exceptions/form_refusal'
 import hash from '@adonisjs/core/services/hash'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
@@ -42,8 +43,7 @@ export default class EraseUser {
   }> {
     const user = await findUser(input.identifier)
     if (input.actor && user.id === input.actor.id) {
-      throw new Exception('You cannot erase your own account.', {
-        status: 422,
+      throw new FormRefusalException('You cannot erase your own account.', {
         code: 'E_ERASE_SELF',
       })
     }
@@ -181,9 +181,9 @@ async function refuseLastOwner(
       .where('role', 'owner')
       .count('* as total')
     if (Number(total) <= 1) {
-      throw new Exception(
+      throw new FormRefusalException(
         `${user.email} is the last owner of an organisation; make someone else owner first.`,
-        { status: 422, code: 'E_LAST_OWNER' }
+        { code: 'E_LAST_OWNER' }
       )
     }
   }

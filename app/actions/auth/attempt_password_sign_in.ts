@@ -1,10 +1,14 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import { errors as authErrors } from '@adonisjs/auth'
 import User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
 import SecondFactorRequired from '#actions/auth/second_factor_required'
 
-export class InvalidCredentials extends Error {
+export class InvalidCredentials extends FormRefusalException {
+  static status = 422
+  static code = 'E_INVALID_CREDENTIALS'
+
   constructor() {
     super('The email or password is incorrect.')
   }

@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import MfaFactor from '#models/mfa_factor'
@@ -7,9 +8,14 @@ import { secretBox } from '#services/secret_box'
 import { totp } from '#services/totp'
 import RegenerateRecoveryCodes from '#actions/auth/regenerate_recovery_codes'
 
-export class EnrolmentCodeRejected extends Error {
+export class EnrolmentCodeRejected extends FormRefusalException {
+  static status = 422
+  static code = 'E_ENROLMENT_CODE_REJECTED'
+
   constructor() {
-    super('That code does not match. Check the time on your phone and enter the current code.')
+    super(
+      'That code does not match. Check the time on your phone and enter the current code. The key is unchanged: enter the code your authenticator app shows now.'
+    )
   }
 }
 

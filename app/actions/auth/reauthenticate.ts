@@ -1,9 +1,13 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import hash from '@adonisjs/core/services/hash'
 import type User from '#models/user'
 import type { RequestMeta } from '#services/audit'
 import VerifySecondFactor, { SecondFactorRejected } from '#actions/auth/verify_second_factor'
 
-export class ReauthenticationFailed extends Error {
+export class ReauthenticationFailed extends FormRefusalException {
+  static status = 422
+  static code = 'E_REAUTHENTICATION_FAILED'
+
   constructor() {
     super('That password or code is not correct.')
   }

@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import PasswordReset from '#models/password_reset'
@@ -9,7 +10,10 @@ import { assertAcceptablePassword, storeNewPassword } from '#services/passwords'
 import { destroyUserSessions } from '#services/user_sessions'
 import { signInLimiters, untrustedSignInKey } from '#start/limiter'
 
-export class ResetLinkInvalid extends Error {
+export class ResetLinkInvalid extends FormRefusalException {
+  static status = 404
+  static code = 'E_RESET_LINK_INVALID'
+
   constructor() {
     super('This reset link is invalid or has expired. Ask for a new one.')
   }

@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import db from '@adonisjs/lucid/services/db'
 import MfaFactor from '#models/mfa_factor'
 import RecoveryCode from '#models/recovery_code'
@@ -8,7 +9,11 @@ import { secretBox } from '#services/secret_box'
 import { totp } from '#services/totp'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
 
-export class SecondFactorRejected extends Error {}
+/** a code that is wrong, used already, or not a code at all */
+export class SecondFactorRejected extends FormRefusalException {
+  static status = 422
+  static code = 'E_SECOND_FACTOR_REJECTED'
+}
 
 export type SecondFactorResult = {
   method: 'totp' | 'recovery_code'

@@ -1,5 +1,5 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import { randomBytes } from 'node:crypto'
-import { Exception } from '@adonisjs/core/exceptions'
 import type Organization from '#models/organization'
 import type User from '#models/user'
 import OauthAccountChoice from '#models/oauth_account_choice'
@@ -16,13 +16,17 @@ import {
 } from '#actions/connections/store_connection'
 
 /** the member picked nothing, or something the grant does not reach: the page says so */
-export class AccountChoiceInputError extends Exception {
+export class AccountChoiceInputError extends FormRefusalException {
   static status = 422
   static code = 'E_ACCOUNT_CHOICE_INPUT'
+
+  constructor(message: string) {
+    super(message, { field: 'accounts' })
+  }
 }
 
 /** the choice is another member's, another organisation's, used or expired */
-export class AccountChoiceGone extends Exception {
+export class AccountChoiceGone extends FormRefusalException {
   static status = 404
   static code = 'E_ACCOUNT_CHOICE_GONE'
 }

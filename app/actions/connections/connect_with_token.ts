@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import { errors as vineErrors } from '@vinejs/vine'
 import Connection from '#models/connection'
 import { isInstallationScoped, whereOwner } from '#services/plugins/installation_scope'
@@ -27,7 +28,10 @@ export type FieldErrors = Record<string, string[]>
  * The connect form was filled in wrongly: the messages by field, and what
  * the user typed (secrets left out) to fill the form in again.
  */
-export class ConnectInputError extends Error {
+export class ConnectInputError extends FormRefusalException {
+  static status = 422
+  static code = 'E_CONNECT_INPUT'
+
   constructor(
     readonly pluginId: string,
     readonly fieldErrors: FieldErrors,
@@ -35,7 +39,20 @@ export class ConnectInputError extends Error {
     /** the authentication method whose form was sent */
     readonly methodId: string | null = null
   ) {
-    super('The connect form has errors')
+    super('The connect form has errors: see the messages next to the fields.', {
+      field: Object.keys(fieldErrors)[0] ?? null,
+    })
+  }
+}
+
+/** the connect form's errors by field and what was typed (secrets left out), for its page */
+export function connectFormErrors(refused: unknown) {
+  if (!(refused instanceof ConnectInputError)) return null
+  return {
+    pluginId: refused.pluginId,
+    methodId: refused.methodId,
+    fields: refused.fieldErrors,
+    values: refused.values,
   }
 }
 

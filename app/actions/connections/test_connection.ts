@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
 import type Connection from '#models/connection'
@@ -10,7 +11,10 @@ import type { ConnectionTestResult } from '#plugin-sdk/types'
 import { describeOutboundFailure, outboundFailureText } from '#services/http/failures'
 
 /** a refusal the user can act on, shown as it is */
-export class ConnectionActionRefused extends Error {}
+export class ConnectionActionRefused extends FormRefusalException {
+  static status = 422
+  static code = 'E_CONNECTION_ACTION_REFUSED'
+}
 
 const MAX_MESSAGE_LENGTH = 1000
 

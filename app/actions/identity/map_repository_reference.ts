@@ -5,7 +5,7 @@ import { publicIds } from '#services/public_id'
 import { sqlTime } from '#services/sql'
 import { attachReference } from '#services/domain/repository_references'
 import { markAllActivityDirty } from '#services/domain/activity_start'
-import { IdentityRefusal } from '#actions/identity/identity_refusal'
+import { IdentityNotFoundException, IdentityRefusal } from '#actions/identity/identity_refusal'
 
 /**
  * An admin says which repository a reference means: the reference keeps
@@ -31,7 +31,7 @@ export default class MapRepositoryReference {
             .first()
         : null
       if (!reference) {
-        throw new IdentityRefusal('This reference is not in the list any more.', { status: 404 })
+        throw new IdentityNotFoundException('This reference is not in the list any more.')
       }
       const repository = repositoryId
         ? await trx

@@ -4,7 +4,7 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import { publicIds } from '#services/public_id'
 import { insertedId, sqlTime } from '#services/sql'
 import { markAllActivityDirty } from '#services/domain/activity_start'
-import { IdentityRefusal } from '#actions/identity/identity_refusal'
+import { IdentityNotFoundException, IdentityRefusal } from '#actions/identity/identity_refusal'
 
 /**
  * Takes one provider identity out of its person into a person of its own
@@ -30,7 +30,7 @@ export default class SplitIdentity {
             .first()
         : null
       if (!identity?.person_id) {
-        throw new IdentityRefusal('This identity is not in the list any more.', { status: 404 })
+        throw new IdentityNotFoundException('This identity is not in the list any more.')
       }
       const [{ total }] = await trx
         .from('contributors')

@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import db from '@adonisjs/lucid/services/db'
 import Invite from '#models/invite'
 import Membership from '#models/membership'
@@ -18,7 +19,10 @@ import {
  * expired, revoked, used, or another email), so the form does not tell
  * which addresses were invited.
  */
-export class InviteInvalid extends Error {
+export class InviteInvalid extends FormRefusalException {
+  static status = 422
+  static code = 'E_INVITE_INVALID'
+
   constructor() {
     super('This invitation is not valid for this email address, or it has expired.')
   }

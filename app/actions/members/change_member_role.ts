@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Membership from '#models/membership'
@@ -8,7 +9,11 @@ import { ROLES, roleAllows, type RoleName } from '#services/authorization'
 import { destroyUserSessions } from '#services/user_sessions'
 import { publishMembershipChanged } from '#actions/plugins/queue_plugin_hook'
 
-export class MembershipChangeRefused extends Error {}
+/** a role change or removal that would leave no owner, or is above the actor's role */
+export class MembershipChangeRefused extends FormRefusalException {
+  static status = 422
+  static code = 'E_MEMBERSHIP_CHANGE_REFUSED'
+}
 
 /**
  * Changes a member's role. Only owners grant or remove "owner", and the

@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import { DateTime } from 'luxon'
 import string from '@adonisjs/core/helpers/string'
 import edge from 'edge.js'
@@ -15,7 +16,11 @@ import { mayMail } from '#services/mail_throttle'
 import { newUrlToken } from '#services/one_time_tokens'
 import { sqlTime } from '#services/sql'
 
-export class InviteRefused extends Error {}
+/** an invitation the inviter may not make (a role above theirs, a member already) */
+export class InviteRefused extends FormRefusalException {
+  static status = 422
+  static code = 'E_INVITE_REFUSED'
+}
 
 /**
  * Invites someone by email into the organisation with a role. The link

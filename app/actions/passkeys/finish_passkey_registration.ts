@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import { DateTime } from 'luxon'
 import { verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server'
 import db from '@adonisjs/lucid/services/db'
@@ -6,7 +7,11 @@ import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import type { RelyingParty } from '#services/webauthn'
 
-export class PasskeyRejected extends Error {}
+/** the browser's passkey answer does not check out (challenge, origin, signature) */
+export class PasskeyRejected extends FormRefusalException {
+  static status = 422
+  static code = 'E_PASSKEY_REJECTED'
+}
 
 /**
  * Checks the browser's answer to the registration challenge and stores

@@ -1,9 +1,14 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import db from '@adonisjs/lucid/services/db'
 import MfaFactor from '#models/mfa_factor'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 
-export class PasskeyRemovalRefused extends Error {}
+/** the passkey is the user's only second factor */
+export class PasskeyRemovalRefused extends FormRefusalException {
+  static status = 422
+  static code = 'E_PASSKEY_REMOVAL_REFUSED'
+}
 
 /**
  * Removes one of the user's passkeys, unless it is their only second

@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import string from '@adonisjs/core/helpers/string'
 import db from '@adonisjs/lucid/services/db'
 import Membership from '#models/membership'
@@ -15,7 +16,10 @@ import {
   publishMembershipChanged,
 } from '#actions/plugins/queue_plugin_hook'
 
-export class SignupLinkInvalid extends Error {
+export class SignupLinkInvalid extends FormRefusalException {
+  static status = 404
+  static code = 'E_SIGNUP_LINK_INVALID'
+
   constructor() {
     super('This sign-up link is invalid, was already used, or has expired. Ask for a new one.')
   }

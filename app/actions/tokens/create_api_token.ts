@@ -1,4 +1,4 @@
-import { Exception } from '@adonisjs/core/exceptions'
+import { FormRefusalException } from '#exceptions/form_refusal'
 import User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { roleAllows } from '#services/authorization'
@@ -7,7 +7,7 @@ import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
 
 export type { TokenAbility }
 
-export class TokenRefusedException extends Exception {
+export class TokenRefusedException extends FormRefusalException {
   static status = 403
   static code = 'E_TOKEN_REFUSED'
 }

@@ -1,4 +1,4 @@
-import { Exception } from '@adonisjs/core/exceptions'
+import { FormRefusalException } from '#exceptions/form_refusal'
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
@@ -8,6 +8,11 @@ import type { CoreEvents } from '#plugin-sdk/lifecycle'
 import { recordMarketingConsent, withdrawMarketingConsent } from '#services/marketing/consent'
 
 type Changed = CoreEvents['user.updated']['changed']
+
+export class EmailTakenException extends FormRefusalException {
+  static status = 422
+  static code = 'E_EMAIL_TAKEN'
+}
 
 /**
  * A person changes their own name, email or marketing consent (the route
@@ -48,9 +53,8 @@ export default class UpdateProfile {
           .whereNot('id', user.id)
           .first()
         if (taken) {
-          throw new Exception('Another account already uses this email address.', {
-            status: 422,
-            code: 'E_EMAIL_TAKEN',
+          throw new EmailTakenException('Another account already uses this email address.', {
+            field: 'email',
           })
         }
       }

@@ -1,10 +1,15 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
 import { publicIds } from '#services/public_id'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
 import ProcessWebhookJob from '#jobs/process_webhook_job'
 
-export class DeliveryNotRetryableError extends Error {}
+/** a delivery that did not fail (or is being processed): nothing to retry */
+export class DeliveryNotRetryableError extends FormRefusalException {
+  static status = 409
+  static code = 'E_DELIVERY_NOT_RETRYABLE'
+}
 
 /** an id that names no delivery: answered 404, like the other admin routes */
 export class DeliveryNotFoundException extends Exception {

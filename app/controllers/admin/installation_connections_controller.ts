@@ -1,8 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import sextantConfig from '#config/sextant'
 import ListInstallationConnections from '#actions/admin/list_installation_connections'
-import ConnectWithToken, { ConnectInputError } from '#actions/connections/connect_with_token'
-import TestConnection, { ConnectionActionRefused } from '#actions/connections/test_connection'
+import ConnectWithToken, { connectFormErrors } from '#actions/connections/connect_with_token'
+import TestConnection from '#actions/connections/test_connection'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import DisconnectConnection from '#actions/connections/disconnect_connection'
 import { connectOutcomeMessage } from '#actions/connections/store_connection'
 
@@ -20,49 +21,38 @@ export default class InstallationConnectionsController {
   }
 
   async connect(ctx: HttpContext) {
-    try {
-      const outcome = await new ConnectWithToken().execute({
-        organization: null,
-        actor: ctx.auth.use('web').user!,
-        pluginId: ctx.params.plugin,
-        methodId: textInput(ctx.request.input('method')),
-        fields: ctx.request.input('fields', {}),
-        baseUrl: ctx.request.input('baseUrl'),
-      })
-      const notice = connectOutcomeMessage(outcome)
-      ctx.session.flash(notice.kind, notice.message)
-      return ctx.response.redirect(page())
-    } catch (error) {
-      if (error instanceof ConnectInputError) {
-        ctx.response.status(422)
-        return this.#render(ctx, {
-          connectErrors: {
-            pluginId: error.pluginId,
-            fields: error.fieldErrors,
-            values: error.values,
-          },
-        })
-      }
-      if (!(error instanceof ConnectionActionRefused)) throw error
-      ctx.session.flash('error', error.message)
-      return ctx.response.redirect(page())
-    }
+    // wrong fields come back inline on the page; a refused connection as a notice
+    redrawOnRefusal(ctx, {
+      view: 'pages/admin/integrations',
+      state: async (refused) => ({
+        plugins: await new ListInstallationConnections().execute(),
+        connectErrors: connectFormErrors(refused),
+      }),
+      wholeFormTo: page(),
+    })
+    const outcome = await new ConnectWithToken().execute({
+      organization: null,
+      actor: ctx.auth.use('web').user!,
+      pluginId: ctx.params.plugin,
+      methodId: textInput(ctx.request.input('method')),
+      fields: ctx.request.input('fields', {}),
+      baseUrl: ctx.request.input('baseUrl'),
+    })
+    const notice = connectOutcomeMessage(outcome)
+    ctx.session.flash(notice.kind, notice.message)
+    return ctx.response.redirect(page())
   }
 
   async test(ctx: HttpContext) {
-    try {
-      const { result } = await new TestConnection().execute({
-        organization: null,
-        connectionPublicId: ctx.params.connection,
-      })
-      ctx.session.flash(
-        result.ok ? 'success' : 'error',
-        `${result.ok ? 'Test passed' : 'Test failed'}: ${result.message}`
-      )
-    } catch (error) {
-      if (!(error instanceof ConnectionActionRefused)) throw error
-      ctx.session.flash('error', error.message)
-    }
+    redrawOnRefusal(ctx, { redirectTo: page() })
+    const { result } = await new TestConnection().execute({
+      organization: null,
+      connectionPublicId: ctx.params.connection,
+    })
+    ctx.session.flash(
+      result.ok ? 'success' : 'error',
+      `${result.ok ? 'Test passed' : 'Test failed'}: ${result.message}`
+    )
     return ctx.response.redirect(page())
   }
 
@@ -82,9 +72,9 @@ export default class InstallationConnectionsController {
     return ctx.response.redirect(page())
   }
 
-  async #render(ctx: HttpContext, extra: Record<string, unknown> = {}) {
+  async #render(ctx: HttpContext) {
     const plugins = await new ListInstallationConnections().execute()
-    return ctx.view.render('pages/admin/integrations', { plugins, connectErrors: null, ...extra })
+    return ctx.view.render('pages/admin/integrations', { plugins, connectErrors: null })
   }
 }
 

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { Exception } from '@adonisjs/core/exceptions'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import Organization from '#models/organization'
 import DeleteOrganization from '#actions/organizations/delete_organization'
 import DeleteOrganizationConfirmed from '#actions/admin/delete_organization_confirmed'
@@ -25,27 +25,24 @@ export default class OrganizationDataController {
       typedName: String(ctx.request.input('name') ?? ''),
       meta: requestMeta(ctx),
     }
-    try {
-      const outcome = entire
-        ? await new DeleteOrganizationConfirmed().execute(input)
-        : { ...(await new DeleteOrganizationDataConfirmed().execute(input)), deleted: false }
-      return ctx.view.render('pages/admin/organization_data_deleted', { ...outcome, entire })
-    } catch (error) {
-      if (!(error instanceof Exception) || error.code !== 'E_CONFIRMATION_MISMATCH') throw error
-      ctx.response.status(422)
-      return this.#confirmation(ctx, entire, error.message)
-    }
+    redrawOnRefusal(ctx, {
+      view: 'pages/admin/delete_organization_data',
+      state: () => this.#plan(ctx, entire),
+    })
+    const outcome = entire
+      ? await new DeleteOrganizationConfirmed().execute(input)
+      : { ...(await new DeleteOrganizationDataConfirmed().execute(input)), deleted: false }
+    return ctx.view.render('pages/admin/organization_data_deleted', { ...outcome, entire })
   }
 
-  async #confirmation(ctx: HttpContext, entire: boolean, formError?: string) {
+  async #confirmation(ctx: HttpContext, entire: boolean) {
+    return ctx.view.render('pages/admin/delete_organization_data', await this.#plan(ctx, entire))
+  }
+
+  async #plan(ctx: HttpContext, entire: boolean) {
     const organization = await Organization.findByPublicIdOrFail(ctx.params.organization)
     const plan = await new DeleteOrganization().plan(organization)
-    return ctx.view.render('pages/admin/delete_organization_data', {
-      organization,
-      plan,
-      entire,
-      formError,
-    })
+    return { organization, plan, entire }
   }
 }
 

@@ -3,21 +3,18 @@ import { redirectAfterWrite } from '#services/after_write'
 import ImportReferenceUpload, {
   REFERENCE_UPLOAD_LABELS,
   type ReferenceUpload,
-  type ReferenceUploadKind,
 } from '#actions/admin/import_reference_upload'
 import ShowReferenceData from '#actions/admin/show_reference_data'
 import sextantConfig from '#config/sextant'
 import { requestMeta } from '#services/auth_session'
-import { ImportError } from '#services/insights/import_errors'
-import { REFERENCE_UPLOAD_LIMIT, UploadRefused, incomingUpload } from '#services/insights/uploads'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
+import { REFERENCE_UPLOAD_LIMIT, incomingUpload } from '#services/insights/uploads'
 
 const UPLOAD_RULES = {
   csv: { size: REFERENCE_UPLOAD_LIMIT, extnames: ['csv', 'txt'] },
   table: { size: REFERENCE_UPLOAD_LIMIT, extnames: ['csv', 'tsv', 'txt'] },
   json: { size: REFERENCE_UPLOAD_LIMIT, extnames: ['json'] },
 }
-
-type ImportFailure = { kind: ReferenceUploadKind; message: string }
 
 /**
  * The admin "Reference data" page: what the shared reference data holds,
@@ -54,30 +51,32 @@ export default class ReferenceDataController {
   }
 
   async #import(ctx: HttpContext, upload: ReferenceUpload) {
-    try {
-      const result = await new ImportReferenceUpload().execute({
-        upload,
-        actor: ctx.auth.use('web').user!,
-        meta: requestMeta(ctx),
-      })
-      ctx.session.flash('success', `${result.summary}.`)
-    } catch (error) {
-      if (!(error instanceof ImportError) && !(error instanceof UploadRefused)) throw error
-      ctx.response.status(422)
-      return this.#render(ctx, { kind: upload.kind, message: error.message })
-    }
+    // a bad file comes back next to the form it was sent with
+    redrawOnRefusal(ctx, {
+      view: this.#view(ctx),
+      state: async (refused) => ({
+        ...(await this.#page()),
+        failure: { kind: upload.kind, message: refused.message },
+      }),
+    })
+    const result = await new ImportReferenceUpload().execute({
+      upload,
+      actor: ctx.auth.use('web').user!,
+      meta: requestMeta(ctx),
+    })
+    ctx.session.flash('success', `${result.summary}.`)
     return redirectAfterWrite(ctx, `${sextantConfig.auth.adminPath}/reference-data`)
   }
 
-  async #render(ctx: HttpContext, failure: ImportFailure | null = null) {
-    const data = {
-      ...(await new ShowReferenceData().execute()),
-      failure,
-      kindLabels: REFERENCE_UPLOAD_LABELS,
-    }
-    return ctx.view.render(
-      ctx.htmx.wantsPartial ? 'partials/admin_reference_data' : 'pages/admin/reference_data',
-      data
-    )
+  async #render(ctx: HttpContext) {
+    return ctx.view.render(this.#view(ctx), { ...(await this.#page()), failure: null })
+  }
+
+  async #page() {
+    return { ...(await new ShowReferenceData().execute()), kindLabels: REFERENCE_UPLOAD_LABELS }
+  }
+
+  #view(ctx: HttpContext) {
+    return ctx.htmx.wantsPartial ? 'partials/admin_reference_data' : 'pages/admin/reference_data'
   }
 }

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { Exception } from '@adonisjs/core/exceptions'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import User from '#models/user'
 import EraseUser from '#actions/admin/erase_user'
 import sextantConfig from '#config/sextant'
@@ -28,21 +28,16 @@ export default class UserErasureController {
         formError: `Type the account's email, "${user.email}", exactly to confirm; nothing was erased.`,
       })
     }
-    try {
-      const { before } = await new EraseUser().execute({
-        identifier: user.publicId,
-        actor: ctx.auth.use('web').user!,
-        meta: requestMeta(ctx),
-      })
-      ctx.session.flash(
-        'success',
-        `${before.email} is erased; what they contributed stays, anonymous.`
-      )
-      return ctx.response.redirect(`${sextantConfig.auth.adminPath}/users`)
-    } catch (error) {
-      if (!(error instanceof Exception) || error.status !== 422) throw error
-      ctx.response.status(422)
-      return ctx.view.render('pages/admin/erase_user', { person: user, formError: error.message })
-    }
+    redrawOnRefusal(ctx, { view: 'pages/admin/erase_user', state: { person: user } })
+    const { before } = await new EraseUser().execute({
+      identifier: user.publicId,
+      actor: ctx.auth.use('web').user!,
+      meta: requestMeta(ctx),
+    })
+    ctx.session.flash(
+      'success',
+      `${before.email} is erased; what they contributed stays, anonymous.`
+    )
+    return ctx.response.redirect(`${sextantConfig.auth.adminPath}/users`)
   }
 }

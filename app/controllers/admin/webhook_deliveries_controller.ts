@@ -1,7 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import sextantConfig from '#config/sextant'
 import ListDeliveries from '#actions/webhooks/list_deliveries'
-import RetryDelivery, { DeliveryNotRetryableError } from '#actions/webhooks/retry_delivery'
+import RetryDelivery from '#actions/webhooks/retry_delivery'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import { deliveryFiltersValidator } from '#validators/webhooks'
 
 /**
@@ -17,13 +18,10 @@ export default class WebhookDeliveriesController {
   }
 
   async retry(ctx: HttpContext) {
-    try {
-      await new RetryDelivery().execute(ctx.params.delivery)
-      ctx.session.flash('success', 'Delivery queued again.')
-    } catch (error) {
-      if (!(error instanceof DeliveryNotRetryableError)) throw error
-      ctx.session.flash('error', error.message)
-    }
-    return ctx.response.redirect(`${sextantConfig.auth.adminPath}/webhooks`)
+    const deliveries = `${sextantConfig.auth.adminPath}/webhooks`
+    redrawOnRefusal(ctx, { redirectTo: deliveries })
+    await new RetryDelivery().execute(ctx.params.delivery)
+    ctx.session.flash('success', 'Delivery queued again.')
+    return ctx.response.redirect(deliveries)
   }
 }

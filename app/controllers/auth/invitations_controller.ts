@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import AcceptInvite, { InviteInvalid } from '#actions/members/accept_invite'
+import AcceptInvite from '#actions/members/accept_invite'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import { requestMeta, startPendingSignIn } from '#services/auth_session'
-import { PasswordRejected } from '#services/passwords'
 import { acceptInviteValidator } from '#validators/auth'
 
 /**
@@ -22,32 +22,30 @@ export default class InvitationsController {
   }
 
   async accept(ctx: HttpContext) {
-    const { params, request, response, view } = ctx
+    const { params, request, response } = ctx
     const data = await request.validateUsing(acceptInviteValidator)
     const marketingConsent = request.input('marketingConsent') === 'on'
-    try {
-      const { user } = await new AcceptInvite().execute({
-        token: params.token,
-        ...data,
-        marketingConsent,
-        meta: requestMeta(ctx),
-      })
-      startPendingSignIn(ctx, user, 'enrol')
-      return response.redirect('/mfa/setup')
-    } catch (error) {
-      if (!(error instanceof InviteInvalid) && !(error instanceof PasswordRejected)) throw error
-      const invite = await new AcceptInvite().findPending(params.token)
-      response.status(422)
-      return view.render('pages/auth/invitation', {
-        token: params.token,
-        organization: invite?.organization ?? null,
-        invitedEmail: invite?.email ?? null,
-        email: data.email,
-        fullName: data.fullName,
-        marketingConsent,
-        formError: error instanceof InviteInvalid ? error.message : null,
-        passwordError: error instanceof PasswordRejected ? error.message : null,
-      })
-    }
+    redrawOnRefusal(ctx, {
+      view: 'pages/auth/invitation',
+      state: async () => {
+        const invite = await new AcceptInvite().findPending(params.token)
+        return {
+          token: params.token,
+          organization: invite?.organization ?? null,
+          invitedEmail: invite?.email ?? null,
+          email: data.email,
+          fullName: data.fullName,
+          marketingConsent,
+        }
+      },
+    })
+    const { user } = await new AcceptInvite().execute({
+      token: params.token,
+      ...data,
+      marketingConsent,
+      meta: requestMeta(ctx),
+    })
+    startPendingSignIn(ctx, user, 'enrol')
+    return response.redirect('/mfa/setup')
   }
 }

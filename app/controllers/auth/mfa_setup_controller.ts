@@ -1,7 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
 import StartTotpEnrolment from '#actions/auth/start_totp_enrolment'
-import ConfirmTotpEnrolment, { EnrolmentCodeRejected } from '#actions/auth/confirm_totp_enrolment'
+import ConfirmTotpEnrolment from '#actions/auth/confirm_totp_enrolment'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import {
   completeSignIn,
   isRecentlyAuthenticated,
@@ -26,67 +27,62 @@ export default class MfaSetupController {
     if (!user) return ctx.response.redirect(redirectTo)
     // The key already shown stays until enrolment succeeds, unless the
     // user asks for a new one (?new=1).
-    const enrolments = new StartTotpEnrolment()
-    const wantsNewKey = ctx.request.input('new') === '1'
-    const enrolment =
-      (!wantsNewKey && (await enrolments.resume(user, ctx.session.get(FACTOR_KEY)))) ||
-      (await enrolments.execute(user))
-    ctx.session.put(FACTOR_KEY, enrolment.factor.publicId)
-    return ctx.view.render('pages/auth/mfa_setup', {
-      secret: enrolment.secret,
-      secretGroups: enrolment.secret.match(/.{1,4}/g)!.join(' '),
-      qrSvg: enrolment.qrSvg,
-      uri: enrolment.uri,
-      signingIn: !ctx.auth.use('web').isAuthenticated,
-    })
+    return ctx.view.render(
+      'pages/auth/mfa_setup',
+      await enrolmentPage(ctx, user, ctx.request.input('new') === '1')
+    )
   }
 
   async confirm(ctx: HttpContext) {
-    const { request, response, session, view } = ctx
+    const { request, response, session } = ctx
     const { user, redirectTo } = await enrollingUser(ctx)
     if (!user) return response.redirect(redirectTo)
     const { code } = await request.validateUsing(secondFactorValidator)
+    // a wrong code keeps the key the user just scanned
+    redrawOnRefusal(ctx, { view: 'pages/auth/mfa_setup', state: () => enrolmentPage(ctx, user) })
     const meta = requestMeta(ctx)
-    try {
-      const { recoveryCodes } = await new ConfirmTotpEnrolment().execute({
-        user,
-        factorPublicId: session.get(FACTOR_KEY),
-        code,
+    const { recoveryCodes } = await new ConfirmTotpEnrolment().execute({
+      user,
+      factorPublicId: session.get(FACTOR_KEY),
+      code,
+      meta,
+    })
+    session.forget(FACTOR_KEY)
+    if (ctx.auth.use('web').isAuthenticated) {
+      // A new second factor ends every other session of the user.
+      await destroyUserSessions(user.id, { allExcept: session.sessionId })
+      session.regenerate()
+    } else {
+      await completeSignIn(ctx, user)
+      await recordAudit({
+        event: 'sign_in.succeeded',
+        actorId: user.id,
+        subject: user.email,
         meta,
-      })
-      session.forget(FACTOR_KEY)
-      if (ctx.auth.use('web').isAuthenticated) {
-        // A new second factor ends every other session of the user.
-        await destroyUserSessions(user.id, { allExcept: session.sessionId })
-        session.regenerate()
-      } else {
-        await completeSignIn(ctx, user)
-        await recordAudit({
-          event: 'sign_in.succeeded',
-          actorId: user.id,
-          subject: user.email,
-          meta,
-          details: { method: 'enrolment' },
-        })
-      }
-      session.put(FRESH_CODES_KEY, { codes: recoveryCodes, at: Date.now() })
-      return response.redirect('/mfa/recovery-codes')
-    } catch (error) {
-      if (!(error instanceof EnrolmentCodeRejected)) throw error
-      response.status(422)
-      const enrolments = new StartTotpEnrolment()
-      const enrolment =
-        (await enrolments.resume(user, session.get(FACTOR_KEY))) ?? (await enrolments.execute(user))
-      session.put(FACTOR_KEY, enrolment.factor.publicId)
-      return view.render('pages/auth/mfa_setup', {
-        secret: enrolment.secret,
-        secretGroups: enrolment.secret.match(/.{1,4}/g)!.join(' '),
-        qrSvg: enrolment.qrSvg,
-        uri: enrolment.uri,
-        signingIn: !ctx.auth.use('web').isAuthenticated,
-        formError: `${error.message} The key is unchanged: enter the code your authenticator app shows now.`,
+        details: { method: 'enrolment' },
       })
     }
+    session.put(FRESH_CODES_KEY, { codes: recoveryCodes, at: Date.now() })
+    return response.redirect('/mfa/recovery-codes')
+  }
+}
+
+/**
+ * The enrolment page: the pending key of this session (kept until
+ * enrolment succeeds), or a new one when there is none or one is asked for.
+ */
+async function enrolmentPage(ctx: HttpContext, user: User, wantsNewKey = false) {
+  const enrolments = new StartTotpEnrolment()
+  const enrolment =
+    (!wantsNewKey && (await enrolments.resume(user, ctx.session.get(FACTOR_KEY)))) ||
+    (await enrolments.execute(user))
+  ctx.session.put(FACTOR_KEY, enrolment.factor.publicId)
+  return {
+    secret: enrolment.secret,
+    secretGroups: enrolment.secret.match(/.{1,4}/g)!.join(' '),
+    qrSvg: enrolment.qrSvg,
+    uri: enrolment.uri,
+    signingIn: !ctx.auth.use('web').isAuthenticated,
   }
 }
 

@@ -1,22 +1,16 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
 import BeginPasskeyRegistration from '#actions/passkeys/begin_passkey_registration'
-import FinishPasskeyRegistration, {
-  PasskeyRejected,
-} from '#actions/passkeys/finish_passkey_registration'
+import FinishPasskeyRegistration from '#actions/passkeys/finish_passkey_registration'
 import BeginPasskeySignIn from '#actions/passkeys/begin_passkey_sign_in'
 import VerifyPasskeySignIn from '#actions/passkeys/verify_passkey_sign_in'
-import RemovePasskey, { PasskeyRemovalRefused } from '#actions/passkeys/remove_passkey'
+import RemovePasskey from '#actions/passkeys/remove_passkey'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import { recordAudit } from '#services/audit'
 import { completeSignIn, readPendingSignIn, requestMeta } from '#services/auth_session'
 import { sameOriginPath } from '#middleware/recent_auth_middleware'
 import { PASSKEY_UNAVAILABLE, relyingPartyFor } from '#services/webauthn'
-import {
-  assertNotThrottled,
-  clearAttempts,
-  recordFailedAttempt,
-  TooManyAttempts,
-} from '#services/throttle'
+import { throttledAttempt } from '#services/throttle'
 import { mfaLimiter } from '#start/limiter'
 
 const REGISTRATION_CHALLENGE = 'passkey.registrationChallenge'
@@ -43,19 +37,14 @@ export default class PasskeysController {
     const relyingParty = relyingPartyFor(ctx.request)
     if (!relyingParty)
       return ctx.response.unprocessableEntity({ errors: [{ message: PASSKEY_UNAVAILABLE }] })
-    try {
-      await new FinishPasskeyRegistration().execute({
-        user: ctx.auth.use('web').user!,
-        response: ctx.request.input('credential'),
-        label: ctx.request.input('label'),
-        expectedChallenge: ctx.session.pull(REGISTRATION_CHALLENGE, null),
-        relyingParty,
-        meta: requestMeta(ctx),
-      })
-    } catch (error) {
-      if (!(error instanceof PasskeyRejected)) throw error
-      return ctx.response.unprocessableEntity({ errors: [{ message: error.message }] })
-    }
+    await new FinishPasskeyRegistration().execute({
+      user: ctx.auth.use('web').user!,
+      response: ctx.request.input('credential'),
+      label: ctx.request.input('label'),
+      expectedChallenge: ctx.session.pull(REGISTRATION_CHALLENGE, null),
+      relyingParty,
+      meta: requestMeta(ctx),
+    })
     ctx.session.flash(
       'success',
       'Passkey added. You can use it instead of a code when you sign in.'
@@ -64,17 +53,13 @@ export default class PasskeysController {
   }
 
   async remove(ctx: HttpContext) {
-    try {
-      await new RemovePasskey().execute({
-        user: ctx.auth.use('web').user!,
-        factorPublicId: ctx.params.factor,
-        meta: requestMeta(ctx),
-      })
-      ctx.session.flash('success', 'Passkey removed.')
-    } catch (error) {
-      if (!(error instanceof PasskeyRemovalRefused)) throw error
-      ctx.session.flash('error', error.message)
-    }
+    redrawOnRefusal(ctx, { redirectTo: '/settings/security' })
+    await new RemovePasskey().execute({
+      user: ctx.auth.use('web').user!,
+      factorPublicId: ctx.params.factor,
+      meta: requestMeta(ctx),
+    })
+    ctx.session.flash('success', 'Passkey removed.')
     return ctx.response.redirect('/settings/security')
   }
 
@@ -95,25 +80,15 @@ export default class PasskeysController {
     const { user, relyingParty } = context
     const meta = requestMeta(ctx)
     const checks = [{ limiter: mfaLimiter(), key: `mfa:${user.id}` }]
-    try {
-      await assertNotThrottled(checks)
-      await new VerifyPasskeySignIn().execute({
+    await throttledAttempt(checks, () =>
+      new VerifyPasskeySignIn().execute({
         user,
         response: ctx.request.input('credential'),
         expectedChallenge: ctx.session.pull(SIGN_IN_CHALLENGE, null),
         relyingParty,
         meta,
       })
-    } catch (error) {
-      if (error instanceof TooManyAttempts) {
-        ctx.response.header('Retry-After', String(error.retryAfterSeconds))
-        return ctx.response.tooManyRequests({ errors: [{ message: error.message }] })
-      }
-      if (!(error instanceof PasskeyRejected)) throw error
-      await recordFailedAttempt(checks)
-      return ctx.response.unprocessableEntity({ errors: [{ message: error.message }] })
-    }
-    await clearAttempts(checks)
+    )
     const { returnTo } = await completeSignIn(ctx, user)
     await recordAudit({
       event: 'sign_in.succeeded',

@@ -1,9 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { safeTiming } from '@adonisjs/core/helpers'
 import RequestPasswordReset from '#actions/auth/request_password_reset'
-import ResetPassword, { ResetLinkInvalid } from '#actions/auth/reset_password'
+import ResetPassword from '#actions/auth/reset_password'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import { requestMeta } from '#services/auth_session'
-import { PasswordRejected } from '#services/passwords'
 import { forgotPasswordValidator, resetPasswordValidator } from '#validators/auth'
 
 export default class PasswordResetController {
@@ -33,26 +33,15 @@ export default class PasswordResetController {
   }
 
   async update(ctx: HttpContext) {
-    const { params, request, response, session, view } = ctx
+    const { params, request, response, session } = ctx
     const { password } = await request.validateUsing(resetPasswordValidator)
-    try {
-      await new ResetPassword().execute({ token: params.token, password, meta: requestMeta(ctx) })
-      session.flash(
-        'success',
-        'Your password was changed. Sign in with it (your second factor is still required).'
-      )
-      return response.redirect('/sign-in')
-    } catch (error) {
-      if (error instanceof ResetLinkInvalid) {
-        response.status(404)
-        return view.render('pages/auth/reset_password', { invalid: true })
-      }
-      if (!(error instanceof PasswordRejected)) throw error
-      response.status(422)
-      return view.render('pages/auth/reset_password', {
-        token: params.token,
-        passwordError: error.message,
-      })
-    }
+    // an invalid link (404) shows the page's "ask for a new link" state
+    redrawOnRefusal(ctx, { view: 'pages/auth/reset_password', state: { token: params.token } })
+    await new ResetPassword().execute({ token: params.token, password, meta: requestMeta(ctx) })
+    session.flash(
+      'success',
+      'Your password was changed. Sign in with it (your second factor is still required).'
+    )
+    return response.redirect('/sign-in')
   }
 }

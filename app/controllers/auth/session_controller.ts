@@ -1,16 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { safeTiming } from '@adonisjs/core/helpers'
 import sextantConfig from '#config/sextant'
-import AttemptPasswordSignIn, { InvalidCredentials } from '#actions/auth/attempt_password_sign_in'
+import AttemptPasswordSignIn from '#actions/auth/attempt_password_sign_in'
 import { recordAudit } from '#services/audit'
 import { completeSignIn, endSession, requestMeta, startPendingSignIn } from '#services/auth_session'
 import { sameOriginPath } from '#middleware/recent_auth_middleware'
-import {
-  assertNotThrottled,
-  clearAttempts,
-  recordFailedAttempt,
-  TooManyAttempts,
-} from '#services/throttle'
+import { throttledAttempt } from '#services/throttle'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import { signInValidator } from '#validators/auth'
 import { signInChecks } from '#start/limiter'
 import { deviceIdFor } from '#services/device_cookies'
@@ -28,46 +24,38 @@ export default class SessionController {
    * account-wide; a wrong email and a wrong password answer identically.
    */
   async store(ctx: HttpContext) {
-    const { request, response, session, view } = ctx
+    const { request, response, session } = ctx
     const { email, password } = await request.validateUsing(signInValidator)
+    redrawOnRefusal(ctx, { view: 'pages/auth/sign_in', state: { email } })
     const meta = requestMeta(ctx)
     const deviceId = deviceIdFor(ctx, email)
     const checks = signInChecks({ email, ip: meta.ip, deviceId })
-    try {
-      await assertNotThrottled(checks)
-      const result = await safeTiming(400, () =>
-        new AttemptPasswordSignIn().execute({ email, password, meta })
-      )
-      // the account-wide counter of untrusted browsers is left as it is:
-      // the owner signing in must not reset an attacker's progress
-      await clearAttempts(deviceId ? [checks[0], checks[2]] : [checks[0]])
-      const returnTo = session.get('signin.returnTo') ?? null
-      if (result.next === 'signed_in') {
-        startPendingSignIn(ctx, result.user, 'mfa', returnTo)
-        await completeSignIn(ctx, result.user)
-        await recordAudit({
-          event: 'sign_in.succeeded',
-          actorId: result.user.id,
-          subject: result.user.email,
-          meta,
-          details: { method: 'password' },
-        })
-        return response.redirect(returnTo ? sameOriginPath(returnTo) : '/')
+    const result = await throttledAttempt(
+      checks,
+      () => safeTiming(400, () => new AttemptPasswordSignIn().execute({ email, password, meta })),
+      {
+        // the account-wide counter of untrusted browsers is left as it is:
+        // the owner signing in must not reset an attacker's progress
+        clear: deviceId ? [checks[0], checks[2]] : [checks[0]],
+        onThrottled: () =>
+          recordAudit({ event: 'sign_in.throttled', subject: email.toLowerCase(), meta }),
       }
-      startPendingSignIn(ctx, result.user, result.next, returnTo)
-      return response.redirect(result.next === 'mfa' ? '/sign-in/mfa' : '/mfa/setup')
-    } catch (error) {
-      if (error instanceof TooManyAttempts) {
-        await recordAudit({ event: 'sign_in.throttled', subject: email.toLowerCase(), meta })
-        response.header('Retry-After', String(error.retryAfterSeconds))
-        response.status(429)
-        return view.render('pages/auth/sign_in', { email, formError: error.message })
-      }
-      if (!(error instanceof InvalidCredentials)) throw error
-      await recordFailedAttempt(checks)
-      response.status(422)
-      return view.render('pages/auth/sign_in', { email, formError: error.message })
+    )
+    const returnTo = session.get('signin.returnTo') ?? null
+    if (result.next === 'signed_in') {
+      startPendingSignIn(ctx, result.user, 'mfa', returnTo)
+      await completeSignIn(ctx, result.user)
+      await recordAudit({
+        event: 'sign_in.succeeded',
+        actorId: result.user.id,
+        subject: result.user.email,
+        meta,
+        details: { method: 'password' },
+      })
+      return response.redirect(returnTo ? sameOriginPath(returnTo) : '/')
     }
+    startPendingSignIn(ctx, result.user, result.next, returnTo)
+    return response.redirect(result.next === 'mfa' ? '/sign-in/mfa' : '/mfa/setup')
   }
 
   async destroy(ctx: HttpContext) {

@@ -2,9 +2,9 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { safeTiming } from '@adonisjs/core/helpers'
 import sextantConfig from '#config/sextant'
 import RequestSignup from '#actions/signup/request_signup'
-import CompleteSignup, { SignupLinkInvalid } from '#actions/signup/complete_signup'
+import CompleteSignup from '#actions/signup/complete_signup'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import { requestMeta, startPendingSignIn } from '#services/auth_session'
-import { PasswordRejected } from '#services/passwords'
 import { completeSignupValidator, forgotPasswordValidator } from '#validators/auth'
 
 /**
@@ -42,32 +42,28 @@ export default class SignupController {
     const input = await ctx.request.validateUsing(completeSignupValidator)
     // an unchecked box sends nothing: no consent
     const marketingConsent = ctx.request.input('marketingConsent') === 'on'
-    try {
-      const { user } = await new CompleteSignup().execute({
-        token: ctx.params.token,
-        ...input,
-        marketingConsent,
-        meta: requestMeta(ctx),
-      })
-      startPendingSignIn(ctx, user, 'enrol')
-      return ctx.response.redirect('/mfa/setup')
-    } catch (error) {
-      if (error instanceof SignupLinkInvalid) {
-        ctx.response.status(404)
-        return ctx.view.render('pages/auth/sign_up_complete', { invalid: true })
-      }
-      if (!(error instanceof PasswordRejected)) throw error
-      const request = await new CompleteSignup().findValid(ctx.params.token)
-      ctx.response.status(422)
-      return ctx.view.render('pages/auth/sign_up_complete', {
-        token: ctx.params.token,
-        email: request?.email,
-        fullName: input.fullName,
-        organizationName: input.organizationName,
-        marketingConsent,
-        passwordError: error.message,
-      })
-    }
+    // a spent link (404) shows the page's "ask for a new link" state
+    redrawOnRefusal(ctx, {
+      view: 'pages/auth/sign_up_complete',
+      state: async () => {
+        const request = await new CompleteSignup().findValid(ctx.params.token)
+        return {
+          token: ctx.params.token,
+          email: request?.email,
+          fullName: input.fullName,
+          organizationName: input.organizationName,
+          marketingConsent,
+        }
+      },
+    })
+    const { user } = await new CompleteSignup().execute({
+      token: ctx.params.token,
+      ...input,
+      marketingConsent,
+      meta: requestMeta(ctx),
+    })
+    startPendingSignIn(ctx, user, 'enrol')
+    return ctx.response.redirect('/mfa/setup')
   }
 }
 

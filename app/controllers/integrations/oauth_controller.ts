@@ -9,6 +9,7 @@ import { connectOutcomeMessage } from '#actions/connections/store_connection'
 import { exchangeCode, OAuthError } from '#services/plugins/oauth2'
 import { pluginDriver } from '#services/plugins/ally_drivers'
 import { pluginRegistry, UnknownPluginException } from '#services/plugins/registry'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import { oauthCallbackValidator } from '#validators/connection'
 
 const CONNECTIONS_PAGE = '/settings/connections'
@@ -27,19 +28,13 @@ type PendingFlows = Record<string, PendingOAuthFlow>
 export default class OAuthController {
   async start(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
-    let started: Awaited<ReturnType<StartOAuthConnection['execute']>>
-    try {
-      started = await new StartOAuthConnection().execute({
-        ctx,
-        pluginId: ctx.params.plugin,
-        methodId: methodInput(ctx),
-        organizationId: ctx.organization!.id,
-      })
-    } catch (error) {
-      if (!(error instanceof ConnectionActionRefused)) throw error
-      ctx.session.flash('error', error.message)
-      return ctx.response.redirect(CONNECTIONS_PAGE)
-    }
+    redrawOnRefusal(ctx, { redirectTo: CONNECTIONS_PAGE })
+    const started = await new StartOAuthConnection().execute({
+      ctx,
+      pluginId: ctx.params.plugin,
+      methodId: methodInput(ctx),
+      organizationId: ctx.organization!.id,
+    })
     ctx.session.put(FLOWS_KEY, { ...unexpiredFlows(ctx), [started.state]: started.flow })
     // htmx cannot follow a redirect to another origin: it makes the browser go.
     if (ctx.request.header('hx-request') === 'true') {
@@ -107,6 +102,8 @@ export default class OAuthController {
       const notice = connectOutcomeMessage(completion.outcome)
       ctx.session.flash(notice.kind, notice.message)
     } catch (error) {
+      // the provider's redirect back, not a form: whatever failed (the code
+      // exchange, the plugin, the connection) is one sentence naming the plugin
       const known =
         error instanceof OAuthError ||
         error instanceof ConnectionActionRefused ||

@@ -3,8 +3,9 @@ import logger from '@adonisjs/core/services/logger'
 import { memberCan } from '#abilities/main'
 import ListConnections from '#actions/connections/list_connections'
 import ShowConnection from '#actions/connections/show_connection'
-import ConnectWithToken, { ConnectInputError } from '#actions/connections/connect_with_token'
-import TestConnection, { ConnectionActionRefused } from '#actions/connections/test_connection'
+import ConnectWithToken, { connectFormErrors } from '#actions/connections/connect_with_token'
+import TestConnection from '#actions/connections/test_connection'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import RequestSync from '#actions/connections/request_sync'
 import DisconnectConnection from '#actions/connections/disconnect_connection'
 import RetryConnectionHook from '#actions/connections/retry_connection_hook'
@@ -62,48 +63,35 @@ export default class ConnectionsController {
 
   async connect(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
-    try {
-      const outcome = await new ConnectWithToken().execute({
-        organization: ctx.organization!,
-        actor: ctx.auth.use('web').user!,
-        pluginId: ctx.params.plugin,
-        methodId: textInput(ctx.request.input('method')),
-        fields: ctx.request.input('fields', {}),
-        baseUrl: ctx.request.input('baseUrl'),
-      })
-      const notice = connectOutcomeMessage(outcome)
-      ctx.session.flash(notice.kind, notice.message)
-      return ctx.response.redirect(CONNECTIONS_PAGE)
-    } catch (error) {
-      if (error instanceof ConnectInputError) {
-        ctx.response.status(422)
-        return this.#renderIndex(ctx, {
-          connectErrors: {
-            pluginId: error.pluginId,
-            methodId: error.methodId,
-            fields: error.fieldErrors,
-            values: error.values,
-          },
-        })
-      }
-      if (!(error instanceof ConnectionActionRefused)) throw error
-      ctx.session.flash('error', error.message)
-      return ctx.response.redirect(CONNECTIONS_PAGE)
-    }
+    // wrong fields come back inline on the page; a refused connection as a notice
+    redrawOnRefusal(ctx, {
+      view: 'pages/settings/connections',
+      state: async (refused) => ({
+        plugins: await new ListConnections().execute(ctx.organization!),
+        connectErrors: connectFormErrors(refused),
+      }),
+      wholeFormTo: CONNECTIONS_PAGE,
+    })
+    const outcome = await new ConnectWithToken().execute({
+      organization: ctx.organization!,
+      actor: ctx.auth.use('web').user!,
+      pluginId: ctx.params.plugin,
+      methodId: textInput(ctx.request.input('method')),
+      fields: ctx.request.input('fields', {}),
+      baseUrl: ctx.request.input('baseUrl'),
+    })
+    const notice = connectOutcomeMessage(outcome)
+    ctx.session.flash(notice.kind, notice.message)
+    return ctx.response.redirect(CONNECTIONS_PAGE)
   }
 
   async test(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
-    let result: ConnectionTestResult
-    try {
-      ;({ result } = await new TestConnection().execute({
-        organization: ctx.organization!,
-        connectionPublicId: ctx.params.connection,
-      }))
-    } catch (error) {
-      if (!(error instanceof ConnectionActionRefused)) throw error
-      return this.#afterChange(ctx, { kind: 'error', message: error.message })
-    }
+    this.#redrawRowOnRefusal(ctx)
+    const { result } = await new TestConnection().execute({
+      organization: ctx.organization!,
+      connectionPublicId: ctx.params.connection,
+    })
     const notice: Notice = {
       kind: result.ok ? 'success' : 'error',
       message: `${result.ok ? 'Test passed' : 'Test failed'}: ${result.message}`,
@@ -113,20 +101,16 @@ export default class ConnectionsController {
 
   async sync(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
-    try {
-      const { queuedAt } = await new RequestSync().execute({
-        organization: ctx.organization!,
-        connectionPublicId: ctx.params.connection,
-      })
-      return this.#afterChange(
-        ctx,
-        { kind: 'info', message: 'Sync queued: a worker will start it shortly.' },
-        { queuedAt: queuedAt.toMillis() }
-      )
-    } catch (error) {
-      if (!(error instanceof ConnectionActionRefused)) throw error
-      return this.#afterChange(ctx, { kind: 'error', message: error.message })
-    }
+    this.#redrawRowOnRefusal(ctx)
+    const { queuedAt } = await new RequestSync().execute({
+      organization: ctx.organization!,
+      connectionPublicId: ctx.params.connection,
+    })
+    return this.#afterChange(
+      ctx,
+      { kind: 'info', message: 'Sync queued: a worker will start it shortly.' },
+      { queuedAt: queuedAt.toMillis() }
+    )
   }
 
   async disconnect(ctx: HttpContext) {
@@ -154,16 +138,12 @@ export default class ConnectionsController {
   /** Retry of a failed onConnected / onDisconnecting (the plugin's setup or clean-up at the provider) */
   async retryHook(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
-    try {
-      await new RetryConnectionHook().execute({
-        organization: ctx.organization!,
-        connectionPublicId: ctx.params.connection,
-        hook: ctx.params.hook,
-      })
-    } catch (error) {
-      if (!(error instanceof ConnectionActionRefused)) throw error
-      return this.#afterChange(ctx, { kind: 'error', message: error.message })
-    }
+    this.#redrawRowOnRefusal(ctx)
+    await new RetryConnectionHook().execute({
+      organization: ctx.organization!,
+      connectionPublicId: ctx.params.connection,
+      hook: ctx.params.hook,
+    })
     return this.#afterChange(ctx, {
       kind: 'info',
       message: 'Retry queued: a worker runs it shortly.',
@@ -173,18 +153,38 @@ export default class ConnectionsController {
   /** a new webhook URL token; the plugin registers the new URL with the provider */
   async rotateWebhookUrl(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'integrations.manage')
-    try {
-      await new RotateWebhookUrl().execute({
-        organization: ctx.organization!,
-        connectionPublicId: ctx.params.connection,
-      })
-    } catch (error) {
-      if (!(error instanceof ConnectionActionRefused)) throw error
-      return this.#afterChange(ctx, { kind: 'error', message: error.message })
-    }
+    this.#redrawRowOnRefusal(ctx)
+    await new RotateWebhookUrl().execute({
+      organization: ctx.organization!,
+      connectionPublicId: ctx.params.connection,
+    })
     return this.#afterChange(ctx, {
       kind: 'success',
       message: 'Webhook URL rotated: the old one is refused, the new one is being registered.',
+    })
+  }
+
+  /**
+   * A refused test, sync, retry or rotation: htmx gets the connection's
+   * row again with the message; a plain form goes back with it flashed.
+   */
+  #redrawRowOnRefusal(ctx: HttpContext) {
+    const back = ctx.request.input('back') === 'connection'
+    if (!ctx.htmx.wantsPartial) {
+      const page = back ? `${CONNECTIONS_PAGE}/${ctx.params.connection}` : CONNECTIONS_PAGE
+      return redrawOnRefusal(ctx, { redirectTo: page })
+    }
+    redrawOnRefusal(ctx, {
+      view: 'partials/connections/connection_row',
+      state: async (refused) => {
+        const { plugin, connection } = await new ShowConnection().execute({
+          organization: ctx.organization!,
+          connectionPublicId: ctx.params.connection,
+          runs: 1,
+        })
+        const notice: Notice = { kind: 'error', message: refused.message }
+        return { plugin, connection, notice, back, testResult: null }
+      },
     })
   }
 

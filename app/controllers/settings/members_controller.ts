@@ -1,8 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import CreateInvite, { InviteRefused } from '#actions/members/create_invite'
+import CreateInvite from '#actions/members/create_invite'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import ListMembers from '#actions/members/list_members'
 import RevokeInvite from '#actions/members/revoke_invite'
-import ChangeMemberRole, { MembershipChangeRefused } from '#actions/members/change_member_role'
+import ChangeMemberRole from '#actions/members/change_member_role'
 import RemoveMember from '#actions/members/remove_member'
 import { memberCan } from '#abilities/main'
 import { requestMeta } from '#services/auth_session'
@@ -25,29 +26,25 @@ export default class MembersController {
   async invite(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'members.manage')
     const { email, role } = await ctx.request.validateUsing(inviteValidator)
-    try {
-      const invitation = await new CreateInvite().execute({
-        organization: ctx.organization!,
-        inviter: ctx.auth.use('web').user!,
-        inviterRole: ctx.membership!.role,
-        email,
-        role,
-        meta: requestMeta(ctx),
-      })
-      if (invitation.mailed) return this.#after(ctx, 'success', `Invitation sent to ${email}.`)
-      const why = invitation.throttled
-        ? 'that address has had several invitation mails this hour'
-        : 'this server has no mail relay (SMTP_HOST is not set)'
-      return this.#after(
-        ctx,
-        'error',
-        `No mail was sent to ${email}: ${why}. The invitation exists: copy its link below and send it yourself.`,
-        { email, link: invitation.link, days: invitation.lifetimeDays }
-      )
-    } catch (error) {
-      if (!(error instanceof InviteRefused)) throw error
-      return this.#after(ctx, 'error', error.message)
-    }
+    this.#redrawOnRefusal(ctx)
+    const invitation = await new CreateInvite().execute({
+      organization: ctx.organization!,
+      inviter: ctx.auth.use('web').user!,
+      inviterRole: ctx.membership!.role,
+      email,
+      role,
+      meta: requestMeta(ctx),
+    })
+    if (invitation.mailed) return this.#after(ctx, 'success', `Invitation sent to ${email}.`)
+    const why = invitation.throttled
+      ? 'that address has had several invitation mails this hour'
+      : 'this server has no mail relay (SMTP_HOST is not set)'
+    return this.#after(
+      ctx,
+      'error',
+      `No mail was sent to ${email}: ${why}. The invitation exists: copy its link below and send it yourself.`,
+      { email, link: invitation.link, days: invitation.lifetimeDays }
+    )
   }
 
   async revokeInvite(ctx: HttpContext) {
@@ -64,36 +61,54 @@ export default class MembersController {
   async changeRole(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'members.manage')
     const { role } = await ctx.request.validateUsing(changeRoleValidator)
-    try {
-      await new ChangeMemberRole().execute({
-        organization: ctx.organization!,
-        actor: ctx.auth.use('web').user!,
-        actorRole: ctx.membership!.role,
-        membershipPublicId: ctx.params.membership,
-        role,
-        meta: requestMeta(ctx),
-      })
-      return this.#after(ctx, 'success', `Role changed to ${ROLES[role].label}.`)
-    } catch (error) {
-      if (!(error instanceof MembershipChangeRefused)) throw error
-      return this.#after(ctx, 'error', error.message)
-    }
+    this.#redrawOnRefusal(ctx)
+    await new ChangeMemberRole().execute({
+      organization: ctx.organization!,
+      actor: ctx.auth.use('web').user!,
+      actorRole: ctx.membership!.role,
+      membershipPublicId: ctx.params.membership,
+      role,
+      meta: requestMeta(ctx),
+    })
+    return this.#after(ctx, 'success', `Role changed to ${ROLES[role].label}.`)
   }
 
   async remove(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'members.manage')
-    try {
-      await new RemoveMember().execute({
-        organization: ctx.organization!,
-        actor: ctx.auth.use('web').user!,
-        actorRole: ctx.membership!.role,
-        membershipPublicId: ctx.params.membership,
-        meta: requestMeta(ctx),
-      })
-      return this.#after(ctx, 'success', 'Member removed.')
-    } catch (error) {
-      if (!(error instanceof MembershipChangeRefused)) throw error
-      return this.#after(ctx, 'error', error.message)
+    this.#redrawOnRefusal(ctx)
+    await new RemoveMember().execute({
+      organization: ctx.organization!,
+      actor: ctx.auth.use('web').user!,
+      actorRole: ctx.membership!.role,
+      membershipPublicId: ctx.params.membership,
+      meta: requestMeta(ctx),
+    })
+    return this.#after(ctx, 'success', 'Member removed.')
+  }
+
+  /** a refused change: htmx gets the panel again with the message, a plain form goes back */
+  #redrawOnRefusal(ctx: HttpContext) {
+    redrawOnRefusal(
+      ctx,
+      ctx.htmx.wantsPartial
+        ? { view: 'partials/members_panel', state: () => this.#panel(ctx) }
+        : { redirectTo: '/settings/members' }
+    )
+  }
+
+  async #panel(
+    ctx: HttpContext,
+    notice?: { kind: 'success' | 'error'; message: string },
+    invitation?: InvitationToPassOn
+  ) {
+    const { members, invites } = await new ListMembers().execute(ctx.organization!)
+    return {
+      members,
+      invites,
+      roleOptions: ROLE_NAMES.map((name) => ({ name, ...ROLES[name] })),
+      permissions: permissionTable(),
+      notice,
+      invitation: invitation ?? ctx.session.flashMessages.get('invitation') ?? null,
     }
   }
 
@@ -102,18 +117,9 @@ export default class MembersController {
     notice?: { kind: 'success' | 'error'; message: string },
     invitation?: InvitationToPassOn
   ) {
-    const { members, invites } = await new ListMembers().execute(ctx.organization!)
-    const data = {
-      members,
-      invites,
-      roleOptions: ROLE_NAMES.map((name) => ({ name, ...ROLES[name] })),
-      permissions: permissionTable(),
-      notice,
-      invitation: invitation ?? ctx.session.flashMessages.get('invitation') ?? null,
-    }
     return ctx.view.render(
       ctx.htmx.wantsPartial ? 'partials/members_panel' : 'pages/settings/members',
-      data
+      await this.#panel(ctx, notice, invitation)
     )
   }
 

@@ -5,7 +5,7 @@ import CountRecoveryCodes from '#actions/auth/count_recovery_codes'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
 import ListPasskeys from '#actions/passkeys/list_passkeys'
 import { requestMeta } from '#services/auth_session'
-import { PasswordRejected } from '#services/passwords'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import { destroyUserSessions } from '#services/user_sessions'
 import { changePasswordValidator, profileValidator } from '#validators/auth'
 
@@ -32,18 +32,13 @@ export default class SecurityController {
     const { request, response, session } = ctx
     const user = ctx.auth.use('web').user!
     const input = await request.validateUsing(changePasswordValidator)
-    try {
-      await new ChangePassword().execute({
-        user,
-        currentPassword: input.currentPassword,
-        newPassword: input.password,
-        meta: requestMeta(ctx),
-      })
-    } catch (error) {
-      if (!(error instanceof PasswordRejected)) throw error
-      session.flash('inputErrorsBag', { password: [error.message] })
-      return response.redirect('/settings/security')
-    }
+    redrawOnRefusal(ctx, { redirectTo: '/settings/security' })
+    await new ChangePassword().execute({
+      user,
+      currentPassword: input.currentPassword,
+      newPassword: input.password,
+      meta: requestMeta(ctx),
+    })
     await destroyUserSessions(user.id, { allExcept: session.sessionId })
     session.regenerate()
     session.flash('success', 'Password changed. Your other sessions were signed out.')
@@ -53,21 +48,14 @@ export default class SecurityController {
   /** name, email and marketing consent (after a fresh password or code) */
   async updateProfile(ctx: HttpContext) {
     const input = await ctx.request.validateUsing(profileValidator)
-    let changed: string[]
-    try {
-      ;({ changed } = await new UpdateProfile().execute({
-        user: ctx.auth.use('web').user!,
-        fullName: input.fullName ?? null,
-        email: input.email,
-        marketingConsent: input.marketingConsent,
-        meta: requestMeta(ctx),
-      }))
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'E_EMAIL_TAKEN') throw error
-      ctx.session.flashAll()
-      ctx.session.flash('inputErrorsBag', { email: [(error as Error).message] })
-      return ctx.response.redirect('/settings/security')
-    }
+    redrawOnRefusal(ctx, { redirectTo: '/settings/security' })
+    const { changed } = await new UpdateProfile().execute({
+      user: ctx.auth.use('web').user!,
+      fullName: input.fullName ?? null,
+      email: input.email,
+      marketingConsent: input.marketingConsent,
+      meta: requestMeta(ctx),
+    })
     ctx.session.flash('success', changed.length > 0 ? 'Profile saved.' : 'Nothing to change.')
     return ctx.response.redirect('/settings/security')
   }

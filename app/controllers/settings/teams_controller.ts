@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { errors as vineErrors } from '@vinejs/vine'
 import { memberCan } from '#abilities/main'
 import { redirectAfterWrite } from '#services/after_write'
 import { requestMeta } from '#services/auth_session'
@@ -10,10 +9,8 @@ import RenameTeam from '#actions/teams/rename_team'
 import DeleteTeam from '#actions/teams/delete_team'
 import AddTeamMember from '#actions/teams/add_team_member'
 import RemoveTeamMember from '#actions/teams/remove_team_member'
-import { TeamRefusal } from '#actions/teams/team_refusal'
+import { redrawOnRefusal, validatedOrRefused } from '#exceptions/form_refusal'
 import { teamMemberValidator, teamValidator } from '#validators/identity'
-
-type Refusal = { team: string | null; field: string; message: string }
 
 const MESSAGES = {
   name: 'Give the team a name of 1 to 120 characters.',
@@ -32,31 +29,43 @@ export default class TeamsController {
   }
 
   async store(ctx: HttpContext) {
-    return this.#write(ctx, null, 'name', async (actor) => {
-      const { name } = await ctx.request.validateUsing(teamValidator)
+    return this.#write(ctx, null, async (actor) => {
+      const { name } = await validatedOrRefused(
+        ctx.request.validateUsing(teamValidator),
+        MESSAGES.name,
+        'name'
+      )
       const team = await new CreateTeam().execute({ ...actor, name })
       return `Created the team “${team.name}”: now add its people.`
     })
   }
 
   async update(ctx: HttpContext) {
-    return this.#write(ctx, ctx.params.team, 'name', async (actor) => {
-      const { name } = await ctx.request.validateUsing(teamValidator)
+    return this.#write(ctx, ctx.params.team, async (actor) => {
+      const { name } = await validatedOrRefused(
+        ctx.request.validateUsing(teamValidator),
+        MESSAGES.name,
+        'name'
+      )
       const team = await new RenameTeam().execute({ ...actor, teamPublicId: ctx.params.team, name })
       return `Renamed the team to “${team.name}”.`
     })
   }
 
   async destroy(ctx: HttpContext) {
-    return this.#write(ctx, ctx.params.team, 'name', async (actor) => {
+    return this.#write(ctx, ctx.params.team, async (actor) => {
       const team = await new DeleteTeam().execute({ ...actor, teamPublicId: ctx.params.team })
       return `Deleted the team “${team.name}”; its people stay.`
     })
   }
 
   async addMember(ctx: HttpContext) {
-    return this.#write(ctx, ctx.params.team, 'person', async (actor) => {
-      const { person } = await ctx.request.validateUsing(teamMemberValidator)
+    return this.#write(ctx, ctx.params.team, async (actor) => {
+      const { person } = await validatedOrRefused(
+        ctx.request.validateUsing(teamMemberValidator),
+        MESSAGES.person,
+        'person'
+      )
       const added = await new AddTeamMember().execute({
         ...actor,
         teamPublicId: ctx.params.team,
@@ -67,7 +76,7 @@ export default class TeamsController {
   }
 
   async removeMember(ctx: HttpContext) {
-    return this.#write(ctx, ctx.params.team, 'person', async (actor) => {
+    return this.#write(ctx, ctx.params.team, async (actor) => {
       const team = await new RemoveTeamMember().execute({
         ...actor,
         teamPublicId: ctx.params.team,
@@ -80,7 +89,6 @@ export default class TeamsController {
   async #write(
     ctx: HttpContext,
     team: string | null,
-    field: 'name' | 'person',
     change: (actor: {
       organizationId: number
       actor: NonNullable<HttpContext['auth']['user']>
@@ -88,37 +96,36 @@ export default class TeamsController {
     }) => Promise<string>
   ) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.manage')
-    try {
-      const message = await change({
-        organizationId: ctx.organization!.id,
-        actor: ctx.auth.use('web').user!,
-        meta: requestMeta(ctx),
-      })
-      return redirectAfterWrite(ctx, '/settings/teams', { kind: 'success', message })
-    } catch (error) {
-      if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-        return this.#render(ctx, { team, field, message: MESSAGES[field] })
-      }
-      if (!(error instanceof TeamRefusal)) throw error
-      return this.#render(ctx, { team, field: error.field, message: error.message })
-    }
+    // the message goes next to the team it is about (or the new-team form)
+    redrawOnRefusal(ctx, {
+      view: 'pages/settings/teams',
+      state: async () => ({ ...(await this.#page(ctx)), refusedTeam: team }),
+    })
+    const message = await change({
+      organizationId: ctx.organization!.id,
+      actor: ctx.auth.use('web').user!,
+      meta: requestMeta(ctx),
+    })
+    return redirectAfterWrite(ctx, '/settings/teams', { kind: 'success', message })
   }
 
-  async #render(ctx: HttpContext, refusal: Refusal | null = null) {
+  async #render(ctx: HttpContext) {
+    return ctx.view.render('pages/settings/teams', await this.#page(ctx))
+  }
+
+  async #page(ctx: HttpContext) {
     const organizationId = ctx.organization!.id
     const [teams, people] = await Promise.all([
       listTeams(organizationId),
       listPeople(organizationId),
     ])
-    if (refusal) ctx.response.status(422)
-    return ctx.view.render('pages/settings/teams', {
+    return {
       teams,
       people,
       peopleLimit: PEOPLE_PAGE_LIMIT,
       canManage: ctx.membership
         ? await ctx.bouncer.allows(memberCan, ctx.membership, 'organization.manage')
         : false,
-      refusal,
-    })
+    }
   }
 }

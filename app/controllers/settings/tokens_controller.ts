@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import CreateApiToken, { TokenRefusedException } from '#actions/tokens/create_api_token'
+import CreateApiToken from '#actions/tokens/create_api_token'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import { abilitiesOfRole, TOKEN_ABILITIES } from '#services/token_abilities'
 import { roleAllows } from '#services/authorization'
 import ListApiTokens from '#actions/tokens/list_api_tokens'
@@ -25,21 +26,17 @@ export default class TokensController {
     const { request, response, session } = ctx
     const user = ctx.auth.use('web').user!
     const input = await request.validateUsing(createTokenValidator)
-    try {
-      const { value } = await new CreateApiToken().execute({
-        user,
-        membership: ctx.membership ?? null,
-        name: input.name,
-        abilities: input.abilities ?? ['read'],
-        expiresInDays: input.expiresInDays ?? 90,
-        meta: requestMeta(ctx),
-      })
-      // Shown once on the next page view, then gone.
-      session.put('tokens.created', { name: input.name, value })
-    } catch (error) {
-      if (!(error instanceof TokenRefusedException)) throw error
-      session.flash('error', error.message)
-    }
+    redrawOnRefusal(ctx, { redirectTo: '/settings/tokens' })
+    const { value } = await new CreateApiToken().execute({
+      user,
+      membership: ctx.membership ?? null,
+      name: input.name,
+      abilities: input.abilities ?? ['read'],
+      expiresInDays: input.expiresInDays ?? 90,
+      meta: requestMeta(ctx),
+    })
+    // Shown once on the next page view, then gone.
+    session.put('tokens.created', { name: input.name, value })
     return response.redirect('/settings/tokens')
   }
 

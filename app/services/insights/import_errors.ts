@@ -1,9 +1,13 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 /**
  * A reference-data file that cannot be imported, naming the file, the
  * line and the column (or the JSON entry) at fault. Nothing is written
  * when one is thrown.
  */
-export class ImportError extends Error {
+export class ImportError extends FormRefusalException {
+  static status = 422
+  static code = 'E_IMPORT_REFUSED'
+
   constructor(
     readonly file: string,
     readonly location: { line?: number; column?: number; columnName?: string; entry?: string },

@@ -1,3 +1,4 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
 import { readFile } from 'node:fs/promises'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 
@@ -14,7 +15,10 @@ export type IncomingUpload = { clientName: string; tmpPath: string | null; error
  * An upload refused before any import ran (no file, too large, wrong
  * extension): shown next to the form like an import error.
  */
-export class UploadRefused extends Error {
+export class UploadRefused extends FormRefusalException {
+  static status = 422
+  static code = 'E_UPLOAD_REFUSED'
+
   constructor(message: string) {
     super(message)
     this.name = 'UploadRefused'
