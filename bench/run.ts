@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { availableParallelism, cpus } from 'node:os'
+import { availableParallelism, cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 
 type Figures = Record<string, number | string | null>
@@ -27,6 +27,8 @@ type Result = {
   cpuModel: string
   startedAt: string
   seconds: number
+  /** 1-minute load average when the benchmark started and ended: a loaded machine's figures mean less */
+  loadAverage: { start: number; end: number }
   exitCode: number | null
   figures: Figures
   /** the benchmark's own lines, for what the figures leave out */
@@ -119,6 +121,7 @@ async function main() {
       const resultFile = join(outDir, `${name}-${engine}.jsonl`)
       await rm(resultFile, { force: true })
       const started = performance.now()
+      const loadAtStart = loadavg()[0]
       const { code, lines } = await run(name, engine, resultFile)
       const recorded = await readFile(resultFile, 'utf8').catch(() => '')
       const figures: Figures = {}
@@ -133,6 +136,7 @@ async function main() {
         cpuModel: cpus()[0]?.model ?? 'unknown',
         startedAt: new Date().toISOString(),
         seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+        loadAverage: { start: loadAtStart, end: loadavg()[0] },
         exitCode: code,
         figures,
         output: lines.filter((line) => !line.startsWith('>')),
@@ -193,7 +197,7 @@ function table(results: Result[]) {
       'whole-history rollup + scores / one raw aggregate',
       (f) => {
         const i = need(f('insights'))
-        return `**${i.rollUpAndScoresRatio}** (${((Number(i.rollUpMs) + Number(i.scoresMs)) / 1000).toFixed(1)} s, ${i.rollUpQueries} SQL)`
+        return `**${i.rollUpAndScoresRatio}** (${((Number(i.rollUpMs) + Number(i.scoresMs)) / 1000).toFixed(1)} s, ${i.rollUpQueries} SQL; rollup alone ${i.rollUpRatio}; refresh after a sync / whole history ${i.refreshToRollUpRatio})`
       },
       '≤ 30',
     ],
@@ -201,7 +205,7 @@ function table(results: Result[]) {
       'Noa endpoint overhead, zero-latency model',
       (f) => {
         const n = need(f('noa'))
-        return `p95 ${n.textP95Ms} ms text, ${n.photoP95Ms} ms photo; ${n.requestsPerSecond} req/s at ${n.concurrency}; ${n.queriesPerRequest} SQL/request`
+        return `p95 ${n.textP95Ms} ms text, ${n.photoP95Ms} ms photo (overhead ${n.textOverheadP95Ms} / ${n.photoOverheadP95Ms} ms); ${n.requestsPerSecond} req/s at ${n.concurrency}; ${n.queriesPerRequest} SQL/request`
       },
       'p95 < 15 ms text, < 40 ms photo; ≥ 250 req/s',
     ],
@@ -222,7 +226,13 @@ function table(results: Result[]) {
       '≤ 250 MiB',
     ],
   ]
+  const loads = results.map(
+    (r) =>
+      `${r.benchmark} (${r.engine}) ${r.loadAverage.start.toFixed(1)} → ${r.loadAverage.end.toFixed(1)}`
+  )
   const lines = [
+    `${availableParallelism()} CPUs; 1-minute load average at start → end: ${loads.join(', ')}`,
+    '',
     '| benchmark | SQLite | PostgreSQL | goal |',
     '|---|---|---|---|',
     ...rows.map(

@@ -1,7 +1,10 @@
 import { defineConfig } from '@adonisjs/auth'
 import { sessionGuard } from '@adonisjs/auth/session'
-import { tokensGuard, tokensUserProvider } from '@adonisjs/auth/access_tokens'
-import { SessionUserWithMembershipsProvider } from '#services/auth/session_user_provider'
+import { tokensGuard } from '@adonisjs/auth/access_tokens'
+import {
+  SessionUserWithMembershipsProvider,
+  TokenUserWithMembershipsProvider,
+} from '#services/auth/session_user_provider'
 import type { InferAuthenticators, InferAuthEvents, Authenticators } from '@adonisjs/auth/types'
 
 const authConfig = defineConfig({
@@ -23,7 +26,8 @@ const authConfig = defineConfig({
      * The API, with personal access tokens ("Authorization: Bearer sxt_…").
      */
     api: tokensGuard({
-      provider: tokensUserProvider({
+      // the token's user, memberships, organisations and second factor in one query
+      provider: new TokenUserWithMembershipsProvider({
         tokens: 'accessTokens',
         model: () => import('#models/user'),
       }),

@@ -49,9 +49,10 @@ const loggerConfig = defineConfig({
       name: env.get('APP_NAME', 'sextant'),
       level: env.get('LOG_LEVEL', app.inTest ? 'warn' : 'info'),
       redact: { paths: redactedPaths, censor: '[redacted]' },
-      transport: {
-        targets: [pretty ? targets.pretty() : targets.file({ destination: 1 })],
-      },
+      // JSON lines go straight to stdout from this thread. A transport
+      // (even one to fd 1) runs in a worker thread with its own V8 heap,
+      // ~30 MiB of RSS in every process; only pretty printing needs one.
+      ...(pretty ? { transport: { targets: [targets.pretty()] } } : {}),
     },
   },
 })

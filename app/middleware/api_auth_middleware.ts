@@ -1,9 +1,16 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import type User from '#models/user'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
 import { apiTokenFrom } from '#services/api_token_header'
+import { secondFactorReadWithUser } from '#services/auth/session_user_provider'
 import { closeIfLargeBodyUnread } from '#services/request_bodies'
 import { apiRateLimitGroup, countRequest } from '#services/api_rate_limits'
+
+/** read with the token's user in one statement when it can be (session_user_provider) */
+async function hasSecondFactor(user: User) {
+  return secondFactorReadWithUser(user) ?? (await new UserHasSecondFactor().execute(user))
+}
 
 /** requests whose token was already accepted (see token_before_body_middleware) */
 const authenticated = new WeakSet<HttpContext>()
@@ -28,7 +35,7 @@ export default class ApiAuthMiddleware {
     else delete headers.authorization
     const guard = ctx.auth.use('api')
     const user = token ? await guard.check().then((ok) => (ok ? guard.user : null)) : null
-    if (!user || user.isLocked || !(await new UserHasSecondFactor().execute(user))) {
+    if (!user || user.isLocked || !(await hasSecondFactor(user))) {
       // a token route's body is still unread at this point
       closeIfLargeBodyUnread(ctx)
       return ctx.response.unauthorized({ errors: [{ message: 'A valid API token is required' }] })

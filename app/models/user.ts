@@ -3,7 +3,8 @@ import { compose } from '@adonisjs/core/helpers'
 import { column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
-import { type AccessToken, DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
+import type { AccessToken } from '@adonisjs/auth/access_tokens'
+import { MinuteAccessTokensProvider } from '#services/auth/access_tokens_provider'
 import { UserSchema } from '#database/schema'
 import { withPublicId } from '#models/mixins/with_public_id'
 import Membership from '#models/membership'
@@ -18,7 +19,7 @@ export default class User extends compose(
   withAuthFinder(hash, { uids: ['email'], passwordColumnName: 'password' }),
   withPublicId('user')
 ) {
-  static accessTokens = DbAccessTokensProvider.forModel(User, {
+  static accessTokens = MinuteAccessTokensProvider.forModel(User, {
     prefix: 'sxt_',
     table: 'auth_access_tokens',
     type: 'personal_access_token',

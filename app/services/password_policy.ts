@@ -1,5 +1,23 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core'
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common'
+import { createRequire } from 'node:module'
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core'
+
+/**
+ * zxcvbn and its dictionaries (56 files, several MB of word lists
+ * decompressed on import) are required on the first password check, not
+ * at boot: a web process that only serves pages, and every worker, never
+ * loads them. Required (their CommonJS build) so checks stay synchronous.
+ */
+const requireLazily = createRequire(import.meta.url)
+type Zxcvbn = typeof import('@zxcvbn-ts/core')
+type LanguageCommon = typeof import('@zxcvbn-ts/language-common')
+let zxcvbn: { core: Zxcvbn; common: LanguageCommon } | undefined
+function loadZxcvbn() {
+  zxcvbn ??= {
+    core: requireLazily('@zxcvbn-ts/core') as Zxcvbn,
+    common: requireLazily('@zxcvbn-ts/language-common') as LanguageCommon,
+  }
+  return zxcvbn
+}
 
 /**
  * OWASP ASVS level 2 (V2.1): at least 12 characters, at least 64 allowed
@@ -34,20 +52,26 @@ const TRAILING_DIGITS_AND_PUNCTUATION = /[\p{N}\p{P}\p{S}\s]+$/u
  * Built on first use and kept for the life of the process: the lookup set
  * and zxcvbn's matchers each take tens of milliseconds to prepare, which
  * processes that never check a password (workers, most commands) should
- * not pay. (The dictionaries themselves are decompressed once, on import.)
+ * not pay. (The dictionaries themselves are decompressed once, when required.)
  */
 let commonPasswords: Set<string> | undefined
 let strengthEstimator: ZxcvbnFactory | undefined
 
 function isCommonPassword(candidate: string): boolean {
   commonPasswords ??= new Set(
-    dictionary['passwords-common'].map((password) => password.toLowerCase())
+    loadZxcvbn().common.dictionary['passwords-common'].map((password) => password.toLowerCase())
   )
   return commonPasswords.has(candidate)
 }
 
 function estimateScore(password: string, personalWords: string[]): number {
-  strengthEstimator ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs })
+  if (!strengthEstimator) {
+    const { core, common } = loadZxcvbn()
+    strengthEstimator = new core.ZxcvbnFactory({
+      dictionary: common.dictionary,
+      graphs: common.adjacencyGraphs,
+    })
+  }
   return strengthEstimator.check(password, personalWords).score
 }
 

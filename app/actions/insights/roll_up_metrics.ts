@@ -64,16 +64,10 @@ export default class RollUpMetrics {
         await rows.delete()
       }
       const rollup = rollupInsertSql(zone)
-      const bindings: Array<string | number> = [org]
-      for (let index = 0; index < rollup.branchCount; index++) bindings.push(org, start, end)
-      await trx.rawQuery(rollup.sql, bindings)
+      await trx.rawQuery(rollup.sql, rollup.bindings(org, start, end))
       await trx.rawQuery(contributorsInsertSql(zone), [org, org, start, end, org, start, end, org])
       const durations = durationsInsertSql(zone)
-      const durationBindings: Array<string | number> = []
-      for (let index = 0; index < durations.sourceCount; index++) {
-        durationBindings.push(org, start, end)
-      }
-      await trx.rawQuery(durations.sql, durationBindings)
+      await trx.rawQuery(durations.sql, durations.bindings(org, start, end))
       // durations measured in code, beside the SQL's rows
       const startsAt = toDate(start)!.getTime()
       const leadTimes = await commitLeadTimes(trx, org, end)

@@ -2,6 +2,7 @@ import { Exception } from '@adonisjs/core/exceptions'
 import Membership from '#models/membership'
 import Organization from '#models/organization'
 import type User from '#models/user'
+import { membershipsReadWithUser } from '#services/auth/session_user_provider'
 
 export class TokenOrganizationRefusedException extends Exception {}
 
@@ -29,11 +30,14 @@ export default class ResolveTokenOrganization {
         code: 'E_ORGANIZATION_AMBIGUOUS',
       })
     }
-    const memberships = await Membership.query()
-      .where('user_id', input.user.id)
-      .preload('organization')
-      .orderBy('created_at', 'asc')
-      .orderBy('id', 'asc')
+    // read with the token's user in one statement when the guard read it
+    const memberships =
+      membershipsReadWithUser(input.user) ??
+      (await Membership.query()
+        .where('user_id', input.user.id)
+        .preload('organization')
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc'))
     if (named.length === 1) {
       const key = Organization.keyFromPublicId(named[0])
       const membership = memberships.find((one) => key !== null && one.organizationId === key)

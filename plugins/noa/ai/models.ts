@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type OpenAI from 'openai'
 import { outboundFetch, OutboundRequestRefused } from '#plugin-sdk'
 import AiModel, { CAPABILITY_COLUMNS, originOf, type Capability } from './ai_model.js'
@@ -48,6 +49,24 @@ export function resolveModel(row: AiModel): ResolvedModel {
   }
 }
 
+/** one organisation's model rows, read once for the whole of one request */
+const requestModels = new AsyncLocalStorage<{
+  organizationId: number
+  rows: () => Promise<AiModel[]>
+}>()
+
+/**
+ * Runs `work` with the organisation's models read at most once: a glasses
+ * request asks for its transcription, chat, embeddings and vision models,
+ * which were four statements. The rows live only as long as the request.
+ */
+export function withOrganizationModels<T>(organizationId: number, work: () => Promise<T>) {
+  let rows: Promise<AiModel[]> | null = null
+  const read = () =>
+    (rows ??= AiModel.query().where('organization_id', organizationId).orderBy('id', 'asc').exec())
+  return requestModels.run({ organizationId, rows: read }, work)
+}
+
 /**
  * The organisation's model for a capability: the one marked default,
  * else the oldest model that has the capability, else null.
@@ -57,6 +76,14 @@ export async function defaultModelFor(
   capability: Capability
 ): Promise<ResolvedModel | null> {
   const columns = CAPABILITY_COLUMNS[capability]
+  const request = requestModels.getStore()
+  if (request?.organizationId === organizationId) {
+    // the same choice as the query below, over the rows read for this request
+    const rows = await request.rows()
+    const capable = rows.filter((row) => Boolean(row[columns.can]))
+    const chosen = capable.find((row) => Boolean(row[columns.isDefault])) ?? capable[0]
+    return chosen ? resolveModel(chosen) : null
+  }
   const row = await AiModel.query()
     .where('organization_id', organizationId)
     .where(columns.canSql, true)

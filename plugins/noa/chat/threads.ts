@@ -60,48 +60,67 @@ export type ExchangeRecord = {
 }
 
 /**
- * Saves a question and its reply (or the apology and the error) together,
- * starting the thread when needed.
+ * Saves a question and its reply (or the apology and the error) together:
+ * both messages in one multi-row INSERT (all or nothing, the question's
+ * id first), starting the thread in the same transaction when needed.
+ * An existing thread's last message time is moved after the messages are
+ * stored: two statements, no transaction, and never a message-less bump.
  */
 export async function saveExchange(record: ExchangeRecord) {
-  return db.transaction(async (trx) => {
-    const now = DateTime.now()
-    const thread =
-      record.thread ??
-      new Thread().fill({
-        organizationId: record.organizationId,
-        userId: record.userId,
-        source: record.source,
-        title: titleFrom(record.prompt),
-      })
-    thread.useTransaction(trx)
+  const now = DateTime.now()
+  const at = sqlTime(now)
+  const rows = (threadId: number) => [
+    {
+      thread_id: threadId,
+      role: 'user',
+      content: record.prompt,
+      image_base64: record.image?.base64 ?? null,
+      image_type: record.image?.mime ?? null,
+      location: record.location ?? null,
+      local_time: record.localTime ?? null,
+      status: 'ok',
+      error: null,
+      model_name: null,
+      created_at: at,
+      updated_at: at,
+    },
+    {
+      thread_id: threadId,
+      role: 'assistant',
+      content: record.answer.message,
+      image_base64: null,
+      image_type: null,
+      location: null,
+      local_time: null,
+      status: record.answer.ok ? 'ok' : 'failed',
+      error: record.answer.error ?? null,
+      model_name: record.answer.modelName ?? null,
+      created_at: at,
+      updated_at: at,
+    },
+  ]
+  if (record.thread) {
+    const thread = record.thread
+    await db.table('noa_messages').multiInsert(rows(thread.id))
+    await db
+      .from('noa_threads')
+      .where('id', thread.id)
+      .update({ last_message_at: at, updated_at: at })
     thread.lastMessageAt = now
+    return { thread }
+  }
+  return db.transaction(async (trx) => {
+    const thread = new Thread().fill({
+      organizationId: record.organizationId,
+      userId: record.userId,
+      source: record.source,
+      title: titleFrom(record.prompt),
+      lastMessageAt: now,
+    })
+    thread.useTransaction(trx)
     await thread.save()
-    const question = await Message.create(
-      {
-        threadId: thread.id,
-        role: 'user',
-        content: record.prompt,
-        imageBase64: record.image?.base64 ?? null,
-        imageType: record.image?.mime ?? null,
-        location: record.location ?? null,
-        localTime: record.localTime ?? null,
-        status: 'ok',
-      },
-      { client: trx }
-    )
-    const reply = await Message.create(
-      {
-        threadId: thread.id,
-        role: 'assistant',
-        content: record.answer.message,
-        status: record.answer.ok ? 'ok' : 'failed',
-        error: record.answer.error,
-        modelName: record.answer.modelName,
-      },
-      { client: trx }
-    )
-    return { thread, question, reply }
+    await trx.table('noa_messages').multiInsert(rows(thread.id))
+    return { thread }
   })
 }
 

@@ -1,4 +1,5 @@
 import { failureReply } from '../ai/failures.js'
+import { withOrganizationModels } from '../ai/models.js'
 import { transcribe, TranscriptionFailed, TranscriptionUnavailable } from '../ai/transcribe.js'
 import AnswerQuestion, { NO_MODEL_MESSAGE, type Answer } from '../chat/answer_question.js'
 import DetectTopicChange from '../chat/topic.js'
@@ -26,7 +27,16 @@ export const IMAGE_ONLY_PROMPT = 'What do you see in this picture?'
  * and save the exchange to the user's conversation, failures included.
  */
 export default class HandleGlassesRequest {
-  async execute(input: {
+  execute(input: {
+    organizationId: number
+    userId: number
+    request: GlassesRequest
+  }): Promise<GlassesOutcome> {
+    // transcription, topic, knowledge and answer each pick a model: one read for all
+    return withOrganizationModels(input.organizationId, () => this.#answer(input))
+  }
+
+  async #answer(input: {
     organizationId: number
     userId: number
     request: GlassesRequest
