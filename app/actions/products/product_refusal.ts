@@ -1,13 +1,15 @@
+import { FormRefusalException } from '#exceptions/form_refusal'
+
 /**
  * A product change that cannot be made as asked (a duplicate name, a
  * repository of another organisation): the form shows the message next
- * to the field, with a 422.
+ * to the field, with a 422 (the exception handler draws it, see
+ * docs/errors.md).
  */
-export class ProductRefusal extends Error {
-  constructor(
-    readonly field: 'name' | 'repositories' | 'issueProjects',
-    message: string
-  ) {
-    super(message)
+export class ProductRefusal extends FormRefusalException {
+  static code = 'E_PRODUCT_REFUSED'
+
+  constructor(field: 'name' | 'repositories' | 'issueProjects', message: string) {
+    super(message, { field, code: ProductRefusal.code })
   }
 }

@@ -6,11 +6,11 @@ import UpdateProduct from '#actions/products/update_product'
 import DeleteProduct from '#actions/products/delete_product'
 import SetProductRepositories from '#actions/products/set_product_repositories'
 import SetProductIssueProjects from '#actions/products/set_product_issue_projects'
-import { ProductRefusal } from '#actions/products/product_refusal'
+import { redrawOnRefusal } from '#exceptions/form_refusal'
 import { requestMeta } from '#services/auth_session'
 import { organizationNow, resolveFilters } from '#services/insights_pages/date_range'
 import { productDetail, productEditor, productList } from '#services/insights_pages/products_page'
-import { respondWithDashboard } from '#services/insights_pages/respond'
+import { dashboardState, respondWithDashboard } from '#services/insights_pages/respond'
 import {
   productIssueProjectsValidator,
   productRepositoriesValidator,
@@ -31,23 +31,18 @@ export default class ProductsController {
   async store(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'products.manage')
     const fields = await ctx.request.validateUsing(productValidator)
-    try {
-      const product = await new CreateProduct().execute({
-        organizationId: ctx.organization!.id,
-        actor: ctx.auth.use('web').user!,
-        meta: requestMeta(ctx),
-        ...fields,
-      })
-      return this.#afterWrite(
-        ctx,
-        `/insights/products/${product.publicId}/edit`,
-        `Created “${product.name}”: now choose its repositories.`
-      )
-    } catch (error) {
-      if (!(error instanceof ProductRefusal)) throw error
-      ctx.response.status(422)
-      return this.#renderIndex(ctx, error)
-    }
+    redrawOnRefusal(ctx, { view: 'pages/insights/products', state: () => this.#indexState(ctx) })
+    const product = await new CreateProduct().execute({
+      organizationId: ctx.organization!.id,
+      actor: ctx.auth.use('web').user!,
+      meta: requestMeta(ctx),
+      ...fields,
+    })
+    return this.#afterWrite(
+      ctx,
+      `/insights/products/${product.publicId}/edit`,
+      `Created “${product.name}”: now choose its repositories.`
+    )
   }
 
   async show(ctx: HttpContext) {
@@ -86,66 +81,51 @@ export default class ProductsController {
   async update(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'products.manage')
     const fields = await ctx.request.validateUsing(productValidator)
-    try {
-      const product = await new UpdateProduct().execute({
-        organizationId: ctx.organization!.id,
-        actor: ctx.auth.use('web').user!,
-        meta: requestMeta(ctx),
-        productPublicId: ctx.params.product,
-        ...fields,
-      })
-      return this.#afterWrite(ctx, `/insights/products/${product.publicId}/edit`, 'Product saved.')
-    } catch (error) {
-      if (!(error instanceof ProductRefusal)) throw error
-      ctx.response.status(422)
-      return this.#renderEdit(ctx, error)
-    }
+    redrawOnRefusal(ctx, { view: 'pages/insights/product_edit', state: () => this.#editState(ctx) })
+    const product = await new UpdateProduct().execute({
+      organizationId: ctx.organization!.id,
+      actor: ctx.auth.use('web').user!,
+      meta: requestMeta(ctx),
+      productPublicId: ctx.params.product,
+      ...fields,
+    })
+    return this.#afterWrite(ctx, `/insights/products/${product.publicId}/edit`, 'Product saved.')
   }
 
   async repositories(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'products.manage')
     const fields = await ctx.request.validateUsing(productRepositoriesValidator)
-    try {
-      const result = await new SetProductRepositories().execute({
-        organizationId: ctx.organization!.id,
-        actor: ctx.auth.use('web').user!,
-        meta: requestMeta(ctx),
-        productPublicId: ctx.params.product,
-        repositoryPublicIds: fields.repositories ?? [],
-      })
-      return this.#afterWrite(
-        ctx,
-        `/insights/products/${result.product.publicId}`,
-        `“${result.product.name}” now groups ${result.total} repositor${result.total === 1 ? 'y' : 'ies'}.`
-      )
-    } catch (error) {
-      if (!(error instanceof ProductRefusal)) throw error
-      ctx.response.status(422)
-      return this.#renderEdit(ctx, error)
-    }
+    redrawOnRefusal(ctx, { view: 'pages/insights/product_edit', state: () => this.#editState(ctx) })
+    const result = await new SetProductRepositories().execute({
+      organizationId: ctx.organization!.id,
+      actor: ctx.auth.use('web').user!,
+      meta: requestMeta(ctx),
+      productPublicId: ctx.params.product,
+      repositoryPublicIds: fields.repositories ?? [],
+    })
+    return this.#afterWrite(
+      ctx,
+      `/insights/products/${result.product.publicId}`,
+      `“${result.product.name}” now groups ${result.total} repositor${result.total === 1 ? 'y' : 'ies'}.`
+    )
   }
 
   async issueProjects(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'products.manage')
     const fields = await ctx.request.validateUsing(productIssueProjectsValidator)
-    try {
-      const result = await new SetProductIssueProjects().execute({
-        organizationId: ctx.organization!.id,
-        actor: ctx.auth.use('web').user!,
-        meta: requestMeta(ctx),
-        productPublicId: ctx.params.product,
-        scopes: fields.issue_projects ?? [],
-      })
-      return this.#afterWrite(
-        ctx,
-        `/insights/products/${result.product.publicId}`,
-        `“${result.product.name}” now includes ${result.total} issue project${result.total === 1 ? '' : 's'} or component${result.total === 1 ? '' : 's'}.`
-      )
-    } catch (error) {
-      if (!(error instanceof ProductRefusal)) throw error
-      ctx.response.status(422)
-      return this.#renderEdit(ctx, error)
-    }
+    redrawOnRefusal(ctx, { view: 'pages/insights/product_edit', state: () => this.#editState(ctx) })
+    const result = await new SetProductIssueProjects().execute({
+      organizationId: ctx.organization!.id,
+      actor: ctx.auth.use('web').user!,
+      meta: requestMeta(ctx),
+      productPublicId: ctx.params.product,
+      scopes: fields.issue_projects ?? [],
+    })
+    return this.#afterWrite(
+      ctx,
+      `/insights/products/${result.product.publicId}`,
+      `“${result.product.name}” now includes ${result.total} issue project${result.total === 1 ? '' : 's'} or component${result.total === 1 ? '' : 's'}.`
+    )
   }
 
   async destroy(ctx: HttpContext) {
@@ -159,7 +139,7 @@ export default class ProductsController {
     return this.#afterWrite(ctx, '/insights/products', `Deleted “${product.name}”.`)
   }
 
-  async #renderIndex(ctx: HttpContext, refusal: ProductRefusal | null = null) {
+  async #renderIndex(ctx: HttpContext) {
     const filters = await resolveFilters(ctx.request.qs(), organizationNow(ctx.organization!))
     const list = await productList(ctx.organization!.id, filters.range)
     return respondWithDashboard(ctx, {
@@ -169,13 +149,23 @@ export default class ProductsController {
       filters,
       tables: list.tables,
       fileName: 'products',
-      data: { list, refusal },
+      data: { list, refusal: null },
     })
   }
 
-  async #renderEdit(ctx: HttpContext, refusal: ProductRefusal | null = null) {
-    const editor = await productEditor(ctx.organization!.id, ctx.params.product)
-    return ctx.view.render('pages/insights/product_edit', { ...editor, refusal })
+  /** the products page around a refused "new product" form */
+  async #indexState(ctx: HttpContext) {
+    const filters = await resolveFilters(ctx.request.qs(), organizationNow(ctx.organization!))
+    const list = await productList(ctx.organization!.id, filters.range)
+    return dashboardState({ path: '/insights/products', filters, data: { list } })
+  }
+
+  async #renderEdit(ctx: HttpContext) {
+    return ctx.view.render('pages/insights/product_edit', await this.#editState(ctx))
+  }
+
+  async #editState(ctx: HttpContext) {
+    return { ...(await productEditor(ctx.organization!.id, ctx.params.product)), refusal: null }
   }
 
   /**

@@ -31,8 +31,7 @@ export async function respondWithDashboard(
     keep?: Record<string, string>
   }
 ) {
-  const { filters, tables, path } = options
-  const keep = options.keep ?? {}
+  const { filters, tables } = options
   if (filters.format === 'csv') {
     const table = findTable(tables, filters.table)
     if (!table) return ctx.response.notFound(await ctx.view.render('pages/errors/not_found'))
@@ -45,7 +44,34 @@ export async function respondWithDashboard(
     return toCsv(table.csvColumns ?? table.columns, table.values)
   }
   if (filters.error) ctx.response.status(422)
-  const data = {
+  const data = dashboardState(options)
+  if (ctx.htmx.wantsPartial && ctx.htmx.target === BODY_TARGET) {
+    // The period controls sit outside the body: they travel with it out
+    // of band so the highlighted preset and the dates follow the swap.
+    const body = await ctx.view.render(options.partial, data)
+    const controls = await ctx.view.render('partials/insights/range_form', {
+      ...data,
+      outOfBand: true,
+    })
+    return body + controls
+  }
+  return ctx.view.render(options.page, data)
+}
+
+/**
+ * What a dashboard page's template reads besides its own data: the
+ * filters, the period links that keep the page's parameters, the export
+ * links. A refused form on a dashboard page is drawn with it too.
+ */
+export function dashboardState(options: {
+  path: string
+  filters: ResolvedFilters
+  data: Record<string, unknown>
+  keep?: Record<string, string>
+}) {
+  const { filters, path } = options
+  const keep = options.keep ?? {}
+  return {
     ...options.data,
     filters,
     range: filters.range,
@@ -59,15 +85,4 @@ export async function respondWithDashboard(
     rangeHref: (extra: Record<string, string> = {}) =>
       `${path}?${rangeQuery(filters.range, { ...keep, ...extra })}`,
   }
-  if (ctx.htmx.wantsPartial && ctx.htmx.target === BODY_TARGET) {
-    // The period controls sit outside the body: they travel with it out
-    // of band so the highlighted preset and the dates follow the swap.
-    const body = await ctx.view.render(options.partial, data)
-    const controls = await ctx.view.render('partials/insights/range_form', {
-      ...data,
-      outOfBand: true,
-    })
-    return body + controls
-  }
-  return ctx.view.render(options.page, data)
 }
