@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { errors as vineErrors } from '@vinejs/vine'
 import { memberCan } from '#abilities/main'
 import { redirectAfterWrite } from '#services/after_write'
 import { requestMeta } from '#services/auth_session'
@@ -9,12 +8,12 @@ import CreateWorkingAgreement from '#actions/agreements/create_working_agreement
 import DeleteWorkingAgreement from '#actions/agreements/delete_working_agreement'
 import SaveAlertWebhook from '#actions/agreements/save_alert_webhook'
 import SetInsightsMail from '#actions/agreements/set_insights_mail'
-import { AgreementRefusal } from '#actions/agreements/agreement_refusal'
+import { redrawOnRefusal, validatedOrRefused } from '#exceptions/form_refusal'
 import { alertWebhookValidator, workingAgreementValidator } from '#validators/agreements'
 
 const PATH = '/settings/insights/agreements'
 
-type Refusal = { form: 'agreement' | 'webhook'; message: string; values: Record<string, unknown> }
+type RefusedForm = 'agreement' | 'webhook'
 
 const MESSAGES = {
   agreement: 'Choose a measure, a threshold from 1 and a target from 1 to 100%.',
@@ -34,7 +33,10 @@ export default class WorkingAgreementsController {
 
   async store(ctx: HttpContext) {
     return this.#write(ctx, 'agreement', async (actor) => {
-      const input = await ctx.request.validateUsing(workingAgreementValidator)
+      const input = await validatedOrRefused(
+        ctx.request.validateUsing(workingAgreementValidator),
+        MESSAGES.agreement
+      )
       const created = await new CreateWorkingAgreement().execute({
         ...actor,
         kind: input.kind,
@@ -58,7 +60,10 @@ export default class WorkingAgreementsController {
 
   async webhook(ctx: HttpContext) {
     return this.#write(ctx, 'webhook', async (actor) => {
-      const { url } = await ctx.request.validateUsing(alertWebhookValidator)
+      const { url } = await validatedOrRefused(
+        ctx.request.validateUsing(alertWebhookValidator),
+        MESSAGES.webhook
+      )
       return new SaveAlertWebhook().execute({ ...actor, url: url || undefined })
     })
   }
@@ -82,7 +87,7 @@ export default class WorkingAgreementsController {
 
   async #write(
     ctx: HttpContext,
-    form: Refusal['form'],
+    form: RefusedForm,
     change: (actor: {
       organizationId: number
       actor: NonNullable<HttpContext['auth']['user']>
@@ -90,24 +95,34 @@ export default class WorkingAgreementsController {
     }) => Promise<string>
   ) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.manage')
-    try {
-      const message = await change({
-        organizationId: ctx.organization!.id,
-        actor: ctx.auth.use('web').user!,
-        meta: requestMeta(ctx),
-      })
-      return redirectAfterWrite(ctx, PATH, { kind: 'success', message })
-    } catch (error) {
-      const values = ctx.request.only(['kind', 'threshold', 'targetPercent', 'team', 'url'])
-      if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-        return this.#render(ctx, { form, message: MESSAGES[form], values })
-      }
-      if (!(error instanceof AgreementRefusal)) throw error
-      return this.#render(ctx, { form, message: error.message, values })
-    }
+    // a refusal draws the page again, the refused form with its message and values
+    redrawOnRefusal(ctx, {
+      view: 'pages/settings/working_agreements',
+      state: () =>
+        this.#state(ctx, {
+          form,
+          values: ctx.request.only(['kind', 'threshold', 'targetPercent', 'team', 'url']),
+        }),
+    })
+    const message = await change({
+      organizationId: ctx.organization!.id,
+      actor: ctx.auth.use('web').user!,
+      meta: requestMeta(ctx),
+    })
+    return redirectAfterWrite(ctx, PATH, { kind: 'success', message })
   }
 
-  async #render(ctx: HttpContext, refusal: Refusal | null = null) {
+  async #render(ctx: HttpContext) {
+    // one URL, two renderings: the scope filter swaps the list alone
+    const listOnly = ctx.htmx.wantsPartial && ctx.htmx.target === 'agreements-list'
+    const view = listOnly ? 'partials/agreements/list' : 'pages/settings/working_agreements'
+    return ctx.view.render(view, await this.#state(ctx))
+  }
+
+  async #state(
+    ctx: HttpContext,
+    refused: { form: RefusedForm; values: Record<string, unknown> } | null = null
+  ) {
     const organizationId = ctx.organization!.id
     const [page, teams] = await Promise.all([
       agreementsPage(
@@ -118,16 +133,12 @@ export default class WorkingAgreementsController {
       ),
       teamChoices(organizationId),
     ])
-    if (refusal) ctx.response.status(422)
-    // one URL, two renderings: the scope filter swaps the list alone
-    const listOnly = !refusal && ctx.htmx.wantsPartial && ctx.htmx.target === 'agreements-list'
-    const view = listOnly ? 'partials/agreements/list' : 'pages/settings/working_agreements'
-    return ctx.view.render(view, {
+    return {
       ...page,
       teams,
       canManage: await ctx.bouncer.allows(memberCan, ctx.membership, 'organization.manage'),
-      refusal,
-      values: refusal?.values ?? {},
-    })
+      refusedForm: refused?.form ?? null,
+      values: refused?.values ?? {},
+    }
   }
 }
