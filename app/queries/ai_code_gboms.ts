@@ -51,9 +51,12 @@ export async function repositoryGbom(organizationId: number, repositoryPublicId:
   if (!stored) {
     const composition = (await repositoryComposition(organizationId, repository.id))!
     const text = await cycloneDxText(composition, { kind: 'repository' })
-    return { repository, pieces: (async function* () {
-      yield text
-    })() }
+    return {
+      repository,
+      pieces: (async function* () {
+        yield text
+      })(),
+    }
   }
   const head = JSON.parse(String(stored.document)) as BomHead
   return {

@@ -68,7 +68,10 @@ async function statementsOf(run: () => Promise<unknown>) {
   }
   const seen: Statement[] = []
   const listener = (query: { sql: string; bindings?: unknown[] }) =>
-    seen.push({ sql: query.sql.toLowerCase().replace(/[`"]/g, ''), bindings: query.bindings?.length ?? 0 })
+    seen.push({
+      sql: query.sql.toLowerCase().replace(/[`"]/g, ''),
+      bindings: query.bindings?.length ?? 0,
+    })
   client.on('query', listener)
   try {
     await run()
@@ -102,22 +105,25 @@ test.group('AI code | bounded import and rebuild', (group) => {
     for (const insert of factInserts) {
       assert.isAtMost(insert.bindings / FACT_COLUMNS, ENGINE_IMPORT_BATCH)
     }
-    const fileInserts = statements.filter((s) =>
-      s.sql.startsWith('insert into ai_code_gbom_files')
-    )
+    const fileInserts = statements.filter((s) => s.sql.startsWith('insert into ai_code_gbom_files'))
     assert.lengthOf(fileInserts, Math.ceil(files / GBOM_FILE_BATCH))
     for (const insert of fileInserts) {
       assert.isAtMost(insert.bindings / FILE_COLUMNS, GBOM_FILE_BATCH)
     }
     const factReads = statements.filter(
-      (s) => s.sql.startsWith('select') && s.sql.includes('from ai_code_facts') && s.sql.includes('limit')
+      (s) =>
+        s.sql.startsWith('select') &&
+        s.sql.includes('from ai_code_facts') &&
+        s.sql.includes('limit')
     )
     assert.isAtLeast(factReads.length, Math.ceil(lines.length / FACT_PAGE))
 
-    const count = async () =>
-      Number((await db.from('ai_code_facts').count('* as total'))[0].total)
+    const count = async () => Number((await db.from('ai_code_facts').count('* as total'))[0].total)
     assert.equal(await count(), lines.length)
-    const firstFile = await db.from('ai_code_gbom_files').where('path', 'src/file0.ts').firstOrFail()
+    const firstFile = await db
+      .from('ai_code_gbom_files')
+      .where('path', 'src/file0.ts')
+      .firstOrFail()
     assert.deepEqual([firstFile.ai_lines, firstFile.human_lines], [10, 10])
 
     const before = await db.from('ai_code_gboms').select('document').firstOrFail()
@@ -186,7 +192,8 @@ test.group('AI code | bounded import and rebuild', (group) => {
         const covering = facts.filter((f) => f.start_line <= line && f.end_line >= line)
         if (covering.length === 0) continue
         const winner = covering.reduce((best, f) =>
-          rank[f.source] > rank[best.source] || (rank[f.source] === rank[best.source] && f.id > best.id)
+          rank[f.source] > rank[best.source] ||
+          (rank[f.source] === rank[best.source] && f.id > best.id)
             ? f
             : best
         )
@@ -195,7 +202,12 @@ test.group('AI code | bounded import and rebuild', (group) => {
       }
       const file = composeFile('src/x.ts', facts)
       assert.deepEqual(
-        { ai: file.ai, blended: file.blended, human: file.human, disagreements: file.disagreements },
+        {
+          ai: file.ai,
+          blended: file.blended,
+          human: file.human,
+          disagreements: file.disagreements,
+        },
         expected,
         `round ${round}`
       )
@@ -209,7 +221,10 @@ test.group('AI code | bounded import and rebuild', (group) => {
     const hash = 'ab'.repeat(32)
     await new ImportAiEngineData().execute({
       organizationId: organization.id,
-      path: await outputFile([chunk('src/a.ts', { sha256: hash.toUpperCase() }), chunk('src/b.ts')]),
+      path: await outputFile([
+        chunk('src/a.ts', { sha256: hash.toUpperCase() }),
+        chunk('src/b.ts'),
+      ]),
     })
     const text = await repositoryGbomText(
       organization.id,

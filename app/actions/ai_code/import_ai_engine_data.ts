@@ -86,11 +86,18 @@ export default class ImportAiEngineData {
     before: number,
     now: string
   ) {
-    const pathsByCommit = new Map<string, { repositoryId: number; commit: string; paths: Set<string> }>()
+    const pathsByCommit = new Map<
+      string,
+      { repositoryId: number; commit: string; paths: Set<string> }
+    >()
     for (const chunk of batch) {
       const repositoryId = repositories.get(chunk.repository)!
       const key = `${repositoryId}\u0000${chunk.commit}`
-      const entry = pathsByCommit.get(key) ?? { repositoryId, commit: chunk.commit, paths: new Set() }
+      const entry = pathsByCommit.get(key) ?? {
+        repositoryId,
+        commit: chunk.commit,
+        paths: new Set(),
+      }
       pathsByCommit.set(key, entry)
       entry.paths.add(chunk.path)
     }

@@ -171,7 +171,6 @@ export function fileComponent(file: FileComposition) {
   }
 }
 
-
 function lineProperties(lines: {
   ai: number
   blended: number
