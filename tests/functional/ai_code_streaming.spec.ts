@@ -96,9 +96,9 @@ test.group('AI code | bounded import and rebuild', (group) => {
     // the first file again, in the last batch: its chunks of this import must both stay
     lines.push(chunk('src/file0.ts', { start_line: 11, end_line: 20, label: 'human' }))
     const file = await outputFile(lines)
-    const import_ = () =>
+    const importOutput = () =>
       new ImportAiEngineData().execute({ organizationId: organization.id, path: file })
-    const statements = await statementsOf(import_)
+    const statements = await statementsOf(importOutput)
 
     const factInserts = statements.filter((s) => s.sql.startsWith('insert into ai_code_facts'))
     assert.lengthOf(factInserts, Math.ceil(lines.length / ENGINE_IMPORT_BATCH))
@@ -127,7 +127,7 @@ test.group('AI code | bounded import and rebuild', (group) => {
     assert.deepEqual([firstFile.ai_lines, firstFile.human_lines], [10, 10])
 
     const before = await db.from('ai_code_gboms').select('document').firstOrFail()
-    await import_()
+    await importOutput()
     assert.equal(await count(), lines.length)
     const after = await db.from('ai_code_gboms').select('document').firstOrFail()
     assert.equal(after.document, before.document)

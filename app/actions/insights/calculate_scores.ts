@@ -86,7 +86,8 @@ export default class CalculateScores {
     const scope = { organizationId, ...lastDays(SCORE_WINDOW_DAYS, day) }
     // the AI share is the code's composition on the day (docs/ai_code.md), not commit trailers
     const compositions = await compositionsOn(organizationId, day)
-    const organizationShare = (await compositionShares(scope, [day])).get(day)!.share
+    const shares = await compositionShares(scope, [day])
+    const organizationShare = shares.get(day)!.share
     const summary = { ...(await summarizeMetrics(scope)), aiShare: organizationShare }
     const vulnerabilities = await vulnerabilityOverview(scope)
     const counted = await db
