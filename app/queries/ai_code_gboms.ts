@@ -8,7 +8,7 @@ import { bomText, cycloneDxText, type BomHead } from '#services/ai_code/cycloned
 export const CYCLONEDX_JSON = 'application/vnd.cyclonedx+json; version=1.6'
 
 /** One of the organisation's repositories by its public id, or a 404. */
-async function repositoryOf(organizationId: number, publicId: string) {
+export async function repositoryOf(organizationId: number, publicId: string) {
   const id = publicIds('repository').decode(publicId)
   const repository =
     id === null

@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { publicIds } from '#services/public_id'
+import { sweepFacts } from '#services/ai_code/line_ranges'
 
 /**
  * Where the truth about a line comes from, strongest first
@@ -10,8 +11,6 @@ import { publicIds } from '#services/public_id'
 export const SOURCES = ['attestation', 'git_ai', 'analyzer', 'trailer'] as const
 export type FactSource = (typeof SOURCES)[number]
 export type Origin = 'ai' | 'blended' | 'human'
-
-const RANK: Record<string, number> = { attestation: 4, git_ai: 3, analyzer: 2, trailer: 1 }
 
 export type FileComposition = {
   path: string
@@ -42,7 +41,7 @@ export type RepositoryComposition = {
   files: FileComposition[]
 }
 
-type FactRow = {
+export type FactRow = {
   id: number | string
   source: string
   origin: string
@@ -144,52 +143,28 @@ export function composeFile(path: string, facts: FactRow[]): FileComposition {
   const agents = new Set<string>()
   const tools = new Set<string>()
   const models = new Set<string>()
-  const ranked = facts.map((fact) => ({
-    ...fact,
-    id: Number(fact.id),
-    rank: RANK[fact.source] ?? 0,
-    start: Number(fact.start_line),
-    end: Number(fact.end_line),
-  }))
-  ranked.sort((a, b) => a.id - b.id)
   let hashId = -1
-  for (const fact of ranked) {
+  for (const fact of [...facts].sort((a, b) => Number(a.id) - Number(b.id))) {
     file.language = fact.language ?? file.language
-    if (fact.file_sha256 && fact.id > hashId) {
+    if (fact.file_sha256 && Number(fact.id) > hashId) {
       file.sha256 = fact.file_sha256
-      hashId = fact.id
+      hashId = Number(fact.id)
     }
     sources.add(fact.source)
     if (fact.agent || fact.model) agents.add([fact.agent, fact.model].filter(Boolean).join(' / '))
     if (fact.agent) tools.add(fact.agent)
     if (fact.model) models.add(fact.model)
   }
-  const bounds = [...new Set(ranked.flatMap((fact) => [fact.start, fact.end + 1]))].sort(
-    (a, b) => a - b
-  )
-  const byStart = [...ranked].sort((a, b) => a.start - b.start)
-  let next = 0
-  let active: typeof ranked = []
-  for (let index = 0; index < bounds.length - 1; index++) {
-    const from = bounds[index]
-    const length = bounds[index + 1] - from
-    while (next < byStart.length && byStart[next].start <= from) active.push(byStart[next++])
-    active = active.filter((fact) => fact.end >= from)
-    if (active.length === 0) continue
-    let winner = active[0]
-    for (const fact of active) {
-      if (fact.rank > winner.rank || (fact.rank === winner.rank && fact.id > winner.id)) {
-        winner = fact
-      }
-    }
+  sweepFacts(facts, ({ from, to, winner, disagreement }) => {
+    const length = to - from + 1
     const origin = winner.origin as Origin
     file[origin] += length
     if (origin !== 'human') {
       const model = winner.model ?? ''
       file.modelLines[model] = (file.modelLines[model] ?? 0) + length
     }
-    if (active.some((fact) => fact.origin !== origin)) file.disagreements += length
-  }
+    if (disagreement) file.disagreements += length
+  })
   file.sources = [...sources].sort()
   file.agents = [...agents].sort()
   file.tools = [...tools].sort()
