@@ -24,7 +24,7 @@ router
 router
   .group(() => {
     router.get('/ai-code/repositories/:publicId', [RepositoriesController, 'show']).as('show')
-    router.get('/ai-code/repositories/:publicId/file', [RepositoriesController, 'file']).as('file')
+    router.get('/ai-code/repositories/:publicId/lines', [RepositoriesController, 'file']).as('file')
   })
   .as('ai_code.repositories')
   .use([...web(), middleware.auth()])

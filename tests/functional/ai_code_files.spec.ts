@@ -93,7 +93,7 @@ test.group("AI code | a repository's files", (group) => {
     assert.include(page.text, '3 files · 35 AI, 20 blended, 70 human')
     assert.include(
       page.text,
-      `href="/ai-code/repositories/${base.split('/').at(-1)}/file?path=README.md"`
+      `href="/ai-code/repositories/${base.split('/').at(-1)}/lines?path=README.md"`
     )
     assert.notInclude(page.text, `/ai-code/repositories/${repositoryId}"`)
 
@@ -131,7 +131,7 @@ test.group("AI code | a repository's files", (group) => {
       updated_at: sqlTime(),
     })
     await new RegenerateGbom().execute({ organizationId: organization.id })
-    const page = await web.get(`${base}/file?path=src%2Fengine.ts`)
+    const page = await web.get(`${base}/lines?path=src%2Fengine.ts`)
     assert.equal(page.status, 200)
     assert.include(page.text, HASH)
     assert.include(
@@ -144,12 +144,12 @@ test.group("AI code | a repository's files", (group) => {
     assert.deepEqual(rows, ['human 1-10', 'ai 11-30', 'human 31-100'])
     assert.include(page.text, 'Disagreement: analyzer: ai')
 
-    const odd = await web.get(`${base}/file?path=${encodeURIComponent('src/lib/<b>odd</b>.ts')}`)
+    const odd = await web.get(`${base}/lines?path=${encodeURIComponent('src/lib/<b>odd</b>.ts')}`)
     assert.equal(odd.status, 200)
     assert.include(odd.text, '&lt;img src=x onerror=alert(1)&gt;')
     assert.notInclude(odd.text, '<img src=x')
 
-    assert.equal((await web.get(`${base}/file?path=src%2Fmissing.ts`)).status, 404)
+    assert.equal((await web.get(`${base}/lines?path=src%2Fmissing.ts`)).status, 404)
   })
 
   test("another organisation's repository, or a made-up id, is a 404", async ({ assert }) => {
@@ -158,7 +158,7 @@ test.group("AI code | a repository's files", (group) => {
     const web = new WebClient()
     await web.signIn(stranger.email, stranger.password, stranger.totpSecret!)
     assert.equal((await web.get(base)).status, 404)
-    assert.equal((await web.get(`${base}/file?path=README.md`)).status, 404)
+    assert.equal((await web.get(`${base}/lines?path=README.md`)).status, 404)
     assert.equal((await web.get('/ai-code/repositories/not-an-id')).status, 404)
   })
 })
