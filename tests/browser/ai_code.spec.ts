@@ -173,7 +173,10 @@ test.group('Browser | AI code', (group) => {
       organizationId: account.organization.id,
       path: folder,
     })
-    const repository = await db.from('repositories').where('full_name', 'acme/rockets').firstOrFail()
+    const repository = await db
+      .from('repositories')
+      .where('full_name', 'acme/rockets')
+      .firstOrFail()
     const base = `/ai-code/repositories/${publicIds('repository').encode(Number(repository.id))}`
     // a developer's NotGenAI over part of the AI lines: a disagreement to show
     await db.table('ai_code_facts').insert({
@@ -223,7 +226,10 @@ test.group('Browser | AI code', (group) => {
           assert.isAtMost(sideways, 0, `${path} scrolls sideways at ${viewport.width}`)
           assert.notMatch(await page.locator('main').innerText(), /@if|@end|\{\{/)
           if (process.env.SCREENSHOTS === '1') {
-            const slug = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(-60)
+            const slug = path
+              .replace(/[^a-z0-9]+/gi, '-')
+              .replace(/^-|-$/g, '')
+              .slice(-60)
             await page.screenshot({
               path: `tmp/screenshots/tree-${slug}--${viewport.name}-${scheme}.png`,
               fullPage: true,
