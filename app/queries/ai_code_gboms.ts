@@ -67,8 +67,9 @@ export async function repositoryGbom(organizationId: number, repositoryPublicId:
 
 /** A repository's GBOM as one string (tests, small repositories). */
 export async function repositoryGbomText(organizationId: number, repositoryPublicId: string) {
+  const { pieces } = await repositoryGbom(organizationId, repositoryPublicId)
   let text = ''
-  for await (const piece of (await repositoryGbom(organizationId, repositoryPublicId)).pieces) {
+  for await (const piece of pieces) {
     text += piece
   }
   return text
