@@ -151,13 +151,13 @@ export default class BenchAiCode extends BaseCommand {
     const memoryRatio = (peak: { growthMiB: number }) =>
       Math.round((peak.growthMiB / Math.max(1, plainPeak.growthMiB)) * 10) / 10
     this.logger.log(
-      `peak RSS during the plain read: ${plainPeak.peakMiB} MiB (+${plainPeak.growthMiB} MiB over its start)`
+      `peak RSS during the plain read: ${plainPeak.peakMiB} MiB (+${plainPeak.growthMiB} MiB over its start, JS heap +${plainPeak.heapGrowthMiB} MiB)`
     )
     this.logger.log(
-      `peak RSS during the import:     ${importPeak.peakMiB} MiB (+${importPeak.growthMiB} MiB, ${memoryRatio(importPeak)}× the plain read's growth)`
+      `peak RSS during the import:     ${importPeak.peakMiB} MiB (+${importPeak.growthMiB} MiB, ${memoryRatio(importPeak)}× the plain read's growth; JS heap +${importPeak.heapGrowthMiB} MiB)`
     )
     this.logger.log(
-      `peak RSS during the rebuild:    ${gbomPeak.peakMiB} MiB (+${gbomPeak.growthMiB} MiB, ${memoryRatio(gbomPeak)}× the plain read's growth)`
+      `peak RSS during the rebuild:    ${gbomPeak.peakMiB} MiB (+${gbomPeak.growthMiB} MiB, ${memoryRatio(gbomPeak)}× the plain read's growth; JS heap +${gbomPeak.heapGrowthMiB} MiB)`
     )
     this.logger.log(
       `peak RSS of the process: ${peakRssMiB} MiB (${rssBeforeMiB} MiB before the import); GBOM totals ${gbom.ai_lines} AI, ${gbom.blended_lines} blended, ${gbom.human_lines} human`
@@ -195,15 +195,23 @@ function phaseMemory() {
   collect?.()
   const mib = (bytes: number) => Math.round(bytes / 1024 / 1024)
   const start = process.memoryUsage.rss()
+  const heapStart = process.memoryUsage().heapUsed
   let peak = start
-  const timer = setInterval(() => {
+  let heapPeak = heapStart
+  const sample = () => {
     peak = Math.max(peak, process.memoryUsage.rss())
-  }, 10)
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)
+  }
+  const timer = setInterval(sample, 10)
   return {
     stop() {
       clearInterval(timer)
-      peak = Math.max(peak, process.memoryUsage.rss())
-      return { peakMiB: mib(peak), growthMiB: mib(peak - start) }
+      sample()
+      return {
+        peakMiB: mib(peak),
+        growthMiB: mib(peak - start),
+        heapGrowthMiB: mib(heapPeak - heapStart),
+      }
     },
   }
 }
