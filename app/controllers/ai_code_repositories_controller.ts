@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { memberCan } from '#abilities/main'
 import { fileView, folderListing, normalizeFolder, repositoryFiles } from '#queries/ai_code_files'
+import { builtInSignals } from '#queries/ai_code_signals'
 
 /**
  * A repository in the AI Code Monitor: its files as a tree, one folder
@@ -17,7 +18,8 @@ export default class AiCodeRepositoriesController {
     if (ctx.htmx.wantsPartial) {
       return ctx.view.render('partials/ai_code/folder', { repository, listing })
     }
-    return ctx.view.render('pages/ai_code/repository', { repository, listing })
+    const signals = await builtInSignals(ctx.organization!.id, repository.id)
+    return ctx.view.render('pages/ai_code/repository', { repository, listing, signals })
   }
 
   async file(ctx: HttpContext) {

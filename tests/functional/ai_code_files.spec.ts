@@ -161,4 +161,42 @@ test.group("AI code | a repository's files", (group) => {
     assert.equal((await web.get(`${base}/lines?path=README.md`)).status, 404)
     assert.equal((await web.get('/ai-code/repositories/not-an-id')).status, 404)
   })
+
+  test('the repository page lists its built-in signals with their evidence: AI trailers and agent bot authors', async ({
+    assert,
+  }) => {
+    const { web, base, organization, repositoryId } = await setup()
+    const commit = (sha: string, values: Record<string, unknown>) =>
+      db.table('commits').insert({
+        organization_id: organization.id,
+        repository_id: repositoryId,
+        provider: 'github',
+        external_id: `r1:${sha}`,
+        sha,
+        committed_at: sqlTime(),
+        created_at: sqlTime(),
+        updated_at: sqlTime(),
+        ai_assisted: false,
+        ...values,
+      })
+    await commit('a'.repeat(40), {
+      message: 'Tune thrust\n\nCo-authored-by: Claude <noreply@anthropic.com>',
+      trailers: JSON.stringify([
+        { key: 'Co-authored-by', value: 'Claude <noreply@anthropic.com>' },
+      ]),
+      ai_assisted: true,
+      author_login: 'ada',
+    })
+    await commit('b'.repeat(40), {
+      message: 'Fix the fuel gauge',
+      author_login: 'copilot-swe-agent[bot]',
+    })
+    await commit('c'.repeat(40), { message: 'A human change', author_login: 'grace' })
+    const page = await web.get(base)
+    assert.include(page.text, 'Co-authored-by: Claude &lt;noreply@anthropic.com&gt;')
+    assert.include(page.text, 'authored by copilot-swe-agent[bot]')
+    assert.include(page.text, 'aaaaaaa')
+    assert.include(page.text, 'bbbbbbb')
+    assert.notInclude(page.text, 'A human change')
+  })
 })
