@@ -61,8 +61,7 @@ test.group('AI code | demo data', (group) => {
       .first()
     assert.exists(disputed)
 
-    const count = async () =>
-      Number((await db.from('ai_code_facts').count('* as total'))[0].total)
+    const count = async () => Number((await db.from('ai_code_facts').count('* as total'))[0].total)
     const before = await count()
     assert.deepEqual(await populateAiCodeDemoData(organization.id), { repositories: 0, facts: 0 })
     assert.equal(await count(), before)
