@@ -24,6 +24,7 @@ import { scoreLabel, scoreNote } from '#services/insights_pages/executive_summar
 import { EXECUTIVE_KPIS, kpiCards } from '#services/insights_pages/kpis'
 import { withCompositionShare } from '#services/insights_pages/composition_share'
 import { compositionsOn } from '#queries/ai_code_share'
+import { genaiRepositoryTable } from '#services/insights_pages/genai_table'
 import {
   aiFigure,
   cycleSplitFigure,
@@ -279,32 +280,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     values: contributors.top.map((person) => [person.login, person.pullRequests, person.commits]),
     empty: 'Nobody opened a pull request or committed in this period.',
   }
-  const composed = repositories.filter((repository) =>
-    compositions.repositories.has(repository.repositoryId)
-  )
-  const linesOf = (repositoryId: number) => compositions.repositories.get(repositoryId)!
-  const aiTable: PageTable = {
-    name: 'genai',
-    title: 'GenAI composition by repository (lines)',
-    columns: ['Repository', 'AI', 'Blended', 'Human', 'AI share'],
-    csvColumns: ['repository', 'ai_lines', 'blended_lines', 'human_lines', 'ai_share_percent'],
-    cells: composed.map((repository) => {
-      const lines = linesOf(repository.repositoryId)
-      return [
-        repository.fullName,
-        formatNumber(lines.ai, 0),
-        formatNumber(lines.blended, 0),
-        formatNumber(lines.human, 0),
-        formatPercent(lines.share),
-      ]
-    }),
-    values: composed.map((repository) => {
-      const lines = linesOf(repository.repositoryId)
-      return [repository.fullName, lines.ai, lines.blended, lines.human, csvNumber(lines.share)]
-    }),
-    links: composed.map((repository) => `/ai-code/repositories/${repository.publicId}`),
-    empty: 'No composition yet: import an analyzer output or Git AI notes (AI Code Monitor).',
-  }
+  const aiTable = genaiRepositoryTable(repositories, compositions.repositories)
   const issueTable: PageTable = {
     name: 'issues',
     title: 'Issues linked to pull requests',
