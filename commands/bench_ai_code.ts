@@ -53,18 +53,24 @@ export default class BenchAiCode extends BaseCommand {
     const total = this.files * this.lines
     const ai = Math.floor(this.lines * 0.3)
     const blended = Math.floor(this.lines * 0.1)
-    const outputLines: string[] = []
-    const paths: string[] = []
+    const { createHash } = await import('node:crypto')
+    const { createWriteStream } = await import('node:fs')
+    await mkdir(folder, { recursive: true })
+    const outputFile = join(folder, 'output.jsonl')
+    // written as it goes: the bench's own memory stays out of the figures
+    const output = createWriteStream(outputFile)
+    let outputLines = 0
     for (let index = 0; index < this.files; index++) {
       const dir = `src/module${Math.floor(index / 100)}`
       const path = `${dir}/file${index}.ts`
-      paths.push(path)
       if (index % 100 === 0) await mkdir(join(tree, dir), { recursive: true })
       const body: string[] = []
       for (let line = 1; line <= this.lines; line++) {
         body.push(`export const value${line} = ${index} * ${line} // line ${line} of ${path}`)
       }
-      await writeFile(join(tree, path), body.join('\n') + '\n')
+      const content = body.join('\n') + '\n'
+      await writeFile(join(tree, path), content)
+      const sha256 = createHash('sha256').update(content).digest('hex')
       const chunk = (start: number, end: number, label: string) =>
         JSON.stringify({
           repository: 'bench/monolith',
@@ -77,18 +83,24 @@ export default class BenchAiCode extends BaseCommand {
           probability: 0.9,
           engine: 'bench',
           engine_version: '1.0.0',
+          sha256,
         })
-      if (ai > 0) outputLines.push(chunk(1, ai, 'ai'))
-      if (blended > 0) outputLines.push(chunk(ai + 1, ai + blended, 'blended'))
-      if (ai + blended < this.lines) outputLines.push(chunk(ai + blended + 1, this.lines, 'human'))
+      const chunks: string[] = []
+      if (ai > 0) chunks.push(chunk(1, ai, 'ai'))
+      if (blended > 0) chunks.push(chunk(ai + 1, ai + blended, 'blended'))
+      if (ai + blended < this.lines) chunks.push(chunk(ai + blended + 1, this.lines, 'human'))
+      outputLines += chunks.length
+      if (!output.write(chunks.join('\n') + '\n')) {
+        await new Promise<void>((resolve) => output.once('drain', () => resolve()))
+      }
     }
-    const outputFile = join(folder, 'output.jsonl')
-    await writeFile(outputFile, outputLines.join('\n') + '\n')
+    await new Promise<void>((resolve) => output.end(() => resolve()))
     this.logger.log(
-      `repository: ${this.files} files × ${this.lines} lines = ${total} lines, ${outputLines.length} analyzer chunks`
+      `repository: ${this.files} files × ${this.lines} lines = ${total} lines, ${outputLines} analyzer chunks`
     )
 
     // one plain read of the same files: every file read and its lines counted
+    const plainMemory = phaseMemory()
     let started = performance.now()
     let readLines = 0
     for (const dir of await readdir(join(tree, 'src'))) {
@@ -98,20 +110,25 @@ export default class BenchAiCode extends BaseCommand {
       }
     }
     const plainSeconds = (performance.now() - started) / 1000
+    const plainPeak = plainMemory.stop()
     if (readLines !== total) throw new Error(`read ${readLines} lines, expected ${total}`)
 
     const rssBeforeMiB = Math.round(process.resourceUsage().maxRSS / 1024)
     let queriesBefore = queryCount()
+    const importMemory = phaseMemory()
     started = performance.now()
     await new ImportAiEngineData().execute({ organizationId, path: outputFile })
     const importSeconds = (performance.now() - started) / 1000
     const importQueries = queryCount() - queriesBefore
+    const importPeak = importMemory.stop()
 
     queriesBefore = queryCount()
+    const gbomMemory = phaseMemory()
     started = performance.now()
     const rebuilt = await new RegenerateGbom().execute({ organizationId })
     const gbomSeconds = (performance.now() - started) / 1000
     const gbomQueries = queryCount() - queriesBefore
+    const gbomPeak = gbomMemory.stop()
     const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024)
 
     const { default: db } = await import('@adonisjs/lucid/services/db')
@@ -131,6 +148,17 @@ export default class BenchAiCode extends BaseCommand {
     this.logger.log(
       `GBOM rebuild from facts: ${round(gbomSeconds)} s (${ratio(gbomSeconds)}× the plain read), ${gbomQueries} SQL statements`
     )
+    const memoryRatio = (peak: { growthMiB: number }) =>
+      Math.round((peak.growthMiB / Math.max(1, plainPeak.growthMiB)) * 10) / 10
+    this.logger.log(
+      `peak RSS during the plain read: ${plainPeak.peakMiB} MiB (+${plainPeak.growthMiB} MiB over its start, JS heap +${plainPeak.heapGrowthMiB} MiB)`
+    )
+    this.logger.log(
+      `peak RSS during the import:     ${importPeak.peakMiB} MiB (+${importPeak.growthMiB} MiB, ${memoryRatio(importPeak)}× the plain read's growth; JS heap +${importPeak.heapGrowthMiB} MiB)`
+    )
+    this.logger.log(
+      `peak RSS during the rebuild:    ${gbomPeak.peakMiB} MiB (+${gbomPeak.growthMiB} MiB, ${memoryRatio(gbomPeak)}× the plain read's growth; JS heap +${gbomPeak.heapGrowthMiB} MiB)`
+    )
     this.logger.log(
       `peak RSS of the process: ${peakRssMiB} MiB (${rssBeforeMiB} MiB before the import); GBOM totals ${gbom.ai_lines} AI, ${gbom.blended_lines} blended, ${gbom.human_lines} human`
     )
@@ -146,6 +174,44 @@ export default class BenchAiCode extends BaseCommand {
       gbomToPlainRead: ratio(gbomSeconds),
       peakRssMiB,
       rssBeforeImportMiB: rssBeforeMiB,
+      plainReadPeakRssMiB: plainPeak.peakMiB,
+      importPeakRssMiB: importPeak.peakMiB,
+      importRssGrowthMiB: importPeak.growthMiB,
+      gbomPeakRssMiB: gbomPeak.peakMiB,
+      gbomRssGrowthMiB: gbomPeak.growthMiB,
+      importRssGrowthToPlainRead: memoryRatio(importPeak),
+      gbomRssGrowthToPlainRead: memoryRatio(gbomPeak),
     })
+  }
+}
+
+/**
+ * The resident set of one phase: a collection first (when the process
+ * runs with --expose-gc) so garbage of the phase before does not count,
+ * then the largest RSS sampled every 10 ms until stop().
+ */
+function phaseMemory() {
+  const collect = (globalThis as { gc?: () => void }).gc
+  collect?.()
+  const mib = (bytes: number) => Math.round(bytes / 1024 / 1024)
+  const start = process.memoryUsage.rss()
+  const heapStart = process.memoryUsage().heapUsed
+  let peak = start
+  let heapPeak = heapStart
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage.rss())
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)
+  }
+  const timer = setInterval(sample, 10)
+  return {
+    stop() {
+      clearInterval(timer)
+      sample()
+      return {
+        peakMiB: mib(peak),
+        growthMiB: mib(peak - start),
+        heapGrowthMiB: mib(heapPeak - heapStart),
+      }
+    },
   }
 }

@@ -15,6 +15,7 @@ export const controllers = {
   },
   AiCodeAttestations: () => import('#controllers/ai_code_attestations_controller'),
   AiCode: () => import('#controllers/ai_code_controller'),
+  AiCodeRepositories: () => import('#controllers/ai_code_repositories_controller'),
   api: {
     AiCode: () => import('#controllers/api/ai_code_controller'),
     Documents: () => import('#controllers/api/documents_controller'),

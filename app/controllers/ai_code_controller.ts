@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import type { HttpContext } from '@adonisjs/core/http'
 import ListCompositions from '#actions/ai_code/list_compositions'
 import { memberCan } from '#abilities/main'
@@ -15,11 +16,11 @@ export default class AiCodeController {
   /** A repository's GBOM, downloaded as CycloneDX 1.6 JSON. */
   async gbom(ctx: HttpContext) {
     await ctx.bouncer.authorize(memberCan, ctx.membership, 'organization.view')
-    const { repository, document } = await repositoryGbom(ctx.organization!.id, ctx.params.publicId)
+    const { repository, pieces } = await repositoryGbom(ctx.organization!.id, ctx.params.publicId)
     const file = `${String(repository.full_name ?? repository.name).replace(/[^\w.-]+/g, '-')}.gbom.cdx.json`
     return ctx.response
       .header('content-type', CYCLONEDX_JSON)
       .header('content-disposition', `attachment; filename="${file}"`)
-      .send(document)
+      .stream(Readable.from(pieces))
   }
 }

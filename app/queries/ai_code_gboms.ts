@@ -2,13 +2,13 @@ import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
 import { publicIds } from '#services/public_id'
 import { repositoryComposition } from '#services/ai_code/composition'
-import { cycloneDxBom } from '#services/ai_code/cyclonedx'
+import { bomText, cycloneDxText, type BomHead } from '#services/ai_code/cyclonedx'
 
 /** the media type of a CycloneDX 1.6 JSON BOM */
 export const CYCLONEDX_JSON = 'application/vnd.cyclonedx+json; version=1.6'
 
 /** One of the organisation's repositories by its public id, or a 404. */
-async function repositoryOf(organizationId: number, publicId: string) {
+export async function repositoryOf(organizationId: number, publicId: string) {
   const id = publicIds('repository').decode(publicId)
   const repository =
     id === null
@@ -31,9 +31,14 @@ export async function compositionOf(organizationId: number, repositoryPublicId: 
   return (await repositoryComposition(organizationId, repository.id))!
 }
 
+/** GBOM file rows read per statement while a document is streamed */
+export const GBOM_FILE_PAGE = 500
+
 /**
- * A repository's GBOM as stored (CycloneDX 1.6 JSON); a repository
- * without facts yet gets its empty BOM.
+ * A repository's GBOM as stored (CycloneDX 1.6 JSON), as text pieces: the
+ * head from ai_code_gboms, the files' components from ai_code_gbom_files
+ * read in pages of GBOM_FILE_PAGE, so a download never holds the whole
+ * document. A repository without facts yet gets its empty BOM.
  */
 export async function repositoryGbom(organizationId: number, repositoryPublicId: string) {
   const repository = await repositoryOf(organizationId, repositoryPublicId)
@@ -43,11 +48,47 @@ export async function repositoryGbom(organizationId: number, repositoryPublicId:
     .where('repository_id', repository.id)
     .select('document')
     .first()
-  if (stored) return { repository, document: String(stored.document) }
-  const composition = (await repositoryComposition(organizationId, repository.id))!
+  if (!stored) {
+    const composition = (await repositoryComposition(organizationId, repository.id))!
+    const text = await cycloneDxText(composition, { kind: 'repository' })
+    return {
+      repository,
+      pieces: (async function* () {
+        yield text
+      })(),
+    }
+  }
+  const head = JSON.parse(String(stored.document)) as BomHead
   return {
     repository,
-    document: JSON.stringify(cycloneDxBom(composition, { kind: 'repository' })),
+    pieces: bomText(head, () => gbomFiles(organizationId, repository.id)),
+  }
+}
+
+/** A repository's GBOM as one string (tests, small repositories). */
+export async function repositoryGbomText(organizationId: number, repositoryPublicId: string) {
+  const { pieces } = await repositoryGbom(organizationId, repositoryPublicId)
+  let text = ''
+  for await (const piece of pieces) {
+    text += piece
+  }
+  return text
+}
+
+async function* gbomFiles(organizationId: number, repositoryId: number) {
+  let after = -1
+  while (true) {
+    const rows = await db
+      .from('ai_code_gbom_files')
+      .where('organization_id', organizationId)
+      .where('repository_id', repositoryId)
+      .where('position', '>', after)
+      .orderBy('position')
+      .limit(GBOM_FILE_PAGE)
+      .select('position', 'path', 'component')
+    for (const row of rows) yield { path: String(row.path), component: String(row.component) }
+    if (rows.length < GBOM_FILE_PAGE) return
+    after = Number(rows[rows.length - 1].position)
   }
 }
 
@@ -75,9 +116,11 @@ export async function pullRequestGbom(
   const composition = (await repositoryComposition(organizationId, repository.id, shas))!
   return {
     repository,
-    document: JSON.stringify(
-      cycloneDxBom(composition, { kind: 'pull-request', number, commits: shas.length })
-    ),
+    document: await cycloneDxText(composition, {
+      kind: 'pull-request',
+      number,
+      commits: shas.length,
+    }),
   }
 }
 

@@ -55,3 +55,55 @@ export async function compositionShares(
   }
   return shares
 }
+
+export type Lines = { ai: number; blended: number; human: number; share: number | null }
+
+/**
+ * The composition of each repository of the organisation, and of each
+ * product (its repositories summed), as it stood at the end of `day`:
+ * each repository at its latest composition point on or before it. Two
+ * queries whatever the number of repositories or products. A repository
+ * or product without a point is absent.
+ */
+export async function compositionsOn(organizationId: number, day: string) {
+  const points = await db
+    .from('ai_code_composition_points')
+    .where('organization_id', organizationId)
+    .where('day', '<=', day)
+    .orderBy('day')
+    .select('repository_id', 'ai_lines', 'blended_lines', 'human_lines')
+  const repositories = new Map<number, Lines>()
+  for (const point of points) {
+    const lines = {
+      ai: Number(point.ai_lines),
+      blended: Number(point.blended_lines),
+      human: Number(point.human_lines),
+    }
+    repositories.set(Number(point.repository_id), { ...lines, share: shareOf(lines) })
+  }
+  const memberships = await db
+    .from('product_repositories')
+    .where('organization_id', organizationId)
+    .select('product_id', 'repository_id')
+  const products = new Map<number, Lines>()
+  for (const membership of memberships) {
+    const lines = repositories.get(Number(membership.repository_id))
+    if (!lines) continue
+    const sum = products.get(Number(membership.product_id)) ?? {
+      ai: 0,
+      blended: 0,
+      human: 0,
+      share: null,
+    }
+    sum.ai += lines.ai
+    sum.blended += lines.blended
+    sum.human += lines.human
+    sum.share = shareOf(sum)
+    products.set(Number(membership.product_id), sum)
+  }
+  return { repositories, products }
+}
+
+function shareOf(lines: { ai: number; blended: number; human: number }) {
+  return lines.ai + lines.blended + lines.human === 0 ? null : aiSharePercent(lines)
+}

@@ -13,11 +13,20 @@ import { middleware, web } from '#start/kernel'
 
 const AiCodeController = () => import('#controllers/ai_code_controller')
 const AttestationsController = () => import('#controllers/ai_code_attestations_controller')
+const RepositoriesController = () => import('#controllers/ai_code_repositories_controller')
 const ApiAiCodeController = () => import('#controllers/api/ai_code_controller')
 
 router
   .get('/ai-code', [AiCodeController, 'index'])
   .as('ai_code.index')
+  .use([...web(), middleware.auth()])
+
+router
+  .group(() => {
+    router.get('/ai-code/repositories/:publicId', [RepositoriesController, 'show']).as('show')
+    router.get('/ai-code/repositories/:publicId/lines', [RepositoriesController, 'file']).as('file')
+  })
+  .as('ai_code.repositories')
   .use([...web(), middleware.auth()])
 
 router

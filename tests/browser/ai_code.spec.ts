@@ -13,6 +13,7 @@ import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { createConnection } from '#tests/helpers/connections'
 import { signInThroughPage } from '#tests/helpers/browser'
+import { sqlTime } from '#services/sql'
 
 /**
  * The AI code pages (and GitHub's repository page, which links to the
@@ -130,5 +131,112 @@ test.group('Browser | AI code', (group) => {
     }
     await page.goto('/ai-code')
     assert.include(await page.locator('main').innerText(), 'acme/rockets')
+  }).timeout(120_000)
+
+  test("a repository's file tree opens folders in place with htmx, and a file's line ranges fit a phone and a desktop, light and dark", async ({
+    visit,
+    assert,
+  }) => {
+    const account = await createAccount({ role: 'member' })
+    const connection = await createConnection(account.organization)
+    const handle = connectionHandle(connection, pluginRegistry.require(connection.pluginId))
+    await handle.store.upsertRepositories([
+      { externalId: 'r1', name: 'rockets', fullName: 'acme/rockets' },
+    ])
+    const folder = await mkdtemp(join(tmpdir(), 'ai-engine-'))
+    const line = (path: string, start: number, end: number, label: string, extra = {}) =>
+      JSON.stringify({
+        repository: 'acme/rockets',
+        commit: 'abcdef0',
+        path,
+        start_line: start,
+        end_line: end,
+        language: 'TypeScript',
+        label,
+        probability: 0.9,
+        engine: 'gaid',
+        engine_version: '2',
+        ...extra,
+      })
+    const long = 'src/propulsion/very-long-folder-name-for-a-phone/and-another-level'
+    await writeFile(
+      join(folder, 'out.jsonl'),
+      [
+        line('src/engine.ts', 1, 40, 'ai', { sha256: 'e3b0c442'.repeat(8) }),
+        line('src/engine.ts', 41, 90, 'human'),
+        line('src/engine.ts', 91, 120, 'blended'),
+        line(`${long}/thrust-vector-controller.ts`, 1, 12, 'blended'),
+        line('README.md', 1, 30, 'human', { language: 'Markdown' }),
+      ].join('\n')
+    )
+    await new ImportAiEngineData().execute({
+      organizationId: account.organization.id,
+      path: folder,
+    })
+    const repository = await db
+      .from('repositories')
+      .where('full_name', 'acme/rockets')
+      .firstOrFail()
+    const base = `/ai-code/repositories/${publicIds('repository').encode(Number(repository.id))}`
+    // a developer's NotGenAI over part of the AI lines: a disagreement to show
+    await db.table('ai_code_facts').insert({
+      organization_id: account.organization.id,
+      repository_id: repository.id,
+      source: 'attestation',
+      commit_sha: 'abcdef0',
+      path: 'src/engine.ts',
+      start_line: 1,
+      end_line: 10,
+      origin: 'human',
+      evidence: 'NotGenAI by a developer',
+      created_at: sqlTime(),
+      updated_at: sqlTime(),
+    })
+    const { default: RegenerateGbom } = await import('#actions/ai_code/regenerate_gbom')
+    await new RegenerateGbom().execute({ organizationId: account.organization.id })
+
+    const page = await visit('/sign-in')
+    await signInThroughPage(page, account)
+    await page.goto(base)
+    // htmx: the folder's listing arrives under it, the page stays
+    await page.getByRole('link', { name: /^.?\s*src\/$/ }).click()
+    await page.getByRole('link', { name: 'engine.ts' }).waitFor()
+    assert.equal(new URL(page.url()).pathname, base)
+    assert.notInclude(page.url(), 'folder=')
+
+    if (process.env.SCREENSHOTS === '1') await mkdir('tmp/screenshots', { recursive: true })
+    for (const path of [
+      base,
+      `${base}?folder=${encodeURIComponent(long)}`,
+      `${base}/lines?path=src%2Fengine.ts`,
+    ]) {
+      for (const viewport of VIEWPORTS) {
+        await page.setViewportSize({ width: viewport.width, height: viewport.height })
+        for (const scheme of ['light', 'dark'] as const) {
+          await page.emulateMedia({ colorScheme: scheme })
+          const response = await page.goto(path)
+          assert.equal(response?.status(), 200, path)
+          if (path === base) {
+            await page.getByRole('link', { name: /^.?\s*src\/$/ }).click()
+            await page.getByRole('link', { name: 'engine.ts' }).waitFor()
+          }
+          const sideways = await page.evaluate<number>(
+            'document.documentElement.scrollWidth - document.documentElement.clientWidth'
+          )
+          assert.isAtMost(sideways, 0, `${path} scrolls sideways at ${viewport.width}`)
+          assert.notMatch(await page.locator('main').innerText(), /@if|@end|\{\{/)
+          if (process.env.SCREENSHOTS === '1') {
+            const slug = path
+              .replace(/[^a-z0-9]+/gi, '-')
+              .replace(/^-|-$/g, '')
+              .slice(-60)
+            await page.screenshot({
+              path: `tmp/screenshots/tree-${slug}--${viewport.name}-${scheme}.png`,
+              fullPage: true,
+            })
+          }
+        }
+      }
+    }
   }).timeout(120_000)
 })

@@ -26,6 +26,8 @@ import { WebClient } from '#tests/helpers/web_client'
 const BASE = `http://${process.env.HOST}:${process.env.PORT}`
 const FIRST = '0123456789abcdef0123456789abcdef01234567'
 const SECOND = 'fedcba9876543210fedcba9876543210fedcba98'
+// the analyzer's SHA-256 of src/engine.ts at FIRST
+const ENGINE_SHA256 = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'
 
 const line = (overrides: Record<string, unknown>) =>
   JSON.stringify({
@@ -68,7 +70,7 @@ async function setup() {
   await writeFile(
     file,
     [
-      line({}),
+      line({ sha256: ENGINE_SHA256 }),
       line({ start_line: 31, end_line: 100, label: 'human', probability: 0.8 }),
       line({ commit: SECOND, path: 'src/fuel.ts', end_line: 20, label: 'blended' }),
     ].join('\n')
@@ -144,6 +146,8 @@ test.group('AI code | GBOM as CycloneDX 1.6', (group) => {
       files.map((component: any) => component.name),
       ['src/engine.ts', 'src/fuel.ts']
     )
+    assert.deepEqual(files[0].hashes, [{ alg: 'SHA-256', content: ENGINE_SHA256 }])
+    assert.notProperty(files[1], 'hashes')
     assert.deepEqual(property(files[1], 'sextant:genai:agent'), ['claude / claude-opus-4-6'])
     assert.sameMembers(property(files[1], 'sextant:genai:source')!, ['analyzer', 'git_ai'])
     const model = bom.components.find((c: any) => c.type === 'machine-learning-model')

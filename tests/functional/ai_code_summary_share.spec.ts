@@ -10,6 +10,11 @@ import { buildRange } from '#services/insights_pages/date_range'
 import { pluginRegistry } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
 import { sqlTime } from '#services/sql'
+import { publicIds } from '#services/public_id'
+import RollUpMetrics from '#actions/insights/roll_up_metrics'
+import { productDetail, productList } from '#services/insights_pages/products_page'
+import type { PageTable } from '#services/insights_pages/tables'
+import { insertCommit, insertProduct } from '#tests/helpers/insights'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { createConnection } from '#tests/helpers/connections'
@@ -161,5 +166,67 @@ test.group('AI code | the Executive Summary AI share', (group) => {
     assert.equal((await aiCard(organization.id)).raw, 30, 'cached until the GBOM is rebuilt')
     await new RegenerateGbom().execute({ organizationId: organization.id })
     assert.equal((await aiCard(organization.id)).raw, 0)
+  })
+
+  test("every AI share of the summaries is the composition's: the products' and repositories' columns, the GenAI figure and table, not the commits' trailers", async ({
+    assert,
+  }) => {
+    const { organization, repositoryId } = await setup()
+    const today = DateTime.utc().toISODate()!
+    // every commit of the period carries an AI trailer: the trailers would say 100%
+    await insertCommit(organization.id, repositoryId, {
+      committed: `${today} 00:00`,
+      aiAssisted: true,
+    })
+    const productId = await insertProduct(organization.id, 'Launch', [repositoryId])
+    await new RollUpMetrics().execute({ organizationId: organization.id })
+    await fact(organization.id, repositoryId, {
+      source: 'analyzer',
+      start: 1,
+      end: 30,
+      origin: 'ai',
+    })
+    await fact(organization.id, repositoryId, {
+      source: 'analyzer',
+      start: 31,
+      end: 40,
+      origin: 'blended',
+    })
+    await fact(organization.id, repositoryId, {
+      source: 'analyzer',
+      start: 41,
+      end: 100,
+      origin: 'human',
+    })
+    await new RegenerateGbom().execute({ organizationId: organization.id })
+    const range = lastThirtyDays()
+    // the AI share is each table's last column (the CSV values carry more columns than the page)
+    const cell = (table: PageTable, column: string) => {
+      assert.equal(table.columns.at(-1), column)
+      return table.values![0].at(-1)
+    }
+
+    const summary = await executiveSummary(organization.id, range)
+    const products = summary.tables.find((table) => table.name === 'products')!
+    assert.equal(cell(products, 'AI share (lines)'), 40)
+    assert.include(summary.figures.ai, 'GenAI composition of the code (lines)')
+    assert.include(summary.figures.ai, '40%')
+
+    const list = await productList(organization.id, range)
+    assert.equal(cell(list.tables[0], 'AI share (lines)'), 40)
+
+    const detail = await productDetail(
+      organization.id,
+      publicIds('product').encode(productId),
+      range
+    )
+    const repositories = detail.tables.find((table) => table.name === 'repositories')!
+    assert.equal(cell(repositories, 'AI share (lines)'), 40)
+    const genai = detail.tables.find((table) => table.name === 'genai')!
+    assert.deepEqual(genai.values![0], ['acme/rockets', 30, 10, 60, 40])
+    assert.equal(
+      genai.links![0],
+      `/ai-code/repositories/${publicIds('repository').encode(repositoryId)}`
+    )
   })
 })

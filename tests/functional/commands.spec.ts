@@ -45,7 +45,11 @@ test.group('Ace commands', (group) => {
       return Number(total)
     }
     const pullRequestsAfterFirstRun = await count('pull_requests')
+    const factsAfterFirstRun = await count('ai_code_facts')
     await ace.exec('populate:dev-data', [])
+    // the AI Code Monitor's demo: six repositories' GBOMs, written once
+    assert.equal(await count('ai_code_gboms'), 6)
+    assert.equal(await count('ai_code_facts'), factsAfterFirstRun)
 
     // 5 repositories of the GitHub plugin's demo and 20 generated for the dashboards
     assert.equal(await count('repositories', 'github'), 5)

@@ -9,6 +9,7 @@ import { FencedDomainStore } from '#services/domain/domain_store'
 import { pluginRegistry } from '#services/plugins/registry'
 import { populateInsightsDemoData } from '#actions/demo/insights_demo_data'
 import { ensureSampleReferenceData } from '#actions/demo/insights_reference_data'
+import { populateAiCodeDemoData } from '#actions/demo/ai_code_demo_data'
 
 /**
  * The demo's insights: with the plugins' demo repositories (GitHub's five), 25
@@ -44,7 +45,8 @@ export type PopulateDevDataResult = {
  * Fills the database with the demo organisation, its owner and each
  * plugin's demo history (PluginDeclarations.demo), then the
  * insights demo (products, deployments, issues, vulnerabilities, the
- * sample reference data, the rollup and scores). Safe to run again and again: it only creates what is
+ * sample reference data, the rollup and scores) and the AI Code Monitor's
+ * demo (facts, GBOMs, composition over time). Safe to run again and again: it only creates what is
  * missing and upserts the demo history by stable ids.
  */
 export default class PopulateDevData {
@@ -55,6 +57,7 @@ export default class PopulateDevData {
       await populatePluginDemoData(result.organization.id)
       await ensureSampleReferenceData()
       await populateInsightsDemoData(result.organization.id, DEMO_INSIGHTS)
+      await populateAiCodeDemoData(result.organization.id)
     }
     return result
   }

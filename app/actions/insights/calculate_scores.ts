@@ -16,6 +16,7 @@ import {
   type Direction,
 } from '#services/insights/scores'
 import { sqlTime } from '#services/sql'
+import { compositionShares, compositionsOn } from '#queries/ai_code_share'
 import type {
   Day,
   MetricSummary,
@@ -83,7 +84,11 @@ export default class CalculateScores {
     references: Map<ScoreMetricKey, Reference>
   ) {
     const scope = { organizationId, ...lastDays(SCORE_WINDOW_DAYS, day) }
-    const summary = await summarizeMetrics(scope)
+    // the AI share is the code's composition on the day (docs/ai_code.md), not commit trailers
+    const compositions = await compositionsOn(organizationId, day)
+    const shares = await compositionShares(scope, [day])
+    const organizationShare = shares.get(day)!.share
+    const summary = { ...(await summarizeMetrics(scope)), aiShare: organizationShare }
     const vulnerabilities = await vulnerabilityOverview(scope)
     const counted = await db
       .from('repositories')
@@ -106,7 +111,10 @@ export default class CalculateScores {
       })
       const productScore = this.#score(
         references,
-        product.summary,
+        {
+          ...product.summary,
+          aiShare: compositions.products.get(product.productId)?.share ?? null,
+        },
         productVulnerabilities,
         product.repositoryCount
       )

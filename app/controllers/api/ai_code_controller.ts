@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import type { HttpContext } from '@adonisjs/core/http'
 import ListCompositions from '#actions/ai_code/list_compositions'
 import {
@@ -22,8 +23,9 @@ export default class AiCodeController {
   }
 
   async gbom({ organization, params, response }: HttpContext) {
-    const { document } = await repositoryGbom(organization!.id, params.publicId)
-    return response.header('content-type', CYCLONEDX_JSON).send(document)
+    const { pieces } = await repositoryGbom(organization!.id, params.publicId)
+    response.header('content-type', CYCLONEDX_JSON)
+    return response.stream(Readable.from(pieces))
   }
 
   async pullRequestGbom({ organization, params, response }: HttpContext) {

@@ -1,5 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { publicIds } from '#services/public_id'
+import { sweepFacts } from '#services/ai_code/line_ranges'
 
 /**
  * Where the truth about a line comes from, strongest first
@@ -10,11 +12,11 @@ export const SOURCES = ['attestation', 'git_ai', 'analyzer', 'trailer'] as const
 export type FactSource = (typeof SOURCES)[number]
 export type Origin = 'ai' | 'blended' | 'human'
 
-const RANK: Record<string, number> = { attestation: 4, git_ai: 3, analyzer: 2, trailer: 1 }
-
 export type FileComposition = {
   path: string
   language: string | null
+  /** the file's SHA-256 as the latest fact carrying one names it (the analyzer's output) */
+  sha256: string | null
   ai: number
   blended: number
   human: number
@@ -39,21 +41,141 @@ export type RepositoryComposition = {
   files: FileComposition[]
 }
 
-type Line = {
-  rank: number
-  origin: Origin
-  id: number
-  model: string
-  others: Set<Origin>
+export type FactRow = {
+  id: number | string
+  source: string
+  origin: string
+  language: string | null
+  agent: string | null
+  model: string | null
+  start_line: number
+  end_line: number
+  file_sha256?: string | null
+}
+
+/** facts read per statement while streaming a repository's files */
+export const FACT_PAGE = 2000
+
+/**
+ * A repository's files with their composition, one at a time in path
+ * order, fenced to the organisation. Facts are read in pages of
+ * FACT_PAGE (keyset on path and id), so memory holds one page and the
+ * file being composed, whatever the repository's size. `commitShas`
+ * narrows it to the facts about those commits (a pull request's).
+ */
+export async function* fileCompositions(
+  organizationId: number,
+  repositoryId: number,
+  options: { commitShas?: string[]; client?: QueryClientContract; pageSize?: number } = {}
+): AsyncGenerator<FileComposition> {
+  const client = options.client ?? db
+  const pageSize = options.pageSize ?? FACT_PAGE
+  let cursor: { path: string; id: number } | null = null
+  let path: string | null = null
+  let facts: FactRow[] = []
+  while (true) {
+    const after = cursor
+    const page: Array<FactRow & { path: string }> = await client
+      .from('ai_code_facts')
+      .where('organization_id', organizationId)
+      .where('repository_id', repositoryId)
+      .if(options.commitShas, (query) => query.whereIn('commit_sha', options.commitShas!))
+      .if(after, (query) =>
+        query.where((keyset) =>
+          keyset
+            .where('path', '>', after!.path)
+            .orWhere((same) => same.where('path', after!.path).where('id', '>', after!.id))
+        )
+      )
+      .orderBy('path')
+      .orderBy('id')
+      .limit(pageSize)
+      .select(
+        'id',
+        'path',
+        'source',
+        'origin',
+        'language',
+        'agent',
+        'model',
+        'start_line',
+        'end_line',
+        'file_sha256'
+      )
+    for (const fact of page) {
+      if (path !== null && fact.path !== path) {
+        yield composeFile(path, facts)
+        facts = []
+      }
+      path = fact.path
+      facts.push(fact)
+    }
+    if (page.length < pageSize) break
+    const last = page[page.length - 1]
+    cursor = { path: last.path, id: Number(last.id) }
+  }
+  if (path !== null) yield composeFile(path, facts)
 }
 
 /**
- * One repository's composition from its stored facts, fenced to the
- * organisation: per file, each line is what its strongest source says
- * (among facts of one source, the latest written), and every line a
- * weaker source labelled otherwise is counted as a disagreement. Files
- * are read one at a time, in path order. `commitShas` narrows it to the
- * facts about those commits (a pull request's).
+ * One file's composition from its facts (in the order written): each
+ * line is what its strongest source says, among facts of one source the
+ * latest written; a line some other covering fact labels otherwise is a
+ * disagreement. Swept over the ranges' boundaries, so the work and memory
+ * follow the facts, not the lines.
+ */
+export function composeFile(path: string, facts: FactRow[]): FileComposition {
+  const file: FileComposition = {
+    path,
+    language: null,
+    sha256: null,
+    ai: 0,
+    blended: 0,
+    human: 0,
+    disagreements: 0,
+    sources: [],
+    agents: [],
+    tools: [],
+    models: [],
+    modelLines: {},
+  }
+  const sources = new Set<string>()
+  const agents = new Set<string>()
+  const tools = new Set<string>()
+  const models = new Set<string>()
+  let hashId = -1
+  for (const fact of [...facts].sort((a, b) => Number(a.id) - Number(b.id))) {
+    file.language = fact.language ?? file.language
+    if (fact.file_sha256 && Number(fact.id) > hashId) {
+      file.sha256 = fact.file_sha256
+      hashId = Number(fact.id)
+    }
+    sources.add(fact.source)
+    if (fact.agent || fact.model) agents.add([fact.agent, fact.model].filter(Boolean).join(' / '))
+    if (fact.agent) tools.add(fact.agent)
+    if (fact.model) models.add(fact.model)
+  }
+  sweepFacts(facts, ({ from, to, winner, disagreement }) => {
+    const length = to - from + 1
+    const origin = winner.origin as Origin
+    file[origin] += length
+    if (origin !== 'human') {
+      const model = winner.model ?? ''
+      file.modelLines[model] = (file.modelLines[model] ?? 0) + length
+    }
+    if (disagreement) file.disagreements += length
+  })
+  file.sources = [...sources].sort()
+  file.agents = [...agents].sort()
+  file.tools = [...tools].sort()
+  file.models = [...models].sort()
+  return file
+}
+
+/**
+ * One repository's composition with every file in memory: for a pull
+ * request's commits, the API's per-file answer and the tests. The GBOM
+ * rebuild streams `fileCompositions` instead.
  */
 export async function repositoryComposition(
   organizationId: number,
@@ -67,98 +189,48 @@ export async function repositoryComposition(
     .select('id', 'name', 'full_name')
     .first()
   if (!repository) return null
-  const paths = await db
-    .from('ai_code_facts')
-    .where('organization_id', organizationId)
-    .where('repository_id', repositoryId)
-    .if(commitShas, (query) => query.whereIn('commit_sha', commitShas!))
-    .distinct('path')
-    .orderBy('path')
   const files: FileComposition[] = []
-  const agents = new Set<string>()
-  const tools = new Set<string>()
-  const models = new Set<string>()
-  for (const { path } of paths) {
-    const facts = await db
-      .from('ai_code_facts')
-      .where('organization_id', organizationId)
-      .where('repository_id', repositoryId)
-      .where('path', path)
-      .if(commitShas, (query) => query.whereIn('commit_sha', commitShas!))
-      .orderBy('id')
-    const lines = new Map<number, Line>()
-    const fileAgents = new Set<string>()
-    const fileTools = new Set<string>()
-    const fileModels = new Set<string>()
-    const sources = new Set<string>()
-    let language: string | null = null
-    for (const fact of facts) {
-      const rank = RANK[fact.source] ?? 0
-      const origin = fact.origin as Origin
-      const model: string = fact.model ?? ''
-      language = fact.language ?? language
-      sources.add(fact.source)
-      if (fact.agent || fact.model) {
-        fileAgents.add([fact.agent, fact.model].filter(Boolean).join(' / '))
-      }
-      if (fact.agent) fileTools.add(fact.agent)
-      if (fact.model) fileModels.add(fact.model)
-      for (let number = fact.start_line; number <= fact.end_line; number++) {
-        const line = lines.get(number)
-        if (!line) {
-          lines.set(number, { rank, origin, id: fact.id, model, others: new Set() })
-        } else if (rank >= line.rank) {
-          if (line.origin !== origin) line.others.add(line.origin)
-          Object.assign(line, { rank, origin, id: fact.id, model })
-        } else if (origin !== line.origin) {
-          line.others.add(origin)
-        }
-      }
-    }
-    const file: FileComposition = {
-      path,
-      language,
-      ai: 0,
-      blended: 0,
-      human: 0,
-      disagreements: 0,
-      sources: [...sources].sort(),
-      agents: [...fileAgents].sort(),
-      tools: [...fileTools].sort(),
-      models: [...fileModels].sort(),
-      modelLines: {},
-    }
-    for (const line of lines.values()) {
-      file[line.origin] += 1
-      if (line.origin !== 'human') {
-        file.modelLines[line.model] = (file.modelLines[line.model] ?? 0) + 1
-      }
-      if ([...line.others].some((other) => other !== line.origin)) file.disagreements += 1
-    }
-    fileAgents.forEach((agent) => agents.add(agent))
-    fileTools.forEach((tool) => tools.add(tool))
-    fileModels.forEach((model) => models.add(model))
+  const totals = compositionTotals()
+  for await (const file of fileCompositions(organizationId, repositoryId, { commitShas })) {
     files.push(file)
+    totals.add(file)
   }
-  const sum = (key: 'ai' | 'blended' | 'human' | 'disagreements') =>
-    files.reduce((total, file) => total + file[key], 0)
   return {
     repository: {
       publicId: publicIds('repository').encode(Number(repository.id)),
       name: repository.name,
       fullName: repository.full_name ?? null,
     },
-    totals: {
-      ai: sum('ai'),
-      blended: sum('blended'),
-      human: sum('human'),
-      disagreements: sum('disagreements'),
-      files: files.length,
-    },
-    agents: [...agents].sort(),
-    tools: [...tools].sort(),
-    models: [...models].sort(),
+    ...totals.result(),
     files,
+  }
+}
+
+/** running totals of a repository's files: lines, files, agents and models */
+export function compositionTotals() {
+  const totals = { ai: 0, blended: 0, human: 0, disagreements: 0, files: 0 }
+  const agents = new Set<string>()
+  const tools = new Set<string>()
+  const models = new Set<string>()
+  return {
+    add(file: FileComposition) {
+      totals.ai += file.ai
+      totals.blended += file.blended
+      totals.human += file.human
+      totals.disagreements += file.disagreements
+      totals.files += 1
+      file.agents.forEach((agent) => agents.add(agent))
+      file.tools.forEach((tool) => tools.add(tool))
+      file.models.forEach((model) => models.add(model))
+    },
+    result() {
+      return {
+        totals: { ...totals },
+        agents: [...agents].sort(),
+        tools: [...tools].sort(),
+        models: [...models].sort(),
+      }
+    },
   }
 }
 

@@ -1,5 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 
 /**
  * The analyzer's output (docs/ai_code.md): JSON Lines, one labelled
@@ -17,6 +19,8 @@ export type EngineChunk = {
   probability: number
   engine: string
   engineVersion: string
+  /** the file's SHA-256 at that commit, when the analyzer gives it */
+  sha256: string | null
 }
 
 export class EngineOutputError extends Error {}
@@ -33,17 +37,27 @@ export async function engineOutputFiles(path: string): Promise<string[]> {
   return names.map((name) => join(path, name))
 }
 
-export async function readEngineOutput(files: string[]): Promise<EngineChunk[]> {
-  const chunks: EngineChunk[] = []
+/**
+ * The chunks of the files, one at a time, read line by line: memory
+ * holds one line, whatever the output's size. The first bad line throws.
+ */
+export async function* engineOutputChunks(files: string[]): AsyncGenerator<EngineChunk> {
   for (const file of files) {
-    const content = await readFile(file, 'utf8')
-    const lines = content.split('\n')
-    lines.forEach((text, index) => {
-      if (text.trim() === '') return
-      chunks.push(parseChunk(text, `${file}:${index + 1}`))
+    const lines = createInterface({
+      input: createReadStream(file, { encoding: 'utf8' }),
+      crlfDelay: Infinity,
     })
+    let number = 0
+    try {
+      for await (const text of lines) {
+        number += 1
+        if (text.trim() === '') continue
+        yield parseChunk(text, `${file}:${number}`)
+      }
+    } finally {
+      lines.close()
+    }
   }
-  return chunks
 }
 
 function parseChunk(text: string, where: string): EngineChunk {
@@ -99,5 +113,14 @@ function parseChunk(text: string, where: string): EngineChunk {
     probability: probability as number,
     engine: stringField('engine', 64),
     engineVersion: stringField('engine_version', 64),
+    sha256: fileHash(raw.sha256, fail),
   }
+}
+
+function fileHash(value: unknown, fail: (field: string, expected: string) => never) {
+  if (value === undefined || value === null) return null
+  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/i.test(value)) {
+    return fail('sha256', "must be the file's SHA-256 (64 hex digits)")
+  }
+  return value.toLowerCase()
 }

@@ -153,7 +153,7 @@ export const SCORE_METRICS: Record<
     value: ({ summary }) => summary.bugRate,
   },
   ai_share: {
-    name: 'AI-assisted changes',
+    name: 'AI-generated code',
     unit: '%',
     direction: 'higher',
     weight: 0.5,

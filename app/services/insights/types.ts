@@ -93,6 +93,8 @@ export type MetricSummary = {
    * composition (the Executive Summary), absent when it counts commits
    */
   aiCodeLines?: number
+  /** those lines by origin, when the AI share comes from the composition */
+  aiLines?: { ai: number; blended: number; human: number }
   /** median, 75th and 90th percentiles of each duration (the fields above are means) */
   percentiles: Record<DurationMetric, Percentiles>
 }

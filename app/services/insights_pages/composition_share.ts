@@ -25,7 +25,12 @@ export async function withCompositionShare(
   const shares = await compositionShares(scope, [range.to, range.previous.to, ...ends])
   const withShare = (summary: MetricSummary, day: string): MetricSummary => {
     const share = shares.get(day)!
-    return { ...summary, aiShare: share.share, aiCodeLines: share.ai + share.blended + share.human }
+    return {
+      ...summary,
+      aiShare: share.share,
+      aiCodeLines: share.ai + share.blended + share.human,
+      aiLines: { ai: share.ai, blended: share.blended, human: share.human },
+    }
   }
   series.forEach((point, index) => {
     point.values.aiShare = shares.get(ends[index])!.share

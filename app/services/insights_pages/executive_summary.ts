@@ -15,6 +15,7 @@ import { openWork } from '#services/insights/open_work'
 import { vulnerabilityTrend } from '#queries/vulnerability_trend'
 import { cachedInsight } from '#services/insights/cache'
 import { withCompositionShare } from '#services/insights_pages/composition_share'
+import { compositionsOn } from '#queries/ai_code_share'
 import type { InsightScope, ScorePoint } from '#services/insights/types'
 import { gauge } from '#services/charts/index'
 import { EXECUTIVE_KPIS, kpiCards, type KpiCard } from '#services/insights_pages/kpis'
@@ -73,7 +74,7 @@ export function executiveSummary(organizationId: number, range: DateRange) {
     organizationId,
     // v3: the AI share comes from the GBOM composition; one cached by an
     // earlier version (trailers) is not read after an upgrade
-    'executive-summary-v3',
+    'executive-summary-v4',
     { from: range.from, to: range.to },
     () => buildExecutiveSummary(organizationId, range)
   )
@@ -99,6 +100,9 @@ async function buildExecutiveSummary(
     ]
   )
   const { current, previous } = await withCompositionShare(scope, range, trend, series)
+  // the products' AI share, like the card's: their repositories' composition at the period's end
+  const compositions = await compositionsOn(organizationId, range.to)
+  const productShare = (productId: number) => compositions.products.get(productId)?.share ?? null
   const drill: ChartDrill = { range }
   // open / fixed per point of the delivery chart, and time to remediate
   const remediation = await vulnerabilityTrend(scope, bucketSpans(series, range))
@@ -121,7 +125,7 @@ async function buildExecutiveSummary(
       'Cycle time',
       'Deploys / week',
       'Change failure rate',
-      'AI-assisted',
+      'AI share (lines)',
     ],
     csvColumns: [
       'product',
@@ -130,7 +134,7 @@ async function buildExecutiveSummary(
       ...CYCLE_TIME_CSV_COLUMNS,
       'deploys_per_week',
       'change_failure_rate_percent',
-      'ai_assisted_percent',
+      'ai_share_percent',
     ],
     cells: products.map((product) => [
       product.name,
@@ -139,7 +143,7 @@ async function buildExecutiveSummary(
       cycleTimeCell(product.summary),
       formatNumber(product.summary.deploymentFrequencyPerWeek),
       formatPercent(product.summary.changeFailureRate),
-      formatPercent(product.summary.aiShare),
+      formatPercent(productShare(product.productId)),
     ]),
     values: products.map((product) => [
       product.name,
@@ -148,7 +152,7 @@ async function buildExecutiveSummary(
       ...cycleTimeCsvValues(product.summary),
       csvNumber(product.summary.deploymentFrequencyPerWeek),
       csvNumber(product.summary.changeFailureRate),
-      csvNumber(product.summary.aiShare),
+      csvNumber(productShare(product.productId)),
     ]),
     links: products.map((product) => `/insights/products/${product.publicId}`),
     drill: products.map(
@@ -209,14 +213,7 @@ async function buildExecutiveSummary(
       ]),
       vulnerabilities: vulnerabilityFigure(vulnerabilities, drill),
       vulnerabilityTrend: vulnerabilityTrendFigure(remediation, drill),
-      ai: aiFigure(
-        {
-          commits: current.commits,
-          aiAssistedCommits: current.aiAssistedCommits,
-          share: current.aiShare,
-        },
-        drill
-      ),
+      ai: aiFigure(current.aiLines),
     },
     tables: [kpiTable(cards, range), productTable, vulnerabilityTable(vulnerabilities, range)],
   }

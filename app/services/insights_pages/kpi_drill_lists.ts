@@ -171,7 +171,7 @@ export const COMMITS: DrillList<CommitRow> = {
   title: 'Commits',
   noun: ['commit', 'commits'],
   lead: (list) =>
-    `The commits behind the AI-assisted share, made ${list.from} to ${list.to} (UTC days); a commit is AI-assisted when its trailers say so.`,
+    `Commits made ${list.from} to ${list.to} (UTC days); a commit is AI-assisted when its trailers say so. The AI share of the code is its composition, in the AI Code Monitor.`,
   validator: commitListValidator,
   selects: [
     {

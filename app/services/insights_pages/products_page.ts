@@ -6,7 +6,6 @@ import {
 } from '#services/insights_pages/cycle_columns'
 import {
   activeContributors,
-  aiComposition,
   dailySeries,
   summarizeByProduct,
   summarizeByRepository,
@@ -24,6 +23,8 @@ import type { DateRange } from '#services/insights_pages/date_range'
 import { scoreLabel, scoreNote } from '#services/insights_pages/executive_summary'
 import { EXECUTIVE_KPIS, kpiCards } from '#services/insights_pages/kpis'
 import { withCompositionShare } from '#services/insights_pages/composition_share'
+import { compositionsOn } from '#queries/ai_code_share'
+import { genaiRepositoryTable } from '#services/insights_pages/genai_table'
 import {
   aiFigure,
   cycleSplitFigure,
@@ -57,98 +58,107 @@ import { vulnerabilityTrend } from '#queries/vulnerability_trend'
  * for the metrics, one for the scores).
  */
 export function productList(organizationId: number, range: DateRange) {
-  return cachedInsight(organizationId, 'products', { from: range.from, to: range.to }, async () => {
-    const scope = { organizationId, from: range.from, to: range.to }
-    const [products, latest] = await Promise.all([
-      summarizeByProduct(scope),
-      latestScores(organizationId),
-    ])
-    const scores = new Map(
-      latest.products.map((entry) => [
-        entry.productId,
-        entry.latest && entry.latest.missing.length === 0 ? entry.latest.score : null,
+  return cachedInsight(
+    organizationId,
+    'products-v2',
+    { from: range.from, to: range.to },
+    async () => {
+      const scope = { organizationId, from: range.from, to: range.to }
+      const [products, latest, compositions] = await Promise.all([
+        summarizeByProduct(scope),
+        latestScores(organizationId),
+        compositionsOn(organizationId, range.to),
       ])
-    )
-    const incomplete = new Set(
-      latest.products
-        .filter((entry) => entry.latest && entry.latest.missing.length > 0)
-        .map((entry) => entry.productId)
-    )
-    const scoreCell = (productId: number) =>
-      incomplete.has(productId) ? 'Incomplete' : String(scores.get(productId) ?? '–')
-    const shared = products.some((product) => product.sharedRepositoryCount > 0)
-    const table: PageTable = {
-      name: 'products',
-      title: 'Products',
-      columns: [
-        'Product',
-        'Repositories',
-        'Score',
-        'Merged PRs',
-        'Cycle time',
-        'First review',
-        'Deploys / week',
-        'Change failure rate',
-        'Bug rate',
-        'AI-assisted',
-      ],
-      csvColumns: [
-        'product',
-        'repositories',
-        'score',
-        'merged_prs',
-        ...CYCLE_TIME_CSV_COLUMNS,
-        'first_review_median_hours',
-        'deploys_per_week',
-        'change_failure_rate_percent',
-        'bug_rate_percent',
-        'ai_assisted_percent',
-      ],
-      cells: products.map((product) => [
-        product.sharedRepositoryCount > 0 ? `${product.name} *` : product.name,
-        formatNumber(product.repositoryCount, 0),
-        scoreCell(product.productId),
-        formatNumber(product.summary.pullRequestsMerged, 0),
-        cycleTimeCell(product.summary),
-        formatHours(product.summary.percentiles.first_review.median),
-        formatNumber(product.summary.deploymentFrequencyPerWeek),
-        formatPercent(product.summary.changeFailureRate),
-        formatPercent(product.summary.bugRate),
-        formatPercent(product.summary.aiShare),
-      ]),
-      values: products.map((product) => [
-        product.name,
-        product.repositoryCount,
-        scores.get(product.productId) ?? null,
-        product.summary.pullRequestsMerged,
-        ...cycleTimeCsvValues(product.summary),
-        csvNumber(product.summary.percentiles.first_review.median),
-        csvNumber(product.summary.deploymentFrequencyPerWeek),
-        csvNumber(product.summary.changeFailureRate),
-        csvNumber(product.summary.bugRate),
-        csvNumber(product.summary.aiShare),
-      ]),
-      links: products.map((product) => `/insights/products/${product.publicId}`),
-      empty: 'No product yet.',
-      note: shared
-        ? '* Shares repositories with another product: those repositories count in each, so products add up to more than the organisation.'
-        : undefined,
+      // the AI share of the code (docs/ai_code.md), at the period's end
+      const productShare = (productId: number) =>
+        compositions.products.get(productId)?.share ?? null
+      const scores = new Map(
+        latest.products.map((entry) => [
+          entry.productId,
+          entry.latest && entry.latest.missing.length === 0 ? entry.latest.score : null,
+        ])
+      )
+      const incomplete = new Set(
+        latest.products
+          .filter((entry) => entry.latest && entry.latest.missing.length > 0)
+          .map((entry) => entry.productId)
+      )
+      const scoreCell = (productId: number) =>
+        incomplete.has(productId) ? 'Incomplete' : String(scores.get(productId) ?? '–')
+      const shared = products.some((product) => product.sharedRepositoryCount > 0)
+      const table: PageTable = {
+        name: 'products',
+        title: 'Products',
+        columns: [
+          'Product',
+          'Repositories',
+          'Score',
+          'Merged PRs',
+          'Cycle time',
+          'First review',
+          'Deploys / week',
+          'Change failure rate',
+          'Bug rate',
+          'AI share (lines)',
+        ],
+        csvColumns: [
+          'product',
+          'repositories',
+          'score',
+          'merged_prs',
+          ...CYCLE_TIME_CSV_COLUMNS,
+          'first_review_median_hours',
+          'deploys_per_week',
+          'change_failure_rate_percent',
+          'bug_rate_percent',
+          'ai_share_percent',
+        ],
+        cells: products.map((product) => [
+          product.sharedRepositoryCount > 0 ? `${product.name} *` : product.name,
+          formatNumber(product.repositoryCount, 0),
+          scoreCell(product.productId),
+          formatNumber(product.summary.pullRequestsMerged, 0),
+          cycleTimeCell(product.summary),
+          formatHours(product.summary.percentiles.first_review.median),
+          formatNumber(product.summary.deploymentFrequencyPerWeek),
+          formatPercent(product.summary.changeFailureRate),
+          formatPercent(product.summary.bugRate),
+          formatPercent(productShare(product.productId)),
+        ]),
+        values: products.map((product) => [
+          product.name,
+          product.repositoryCount,
+          scores.get(product.productId) ?? null,
+          product.summary.pullRequestsMerged,
+          ...cycleTimeCsvValues(product.summary),
+          csvNumber(product.summary.percentiles.first_review.median),
+          csvNumber(product.summary.deploymentFrequencyPerWeek),
+          csvNumber(product.summary.changeFailureRate),
+          csvNumber(product.summary.bugRate),
+          csvNumber(productShare(product.productId)),
+        ]),
+        links: products.map((product) => `/insights/products/${product.publicId}`),
+        empty: 'No product yet.',
+        note: shared
+          ? '* Shares repositories with another product: those repositories count in each, so products add up to more than the organisation.'
+          : undefined,
+      }
+      return {
+        count: products.length,
+        figure: products.length
+          ? cycleSplitFigure(
+              products.map((product) => ({
+                name: product.name,
+                summary: product.summary,
+                href: `/insights/pull-requests${drillQuery(range, { product: product.publicId })}`,
+              })),
+              WIDE
+            )
+          : null,
+        tables: [table],
+      }
     }
-    return {
-      count: products.length,
-      figure: products.length
-        ? cycleSplitFigure(
-            products.map((product) => ({
-              name: product.name,
-              summary: product.summary,
-              href: `/insights/pull-requests${drillQuery(range, { product: product.publicId })}`,
-            })),
-            WIDE
-          )
-        : null,
-      tables: [table],
-    }
-  })
+  )
 }
 
 /**
@@ -166,8 +176,8 @@ export async function productDetail(
   const product = await findOrganizationProduct(organizationId, productPublicId)
   const data = await cachedInsight(
     organizationId,
-    // v4: issue, flow and sprint tables, and vulnerabilities over time (v2: the AI share from the GBOM composition)
-    'product-v4',
+    // v5: issue, flow and sprint tables, vulnerabilities over time, every AI share from the GBOM composition
+    'product-v5',
     { product: product.id, from: range.from, to: range.to },
     () =>
       buildProductDetail(
@@ -186,22 +196,33 @@ export async function productDetail(
 }
 
 async function buildProductDetail(scope: InsightScope, range: DateRange) {
-  const [trend, series, repositories, contributors, ai, vulnerabilities, history, work, issues] =
-    await Promise.all([
-      summarizeTrend(scope),
-      dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
-      summarizeByRepository(scope),
-      activeContributors(scope, { limit: 10 }),
-      aiComposition(scope),
-      vulnerabilityOverview(scope),
-      scoreHistory(scope.organizationId, scope.productId!, range),
-      openWork(scope),
-      linkedIssues(scope),
-    ])
+  const [
+    trend,
+    series,
+    repositories,
+    contributors,
+    compositions,
+    vulnerabilities,
+    history,
+    work,
+    issues,
+  ] = await Promise.all([
+    summarizeTrend(scope),
+    dailySeries(scope, { bucket: range.days > 45 ? 'week' : 'day' }),
+    summarizeByRepository(scope),
+    activeContributors(scope, { limit: 10 }),
+    compositionsOn(scope.organizationId, range.to),
+    vulnerabilityOverview(scope),
+    scoreHistory(scope.organizationId, scope.productId!, range),
+    openWork(scope),
+    linkedIssues(scope),
+  ])
   const issueTables = await productIssueTables(scope)
   const shared = await withCompositionShare(scope, range, trend, series)
   // the Executive Summary's open / fixed trend, fenced to the product's repositories (#17)
   const remediation = await vulnerabilityTrend(scope, bucketSpans(series, range))
+  const repositoryShare = (repositoryId: number) =>
+    compositions.repositories.get(repositoryId)?.share ?? null
   const cards = kpiCards(EXECUTIVE_KPIS, shared.current, shared.previous, series, range.days, {
     previousDaysWithData: trend.previousDaysWithData,
     openWork: work,
@@ -223,7 +244,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       'PR size',
       'Deploys',
       'Commits',
-      'AI-assisted',
+      'AI share (lines)',
     ],
     csvColumns: [
       'repository',
@@ -233,7 +254,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       'pr_size_lines',
       'deploys',
       'commits',
-      'ai_assisted_percent',
+      'ai_share_percent',
     ],
     cells: repositories.map((repository) => [
       repository.fullName,
@@ -243,7 +264,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       formatNumber(repository.summary.prSizeLines, 0),
       formatNumber(repository.summary.deployments, 0),
       formatNumber(repository.summary.commits, 0),
-      formatPercent(repository.summary.aiShare),
+      formatPercent(repositoryShare(repository.repositoryId)),
     ]),
     values: repositories.map((repository) => [
       repository.fullName,
@@ -253,7 +274,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       csvNumber(repository.summary.prSizeLines, 0),
       repository.summary.deployments,
       repository.summary.commits,
-      csvNumber(repository.summary.aiShare),
+      csvNumber(repositoryShare(repository.repositoryId)),
     ]),
     drill: repositories.map(
       (repository) =>
@@ -273,25 +294,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
     values: contributors.top.map((person) => [person.login, person.pullRequests, person.commits]),
     empty: 'Nobody opened a pull request or committed in this period.',
   }
-  const aiTable: PageTable = {
-    name: 'genai',
-    title: 'GenAI composition by repository',
-    columns: ['Repository', 'Commits', 'AI-assisted commits', 'AI-assisted'],
-    csvColumns: ['repository', 'commits', 'ai_assisted_commits', 'ai_assisted_percent'],
-    cells: ai.repositories.map((repository) => [
-      repository.name,
-      formatNumber(repository.commits, 0),
-      formatNumber(repository.aiAssistedCommits, 0),
-      formatPercent(repository.share),
-    ]),
-    values: ai.repositories.map((repository) => [
-      repository.name,
-      repository.commits,
-      repository.aiAssistedCommits,
-      csvNumber(repository.share),
-    ]),
-    empty: 'No commit in this period.',
-  }
+  const aiTable = genaiRepositoryTable(repositories, compositions.repositories)
   const issueTable: PageTable = {
     name: 'issues',
     title: 'Issues linked to pull requests',
@@ -351,7 +354,7 @@ async function buildProductDetail(scope: InsightScope, range: DateRange) {
       ]),
       vulnerabilities: vulnerabilityFigure(vulnerabilities, drill),
       vulnerabilityTrend: vulnerabilityTrendFigure(remediation, drill),
-      ai: aiFigure(ai, drill),
+      ai: aiFigure(shared.current.aiLines),
     },
     remediation: remediationSummary(remediation),
     tables: [

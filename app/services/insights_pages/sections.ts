@@ -1,6 +1,6 @@
+import { aiSharePercent } from '#services/ai_code/composition'
 import { DateTime } from 'luxon'
 import type {
-  AiComposition,
   MetricSummary,
   SeriesPoint,
   Severity,
@@ -248,30 +248,23 @@ export function vulnerabilityTable(
   }
 }
 
-export function aiFigure(
-  ai: Pick<AiComposition, 'commits' | 'aiAssistedCommits' | 'share'>,
-  drill?: ChartDrill
-) {
-  const commits = (assisted: string) =>
-    drill ? listHref('/insights/commits', drill.range, drill, { ai: assisted }) : null
+/**
+ * The GenAI composition of the code (docs/ai_code.md): AI, blended and
+ * human lines of the scope's repositories at the period's end, the
+ * centre their AI share; each slice opens the AI Code Monitor.
+ */
+export function aiFigure(lines: { ai: number; blended: number; human: number } | undefined) {
+  const all = lines ?? { ai: 0, blended: 0, human: 0 }
+  const attributed = all.ai + all.blended + all.human
   return renderFigure(
     donutChart({
-      title: 'GenAI composition of commits',
+      title: 'GenAI composition of the code (lines)',
       slices: [
-        {
-          name: 'AI-assisted',
-          value: ai.aiAssistedCommits,
-          className: 'chart-ai',
-          href: commits('1'),
-        },
-        {
-          name: 'Other',
-          value: Math.max(0, ai.commits - ai.aiAssistedCommits),
-          className: 'chart-human',
-          href: commits('0'),
-        },
+        { name: 'AI', value: all.ai, className: 'chart-ai', href: '/ai-code' },
+        { name: 'Blended', value: all.blended, className: 'chart-blended', href: '/ai-code' },
+        { name: 'Human', value: all.human, className: 'chart-human', href: '/ai-code' },
       ],
-      centre: formatPercent(ai.share),
+      centre: attributed === 0 ? '–' : formatPercent(aiSharePercent(all)),
     })
   )
 }

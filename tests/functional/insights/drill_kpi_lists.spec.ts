@@ -284,7 +284,9 @@ test.group('Insights drill-down | KPI cards and chart points open their rows', (
     assert.equal(checked, 14)
   })
 
-  test('severity bars and GenAI slices open the matching lists', async ({ assert }) => {
+  test('severity bars open the matching lists, GenAI slices the AI Code Monitor', async ({
+    assert,
+  }) => {
     const { web } = await signedInWithFixture()
     const page = await web.get(`/insights?range=custom&${WEEK}`)
     const query = `from=${FIXTURE_WEEK.from}&amp;to=${FIXTURE_WEEK.to}`
@@ -292,7 +294,9 @@ test.group('Insights drill-down | KPI cards and chart points open their rows', (
       page.text,
       `<a class="chart-link" href="/insights/vulnerabilities?${query}&amp;severity=critical"`
     )
-    assert.include(page.text, `<a class="chart-link" href="/insights/commits?${query}&amp;ai=1"`)
+    // the GenAI figure is the code's composition (lines), not commits: its slices open the monitor
+    assert.include(page.text, '<a class="chart-link" href="/ai-code"')
+    assert.notInclude(page.text, `href="/insights/commits?${query}&amp;ai=1"`)
     assert.include(page.text, `<a class="chart-link" href="/insights/pull-requests?${query}"`)
   })
 })

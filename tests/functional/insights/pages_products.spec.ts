@@ -65,7 +65,7 @@ test.group('Insights pages | products', (group) => {
       assert.include(page.text, `data-export="${name}"`)
     }
     assert.include(page.text, 'Cycle time split (hours)')
-    assert.include(page.text, 'GenAI composition of commits')
+    assert.include(page.text, 'GenAI composition of the code (lines)')
     // alice, bob and carol opened pull requests or committed on alpha that week
     assert.match(page.text, /<th scope="row">\s*alice\s*<\/th>/)
     assert.include(page.text, 'Most active contributors (3 in all)')

@@ -166,7 +166,7 @@ test.group('Insights pages | Executive Summary', (group) => {
       'cycle_time_to_merge_median_hours',
       'deploys_per_week',
       'change_failure_rate_percent',
-      'ai_assisted_percent',
+      'ai_share_percent',
     ])
     assert.lengthOf(rows, 4)
     assert.isTrue(rows.every((row) => row.length === rows[0].length))
