@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import RollUpMetrics from '#actions/insights/roll_up_metrics'
 import Product from '#models/product'
-import { summarizeMetrics } from '#services/insights/metrics'
+import { dailySeries, summarizeMetrics } from '#services/insights/metrics'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { insertIssue, insertProduct, insertRepository } from '#tests/helpers/insights'
@@ -48,7 +48,11 @@ async function productKpis(web: WebClient, productId: number) {
   )
   if (answer.status !== 200) throw new Error(`the export answered ${answer.status}`)
   const rows = answer.text.trim().split(/\r?\n/).slice(1)
-  return new Map(rows.map((row) => row.split(',')).map((cells) => [cells[1], cells[3]]))
+  return new Map(
+    rows
+      .map((row) => row.split(','))
+      .map((cells) => [cells[1], { now: cells[3], before: cells[4] }])
+  )
 }
 
 async function signedIn() {
@@ -74,6 +78,13 @@ test.group('Insights | a product’s issue KPIs', (group) => {
       type: 'incident',
       resolved: '2026-03-05 13:00',
     })
+    // the week before: one bug of two issues, an incident restored in 5 h
+    await scopedIssue(organizationId, null, 'ENG', { opened: '2026-02-24 09:00', type: 'bug' })
+    await scopedIssue(organizationId, null, 'ENG', {
+      opened: '2026-02-25 09:00',
+      type: 'incident',
+      resolved: '2026-02-25 14:00',
+    })
     // another project's: the organisation's, not the product's
     await scopedIssue(organizationId, null, 'OPS', { opened: '2026-03-03 09:00', type: 'bug' })
     await scopedIssue(organizationId, null, 'OPS', {
@@ -84,8 +95,17 @@ test.group('Insights | a product’s issue KPIs', (group) => {
     await new RollUpMetrics().execute({ organizationId })
 
     const kpis = await productKpis(web, productId)
-    assert.equal(kpis.get('bug_rate'), '33.3', '1 bug of 3 issues')
-    assert.equal(kpis.get('time_to_restore'), '3')
+    assert.equal(kpis.get('bug_rate')?.now, '33.3', '1 bug of 3 issues')
+    assert.equal(kpis.get('time_to_restore')?.now, '3')
+    assert.equal(kpis.get('bug_rate')?.before, '50')
+    assert.equal(kpis.get('time_to_restore')?.before, '5')
+    // the cards' sparklines, day by day
+    const series = await dailySeries({ organizationId, productId, ...WEEK })
+    const day = (date: string) => series.find((point) => point.day === date)!.values
+    assert.equal(day('2026-03-03').bugRate, 100)
+    assert.equal(day('2026-03-04').bugRate, 0)
+    assert.equal(day('2026-03-05').timeToRestoreHours, 3)
+    assert.isNull(day('2026-03-06').timeToRestoreHours)
     // the organisation's figures are unchanged: every issue once
     const organisation = await summarizeMetrics({ organizationId, ...WEEK })
     assert.equal(organisation.issuesOpened, 5)
@@ -116,8 +136,8 @@ test.group('Insights | a product’s issue KPIs', (group) => {
     await new RollUpMetrics().execute({ organizationId })
 
     const kpis = await productKpis(web, productId)
-    assert.equal(kpis.get('bug_rate'), '25', '1 bug of 4 issues, none twice')
-    assert.equal(kpis.get('time_to_restore'), '2')
+    assert.equal(kpis.get('bug_rate')?.now, '25', '1 bug of 4 issues, none twice')
+    assert.equal(kpis.get('time_to_restore')?.now, '2')
   })
 
   test("another product's and another organisation's issues do not count", async ({ assert }) => {
@@ -151,10 +171,10 @@ test.group('Insights | a product’s issue KPIs', (group) => {
     await new RollUpMetrics().execute({ organizationId: other.organizationId })
 
     const kpis = await productKpis(web, productId)
-    assert.equal(kpis.get('bug_rate'), '0', 'its one task')
-    assert.equal(kpis.get('time_to_restore'), '')
+    assert.equal(kpis.get('bug_rate')?.now, '0', 'its one task')
+    assert.equal(kpis.get('time_to_restore')?.now, '')
     const ops = await productKpis(web, opsId)
-    assert.equal(ops.get('bug_rate'), '50')
-    assert.equal(ops.get('time_to_restore'), '1')
+    assert.equal(ops.get('bug_rate')?.now, '50')
+    assert.equal(ops.get('time_to_restore')?.now, '1')
   })
 })
