@@ -177,4 +177,27 @@ test.group('Insights | a product’s issue KPIs', (group) => {
     assert.equal(ops.get('bug_rate')?.now, '50')
     assert.equal(ops.get('time_to_restore')?.now, '1')
   })
+  test("the issues count on the organisation's local day of their opening, as the rollup buckets them", async ({
+    assert,
+  }) => {
+    const { organizationId, web } = await signedIn()
+    // UTC+13 in March
+    await db
+      .from('organizations')
+      .where('id', organizationId)
+      .update({ time_zone: 'Pacific/Auckland' })
+    const productId = await insertProduct(organizationId, 'Engine', [])
+    await includeProject(organizationId, productId, 'ENG')
+    // Sunday 1 March 12:00 UTC is Monday 2 March in Auckland: in the week
+    await scopedIssue(organizationId, null, 'ENG', { opened: '2026-03-01 12:00', type: 'bug' })
+    await scopedIssue(organizationId, null, 'ENG', { opened: '2026-03-04 09:00' })
+    // Sunday 8 March 12:00 UTC is Monday 9 March there: the week after
+    await scopedIssue(organizationId, null, 'ENG', { opened: '2026-03-08 12:00', type: 'bug' })
+    await new RollUpMetrics().execute({ organizationId })
+
+    const kpis = await productKpis(web, productId)
+    assert.equal(kpis.get('bug_rate')?.now, '50', '1 bug of 2 issues')
+    const series = await dailySeries({ organizationId, productId, ...WEEK })
+    assert.equal(series.find((point) => point.day === '2026-03-02')!.values.bugRate, 100)
+  })
 })
