@@ -166,8 +166,8 @@ export async function productDetail(
   const product = await findOrganizationProduct(organizationId, productPublicId)
   const data = await cachedInsight(
     organizationId,
-    // v4: issue, flow and sprint tables, and vulnerabilities over time (v2: the AI share from the GBOM composition)
-    'product-v4',
+    // v5: the issue KPIs count the product's Jira projects and components (v4: issue, flow and sprint tables, and vulnerabilities over time; v2: the AI share from the GBOM composition)
+    'product-v5',
     { product: product.id, from: range.from, to: range.to },
     () =>
       buildProductDetail(
