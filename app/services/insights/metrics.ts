@@ -21,6 +21,11 @@ import type {
   SeriesPoint,
 } from '#services/insights/types'
 import { publicIds } from '#services/public_id'
+import {
+  addScopedIssues,
+  productScopedIssues,
+  scopedRestoreRows,
+} from '#services/insights/product_scope_issues'
 
 export { previousPeriod, lastDays } from '#services/insights/scope'
 export {
@@ -76,8 +81,21 @@ export async function summarizeTrend(scope: InsightScope): Promise<MetricTrend> 
   )
   const row = selectRows(result)[0]
   const days = daysInRange(scope.from, scope.to)
+  // a product's issues of its projects and components that its repositories do not own
+  const scoped = await productScopedIssues(scope, { from: previous.from, to: scope.to })
+  const current = addScopedIssues(
+    sumsFrom(row, 'c_'),
+    scoped.filter((issue) => issue.day >= scope.from)
+  )
+  const before = addScopedIssues(
+    sumsFrom(row, 'p_'),
+    scoped.filter((issue) => issue.day < scope.from)
+  )
   const percentiles = groupPercentiles(
-    await durationRows(scope, 'none', { from: previous.from, to: scope.to }),
+    [
+      ...(await durationRows(scope, 'none', { from: previous.from, to: scope.to })),
+      ...scopedRestoreRows(scoped),
+    ],
     (duration) => (duration.day >= scope.from ? 'current' : 'previous')
   )
   const firstDay = row?.first_day ? String(row.first_day) : null
@@ -86,16 +104,8 @@ export async function summarizeTrend(scope: InsightScope): Promise<MetricTrend> 
       firstDay === null || firstDay > previous.to
         ? 0
         : daysInRange(firstDay > previous.from ? firstDay : previous.from, previous.to),
-    current: summaryFromSums(
-      sumsFrom(row, 'c_'),
-      days,
-      percentiles.get('current') ?? emptyPercentiles()
-    ),
-    previous: summaryFromSums(
-      sumsFrom(row, 'p_'),
-      days,
-      percentiles.get('previous') ?? emptyPercentiles()
-    ),
+    current: summaryFromSums(current, days, percentiles.get('current') ?? emptyPercentiles()),
+    previous: summaryFromSums(before, days, percentiles.get('previous') ?? emptyPercentiles()),
   }
 }
 
@@ -114,7 +124,13 @@ export async function dailySeries(
     where.bindings
   )
   const byDay = new Map(selectRows(result).map((row) => [String(row.day), sumsFrom(row)]))
-  const durations = await durationRows(scope, 'day')
+  // a product's issues of its projects and components that its repositories do not own
+  const scoped = await productScopedIssues(scope)
+  for (const issue of scoped) {
+    const sums = byDay.get(issue.day) ?? emptySums()
+    byDay.set(issue.day, addScopedIssues(sums, [issue]))
+  }
+  const durations = [...(await durationRows(scope, 'day')), ...scopedRestoreRows(scoped)]
   const bucketOf = (day: Day) =>
     options.bucket === 'week'
       ? (() => {

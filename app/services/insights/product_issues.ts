@@ -16,20 +16,24 @@ export function productIssueClause(
   alias: string,
   bindings: Array<string | number>
 ) {
-  bindings.push(
-    scope.organizationId,
-    scope.organizationId,
-    scope.productId!,
-    scope.organizationId,
-    scope.productId!
-  )
-  return `(${alias}.id IN (SELECT l.issue_id FROM issue_pull_requests l
+  bindings.push(scope.organizationId, scope.organizationId, scope.productId!)
+  const linked = `${alias}.id IN (SELECT l.issue_id FROM issue_pull_requests l
       JOIN pull_requests lp ON lp.id = l.pull_request_id AND lp.organization_id = l.organization_id
       WHERE l.organization_id = ? AND lp.repository_id IN
-        (SELECT pr.repository_id FROM product_repositories pr WHERE pr.organization_id = ? AND pr.product_id = ?))
-    OR EXISTS (SELECT 1 FROM product_issue_scopes s
+        (SELECT pr.repository_id FROM product_repositories pr WHERE pr.organization_id = ? AND pr.product_id = ?))`
+  return `(${linked} OR ${productIssueScopeClause(scope, alias, bindings)})`
+}
+
+/** the SQL condition keeping the issues of the product's projects and components (alias `alias` on issues) */
+export function productIssueScopeClause(
+  scope: Pick<InsightScope, 'organizationId' | 'productId'>,
+  alias: string,
+  bindings: Array<string | number>
+) {
+  bindings.push(scope.organizationId, scope.productId!)
+  return `EXISTS (SELECT 1 FROM product_issue_scopes s
       WHERE s.organization_id = ? AND s.product_id = ? AND s.project_key = ${alias}.project_key
-        AND (s.component = '' OR ${alias}.components LIKE s.component_like ESCAPE '!')))`
+        AND (s.component = '' OR ${alias}.components LIKE s.component_like ESCAPE '!'))`
 }
 
 export type ProductIssue = {

@@ -201,7 +201,7 @@ const restored = 'p.caused_failure AND p.restored_at IS NOT NULL AND p.restored_
  * resolution, counted on the day they were opened, beside the restores
  * of failed deployments.
  */
-const incidentRestored =
+export const incidentRestored =
   "p.type = 'incident' AND p.resolved_at IS NOT NULL AND p.resolved_at >= p.opened_at"
 
 /**

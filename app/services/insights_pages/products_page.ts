@@ -176,8 +176,9 @@ export async function productDetail(
   const product = await findOrganizationProduct(organizationId, productPublicId)
   const data = await cachedInsight(
     organizationId,
-    // v5: issue, flow and sprint tables, vulnerabilities over time, every AI share from the GBOM composition
-    'product-v5',
+    // v6: issue, flow and sprint tables; vulnerabilities over time; every AI share from the GBOM
+    // composition; the issue KPIs count the product's Jira projects and components
+    'product-v6',
     { product: product.id, from: range.from, to: range.to },
     () =>
       buildProductDetail(
