@@ -66,40 +66,42 @@ export type Lines = { ai: number; blended: number; human: number; share: number 
  * or product without a point is absent.
  */
 export async function compositionsOn(organizationId: number, day: string) {
-  const points = await db
-    .from('ai_code_composition_points')
-    .where('organization_id', organizationId)
-    .where('day', '<=', day)
-    .orderBy('day')
-    .select('repository_id', 'ai_lines', 'blended_lines', 'human_lines')
+  // one statement (the Executive Summary counts its queries): each
+  // repository's latest point on or before the day, once per product it
+  // belongs to (the unique (repository_id, day) index finds the latest)
+  const rows = await db
+    .from('ai_code_composition_points as p')
+    .leftJoin('product_repositories as pr', (join) => {
+      join
+        .on('pr.repository_id', '=', 'p.repository_id')
+        .andOn('pr.organization_id', '=', 'p.organization_id')
+    })
+    .where('p.organization_id', organizationId)
+    .where(
+      'p.day',
+      db
+        .from('ai_code_composition_points as q')
+        .whereColumn('q.repository_id', 'p.repository_id')
+        .where('q.day', '<=', day)
+        .max('q.day')
+    )
+    .select('p.repository_id', 'p.ai_lines', 'p.blended_lines', 'p.human_lines', 'pr.product_id')
   const repositories = new Map<number, Lines>()
-  for (const point of points) {
-    const lines = {
-      ai: Number(point.ai_lines),
-      blended: Number(point.blended_lines),
-      human: Number(point.human_lines),
-    }
-    repositories.set(Number(point.repository_id), { ...lines, share: shareOf(lines) })
-  }
-  const memberships = await db
-    .from('product_repositories')
-    .where('organization_id', organizationId)
-    .select('product_id', 'repository_id')
   const products = new Map<number, Lines>()
-  for (const membership of memberships) {
-    const lines = repositories.get(Number(membership.repository_id))
-    if (!lines) continue
-    const sum = products.get(Number(membership.product_id)) ?? {
-      ai: 0,
-      blended: 0,
-      human: 0,
-      share: null,
+  for (const row of rows) {
+    const lines = {
+      ai: Number(row.ai_lines),
+      blended: Number(row.blended_lines),
+      human: Number(row.human_lines),
     }
+    repositories.set(Number(row.repository_id), { ...lines, share: shareOf(lines) })
+    if (row.product_id === null) continue
+    const sum = products.get(Number(row.product_id)) ?? { ai: 0, blended: 0, human: 0, share: null }
     sum.ai += lines.ai
     sum.blended += lines.blended
     sum.human += lines.human
     sum.share = shareOf(sum)
-    products.set(Number(membership.product_id), sum)
+    products.set(Number(row.product_id), sum)
   }
   return { repositories, products }
 }
