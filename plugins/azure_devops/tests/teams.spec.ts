@@ -3,6 +3,9 @@ import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
+import { createAccount } from '#tests/helpers/accounts'
+import { WebClient } from '#tests/helpers/web_client'
+import { publicIds } from '#services/public_id'
 import { insertedId } from '#services/sql'
 import type Connection from '#models/connection'
 import type { FakeAzure, FakeTeamMember } from './fake_azure/server.js'
@@ -221,5 +224,42 @@ test.group('Azure DevOps | teams', (group) => {
     assert.include(refused.error ?? '', 'expired or was revoked')
     await connection.refresh()
     assert.equal(connection.status, 'error')
+  })
+
+  test('a team imported from Azure DevOps shows its own Executive Summary: its members’ pull requests only', async ({
+    assert,
+  }) => {
+    const rockets = azure.addProject('Rockets')
+    azure.addTeam(rockets, 'Payments', [person('alice'), person('bob')])
+    const repository = azure.addRepository(rockets, 'engine')
+    for (const [author, merged] of [
+      ['alice', '2026-11-03T10:00:00Z'],
+      ['bob', '2026-11-04T10:00:00Z'],
+      ['carol', '2026-11-05T10:00:00Z'],
+    ]) {
+      azure.addPullRequest(repository, {
+        createdBy: person(author),
+        status: 'completed',
+        closedDate: merged,
+      })
+    }
+    const account = await createAccount({ role: 'member' })
+    const connection = await connectAzure(account.organization, azure)
+    for (const task of ['repositories', 'pull_requests', 'teams']) {
+      const run = await sync(connection, task)
+      assert.equal(run.status, 'succeeded', run.error ?? '')
+    }
+    const team = await db.from('teams').where('organization_id', account.organization.id).first()
+    const web = new WebClient()
+    await web.signIn(account.email, account.password, account.totpSecret!)
+    const page = await web.get(
+      `/insights?range=custom&from=2026-11-02&to=2026-11-08&team=${publicIds('team').encode(team.id)}`
+    )
+    assert.equal(page.status, 200)
+    assert.include(page.text, 'team Payments')
+    const throughput = page.text.split('data-kpi="throughput"')[1].split('</article>')[0]
+    assert.match(throughput, /<p class="kpi-value">2<\/p>/)
+    const settings = await web.get('/settings/teams')
+    assert.include(settings.text, 'Imported from Azure DevOps')
   })
 })
