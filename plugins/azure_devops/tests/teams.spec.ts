@@ -226,6 +226,21 @@ test.group('Azure DevOps | teams', (group) => {
     assert.equal(connection.status, 'error')
   })
 
+  test('a 429 with Retry-After is waited out and the import completes', async ({ assert }) => {
+    azure.addTeam(azure.addProject('Rockets'), 'Payments', [person('alice')])
+    const organization = await createOrganization()
+    const connection = await connectAzure(organization, azure)
+    azure.state.throttle = { remaining: 1, retryAfterSeconds: 1 }
+    const started = Date.now()
+    const outcome = await sync(connection)
+    assert.equal(outcome.status, 'succeeded', outcome.error ?? '')
+    assert.isAtLeast(Date.now() - started, 900)
+    assert.equal(azure.count(/^\/_apis\/projects$/i), 2)
+    assert.deepEqual(await teamsOf(organization.id), {
+      'Payments|azure_devops': ['alice@example.com'],
+    })
+  })
+
   test('a team imported from Azure DevOps shows its own Executive Summary: its members’ pull requests only', async ({
     assert,
   }) => {
