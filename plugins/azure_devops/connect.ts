@@ -16,6 +16,7 @@ export const SCOPES = [
   { id: 'release', label: 'Release (read)', for: 'classic release deployments' },
   { id: 'work', label: 'Work items (read)', for: 'bugs and incidents' },
   { id: 'hooks', label: 'Service hooks (read & write)', for: 'live updates' },
+  { id: 'project', label: 'Project and team (read)', for: 'teams and their members' },
 ] as const
 type ScopeId = (typeof SCOPES)[number]['id']
 
@@ -182,6 +183,13 @@ export async function testConnection(connection: ConnectionHandle): Promise<Conn
         missing.add(scope)
       }
     }
+  }
+  try {
+    const core = await api.getCoreApi()
+    await core.getProjects(undefined, 1)
+  } catch (error) {
+    if (!refusedScope(error)) throw error
+    missing.add('project')
   }
   try {
     const client = await connection.client({ retries: { attempts: 1 } })

@@ -8,6 +8,7 @@ import { guarded } from './sync/guard.js'
 import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
 import { syncWorkItems } from './sync/work_items.js'
+import { syncTeams } from './sync/teams.js'
 import { syncCommits } from './sync/commits.js'
 import { syncAiNotes } from './sync/ai_notes.js'
 import { downloadSnapshots } from './sync/snapshots.js'
@@ -129,6 +130,12 @@ export default definePlugin({
       description: 'Work items (bugs, incidents, stories) as issues',
       schedule: '30 1 * * *',
       run: guarded(syncWorkItems, 'Work items (read)'),
+    },
+    {
+      name: 'teams',
+      description: "Every project's teams and their members, as Sextant teams",
+      schedule: '50 1 * * *',
+      run: syncTeams,
     },
     {
       name: 'snapshots',

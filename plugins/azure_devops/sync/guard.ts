@@ -18,17 +18,26 @@ export function guarded(run: SyncTask['run'], scopeLabel: string): SyncTask['run
       await run(context)
     } catch (error) {
       if (!(error instanceof HttpError) || error.status !== 401) throw error
-      const alive = await context.http
-        .get('/_apis/connectionData', { conditional: false })
-        .then(() => true)
-        .catch((probe) => !(probe instanceof HttpError && probe.status === 401))
-      if (alive) {
+      if (await credentialsAlive(context)) {
         throw new Error(
           `The personal access token lacks the ${scopeLabel} scope: add it, or create a token that has it.`
         )
       }
-      await context.connection.update({ status: 'error' })
-      throw new Error(context.connection.credentials.token ? TOKEN_REFUSED : SIGN_IN_REFUSED)
+      return refuseConnection(context)
     }
   }
+}
+
+/** whether the token (or sign-in) is still accepted: connectionData needs no scope */
+export function credentialsAlive(context: SyncContext) {
+  return context.http
+    .get('/_apis/connectionData', { conditional: false })
+    .then(() => true)
+    .catch((probe) => !(probe instanceof HttpError && probe.status === 401))
+}
+
+/** the token is dead: the connection needs attention, the schedules skip it */
+export async function refuseConnection(context: SyncContext): Promise<never> {
+  await context.connection.update({ status: 'error' })
+  throw new Error(context.connection.credentials.token ? TOKEN_REFUSED : SIGN_IN_REFUSED)
 }

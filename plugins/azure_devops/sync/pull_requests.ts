@@ -38,17 +38,29 @@ export function pullRequestInput(
   }
 }
 
+/**
+ * An Azure DevOps identity as a contributor: its id (the same in pull
+ * requests, reviews and team memberships) and its uniqueName as login,
+ * the name pull requests are attributed by; null without either.
+ */
+export function contributorOf(
+  identity: Partial<Azure.Identity> | undefined
+): ContributorInput | null {
+  if (!identity?.id || !identity.uniqueName) return null
+  return {
+    externalId: identity.id,
+    login: identity.uniqueName,
+    name: identity.displayName ?? null,
+    email: identity.uniqueName.includes('@') ? identity.uniqueName : null,
+  }
+}
+
 export function contributorsOf(pulls: Azure.PullRequest[]): ContributorInput[] {
   const people = new Map<string, ContributorInput>()
   for (const pull of pulls) {
     for (const identity of [pull.createdBy, ...(pull.reviewers ?? [])]) {
-      if (!identity?.id || !identity.uniqueName) continue
-      people.set(identity.id, {
-        externalId: identity.id,
-        login: identity.uniqueName,
-        name: identity.displayName ?? null,
-        email: identity.uniqueName.includes('@') ? identity.uniqueName : null,
-      })
+      const contributor = contributorOf(identity)
+      if (contributor) people.set(contributor.externalId, contributor)
     }
   }
   return [...people.values()]

@@ -24,6 +24,7 @@ test.group('Azure DevOps | connect with a personal access token', (group) => {
       'Release (read)',
       'Work items (read)',
       'Service hooks (read &amp; write)',
+      'Project and team (read)',
     ]) {
       assert.include(page, scope)
     }
@@ -95,12 +96,13 @@ test.group('Azure DevOps | connect with a personal access token', (group) => {
     azure.addRepository(project, 'engine')
     azure.state.scopes.delete('vso.build')
     azure.state.scopes.delete('vso.hooks_write')
+    azure.state.scopes.delete('vso.project')
     const { web } = await signedInAdmin()
     await connectForm(web, azure.url, PAT)
     const { text: page } = await web.get('/settings/connections')
     assert.include(
       page,
-      'Missing scopes: Build (read) (for pipeline runs); Service hooks (read &amp; write) (for live updates).'
+      'Missing scopes: Build (read) (for pipeline runs); Service hooks (read &amp; write) (for live updates); Project and team (read) (for teams and their members).'
     )
     assert.notInclude(page, 'Release (read) (for')
     const connection = await Connection.query().where('plugin_id', 'azure_devops').firstOrFail()

@@ -60,6 +60,20 @@ export const RESOURCE_LOCATIONS: Record<string, Location[]> = {
       '_apis/{resource}/{*projectId}',
       4
     ),
+    location(
+      'core',
+      'd30a3dd1-f8ba-442a-b86a-bd0c0c383e59',
+      'teams',
+      '_apis/projects/{projectId}/{resource}/{*teamId}',
+      3
+    ),
+    location(
+      'core',
+      '294c494c-2600-4d7e-b76c-3dd50c3c95be',
+      'members',
+      '_apis/projects/{projectId}/teams/{teamId}/{resource}',
+      2
+    ),
   ],
   git: [
     location(

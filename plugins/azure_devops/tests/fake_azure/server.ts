@@ -4,6 +4,9 @@ import { createHash, randomUUID } from 'node:crypto'
 import { pagedAnswer } from '#plugin-sdk/testing'
 import { AREAS, RESOURCE_LOCATIONS } from './locations.js'
 import { gitObjectRoute, type GitDirectories } from './git_objects.js'
+import { teamRoute, type FakeTeam, type FakeTeamMember } from './routes_teams.js'
+
+export type { FakeTeam, FakeTeamMember } from './routes_teams.js'
 
 /**
  * A fake Azure DevOps organisation on loopback, speaking the REST wire
@@ -22,6 +25,7 @@ export const ALL_SCOPES = [
   'vso.release',
   'vso.work',
   'vso.hooks_write',
+  'vso.project',
 ] as const
 export type Scope = (typeof ALL_SCOPES)[number]
 
@@ -146,6 +150,8 @@ export type FakeAzureState = {
   scopes: Set<Scope>
   user: { id: string; displayName: string; email: string }
   projects: FakeProject[]
+  /** each project's teams and their members (routes_teams.ts) */
+  teams: FakeTeam[]
   repositories: FakeRepository[]
   pullRequests: FakePullRequest[]
   builds: Map<string, FakeBuild[]>
@@ -186,6 +192,8 @@ export type FakeAzure = {
   count(pattern: RegExp, method?: string): number
   addProject(name: string): FakeProject
   addRepository(project: FakeProject, name: string): FakeRepository
+  /** a team of the project with these members (people, or a group with isContainer) */
+  addTeam(project: FakeProject, name: string, members?: FakeTeamMember[]): FakeTeam
   addPullRequest(repository: FakeRepository, changes?: Partial<FakePullRequest>): FakePullRequest
   /** a project with `repositories` repositories of `pulls` pull requests each, all but the newest two completed */
   seed(repositories: number, pulls: number): FakeRepository[]
@@ -250,6 +258,7 @@ function freshState(organization: string, pat: string): FakeAzureState {
       email: 'ada@example.com',
     },
     projects: [],
+    teams: [],
     repositories: [],
     pullRequests: [],
     builds: new Map(),
@@ -282,6 +291,7 @@ function scopeFor(method: string, path: string): Scope | null {
   if (/\/_apis\/release\//i.test(path)) return 'vso.release'
   if (/\/_apis\/wit\//i.test(path)) return 'vso.work'
   if (/\/_apis\/hooks\//i.test(path)) return 'vso.hooks_write'
+  if (/^\/_apis\/projects(\/|$)/i.test(path)) return 'vso.project'
   return null
 }
 
@@ -542,6 +552,7 @@ export async function startFakeAzure(
     const paged = { method, url, headers: request.headers }
     let match: RegExpExecArray | null
     if (gitObjectRoute(gitDirectories, method, path, url, response)) return
+    if (teamRoute(state, `${origin}/${state.organization}`, method, path, url, response)) return
 
     // GET [{project}/]_apis/git/repositories
     if (method === 'GET' && (match = /^(?:\/([^/]+))?\/_apis\/git\/repositories\/?$/i.exec(path))) {
@@ -910,6 +921,17 @@ export async function startFakeAzure(
       const project = { id: randomUUID(), name }
       state.projects.push(project)
       return project
+    },
+    addTeam(project, name, members = []) {
+      const team = {
+        id: randomUUID(),
+        name,
+        projectId: project.id,
+        description: `The ${name} team`,
+        members,
+      }
+      state.teams.push(team)
+      return team
     },
     addRepository(project, name) {
       const repository = {
