@@ -47,7 +47,7 @@ export default class CreateSuperuserCommand extends BaseCommand {
 
     const { default: CreateSuperuser, SuperuserRefused } =
       await import('#actions/auth/create_superuser')
-    const { PasswordRejected } = await import('#services/passwords')
+    const { PasswordRejectedException } = await import('#services/passwords')
     try {
       const result = await new CreateSuperuser().execute({
         email,
@@ -60,7 +60,7 @@ export default class CreateSuperuserCommand extends BaseCommand {
       )
       this.logger.info('At first sign-in they will set up two-factor authentication.')
     } catch (error) {
-      if (error instanceof SuperuserRefused || error instanceof PasswordRejected)
+      if (error instanceof SuperuserRefused || error instanceof PasswordRejectedException)
         return this.fail(error.message)
       throw error
     }

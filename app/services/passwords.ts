@@ -11,7 +11,7 @@ import { passwordProblems } from '#services/password_policy'
  * A password the user cannot have: too weak, about them, or one of their
  * last N passwords. The message is shown next to the field.
  */
-export class PasswordRejected extends FormRefusalException {
+export class PasswordRejectedException extends FormRefusalException {
   static status = 422
   static code = 'E_PASSWORD_REJECTED'
 
@@ -25,9 +25,9 @@ export async function assertAcceptablePassword(
   context: { email: string; fullName?: string | null; user?: User | null }
 ) {
   const problems = passwordProblems(password, { email: context.email, fullName: context.fullName })
-  if (problems.length) throw new PasswordRejected(problems)
+  if (problems.length) throw new PasswordRejectedException(problems)
   if (context.user && (await isRecentPassword(context.user, password))) {
-    throw new PasswordRejected([
+    throw new PasswordRejectedException([
       `You used this password recently; choose one different from your last ${sextantConfig.auth.passwordHistorySize}.`,
     ])
   }

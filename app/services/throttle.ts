@@ -9,7 +9,7 @@ import { errors as limiterErrors } from '@adonisjs/limiter'
  */
 export type ThrottleCheck = { limiter: Limiter; key: string }
 
-export class TooManyAttempts extends FormRefusalException {
+export class TooManyAttemptsException extends FormRefusalException {
   static status = 429
   static code = 'E_TOO_MANY_ATTEMPTS'
 
@@ -23,7 +23,7 @@ export class TooManyAttempts extends FormRefusalException {
 
 /**
  * One throttled attempt (a password, a code, a passkey): refused with
- * TooManyAttempts while a check has no points left; a refusal of the
+ * TooManyAttemptsException while a check has no points left; a refusal of the
  * attempt itself (a FormRefusalException) spends a point of each check;
  * success clears `clear` (all the checks unless told otherwise).
  */
@@ -35,7 +35,7 @@ export async function throttledAttempt<T>(
   try {
     await assertNotThrottled(checks)
   } catch (error) {
-    if (error instanceof TooManyAttempts) await options.onThrottled?.()
+    if (error instanceof TooManyAttemptsException) await options.onThrottled?.()
     throw error
   }
   let result: T
@@ -53,7 +53,7 @@ export async function assertNotThrottled(checks: ThrottleCheck[]) {
   for (const { limiter, key } of checks) {
     if ((await limiter.isBlocked(key)) || (await limiter.remaining(key)) <= 0) {
       const seconds = Math.max(1, Math.ceil(await limiter.availableIn(key)))
-      throw new TooManyAttempts(seconds)
+      throw new TooManyAttemptsException(seconds)
     }
   }
 }

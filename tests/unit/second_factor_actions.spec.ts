@@ -8,7 +8,9 @@ import RecoveryCode from '#models/recovery_code'
 import type User from '#models/user'
 import RegenerateRecoveryCodes from '#actions/auth/regenerate_recovery_codes'
 import StartTotpEnrolment from '#actions/auth/start_totp_enrolment'
-import VerifySecondFactor, { SecondFactorRejected } from '#actions/auth/verify_second_factor'
+import VerifySecondFactor, {
+  SecondFactorRejectedException,
+} from '#actions/auth/verify_second_factor'
 import { CLI_META } from '#services/audit'
 import { recoveryCodeDigest } from '#services/one_time_tokens'
 import { totp } from '#services/totp'
@@ -32,8 +34,8 @@ async function refusal(attempt: Promise<unknown>) {
     () => null,
     (caught: unknown) => caught
   )
-  if (!(error instanceof SecondFactorRejected)) {
-    throw new Error(`expected a SecondFactorRejected, got ${String(error)}`)
+  if (!(error instanceof SecondFactorRejectedException)) {
+    throw new Error(`expected a SecondFactorRejectedException, got ${String(error)}`)
   }
   return error
 }

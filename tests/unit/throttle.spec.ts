@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import limiter from '@adonisjs/limiter/services/main'
 import type { Limiter } from '@adonisjs/limiter'
 import {
-  TooManyAttempts,
+  TooManyAttemptsException,
   assertNotThrottled,
   clearAttempts,
   recordFailedAttempt,
@@ -42,8 +42,8 @@ test.group('Attempt throttle', () => {
     await recordFailedAttempt([account])
 
     const refused = await refusal([account])
-    assert.instanceOf(refused, TooManyAttempts)
-    const seconds = (refused as TooManyAttempts).retryAfterSeconds
+    assert.instanceOf(refused, TooManyAttemptsException)
+    const seconds = (refused as TooManyAttemptsException).retryAfterSeconds
     assert.isAtLeast(seconds, 1)
     assert.isAtMost(seconds, 60)
   })
@@ -52,8 +52,8 @@ test.group('Attempt throttle', () => {
     const account = check(2)
     for (let attempt = 0; attempt < 3; attempt++) await recordFailedAttempt([account])
 
-    const refused = (await refusal([account])) as TooManyAttempts
-    assert.instanceOf(refused, TooManyAttempts)
+    const refused = (await refusal([account])) as TooManyAttemptsException
+    assert.instanceOf(refused, TooManyAttemptsException)
     assert.isAbove(refused.retryAfterSeconds, 60, 'blocked, not just out of attempts')
     assert.isAtMost(refused.retryAfterSeconds, 300)
     assert.equal(refused.message, 'Too many attempts. Try again in 5 minutes.')
@@ -63,8 +63,8 @@ test.group('Attempt throttle', () => {
     const fresh = check(5)
     const exhausted = check(1)
     await recordFailedAttempt([exhausted])
-    assert.instanceOf(await refusal([fresh, exhausted]), TooManyAttempts)
-    assert.instanceOf(await refusal([exhausted, fresh]), TooManyAttempts)
+    assert.instanceOf(await refusal([fresh, exhausted]), TooManyAttemptsException)
+    assert.instanceOf(await refusal([exhausted, fresh]), TooManyAttemptsException)
     assert.isNull(await refusal([fresh]))
   })
 
@@ -72,15 +72,15 @@ test.group('Attempt throttle', () => {
     const account = check(1)
     const ip = check(1)
     await recordFailedAttempt([account, ip])
-    assert.instanceOf(await refusal([account]), TooManyAttempts)
-    assert.instanceOf(await refusal([ip]), TooManyAttempts)
+    assert.instanceOf(await refusal([account]), TooManyAttemptsException)
+    assert.instanceOf(await refusal([ip]), TooManyAttemptsException)
   })
 
   test('a success clears the attempts of every check', async ({ assert }) => {
     const account = check(2)
     const ip = check(2)
     for (let attempt = 0; attempt < 3; attempt++) await recordFailedAttempt([account, ip])
-    assert.instanceOf(await refusal([account]), TooManyAttempts)
+    assert.instanceOf(await refusal([account]), TooManyAttemptsException)
 
     await clearAttempts([account, ip])
     assert.isNull(await refusal([account, ip]))
@@ -99,8 +99,17 @@ test.group('Attempt throttle', () => {
   })
 
   test('the refusal says how long to wait in whole minutes', ({ assert }) => {
-    assert.equal(new TooManyAttempts(1).message, 'Too many attempts. Try again in 1 minute.')
-    assert.equal(new TooManyAttempts(60).message, 'Too many attempts. Try again in 1 minute.')
-    assert.equal(new TooManyAttempts(61).message, 'Too many attempts. Try again in 2 minutes.')
+    assert.equal(
+      new TooManyAttemptsException(1).message,
+      'Too many attempts. Try again in 1 minute.'
+    )
+    assert.equal(
+      new TooManyAttemptsException(60).message,
+      'Too many attempts. Try again in 1 minute.'
+    )
+    assert.equal(
+      new TooManyAttemptsException(61).message,
+      'Too many attempts. Try again in 2 minutes.'
+    )
   })
 })

@@ -4,7 +4,11 @@ import ImportGeographies from '#actions/insights/import_geographies'
 import ImportReferenceData from '#actions/insights/import_reference_data'
 import type { RequestMeta } from '#services/audit'
 import { recordReferenceImport, type ReferenceImportKind } from '#services/insights/import_audit'
-import { UploadRefused, uploadedText, type IncomingUpload } from '#services/insights/uploads'
+import {
+  UploadRefusedException,
+  uploadedText,
+  type IncomingUpload,
+} from '#services/insights/uploads'
 
 export type ReferenceUploadKind = ReferenceImportKind
 export const REFERENCE_UPLOAD_LABELS: Record<ReferenceUploadKind, string> = {
@@ -24,7 +28,7 @@ export type ReferenceUpload =
  * everything before writing, in one transaction, then drops every
  * organisation's cached insights) and records who imported what in the
  * audit log.
- * A bad file throws ImportError (file, line, column) or UploadRefused
+ * A bad file throws ImportRefusedException (file, line, column) or UploadRefusedException
  * and changes nothing.
  */
 export default class ImportReferenceUpload {
@@ -35,7 +39,9 @@ export default class ImportReferenceUpload {
     let counts: Record<string, number>
     if (upload.kind === 'reference') {
       if (upload.files.length === 0) {
-        throw new UploadRefused('Choose a reference metrics or reference records CSV file.')
+        throw new UploadRefusedException(
+          'Choose a reference metrics or reference records CSV file.'
+        )
       }
       const texts = []
       for (const file of upload.files) texts.push(await uploadedText(file, 'a CSV file'))

@@ -4,7 +4,7 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import { AGREEMENT_KINDS, type AgreementKind } from '#services/agreements/kinds'
 import { agreementIds } from '#queries/working_agreements'
 import { teamIds } from '#actions/teams/find_team'
-import { AgreementRefusal } from '#actions/agreements/agreement_refusal'
+import { AgreementRefusedException } from '#actions/agreements/agreement_refusal'
 
 /**
  * A target the organisation, or one of its teams, agrees on: e.g. the
@@ -22,7 +22,7 @@ export default class CreateWorkingAgreement {
   }) {
     const definition = AGREEMENT_KINDS[input.kind]
     if (input.threshold > definition.max) {
-      throw new AgreementRefusal(
+      throw new AgreementRefusedException(
         'threshold',
         `${definition.label} takes at most ${definition.max} ${definition.unit}.`
       )
@@ -31,7 +31,7 @@ export default class CreateWorkingAgreement {
       let teamId: number | null = null
       if (input.teamPublicId) {
         if (!definition.teams) {
-          throw new AgreementRefusal(
+          throw new AgreementRefusedException(
             'team',
             `“${definition.describe(input.threshold)}” is about repositories, not people: set it for the organisation.`
           )
@@ -45,7 +45,8 @@ export default class CreateWorkingAgreement {
                 .where('organization_id', input.organizationId)
                 .where('id', decoded)
                 .first()
-        if (!team) throw new AgreementRefusal('team', 'Choose one of the organisation’s teams.')
+        if (!team)
+          throw new AgreementRefusedException('team', 'Choose one of the organisation’s teams.')
         teamId = team.id
       }
       const now = new Date()

@@ -4,7 +4,7 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import { checkOutboundUrl } from '#services/http/outbound_dispatcher'
 import { OutboundRequestRefused } from '#services/http/outbound_policy'
 import { sealAlertWebhook, webhookHost } from '#services/agreements/alert_webhook'
-import { AgreementRefusal } from '#actions/agreements/agreement_refusal'
+import { AgreementRefusedException } from '#actions/agreements/agreement_refusal'
 
 /**
  * Sets (or, empty, removes) the incoming-webhook URL insights alerts are
@@ -19,8 +19,8 @@ export default class SaveAlertWebhook {
         await checkOutboundUrl(input.url)
       } catch (error) {
         if (error instanceof OutboundRequestRefused)
-          throw new AgreementRefusal('url', `That address is ${error.message}.`)
-        throw new AgreementRefusal(
+          throw new AgreementRefusedException('url', `That address is ${error.message}.`)
+        throw new AgreementRefusedException(
           'url',
           'Type the incoming-webhook URL your chat tool gave you (https://…).'
         )

@@ -5,7 +5,7 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import UserHasSecondFactor from '#actions/auth/user_has_second_factor'
 import SecondFactorRequired from '#actions/auth/second_factor_required'
 
-export class InvalidCredentials extends FormRefusalException {
+export class InvalidCredentialsException extends FormRefusalException {
   static status = 422
   static code = 'E_INVALID_CREDENTIALS'
 
@@ -46,7 +46,7 @@ export default class AttemptPasswordSignIn {
         meta: input.meta,
         details: { reason: 'invalid_credentials' },
       })
-      throw new InvalidCredentials()
+      throw new InvalidCredentialsException()
     }
     if (user.isLocked) {
       await recordAudit({
@@ -56,7 +56,7 @@ export default class AttemptPasswordSignIn {
         meta: input.meta,
         details: { reason: 'locked' },
       })
-      throw new InvalidCredentials()
+      throw new InvalidCredentialsException()
     }
     if (await new UserHasSecondFactor().execute(user)) return { user, next: 'mfa' }
     return { user, next: (await new SecondFactorRequired().execute(user)) ? 'enrol' : 'signed_in' }

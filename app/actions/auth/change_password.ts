@@ -2,7 +2,11 @@ import hash from '@adonisjs/core/services/hash'
 import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
-import { assertAcceptablePassword, PasswordRejected, storeNewPassword } from '#services/passwords'
+import {
+  assertAcceptablePassword,
+  PasswordRejectedException,
+  storeNewPassword,
+} from '#services/passwords'
 
 /**
  * A signed-in user changes their password (current password required).
@@ -16,7 +20,7 @@ export default class ChangePassword {
     meta: RequestMeta
   }) {
     if (!(await hash.verify(input.user.password, input.currentPassword))) {
-      throw new PasswordRejected(['Your current password is not correct.'])
+      throw new PasswordRejectedException(['Your current password is not correct.'])
     }
     await assertAcceptablePassword(input.newPassword, {
       email: input.user.email,

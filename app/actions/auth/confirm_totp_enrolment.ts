@@ -8,7 +8,7 @@ import { secretBox } from '#services/secret_box'
 import { totp } from '#services/totp'
 import RegenerateRecoveryCodes from '#actions/auth/regenerate_recovery_codes'
 
-export class EnrolmentCodeRejected extends FormRefusalException {
+export class EnrolmentCodeRejectedException extends FormRefusalException {
   static status = 422
   static code = 'E_ENROLMENT_CODE_REJECTED'
 
@@ -34,14 +34,14 @@ export default class ConfirmTotpEnrolment {
           .whereNull('confirmed_at')
           .first()
       : null
-    if (!factor) throw new EnrolmentCodeRejected()
+    if (!factor) throw new EnrolmentCodeRejectedException()
     const secret = secretBox().open(factor.secret!, {
       table: 'mfa_factors',
       column: 'secret',
       rowId: factor.id,
     })
     const verification = totp.verify(secret, input.code)
-    if (!verification.ok) throw new EnrolmentCodeRejected()
+    if (!verification.ok) throw new EnrolmentCodeRejectedException()
 
     return db.transaction(async (trx) => {
       // One authenticator at a time: confirming a new one retires the old.

@@ -2,9 +2,11 @@ import { FormRefusalException } from '#exceptions/form_refusal'
 import hash from '@adonisjs/core/services/hash'
 import type User from '#models/user'
 import type { RequestMeta } from '#services/audit'
-import VerifySecondFactor, { SecondFactorRejected } from '#actions/auth/verify_second_factor'
+import VerifySecondFactor, {
+  SecondFactorRejectedException,
+} from '#actions/auth/verify_second_factor'
 
-export class ReauthenticationFailed extends FormRefusalException {
+export class ReauthenticationFailedException extends FormRefusalException {
   static status = 422
   static code = 'E_REAUTHENTICATION_FAILED'
 
@@ -26,7 +28,7 @@ export default class Reauthenticate {
   }) {
     if (input.password) {
       if (await hash.verify(input.user.password, input.password)) return
-      throw new ReauthenticationFailed()
+      throw new ReauthenticationFailedException()
     }
     if (input.code) {
       try {
@@ -38,10 +40,11 @@ export default class Reauthenticate {
         })
         return
       } catch (error) {
-        if (error instanceof SecondFactorRejected) throw new ReauthenticationFailed()
+        if (error instanceof SecondFactorRejectedException)
+          throw new ReauthenticationFailedException()
         throw error
       }
     }
-    throw new ReauthenticationFailed()
+    throw new ReauthenticationFailedException()
   }
 }

@@ -10,7 +10,7 @@ import { assertAcceptablePassword, storeNewPassword } from '#services/passwords'
 import { destroyUserSessions } from '#services/user_sessions'
 import { signInLimiters, untrustedSignInKey } from '#start/limiter'
 
-export class ResetLinkInvalid extends FormRefusalException {
+export class ResetLinkInvalidException extends FormRefusalException {
   static status = 404
   static code = 'E_RESET_LINK_INVALID'
 
@@ -36,7 +36,7 @@ export default class ResetPassword {
 
   async execute(input: { token: string; password: string; meta: RequestMeta }) {
     const reset = await this.findValid(input.token)
-    if (!reset || reset.expiresAt < DateTime.now()) throw new ResetLinkInvalid()
+    if (!reset || reset.expiresAt < DateTime.now()) throw new ResetLinkInvalidException()
     const user = await User.findOrFail(reset.userId)
     await assertAcceptablePassword(input.password, {
       email: user.email,
@@ -49,7 +49,7 @@ export default class ResetPassword {
         .where('id', reset.id)
         .whereNull('used_at')
         .update({ used_at: sqlTime() })
-      if (!updatedExactlyOne(claimed)) throw new ResetLinkInvalid()
+      if (!updatedExactlyOne(claimed)) throw new ResetLinkInvalidException()
       await storeNewPassword(user, input.password, trx)
       await recordAudit(
         { event: 'password.reset', actorId: user.id, subject: user.email, meta: input.meta },

@@ -10,7 +10,7 @@ import { totp } from '#services/totp'
 import { sqlTime, updatedExactlyOne } from '#services/sql'
 
 /** a code that is wrong, used already, or not a code at all */
-export class SecondFactorRejected extends FormRefusalException {
+export class SecondFactorRejectedException extends FormRefusalException {
   static status = 422
   static code = 'E_SECOND_FACTOR_REJECTED'
 }
@@ -44,7 +44,7 @@ export default class VerifySecondFactor {
         meta: input.meta,
         details: { purpose: input.purpose ?? 'sign_in' },
       })
-      throw new SecondFactorRejected(
+      throw new SecondFactorRejectedException(
         recovery
           ? 'That recovery code is not valid or was already used.'
           : 'That code is not valid or was already used.'

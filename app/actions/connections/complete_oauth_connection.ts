@@ -9,7 +9,7 @@ import { OutboundRequestRefused } from '#services/http/outbound_policy'
 import { pluginRegistry, type LoadedPlugin } from '#services/plugins/registry'
 import { findMethod, storedMethodId, type ConnectMethod } from '#services/plugins/auth_methods'
 import { OAuthError, tokenCredentials } from '#services/plugins/oauth2'
-import { ConnectionActionRefused } from '#actions/connections/test_connection'
+import { ConnectionActionRefusedException } from '#actions/connections/test_connection'
 import {
   finishConnecting,
   upsertConnection,
@@ -47,7 +47,9 @@ export default class CompleteOAuthConnection {
     const method = findMethod(plugin, input.methodId)
     const auth = method?.auth
     if (!method || auth?.kind !== 'oauth2') {
-      throw new ConnectionActionRefused(`${plugin.definition.name} does not connect with OAuth.`)
+      throw new ConnectionActionRefusedException(
+        `${plugin.definition.name} does not connect with OAuth.`
+      )
     }
     const token = input.token
 

@@ -16,7 +16,7 @@ import {
 } from '#actions/connections/store_connection'
 
 /** the member picked nothing, or something the grant does not reach: the page says so */
-export class AccountChoiceInputError extends FormRefusalException {
+export class AccountChoiceInputException extends FormRefusalException {
   static status = 422
   static code = 'E_ACCOUNT_CHOICE_INPUT'
 
@@ -26,7 +26,7 @@ export class AccountChoiceInputError extends FormRefusalException {
 }
 
 /** the choice is another member's, another organisation's, used or expired */
-export class AccountChoiceGone extends FormRefusalException {
+export class AccountChoiceGoneException extends FormRefusalException {
   static status = 404
   static code = 'E_ACCOUNT_CHOICE_GONE'
 }
@@ -50,7 +50,7 @@ export async function pendingAccountChoice(input: {
         .first()
     : null
   if (!choice) {
-    throw new AccountChoiceGone(
+    throw new AccountChoiceGoneException(
       'This choice of accounts is unknown, already made or expired (it lasts 15 minutes). Start again from Connections.'
     )
   }
@@ -74,12 +74,14 @@ export default class ConnectChosenAccounts {
     const plugin = pluginRegistry.require(choice.pluginId)
     const method = findMethod(plugin, choice.authMethod)
     if (!method || method.auth.kind !== 'oauth2') {
-      throw new AccountChoiceGone(`${plugin.definition.name} no longer connects with OAuth.`)
+      throw new AccountChoiceGoneException(
+        `${plugin.definition.name} no longer connects with OAuth.`
+      )
     }
     const wanted = new Set(input.accountKeys)
     const chosen = choice.accountList.filter((account) => wanted.has(account.key))
     if (chosen.length === 0 || chosen.length !== wanted.size) {
-      throw new AccountChoiceInputError('Pick at least one of the accounts listed.')
+      throw new AccountChoiceInputException('Pick at least one of the accounts listed.')
     }
     for (const account of chosen) {
       if (!account.baseUrl) continue
@@ -87,7 +89,7 @@ export default class ConnectChosenAccounts {
         await checkOutboundUrl(account.baseUrl)
       } catch (error) {
         if (!(error instanceof OutboundRequestRefused)) throw error
-        throw new AccountChoiceInputError(
+        throw new AccountChoiceInputException(
           `${account.name} cannot be connected: its address is ${error.message}.`
         )
       }

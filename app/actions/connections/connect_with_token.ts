@@ -15,7 +15,7 @@ import type { ConnectionField } from '#plugin-sdk/types'
 import { connectionBaseUrlValidator } from '#validators/connection'
 import { checkOutboundUrl } from '#services/http/outbound_dispatcher'
 import { OutboundRequestRefused } from '#services/http/outbound_policy'
-import { ConnectionActionRefused } from '#actions/connections/test_connection'
+import { ConnectionActionRefusedException } from '#actions/connections/test_connection'
 import {
   finishConnecting,
   upsertConnection,
@@ -28,7 +28,7 @@ export type FieldErrors = Record<string, string[]>
  * The connect form was filled in wrongly: the messages by field, and what
  * the user typed (secrets left out) to fill the form in again.
  */
-export class ConnectInputError extends FormRefusalException {
+export class ConnectInputException extends FormRefusalException {
   static status = 422
   static code = 'E_CONNECT_INPUT'
 
@@ -47,7 +47,7 @@ export class ConnectInputError extends FormRefusalException {
 
 /** the connect form's errors by field and what was typed (secrets left out), for its page */
 export function connectFormErrors(refused: unknown) {
-  if (!(refused instanceof ConnectInputError)) return null
+  if (!(refused instanceof ConnectInputException)) return null
   return {
     pluginId: refused.pluginId,
     methodId: refused.methodId,
@@ -205,7 +205,7 @@ export default class ConnectWithToken {
     const settings = plugin.definition.connection
     const method = findMethod(plugin, input.methodId)
     if (!settings || !method || !isFormAuth(method.auth)) {
-      throw new ConnectionActionRefused(
+      throw new ConnectionActionRefusedException(
         input.methodId && !method
           ? `${plugin.definition.name} has no way to connect called "${input.methodId}".`
           : `${plugin.definition.name} does not connect with a token.`
@@ -213,7 +213,7 @@ export default class ConnectWithToken {
     }
     // An installation's account is never an organisation's, nor the reverse.
     if (isInstallationScoped(plugin.definition) !== (input.organization === null)) {
-      throw new ConnectionActionRefused(
+      throw new ConnectionActionRefusedException(
         input.organization
           ? `${plugin.definition.name} is connected by the administrator of this Sextant installation.`
           : `${plugin.definition.name} is connected by each organisation, not in the admin area.`
@@ -281,7 +281,7 @@ export default class ConnectWithToken {
       for (const field of declared) {
         if (!field.secret) values[field.name] = asText(submitted[field.name])
       }
-      throw new ConnectInputError(plugin.id, fieldErrors, values, method.id)
+      throw new ConnectInputException(plugin.id, fieldErrors, values, method.id)
     }
 
     const config: Record<string, unknown> = {}

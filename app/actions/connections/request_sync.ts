@@ -5,7 +5,7 @@ import RunSyncJob from '#jobs/run_sync_job'
 import { pluginRegistry } from '#services/plugins/registry'
 import { closeAbandonedRuns } from '#services/sync/sync_run_recorder'
 import { findOrganizationConnection } from '#actions/connections/connection_summaries'
-import { ConnectionActionRefused } from '#actions/connections/test_connection'
+import { ConnectionActionRefusedException } from '#actions/connections/test_connection'
 
 /**
  * "Sync now": queues a sync of every task of the connection for a worker,
@@ -19,15 +19,15 @@ export default class RequestSync {
     )
     const plugin = pluginRegistry.get(connection.pluginId)
     if (!plugin) {
-      throw new ConnectionActionRefused(
+      throw new ConnectionActionRefusedException(
         `The "${connection.pluginId}" plugin is not loaded, so this connection cannot sync.`
       )
     }
     if ((plugin.definition.sync ?? []).length === 0) {
-      throw new ConnectionActionRefused(`${plugin.definition.name} has nothing to sync.`)
+      throw new ConnectionActionRefusedException(`${plugin.definition.name} has nothing to sync.`)
     }
     if (connection.status !== 'active') {
-      throw new ConnectionActionRefused(
+      throw new ConnectionActionRefusedException(
         `This connection is ${connection.status}: only an active connection syncs. Test it or connect again first.`
       )
     }
@@ -38,7 +38,7 @@ export default class RequestSync {
       .where('status', 'running')
       .first()
     if (running) {
-      throw new ConnectionActionRefused('A sync of this connection is already running.')
+      throw new ConnectionActionRefusedException('A sync of this connection is already running.')
     }
     const queuedAt = DateTime.now()
     await RunSyncJob.dispatch({ connectionId: connection.id, trigger: 'button' })

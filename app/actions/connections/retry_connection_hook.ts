@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type Organization from '#models/organization'
 import { pluginRegistry } from '#services/plugins/registry'
 import { findOrganizationConnection } from '#actions/connections/connection_summaries'
-import { ConnectionActionRefused } from '#actions/connections/test_connection'
+import { ConnectionActionRefusedException } from '#actions/connections/test_connection'
 import {
   dispatchHookRun,
   hasLifecycleHook,
@@ -30,13 +30,15 @@ export default class RetryConnectionHook {
     )
     const plugin = pluginRegistry.get(connection.pluginId)
     if (!hook || !hasLifecycleHook(plugin, hook, connection)) {
-      throw new ConnectionActionRefused('This connection has no such step to retry.')
+      throw new ConnectionActionRefusedException('This connection has no such step to retry.')
     }
     if (hook === 'connected' && connection.status !== 'active') {
-      throw new ConnectionActionRefused('Only an active connection is set up at the provider.')
+      throw new ConnectionActionRefusedException(
+        'Only an active connection is set up at the provider.'
+      )
     }
     if (hook === 'disconnecting' && connection.status !== 'disconnecting') {
-      throw new ConnectionActionRefused('This connection is not being disconnected.')
+      throw new ConnectionActionRefusedException('This connection is not being disconnected.')
     }
     const latest = await db
       .from('plugin_hook_runs')
@@ -45,14 +47,16 @@ export default class RetryConnectionHook {
       .orderBy('id', 'desc')
       .first()
     if (latest?.status === 'running') {
-      throw new ConnectionActionRefused('It is running now: wait for it to finish.')
+      throw new ConnectionActionRefusedException('It is running now: wait for it to finish.')
     }
     const runId =
       latest && ['failed', 'pending'].includes(latest.status)
         ? Number(latest.id)
         : await recordLifecycleHook(connection, hook)
     if (!(await dispatchHookRun(runId))) {
-      throw new ConnectionActionRefused('The job queue cannot be reached: try again later.')
+      throw new ConnectionActionRefusedException(
+        'The job queue cannot be reached: try again later.'
+      )
     }
     return { pluginName: plugin!.definition.name }
   }

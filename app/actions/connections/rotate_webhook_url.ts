@@ -2,7 +2,7 @@ import type Organization from '#models/organization'
 import { pluginRegistry } from '#services/plugins/registry'
 import { rotateConnectionWebhookToken, usesUrlTokens } from '#services/webhooks/connection_tokens'
 import { findOrganizationConnection } from '#actions/connections/connection_summaries'
-import { ConnectionActionRefused } from '#actions/connections/test_connection'
+import { ConnectionActionRefusedException } from '#actions/connections/test_connection'
 import { queueOnConnected } from '#actions/plugins/queue_plugin_hook'
 
 /**
@@ -19,10 +19,10 @@ export default class RotateWebhookUrl {
     )
     const plugin = pluginRegistry.get(connection.pluginId)
     if (!plugin || !usesUrlTokens(plugin.definition)) {
-      throw new ConnectionActionRefused('This connection has no webhook URL of its own.')
+      throw new ConnectionActionRefusedException('This connection has no webhook URL of its own.')
     }
     if (connection.status !== 'active') {
-      throw new ConnectionActionRefused('Only an active connection receives webhooks.')
+      throw new ConnectionActionRefusedException('Only an active connection receives webhooks.')
     }
     await rotateConnectionWebhookToken(connection)
     const reregistering = await queueOnConnected(connection, plugin)

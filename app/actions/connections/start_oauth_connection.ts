@@ -3,7 +3,7 @@ import { pluginRegistry } from '#services/plugins/registry'
 import { oauthMissingSettings } from '#services/plugins/oauth2'
 import { findMethod } from '#services/plugins/auth_methods'
 import { pluginDriver } from '#services/plugins/ally_drivers'
-import { ConnectionActionRefused } from '#actions/connections/test_connection'
+import { ConnectionActionRefusedException } from '#actions/connections/test_connection'
 
 /** how long the user has to come back from the provider */
 export const OAUTH_FLOW_LIFETIME_MS = 10 * 60 * 1000
@@ -38,23 +38,27 @@ export default class StartOAuthConnection {
     const method = findMethod(plugin, input.methodId)
     const auth = method?.auth
     if (!method || auth?.kind !== 'oauth2') {
-      throw new ConnectionActionRefused(`${plugin.definition.name} does not connect with OAuth.`)
+      throw new ConnectionActionRefusedException(
+        `${plugin.definition.name} does not connect with OAuth.`
+      )
     }
     const missing = oauthMissingSettings(auth)
     if (missing.length > 0) {
-      throw new ConnectionActionRefused(
+      throw new ConnectionActionRefusedException(
         `${plugin.definition.name} cannot connect yet: an administrator must configure ${missing.join(' and ')}.`
       )
     }
     const driver = pluginDriver(input.ctx, plugin.id, method.id)
     if (!driver) {
-      throw new ConnectionActionRefused(`${plugin.definition.name} cannot connect with OAuth now.`)
+      throw new ConnectionActionRefusedException(
+        `${plugin.definition.name} cannot connect with OAuth now.`
+      )
     }
     await driver.redirect()
     const url = String(input.ctx.response.getHeader('location') ?? '')
     const state = URL.canParse(url) ? new URL(url).searchParams.get('state') : null
     if (!state) {
-      throw new ConnectionActionRefused(
+      throw new ConnectionActionRefusedException(
         `${plugin.definition.name} cannot connect: its OAuth driver sends no state.`
       )
     }

@@ -11,7 +11,7 @@ import type { ConnectionTestResult } from '#plugin-sdk/types'
 import { describeOutboundFailure, outboundFailureText } from '#services/http/failures'
 
 /** a refusal the user can act on, shown as it is */
-export class ConnectionActionRefused extends FormRefusalException {
+export class ConnectionActionRefusedException extends FormRefusalException {
   static status = 422
   static code = 'E_CONNECTION_ACTION_REFUSED'
 }
@@ -84,13 +84,15 @@ export default class TestConnection {
     )
     const plugin = pluginRegistry.get(connection.pluginId)
     if (!plugin) {
-      throw new ConnectionActionRefused(
+      throw new ConnectionActionRefusedException(
         `The "${connection.pluginId}" plugin is not loaded, so this connection cannot be tested.`
       )
     }
     const result = await testAndRecord(connection, plugin)
     if (!result) {
-      throw new ConnectionActionRefused(`${plugin.definition.name} offers no connection test.`)
+      throw new ConnectionActionRefusedException(
+        `${plugin.definition.name} offers no connection test.`
+      )
     }
     return { connection, plugin, result }
   }

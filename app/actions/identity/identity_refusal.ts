@@ -6,7 +6,7 @@ import { FormRefusalException } from '#exceptions/form_refusal'
  * another organisation, a person who is not there): the page shows the
  * message inline, with a 422.
  */
-export class IdentityRefusal extends FormRefusalException {
+export class IdentityRefusedException extends FormRefusalException {
   static status = 422
   static code = 'E_IDENTITY_REFUSED'
 }

@@ -5,7 +5,10 @@ import { publicIds } from '#services/public_id'
 import { sqlTime } from '#services/sql'
 import { attachReference } from '#services/domain/repository_references'
 import { markAllActivityDirty } from '#services/domain/activity_start'
-import { IdentityNotFoundException, IdentityRefusal } from '#actions/identity/identity_refusal'
+import {
+  IdentityNotFoundException,
+  IdentityRefusedException,
+} from '#actions/identity/identity_refusal'
 
 /**
  * An admin says which repository a reference means: the reference keeps
@@ -41,7 +44,8 @@ export default class MapRepositoryReference {
             .select('id', 'full_name', 'provider')
             .first()
         : null
-      if (!repository) throw new IdentityRefusal('Choose one of the repositories in the list.')
+      if (!repository)
+        throw new IdentityRefusedException('Choose one of the repositories in the list.')
       await trx.from('repository_references').where('id', reference.id).update({
         repository_id: repository.id,
         resolution: 'manual',

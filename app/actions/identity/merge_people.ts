@@ -4,7 +4,7 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import { publicIds } from '#services/public_id'
 import { sqlTime } from '#services/sql'
 import { markAllActivityDirty } from '#services/domain/activity_start'
-import { IdentityRefusal } from '#actions/identity/identity_refusal'
+import { IdentityRefusedException } from '#actions/identity/identity_refusal'
 
 /**
  * Makes several people one: the one created first keeps its name and
@@ -20,9 +20,9 @@ export default class MergePeople {
     personPublicIds: string[]
   }) {
     const ids = [...new Set(input.personPublicIds.map((id) => publicIds('person').decode(id)))]
-    if (ids.length < 2) throw new IdentityRefusal('Choose at least two people to merge.')
+    if (ids.length < 2) throw new IdentityRefusedException('Choose at least two people to merge.')
     if (ids.some((id) => id === null)) {
-      throw new IdentityRefusal('One of the chosen people is not in the list any more.')
+      throw new IdentityRefusedException('One of the chosen people is not in the list any more.')
     }
     const result = await db.transaction(async (trx) => {
       const people = await trx
@@ -32,7 +32,7 @@ export default class MergePeople {
         .orderBy('id')
         .select('id', 'display_name', 'email')
       if (people.length !== ids.length) {
-        throw new IdentityRefusal('One of the chosen people is not in the list any more.')
+        throw new IdentityRefusedException('One of the chosen people is not in the list any more.')
       }
       const [kept, ...merged] = people
       const mergedIds = merged.map((person) => person.id as number)

@@ -4,7 +4,10 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import { publicIds } from '#services/public_id'
 import { insertedId, sqlTime } from '#services/sql'
 import { markAllActivityDirty } from '#services/domain/activity_start'
-import { IdentityNotFoundException, IdentityRefusal } from '#actions/identity/identity_refusal'
+import {
+  IdentityNotFoundException,
+  IdentityRefusedException,
+} from '#actions/identity/identity_refusal'
 
 /**
  * Takes one provider identity out of its person into a person of its own
@@ -37,7 +40,7 @@ export default class SplitIdentity {
         .where('person_id', identity.person_id)
         .count('* as total')
       if (Number(total) < 2) {
-        throw new IdentityRefusal(`${identity.login} is already a person of its own.`)
+        throw new IdentityRefusedException(`${identity.login} is already a person of its own.`)
       }
       const now = sqlTime()
       const inserted = await trx

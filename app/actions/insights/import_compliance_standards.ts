@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { CONTROL_CODE } from '#validators/documents'
 import { parseDelimited, recordsOf } from '#services/insights/delimited'
 import { EVIDENCE_KINDS } from '#services/insights/compliance'
-import { ImportError } from '#services/insights/import_errors'
+import { ImportRefusedException } from '#services/insights/import_errors'
 import { invalidateAllInsights } from '#services/insights/cache'
 import { sqlTime } from '#services/sql'
 import type { EvidenceKind } from '#services/insights/types'
@@ -97,7 +97,8 @@ export default class ImportComplianceStandards {
     }
     // evidence may be left out: the documents citing a control are its evidence
     const records = recordsOf(file, parsed, COMPLIANCE_COLUMNS, { optional: ['evidence'] })
-    if (records.length === 0) throw new ImportError(file, { line: 2 }, 'the file has no controls')
+    if (records.length === 0)
+      throw new ImportRefusedException(file, { line: 2 }, 'the file has no controls')
     const geographies = await db.from('geographies').select('code')
     const known = new Set<string>(geographies.map((row) => row.code))
     const standards = new Map<string, Standard>()

@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import { ImportError } from '#services/insights/import_errors'
+import { ImportRefusedException } from '#services/insights/import_errors'
 import { invalidateAllInsights } from '#services/insights/cache'
 import { sqlTime } from '#services/sql'
 import { isOldJurisdictionTree, oldJurisdictions } from '#services/insights/old_geographies'
@@ -13,7 +13,11 @@ function parseJson(file: string, content: string): unknown {
   try {
     return JSON.parse(content)
   } catch (error) {
-    throw new ImportError(file, {}, `not valid JSON (${(error as Error).message.split('\n')[0]})`)
+    throw new ImportRefusedException(
+      file,
+      {},
+      `not valid JSON (${(error as Error).message.split('\n')[0]})`
+    )
   }
 }
 
@@ -94,22 +98,23 @@ export default class ImportGeographies {
 
   #jurisdictions(file: string, parsed: unknown): Jurisdiction[] {
     if (!Array.isArray(parsed))
-      throw new ImportError(file, {}, 'expected an array of jurisdictions')
+      throw new ImportRefusedException(file, {}, 'expected an array of jurisdictions')
     const seen = new Set<string>()
     return parsed.map((entry: unknown, index) => {
       const at = (field: string) => ({ entry: `entry ${index + 1} ("${field}")` })
       const value = (entry ?? {}) as Record<string, unknown>
       const code = typeof value.code === 'string' ? value.code.trim().toUpperCase() : ''
       if (!GEOGRAPHY_CODE.test(code)) {
-        throw new ImportError(file, at('code'), 'a code is like "EU", "US" or "US-CA"')
+        throw new ImportRefusedException(file, at('code'), 'a code is like "EU", "US" or "US-CA"')
       }
-      if (seen.has(code)) throw new ImportError(file, at('code'), `${code} appears twice`)
+      if (seen.has(code))
+        throw new ImportRefusedException(file, at('code'), `${code} appears twice`)
       seen.add(code)
       if (typeof value.name !== 'string' || !value.name.trim() || value.name.length > 120) {
-        throw new ImportError(file, at('name'), 'a name is 1 to 120 characters')
+        throw new ImportRefusedException(file, at('name'), 'a name is 1 to 120 characters')
       }
       if (value.region !== undefined && value.region !== null && typeof value.region !== 'string') {
-        throw new ImportError(file, at('region'), 'a region is text')
+        throw new ImportRefusedException(file, at('region'), 'a region is text')
       }
       return {
         code,
@@ -122,23 +127,28 @@ export default class ImportGeographies {
   #info(file: string, content: string, codes: Set<string>) {
     const parsed = parseJson(file, content)
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new ImportError(file, {}, 'expected an object keyed by jurisdiction code')
+      throw new ImportRefusedException(file, {}, 'expected an object keyed by jurisdiction code')
     }
     const info = new Map<string, JurisdictionInfo>()
     for (const [rawCode, entry] of Object.entries(parsed)) {
       const code = rawCode.toUpperCase()
       const at = (field: string) => ({ entry: `"${rawCode}" ("${field}")` })
-      if (!codes.has(code)) throw new ImportError(file, at('code'), 'not in the jurisdictions file')
+      if (!codes.has(code))
+        throw new ImportRefusedException(file, at('code'), 'not in the jurisdictions file')
       const value = (entry ?? {}) as Record<string, unknown>
       if (
         value.summary !== undefined &&
         (typeof value.summary !== 'string' || value.summary.length > 2000)
       ) {
-        throw new ImportError(file, at('summary'), 'a summary is text of at most 2000 characters')
+        throw new ImportRefusedException(
+          file,
+          at('summary'),
+          'a summary is text of at most 2000 characters'
+        )
       }
       const authorities = value.authorities ?? []
       if (!Array.isArray(authorities) || authorities.some((name) => typeof name !== 'string')) {
-        throw new ImportError(file, at('authorities'), 'authorities are a list of names')
+        throw new ImportRefusedException(file, at('authorities'), 'authorities are a list of names')
       }
       info.set(code, { summary: (value.summary as string | undefined) ?? null, authorities })
     }

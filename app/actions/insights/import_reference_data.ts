@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { parseDelimited, recordsOf } from '#services/insights/delimited'
-import { ImportError } from '#services/insights/import_errors'
+import { ImportRefusedException } from '#services/insights/import_errors'
 import { invalidateAllInsights } from '#services/insights/cache'
 import { SCORE_METRICS, SCORE_METRIC_KEYS } from '#services/insights/scores'
 import { sqlTime } from '#services/sql'
@@ -142,7 +142,7 @@ export default class ImportReferenceData {
       })
       return { kind: 'records', rows }
     }
-    throw new ImportError(
+    throw new ImportRefusedException(
       file,
       { line: 1 },
       `the header is neither ${REFERENCE_METRIC_COLUMNS.join(',')} nor ${REFERENCE_RECORD_COLUMNS.join(',')}`

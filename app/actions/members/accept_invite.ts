@@ -19,7 +19,7 @@ import {
  * expired, revoked, used, or another email), so the form does not tell
  * which addresses were invited.
  */
-export class InviteInvalid extends FormRefusalException {
+export class InviteInvalidException extends FormRefusalException {
   static status = 422
   static code = 'E_INVITE_INVALID'
 
@@ -53,8 +53,8 @@ export default class AcceptInvite {
   }) {
     const email = input.email.trim().toLowerCase()
     const invite = await this.findPending(input.token)
-    if (!invite || invite.email !== email) throw new InviteInvalid()
-    if (await User.findBy('email', email)) throw new InviteInvalid()
+    if (!invite || invite.email !== email) throw new InviteInvalidException()
+    if (await User.findBy('email', email)) throw new InviteInvalidException()
     await assertAcceptablePassword(input.password, { email, fullName: input.fullName })
 
     const joined = await db.transaction(async (trx) => {
@@ -64,7 +64,7 @@ export default class AcceptInvite {
         .whereNull('accepted_at')
         .whereNull('revoked_at')
         .update({ accepted_at: sqlTime() })
-      if (!updatedExactlyOne(claimed)) throw new InviteInvalid()
+      if (!updatedExactlyOne(claimed)) throw new InviteInvalidException()
       const user = await createUserWithPassword(
         { email, fullName: input.fullName, password: input.password },
         trx

@@ -10,7 +10,7 @@ import { destroyUserSessions } from '#services/user_sessions'
 import { publishMembershipChanged } from '#actions/plugins/queue_plugin_hook'
 
 /** a role change or removal that would leave no owner, or is above the actor's role */
-export class MembershipChangeRefused extends FormRefusalException {
+export class MembershipChangeRefusedException extends FormRefusalException {
   static status = 422
   static code = 'E_MEMBERSHIP_CHANGE_REFUSED'
 }
@@ -41,10 +41,12 @@ export default class ChangeMemberRole {
       if (target.role === input.role) return null
       const touchesOwner = target.role === 'owner' || input.role === 'owner'
       if (touchesOwner && !roleAllows(input.actorRole, 'owners.manage')) {
-        throw new MembershipChangeRefused('Only an owner can grant or remove the owner role.')
+        throw new MembershipChangeRefusedException(
+          'Only an owner can grant or remove the owner role.'
+        )
       }
       if (ROLES[input.role].rank > ROLES[input.actorRole].rank) {
-        throw new MembershipChangeRefused('You cannot grant a role higher than your own.')
+        throw new MembershipChangeRefusedException('You cannot grant a role higher than your own.')
       }
       if (target.role === 'owner') await assertAnotherOwner(input.organization.id, target.id, trx)
       const previous = target.role
@@ -99,5 +101,6 @@ export async function assertAnotherOwner(
     .where('role', 'owner')
     .whereNot('id', exceptMembershipId)
     .first()
-  if (!others) throw new MembershipChangeRefused('An organisation needs at least one owner.')
+  if (!others)
+    throw new MembershipChangeRefusedException('An organisation needs at least one owner.')
 }

@@ -17,7 +17,7 @@ import { newUrlToken } from '#services/one_time_tokens'
 import { sqlTime } from '#services/sql'
 
 /** an invitation the inviter may not make (a role above theirs, a member already) */
-export class InviteRefused extends FormRefusalException {
+export class InviteRefusedException extends FormRefusalException {
   static status = 422
   static code = 'E_INVITE_REFUSED'
 }
@@ -38,13 +38,15 @@ export default class CreateInvite {
   }) {
     const email = input.email.trim().toLowerCase()
     if (ROLES[input.role].rank > ROLES[input.inviterRole].rank) {
-      throw new InviteRefused('You cannot invite someone with a higher role than your own.')
+      throw new InviteRefusedException(
+        'You cannot invite someone with a higher role than your own.'
+      )
     }
     const existing = await Membership.query()
       .where('organization_id', input.organization.id)
       .whereHas('user', (query) => query.where('email', email))
       .first()
-    if (existing) throw new InviteRefused(`${email} is already a member.`)
+    if (existing) throw new InviteRefusedException(`${email} is already a member.`)
 
     const { token, digest } = newUrlToken()
     const lifetime = string.milliseconds.parse(sextantConfig.auth.inviteLifetime)

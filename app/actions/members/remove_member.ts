@@ -8,7 +8,7 @@ import { publishMembershipChanged } from '#actions/plugins/queue_plugin_hook'
 import {
   assertAnotherOwner,
   lockMemberships,
-  MembershipChangeRefused,
+  MembershipChangeRefusedException,
 } from '#actions/members/change_member_role'
 
 /**
@@ -32,7 +32,7 @@ export default class RemoveMember {
         .firstOrFail()
       if (target.role === 'owner') {
         if (!roleAllows(input.actorRole, 'owners.manage')) {
-          throw new MembershipChangeRefused('Only an owner can remove an owner.')
+          throw new MembershipChangeRefusedException('Only an owner can remove an owner.')
         }
         await assertAnotherOwner(input.organization.id, target.id, trx)
       }

@@ -8,7 +8,7 @@ import { recordAudit, type RequestMeta } from '#services/audit'
 import type { RelyingParty } from '#services/webauthn'
 
 /** the browser's passkey answer does not check out (challenge, origin, signature) */
-export class PasskeyRejected extends FormRefusalException {
+export class PasskeyRejectedException extends FormRefusalException {
   static status = 422
   static code = 'E_PASSKEY_REJECTED'
 }
@@ -27,7 +27,7 @@ export default class FinishPasskeyRegistration {
     meta: RequestMeta
   }) {
     if (!input.expectedChallenge)
-      throw new PasskeyRejected('The passkey request expired; try again.')
+      throw new PasskeyRejectedException('The passkey request expired; try again.')
     let verification
     try {
       verification = await verifyRegistrationResponse({
@@ -37,15 +37,18 @@ export default class FinishPasskeyRegistration {
         expectedRPID: input.relyingParty.id,
       })
     } catch (error) {
-      throw new PasskeyRejected(`The passkey could not be verified: ${(error as Error).message}`)
+      throw new PasskeyRejectedException(
+        `The passkey could not be verified: ${(error as Error).message}`
+      )
     }
-    if (!verification.verified) throw new PasskeyRejected('The passkey could not be verified.')
+    if (!verification.verified)
+      throw new PasskeyRejectedException('The passkey could not be verified.')
     const { credential } = verification.registrationInfo
     return db.transaction(async (trx) => {
       const duplicate = await MfaFactor.query({ client: trx })
         .where('credential_id', credential.id)
         .first()
-      if (duplicate) throw new PasskeyRejected('This passkey is already registered.')
+      if (duplicate) throw new PasskeyRejectedException('This passkey is already registered.')
       const factor = await MfaFactor.create(
         {
           userId: input.user.id,

@@ -5,7 +5,7 @@ import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 
 /** the passkey is the user's only second factor */
-export class PasskeyRemovalRefused extends FormRefusalException {
+export class PasskeyRemovalRefusedException extends FormRefusalException {
   static status = 422
   static code = 'E_PASSKEY_REMOVAL_REFUSED'
 }
@@ -33,7 +33,7 @@ export default class RemovePasskey {
         .whereNot('id', factor.id)
         .first()
       if (!others)
-        throw new PasskeyRemovalRefused(
+        throw new PasskeyRemovalRefusedException(
           'This is your only second factor; add another before removing it.'
         )
       await factor.useTransaction(trx).delete()

@@ -8,7 +8,7 @@ import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import type { RelyingParty } from '#services/webauthn'
 import { sqlTime } from '#services/sql'
-import { PasskeyRejected } from '#actions/passkeys/finish_passkey_registration'
+import { PasskeyRejectedException } from '#actions/passkeys/finish_passkey_registration'
 
 /**
  * Checks a passkey assertion as the second factor of a sign-in. The
@@ -66,6 +66,6 @@ export default class VerifyPasskeySignIn {
       meta: input.meta,
       details: { kind: 'passkey' },
     })
-    throw new PasskeyRejected(message)
+    throw new PasskeyRejectedException(message)
   }
 }

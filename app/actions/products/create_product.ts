@@ -3,7 +3,7 @@ import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import Product from '#models/product'
 import { nameTaken } from '#actions/products/find_product'
-import { ProductRefusal } from '#actions/products/product_refusal'
+import { ProductRefusedException } from '#actions/products/product_refusal'
 import { invalidateInsights } from '#services/insights/cache'
 
 /**
@@ -19,7 +19,7 @@ export default class CreateProduct {
   }) {
     const product = await db.transaction(async (trx) => {
       if (await nameTaken(input.organizationId, input.name, null, trx)) {
-        throw new ProductRefusal('name', `A product named “${input.name}” already exists.`)
+        throw new ProductRefusedException('name', `A product named “${input.name}” already exists.`)
       }
       const created = await Product.create(
         {

@@ -6,10 +6,10 @@ import { FormRefusalException } from '#exceptions/form_refusal'
  * to the field, with a 422 (the exception handler draws it, see
  * docs/errors.md).
  */
-export class ProductRefusal extends FormRefusalException {
+export class ProductRefusedException extends FormRefusalException {
   static code = 'E_PRODUCT_REFUSED'
 
   constructor(field: 'name' | 'repositories' | 'issueProjects', message: string) {
-    super(message, { field, code: ProductRefusal.code })
+    super(message, { field, code: ProductRefusedException.code })
   }
 }

@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { findOrganizationProduct } from '#actions/products/find_product'
-import { ProductRefusal } from '#actions/products/product_refusal'
+import { ProductRefusedException } from '#actions/products/product_refusal'
 import { invalidateInsights } from '#services/insights/cache'
 import { issueProjectComponents, scopeValue } from '#services/insights_pages/product_issue_choices'
 
@@ -34,7 +34,7 @@ export default class SetProductIssueProjects {
       const component = separator === -1 ? '' : value.slice(separator + 1)
       const components = known.get(projectKey)
       if (!components || (component && !components.has(component))) {
-        throw new ProductRefusal(
+        throw new ProductRefusedException(
           'issueProjects',
           `“${value}” is not a project or component of this organisation’s issues.`
         )

@@ -3,7 +3,7 @@ import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { publicIds } from '#services/public_id'
 import { findOrganizationProduct } from '#actions/products/find_product'
-import { ProductRefusal } from '#actions/products/product_refusal'
+import { ProductRefusedException } from '#actions/products/product_refusal'
 import { invalidateInsights } from '#services/insights/cache'
 
 const repositoryIds = publicIds('repository')
@@ -25,7 +25,10 @@ export default class SetProductRepositories {
       ...new Set(input.repositoryPublicIds.map((publicId) => repositoryIds.decode(publicId))),
     ]
     if (wanted.some((id) => id === null)) {
-      throw new ProductRefusal('repositories', 'One of the chosen repositories does not exist.')
+      throw new ProductRefusedException(
+        'repositories',
+        'One of the chosen repositories does not exist.'
+      )
     }
     const result = await db.transaction(async (trx) => {
       const product = await findOrganizationProduct(
@@ -42,7 +45,10 @@ export default class SetProductRepositories {
             .select('id')
         : []
       if (owned.length !== ids.length) {
-        throw new ProductRefusal('repositories', 'One of the chosen repositories does not exist.')
+        throw new ProductRefusedException(
+          'repositories',
+          'One of the chosen repositories does not exist.'
+        )
       }
       const current = await trx
         .from('product_repositories')

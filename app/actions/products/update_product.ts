@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { findOrganizationProduct, nameTaken } from '#actions/products/find_product'
-import { ProductRefusal } from '#actions/products/product_refusal'
+import { ProductRefusedException } from '#actions/products/product_refusal'
 import { invalidateInsights } from '#services/insights/cache'
 
 /**
@@ -20,7 +20,7 @@ export default class UpdateProduct {
     const product = await db.transaction(async (trx) => {
       const found = await findOrganizationProduct(input.organizationId, input.productPublicId, trx)
       if (await nameTaken(input.organizationId, input.name, found.id, trx)) {
-        throw new ProductRefusal('name', `A product named “${input.name}” already exists.`)
+        throw new ProductRefusedException('name', `A product named “${input.name}” already exists.`)
       }
       const previousName = found.name
       found.name = input.name

@@ -16,7 +16,7 @@ import {
   publishMembershipChanged,
 } from '#actions/plugins/queue_plugin_hook'
 
-export class SignupLinkInvalid extends FormRefusalException {
+export class SignupLinkInvalidException extends FormRefusalException {
   static status = 404
   static code = 'E_SIGNUP_LINK_INVALID'
 
@@ -48,7 +48,7 @@ export default class CompleteSignup {
     meta: RequestMeta
   }) {
     const request = await this.findValid(input.token)
-    if (!request) throw new SignupLinkInvalid()
+    if (!request) throw new SignupLinkInvalidException()
     await assertAcceptablePassword(input.password, {
       email: request.email,
       fullName: input.fullName,
@@ -59,9 +59,9 @@ export default class CompleteSignup {
         .where('id', request.id)
         .whereNull('used_at')
         .update({ used_at: sqlTime() })
-      if (!updatedExactlyOne(claimed)) throw new SignupLinkInvalid()
+      if (!updatedExactlyOne(claimed)) throw new SignupLinkInvalidException()
       if (await User.query({ client: trx }).where('email', request.email).first())
-        throw new SignupLinkInvalid()
+        throw new SignupLinkInvalidException()
       const user = await createUserWithPassword(
         { email: request.email, fullName: input.fullName, password: input.password },
         trx

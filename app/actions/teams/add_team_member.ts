@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { findOrganizationTeam, personIds } from '#actions/teams/find_team'
-import { TeamRefusal } from '#actions/teams/team_refusal'
+import { TeamRefusedException } from '#actions/teams/team_refusal'
 
 /**
  * Adds one of the organisation's people to a team (already there: no
@@ -28,7 +28,8 @@ export default class AddTeamMember {
               .where('id', personId)
               .select('id', 'display_name')
               .first()
-      if (!person) throw new TeamRefusal('person', 'Choose one of the organisation’s people.')
+      if (!person)
+        throw new TeamRefusedException('person', 'Choose one of the organisation’s people.')
       const already = await trx
         .from('team_members')
         .where('team_id', team.id)

@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { teamIds, teamNameTaken } from '#actions/teams/find_team'
-import { TeamRefusal } from '#actions/teams/team_refusal'
+import { TeamRefusedException } from '#actions/teams/team_refusal'
 
 /**
  * A new, empty team; its people are added next.
@@ -11,7 +11,7 @@ export default class CreateTeam {
   async execute(input: { organizationId: number; actor: User; meta: RequestMeta; name: string }) {
     return db.transaction(async (trx) => {
       if (await teamNameTaken(input.organizationId, input.name, null, trx)) {
-        throw new TeamRefusal('name', `A team named “${input.name}” already exists.`)
+        throw new TeamRefusedException('name', `A team named “${input.name}” already exists.`)
       }
       const now = new Date()
       const [inserted] = await trx

@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { findOrganizationTeam, teamNameTaken } from '#actions/teams/find_team'
-import { TeamRefusal } from '#actions/teams/team_refusal'
+import { TeamRefusedException } from '#actions/teams/team_refusal'
 
 /**
  * A team's new name (unique in the organisation, case-insensitively).
@@ -18,7 +18,7 @@ export default class RenameTeam {
     return db.transaction(async (trx) => {
       const team = await findOrganizationTeam(input.organizationId, input.teamPublicId, trx)
       if (await teamNameTaken(input.organizationId, input.name, team.id, trx)) {
-        throw new TeamRefusal('name', `A team named “${input.name}” already exists.`)
+        throw new TeamRefusedException('name', `A team named “${input.name}” already exists.`)
       }
       await trx
         .from('teams')

@@ -5,7 +5,7 @@ import { FormRefusalException } from '#exceptions/form_refusal'
  * of another organisation): the form shows the message next to the
  * field, with a 422.
  */
-export class TeamRefusal extends FormRefusalException {
+export class TeamRefusedException extends FormRefusalException {
   static status = 422
   static code = 'E_TEAM_REFUSED'
 

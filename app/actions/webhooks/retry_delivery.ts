@@ -6,7 +6,7 @@ import { sqlTime, updatedExactlyOne } from '#services/sql'
 import ProcessWebhookJob from '#jobs/process_webhook_job'
 
 /** a delivery that did not fail (or is being processed): nothing to retry */
-export class DeliveryNotRetryableError extends FormRefusalException {
+export class DeliveryNotRetryableException extends FormRefusalException {
   static status = 409
   static code = 'E_DELIVERY_NOT_RETRYABLE'
 }
@@ -34,7 +34,7 @@ export default class RetryDelivery {
     if (!updatedExactlyOne(reset)) {
       const exists = await db.from('webhook_deliveries').where('id', id).first()
       if (!exists) throw new DeliveryNotFoundException('No such webhook delivery')
-      throw new DeliveryNotRetryableError('Only a failed delivery can be retried')
+      throw new DeliveryNotRetryableException('Only a failed delivery can be retried')
     }
     await ProcessWebhookJob.dispatch({ deliveryRowId: id })
   }

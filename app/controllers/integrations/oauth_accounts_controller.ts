@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { memberCan } from '#abilities/main'
 import ConnectChosenAccounts, {
-  AccountChoiceInputError,
+  AccountChoiceInputException,
   pendingAccountChoice,
 } from '#actions/connections/connect_chosen_accounts'
 import { redrawOnRefusal } from '#exceptions/form_refusal'
@@ -33,7 +33,7 @@ export default class OAuthAccountsController {
     const { accounts } = await accountChoiceValidator
       .validate(ctx.request.only(['accounts']))
       .catch(() => {
-        throw new AccountChoiceInputError('Pick at least one of the accounts listed.')
+        throw new AccountChoiceInputException('Pick at least one of the accounts listed.')
       })
     const outcomes = await new ConnectChosenAccounts().execute({
       organization: ctx.organization!,

@@ -4,7 +4,7 @@ import StartOAuthConnection, {
   type PendingOAuthFlow,
 } from '#actions/connections/start_oauth_connection'
 import CompleteOAuthConnection from '#actions/connections/complete_oauth_connection'
-import { ConnectionActionRefused } from '#actions/connections/test_connection'
+import { ConnectionActionRefusedException } from '#actions/connections/test_connection'
 import { connectOutcomeMessage } from '#actions/connections/store_connection'
 import { exchangeCode, OAuthError } from '#services/plugins/oauth2'
 import { pluginDriver } from '#services/plugins/ally_drivers'
@@ -106,7 +106,7 @@ export default class OAuthController {
       // exchange, the plugin, the connection) is one sentence naming the plugin
       const known =
         error instanceof OAuthError ||
-        error instanceof ConnectionActionRefused ||
+        error instanceof ConnectionActionRefusedException ||
         error instanceof UnknownPluginException
       if (!known) throw error
       ctx.session.flash('error', `Connecting ${pluginName} failed: ${error.message}`)

@@ -1,4 +1,4 @@
-import { ImportError } from '#services/insights/import_errors'
+import { ImportRefusedException } from '#services/insights/import_errors'
 
 export type DelimitedRow = { line: number; cells: string[] }
 
@@ -30,7 +30,7 @@ export function parseDelimited(file: string, text: string) {
         quoted = false
         const after = content[index + 1]
         if (after !== undefined && after !== delimiter && after !== '\n' && after !== '\r') {
-          throw new ImportError(
+          throw new ImportRefusedException(
             file,
             { line, column: cells.length + 1 },
             'text after a closing quote'
@@ -60,7 +60,7 @@ export function parseDelimited(file: string, text: string) {
       rowLine = line
     } else {
       if (char === '"') {
-        throw new ImportError(
+        throw new ImportRefusedException(
           file,
           { line, column: cells.length + 1 },
           'a quote inside an unquoted field'
@@ -71,14 +71,14 @@ export function parseDelimited(file: string, text: string) {
     }
   }
   if (quoted)
-    throw new ImportError(
+    throw new ImportRefusedException(
       file,
       { line: rowLine, column: cells.length + 1 },
       'a quoted field is never closed'
     )
   cells.push(cell)
   if (cells.some((value) => value.trim() !== '')) rows.push({ line: rowLine, cells })
-  if (rows.length === 0) throw new ImportError(file, { line: 1 }, 'the file is empty')
+  if (rows.length === 0) throw new ImportRefusedException(file, { line: 1 }, 'the file is empty')
   const [header, ...body] = rows
   return { header: header.cells.map((name) => name.trim().toLowerCase()), rows: body }
 }
@@ -104,7 +104,7 @@ export function recordsOf<Column extends string>(
       header: parsed.header.filter((_, index) => index !== idColumn),
       rows: parsed.rows.map((row) => {
         if (row.cells.length !== parsed.header.length) {
-          throw new ImportError(
+          throw new ImportRefusedException(
             file,
             { line: row.line, column: Math.min(row.cells.length, parsed.header.length) + 1 },
             `expected ${parsed.header.length} fields, found ${row.cells.length}`
@@ -118,11 +118,15 @@ export function recordsOf<Column extends string>(
     (column) => !parsed.header.includes(column) && !options.optional?.includes(column)
   )
   if (missing.length > 0) {
-    throw new ImportError(file, { line: 1 }, `the header lacks the column(s) ${missing.join(', ')}`)
+    throw new ImportRefusedException(
+      file,
+      { line: 1 },
+      `the header lacks the column(s) ${missing.join(', ')}`
+    )
   }
   const unknown = parsed.header.findIndex((name) => !columns.includes(name as Column))
   if (unknown !== -1) {
-    throw new ImportError(
+    throw new ImportRefusedException(
       file,
       { line: 1, column: unknown + 1, columnName: parsed.header[unknown] },
       `unknown column; expected ${columns.join(', ')}`
@@ -130,7 +134,7 @@ export function recordsOf<Column extends string>(
   }
   return parsed.rows.map((row) => {
     if (row.cells.length !== parsed.header.length) {
-      throw new ImportError(
+      throw new ImportRefusedException(
         file,
         { line: row.line, column: Math.min(row.cells.length, parsed.header.length) + 1 },
         `expected ${parsed.header.length} fields, found ${row.cells.length}`
@@ -144,9 +148,9 @@ export function recordsOf<Column extends string>(
     return {
       line: row.line,
       values,
-      /** an ImportError at this row's cell of `column` */
+      /** an ImportRefusedException at this row's cell of `column` */
       error(column: Column, reason: string) {
-        return new ImportError(
+        return new ImportRefusedException(
           file,
           { line: row.line, column: parsed.header.indexOf(column) + 1, columnName: column },
           reason

@@ -4,7 +4,7 @@ import { FormRefusalException } from '#exceptions/form_refusal'
  * line and the column (or the JSON entry) at fault. Nothing is written
  * when one is thrown.
  */
-export class ImportError extends FormRefusalException {
+export class ImportRefusedException extends FormRefusalException {
   static status = 422
   static code = 'E_IMPORT_REFUSED'
 
@@ -21,7 +21,7 @@ export class ImportError extends FormRefusalException {
       location.entry ?? null,
     ].filter(Boolean)
     super(`${file}${where.length ? `, ${where.join(', ')}` : ''}: ${reason}`)
-    this.name = 'ImportError'
+    this.name = 'ImportRefusedException'
   }
 }
 

@@ -1,5 +1,5 @@
 import { iso31662 } from 'iso-3166'
-import { ImportError } from '#services/insights/import_errors'
+import { ImportRefusedException } from '#services/insights/import_errors'
 
 /**
  * The geography files of the system Sextant replaces
@@ -77,14 +77,22 @@ export function oldJurisdictions(
   storedLocal: Map<string, string>
 ): OldJurisdiction[] {
   if (!isOldJurisdictionTree(infoParsed)) {
-    throw new ImportError(files.info, {}, 'expected an object keyed by jurisdiction name')
+    throw new ImportRefusedException(
+      files.info,
+      {},
+      'expected an object keyed by jurisdiction name'
+    )
   }
   const info = infoParsed as Info
   const result: OldJurisdiction[] = []
   const codes = new Set<string>()
   const add = (entry: OldJurisdiction, at: string) => {
     if (codes.has(entry.code)) {
-      throw new ImportError(files.list, { entry: `"${at}"` }, `${entry.code} appears twice`)
+      throw new ImportRefusedException(
+        files.list,
+        { entry: `"${at}"` },
+        `${entry.code} appears twice`
+      )
     }
     codes.add(entry.code)
     result.push(entry)
@@ -94,7 +102,7 @@ export function oldJurisdictions(
     const iso2 = typeof details?.iso2 === 'string' ? details.iso2.trim().toUpperCase() : null
     const code = iso2 ?? WORLDWIDE[key.trim().toLowerCase()]
     if (!code || !/^[A-Z]{2,8}$/.test(code)) {
-      throw new ImportError(
+      throw new ImportRefusedException(
         files.info,
         { entry: `"${key}"` },
         'no "iso2" code for this top-level jurisdiction'
@@ -103,7 +111,11 @@ export function oldJurisdictions(
     add({ code, name: titleCase(key), region: null }, key)
     if (children === null || children === undefined) continue
     if (!isOldJurisdictionTree(children)) {
-      throw new ImportError(files.list, { entry: `"${key}"` }, 'subdivisions are an object or null')
+      throw new ImportRefusedException(
+        files.list,
+        { entry: `"${key}"` },
+        'subdivisions are an object or null'
+      )
     }
     const standard = subdivisionsOf(code)
     let nextLocal = 1
@@ -111,7 +123,7 @@ export function oldJurisdictions(
     for (const childKey of Object.keys(children as object)) {
       const name = titleCase(withoutCountrySuffix(childKey, code))
       if (name.length === 0 || name.length > 120) {
-        throw new ImportError(
+        throw new ImportRefusedException(
           files.list,
           { entry: `"${childKey}"` },
           'a name is 1 to 120 characters'

@@ -1,5 +1,5 @@
 import type { parseDelimited } from '#services/insights/delimited'
-import { ImportError } from '#services/insights/import_errors'
+import { ImportRefusedException } from '#services/insights/import_errors'
 import { foldPlaceName, withoutCountrySuffix } from '#services/insights/old_geographies'
 import type { EvidenceKind } from '#services/insights/types'
 
@@ -93,9 +93,13 @@ export function oldTaxonomyStandards(
     const cell = (name: string) =>
       column(name) === -1 ? '' : (row.cells[column(name)] ?? '').trim()
     const error = (name: string, reason: string) =>
-      new ImportError(file, { line: row.line, column: column(name) + 1, columnName: name }, reason)
+      new ImportRefusedException(
+        file,
+        { line: row.line, column: column(name) + 1, columnName: name },
+        reason
+      )
     if (row.cells.length !== parsed.header.length) {
-      throw new ImportError(
+      throw new ImportRefusedException(
         file,
         { line: row.line },
         `expected ${parsed.header.length} fields, found ${row.cells.length}`
@@ -133,6 +137,7 @@ export function oldTaxonomyStandards(
       ],
     })
   }
-  if (standards.size === 0) throw new ImportError(file, { line: 2 }, 'the file has no standards')
+  if (standards.size === 0)
+    throw new ImportRefusedException(file, { line: 2 }, 'the file has no standards')
   return standards
 }

@@ -15,13 +15,13 @@ export type IncomingUpload = { clientName: string; tmpPath: string | null; error
  * An upload refused before any import ran (no file, too large, wrong
  * extension): shown next to the form like an import error.
  */
-export class UploadRefused extends FormRefusalException {
+export class UploadRefusedException extends FormRefusalException {
   static status = 422
   static code = 'E_UPLOAD_REFUSED'
 
   constructor(message: string) {
     super(message)
-    this.name = 'UploadRefused'
+    this.name = 'UploadRefusedException'
   }
 }
 
@@ -36,11 +36,12 @@ export function incomingUpload(file: MultipartFile | null): IncomingUpload | nul
   }
 }
 
-/** the file's text, as the import actions take it, or an UploadRefused naming the field */
+/** the file's text, as the import actions take it, or an UploadRefusedException naming the field */
 export async function uploadedText(upload: IncomingUpload | null, label: string) {
-  if (!upload) throw new UploadRefused(`Choose ${label}.`)
-  if (upload.error) throw new UploadRefused(`${upload.clientName}: ${upload.error}`)
-  if (!upload.tmpPath) throw new UploadRefused(`${upload.clientName}: the file was not received`)
+  if (!upload) throw new UploadRefusedException(`Choose ${label}.`)
+  if (upload.error) throw new UploadRefusedException(`${upload.clientName}: ${upload.error}`)
+  if (!upload.tmpPath)
+    throw new UploadRefusedException(`${upload.clientName}: the file was not received`)
   const content = await readFile(upload.tmpPath, 'utf8')
   return { file: upload.clientName, content: content.replace(/^\uFEFF/, '') }
 }

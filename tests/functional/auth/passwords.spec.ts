@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import ChangePassword from '#actions/auth/change_password'
 import { CLI_META } from '#services/audit'
-import { PasswordRejected } from '#services/passwords'
+import { PasswordRejectedException } from '#services/passwords'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { lastMailTo, linkIn, mailsTo } from '#tests/helpers/smtp'
@@ -45,7 +45,7 @@ test.group('Passwords | history and policy', (group) => {
         })
         assert.fail(`reuse of ${reused} was accepted`)
       } catch (error) {
-        assert.instanceOf(error, PasswordRejected)
+        assert.instanceOf(error, PasswordRejectedException)
         assert.include((error as Error).message, 'You used this password recently')
       }
     }

@@ -9,7 +9,9 @@ import { CLI_META } from '#services/audit'
 import { totp } from '#services/totp'
 import RemovePasskey from '#actions/passkeys/remove_passkey'
 import RegenerateRecoveryCodes from '#actions/auth/regenerate_recovery_codes'
-import VerifySecondFactor, { SecondFactorRejected } from '#actions/auth/verify_second_factor'
+import VerifySecondFactor, {
+  SecondFactorRejectedException,
+} from '#actions/auth/verify_second_factor'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount, type TestAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
@@ -195,7 +197,7 @@ test.group('Second factors | recovery codes', (group) => {
     assert.lengthOf(rows, 10)
     assert.isTrue(rows.every((row) => row.usedAt === null))
     for (const old of account.recoveryCodes) {
-      await assert.rejects(() => verify(old), SecondFactorRejected)
+      await assert.rejects(() => verify(old), SecondFactorRejectedException)
     }
     const result = await verify(fresh[9])
     assert.deepEqual(result, { method: 'recovery_code', remainingRecoveryCodes: 9 })
@@ -240,7 +242,8 @@ test.group('Second factors | one code, many requests', (group) => {
       1
     )
     for (const outcome of outcomes) {
-      if (outcome.status === 'rejected') assert.instanceOf(outcome.reason, SecondFactorRejected)
+      if (outcome.status === 'rejected')
+        assert.instanceOf(outcome.reason, SecondFactorRejectedException)
     }
     assert.lengthOf(await AuditEvent.query().where('event', 'mfa.failed'), 9)
   })
