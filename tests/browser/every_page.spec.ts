@@ -34,6 +34,8 @@ const NOT_A_PAGE = [
   /^\/metrics/,
   /\.(csv|json|xml|txt)$/,
   /\/(export|download|file|callback|authorize|sign-out|stream|events)(\/|$)/,
+  // a repository's GBOM: the CycloneDX document, downloaded
+  /\/gbom$/,
   /^\/sign-(in|up)\//,
   /^\/(invitations|reset-password|verify)/,
   /^\/oauth/,
