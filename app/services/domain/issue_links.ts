@@ -36,7 +36,11 @@ export async function issueIdsByKey(organizationId: number, keys: string[]) {
   return issueIds
 }
 
-async function link(organizationId: number, pairs: Array<{ issueId: number; pullId: number }>) {
+/** links each issue to each pull request of `pairs`, once (a repeated pair is ignored) */
+export async function linkIssuesToPullRequests(
+  organizationId: number,
+  pairs: Array<{ issueId: number; pullId: number }>
+) {
   const rows = pairs.map((pair) => ({
     organization_id: organizationId,
     issue_id: pair.issueId,
@@ -79,7 +83,7 @@ export async function linkPullRequests(
       }
     }
   }
-  return link(organizationId, pairs)
+  return linkIssuesToPullRequests(organizationId, pairs)
 }
 
 /** after issues were written: link them to the pull requests already naming their keys */
@@ -114,5 +118,5 @@ export async function linkIssues(organizationId: number, provider: string, exter
       }
     }
   }
-  return link(organizationId, pairs)
+  return linkIssuesToPullRequests(organizationId, pairs)
 }

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { commitShasOf } from '#services/ai_code/attestations'
+import { linkIssuesToPullRequests } from '#services/domain/issue_links'
 
 /**
  * A pull request whose commits name an issue (`ENG-42: retry` in a
@@ -20,22 +21,6 @@ import { commitShasOf } from '#services/ai_code/attestations'
 const BATCH = 200
 
 type Pair = { issueId: number; pullId: number }
-
-async function link(organizationId: number, pairs: Pair[]) {
-  const rows = pairs.map((pair) => ({
-    organization_id: organizationId,
-    issue_id: pair.issueId,
-    pull_request_id: pair.pullId,
-  }))
-  for (let start = 0; start < rows.length; start += BATCH) {
-    await db
-      .table('issue_pull_requests')
-      .insert(rows.slice(start, start + BATCH))
-      .onConflict(['issue_id', 'pull_request_id'])
-      .ignore()
-  }
-  return rows.length
-}
 
 /** the issues each of these commits links (issue_commits), by commit id */
 async function issuesOfCommits(organizationId: number, commitIds: number[]) {
@@ -93,7 +78,7 @@ export async function linkPullRequestsThroughCommits(
       }
     }
   }
-  return link(organizationId, pairs)
+  return linkIssuesToPullRequests(organizationId, pairs)
 }
 
 /** the pull requests (same organisation and repository) listing any of these commits */
@@ -144,7 +129,7 @@ async function linkPullRequestsOfCommitIds(organizationId: number, commitIds: nu
       }
     }
   }
-  return link(organizationId, pairs)
+  return linkIssuesToPullRequests(organizationId, pairs)
 }
 
 /** after commits were written (and linked to issues): link their pull requests to those issues */
