@@ -37,6 +37,10 @@ async function refusal(attempt: Promise<unknown>) {
   if (!(error instanceof SecondFactorRejectedException)) {
     throw new Error(`expected a SecondFactorRejectedException, got ${String(error)}`)
   }
+  // what the handler renders and API clients read: 422, E_SECOND_FACTOR_REJECTED
+  if (error.status !== 422 || error.code !== 'E_SECOND_FACTOR_REJECTED') {
+    throw new Error(`expected 422 E_SECOND_FACTOR_REJECTED, got ${error.status} ${error.code}`)
+  }
   return error
 }
 
