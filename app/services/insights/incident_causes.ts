@@ -42,7 +42,10 @@ export async function incidentCauses(
     const started = toDate(candidate.startedAt)
     const opened = toDate(candidate.openedAt)
     if (!started || !opened || started.getTime() > opened.getTime()) continue
-    const cause = { deploymentId: Number(candidate.deploymentId), issueId: Number(candidate.issueId) }
+    const cause = {
+      deploymentId: Number(candidate.deploymentId),
+      issueId: Number(candidate.issueId),
+    }
     causes.set(`${cause.deploymentId}:${cause.issueId}`, cause)
   }
   return [...causes.values()]
@@ -138,12 +141,14 @@ export async function replaceIncidentCauses(
   causes: IncidentCause[],
   windowHours: number
 ): Promise<Date | null> {
-  const before: IncidentCause[] = (
-    await trx
-      .from('deployment_incidents')
-      .where('organization_id', organizationId)
-      .select('deployment_id', 'issue_id')
-  ).map((row) => ({ deploymentId: Number(row.deployment_id), issueId: Number(row.issue_id) }))
+  const stored = await trx
+    .from('deployment_incidents')
+    .where('organization_id', organizationId)
+    .select('deployment_id', 'issue_id')
+  const before: IncidentCause[] = stored.map((row) => ({
+    deploymentId: Number(row.deployment_id),
+    issueId: Number(row.issue_id),
+  }))
   const key = (cause: IncidentCause) => `${cause.deploymentId}:${cause.issueId}`
   const now = new Set(causes.map(key))
   const was = new Set(before.map(key))

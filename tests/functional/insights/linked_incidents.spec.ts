@@ -116,7 +116,9 @@ test.group('Insights | incidents linked to the change that caused them', (group)
       .where('failed_deployments', '>', 0)
       .select('day')
     assert.deepEqual(
-      days.map((row) => String(row.day instanceof Date ? row.day.toISOString() : row.day).slice(0, 10)),
+      days.map((row) =>
+        String(row.day instanceof Date ? row.day.toISOString() : row.day).slice(0, 10)
+      ),
       ['2026-11-10']
     )
   })
@@ -126,10 +128,34 @@ test.group('Insights | incidents linked to the change that caused them', (group)
   }) => {
     const { organization, github, jira } = await organisationWithRepository()
     await github.upsertCommits([
-      { repositoryExternalId: '1', sha: 'a1', message: 'start', committedAt: at(9, 8), parentShas: [] },
-      { repositoryExternalId: '1', sha: 'b2', message: 'OPS-8 retry payments', committedAt: at(9, 9), parentShas: ['a1'] },
-      { repositoryExternalId: '1', sha: 'c3', message: 'tidy', committedAt: at(9, 10), parentShas: ['b2'] },
-      { repositoryExternalId: '1', sha: 'd4', message: 'later', committedAt: at(12, 10), parentShas: ['c3'] },
+      {
+        repositoryExternalId: '1',
+        sha: 'a1',
+        message: 'start',
+        committedAt: at(9, 8),
+        parentShas: [],
+      },
+      {
+        repositoryExternalId: '1',
+        sha: 'b2',
+        message: 'OPS-8 retry payments',
+        committedAt: at(9, 9),
+        parentShas: ['a1'],
+      },
+      {
+        repositoryExternalId: '1',
+        sha: 'c3',
+        message: 'tidy',
+        committedAt: at(9, 10),
+        parentShas: ['b2'],
+      },
+      {
+        repositoryExternalId: '1',
+        sha: 'd4',
+        message: 'later',
+        committedAt: at(12, 10),
+        parentShas: ['c3'],
+      },
     ])
     // d1 shipped a1 only; d2 (from c3) shipped b2 and c3; d3 shipped d4
     await github.upsertDeployments([
