@@ -29,6 +29,11 @@ export type RollUpResult = { from: Day; to: Day; metricRows: number; contributor
  * phase depends on later deployments, so a range must reach back to the
  * merges a newer deployment may have set: RefreshInsights works out that
  * window after a sync or webhook writes; the default is the whole history.
+ * The deployments linked incidents name as their cause are worked out
+ * first (incident_causes.ts) and reach the range back to the day of any
+ * deployment that gained or lost one, however old: a link is written
+ * when a pull request, commit or issue is, with no way to tell which
+ * deployment's day it changes.
  */
 export default class RollUpMetrics {
   /**
