@@ -144,8 +144,9 @@ export async function replaceIncidentCauses(
   const stored = await trx
     .from('deployment_incidents')
     .where('organization_id', organizationId)
-    .select('deployment_id', 'issue_id')
-  const before: IncidentCause[] = stored.map((row) => ({
+    .select('id', 'deployment_id', 'issue_id')
+  const before = stored.map((row) => ({
+    id: Number(row.id),
     deploymentId: Number(row.deployment_id),
     issueId: Number(row.issue_id),
   }))
@@ -156,12 +157,14 @@ export async function replaceIncidentCauses(
   const added = causes.filter((cause) => !was.has(key(cause)))
   if (removed.length === 0 && added.length === 0) return null
 
-  for (const cause of removed) {
+  for (let start = 0; start < removed.length; start += 500) {
     await trx
       .from('deployment_incidents')
       .where('organization_id', organizationId)
-      .where('deployment_id', cause.deploymentId)
-      .where('issue_id', cause.issueId)
+      .whereIn(
+        'id',
+        removed.slice(start, start + 500).map((cause) => cause.id)
+      )
       .delete()
   }
   for (let start = 0; start < added.length; start += 200) {

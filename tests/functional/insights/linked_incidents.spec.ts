@@ -123,6 +123,27 @@ test.group('Insights | incidents linked to the change that caused them', (group)
     )
   })
 
+  test("an incident reclassified as a task fails its deployment no more, on that deployment's day too", async ({
+    assert,
+  }) => {
+    const { organization, github, jira } = await organisationWithRepository()
+    await github.upsertPullRequests([pull(1, 'OPS-7 cache the rates', at(10, 8))])
+    await github.upsertDeployments([deployment('d1', at(10, 9))])
+    await jira.upsertIssues([incident('OPS-7', at(13, 9))])
+    await new RollUpMetrics().execute({ organizationId: organization.id })
+    assert.equal((await summary(organization.id)).failedDeployments, 1)
+
+    await jira.upsertIssues([{ ...incident('OPS-7', at(13, 9)), type: 'task' }])
+    await new RollUpMetrics().execute({
+      organizationId: organization.id,
+      from: '2026-11-13',
+      to: '2026-11-13',
+    })
+
+    assert.deepEqual(await failedDeploymentIds(organization.id), [])
+    assert.equal((await summary(organization.id)).failedDeployments, 0)
+  })
+
   test('an incident linked through a commit fails the deployment whose ancestry first contains it', async ({
     assert,
   }) => {
