@@ -39,7 +39,7 @@ const MOMENT_COLUMNS = new Set([
 const DEMO_PROVIDER = 'demo'
 const SOURCES: Array<{
   table: string
-  key: keyof Omit<DemoRows, 'repositories'>
+  key: keyof Omit<DemoRows, 'repositories' | 'incidentLinks'>
   provider: string
 }> = [
   { table: 'pull_requests', key: 'pullRequests', provider: DEMO_PROVIDER },
@@ -153,6 +153,7 @@ export async function writeInsightsDemoData(
       )
     }
     await linkProducts(trx, organizationId, rows, repositoryIds)
+    await linkIncidents(trx, organizationId, rows)
   })
   return {
     repositories: rows.repositories.length,
@@ -162,6 +163,37 @@ export async function writeInsightsDemoData(
     issues: rows.issues.length,
     vulnerabilities: rows.vulnerabilities.length,
   }
+}
+
+/**
+ * The generated incidents' links to the pull requests that caused them,
+ * as an issue key in a pull request would link them (issue_links.ts);
+ * the rows the generator replaced took their old links with them.
+ */
+async function linkIncidents(
+  trx: TransactionClientContract,
+  organizationId: number,
+  rows: DemoRows
+) {
+  const idsOf = async (table: string) => {
+    const found = await trx
+      .from(table)
+      .where('organization_id', organizationId)
+      .where('provider', DEMO_PROVIDER)
+      .whereLike('external_id', `${DEMO_EXTERNAL_PREFIX}%`)
+      .select('id', 'external_id')
+    return new Map<string, number>(found.map((row) => [row.external_id, row.id]))
+  }
+  const issues = await idsOf('issues')
+  const pulls = await idsOf('pull_requests')
+  const links = rows.incidentLinks.flatMap((link) => {
+    const issueId = issues.get(link.issue)
+    const pullId = pulls.get(link.pullRequest)
+    return issueId && pullId
+      ? [{ organization_id: organizationId, issue_id: issueId, pull_request_id: pullId }]
+      : []
+  })
+  await insertInChunks(trx, 'issue_pull_requests', links)
 }
 
 async function linkProducts(

@@ -117,6 +117,8 @@ export type DemoRows = {
   deployments: Record<string, unknown>[]
   issues: Record<string, unknown>[]
   vulnerabilities: Record<string, unknown>[]
+  /** incidents (issue external ids) linked to the pull request whose deployment caused them */
+  incidentLinks: Array<{ issue: string; pullRequest: string }>
 }
 
 /**
@@ -153,6 +155,7 @@ export function generateInsightsDemo(options: InsightsDemoOptions, productCount 
     deployments: [],
     issues: [],
     vulnerabilities: [],
+    incidentLinks: [],
   }
   const profiles = Array.from({ length: options.repositories }, (_, index) => {
     const name =
@@ -303,5 +306,51 @@ export function generateInsightsDemo(options: InsightsDemoOptions, productCount 
       })
     }
   }
+  addLinkedIncidents(rows, now)
   return rows
+}
+
+/**
+ * One production deployment in twelve of each repository is followed,
+ * a day to three and a half days later, by an incident linked to the
+ * last pull request that deployment shipped (merged since the previous
+ * one): a failed change by its link, mostly outside the incident window.
+ * Chosen by position, not by the seeded stream, so the rest of the
+ * organisation is the same with or without them.
+ */
+function addLinkedIncidents(rows: DemoRows, now: number) {
+  let number = 0
+  for (const repository of rows.repositories) {
+    const repo = repository.externalId
+    const merged = rows.pullRequests
+      .filter((pull) => pull.repository === repo && typeof pull.merged_at === 'number')
+      .sort((a, b) => (a.merged_at as number) - (b.merged_at as number))
+    const deployments = rows.deployments.filter((deployment) => deployment.repository === repo)
+    deployments.forEach((deployment, index) => {
+      if (index % 12 !== 5) return
+      const started = deployment.started_at as number
+      const previous = index > 0 ? (deployments[index - 1].started_at as number) : -Infinity
+      const shipped = merged.filter(
+        (pull) => (pull.merged_at as number) > previous && (pull.merged_at as number) <= started
+      )
+      const cause = shipped.at(-1)
+      const opened = started + (26 + (index % 5) * 14) * HOUR
+      if (!cause || opened >= now) return
+      number += 1
+      const resolved = opened + (1 + (index % 4)) * HOUR
+      const external = `${repo}-incident-${number}`
+      rows.issues.push({
+        repository: repo,
+        external_id: external,
+        key: `INC-${number}`,
+        title: `Incident: ${repository.name} degraded after a deployment`,
+        type: 'incident',
+        status: resolved < now ? 'Done' : 'In Progress',
+        status_category: resolved < now ? 'done' : 'in_progress',
+        opened_at: opened,
+        resolved_at: resolved < now ? resolved : null,
+      })
+      rows.incidentLinks.push({ issue: external, pullRequest: cause.external_id as string })
+    })
+  }
 }

@@ -6,10 +6,12 @@ import { dayZone, organizationTimeZone } from '#services/insights/time_zone'
 import {
   contributorsInsertSql,
   durationsInsertSql,
+  incidentWindowHours,
   rollupInsertSql,
 } from '#services/insights/rollup_sql'
+import { incidentCauses, replaceIncidentCauses } from '#services/insights/incident_causes'
 import { insightsWriteLock } from '#services/insights/cache'
-import { commitLeadTimes, toDate } from '#services/insights/commit_lead_times'
+import { leadTimesOf, shippedCommits, toDate } from '#services/insights/commit_lead_times'
 import { firstReviewsInWorkingHours } from '#services/insights/first_review_working_hours'
 import { insertMeasured } from '#services/insights/measured_rows'
 import type { Day } from '#services/insights/types'
@@ -27,6 +29,11 @@ export type RollUpResult = { from: Day; to: Day; metricRows: number; contributor
  * phase depends on later deployments, so a range must reach back to the
  * merges a newer deployment may have set: RefreshInsights works out that
  * window after a sync or webhook writes; the default is the whole history.
+ * The deployments linked incidents name as their cause are worked out
+ * first (incident_causes.ts) and reach the range back to the day of any
+ * deployment that gained or lost one, however old: a link is written
+ * when a pull request, commit or issue is, with no way to tell which
+ * deployment's day it changes.
  */
 export default class RollUpMetrics {
   /**
@@ -44,14 +51,24 @@ export default class RollUpMetrics {
 
   async #rollUp(input: { organizationId: number; from?: Day; to?: Day }): Promise<RollUpResult> {
     const zoneName = await organizationTimeZone(input.organizationId)
-    const from = input.from ?? (await this.#firstDay(input.organizationId, zoneName))
+    let from = input.from ?? (await this.#firstDay(input.organizationId, zoneName))
     const to = input.to ?? addDays(today(undefined, zoneName), 1)
-    // the local days' moments, as a half-open UTC range
-    const start = startOfDay(from, zoneName)
-    const end = endOfDay(to, zoneName)
-    const zone = dayZone(zoneName, from, to)
     const org = input.organizationId
     return db.transaction(async (trx) => {
+      // which commits each deployment shipped, for lead times and for the
+      // deployments linked incidents name (written first: a deployment
+      // that gained or lost a cause is counted again, however old its day)
+      const shipped = await shippedCommits(trx, org, endOfDay(to, zoneName))
+      const causes = await incidentCauses(trx, org, shipped)
+      const changed = await replaceIncidentCauses(trx, org, causes, incidentWindowHours())
+      if (changed) {
+        const day = DateTime.fromJSDate(changed).setZone(zoneName).toISODate()!
+        if (day < from) from = day
+      }
+      // the local days' moments, as a half-open UTC range
+      const start = startOfDay(from, zoneName)
+      const end = endOfDay(to, zoneName)
+      const zone = dayZone(zoneName, from, to)
       // the whole history replaces every row (days of another time zone included)
       const whole = input.from === undefined && input.to === undefined
       for (const table of [
@@ -70,7 +87,7 @@ export default class RollUpMetrics {
       await trx.rawQuery(durations.sql, durations.bindings(org, start, end))
       // durations measured in code, beside the SQL's rows
       const startsAt = toDate(start)!.getTime()
-      const leadTimes = await commitLeadTimes(trx, org, end)
+      const leadTimes = leadTimesOf(shipped)
       await insertMeasured(trx, {
         organizationId: org,
         zoneName,

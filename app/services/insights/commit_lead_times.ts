@@ -25,8 +25,13 @@ export type CommitLeadTime = {
   deployedAt: Date
   /** the deployment's SHA (the commit it shipped from) */
   deployedSha: string
+  /** the deployment that first contained the commit */
+  deploymentId: number
   seconds: number
 }
+
+/** a commit and the production deployment that first contained it, whoever wrote it */
+export type ShippedCommit = CommitLeadTime & { human: boolean }
 
 type CommitRow = {
   repository_id: number
@@ -36,7 +41,7 @@ type CommitRow = {
   author_login: string | null
 }
 
-type DeploymentRow = { repository_id: number; sha: string; started_at: unknown }
+type DeploymentRow = { id: number; repository_id: number; sha: string; started_at: unknown }
 
 /** a database moment (a Date, or SQLite's "YYYY-MM-DD HH:MM:SS" in UTC) */
 export function toDate(value: unknown): Date | null {
@@ -50,14 +55,33 @@ export function toDate(value: unknown): Date | null {
 
 /**
  * The lead time of every commit whose first production deployment
- * started in [start, end). Deployments before `start` are walked too:
- * a commit they shipped is not shipped again.
+ * started before `end` (bots' only when the organisation counts them).
  */
 export async function commitLeadTimes(
   trx: TransactionClientContract | QueryClientContract,
   organizationId: number,
   end: string
 ): Promise<CommitLeadTime[]> {
+  return leadTimesOf(await shippedCommits(trx, organizationId, end))
+}
+
+/** the lead times among shipped commits: people's, and bots' when the organisation counts them */
+export function leadTimesOf(shipped: ShippedCommit[]): CommitLeadTime[] {
+  return shipped.filter((one) => one.human).map(({ human: _human, ...one }) => one)
+}
+
+/**
+ * Every commit of a repository with commit ancestry and the production
+ * deployment started before `end` that first contained it. Deployments
+ * are walked in order from the first: a commit an earlier one shipped is
+ * not shipped again. `human` is false for a bot's commit the
+ * organisation does not count (include_bot_pull_requests).
+ */
+export async function shippedCommits(
+  trx: TransactionClientContract | QueryClientContract,
+  organizationId: number,
+  end: string
+): Promise<ShippedCommit[]> {
   const commits = selectRows<CommitRow>(
     await trx.rawQuery(
       `SELECT c.repository_id, c.sha, c.parent_shas, COALESCE(c.committed_at, c.authored_at) AS committed_at, c.author_login
@@ -77,7 +101,7 @@ export async function commitLeadTimes(
   const countsBots = Number(includeBots?.bots ?? 0) === 1
   const deployments = selectRows<DeploymentRow>(
     await trx.rawQuery(
-      `SELECT d.repository_id, d.sha, d.started_at FROM deployments d
+      `SELECT d.id, d.repository_id, d.sha, d.started_at FROM deployments d
        WHERE d.organization_id = ? AND d.sha IS NOT NULL AND d.started_at < ? AND ${productionDeployment('d')}
        ORDER BY d.started_at, d.id`,
       [organizationId, end]
@@ -90,7 +114,7 @@ export async function commitLeadTimes(
     graphs.set(commit.repository_id, graph)
   }
   const shipped = new Map<number, Set<string>>()
-  const found: CommitLeadTime[] = []
+  const found: ShippedCommit[] = []
   for (const deployment of deployments) {
     const graph = graphs.get(deployment.repository_id)
     const deployedAt = toDate(deployment.started_at)
@@ -107,7 +131,6 @@ export async function commitLeadTimes(
       for (const parent of parentsOf(commit)) queue.push(parent)
       const committedAt = toDate(commit.committed_at)
       if (!committedAt) continue
-      if (!countsBots && !isHuman(commit.author_login)) continue
       // a committer clock ahead of the deployment's is no negative lead time
       const seconds = Math.max(0, (deployedAt.getTime() - committedAt.getTime()) / 1000)
       found.push({
@@ -116,7 +139,9 @@ export async function commitLeadTimes(
         committedAt,
         deployedAt,
         deployedSha: deployment.sha,
+        deploymentId: Number(deployment.id),
         seconds,
+        human: countsBots || isHuman(commit.author_login),
       })
     }
   }

@@ -84,7 +84,9 @@ export function incidentWindowHours(): number {
  * of type incident opened within the window after it started, with no
  * other production deployment between them (the incident is the last
  * change's). An incident of a known repository follows that repository's
- * deployments only; one of none follows the organisation's.
+ * deployments only; one of none follows the organisation's. An incident
+ * linked to the change that caused it (deployment_incidents) fails that
+ * deployment instead: the window is the guess for the others.
  */
 export function followedByIncident(alias: string): string {
   const hours = incidentWindowHours()
@@ -92,15 +94,25 @@ export function followedByIncident(alias: string): string {
   const sameScope = (other: string) =>
     `(i.repository_id IS NULL OR ${other}.repository_id = i.repository_id)`
   const between = `SELECT 1 FROM deployments n WHERE n.organization_id = ${alias}.organization_id AND ${productionDeployment('n')} AND n.started_at > ${alias}.started_at AND n.started_at <= i.opened_at AND ${sameScope('n')}`
-  return `EXISTS (SELECT 1 FROM issues i WHERE i.organization_id = ${alias}.organization_id AND i.type = 'incident' AND i.opened_at >= ${alias}.started_at AND ${secondsBetween(`${alias}.started_at`, 'i.opened_at')} <= ${Math.round(hours * 3600)} AND ${sameScope(alias)} AND NOT EXISTS (${between}))`
+  return `EXISTS (SELECT 1 FROM issues i WHERE i.organization_id = ${alias}.organization_id AND i.type = 'incident' AND i.opened_at >= ${alias}.started_at AND ${secondsBetween(`${alias}.started_at`, 'i.opened_at')} <= ${Math.round(hours * 3600)} AND ${sameScope(alias)} AND NOT EXISTS (${between}) AND NOT EXISTS (SELECT 1 FROM deployment_incidents x WHERE x.issue_id = i.id))`
+}
+
+/**
+ * A production deployment (alias `alias`) that shipped a change an
+ * incident is linked to, however long before the incident: the pairs
+ * incident_causes.ts writes at each rollup, one indexed lookup here.
+ */
+export function causedIncident(alias: string): string {
+  return `EXISTS (SELECT 1 FROM deployment_incidents dc WHERE dc.deployment_id = ${alias}.id)`
 }
 
 /**
  * DORA's failed change: a production deployment its provider marked as
- * having caused a failure, or one an incident followed.
+ * having caused a failure, one that shipped a change a linked incident
+ * names, or one an unlinked incident followed within the window.
  */
 export function failedChange(alias: string): string {
-  return `(${alias}.caused_failure = ${trueLiteral()} OR ${followedByIncident(alias)})`
+  return `(${alias}.caused_failure = ${trueLiteral()} OR ${causedIncident(alias)} OR ${followedByIncident(alias)})`
 }
 
 /** authors that are people: bots ("name[bot]") are not (active contributors) */

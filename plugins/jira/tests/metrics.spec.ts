@@ -118,6 +118,62 @@ test.group('Jira | what it feeds', (group) => {
     assert.equal(after.timeToRestoreHours, 3)
   })
 
+  test('a Jira incident synced 3 days after a deployment fails it when a pull request that deployment shipped names the incident', async ({
+    assert,
+  }) => {
+    const site = jira.site('c1')
+    const synced = addIssue(site, {
+      projectKey: 'OPS',
+      type: 'Incident',
+      created: at(13, 9),
+      startedAfter: 0.5,
+      doneAfter: 3,
+    })
+    const organization = await createOrganization()
+    const github = new FencedDomainStore(
+      { organizationId: organization.id, provider: 'github', connectionId: null },
+      () => {}
+    )
+    await github.upsertRepositories([{ externalId: '1', name: 'api', fullName: 'acme/api' }])
+    await github.upsertPullRequests([
+      {
+        externalId: 'pr-1',
+        repositoryExternalId: '1',
+        number: 1,
+        title: `${synced.key} cache the exchange rates`,
+        state: 'merged',
+        openedAt: at(9, 9),
+        mergedAt: at(10, 8),
+      },
+    ])
+    const deployment = (id: string, startedAt: Date) => ({
+      externalId: id,
+      repositoryExternalId: '1',
+      kind: 'deployment' as const,
+      environment: 'production',
+      status: 'success' as const,
+      startedAt,
+    })
+    // d1 shipped the pull request; d2 ran an hour before the incident
+    await github.upsertDeployments([deployment('d1', at(10, 9)), deployment('d2', at(13, 8))])
+
+    const connection = await connectSite(organization, jira, 'c1')
+    await new RunSync().execute({ connection, trigger: 'cli' })
+    const after = await summarizeMetrics({ organizationId: organization.id, ...NOVEMBER })
+    assert.equal(after.deployments, 2)
+    assert.equal(after.failedDeployments, 1)
+    assert.equal(after.timeToRestoreHours, 3)
+    const failed = await db
+      .from('deployment_incidents')
+      .join('deployments', 'deployments.id', 'deployment_incidents.deployment_id')
+      .where('deployment_incidents.organization_id', organization.id)
+      .select('deployments.external_id')
+    assert.deepEqual(
+      failed.map((row) => row.external_id),
+      ['d1']
+    )
+  })
+
   test('a Jira assignee and a GitHub account with the same verified email are one person', async ({
     assert,
   }) => {

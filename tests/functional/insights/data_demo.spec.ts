@@ -63,6 +63,28 @@ test.group('Insights data / demo generator', (group) => {
     assert.isTrue(rows.pullRequests.every((pull) => (pull.opened_at as number) <= NOW))
   })
 
+  test('some incidents are linked to a pull request a production deployment shipped before them', ({
+    assert,
+  }) => {
+    const rows = generateInsightsDemo(OPTIONS)
+    assert.isNotEmpty(rows.incidentLinks)
+    for (const link of rows.incidentLinks) {
+      const incident = rows.issues.find((issue) => issue.external_id === link.issue)!
+      const pull = rows.pullRequests.find((one) => one.external_id === link.pullRequest)!
+      assert.equal(incident.type, 'incident')
+      const shipper = rows.deployments.find(
+        (deployment) =>
+          deployment.repository === pull.repository &&
+          (deployment.started_at as number) >= (pull.merged_at as number)
+      )!
+      // days after the deployment that shipped the change: past the incident window
+      assert.isAbove(
+        (incident.opened_at as number) - (shipper.started_at as number),
+        24 * 3_600_000
+      )
+    }
+  })
+
   test('populating twice keeps the same rows and ids, and the dashboards have data', async ({
     assert,
   }) => {
@@ -80,6 +102,13 @@ test.group('Insights data / demo generator', (group) => {
     assert.isAbove(summary.pullRequestsMerged, 100)
     assert.isNotNull(summary.cycleTime.deployHours)
     assert.isNotNull(summary.timeToRestoreHours)
+    // deployments failed only by the incident linked to the change they shipped
+    const linked = await db
+      .from('deployment_incidents as x')
+      .join('deployments as d', 'd.id', 'x.deployment_id')
+      .where('x.organization_id', organization.id)
+      .select('d.caused_failure')
+    assert.isTrue(linked.some((row) => !row.caused_failure))
     assert.isAbove(summary.aiShare!, 0)
     const products = await summarizeByProduct(scope)
     assert.deepEqual(
