@@ -1,6 +1,7 @@
 import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
 import { publicIds } from '#services/public_id'
+import { fitsIntegerColumn } from '#services/sql'
 import {
   compositionTotals,
   fileCompositions,
@@ -139,7 +140,7 @@ export async function pullRequestGbom(
   number: number
 ) {
   const repository = await repositoryOf(organizationId, repositoryPublicId)
-  const pull = Number.isSafeInteger(number)
+  const pull = fitsIntegerColumn(number)
     ? await db
         .from('pull_requests')
         .where('organization_id', organizationId)
