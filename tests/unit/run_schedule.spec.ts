@@ -40,10 +40,15 @@ test.group('Schedule runs', (group) => {
   })
 
   test('an unknown schedule is refused, naming the command that lists them', async ({ assert }) => {
-    await assert.rejects(
-      () => new RunSchedule().execute({ name: 'nope', trigger: 'manual' }),
+    const refusal = await new RunSchedule()
+      .execute({ name: 'nope', trigger: 'manual' })
+      .catch((error) => error)
+    assert.equal(
+      refusal.message,
       'No schedule is named "nope" ("node ace schedules:list" shows them)'
     )
+    assert.equal(refusal.status, 404)
+    assert.equal(refusal.code, 'E_UNKNOWN_SCHEDULE')
     assert.lengthOf(await runsOf('nope'), 0)
   })
 
@@ -96,7 +101,8 @@ test.group('Schedule runs', (group) => {
     const finished = await slow
 
     assert.equal(overlapping?.status, 'skipped')
-    assert.equal(overlapping?.output, SKIPPED_OUTPUT)
+    assert.equal(overlapping?.output, 'previous run still in progress')
+    assert.equal(SKIPPED_OUTPUT, 'previous run still in progress')
     assert.isNull(overlapping?.error)
     assert.equal(finished?.status, 'succeeded')
     const runs = await runsOf('test:slow')
@@ -154,5 +160,91 @@ test.group('Schedule runs', (group) => {
     const [run] = await runsOf('sync-runs:prune')
     assert.equal(run.status, 'failed')
     assert.equal(run.trigger, 'manual')
+  })
+
+  test('a run is recorded as running while it runs', async ({ assert, cleanup }) => {
+    cleanup(withEnv({ SCHEDULE_TEST_SLOW: '0 0 1 1 *' }))
+    const slow = new RunSchedule().execute({ name: 'test:slow', trigger: 'manual' })
+    await waitFor(() => lock.createLock(scheduleLockKey('test:slow')).isLocked(), {
+      timeoutMs: 10_000,
+      what: 'the run to hold its lock',
+    })
+
+    const [running] = await runsOf('test:slow')
+    assert.equal(running.status, 'running')
+    assert.isNull(running.finished_at)
+    await slow
+  }).timeout(30_000)
+
+  test('each schedule has a lock of its own: a slow run holds up only its own schedule', async ({
+    assert,
+    cleanup,
+  }) => {
+    cleanup(withEnv({ SCHEDULE_TEST_SLOW: '0 0 1 1 *', SCHEDULE_TEST_TICK: '0 0 1 1 *' }))
+    const slow = new RunSchedule().execute({ name: 'test:slow', trigger: 'manual' })
+    await waitFor(() => lock.createLock(scheduleLockKey('test:slow')).isLocked(), {
+      timeoutMs: 10_000,
+      what: 'the slow run to hold its lock',
+    })
+
+    const other = await new RunSchedule().execute({ name: 'test:tick', trigger: 'manual' })
+
+    assert.equal(other?.status, 'succeeded')
+    assert.equal(scheduleLockKey('test:slow'), 'schedule:test:slow')
+    await slow
+  }).timeout(30_000)
+
+  test('a long output is kept to its first 4,000 characters', async ({ assert, cleanup }) => {
+    const output = 'x'.repeat(3999) + 'yz'
+    cleanup(withEnv({ SCHEDULE_TEST_TICK: '0 0 1 1 *', SCHEDULE_TEST_TICK_OUTPUT: output }))
+
+    const outcome = await new RunSchedule().execute({ name: 'test:tick', trigger: 'manual' })
+
+    assert.equal(outcome?.output, output.slice(0, 4000))
+    const [run] = await runsOf('test:tick')
+    assert.equal(run.output, 'x'.repeat(3999) + 'y')
+  })
+
+  test('a long error keeps its first 1,000 characters; an error without a message says so', async ({
+    assert,
+    cleanup,
+  }) => {
+    const restore = withEnv({
+      SCHEDULE_TEST_TICK: '0 0 1 1 *',
+      SCHEDULE_TEST_TICK_THROWS: 'e'.repeat(1200),
+    })
+    cleanup(restore)
+    const long = await new RunSchedule().execute({ name: 'test:tick', trigger: 'manual' })
+    restore()
+    cleanup(withEnv({ SCHEDULE_TEST_TICK: '0 0 1 1 *', SCHEDULE_TEST_TICK_THROWS: '' }))
+    const silent = await new RunSchedule().execute({ name: 'test:tick', trigger: 'manual' })
+
+    assert.equal(long?.status, 'failed')
+    assert.equal(long?.error, 'e'.repeat(1000))
+    assert.equal(silent?.status, 'failed')
+    assert.equal(silent?.error, 'failed without a message')
+    assert.deepEqual(
+      (await runsOf('test:tick')).map((run) => run.error),
+      ['e'.repeat(1000), 'failed without a message']
+    )
+  })
+
+  test('a run whose lock cannot be taken (the lock store is down) is recorded as failed', async ({
+    assert,
+    cleanup,
+  }) => {
+    cleanup(withEnv({ SCHEDULE_TEST_TICK: '0 0 1 1 *' }))
+    await db.rawQuery('ALTER TABLE locks RENAME TO locks_aside')
+    let outcome
+    try {
+      outcome = await new RunSchedule().execute({ name: 'test:tick', trigger: 'manual' })
+    } finally {
+      await db.rawQuery('ALTER TABLE locks_aside RENAME TO locks')
+    }
+
+    assert.equal(outcome?.status, 'failed')
+    assert.match(outcome?.error ?? '', /locks/)
+    const [run] = await runsOf('test:tick')
+    assert.equal(run.status, 'failed')
   })
 })
