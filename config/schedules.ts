@@ -277,7 +277,9 @@ function dataLifecycle(): ScheduleDefinition[] {
  * variable is set, so the scheduler's own tests can fire one every second
  * (test:tick) or hold a run open (test:slow) in a real process. test:tick
  * appends "<tick> <pid>" to SCHEDULE_TEST_TICK_LOG on every execution, so
- * a test counts executions instead of trusting the run records.
+ * a test counts executions instead of trusting the run records;
+ * SCHEDULE_TEST_TICK_OUTPUT replaces its "ok", SCHEDULE_TEST_TICK_THROWS
+ * makes it throw that message.
  */
 function testSchedules(): ScheduleDefinition[] {
   if (!app.inTest) return []
@@ -290,7 +292,10 @@ function testSchedules(): ScheduleDefinition[] {
       async run({ tick }) {
         const log = process.env.SCHEDULE_TEST_TICK_LOG
         if (log) await appendFile(log, `${tick} ${process.pid}\n`)
-        return 'ok'
+        // what a run records of a long output or of an error, set by a test
+        const thrown = process.env.SCHEDULE_TEST_TICK_THROWS
+        if (thrown !== undefined) throw new Error(thrown)
+        return process.env.SCHEDULE_TEST_TICK_OUTPUT ?? 'ok'
       },
     })
   }

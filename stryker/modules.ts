@@ -68,28 +68,26 @@ export const MUTATION_MODULES: MutationModule[] = [
   {
     name: 'schedule-claims',
     mutate: ['app/actions/schedules/run_schedule.ts'],
-    suites: ['functional'],
-    files: ['tests/functional/scheduler.spec.ts'],
-    // The claims, locks and outcomes, through RunSchedule itself. The race
-    // of two scheduler processes ("two schedulers on one database execute
-    // each tick exactly once") proves the same claim across processes in a
-    // minute a mutant; the admin page and commands are not about claims.
-    filters: [
-      '--tests=a tick claimed by another scheduler is not run again',
-      '--tests=an unknown schedule is refused, naming the command that lists them',
-      '--tests=manual runs get a tick of their own, never a cron slot, and record their host',
-      '--tests=a run whose previous run is still going is recorded as skipped',
-      '--tests=a run is handed the signal it was given: stopped, a slow run ends at once',
-      '--tests=a failing schedule is recorded with its error message',
-    ],
+    suites: ['unit'],
+    // RunSchedule called directly on the real database and lock store. The
+    // race of two scheduler processes (tests/functional/scheduler.spec.ts)
+    // proves the same claim across processes, at a minute a mutant.
+    files: ['tests/unit/run_schedule.spec.ts'],
   },
   {
-    name: 'webhooks',
+    name: 'webhook-processing',
     mutate: [
-      'app/actions/webhooks/receive_webhook.ts',
       'app/actions/webhooks/process_webhook_delivery.ts',
       'app/actions/webhooks/retry_delivery.ts',
     ],
+    suites: ['unit'],
+    // the actions called directly on the real database; receipt over HTTP,
+    // the queue and two racing worker processes are in the functional file
+    files: ['tests/unit/process_webhook_delivery.spec.ts'],
+  },
+  {
+    name: 'webhook-receipt',
+    mutate: ['app/actions/webhooks/receive_webhook.ts'],
     suites: ['functional'],
     files: ['tests/functional/webhooks.spec.ts'],
     // the 1,000-delivery run proves the same code at scale, in 15 s a mutant

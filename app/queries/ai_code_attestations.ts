@@ -1,6 +1,7 @@
 import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
 import { publicIds } from '#services/public_id'
+import { fitsIntegerColumn } from '#services/sql'
 import { factIds, pullRequestChunks, verdictOf } from '#services/ai_code/attestations'
 
 const notFound = (what: string) => new Exception(what, { status: 404, code: 'E_NOT_FOUND' })
@@ -13,7 +14,7 @@ export async function pullRequestAttestations(
 ) {
   const repositoryId = publicIds('repository').decode(repositoryPublicId)
   const pull =
-    repositoryId === null || !Number.isSafeInteger(number)
+    repositoryId === null || !fitsIntegerColumn(number)
       ? null
       : await db
           .from('pull_requests')

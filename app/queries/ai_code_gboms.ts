@@ -1,7 +1,12 @@
 import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
 import { publicIds } from '#services/public_id'
-import { repositoryComposition } from '#services/ai_code/composition'
+import { fitsIntegerColumn } from '#services/sql'
+import {
+  compositionTotals,
+  fileCompositions,
+  repositoryComposition,
+} from '#services/ai_code/composition'
 import { bomText, cycloneDxText, type BomHead } from '#services/ai_code/cyclonedx'
 
 /** the media type of a CycloneDX 1.6 JSON BOM */
@@ -25,10 +30,43 @@ export async function repositoryOf(organizationId: number, publicId: string) {
   return { ...repository, id: Number(repository.id) }
 }
 
-/** A repository's composition from its facts (public ids only). */
-export async function compositionOf(organizationId: number, repositoryPublicId: string) {
+/** files serialised per piece of a streamed composition */
+const COMPOSITION_FILES_PER_PIECE = 200
+
+/**
+ * The API's answer for one repository's composition, `{ data: … }`, as
+ * text pieces: the files are read FACT_PAGE facts at a time and written
+ * as they come, the totals (known only once every file is read) last, so
+ * a 10,000-file repository is answered in bounded memory. The fields of
+ * `repositoryComposition`, files before totals.
+ */
+export async function compositionText(organizationId: number, repositoryPublicId: string) {
   const repository = await repositoryOf(organizationId, repositoryPublicId)
-  return (await repositoryComposition(organizationId, repository.id))!
+  const head = {
+    publicId: publicIds('repository').encode(repository.id),
+    name: repository.name,
+    fullName: repository.full_name ?? null,
+  }
+  return (async function* () {
+    yield `{"data":{"repository":${JSON.stringify(head)},"files":[`
+    const totals = compositionTotals()
+    let piece: string[] = []
+    let written = 0
+    const flush = () => {
+      const text = (written > 0 ? ',' : '') + piece.join(',')
+      written += piece.length
+      piece = []
+      return text
+    }
+    for await (const file of fileCompositions(organizationId, repository.id)) {
+      piece.push(JSON.stringify(file))
+      totals.add(file)
+      if (piece.length === COMPOSITION_FILES_PER_PIECE) yield flush()
+    }
+    if (piece.length > 0) yield flush()
+    // the totals, agents, tools and models, without their object's braces
+    yield `],${JSON.stringify(totals.result()).slice(1, -1)}}}`
+  })()
 }
 
 /** GBOM file rows read per statement while a document is streamed */
@@ -102,7 +140,7 @@ export async function pullRequestGbom(
   number: number
 ) {
   const repository = await repositoryOf(organizationId, repositoryPublicId)
-  const pull = Number.isSafeInteger(number)
+  const pull = fitsIntegerColumn(number)
     ? await db
         .from('pull_requests')
         .where('organization_id', organizationId)

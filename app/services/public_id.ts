@@ -19,7 +19,13 @@ export class PublicIdCodec {
     alphabet: string,
     minLength: number,
     /** an installation's own secret: its ids cannot be computed elsewhere */
-    secret: string | null = null
+    secret: string | null = null,
+    /**
+     * The largest key the kind's table can hold. A made-up id can decode
+     * to any number; one past an INTEGER column is no row, and PostgreSQL
+     * would refuse the query (a 500) instead of finding nothing (a 404).
+     */
+    readonly maxKey: number = Number.MAX_SAFE_INTEGER
   ) {
     const shuffled = shuffle(alphabet, secret ? `${kind}:${keyedSeed(secret, kind)}` : kind)
     this.#sqids = new Sqids({ alphabet: shuffled, minLength, blocklist: new Set() })
@@ -48,7 +54,7 @@ export class PublicIdCodec {
     const numbers = this.#sqids.decode(publicId)
     if (numbers.length !== 1) return null
     const [value] = numbers
-    if (!Number.isSafeInteger(value) || value <= 0) return null
+    if (!Number.isSafeInteger(value) || value <= 0 || value > this.maxKey) return null
     return this.#sqids.encode([value]) === publicId ? value : null
   }
 }
@@ -78,13 +84,20 @@ function keyedSeed(secret: string, kind: string) {
   return createHmac('sha256', secret).update(`sextant-public-ids:${kind}`).digest('base64url')
 }
 
+/** the largest value of an INTEGER (`increments`) primary key */
+export const INTEGER_KEY_MAX = 2_147_483_647
+
+/** kinds whose table has a BIGINT (`bigIncrements`) primary key */
+const BIGINT_KINDS = new Set(['ai_code_fact'])
+
 const codecs = new Map<string, PublicIdCodec>()
 
 export function publicIds(kind: string): PublicIdCodec {
   let codec = codecs.get(kind)
   if (!codec) {
     const { alphabet, minLength, secret } = sextantConfig.publicIds
-    codec = new PublicIdCodec(kind, alphabet, minLength, secret)
+    const maxKey = BIGINT_KINDS.has(kind) ? Number.MAX_SAFE_INTEGER : INTEGER_KEY_MAX
+    codec = new PublicIdCodec(kind, alphabet, minLength, secret, maxKey)
     codecs.set(kind, codec)
   }
   return codec

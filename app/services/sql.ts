@@ -65,3 +65,12 @@ export function fromSqlTime(value: unknown): Date | null {
   const parsed = DateTime.fromSQL(String(value))
   return parsed.isValid ? parsed.toJSDate() : new Date(String(value))
 }
+
+/**
+ * Whether a number from a URL fits an INTEGER column. A bigger one is no
+ * row, but PostgreSQL refuses the comparison outright ("out of range for
+ * type integer"), which would answer a made-up URL with a 500.
+ */
+export function fitsIntegerColumn(value: number) {
+  return Number.isInteger(value) && Math.abs(value) <= 2_147_483_647
+}

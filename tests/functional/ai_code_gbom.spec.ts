@@ -197,6 +197,12 @@ test.group('AI code | GBOM as CycloneDX 1.6', (group) => {
     assert.equal(foreign.status, 404)
     assert.notInclude(await foreign.text(), 'acme/rockets')
     assert.equal((await api(token, '/api/v1/repositories/1/gbom')).status, 404)
+    // a number past the column's range is no pull request (PostgreSQL would refuse the query)
+    const farPull = await api(
+      token,
+      `/api/v1/repositories/${publicId}/pull-requests/99999999999/gbom`
+    )
+    assert.equal(farPull.status, 404)
     const composition = await api(token, `/api/v1/repositories/${publicId}/composition`)
     assert.equal(((await composition.json()) as any).data.totals.ai, 35)
   }).timeout(60_000)

@@ -6,7 +6,14 @@ import db from '@adonisjs/lucid/services/db'
 import type Organization from '#models/organization'
 import ImportAiEngineData, { ENGINE_IMPORT_BATCH } from '#actions/ai_code/import_ai_engine_data'
 import RegenerateGbom, { GBOM_FILE_BATCH } from '#actions/ai_code/regenerate_gbom'
-import { composeFile, fileCompositions, FACT_PAGE } from '#services/ai_code/composition'
+import {
+  composeFile,
+  fileCompositions,
+  FACT_PAGE,
+  repositoryComposition,
+} from '#services/ai_code/composition'
+import CreateApiToken from '#actions/tokens/create_api_token'
+import { CLI_META } from '#services/audit'
 import { repositoryGbomText } from '#queries/ai_code_gboms'
 import { publicIds } from '#services/public_id'
 import { pluginRegistry } from '#services/plugins/registry'
@@ -49,7 +56,7 @@ async function organizationWithRepository() {
     { externalId: 'r1', name: 'rockets', fullName: 'acme/rockets' },
   ])
   const repository = await db.from('repositories').where('full_name', 'acme/rockets').firstOrFail()
-  return { organization, repositoryId: Number(repository.id) }
+  return { account, organization, repositoryId: Number(repository.id) }
 }
 
 async function outputFile(lines: string[]) {
@@ -242,4 +249,52 @@ test.group('AI code | bounded import and rebuild', (group) => {
       text
     )
   })
+})
+
+test.group('AI code | streamed composition API', (group) => {
+  group.each.setup(resetDatabase())
+
+  test("a repository's composition is answered file by file as it is read, with the same files and totals as the composition read at once", async ({
+    assert,
+  }) => {
+    const { account, organization, repositoryId } = await organizationWithRepository()
+    const lines = Array.from({ length: 450 }, (_, index) =>
+      chunk(`src/file${String(index).padStart(3, '0')}.ts`, {
+        label: index % 3 === 0 ? 'human' : 'ai',
+      })
+    )
+    await new ImportAiEngineData().execute({
+      organizationId: organization.id,
+      path: await outputFile(lines),
+    })
+    const { value: token } = await new CreateApiToken().execute({
+      user: account.user,
+      membership: account.membership,
+      name: 'ci',
+      abilities: ['read'],
+      expiresInDays: 1,
+      meta: CLI_META,
+    })
+    const publicId = publicIds('repository').encode(repositoryId)
+
+    const response = await fetch(
+      `http://${process.env.HOST}:${process.env.PORT}/api/v1/repositories/${publicId}/composition`,
+      { headers: { authorization: `Bearer ${token}` } }
+    )
+
+    assert.equal(response.status, 200)
+    assert.match(response.headers.get('content-type')!, /^application\/json/)
+    assert.isNull(response.headers.get('content-length'), 'streamed, never measured in memory')
+    const answer = (await response.json()) as { data: Record<string, unknown> }
+    const inMemory = await repositoryComposition(organization.id, repositoryId)
+    assert.deepEqual(answer.data, JSON.parse(JSON.stringify(inMemory)))
+    assert.lengthOf(answer.data.files as unknown[], 450)
+    assert.deepEqual(answer.data.totals, {
+      ai: 3000,
+      blended: 0,
+      human: 1500,
+      disagreements: 0,
+      files: 450,
+    })
+  }).timeout(120_000)
 })

@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import { hostname } from 'node:os'
 import lock from '@adonisjs/lock/services/main'
 import db from '@adonisjs/lucid/services/db'
 import sextantConfig from '#config/sextant'
@@ -7,13 +6,11 @@ import { DateTime } from 'luxon'
 import { sqlTime } from '#services/sql'
 import { createConnection } from '#tests/helpers/connections'
 import { createOrganization } from '#tests/helpers/factories'
-import RunSchedule, { scheduleLockKey, SKIPPED_OUTPUT } from '#actions/schedules/run_schedule'
+import RunSchedule, { scheduleLockKey } from '#actions/schedules/run_schedule'
 import { createAccount } from '#tests/helpers/accounts'
 import { resetDatabase } from '#tests/helpers/database'
-import { withEnv } from '#tests/helpers/env'
 import { runAce } from '#tests/helpers/processes'
 import { raceOutcome, raceSchedulers, tickLog } from '#tests/helpers/schedulers'
-import { waitFor } from '#tests/helpers/wait'
 import { WebClient } from '#tests/helpers/web_client'
 
 async function runsOf(schedule: string) {
@@ -56,140 +53,6 @@ test.group('Scheduler', (group) => {
       assert.notInclude(scheduler.output(), 'could not run schedule')
     }
   }).timeout(180_000)
-
-  test('a tick claimed by another scheduler is not run again', async ({ assert, cleanup }) => {
-    const log = await tickLog()
-    cleanup(log.dispose)
-    cleanup(withEnv({ SCHEDULE_TEST_TICK: '* * * * *', ...log.env }))
-    const tick = '2030-01-01T00:00Z'
-    const claimed = await new RunSchedule().execute({
-      name: 'test:tick',
-      trigger: 'schedule',
-      tick,
-    })
-    const again = await new RunSchedule().execute({ name: 'test:tick', trigger: 'schedule', tick })
-    assert.equal(claimed?.status, 'succeeded')
-    assert.isNull(again)
-    assert.lengthOf(await runsOf('test:tick'), 1)
-    assert.deepEqual(await log.executions(), [{ tick, pid: process.pid }], 'executed once')
-  })
-
-  test('an unknown schedule is refused, naming the command that lists them', async ({ assert }) => {
-    await assert.rejects(
-      () => new RunSchedule().execute({ name: 'nope', trigger: 'manual' }),
-      'No schedule is named "nope" ("node ace schedules:list" shows them)'
-    )
-    assert.lengthOf(await runsOf('nope'), 0)
-  })
-
-  test('manual runs get a tick of their own, never a cron slot, and record their host', async ({
-    assert,
-  }) => {
-    const first = await new RunSchedule().execute({ name: 'sync-runs:prune', trigger: 'manual' })
-    const second = await new RunSchedule().execute({ name: 'sync-runs:prune', trigger: 'manual' })
-    assert.equal(first?.status, 'succeeded')
-    assert.equal(second?.status, 'succeeded')
-    const runs = await runsOf('sync-runs:prune')
-    assert.lengthOf(runs, 2)
-    for (const run of runs) {
-      assert.match(run.tick, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z~[0-9a-f]{6}$/)
-      assert.equal(run.host, `${hostname()}:${process.pid}`)
-      assert.equal(run.output, '0 sync runs deleted')
-      assert.isNull(run.error)
-      assert.isNotNull(run.finished_at)
-      assert.equal(
-        Number(run.duration_ms),
-        runs.indexOf(run) === 0 ? first!.durationMs : second!.durationMs
-      )
-    }
-    assert.notEqual(runs[0].tick, runs[1].tick)
-    assert.deepEqual(
-      [first!.id, second!.id],
-      runs.map((run) => run.id)
-    )
-  })
-
-  test('a run whose previous run is still going is recorded as skipped', async ({
-    assert,
-    cleanup,
-  }) => {
-    cleanup(withEnv({ SCHEDULE_TEST_SLOW: '0 0 1 1 *' }))
-    const slow = new RunSchedule().execute({
-      name: 'test:slow',
-      trigger: 'schedule',
-      tick: '2030-01-01T00:00Z',
-    })
-    await waitFor(() => lock.createLock(scheduleLockKey('test:slow')).isLocked(), {
-      timeoutMs: 10_000,
-      what: 'the first run to hold the lock',
-    })
-    const overlapping = await new RunSchedule().execute({
-      name: 'test:slow',
-      trigger: 'schedule',
-      tick: '2030-01-01T00:01Z',
-    })
-    const finished = await slow
-
-    assert.equal(overlapping?.status, 'skipped')
-    assert.equal(overlapping?.output, SKIPPED_OUTPUT)
-    assert.isNull(overlapping?.error)
-    assert.equal(finished?.status, 'succeeded')
-    const runs = await runsOf('test:slow')
-    assert.deepEqual(
-      runs.map((run) => [run.tick, run.status]),
-      [
-        ['2030-01-01T00:00Z', 'succeeded'],
-        ['2030-01-01T00:01Z', 'skipped'],
-      ]
-    )
-    assert.isAtLeast(Number(runs[0].duration_ms), 900)
-
-    // The lock was released: the next tick runs.
-    const next = await new RunSchedule().execute({
-      name: 'test:slow',
-      trigger: 'schedule',
-      tick: '2030-01-01T00:02Z',
-    })
-    assert.equal(next?.status, 'succeeded')
-  }).timeout(30_000)
-
-  test('a run is handed the signal it was given: stopped, a slow run ends at once', async ({
-    assert,
-    cleanup,
-  }) => {
-    cleanup(withEnv({ SCHEDULE_TEST_SLOW: '0 0 1 1 *' }))
-    const stop = new AbortController()
-    stop.abort()
-
-    const outcome = await new RunSchedule().execute({
-      name: 'test:slow',
-      trigger: 'manual',
-      signal: stop.signal,
-    })
-
-    assert.equal(outcome?.status, 'succeeded')
-    // test:slow sleeps a second unless its signal stops it
-    assert.isBelow(outcome!.durationMs, 1000)
-  })
-
-  test('a failing schedule is recorded with its error message', async ({ assert }) => {
-    // sync_runs cannot be pruned once the table is gone: a real failure.
-    await db.rawQuery('ALTER TABLE sync_runs RENAME TO sync_runs_aside')
-    try {
-      const outcome = await new RunSchedule().execute({
-        name: 'sync-runs:prune',
-        trigger: 'manual',
-      })
-      assert.equal(outcome?.status, 'failed')
-      assert.match(outcome?.error ?? '', /sync_runs/)
-      assert.isNull(outcome?.output)
-    } finally {
-      await db.rawQuery('ALTER TABLE sync_runs_aside RENAME TO sync_runs')
-    }
-    const [run] = await runsOf('sync-runs:prune')
-    assert.equal(run.status, 'failed')
-    assert.equal(run.trigger, 'manual')
-  })
 })
 
 test.group('Scheduler | prune schedules', (group) => {

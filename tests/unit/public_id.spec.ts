@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { PublicIdCodec, publicIds } from '#services/public_id'
+import { INTEGER_KEY_MAX, PublicIdCodec, publicIds } from '#services/public_id'
 
 const alphabet = 'k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt'
 
@@ -94,6 +94,23 @@ test.group('Public ids', () => {
         kind
       )
     }
+  })
+
+  test("an id that decodes past its table's key column is no row (PostgreSQL would refuse the query)", ({
+    assert,
+  }) => {
+    const codec = new PublicIdCodec('organization', alphabet, 8, null, INTEGER_KEY_MAX)
+    assert.equal(codec.decode(codec.encode(INTEGER_KEY_MAX)), INTEGER_KEY_MAX)
+    assert.isNull(codec.decode(codec.encode(INTEGER_KEY_MAX + 1)))
+    // a made-up word that happens to be a canonical id of 2,009,025,172,444
+    assert.isNull(publicIds('webhook_delivery').decode('nonsense'))
+  })
+
+  test('a kind with a BIGINT key decodes keys past the INTEGER range', ({ assert }) => {
+    const facts = publicIds('ai_code_fact')
+    assert.equal(facts.decode(facts.encode(INTEGER_KEY_MAX + 1)), INTEGER_KEY_MAX + 1)
+    assert.equal(facts.decode(facts.encode(Number.MAX_SAFE_INTEGER)), Number.MAX_SAFE_INTEGER)
+    assert.isNull(publicIds('repository').decode(publicIds('repository').encode(2 ** 40)))
   })
 
   test("the application's codec of a kind is built once", ({ assert }) => {

@@ -3,7 +3,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ListCompositions from '#actions/ai_code/list_compositions'
 import {
   CYCLONEDX_JSON,
-  compositionOf,
+  compositionText,
   pullRequestGbom,
   repositoryGbom,
 } from '#queries/ai_code_gboms'
@@ -18,8 +18,10 @@ export default class AiCodeController {
     return { data: await new ListCompositions().execute(ctx.organization!.id) }
   }
 
-  async repositoryComposition({ organization, params }: HttpContext) {
-    return { data: await compositionOf(organization!.id, params.publicId) }
+  async repositoryComposition({ organization, params, response }: HttpContext) {
+    const pieces = await compositionText(organization!.id, params.publicId)
+    response.header('content-type', 'application/json; charset=utf-8')
+    return response.stream(Readable.from(pieces))
   }
 
   async gbom({ organization, params, response }: HttpContext) {
