@@ -38,7 +38,15 @@ export async function builtInSignals(organizationId: number, repositoryId: numbe
     .orderBy('committed_at', 'desc')
     .orderBy('id', 'desc')
     .limit(SIGNAL_LIMIT)
-    .select('sha', 'message', 'trailers', 'author_login', 'author_name', 'author_email', 'committed_at')
+    .select(
+      'sha',
+      'message',
+      'trailers',
+      'author_login',
+      'author_name',
+      'author_email',
+      'committed_at'
+    )
   const markers = await pullRequestMarkers(
     organizationId,
     repositoryId,

@@ -123,9 +123,14 @@ async function handlePullRequest(context: WebhookContext) {
   // with the lines each signalled commit added; every commit's when the
   // body carries an agent's marker
   await connection.store.upsertCommits(
-    await commitInputs(client, { externalId: repositoryId, fullName: repository.full_name }, commits, {
-      all: pullRequestMarker(pull.body as string | null) !== null,
-    })
+    await commitInputs(
+      client,
+      { externalId: repositoryId, fullName: repository.full_name },
+      commits,
+      {
+        all: pullRequestMarker(pull.body as string | null) !== null,
+      }
+    )
   )
   const input = {
     ...pullRequestInput(repositoryId, pull as unknown as GitHub.PullRequest, {

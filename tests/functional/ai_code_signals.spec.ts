@@ -24,9 +24,10 @@ import type { FakeGitHub } from '#plugins/github/tests/fake_github/server'
  * plugin's sync from fake GitHub (the real wire format, patches and all).
  */
 const added = (count: number, from = 1) =>
-  [`@@ -0,0 +${from},${count} @@`, ...Array.from({ length: count }, (_, i) => `+line ${i + 1}`)].join(
-    '\n'
-  )
+  [
+    `@@ -0,0 +${from},${count} @@`,
+    ...Array.from({ length: count }, (_, i) => `+line ${i + 1}`),
+  ].join('\n')
 
 test.group('AI code | built-in signals as line facts', (group) => {
   const INSTALLATION = 9401
@@ -184,7 +185,12 @@ test.group('AI code | built-in signals as line facts', (group) => {
 
     // read again in full, nothing is rewritten
     const before = await db.from('ai_code_facts').orderBy('id').select('id')
-    await new RunSync().execute({ connection, tasks: ['pull_requests'], trigger: 'cli', full: true })
+    await new RunSync().execute({
+      connection,
+      tasks: ['pull_requests'],
+      trigger: 'cli',
+      full: true,
+    })
     assert.deepEqual(await db.from('ai_code_facts').orderBy('id').select('id'), before)
   }).timeout(90_000)
 

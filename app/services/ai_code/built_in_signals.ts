@@ -16,7 +16,10 @@ export const AGENT_IDENTITIES: Array<{ agent: string; logins: string[]; emails: 
   {
     agent: 'copilot',
     logins: ['copilot-swe-agent[bot]', 'Copilot'],
-    emails: ['198982749+Copilot@users.noreply.github.com', '223556219+Copilot@users.noreply.github.com'],
+    emails: [
+      '198982749+Copilot@users.noreply.github.com',
+      '223556219+Copilot@users.noreply.github.com',
+    ],
   },
   { agent: 'devin', logins: ['devin-ai-integration[bot]'], emails: [] },
   { agent: 'claude', logins: ['claude[bot]'], emails: ['noreply@anthropic.com'] },
@@ -26,10 +29,14 @@ export const AGENT_IDENTITIES: Array<{ agent: string; logins: string[]; emails: 
 ]
 
 const LOGINS = new Map(
-  AGENT_IDENTITIES.flatMap(({ agent, logins }) => logins.map((login) => [login.toLowerCase(), agent]))
+  AGENT_IDENTITIES.flatMap(({ agent, logins }) =>
+    logins.map((login) => [login.toLowerCase(), agent])
+  )
 )
 const EMAILS = new Map(
-  AGENT_IDENTITIES.flatMap(({ agent, emails }) => emails.map((email) => [email.toLowerCase(), agent]))
+  AGENT_IDENTITIES.flatMap(({ agent, emails }) =>
+    emails.map((email) => [email.toLowerCase(), agent])
+  )
 )
 
 /** every agent login, as stored (for SQL filters) */
@@ -105,7 +112,10 @@ export function commitSignals(commit: SignalledCommit): Signal[] {
 function trailerAgent(trailer: Trailer): string | null {
   const address = /<([^>]+)>/.exec(trailer.value)?.[1]?.toLowerCase()
   if (address && EMAILS.has(address)) return EMAILS.get(address)!
-  const name = trailer.value.replace(/<[^>]*>/, '').trim().toLowerCase()
+  const name = trailer.value
+    .replace(/<[^>]*>/, '')
+    .trim()
+    .toLowerCase()
   return LOGINS.get(name) ?? null
 }
 

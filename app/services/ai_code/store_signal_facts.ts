@@ -35,7 +35,15 @@ export async function storeSignalFacts(
     .where('organization_id', organizationId)
     .where('repository_id', repositoryId)
     .whereIn('sha', wanted)
-    .select('sha', 'message', 'trailers', 'author_login', 'author_name', 'author_email', 'added_lines')
+    .select(
+      'sha',
+      'message',
+      'trailers',
+      'author_login',
+      'author_name',
+      'author_email',
+      'added_lines'
+    )
   const markers = await pullRequestMarkers(organizationId, repositoryId, new Set(wanted))
   const now = sqlTime()
   let changed = 0
@@ -82,7 +90,9 @@ export async function storeSignalFacts(
               }))
             )
       // the same signals over the same lines: nothing to rewrite
-      const stored = await facts().orderBy('id').select(...SIGNATURE)
+      const stored = await facts()
+        .orderBy('id')
+        .select(...SIGNATURE)
       if (signature(stored) === signature(rows)) continue
       await facts().delete()
       for (let start = 0; start < rows.length; start += 200) {
