@@ -12,7 +12,16 @@ import { publicIds } from '#services/public_id'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
-import { connectInstallation, startGitHub } from '#plugins/github/tests/testbed'
+import { randomUUID } from 'node:crypto'
+import { saveAiCodePolicy } from '#tests/helpers/ai_code_policy'
+import { processQueueUntil } from '#tests/helpers/queue'
+import {
+  connectInstallation,
+  deliver,
+  deliveryStatus,
+  startGitHub,
+} from '#plugins/github/tests/testbed'
+import { pullRequestEvent } from '#plugins/github/tests/payloads'
 import type { FakeGitHub } from '#plugins/github/tests/fake_github/server'
 
 /**
@@ -253,5 +262,50 @@ test.group('AI code | built-in signals as line facts', (group) => {
       after.map((fact) => [fact.id, fact.organization_id]),
       before.map((fact) => [fact.id, organization.id])
     )
+  }).timeout(90_000)
+
+  test("a webhook's pull request that Copilot coding agent's marker carries: its commits' lines are signalled and the policy counts them as AI-assisted, with the marker", async ({
+    assert,
+  }) => {
+    const account = await createAccount({ role: 'admin' })
+    const organization = account.organization as Organization
+    await connectInstallation(organization, INSTALLATION)
+    await saveAiCodePolicy(organization.id, { enabled: true, maxAiSharePercent: 50 })
+    const pull = github.addPullRequest('acme/rockets', {
+      body: 'Adds retries.\n\n<!-- START COPILOT CODING AGENT SUFFIX -->\n\n- Fixes #7',
+      commits: 2,
+    })
+    const id = randomUUID()
+    const response = await deliver(
+      'pull_request',
+      pullRequestEvent(github, {
+        action: 'opened',
+        repository: 'acme/rockets',
+        number: pull.number,
+        installationId: INSTALLATION,
+      }),
+      { id }
+    )
+    assert.equal(response.status, 202)
+    await processQueueUntil(async () => (await deliveryStatus(id)) === 'processed')
+
+    const stored = await db
+      .from('pull_requests')
+      .where('organization_id', organization.id)
+      .where('number', pull.number)
+      .firstOrFail()
+    assert.equal(stored.ai_marker, '<!-- START COPILOT CODING AGENT SUFFIX -->')
+    const facts = await db
+      .from('ai_code_facts')
+      .where('organization_id', organization.id)
+      .whereIn('commit_sha', JSON.parse(stored.commit_shas))
+    assert.lengthOf(facts, 2)
+    assert.isTrue(facts.every((fact) => fact.agent === 'copilot' && fact.origin === 'ai'))
+    const run = github.checkRuns.find((candidate) => candidate.head_sha === pull.headSha)!
+    assert.equal(run.conclusion, 'failure')
+    // the summary names the marker as each commit's mark (Markdown's < > blanked)
+    const summary = run.output?.summary ?? ''
+    assert.include(summary, '100% of the')
+    assert.include(summary, 'pull request:  !-- START COPILOT CODING AGENT SUFFIX --')
   }).timeout(90_000)
 })
