@@ -201,6 +201,12 @@ test.group('AI code | built-in signals as line facts', (group) => {
       full: true,
     })
     assert.deepEqual(await db.from('ai_code_facts').orderBy('id').select('id'), before)
+
+    // the marker edited away: its commits' lines lose the signal
+    pull.body = 'Tunes the thrust curve.'
+    pull.updatedAt += 60
+    await new RunSync().execute({ connection, tasks: ['pull_requests'], trigger: 'cli' })
+    assert.lengthOf(await db.from('ai_code_facts').whereIn('commit_sha', shas), 0)
   }).timeout(90_000)
 
   test("an analyzer's human label over the same lines wins, and the signal's disagreement shows with its evidence", async ({

@@ -226,8 +226,21 @@ export class FencedDomainStore implements DomainStore {
       // a sync knows no ready-for-review moment: keep the webhook's
       ['ready_for_review_at']
     )
-    // the marker line of a body, when the plugin gave one (absent keeps it)
-    for (const row of rows.filter((candidate) => candidate.body !== undefined)) {
+    // the marker line of a body, when the plugin gave one (absent keeps it);
+    // a marker that went away takes its commits' signal facts with it
+    const described = rows.filter((candidate) => candidate.body !== undefined)
+    const wasMarked = await db
+      .from('pull_requests')
+      .where('organization_id', this.fence.organizationId)
+      .where('provider', this.fence.provider)
+      .whereIn(
+        'external_id',
+        described.filter((row) => !pullRequestMarker(row.body)).map((row) => row.externalId)
+      )
+      .whereNotNull('ai_marker')
+      .select('external_id')
+    const cleared = wasMarked.map((row) => String(row.external_id))
+    for (const row of described) {
       await db
         .from('pull_requests')
         .where('organization_id', this.fence.organizationId)
@@ -247,7 +260,7 @@ export class FencedDomainStore implements DomainStore {
         .update({ commit_shas: JSON.stringify(row.commitShas!.slice(0, 10_000)) })
     }
     await linkPullRequestsThroughCommits(this.fence.organizationId, this.fence.provider, ids)
-    await this.#signalMarkedPullRequests(ids)
+    await this.#signalMarkedPullRequests(ids, cleared)
     this.onPullRequests?.(rows.map((row) => row.externalId))
     return written
   }
@@ -582,14 +595,20 @@ export class FencedDomainStore implements DomainStore {
     return storeGitAiNotes(this.fence.organizationId, id, parsed)
   }
 
-  /** the commits of the given pull requests that carry a marker get their signal facts */
-  async #signalMarkedPullRequests(externalIds: string[]) {
+  /**
+   * The commits of the given pull requests that carry a marker get their
+   * signal facts; those of the ones whose marker was just cleared lose it.
+   */
+  async #signalMarkedPullRequests(externalIds: string[], cleared: string[]) {
     const pulls = await db
       .from('pull_requests')
       .where('organization_id', this.fence.organizationId)
       .where('provider', this.fence.provider)
-      .whereIn('external_id', externalIds)
-      .whereNotNull('ai_marker')
+      .where((marked) =>
+        marked
+          .where((query) => query.whereIn('external_id', externalIds).whereNotNull('ai_marker'))
+          .orWhereIn('external_id', cleared)
+      )
       .select('repository_id', 'commit_shas')
     for (const pull of pulls) {
       await storeSignalFacts(
