@@ -98,11 +98,7 @@ test.group('Browser | AI code built-in signals', (group) => {
     const page = await visit('/sign-in')
     await signInThroughPage(page, account)
     if (process.env.SCREENSHOTS === '1') await mkdir('tmp/screenshots', { recursive: true })
-    for (const path of [
-      base,
-      `${base}/lines?path=src%2Fengine.ts`,
-      `${base}/pull-requests/12`,
-    ]) {
+    for (const path of [base, `${base}/lines?path=src%2Fengine.ts`, `${base}/pull-requests/12`]) {
       for (const viewport of VIEWPORTS) {
         await page.setViewportSize({ width: viewport.width, height: viewport.height })
         for (const scheme of ['light', 'dark'] as const) {
