@@ -85,6 +85,13 @@ export type PullRequestInput = {
    * the plugin stored (upsertCommits)
    */
   commitShas?: string[]
+  /**
+   * The pull request's description. The core keeps only the line of an
+   * AI agent's marker in it ("🤖 Generated with [Claude Code]…",
+   * docs/ai_code.md), whose commits' added lines become built-in signals;
+   * absent keeps what was stored, null or a body without one clears it.
+   */
+  body?: string | null
 }
 
 export type CommitInput = {
@@ -107,6 +114,14 @@ export type CommitInput = {
    * production deployment's SHA. Absent or null keeps what was stored.
    */
   parentShas?: string[] | null
+  /**
+   * The lines the commit added, per file, in the new file's numbering
+   * (`addedLineRanges` reads them from a unified diff's patch): a commit
+   * with a built-in signal (`carriesAiSignal`, or a pull request marker)
+   * gets them as AI facts of the weakest source. Absent or null keeps
+   * what was stored.
+   */
+  addedLines?: Array<{ path: string; ranges: Array<[number, number]> }> | null
 }
 
 export type IssueInput = {

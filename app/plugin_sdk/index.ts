@@ -32,6 +32,16 @@ export type {
   OAuthRedirectRequest,
   OAuthTokenRequest,
 } from '#plugin-sdk/oauth_driver'
+/**
+ * Built-in AI signals (docs/ai_code.md): whether a commit carries one
+ * (worth reading its diff), a pull request body's marker, and the lines
+ * a unified diff's patch adds
+ */
+export {
+  addedLineRanges,
+  carriesAiSignal,
+  pullRequestMarker,
+} from '#services/ai_code/built_in_signals'
 /** provider-neutral pull request statuses */
 export type * from '#plugin-sdk/status_checks'
 export {

@@ -1,6 +1,6 @@
 import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
-import { aiSharePercent } from '#services/ai_code/composition'
+import { aiSharePercent, sourceLabel } from '#services/ai_code/composition'
 import { lineRanges } from '#services/ai_code/line_ranges'
 import { publicIds } from '#services/public_id'
 import { repositoryOf } from '#queries/ai_code_gboms'
@@ -191,7 +191,7 @@ export async function fileView(organizationId: number, repositoryId: number, pat
       from: range.from,
       to: range.to,
       origin: String(range.winner.origin),
-      source: String(range.winner.source),
+      source: sourceLabel(String(range.winner.source)),
       commit: String(range.winner.commit_sha).slice(0, 7),
       agent: [range.winner.agent, range.winner.model].filter(Boolean).join(' / ') || null,
       evidence: range.winner.evidence ?? null,
@@ -200,7 +200,12 @@ export async function fileView(organizationId: number, repositoryId: number, pat
         ...new Set(
           range.covering
             .filter((fact) => fact.origin !== range.winner.origin)
-            .map((fact) => `${fact.source}: ${fact.origin}`)
+            // a signal that lost keeps its evidence in view, to judge it by
+            .map(
+              (fact) =>
+                `${sourceLabel(fact.source)}: ${fact.origin}` +
+                (fact.source === 'trailer' && fact.evidence ? ` (${fact.evidence})` : '')
+            )
         ),
       ],
     })),

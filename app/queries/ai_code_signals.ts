@@ -1,5 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
-import { AI_AGENT_BOT_LOGINS, isAgentBot } from '#services/domain/commit_trailers'
+import { commitShasOf } from '#services/ai_code/attestations'
+import { AGENT_IDENTITIES, AGENT_LOGINS, commitSignals } from '#services/ai_code/built_in_signals'
+import { pullRequestMarkers } from '#services/ai_code/store_signal_facts'
 
 /** commits listed with their built-in signals on a repository's page */
 export const SIGNAL_LIMIT = 50
@@ -7,16 +9,31 @@ export const SIGNAL_LIMIT = 50
 /**
  * A repository's built-in signals (docs/ai_code.md), newest first, each
  * with its evidence so a reader can judge it: a commit whose trailers
- * mark AI assistance (the trailers themselves), or one a coding agent's
- * own identity authored (its login). Fenced to the organisation.
+ * mark AI assistance (the trailers themselves), one a coding agent's own
+ * identity authored (its login or address), or one of a pull request
+ * whose body carries an agent's marker (the marker's line). Fenced to
+ * the organisation.
  */
 export async function builtInSignals(organizationId: number, repositoryId: number) {
+  const marked = await db
+    .from('pull_requests')
+    .where('organization_id', organizationId)
+    .where('repository_id', repositoryId)
+    .whereNotNull('ai_marker')
+    .select('commit_shas')
+  const markedShas = [...new Set(marked.flatMap((pull) => commitShasOf(pull.commit_shas)))]
+  const emails = AGENT_IDENTITIES.flatMap((identity) => identity.emails)
   const rows = await db
     .from('commits')
     .where('organization_id', organizationId)
     .where('repository_id', repositoryId)
     .where((signal) =>
-      signal.where('ai_assisted', true).orWhereIn('author_login', AI_AGENT_BOT_LOGINS)
+      signal
+        .where('ai_assisted', true)
+        .orWhereIn('author_login', AGENT_LOGINS)
+        .orWhereIn('author_name', AGENT_LOGINS)
+        .orWhereIn('author_email', emails)
+        .orWhereIn('sha', markedShas.slice(0, 10_000))
     )
     .orderBy('committed_at', 'desc')
     .orderBy('id', 'desc')
@@ -27,18 +44,29 @@ export async function builtInSignals(organizationId: number, repositoryId: numbe
       'trailers',
       'author_login',
       'author_name',
-      'committed_at',
-      'ai_assisted'
+      'author_email',
+      'committed_at'
     )
-  return rows.map((row) => {
-    const evidence: string[] = []
-    if (isAgentBot(row.author_login)) evidence.push(`authored by ${row.author_login}`)
-    if (row.ai_assisted) {
-      for (const trailer of parseTrailers(row.trailers)) {
-        evidence.push(`${trailer.key}: ${trailer.value}`)
-      }
-    }
-    return {
+  const markers = await pullRequestMarkers(
+    organizationId,
+    repositoryId,
+    new Set(rows.map((row) => row.sha as string))
+  )
+  return rows
+    .map((row) => ({
+      row,
+      evidence: [
+        ...commitSignals({
+          trailers: parseTrailers(row.trailers),
+          authorLogin: row.author_login,
+          authorName: row.author_name,
+          authorEmail: row.author_email,
+        }),
+        ...(markers.get(row.sha) ?? []),
+      ].map((signal) => signal.evidence),
+    }))
+    .filter(({ evidence }) => evidence.length > 0)
+    .map(({ row, evidence }) => ({
       sha: String(row.sha).slice(0, 7),
       title: String(row.message ?? '')
         .split('\n')[0]
@@ -46,8 +74,7 @@ export async function builtInSignals(organizationId: number, repositoryId: numbe
       author: row.author_login ?? row.author_name ?? null,
       committedAt: row.committed_at ? new Date(row.committed_at).toISOString().slice(0, 10) : null,
       evidence,
-    }
-  })
+    }))
 }
 
 function parseTrailers(raw: unknown): Array<{ key: string; value: string }> {

@@ -151,6 +151,13 @@ export class GitHubClient {
     return this.#get<GitHub.GitReference>(`/repos/${repository}/git/ref/${ref}`)
   }
 
+  /** one commit with its files' patches (GitHub leaves out a patch too large to show) */
+  commit(repository: string, sha: string) {
+    return this.#get<GitHub.CommitDetail>(`/repos/${repository}/commits/${sha}`).then(
+      (response) => response.data
+    )
+  }
+
   gitCommit(repository: string, sha: string) {
     return this.#get<GitHub.GitCommit>(`/repos/${repository}/git/commits/${sha}`)
   }

@@ -52,6 +52,8 @@ export type PullRequest = {
   html_url: string
   head: { ref: string; sha: string }
   base: { ref: string }
+  /** the description (Markdown); null when empty */
+  body?: string | null
 }
 
 export type PullRequestDetail = PullRequest & {
@@ -79,6 +81,11 @@ export type Commit = {
   author: Account | null
   /** absent in a push delivery's commits */
   parents?: { sha: string }[]
+}
+
+/** GET /repos/{owner}/{repo}/commits/{sha}: the commit with its files' patches */
+export type CommitDetail = Commit & {
+  files?: Array<{ filename: string; status: string; patch?: string }>
 }
 
 export type PullRequestFile = {

@@ -7,7 +7,8 @@ import type {
 import type { PluginWebhooks, WebhookContext } from '#plugin-sdk'
 import { GitHubClient } from './client.js'
 import { resolveAppConfig } from './config.js'
-import { commitInput } from './sync/commits.js'
+import { pullRequestMarker } from '#plugin-sdk'
+import { commitInputs } from './sync/commits.js'
 import { pullRequestInput, repositoryInput, uniqueContributors } from './sync/mappers.js'
 import type * as GitHub from './types.js'
 
@@ -119,7 +120,18 @@ async function handlePullRequest(context: WebhookContext) {
   )
   // the commits first: the core's AI-code policy, evaluated once this
   // handler has written the pull request, reads their AI marks
-  await connection.store.upsertCommits(commits.map((commit) => commitInput(repositoryId, commit)))
+  // with the lines each signalled commit added; every commit's when the
+  // body carries an agent's marker
+  await connection.store.upsertCommits(
+    await commitInputs(
+      client,
+      { externalId: repositoryId, fullName: repository.full_name },
+      commits,
+      {
+        all: pullRequestMarker(pull.body as string | null) !== null,
+      }
+    )
+  )
   const input = {
     ...pullRequestInput(repositoryId, pull as unknown as GitHub.PullRequest, {
       detail: pull as unknown as GitHub.PullRequestDetail,

@@ -194,7 +194,7 @@ test.group("AI code | a repository's files", (group) => {
     await commit('c'.repeat(40), { message: 'A human change', author_login: 'grace' })
     const page = await web.get(base)
     assert.include(page.text, 'Co-authored-by: Claude &lt;noreply@anthropic.com&gt;')
-    assert.include(page.text, 'authored by copilot-swe-agent[bot]')
+    assert.include(page.text, 'author copilot-swe-agent[bot]')
     assert.include(page.text, 'aaaaaaa')
     assert.include(page.text, 'bbbbbbb')
     assert.notInclude(page.text, 'A human change')

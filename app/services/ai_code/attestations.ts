@@ -26,6 +26,8 @@ export type Chunk = {
   source: string
   agent: string | null
   model: string | null
+  /** what the fact's source gave as its evidence (a signal's trailer, identity or marker) */
+  evidence: string | null
   /** the attestation covering it, if any */
   attestation: { publicId: string; verdict: Verdict } | null
 }
@@ -88,6 +90,7 @@ export async function pullRequestChunks(
       source: fact.source,
       agent: fact.agent ?? null,
       model: fact.model ?? null,
+      evidence: fact.evidence ?? null,
       attestation: covering
         ? { publicId: codec.encode(Number(covering.id)), verdict: verdictOf(covering.origin) }
         : null,

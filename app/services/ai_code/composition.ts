@@ -12,6 +12,11 @@ export const SOURCES = ['attestation', 'git_ai', 'analyzer', 'trailer'] as const
 export type FactSource = (typeof SOURCES)[number]
 export type Origin = 'ai' | 'blended' | 'human'
 
+/** how a source is named where facts are listed: "trailer" holds every built-in signal */
+export function sourceLabel(source: string) {
+  return source === 'trailer' ? 'built-in signal' : source
+}
+
 export type FileComposition = {
   path: string
   language: string | null

@@ -52,19 +52,3 @@ export function isAiAssisted(trailers: Trailer[]) {
     return false
   })
 }
-
-/**
- * The commit identities of coding agents that push on their own (a
- * built-in signal, docs/ai_code.md): their commits are AI-made whatever
- * their message says.
- */
-export const AI_AGENT_BOT_LOGINS = [
-  'copilot-swe-agent[bot]',
-  'devin-ai-integration[bot]',
-  'google-labs-jules[bot]',
-  'claude[bot]',
-]
-
-export function isAgentBot(login: string | null | undefined) {
-  return Boolean(login) && AI_AGENT_BOT_LOGINS.includes(String(login).toLowerCase())
-}

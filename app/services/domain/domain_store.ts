@@ -5,6 +5,9 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { fromSqlTime, sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
 import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
+import { carriesAiSignal, pullRequestMarker } from '#services/ai_code/built_in_signals'
+import { storeSignalFacts } from '#services/ai_code/store_signal_facts'
+import { commitShasOf } from '#services/ai_code/attestations'
 import { replaceSnapshot } from '#services/domain/repository_snapshots'
 import { guardRestore } from '#services/domain/restore_guard'
 import { markInsightsDirty } from '#services/insights/refresh_marks'
@@ -223,6 +226,28 @@ export class FencedDomainStore implements DomainStore {
       // a sync knows no ready-for-review moment: keep the webhook's
       ['ready_for_review_at']
     )
+    // the marker line of a body, when the plugin gave one (absent keeps it);
+    // a marker that went away takes its commits' signal facts with it
+    const described = rows.filter((candidate) => candidate.body !== undefined)
+    const wasMarked = await db
+      .from('pull_requests')
+      .where('organization_id', this.fence.organizationId)
+      .where('provider', this.fence.provider)
+      .whereIn(
+        'external_id',
+        described.filter((row) => !pullRequestMarker(row.body)).map((row) => row.externalId)
+      )
+      .whereNotNull('ai_marker')
+      .select('external_id')
+    const cleared = wasMarked.map((row) => String(row.external_id))
+    for (const row of described) {
+      await db
+        .from('pull_requests')
+        .where('organization_id', this.fence.organizationId)
+        .where('provider', this.fence.provider)
+        .where('external_id', row.externalId)
+        .update({ ai_marker: pullRequestMarker(row.body) })
+    }
     const ids = rows.map((row) => row.externalId)
     await linkPullRequests(this.fence.organizationId, this.fence.provider, ids)
     // the commits a code host listed; a row without them keeps what it had
@@ -235,6 +260,7 @@ export class FencedDomainStore implements DomainStore {
         .update({ commit_shas: JSON.stringify(row.commitShas!.slice(0, 10_000)) })
     }
     await linkPullRequestsThroughCommits(this.fence.organizationId, this.fence.provider, ids)
+    await this.#signalMarkedPullRequests(ids, cleared)
     this.onPullRequests?.(rows.map((row) => row.externalId))
     return written
   }
@@ -262,11 +288,23 @@ export class FencedDomainStore implements DomainStore {
           trailers: trailers.length > 0 ? JSON.stringify(trailers) : null,
           ai_assisted: isAiAssisted(trailers),
           parent_shas: row.parentShas ? JSON.stringify(row.parentShas.slice(0, 100)) : null,
+          added_lines: row.addedLines ? JSON.stringify(row.addedLines.slice(0, 1000)) : null,
         }
       }),
-      // a write that does not know the parents (a push delivery) keeps them
-      ['parent_shas']
+      // a write that does not know the parents (a push delivery) or the
+      // added lines (a commit list) keeps them
+      ['parent_shas', 'added_lines']
     )
+    // built-in signals become line facts where the added lines are known
+    const signalled = new Map<number, string[]>()
+    for (const row of rows) {
+      if (!row.addedLines && !carriesAiSignal(row)) continue
+      const id = this.#repositoryKey(repositories, row.repositoryExternalId)
+      signalled.set(id, [...(signalled.get(id) ?? []), row.sha])
+    }
+    for (const [repositoryId, shas] of signalled) {
+      await storeSignalFacts(this.fence.organizationId, repositoryId, shas)
+    }
     await linkCommits(this.fence.organizationId, this.fence.provider, rows.map(externalId))
     await linkCommitsPullRequests(
       this.fence.organizationId,
@@ -555,6 +593,30 @@ export class FencedDomainStore implements DomainStore {
       }
     }
     return storeGitAiNotes(this.fence.organizationId, id, parsed)
+  }
+
+  /**
+   * The commits of the given pull requests that carry a marker get their
+   * signal facts; those of the ones whose marker was just cleared lose it.
+   */
+  async #signalMarkedPullRequests(externalIds: string[], cleared: string[]) {
+    const pulls = await db
+      .from('pull_requests')
+      .where('organization_id', this.fence.organizationId)
+      .where('provider', this.fence.provider)
+      .where((marked) =>
+        marked
+          .where((query) => query.whereIn('external_id', externalIds).whereNotNull('ai_marker'))
+          .orWhereIn('external_id', cleared)
+      )
+      .select('repository_id', 'commit_shas')
+    for (const pull of pulls) {
+      await storeSignalFacts(
+        this.fence.organizationId,
+        Number(pull.repository_id),
+        commitShasOf(pull.commit_shas)
+      )
+    }
   }
 
   async setLastCommitSha(repositoryExternalId: string, sha: string) {

@@ -1,4 +1,5 @@
 import type { CommitInput, StoredRepository, SyncContext } from '#plugin-sdk'
+import { addedLineRanges, carriesAiSignal } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
 import { environment } from '../environment.js'
 import type * as GitHub from '../types.js'
@@ -26,6 +27,37 @@ export function commitInput(repositoryExternalId: string, commit: GitHub.Commit)
     committedAt: commit.commit.committer?.date ?? commit.commit.author?.date ?? null,
     parentShas: commit.parents ? commit.parents.map((parent) => parent.sha) : null,
   }
+}
+
+/** commits whose diff is read per page at most: a signal's lines cost one request each */
+export const SIGNALLED_DIFFS_PER_PAGE = 50
+
+/**
+ * The commits as the store takes them, with the lines added by those
+ * that carry a built-in AI signal (all of them when `all`, a pull
+ * request's whose body carries a marker): one request per such commit,
+ * at most SIGNALLED_DIFFS_PER_PAGE. A diff GitHub does not give (a
+ * patch too large) leaves that file out.
+ */
+export async function commitInputs(
+  client: GitHubClient,
+  repository: { externalId: string; fullName: string },
+  commits: GitHub.Commit[],
+  options: { all?: boolean } = {}
+): Promise<CommitInput[]> {
+  const inputs = commits.map((commit) => commitInput(repository.externalId, commit))
+  const signalled = inputs
+    .filter((input) => options.all || carriesAiSignal(input))
+    .slice(0, SIGNALLED_DIFFS_PER_PAGE)
+  await Promise.all(
+    signalled.map(async (input) => {
+      const detail = await client.commit(repository.fullName, input.sha)
+      input.addedLines = (detail.files ?? [])
+        .map((file) => ({ path: file.filename, ranges: addedLineRanges(file.patch) }))
+        .filter((file) => file.ranges.length > 0)
+    })
+  )
+  return inputs
 }
 
 /**
@@ -57,9 +89,7 @@ async function syncRepository(
     const commits = page.data
     if (commits.length === 0) break
     await context.store.upsertContributors(commitContributors(commits))
-    await context.store.upsertCommits(
-      commits.map((commit) => commitInput(repository.externalId, commit))
-    )
+    await context.store.upsertCommits(await commitInputs(client, repository, commits))
     for (const commit of commits) {
       const committed = commit.commit.committer?.date ?? null
       if (committed && (!newest || committed > newest)) newest = committed

@@ -115,5 +115,6 @@ export function pullRequestInput(
     mergedAt: pull.merged_at,
     closedAt: pull.closed_at,
     remoteUpdatedAt: pull.updated_at,
+    body: pull.body ?? null,
   }
 }

@@ -2,7 +2,8 @@ import type { StoredRepository, SyncContext } from '#plugin-sdk'
 import { GitHubClient } from '../client.js'
 import { gitHubAppConfig } from '../config.js'
 import type * as GitHub from '../types.js'
-import { eachMonitoredRepository } from '#plugin-sdk'
+import { eachMonitoredRepository, pullRequestMarker } from '#plugin-sdk'
+import { commitInputs } from './commits.js'
 import { pullRequestInput, uniqueContributors, type PullRequestDetails } from './mappers.js'
 
 /** repositories synced side by side; the HTTP client's own cap bounds the requests */
@@ -63,8 +64,22 @@ async function writePage(
       ...details.flatMap((detail) => detail.reviews.map((review) => review.user)),
     ])
   )
+  // a marked pull request's commits, with the lines each added: the
+  // core's built-in signals (docs/ai_code.md)
+  for (const [index, pull] of pulls.entries()) {
+    if (details[index].commits.length === 0 || !pullRequestMarker(pull.body)) continue
+    await context.store.upsertCommits(
+      await commitInputs(client, repository, details[index].commits, { all: true })
+    )
+  }
   await context.store.upsertPullRequests(
-    pulls.map((pull, index) => pullRequestInput(repository.externalId, pull, details[index]))
+    pulls.map((pull, index) => ({
+      ...pullRequestInput(repository.externalId, pull, details[index]),
+      // the commits GitHub listed, when it was asked
+      ...(details[index].commits.length > 0
+        ? { commitShas: details[index].commits.map((commit) => commit.sha) }
+        : {}),
+    }))
   )
 }
 

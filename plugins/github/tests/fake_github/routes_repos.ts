@@ -1,6 +1,7 @@
 import { failure, json, notFound, page, paginate, type RepoContext, type Reply } from './http.js'
 import {
   commitShape,
+  commitDetailShape,
   fileShape,
   pullRequestShape,
   repositoryShape,
@@ -161,9 +162,15 @@ export function listCommits(context: RepoContext): Reply {
 
 export function getCommit(context: RepoContext): Reply {
   const { base, repository, params } = context
-  const commits = history(repository, decodeURIComponent(params[2]))
-  if (!commits) return failure(422, `No commit found for SHA: ${params[2]}`)
-  return json(commitShape(base, repository, commits[0]))
+  const sha = decodeURIComponent(params[2])
+  // a pull request's commit that is not its head is found among its commits
+  const commit =
+    history(repository, sha)?.[0] ??
+    repository.pullRequests
+      .flatMap((pull) => pullRequestCommits(repository, pull))
+      .find((candidate) => candidate.sha === sha)
+  if (!commit) return failure(422, `No commit found for SHA: ${params[2]}`)
+  return json(commitDetailShape(base, repository, commit))
 }
 
 export function listContributors(context: RepoContext): Reply {

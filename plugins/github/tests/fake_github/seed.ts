@@ -8,6 +8,7 @@ import {
   requireRepository,
   sha1,
   tick,
+  type FakeCommitFile,
   type FakeGitHubState,
   type FakeInstallation,
   type FakePullRequest,
@@ -89,7 +90,13 @@ export function addRepository(
 export function addCommit(
   state: FakeGitHubState,
   repoFullName: string,
-  input: { message: string; authorLogin?: string }
+  input: {
+    message: string
+    authorLogin?: string
+    authorName?: string
+    authorEmail?: string
+    files?: FakeCommitFile[]
+  }
 ) {
   const repository = requireRepository(state, repoFullName)
   const date = tick(state)
@@ -100,6 +107,9 @@ export function addCommit(
     message: input.message,
     authorLogin: input.authorLogin ?? 'octocat',
   })
+  if (input.authorName) commit.authorName = input.authorName
+  if (input.authorEmail) commit.authorEmail = input.authorEmail
+  if (input.files) commit.files = input.files
   repository.commits.push(commit)
   repository.pushedAt = date
   repository.updatedAt = date

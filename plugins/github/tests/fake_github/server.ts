@@ -13,6 +13,7 @@ import {
   requireRepository,
   type FakeCheckRun,
   type FakeFaults,
+  type FakeCommitFile,
   type FakeGitHubState,
   type FakeInstallation,
   type FakePullRequest,
@@ -87,7 +88,16 @@ export interface FakeGitHub {
     number: number,
     changes: { title?: string; state?: 'open' | 'closed'; merged?: boolean }
   ): void
-  addCommit(repoFullName: string, input: { message: string; authorLogin?: string }): string
+  addCommit(
+    repoFullName: string,
+    input: {
+      message: string
+      authorLogin?: string
+      authorName?: string
+      authorEmail?: string
+      files?: FakeCommitFile[]
+    }
+  ): string
   addUser(input: { login: string; installationIds: number[] }): void
   /** a team of an organisation, its members by login (GET /orgs/{org}/teams) */
   addTeam(

@@ -248,6 +248,47 @@ export function commitShape(base: string, repository: FakeRepository, commit: Fa
   }
 }
 
+/**
+ * GET /repos/{owner}/{repo}/commits/{sha}: the commit with its stats and
+ * files, each with its unified diff (`patch`). A commit seeded without
+ * files adds one generated file of ten lines.
+ */
+export function commitDetailShape(base: string, repository: FakeRepository, commit: FakeCommit) {
+  const files = commit.files ?? [
+    {
+      filename: `src/${commit.sha.slice(0, 8)}.ts`,
+      status: 'added' as const,
+      patch: ['@@ -0,0 +1,10 @@', ...Array.from({ length: 10 }, (_, i) => `+line ${i + 1}`)].join(
+        '\n'
+      ),
+    },
+  ]
+  const counted = files.map((file) => {
+    const lines = file.patch.split('\n')
+    const additions = lines.filter((line) => line.startsWith('+')).length
+    const deletions = lines.filter((line) => line.startsWith('-')).length
+    return {
+      sha: sha1(`blob:${commit.sha}:${file.filename}`),
+      filename: file.filename,
+      status: file.status,
+      additions,
+      deletions,
+      changes: additions + deletions,
+      blob_url: `${base}/${repository.fullName}/blob/${commit.sha}/${file.filename}`,
+      raw_url: `${base}/${repository.fullName}/raw/${commit.sha}/${file.filename}`,
+      contents_url: `${base}/repos/${repository.fullName}/contents/${file.filename}?ref=${commit.sha}`,
+      patch: file.patch,
+    }
+  })
+  const additions = counted.reduce((sum, file) => sum + file.additions, 0)
+  const deletions = counted.reduce((sum, file) => sum + file.deletions, 0)
+  return {
+    ...commitShape(base, repository, commit),
+    stats: { total: additions + deletions, additions, deletions },
+    files: counted,
+  }
+}
+
 export function reviewShape(
   base: string,
   repository: FakeRepository,

@@ -41,7 +41,11 @@ export type FakeCommit = {
   authorEmail: string
   date: number
   parents: string[]
+  /** its files' unified diffs, as the single-commit endpoint gives them; generated when absent */
+  files?: FakeCommitFile[]
 }
+
+export type FakeCommitFile = { filename: string; status: 'added' | 'modified'; patch: string }
 
 export type FakePullRequest = {
   id: number
