@@ -34,6 +34,8 @@ export type {
 } from '#plugin-sdk/oauth_driver'
 /** provider-neutral pull request statuses */
 export type * from '#plugin-sdk/status_checks'
+/** chat completions with an organisation's own model, for core features that write text */
+export type * from '#plugin-sdk/chat_completion'
 export {
   HttpClient,
   HttpError,
