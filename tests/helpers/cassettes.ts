@@ -68,7 +68,9 @@ function requestText(request: CassetteRequest) {
 export function lineDiff(expected: string, actual: string): string {
   const a = expected.split('\n')
   const b = actual.split('\n')
-  const lengths = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0))
+  const lengths = Array.from({ length: a.length + 1 }, () =>
+    new Array<number>(b.length + 1).fill(0)
+  )
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
       lengths[i][j] =
@@ -82,10 +84,10 @@ export function lineDiff(expected: string, actual: string): string {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       lines.push(`  ${a[i++]}`)
       j++
-    } else if (j < b.length && (i === a.length || lengths[i][j + 1] >= lengths[i + 1][j])) {
-      lines.push(`+ ${b[j++]}`)
-    } else {
+    } else if (i < a.length && (j === b.length || lengths[i + 1][j] >= lengths[i][j + 1])) {
       lines.push(`- ${a[i++]}`)
+    } else {
+      lines.push(`+ ${b[j++]}`)
     }
   }
   return lines.join('\n')
@@ -144,7 +146,9 @@ export async function useCassette(
   const recording = process.env.CASSETTE_RECORD === '1'
   const upstream = process.env.CASSETTE_UPSTREAM ?? options.upstream
   if (recording && !upstream) {
-    throw new CassetteMismatch(`Recording ${name} needs CASSETTE_UPSTREAM (a model server's base URL)`)
+    throw new CassetteMismatch(
+      `Recording ${name} needs CASSETTE_UPSTREAM (a model server's base URL)`
+    )
   }
   const recorded = recording ? [] : loadCassette(name).interactions
   const used = new Set<number>()
@@ -181,14 +185,17 @@ export async function useCassette(
         ? { ...(request.body as object), model: process.env.CASSETTE_UPSTREAM_MODEL }
         : request.body
     const key = process.env.CASSETTE_UPSTREAM_KEY
-    const answer = await fetch(`${upstream!.replace(/\/$/, '')}${request.path.slice(basePath.length)}`, {
-      method: request.method,
-      headers: {
-        ...(body === '' ? {} : { 'content-type': 'application/json' }),
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-      },
-      body: request.method === 'GET' || body === '' ? undefined : JSON.stringify(body),
-    })
+    const answer = await fetch(
+      `${upstream!.replace(/\/$/, '')}${request.path.slice(basePath.length)}`,
+      {
+        method: request.method,
+        headers: {
+          ...(body === '' ? {} : { 'content-type': 'application/json' }),
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
+        body: request.method === 'GET' || body === '' ? undefined : JSON.stringify(body),
+      }
+    )
     const contentType = answer.headers.get('content-type') ?? 'application/json'
     const response = {
       status: answer.status,

@@ -58,8 +58,13 @@ test.group('Cassettes | replay', () => {
     assert.instanceOf(error, CassetteMismatch)
     const message = (error as Error).message
     assert.include(message, 'POST /v1/chat/completions matches no recorded request')
-    assert.match(message, /^- +"content": "You explain .*If the facts cannot explain the change, say so\.",$/m)
-    assert.match(message, /^\+ +"content": "You explain .*say so\. Answer in French\.",$/m)
+    // one line of the prompt changed: the diff shows that line, recorded then sent
+    assert.match(message, /^- +If the facts cannot explain the change, say so\.",$/m)
+    assert.match(
+      message,
+      /^\+ +If the facts cannot explain the change, say so\. Answer in French\.",$/m
+    )
+    assert.notMatch(message, /^[-+] .*Use only the facts given/m)
     // the unchanged lines are context, not differences
     assert.match(message, /^ {2} +"model": "fake-chat",$/m)
     assert.include(message, 're-record: CASSETTE_RECORD=1')

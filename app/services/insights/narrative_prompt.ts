@@ -17,12 +17,14 @@ export type NarratedFinding = {
 /** the longest narrative asked for: two or three sentences */
 export const NARRATIVE_MAX_TOKENS = 200
 
+/** one instruction a line: a changed instruction shows as one changed line in a cassette's diff */
 const INSTRUCTIONS = [
   "You explain one change in a software organisation's delivery figures to its engineering managers.",
   'Write two or three short sentences of plain language, no lists, no headings.',
-  'Use only the facts given: cite the repositories listed with their figures, name no other repository, person, team or cause,',
-  'and do not guess at reasons the facts do not show. If the facts cannot explain the change, say so.',
-].join(' ')
+  'Use only the facts given: cite the repositories listed with their figures.',
+  'Name no other repository, person, team or cause, and do not guess at reasons the facts do not show.',
+  'If the facts cannot explain the change, say so.',
+].join('\n')
 
 /**
  * The messages for one finding: the instructions, then the anomaly and

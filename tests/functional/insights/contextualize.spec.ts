@@ -114,6 +114,41 @@ test.group('Insights contextualisation | statistical pass', (group) => {
   })
 })
 
+test.group('Insights contextualisation | without a chat model', (group) => {
+  group.each.setup(resetDatabase())
+
+  test('the summary pipeline is skipped and the findings show without a narrative', async ({
+    assert,
+  }) => {
+    const account = await createAccount({ role: 'member' })
+    await seedHalvedWeek(account.organization.id)
+    const report = await new ContextualizeInsights().execute({
+      organizationId: account.organization.id,
+      days: 7,
+      pipelines: ['anomalies', 'summary'],
+      day: '2026-03-09',
+    })
+    assert.lengthOf(report.findings, 1)
+    assert.isNull(report.narratives)
+    assert.deepEqual(report.failed, [])
+    assert.deepEqual(
+      report.skipped.map((entry) => entry.pipeline),
+      ['summary']
+    )
+    assert.include(report.skipped[0].reason, 'no chat model is configured')
+    const stored = await db
+      .from('insight_findings')
+      .where('organization_id', account.organization.id)
+    assert.isTrue(stored.every((row) => row.narrative === null && row.narrative_error === null))
+
+    const web = new WebClient()
+    await web.signIn(account.email, account.password, account.totpSecret!)
+    const page = await web.get(`/insights?from=${ANOMALY_WEEK.from}&to=${ANOMALY_WEEK.to}`)
+    assert.include(page.text, 'Deployments were 50% below usual from 2026-03-02 to 2026-03-06')
+    assert.notInclude(page.text, 'Written by a model')
+  })
+})
+
 test.group('Insights contextualisation | anomaly alerts', (group) => {
   group.each.setup(resetDatabase())
   group.each.setup(allowedHostsEachTest('127.0.0.1'))
