@@ -41,7 +41,12 @@ export default class NarrateFindings {
       .where('pipeline', 'anomalies')
       .orderBy('score', 'desc')
       .orderBy('id')
-    const outcome: NarrativeOutcome = { status: 'done', model: model.name, narrated: [], failed: [] }
+    const outcome: NarrativeOutcome = {
+      status: 'done',
+      model: model.name,
+      narrated: [],
+      failed: [],
+    }
     for (const row of rows) {
       const finding = narratedFinding(row)
       try {
