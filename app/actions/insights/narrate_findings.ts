@@ -41,6 +41,7 @@ export default class NarrateFindings {
       .where('pipeline', 'anomalies')
       .orderBy('score', 'desc')
       .orderBy('id')
+    const repositories = rows.length ? await repositoryNames(input.organizationId) : []
     const outcome: NarrativeOutcome = {
       status: 'done',
       model: model.name,
@@ -53,6 +54,7 @@ export default class NarrateFindings {
         const narrative = await model.complete(narrativePrompt(finding), {
           maxTokens: NARRATIVE_MAX_TOKENS,
         })
+        checkCitations(narrative, finding, repositories)
         await db
           .from('insight_findings')
           .where('id', row.id)
@@ -69,6 +71,37 @@ export default class NarrateFindings {
     }
     if (rows.length > 0) await invalidateInsights(input.organizationId)
     return outcome
+  }
+}
+
+/** the organisation's repositories by full name, longest first (so acme/api-gateway is not read as acme/api) */
+async function repositoryNames(organizationId: number): Promise<string[]> {
+  const rows = await db
+    .from('repositories')
+    .where('organization_id', organizationId)
+    .select('full_name')
+  return rows.map((row) => String(row.full_name)).sort((a, b) => b.length - a.length)
+}
+
+/**
+ * The narrative may cite only the finding's rows: a text naming another
+ * of the organisation's repositories explains with facts the model was
+ * not given (or invented), so it is not stored.
+ */
+function checkCitations(narrative: string, finding: NarratedFinding, repositories: string[]) {
+  const cited = new Set(finding.repositories.map((row) => row.repository.toLowerCase()))
+  let text = narrative.toLowerCase()
+  const strays: string[] = []
+  for (const name of repositories) {
+    const lower = name.toLowerCase()
+    if (!text.includes(lower)) continue
+    if (!cited.has(lower)) strays.push(name)
+    text = text.split(lower).join(' ')
+  }
+  if (strays.length > 0) {
+    throw new Error(
+      `The narrative named ${strays.join(', ')}, which the finding does not list; it was not stored.`
+    )
   }
 }
 

@@ -103,6 +103,28 @@ test.group('Insights narratives | with a chat model', (group) => {
     assert.equal(request.body.temperature, 0)
   })
 
+  test('a narrative naming a repository the finding does not list is not stored', async ({
+    assert,
+  }) => {
+    const owner = await createAccount({ role: 'owner' })
+    const organizationId = owner.organization.id
+    await seedHalvedWeek(organizationId)
+    fake.reset()
+    fake.setChatReply('Deployments halved because acme/web stopped shipping.')
+    await createAllRoundModel(owner.organization, fake.baseUrl)
+
+    const report = await narrate(organizationId, ['anomalies', 'summary'])
+
+    assert.deepEqual(report.narratives, { model: MODEL_NAME, narrated: 0 })
+    assert.include(
+      report.warnings[0],
+      'The narrative named acme/web, which the finding does not list'
+    )
+    const [stored] = await db.from('insight_findings').where('organization_id', organizationId)
+    assert.isNull(stored.narrative)
+    assert.include(stored.narrative_error, 'acme/web')
+  }).teardown(() => fake.setChatReply(RECORDED_NARRATIVE))
+
   test('a failed model call records why; the statistical finding still shows without a narrative', async ({
     assert,
   }) => {
