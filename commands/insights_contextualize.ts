@@ -69,8 +69,19 @@ export default class InsightsContextualize extends BaseCommand {
           `${organization.name}: ${plural(report.findings.length, 'finding')} stored for ${report.day}`
         )
         for (const finding of report.findings) this.logger.info(`  ${finding.summary}`)
+        if (report.narratives) {
+          this.logger.info(
+            `  summary: ${plural(report.narratives.narrated, 'narrative')} written by ${report.narratives.model}`
+          )
+        }
         for (const skipped of report.skipped)
           this.logger.warning(`  ${skipped.pipeline}: ${skipped.reason}`)
+        for (const warning of report.warnings) this.logger.warning(`  ${warning}`)
+        for (const failed of report.failed) {
+          this.logger.error(`insights:contextualize: ${failed.pipeline}: ${failed.reason}`)
+        }
+        // non-zero only when nothing asked for could be done (docs/insights.md)
+        if (report.failed.length === pipelines.length) this.exitCode = 1
       }
     } catch (error) {
       this.logger.error(`insights:contextualize: ${commandErrorMessage(error)}`)

@@ -142,23 +142,25 @@ function insightsMail(): ScheduleDefinition[] {
       name: 'insights:contextualize',
       cron: '10 4 * * *',
       description:
-        'Find anomalies in the last 14 days of daily metrics and store them as "What changed", as "node ace insights:contextualize" does; alert managers of each new one',
+        'Find anomalies in the last 14 days of daily metrics and store them as "What changed", with a narrative by the organisation\'s chat model when it has one, as "node ace insights:contextualize --pipelines anomalies,summary" does; alert managers of each new one',
       async run({ signal }) {
         const { default: ContextualizeInsights } =
           await import('#actions/insights/contextualize_insights')
         let findings = 0
+        let narratives = 0
         const count = await eachOrganization(signal, async (organizationId) => {
           const report = await new ContextualizeInsights().execute({
             organizationId,
             days: 14,
-            pipelines: ['anomalies'],
+            pipelines: ['anomalies', 'summary'],
           })
           findings += report.findings.length
+          narratives += report.narratives?.narrated ?? 0
           const { default: AlertNewAnomalies } =
             await import('#actions/insights/alert_new_anomalies')
           await new AlertNewAnomalies().execute({ organizationId, findings: report.findings })
         })
-        return `${findings} findings for ${count} organisations`
+        return `${findings} findings (${narratives} with a narrative) for ${count} organisations`
       },
     },
     {

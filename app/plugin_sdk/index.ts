@@ -44,6 +44,8 @@ export {
 } from '#services/ai_code/built_in_signals'
 /** provider-neutral pull request statuses */
 export type * from '#plugin-sdk/status_checks'
+/** chat completions with an organisation's own model, for core features that write text */
+export type * from '#plugin-sdk/chat_completion'
 export {
   HttpClient,
   HttpError,

@@ -11,6 +11,7 @@ import type {
 } from '#plugin-sdk/lifecycle'
 import type { AuthMethod, BasicAuth, ResolveAccounts } from '#plugin-sdk/auth_methods'
 import type { CoreStatusChecks, PluginStatusChecks } from '#plugin-sdk/status_checks'
+import type { PluginChatCompletion } from '#plugin-sdk/chat_completion'
 import type { OAuthDriverFactory } from '#plugin-sdk/oauth_driver'
 
 /**
@@ -564,6 +565,8 @@ export type PluginDefinition = PluginDeclarations & {
   sync?: SyncTask[]
   /** posts pull request statuses (check runs, PR statuses, build statuses): see status_checks.ts */
   statusChecks?: PluginStatusChecks
+  /** answers chat completions with an organisation's configured model: see chat_completion.ts */
+  chatCompletion?: PluginChatCompletion
   /** folder of Edge templates, relative to the plugin, mounted as "<id>::" */
   views?: string
   /** an Edge template ("<id>::...") rendered on the connection's settings card */

@@ -8,7 +8,9 @@ export type StoredFinding = {
   to: string
   direction: 'up' | 'down'
   summary: string
+  /** the chat model's explanation (model-written: shown as such), and the model */
   narrative: string | null
+  narrativeModel: string | null
   repositories: Array<{ repository: string; value: number; expected: number; change: number }>
 }
 
@@ -47,6 +49,7 @@ export async function latestFindings(organizationId: number, range: { from: stri
       direction: evidence.direction,
       summary: row.summary,
       narrative: row.narrative,
+      narrativeModel: row.narrative ? row.narrative_model : null,
       repositories: evidence.repositories,
     }
   })

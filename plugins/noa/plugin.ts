@@ -1,4 +1,5 @@
 import { definePlugin, type PluginRouter } from '#plugin-sdk'
+import { chatCompletion } from './ai/chat_completion.js'
 import { answerGlasses } from './endpoint/glasses_routes.js'
 import { environment } from './environment.js'
 import registerKnowledgeRoutes from './knowledge/routes.js'
@@ -97,6 +98,8 @@ export default definePlugin({
     { table: 'noa_knowledge_entries' },
     { table: 'noa_knowledge_settings' },
   ],
+  // the organisation's chat model writes the core's narratives ("What changed")
+  chatCompletion,
   views: 'views',
   navigation: [{ label: 'Assistant', path: '/assistant' }],
   commands: [() => import('./commands/bench_noa.js')],

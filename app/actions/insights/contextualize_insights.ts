@@ -11,6 +11,7 @@ import {
 } from '#services/insights/anomalies'
 import { dailyTotals, firstMetricDay, totalsByRepository } from '#queries/daily_series'
 import { invalidateInsights } from '#services/insights/cache'
+import NarrateFindings from '#actions/insights/narrate_findings'
 
 export const PIPELINES = ['anomalies', 'summary'] as const
 export type Pipeline = (typeof PIPELINES)[number]
@@ -33,8 +34,14 @@ export type Finding = {
 export type ContextualizeReport = {
   day: string
   findings: Finding[]
-  /** pipelines asked for that could not run, with why */
+  /** the model-written explanations stored for the day's findings, and the model */
+  narratives: { model: string; narrated: number } | null
+  /** pipelines asked for that did not run, with why (no chat model configured) */
   skipped: Array<{ pipeline: Pipeline; reason: string }>
+  /** what went wrong without stopping the run (one finding's model call) */
+  warnings: string[]
+  /** pipelines asked for that could do nothing at all, with why */
+  failed: Array<{ pipeline: Pipeline; reason: string }>
 }
 
 function addDays(day: string, count: number) {
@@ -47,9 +54,10 @@ function addDays(day: string, count: number) {
  * The old "contextualization" pipelines, daily: the statistical pass
  * finds anomalies in the organisation's daily metrics over the `days`
  * before `day`, each with the repositories that explain it, and stores
- * them for that day (a rerun replaces them). The "summary" pipeline, a
- * model's plain-language explanation, needs a chat model: without one it
- * is reported as skipped and the statistical findings stand alone.
+ * them for that day (a rerun replaces them). The "summary" pipeline has
+ * the organisation's chat model explain each stored finding in plain
+ * language (NarrateFindings): without a model it is reported as skipped
+ * and the statistical findings stand alone.
  */
 export default class ContextualizeInsights {
   async execute(input: {
@@ -59,19 +67,43 @@ export default class ContextualizeInsights {
     day?: string
   }): Promise<ContextualizeReport> {
     const day = input.day ?? new Date().toISOString().slice(0, 10)
-    const report: ContextualizeReport = { day, findings: [], skipped: [] }
+    const report: ContextualizeReport = {
+      day,
+      findings: [],
+      narratives: null,
+      skipped: [],
+      warnings: [],
+      failed: [],
+    }
     if (input.pipelines.includes('anomalies')) {
       report.findings = await this.#anomalies(input.organizationId, day, input.days)
       await this.#store(input.organizationId, day, report.findings)
     }
-    if (input.pipelines.includes('summary')) {
-      report.skipped.push({
+    if (input.pipelines.includes('summary')) await this.#summary(input.organizationId, report)
+    return report
+  }
+
+  /**
+   * The model's narratives of the day's stored findings. No model is a
+   * skip, a failed call a warning with its finding still shown; only
+   * when every call failed did the pipeline do nothing at all.
+   */
+  async #summary(organizationId: number, report: ContextualizeReport) {
+    const outcome = await new NarrateFindings().execute({ organizationId, day: report.day })
+    if (outcome.status === 'no_model') {
+      report.skipped.push({ pipeline: 'summary', reason: outcome.reason })
+      return
+    }
+    report.narratives = { model: outcome.model, narrated: outcome.narrated.length }
+    for (const failure of outcome.failed) {
+      report.warnings.push(`no narrative for "${failure.summary}": ${failure.error}`)
+    }
+    if (outcome.narrated.length === 0 && outcome.failed.length > 0) {
+      report.failed.push({
         pipeline: 'summary',
-        reason:
-          'no chat model writes narratives yet; the statistical findings are stored without one',
+        reason: `the chat model wrote none of ${outcome.failed.length} narratives`,
       })
     }
-    return report
   }
 
   async #anomalies(organizationId: number, day: string, days: number): Promise<Finding[]> {

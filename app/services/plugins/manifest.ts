@@ -85,6 +85,15 @@ export function validateManifest(folder: string, dir: string, value: unknown): P
       )
     }
   }
+  if (plugin.chatCompletion !== undefined) {
+    for (const method of ['modelFor', 'complete'] as const) {
+      check(
+        typeof plugin.chatCompletion?.[method] === 'function',
+        `chatCompletion.${method}`,
+        'must be a function'
+      )
+    }
+  }
   validateHooks(plugin, check)
   check(
     plugin.routes === undefined || typeof plugin.routes === 'function',
