@@ -49,7 +49,8 @@ export async function attestedPullRequests(
     .orderBy('p.id')
   if (scope.teamId !== null)
     query.whereIn('p.author_login', teamLogins(scope.organizationId, scope.teamId))
-  const pulls = (await query).map((pull) => ({ ...pull, shas: commitShasOf(pull.commit_shas) }))
+  const merged = await query
+  const pulls = merged.map((pull) => ({ ...pull, shas: commitShasOf(pull.commit_shas) }))
   const shas = [...new Set(pulls.flatMap((pull) => pull.shas))]
   if (shas.length === 0) return []
 
