@@ -50,7 +50,7 @@ test.group('Browser | working agreements', (group) => {
     await signInThroughPage(page, admin)
     await page.goto('/settings/insights/agreements')
     await page.getByLabel('Measure').selectOption('first_review_within_hours')
-    await page.getByLabel('Threshold (hours, lines or days)').fill('24')
+    await page.getByLabel('Threshold (hours, lines, days or %)').fill('24')
     await page.getByLabel('Target (% that meet it)').fill('90')
     await page.getByRole('button', { name: 'Add agreement' }).click()
     await page.getByText('Last 7 days: 70% (7 of 10)').waitFor()
