@@ -193,6 +193,19 @@ test.group('Weekly digest | per team', (group) => {
     const { owner, member, organizationId } = await organisationWithAWeek()
     const loner = await createAccount({ role: 'member', organization: owner.organization })
     const team = await platform(organizationId, { person: member.email.toUpperCase() })
+    // two of bob's, who is in no team: the organisation's figures only
+    const web = await insertRepository(organizationId, 'web')
+    for (let index = 0; index < 2; index++) {
+      await insertPullRequest(organizationId, web, {
+        opened: '2026-03-10 10:00',
+        firstReview: '2026-03-10 11:00',
+        merged: '2026-03-12 10:00',
+        additions: 1,
+        deletions: 1,
+        author: 'bob',
+      })
+    }
+    await new RollUpMetrics().execute({ organizationId, from: '2026-03-01', to: '2026-03-16' })
 
     const result = await new SendWeeklyDigest().execute({ organizationId, now: MONDAY })
     assert.equal(result.sent, 3)
@@ -220,7 +233,8 @@ test.group('Weekly digest | per team', (group) => {
       assert.lengthOf(others, 0)
       assert.include(mail.subject, ': your week in engineering')
       assert.notInclude(mail.subject, 'team Platform')
-      assert.include(mail.text, 'First review within 24 h for the organisation: 70% (7 of 10)')
+      assert.include(mail.text, '- Merged pull requests: 12 (+12)')
+      assert.include(mail.text, 'First review within 24 h for the organisation: 75% (9 of 12)')
       assert.include(mail.text, 'Pull requests under 400 changed lines for Platform: 100%')
       assert.include(mail.text, 'WHAT CHANGED')
     }
