@@ -3,6 +3,7 @@ import { publicIds } from '#services/public_id'
 import { teamIds } from '#actions/teams/find_team'
 import { AGREEMENT_KINDS, isAgreementKind, type AgreementKind } from '#services/agreements/kinds'
 import { adherence, recentWeeks, type Adherence } from '#services/agreements/adherence'
+import { cachedInsight } from '#services/insights/cache'
 
 export const agreementIds = publicIds('agreement')
 
@@ -79,4 +80,86 @@ export async function insightsMailStoppedAt(membershipId: number) {
     .select('insights_mail_stopped_at')
     .first()
   return row?.insights_mail_stopped_at ?? null
+}
+
+export type StripWeek = {
+  label: string
+  percent: number | null
+  met: number
+  measured: number
+  holds: boolean | null
+}
+
+export type AgreementStrip = {
+  publicId: string
+  description: string
+  targetPercent: number
+  weeks: StripWeek[]
+}
+
+/**
+ * The insights pages' adherence strip: the organisation's agreements (or,
+ * given a team, that team's) with what the daily check recorded for each
+ * of the last `count` ISO weeks, oldest first. One statement, cached
+ * with the page's fragments (the check and a new agreement drop them).
+ */
+export function agreementStrip(
+  organizationId: number,
+  teamId: number | null,
+  now = new Date(),
+  count = 8
+): Promise<AgreementStrip[]> {
+  const weeks = recentWeeks(now, count).map((week) => week.label)
+  return cachedInsight(
+    organizationId,
+    'agreement-strip-v1',
+    { team: teamId ?? 'organisation', week: weeks.at(-1) },
+    async () => {
+      const rows = await db
+        .from('working_agreements as a')
+        .leftJoin('working_agreement_weeks as w', (join) =>
+          join.on('w.working_agreement_id', '=', 'a.id').onIn('w.period', weeks)
+        )
+        .where('a.organization_id', organizationId)
+        .where((scope) =>
+          teamId === null ? scope.whereNull('a.team_id') : scope.where('a.team_id', teamId)
+        )
+        .select('a.id', 'a.kind', 'a.threshold', 'a.target_percent')
+        .select('w.period', 'w.measured', 'w.met', 'w.percent')
+        .orderBy('a.id')
+      const strips = new Map<number, AgreementStrip & { recorded: Map<string, StripWeek> }>()
+      for (const row of rows) {
+        if (!isAgreementKind(row.kind)) continue
+        const target = Number(row.target_percent)
+        let strip = strips.get(row.id)
+        if (!strip) {
+          strip = {
+            publicId: agreementIds.encode(row.id),
+            description: AGREEMENT_KINDS[row.kind as AgreementKind].describe(Number(row.threshold)),
+            targetPercent: target,
+            weeks: [],
+            recorded: new Map(),
+          }
+          strips.set(row.id, strip)
+        }
+        if (row.period) {
+          const percent = row.percent === null ? null : Number(row.percent)
+          strip.recorded.set(row.period, {
+            label: row.period,
+            percent,
+            met: Number(row.met),
+            measured: Number(row.measured),
+            holds: percent === null ? null : percent >= target,
+          })
+        }
+      }
+      return [...strips.values()].map(({ recorded, ...strip }) => ({
+        ...strip,
+        weeks: weeks.map(
+          (label) =>
+            recorded.get(label) ?? { label, percent: null, met: 0, measured: 0, holds: null }
+        ),
+      }))
+    }
+  )
 }

@@ -8,6 +8,7 @@ import { syncProjects } from './sync/projects.js'
 import { jiraWebhooks, lifecycle } from './webhooks.js'
 import { maintainWebhooks } from './dynamic_webhooks.js'
 import { syncSprints } from './sync/sprints.js'
+import { syncGroups } from './sync/groups.js'
 
 /**
  * Jira Cloud (OAuth 2.0 (3LO) across several sites, or email + API
@@ -54,6 +55,12 @@ export default definePlugin({
       description: "Jira Software's sprints: state, goal, dates and board",
       schedule: '5 3 * * *',
       run: syncSprints,
+    },
+    {
+      name: 'groups',
+      description: 'Groups and their members, as teams (not the product-access and admin groups)',
+      schedule: '20 3 * * *',
+      run: syncGroups,
     },
     {
       name: 'webhooks',

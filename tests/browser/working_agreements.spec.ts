@@ -5,7 +5,13 @@ import db from '@adonisjs/lucid/services/db'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { signInThroughPage } from '#tests/helpers/browser'
-import { insertDeployment, insertPullRequest, insertRepository } from '#tests/helpers/insights'
+import {
+  insertDeployment,
+  insertProduct,
+  insertPullRequest,
+  insertRepository,
+} from '#tests/helpers/insights'
+import { publicIds } from '#services/public_id'
 import RollUpMetrics from '#actions/insights/roll_up_metrics'
 import ContextualizeInsights from '#actions/insights/contextualize_insights'
 import { stopMailLink } from '#services/agreements/mail_links'
@@ -50,7 +56,7 @@ test.group('Browser | working agreements', (group) => {
     await signInThroughPage(page, admin)
     await page.goto('/settings/insights/agreements')
     await page.getByLabel('Measure').selectOption('first_review_within_hours')
-    await page.getByLabel('Threshold (hours, lines or days)').fill('24')
+    await page.getByLabel('Threshold (hours, lines, days or %)').fill('24')
     await page.getByLabel('Target (% that meet it)').fill('90')
     await page.getByRole('button', { name: 'Add agreement' }).click()
     await page.getByText('Last 7 days: 70% (7 of 10)').waitFor()
@@ -69,6 +75,68 @@ test.group('Browser | working agreements', (group) => {
       }
     }
   }).timeout(120_000)
+
+  test("the insights pages' adherence strip fits a phone and desktop, light and dark", async ({
+    visit,
+    assert,
+  }) => {
+    const admin = await createAccount({ role: 'admin' })
+    const repositoryId = await insertRepository(admin.organization.id, 'api')
+    const product = await insertProduct(admin.organization.id, 'Core', [repositoryId])
+    for (let index = 0; index < 10; index++) {
+      await insertPullRequest(admin.organization.id, repositoryId, {
+        opened: hoursAgo(72),
+        firstReview: hoursAgo(index < 7 ? 70 : 40),
+        author: 'alice',
+      })
+    }
+    const page = await visit('/sign-in')
+    await signInThroughPage(page, admin)
+    for (const [kind, threshold] of [
+      ['first_review_within_hours', '24'],
+      ['ai_share_attested', '100'],
+    ]) {
+      await page.goto('/settings/insights/agreements')
+      await page.getByLabel('Measure').selectOption(kind)
+      await page.getByLabel('Threshold (hours, lines, days or %)').fill(threshold)
+      await page.getByLabel('Target (% that meet it)').fill('90')
+      await page.getByRole('button', { name: 'Add agreement' }).click()
+      await page.getByRole('heading', { name: 'New agreement' }).waitFor()
+    }
+    const pages = {
+      summary: '/insights',
+      product: `/insights/products/${publicIds('product').encode(product)}`,
+      compliance: '/insights/compliance',
+    }
+    for (const [name, path] of Object.entries(pages)) {
+      await page.goto(path)
+      await page.getByTestId('agreement-strip').getByText('70%').waitFor()
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme })
+        for (const [width, height] of [
+          [1440, 900],
+          [390, 844],
+        ]) {
+          await page.setViewportSize({ width, height })
+          assert.isAtMost(
+            await pageWidth(page),
+            width,
+            `${name} ${scheme} ${width}px scrolls sideways`
+          )
+          if (SCREENSHOTS) {
+            await mkdir('tmp/screenshots', { recursive: true })
+            await page.screenshot({
+              path: `tmp/screenshots/agreements--strip-${name}--${scheme}--${width}.png`,
+              fullPage: true,
+            })
+            await page.getByTestId('agreement-strip').screenshot({
+              path: `tmp/screenshots/agreements--strip-only-${name}--${scheme}--${width}.png`,
+            })
+          }
+        }
+      }
+    }
+  }).timeout(180_000)
 
   test('What changed on the Executive Summary fits a phone', async ({ visit, assert }) => {
     const member = await createAccount({ role: 'member' })

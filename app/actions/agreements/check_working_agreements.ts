@@ -3,7 +3,14 @@ import edge from 'edge.js'
 import logger from '@adonisjs/core/services/logger'
 import { listAgreements, type AgreementRow } from '#queries/working_agreements'
 import { insightsMailRecipients } from '#queries/insights_mail'
-import { adherence, isoWeek, trailingWeek, type Adherence } from '#services/agreements/adherence'
+import {
+  adherence,
+  isoWeek,
+  recentWeeks,
+  trailingWeek,
+  type Adherence,
+} from '#services/agreements/adherence'
+import { recordAdherenceWeeks } from '#services/agreements/adherence_weeks'
 import { alertWebhookUrl, postAlert } from '#services/agreements/alert_webhook'
 import { appLink } from '#services/agreements/mail_links'
 import { sendMail } from '#services/mailer'
@@ -19,7 +26,8 @@ function alertText(organizationName: string, agreement: AgreementRow, measured: 
 }
 
 /**
- * Judges each working agreement of an organisation over the last seven
+ * Records each working agreement's adherence this ISO week and the one
+ * before (the insights pages' strip), and judges it over the last seven
  * days; one below its target raises an alert, once per agreement and ISO
  * week: an e-mail to each manager who receives insights mail, and a post
  * to the organisation's incoming webhook. The alert row is written first
@@ -36,6 +44,8 @@ export default class CheckWorkingAgreements {
     const report: AlertReport = { checked: 0, alerts: 0, mails: 0 }
     for (const agreement of await listAgreements(input.organizationId)) {
       report.checked++
+      // the week so far, and the week before now that it is complete
+      await recordAdherenceWeeks(agreement, recentWeeks(now, 2), now)
       const measured = await adherence(agreement, trailingWeek(now), now)
       if (measured.percent === null || measured.percent >= agreement.targetPercent) continue
       const alertId = await this.#claim(agreement, isoWeek(now), measured)

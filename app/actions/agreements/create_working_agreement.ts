@@ -3,6 +3,8 @@ import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { AGREEMENT_KINDS, type AgreementKind } from '#services/agreements/kinds'
 import { agreementIds } from '#queries/working_agreements'
+import { recentWeeks } from '#services/agreements/adherence'
+import { recordAdherenceWeeks } from '#services/agreements/adherence_weeks'
 import { teamIds } from '#actions/teams/find_team'
 import { AgreementRefusedException } from '#actions/agreements/agreement_refusal'
 
@@ -27,7 +29,7 @@ export default class CreateWorkingAgreement {
         `${definition.label} takes at most ${definition.max} ${definition.unit}.`
       )
     }
-    return db.transaction(async (trx) => {
+    const created = await db.transaction(async (trx) => {
       let teamId: number | null = null
       if (input.teamPublicId) {
         if (!definition.teams) {
@@ -76,7 +78,20 @@ export default class CreateWorkingAgreement {
         },
         trx
       )
-      return { publicId: agreementIds.encode(id), description }
+      return { id, teamId, publicId: agreementIds.encode(id), description }
     })
+    // its last eight weeks at once, so the pages' strip is not empty until the daily check
+    await recordAdherenceWeeks(
+      {
+        id: created.id,
+        organizationId: input.organizationId,
+        kind: input.kind,
+        threshold: input.threshold,
+        teamId: created.teamId,
+      },
+      recentWeeks(new Date(), 8),
+      new Date()
+    )
+    return { publicId: created.publicId, description: created.description }
   }
 }

@@ -4,6 +4,7 @@ import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { AGREEMENT_KINDS, isAgreementKind } from '#services/agreements/kinds'
 import { agreementIds } from '#queries/working_agreements'
+import { invalidateInsights } from '#services/insights/cache'
 
 /** Removes a working agreement and its alert history. */
 export default class DeleteWorkingAgreement {
@@ -14,7 +15,7 @@ export default class DeleteWorkingAgreement {
     agreementPublicId: string
   }) {
     const id = agreementIds.decode(input.agreementPublicId)
-    return db.transaction(async (trx) => {
+    const removed = await db.transaction(async (trx) => {
       const row =
         id === null
           ? null
@@ -44,5 +45,8 @@ export default class DeleteWorkingAgreement {
       )
       return { description }
     })
+    // its weeks went with it (cascade); the pages' cached strip must not show it
+    await invalidateInsights(input.organizationId)
+    return removed
   }
 }

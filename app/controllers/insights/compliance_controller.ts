@@ -3,6 +3,7 @@ import { memberCan } from '#abilities/main'
 import { organizationNow, resolveFilters } from '#services/insights_pages/date_range'
 import { complianceDetail } from '#services/insights_pages/compliance_page'
 import { respondWithDashboard } from '#services/insights_pages/respond'
+import { agreementStrip } from '#queries/working_agreements'
 
 /**
  * Compliance Detail: per jurisdiction, the standards that apply and each
@@ -22,7 +23,7 @@ export default class ComplianceController {
       tables: detail.tables,
       fileName: `compliance-${detail.selected ?? 'none'}`,
       keep: detail.selected ? { geography: detail.selected } : {},
-      data: { detail },
+      data: { detail, agreements: await agreementStrip(ctx.organization!.id, null) },
     })
   }
 }

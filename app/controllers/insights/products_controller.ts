@@ -11,6 +11,7 @@ import { requestMeta } from '#services/auth_session'
 import { organizationNow, resolveFilters } from '#services/insights_pages/date_range'
 import { productDetail, productEditor, productList } from '#services/insights_pages/products_page'
 import { dashboardState, respondWithDashboard } from '#services/insights_pages/respond'
+import { agreementStrip } from '#queries/working_agreements'
 import {
   productIssueProjectsValidator,
   productRepositoriesValidator,
@@ -68,7 +69,12 @@ export default class ProductsController {
       filters,
       tables,
       fileName: team ? `${detail.product.name}-${team.name}` : detail.product.name,
-      data: { detail: { ...detail, tables }, lens, teams },
+      data: {
+        detail: { ...detail, tables },
+        lens,
+        teams,
+        agreements: await agreementStrip(organizationId, team?.id ?? null),
+      },
       keep: team ? { team: team.publicId } : undefined,
     })
   }

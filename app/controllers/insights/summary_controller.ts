@@ -5,6 +5,7 @@ import { executiveSummary } from '#services/insights_pages/executive_summary'
 import { respondWithDashboard } from '#services/insights_pages/respond'
 import { selectedTeam, teamLens, teamOptions } from '#services/insights_pages/team_lens'
 import { whatChanged } from '#queries/insight_findings'
+import { agreementStrip } from '#queries/working_agreements'
 
 /**
  * The Executive Summary: the organisation's KPIs against the previous
@@ -27,7 +28,7 @@ export default class SummaryController {
         filters,
         tables: lens.tables,
         fileName: `executive-summary-${team.name}`,
-        data: { lens, teams },
+        data: { lens, teams, agreements: await agreementStrip(organizationId, team.id) },
         keep: { team: team.publicId },
       })
     }
@@ -44,6 +45,7 @@ export default class SummaryController {
         teams,
         lens: null,
         whatChanged: await whatChanged(organizationId, filters.range),
+        agreements: await agreementStrip(organizationId, null),
       },
     })
   }

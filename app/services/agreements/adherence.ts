@@ -4,6 +4,8 @@ import { flowAuthor, readyForReview } from '#services/insights/rollup_sql'
 import { sqlTime } from '#services/sql'
 import { DateTime } from 'luxon'
 import type { AgreementKind } from '#services/agreements/kinds'
+import { pullRequestLabel, teamLogins } from '#services/agreements/team_rows'
+import { attestedPullRequests } from '#services/agreements/attested_pull_requests'
 
 export type Period = { start: Date; end: Date }
 
@@ -27,21 +29,6 @@ export type AgreementScope = {
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
-
-/** the logins of a team's people (all their provider identities) */
-function teamLogins(organizationId: number, teamId: number) {
-  return db
-    .from('contributors as c')
-    .join('team_members as tm', 'tm.person_id', 'c.person_id')
-    .where('c.organization_id', organizationId)
-    .where('tm.organization_id', organizationId)
-    .where('tm.team_id', teamId)
-    .select('c.login')
-}
-
-function pullRequestLabel(row: { full_name: string | null; number: number; title: string }) {
-  return `${row.full_name ?? 'unknown'}#${row.number} ${row.title}`
-}
 
 /**
  * Pull requests whose wait for review started in the period: late when
@@ -153,6 +140,8 @@ export async function measuredRows(scope: AgreementScope, period: Period, now = 
       return pullRequestSizes(scope, period)
     case 'critical_vulnerability_open_days':
       return criticalVulnerabilities(scope, period)
+    case 'ai_share_attested':
+      return attestedPullRequests(scope, period)
   }
 }
 

@@ -30,6 +30,18 @@ export const AGREEMENT_KINDS = {
     describe: (threshold: number) => `No critical vulnerability open over ${threshold} days`,
     rows: 'critical vulnerabilities open',
   },
+  ai_share_attested: {
+    label: 'AI share attested on every pull request, at least',
+    unit: '% of its AI chunks',
+    max: 100,
+    teams: true,
+    // 100 is the policy's rule (every chunk attested); lower lets a share go unsaid
+    describe: (threshold: number) =>
+      threshold >= 100
+        ? 'AI share attested on every pull request'
+        : `AI share attested on every pull request (${threshold}% of its AI chunks)`,
+    rows: 'merged pull requests with code labelled AI or blended',
+  },
 } as const
 
 export type AgreementKind = keyof typeof AGREEMENT_KINDS

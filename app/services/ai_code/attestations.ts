@@ -45,6 +45,18 @@ export function verdictOf(origin: string): Verdict {
   return (Object.keys(VERDICTS) as Verdict[]).find((key) => VERDICTS[key] === origin) ?? 'NotGenAI'
 }
 
+type FactLines = { commit_sha: string; path: string; start_line: number; end_line: number }
+
+/** whether an attestation speaks for all the lines of a labelled fact */
+export function covers(attestation: FactLines, fact: FactLines) {
+  return (
+    attestation.commit_sha === fact.commit_sha &&
+    attestation.path === fact.path &&
+    attestation.start_line <= fact.start_line &&
+    attestation.end_line >= fact.end_line
+  )
+}
+
 /**
  * The chunks of a pull request that need a developer's word: every fact
  * labelled AI or blended by a weaker source (a Git AI note, an analyzer,
@@ -73,13 +85,7 @@ export async function pullRequestChunks(
     .orderBy('id', 'desc')
   const codec = factIds()
   return facts.map((fact) => {
-    const covering = attestations.find(
-      (attestation) =>
-        attestation.commit_sha === fact.commit_sha &&
-        attestation.path === fact.path &&
-        attestation.start_line <= fact.start_line &&
-        attestation.end_line >= fact.end_line
-    )
+    const covering = attestations.find((attestation) => covers(attestation, fact))
     return {
       publicId: codec.encode(Number(fact.id)),
       commitSha: fact.commit_sha,

@@ -157,7 +157,7 @@ test.group('Jira | sync', (group) => {
     const runs = await new RunSync().execute({ connection, trigger: 'cli' })
     assert.deepEqual(
       runs.map((run) => run.status),
-      ['succeeded', 'succeeded', 'succeeded', 'succeeded'],
+      ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded'],
       runs.map((run) => run.error).join()
     )
     const searches = jira.state.requests.filter((request) => isSearch(request.path))
@@ -189,7 +189,7 @@ test.group('Jira | sync', (group) => {
     const runs = await new RunSync().execute({ connection, trigger: 'cli' })
     assert.deepEqual(
       runs.map((run) => run.status),
-      ['succeeded', 'succeeded', 'succeeded', 'succeeded']
+      ['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']
     )
     assert.equal(jira.state.requests[0].status, 429)
     assert.isAtLeast(Date.now() - started, 1000)

@@ -8,6 +8,7 @@ import { insertProduct, insertPullRequest, insertRepository } from '#tests/helpe
 import RollUpMetrics from '#actions/insights/roll_up_metrics'
 import { invalidateInsights } from '#services/insights/cache'
 import type Organization from '#models/organization'
+import { recentWeeks } from '#services/agreements/adherence'
 
 const PAGE = '/insights?range=custom&from=2026-03-01&to=2026-03-31'
 
@@ -38,6 +39,36 @@ async function organisationOf(organization: Organization, size: number) {
     )
   }
   await new RollUpMetrics().execute({ organizationId: organization.id })
+}
+
+/** `count` working agreements of the organisation, each with its last eight weeks recorded */
+async function agreementsOf(organization: Organization, count: number) {
+  const weeks = recentWeeks(new Date(), 8)
+  for (let index = 0; index < count; index++) {
+    const [inserted] = await db
+      .table('working_agreements')
+      .insert({
+        organization_id: organization.id,
+        kind: 'pull_request_size_under',
+        threshold: 400 + index,
+        target_percent: 80,
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .returning('id')
+    const id = Number(typeof inserted === 'object' ? inserted.id : inserted)
+    for (const week of weeks) {
+      await db.table('working_agreement_weeks').insert({
+        organization_id: organization.id,
+        working_agreement_id: id,
+        period: week.label,
+        measured: 4,
+        met: 3,
+        percent: 75,
+        computed_at: new Date(),
+      })
+    }
+  }
 }
 
 /**
@@ -71,13 +102,14 @@ async function queriesFor(web: WebClient, organization: Organization, path: stri
 test.group('Insights pages | query count', (group) => {
   group.each.setup(resetDatabase())
 
-  test('the Executive Summary issues the same number of queries (at most 18) for 10 and 500 repositories', async ({
+  test('the Executive Summary issues the same number of queries (at most 19) for 10 and 500 repositories, with or without working agreements', async ({
     assert,
   }) => {
     const small = await createAccount()
     const large = await createAccount()
     await organisationOf(small.organization, 10)
     await organisationOf(large.organization, 500)
+    await agreementsOf(large.organization, 3)
     const smallWeb = new WebClient()
     await smallWeb.signIn(small.email, small.password, small.totpSecret!)
     const largeWeb = new WebClient()
@@ -92,7 +124,8 @@ test.group('Insights pages | query count', (group) => {
     assert.equal(forLarge.length, forSmall.length, forLarge.join('\n'))
     // the sums, then the durations their medians are read from, per figure,
     // then the teams for the lens picker, the latest AI composition of each
-    // repository and product, and the findings of "What changed"
-    assert.isAtMost(forLarge.length, 18, forLarge.map((sql) => sql.slice(0, 70)).join('\n'))
+    // repository and product, the findings of "What changed", and the
+    // working agreements' recorded weeks (the adherence strip)
+    assert.isAtMost(forLarge.length, 19, forLarge.map((sql) => sql.slice(0, 70)).join('\n'))
   })
 })

@@ -8,6 +8,8 @@ import { mailsTo, type ReceivedMail } from '#tests/helpers/smtp'
 import RollUpMetrics from '#actions/insights/roll_up_metrics'
 import SendWeeklyDigest from '#actions/agreements/send_weekly_digest'
 import RunSchedule from '#actions/schedules/run_schedule'
+import { teamIds } from '#actions/teams/find_team'
+import { insertedId } from '#services/sql'
 
 /**
  * Issue #25: the weekly digest renders in HTML and text, and the
@@ -122,5 +124,136 @@ test.group('Weekly digest', (group) => {
     assert.equal(run?.status, 'succeeded')
     assert.equal(run?.output, '2 digests for 1 organisations')
     assert.lengthOf(mailsTo(owner.email), 1)
+  })
+})
+
+/**
+ * "A weekly digest email per team and for executives": a team's members
+ * (matched by e-mail to its people) get the team's digest, with its
+ * people's figures and its own agreements; owners, admins and members in
+ * no team get the organisation's.
+ */
+test.group('Weekly digest | per team', (group) => {
+  group.each.setup(resetDatabase())
+
+  /** team Platform, whose one person is alice (author of the week's ten pull requests), known by `email` */
+  async function platform(organizationId: number, email: { person?: string; identity?: string }) {
+    const now = new Date()
+    const teamId = insertedId(
+      await db
+        .table('teams')
+        .insert({
+          organization_id: organizationId,
+          name: 'Platform',
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+    )!
+    const personId = insertedId(
+      await db
+        .table('people')
+        .insert({
+          organization_id: organizationId,
+          display_name: 'Alice',
+          email: email.person ?? null,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+    )!
+    await db.table('contributors').insert({
+      organization_id: organizationId,
+      provider: 'github',
+      external_id: 'alice',
+      login: 'alice',
+      email: email.identity ?? null,
+      person_id: personId,
+      created_at: now,
+      updated_at: now,
+    })
+    await db
+      .table('team_members')
+      .insert({ organization_id: organizationId, team_id: teamId, person_id: personId })
+    await db.table('working_agreements').insert({
+      organization_id: organizationId,
+      team_id: teamId,
+      kind: 'pull_request_size_under',
+      threshold: 400,
+      target_percent: 80,
+      created_at: now,
+      updated_at: now,
+    })
+    return teamIds.encode(teamId)
+  }
+
+  test("a team's member gets the team's digest: its people's figures and its own agreements; the owner and a member in no team get the organisation's", async ({
+    assert,
+  }) => {
+    const { owner, member, organizationId } = await organisationWithAWeek()
+    const loner = await createAccount({ role: 'member', organization: owner.organization })
+    const team = await platform(organizationId, { person: member.email.toUpperCase() })
+    // two of bob's, who is in no team: the organisation's figures only
+    const web = await insertRepository(organizationId, 'web')
+    for (let index = 0; index < 2; index++) {
+      await insertPullRequest(organizationId, web, {
+        opened: '2026-03-10 10:00',
+        firstReview: '2026-03-10 11:00',
+        merged: '2026-03-12 10:00',
+        additions: 1,
+        deletions: 1,
+        author: 'bob',
+      })
+    }
+    await new RollUpMetrics().execute({ organizationId, from: '2026-03-01', to: '2026-03-16' })
+
+    const result = await new SendWeeklyDigest().execute({ organizationId, now: MONDAY })
+    assert.equal(result.sent, 3)
+
+    const [teamMail, ...more] = mailsTo(member.email)
+    assert.lengthOf(more, 0, 'the team digest only')
+    assert.equal(
+      teamMail.subject,
+      `${owner.organization.name}, team Platform: your week in engineering (2026-03-09 to 2026-03-15)`
+    )
+    assert.include(teamMail.text, "THE WEEK'S FIGURES OF THE TEAM'S PEOPLE")
+    assert.include(teamMail.text, '- Merged pull requests: 10 (+10)')
+    assert.include(
+      teamMail.text,
+      'Pull requests under 400 changed lines for Platform: 100% (10 of 10), target 80%'
+    )
+    assert.notInclude(teamMail.text, 'First review within 24 h', "the organisation's agreement")
+    assert.notInclude(teamMail.text, 'WHAT CHANGED')
+    assert.include(teamMail.text, `/insights?from=2026-03-09&to=2026-03-15&team=${team}`)
+    assert.include(teamMail.text, `/settings/insights/agreements?for=${team}`)
+    assert.include(teamMail.html, '<td>Merged pull requests</td><td align="right">10</td>')
+
+    for (const account of [owner, loner]) {
+      const [mail, ...others] = mailsTo(account.email)
+      assert.lengthOf(others, 0)
+      assert.include(mail.subject, ': your week in engineering')
+      assert.notInclude(mail.subject, 'team Platform')
+      assert.include(mail.text, '- Merged pull requests: 12 (+12)')
+      assert.include(mail.text, 'First review within 24 h for the organisation: 75% (9 of 12)')
+      assert.include(mail.text, 'Pull requests under 400 changed lines for Platform: 100%')
+      assert.include(mail.text, 'WHAT CHANGED')
+    }
+    const links = [member, owner, loner].map((account) => stopLinkIn(mailsTo(account.email)[0]))
+    assert.lengthOf(new Set(links), 3, 'each with its own unsubscribe link')
+  })
+
+  test("a member matched through one of the person's identities gets the team's digest; their unsubscribe link stops it", async ({
+    assert,
+  }) => {
+    const { member, organizationId } = await organisationWithAWeek()
+    await platform(organizationId, { identity: member.email })
+    await new SendWeeklyDigest().execute({ organizationId, now: MONDAY })
+    const [mail] = mailsTo(member.email)
+    assert.include(mail.subject, 'team Platform')
+
+    const stopped = await new WebClient().get(stopLinkIn(mail))
+    assert.equal(stopped.status, 200)
+    await new SendWeeklyDigest().execute({ organizationId, now: new Date('2026-03-23T07:30:00Z') })
+    assert.lengthOf(mailsTo(member.email), 1)
   })
 })

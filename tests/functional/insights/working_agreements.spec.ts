@@ -11,6 +11,7 @@ import { allowedHostsEachTest } from '#tests/functional/security/outbound_fixtur
 import type { RoleName } from '#services/authorization'
 import CheckWorkingAgreements from '#actions/agreements/check_working_agreements'
 import { sealAlertWebhook } from '#services/agreements/alert_webhook'
+import { insertedId, sqlTime } from '#services/sql'
 
 /**
  * Issue #25: working agreements. The acceptance case: "first review
@@ -342,5 +343,248 @@ test.group('Working agreements | alerts', (group) => {
     assert.include(refused.text, '127.0.0.1 is a loopback address')
     const after = await db.from('organizations').where('id', organizationId).first()
     assert.equal(after.alert_webhook_url, row.alert_webhook_url, 'nothing was written')
+  })
+})
+
+/**
+ * "AI share attested on every pull request": a merged pull request whose
+ * commits carry code labelled AI or blended adheres when its developers
+ * attested every such chunk on it (the AI Code Monitor's attestations).
+ */
+test.group('Working agreements | AI share attested', (group) => {
+  group.each.setup(resetDatabase())
+
+  async function fact(
+    organizationId: number,
+    repositoryId: number,
+    fields: {
+      sha: string
+      source?: string
+      origin?: string
+      lines?: [number, number]
+      pullRequestId?: number
+    }
+  ) {
+    const [start, end] = fields.lines ?? [1, 10]
+    await db.table('ai_code_facts').insert({
+      organization_id: organizationId,
+      repository_id: repositoryId,
+      source: fields.source ?? 'analyzer',
+      commit_sha: fields.sha,
+      path: 'src/engine.ts',
+      start_line: start,
+      end_line: end,
+      origin: fields.origin ?? 'ai',
+      pull_request_id: fields.pullRequestId ?? null,
+      created_at: sqlTime(),
+      updated_at: sqlTime(),
+    })
+  }
+
+  /** a merged pull request of `merged` whose one commit is `sha` */
+  async function mergedPull(
+    organizationId: number,
+    repositoryId: number,
+    sha: string,
+    merged: string,
+    author = 'alice'
+  ) {
+    const id = await insertPullRequest(organizationId, repositoryId, {
+      opened: '2026-03-09 09:00',
+      merged,
+      author,
+    })
+    await db
+      .from('pull_requests')
+      .where('id', id)
+      .update({ commit_shas: JSON.stringify([sha]) })
+    return id
+  }
+
+  /**
+   * Five pull requests merged on 2026-03-10: four with an AI chunk, three
+   * of them attested (one blended chunk among them), one attested only on
+   * half its lines (and whole on another pull request); and one with no AI code at all, not measured.
+   */
+  async function fourWithAiCode(organizationId: number) {
+    const repositoryId = await insertRepository(organizationId, 'rockets')
+    const pulls: number[] = []
+    for (const [index, origin] of (['ai', 'blended', 'ai'] as const).entries()) {
+      const sha = `a${index}`.padEnd(40, '0')
+      const pull = await mergedPull(organizationId, repositoryId, sha, '2026-03-10 10:00')
+      pulls.push(pull)
+      await fact(organizationId, repositoryId, { sha, origin })
+      await fact(organizationId, repositoryId, {
+        sha,
+        source: 'attestation',
+        origin: 'human',
+        pullRequestId: pull,
+      })
+    }
+    const partial = 'b'.padEnd(40, '0')
+    const pull = await mergedPull(organizationId, repositoryId, partial, '2026-03-10 11:00')
+    await fact(organizationId, repositoryId, { sha: partial })
+    await fact(organizationId, repositoryId, {
+      sha: partial,
+      source: 'attestation',
+      pullRequestId: pull,
+      lines: [1, 5],
+    })
+    // its whole chunk attested, but on another pull request
+    await fact(organizationId, repositoryId, {
+      sha: partial,
+      source: 'attestation',
+      pullRequestId: pulls[0],
+    })
+    const human = 'c'.padEnd(40, '0')
+    await mergedPull(organizationId, repositoryId, human, '2026-03-10 12:00')
+    await fact(organizationId, repositoryId, { sha: human, origin: 'human' })
+    return repositoryId
+  }
+
+  test('3 of 4 pull requests with AI code attested reads 75%, naming the one that is not', async ({
+    assert,
+  }) => {
+    const { organizationId, web } = await signedIn('admin')
+    const repositoryId = await insertRepository(organizationId, 'api')
+    const moment = (daysAgo: number) =>
+      new Date(Date.now() - daysAgo * 24 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+    for (let index = 0; index < 4; index++) {
+      const sha = `d${index}`.padEnd(40, '0')
+      const pull = await mergedPull(organizationId, repositoryId, sha, moment(2))
+      await fact(organizationId, repositoryId, { sha, lines: [3, 14] })
+      if (index < 3)
+        await fact(organizationId, repositoryId, {
+          sha,
+          source: 'attestation',
+          origin: 'human',
+          pullRequestId: pull,
+          lines: [1, 20],
+        })
+    }
+    const unattested = await db.from('pull_requests').orderBy('id', 'desc').first()
+
+    await web.get('/settings/insights/agreements')
+    const created = await web.post('/settings/insights/agreements', {
+      kind: 'ai_share_attested',
+      threshold: '100',
+      targetPercent: '90',
+      team: '',
+    })
+    assert.equal(created.status, 302)
+
+    const page = await web.get('/settings/insights/agreements')
+    assert.include(page.text, 'AI share attested on every pull request')
+    assert.match(page.text, /Last 7 days: <strong>75%<\/strong> \(3 of 4\)/)
+    assert.include(page.text, 'What missed it in the last 7 days (1)')
+    assert.include(page.text, `acme/api#${unattested.number} ${unattested.title}`)
+  })
+
+  test("an attestation must cover all of a chunk's lines, on the same pull request; code with no AI label is not measured", async ({
+    assert,
+  }) => {
+    const admin = await createAccount({ role: 'admin' })
+    const organizationId = admin.organization.id
+    await fourWithAiCode(organizationId)
+    await db.table('working_agreements').insert({
+      organization_id: organizationId,
+      kind: 'ai_share_attested',
+      threshold: 100,
+      target_percent: 90,
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+
+    const report = await new CheckWorkingAgreements().execute({ organizationId, now: NOW })
+    assert.deepEqual(report, { checked: 1, alerts: 1, mails: 1 })
+    const [mail] = mailsTo(admin.email)
+    assert.include(mail.subject, '“AI share attested on every pull request” is below target (75%)')
+    assert.include(mail.text, '75% (3 of 4)')
+  })
+
+  test('a lower threshold accepts a pull request with that share of its AI chunks attested', async ({
+    assert,
+  }) => {
+    const admin = await createAccount({ role: 'admin' })
+    const organizationId = admin.organization.id
+    const repositoryId = await insertRepository(organizationId, 'api')
+    const sha = 'e'.padEnd(40, '0')
+    const pull = await mergedPull(organizationId, repositoryId, sha, '2026-03-10 10:00')
+    await fact(organizationId, repositoryId, { sha, lines: [1, 10] })
+    await fact(organizationId, repositoryId, { sha, lines: [20, 30] })
+    await fact(organizationId, repositoryId, {
+      sha,
+      source: 'attestation',
+      pullRequestId: pull,
+      lines: [1, 10],
+    })
+    const { adherence } = await import('#services/agreements/adherence')
+    const week = { start: new Date('2026-03-09T00:00:00Z'), end: new Date('2026-03-16T00:00:00Z') }
+    const scope = { organizationId, kind: 'ai_share_attested' as const, teamId: null }
+    const half = await adherence({ ...scope, threshold: 50 }, week, NOW)
+    assert.deepInclude(half, { measured: 1, met: 1, percent: 100 })
+    const every = await adherence({ ...scope, threshold: 100 }, week, NOW)
+    assert.deepInclude(every, { measured: 1, met: 0, percent: 0 })
+    assert.equal(every.late[0].value, 50)
+  })
+
+  test("a team agreement counts only its people's pull requests", async ({ assert }) => {
+    const admin = await createAccount({ role: 'admin' })
+    const organizationId = admin.organization.id
+    await fourWithAiCode(organizationId)
+    const repositoryId = await insertRepository(organizationId, 'web')
+    const sha = 'f'.padEnd(40, '0')
+    await mergedPull(organizationId, repositoryId, sha, '2026-03-10 10:00', 'carol')
+    await fact(organizationId, repositoryId, { sha })
+    const teamId = insertedId(
+      await db
+        .table('teams')
+        .insert({
+          organization_id: organizationId,
+          name: 'Web',
+          created_at: new Date(),
+          updated_at: new Date(),
+        })
+        .returning('id')
+    )!
+    const personId = insertedId(
+      await db
+        .table('people')
+        .insert({
+          organization_id: organizationId,
+          display_name: 'Carol',
+          created_at: new Date(),
+          updated_at: new Date(),
+        })
+        .returning('id')
+    )!
+    await db.table('team_members').insert({
+      organization_id: organizationId,
+      team_id: teamId,
+      person_id: personId,
+    })
+    await db.table('contributors').insert({
+      organization_id: organizationId,
+      provider: 'github',
+      external_id: 'carol',
+      login: 'carol',
+      person_id: personId,
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+    const { adherence } = await import('#services/agreements/adherence')
+    const week = { start: new Date('2026-03-09T00:00:00Z'), end: new Date('2026-03-16T00:00:00Z') }
+    const team = await adherence(
+      { organizationId, kind: 'ai_share_attested', threshold: 100, teamId },
+      week,
+      NOW
+    )
+    assert.deepInclude(team, { measured: 1, met: 0, percent: 0 })
+    const everyone = await adherence(
+      { organizationId, kind: 'ai_share_attested', threshold: 100, teamId: null },
+      week,
+      NOW
+    )
+    assert.deepInclude(everyone, { measured: 5, met: 3, percent: 60 })
   })
 })

@@ -5,6 +5,7 @@ import { ME } from './me.js'
 import { CUSTOM_FIELDS, SYSTEM_FIELDS, type FakeSite, type FakeState } from './state.js'
 import { adminWebhooks, dynamicWebhooks } from './webhooks.js'
 import { agile } from './agile.js'
+import { groups } from './groups.js'
 
 /**
  * Jira's REST API on one site, as the fake serves it: /myself, project
@@ -118,6 +119,8 @@ export async function api(
       },
     }
   }
+  const directory = groups(target, path, url)
+  if (directory) return directory
   const software = agile(target, path, url)
   if (software) return software
   if (path.startsWith('/rest/webhooks/1.0/webhook') && !app)

@@ -134,6 +134,19 @@ export type FakeSite = {
   timeZone: string
   /** Jira Software's boards (/rest/agile/1.0/board); none without Jira Software */
   boards?: FakeBoard[]
+  /** the site's groups (/rest/api/3/group/bulk); refused with 403 when null, as without "Browse users and groups" */
+  groups?: FakeGroup[] | null
+}
+
+export type FakeGroup = {
+  groupId: string
+  name: string
+  members: Array<{
+    accountId: string
+    displayName: string
+    emailAddress?: string
+    accountType?: string
+  }>
 }
 
 export type FakeBoard = {
