@@ -106,7 +106,7 @@ export const EXECUTIVE_KPIS: KpiDefinition[] = [
     series: 'changeFailureRate',
     hint: 'DORA: deployments that caused a failure',
     definition:
-      'DORA change failure rate: production deployments marked as causing a failure or followed by an incident (opened within 24 hours by default, before the next deployment) ÷ production deployments.',
+      'DORA change failure rate: production deployments marked as causing a failure, that shipped a change (pull request or commit) an incident is linked to, or followed by an incident that names no change (opened within 24 hours by default, before the next deployment) ÷ production deployments.',
   },
   {
     key: 'time_to_restore',
