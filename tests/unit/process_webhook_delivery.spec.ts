@@ -194,6 +194,41 @@ test.group('Webhook processing', (group) => {
     assert.equal(effect.connection_public_id, publicIds('connection').encode(connection.id))
   })
 
+  test('a body is read as the type it was declared: a form whose text is JSON stays a form', async ({
+    assert,
+  }) => {
+    const id = await storedDelivery({
+      payload: JSON.stringify({ item: { id: 'json-item' } }),
+      contentType: 'application/x-www-form-urlencoded',
+    })
+
+    await new ProcessWebhookDelivery().execute(id)
+
+    const [effect] = await effects()
+    assert.isNull(effect.item_id)
+  })
+
+  test('a body stored under another content type is read as JSON, or else as a form', async ({
+    assert,
+  }) => {
+    const json = await storedDelivery({
+      payload: JSON.stringify({ item: { id: 'plain-json' } }),
+      contentType: 'text/plain',
+    })
+    const form = await storedDelivery({
+      payload: 'item%5Bid%5D=plain-form',
+      contentType: 'text/plain',
+    })
+
+    await new ProcessWebhookDelivery().execute(json)
+    await new ProcessWebhookDelivery().execute(form)
+
+    assert.deepEqual(
+      (await effects()).map((effect) => effect.item_id),
+      ['plain-json', 'plain-form']
+    )
+  })
+
   test('a form-encoded body is parsed as the form it was received as', async ({ assert }) => {
     const id = await storedDelivery({
       payload: 'action=updated&item%5Bid%5D=form-item',
@@ -231,6 +266,7 @@ test.group('Webhook retry', (group) => {
         .catch((error) => error)
       assert.equal(refusal.status, 409, status)
       assert.equal(refusal.code, 'E_DELIVERY_NOT_RETRYABLE')
+      assert.equal(refusal.message, 'Only a failed delivery can be retried')
       assert.equal((await deliveryRow(id)).status, status)
     }
     assert.lengthOf(await db.from('queue_jobs'), 0)
@@ -241,6 +277,7 @@ test.group('Webhook retry', (group) => {
       const refusal = await new RetryDelivery().execute(publicId).catch((error) => error)
       assert.equal(refusal.status, 404, `${publicId}: ${refusal.message}`)
       assert.equal(refusal.code, 'E_DELIVERY_NOT_FOUND')
+      assert.equal(refusal.message, 'No such webhook delivery')
     }
   })
 })
