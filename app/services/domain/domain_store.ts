@@ -240,13 +240,25 @@ export class FencedDomainStore implements DomainStore {
       .whereNotNull('ai_marker')
       .select('external_id')
     const cleared = wasMarked.map((row) => String(row.external_id))
+    // markers are rare: one statement clears those that went away, and
+    // only the marked rows are written one by one (not every described row)
+    if (cleared.length > 0) {
+      await db
+        .from('pull_requests')
+        .where('organization_id', this.fence.organizationId)
+        .where('provider', this.fence.provider)
+        .whereIn('external_id', cleared)
+        .update({ ai_marker: null })
+    }
     for (const row of described) {
+      const marker = pullRequestMarker(row.body)
+      if (!marker) continue
       await db
         .from('pull_requests')
         .where('organization_id', this.fence.organizationId)
         .where('provider', this.fence.provider)
         .where('external_id', row.externalId)
-        .update({ ai_marker: pullRequestMarker(row.body) })
+        .update({ ai_marker: marker })
     }
     const ids = rows.map((row) => row.externalId)
     await linkPullRequests(this.fence.organizationId, this.fence.provider, ids)
