@@ -1,10 +1,14 @@
 import db from '@adonisjs/lucid/services/db'
 import { toDate } from '#services/insights/commit_lead_times'
-import { flowAuthor, readyForReview } from '#services/insights/rollup_sql'
+import { readyForReview } from '#services/insights/rollup_sql'
 import { sqlTime } from '#services/sql'
 import { DateTime } from 'luxon'
 import type { AgreementKind } from '#services/agreements/kinds'
-import { pullRequestLabel, teamLogins } from '#services/agreements/team_rows'
+import {
+  mergedPullRequests,
+  pullRequestLabel,
+  scopedPullRequests,
+} from '#services/agreements/team_rows'
 import { attestedPullRequests } from '#services/agreements/attested_pull_requests'
 
 export type Period = { start: Date; end: Date }
@@ -38,21 +42,15 @@ const DAY = 24 * HOUR
  */
 async function firstReviews(scope: AgreementScope, period: Period, now: Date) {
   const ready = readyForReview('p')
-  const query = db
-    .from('pull_requests as p')
-    .leftJoin('repositories as r', 'r.id', 'p.repository_id')
-    .where('p.organization_id', scope.organizationId)
+  const query = scopedPullRequests(scope)
     .whereRaw(`${ready} >= ? AND ${ready} < ?`, [
       sqlTime(DateTime.fromJSDate(period.start)),
       sqlTime(DateTime.fromJSDate(period.end)),
     ])
-    .whereRaw(flowAuthor('p'))
     .where((open) => open.whereNotNull('p.first_review_at').orWhere('p.draft', false))
     .select('p.number', 'p.title', 'p.url', 'r.full_name', 'p.first_review_at')
     .select(db.raw(`${ready} AS ready`))
     .orderBy('p.id')
-  if (scope.teamId !== null)
-    query.whereIn('p.author_login', teamLogins(scope.organizationId, scope.teamId))
   const limit = scope.threshold * HOUR
   const rows: MeasuredRow[] = []
   for (const row of await query) {
@@ -73,20 +71,11 @@ async function firstReviews(scope: AgreementScope, period: Period, now: Date) {
 
 /** merged pull requests of the period: met when additions + deletions stay under the threshold */
 async function pullRequestSizes(scope: AgreementScope, period: Period) {
-  const query = db
-    .from('pull_requests as p')
-    .leftJoin('repositories as r', 'r.id', 'p.repository_id')
-    .where('p.organization_id', scope.organizationId)
-    .where('p.merged_at', '>=', sqlTime(DateTime.fromJSDate(period.start)))
-    .where('p.merged_at', '<', sqlTime(DateTime.fromJSDate(period.end)))
+  const rows = await mergedPullRequests(scope, period)
     .whereNotNull('p.additions')
     .whereNotNull('p.deletions')
-    .whereRaw(flowAuthor('p'))
     .select('p.number', 'p.title', 'p.url', 'r.full_name', 'p.additions', 'p.deletions')
     .orderBy('p.id')
-  if (scope.teamId !== null)
-    query.whereIn('p.author_login', teamLogins(scope.organizationId, scope.teamId))
-  const rows = await query
   return rows.map((row) => {
     const lines = Number(row.additions) + Number(row.deletions)
     return {

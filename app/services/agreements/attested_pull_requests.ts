@@ -1,9 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
-import { DateTime } from 'luxon'
-import { flowAuthor } from '#services/insights/rollup_sql'
 import { commitShasOf, covers } from '#services/ai_code/attestations'
-import { sqlTime } from '#services/sql'
-import { pullRequestLabel, teamLogins } from '#services/agreements/team_rows'
+import { mergedPullRequests, pullRequestLabel } from '#services/agreements/team_rows'
 import type { AgreementScope, MeasuredRow, Period } from '#services/agreements/adherence'
 
 type FactRow = {
@@ -37,19 +34,10 @@ export async function attestedPullRequests(
   scope: AgreementScope,
   period: Period
 ): Promise<MeasuredRow[]> {
-  const query = db
-    .from('pull_requests as p')
-    .leftJoin('repositories as r', 'r.id', 'p.repository_id')
-    .where('p.organization_id', scope.organizationId)
-    .where('p.merged_at', '>=', sqlTime(DateTime.fromJSDate(period.start)))
-    .where('p.merged_at', '<', sqlTime(DateTime.fromJSDate(period.end)))
-    .whereRaw(flowAuthor('p'))
+  const merged = await mergedPullRequests(scope, period)
     .select('p.id', 'p.repository_id', 'p.commit_shas', 'p.number', 'p.title', 'p.url')
     .select('r.full_name')
     .orderBy('p.id')
-  if (scope.teamId !== null)
-    query.whereIn('p.author_login', teamLogins(scope.organizationId, scope.teamId))
-  const merged = await query
   const pulls = merged.map((pull) => ({ ...pull, shas: commitShasOf(pull.commit_shas) }))
   const shas = [...new Set(pulls.flatMap((pull) => pull.shas))]
   if (shas.length === 0) return []
