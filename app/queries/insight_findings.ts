@@ -11,6 +11,8 @@ export type StoredFinding = {
   /** the chat model's explanation (model-written: shown as such), and the model */
   narrative: string | null
   narrativeModel: string | null
+  /** why the model wrote nothing for it (a short, user-fit line), or null */
+  narrativeError: string | null
   repositories: Array<{ repository: string; value: number; expected: number; change: number }>
 }
 
@@ -50,9 +52,48 @@ export async function latestFindings(organizationId: number, range: { from: stri
       summary: row.summary,
       narrative: row.narrative,
       narrativeModel: row.narrative ? row.narrative_model : null,
+      narrativeError: row.narrative ? null : shortReason(row.narrative_error),
       repositories: evidence.repositories,
     }
   })
+}
+
+/**
+ * A stored failure as the page shows it: its first line, no address (a
+ * URL could name an internal host or carry a query string), at most 160
+ * characters. The stored reasons are already written for people (the
+ * model's name and the class of failure); this keeps an unexpected one
+ * (a driver's message, say) from spilling onto the page whole.
+ */
+export function shortReason(stored: string | null | undefined): string | null {
+  const line = String(stored ?? '')
+    .split('\n')[0]
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, 'its server')
+    .replace(/\s+/g, ' ')
+    .trim()
+    // the page ends the sentence itself
+    .replace(/[.\s]+$/, '')
+  if (!line) return null
+  return line.length > 160 ? `${line.slice(0, 159).trimEnd()}…` : line
+}
+
+/**
+ * The model's failures among `findings`, by the run day they were
+ * stored for: one line each on "What changed", the reasons told once.
+ */
+export function narrativeFailures(findings: StoredFinding[]) {
+  const byDay = new Map<string, { day: string; count: number; reasons: string[] }>()
+  for (const finding of findings) {
+    if (!finding.narrativeError) continue
+    const entry = byDay.get(finding.day) ?? { day: finding.day, count: 0, reasons: [] }
+    entry.count++
+    if (!entry.reasons.includes(finding.narrativeError)) entry.reasons.push(finding.narrativeError)
+    byDay.set(finding.day, entry)
+  }
+  return [...byDay.values()].map((entry) => ({
+    ...entry,
+    total: findings.filter((finding) => finding.day === entry.day).length,
+  }))
 }
 
 /**

@@ -4,7 +4,7 @@ import { organizationNow, resolveFilters } from '#services/insights_pages/date_r
 import { executiveSummary } from '#services/insights_pages/executive_summary'
 import { respondWithDashboard } from '#services/insights_pages/respond'
 import { selectedTeam, teamLens, teamOptions } from '#services/insights_pages/team_lens'
-import { whatChanged } from '#queries/insight_findings'
+import { narrativeFailures, whatChanged } from '#queries/insight_findings'
 import { agreementStrip } from '#queries/working_agreements'
 
 /**
@@ -33,6 +33,7 @@ export default class SummaryController {
       })
     }
     const summary = await executiveSummary(organizationId, filters.range)
+    const changed = await whatChanged(organizationId, filters.range)
     return respondWithDashboard(ctx, {
       path: '/insights',
       page: 'pages/insights/summary',
@@ -44,7 +45,8 @@ export default class SummaryController {
         summary,
         teams,
         lens: null,
-        whatChanged: await whatChanged(organizationId, filters.range),
+        whatChanged: changed,
+        narrativeFailures: narrativeFailures(changed),
         agreements: await agreementStrip(organizationId, null),
       },
     })

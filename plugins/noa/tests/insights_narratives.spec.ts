@@ -125,6 +125,37 @@ test.group('Insights narratives | with a chat model', (group) => {
     assert.include(stored.narrative_error, 'acme/web')
   }).teardown(() => fake.setChatReply(RECORDED_NARRATIVE))
 
+  test('a stored failure is shown on its first line, without addresses, and at most 160 characters', async ({
+    assert,
+  }) => {
+    const owner = await createAccount({ role: 'owner' })
+    const organizationId = owner.organization.id
+    await seedHalvedWeek(organizationId)
+    await narrate(organizationId, ['anomalies'])
+    // a reason not written for people (a driver's message, say) must not spill onto the page whole
+    await db
+      .from('insight_findings')
+      .where('organization_id', organizationId)
+      .update({
+        narrative_error: `connect ECONNREFUSED at http://10.0.0.7:8080/v1?key=sk-secret ${'x'.repeat(300)}\nat Socket.stack (node:net:1)`,
+      })
+
+    const web = new WebClient()
+    await web.signIn(owner.email, owner.password, owner.totpSecret!)
+    const page = await web.get(`/insights?from=${ANOMALY_WEEK.from}&to=${ANOMALY_WEEK.to}`)
+
+    assert.include(
+      page.text,
+      `The model could not explain this finding on ${RUN_DAY}: connect ECONNREFUSED at its server`
+    )
+    assert.notInclude(page.text, '10.0.0.7')
+    assert.notInclude(page.text, 'sk-secret')
+    assert.notInclude(page.text, 'Socket.stack')
+    assert.include(page.text, `${'x'.repeat(100)}…`)
+    assert.notInclude(page.text, 'x'.repeat(160))
+    assert.include(page.text, 'Deployments were 50% below usual from 2026-03-02 to 2026-03-06')
+  })
+
   test('a failed model call records why; the statistical finding still shows without a narrative', async ({
     assert,
   }) => {
@@ -153,6 +184,12 @@ test.group('Insights narratives | with a chat model', (group) => {
     const page = await web.get(`/insights?from=${ANOMALY_WEEK.from}&to=${ANOMALY_WEEK.to}`)
     assert.include(page.text, 'Deployments were 50% below usual from 2026-03-02 to 2026-03-06')
     assert.notInclude(page.text, 'Written by a model')
+    // the reader is told the model failed, once, with the stored reason and not the provider's words
+    assert.include(
+      page.text,
+      `The model could not explain this finding on ${RUN_DAY}: The chat model “Fake all-rounder” answered HTTP 500`
+    )
+    assert.notInclude(page.text, 'failing on purpose')
   }).teardown(() => fake.setMode('ok'))
 
   test('the command exits 1 only when nothing asked for could be done', async ({ assert }) => {
