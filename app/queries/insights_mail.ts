@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { publicIds } from '#services/public_id'
 import { roleAllows } from '#services/authorization'
+import { normalisedEmail } from '#plugin-sdk/identity'
 
 const membershipIds = publicIds('membership')
 
@@ -42,34 +43,85 @@ export async function insightsMailRecipients(
 }
 
 /**
- * The teams each member belongs to, by their e-mail: a member is in a
- * team when one of its people was matched on that address (the person's
- * verified e-mail) or has an identity with it. Membership id → team ids.
+ * The teams each member belongs to, through the person the member is in
+ * the identity layer (contract v2: one person owns a provider identity
+ * per provider, linked across them): the person holding the member's
+ * address as its verified e-mail, or the person of an identity whose
+ * provider verified that address. A team that holds that person, by any
+ * of its identities (a GitHub team, a Jira group of the linked Jira
+ * account, a team made by hand), is the member's. Only a member whom no
+ * verified address places falls back to plain e-mail: the people with an
+ * identity showing the address unverified (a Data Center account whose
+ * address an administrator typed). So an unverified copy of someone's
+ * address does not pull them into another person's teams.
+ * Membership id → team ids.
  */
 export async function teamsOfMembers(organizationId: number): Promise<Map<number, number[]>> {
-  const rows = await db
+  const members = await db
     .from('memberships as m')
     .join('users as u', 'u.id', 'm.user_id')
-    .join('team_members as tm', 'tm.organization_id', 'm.organization_id')
-    .join('people as p', 'p.id', 'tm.person_id')
     .where('m.organization_id', organizationId)
-    .where((match) =>
-      match
-        .whereRaw('LOWER(p.email) = LOWER(u.email)')
-        .orWhereExists((identity) =>
-          identity
-            .from('contributors as c')
-            .whereColumn('c.person_id', 'p.id')
-            .where('c.organization_id', organizationId)
-            .whereRaw('LOWER(c.email) = LOWER(u.email)')
-        )
-    )
-    .distinct('m.id as membership_id', 'tm.team_id')
-    .orderBy(['m.id', 'tm.team_id'])
+    .select('m.id', 'u.email')
+  const byEmail = new Map<string, number[]>()
+  for (const member of members) {
+    const email = normalisedEmail(member.email)
+    if (email) byEmail.set(email, [...(byEmail.get(email) ?? []), Number(member.id)])
+  }
+  const emails = [...byEmail.keys()]
+  const verified = new Map<string, Set<number>>()
+  const unverified = new Map<string, Set<number>>()
+  const add = (into: Map<string, Set<number>>, email: string, personId: number) =>
+    into.set(email, (into.get(email) ?? new Set()).add(Number(personId)))
+  for (let at = 0; at < emails.length; at += 500) {
+    const chunk = emails.slice(at, at + 500)
+    const people = await db
+      .from('people')
+      .where('organization_id', organizationId)
+      .whereIn(db.raw('LOWER(TRIM(email))'), chunk)
+      .select('id', 'email')
+    for (const person of people) {
+      const email = normalisedEmail(person.email)
+      if (email) add(verified, email, person.id)
+    }
+    const identities = await db
+      .from('contributors')
+      .where('organization_id', organizationId)
+      .whereNotNull('person_id')
+      .whereIn(db.raw('LOWER(TRIM(email))'), chunk)
+      .select('person_id', 'email', 'email_verified')
+    for (const identity of identities) {
+      const email = normalisedEmail(identity.email)
+      if (!email) continue
+      add(identity.email_verified ? verified : unverified, email, identity.person_id)
+    }
+  }
+  const personOf = new Map<number, Set<number>>()
+  for (const [email, membershipIds] of byEmail) {
+    const people = verified.get(email) ?? unverified.get(email)
+    if (!people) continue
+    for (const membershipId of membershipIds) personOf.set(membershipId, people)
+  }
+  const personIds = [...new Set([...personOf.values()].flatMap((people) => [...people]))]
+  const teamsOfPerson = new Map<number, number[]>()
+  for (let at = 0; at < personIds.length; at += 500) {
+    const rows = await db
+      .from('team_members')
+      .where('organization_id', organizationId)
+      .whereIn('person_id', personIds.slice(at, at + 500))
+      .select('person_id', 'team_id')
+    for (const row of rows) {
+      const person = Number(row.person_id)
+      teamsOfPerson.set(person, [...(teamsOfPerson.get(person) ?? []), Number(row.team_id)])
+    }
+  }
   const teams = new Map<number, number[]>()
-  for (const row of rows) {
-    const membership = Number(row.membership_id)
-    teams.set(membership, [...(teams.get(membership) ?? []), Number(row.team_id)])
+  for (const [membershipId, people] of personOf) {
+    const ids = [...new Set([...people].flatMap((person) => teamsOfPerson.get(person) ?? []))]
+    if (ids.length > 0)
+      teams.set(
+        membershipId,
+        ids.sort((a, b) => a - b)
+      )
   }
   return teams
 }

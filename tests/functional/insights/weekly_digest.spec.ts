@@ -256,4 +256,69 @@ test.group('Weekly digest | per team', (group) => {
     await new SendWeeklyDigest().execute({ organizationId, now: new Date('2026-03-23T07:30:00Z') })
     assert.lengthOf(mailsTo(member.email), 1)
   })
+
+  test("a member is the person their verified address names: a team holding that person by a linked identity is theirs, another person's unverified copy of the address is not", async ({
+    assert,
+  }) => {
+    const { member, organizationId } = await organisationWithAWeek()
+    const now = new Date()
+    const person = async (email: string | null) =>
+      insertedId(
+        await db
+          .table('people')
+          .insert({
+            organization_id: organizationId,
+            display_name: 'P',
+            email,
+            created_at: now,
+            updated_at: now,
+          })
+          .returning('id')
+      )!
+    const identity = (
+      personId: number,
+      provider: string,
+      externalId: string,
+      email: string | null,
+      verified: boolean
+    ) =>
+      db.table('contributors').insert({
+        organization_id: organizationId,
+        provider,
+        external_id: externalId,
+        login: externalId,
+        email,
+        email_verified: verified,
+        person_id: personId,
+        linked_identities: provider === 'jira' ? JSON.stringify(['github:alice']) : null,
+        created_at: now,
+        updated_at: now,
+      })
+    const team = async (name: string, personId: number) => {
+      const teamId = insertedId(
+        await db
+          .table('teams')
+          .insert({ organization_id: organizationId, name, created_at: now, updated_at: now })
+          .returning('id')
+      )!
+      await db
+        .table('team_members')
+        .insert({ organization_id: organizationId, team_id: teamId, person_id: personId })
+    }
+    // the member's person: GitHub verified their address; their Jira Cloud account (no address) links to it
+    const alice = await person(null)
+    await identity(alice, 'github', 'alice', member.email.toUpperCase(), true)
+    await identity(alice, 'jira', 'acc-alice', null, false)
+    await team('Payments', alice)
+    // someone else's Jira Data Center account shows the same address, typed by an administrator
+    const other = await person(null)
+    await identity(other, 'jira_dc', 'typed', member.email, false)
+    await team('Mobile', other)
+
+    await new SendWeeklyDigest().execute({ organizationId, now: MONDAY })
+
+    const subjects = mailsTo(member.email).map((mail) => mail.subject)
+    assert.lengthOf(subjects, 1, subjects.join(' | '))
+    assert.include(subjects[0], 'team Payments')
+  })
 })
