@@ -14,11 +14,20 @@ import type { AddressInfo, Socket } from 'node:net'
  * of the expected request against the one sent. With CASSETTE_RECORD=1
  * it forwards every request to an upstream (CASSETTE_UPSTREAM, else the
  * test's own fake) and `eject()` writes the cassette as JSON under
- * tests/cassettes/. Headers are neither matched nor recorded: an API key
+ * tests/cassettes/ (or CASSETTE_DIR). Headers are neither matched nor recorded: an API key
  * never lands in a committed file. Re-recording: docs/testing.md.
  */
 
 export const CASSETTES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'cassettes')
+
+/**
+ * Where cassettes are read and written: tests/cassettes/, or CASSETTE_DIR
+ * when set (a recording to compare before it replaces the committed one;
+ * the record-mode test records there so it never touches a committed file).
+ */
+export function cassettesDir() {
+  return process.env.CASSETTE_DIR || CASSETTES_DIR
+}
 
 export type CassetteRequest = { method: string; path: string; body: unknown }
 export type CassetteResponse = { status: number; contentType: string; body: unknown }
@@ -117,7 +126,7 @@ function send(response: ServerResponse, answer: CassetteResponse) {
 }
 
 function cassettePath(name: string) {
-  return join(CASSETTES_DIR, `${name}.json`)
+  return join(cassettesDir(), `${name}.json`)
 }
 
 function loadCassette(name: string): CassetteFile {
