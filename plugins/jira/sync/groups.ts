@@ -3,20 +3,33 @@ import { editionOf } from '../client.js'
 import { contributorOf, type JiraUser } from './mappers.js'
 
 /**
- * Jira's groups as Sextant teams (Settings → Teams, the team lens): Bulk
- * get groups (GET /rest/api/3/group/bulk) and each group's members
- * (GET /rest/api/3/group/member?groupId=), paged by startAt with isLast.
- * A member is the account issues name (its account id), so a team's
- * people are those its accounts were matched to (Settings → People).
- * Atlassian's product-access and admin groups (jira-*, confluence-*,
- * site-admins…) say who may use a product, not who works together: they
- * are not imported; nor are apps. A grant without "Browse users and
- * groups" (401, 403), or a Jira without Bulk get groups (404, Data
- * Center), imports nothing and says so; the sync succeeds.
+ * Jira's groups as Sextant teams (Settings → Teams, the team lens).
+ *
+ * Cloud: Bulk get groups (GET /rest/api/3/group/bulk) and each group's
+ * members (GET /rest/api/3/group/member?groupId=), paged by startAt with
+ * isLast; a team is found again by the group's id.
+ *
+ * Data Center has no group listing but the group picker
+ * (GET /rest/api/2/groups/picker), which answers at most
+ * `jira.ajax.autocomplete.limit` groups whatever maxResults asks: the
+ * next request excludes (`exclude=`, repeatable) every group already
+ * listed, until a page holds all that remain. Members come from
+ * GET /rest/api/2/group/member?groupname=, paged like Cloud's; a Data
+ * Center group has no id, so its name is the team's external id (a
+ * renamed group becomes a new team).
+ *
+ * A member is the account issues name (Cloud: its account id; Data
+ * Center: its user name), so a team's people are those its accounts were
+ * matched to (Settings → People). Atlassian's product-access and admin
+ * groups (jira-*, confluence-*, site-admins…) say who may use a product,
+ * not who works together: they are not imported; nor are apps. A grant
+ * that may not browse users and groups (401, 403), or a Jira without the
+ * API (404), imports nothing and says so; the sync succeeds.
  */
 
 type Page<T> = { isLast?: boolean; values?: T[] }
 type Group = { groupId?: string; name?: string }
+type Picked = { total?: number; groups?: Array<{ name?: string }> }
 
 const PAGE = 50
 
@@ -40,19 +53,38 @@ async function all<T>(context: SyncContext, url: string, query: Record<string, s
   }
 }
 
+/** Data Center's groups through the picker, excluding those listed so far until none remain */
+async function pickedGroups(context: SyncContext, api: string): Promise<Group[]> {
+  const names: string[] = []
+  for (;;) {
+    const query = new URLSearchParams({ query: '', maxResults: '1000' })
+    for (const name of names) query.append('exclude', name)
+    const answer = await context.http.get<Picked>(`${api}/groups/picker?${query}`)
+    const page = (answer.data.groups ?? []).map((group) => group.name).filter(Boolean) as string[]
+    const fresh = page.filter((name) => !names.includes(name))
+    names.push(...fresh)
+    // a page that holds every remaining match (or nothing new) is the last
+    if (fresh.length === 0 || page.length >= (answer.data.total ?? 0)) break
+  }
+  return names.map((name) => ({ groupId: name, name }))
+}
+
 export async function syncGroups(context: SyncContext) {
-  const api = `${context.connection.baseUrl.replace(/\/+$/, '')}/rest/api/3`
   const edition = editionOf(context.connection)
+  const cloud = edition === 'cloud'
+  const api = `${context.connection.baseUrl.replace(/\/+$/, '')}/rest/api/${cloud ? 3 : 2}`
   const teams: TeamInput[] = []
   const contributors = new Map<string, ContributorInput>()
   try {
-    const groups = await all<Group>(context, `${api}/group/bulk`)
+    const groups = cloud
+      ? await all<Group>(context, `${api}/group/bulk`)
+      : await pickedGroups(context, api)
     for (const group of groups) {
       if (!group.groupId || !group.name || ACCESS_GROUP.test(group.name)) continue
       const members = await all<JiraUser & { accountType?: string }>(
         context,
         `${api}/group/member`,
-        { groupId: group.groupId }
+        cloud ? { groupId: group.groupId } : { groupname: group.name }
       )
       const memberIds: string[] = []
       for (const member of members) {
@@ -70,7 +102,6 @@ export async function syncGroups(context: SyncContext) {
       await context.progress(0, 0, GROUPS_NOT_PERMITTED)
       return
     }
-    // Data Center has no Bulk get groups (its /rest/api/2 lists groups otherwise): nothing to import yet
     if (error instanceof HttpError && error.status === 404) {
       await context.progress(0, 0, 'groups (this Jira has no group listing API: none imported)')
       return

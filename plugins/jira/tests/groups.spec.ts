@@ -4,13 +4,14 @@ import RunSync from '#actions/sync/run_sync'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import type { FakeJira } from './fake_jira/server.js'
-import { connectSite, startJira } from './testbed.js'
+import { connectServer, connectSite, startJira } from './testbed.js'
 
 /**
  * Teams imported from Jira's groups against the fake Jira: Bulk get
- * groups and each group's members, paged; Atlassian's product-access
- * groups and apps are left out; a grant that cannot browse groups
- * imports nothing and the run still succeeds.
+ * groups and each group's members, paged (Cloud); the group picker past
+ * its autocomplete limit and members by group name (Data Center);
+ * Atlassian's product-access groups and apps are left out; a grant that
+ * cannot browse groups imports nothing and the run still succeeds.
  */
 test.group('Jira | groups as teams', (group) => {
   let jira: FakeJira
@@ -91,5 +92,73 @@ test.group('Jira | groups as teams', (group) => {
 
     assert.equal(run.status, 'succeeded', run.error ?? '')
     assert.deepEqual(await teamsOf(organization.id), {})
+  })
+
+  test("Data Center: the picker's 20-group limit is paged past with exclude; members by group name, known by user name", async ({
+    assert,
+  }) => {
+    const server = jira.site('server')
+    const squads = Array.from({ length: 23 }, (_, index) => ({
+      groupId: `squad-${String(index).padStart(2, '0')}`,
+      name: `squad-${String(index).padStart(2, '0')}`,
+      members: [{ accountId: `user${index}`, displayName: `User ${index}` }],
+    }))
+    const people = Array.from({ length: 51 }, (_, index) => ({
+      accountId: `dev${index}`,
+      displayName: `Dev ${index}`,
+      emailAddress: `dev${index}@example.com`,
+    }))
+    server.groups = [
+      ...squads,
+      { groupId: 'platform', name: 'Platform', members: people },
+      { groupId: 'jira-software-users', name: 'jira-software-users', members: people },
+    ]
+    const organization = await createOrganization()
+    const connection = await connectServer(organization, jira)
+    jira.state.requests = []
+
+    const [run] = await new RunSync().execute({ connection, trigger: 'cli', tasks: ['groups'] })
+
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const teams = await teamsOf(organization.id)
+    assert.lengthOf(Object.keys(teams), 24, '23 squads and Platform, not the access group')
+    assert.equal(teams['Platform|jira'], 51)
+    assert.equal(teams['squad-22|jira'], 1)
+    assert.notProperty(teams, 'jira-software-users|jira')
+
+    // 25 groups, 20 a page: the second request excludes the first 20
+    const picks = jira.requestsTo(/^\/rest\/api\/2\/groups\/picker$/)
+    assert.lengthOf(picks, 2)
+    assert.lengthOf(picks[1].query.getAll('exclude'), 20)
+    const platform = jira
+      .requestsTo(/^\/rest\/api\/2\/group\/member$/)
+      .filter((request) => request.query.get('groupname') === 'Platform')
+    assert.deepEqual(
+      platform.map((request) => request.query.get('startAt')),
+      ['0', '50'],
+      'two pages of members'
+    )
+    const contributor = await db
+      .from('contributors')
+      .where('organization_id', organization.id)
+      .where('login', 'dev7')
+      .first()
+    // an address a Data Center administrator typed is not a verified one
+    assert.include(contributor, { name: 'Dev 7', email: 'dev7@example.com' })
+    assert.notOk(contributor.email_verified)
+  })
+
+  test('Data Center: a token that may not browse groups imports none, and the run succeeds', async ({
+    assert,
+  }) => {
+    jira.site('server').groups = null
+    const organization = await createOrganization()
+    const connection = await connectServer(organization, jira)
+
+    const [run] = await new RunSync().execute({ connection, trigger: 'cli', tasks: ['groups'] })
+
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+    assert.deepEqual(await teamsOf(organization.id), {})
+    assert.lengthOf(jira.requestsTo(/^\/rest\/api\/3\//), 0, 'no Cloud API asked')
   })
 })

@@ -136,8 +136,11 @@ export type FakeSite = {
   boards?: FakeBoard[]
   /** the site's groups (/rest/api/3/group/bulk); refused with 403 when null, as without "Browse users and groups" */
   groups?: FakeGroup[] | null
+  /** Data Center's jira.ajax.autocomplete.limit: the most groups one picker answer holds (20 by default) */
+  pickerLimit?: number
 }
 
+/** a group; on Data Center the members' `accountId` is their user name */
 export type FakeGroup = {
   groupId: string
   name: string
