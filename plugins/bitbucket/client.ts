@@ -44,6 +44,21 @@ export class BitbucketClient {
     })
   }
 
+  /**
+   * The workspace's groups with their members: GET /1.0/groups/{workspace},
+   * one unpaginated array. The 2.0 API has no group listing (the v1
+   * deprecation notice lists groups as removed, with no 2.0 alternative);
+   * Atlassian keeps this 1.0 resource under "temporary support" until its
+   * admin API covers groups (docs/bitbucket.md, "Groups as teams").
+   */
+  async groups(workspace: string) {
+    const response = await this.http.get<Bitbucket.Group[]>(
+      `/1.0/groups/${encodeURIComponent(workspace)}`,
+      { conditional: false }
+    )
+    return Array.isArray(response.data) ? response.data : []
+  }
+
   repositories(workspace: string) {
     return this.#list<Bitbucket.Repository>(`/2.0/repositories/${encodeURIComponent(workspace)}`, {
       sort: '-updated_on',

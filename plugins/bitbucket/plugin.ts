@@ -9,6 +9,7 @@ import { statusChecks } from './status_checks.js'
 import { bitbucketWebhooks } from './webhooks.js'
 import { syncCommits } from './sync/commits.js'
 import { syncDeployments } from './sync/deployments.js'
+import { syncGroups } from './sync/groups.js'
 import { syncPipelines } from './sync/pipelines.js'
 import { syncPullRequests } from './sync/pull_requests.js'
 import { syncRepositories } from './sync/repositories.js'
@@ -87,6 +88,12 @@ export default definePlugin({
       description: 'Deployments to environments (DORA)',
       schedule: '50 1 * * *',
       run: syncDeployments,
+    },
+    {
+      name: 'groups',
+      description: 'Workspace groups and their members, as teams',
+      schedule: '55 1 * * *',
+      run: syncGroups,
     },
     {
       name: 'snapshots',

@@ -23,6 +23,15 @@ export type Account = {
   username?: string
 }
 
+/** a group of the 1.0 groups resource: its members are user profiles (uuid, account_id, display_name, nickname) */
+export type Group = {
+  name: string
+  slug: string
+  permission?: string | null
+  auto_add?: boolean
+  members?: Array<Account & { is_team?: boolean }>
+}
+
 export type Workspace = { type?: 'workspace'; uuid: string; slug: string; name: string }
 
 export type WorkspaceMembership = {

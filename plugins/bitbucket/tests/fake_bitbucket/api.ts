@@ -92,6 +92,34 @@ export function apiRoute(
       }))
     return paged(url, base, rows)
   }
+  const groups = /^\/1\.0\/groups\/([^/]+)$/.exec(path)
+  if (groups) {
+    // the 1.0 groups resource: every group of the account with its members, one array
+    if (!reaches(groups[1])) return [404, { type: 'error', error: { message: 'Not found' } }]
+    if (state.groupsForbidden)
+      return [
+        403,
+        { type: 'error', error: { message: 'You must be an administrator of this workspace' } },
+      ]
+    return [
+      200,
+      state.groups.map((group) => ({
+        name: group.name,
+        slug: group.slug,
+        permission: group.permission ?? null,
+        auto_add: false,
+        email_forwarding_disabled: false,
+        owner: { ...state.me, is_team: false },
+        members: group.members.map((member) => ({
+          ...member,
+          is_team: false,
+          is_staff: false,
+          avatar: `https://secure.gravatar.com/avatar/${member.nickname}`,
+          resource_uri: `/1.0/users/${member.nickname}`,
+        })),
+      })),
+    ]
+  }
   let match = /^\/2\.0\/workspaces\/([^/]+)(\/hooks(?:\/([^/]+))?)?$/.exec(path)
   if (match) {
     const [, slug, hooks, hookId] = match

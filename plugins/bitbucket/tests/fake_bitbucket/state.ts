@@ -115,6 +115,10 @@ export function newState() {
     requests: [] as Array<{ method: string; path: string; status: number }>,
     refreshes: 0,
     rejectedRefreshes: 0,
+    /** the workspace's groups (GET /1.0/groups/{workspace}) */
+    groups: [] as Array<{ name: string; slug: string; permission?: string; members: FakeUser[] }>,
+    /** the credential may not read the groups (not a workspace admin): 403 */
+    groupsForbidden: false,
     /** the credential may not manage the workspace's webhooks (not a workspace admin) */
     workspaceHooksForbidden: false,
     /** the next API request is answered 429 with this Retry-After */
