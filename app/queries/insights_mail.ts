@@ -96,10 +96,10 @@ export async function teamsOfMembers(organizationId: number): Promise<Map<number
     }
   }
   const personOf = new Map<number, Set<number>>()
-  for (const [email, membershipIds] of byEmail) {
+  for (const [email, memberships] of byEmail) {
     const people = verified.get(email) ?? unverified.get(email)
     if (!people) continue
-    for (const membershipId of membershipIds) personOf.set(membershipId, people)
+    for (const membershipId of memberships) personOf.set(membershipId, people)
   }
   const personIds = [...new Set([...personOf.values()].flatMap((people) => [...people]))]
   const teamsOfPerson = new Map<number, number[]>()

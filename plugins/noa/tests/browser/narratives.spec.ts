@@ -103,8 +103,9 @@ test.group('Browser | narratives of What changed', (group) => {
     await page.goto(`/insights?from=${ANOMALY_WEEK.from}&to=${ANOMALY_WEEK.to}`)
     const failure = page.getByTestId('narrative-failure')
     await failure.waitFor()
+    const said = await failure.innerText()
     assert.equal(
-      (await failure.innerText()).trim(),
+      said.trim(),
       `The model could not explain this finding on ${RUN_DAY}: The chat model “Fake all-rounder” answered HTTP 500: the provider failed. The figures below are the statistical findings alone.`
     )
     assert.equal(await page.getByTestId('narrative').count(), 0)
