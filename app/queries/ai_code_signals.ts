@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { commitShasOf } from '#services/ai_code/attestations'
 import { AGENT_IDENTITIES, AGENT_LOGINS, commitSignals } from '#services/ai_code/built_in_signals'
-import { pullRequestMarkers } from '#services/ai_code/store_signal_facts'
+import { pullRequestMarkers } from '#services/ai_code/signal_facts'
 
 /** commits listed with their built-in signals on a repository's page */
 export const SIGNAL_LIMIT = 50

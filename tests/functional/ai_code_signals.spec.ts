@@ -7,7 +7,7 @@ import type Organization from '#models/organization'
 import ImportAiEngineData from '#actions/ai_code/import_ai_engine_data'
 import RunSync from '#actions/sync/run_sync'
 import { repositoryComposition } from '#services/ai_code/composition'
-import { storeSignalFacts } from '#services/ai_code/store_signal_facts'
+import { writeSignalFacts } from '#services/ai_code/signal_facts'
 import { publicIds } from '#services/public_id'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
@@ -262,7 +262,7 @@ test.group('AI code | built-in signals as line facts', (group) => {
 
     const other = (await createAccount({ role: 'admin' })).organization as Organization
     assert.notEqual(other.id, organization.id)
-    assert.equal(await storeSignalFacts(other.id, repositoryId, [bot]), 0)
+    assert.equal(await writeSignalFacts(other.id, repositoryId, [bot]), 0)
     const after = await db.from('ai_code_facts').where('commit_sha', bot)
     assert.deepEqual(
       after.map((fact) => [fact.id, fact.organization_id]),

@@ -6,7 +6,8 @@ import { fromSqlTime, sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
 import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
 import { carriesAiSignal, pullRequestMarker } from '#services/ai_code/built_in_signals'
-import { storeSignalFacts } from '#services/ai_code/store_signal_facts'
+import { writeSignalFacts } from '#services/ai_code/signal_facts'
+import { factChanges, type AiFactsListener } from '#services/ai_code/fact_changes'
 import { commitShasOf } from '#services/ai_code/attestations'
 import { replaceSnapshot } from '#services/domain/repository_snapshots'
 import { guardRestore } from '#services/domain/restore_guard'
@@ -34,7 +35,7 @@ import {
   normalisedFullName,
   type RepositoryRef,
 } from '#plugin-sdk/identity'
-import { storeGitAiNotes } from '#services/ai_code/store_git_ai_notes'
+import { writeGitAiNotes } from '#services/ai_code/git_ai_note_facts'
 import { parseAuthorshipLog, type AuthorshipLog } from '#services/ai_code/git_ai_notes'
 import type {
   CommitInput,
@@ -140,8 +141,21 @@ export class FencedDomainStore implements DomainStore {
     readonly fence: Fence,
     private readonly onInsightRows: InsightRowsListener = markInsightsDirty,
     /** told the external ids of the pull requests each upsert wrote (the AI-code policy) */
-    private readonly onPullRequests?: (externalIds: string[]) => void
+    private readonly onPullRequests?: (externalIds: string[]) => void,
+    /**
+     * told, after each write that changed line facts (built-in signals,
+     * Git AI notes), which commits of which repository: the owner of the
+     * store (an action) rebuilds the GBOMs and checks the pull requests
+     * again. Without one the facts are written and nothing follows.
+     */
+    private readonly onAiFacts?: AiFactsListener
   ) {}
+
+  async #signal(repositoryId: number, shas: string[]) {
+    const changed = await writeSignalFacts(this.fence.organizationId, repositoryId, shas)
+    if (changed > 0)
+      await this.onAiFacts?.(this.fence.organizationId, factChanges(repositoryId, shas))
+  }
 
   async upsertRepositories(rows: RepositoryInput[]) {
     const written = await this.#upsert(
@@ -315,7 +329,7 @@ export class FencedDomainStore implements DomainStore {
       signalled.set(id, [...(signalled.get(id) ?? []), row.sha])
     }
     for (const [repositoryId, shas] of signalled) {
-      await storeSignalFacts(this.fence.organizationId, repositoryId, shas)
+      await this.#signal(repositoryId, shas)
     }
     await linkCommits(this.fence.organizationId, this.fence.provider, rows.map(externalId))
     await linkCommitsPullRequests(
@@ -604,7 +618,17 @@ export class FencedDomainStore implements DomainStore {
         // not a v3 authorship log: skipped, the commit's lines stay unknown
       }
     }
-    return storeGitAiNotes(this.fence.organizationId, id, parsed)
+    const written = await writeGitAiNotes(this.fence.organizationId, id, parsed)
+    if (written > 0) {
+      await this.onAiFacts?.(
+        this.fence.organizationId,
+        factChanges(
+          id,
+          parsed.map((note) => note.commit)
+        )
+      )
+    }
+    return written
   }
 
   /**
@@ -623,11 +647,7 @@ export class FencedDomainStore implements DomainStore {
       )
       .select('repository_id', 'commit_shas')
     for (const pull of pulls) {
-      await storeSignalFacts(
-        this.fence.organizationId,
-        Number(pull.repository_id),
-        commitShasOf(pull.commit_shas)
-      )
+      await this.#signal(Number(pull.repository_id), commitShasOf(pull.commit_shas))
     }
   }
 

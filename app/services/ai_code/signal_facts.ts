@@ -1,6 +1,4 @@
 import db from '@adonisjs/lucid/services/db'
-import RegenerateGbom from '#actions/ai_code/regenerate_gbom'
-import ReevaluatePullRequestsOfCommits from '#actions/ai_code/reevaluate_pull_requests_of_commits'
 import { commitShasOf } from '#services/ai_code/attestations'
 import {
   commitSignals,
@@ -18,12 +16,13 @@ import { sqlTime } from '#services/sql'
  * commit whose added lines are unknown gets no fact: it counts at commit
  * level only (the policy's AI-assisted commits, the signals list). Each
  * commit's signal facts are replaced in one transaction, so writing the
- * same commits again changes nothing; then, if any fact changed, the
- * repository's GBOM is rebuilt and its open pull requests carrying one
- * of the commits are checked again, as after a notes sync. Fenced to the
+ * same commits again changes nothing. Returns how many facts changed:
+ * when any did, the caller (an action, through the domain store's
+ * AiFactsListener) rebuilds the GBOM and checks the open pull requests
+ * carrying the commits again (ApplyAiFactChanges). Fenced to the
  * organisation.
  */
-export async function storeSignalFacts(
+export async function writeSignalFacts(
   organizationId: number,
   repositoryId: number,
   shas: string[]
@@ -101,13 +100,6 @@ export async function storeSignalFacts(
       changed += Math.max(1, rows.length)
     }
   })
-  if (changed > 0) {
-    await new RegenerateGbom().execute({ organizationId, repositoryIds: [repositoryId] })
-    await new ReevaluatePullRequestsOfCommits().execute({
-      organizationId,
-      commits: new Map([[repositoryId, new Set(commits.map((commit) => commit.sha as string))]]),
-    })
-  }
   return changed
 }
 
