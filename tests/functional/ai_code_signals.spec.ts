@@ -131,6 +131,34 @@ test.group('AI code | built-in signals as line facts', (group) => {
     assert.include(signals.text, 'author copilot-swe-agent[bot]')
   }).timeout(90_000)
 
+  test("a human's commit that Cursor's agent committed has its added lines counted as AI, with evidence 'committed by Cursor Agent <cursoragent@cursor.com>'", async ({
+    assert,
+  }) => {
+    const sha = github.addCommit('acme/rockets', {
+      message: 'Tidy the thrusters',
+      authorLogin: 'grace',
+      committer: { login: null, name: 'Cursor Agent', email: 'cursoragent@cursor.com' },
+      files: [{ filename: 'src/thrusters.ts', status: 'added', patch: added(7) }],
+    })
+    const { organization, outcome, repositoryId, web, base } = await synced(['commits'])
+    assert.equal(outcome.status, 'succeeded', outcome.error ?? '')
+
+    const commit = await db.from('commits').where('sha', sha).firstOrFail()
+    assert.deepEqual(
+      [commit.author_login, commit.committer_name, commit.committer_email],
+      ['grace', 'Cursor Agent', 'cursoragent@cursor.com']
+    )
+    const facts = await db.from('ai_code_facts').where('commit_sha', sha)
+    assert.deepEqual(
+      facts.map((fact) => [fact.path, fact.start_line, fact.end_line, fact.agent, fact.evidence]),
+      [['src/thrusters.ts', 1, 7, 'cursor', 'committed by Cursor Agent <cursoragent@cursor.com>']]
+    )
+    const file = await fileOf(organization.id, repositoryId, 'src/thrusters.ts')
+    assert.deepInclude(file, { ai: 7, human: 0 })
+    const signals = await web.get(base)
+    assert.include(signals.text, 'committed by Cursor Agent')
+  }).timeout(90_000)
+
   test("a pull request whose body carries Claude Code's marker has its commits' added lines counted as AI, with the marker as evidence", async ({
     assert,
   }) => {

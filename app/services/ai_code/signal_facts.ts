@@ -3,6 +3,8 @@ import { commitShasOf } from '#services/ai_code/attestations'
 import {
   commitSignals,
   markerAgent,
+  SIGNAL_COLUMNS,
+  storedIdentities,
   type AddedLines,
   type Signal,
 } from '#services/ai_code/built_in_signals'
@@ -34,15 +36,7 @@ export async function writeSignalFacts(
     .where('organization_id', organizationId)
     .where('repository_id', repositoryId)
     .whereIn('sha', wanted)
-    .select(
-      'sha',
-      'message',
-      'trailers',
-      'author_login',
-      'author_name',
-      'author_email',
-      'added_lines'
-    )
+    .select('sha', 'message', 'trailers', ...SIGNAL_COLUMNS, 'added_lines')
   const markers = await pullRequestMarkers(organizationId, repositoryId, new Set(wanted))
   const now = sqlTime()
   let changed = 0
@@ -57,10 +51,8 @@ export async function writeSignalFacts(
           .where('commit_sha', commit.sha)
       const signals = [
         ...commitSignals({
+          ...storedIdentities(commit),
           trailers: parseJsonArray(commit.trailers),
-          authorLogin: commit.author_login,
-          authorName: commit.author_name,
-          authorEmail: commit.author_email,
         }),
         ...(markers.get(commit.sha) ?? []),
       ]

@@ -307,6 +307,9 @@ export class FencedDomainStore implements DomainStore {
           author_login: row.authorLogin ?? null,
           author_name: row.authorName ?? null,
           author_email: row.authorEmail ?? null,
+          committer_login: row.committerLogin?.slice(0, 255) ?? null,
+          committer_name: row.committerName?.slice(0, 255) ?? null,
+          committer_email: row.committerEmail?.slice(0, 320) ?? null,
           authored_at: moment(row.authoredAt),
           committed_at: moment(row.committedAt),
           additions: row.additions ?? null,
@@ -317,9 +320,9 @@ export class FencedDomainStore implements DomainStore {
           added_lines: row.addedLines ? JSON.stringify(row.addedLines.slice(0, 1000)) : null,
         }
       }),
-      // a write that does not know the parents (a push delivery) or the
-      // added lines (a commit list) keeps them
-      ['parent_shas', 'added_lines']
+      // a write that does not know the parents (a push delivery), the
+      // added lines (a commit list) or the committer keeps them
+      ['parent_shas', 'added_lines', 'committer_login', 'committer_name', 'committer_email']
     )
     // built-in signals become line facts where the added lines are known
     const signalled = new Map<number, string[]>()

@@ -23,6 +23,8 @@ export function commitInput(repositoryExternalId: string, commit: Commit): Commi
     authorLogin: commit.author?.email ?? null,
     authorName: commit.author?.name ?? null,
     authorEmail: commit.author?.email ?? null,
+    committerName: commit.committer?.name ?? null,
+    committerEmail: commit.committer?.email ?? null,
     authoredAt: commit.author?.date ?? null,
     committedAt: commit.committer?.date ?? commit.author?.date ?? null,
     parentShas: commit.parents ?? null,
