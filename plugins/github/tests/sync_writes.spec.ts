@@ -128,11 +128,11 @@ test.group('GitHub sync | what it writes', (group) => {
         `commit ${i}`
       )
     }
-    const groups = connection.store.writes.filter((write) => write.kind === 'commits')
-    assert.isAbove(groups.length, 2)
-    for (const group of groups) {
+    const upserts = connection.store.writes.filter((write) => write.kind === 'commits')
+    assert.isAbove(upserts.length, 2)
+    for (const upsert of upserts) {
       assert.isAtMost(
-        group.rows.filter((row) => (row as { addedLines?: unknown }).addedLines).length,
+        upsert.rows.filter((row) => (row as { addedLines?: unknown }).addedLines).length,
         DIFFS_PER_WRITE
       )
     }
