@@ -200,3 +200,42 @@ export function addedLineRanges(patch: string | null | undefined): Array<[number
   }
   return ranges
 }
+
+/**
+ * The lines a whole git-style diff adds, per file (the raw diff of a
+ * commit that Bitbucket Cloud's `GET /2.0/repositories/{workspace}/{repo_slug}/diff/{spec}`
+ * answers): each `diff --git` section's new path (`+++ b/…`; a deleted
+ * file's `/dev/null` has none) and its hunks' added lines.
+ */
+export function addedLinesOfDiff(diff: string | null | undefined): AddedLines {
+  const files: AddedLines = []
+  if (!diff) return files
+  let path: string | null = null
+  let hunks: string[] = []
+  let inHunks = false
+  const flush = () => {
+    const ranges = path === null ? [] : addedLineRanges(hunks.join('\n'))
+    if (path !== null && ranges.length > 0) files.push({ path, ranges })
+    path = null
+    hunks = []
+    inHunks = false
+  }
+  for (const text of diff.replace(/\r\n/g, '\n').split('\n')) {
+    if (text.startsWith('diff --git ')) {
+      flush()
+      continue
+    }
+    if (!inHunks) {
+      if (text.startsWith('+++ ')) {
+        const target = text.slice(4).replace(/\t.*$/, '')
+        path = target === '/dev/null' ? null : target.replace(/^b\//, '')
+        continue
+      }
+      if (!text.startsWith('@@')) continue
+      inHunks = true
+    }
+    hunks.push(text)
+  }
+  flush()
+  return files
+}
