@@ -115,6 +115,15 @@ export type CommitInput = {
    */
   parentShas?: string[] | null
   /**
+   * Who committed it, when the code host says (GitHub's `committer.login`
+   * and `commit.committer`): a coding agent's own identity here is a
+   * built-in signal ("committed by …"). Absent or null keeps what was
+   * stored.
+   */
+  committerLogin?: string | null
+  committerName?: string | null
+  committerEmail?: string | null
+  /**
    * The lines the commit added, per file, in the new file's numbering
    * (`addedLineRanges` reads them from a unified diff's patch): a commit
    * with a built-in signal (`carriesAiSignal`, or a pull request marker)

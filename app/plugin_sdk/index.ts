@@ -35,10 +35,11 @@ export type {
 /**
  * Built-in AI signals (docs/ai_code.md): whether a commit carries one
  * (worth reading its diff), a pull request body's marker, and the lines
- * a unified diff's patch adds
+ * a unified diff's patch (one file) or a whole git diff (per file) adds
  */
 export {
   addedLineRanges,
+  addedLinesOfDiff,
   carriesAiSignal,
   pullRequestMarker,
 } from '#services/ai_code/built_in_signals'

@@ -1,7 +1,13 @@
 import db from '@adonisjs/lucid/services/db'
 import { commitShasOf } from '#services/ai_code/attestations'
-import { AGENT_IDENTITIES, AGENT_LOGINS, commitSignals } from '#services/ai_code/built_in_signals'
-import { pullRequestMarkers } from '#services/ai_code/store_signal_facts'
+import {
+  AGENT_IDENTITIES,
+  AGENT_LOGINS,
+  commitSignals,
+  SIGNAL_COLUMNS,
+  storedIdentities,
+} from '#services/ai_code/built_in_signals'
+import { pullRequestMarkers } from '#services/ai_code/signal_facts'
 
 /** commits listed with their built-in signals on a repository's page */
 export const SIGNAL_LIMIT = 50
@@ -10,7 +16,7 @@ export const SIGNAL_LIMIT = 50
  * A repository's built-in signals (docs/ai_code.md), newest first, each
  * with its evidence so a reader can judge it: a commit whose trailers
  * mark AI assistance (the trailers themselves), one a coding agent's own
- * identity authored (its login or address), or one of a pull request
+ * identity authored or committed (its login or address), or one of a pull request
  * whose body carries an agent's marker (the marker's line). Fenced to
  * the organisation.
  */
@@ -33,20 +39,15 @@ export async function builtInSignals(organizationId: number, repositoryId: numbe
         .orWhereIn('author_login', AGENT_LOGINS)
         .orWhereIn('author_name', AGENT_LOGINS)
         .orWhereIn('author_email', emails)
+        .orWhereIn('committer_login', AGENT_LOGINS)
+        .orWhereIn('committer_name', AGENT_LOGINS)
+        .orWhereIn('committer_email', emails)
         .orWhereIn('sha', markedShas.slice(0, 10_000))
     )
     .orderBy('committed_at', 'desc')
     .orderBy('id', 'desc')
     .limit(SIGNAL_LIMIT)
-    .select(
-      'sha',
-      'message',
-      'trailers',
-      'author_login',
-      'author_name',
-      'author_email',
-      'committed_at'
-    )
+    .select('sha', 'message', 'trailers', ...SIGNAL_COLUMNS, 'committed_at')
   const markers = await pullRequestMarkers(
     organizationId,
     repositoryId,
@@ -57,10 +58,8 @@ export async function builtInSignals(organizationId: number, repositoryId: numbe
       row,
       evidence: [
         ...commitSignals({
+          ...storedIdentities(row),
           trailers: parseTrailers(row.trailers),
-          authorLogin: row.author_login,
-          authorName: row.author_name,
-          authorEmail: row.author_email,
         }),
         ...(markers.get(row.sha) ?? []),
       ].map((signal) => signal.evidence),

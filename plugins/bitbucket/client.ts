@@ -83,6 +83,18 @@ export class BitbucketClient {
     )
   }
 
+  /**
+   * A commit's raw git-style diff against its first parent (text/plain):
+   * where its added lines are. The diffstat of the same spec gives only
+   * counts per file, not the lines' positions a line fact needs.
+   */
+  async commitDiff(fullName: string, hash: string) {
+    const response = await this.http.get<unknown>(
+      `/2.0/repositories/${repositoryPath(fullName)}/diff/${encodeURIComponent(hash)}`
+    )
+    return typeof response.data === 'string' ? response.data : ''
+  }
+
   async *activity(fullName: string, id: number) {
     yield* this.http.paginateItems<Bitbucket.Activity>(
       `/2.0/repositories/${repositoryPath(fullName)}/pullrequests/${id}/activity`,

@@ -79,6 +79,8 @@ export type Commit = {
     committer: { name: string; email: string; date: string } | null
   }
   author: Account | null
+  /** the account that committed it (GitHub's web-flow for a merge made on the site) */
+  committer?: Account | null
   /** absent in a push delivery's commits */
   parents?: { sha: string }[]
 }

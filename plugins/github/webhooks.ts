@@ -8,7 +8,7 @@ import type { PluginWebhooks, WebhookContext } from '#plugin-sdk'
 import { GitHubClient } from './client.js'
 import { resolveAppConfig } from './config.js'
 import { pullRequestMarker } from '#plugin-sdk'
-import { commitInputs } from './sync/commits.js'
+import { writeCommits } from './sync/commits.js'
 import { pullRequestInput, repositoryInput, uniqueContributors } from './sync/mappers.js'
 import type * as GitHub from './types.js'
 
@@ -122,15 +122,12 @@ async function handlePullRequest(context: WebhookContext) {
   // handler has written the pull request, reads their AI marks
   // with the lines each signalled commit added; every commit's when the
   // body carries an agent's marker
-  await connection.store.upsertCommits(
-    await commitInputs(
-      client,
-      { externalId: repositoryId, fullName: repository.full_name },
-      commits,
-      {
-        all: pullRequestMarker(pull.body as string | null) !== null,
-      }
-    )
+  await writeCommits(
+    connection.store,
+    client,
+    { externalId: repositoryId, fullName: repository.full_name },
+    commits,
+    { all: pullRequestMarker(pull.body as string | null) !== null }
   )
   const input = {
     ...pullRequestInput(repositoryId, pull as unknown as GitHub.PullRequest, {

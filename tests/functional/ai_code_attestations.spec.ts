@@ -7,7 +7,9 @@ import db from '@adonisjs/lucid/services/db'
 import type Organization from '#models/organization'
 import EvaluatePullRequestPolicy from '#actions/ai_code/evaluate_pull_request_policy'
 import ImportAiEngineData from '#actions/ai_code/import_ai_engine_data'
-import { storeGitAiNotes } from '#services/ai_code/store_git_ai_notes'
+import { writeGitAiNotes } from '#services/ai_code/git_ai_note_facts'
+import { factChanges } from '#services/ai_code/fact_changes'
+import ApplyAiFactChanges from '#actions/ai_code/apply_ai_fact_changes'
 import { sqlTime } from '#services/sql'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
@@ -255,7 +257,7 @@ test.group('AI code | attestations and the policy that requires them', (group) =
       false
     )
     assert.equal(runs().at(-1)!.conclusion, 'success')
-    await storeGitAiNotes(organization.id, row.repository_id, [
+    await writeGitAiNotes(organization.id, row.repository_id, [
       {
         commit: sha,
         log: {
@@ -272,6 +274,11 @@ test.group('AI code | attestations and the policy that requires them', (group) =
         },
       },
     ])
+    // what a notes sync's owner runs after the write (ApplyAiFactChanges)
+    await new ApplyAiFactChanges().execute({
+      organizationId: organization.id,
+      changes: factChanges(row.repository_id, [sha]),
+    })
     const failed = runs().at(-1)!
     assert.equal(failed.conclusion, 'failure')
     assert.include(failed.output?.summary ?? '', '`src/valve.ts` lines 4–9 (ai)')

@@ -7,7 +7,7 @@ import type Organization from '#models/organization'
 import ImportAiEngineData from '#actions/ai_code/import_ai_engine_data'
 import RunSync from '#actions/sync/run_sync'
 import { repositoryComposition } from '#services/ai_code/composition'
-import { storeSignalFacts } from '#services/ai_code/store_signal_facts'
+import { writeSignalFacts } from '#services/ai_code/signal_facts'
 import { publicIds } from '#services/public_id'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
@@ -129,6 +129,34 @@ test.group('AI code | built-in signals as line facts', (group) => {
     assert.include(page.text, 'built-in signal')
     const signals = await web.get(base)
     assert.include(signals.text, 'author copilot-swe-agent[bot]')
+  }).timeout(90_000)
+
+  test("a human's commit that Cursor's agent committed has its added lines counted as AI, with evidence 'committed by Cursor Agent <cursoragent@cursor.com>'", async ({
+    assert,
+  }) => {
+    const sha = github.addCommit('acme/rockets', {
+      message: 'Tidy the thrusters',
+      authorLogin: 'grace',
+      committer: { login: null, name: 'Cursor Agent', email: 'cursoragent@cursor.com' },
+      files: [{ filename: 'src/thrusters.ts', status: 'added', patch: added(7) }],
+    })
+    const { organization, outcome, repositoryId, web, base } = await synced(['commits'])
+    assert.equal(outcome.status, 'succeeded', outcome.error ?? '')
+
+    const commit = await db.from('commits').where('sha', sha).firstOrFail()
+    assert.deepEqual(
+      [commit.author_login, commit.committer_name, commit.committer_email],
+      ['grace', 'Cursor Agent', 'cursoragent@cursor.com']
+    )
+    const facts = await db.from('ai_code_facts').where('commit_sha', sha)
+    assert.deepEqual(
+      facts.map((fact) => [fact.path, fact.start_line, fact.end_line, fact.agent, fact.evidence]),
+      [['src/thrusters.ts', 1, 7, 'cursor', 'committed by Cursor Agent <cursoragent@cursor.com>']]
+    )
+    const file = await fileOf(organization.id, repositoryId, 'src/thrusters.ts')
+    assert.deepInclude(file, { ai: 7, human: 0 })
+    const signals = await web.get(base)
+    assert.include(signals.text, 'committed by Cursor Agent')
   }).timeout(90_000)
 
   test("a pull request whose body carries Claude Code's marker has its commits' added lines counted as AI, with the marker as evidence", async ({
@@ -262,7 +290,7 @@ test.group('AI code | built-in signals as line facts', (group) => {
 
     const other = (await createAccount({ role: 'admin' })).organization as Organization
     assert.notEqual(other.id, organization.id)
-    assert.equal(await storeSignalFacts(other.id, repositoryId, [bot]), 0)
+    assert.equal(await writeSignalFacts(other.id, repositoryId, [bot]), 0)
     const after = await db.from('ai_code_facts').where('commit_sha', bot)
     assert.deepEqual(
       after.map((fact) => [fact.id, fact.organization_id]),

@@ -2,14 +2,17 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import db from '@adonisjs/lucid/services/db'
 import { parseAuthorshipLog, type AuthorshipLog } from '#services/ai_code/git_ai_notes'
-import { storeGitAiNotes } from '#services/ai_code/store_git_ai_notes'
+import { writeGitAiNotes } from '#services/ai_code/git_ai_note_facts'
+import { factChanges } from '#services/ai_code/fact_changes'
+import ApplyAiFactChanges from '#actions/ai_code/apply_ai_fact_changes'
 
 const git = promisify(execFile)
 
 /**
  * Reads the Git AI authorship notes (refs/notes/ai) of a git clone of one
  * of the organisation's repositories with the git binary, and stores them
- * as facts (storeGitAiNotes). A note that is not a v3 authorship log
+ * as facts (writeGitAiNotes), then rebuilds the GBOM and checks the
+ * open pull requests carrying a noted commit again. A note that is not a v3 authorship log
  * refuses the whole read, naming its commit.
  */
 export default class ImportGitAiNotes {
@@ -38,7 +41,15 @@ export default class ImportGitAiNotes {
         throw new Error(`the note of commit ${commit}: ${(error as Error).message}`)
       }
     }
-    await storeGitAiNotes(input.organizationId, input.repositoryId, notes)
+    if ((await writeGitAiNotes(input.organizationId, input.repositoryId, notes)) > 0) {
+      await new ApplyAiFactChanges().execute({
+        organizationId: input.organizationId,
+        changes: factChanges(
+          input.repositoryId,
+          notes.map((note) => note.commit)
+        ),
+      })
+    }
     return { notes: notes.length }
   }
 }

@@ -5,6 +5,7 @@ import Organization from '#models/organization'
 import User from '#models/user'
 import { createUserWithPassword } from '#services/passwords'
 import InitGroups from '#actions/auth/init_groups'
+import ApplyAiFactChanges from '#actions/ai_code/apply_ai_fact_changes'
 import { FencedDomainStore } from '#services/domain/domain_store'
 import { pluginRegistry } from '#services/plugins/registry'
 import { populateInsightsDemoData } from '#actions/demo/insights_demo_data'
@@ -111,7 +112,14 @@ export async function populatePluginDemoData(organizationId: number, now = Date.
   await pluginRegistry.load()
   for (const plugin of pluginRegistry.loaded()) {
     if (!plugin.definition.demo) continue
-    const store = new FencedDomainStore({ organizationId, provider: plugin.id, connectionId: null })
+    const store = new FencedDomainStore(
+      { organizationId, provider: plugin.id, connectionId: null },
+      undefined,
+      undefined,
+      async (_organizationId, changes) => {
+        await new ApplyAiFactChanges().execute({ organizationId, changes })
+      }
+    )
     await plugin.definition.demo({ store, now })
   }
 }

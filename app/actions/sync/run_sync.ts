@@ -6,6 +6,7 @@ import { isShutdown, shutdownSignal } from '#services/shutdown'
 import Connection from '#models/connection'
 import { pluginRegistry } from '#services/plugins/registry'
 import { connectionHandle } from '#services/plugins/connection_handle'
+import ApplyAiFactChanges from '#actions/ai_code/apply_ai_fact_changes'
 import { DatabaseSyncCursors } from '#services/sync/cursors'
 import { connectionWebhookUrls } from '#services/webhooks/connection_tokens'
 import {
@@ -182,7 +183,13 @@ export default class RunSync {
       trigger: input.trigger,
       full,
     })
-    const handle = connectionHandle(connection, plugin, { onInsightRows })
+    const handle = connectionHandle(connection, plugin, {
+      onInsightRows,
+      // facts a page changed: its GBOMs and pull requests follow at once
+      onAiFacts: async (organizationId, changes) => {
+        await new ApplyAiFactChanges().execute({ organizationId, changes })
+      },
+    })
     const controller = new AbortController()
     for (const signal of [input.signal, shutdownSignal]) {
       signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true })

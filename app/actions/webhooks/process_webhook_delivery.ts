@@ -8,6 +8,8 @@ import { connectionHandle } from '#services/plugins/connection_handle'
 import { parseWebhookBody } from '#services/webhooks/bodies'
 import PostStatusCheck from '#actions/status_checks/post_status_check'
 import EvaluateTouchedPullRequests from '#actions/ai_code/evaluate_touched_pull_requests'
+import ApplyAiFactChanges from '#actions/ai_code/apply_ai_fact_changes'
+import type { AiFactChanges } from '#services/ai_code/fact_changes'
 import type { CoreStatusChecks } from '#plugin-sdk/status_checks'
 import { recordWebhookProcessed } from '#services/telemetry/metrics'
 
@@ -93,6 +95,9 @@ export default class ProcessWebhookDelivery {
     const touched = new Set<string>()
     const storeOptions = {
       onPullRequests: (ids: string[]) => ids.forEach((id) => touched.add(id)),
+      onAiFacts: async (organizationId: number, changes: AiFactChanges) => {
+        await new ApplyAiFactChanges().execute({ organizationId, changes })
+      },
     }
     await handler({
       delivery: {

@@ -81,23 +81,53 @@ export type SignalledCommit = {
   authorLogin?: string | null
   authorName?: string | null
   authorEmail?: string | null
+  committerLogin?: string | null
+  committerName?: string | null
+  committerEmail?: string | null
+}
+
+/** the commits columns a stored commit's signals are read from */
+export const SIGNAL_COLUMNS = [
+  'author_login',
+  'author_name',
+  'author_email',
+  'committer_login',
+  'committer_name',
+  'committer_email',
+] as const
+
+/** a stored commit's identities, as commitSignals takes them */
+export function storedIdentities(row: Record<string, any>): SignalledCommit {
+  return {
+    authorLogin: row.author_login,
+    authorName: row.author_name,
+    authorEmail: row.author_email,
+    committerLogin: row.committer_login,
+    committerName: row.committer_name,
+    committerEmail: row.committer_email,
+  }
 }
 
 export type Signal = { agent: string | null; evidence: string }
 
 /**
  * A commit's own signals: its author is an agent (login, name or
- * address), or its trailers mark AI assistance. Each with its evidence.
+ * address), an agent committed it (the committer: an agent that rebased,
+ * amended or applied the change wrote it to the branch; said "committed
+ * by", and only when the author is not that same agent), or its trailers
+ * mark AI assistance. Each with its evidence.
  */
 export function commitSignals(commit: SignalledCommit): Signal[] {
   const signals: Signal[] = []
-  const login = commit.authorLogin?.trim() ?? ''
-  const name = commit.authorName?.trim() ?? ''
-  const email = commit.authorEmail?.trim() ?? ''
-  const byLogin = LOGINS.get(login.toLowerCase()) ?? LOGINS.get(name.toLowerCase())
-  if (byLogin) signals.push({ agent: byLogin, evidence: `author ${login || name}` })
-  else if (EMAILS.has(email.toLowerCase())) {
-    signals.push({ agent: EMAILS.get(email.toLowerCase())!, evidence: `author ${name} <${email}>` })
+  const author = identitySignal(commit.authorLogin, commit.authorName, commit.authorEmail)
+  if (author) signals.push({ agent: author.agent, evidence: `author ${author.who}` })
+  const committer = identitySignal(
+    commit.committerLogin,
+    commit.committerName,
+    commit.committerEmail
+  )
+  if (committer && committer.agent !== author?.agent) {
+    signals.push({ agent: committer.agent, evidence: `committed by ${committer.who}` })
   }
   const trailers = commit.trailers ?? parseTrailers(commit.message ?? '')
   if (isAiAssisted(trailers)) {
@@ -107,6 +137,21 @@ export function commitSignals(commit: SignalledCommit): Signal[] {
     }
   }
   return signals
+}
+
+/** the agent an identity is (login, name or address), and how to name it */
+function identitySignal(
+  rawLogin: string | null | undefined,
+  rawName: string | null | undefined,
+  rawEmail: string | null | undefined
+): { agent: string; who: string } | null {
+  const login = rawLogin?.trim() ?? ''
+  const name = rawName?.trim() ?? ''
+  const email = rawEmail?.trim() ?? ''
+  const byLogin = LOGINS.get(login.toLowerCase()) ?? LOGINS.get(name.toLowerCase())
+  if (byLogin) return { agent: byLogin, who: login || name }
+  const byEmail = EMAILS.get(email.toLowerCase())
+  return byEmail ? { agent: byEmail, who: `${name} <${email}>` } : null
 }
 
 function trailerAgent(trailer: Trailer): string | null {
@@ -154,4 +199,43 @@ export function addedLineRanges(patch: string | null | undefined): Array<[number
     }
   }
   return ranges
+}
+
+/**
+ * The lines a whole git-style diff adds, per file (the raw diff of a
+ * commit that Bitbucket Cloud's `GET /2.0/repositories/{workspace}/{repo_slug}/diff/{spec}`
+ * answers): each `diff --git` section's new path (`+++ b/…`; a deleted
+ * file's `/dev/null` has none) and its hunks' added lines.
+ */
+export function addedLinesOfDiff(diff: string | null | undefined): AddedLines {
+  const files: AddedLines = []
+  if (!diff) return files
+  let path: string | null = null
+  let hunks: string[] = []
+  let inHunks = false
+  const flush = () => {
+    const ranges = path === null ? [] : addedLineRanges(hunks.join('\n'))
+    if (path !== null && ranges.length > 0) files.push({ path, ranges })
+    path = null
+    hunks = []
+    inHunks = false
+  }
+  for (const text of diff.replace(/\r\n/g, '\n').split('\n')) {
+    if (text.startsWith('diff --git ')) {
+      flush()
+      continue
+    }
+    if (!inHunks) {
+      if (text.startsWith('+++ ')) {
+        const target = text.slice(4).replace(/\t.*$/, '')
+        path = target === '/dev/null' ? null : target.replace(/^b\//, '')
+        continue
+      }
+      if (!text.startsWith('@@')) continue
+      inHunks = true
+    }
+    hunks.push(text)
+  }
+  flush()
+  return files
 }

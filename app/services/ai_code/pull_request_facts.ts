@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { AiCommit, PullRequestFacts } from '#services/ai_code/policy'
 import { pullRequestChunks } from '#services/ai_code/attestations'
-import { commitSignals } from '#services/ai_code/built_in_signals'
+import { commitSignals, SIGNAL_COLUMNS, storedIdentities } from '#services/ai_code/built_in_signals'
 
 /**
  * What the policy reads about one of an organisation's pull requests,
@@ -24,17 +24,15 @@ export async function pullRequestFacts(
           .where('organization_id', organizationId)
           .where('repository_id', pull.repository_id)
           .whereIn('sha', shas)
-          .select('sha', 'message', 'trailers', 'author_login', 'author_name', 'author_email')
+          .select('sha', 'message', 'trailers', ...SIGNAL_COLUMNS)
   // the pull request's own marker marks every one of its commits
   const marker = pull.ai_marker ? `pull request: ${pull.ai_marker}` : null
   const marked = new Map<string, AiCommit>()
   for (const commit of stored) {
     if (marked.has(commit.sha)) continue
     const marks = commitSignals({
+      ...storedIdentities(commit),
       trailers: parseJson(commit.trailers) as Array<{ key: string; value: string }>,
-      authorLogin: commit.author_login,
-      authorName: commit.author_name,
-      authorEmail: commit.author_email,
     }).map((signal) => signal.evidence)
     if (marker) marks.push(marker)
     if (marks.length === 0) continue

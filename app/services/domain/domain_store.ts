@@ -6,7 +6,8 @@ import { fromSqlTime, sqlTime } from '#services/sql'
 import { publicIds } from '#services/public_id'
 import { isAiAssisted, parseTrailers } from '#services/domain/commit_trailers'
 import { carriesAiSignal, pullRequestMarker } from '#services/ai_code/built_in_signals'
-import { storeSignalFacts } from '#services/ai_code/store_signal_facts'
+import { writeSignalFacts } from '#services/ai_code/signal_facts'
+import { factChanges, type AiFactsListener } from '#services/ai_code/fact_changes'
 import { commitShasOf } from '#services/ai_code/attestations'
 import { replaceSnapshot } from '#services/domain/repository_snapshots'
 import { guardRestore } from '#services/domain/restore_guard'
@@ -34,7 +35,7 @@ import {
   normalisedFullName,
   type RepositoryRef,
 } from '#plugin-sdk/identity'
-import { storeGitAiNotes } from '#services/ai_code/store_git_ai_notes'
+import { writeGitAiNotes } from '#services/ai_code/git_ai_note_facts'
 import { parseAuthorshipLog, type AuthorshipLog } from '#services/ai_code/git_ai_notes'
 import type {
   CommitInput,
@@ -140,8 +141,21 @@ export class FencedDomainStore implements DomainStore {
     readonly fence: Fence,
     private readonly onInsightRows: InsightRowsListener = markInsightsDirty,
     /** told the external ids of the pull requests each upsert wrote (the AI-code policy) */
-    private readonly onPullRequests?: (externalIds: string[]) => void
+    private readonly onPullRequests?: (externalIds: string[]) => void,
+    /**
+     * told, after each write that changed line facts (built-in signals,
+     * Git AI notes), which commits of which repository: the owner of the
+     * store (an action) rebuilds the GBOMs and checks the pull requests
+     * again. Without one the facts are written and nothing follows.
+     */
+    private readonly onAiFacts?: AiFactsListener
   ) {}
+
+  async #signal(repositoryId: number, shas: string[]) {
+    const changed = await writeSignalFacts(this.fence.organizationId, repositoryId, shas)
+    if (changed > 0)
+      await this.onAiFacts?.(this.fence.organizationId, factChanges(repositoryId, shas))
+  }
 
   async upsertRepositories(rows: RepositoryInput[]) {
     const written = await this.#upsert(
@@ -293,6 +307,9 @@ export class FencedDomainStore implements DomainStore {
           author_login: row.authorLogin ?? null,
           author_name: row.authorName ?? null,
           author_email: row.authorEmail ?? null,
+          committer_login: row.committerLogin?.slice(0, 255) ?? null,
+          committer_name: row.committerName?.slice(0, 255) ?? null,
+          committer_email: row.committerEmail?.slice(0, 320) ?? null,
           authored_at: moment(row.authoredAt),
           committed_at: moment(row.committedAt),
           additions: row.additions ?? null,
@@ -303,9 +320,9 @@ export class FencedDomainStore implements DomainStore {
           added_lines: row.addedLines ? JSON.stringify(row.addedLines.slice(0, 1000)) : null,
         }
       }),
-      // a write that does not know the parents (a push delivery) or the
-      // added lines (a commit list) keeps them
-      ['parent_shas', 'added_lines']
+      // a write that does not know the parents (a push delivery), the
+      // added lines (a commit list) or the committer keeps them
+      ['parent_shas', 'added_lines', 'committer_login', 'committer_name', 'committer_email']
     )
     // built-in signals become line facts where the added lines are known
     const signalled = new Map<number, string[]>()
@@ -315,7 +332,7 @@ export class FencedDomainStore implements DomainStore {
       signalled.set(id, [...(signalled.get(id) ?? []), row.sha])
     }
     for (const [repositoryId, shas] of signalled) {
-      await storeSignalFacts(this.fence.organizationId, repositoryId, shas)
+      await this.#signal(repositoryId, shas)
     }
     await linkCommits(this.fence.organizationId, this.fence.provider, rows.map(externalId))
     await linkCommitsPullRequests(
@@ -604,7 +621,17 @@ export class FencedDomainStore implements DomainStore {
         // not a v3 authorship log: skipped, the commit's lines stay unknown
       }
     }
-    return storeGitAiNotes(this.fence.organizationId, id, parsed)
+    const written = await writeGitAiNotes(this.fence.organizationId, id, parsed)
+    if (written > 0) {
+      await this.onAiFacts?.(
+        this.fence.organizationId,
+        factChanges(
+          id,
+          parsed.map((note) => note.commit)
+        )
+      )
+    }
+    return written
   }
 
   /**
@@ -623,11 +650,7 @@ export class FencedDomainStore implements DomainStore {
       )
       .select('repository_id', 'commit_shas')
     for (const pull of pulls) {
-      await storeSignalFacts(
-        this.fence.organizationId,
-        Number(pull.repository_id),
-        commitShasOf(pull.commit_shas)
-      )
+      await this.#signal(Number(pull.repository_id), commitShasOf(pull.commit_shas))
     }
   }
 

@@ -6,6 +6,7 @@ import { publicIds } from '#services/public_id'
 import { HttpClient, type HttpClientOptions } from '#services/http/client'
 import { DatabaseConditionalCache } from '#services/http/conditional_cache'
 import { FencedDomainStore, type InsightRowsListener } from '#services/domain/domain_store'
+import type { AiFactsListener } from '#services/ai_code/fact_changes'
 import { validAccessToken } from '#services/plugins/oauth2'
 import { forgetAccessToken, validMintedToken } from '#services/plugins/minted_tokens'
 import type { LoadedPlugin } from '#services/plugins/registry'
@@ -82,6 +83,7 @@ export function connectionHandle(
   storeOptions: {
     onInsightRows?: InsightRowsListener
     onPullRequests?: (externalIds: string[]) => void
+    onAiFacts?: AiFactsListener
   } = {}
 ): ConnectionHandle {
   let credentials = connection.openCredentials()
@@ -174,7 +176,8 @@ export function connectionHandle(
         : new FencedDomainStore(
             { organizationId, provider: connection.pluginId, connectionId: connection.id },
             storeOptions.onInsightRows,
-            storeOptions.onPullRequests
+            storeOptions.onPullRequests,
+            storeOptions.onAiFacts
           ),
     async update(changes) {
       await db.transaction(async (trx) => {

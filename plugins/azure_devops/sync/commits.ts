@@ -1,9 +1,16 @@
 import type { CommitInput, StoredRepository, SyncContext } from '#plugin-sdk'
+import { carriesAiSignal } from '#plugin-sdk'
 import { API_VERSION } from '../client.js'
+import { commitAddedLines } from './commit_lines.js'
 import { environment } from '../environment.js'
 import { projectOf } from './pull_requests.js'
 
 const PAGE_SIZE = 100
+/**
+ * Commits written per upsert: at most this many commits' added lines are
+ * held at once, however many a page lists.
+ */
+export const DIFFS_PER_WRITE = 50
 
 /** GitCommitRef: the list leaves `parents` out, Commits - Get fills them */
 type Commit = {
@@ -23,6 +30,8 @@ export function commitInput(repositoryExternalId: string, commit: Commit): Commi
     authorLogin: commit.author?.email ?? null,
     authorName: commit.author?.name ?? null,
     authorEmail: commit.author?.email ?? null,
+    committerName: commit.committer?.name ?? null,
+    committerEmail: commit.committer?.email ?? null,
     authoredAt: commit.author?.date ?? null,
     committedAt: commit.committer?.date ?? commit.author?.date ?? null,
     parentShas: commit.parents ?? null,
@@ -36,6 +45,9 @@ export function commitInput(repositoryExternalId: string, commit: Commit): Commi
  * (`commentTruncated`), so each new commit is read once with Commits -
  * Get, which has both: the parents give lead time for changes its
  * ancestry, the whole message the trailers that mark AI-assisted changes.
+ * A commit with a built-in AI signal (a trailer, an agent's identity)
+ * has its added lines read too (commitAddedLines: two requests more),
+ * written in groups of DIFFS_PER_WRITE commits.
  * A run with nothing new costs one request per repository.
  */
 export async function syncCommits(context: SyncContext) {
@@ -74,10 +86,22 @@ async function syncRepository(context: SyncContext, repository: StoredRepository
         return full.data
       })
     )
-    if (whole.length > 0) {
-      await context.store.upsertCommits(
-        whole.map((commit) => commitInput(repository.externalId, commit))
+    for (let start = 0; start < whole.length; start += DIFFS_PER_WRITE) {
+      const group = whole.slice(start, start + DIFFS_PER_WRITE).map((commit) => ({
+        input: commitInput(repository.externalId, commit),
+        parent: commit.parents?.[0] ?? null,
+      }))
+      await Promise.all(
+        group
+          .filter(({ input }) => carriesAiSignal(input))
+          .map(async ({ input, parent }) => {
+            input.addedLines = await commitAddedLines(context.http, base, {
+              sha: input.sha,
+              parent,
+            })
+          })
       )
+      await context.store.upsertCommits(group.map(({ input }) => input))
     }
     for (const commit of whole) {
       const date = commit.committer?.date ?? null

@@ -399,12 +399,98 @@ test.group('Azure DevOps | sync', (group) => {
     assert.include(rows[1].message, 'Co-authored-by: GitHub Copilot')
     assert.isTrue(Boolean(rows[1].ai_assisted))
     assert.isFalse(Boolean(rows[0].ai_assisted))
-    // one list page, then each new commit read whole (its parents and uncut message)
-    assert.lengthOf(azure.requests, 3)
+    // one list page, then each new commit read whole (its parents and uncut
+    // message); the assisted one's changes and file diffs (its added lines)
+    const asked = azure.requests.map(
+      (request) => `${request.method} ${request.path.replace(/^.*\/repositories\/[^/]+/, '')}`
+    )
+    assert.deepEqual(
+      asked.sort(),
+      [
+        'GET /commits',
+        `GET /commits/${rows[0].sha}`,
+        `GET /commits/${rows[1].sha}`,
+        `GET /commits/${assisted.commitId}/changes`,
+        'POST /filediffs',
+      ].sort()
+    )
 
     azure.requests.length = 0
     const [again] = await new RunSync().execute({ connection, tasks: ['commits'], trigger: 'cli' })
     assert.equal(again.itemsWritten, 0)
     assert.isNotNull(azure.requests[0].query.get('searchCriteria.fromDate'))
   })
+
+  test('a commit whose trailer marks AI assistance has the lines its file diffs add counted as AI, with the trailer as evidence', async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 1)
+    const human = azure.addCommit(repository, 'Fix the valve')
+    const assisted = azure.addCommit(
+      repository,
+      'Add the pump\n\nCo-authored-by: Claude <noreply@anthropic.com>',
+      {
+        files: [
+          {
+            path: '/src/pump.ts',
+            changeType: 'add',
+            blocks: [
+              {
+                changeType: 'add',
+                originalLineNumberStart: 0,
+                originalLinesCount: 0,
+                modifiedLineNumberStart: 1,
+                modifiedLinesCount: 4,
+              },
+            ],
+          },
+          {
+            path: '/src/valve.ts',
+            changeType: 'edit',
+            blocks: [
+              {
+                changeType: 'edit',
+                originalLineNumberStart: 10,
+                originalLinesCount: 1,
+                modifiedLineNumberStart: 10,
+                modifiedLinesCount: 2,
+              },
+              {
+                changeType: 'delete',
+                originalLineNumberStart: 20,
+                originalLinesCount: 3,
+                modifiedLineNumberStart: 21,
+                modifiedLinesCount: 0,
+              },
+            ],
+          },
+          { path: '/src/old.ts', changeType: 'delete', blocks: [] },
+        ],
+      }
+    )
+    const connection = await connected()
+    await new RunSync().execute({ connection, tasks: ['repositories'], trigger: 'cli' })
+    azure.requests.length = 0
+    const [run] = await new RunSync().execute({ connection, tasks: ['commits'], trigger: 'cli' })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+
+    const facts = await db
+      .from('ai_code_facts')
+      .where('commit_sha', assisted.commitId)
+      .orderBy('path')
+      .orderBy('start_line')
+    assert.deepEqual(
+      facts.map((fact) => [fact.path, fact.start_line, fact.end_line, fact.origin, fact.agent]),
+      [
+        ['src/pump.ts', 1, 4, 'ai', 'claude'],
+        ['src/valve.ts', 10, 11, 'ai', 'claude'],
+      ]
+    )
+    assert.equal(facts[0].evidence, 'Co-authored-by: Claude <noreply@anthropic.com>')
+    assert.lengthOf(await db.from('ai_code_facts').where('commit_sha', human.commitId), 0)
+    assert.isFalse(
+      azure.requests.some((request) => request.path.includes(`${human.commitId}/changes`)),
+      'a commit without a signal has no diff read'
+    )
+  }).timeout(90_000)
 })

@@ -1,5 +1,7 @@
-import type { StoredRepository, SyncContext } from '#plugin-sdk'
+import type { CommitInput, StoredRepository, SyncContext } from '#plugin-sdk'
+import { addedLinesOfDiff, carriesAiSignal } from '#plugin-sdk'
 import { BitbucketClient } from '../client.js'
+import type * as Bitbucket from '../types.js'
 import { environment } from '../environment.js'
 import { commitInput, uniqueContributors } from './mappers.js'
 import { eachMonitoredRepository } from '#plugin-sdk'
@@ -8,7 +10,8 @@ import { eachMonitoredRepository } from '#plugin-sdk'
  * Commits on each monitored repository's main branch, newest first,
  * down to the newest commit the last run saw (or BITBUCKET_HISTORY_DAYS
  * back on the first run). The store parses trailers and AI-assistance
- * marks from the messages.
+ * marks from the messages; a commit with a built-in AI signal has its
+ * added lines read from its diff (writeCommits).
  */
 export async function syncCommits(context: SyncContext) {
   const client = new BitbucketClient(context.http)
@@ -36,10 +39,39 @@ async function syncRepository(
     )
     const fresh = stop === -1 ? page.items : page.items.slice(0, stop)
     await context.store.upsertContributors(uniqueContributors(fresh.map((c) => c.author.user)))
-    await context.store.upsertCommits(
-      fresh.map((commit) => commitInput(repository.externalId, commit))
-    )
+    await writeCommits(context.store, client, repository, fresh)
     if (stop !== -1) break
   }
   if (newest) await context.cursors.set(scope, newest)
+}
+
+/**
+ * Commits written per upsert when their diffs are read: at most this many
+ * commits' added lines are held at once.
+ */
+export const DIFFS_PER_WRITE = 50
+
+/**
+ * Writes the commits, with the lines added by each that carries a
+ * built-in AI signal (a trailer, an agent's identity): one diff request
+ * per such commit, every one of them, in groups of DIFFS_PER_WRITE
+ * commits each written before the next group's diffs are read.
+ */
+export async function writeCommits(
+  store: SyncContext['store'],
+  client: BitbucketClient,
+  repository: { externalId: string; fullName: string },
+  commits: Bitbucket.Commit[]
+) {
+  for (let start = 0; start < commits.length; start += DIFFS_PER_WRITE) {
+    const group: CommitInput[] = commits
+      .slice(start, start + DIFFS_PER_WRITE)
+      .map((commit) => commitInput(repository.externalId, commit))
+    await Promise.all(
+      group.filter(carriesAiSignal).map(async (input) => {
+        input.addedLines = addedLinesOfDiff(await client.commitDiff(repository.fullName, input.sha))
+      })
+    )
+    await store.upsertCommits(group)
+  }
 }

@@ -2,8 +2,8 @@ import type { StoredRepository, SyncContext } from '#plugin-sdk'
 import { BitbucketClient } from '../client.js'
 import { environment } from '../environment.js'
 import type * as Bitbucket from '../types.js'
+import { writeCommits } from './commits.js'
 import {
-  commitInput,
   detailsFrom,
   pullRequestInput,
   uniqueContributors,
@@ -72,16 +72,15 @@ export async function writePullRequests(
       pulls.flatMap((pull) => [pull.author, ...(pull.participants ?? []).map((p) => p.user)])
     )
   )
-  const commits = details.flatMap((detail) =>
-    (detail?.commits ?? []).map((commit) => commitInput(repository.externalId, commit))
-  )
+  const commits = details.flatMap((detail) => detail?.commits ?? [])
   if (commits.length > 0) {
     await context.store.upsertContributors(
       uniqueContributors(
         details.flatMap((detail) => (detail?.commits ?? []).map((c) => c.author.user))
       )
     )
-    await context.store.upsertCommits(commits)
+    // with the lines each signalled commit added (built-in AI signals)
+    await writeCommits(context.store, client, repository, commits)
   }
   await context.store.upsertPullRequests(
     pulls.map((pull, index) => pullRequestInput(repository.externalId, pull, details[index]))

@@ -188,6 +188,65 @@ test.group('Bitbucket | sync', (group) => {
     assert.lengthOf(bitbucket.state.requests, 1)
   })
 
+  test('a commit whose trailer marks AI assistance has the lines its diff adds counted as AI, with the trailer as evidence', async ({
+    assert,
+  }) => {
+    const connection = await connected(1, 0)
+    const [claude, human] = bitbucket.state.repositories.get('acme/repo-00')!.commits
+    claude.diff = [
+      'diff --git a/src/parser.ts b/src/parser.ts',
+      'new file mode 100644',
+      'index 0000000..1111111',
+      '--- /dev/null',
+      '+++ b/src/parser.ts',
+      '@@ -0,0 +1,3 @@',
+      '+export function parse() {',
+      '+  return 1',
+      '+}',
+      'diff --git a/src/lexer.ts b/src/lexer.ts',
+      'index 2222222..3333333 100644',
+      '--- a/src/lexer.ts',
+      '+++ b/src/lexer.ts',
+      '@@ -10,3 +10,4 @@ export function lex() {',
+      '   const a = 1',
+      '-  const b = 2',
+      '+  const b = 3',
+      '+  const c = 4',
+      '   return a',
+      'diff --git a/src/old.ts b/src/old.ts',
+      'deleted file mode 100644',
+      '--- a/src/old.ts',
+      '+++ /dev/null',
+      '@@ -1,1 +0,0 @@',
+      '-gone',
+      '',
+    ].join('\n')
+    await sync(connection, ['repositories', 'commits'])
+
+    const facts = await db
+      .from('ai_code_facts')
+      .where('commit_sha', claude.hash)
+      .orderBy('path')
+      .orderBy('start_line')
+    assert.deepEqual(
+      facts.map((fact) => [fact.path, fact.start_line, fact.end_line, fact.origin, fact.agent]),
+      [
+        ['src/lexer.ts', 11, 12, 'ai', 'claude'],
+        ['src/parser.ts', 1, 3, 'ai', 'claude'],
+      ]
+    )
+    assert.equal(facts[0].evidence, 'Co-authored-by: Claude <noreply@anthropic.com>')
+    const diffs = bitbucket.state.requests.filter((request) => request.path.includes('/diff/'))
+    assert.deepEqual(
+      diffs.map((request) => request.path),
+      [`/2.0/repositories/acme/repo-00/diff/${claude.hash}`],
+      'a commit without a signal has no diff read'
+    )
+    assert.lengthOf(await db.from('ai_code_facts').where('commit_sha', human.hash), 0)
+    const gbom = await db.from('ai_code_gbom_files').where('path', 'src/parser.ts').first()
+    assert.exists(gbom, 'the GBOM was rebuilt with the signalled file')
+  })
+
   test('commits keep their parents, so lead time is per commit: each from its commit to the production deployment whose SHA reaches it', async ({
     assert,
   }) => {

@@ -23,41 +23,53 @@ export function commitInput(repositoryExternalId: string, commit: GitHub.Commit)
     authorLogin: commit.author?.login ?? null,
     authorName: commit.commit.author?.name ?? null,
     authorEmail: commit.commit.author?.email ?? null,
+    committerLogin: commit.committer?.login ?? null,
+    committerName: commit.commit.committer?.name ?? null,
+    committerEmail: commit.commit.committer?.email ?? null,
     authoredAt: commit.commit.author?.date ?? null,
     committedAt: commit.commit.committer?.date ?? commit.commit.author?.date ?? null,
     parentShas: commit.parents ? commit.parents.map((parent) => parent.sha) : null,
   }
 }
 
-/** commits whose diff is read per page at most: a signal's lines cost one request each */
-export const SIGNALLED_DIFFS_PER_PAGE = 50
+/**
+ * Commits written per upsert when their diffs are read: at most this many
+ * commits' added lines are held at once, however many a page (100) or a
+ * pull request (up to 250) lists.
+ */
+export const DIFFS_PER_WRITE = 50
 
 /**
- * The commits as the store takes them, with the lines added by those
- * that carry a built-in AI signal (all of them when `all`, a pull
- * request's whose body carries a marker): one request per such commit,
- * at most SIGNALLED_DIFFS_PER_PAGE. A diff GitHub does not give (a
+ * Writes the commits, with the lines added by those that carry a built-in
+ * AI signal (all of them when `all`, a pull request's whose body carries
+ * a marker): one request per such commit, every one of them, in groups of
+ * DIFFS_PER_WRITE commits each written before the next group's diffs are
+ * read (memory holds one group's diffs). A diff GitHub does not give (a
  * patch too large) leaves that file out.
  */
-export async function commitInputs(
+export async function writeCommits(
+  store: SyncContext['store'],
   client: GitHubClient,
   repository: { externalId: string; fullName: string },
   commits: GitHub.Commit[],
   options: { all?: boolean } = {}
-): Promise<CommitInput[]> {
-  const inputs = commits.map((commit) => commitInput(repository.externalId, commit))
-  const signalled = inputs
-    .filter((input) => options.all || carriesAiSignal(input))
-    .slice(0, SIGNALLED_DIFFS_PER_PAGE)
-  await Promise.all(
-    signalled.map(async (input) => {
-      const detail = await client.commit(repository.fullName, input.sha)
-      input.addedLines = (detail.files ?? [])
-        .map((file) => ({ path: file.filename, ranges: addedLineRanges(file.patch) }))
-        .filter((file) => file.ranges.length > 0)
-    })
-  )
-  return inputs
+) {
+  for (let start = 0; start < commits.length; start += DIFFS_PER_WRITE) {
+    const group = commits
+      .slice(start, start + DIFFS_PER_WRITE)
+      .map((commit) => commitInput(repository.externalId, commit))
+    await Promise.all(
+      group
+        .filter((input) => options.all || carriesAiSignal(input))
+        .map(async (input) => {
+          const detail = await client.commit(repository.fullName, input.sha)
+          input.addedLines = (detail.files ?? [])
+            .map((file) => ({ path: file.filename, ranges: addedLineRanges(file.patch) }))
+            .filter((file) => file.ranges.length > 0)
+        })
+    )
+    await store.upsertCommits(group)
+  }
 }
 
 /**
@@ -89,7 +101,7 @@ async function syncRepository(
     const commits = page.data
     if (commits.length === 0) break
     await context.store.upsertContributors(commitContributors(commits))
-    await context.store.upsertCommits(await commitInputs(client, repository, commits))
+    await writeCommits(context.store, client, repository, commits)
     for (const commit of commits) {
       const committed = commit.commit.committer?.date ?? null
       if (committed && (!newest || committed > newest)) newest = committed

@@ -3,7 +3,7 @@ import { GitHubClient } from '../client.js'
 import { gitHubAppConfig } from '../config.js'
 import type * as GitHub from '../types.js'
 import { eachMonitoredRepository, pullRequestMarker } from '#plugin-sdk'
-import { commitInputs } from './commits.js'
+import { writeCommits } from './commits.js'
 import { pullRequestInput, uniqueContributors, type PullRequestDetails } from './mappers.js'
 
 /** repositories synced side by side; the HTTP client's own cap bounds the requests */
@@ -68,9 +68,7 @@ async function writePage(
   // core's built-in signals (docs/ai_code.md)
   for (const [index, pull] of pulls.entries()) {
     if (details[index].commits.length === 0 || !pullRequestMarker(pull.body)) continue
-    await context.store.upsertCommits(
-      await commitInputs(client, repository, details[index].commits, { all: true })
-    )
+    await writeCommits(context.store, client, repository, details[index].commits, { all: true })
   }
   await context.store.upsertPullRequests(
     pulls.map((pull, index) => ({

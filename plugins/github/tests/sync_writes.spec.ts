@@ -3,6 +3,7 @@ import { fakeConnection, fakeSyncContext } from '#plugin-sdk/testing'
 import plugin from '../plugin.js'
 import { syncRepositories } from '../sync/repositories.js'
 import { syncPullRequests } from '../sync/pull_requests.js'
+import { DIFFS_PER_WRITE, syncCommits } from '../sync/commits.js'
 import type { FakeGitHub } from './fake_github/server.js'
 import { startGitHub, withEnv } from './testbed.js'
 
@@ -96,4 +97,44 @@ test.group('GitHub sync | what it writes', (group) => {
       assert.lengthOf(own, 4, repository.fullName)
     }
   })
+
+  test('every signalled commit of a page has its added lines read, written in groups of DIFFS_PER_WRITE', async ({
+    assert,
+  }) => {
+    const connection = installationConnection(1, 0)
+    await syncRepositories(await fakeSyncContext(connection))
+    const [repository] = await connection.store.repositories()
+    await connection.store.setMonitored([repository.externalId], true)
+    // 120 commits by Copilot's coding agent: more than two groups, and
+    // more than one page of 100
+    const shas = Array.from({ length: 120 }, (_, i) =>
+      github.addCommit(repository.fullName, {
+        message: `Step ${i}`,
+        authorLogin: 'copilot-swe-agent[bot]',
+        files: [
+          { filename: `src/step_${i}.ts`, status: 'added', patch: '@@ -0,0 +1,2 @@\n+a\n+b' },
+        ],
+      })
+    )
+    connection.store.writes.length = 0
+
+    await syncCommits(await fakeSyncContext(connection))
+
+    const written = new Map(connection.store.written.commits.map((commit) => [commit.sha, commit]))
+    for (const [i, sha] of shas.entries()) {
+      assert.deepEqual(
+        written.get(sha)?.addedLines,
+        [{ path: `src/step_${i}.ts`, ranges: [[1, 2]] }],
+        `commit ${i}`
+      )
+    }
+    const upserts = connection.store.writes.filter((write) => write.kind === 'commits')
+    assert.isAbove(upserts.length, 2)
+    for (const upsert of upserts) {
+      assert.isAtMost(
+        upsert.rows.filter((row) => (row as { addedLines?: unknown }).addedLines).length,
+        DIFFS_PER_WRITE
+      )
+    }
+  }).timeout(60_000)
 })

@@ -135,7 +135,41 @@ export type FakeCommit = {
   committer: { name: string; email: string; date: string }
   /** served by Commits - Get only: the list (GitCommitRef) leaves them out */
   parents: string[]
+  /**
+   * its changed files (Commits - Get Changes) and their line diff blocks
+   * against the first parent (Diffs - Get File Diffs); when absent, an
+   * edit of /README.md that adds its line 2
+   */
+  files?: FakeCommitFile[]
 }
+/** LineDiffBlock as the File Diffs API answers it, its change type by name */
+export type FakeLineDiffBlock = {
+  changeType: 'none' | 'add' | 'delete' | 'edit'
+  originalLineNumberStart: number
+  originalLinesCount: number
+  modifiedLineNumberStart: number
+  modifiedLinesCount: number
+}
+export type FakeCommitFile = {
+  path: string
+  changeType: 'add' | 'edit' | 'delete'
+  blocks: FakeLineDiffBlock[]
+}
+const README_EDIT: FakeCommitFile[] = [
+  {
+    path: '/README.md',
+    changeType: 'edit',
+    blocks: [
+      {
+        changeType: 'add',
+        originalLineNumberStart: 2,
+        originalLinesCount: 0,
+        modifiedLineNumberStart: 2,
+        modifiedLinesCount: 1,
+      },
+    ],
+  },
+]
 export type RecordedRequest = {
   method: string
   path: string
@@ -202,7 +236,7 @@ export type FakeAzure = {
   addCommit(
     repository: FakeRepository,
     comment: string,
-    options?: { parents?: string[]; date?: string }
+    options?: { parents?: string[]; date?: string; files?: FakeCommitFile[] }
   ): FakeCommit
   addWorkItem(project: FakeProject, type: string, fields?: Record<string, unknown>): FakeWorkItem
   /** a new revision of the item: its fields change at `at` (System.ChangedDate), recorded as an update */
@@ -692,6 +726,60 @@ export async function startFakeAzure(
       }))
       return json(response, 200, { count: value.length, value })
     }
+    // GET {project}/_apis/git/repositories/{id}/commits/{commitId}/changes: GitCommitChanges
+    if (
+      method === 'GET' &&
+      (match =
+        /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/commits\/([0-9a-f]{40})\/changes\/?$/i.exec(
+          path
+        ))
+    ) {
+      const commit = (state.commits.get(match[1]) ?? []).find(
+        (entry) => entry.commitId === match![2]
+      )
+      if (!commit) return json(response, 404, { message: 'TF401175: commit not found' })
+      const files = commit.files ?? README_EDIT
+      const count = (type: string) => files.filter((file) => file.changeType === type).length
+      return json(response, 200, {
+        changeCounts: { Add: count('add'), Edit: count('edit'), Delete: count('delete') },
+        changes: files.map((file) => ({
+          item: {
+            objectId: createHash('sha1').update(`${commit.commitId}:${file.path}`).digest('hex'),
+            gitObjectType: 'blob',
+            commitId: commit.commitId,
+            path: file.path,
+          },
+          changeType: file.changeType,
+        })),
+      })
+    }
+    // POST {project}/_apis/git/repositories/{id}/filediffs: FileDiff per asked path
+    if (
+      method === 'POST' &&
+      (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/filediffs\/?$/i.exec(path))
+    ) {
+      const body = (await readBody(request)) as {
+        baseVersionCommit?: string
+        targetVersionCommit?: string
+        fileDiffParams?: Array<{ path?: string; originalPath?: string }>
+      }
+      const commit = (state.commits.get(match[1]) ?? []).find(
+        (entry) => entry.commitId === body?.targetVersionCommit
+      )
+      if (!commit || !commit.parents.includes(body.baseVersionCommit ?? '')) {
+        return json(response, 400, {
+          message: 'TF401175: The version descriptor could not be resolved to a version',
+        })
+      }
+      const files = commit.files ?? README_EDIT
+      const value = (body.fileDiffParams ?? []).flatMap((params) => {
+        const file = files.find((candidate) => candidate.path === params.path)
+        return file
+          ? [{ path: file.path, originalPath: params.originalPath, lineDiffBlocks: file.blocks }]
+          : []
+      })
+      return json(response, 200, { count: value.length, value })
+    }
     // GET {project}/_apis/git/repositories/{id}/commits/{commitId}: the whole comment
     if (
       method === 'GET' &&
@@ -1088,6 +1176,7 @@ export async function startFakeAzure(
         author: { name: state.user.displayName, email: state.user.email, date },
         committer: { name: state.user.displayName, email: state.user.email, date },
         parents: commitOptions.parents ?? earlier.slice(-1).map((parent) => parent.commitId),
+        ...(commitOptions.files ? { files: commitOptions.files } : {}),
       }
       state.commits.set(repository.id, [...earlier, commit])
       return commit

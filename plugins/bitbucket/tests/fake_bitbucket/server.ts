@@ -82,6 +82,27 @@ export async function startFakeBitbucket() {
         { 'retry-after': String(retryAfter) }
       )
     }
+    // a commit's raw diff against its first parent, as text/plain
+    const diffMatch = /^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/diff\/([0-9a-f]+)$/.exec(
+      url.pathname
+    )
+    if (diffMatch) {
+      const [, workspace, slug, hash] = diffMatch
+      const repository = state.repositories.get(`${workspace}/${slug}`)
+      const commit = [
+        ...(repository?.commits ?? []),
+        ...(repository?.pullRequests ?? []).flatMap((pull) => pull.commits ?? []),
+      ].find((candidate) => candidate.hash === hash)
+      if (!commit) {
+        return send(request, response, 404, {
+          type: 'error',
+          error: { message: 'Commit not found' },
+        })
+      }
+      state.requests.push({ method: request.method!, path: request.url!, status: 200 })
+      response.writeHead(200, { 'content-type': 'text/plain' })
+      return response.end(commit.diff ?? readmeDiff(hash))
+    }
     const archiveMatch = /^\/([^/]+)\/([^/]+)\/get\/([0-9a-f]+)\.tar\.gz$/.exec(url.pathname)
     if (archiveMatch) {
       const [, workspace, slug, sha] = archiveMatch
@@ -165,3 +186,17 @@ export async function startFakeBitbucket() {
 }
 
 export type FakeBitbucket = Awaited<ReturnType<typeof startFakeBitbucket>>
+
+/** the diff a commit without its own gives: one line added to README.md */
+function readmeDiff(hash: string) {
+  return [
+    'diff --git a/README.md b/README.md',
+    `index 0000000..${hash.slice(0, 7)} 100644`,
+    '--- a/README.md',
+    '+++ b/README.md',
+    '@@ -1,1 +1,2 @@',
+    ' # readme',
+    `+${hash}`,
+    '',
+  ].join('\n')
+}

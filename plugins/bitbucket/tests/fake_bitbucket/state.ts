@@ -40,6 +40,11 @@ export type FakeCommit = {
   author: FakeUser
   raw: string
   parents?: Array<{ hash: string; type: 'commit' }>
+  /**
+   * its raw git-style diff (GET …/diff/{hash}, text/plain); when absent,
+   * one that adds a line to README.md
+   */
+  diff?: string
 }
 
 export type FakeRepository = {

@@ -96,6 +96,7 @@ export function addCommit(
     authorName?: string
     authorEmail?: string
     files?: FakeCommitFile[]
+    committer?: { login: string | null; name: string; email: string }
   }
 ) {
   const repository = requireRepository(state, repoFullName)
@@ -110,6 +111,7 @@ export function addCommit(
   if (input.authorName) commit.authorName = input.authorName
   if (input.authorEmail) commit.authorEmail = input.authorEmail
   if (input.files) commit.files = input.files
+  if (input.committer) commit.committer = input.committer
   repository.commits.push(commit)
   repository.pushedAt = date
   repository.updatedAt = date

@@ -96,6 +96,7 @@ export interface FakeGitHub {
       authorName?: string
       authorEmail?: string
       files?: FakeCommitFile[]
+      committer?: { login: string | null; name: string; email: string }
     }
   ): string
   addUser(input: { login: string; installationIds: number[] }): void

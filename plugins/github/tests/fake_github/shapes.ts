@@ -219,7 +219,11 @@ export function commitShape(base: string, repository: FakeRepository, commit: Fa
     node_id: nodeId('C', commit.sha.slice(0, 12)),
     commit: {
       author: person,
-      committer: { name: 'GitHub', email: 'noreply@github.com', date: iso(commit.date) },
+      committer: {
+        name: commit.committer?.name ?? 'GitHub',
+        email: commit.committer?.email ?? 'noreply@github.com',
+        date: iso(commit.date),
+      },
       message: commit.message,
       tree: {
         sha: sha1(`tree:${commit.sha}`),
@@ -239,7 +243,11 @@ export function commitShape(base: string, repository: FakeRepository, commit: Fa
     html_url: `${base}/${repository.fullName}/commit/${commit.sha}`,
     comments_url: `${base}/repos/${repository.fullName}/commits/${commit.sha}/comments`,
     author: account,
-    committer: userShape(base, accountFor('web-flow')),
+    committer: !commit.committer
+      ? userShape(base, accountFor('web-flow'))
+      : commit.committer.login === null
+        ? null
+        : userShape(base, commit.committer.login),
     parents: commit.parents.map((sha) => ({
       sha,
       url: `${base}/repos/${repository.fullName}/commits/${sha}`,

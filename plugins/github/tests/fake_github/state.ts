@@ -43,6 +43,8 @@ export type FakeCommit = {
   parents: string[]
   /** its files' unified diffs, as the single-commit endpoint gives them; generated when absent */
   files?: FakeCommitFile[]
+  /** who committed it; GitHub's web-flow ("GitHub <noreply@github.com>") when absent */
+  committer?: { login: string | null; name: string; email: string }
 }
 
 export type FakeCommitFile = { filename: string; status: 'added' | 'modified'; patch: string }

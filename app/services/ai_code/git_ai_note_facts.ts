@@ -1,6 +1,4 @@
 import db from '@adonisjs/lucid/services/db'
-import RegenerateGbom from '#actions/ai_code/regenerate_gbom'
-import ReevaluatePullRequestsOfCommits from '#actions/ai_code/reevaluate_pull_requests_of_commits'
 import type { AuthorshipLog } from '#services/ai_code/git_ai_notes'
 import { sqlTime } from '#services/sql'
 
@@ -10,11 +8,12 @@ import { sqlTime } from '#services/sql'
  * git data API): a prompt's lines are AI, with its agent and model; a
  * human's (`h_…`) are human; prompt transcripts are never kept. Each
  * noted commit's facts are replaced in one transaction (read again,
- * nothing changes), then the repository's GBOM is rebuilt and the open
- * pull requests carrying a noted commit are checked again. A commit
- * without a note gets no fact: its lines stay unknown.
+ * nothing changes). The caller (an action) then rebuilds the GBOM and
+ * checks the open pull requests carrying a noted commit again
+ * (ApplyAiFactChanges). A commit without a note gets no fact: its lines
+ * stay unknown. Returns how many notes were written.
  */
-export async function storeGitAiNotes(
+export async function writeGitAiNotes(
   organizationId: number,
   repositoryId: number,
   notes: Array<{ commit: string; log: AuthorshipLog }>
@@ -56,13 +55,5 @@ export async function storeGitAiNotes(
       }
     }
   })
-  if (notes.length > 0) {
-    await new RegenerateGbom().execute({ organizationId, repositoryIds: [repositoryId] })
-    // the open pull requests carrying a noted commit are checked again
-    await new ReevaluatePullRequestsOfCommits().execute({
-      organizationId,
-      commits: new Map([[repositoryId, new Set(notes.map((note) => note.commit))]]),
-    })
-  }
   return notes.length
 }

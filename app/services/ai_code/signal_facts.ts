@@ -1,10 +1,10 @@
 import db from '@adonisjs/lucid/services/db'
-import RegenerateGbom from '#actions/ai_code/regenerate_gbom'
-import ReevaluatePullRequestsOfCommits from '#actions/ai_code/reevaluate_pull_requests_of_commits'
 import { commitShasOf } from '#services/ai_code/attestations'
 import {
   commitSignals,
   markerAgent,
+  SIGNAL_COLUMNS,
+  storedIdentities,
   type AddedLines,
   type Signal,
 } from '#services/ai_code/built_in_signals'
@@ -18,12 +18,13 @@ import { sqlTime } from '#services/sql'
  * commit whose added lines are unknown gets no fact: it counts at commit
  * level only (the policy's AI-assisted commits, the signals list). Each
  * commit's signal facts are replaced in one transaction, so writing the
- * same commits again changes nothing; then, if any fact changed, the
- * repository's GBOM is rebuilt and its open pull requests carrying one
- * of the commits are checked again, as after a notes sync. Fenced to the
+ * same commits again changes nothing. Returns how many facts changed:
+ * when any did, the caller (an action, through the domain store's
+ * AiFactsListener) rebuilds the GBOM and checks the open pull requests
+ * carrying the commits again (ApplyAiFactChanges). Fenced to the
  * organisation.
  */
-export async function storeSignalFacts(
+export async function writeSignalFacts(
   organizationId: number,
   repositoryId: number,
   shas: string[]
@@ -35,15 +36,7 @@ export async function storeSignalFacts(
     .where('organization_id', organizationId)
     .where('repository_id', repositoryId)
     .whereIn('sha', wanted)
-    .select(
-      'sha',
-      'message',
-      'trailers',
-      'author_login',
-      'author_name',
-      'author_email',
-      'added_lines'
-    )
+    .select('sha', 'message', 'trailers', ...SIGNAL_COLUMNS, 'added_lines')
   const markers = await pullRequestMarkers(organizationId, repositoryId, new Set(wanted))
   const now = sqlTime()
   let changed = 0
@@ -58,10 +51,8 @@ export async function storeSignalFacts(
           .where('commit_sha', commit.sha)
       const signals = [
         ...commitSignals({
+          ...storedIdentities(commit),
           trailers: parseJsonArray(commit.trailers),
-          authorLogin: commit.author_login,
-          authorName: commit.author_name,
-          authorEmail: commit.author_email,
         }),
         ...(markers.get(commit.sha) ?? []),
       ]
@@ -101,13 +92,6 @@ export async function storeSignalFacts(
       changed += Math.max(1, rows.length)
     }
   })
-  if (changed > 0) {
-    await new RegenerateGbom().execute({ organizationId, repositoryIds: [repositoryId] })
-    await new ReevaluatePullRequestsOfCommits().execute({
-      organizationId,
-      commits: new Map([[repositoryId, new Set(commits.map((commit) => commit.sha as string))]]),
-    })
-  }
   return changed
 }
 
