@@ -82,6 +82,8 @@ export default class BenchWebhooks extends BaseCommand {
       latencies.sort((a, b) => a - b)
       const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]
       const rss = await processRss(server.child.pid!)
+      // after the deliveries, so they meet the server as they did before it was measured
+      const barePerSecond = await this.#bareRouteRate(server.port)
 
       const engine = db.connection().dialect.name
       this.logger.log(
@@ -95,6 +97,9 @@ export default class BenchWebhooks extends BaseCommand {
         `acknowledgement p99: ${p99.toFixed(1)} ms; SQL statements per delivery (server): ${queriesPerDelivery.toFixed(2)}; server peak RSS ${rss.peak} MiB`
       )
       this.logger.log(
+        `bare route (GET /health, no database) over HTTP, same clients: ${barePerSecond.toFixed(0)}/s; ratio bare route / raw inserts (the ceiling of any HTTP endpoint here): ${(barePerSecond / rawPerSecond).toFixed(2)}; webhooks / bare route: ${(acceptedPerSecond / barePerSecond).toFixed(2)}`
+      )
+      this.logger.log(
         `ratio accepted / raw inserts: ${(acceptedPerSecond / rawPerSecond).toFixed(2)}`
       )
       await recordBenchResult('webhooks', {
@@ -103,6 +108,9 @@ export default class BenchWebhooks extends BaseCommand {
         rawInsertsPerSecond: Math.round(rawPerSecond),
         acceptedPerSecond: Math.round(acceptedPerSecond),
         ratio: Number((acceptedPerSecond / rawPerSecond).toFixed(3)),
+        bareRequestsPerSecond: Math.round(barePerSecond),
+        bareRatio: Number((barePerSecond / rawPerSecond).toFixed(3)),
+        acceptedOverBare: Number((acceptedPerSecond / barePerSecond).toFixed(3)),
         p99Ms: Number(p99.toFixed(1)),
         queriesPerDelivery: Number(queriesPerDelivery.toFixed(2)),
         serverPeakRssMiB: rss.peak,
@@ -110,6 +118,25 @@ export default class BenchWebhooks extends BaseCommand {
     } finally {
       await stopServer(server)
     }
+  }
+
+  /**
+   * The same clients and request count against the framework's bare route
+   * (/health: no session, no database): what HTTP and the framework alone
+   * allow, the ceiling of any endpoint's ratio to the raw inserts.
+   */
+  async #bareRouteRate(port: number) {
+    let next = 0
+    const startedAt = performance.now()
+    const get = async () => {
+      while (next < this.deliveries) {
+        next++
+        const response = await fetch(`http://127.0.0.1:${port}/health`)
+        await response.arrayBuffer()
+      }
+    }
+    await Promise.all(Array.from({ length: this.concurrency }, get))
+    return this.deliveries / ((performance.now() - startedAt) / 1000)
   }
 
   /**
