@@ -173,7 +173,7 @@ function table(results: Result[]) {
       'webhooks accepted / raw single-row inserts',
       (f) => {
         const w = need(f('webhooks'))
-        return `${w.acceptedPerSecond}/s ÷ ${w.rawInsertsPerSecond}/s = **${w.ratio}**, p99 ${w.p99Ms} ms at ${w.concurrency}; ${w.queriesPerDelivery} SQL/delivery`
+        return `${w.acceptedPerSecond}/s ÷ ${w.rawInsertsPerSecond}/s = **${w.ratio}**, p99 ${w.p99Ms} ms at ${w.concurrency}; ${w.queriesPerDelivery} SQL/delivery${w.bareRatio === undefined ? '' : `; bare route / raw inserts ${w.bareRatio}`}${w.cpuMsPerDelivery === undefined ? '' : `; server CPU ${w.cpuMsPerDelivery} ms/delivery (bare ${w.cpuMsPerBareRequest}, raw insert ${w.rawInsertCpuMs})`}`
       },
       '≥ 0.5, p99 < 50 ms at 200 concurrent',
     ],

@@ -196,6 +196,24 @@ export async function processRss(pid: number) {
 }
 
 /**
+ * CPU time (user + system, milliseconds) a process has used so far, from
+ * /proc/<pid>/stat; null where there is no /proc. On a loaded machine a
+ * process's CPU time per request moves far less than its rate does.
+ */
+export async function processCpuMs(pid: number) {
+  const { readFile } = await import('node:fs/promises')
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    // fields after the command name, which may hold spaces: utime and stime are 14 and 15
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return (ticks * 1000) / 100 // USER_HZ is 100 on Linux
+  } catch {
+    return null
+  }
+}
+
+/**
  * BENCH_SERVER_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=tmp/prof")
  * goes to the server a benchmark starts in its own process, to profile it.
  */

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
 import { defineConfig } from '@adonisjs/lucid'
 import { pluginMigrationPaths, pluginTableNames } from '#services/plugins/discovery'
+import { cachePreparedStatements } from '#services/sqlite_statements'
 
 /**
  * SQLite is the zero set-up default; PostgreSQL (production target) is
@@ -89,13 +90,15 @@ const dbConfig = defineConfig({
          * WAL lets readers proceed while one writer commits; foreign keys
          * are off by default in SQLite; busy_timeout turns "database is
          * locked" into a short wait when the worker and the web process
-         * write at once.
+         * write at once. Statements are compiled once per connection
+         * (app/services/sqlite_statements.ts).
          */
         afterCreate: (connection: any, done: (error: Error | null, conn: any) => void) => {
           connection.pragma('journal_mode = WAL')
           connection.pragma('foreign_keys = ON')
           connection.pragma('busy_timeout = 5000')
           connection.pragma('synchronous = NORMAL')
+          cachePreparedStatements(connection)
           done(null, connection)
         },
       },

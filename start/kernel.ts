@@ -33,7 +33,7 @@ router.use([
   // names the request's span after its route (GET /orgs/:org/summary);
   // with telemetry off there are no spans, and nothing of OpenTelemetry loads
   ...(telemetryEnabled(process.env) ? [() => import('@adonisjs/otel/otel_middleware')] : []),
-  () => import('@adonisjs/auth/initialize_auth_middleware'),
+  () => import('#middleware/initialize_auth_middleware'),
   () => import('#middleware/token_before_body_middleware'),
   () => import('#middleware/request_body_middleware'),
   () => import('#middleware/text_input_middleware'),

@@ -4,6 +4,7 @@
 |--------------------------------------------------------------------------
 */
 import edge from 'edge.js'
+import { HttpContext } from '@adonisjs/core/http'
 import app from '@adonisjs/core/services/app'
 import { DateTime } from 'luxon'
 import sextantConfig from '#config/sextant'
@@ -13,6 +14,21 @@ import { pluginRegistry } from '#services/plugins/registry'
 import { describeUserAgent } from '#services/user_sessions'
 import { plural } from '#services/plural'
 import { MARKETING_CONSENT_TEXT } from '#services/marketing/consent'
+
+/**
+ * A request's renderer, made on first use of ctx.view as the Edge provider
+ * makes it, with the request's authenticator shared when it exists: our
+ * initialize_auth middleware no longer reads ctx.view, so a request that
+ * renders nothing (a webhook, the token API) builds no renderer.
+ */
+HttpContext.getter(
+  'view',
+  function (this: HttpContext) {
+    const renderer = edge.createRenderer().share({ request: this.request })
+    return this.auth ? renderer.share({ auth: this.auth }) : renderer
+  },
+  true
+)
 
 edge.global('asset', assetUrl)
 edge.global('productName', 'Sextant')
