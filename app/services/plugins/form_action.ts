@@ -33,7 +33,19 @@ function pluginRedirectOrigins(): string[] {
   return [...origins].sort()
 }
 
-/** The form-action sources of the CSP header, read on each response. */
+let computed: { revision: number; sources: string } | null = null
+
+/**
+ * The form-action sources of the CSP header, asked for on each response:
+ * computed once per change of the plugin registry (the plugins' URLs are
+ * server settings, fixed for the life of the process), not once per
+ * response as before (each plugin's settings parsed again, GitHub's
+ * private key read included).
+ */
 export function formActionSources() {
-  return [`'self'`, ...pluginRedirectOrigins()].join(' ')
+  const revision = pluginRegistry.revision
+  if (computed?.revision !== revision) {
+    computed = { revision, sources: [`'self'`, ...pluginRedirectOrigins()].join(' ') }
+  }
+  return computed.sources
 }

@@ -40,6 +40,16 @@ export class UnknownPluginException extends Exception {
 class PluginRegistry {
   #plugins = new Map<string, RegisteredPlugin>()
   #loading: Promise<void> | null = null
+  #revision = 0
+
+  /**
+   * Moves whenever a plugin is registered or changes state, so what is
+   * derived from the loaded plugins (the CSP's form-action list) can be
+   * computed once per change instead of once per response.
+   */
+  get revision() {
+    return this.#revision
+  }
 
   load(): Promise<void> {
     this.#loading ??= this.#loadAll()
@@ -82,12 +92,14 @@ class PluginRegistry {
         error: null,
       }
       this.#plugins.set(found.folder, plugin)
+      this.#revision += 1
       if (found.disabled) continue
       try {
         const module = await import(pathToFileURL(found.entry).href)
         plugin.definition = validateManifest(found.folder, found.dir, module.default)
       } catch (error) {
         plugin.state = 'failed'
+        this.#revision += 1
         plugin.error = error instanceof Error ? error.message : String(error)
         await report(
           `Plugin "${found.folder}" (${relative(app.makePath(), found.entry)}) failed to load: ${plugin.error}`,
