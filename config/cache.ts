@@ -23,6 +23,13 @@ const cacheConfig = defineConfig({
       .useL2Layer(drivers.redis({ connectionName: 'main' }))
       .useBus(drivers.redisBus({ connectionName: 'main' })),
     memory: store().useL1Layer(drivers.memory({ maxSize: '64mb' })),
+    /**
+     * This process's view models of dashboard pages, kept as objects (no
+     * serialisation: reading one costs nothing) under the organisation's
+     * insights generation (`pageViewModel` in app/services/insights/cache.ts).
+     * Not a default: nothing else belongs here.
+     */
+    pages: store().useL1Layer(drivers.memory({ maxItems: 500, serialize: false })),
   },
 })
 

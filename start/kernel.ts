@@ -20,7 +20,7 @@ server.use([
   () => import('#middleware/compression_middleware'),
   () => import('#middleware/assets_middleware'),
   () => import('#middleware/maintenance_middleware'),
-  () => import('@adonisjs/static/static_middleware'),
+  () => import('#middleware/public_files_middleware'),
 ])
 
 /**

@@ -11,6 +11,14 @@ export default class Organization extends compose(
   OrganizationSchema,
   withPublicId('organization')
 ) {
+  /**
+   * Moved by every invalidation of the organisation's insights
+   * (`invalidateInsights`): read with the organisation on each request, it
+   * keys the pages' in-memory view models (`pageViewModel`).
+   */
+  @column({ consume: (value) => Number(value ?? 0) })
+  declare insightsGeneration: number
+
   // SQLite hands booleans back as 0/1.
   @column({ consume: (value) => Boolean(value) })
   declare isDemo: boolean

@@ -3,6 +3,7 @@ import { memberCan } from '#abilities/main'
 import { organizationNow, resolveFilters } from '#services/insights_pages/date_range'
 import { executiveSummary } from '#services/insights_pages/executive_summary'
 import { respondWithDashboard } from '#services/insights_pages/respond'
+import { pageViewModel } from '#services/insights/cache'
 import { selectedTeam, teamLens, teamOptions } from '#services/insights_pages/team_lens'
 import { narrativeFailures, whatChanged } from '#queries/insight_findings'
 import { agreementStrip } from '#queries/working_agreements'
@@ -32,8 +33,18 @@ export default class SummaryController {
         keep: { team: team.publicId },
       })
     }
-    const summary = await executiveSummary(organizationId, filters.range)
-    const changed = await whatChanged(organizationId, filters.range)
+    // the summary and what changed, from this process's memory while the
+    // organisation's insights generation stands (the teams and agreements
+    // below are read on each request: their edits move no generation)
+    const { summary, changed } = await pageViewModel(
+      ctx.organization!,
+      'executive-summary',
+      { from: filters.range.from, to: filters.range.to },
+      async () => ({
+        summary: await executiveSummary(organizationId, filters.range),
+        changed: await whatChanged(organizationId, filters.range),
+      })
+    )
     return respondWithDashboard(ctx, {
       path: '/insights',
       page: 'pages/insights/summary',

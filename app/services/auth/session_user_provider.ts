@@ -30,6 +30,29 @@ function columnsOf(model: LucidModel) {
   return [...model.$columnsDefinitions.values()].map(({ columnName }) => columnName)
 }
 
+let imported: Promise<
+  [
+    typeof import('@adonisjs/lucid/services/db'),
+    typeof import('#models/membership'),
+    typeof import('#models/organization'),
+  ]
+> | null = null
+
+/**
+ * The database service and the models, imported on first use (the auth
+ * config loads this file before the application has booted) and then
+ * kept: an `import()` on every request is a round trip through the
+ * module loader (under a loader hook, to its thread: 4% of a glasses
+ * request's CPU).
+ */
+function modules() {
+  return (imported ??= Promise.all([
+    import('@adonisjs/lucid/services/db'),
+    import('#models/membership'),
+    import('#models/organization'),
+  ]))
+}
+
 /**
  * The user, their memberships and those organisations, and whether they
  * have a confirmed second factor, in one statement. The user row is read
@@ -37,11 +60,7 @@ function columnsOf(model: LucidModel) {
  */
 async function readUserWithMemberships(UserModel: typeof User, identifier: number) {
   const [{ default: db }, { default: MembershipModel }, { default: OrganizationModel }] =
-    await Promise.all([
-      import('@adonisjs/lucid/services/db'),
-      import('#models/membership'),
-      import('#models/organization'),
-    ])
+    await modules()
   const aliased = (table: string, prefix: string, columns: string[]) =>
     columns.map((column) => `${table}.${column} as ${prefix}${column}`)
   const rows: Record<string, unknown>[] = await db

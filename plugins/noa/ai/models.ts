@@ -53,6 +53,10 @@ export function resolveModel(row: AiModel): ResolvedModel {
 const requestModels = new AsyncLocalStorage<{
   organizationId: number
   rows: () => Promise<AiModel[]>
+  /** each row resolved (its key decrypted) once per request, not once per call */
+  resolved: Map<number, ResolvedModel>
+  /** and one SDK client per resolved model */
+  clients: WeakMap<ResolvedModel, OpenAI>
 }>()
 
 /**
@@ -64,7 +68,10 @@ export function withOrganizationModels<T>(organizationId: number, work: () => Pr
   let rows: Promise<AiModel[]> | null = null
   const read = () =>
     (rows ??= AiModel.query().where('organization_id', organizationId).orderBy('id', 'asc').exec())
-  return requestModels.run({ organizationId, rows: read }, work)
+  return requestModels.run(
+    { organizationId, rows: read, resolved: new Map(), clients: new WeakMap() },
+    work
+  )
 }
 
 /**
@@ -82,7 +89,10 @@ export async function defaultModelFor(
     const rows = await request.rows()
     const capable = rows.filter((row) => Boolean(row[columns.can]))
     const chosen = capable.find((row) => Boolean(row[columns.isDefault])) ?? capable[0]
-    return chosen ? resolveModel(chosen) : null
+    if (!chosen) return null
+    let resolved = request.resolved.get(chosen.id)
+    if (!resolved) request.resolved.set(chosen.id, (resolved = resolveModel(chosen)))
+    return resolved
   }
   const row = await AiModel.query()
     .where('organization_id', organizationId)
@@ -91,6 +101,18 @@ export async function defaultModelFor(
     .orderBy('id', 'asc')
     .first()
   return row ? resolveModel(row) : null
+}
+
+let sdk: Promise<typeof import('openai')> | null = null
+
+/**
+ * The OpenAI SDK, imported on first use and then kept: an `import()` is
+ * not free on every call (under a loader hook, as `npm run dev` and the
+ * benchmarks run, each one is a synchronous round trip to the hooks'
+ * thread: 16% of a glasses request's CPU, four imports per request).
+ */
+export function openAiSdk() {
+  return (sdk ??= import('openai'))
 }
 
 /**
@@ -103,8 +125,17 @@ export async function defaultModelFor(
  * (~150 modules), so processes that never call a model do not load it.
  */
 export async function openAiClientFor(model: ResolvedModel): Promise<OpenAI> {
+  const clients = requestModels.getStore()?.clients
+  const known = clients?.get(model)
+  if (known) return known
+  const client = await newClient(model)
+  clients?.set(model, client)
+  return client
+}
+
+async function newClient(model: ResolvedModel): Promise<OpenAI> {
   const keyRefusal = model.keyRefusal
-  const { default: OpenAIClient } = await import('openai')
+  const { default: OpenAIClient } = await openAiSdk()
   return new OpenAIClient({
     baseURL: model.baseUrl,
     // the SDK insists on a key; without one (a local server) no Authorization header is sent at all

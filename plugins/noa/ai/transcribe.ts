@@ -1,5 +1,5 @@
 import { modelFailure, type ModelFailure } from './failures.js'
-import { defaultModelFor, modelTimeoutMs, openAiClientFor } from './models.js'
+import { defaultModelFor, modelTimeoutMs, openAiClientFor, openAiSdk } from './models.js'
 
 export class TranscriptionUnavailable extends Error {
   constructor(message: string) {
@@ -31,7 +31,7 @@ export async function transcribe(
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), modelTimeoutMs())
   try {
-    const { toFile } = await import('openai')
+    const { toFile } = await openAiSdk()
     const client = await openAiClientFor(model)
     const result = await client.audio.transcriptions.create(
       {

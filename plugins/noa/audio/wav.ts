@@ -187,10 +187,22 @@ export const TRANSCRIPTION_SAMPLE_RATE = 16_000
  * header when nothing was said).
  */
 export function toTranscriptionWav(bytes: Buffer): Buffer | null {
+  return convertForTranscription(bytes).wav
+}
+
+/**
+ * The recording's format and its transcription WAV (null when it holds no
+ * samples) from one decoding: the glasses endpoint needs both, and
+ * decoding twice was a second pass over every sample.
+ */
+export function convertForTranscription(bytes: Buffer): { format: WavFormat; wav: Buffer | null } {
   const { format, samples } = decodeWav(bytes)
-  if (samples.length === 0) return null
-  return encodeWav16(
-    resample(samples, format.sampleRate, TRANSCRIPTION_SAMPLE_RATE),
-    TRANSCRIPTION_SAMPLE_RATE
-  )
+  if (samples.length === 0) return { format, wav: null }
+  return {
+    format,
+    wav: encodeWav16(
+      resample(samples, format.sampleRate, TRANSCRIPTION_SAMPLE_RATE),
+      TRANSCRIPTION_SAMPLE_RATE
+    ),
+  }
 }

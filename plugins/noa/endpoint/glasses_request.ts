@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { fileTypeFromBuffer } from 'file-type'
-import { decodeWav, looksLikeWav, WavError, toTranscriptionWav } from '../audio/wav.js'
+import { convertForTranscription, looksLikeWav, WavError } from '../audio/wav.js'
 import { normaliseHistory, type ChatTurn, type InlineImage } from '../chat/conversation.js'
 import { environment } from '../environment.js'
 
@@ -109,10 +109,10 @@ async function readAudio(part: UploadedPart | null): Promise<GlassesAudio | null
   if (!bytes) return null
   if (looksLikeWav(bytes)) {
     try {
-      const { format } = decodeWav(bytes)
+      const { format, wav } = convertForTranscription(bytes)
       return {
         kind: 'wav',
-        wav: toTranscriptionWav(bytes),
+        wav,
         sourceRate: format.sampleRate,
         sourceBits: format.bitsPerSample,
       }

@@ -1,0 +1,115 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import emitter from '@adonisjs/core/services/emitter'
+import { resetDatabase } from '#tests/helpers/database'
+import { createAccount } from '#tests/helpers/accounts'
+import { WebClient } from '#tests/helpers/web_client'
+import { buildSmallFixture, insertPullRequest, insertRepository } from '#tests/helpers/insights'
+import RefreshInsights from '#actions/insights/refresh_insights'
+
+/** the week of the small fixture (tests/helpers/insights.ts) */
+const WEEK = '/insights?range=custom&from=2026-03-02&to=2026-03-08'
+
+/** the Throughput card's figure: merged pull requests in the period */
+function throughput(html: string) {
+  const match = html.match(/data-kpi="throughput">[\s\S]*?<p class="kpi-value">([^<]*)<\/p>/)
+  if (!match) throw new Error('no Throughput card on the page')
+  return match[1]
+}
+
+async function signedIn() {
+  const account = await createAccount()
+  const web = new WebClient()
+  await web.signIn(account.email, account.password, account.totpSecret!)
+  return { account, web }
+}
+
+/** what a sync's refresh does: roll up, then invalidate the organisation's insights */
+function refresh(organizationId: number) {
+  return new RefreshInsights().execute({ organizationId, full: true })
+}
+
+/** the SQL of one page request (Lucid's db:query events, debug on for the measurement only) */
+async function statementsOf(web: WebClient, path: string) {
+  const connection = db.manager.get(db.primaryConnectionName)!
+  const statements: string[] = []
+  const listener = (query: { sql: string }) => statements.push(query.sql)
+  connection.config.debug = true
+  emitter.on('db:query', listener)
+  try {
+    const response = await web.get(path)
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`)
+  } finally {
+    emitter.off('db:query', listener)
+    connection.config.debug = false
+  }
+  return statements
+}
+
+test.group('Insights pages | Executive Summary view model in memory', (group) => {
+  group.each.setup(resetDatabase())
+
+  test('a new rollup shows its new figures on the next visit', async ({ assert }) => {
+    const { account, web } = await signedIn()
+    const fixture = await buildSmallFixture(account.organization.id)
+    await refresh(account.organization.id)
+    assert.equal(throughput((await web.get(WEEK)).text), '3')
+
+    await insertPullRequest(account.organization.id, fixture.alpha, {
+      opened: '2026-03-05 10:00',
+      merged: '2026-03-06 10:00',
+      author: 'dave',
+    })
+    // the remembered view model stands until the rollup
+    assert.equal(throughput((await web.get(WEEK)).text), '3')
+    await refresh(account.organization.id)
+
+    assert.equal(throughput((await web.get(WEEK)).text), '4')
+  })
+
+  test('another organisation never sees the view model remembered for the first', async ({
+    assert,
+  }) => {
+    const first = await signedIn()
+    await buildSmallFixture(first.account.organization.id)
+    await refresh(first.account.organization.id)
+    const second = await signedIn()
+    const repository = await insertRepository(second.account.organization.id, 'gamma')
+    await insertPullRequest(second.account.organization.id, repository, {
+      opened: '2026-03-03 10:00',
+      merged: '2026-03-04 10:00',
+      author: 'erin',
+    })
+    await refresh(second.account.organization.id)
+    // the same range, the same generation (one refresh each)
+    assert.equal(throughput((await first.web.get(WEEK)).text), '3')
+
+    const page = await second.web.get(WEEK)
+
+    assert.equal(throughput(page.text), '1')
+    assert.notInclude(page.text, 'alpha')
+  })
+
+  test('a second visit is answered from memory, without reading the insights again', async ({
+    assert,
+  }) => {
+    const { account, web } = await signedIn()
+    await buildSmallFixture(account.organization.id)
+    await refresh(account.organization.id)
+    const first = await statementsOf(web, WEEK)
+    assert.isTrue(
+      first.some((sql) => /insight_daily_metrics/.test(sql)),
+      'the first visit computes the summary'
+    )
+    // the fragments' own store (the database) forgets them too, so only
+    // this process's memory can spare the second visit the computation
+    await db.from('cache').delete()
+
+    const second = await statementsOf(web, WEEK)
+
+    assert.deepEqual(
+      second.filter((sql) => /insight_|score_points/.test(sql)),
+      []
+    )
+  })
+})
