@@ -28,6 +28,9 @@ import type {
 /** scores look at the last 90 days, so one slow week moves them but does not swing them */
 export const SCORE_WINDOW_DAYS = 90
 
+/** scores read the medians of durations (SCORE_METRICS), never p75 or p90 */
+const SCORED_PERCENTILES = ['median'] as const
+
 type Reference = { name: string; direction: Direction; weight: number; values: number[] }
 
 export type CalculateScoresResult = {
@@ -88,7 +91,10 @@ export default class CalculateScores {
     const compositions = await compositionsOn(organizationId, day)
     const shares = await compositionShares(scope, [day])
     const organizationShare = shares.get(day)!.share
-    const summary = { ...(await summarizeMetrics(scope)), aiShare: organizationShare }
+    const summary = {
+      ...(await summarizeMetrics(scope, { percentiles: SCORED_PERCENTILES })),
+      aiShare: organizationShare,
+    }
     const vulnerabilities = await vulnerabilityOverview(scope)
     const counted = await db
       .from('repositories')
@@ -104,7 +110,7 @@ export default class CalculateScores {
     }> = []
     const organizationScore = this.#score(references, summary, vulnerabilities, repositories)
     if (organizationScore) rows.push({ productId: null, ...organizationScore })
-    for (const product of await summarizeByProduct(scope)) {
+    for (const product of await summarizeByProduct(scope, { percentiles: SCORED_PERCENTILES })) {
       const productVulnerabilities = await vulnerabilityOverview({
         ...scope,
         productId: product.productId,

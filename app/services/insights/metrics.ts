@@ -4,6 +4,7 @@ import { daysInRange, eachDay, selectRows } from '#services/insights/dialect'
 import { ROLLUP_COLUMNS } from '#services/insights/rollup_sql'
 import { previousPeriod, scopeWhere } from '#services/insights/scope'
 import { durationRows, emptyPercentiles, groupPercentiles } from '#services/insights/percentiles'
+import { percentilesInDatabase, type PercentileName } from '#services/insights/ranked_percentiles'
 import {
   addSums,
   emptySums,
@@ -43,18 +44,24 @@ export {
 const sumList = (alias: string) =>
   ROLLUP_COLUMNS.map((column) => `COALESCE(SUM(${alias}.${column}), 0) AS ${column}`).join(', ')
 
-/** the KPIs of a scope (two queries: the sums, the durations) */
-export async function summarizeMetrics(scope: InsightScope): Promise<MetricSummary> {
+/**
+ * The KPIs of a scope (three queries: the sums, then the durations'
+ * counts and percentiles computed by the database). `percentiles` names
+ * the ones wanted (scores read medians only); the others are left null.
+ */
+export async function summarizeMetrics(
+  scope: InsightScope,
+  options: { percentiles?: readonly PercentileName[] } = {}
+): Promise<MetricSummary> {
   const where = scopeWhere(scope)
   const result = await db.rawQuery(
     `SELECT ${sumList('m')} FROM insight_daily_metrics m WHERE ${where.sql}`,
     where.bindings
   )
-  const percentiles = groupPercentiles(await durationRows(scope, 'none')).get('')
   return summaryFromSums(
     sumsFrom(selectRows(result)[0]),
     daysInRange(scope.from, scope.to),
-    percentiles ?? emptyPercentiles()
+    await percentilesInDatabase(scope, options.percentiles)
   )
 }
 
@@ -197,11 +204,14 @@ export async function summarizeByRepository(scope: InsightScope): Promise<Reposi
 }
 
 /**
- * The KPIs of each product of the organisation, by name (two queries).
- * A repository in two products counts in both (`sharedRepositoryCount`).
+ * The KPIs of each product of the organisation, by name (one query for
+ * the sums, then two per product for its durations' percentiles,
+ * computed by the database). A repository in two products counts in
+ * both (`sharedRepositoryCount`). `percentiles` as summarizeMetrics.
  */
 export async function summarizeByProduct(
-  scope: Omit<InsightScope, 'productId' | 'repositoryId'>
+  scope: Omit<InsightScope, 'productId' | 'repositoryId'>,
+  options: { percentiles?: readonly PercentileName[] } = {}
 ): Promise<ProductMetrics[]> {
   const result = await db.rawQuery(
     `SELECT p.id AS product_id, p.name AS name,
@@ -221,17 +231,18 @@ export async function summarizeByProduct(
   )
   const days = daysInRange(scope.from, scope.to)
   const codec = publicIds('product')
-  const percentiles = groupPercentiles(await durationRows(scope, 'product'))
-  return selectRows(result).map((row) => ({
-    productId: Number(row.product_id),
-    publicId: codec.encode(Number(row.product_id)),
-    name: String(row.name),
-    repositoryCount: Number(row.repository_count),
-    sharedRepositoryCount: Number(row.shared_repository_count),
-    summary: summaryFromSums(
-      sumsFrom(row),
-      days,
-      percentiles.get(String(row.product_id)) ?? emptyPercentiles()
-    ),
-  }))
+  const products: ProductMetrics[] = []
+  for (const row of selectRows(result)) {
+    const productId = Number(row.product_id)
+    const percentiles = await percentilesInDatabase({ ...scope, productId }, options.percentiles)
+    products.push({
+      productId,
+      publicId: codec.encode(productId),
+      name: String(row.name),
+      repositoryCount: Number(row.repository_count),
+      sharedRepositoryCount: Number(row.shared_repository_count),
+      summary: summaryFromSums(sumsFrom(row), days, percentiles),
+    })
+  }
+  return products
 }
