@@ -11,6 +11,7 @@ import {
 } from '#services/insights/metrics'
 import {
   SCORE_METRICS,
+  SCORED_DURATIONS,
   combineScores,
   percentileScore,
   type Direction,
@@ -28,8 +29,6 @@ import type {
 /** scores look at the last 90 days, so one slow week moves them but does not swing them */
 export const SCORE_WINDOW_DAYS = 90
 
-/** scores read the medians of durations (SCORE_METRICS), never p75 or p90 */
-const SCORED_PERCENTILES = ['median'] as const
 
 type Reference = { name: string; direction: Direction; weight: number; values: number[] }
 
@@ -92,7 +91,7 @@ export default class CalculateScores {
     const shares = await compositionShares(scope, [day])
     const organizationShare = shares.get(day)!.share
     const summary = {
-      ...(await summarizeMetrics(scope, { percentiles: SCORED_PERCENTILES })),
+      ...(await summarizeMetrics(scope, SCORED_DURATIONS)),
       aiShare: organizationShare,
     }
     const vulnerabilities = await vulnerabilityOverview(scope)
@@ -110,7 +109,7 @@ export default class CalculateScores {
     }> = []
     const organizationScore = this.#score(references, summary, vulnerabilities, repositories)
     if (organizationScore) rows.push({ productId: null, ...organizationScore })
-    for (const product of await summarizeByProduct(scope, { percentiles: SCORED_PERCENTILES })) {
+    for (const product of await summarizeByProduct(scope, SCORED_DURATIONS)) {
       const productVulnerabilities = await vulnerabilityOverview({
         ...scope,
         productId: product.productId,

@@ -4,7 +4,7 @@ import { daysInRange, eachDay, selectRows } from '#services/insights/dialect'
 import { ROLLUP_COLUMNS } from '#services/insights/rollup_sql'
 import { previousPeriod, scopeWhere } from '#services/insights/scope'
 import { durationRows, emptyPercentiles, groupPercentiles } from '#services/insights/percentiles'
-import { percentilesInDatabase, type PercentileName } from '#services/insights/ranked_percentiles'
+import { percentilesInDatabase, type WantedPercentiles } from '#services/insights/ranked_percentiles'
 import {
   addSums,
   emptySums,
@@ -46,12 +46,13 @@ const sumList = (alias: string) =>
 
 /**
  * The KPIs of a scope (three queries: the sums, then the durations'
- * counts and percentiles computed by the database). `percentiles` names
- * the ones wanted (scores read medians only); the others are left null.
+ * counts and percentiles computed by the database). `wanted` narrows
+ * the percentiles computed (scores read four medians); the others are
+ * left null.
  */
 export async function summarizeMetrics(
   scope: InsightScope,
-  options: { percentiles?: readonly PercentileName[] } = {}
+  wanted: WantedPercentiles = {}
 ): Promise<MetricSummary> {
   const where = scopeWhere(scope)
   const result = await db.rawQuery(
@@ -61,7 +62,7 @@ export async function summarizeMetrics(
   return summaryFromSums(
     sumsFrom(selectRows(result)[0]),
     daysInRange(scope.from, scope.to),
-    await percentilesInDatabase(scope, options.percentiles)
+    await percentilesInDatabase(scope, wanted)
   )
 }
 
@@ -207,11 +208,11 @@ export async function summarizeByRepository(scope: InsightScope): Promise<Reposi
  * The KPIs of each product of the organisation, by name (one query for
  * the sums, then two per product for its durations' percentiles,
  * computed by the database). A repository in two products counts in
- * both (`sharedRepositoryCount`). `percentiles` as summarizeMetrics.
+ * both (`sharedRepositoryCount`). `wanted` as summarizeMetrics.
  */
 export async function summarizeByProduct(
   scope: Omit<InsightScope, 'productId' | 'repositoryId'>,
-  options: { percentiles?: readonly PercentileName[] } = {}
+  wanted: WantedPercentiles = {}
 ): Promise<ProductMetrics[]> {
   const result = await db.rawQuery(
     `SELECT p.id AS product_id, p.name AS name,
@@ -234,7 +235,7 @@ export async function summarizeByProduct(
   const products: ProductMetrics[] = []
   for (const row of selectRows(result)) {
     const productId = Number(row.product_id)
-    const percentiles = await percentilesInDatabase({ ...scope, productId }, options.percentiles)
+    const percentiles = await percentilesInDatabase({ ...scope, productId }, wanted)
     products.push({
       productId,
       publicId: codec.encode(productId),

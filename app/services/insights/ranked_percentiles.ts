@@ -23,13 +23,21 @@ export type PercentileName = keyof typeof PERCENTILE_RANKS
  *
  * The figure is the same as `percentile()` over the sorted values:
  * linear interpolation between the two closest ranks (PostgreSQL's
- * percentile_cont). `names` leaves the other percentiles null (scores
- * read medians only); the count is always there.
+ * percentile_cont). `wanted` narrows which percentiles of which
+ * metrics are computed (scores read four medians); the others are left
+ * null. Every metric's count is always there.
  */
+export type WantedPercentiles = {
+  percentiles?: readonly PercentileName[]
+  metrics?: readonly DurationMetric[]
+}
+
 export async function percentilesInDatabase(
   scope: InsightScope,
-  names: readonly PercentileName[] = ['median', 'p75', 'p90']
+  wanted: WantedPercentiles = {}
 ): Promise<Record<DurationMetric, Percentiles>> {
+  const names = wanted.percentiles ?? ['median', 'p75', 'p90']
+  const ranked = wanted.metrics ?? DURATION_METRICS
   const filter = (bindings: Array<string | number>) => {
     const clauses = repositoryClauses(scope, 'm', bindings)
     return clauses.map((clause) => `AND ${clause}`).join(' ')
@@ -55,8 +63,8 @@ export async function percentilesInDatabase(
   // named here. PostgreSQL takes the ordered index scan for the LIMIT.
   const rankIndex = engine() === 'sqlite' ? 'INDEXED BY insight_durations_rank_index' : ''
   const bindings: Array<string | number> = []
-  const wanted: Array<{ metric: DurationMetric; name: PercentileName; fraction: number }> = []
-  for (const metric of DURATION_METRICS) {
+  const ranks: Array<{ metric: DurationMetric; name: PercentileName; fraction: number }> = []
+  for (const metric of ranked) {
     const count = counts.get(metric) ?? 0
     if (count === 0) continue
     for (const name of names) {
@@ -68,11 +76,11 @@ export async function percentilesInDatabase(
       // the subquery keeps ORDER BY / LIMIT per branch on both engines;
       // branch, limit and offset are integers computed here
       branches.push(
-        `SELECT * FROM (SELECT ${wanted.length} AS branch, m.seconds AS seconds FROM insight_durations m ${rankIndex}
+        `SELECT * FROM (SELECT ${ranks.length} AS branch, m.seconds AS seconds FROM insight_durations m ${rankIndex}
            WHERE m.organization_id = ? AND m.metric = ? AND m.day BETWEEN ? AND ? ${clauses}
-           ORDER BY m.seconds LIMIT ${limit} OFFSET ${below}) b${wanted.length}`
+           ORDER BY m.seconds LIMIT ${limit} OFFSET ${below}) b${ranks.length}`
       )
-      wanted.push({ metric, name, fraction: rank - below })
+      ranks.push({ metric, name, fraction: rank - below })
     }
   }
   const values = new Map<number, number[]>()
@@ -90,7 +98,7 @@ export async function percentilesInDatabase(
   for (const metric of DURATION_METRICS) {
     percentiles[metric] = { count: counts.get(metric) ?? 0, median: null, p75: null, p90: null }
   }
-  wanted.forEach((one, branch) => {
+  ranks.forEach((one, branch) => {
     // a UNION ALL does not promise its branches' order: sort the one or two values
     const [below, above = below] = (values.get(branch) ?? []).sort((a, b) => a - b)
     if (below === undefined) return

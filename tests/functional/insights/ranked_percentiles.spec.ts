@@ -129,20 +129,32 @@ test.group('Insights data / percentiles computed by the database', (group) => {
     )
   })
 
-  test('asked for medians only, p75 and p90 are left out', async ({ assert }) => {
+  test('asked for some medians only, the rest is left out but every count is there', async ({
+    assert,
+  }) => {
     const organization = await createOrganization()
     const repository = await insertRepository(organization.id, 'api')
-    const durations = spread([repository], 'first_review', 12)
+    const durations = [
+      ...spread([repository], 'first_review', 12),
+      ...spread([repository], 'pickup', 9),
+    ]
     await insertDurations(organization.id, durations)
 
-    const computed = await percentilesInDatabase({ organizationId: organization.id, ...WINDOW }, [
-      'median',
-    ])
+    const computed = await percentilesInDatabase(
+      { organizationId: organization.id, ...WINDOW },
+      { percentiles: ['median'], metrics: ['first_review'] }
+    )
 
     const want = expected(durations, 'first_review', () => true)
     assert.deepEqual(computed.first_review, {
       count: want.count,
       median: want.median,
+      p75: null,
+      p90: null,
+    })
+    assert.deepEqual(computed.pickup, {
+      count: expected(durations, 'pickup', () => true).count,
+      median: null,
       p75: null,
       p90: null,
     })
