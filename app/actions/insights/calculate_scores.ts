@@ -29,7 +29,6 @@ import type {
 /** scores look at the last 90 days, so one slow week moves them but does not swing them */
 export const SCORE_WINDOW_DAYS = 90
 
-
 type Reference = { name: string; direction: Direction; weight: number; values: number[] }
 
 export type CalculateScoresResult = {

@@ -1,7 +1,14 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import lock from '@adonisjs/lock/services/main'
-import { addDays, endOfDay, engine, selectRows, startOfDay, today } from '#services/insights/dialect'
+import {
+  addDays,
+  endOfDay,
+  engine,
+  selectRows,
+  startOfDay,
+  today,
+} from '#services/insights/dialect'
 import { dayZone, organizationTimeZone } from '#services/insights/time_zone'
 import {
   contributorsInsertSql,

@@ -4,7 +4,10 @@ import { daysInRange, eachDay, selectRows } from '#services/insights/dialect'
 import { ROLLUP_COLUMNS } from '#services/insights/rollup_sql'
 import { previousPeriod, scopeWhere } from '#services/insights/scope'
 import { durationRows, emptyPercentiles, groupPercentiles } from '#services/insights/percentiles'
-import { percentilesInDatabase, type WantedPercentiles } from '#services/insights/ranked_percentiles'
+import {
+  percentilesInDatabase,
+  type WantedPercentiles,
+} from '#services/insights/ranked_percentiles'
 import {
   addSums,
   emptySums,

@@ -33,7 +33,11 @@ async function insertDurations(organizationId: number, durations: Duration[]) {
 
 /** a deterministic spread of durations with ties, some outside the window */
 function spread(repositoryIds: Array<number | null>, metric: string, count: number, shift = 0) {
-  const days = ['2026-03-01', ...Array.from({ length: 7 }, (_, i) => `2026-03-0${i + 2}`), '2026-03-09']
+  const days = [
+    '2026-03-01',
+    ...Array.from({ length: 7 }, (_, i) => `2026-03-0${i + 2}`),
+    '2026-03-09',
+  ]
   return Array.from({ length: count }, (_, index) => ({
     repositoryId: repositoryIds[index % repositoryIds.length],
     day: days[(index * 7) % days.length],
