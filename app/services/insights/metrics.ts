@@ -6,6 +6,7 @@ import { previousPeriod, scopeWhere } from '#services/insights/scope'
 import { durationRows, emptyPercentiles, groupPercentiles } from '#services/insights/percentiles'
 import {
   percentilesInDatabase,
+  percentilesOfScopes,
   type WantedPercentiles,
 } from '#services/insights/ranked_percentiles'
 import {
@@ -208,9 +209,9 @@ export async function summarizeByRepository(scope: InsightScope): Promise<Reposi
 }
 
 /**
- * The KPIs of each product of the organisation, by name (one query for
- * the sums, then two per product for its durations' percentiles,
- * computed by the database). A repository in two products counts in
+ * The KPIs of each product of the organisation, by name (three queries:
+ * the sums, then its durations' counts and percentiles computed by the
+ * database for every product at once). A repository in two products counts in
  * both (`sharedRepositoryCount`). `wanted` as summarizeMetrics.
  */
 export async function summarizeByProduct(
@@ -235,18 +236,17 @@ export async function summarizeByProduct(
   )
   const days = daysInRange(scope.from, scope.to)
   const codec = publicIds('product')
-  const products: ProductMetrics[] = []
-  for (const row of selectRows(result)) {
-    const productId = Number(row.product_id)
-    const percentiles = await percentilesInDatabase({ ...scope, productId }, wanted)
-    products.push({
-      productId,
-      publicId: codec.encode(productId),
-      name: String(row.name),
-      repositoryCount: Number(row.repository_count),
-      sharedRepositoryCount: Number(row.shared_repository_count),
-      summary: summaryFromSums(sumsFrom(row), days, percentiles),
-    })
-  }
-  return products
+  const rows = selectRows(result)
+  const percentiles = await percentilesOfScopes(
+    rows.map((row) => ({ ...scope, productId: Number(row.product_id) })),
+    wanted
+  )
+  return rows.map((row, index) => ({
+    productId: Number(row.product_id),
+    publicId: codec.encode(Number(row.product_id)),
+    name: String(row.name),
+    repositoryCount: Number(row.repository_count),
+    sharedRepositoryCount: Number(row.shared_repository_count),
+    summary: summaryFromSums(sumsFrom(row), days, percentiles[index]),
+  }))
 }

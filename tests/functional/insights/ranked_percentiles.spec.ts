@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { engine, selectRows } from '#services/insights/dialect'
 import { percentilesOf } from '#services/insights/percentiles'
-import { percentilesInDatabase } from '#services/insights/ranked_percentiles'
+import { percentilesInDatabase, percentilesOfScopes } from '#services/insights/ranked_percentiles'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import { insertProduct, insertRepository } from '#tests/helpers/insights'
@@ -130,6 +130,32 @@ test.group('Insights data / percentiles computed by the database', (group) => {
     assert.deepEqual(
       computed.cycle,
       expected(durations, 'cycle', (one) => one.repositoryId === inside)
+    )
+  })
+
+  test("several products at once: each gets its own repositories' percentiles, in order", async ({
+    assert,
+  }) => {
+    const organization = await createOrganization()
+    const api = await insertRepository(organization.id, 'api')
+    const web = await insertRepository(organization.id, 'web')
+    const payments = await insertProduct(organization.id, 'Payments', [api])
+    const storefront = await insertProduct(organization.id, 'Storefront', [web, api])
+    const durations = [...spread([api], 'review', 17), ...spread([web], 'review', 30, 900)]
+    await insertDurations(organization.id, durations)
+
+    const [first, second] = await percentilesOfScopes([
+      { organizationId: organization.id, productId: payments, ...WINDOW },
+      { organizationId: organization.id, productId: storefront, ...WINDOW },
+    ])
+
+    assert.deepEqual(
+      first.review,
+      expected(durations, 'review', (one) => one.repositoryId === api)
+    )
+    assert.deepEqual(
+      second.review,
+      expected(durations, 'review', () => true)
     )
   })
 
