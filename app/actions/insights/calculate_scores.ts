@@ -11,6 +11,7 @@ import {
 } from '#services/insights/metrics'
 import {
   SCORE_METRICS,
+  SCORED_DURATIONS,
   combineScores,
   percentileScore,
   type Direction,
@@ -88,7 +89,10 @@ export default class CalculateScores {
     const compositions = await compositionsOn(organizationId, day)
     const shares = await compositionShares(scope, [day])
     const organizationShare = shares.get(day)!.share
-    const summary = { ...(await summarizeMetrics(scope)), aiShare: organizationShare }
+    const summary = {
+      ...(await summarizeMetrics(scope, SCORED_DURATIONS)),
+      aiShare: organizationShare,
+    }
     const vulnerabilities = await vulnerabilityOverview(scope)
     const counted = await db
       .from('repositories')
@@ -104,7 +108,7 @@ export default class CalculateScores {
     }> = []
     const organizationScore = this.#score(references, summary, vulnerabilities, repositories)
     if (organizationScore) rows.push({ productId: null, ...organizationScore })
-    for (const product of await summarizeByProduct(scope)) {
+    for (const product of await summarizeByProduct(scope, SCORED_DURATIONS)) {
       const productVulnerabilities = await vulnerabilityOverview({
         ...scope,
         productId: product.productId,

@@ -5,6 +5,11 @@ import { ROLLUP_COLUMNS } from '#services/insights/rollup_sql'
 import { previousPeriod, scopeWhere } from '#services/insights/scope'
 import { durationRows, emptyPercentiles, groupPercentiles } from '#services/insights/percentiles'
 import {
+  percentilesInDatabase,
+  percentilesOfScopes,
+  type WantedPercentiles,
+} from '#services/insights/ranked_percentiles'
+import {
   addSums,
   emptySums,
   seriesValues,
@@ -43,18 +48,25 @@ export {
 const sumList = (alias: string) =>
   ROLLUP_COLUMNS.map((column) => `COALESCE(SUM(${alias}.${column}), 0) AS ${column}`).join(', ')
 
-/** the KPIs of a scope (two queries: the sums, the durations) */
-export async function summarizeMetrics(scope: InsightScope): Promise<MetricSummary> {
+/**
+ * The KPIs of a scope (three queries: the sums, then the durations'
+ * counts and percentiles computed by the database). `wanted` narrows
+ * the percentiles computed (scores read four medians); the others are
+ * left null.
+ */
+export async function summarizeMetrics(
+  scope: InsightScope,
+  wanted: WantedPercentiles = {}
+): Promise<MetricSummary> {
   const where = scopeWhere(scope)
   const result = await db.rawQuery(
     `SELECT ${sumList('m')} FROM insight_daily_metrics m WHERE ${where.sql}`,
     where.bindings
   )
-  const percentiles = groupPercentiles(await durationRows(scope, 'none')).get('')
   return summaryFromSums(
     sumsFrom(selectRows(result)[0]),
     daysInRange(scope.from, scope.to),
-    percentiles ?? emptyPercentiles()
+    await percentilesInDatabase(scope, wanted)
   )
 }
 
@@ -197,11 +209,14 @@ export async function summarizeByRepository(scope: InsightScope): Promise<Reposi
 }
 
 /**
- * The KPIs of each product of the organisation, by name (two queries).
- * A repository in two products counts in both (`sharedRepositoryCount`).
+ * The KPIs of each product of the organisation, by name (three queries:
+ * the sums, then its durations' counts and percentiles computed by the
+ * database for every product at once). A repository in two products counts in
+ * both (`sharedRepositoryCount`). `wanted` as summarizeMetrics.
  */
 export async function summarizeByProduct(
-  scope: Omit<InsightScope, 'productId' | 'repositoryId'>
+  scope: Omit<InsightScope, 'productId' | 'repositoryId'>,
+  wanted: WantedPercentiles = {}
 ): Promise<ProductMetrics[]> {
   const result = await db.rawQuery(
     `SELECT p.id AS product_id, p.name AS name,
@@ -221,17 +236,17 @@ export async function summarizeByProduct(
   )
   const days = daysInRange(scope.from, scope.to)
   const codec = publicIds('product')
-  const percentiles = groupPercentiles(await durationRows(scope, 'product'))
-  return selectRows(result).map((row) => ({
+  const rows = selectRows(result)
+  const percentiles = await percentilesOfScopes(
+    rows.map((row) => ({ ...scope, productId: Number(row.product_id) })),
+    wanted
+  )
+  return rows.map((row, index) => ({
     productId: Number(row.product_id),
     publicId: codec.encode(Number(row.product_id)),
     name: String(row.name),
     repositoryCount: Number(row.repository_count),
     sharedRepositoryCount: Number(row.shared_repository_count),
-    summary: summaryFromSums(
-      sumsFrom(row),
-      days,
-      percentiles.get(String(row.product_id)) ?? emptyPercentiles()
-    ),
+    summary: summaryFromSums(sumsFrom(row), days, percentiles[index]),
   }))
 }

@@ -33,7 +33,7 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[below] + (sorted[above] - sorted[below]) * (rank - below)
 }
 
-function hours(seconds: number | null) {
+export function hours(seconds: number | null) {
   return seconds === null ? null : Math.round((seconds / HOUR) * 10) / 10
 }
 

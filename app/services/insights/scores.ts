@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import { selectRows } from '#services/insights/dialect'
+import type { WantedPercentiles } from '#services/insights/ranked_percentiles'
 import type {
   Day,
   LatestScore,
@@ -175,6 +176,16 @@ export const SCORE_METRICS: Record<
         : null,
   },
 }
+
+/**
+ * The durations SCORE_METRICS read: their medians (and counts, which
+ * every summary has). Scores ask the database for these four medians
+ * only, not every percentile of every duration.
+ */
+export const SCORED_DURATIONS = {
+  percentiles: ['median'],
+  metrics: ['cycle', 'first_review', 'lead_time', 'restore'],
+} as const satisfies WantedPercentiles
 
 export const SCORE_METRIC_KEYS = Object.keys(SCORE_METRICS) as ScoreMetricKey[]
 
