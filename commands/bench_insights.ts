@@ -272,6 +272,8 @@ export default class BenchInsights extends BaseCommand {
     } catch (error) {
       // what the server said is the clue (it may have exited)
       this.logger.error(`server output (last lines):\n${server.output().slice(-3000)}`)
+      const cause = error instanceof Error ? error.cause : null
+      if (cause) this.logger.error(`cause: ${cause instanceof Error ? cause.message : String(cause)}`)
       throw error
     } finally {
       await stopServer(server)
