@@ -221,3 +221,18 @@ export async function deployedNodeFlags(): Promise<string[]> {
   const script = words.indexOf('bin/server.js')
   return words.slice(0, Math.max(0, script)).filter((word) => word.startsWith('--'))
 }
+
+/**
+ * The allocator settings the units deploy (their `Environment=MALLOC_…`
+ * lines), for a server a benchmark starts with deployedNodeFlags().
+ */
+export async function deployedNodeEnv(): Promise<Record<string, string>> {
+  const { readFile } = await import('node:fs/promises')
+  const unit = await readFile(
+    new URL('../deploy/systemd/sextant-web@.service', import.meta.url),
+    'utf8'
+  )
+  return Object.fromEntries(
+    [...unit.matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((match) => [match[1], match[2]])
+  )
+}

@@ -182,16 +182,23 @@ export default class BenchInsights extends BaseCommand {
 
     // Production mode, as deployed: compiled templates and asset
     // fingerprints are cached (the bench database and keys stay).
-    const { serverQueryCounter, processRss, serverNodeOptions, deployedNodeFlags } =
-      await import('#bench/support')
+    const {
+      serverQueryCounter,
+      processRss,
+      serverNodeOptions,
+      deployedNodeFlags,
+      deployedNodeEnv,
+    } = await import('#bench/support')
     const { isAbsolute, resolve } = await import('node:path')
     const queries = await serverQueryCounter('insights')
     const nodeFlags = this.serverFlags === 'none' ? [] : await deployedNodeFlags()
+    const nodeEnv = this.serverFlags === 'none' ? {} : await deployedNodeEnv()
     const sqlitePath = process.env.SQLITE_PATH
     const server = await startServer(
       {
         ...queries.env,
         ...serverNodeOptions(),
+        ...nodeEnv,
         LOG_LEVEL: 'error',
         NODE_ENV: 'production',
         ADMIN_PATH: `/bench-admin-${Date.now().toString(36)}`,
@@ -201,7 +208,11 @@ export default class BenchInsights extends BaseCommand {
       { built: this.built, nodeFlags }
     )
     this.logger.log(
-      `server: ${this.built ? 'build/bin/server.js' : 'bin/server.ts (sources)'}, node flags: ${nodeFlags.join(' ') || 'none'}`
+      `server: ${this.built ? 'build/bin/server.js' : 'bin/server.ts (sources)'}, node flags: ${nodeFlags.join(' ') || 'none'}${Object.entries(
+        nodeEnv
+      )
+        .map(([name, value]) => `, ${name}=${value}`)
+        .join('')}`
     )
     try {
       const base = `http://127.0.0.1:${server.port}`
@@ -273,7 +284,8 @@ export default class BenchInsights extends BaseCommand {
       // what the server said is the clue (it may have exited)
       this.logger.error(`server output (last lines):\n${server.output().slice(-3000)}`)
       const cause = error instanceof Error ? error.cause : null
-      if (cause) this.logger.error(`cause: ${cause instanceof Error ? cause.message : String(cause)}`)
+      if (cause)
+        this.logger.error(`cause: ${cause instanceof Error ? cause.message : String(cause)}`)
       throw error
     } finally {
       await stopServer(server)

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { promisify } from 'node:util'
-import { deployedNodeFlags } from '#bench/support'
+import { deployedNodeEnv, deployedNodeFlags } from '#bench/support'
 
 /**
  * The processes are deployed with V8 heap flags (docs/performance.md,
@@ -11,6 +11,33 @@ import { deployedNodeFlags } from '#bench/support'
  * resident.
  */
 const units = ['web', 'worker', 'scheduler']
+
+async function unitEnvironment(unit: string) {
+  const text = await readFile(`deploy/systemd/sextant-${unit}@.service`, 'utf8')
+  return [...text.matchAll(/^Environment=(MALLOC_\w+=\S+)$/gm)].map((match) => match[1])
+}
+
+/** RSS once 8 scrypt hashes (16 MiB each, on libuv's threads) are done, in MiB */
+async function rssAfterHashes(env: Record<string, string>) {
+  const probe = `
+    const { scrypt } = await import('node:crypto')
+    const { promisify } = await import('node:util')
+    const hash = promisify(scrypt)
+    await Promise.all(Array.from({ length: 8 }, (_, i) =>
+      hash('password ' + i, 'salt', 64, { N: 16384, r: 8, p: 1, maxmem: 33554432 })))
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    console.log(process.memoryUsage.rss() / 1048576)
+  `
+  // only what the probe is given: not a threshold this process inherited
+  const inherited = { ...process.env }
+  delete inherited.MALLOC_MMAP_THRESHOLD_
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--input-type=module', '-e', probe],
+    { env: { ...inherited, ...env } }
+  )
+  return Number(stdout.trim())
+}
 
 async function unitFlags(unit: string) {
   const text = await readFile(`deploy/systemd/sextant-${unit}@.service`, 'utf8')
@@ -45,15 +72,27 @@ test.group('V8 heap flags | deployment', () => {
     for (const unit of units) assert.deepEqual(await unitFlags(unit), web, unit)
   })
 
-  test('the benchmarks read the web unit flags', async ({ assert }) => {
-    assert.deepEqual(await deployedNodeFlags(), await unitFlags('web'))
+  test('the units set the same allocator threshold', async ({ assert }) => {
+    const web = await unitEnvironment('web')
+    assert.deepEqual(web, ['MALLOC_MMAP_THRESHOLD_=131072'])
+    for (const unit of units) assert.deepEqual(await unitEnvironment(unit), web, unit)
   })
 
-  test('npm start and bench:github run node with the worker unit flags', async ({ assert }) => {
+  test('the benchmarks read the web unit flags and allocator setting', async ({ assert }) => {
+    assert.deepEqual(await deployedNodeFlags(), await unitFlags('web'))
+    assert.deepEqual(
+      Object.entries(await deployedNodeEnv()).map(([name, value]) => `${name}=${value}`),
+      await unitEnvironment('web')
+    )
+  })
+
+  test('npm start and bench:github run node with the worker unit flags and allocator setting', async ({
+    assert,
+  }) => {
     const scripts = JSON.parse(await readFile('package.json', 'utf8')).scripts
-    const flags = (await unitFlags('worker')).join(' ')
-    assert.include(scripts.start, `node ${flags} `)
-    assert.include(scripts['bench:github'], `node ${flags} `)
+    const command = `${(await unitEnvironment('worker')).join(' ')} node ${(await unitFlags('worker')).join(' ')} `
+    assert.include(scripts.start, command)
+    assert.include(scripts['bench:github'], command)
   })
 
   test('under the deployed flags the young generation stays at 16 MiB', async ({ assert }) => {
@@ -61,5 +100,14 @@ test.group('V8 heap flags | deployment', () => {
     assert.isAtMost(deployed, 16)
     // without them V8 grows it further: the flag is what bounds it
     assert.isAbove(await newSpaceMiB([]), 16)
+  }).timeout(30_000)
+
+  test('under the deployed allocator setting, memory freed by password hashing goes back', async ({
+    assert,
+  }) => {
+    const deployed = await rssAfterHashes(await deployedNodeEnv())
+    const glibcDefault = await rssAfterHashes({})
+    // glibc's default keeps at least one 16 MiB block per thread that hashed
+    assert.isBelow(deployed, glibcDefault - 16)
   }).timeout(30_000)
 })
