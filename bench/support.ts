@@ -221,3 +221,36 @@ export function serverNodeOptions(): Record<string, string> {
   const options = process.env.BENCH_SERVER_NODE_OPTIONS
   return options ? { NODE_OPTIONS: options } : {}
 }
+
+/**
+ * The Node and V8 flags the web process is deployed with: read from the
+ * ExecStart line of deploy/systemd/sextant-web@.service, so a benchmark
+ * measures the server as it runs in production (docs/performance.md,
+ * "V8 heap flags").
+ */
+export async function deployedNodeFlags(): Promise<string[]> {
+  const { readFile } = await import('node:fs/promises')
+  const unit = await readFile(
+    new URL('../deploy/systemd/sextant-web@.service', import.meta.url),
+    'utf8'
+  )
+  const command = /^ExecStart=(.*)$/m.exec(unit)?.[1] ?? ''
+  const words = command.trim().split(/\s+/)
+  const script = words.indexOf('bin/server.js')
+  return words.slice(0, Math.max(0, script)).filter((word) => word.startsWith('--'))
+}
+
+/**
+ * The allocator settings the units deploy (their `Environment=MALLOC_…`
+ * lines), for a server a benchmark starts with deployedNodeFlags().
+ */
+export async function deployedNodeEnv(): Promise<Record<string, string>> {
+  const { readFile } = await import('node:fs/promises')
+  const unit = await readFile(
+    new URL('../deploy/systemd/sextant-web@.service', import.meta.url),
+    'utf8'
+  )
+  return Object.fromEntries(
+    [...unit.matchAll(/^Environment=(MALLOC_\w+)=(\S+)$/gm)].map((match) => [match[1], match[2]])
+  )
+}

@@ -38,7 +38,26 @@ export default class BenchInsights extends BaseCommand {
   @flags.number({ description: 'Requests per measured route', default: 3000 })
   declare requests: number
 
+  @flags.boolean({
+    description: 'Serve from the compiled build (node ace build: build/bin/server.js) as deployed',
+  })
+  declare built?: boolean
+
+  @flags.string({
+    description:
+      'Node flags of the server: "deployed" (those of deploy/systemd/sextant-web@.service) or "none"',
+    default: 'deployed',
+  })
+  declare serverFlags: string
+
+  @flags.boolean({
+    description:
+      'Only the HTTP measurement, against the organisation a previous run left in the bench database',
+  })
+  declare httpOnly?: boolean
+
   async run() {
+    if (this.httpOnly) return this.#httpOnly()
     const { prepareBenchDatabase, inProcessQueryCounter } = await import('#bench/support')
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { createOrganization } = await import('#tests/helpers/factories')
@@ -117,6 +136,22 @@ export default class BenchInsights extends BaseCommand {
     })
   }
 
+  /** the server measured again without seeding and rolling up (to compare server flags) */
+  async #httpOnly() {
+    const { default: Organization } = await import('#models/organization')
+    const organization = await Organization.query()
+      .where('name', 'Bench Rockets')
+      .orderBy('id', 'desc')
+      .first()
+    if (!organization) {
+      this.logger.error('No bench organisation in this database: run bench:insights once first')
+      this.exitCode = 1
+      return
+    }
+    const { recordBenchResult } = await import('#bench/support')
+    await recordBenchResult('insights-http', await this.#http(organization))
+  }
+
   /**
    * The kind of query a page would run without the rollup: one pass over
    * the organisation's pull requests, grouped by repository.
@@ -147,15 +182,38 @@ export default class BenchInsights extends BaseCommand {
 
     // Production mode, as deployed: compiled templates and asset
     // fingerprints are cached (the bench database and keys stay).
-    const { serverQueryCounter, processRss, serverNodeOptions } = await import('#bench/support')
+    const {
+      serverQueryCounter,
+      processRss,
+      serverNodeOptions,
+      deployedNodeFlags,
+      deployedNodeEnv,
+    } = await import('#bench/support')
+    const { isAbsolute, resolve } = await import('node:path')
     const queries = await serverQueryCounter('insights')
-    const server = await startServer({
-      ...queries.env,
-      ...serverNodeOptions(),
-      LOG_LEVEL: 'error',
-      NODE_ENV: 'production',
-      ADMIN_PATH: `/bench-admin-${Date.now().toString(36)}`,
-    })
+    const nodeFlags = this.serverFlags === 'none' ? [] : await deployedNodeFlags()
+    const nodeEnv = this.serverFlags === 'none' ? {} : await deployedNodeEnv()
+    const sqlitePath = process.env.SQLITE_PATH
+    const server = await startServer(
+      {
+        ...queries.env,
+        ...serverNodeOptions(),
+        ...nodeEnv,
+        LOG_LEVEL: 'error',
+        NODE_ENV: 'production',
+        ADMIN_PATH: `/bench-admin-${Date.now().toString(36)}`,
+        // the built server runs from build/: the same database file
+        ...(sqlitePath && !isAbsolute(sqlitePath) ? { SQLITE_PATH: resolve(sqlitePath) } : {}),
+      },
+      { built: this.built, nodeFlags }
+    )
+    this.logger.log(
+      `server: ${this.built ? 'build/bin/server.js' : 'bin/server.ts (sources)'}, node flags: ${nodeFlags.join(' ') || 'none'}${Object.entries(
+        nodeEnv
+      )
+        .map(([name, value]) => `, ${name}=${value}`)
+        .join('')}`
+    )
     try {
       const base = `http://127.0.0.1:${server.port}`
       await waitForOk(`${base}/health`)
@@ -179,6 +237,8 @@ export default class BenchInsights extends BaseCommand {
           ))
         )
       }
+      // sign-ins hash passwords (scrypt, 16 MiB each, on libuv's threads)
+      const signedIn = await processRss(server.child.pid!)
       const summary = (client: InstanceType<typeof WebClient>) =>
         fetch(`${base}/insights`, {
           headers: { cookie: client.cookieHeader(), accept: 'text/html' },
@@ -204,7 +264,7 @@ export default class BenchInsights extends BaseCommand {
         `ratio Executive Summary / bare route: ${(page.requests / page.seconds / (bare.requests / bare.seconds)).toFixed(3)}; SQL statements per page: ${queriesPerPage.toFixed(2)}`
       )
       this.logger.log(
-        `server RSS idle after boot: ${idle.current} MiB; server peak RSS: ${peak} MiB; bench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`
+        `server RSS idle after boot: ${idle.current} MiB; peak after the sign-ins: ${signedIn.peak} MiB; server peak RSS: ${peak} MiB; bench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`
       )
       const rate = (timing: Timing) => timing.requests / timing.seconds
       return {
@@ -214,9 +274,19 @@ export default class BenchInsights extends BaseCommand {
         summaryP95Ms: Number(page.p95.toFixed(1)),
         summaryFailures: page.failures,
         queriesPerPage: Number(queriesPerPage.toFixed(2)),
+        server: this.built ? 'build' : 'sources',
+        serverNodeFlags: nodeFlags.join(' ') || 'none',
         serverIdleRssMiB: idle.current,
+        serverSignedInPeakRssMiB: signedIn.peak,
         serverPeakRssMiB: peak,
       }
+    } catch (error) {
+      // what the server said is the clue (it may have exited)
+      this.logger.error(`server output (last lines):\n${server.output().slice(-3000)}`)
+      const cause = error instanceof Error ? error.cause : null
+      if (cause)
+        this.logger.error(`cause: ${cause instanceof Error ? cause.message : String(cause)}`)
+      throw error
     } finally {
       await stopServer(server)
     }

@@ -83,10 +83,22 @@ export type ServerProcess = {
 /**
  * Starts the real HTTP server (bin/server.ts) in its own process.
  */
-export async function startServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string | undefined>,
+  options: {
+    /** the compiled server (`node ace build`: build/bin/server.js) instead of the sources */
+    built?: boolean
+    /** Node and V8 flags, before the script (e.g. deployedNodeFlags() in bench/support.ts) */
+    nodeFlags?: string[]
+  } = {}
+): Promise<ServerProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', '@poppinss/ts-exec', 'bin/server.ts'], {
-    cwd: projectRoot,
+  const flags = options.nodeFlags ?? []
+  const args = options.built
+    ? [...flags, 'bin/server.js']
+    : [...flags, '--import', '@poppinss/ts-exec', 'bin/server.ts']
+  const child = spawn(process.execPath, args, {
+    cwd: options.built ? `${projectRoot}build` : projectRoot,
     env: baseEnv({
       HOST: '127.0.0.1',
       PORT: String(port),
