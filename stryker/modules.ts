@@ -81,9 +81,14 @@ export const MUTATION_MODULES: MutationModule[] = [
       'app/actions/webhooks/retry_delivery.ts',
     ],
     suites: ['unit'],
-    // the actions called directly on the real database; receipt over HTTP,
-    // the queue and two racing worker processes are in the functional file
-    files: ['tests/unit/process_webhook_delivery.spec.ts'],
+    // the actions called directly on the real database, and what a handler
+    // does through the core (status checks, pull requests it writes);
+    // receipt over HTTP, the queue and two racing worker processes are in
+    // the functional file
+    files: [
+      'tests/unit/process_webhook_delivery.spec.ts',
+      'tests/unit/webhook_handler_effects.spec.ts',
+    ],
   },
   {
     name: 'webhook-receipt',

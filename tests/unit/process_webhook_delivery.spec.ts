@@ -137,6 +137,17 @@ test.group('Webhook processing', (group) => {
     assert.lengthOf(await effects(), 0, 'the write went with the failed run')
   })
 
+  test("a failure's message is kept to its first 2,000 characters", async ({ assert, cleanup }) => {
+    cleanup(withEnv({ FIXTURE_WEBHOOK_FAILING: 'long' }))
+    const id = await storedDelivery()
+
+    await assert.rejects(() => new ProcessWebhookDelivery().execute(id))
+
+    const kept = (await deliveryRow(id)).last_error
+    assert.lengthOf(kept, 2000)
+    assert.equal(kept, `the fixture handler failed: ${'x'.repeat(2500)}`.slice(0, 2000))
+  })
+
   test('a failed delivery is claimed again: the retry takes the effect once', async ({
     assert,
     cleanup,
