@@ -81,17 +81,24 @@ export const MUTATION_MODULES: MutationModule[] = [
       'app/actions/webhooks/retry_delivery.ts',
     ],
     suites: ['unit'],
-    // the actions called directly on the real database; receipt over HTTP,
-    // the queue and two racing worker processes are in the functional file
-    files: ['tests/unit/process_webhook_delivery.spec.ts'],
+    // the actions called directly on the real database, and what a handler
+    // does through the core (status checks, pull requests it writes);
+    // receipt over HTTP, the queue and two racing worker processes are in
+    // the functional file
+    files: [
+      'tests/unit/process_webhook_delivery.spec.ts',
+      'tests/unit/webhook_handler_effects.spec.ts',
+    ],
   },
   {
     name: 'webhook-receipt',
     mutate: ['app/actions/webhooks/receive_webhook.ts'],
-    suites: ['functional'],
-    files: ['tests/functional/webhooks.spec.ts'],
-    // the 1,000-delivery run proves the same code at scale, in 15 s a mutant
-    filters: ['--tags=~@slow'],
+    suites: ['unit'],
+    // ReceiveWebhook called directly on the real database (storage, the two
+    // deduplications, ownership, refusals). The HTTP side (status codes,
+    // body limits) and the 1,000-delivery run are in
+    // tests/functional/webhooks.spec.ts, at 30 s a mutant.
+    files: ['tests/unit/receive_webhook.spec.ts'],
   },
   {
     name: 'sync-cursors-and-locks',

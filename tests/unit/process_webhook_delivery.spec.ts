@@ -19,6 +19,7 @@ import { withEnv } from '#tests/helpers/env'
  * these are what "npm run mutate -- webhook-processing" runs per mutant.
  */
 type Stored = {
+  pluginId?: string
   event?: string
   action?: string | null
   status?: string
@@ -37,7 +38,7 @@ async function storedDelivery(options: Stored = {}) {
   const [row] = await db
     .table('webhook_deliveries')
     .insert({
-      plugin_id: 'fixture',
+      plugin_id: options.pluginId ?? 'fixture',
       delivery_id: `delivery-${sequence}`,
       event: options.event ?? 'item',
       action: options.action === undefined ? 'updated' : options.action,
@@ -137,6 +138,17 @@ test.group('Webhook processing', (group) => {
     assert.lengthOf(await effects(), 0, 'the write went with the failed run')
   })
 
+  test("a failure's message is kept to its first 2,000 characters", async ({ assert, cleanup }) => {
+    cleanup(withEnv({ FIXTURE_WEBHOOK_FAILING: 'long' }))
+    const id = await storedDelivery()
+
+    await assert.rejects(() => new ProcessWebhookDelivery().execute(id))
+
+    const kept = (await deliveryRow(id)).last_error
+    assert.lengthOf(kept, 2000)
+    assert.equal(kept, `the fixture handler failed: ${'x'.repeat(2500)}`.slice(0, 2000))
+  })
+
   test('a failed delivery is claimed again: the retry takes the effect once', async ({
     assert,
     cleanup,
@@ -181,6 +193,25 @@ test.group('Webhook processing', (group) => {
       (await effects()).map((effect) => effect.delivery_id),
       [`delivery-${sequence - 1}`]
     )
+  })
+
+  test('a plugin\'s catch-all handler ("*") takes any event it has no handler for', async ({
+    assert,
+  }) => {
+    const id = await storedDelivery({
+      pluginId: 'fixture-forms',
+      event: 'subscribe',
+      action: null,
+      payload: 'type=subscribe&data%5Bemail%5D=ada%40example.com',
+      contentType: 'application/x-www-form-urlencoded',
+    })
+
+    assert.equal(await new ProcessWebhookDelivery().execute(id), 'processed')
+
+    const events = await db.from('fixture_forms_events').select('delivery_id', 'type', 'email')
+    assert.deepEqual(events, [
+      { delivery_id: `delivery-${sequence}`, type: 'subscribe', email: 'ada@example.com' },
+    ])
   })
 
   test("the handler is given the delivery's connection", async ({ assert }) => {

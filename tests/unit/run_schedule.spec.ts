@@ -205,6 +205,22 @@ test.group('Schedule runs', (group) => {
     assert.equal(run.output, 'x'.repeat(3999) + 'y')
   })
 
+  test('a schedule whose job returns nothing succeeds with no output', async ({
+    assert,
+    cleanup,
+  }) => {
+    cleanup(withEnv({ SCHEDULE_TEST_TICK: '0 0 1 1 *', SCHEDULE_TEST_TICK_SILENT: '1' }))
+
+    const outcome = await new RunSchedule().execute({ name: 'test:tick', trigger: 'manual' })
+
+    assert.equal(outcome?.status, 'succeeded')
+    assert.isNull(outcome?.output)
+    const [run] = await runsOf('test:tick')
+    assert.equal(run.status, 'succeeded')
+    assert.isNull(run.output)
+    assert.isNull(run.error)
+  })
+
   test('a long error keeps its first 1,000 characters; an error without a message says so', async ({
     assert,
     cleanup,
