@@ -1,3 +1,14 @@
+/*
+|--------------------------------------------------------------------------
+| Plugin routes
+|--------------------------------------------------------------------------
+|
+| The HTTP side of a plugin's own routes: mounts them behind the access
+| they ask for and hands each handler its context. It reads requests and
+| runs the connect use case (saveConnection), so it sits with the
+| controllers, not in app/services (services never import actions).
+|
+*/
 import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import { middleware, web } from '#start/kernel'
