@@ -35,7 +35,6 @@ const KEPT_TABLES = new Set([
 /** rows deleted per statement: no long lock on PostgreSQL */
 const CHUNK = 500
 
-
 export type DeletionReport = DeletionPlan & {
   /** connections whose provider-side clean-up failed: kept, with Retry on their page */
   disconnectFailures: string[]
