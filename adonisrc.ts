@@ -72,6 +72,7 @@ export default defineConfig({
     () => import('#start/validator'),
     () => import('#start/limiter'),
     () => import('#start/shutdown'),
+    () => import('#start/sync_queue'),
     { file: () => import('#start/telemetry'), environment: ['console'] },
     { file: () => import('#start/migrate_on_boot'), environment: ['web'] },
     { file: () => import('#start/background'), environment: ['web'] },

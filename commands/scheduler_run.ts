@@ -15,7 +15,8 @@ export default class SchedulerRun extends BaseCommand {
   async run() {
     const { Scheduler } = await import('#services/scheduler/scheduler')
     const { ScheduleConfigurationError } = await import('#services/scheduler/registry')
-    const scheduler = new Scheduler()
+    const { default: RunSchedule } = await import('#actions/schedules/run_schedule')
+    const scheduler = new Scheduler((request) => new RunSchedule().execute(request))
     try {
       scheduler.start()
     } catch (error) {

@@ -5,7 +5,7 @@
 |
 | Recurring work of Sextant itself, fired by "node ace scheduler:run" (or
 | by the web process when RUN_SCHEDULER_IN_PROCESS=true). Plugins add one
-| schedule per sync task (app/services/plugins/schedules.ts). Crons can be
+| schedule per sync task (config/plugin_schedules.ts). Crons can be
 | overridden and schedules disabled through the environment: see
 | app/services/scheduler/registry.ts.
 |

@@ -35,7 +35,8 @@ if (env.get('RUN_WORKER_IN_PROCESS', false)) {
 
 if (env.get('RUN_SCHEDULER_IN_PROCESS', false)) {
   const { Scheduler } = await import('#services/scheduler/scheduler')
-  const scheduler = new Scheduler()
+  const { default: RunSchedule } = await import('#actions/schedules/run_schedule')
+  const scheduler = new Scheduler((request) => new RunSchedule().execute(request))
   app.ready(() => scheduler.start())
   app.terminating(() => scheduler.stop())
 }

@@ -1,7 +1,7 @@
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import type Organization from '#models/organization'
-import type { DeletionPlan } from '#actions/organizations/delete_organization_data'
+import type { DeletionPlan } from '#services/organization_deletion_types'
 
 /**
  * What delete:organization and delete:organization-data share: the

@@ -12,7 +12,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import sextantConfig from '#config/sextant'
 import { middleware, web } from '#start/kernel'
 import { pluginRegistry } from '#services/plugins/registry'
-import { mountPluginRoutes } from '#services/plugins/plugin_routes'
+import { mountPluginRoutes } from '#start/routes/plugin_routes'
 import { bodyLimits } from '#config/bodyparser'
 
 const WebhooksController = () => import('#controllers/webhooks/webhooks_controller')

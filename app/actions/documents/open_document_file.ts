@@ -1,5 +1,4 @@
 import { errors as lucidErrors } from '@adonisjs/lucid'
-import type { Readable } from 'node:stream'
 import documentsConfig from '#config/documents'
 import type Organization from '#models/organization'
 import DocumentVersion from '#models/document_version'
@@ -8,17 +7,7 @@ import { contentDisposition, safeFileName } from '#services/documents/file_names
 import { StorageUnavailable, documentDisk } from '#services/documents/storage'
 import type { LinkDisposition } from '#services/documents/links'
 import { findOrganizationDocument } from '#actions/documents/find_document'
-
-export type DocumentFile =
-  | { kind: 'redirect'; url: string }
-  | {
-      kind: 'stream'
-      stream: Readable
-      contentType: string
-      contentLength: number
-      contentDisposition: string
-      inline: boolean
-    }
+import type { DocumentFile } from '#services/documents/types'
 
 /**
  * The file behind a valid signed link (the caller has checked the

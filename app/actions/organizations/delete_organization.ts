@@ -1,8 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import type Organization from '#models/organization'
 import { CLI_META, recordAudit, type RequestMeta } from '#services/audit'
+import type { DeletionPlan } from '#services/organization_deletion_types'
 import DeleteOrganizationData, {
-  type DeletionPlan,
   type DeletionReport,
 } from '#actions/organizations/delete_organization_data'
 

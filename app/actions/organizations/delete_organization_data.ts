@@ -9,6 +9,7 @@ import { sqlTime } from '#services/sql'
 import { pluginRegistry } from '#services/plugins/registry'
 import { declaredOrganizationTables } from '#services/plugins/plugin_declarations'
 import { snapshotsRoot } from '#services/domain/repository_snapshots'
+import type { DeletionPlan, TableCount } from '#services/organization_deletion_types'
 import PurgeDeletedDocuments from '#actions/documents/purge_deleted_documents'
 import RunPluginHook from '#actions/plugins/run_plugin_hook'
 import {
@@ -33,14 +34,6 @@ const KEPT_TABLES = new Set([
 
 /** rows deleted per statement: no long lock on PostgreSQL */
 const CHUNK = 500
-
-export type TableCount = { table: string; rows: number }
-
-export type DeletionPlan = {
-  tables: TableCount[]
-  connections: number
-  snapshotsFolder: string | null
-}
 
 export type DeletionReport = DeletionPlan & {
   /** connections whose provider-side clean-up failed: kept, with Retry on their page */

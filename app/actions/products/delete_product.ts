@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
-import { findOrganizationProduct } from '#actions/products/find_product'
+import { findOrganizationProduct } from '#queries/products'
 import { invalidateInsights } from '#services/insights/cache'
 
 /**

@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
 import { publicIds } from '#services/public_id'
-import { findOrganizationProduct } from '#actions/products/find_product'
+import { findOrganizationProduct } from '#queries/products'
 import { ProductRefusedException } from '#actions/products/product_refusal'
 import { invalidateInsights } from '#services/insights/cache'
 

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import { recordAudit, type RequestMeta } from '#services/audit'
-import { findOrganizationProduct, nameTaken } from '#actions/products/find_product'
+import { findOrganizationProduct, nameTaken } from '#queries/products'
 import { ProductRefusedException } from '#actions/products/product_refusal'
 import { invalidateInsights } from '#services/insights/cache'
 

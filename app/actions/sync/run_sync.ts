@@ -18,7 +18,7 @@ import type { HttpStats } from '#services/http/client'
 import type { DomainStore } from '#plugin-sdk/domain'
 import type { InsightRowsListener } from '#services/domain/domain_store'
 import type { SyncContext } from '#plugin-sdk/types'
-import { refreshInsights } from '#services/insights/refresh'
+import RefreshInsightsAfterSync from '#actions/insights/refresh_insights_after_sync'
 import { inSpan, spanEvent } from '#services/telemetry/tracing'
 
 export type SyncTaskOutcome = {
@@ -159,7 +159,11 @@ export default class RunSync {
         connection.organizationId !== null &&
         outcomes.some((outcome) => outcome.itemsWritten > 0)
       ) {
-        await refreshInsights(connection.organizationId, { full: input.full, writtenFrom })
+        await new RefreshInsightsAfterSync().execute({
+          organizationId: connection.organizationId,
+          full: input.full,
+          writtenFrom,
+        })
       }
       return outcomes
     } finally {

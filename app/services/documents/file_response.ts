@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type { DocumentFile } from '#actions/documents/open_document_file'
+import type { DocumentFile } from '#services/documents/types'
 
 /**
  * Sends what OpenDocumentFile found: a redirect to the bucket's

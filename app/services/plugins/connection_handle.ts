@@ -14,6 +14,7 @@ import { methodOfConnection, type ConnectMethod } from '#services/plugins/auth_m
 import type { ConnectionHandle, ConnectionStatus } from '#plugin-sdk/types'
 import type { DomainStore } from '#plugin-sdk/domain'
 import { recordConnectionRequest } from '#services/telemetry/metrics'
+import { enqueueSync } from '#services/plugins/sync_queue'
 
 /**
  * A fingerprint of the credentials, safe to store: part of the HTTP cache
@@ -161,9 +162,8 @@ export function connectionHandle(
       await Connection.query().where('id', connection.id).delete()
     },
     async queueSync(options = {}) {
-      // Imported when used: the job runs syncs, which build handles.
-      const { default: RunSyncJob } = await import('#jobs/run_sync_job')
-      await RunSyncJob.dispatch({
+      // RunSyncJob, registered at boot (start/sync_queue.ts)
+      await enqueueSync({
         connectionId: connection.id,
         trigger: 'button',
         tasks: options.tasks,

@@ -20,7 +20,7 @@
 */
 import cron from 'node-cron'
 import coreSchedules from '#config/schedules'
-import { pluginSchedules } from '#services/plugins/schedules'
+import { pluginSchedules } from '#config/plugin_schedules'
 import type { ScheduleDefinition } from '#services/scheduler/types'
 
 export type RegisteredSchedule = ScheduleDefinition & {

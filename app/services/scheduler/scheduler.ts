@@ -1,6 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron'
 import logger from '@adonisjs/core/services/logger'
-import RunSchedule from '#actions/schedules/run_schedule'
 import { activeSchedules, type RegisteredSchedule } from '#services/scheduler/registry'
 
 /**
@@ -25,6 +24,20 @@ const cronLogger = {
   debug: (message: string | Error) => logger.debug(`scheduler: ${String(message)}`),
 }
 
+/** what the scheduler asks for each tick: run this schedule for this slot */
+export type ScheduleRunRequest = {
+  name: string
+  trigger: 'schedule'
+  tick: string
+  signal: AbortSignal
+}
+
+/**
+ * Runs one tick of a schedule and records it (RunSchedule, an action the
+ * scheduler must not import): whoever starts a scheduler passes it in.
+ */
+export type ScheduleRunner = (request: ScheduleRunRequest) => Promise<unknown>
+
 /**
  * Fires the active schedules on their crons in this process. Any number
  * of schedulers may run against one database: the schedule_runs row of a
@@ -36,6 +49,11 @@ export class Scheduler {
   #schedules: RegisteredSchedule[] = []
   #inFlight = new Set<Promise<unknown>>()
   #stopping = new AbortController()
+  #runSchedule: ScheduleRunner
+
+  constructor(runSchedule: ScheduleRunner) {
+    this.#runSchedule = runSchedule
+  }
 
   /** the schedules this scheduler fires, once started */
   get schedules(): readonly RegisteredSchedule[] {
@@ -69,13 +87,12 @@ export class Scheduler {
 
   #fire(schedule: RegisteredSchedule, slot: Date) {
     if (this.#stopping.signal.aborted) return
-    const run = new RunSchedule()
-      .execute({
-        name: schedule.name,
-        trigger: 'schedule',
-        tick: cronTick(slot, schedule.cron),
-        signal: this.#stopping.signal,
-      })
+    const run = this.#runSchedule({
+      name: schedule.name,
+      trigger: 'schedule',
+      tick: cronTick(slot, schedule.cron),
+      signal: this.#stopping.signal,
+    })
       .catch((error) => {
         // The run itself records its failures; this is the bookkeeping
         // failing (database unreachable): log it and keep firing.

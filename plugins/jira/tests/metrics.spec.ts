@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
 import { FencedDomainStore } from '#services/domain/domain_store'
 import { summarizeMetrics } from '#services/insights/metrics'
-import { refreshInsights } from '#services/insights/refresh'
+import RefreshInsightsAfterSync from '#actions/insights/refresh_insights_after_sync'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import type { FakeJira } from './fake_jira/server.js'
@@ -104,7 +104,10 @@ test.group('Jira | what it feeds', (group) => {
       { ...deployment('d3', at(10, 10)), environment: 'staging' },
     ])
     const scope = { organizationId: organization.id, ...NOVEMBER }
-    await refreshInsights(organization.id, { writtenFrom: '2026-11-01' })
+    await new RefreshInsightsAfterSync().execute({
+      organizationId: organization.id,
+      writtenFrom: '2026-11-01',
+    })
     const before = await summarizeMetrics(scope)
     assert.equal(before.deployments, 2)
     assert.equal(before.failedDeployments, 0)

@@ -1,4 +1,15 @@
-import SyncPluginConnections from '#actions/sync/sync_plugin_connections'
+/*
+|--------------------------------------------------------------------------
+| Plugin schedules
+|--------------------------------------------------------------------------
+|
+| One schedule per plugin sync task, beside the core schedules of
+| config/schedules.ts. They run an action, so they live here rather than
+| in app/services (services never import actions); the action is imported
+| when a schedule runs, as config/schedules.ts does, so loading the config
+| loads no models.
+|
+*/
 import { pluginRegistry } from '#services/plugins/registry'
 import type { ScheduleDefinition } from '#services/scheduler/types'
 
@@ -19,6 +30,8 @@ export function pluginSchedules(): ScheduleDefinition[] {
       cron: task.schedule ?? DEFAULT_SYNC_SCHEDULE,
       description: task.description ?? `Sync ${plugin.definition.name}: ${task.name}`,
       async run({ signal }) {
+        const { default: SyncPluginConnections } =
+          await import('#actions/sync/sync_plugin_connections')
         const reports = await new SyncPluginConnections().execute({
           pluginId: plugin.id,
           tasks: [task.name],

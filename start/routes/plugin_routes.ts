@@ -1,3 +1,16 @@
+/*
+|--------------------------------------------------------------------------
+| Plugin routes
+|--------------------------------------------------------------------------
+|
+| The HTTP side of a plugin's own routes: mounts them behind the access
+| they ask for and hands each handler its context. It reads requests and
+| runs the connect use case (saveConnection), so it sits with the routes
+| (start/routes/integrations.ts mounts every loaded plugin's), not in
+| app/services (services never import actions). It exports no controller
+| class, so it stays out of app/controllers and the generated barrel.
+|
+*/
 import router from '@adonisjs/core/services/router'
 import type { HttpContext } from '@adonisjs/core/http'
 import { middleware, web } from '#start/kernel'

@@ -13,23 +13,29 @@ import type { Day } from '#services/insights/types'
  * organisation is then marked dirty from `writtenFrom`, so the
  * insights:refresh schedule tries again within minutes.
  */
-export async function refreshInsights(
-  organizationId: number,
-  options: { full?: boolean; writtenFrom?: Day | null } = {}
-) {
-  try {
-    await new RefreshInsights().execute({
-      organizationId,
-      full: options.full,
-      writtenFrom: options.writtenFrom ?? undefined,
-    })
-  } catch (error) {
-    logger.warn(
-      { err: error, organizationId },
-      'Could not refresh the insights rollup after a sync'
-    )
-    await markInsightsDirty(organizationId, options.writtenFrom ?? today()).catch((markError) =>
-      logger.warn({ err: markError, organizationId }, 'Could not mark the insights dirty either')
-    )
+export default class RefreshInsightsAfterSync {
+  async execute({
+    organizationId,
+    ...options
+  }: {
+    organizationId: number
+    full?: boolean
+    writtenFrom?: Day | null
+  }) {
+    try {
+      await new RefreshInsights().execute({
+        organizationId,
+        full: options.full,
+        writtenFrom: options.writtenFrom ?? undefined,
+      })
+    } catch (error) {
+      logger.warn(
+        { err: error, organizationId },
+        'Could not refresh the insights rollup after a sync'
+      )
+      await markInsightsDirty(organizationId, options.writtenFrom ?? today()).catch((markError) =>
+        logger.warn({ err: markError, organizationId }, 'Could not mark the insights dirty either')
+      )
+    }
   }
 }
