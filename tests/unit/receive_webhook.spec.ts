@@ -9,6 +9,9 @@ import { webhookRequest } from '#plugin-sdk/testing'
 import { createOrganization } from '#tests/helpers/factories'
 import { createConnection } from '#tests/helpers/connections'
 import { resetDatabase } from '#tests/helpers/database'
+import Connection from '#models/connection'
+import { pluginRegistry } from '#services/plugins/registry'
+import type { PluginWebhooks } from '#plugin-sdk/types'
 
 /**
  * Receiving a webhook, called directly on the real database: verified by
@@ -340,3 +343,192 @@ test.group('Webhook receipt | per-connection URLs', (group) => {
     assert.lengthOf(await deliveries(), 0)
   })
 })
+
+/**
+ * verify() as a plugin writes it, with the helpers the platform hands it:
+ * the fixture-forms plugin's webhooks, swapped for one test and put back.
+ */
+test.group('Webhook receipt | what verify() is given', (group) => {
+  group.each.setup(resetDatabase())
+
+  const forms = () => pluginRegistry.get('fixture-forms')!.definition
+  let original: PluginWebhooks
+  group.each.setup(() => {
+    original = forms().webhooks!
+    return () => {
+      forms().webhooks = original
+    }
+  })
+
+  /** fixture-forms' webhooks with another verify() (and options) in place */
+  function formsWebhooks(
+    verify: PluginWebhooks['verify'],
+    options: Partial<PluginWebhooks> = {}
+  ) {
+    forms().webhooks = { ...original, ...options, verify }
+  }
+
+  function formDelivery() {
+    const { connection, ...incoming } = webhookRequest({
+      body: new URLSearchParams({ type: 'subscribe', 'data[email]': 'ada@example.com' }),
+    })
+    return incoming
+  }
+
+  test("a refusal keeps the plugin's status; one without a status is a 401", async ({
+    assert,
+  }) => {
+    const organization = await createOrganization()
+    const connection = await createConnection(organization, { pluginId: 'fixture-forms' })
+    const badRequest = await new ReceiveWebhook().execute({
+      pluginId: 'fixture-forms',
+      request: { ...formDelivery(), body: { email: 'ada@example.com' } },
+      address: await addressOf(connection),
+    })
+    formsWebhooks(async () => ({ ok: false, reason: 'no credentials' }))
+    const unauthorised = await new ReceiveWebhook().execute({
+      pluginId: 'fixture-forms',
+      request: formDelivery(),
+      address: await addressOf(connection),
+    })
+
+    assert.deepEqual(badRequest, { outcome: 'refused', status: 400, reason: 'type is required' })
+    assert.deepEqual(unauthorised, { outcome: 'refused', status: 401, reason: 'no credentials' })
+    assert.lengthOf(await deliveries(), 0)
+  })
+
+  test("a legacy path reaches verify() only when the plugin verifies legacy deliveries itself, and the connection verify() names owns it", async ({
+    assert,
+  }) => {
+    const organization = await createOrganization()
+    const connection = await createConnection(organization, { pluginId: 'fixture-forms' })
+    const seen: Array<unknown> = []
+    const verify: PluginWebhooks['verify'] = async (request, helpers) => {
+      seen.push(request.connection)
+      const named = await helpers.connection(connection.publicId)
+      return { ok: true, event: 'subscribe', connectionPublicId: named?.publicId ?? null }
+    }
+    const deliver = (legacyPath: boolean) =>
+      new ReceiveWebhook().execute({ pluginId: 'fixture-forms', request: formDelivery(), legacyPath })
+
+    formsWebhooks(verify)
+    const notVerifying = await deliver(true)
+    formsWebhooks(verify, { legacyPathAuthentication: 'verify' })
+    const shared = await deliver(false)
+    const legacy = await deliver(true)
+
+    const refused = {
+      outcome: 'refused',
+      status: 401,
+      reason: "Fixture Forms Provider deliveries go to each connection's own webhook URL",
+    }
+    assert.deepEqual(notVerifying, refused)
+    assert.deepEqual(shared, refused, 'the shared URL still refuses')
+    assert.equal(legacy.outcome, 'accepted')
+    assert.deepEqual(seen, [null], 'verify() ran once, for the legacy path, with no connection')
+    const [row] = await deliveries()
+    assert.equal(row.connection_id, connection.id)
+    assert.equal(row.organization_id, organization.id)
+  })
+
+  test('helpers.connection() finds this plugin\'s receiving connections by public id, and nothing else', async ({
+    assert,
+  }) => {
+    const organization = await createOrganization()
+    const make = (accountKey: string, status: 'active' | 'inactive' | 'error' | 'pending') =>
+      createConnection(organization, { pluginId: 'fixture-forms', accountKey, status })
+    const receiving = [
+      await make('a', 'active'),
+      await make('b', 'inactive'),
+      await make('c', 'error'),
+      await make('d', 'pending'),
+    ]
+    const leaving = await make('e', 'active')
+    await Connection.query().where('id', leaving.id).update({ status: 'disconnecting' })
+    const otherPlugin = await createConnection(organization, { pluginId: 'fixture' })
+    const asked = [
+      ...receiving.map((row) => row.publicId),
+      leaving.publicId,
+      otherPlugin.publicId,
+      'not-a-public-id',
+    ]
+    let found: Array<string | null> = []
+    formsWebhooks(async (_request, helpers) => {
+      found = await Promise.all(
+        asked.map(async (publicId) => (await helpers.connection(publicId))?.publicId ?? null)
+      )
+      return { ok: false, status: 403, reason: 'looked only' }
+    })
+
+    const receipt = await new ReceiveWebhook().execute({
+      pluginId: 'fixture-forms',
+      request: formDelivery(),
+      address: await addressOf(receiving[0]),
+    })
+
+    assert.deepEqual(receipt, { outcome: 'refused', status: 403, reason: 'looked only' })
+    assert.deepEqual(found, [...receiving.map((row) => row.publicId), null, null, null])
+  })
+
+  test("helpers.connectionsFor() gives the account's active and inactive connections of this plugin", async ({
+    assert,
+  }) => {
+    // one organisation each: an organisation has one connection per account
+    const make = async (
+      accountKey: string,
+      status: 'active' | 'inactive' | 'error' | 'pending',
+      pluginId = 'fixture-forms'
+    ) => createConnection(await createOrganization(), { pluginId, accountKey, status })
+    const active = await make('acme', 'active')
+    const inactive = await make('acme', 'inactive')
+    await make('acme', 'error')
+    await make('acme', 'pending')
+    await make('other', 'active')
+    await make('acme', 'active', 'fixture')
+    let found: string[] = []
+    formsWebhooks(async (_request, helpers) => {
+      found = (await helpers.connectionsFor('acme')).map((handle) => handle.publicId)
+      return { ok: false, status: 403, reason: 'looked only' }
+    })
+
+    await new ReceiveWebhook().execute({
+      pluginId: 'fixture-forms',
+      request: formDelivery(),
+      address: await addressOf(active),
+    })
+
+    assert.sameMembers(found, [active.publicId, inactive.publicId])
+  })
+
+  test('the crash hook (NODE_ENV=test) kills the process after the row is stored, before it is queued', async ({
+    assert,
+    cleanup,
+  }) => {
+    const kill = process.kill
+    const kills: unknown[][] = []
+    process.kill = ((...args: unknown[]) => {
+      kills.push(args)
+      throw new Error('killed')
+    }) as typeof process.kill
+    process.env.WEBHOOK_TEST_CRASH_AFTER_STORE = 'd-crash'
+    cleanup(() => {
+      process.kill = kill
+      delete process.env.WEBHOOK_TEST_CRASH_AFTER_STORE
+    })
+
+    await receive({ id: 'd-other' })
+    await assert.rejects(() => receive({ id: 'd-crash' }), 'killed')
+
+    assert.deepEqual(kills, [[process.pid, 'SIGKILL']])
+    assert.deepEqual(
+      (await deliveries()).map((row) => row.delivery_id),
+      ['d-other', 'd-crash']
+    )
+    assert.lengthOf(await queued(), 1)
+  })
+})
+
+async function addressOf(connection: Connection) {
+  const [connectionPublicId, token] = (await connectionWebhookUrl(connection)).split('/').slice(-2)
+  return { connectionPublicId, token }
+}
