@@ -361,23 +361,18 @@ test.group('Webhook receipt | what verify() is given', (group) => {
   })
 
   /** fixture-forms' webhooks with another verify() (and options) in place */
-  function formsWebhooks(
-    verify: PluginWebhooks['verify'],
-    options: Partial<PluginWebhooks> = {}
-  ) {
+  function formsWebhooks(verify: PluginWebhooks['verify'], options: Partial<PluginWebhooks> = {}) {
     forms().webhooks = { ...original, ...options, verify }
   }
 
   function formDelivery() {
     const { connection, ...incoming } = webhookRequest({
-      body: new URLSearchParams({ type: 'subscribe', 'data[email]': 'ada@example.com' }),
+      body: new URLSearchParams({ 'type': 'subscribe', 'data[email]': 'ada@example.com' }),
     })
     return incoming
   }
 
-  test("a refusal keeps the plugin's status; one without a status is a 401", async ({
-    assert,
-  }) => {
+  test("a refusal keeps the plugin's status; one without a status is a 401", async ({ assert }) => {
     const organization = await createOrganization()
     const connection = await createConnection(organization, { pluginId: 'fixture-forms' })
     const badRequest = await new ReceiveWebhook().execute({
@@ -397,7 +392,7 @@ test.group('Webhook receipt | what verify() is given', (group) => {
     assert.lengthOf(await deliveries(), 0)
   })
 
-  test("a legacy path reaches verify() only when the plugin verifies legacy deliveries itself, and the connection verify() names owns it", async ({
+  test('a legacy path reaches verify() only when the plugin verifies legacy deliveries itself, and the connection verify() names owns it', async ({
     assert,
   }) => {
     const organization = await createOrganization()
@@ -409,7 +404,11 @@ test.group('Webhook receipt | what verify() is given', (group) => {
       return { ok: true, event: 'subscribe', connectionPublicId: named?.publicId ?? null }
     }
     const deliver = (legacyPath: boolean) =>
-      new ReceiveWebhook().execute({ pluginId: 'fixture-forms', request: formDelivery(), legacyPath })
+      new ReceiveWebhook().execute({
+        pluginId: 'fixture-forms',
+        request: formDelivery(),
+        legacyPath,
+      })
 
     formsWebhooks(verify)
     const notVerifying = await deliver(true)
@@ -431,7 +430,7 @@ test.group('Webhook receipt | what verify() is given', (group) => {
     assert.equal(row.organization_id, organization.id)
   })
 
-  test('helpers.connection() finds this plugin\'s receiving connections by public id, and nothing else', async ({
+  test("helpers.connection() finds this plugin's receiving connections by public id, and nothing else", async ({
     assert,
   }) => {
     const organization = await createOrganization()
