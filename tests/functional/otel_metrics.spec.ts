@@ -121,8 +121,15 @@ test.group("OpenTelemetry | Sextant's metrics through the OTLP exporter", (group
     provider.state.repositories = seedRepositories(1, 5)
     provider.state.faults.latencyMs = 1500
     const organization = (await createAccount({ role: 'owner' })).organization
+    // every connection stored before the first sync starts writing: on
+    // SQLite a connect's read-then-write transaction racing a running sync's
+    // commit can be refused at once ("database is locked"), which is not
+    // what this test is about
+    const connections = []
     for (let index = 0; index < 7; index++) {
-      const connection = await createConnection(organization, { accountKey: `acme-${index}` })
+      connections.push(await createConnection(organization, { accountKey: `acme-${index}` }))
+    }
+    for (const connection of connections) {
       await RunSyncJob.dispatch({ connectionId: connection.id, trigger: 'button' })
     }
     const waiting = () =>
