@@ -3,7 +3,7 @@ import edge from 'edge.js'
 import { DateTime } from 'luxon'
 import { listAgreements, type AgreementRow } from '#queries/working_agreements'
 import { insightsMailRecipients, teamsOfMembers, type MailRecipient } from '#queries/insights_mail'
-import { latestFindings } from '#queries/insight_findings'
+import { latestFindings, narrativeFailures } from '#queries/insight_findings'
 import { dailyTotals } from '#queries/daily_series'
 import { teamTrend } from '#queries/team_metrics'
 import { teamIds } from '#actions/teams/find_team'
@@ -120,6 +120,7 @@ export default class SendWeeklyDigest {
         to: start.minus({ days: 1 }).toISODate()!,
       }),
     ])
+    const findings = await latestFindings(organizationId, week)
     const figures = FIGURES.map(({ metric, label }) => {
       const value = sum(current.get(metric))
       const before = sum(previous.get(metric))
@@ -132,7 +133,14 @@ export default class SendWeeklyDigest {
       week,
       figures,
       agreements: await measured(agreements, period, now),
-      findings: await latestFindings(organizationId, week),
+      findings,
+      // the run days whose model call failed: said, never why (the stored
+      // reason may be a provider's text; the Executive Summary shows it cut short)
+      modelFailures: narrativeFailures(findings).map(({ day, count, total }) => ({
+        day,
+        count,
+        total,
+      })),
       summaryLink: appLink(`/insights?from=${week.from}&to=${week.to}`),
       agreementsLink: appLink('/settings/insights/agreements'),
     }
@@ -173,6 +181,7 @@ export default class SendWeeklyDigest {
       figures,
       agreements: await measured(agreements, period, now),
       findings: null,
+      modelFailures: [],
       summaryLink: appLink(`/insights?from=${week.from}&to=${week.to}&team=${publicId}`),
       agreementsLink: appLink(`/settings/insights/agreements?for=${publicId}`),
     }

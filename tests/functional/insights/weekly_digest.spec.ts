@@ -82,6 +82,46 @@ test.group('Weekly digest', (group) => {
     assert.notEqual(ownerLink, memberLink, 'each member has their own link')
   })
 
+  test("a failed model call is said in the digest's What changed, without the provider's reason", async ({
+    assert,
+  }) => {
+    const { owner, organizationId } = await organisationWithAWeek()
+    await db.table('insight_findings').insert({
+      organization_id: organizationId,
+      day: '2026-03-15',
+      pipeline: 'anomalies',
+      metric: 'prs_merged',
+      anomaly_day: '2026-03-11',
+      value: 10,
+      expected: 1,
+      score: 4,
+      summary: 'Merged pull requests rose to 10 on 2026-03-11 (usually 1).',
+      evidence: JSON.stringify({ to: '2026-03-11', direction: 'up', repositories: [] }),
+      narrative: null,
+      narrative_model: 'gpt-test',
+      narrative_error:
+        'Incorrect API key provided: sk-live-123 at https://llm.internal.example/v1\n    at complete (model.ts:12)',
+      created_at: new Date(),
+    })
+    await new SendWeeklyDigest().execute({ organizationId, now: MONDAY })
+
+    const [mail] = mailsTo(owner.email)
+    const said =
+      'The model could not explain this finding on 2026-03-15: what follows is the statistical findings alone.'
+    assert.include(mail.text, said)
+    assert.include(mail.html, said)
+    for (const part of [mail.text, mail.html]) {
+      for (const secret of [
+        'sk-live-123',
+        'llm.internal.example',
+        'Incorrect API key',
+        'model.ts',
+      ]) {
+        assert.notInclude(part, secret)
+      }
+    }
+  })
+
   test('the unsubscribe link works signed out and stops the next digest; a tampered one stops nothing', async ({
     assert,
   }) => {
