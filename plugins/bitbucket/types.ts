@@ -77,6 +77,13 @@ export type PullRequest = {
   updated_on: string
   comment_count?: number
   participants?: Participant[]
+  /**
+   * The description: `summary` is the rendered-content object whose
+   * `raw` is the Markdown as written; `description` is the plain field
+   * the list, the single pull request and webhook payloads also carry.
+   */
+  summary?: { raw?: string | null; markup?: string; html?: string } | null
+  description?: string | null
   links: { html: Link }
 }
 

@@ -53,24 +53,31 @@ export const DIFFS_PER_WRITE = 50
 
 /**
  * Writes the commits, with the lines added by each that carries a
- * built-in AI signal (a trailer, an agent's identity): one diff request
- * per such commit, every one of them, in groups of DIFFS_PER_WRITE
- * commits each written before the next group's diffs are read.
+ * built-in AI signal (a trailer, an agent's identity) or is one of
+ * `marked` (a commit of a pull request whose description carries an
+ * agent's marker): one diff request per such commit, every one of them,
+ * in groups of DIFFS_PER_WRITE commits each written before the next
+ * group's diffs are read.
  */
 export async function writeCommits(
   store: SyncContext['store'],
   client: BitbucketClient,
   repository: { externalId: string; fullName: string },
-  commits: Bitbucket.Commit[]
+  commits: Bitbucket.Commit[],
+  marked: ReadonlySet<string> = new Set()
 ) {
   for (let start = 0; start < commits.length; start += DIFFS_PER_WRITE) {
     const group: CommitInput[] = commits
       .slice(start, start + DIFFS_PER_WRITE)
       .map((commit) => commitInput(repository.externalId, commit))
     await Promise.all(
-      group.filter(carriesAiSignal).map(async (input) => {
-        input.addedLines = addedLinesOfDiff(await client.commitDiff(repository.fullName, input.sha))
-      })
+      group
+        .filter((input) => marked.has(input.sha) || carriesAiSignal(input))
+        .map(async (input) => {
+          input.addedLines = addedLinesOfDiff(
+            await client.commitDiff(repository.fullName, input.sha)
+          )
+        })
     )
     await store.upsertCommits(group)
   }

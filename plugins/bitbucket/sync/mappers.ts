@@ -117,6 +117,16 @@ const STATES: Record<Bitbucket.PullRequestState, PullRequestInput['state']> = {
   SUPERSEDED: 'closed',
 }
 
+/**
+ * The pull request's description, for the core's AI marker (its
+ * `summary.raw`, else `description`); undefined when the answer carries
+ * neither field, so a stored marker is kept rather than cleared.
+ */
+export function descriptionOf(pull: Bitbucket.PullRequest): string | null | undefined {
+  if (pull.summary === undefined && pull.description === undefined) return undefined
+  return pull.summary?.raw || pull.description || null
+}
+
 export function pullRequestInput(
   repositoryExternalId: string,
   pull: Bitbucket.PullRequest,
@@ -151,6 +161,7 @@ export function pullRequestInput(
     mergedAt: times.mergedAt,
     closedAt: times.closedAt,
     remoteUpdatedAt: pull.updated_on,
+    ...(descriptionOf(pull) !== undefined ? { body: descriptionOf(pull) } : {}),
   }
 }
 

@@ -4,12 +4,13 @@ import { environment } from '../environment.js'
 import type * as Bitbucket from '../types.js'
 import { writeCommits } from './commits.js'
 import {
+  descriptionOf,
   detailsFrom,
   pullRequestInput,
   uniqueContributors,
   type PullRequestDetails,
 } from './mappers.js'
-import { eachMonitoredRepository } from '#plugin-sdk'
+import { eachMonitoredRepository, pullRequestMarker } from '#plugin-sdk'
 
 const REPOSITORIES_IN_PARALLEL = 4
 /** a pull request's commits read at most (newest first, as Bitbucket lists them) */
@@ -79,8 +80,16 @@ export async function writePullRequests(
         details.flatMap((detail) => (detail?.commits ?? []).map((c) => c.author.user))
       )
     )
-    // with the lines each signalled commit added (built-in AI signals)
-    await writeCommits(context.store, client, repository, commits)
+    // with the lines each signalled commit added (built-in AI signals);
+    // every commit's when its pull request's description carries a marker
+    const marked = new Set(
+      pulls.flatMap((pull, index) =>
+        pullRequestMarker(descriptionOf(pull))
+          ? (details[index]?.commits ?? []).map((commit) => commit.hash)
+          : []
+      )
+    )
+    await writeCommits(context.store, client, repository, commits, marked)
   }
   await context.store.upsertPullRequests(
     pulls.map((pull, index) => pullRequestInput(repository.externalId, pull, details[index]))

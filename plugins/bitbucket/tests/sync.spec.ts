@@ -172,6 +172,64 @@ test.group('Bitbucket | sync', (group) => {
     )
   })
 
+  const CLAUDE_MARKER = '🤖 Generated with [Claude Code](https://claude.com/claude-code)'
+
+  test("a pull request whose description carries an agent's marker: every commit's added lines are AI, the marker their evidence", async ({
+    assert,
+    cleanup,
+  }) => {
+    cleanup(withEnv({ BITBUCKET_PR_DETAIL_DAYS: '3650' }))
+    const connection = await connected(1, 1)
+    const pull = bitbucket.state.repositories.get('acme/repo-00')!.pullRequests[0]
+    // the Markdown as written (summary.raw); the plain field stays empty
+    pull.summary.raw = `Adds the parser.\n\n${CLAUDE_MARKER}`
+    pull.description = ''
+    const head = pull.commits![0]
+    head.diff = [
+      'diff --git a/src/parser.ts b/src/parser.ts',
+      'new file mode 100644',
+      '--- /dev/null',
+      '+++ b/src/parser.ts',
+      '@@ -0,0 +1,2 @@',
+      '+export const parse = () => 1',
+      '+export const lex = () => 2',
+      '',
+    ].join('\n')
+    await sync(connection, ['repositories', 'pull_requests'])
+
+    const row = await db.from('pull_requests').where('number', 1).firstOrFail()
+    assert.equal(row.ai_marker, CLAUDE_MARKER)
+    // the head commit has no signal of its own: only the pull request's marker
+    const facts = await db.from('ai_code_facts').where('commit_sha', head.hash)
+    assert.deepEqual(
+      facts.map((fact) => [fact.path, fact.start_line, fact.end_line, fact.origin, fact.agent]),
+      [['src/parser.ts', 1, 2, 'ai', 'claude']]
+    )
+    assert.equal(facts[0].evidence, `pull request #1: ${CLAUDE_MARKER}`)
+  })
+
+  test('a pull request without a marker in its description: its commits without a signal of their own get no fact and no diff read', async ({
+    assert,
+    cleanup,
+  }) => {
+    cleanup(withEnv({ BITBUCKET_PR_DETAIL_DAYS: '3650' }))
+    const connection = await connected(1, 1)
+    const pull = bitbucket.state.repositories.get('acme/repo-00')!.pullRequests[0]
+    const head = pull.commits![0]
+    await sync(connection, ['repositories', 'pull_requests'])
+
+    const row = await db.from('pull_requests').where('number', 1).firstOrFail()
+    assert.isNull(row.ai_marker)
+    assert.lengthOf(await db.from('ai_code_facts').where('commit_sha', head.hash), 0)
+    assert.isFalse(
+      bitbucket.state.requests.some((request) => request.path.endsWith(`/diff/${head.hash}`))
+    )
+    // the trailer-signalled commit still gets its facts, with its trailer alone
+    const drafted = await db.from('ai_code_facts').where('commit_sha', pull.commits![1].hash)
+    assert.isAbove(drafted.length, 0)
+    assert.equal(drafted[0].evidence, 'Co-authored-by: Claude <noreply@anthropic.com>')
+  })
+
   test('commits on the main branch with their trailers; the next run stops at the newest one seen', async ({
     assert,
   }) => {

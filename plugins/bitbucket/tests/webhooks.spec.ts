@@ -70,6 +70,15 @@ test.group('Bitbucket | webhooks', (group) => {
     }
   }
 
+  /** every delivery received has been processed */
+  function delivered() {
+    return processQueueUntil(async () => {
+      const pending = await db.from('webhook_deliveries').whereNot('status', 'processed').first()
+      const any = await db.from('webhook_deliveries').first()
+      return Boolean(any) && !pending
+    })
+  }
+
   const onlyHook = () => [...bitbucket.state.hooks.values()][0]
 
   test('connecting registers a signed workspace webhook pointing at Sextant', async ({
@@ -148,6 +157,57 @@ test.group('Bitbucket | webhooks', (group) => {
       .where('full_name', 'acme/repo-00')
       .firstOrFail()
     assert.equal(repository.canonical_key, 'bitbucket.org/acme/repo-00')
+  })
+
+  const DEVIN_MARKER = 'Devin run: https://app.devin.ai/sessions/4f2a9c'
+
+  test("a pullrequest:updated delivery whose description carries an agent's marker makes the pull request's commits AI, the marker their evidence", async ({
+    assert,
+  }) => {
+    await connected()
+    const payload = createdPayload()
+    const head = bitbucket.state.repositories.get('acme/repo-00')!.pullRequests[1].commits![0]
+    // the delivery's own description: the marker is on no pull request the sync read
+    payload.pullrequest.description = `Tidies the parser.\n\n${DEVIN_MARKER}`
+    payload.pullrequest.summary = {
+      ...payload.pullrequest.summary,
+      raw: payload.pullrequest.description,
+    }
+    const response = await bitbucket.deliver(onlyHook().uuid, 'pullrequest:updated', payload)
+    assert.equal(response.status, 202)
+    await delivered()
+
+    const [fact] = await db.from('ai_code_facts').where('commit_sha', head.hash)
+    assert.exists(fact, "the pull request's commit has a signal fact")
+    // the fake's diff of a commit without one of its own: a line added to README.md
+    assert.deepEqual(
+      [fact.path, fact.start_line, fact.end_line, fact.origin, fact.agent],
+      ['README.md', 2, 2, 'ai', 'devin']
+    )
+    assert.equal(fact.evidence, `pull request #2: ${DEVIN_MARKER}`)
+    const row = await db
+      .from('pull_requests')
+      .where('number', 2)
+      .whereNotNull('ai_marker')
+      .firstOrFail()
+    assert.equal(row.ai_marker, DEVIN_MARKER)
+  })
+
+  test('a pullrequest:updated delivery without a marker in its description writes no signal fact', async ({
+    assert,
+  }) => {
+    await connected()
+    const payload = createdPayload()
+    payload.pullrequest.title = 'Described plainly'
+    const head = bitbucket.state.repositories.get('acme/repo-00')!.pullRequests[1].commits![0]
+    const response = await bitbucket.deliver(onlyHook().uuid, 'pullrequest:updated', payload)
+    assert.equal(response.status, 202)
+    const changed = () => db.from('pull_requests').where('title', 'Described plainly').first()
+    await processQueueUntil(async () => Boolean(await changed()))
+
+    const row = await changed()
+    assert.isNull(row.ai_marker)
+    assert.lengthOf(await db.from('ai_code_facts').where('commit_sha', head.hash), 0)
   })
 
   test('a delivery about a repository that is not monitored changes nothing', async ({

@@ -8,6 +8,14 @@ export const sha = (text: string) => createHash('sha1').update(text).digest('hex
 const alice = fakeUser('alice')
 const bob = fakeUser('bob')
 
+/** a description in both fields Bitbucket fills (its `html` is not read) */
+export function described(text: string): Pick<FakePullRequest, 'description' | 'summary'> {
+  return {
+    description: text,
+    summary: { type: 'rendered', raw: text, markup: 'markdown', html: `<p>${text}</p>` },
+  }
+}
+
 /** a pull request as Bitbucket returns it, with a reviewer, activity and diffstat */
 export function pullRequest(repository: string, id: number, at: number): FakePullRequest {
   const state = (['MERGED', 'OPEN', 'DECLINED'] as const)[id % 3]
@@ -31,6 +39,7 @@ export function pullRequest(repository: string, id: number, at: number): FakePul
     created_on: iso(created),
     updated_on: iso(at),
     comment_count: 1,
+    ...described(`Change ${id}, as its author wrote it.`),
     participants: [
       {
         user: alice,

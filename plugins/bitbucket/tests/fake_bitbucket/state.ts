@@ -19,6 +19,13 @@ export type FakePullRequest = {
   created_on: string
   updated_on: string
   comment_count: number
+  /**
+   * The description, as the list, the pull request and webhook payloads
+   * carry it: the plain field and the rendered-content object (its `raw`
+   * is the Markdown as written). Empty ("") when none was written.
+   */
+  description: string
+  summary: { type: 'rendered'; raw: string; markup: 'markdown'; html: string }
   participants: Array<{
     user: FakeUser
     role: 'PARTICIPANT' | 'REVIEWER'
