@@ -14,6 +14,7 @@ import { contributorsOf, pullRequestInput } from './sync/pull_requests.js'
 import { buildInput, deploymentInput } from './sync/delivery.js'
 import type { Azure } from './types.js'
 import { firstReviewOf, readThreads } from './sync/reviews.js'
+import { writeMarkedPullRequestCommits } from './sync/pull_request_markers.js'
 
 /**
  * Service hooks: Sextant subscribes itself, per project, to the events
@@ -175,6 +176,19 @@ async function upsertPullRequest({ delivery, connection }: WebhookContext) {
   // who reviewed first, from the threads (a comment or a vote by someone else)
   const threads = await readThreads(client, hosted.project.id, hosted.id, pull.pullRequestId)
   row.firstReviewAt = firstReviewOf(pull, threads)
+  // the description as the pull request now holds it (the payload's
+  // resource.description may be an older edit's): an agent's marker in it
+  // marks its commits, stored with their added lines first
+  row.body = pull.description ?? null
+  const commitShas = await writeMarkedPullRequestCommits(
+    client,
+    connection.store,
+    hosted.project.id,
+    repository,
+    pull.pullRequestId,
+    row.body
+  )
+  if (commitShas) row.commitShas = commitShas
   await connection.store.upsertContributors(contributorsOf([pull]))
   await connection.store.upsertPullRequests([row])
 }

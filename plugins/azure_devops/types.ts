@@ -30,6 +30,11 @@ export namespace Azure {
     lastMergeSourceCommit?: { commitId: string }
     lastMergeCommit?: { commitId: string }
     reviewers?: Array<Identity & { vote?: number }>
+    /**
+     * Absent when none was written. Get Pull Requests (the list) cuts it
+     * at 400 characters; Get Pull Request By Id gives it whole.
+     */
+    description?: string
   }
 
   export type Build = {

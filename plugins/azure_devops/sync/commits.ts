@@ -13,7 +13,7 @@ const PAGE_SIZE = 100
 export const DIFFS_PER_WRITE = 50
 
 /** GitCommitRef: the list leaves `parents` out, Commits - Get fills them */
-type Commit = {
+export type Commit = {
   commitId: string
   comment: string
   commentTruncated?: boolean

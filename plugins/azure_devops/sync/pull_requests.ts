@@ -3,6 +3,7 @@ import type { ContributorInput, PullRequestInput, StoredRepository, SyncContext 
 import { API_VERSION } from '../client.js'
 import type { Azure } from '../types.js'
 import { firstReviewOf, readThreads, wantsDetail } from './reviews.js'
+import { wholeDescription, writeMarkedPullRequestCommits } from './pull_request_markers.js'
 
 /** the most pull requests Azure DevOps returns per page */
 export const PAGE_SIZE = 100
@@ -77,6 +78,8 @@ const fingerprint = (pull: Azure.PullRequest) =>
         pull.isDraft,
         pull.lastMergeSourceCommit?.commitId,
         pull.lastMergeCommit?.commitId,
+        // an edited description may add or drop an agent's marker
+        pull.description ?? null,
         (pull.reviewers ?? []).map((reviewer) => [reviewer.id, reviewer.vote]),
       ])
     )
@@ -140,6 +143,19 @@ async function syncRepository(context: SyncContext, repository: StoredRepository
           )
           row.firstReviewAt = firstReviewOf(pull, threads)
         }
+        // the description, for an agent's marker; a marked pull request's
+        // commits are stored with their added lines first (docs/ai_code.md)
+        const project = projectOf(repository)
+        row.body = await wholeDescription(context.http, project, repository, pull)
+        const commitShas = await writeMarkedPullRequestCommits(
+          context.http,
+          context.store,
+          project,
+          repository,
+          pull.pullRequestId,
+          row.body
+        )
+        if (commitShas) row.commitShas = commitShas
         rows.push(row)
       }
       await context.store.upsertContributors(contributorsOf(changed))

@@ -493,4 +493,80 @@ test.group('Azure DevOps | sync', (group) => {
       'a commit without a signal has no diff read'
     )
   }).timeout(90_000)
+  const CODEX_MARKER = 'Codex task: https://chatgpt.com/codex/tasks/task_e_6838'
+  const POMP_FILE = {
+    path: '/src/pump.ts',
+    changeType: 'add' as const,
+    blocks: [
+      {
+        changeType: 'add' as const,
+        originalLineNumberStart: 0,
+        originalLinesCount: 0,
+        modifiedLineNumberStart: 1,
+        modifiedLinesCount: 3,
+      },
+    ],
+  }
+
+  test("a pull request whose description carries an agent's marker past the list's 400 characters: its commits' added lines are AI, the marker their evidence", async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 0)
+    azure.addCommit(repository, 'Start the engine')
+    const branchCommit = azure.addCommit(repository, 'Add the pump', {
+      files: [POMP_FILE],
+      offDefaultBranch: true,
+    })
+    const pull = azure.addPullRequest(repository, {
+      // where agents put it: after the summary, past what the list returns
+      description: `${'Explains the pump at length. '.repeat(20)}\n\n${CODEX_MARKER}`,
+      commitIds: [branchCommit.commitId],
+    })
+    const connection = await connected()
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['repositories', 'pull_requests'],
+      trigger: 'cli',
+    })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+
+    const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
+    assert.equal(row.ai_marker, CODEX_MARKER)
+    assert.deepEqual(JSON.parse(row.commit_shas), [branchCommit.commitId])
+    const facts = await db.from('ai_code_facts').where('commit_sha', branchCommit.commitId)
+    assert.deepEqual(
+      facts.map((fact) => [fact.path, fact.start_line, fact.end_line, fact.origin, fact.agent]),
+      [['src/pump.ts', 1, 3, 'ai', 'codex']]
+    )
+    assert.equal(facts[0].evidence, `pull request #${pull.pullRequestId}: ${CODEX_MARKER}`)
+  }).timeout(90_000)
+
+  test('a pull request without a marker in its description: its commits are not read and no signal fact is written', async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 0)
+    azure.addCommit(repository, 'Start the engine')
+    const branchCommit = azure.addCommit(repository, 'Add the pump', {
+      files: [POMP_FILE],
+      offDefaultBranch: true,
+    })
+    const pull = azure.addPullRequest(repository, {
+      description: 'Adds the pump. Tested on the bench.',
+      commitIds: [branchCommit.commitId],
+    })
+    const connection = await connected()
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['repositories', 'pull_requests'],
+      trigger: 'cli',
+    })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+
+    const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
+    assert.isNull(row.ai_marker)
+    assert.lengthOf(await db.from('ai_code_facts'), 0)
+    assert.isFalse(
+      azure.requests.some((request) => /\/pullrequests\/\d+\/commits/i.test(request.path))
+    )
+  }).timeout(90_000)
 })

@@ -46,6 +46,14 @@ export type FakePullRequest = {
   lastMergeSourceCommit?: { commitId: string }
   lastMergeCommit?: { commitId: string }
   reviewers: Array<{ id: string; displayName: string; uniqueName: string; vote: number }>
+  /** the description; the list cuts it at 400 characters, the pull request (by id) does not */
+  description?: string
+  /**
+   * Pull Request Commits - Get Pull Request Commits, newest first: ids of
+   * the repository's commits (addCommit with `offDefaultBranch`); never
+   * served as a field of the pull request
+   */
+  commitIds?: string[]
 }
 export type FakeBuild = {
   id: number
@@ -141,6 +149,8 @@ export type FakeCommit = {
    * edit of /README.md that adds its line 2
    */
   files?: FakeCommitFile[]
+  /** on a pull request's branch only: the default branch's commit list leaves it out */
+  offDefaultBranch?: boolean
 }
 /** LineDiffBlock as the File Diffs API answers it, its change type by name */
 export type FakeLineDiffBlock = {
@@ -236,7 +246,12 @@ export type FakeAzure = {
   addCommit(
     repository: FakeRepository,
     comment: string,
-    options?: { parents?: string[]; date?: string; files?: FakeCommitFile[] }
+    options?: {
+      parents?: string[]
+      date?: string
+      files?: FakeCommitFile[]
+      offDefaultBranch?: boolean
+    }
   ): FakeCommit
   addWorkItem(project: FakeProject, type: string, fields?: Record<string, unknown>): FakeWorkItem
   /** a new revision of the item: its fields change at `at` (System.ChangedDate), recorded as an update */
@@ -617,8 +632,12 @@ export async function startFakeAzure(
             entry.repositoryId === repository.id && (status === 'all' || entry.status === status)
         )
         .sort((a, b) => b.pullRequestId - a.pullRequestId)
-      const value = all.slice(skip, skip + top).map((entry) => ({
+      const value = all.slice(skip, skip + top).map(({ commitIds, ...entry }) => ({
         ...entry,
+        // as the service documents it: the list cuts the description at 400 characters
+        ...(entry.description === undefined
+          ? {}
+          : { description: entry.description.slice(0, 400) }),
         repository: repositoryJson(repository),
         url: `${origin}/${state.organization}/${repository.projectId}/_apis/git/repositories/${repository.id}/pullRequests/${entry.pullRequestId}`,
       }))
@@ -668,7 +687,33 @@ export async function startFakeAzure(
         return json(response, 404, {
           message: 'TF401180: The requested pull request was not found.',
         })
-      return json(response, 200, { ...pull, repository: repositoryJson(repository) })
+      const { commitIds, ...whole } = pull
+      return json(response, 200, { ...whole, repository: repositoryJson(repository) })
+    }
+    // GET {project}/_apis/git/repositories/{id}/pullRequests/{prId}/commits ($top): GitCommitRef, newest first
+    if (
+      method === 'GET' &&
+      (match =
+        /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/pullrequests\/(\d+)\/commits\/?$/i.exec(path))
+    ) {
+      const pull = state.pullRequests.find(
+        (entry) => entry.repositoryId === match![1] && entry.pullRequestId === Number(match![2])
+      )
+      if (!pull)
+        return json(response, 404, {
+          message: 'TF401180: The requested pull request was not found.',
+        })
+      const top = Number(url.searchParams.get('$top') ?? 100)
+      const commits = state.commits.get(pull.repositoryId) ?? []
+      const value = (pull.commitIds ?? [])
+        .slice(0, top)
+        .map((id) => commits.find((commit) => commit.commitId === id)!)
+        .map(({ parents, files, offDefaultBranch, ...commit }) => ({
+          ...commit,
+          comment: commit.comment.slice(0, 200),
+          ...(commit.comment.length > 200 ? { commentTruncated: true } : {}),
+        }))
+      return json(response, 200, { count: value.length, value })
     }
     // POST/GET {project}/_apis/git/repositories/{id}/pullRequests/{prId}/statuses
     if (
@@ -716,10 +761,11 @@ export async function startFakeAzure(
       const top = Number(url.searchParams.get('searchCriteria.$top') ?? 100)
       const skip = Number(url.searchParams.get('searchCriteria.$skip') ?? 0)
       const all = [...(state.commits.get(match[1]) ?? [])]
+        .filter((commit) => !commit.offDefaultBranch)
         .filter((commit) => !from || commit.committer.date >= from)
         .reverse()
       // as the service lists them: no parents, long comments cut
-      const value = all.slice(skip, skip + top).map(({ parents, ...commit }) => ({
+      const value = all.slice(skip, skip + top).map(({ parents, offDefaultBranch, ...commit }) => ({
         ...commit,
         comment: commit.comment.slice(0, 200),
         ...(commit.comment.length > 200 ? { commentTruncated: true } : {}),
@@ -791,7 +837,8 @@ export async function startFakeAzure(
         (entry) => entry.commitId === match![2]
       )
       if (!commit) return json(response, 404, { message: 'TF401175: commit not found' })
-      return json(response, 200, commit)
+      const { offDefaultBranch, ...served } = commit
+      return json(response, 200, served)
     }
     // GET {project}/_apis/git/repositories/{id}/stats/branches?name=main
     if (
@@ -1177,6 +1224,7 @@ export async function startFakeAzure(
         committer: { name: state.user.displayName, email: state.user.email, date },
         parents: commitOptions.parents ?? earlier.slice(-1).map((parent) => parent.commitId),
         ...(commitOptions.files ? { files: commitOptions.files } : {}),
+        ...(commitOptions.offDefaultBranch ? { offDefaultBranch: true } : {}),
       }
       state.commits.set(repository.id, [...earlier, commit])
       return commit
