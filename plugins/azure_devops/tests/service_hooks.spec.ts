@@ -176,6 +176,79 @@ test.group('Azure DevOps | service hooks', (group) => {
     assert.equal(Number(total), 2)
   })
 
+  const CURSOR_MARKER = 'Open in Cursor: https://cursor.com/background-agent?bcId=bc-7a31'
+
+  /** a pull request on a branch of one commit that adds src/throttle.ts lines 1 to 2 */
+  function pullWithOneCommit(repository: FakeRepository, description: string) {
+    azure.addCommit(repository, 'Start the engine')
+    const commit = azure.addCommit(repository, 'Throttle the engine', {
+      offDefaultBranch: true,
+      files: [
+        {
+          path: '/src/throttle.ts',
+          changeType: 'add',
+          blocks: [
+            {
+              changeType: 'add',
+              originalLineNumberStart: 0,
+              originalLinesCount: 0,
+              modifiedLineNumberStart: 1,
+              modifiedLinesCount: 2,
+            },
+          ],
+        },
+      ],
+    })
+    const pull = azure.addPullRequest(repository, { description, commitIds: [commit.commitId] })
+    return { pull, commit }
+  }
+
+  async function processed() {
+    await processQueueUntil(async () => {
+      const pending = await db.from('webhook_deliveries').whereNot('status', 'processed')
+      return pending.length === 0
+    })
+  }
+
+  test("a git.pullrequest.updated event whose description carries an agent's marker makes the pull request's commits AI, the marker their evidence", async ({
+    assert,
+  }) => {
+    const { url, credentials, repository } = await connected()
+    const { pull, commit } = pullWithOneCommit(repository, `Throttles it.\n\n${CURSOR_MARKER}`)
+    const event = pullRequestEvent(azure, repository, pull.pullRequestId, 'git.pullrequest.updated')
+    Object.assign(event.resource, { description: pull.description })
+    assert.equal(await statusOf(url, event, credentials), 202)
+    await processed()
+
+    const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
+    assert.equal(row.ai_marker, CURSOR_MARKER)
+    const facts = await db.from('ai_code_facts').where('commit_sha', commit.commitId)
+    assert.deepEqual(
+      facts.map((fact) => [fact.path, fact.start_line, fact.end_line, fact.origin, fact.agent]),
+      [['src/throttle.ts', 1, 2, 'ai', 'cursor']]
+    )
+    assert.equal(facts[0].evidence, `pull request #${pull.pullRequestId}: ${CURSOR_MARKER}`)
+  })
+
+  test('a git.pullrequest.updated event without a marker in the description writes no signal fact', async ({
+    assert,
+  }) => {
+    const { url, credentials, repository } = await connected()
+    const { pull, commit } = pullWithOneCommit(repository, 'Throttles it. Tested on the bench.')
+    const event = pullRequestEvent(azure, repository, pull.pullRequestId, 'git.pullrequest.updated')
+    Object.assign(event.resource, { description: pull.description })
+    assert.equal(await statusOf(url, event, credentials), 202)
+    await processed()
+
+    const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
+    assert.isNull(row.ai_marker)
+    assert.lengthOf(await db.from('ai_code_facts').where('commit_sha', commit.commitId), 0)
+    assert.isFalse(
+      azure.requests.some((request) => /\/pullrequests\/\d+\/commits/i.test(request.path)),
+      "an unmarked pull request's commits are not read"
+    )
+  })
+
   test('a hook with wrong or missing credentials gets 401 and nothing is stored', async ({
     assert,
   }) => {
