@@ -7,8 +7,19 @@ import { commitInput, DIFFS_PER_WRITE, type Commit } from './commits.js'
 
 /** Get Pull Requests cuts each description at this many characters */
 export const LIST_DESCRIPTION_LIMIT = 400
-/** a marked pull request's commits read at most (newest first, one page) */
-export const MAX_PULL_REQUEST_COMMITS = 250
+/** commits asked for per page of a marked pull request's commits ($top) */
+export const PULL_REQUEST_COMMITS_PER_PAGE = 100
+
+/**
+ * Pull Request Commits - Get Pull Request Commits pages by an opaque
+ * token: each page's `x-ms-continuationtoken` response header goes back
+ * as the `continuationToken` query parameter; no header, no more pages.
+ */
+const CONTINUATION = {
+  style: 'continuation-header',
+  header: 'x-ms-continuationtoken',
+  param: 'continuationToken',
+} as const
 
 type Repository = Pick<StoredRepository, 'externalId' | 'fullName'>
 
@@ -36,13 +47,16 @@ export async function wholeDescription(
 }
 
 /**
- * When the description carries an agent's marker (docs/ai_code.md), the
- * pull request's commits (Pull Request Commits - Get Pull Request
- * Commits, at most MAX_PULL_REQUEST_COMMITS) are stored with the lines
- * each added (Commits - Get for the parent and the whole message, then
- * commitAddedLines, in groups of DIFFS_PER_WRITE), and their SHAs returned for the pull request's row;
- * without a marker nothing is read and undefined is returned (the row
- * keeps the commits it had).
+ * When the description carries an agent's marker (docs/ai_code.md), every
+ * commit of the pull request (Pull Request Commits - Get Pull Request
+ * Commits, page after page by continuation token) is stored with the
+ * lines it added (Commits - Get for the parent and the whole message,
+ * then commitAddedLines), and their SHAs returned for the pull request's
+ * row; without a marker nothing is read and undefined is returned (the
+ * row keeps the commits it had). Memory stays bounded however long the
+ * pull request: a page is asked for only once the one before is written,
+ * in groups of DIFFS_PER_WRITE commits, each group written before the
+ * next group's lines are read.
  */
 export async function writeMarkedPullRequestCommits(
   http: HttpClient,
@@ -54,27 +68,32 @@ export async function writeMarkedPullRequestCommits(
 ): Promise<string[] | undefined> {
   if (!pullRequestMarker(description)) return undefined
   const base = repositoryBase(project, repository)
-  const listed = await http.get<Azure.List<Commit>>(
+  const shas: string[] = []
+  for await (const page of http.paginate<unknown, Commit>(
     `${base}/pullRequests/${pullRequestId}/commits`,
-    { query: { '$top': MAX_PULL_REQUEST_COMMITS, 'api-version': API_VERSION } }
-  )
-  const commits = listed.data.value.slice(0, MAX_PULL_REQUEST_COMMITS)
-  // in groups, each written before the next group's lines are read
-  for (let start = 0; start < commits.length; start += DIFFS_PER_WRITE) {
-    const group = await Promise.all(
-      commits.slice(start, start + DIFFS_PER_WRITE).map(async (listedCommit) => {
-        const whole = await http.get<Commit>(`${base}/commits/${listedCommit.commitId}`, {
-          query: { 'api-version': API_VERSION },
+    {
+      strategy: CONTINUATION,
+      items: 'value',
+      query: { '$top': PULL_REQUEST_COMMITS_PER_PAGE, 'api-version': API_VERSION },
+    }
+  )) {
+    for (let start = 0; start < page.items.length; start += DIFFS_PER_WRITE) {
+      const group = await Promise.all(
+        page.items.slice(start, start + DIFFS_PER_WRITE).map(async (listedCommit) => {
+          const whole = await http.get<Commit>(`${base}/commits/${listedCommit.commitId}`, {
+            query: { 'api-version': API_VERSION },
+          })
+          const input = commitInput(repository.externalId, whole.data)
+          input.addedLines = await commitAddedLines(http, `${base}/commits`, {
+            sha: input.sha,
+            parent: whole.data.parents?.[0] ?? null,
+          })
+          return input
         })
-        const input = commitInput(repository.externalId, whole.data)
-        input.addedLines = await commitAddedLines(http, `${base}/commits`, {
-          sha: input.sha,
-          parent: whole.data.parents?.[0] ?? null,
-        })
-        return input
-      })
-    )
-    await store.upsertCommits(group)
+      )
+      await store.upsertCommits(group)
+    }
+    for (const commit of page.items) shas.push(commit.commitId)
   }
-  return commits.map((commit) => commit.commitId)
+  return shas
 }

@@ -541,6 +541,52 @@ test.group('Azure DevOps | sync', (group) => {
     assert.equal(facts[0].evidence, `pull request #${pull.pullRequestId}: ${CODEX_MARKER}`)
   }).timeout(90_000)
 
+  test("a marked pull request of more commits than a page: every page is read by continuation token, the last page's commits' added lines are AI", async ({
+    assert,
+  }) => {
+    const [repository] = azure.seed(1, 0)
+    azure.addCommit(repository, 'Start the engine')
+    const branchCommits = Array.from({ length: 5 }, (_, index) =>
+      azure.addCommit(repository, `Pump stage ${index + 1}`, {
+        files: [POMP_FILE],
+        offDefaultBranch: true,
+      })
+    )
+    // pages of two: the fifth commit is alone on the third page
+    azure.state.pullRequestCommitPageSize = 2
+    const pull = azure.addPullRequest(repository, {
+      description: `Stages the pump.\n\n${CODEX_MARKER}`,
+      commitIds: branchCommits.map((commit) => commit.commitId),
+    })
+    const connection = await connected()
+    const [run] = await new RunSync().execute({
+      connection,
+      tasks: ['repositories', 'pull_requests'],
+      trigger: 'cli',
+    })
+    assert.equal(run.status, 'succeeded', run.error ?? '')
+
+    const lastPageFacts = await db
+      .from('ai_code_facts')
+      .where('commit_sha', branchCommits[4].commitId)
+    assert.deepEqual(
+      lastPageFacts.map((fact) => [fact.path, fact.start_line, fact.end_line, fact.origin]),
+      [['src/pump.ts', 1, 3, 'ai']]
+    )
+    assert.equal(await count('ai_code_facts'), 5)
+    const pages = azure.requests.filter((request) =>
+      /\/pullrequests\/\d+\/commits$/i.test(request.path)
+    )
+    assert.lengthOf(pages, 3)
+    assert.isNull(pages[0].query.get('continuationToken'))
+    assert.isNotNull(pages[2].query.get('continuationToken'))
+    const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
+    assert.deepEqual(
+      JSON.parse(row.commit_shas),
+      branchCommits.map((commit) => commit.commitId)
+    )
+  }).timeout(90_000)
+
   test('a pull request without a marker in its description: its commits are not read and no signal fact is written', async ({
     assert,
   }) => {

@@ -223,6 +223,12 @@ export type FakeAzureState = {
   memberOf: string[]
   /** the next N API requests answer 429 with this Retry-After */
   throttle: { remaining: number; retryAfterSeconds: number }
+  /**
+   * the most commits a page of a pull request's commits holds, whatever
+   * `$top` asks (Azure DevOps does not document its cap; a test lowers it
+   * to make a pull request span pages)
+   */
+  pullRequestCommitPageSize: number
 }
 
 export type FakeAzure = {
@@ -328,6 +334,7 @@ function freshState(organization: string, pat: string): FakeAzureState {
     },
     memberOf: [organization],
     throttle: { remaining: 0, retryAfterSeconds: 1 },
+    pullRequestCommitPageSize: 100,
   }
 }
 
@@ -690,7 +697,9 @@ export async function startFakeAzure(
       const { commitIds, ...whole } = pull
       return json(response, 200, { ...whole, repository: repositoryJson(repository) })
     }
-    // GET {project}/_apis/git/repositories/{id}/pullRequests/{prId}/commits ($top): GitCommitRef, newest first
+    // GET {project}/_apis/git/repositories/{id}/pullRequests/{prId}/commits: GitCommitRef, newest
+    // first, `$top` per page, the next page's token in `x-ms-continuationtoken`, sent back as
+    // `continuationToken` (Pull Request Commits - Get Pull Request Commits)
     if (
       method === 'GET' &&
       (match =
@@ -703,17 +712,18 @@ export async function startFakeAzure(
         return json(response, 404, {
           message: 'TF401180: The requested pull request was not found.',
         })
-      const top = Number(url.searchParams.get('$top') ?? 100)
       const commits = state.commits.get(pull.repositoryId) ?? []
-      const value = (pull.commitIds ?? [])
-        .slice(0, top)
+      const rows = (pull.commitIds ?? [])
         .map((id) => commits.find((commit) => commit.commitId === id)!)
         .map(({ parents, files, offDefaultBranch, ...commit }) => ({
           ...commit,
           comment: commit.comment.slice(0, 200),
           ...(commit.comment.length > 200 ? { commentTruncated: true } : {}),
         }))
-      return json(response, 200, { count: value.length, value })
+      const answer = pagedAnswer('azure', paged, rows, {
+        maxPageSize: state.pullRequestCommitPageSize,
+      })
+      return json(response, answer.status, answer.body, answer.headers)
     }
     // POST/GET {project}/_apis/git/repositories/{id}/pullRequests/{prId}/statuses
     if (
