@@ -189,6 +189,34 @@ export default class BenchNoa extends BaseCommand {
         `throughput:          ${Math.round(total / seconds)} requests/s at ${this.concurrency} concurrent (${total} requests)`
       )
       this.logger.log(`SQL statements per request: ${queriesPerRequest.toFixed(2)}`)
+
+      // the topic decision alone, in one run: a question the model decides, a follow-up its cue decides
+      const { default: DetectTopicChange } = await import('../chat/topic.js')
+      const { withOrganizationModels } = await import('../ai/models.js')
+      const decide = async (prompt: string) => {
+        const cpuBefore = process.cpuUsage()
+        const started = performance.now()
+        for (let index = 0; index < this.requests; index++) {
+          await withOrganizationModels(member.organizationId, () =>
+            new DetectTopicChange().execute({
+              organizationId: member.organizationId,
+              previous: history as { role: 'user' | 'assistant'; content: string }[],
+              prompt,
+            })
+          )
+        }
+        const cpu = process.cpuUsage(cpuBefore)
+        return {
+          wallMs: (performance.now() - started) / this.requests,
+          cpuMs: (cpu.user + cpu.system) / 1000 / this.requests,
+        }
+      }
+      const byModel = await decide('Is France bigger than Spain?')
+      const byCue = await decide('And how many people live there?')
+      this.logger.log(
+        `topic decision:      by the model ${byModel.wallMs.toFixed(2)} ms (CPU ${byModel.cpuMs.toFixed(2)} ms), ` +
+          `by a follow-up cue ${byCue.wallMs.toFixed(3)} ms (CPU ${byCue.cpuMs.toFixed(3)} ms)`
+      )
       await benchmark.record('noa', {
         textP95Ms: Number(text.p95.toFixed(1)),
         textOverheadP95Ms: Number((text.p95 - text.floor95).toFixed(1)),
@@ -202,6 +230,8 @@ export default class BenchNoa extends BaseCommand {
         requestsPerSecond: Math.round(total / seconds),
         concurrency: this.concurrency,
         queriesPerRequest: Number(queriesPerRequest.toFixed(2)),
+        topicByModelMs: Number(byModel.wallMs.toFixed(2)),
+        topicByCueMs: Number(byCue.wallMs.toFixed(3)),
       })
     } finally {
       await app.close()
