@@ -184,8 +184,10 @@ export function encodeWav16(samples: Float32Array, sampleRate: number): Buffer {
     const pcm = new Int16Array(buffer.buffer, buffer.byteOffset + 44, samples.length)
     for (let index = 0; index < samples.length; index++) pcm[index] = toInt16(samples[index])
   } else {
-    for (let index = 0; index < samples.length; index++) {
-      buffer.writeInt16LE(toInt16(samples[index]), 44 + index * 2)
+    let offset = 44
+    for (const sample of samples) {
+      buffer.writeInt16LE(toInt16(sample), offset)
+      offset += 2
     }
   }
   return buffer

@@ -40,9 +40,8 @@ export default class BenchNoa extends BaseCommand {
 
   async run() {
     // The fixtures the tests use: the fake provider and the app's request shapes.
-    const { startFakeModelServer, DEFAULT_TRANSCRIPT } = await import(
-      '../tests/fake_model/fake_model_server.js'
-    )
+    const { startFakeModelServer, DEFAULT_TRANSCRIPT } =
+      await import('../tests/fake_model/fake_model_server.js')
     const { createAllRoundModel } = await import('../tests/fake_model/models.js')
     const { glassesForm, glassesWav, jpeg } = await import('../tests/fake_model/glasses.js')
 
@@ -195,7 +194,7 @@ export default class BenchNoa extends BaseCommand {
       const { withOrganizationModels } = await import('../ai/models.js')
       const decide = async (prompt: string) => {
         const cpuBefore = process.cpuUsage()
-        const started = performance.now()
+        const decidingSince = performance.now()
         for (let index = 0; index < this.requests; index++) {
           await withOrganizationModels(member.organizationId, () =>
             new DetectTopicChange().execute({
@@ -207,7 +206,7 @@ export default class BenchNoa extends BaseCommand {
         }
         const cpu = process.cpuUsage(cpuBefore)
         return {
-          wallMs: (performance.now() - started) / this.requests,
+          wallMs: (performance.now() - decidingSince) / this.requests,
           cpuMs: (cpu.user + cpu.system) / 1000 / this.requests,
         }
       }

@@ -122,9 +122,7 @@ test.group('Glasses endpoint | SQL statements per request', (group) => {
     await postGlasses(glassesForm({ messages: [], image: jpeg(200 * 1024) }), headers)
     fake.setTranscript('And how many people live there?')
 
-    const statements = await statementsOf(() =>
-      postGlasses(glassesForm({ messages: [] }), headers)
-    )
+    const statements = await statementsOf(() => postGlasses(glassesForm({ messages: [] }), headers))
 
     const turns = statements.filter((sql) => /^select .* from [`"]noa_messages[`"]/.test(sql))
     assert.lengthOf(turns, 1, statements.join('\n'))

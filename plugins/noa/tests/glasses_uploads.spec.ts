@@ -98,7 +98,8 @@ test.group('Glasses endpoint (POST /noa/mm): reading uploads', (group) => {
 
     assert.equal(response.status, 200, response.text)
     const question = fake.requestsTo('chat').at(-1)!.body.messages.at(-1)
-    const url: string = question.content.find((part: any) => part.type === 'image_url').image_url.url
+    const url: string = question.content.find((part: any) => part.type === 'image_url').image_url
+      .url
     const prefix = 'data:image/jpeg;base64,'
     assert.isTrue(url.startsWith(prefix))
     assert.isTrue(Buffer.from(url.slice(prefix.length), 'base64').equals(photo))

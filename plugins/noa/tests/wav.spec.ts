@@ -145,7 +145,16 @@ test.group('WAV conversion for transcription', () => {
     )
   })
   test('writes every sample clamped, rounded and little-endian, to the last one', ({ assert }) => {
-    const samples = Float32Array.from([0.5, -0.5, 1.5, -1.5, 1 / 65536, -1 / 65536, Number.NaN, 0.25])
+    const samples = Float32Array.from([
+      0.5,
+      -0.5,
+      1.5,
+      -1.5,
+      1 / 65536,
+      -1 / 65536,
+      Number.NaN,
+      0.25,
+    ])
     const wav = encodeWav16(samples, 16_000)
 
     assert.equal(wav.length, 44 + samples.length * 2)
