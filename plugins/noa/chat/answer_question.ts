@@ -81,7 +81,7 @@ function userContent(
   if (!image || !model.capabilities.includes('vision')) return prompt
   return [
     { type: 'text', text: prompt },
-    { type: 'image_url', image_url: { url: `data:${image.mime};base64,${image.base64}` } },
+    { type: 'image_url', image_url: { url: image.dataUrl } },
   ]
 }
 

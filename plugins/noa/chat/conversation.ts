@@ -4,7 +4,26 @@
  */
 export type ChatTurn = { role: 'user' | 'assistant'; content: string }
 
-export type InlineImage = { base64: string; mime: string }
+/**
+ * A photo as the pipeline carries it. `dataUrl` (what the vision model is
+ * sent) and `base64` (what the message stores) are one string: `base64`
+ * is a slice of `dataUrl`, so a 200 KB photo is encoded once and held
+ * once, not once more as a data URL at every model call.
+ */
+export type InlineImage = { mime: string; base64: string; dataUrl: string }
+
+/** the photo's bytes, base64-encoded once (see InlineImage) */
+export function inlineImage(mime: string, bytes: Buffer): InlineImage {
+  return inlineImageFromBase64(mime, bytes.toString('base64'))
+}
+
+/** a stored photo (its base64) made ready for the model again */
+export function inlineImageFromBase64(mime: string, base64: string): InlineImage {
+  const prefix = `data:${mime};base64,`
+  const dataUrl = prefix + base64
+  // slicing flattens the concatenation once; the slice shares its characters
+  return { mime, base64: dataUrl.slice(prefix.length), dataUrl }
+}
 
 /** at most this many earlier turns go to the model with a question */
 export const HISTORY_LIMIT = 20

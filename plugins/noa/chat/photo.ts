@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { fileTypeFromBuffer } from 'file-type'
 import { maxImageBytes, type UploadedPart } from '../endpoint/glasses_request.js'
-import type { InlineImage } from './conversation.js'
+import { inlineImage, type InlineImage } from './conversation.js'
 
 /** what the web chat accepts, by content (the browser's declared type is not trusted) */
 export const CHAT_PHOTO_TYPES = new Set(['image/jpeg', 'image/png'])
@@ -36,5 +36,5 @@ export async function readChatPhoto(part: UploadedPart | null): Promise<InlineIm
   if (!type || !CHAT_PHOTO_TYPES.has(type.mime)) {
     throw new PhotoRefused(422, 'The photo must be a JPEG or PNG picture.')
   }
-  return { base64: bytes.toString('base64'), mime: type.mime }
+  return inlineImage(type.mime, bytes)
 }

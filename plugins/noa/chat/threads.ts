@@ -25,9 +25,16 @@ export function currentGlassesThread(organizationId: number, userId: number) {
     .first()
 }
 
+/**
+ * The columns a turn needs: never the stored photos (a glasses request
+ * without `messages` read up to 20 of them, ~270 KB each, to use none).
+ */
+const TURN_COLUMNS = ['id', 'role', 'content'] as const
+
 /** the thread's recent answered turns, oldest first, as the model reads them */
 export async function threadTurns(threadId: number): Promise<ChatTurn[]> {
   const rows = await Message.query()
+    .select(...TURN_COLUMNS)
     .where('thread_id', threadId)
     .where('status', 'ok')
     .orderBy('id', 'desc')
@@ -127,6 +134,7 @@ export async function saveExchange(record: ExchangeRecord) {
 /** the thread's answered turns before a message, oldest first */
 export async function turnsBefore(threadId: number, messageId: number): Promise<ChatTurn[]> {
   const rows = await Message.query()
+    .select(...TURN_COLUMNS)
     .where('thread_id', threadId)
     .where('status', 'ok')
     .where('id', '<', messageId)

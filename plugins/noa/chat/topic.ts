@@ -7,7 +7,12 @@ export const TOPIC_CLASSIFIER_PROMPT =
   'You classify conversation turns. Reply with exactly one word: NEW if the latest message ' +
   'starts a new topic unrelated to the conversation so far, SAME if it continues it.'
 
-export type TopicDecision = { changed: boolean; method: 'none' | 'model' | 'fallback' }
+/**
+ * How the decision was made: `none` (nothing to compare with), `cue` (the
+ * prompt opens like a follow-up, no model asked), `model` (the chat
+ * model's verdict), `fallback` (word overlap: no model, or no usable verdict)
+ */
+export type TopicDecision = { changed: boolean; method: 'none' | 'cue' | 'model' | 'fallback' }
 
 const STOPWORDS = new Set(
   (
@@ -19,9 +24,29 @@ const STOPWORDS = new Set(
   ).split(/\s+/)
 )
 
-/** words that point back at what was said before ("and what about it?") */
+/** spoken fillers a transcript may open with before the cue ("Okay, and what about…") */
+const FILLERS = String.raw`(?:(?:ok|okay|well|so|um+|uh+|hmm+|right|yes|yeah|no|thanks|thank you)[,.!]?\s+)*`
+
+/**
+ * Openers that can only continue what was said ("and what about…", "tell
+ * me more", a pronoun standing for the subject): the same topic, decided
+ * without the model. "This"/"that" are not among them (on the glasses
+ * they often point at what the user is looking at), nor "why"/"so".
+ */
+const CLEAR_FOLLOW_UP = new RegExp(
+  `^${FILLERS}(and|also|plus|what about|how about|what else|tell me more|more about|go on|again|` +
+    `it|its|they|them|their|he|she|him|his|her)\\b`,
+  'i'
+)
+
+/** the fallback's wider net: with no model's word, weaker cues also mean a follow-up */
 const FOLLOW_UP =
   /^(and|also|what about|how about|why|it|that|this|those|they|them|he|she|more|then|so|again|tell me more)\b/i
+
+/** true when the prompt opens with a cue that can only continue the conversation */
+export function isClearFollowUp(prompt: string): boolean {
+  return CLEAR_FOLLOW_UP.test(prompt.trim())
+}
 
 function contentWords(text: string) {
   return new Set(
@@ -57,9 +82,11 @@ function transcript(previous: ChatTurn[]) {
 }
 
 /**
- * Does the new prompt start a new topic? Asks the organisation's chat
- * model with a one-word classification; when there is no model, or it
- * fails or answers something else, falls back to word overlap.
+ * Does the new prompt start a new topic? A clear follow-up cue decides
+ * alone (no model call: that is most of a conversation on the glasses);
+ * otherwise the organisation's chat model gives a one-word verdict; when
+ * there is no model, or it fails or answers something else, word overlap
+ * decides.
  */
 export default class DetectTopicChange {
   async execute(input: {
@@ -70,6 +97,7 @@ export default class DetectTopicChange {
     if (input.previous.length === 0 || input.prompt.trim() === '') {
       return { changed: false, method: 'none' }
     }
+    if (isClearFollowUp(input.prompt)) return { changed: false, method: 'cue' }
     const model = await defaultModelFor(input.organizationId, 'chat')
     if (model) {
       try {

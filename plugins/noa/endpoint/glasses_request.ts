@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { fileTypeFromBuffer } from 'file-type'
 import { convertForTranscription, looksLikeWav, WavError } from '../audio/wav.js'
-import { normaliseHistory, type ChatTurn, type InlineImage } from '../chat/conversation.js'
+import {
+  inlineImage,
+  normaliseHistory,
+  type ChatTurn,
+  type InlineImage,
+} from '../chat/conversation.js'
 import { environment } from '../environment.js'
 
 /**
@@ -145,7 +150,7 @@ async function readImage(part: UploadedPart | null): Promise<InlineImage | null>
   if (!type || !IMAGE_TYPES.has(type.mime)) {
     throw new GlassesRequestError(400, 'image', 'image must be a JPEG, PNG, WebP or GIF picture')
   }
-  return { base64: bytes.toString('base64'), mime: type.mime }
+  return inlineImage(type.mime, bytes)
 }
 
 /**

@@ -113,4 +113,24 @@ test.group('Glasses endpoint | SQL statements per request', (group) => {
     const later = new Date(await lastUsed()).getTime()
     assert.isAbove(later, longAgo.getTime() + 30_000)
   })
+  test('without the app’s history, the thread’s turns are read without their photos', async ({
+    assert,
+  }) => {
+    const member = await memberWithToken()
+    await createAllRoundModel(member.organization, fake.baseUrl)
+    const headers = { Authorization: `Bearer ${member.token}` }
+    await postGlasses(glassesForm({ messages: [], image: jpeg(200 * 1024) }), headers)
+    fake.setTranscript('And how many people live there?')
+
+    const statements = await statementsOf(() => postGlasses(glassesForm({ messages: [] }), headers))
+
+    const turns = statements.filter((sql) => /^select .* from [`"]noa_messages[`"]/.test(sql))
+    assert.lengthOf(turns, 1, statements.join('\n'))
+    assert.notInclude(turns[0], 'image_base64')
+    assert.notMatch(turns[0], /select \*|[`"]noa_messages[`"]\.\*/)
+    // the turns were still read and sent: the earlier question goes with the follow-up
+    const sent = fake.requestsTo('chat').at(-1)!.body.messages
+    assert.equal(sent.at(1).content, 'What is the capital of France?')
+    assert.equal(sent.at(-1).content, 'And how many people live there?')
+  })
 })

@@ -3,7 +3,11 @@ import { resetDatabase } from '#tests/helpers/database'
 import type { ChatTurn } from '../chat/conversation.js'
 import Message from '../chat/message.js'
 import Thread from '../chat/thread.js'
-import { TOPIC_CLASSIFIER_PROMPT, lexicalTopicChange } from '../chat/topic.js'
+import DetectTopicChange, {
+  TOPIC_CLASSIFIER_PROMPT,
+  isClearFollowUp,
+  lexicalTopicChange,
+} from '../chat/topic.js'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
 import {
   contentText,
@@ -20,6 +24,13 @@ const HISTORY: ChatTurn[] = [
 function classifyAs(verdict: 'NEW' | 'SAME') {
   return (body: any) =>
     contentText(body.messages[0]?.content) === TOPIC_CLASSIFIER_PROMPT ? verdict : undefined
+}
+
+/** the topic classifications the fake model received */
+function classifications(fake: FakeModelServer) {
+  return fake
+    .requestsTo('chat')
+    .filter((request) => contentText(request.body.messages[0]?.content) === TOPIC_CLASSIFIER_PROMPT)
 }
 
 test.group('Glasses endpoint: topic detection', (group) => {
@@ -45,6 +56,8 @@ test.group('Glasses endpoint: topic detection', (group) => {
 
     assert.equal(response.status, 200)
     assert.isTrue(response.json.debug.topic_changed)
+    // a question with no follow-up cue is the model's to decide
+    assert.lengthOf(classifications(fake), 1)
     const threads = await Thread.query().where('user_id', member.user.id).orderBy('id')
     assert.lengthOf(threads, 2)
     assert.equal(threads[1].title, 'Recommend a good running shoe')
@@ -53,17 +66,23 @@ test.group('Glasses endpoint: topic detection', (group) => {
     assert.lengthOf(answer, 2)
   })
 
-  test('a follow-up stays in the same thread', async ({ assert }) => {
+  test('a clear follow-up stays in the same thread without asking the model', async ({
+    assert,
+  }) => {
     const member = await memberWithToken()
     await createAllRoundModel(member.organization, fake.baseUrl)
     const auth = { Authorization: `Bearer ${member.token}` }
     await postGlasses(glassesForm({ messages: [] }), auth)
-    fake.setChatReply(classifyAs('SAME'))
+    // were the model asked, it would start a new topic
+    fake.setChatReply(classifyAs('NEW'))
     fake.setTranscript('And how many people live there?')
 
     const response = await postGlasses(glassesForm({ messages: HISTORY }), auth)
 
     assert.isFalse(response.json.debug.topic_changed)
+    assert.lengthOf(classifications(fake), 0)
+    // the answer went with the conversation: system, two earlier turns, the question
+    assert.lengthOf(fake.requestsTo('chat').at(-1)!.body.messages, 4)
     const threads = await Thread.query().where('user_id', member.user.id)
     assert.lengthOf(threads, 1)
     assert.lengthOf(await Message.query().where('thread_id', threads[0].id), 4)
@@ -100,6 +119,54 @@ test.group('Glasses endpoint: topic detection', (group) => {
     })
 
     assert.isTrue(response.json.debug.topic_changed)
+  })
+
+  test('says the decision came from the cue, or from the model when there is none', async ({
+    assert,
+  }) => {
+    const member = await memberWithToken()
+    await createAllRoundModel(member.organization, fake.baseUrl)
+    fake.setChatReply(classifyAs('NEW'))
+    const detect = (prompt: string) =>
+      new DetectTopicChange().execute({
+        organizationId: member.organization.id,
+        previous: HISTORY,
+        prompt,
+      })
+
+    assert.deepEqual(await detect('Okay, tell me more'), { changed: false, method: 'cue' })
+    assert.lengthOf(classifications(fake), 0)
+    assert.deepEqual(await detect('Is France bigger than Spain?'), {
+      changed: true,
+      method: 'model',
+    })
+    assert.lengthOf(classifications(fake), 1)
+  })
+
+  test('clear follow-up cues: continuations and pronoun openers, not a fresh question', ({
+    assert,
+  }) => {
+    for (const prompt of [
+      'And how many people live there?',
+      'what about Spain?',
+      'Tell me more',
+      'Okay, and the population?',
+      'How about tomorrow?',
+      'They speak French there?',
+      'Its population?',
+    ]) {
+      assert.isTrue(isClearFollowUp(prompt), prompt)
+    }
+    for (const prompt of [
+      'Recommend a good running shoe',
+      'What is the capital of Spain?',
+      'Why is the sky blue?',
+      'This plant, is it poisonous?',
+      'Itinerary for Rome',
+      'Andorra: what language do they speak?',
+    ]) {
+      assert.isFalse(isClearFollowUp(prompt), prompt)
+    }
   })
 
   test('the fallback keeps follow-ups and shared words on the same topic', ({ assert }) => {

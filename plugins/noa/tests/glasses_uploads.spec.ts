@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { mkdir, readdir } from 'node:fs/promises'
 import { test } from '@japa/runner'
@@ -8,6 +9,7 @@ import {
   MULTIPART_BOUNDARY,
   startPartialUpload,
 } from '#tests/helpers/partial_upload'
+import Message from '../chat/message.js'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
 import { startFakeModelServer, type FakeModelServer } from './fake_model/fake_model_server.js'
 import { glassesForm, jpeg, postGlasses } from './fake_model/glasses.js'
@@ -80,5 +82,30 @@ test.group('Glasses endpoint (POST /noa/mm): reading uploads', (group) => {
     assert.equal(response.status, 200, response.text)
     assert.lengthOf(duringTheRequest, 2)
     assert.deepEqual(await readdir(uploads), [])
+  })
+  test('a 200 KB photo reaches the vision model and the stored question byte for byte', async ({
+    assert,
+  }) => {
+    const member = await memberWithToken()
+    await createAllRoundModel(member.organization, fake.baseUrl)
+    // a JPEG's head and tail around 200 KB of random bytes: every base64 character varies
+    const photo = jpeg(200 * 1024)
+    randomBytes(photo.length - 22).copy(photo, 20)
+
+    const response = await postGlasses(glassesForm({ messages: [], image: photo }), {
+      Authorization: `Bearer ${member.token}`,
+    })
+
+    assert.equal(response.status, 200, response.text)
+    const question = fake.requestsTo('chat').at(-1)!.body.messages.at(-1)
+    const url: string = question.content.find((part: any) => part.type === 'image_url').image_url
+      .url
+    const prefix = 'data:image/jpeg;base64,'
+    assert.isTrue(url.startsWith(prefix))
+    assert.isTrue(Buffer.from(url.slice(prefix.length), 'base64').equals(photo))
+    const stored = await Message.query().where('role', 'user').firstOrFail()
+    assert.equal(stored.imageType, 'image/jpeg')
+    assert.isTrue(Buffer.from(stored.imageBase64!, 'base64').equals(photo))
+    assert.equal(stored.imageBase64, url.slice(prefix.length))
   })
 })

@@ -144,4 +144,23 @@ test.group('WAV conversion for transcription', () => {
       [0, 32767, -32768]
     )
   })
+  test('writes every sample clamped, rounded and little-endian, to the last one', ({ assert }) => {
+    const samples = Float32Array.from([
+      0.5,
+      -0.5,
+      1.5,
+      -1.5,
+      1 / 65536,
+      -1 / 65536,
+      Number.NaN,
+      0.25,
+    ])
+    const wav = encodeWav16(samples, 16_000)
+
+    assert.equal(wav.length, 44 + samples.length * 2)
+    const written = Array.from({ length: samples.length }, (_, index) =>
+      wav.readInt16LE(44 + index * 2)
+    )
+    assert.deepEqual(written, [16384, -16384, 32767, -32768, 0, 0, 0, 8192])
+  })
 })

@@ -1,4 +1,5 @@
 import AnswerQuestion from '../answer_question.js'
+import { inlineImageFromBase64 } from '../conversation.js'
 import Message from '../message.js'
 import type Thread from '../thread.js'
 import { claimPendingReply, finishReply, turnsBefore } from '../threads.js'
@@ -29,7 +30,7 @@ export default class StreamReply {
       history: await turnsBefore(input.thread.id, question.id),
       image:
         question.imageBase64 && question.imageType
-          ? { base64: question.imageBase64, mime: question.imageType }
+          ? inlineImageFromBase64(question.imageType, question.imageBase64)
           : null,
       onDelta: input.onDelta,
     })
