@@ -8,6 +8,7 @@ import { seedWorkspace, sha } from './fake_bitbucket/seed.js'
 import { startFakeBitbucket, type FakeBitbucket } from './fake_bitbucket/server.js'
 import type { FakeCommit } from './fake_bitbucket/state.js'
 import { oauthConnection } from './testbed.js'
+import { PULL_REQUEST_COMMITS_PER_PAGE } from '../client.js'
 
 const CLAUDE_MARKER = '🤖 Generated with [Claude Code](https://claude.com/claude-code)'
 /** more than the 250 commits the sync once stopped at: six pages of 50 */
@@ -89,6 +90,6 @@ test.group('Bitbucket | sync | pull request commits', (group) => {
     const pages = bitbucket.state.requests.filter((request) =>
       request.path.startsWith('/2.0/repositories/acme/repo-00/pullrequests/1/commits')
     )
-    assert.lengthOf(pages, Math.ceil(COMMITS / 50))
+    assert.lengthOf(pages, Math.ceil(COMMITS / PULL_REQUEST_COMMITS_PER_PAGE))
   }).timeout(90_000)
 })
