@@ -2,6 +2,8 @@ import type { HttpClient, PaginateOptions } from '#plugin-sdk'
 import type * as Bitbucket from './types.js'
 
 const PAGES = { style: 'next-url', next: 'next' } as const
+/** a pull request's commits asked for per page (pagelen), also the most written per group */
+export const PULL_REQUEST_COMMITS_PER_PAGE = 50
 
 /** the repository's path segment: "workspace/slug" with each part encoded */
 export function repositoryPath(fullName: string) {
@@ -109,11 +111,15 @@ export class BitbucketClient {
     )
   }
 
-  /** a pull request's commits, newest first (GET .../pullrequests/{id}/commits) */
-  async *pullRequestCommits(fullName: string, id: number) {
-    yield* this.http.paginateItems<Bitbucket.Commit>(
+  /**
+   * A pull request's commits, newest first (GET .../pullrequests/{id}/commits),
+   * page by page along the `next` links: a page is asked for only once
+   * the caller is done with the one before.
+   */
+  pullRequestCommits(fullName: string, id: number) {
+    return this.#list<Bitbucket.Commit>(
       `/2.0/repositories/${repositoryPath(fullName)}/pullrequests/${id}/commits`,
-      { strategy: PAGES, items: 'values', query: { pagelen: 50 } }
+      { pagelen: PULL_REQUEST_COMMITS_PER_PAGE }
     )
   }
 

@@ -52,8 +52,8 @@ export type PullRequestDetails = {
   additions: number
   deletions: number
   changedFiles: number
-  /** the pull request's commits as Bitbucket listed them (at most MAX_PULL_REQUEST_COMMITS) */
-  commits: Bitbucket.Commit[]
+  /** the SHAs of every commit of the pull request, newest first as Bitbucket lists them */
+  commitShas: string[]
 }
 
 const earliest = (moments: Array<string | null | undefined>) =>
@@ -65,7 +65,7 @@ export function detailsFrom(
   pull: Bitbucket.PullRequest,
   activity: Bitbucket.Activity[],
   diffstat: Bitbucket.DiffStat[],
-  commits: Bitbucket.Commit[] = []
+  commitShas: string[] = []
 ): PullRequestDetails {
   const byOthers = (account?: Bitbucket.Account) => account && account.uuid !== pull.author.uuid
   const finalUpdate = activity.find(
@@ -89,7 +89,7 @@ export function detailsFrom(
     additions: diffstat.reduce((sum, file) => sum + (file.lines_added ?? 0), 0),
     deletions: diffstat.reduce((sum, file) => sum + (file.lines_removed ?? 0), 0),
     changedFiles: diffstat.length,
-    commits,
+    commitShas,
   }
 }
 
@@ -150,8 +150,8 @@ export function pullRequestInput(
     // read with the details: the AI-code policy reads their AI marks
     ...(details
       ? {
-          commitShas: details.commits.map((commit) => commit.hash),
-          commitsCount: details.commits.length,
+          commitShas: details.commitShas,
+          commitsCount: details.commitShas.length,
         }
       : {}),
     url: pull.links.html.href,
