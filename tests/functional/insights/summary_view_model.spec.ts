@@ -73,7 +73,7 @@ test.group('Insights pages | Executive Summary view model in memory', (group) =>
     assert.notInclude(page.text, 'alpha')
   })
 
-  test('an organisation given the id of one emptied before it never sees that one\'s view model', async ({
+  test("an organisation given the id of one emptied before it never sees that one's view model", async ({
     assert,
   }) => {
     const first = await signedIn()
