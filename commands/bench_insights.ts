@@ -185,6 +185,7 @@ export default class BenchInsights extends BaseCommand {
     const {
       serverQueryCounter,
       processRss,
+      processCpuMs,
       serverNodeOptions,
       deployedNodeFlags,
       deployedNodeEnv,
@@ -249,10 +250,20 @@ export default class BenchInsights extends BaseCommand {
         throw new Error(`the Executive Summary answered ${first.status}`)
       }
 
+      const pid = server.child.pid!
+      const cpuAtStart = await processCpuMs(pid)
       const bare = await this.#measure((index) => fetch(`${base}/health`).then(() => index))
+      const cpuAfterBare = await processCpuMs(pid)
       const queriesBefore = await queries.read()
       const page = await this.#measure((index) => summary(clients[index % clients.length]))
       const queriesPerPage = ((await queries.read()) - queriesBefore) / page.requests
+      const cpuAfterPage = await processCpuMs(pid)
+      // the server's CPU per request: on a shared machine its rate moves
+      // with the load, its CPU time far less
+      const cpuPer = (from: number | null, to: number | null, requests: number) =>
+        from === null || to === null ? null : (to - from) / requests
+      const bareCpuMs = cpuPer(cpuAtStart, cpuAfterBare, bare.requests)
+      const pageCpuMs = cpuPer(cpuAfterBare, cpuAfterPage, page.requests)
       const { peak } = await processRss(server.child.pid!)
 
       this.logger.log(
@@ -263,6 +274,11 @@ export default class BenchInsights extends BaseCommand {
       this.logger.log(
         `ratio Executive Summary / bare route: ${(page.requests / page.seconds / (bare.requests / bare.seconds)).toFixed(3)}; SQL statements per page: ${queriesPerPage.toFixed(2)}`
       )
+      if (bareCpuMs !== null && pageCpuMs !== null) {
+        this.logger.log(
+          `server CPU per request: bare route ${bareCpuMs.toFixed(2)} ms, Executive Summary ${pageCpuMs.toFixed(2)} ms; ratio ${(bareCpuMs / pageCpuMs).toFixed(3)}`
+        )
+      }
       this.logger.log(
         `server RSS idle after boot: ${idle.current} MiB; peak after the sign-ins: ${signedIn.peak} MiB; server peak RSS: ${peak} MiB; bench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`
       )
@@ -273,6 +289,8 @@ export default class BenchInsights extends BaseCommand {
         summaryRatio: Number((rate(page) / rate(bare)).toFixed(3)),
         summaryP95Ms: Number(page.p95.toFixed(1)),
         summaryFailures: page.failures,
+        bareCpuMs: bareCpuMs === null ? null : Number(bareCpuMs.toFixed(3)),
+        summaryCpuMs: pageCpuMs === null ? null : Number(pageCpuMs.toFixed(3)),
         queriesPerPage: Number(queriesPerPage.toFixed(2)),
         server: this.built ? 'build' : 'sources',
         serverNodeFlags: nodeFlags.join(' ') || 'none',

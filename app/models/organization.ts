@@ -1,5 +1,6 @@
 import { compose } from '@adonisjs/core/helpers'
-import { column } from '@adonisjs/lucid/orm'
+import { randomInt } from 'node:crypto'
+import { beforeCreate, column } from '@adonisjs/lucid/orm'
 import { OrganizationSchema } from '#database/schema'
 import { withPublicId } from '#models/mixins/with_public_id'
 
@@ -14,10 +15,23 @@ export default class Organization extends compose(
   /**
    * Moved by every invalidation of the organisation's insights
    * (`invalidateInsights`): read with the organisation on each request, it
-   * keys the pages' in-memory view models (`pageViewModel`).
+   * keys the pages' in-memory view models (`pageViewModel`) with the id.
+   * It starts from a random value (`startInsightsGeneration`).
    */
   @column({ consume: (value) => Number(value ?? 0) })
   declare insightsGeneration: number
+
+  /**
+   * An id can come back (a database emptied or restored from a backup
+   * while a process keeps its memory; the tests' reset): a random first
+   * generation keeps a new organisation from matching the view models
+   * remembered for an earlier one with the same id. Below 2^30, so a
+   * billion invalidations still fit the 32-bit column.
+   */
+  @beforeCreate()
+  static startInsightsGeneration(organization: Organization) {
+    organization.insightsGeneration ??= randomInt(1, 2 ** 30)
+  }
 
   // SQLite hands booleans back as 0/1.
   @column({ consume: (value) => Boolean(value) })

@@ -2,7 +2,12 @@ import db from '@adonisjs/lucid/services/db'
 import { publicIds } from '#services/public_id'
 import { teamIds } from '#actions/teams/find_team'
 import { AGREEMENT_KINDS, isAgreementKind, type AgreementKind } from '#services/agreements/kinds'
-import { adherence, recentWeeks, type Adherence } from '#services/agreements/adherence'
+import {
+  adherence,
+  recentWeekLabels,
+  recentWeeks,
+  type Adherence,
+} from '#services/agreements/adherence'
 import { cachedInsight } from '#services/insights/cache'
 
 export const agreementIds = publicIds('agreement')
@@ -109,7 +114,7 @@ export function agreementStrip(
   now = new Date(),
   count = 8
 ): Promise<AgreementStrip[]> {
-  const weeks = recentWeeks(now, count).map((week) => week.label)
+  const weeks = recentWeekLabels(now, count)
   return cachedInsight(
     organizationId,
     'agreement-strip-v1',

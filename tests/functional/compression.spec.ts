@@ -63,4 +63,15 @@ test.group('Compression', () => {
     assert.isUndefined(refused.headers['content-encoding'])
     assert.include(refused.body.toString(), '<form')
   })
+
+  test('an HTML page is compressed with brotli for a client that prefers it', async ({
+    assert,
+  }) => {
+    const plain = await rawGet('/sign-in')
+    const page = await rawGet('/sign-in', 'br, gzip')
+
+    assert.equal(page.headers['content-encoding'], 'br')
+    assert.isBelow(page.body.length, plain.body.length / 2)
+    assert.include(brotliDecompressSync(page.body).toString(), '<form')
+  })
 })

@@ -1,5 +1,4 @@
 import db from '@adonisjs/lucid/services/db'
-import cache from '@adonisjs/cache/services/main'
 import { migrateUnderLock } from '#services/migrator'
 
 /**
@@ -27,10 +26,6 @@ export async function prepareTestDatabase() {
  */
 export function resetDatabase() {
   return async () => {
-    // page view models remembered by this process are derived from the
-    // rows about to go: identities restart, so a later test's organisation
-    // (same id, generation 0 again) would otherwise be shown this one's
-    await cache.use('pages').clear()
     const connection = db.connection()
     const postgres = connection.dialect.name === 'postgres'
     const tables = (await connection.getAllTables(postgres ? ['public'] : undefined)).filter(

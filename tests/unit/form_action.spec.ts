@@ -1,11 +1,13 @@
 import { test } from '@japa/runner'
 import { formActionSources } from '#services/plugins/form_action'
+import { settingsChanged } from '#plugin-sdk/settings_changes'
 import { withEnv } from '#tests/helpers/env'
 
 /**
- * The CSP form-action list is parsed once per change of the plugins'
- * settings, not per response; a setting changed while the process runs
- * still shows in the next answer.
+ * The CSP form-action list is built once per change of the plugins'
+ * settings (announced by `settingsChanged()`, which `withEnv` calls), not
+ * per response; a setting changed while the process runs still shows in
+ * the next answer.
  */
 test.group('CSP form-action sources', () => {
   test('follow a provider URL changed while the process runs', ({ assert }) => {
@@ -18,5 +20,22 @@ test.group('CSP form-action sources', () => {
       restore()
     }
     assert.equal(formActionSources(), before)
+  })
+
+  test('read the settings again only when a change is announced', ({ assert }) => {
+    const before = formActionSources()
+    const previous = process.env.GITHUB_URL
+    process.env.GITHUB_URL = 'https://unannounced.example.org'
+    try {
+      assert.equal(formActionSources(), before)
+
+      settingsChanged()
+
+      assert.include(formActionSources().split(' '), 'https://unannounced.example.org')
+    } finally {
+      if (previous === undefined) delete process.env.GITHUB_URL
+      else process.env.GITHUB_URL = previous
+      settingsChanged()
+    }
   })
 })

@@ -1,7 +1,10 @@
+import { settingsChanged } from '#plugin-sdk/settings_changes'
+
 /**
  * Sets environment variables for one test (or one benchmark run) and
  * returns the function that puts back what was there before (unset stays
- * unset):
+ * unset). Both announce the change (settingsChanged), so what is derived
+ * from plugin settings is rebuilt:
  *
  *   cleanup(withEnv({ FIXTURE_WEBHOOK_FAILING: 'true' }))
  */
@@ -18,4 +21,5 @@ function assign(variables: Record<string, string | undefined>) {
     if (value === undefined) delete process.env[name]
     else process.env[name] = value
   }
+  settingsChanged()
 }

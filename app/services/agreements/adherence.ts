@@ -161,6 +161,23 @@ export function recentWeeks(now: Date, count: number): Array<Period & { label: s
   })
 }
 
+/**
+ * The labels of recentWeeks ('2026-W10', oldest first), remembered for
+ * the UTC day they were computed on: the weeks only move at a day's
+ * start, and the agreements strip of every dashboard page asks for them
+ * (luxon's week arithmetic was 2% of the Executive Summary's CPU).
+ */
+let lastLabels: { day: number; count: number; labels: readonly string[] } | null = null
+
+export function recentWeekLabels(now: Date, count: number): readonly string[] {
+  const day = Math.floor(now.getTime() / DAY)
+  if (lastLabels?.day !== day || lastLabels.count !== count) {
+    const labels = Object.freeze(recentWeeks(now, count).map((week) => week.label))
+    lastLabels = { day, count, labels }
+  }
+  return lastLabels.labels
+}
+
 /** the seven days before `now`, the window alerts judge */
 export function trailingWeek(now: Date): Period {
   return { start: new Date(now.getTime() - 7 * DAY), end: now }

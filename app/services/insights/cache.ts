@@ -90,9 +90,11 @@ export const PAGE_VIEW_MODEL_TTL = '1m'
  * parameters (range, filters). The generation comes from the
  * organisation row read with the signed-in user on every request, so a
  * change made by any process is seen by the next request; another
- * organisation's key never matches. A page served from here costs no
- * statement and no deserialisation (the fragments' store is the
- * database: several reads and a JSON parse of the whole summary).
+ * organisation's key never matches, even one given the id of an
+ * organisation deleted before it (the generation starts from a random
+ * value: `Organization.startInsightsGeneration`). A page served from
+ * here costs no statement and no deserialisation (the fragments' store
+ * is the database: several reads and a JSON parse of the whole summary).
  */
 export function pageViewModel<T>(
   organization: { id: number; insightsGeneration: number },

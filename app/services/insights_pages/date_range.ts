@@ -59,9 +59,23 @@ function calendarDay(moment: DateTime) {
   return DateTime.fromISO(moment.toISODate()!, { zone: 'utc' })
 }
 
-export function presetRange(preset: (typeof RANGE_PRESETS)[number], today: DateTime) {
-  const to = calendarDay(today)
-  return buildRange(preset, to.minus({ days: Number(preset) - 1 }), to)
+/**
+ * The last range built for each preset, with the day it counts back
+ * from: every dashboard page asks for one, and luxon's day arithmetic and
+ * formatting were 2% of the Executive Summary's CPU. A copy is returned,
+ * so a caller cannot change what the next one gets.
+ */
+const lastPresetRanges = new Map<string, { day: string; range: DateRange }>()
+
+export function presetRange(preset: (typeof RANGE_PRESETS)[number], today: DateTime): DateRange {
+  const day = today.toISODate()!
+  let last = lastPresetRanges.get(preset)
+  if (last?.day !== day) {
+    const to = calendarDay(today)
+    last = { day, range: buildRange(preset, to.minus({ days: Number(preset) - 1 }), to) }
+    lastPresetRanges.set(preset, last)
+  }
+  return { ...last.range, previous: { ...last.range.previous } }
 }
 
 /**

@@ -5,6 +5,7 @@ import app from '@adonisjs/core/services/app'
 import { discoverPlugins } from '#services/plugins/discovery'
 import { validateManifest } from '#services/plugins/manifest'
 import type { PluginDefinition } from '#plugin-sdk/types'
+import { settingsChanged } from '#plugin-sdk/settings_changes'
 
 export type PluginState = 'loaded' | 'failed' | 'disabled'
 
@@ -95,6 +96,8 @@ class PluginRegistry {
         )
       }
     }
+    // the loaded plugins are where form-action origins (and the like) come from
+    settingsChanged()
   }
 }
 

@@ -1,9 +1,9 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import emitter from '@adonisjs/core/services/emitter'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
+import { statementsOfPage } from '#tests/helpers/statements'
 import { insertProduct, insertPullRequest, insertRepository } from '#tests/helpers/insights'
 import RollUpMetrics from '#actions/insights/roll_up_metrics'
 import { invalidateInsights } from '#services/insights/cache'
@@ -72,31 +72,13 @@ async function agreementsOf(organization: Organization, count: number) {
 }
 
 /**
- * The SQL statements one request issues, counted through Lucid's
- * db:query events (debug on for the measurement only), with the
- * organisation's dashboard fragments dropped first so the page computes
- * everything instead of reading the cache.
+ * The SQL statements one request issues, with the organisation's
+ * dashboard fragments dropped first so the page computes everything
+ * instead of reading the cache.
  */
 async function queriesFor(web: WebClient, organization: Organization, path: string) {
   await invalidateInsights(organization.id)
-  const connection = db.manager.get(db.primaryConnectionName)!
-  const statements: string[] = []
-  // The session store deletes expired sessions on a random 2% of
-  // requests: housekeeping of the framework, not the page's work.
-  const sessionGc = /^delete from [`"]?sessions[`"]? where [`"]?expires_at[`"]? <=/i
-  const listener = (query: { sql: string }) => {
-    if (!sessionGc.test(query.sql)) statements.push(query.sql)
-  }
-  connection.config.debug = true
-  emitter.on('db:query', listener)
-  try {
-    const response = await web.get(path)
-    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`)
-  } finally {
-    emitter.off('db:query', listener)
-    connection.config.debug = false
-  }
-  return statements
+  return statementsOfPage(web, path)
 }
 
 test.group('Insights pages | query count', (group) => {

@@ -1,9 +1,9 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import emitter from '@adonisjs/core/services/emitter'
 import { resetDatabase } from '#tests/helpers/database'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
+import { statementsOfPage } from '#tests/helpers/statements'
 import { buildSmallFixture, insertPullRequest, insertRepository } from '#tests/helpers/insights'
 import RefreshInsights from '#actions/insights/refresh_insights'
 
@@ -27,23 +27,6 @@ async function signedIn() {
 /** what a sync's refresh does: roll up, then invalidate the organisation's insights */
 function refresh(organizationId: number) {
   return new RefreshInsights().execute({ organizationId, full: true })
-}
-
-/** the SQL of one page request (Lucid's db:query events, debug on for the measurement only) */
-async function statementsOf(web: WebClient, path: string) {
-  const connection = db.manager.get(db.primaryConnectionName)!
-  const statements: string[] = []
-  const listener = (query: { sql: string }) => statements.push(query.sql)
-  connection.config.debug = true
-  emitter.on('db:query', listener)
-  try {
-    const response = await web.get(path)
-    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`)
-  } finally {
-    emitter.off('db:query', listener)
-    connection.config.debug = false
-  }
-  return statements
 }
 
 test.group('Insights pages | Executive Summary view model in memory', (group) => {
@@ -81,7 +64,8 @@ test.group('Insights pages | Executive Summary view model in memory', (group) =>
       author: 'erin',
     })
     await refresh(second.account.organization.id)
-    // the same range, the same generation (one refresh each)
+    // the same range and the same generation: only the id tells them apart
+    await db.from('organizations').update({ insights_generation: 42 })
     assert.equal(throughput((await first.web.get(WEEK)).text), '3')
 
     const page = await second.web.get(WEEK)
@@ -90,13 +74,38 @@ test.group('Insights pages | Executive Summary view model in memory', (group) =>
     assert.notInclude(page.text, 'alpha')
   })
 
+  test("an organisation given the id of one emptied before it never sees that one's view model", async ({
+    assert,
+  }) => {
+    const first = await signedIn()
+    await buildSmallFixture(first.account.organization.id)
+    await refresh(first.account.organization.id)
+    assert.equal(throughput((await first.web.get(WEEK)).text), '3')
+    // every table emptied, identities restarted; this process keeps its memory
+    await resetDatabase()()
+    const second = await signedIn()
+    assert.equal(second.account.organization.id, first.account.organization.id, 'the id came back')
+    const repository = await insertRepository(second.account.organization.id, 'gamma')
+    await insertPullRequest(second.account.organization.id, repository, {
+      opened: '2026-03-03 10:00',
+      merged: '2026-03-04 10:00',
+      author: 'erin',
+    })
+    // one refresh each, as before
+    await refresh(second.account.organization.id)
+
+    const page = await second.web.get(WEEK)
+
+    assert.equal(throughput(page.text), '1')
+  })
+
   test('a second visit is answered from memory, without reading the insights again', async ({
     assert,
   }) => {
     const { account, web } = await signedIn()
     await buildSmallFixture(account.organization.id)
     await refresh(account.organization.id)
-    const first = await statementsOf(web, WEEK)
+    const first = await statementsOfPage(web, WEEK)
     assert.isTrue(
       first.some((sql) => /insight_daily_metrics/.test(sql)),
       'the first visit computes the summary'
@@ -105,7 +114,7 @@ test.group('Insights pages | Executive Summary view model in memory', (group) =>
     // this process's memory can spare the second visit the computation
     await db.from('cache').delete()
 
-    const second = await statementsOf(web, WEEK)
+    const second = await statementsOfPage(web, WEEK)
 
     assert.deepEqual(
       second.filter((sql) => /insight_|score_points/.test(sql)),
