@@ -3,12 +3,8 @@ import lock from '@adonisjs/lock/services/main'
 import { today } from '#services/insights/dialect'
 import { organizationTimeZone } from '#services/insights/time_zone'
 import { insightsWriteLock, invalidateInsights } from '#services/insights/cache'
-import {
-  lastDays,
-  summarizeByProduct,
-  summarizeMetrics,
-  vulnerabilityOverview,
-} from '#services/insights/metrics'
+import { lastDays, vulnerabilityOverview } from '#services/insights/metrics'
+import { summarizeOrganizationWithProducts } from '#services/insights/organization_summary'
 import {
   SCORE_METRICS,
   SCORED_DURATIONS,
@@ -89,10 +85,8 @@ export default class CalculateScores {
     const compositions = await compositionsOn(organizationId, day)
     const shares = await compositionShares(scope, [day])
     const organizationShare = shares.get(day)!.share
-    const summary = {
-      ...(await summarizeMetrics(scope, SCORED_DURATIONS)),
-      aiShare: organizationShare,
-    }
+    const summaries = await summarizeOrganizationWithProducts(scope, SCORED_DURATIONS)
+    const summary = { ...summaries.organization, aiShare: organizationShare }
     const vulnerabilities = await vulnerabilityOverview(scope)
     const counted = await db
       .from('repositories')
@@ -108,7 +102,7 @@ export default class CalculateScores {
     }> = []
     const organizationScore = this.#score(references, summary, vulnerabilities, repositories)
     if (organizationScore) rows.push({ productId: null, ...organizationScore })
-    for (const product of await summarizeByProduct(scope, SCORED_DURATIONS)) {
+    for (const product of summaries.products) {
       const productVulnerabilities = await vulnerabilityOverview({
         ...scope,
         productId: product.productId,
