@@ -3,7 +3,7 @@ import lock from '@adonisjs/lock/services/main'
 import { today } from '#services/insights/dialect'
 import { organizationTimeZone } from '#services/insights/time_zone'
 import { insightsWriteLock, invalidateInsights } from '#services/insights/cache'
-import { lastDays, vulnerabilityOverview } from '#services/insights/metrics'
+import { lastDays, vulnerabilityOverviews } from '#services/insights/metrics'
 import { summarizeOrganizationWithProducts } from '#services/insights/organization_summary'
 import {
   SCORE_METRICS,
@@ -87,7 +87,7 @@ export default class CalculateScores {
     const organizationShare = shares.get(day)!.share
     const summaries = await summarizeOrganizationWithProducts(scope, SCORED_DURATIONS)
     const summary = { ...summaries.organization, aiShare: organizationShare }
-    const vulnerabilities = await vulnerabilityOverview(scope)
+    const vulnerabilities = await vulnerabilityOverviews(scope, summaries.productRepositories)
     const counted = await db
       .from('repositories')
       .where('organization_id', organizationId)
@@ -100,20 +100,21 @@ export default class CalculateScores {
       components: ScoreComponent[]
       missing: string[]
     }> = []
-    const organizationScore = this.#score(references, summary, vulnerabilities, repositories)
+    const organizationScore = this.#score(
+      references,
+      summary,
+      vulnerabilities.organization,
+      repositories
+    )
     if (organizationScore) rows.push({ productId: null, ...organizationScore })
-    for (const product of summaries.products) {
-      const productVulnerabilities = await vulnerabilityOverview({
-        ...scope,
-        productId: product.productId,
-      })
+    for (const [index, product] of summaries.products.entries()) {
       const productScore = this.#score(
         references,
         {
           ...product.summary,
           aiShare: compositions.products.get(product.productId)?.share ?? null,
         },
-        productVulnerabilities,
+        vulnerabilities.groups[index],
         product.repositoryCount
       )
       if (productScore) rows.push({ productId: product.productId, ...productScore })

@@ -36,6 +36,7 @@ import {
 export { previousPeriod, lastDays } from '#services/insights/scope'
 export {
   vulnerabilityOverview,
+  vulnerabilityOverviews,
   activeContributors,
   aiComposition,
 } from '#services/insights/activity'

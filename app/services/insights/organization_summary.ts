@@ -32,7 +32,12 @@ const sumList = ROLLUP_COLUMNS.map((column) => `COALESCE(SUM(m.${column}), 0) AS
 export async function summarizeOrganizationWithProducts(
   scope: Omit<InsightScope, 'productId' | 'repositoryId'>,
   wanted: WantedPercentiles = {}
-): Promise<{ organization: MetricSummary; products: ProductMetrics[] }> {
+): Promise<{
+  organization: MetricSummary
+  products: ProductMetrics[]
+  /** each product's repositories, in the order of `products` */
+  productRepositories: number[][]
+}> {
   const { organizationId, from, to } = scope
   // CROSS JOIN keeps SQLite's join order (repositories first, then each
   // one's day range); PostgreSQL plans it as any inner join
@@ -83,6 +88,7 @@ export async function summarizeOrganizationWithProducts(
       sharedRepositoryCount: product.sharedRepositoryCount,
       summary: summaryFromSums(productSums[index], days, productPercentiles[index]),
     })),
+    productRepositories: products.map((product) => product.repositoryIds),
   }
 }
 

@@ -2,7 +2,13 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import RollUpMetrics from '#actions/insights/roll_up_metrics'
 import { writeInsightsDemoData } from '#actions/demo/insights_demo_data'
-import { lastDays, summarizeByProduct, summarizeMetrics } from '#services/insights/metrics'
+import {
+  lastDays,
+  summarizeByProduct,
+  summarizeMetrics,
+  vulnerabilityOverview,
+  vulnerabilityOverviews,
+} from '#services/insights/metrics'
 import { summarizeOrganizationWithProducts } from '#services/insights/organization_summary'
 import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
@@ -12,7 +18,8 @@ import { insertIssue, insertProduct, insertRepository } from '#tests/helpers/ins
  * calculate:scores reads the organisation's and its products' KPIs in
  * one pass over the daily rows (organization_summary.ts): they must be
  * the figures summarizeMetrics and summarizeByProduct give each scope,
- * percentiles included, and never another organisation's.
+ * percentiles included, and never another organisation's; the same for
+ * the open vulnerabilities (one query grouped by repository).
  */
 async function demoOrganization(seed: number) {
   const organization = await createOrganization()
@@ -61,11 +68,30 @@ test.group('Insights / the organisation and its products in one pass', (group) =
     assert.isTrue(together.products.some((product) => product.sharedRepositoryCount > 0))
   })
 
+  test('gives the open vulnerabilities of the organisation and of each product', async ({
+    assert,
+  }) => {
+    const organizationId = await demoOrganization(3)
+    const scope = { organizationId, ...window() }
+    const { products, productRepositories } = await summarizeOrganizationWithProducts(scope)
+
+    const together = await vulnerabilityOverviews(scope, productRepositories)
+
+    assert.isAbove(together.organization.total, 0)
+    assert.deepEqual(together.organization, await vulnerabilityOverview(scope))
+    assert.lengthOf(together.groups, products.length)
+    for (const [index, product] of products.entries()) {
+      const alone = await vulnerabilityOverview({ ...scope, productId: product.productId })
+      assert.deepEqual(together.groups[index], alone, product.name)
+    }
+  })
+
   test("another organisation's rows never count", async ({ assert }) => {
     const organizationId = await demoOrganization(3)
     await new RollUpMetrics().execute({ organizationId })
     const scope = { organizationId, ...window() }
     const alone = await summarizeOrganizationWithProducts(scope)
+    const vulnerabilities = await vulnerabilityOverviews(scope, alone.productRepositories)
 
     const otherId = await demoOrganization(4)
     const otherRepository = await insertRepository(otherId, 'elsewhere')
@@ -73,5 +99,9 @@ test.group('Insights / the organisation and its products in one pass', (group) =
     await new RollUpMetrics().execute({ organizationId: otherId })
 
     assert.deepEqual(await summarizeOrganizationWithProducts(scope), alone)
+    assert.deepEqual(
+      await vulnerabilityOverviews(scope, alone.productRepositories),
+      vulnerabilities
+    )
   })
 })
