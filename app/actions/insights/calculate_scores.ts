@@ -3,12 +3,8 @@ import lock from '@adonisjs/lock/services/main'
 import { today } from '#services/insights/dialect'
 import { organizationTimeZone } from '#services/insights/time_zone'
 import { insightsWriteLock, invalidateInsights } from '#services/insights/cache'
-import {
-  lastDays,
-  summarizeByProduct,
-  summarizeMetrics,
-  vulnerabilityOverview,
-} from '#services/insights/metrics'
+import { lastDays, vulnerabilityOverviews } from '#services/insights/metrics'
+import { summarizeOrganizationWithProducts } from '#services/insights/organization_summary'
 import {
   SCORE_METRICS,
   SCORED_DURATIONS,
@@ -89,11 +85,9 @@ export default class CalculateScores {
     const compositions = await compositionsOn(organizationId, day)
     const shares = await compositionShares(scope, [day])
     const organizationShare = shares.get(day)!.share
-    const summary = {
-      ...(await summarizeMetrics(scope, SCORED_DURATIONS)),
-      aiShare: organizationShare,
-    }
-    const vulnerabilities = await vulnerabilityOverview(scope)
+    const summaries = await summarizeOrganizationWithProducts(scope, SCORED_DURATIONS)
+    const summary = { ...summaries.organization, aiShare: organizationShare }
+    const vulnerabilities = await vulnerabilityOverviews(scope, summaries.productRepositories)
     const counted = await db
       .from('repositories')
       .where('organization_id', organizationId)
@@ -106,20 +100,21 @@ export default class CalculateScores {
       components: ScoreComponent[]
       missing: string[]
     }> = []
-    const organizationScore = this.#score(references, summary, vulnerabilities, repositories)
+    const organizationScore = this.#score(
+      references,
+      summary,
+      vulnerabilities.organization,
+      repositories
+    )
     if (organizationScore) rows.push({ productId: null, ...organizationScore })
-    for (const product of await summarizeByProduct(scope, SCORED_DURATIONS)) {
-      const productVulnerabilities = await vulnerabilityOverview({
-        ...scope,
-        productId: product.productId,
-      })
+    for (const [index, product] of summaries.products.entries()) {
       const productScore = this.#score(
         references,
         {
           ...product.summary,
           aiShare: compositions.products.get(product.productId)?.share ?? null,
         },
-        productVulnerabilities,
+        vulnerabilities.groups[index],
         product.repositoryCount
       )
       if (productScore) rows.push({ productId: product.productId, ...productScore })

@@ -25,30 +25,74 @@ function share(part: number, whole: number) {
  * open. One query over the vulnerabilities table.
  */
 export async function vulnerabilityOverview(scope: InsightScope): Promise<VulnerabilityOverview> {
+  return overviewOf(await openVulnerabilities(scope, false))
+}
+
+/**
+ * The same overview for the organisation and for each group of its
+ * repositories (the products scores are computed for), from one query
+ * grouped by repository instead of one query per group.
+ */
+export async function vulnerabilityOverviews(
+  scope: Omit<InsightScope, 'productId' | 'repositoryId'>,
+  groups: number[][]
+): Promise<{ organization: VulnerabilityOverview; groups: VulnerabilityOverview[] }> {
+  const rows = await openVulnerabilities(scope, true)
+  return {
+    organization: overviewOf(rows),
+    groups: groups.map((repositoryIds) => {
+      const wanted = new Set(repositoryIds)
+      return overviewOf(
+        rows.filter((row) => row.repositoryId !== null && wanted.has(row.repositoryId))
+      )
+    }),
+  }
+}
+
+type OpenVulnerabilities = {
+  repositoryId: number | null
+  severity: string
+  bucket: AgeBucket
+  total: number
+  oldest: number
+}
+
+async function openVulnerabilities(
+  scope: InsightScope,
+  byRepository: boolean
+): Promise<OpenVulnerabilities[]> {
   const asOf = endOfDay(scope.to)
   const bindings: Array<string | number> = [asOf, scope.organizationId, asOf, asOf]
   const fence = repositoryClauses(scope, 'v', bindings)
   const age = secondsBetween('v.introduced_at', momentParameter())
-  const result = await db.rawQuery(
-    `SELECT s.severity AS severity,
-       CASE WHEN s.age < ${30 * DAY} THEN 'under30'
+  const bucket = `CASE WHEN s.age < ${30 * DAY} THEN 'under30'
             WHEN s.age < ${90 * DAY} THEN 'from30to90'
             WHEN s.age < ${180 * DAY} THEN 'from90to180'
-            ELSE 'over180' END AS bucket,
+            ELSE 'over180' END`
+  const repository = byRepository ? 's.repository_id' : 'NULL'
+  const result = await db.rawQuery(
+    `SELECT ${repository} AS repository_id, s.severity AS severity, ${bucket} AS bucket,
        COUNT(*) AS total, MAX(s.age) AS oldest
      FROM (
-       SELECT v.severity AS severity, ${age} AS age
+       SELECT v.repository_id AS repository_id, v.severity AS severity, ${age} AS age
        FROM vulnerabilities v
        WHERE v.organization_id = ? AND v.status <> 'ignored' AND v.introduced_at < ?
          AND ((v.fixed_at IS NULL AND v.status = 'open') OR v.fixed_at >= ?)
          ${fence.map((clause) => `AND ${clause}`).join(' ')}
      ) s
-     GROUP BY s.severity, CASE WHEN s.age < ${30 * DAY} THEN 'under30'
-            WHEN s.age < ${90 * DAY} THEN 'from30to90'
-            WHEN s.age < ${180 * DAY} THEN 'from90to180'
-            ELSE 'over180' END`,
+     GROUP BY ${byRepository ? 's.repository_id, ' : ''}s.severity, ${bucket}`,
     bindings
   )
+  return selectRows(result).map((row) => ({
+    repositoryId: row.repository_id === null ? null : Number(row.repository_id),
+    severity: String(row.severity),
+    bucket: row.bucket as AgeBucket,
+    total: Number(row.total),
+    oldest: Number(row.oldest),
+  }))
+}
+
+function overviewOf(rows: OpenVulnerabilities[]): VulnerabilityOverview {
   const overview: VulnerabilityOverview = {
     total: 0,
     bySeverity: Object.fromEntries(
@@ -62,15 +106,14 @@ export async function vulnerabilityOverview(scope: InsightScope): Promise<Vulner
       ])
     ) as VulnerabilityOverview['bySeverity'],
   }
-  for (const row of selectRows(result)) {
+  for (const row of rows) {
     const entry = overview.bySeverity[row.severity as Severity]
     if (!entry) continue
-    const count = Number(row.total)
-    entry.open += count
-    entry.ages[row.bucket as AgeBucket] += count
-    const oldest = Math.floor(Number(row.oldest) / DAY)
+    entry.open += row.total
+    entry.ages[row.bucket] += row.total
+    const oldest = Math.floor(row.oldest / DAY)
     entry.oldestDays = Math.max(entry.oldestDays ?? 0, oldest)
-    overview.total += count
+    overview.total += row.total
   }
   return overview
 }

@@ -61,6 +61,24 @@ function offsetMinutes(expression: string, zone: DayZone): string {
   return `(CASE ${cases.join(' ')} ELSE ${zone.last} END)`
 }
 
+/**
+ * A datetime column plus a whole number of seconds, comparable with the
+ * engine's datetime columns (SQLite: the 'YYYY-MM-DD HH:MM:SS' text
+ * Lucid writes, fractions dropped), so a range on another column can use
+ * its index: `x BETWEEN start AND plusSeconds(start, n)`.
+ */
+export function plusSeconds(column: string, seconds: number): string {
+  const whole = Math.ceil(seconds)
+  switch (engine()) {
+    case 'postgres':
+      return `(${column} + INTERVAL '${whole} seconds')`
+    case 'mysql':
+      return `DATE_ADD(${column}, INTERVAL ${whole} SECOND)`
+    default:
+      return `datetime(${column}, '+${whole} seconds')`
+  }
+}
+
 /** TRUE as a literal the engine compares booleans with (SQLite stores 1) */
 export function trueLiteral(): string {
   return engine() === 'postgres' ? 'TRUE' : '1'

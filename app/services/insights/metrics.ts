@@ -5,6 +5,7 @@ import { ROLLUP_COLUMNS } from '#services/insights/rollup_sql'
 import { previousPeriod, scopeWhere } from '#services/insights/scope'
 import { durationRows, emptyPercentiles, groupPercentiles } from '#services/insights/percentiles'
 import {
+  durationCounts,
   percentilesInDatabase,
   percentilesOfScopes,
   type WantedPercentiles,
@@ -35,6 +36,7 @@ import {
 export { previousPeriod, lastDays } from '#services/insights/scope'
 export {
   vulnerabilityOverview,
+  vulnerabilityOverviews,
   activeContributors,
   aiComposition,
 } from '#services/insights/activity'
@@ -49,10 +51,10 @@ const sumList = (alias: string) =>
   ROLLUP_COLUMNS.map((column) => `COALESCE(SUM(${alias}.${column}), 0) AS ${column}`).join(', ')
 
 /**
- * The KPIs of a scope (three queries: the sums, then the durations'
- * counts and percentiles computed by the database). `wanted` narrows
- * the percentiles computed (scores read four medians); the others are
- * left null.
+ * The KPIs of a scope (two queries: the sums, then the percentiles
+ * computed by the database; each metric's count of durations is one of
+ * the sums, DURATION_COUNT_COLUMNS). `wanted` narrows the percentiles
+ * computed (scores read four medians); the others are left null.
  */
 export async function summarizeMetrics(
   scope: InsightScope,
@@ -63,10 +65,11 @@ export async function summarizeMetrics(
     `SELECT ${sumList('m')} FROM insight_daily_metrics m WHERE ${where.sql}`,
     where.bindings
   )
+  const sums = sumsFrom(selectRows(result)[0])
   return summaryFromSums(
-    sumsFrom(selectRows(result)[0]),
+    sums,
     daysInRange(scope.from, scope.to),
-    await percentilesInDatabase(scope, wanted)
+    await percentilesInDatabase(scope, wanted, durationCounts(sums))
   )
 }
 
@@ -209,9 +212,12 @@ export async function summarizeByRepository(scope: InsightScope): Promise<Reposi
 }
 
 /**
- * The KPIs of each product of the organisation, by name (three queries:
- * the sums, then its durations' counts and percentiles computed by the
- * database for every product at once). A repository in two products counts in
+ * The KPIs of each product of the organisation, by name (two queries:
+ * the sums, then the percentiles computed by the database for every
+ * product at once, each product's counts of durations taken from its
+ * sums). The join to product_repositories is fenced like the
+ * percentiles' (scope.ts `repositoryClauses`), so both read the same
+ * repositories. A repository in two products counts in
  * both (`sharedRepositoryCount`). `wanted` as summarizeMetrics.
  */
 export async function summarizeByProduct(
@@ -226,7 +232,7 @@ export async function summarizeByProduct(
             WHERE y.repository_id = x.repository_id AND y.product_id <> x.product_id)) AS shared_repository_count,
        ${sumList('m')}
      FROM products p
-     LEFT JOIN product_repositories pr ON pr.product_id = p.id
+     LEFT JOIN product_repositories pr ON pr.product_id = p.id AND pr.organization_id = p.organization_id
      LEFT JOIN insight_daily_metrics m
        ON m.organization_id = p.organization_id AND m.repository_id = pr.repository_id AND m.day BETWEEN ? AND ?
      WHERE p.organization_id = ?
@@ -237,9 +243,11 @@ export async function summarizeByProduct(
   const days = daysInRange(scope.from, scope.to)
   const codec = publicIds('product')
   const rows = selectRows(result)
+  const sums = rows.map((row) => sumsFrom(row))
   const percentiles = await percentilesOfScopes(
     rows.map((row) => ({ ...scope, productId: Number(row.product_id) })),
-    wanted
+    wanted,
+    sums.map(durationCounts)
   )
   return rows.map((row, index) => ({
     productId: Number(row.product_id),
@@ -247,6 +255,6 @@ export async function summarizeByProduct(
     name: String(row.name),
     repositoryCount: Number(row.repository_count),
     sharedRepositoryCount: Number(row.shared_repository_count),
-    summary: summaryFromSums(sumsFrom(row), days, percentiles[index]),
+    summary: summaryFromSums(sums[index], days, percentiles[index]),
   }))
 }
