@@ -31,8 +31,10 @@ type SqliteConnection = {
 /**
  * knex opens every transaction with the statement `BEGIN;` (nested ones
  * with `SAVEPOINT`, which need no change: the outer transaction already
- * holds the lock). A read-only transaction begins immediately too; none
- * of the application's transactions only reads.
+ * holds the lock). A transaction that only reads takes the write lock
+ * too: within a process that changes nothing (its one connection already
+ * serves one transaction at a time); another process's writer waits for
+ * it, as it would for any write transaction.
  */
 export function beginTransactionsImmediately<T extends Pick<SqliteConnection, 'prepare'>>(
   connection: T
