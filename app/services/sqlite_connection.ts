@@ -68,7 +68,10 @@ export function sqlitePool() {
   return {
     min: 1,
     max: SQLITE_POOL_SIZE,
-    afterCreate: (connection: SqliteConnection, done: (error: Error | null, conn: unknown) => void) => {
+    afterCreate: (
+      connection: SqliteConnection,
+      done: (error: Error | null, conn: unknown) => void
+    ) => {
       prepareSqliteConnection(connection)
       done(null, connection)
     },
