@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
 import { defineConfig } from '@adonisjs/lucid'
 import { pluginMigrationPaths, pluginTableNames } from '#services/plugins/discovery'
-import { cachePreparedStatements } from '#services/sqlite_statements'
+import { sqlitePool } from '#services/sqlite_connection'
 
 /**
  * SQLite is the zero set-up default; PostgreSQL (production target) is
@@ -85,23 +85,12 @@ const dbConfig = defineConfig({
       client: 'better-sqlite3',
       connection: { filename: selected === 'sqlite' ? sqliteFile() : ':memory:' },
       useNullAsDefault: true,
-      pool: {
-        /**
-         * WAL lets readers proceed while one writer commits; foreign keys
-         * are off by default in SQLite; busy_timeout turns "database is
-         * locked" into a short wait when the worker and the web process
-         * write at once. Statements are compiled once per connection
-         * (app/services/sqlite_statements.ts).
-         */
-        afterCreate: (connection: any, done: (error: Error | null, conn: any) => void) => {
-          connection.pragma('journal_mode = WAL')
-          connection.pragma('foreign_keys = ON')
-          connection.pragma('busy_timeout = 5000')
-          connection.pragma('synchronous = NORMAL')
-          cachePreparedStatements(connection)
-          done(null, connection)
-        },
-      },
+      /**
+       * One connection per process, write transactions begun with
+       * BEGIN IMMEDIATE, WAL, busy_timeout and the statement cache: why,
+       * in app/services/sqlite_connection.ts. DB_POOL_MAX is PostgreSQL's.
+       */
+      pool: sqlitePool(),
       migrations,
       schemaGeneration,
       debug,

@@ -121,15 +121,11 @@ test.group("OpenTelemetry | Sextant's metrics through the OTLP exporter", (group
     provider.state.repositories = seedRepositories(1, 5)
     provider.state.faults.latencyMs = 1500
     const organization = (await createAccount({ role: 'owner' })).organization
-    // every connection stored before the first sync starts writing: on
-    // SQLite a connect's read-then-write transaction racing a running sync's
-    // commit can be refused at once ("database is locked"), which is not
-    // what this test is about
-    const connections = []
+    // each connection stored while the syncs queued before it run in the
+    // worker process: on SQLite a connect's read-then-write transaction
+    // races their commits (begun IMMEDIATE, app/services/sqlite_connection.ts)
     for (let index = 0; index < 7; index++) {
-      connections.push(await createConnection(organization, { accountKey: `acme-${index}` }))
-    }
-    for (const connection of connections) {
+      const connection = await createConnection(organization, { accountKey: `acme-${index}` })
       await RunSyncJob.dispatch({ connectionId: connection.id, trigger: 'button' })
     }
     const waiting = () =>

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { Group } from '@japa/runner/core'
 import { createHash } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import type Connection from '#models/connection'
@@ -93,30 +94,40 @@ async function outcomes() {
   return rows.map((row) => JSON.parse(row.outcome))
 }
 
-test.group('Webhook processing | a handler posts a status check', (group) => {
-  let provider: FakeProvider
-  let organization: Organization
-  let connection: Connection
+type Scene = { provider: FakeProvider; organization: Organization; connection: Connection }
+
+/**
+ * What both groups start from: the fake provider, up for the group, and
+ * for each test an emptied database with one organisation and its fixture
+ * connection.
+ */
+function providerOrganizationAndConnection(group: Group) {
+  const scene = {} as Scene
   group.setup(async () => {
-    provider = await startFakeProvider()
-    return () => provider.close()
+    scene.provider = await startFakeProvider()
+    return () => scene.provider.close()
   })
   group.each.setup(resetDatabase())
   group.each.setup(async () => {
-    provider.reset()
-    organization = await createOrganization()
-    connection = await createConnection(organization)
+    scene.provider.reset()
+    scene.organization = await createOrganization()
+    scene.connection = await createConnection(scene.organization)
   })
+  return scene
+}
+
+test.group('Webhook processing | a handler posts a status check', (group) => {
+  const scene = providerOrganizationAndConnection(group)
 
   test('the status is posted once on the pull request the delivery names, and recorded', async ({
     assert,
   }) => {
-    const pullRequestId = await pullRequestOn(connection)
-    const id = await storedDelivery('build.finished', buildFinished('pr-1'), connection.id)
+    const pullRequestId = await pullRequestOn(scene.connection)
+    const id = await storedDelivery('build.finished', buildFinished('pr-1'), scene.connection.id)
 
     assert.equal(await new ProcessWebhookDelivery().execute(id), 'processed')
 
-    const statuses = provider.state.buildStatuses.statuses
+    const statuses = scene.provider.state.buildStatuses.statuses
     assert.lengthOf(statuses, 1)
     assert.equal(statuses[0].repository, 'repo-00')
     assert.equal(statuses[0].commit, HEAD)
@@ -128,12 +139,12 @@ test.group('Webhook processing | a handler posts a status check', (group) => {
       {
         outcome: 'posted',
         externalId: statuses[0].uuid,
-        url: `${provider.url}/repos/repo-00/commit/${HEAD}/statuses/build/fixture/build`,
+        url: `${scene.provider.url}/repos/repo-00/commit/${HEAD}/statuses/build/fixture/build`,
       },
     ])
     const posts = await db.from('status_check_posts')
     assert.lengthOf(posts, 1)
-    assert.equal(posts[0].organization_id, organization.id)
+    assert.equal(posts[0].organization_id, scene.organization.id)
     assert.equal(posts[0].pull_request_id, pullRequestId)
     assert.equal(posts[0].report_key, 'fixture/build')
     assert.equal(posts[0].state, 'success')
@@ -141,24 +152,28 @@ test.group('Webhook processing | a handler posts a status check', (group) => {
   })
 
   test('processing the delivery again posts nothing more', async ({ assert }) => {
-    await pullRequestOn(connection)
-    const id = await storedDelivery('build.finished', buildFinished('pr-1'), connection.id)
+    await pullRequestOn(scene.connection)
+    const id = await storedDelivery('build.finished', buildFinished('pr-1'), scene.connection.id)
     await new ProcessWebhookDelivery().execute(id)
 
     assert.equal(await new ProcessWebhookDelivery().execute(id), 'skipped')
 
-    assert.deepEqual(provider.state.buildStatuses.statuses[0].history, ['SUCCESSFUL'])
+    assert.deepEqual(scene.provider.state.buildStatuses.statuses[0].history, ['SUCCESSFUL'])
     assert.lengthOf(await outcomes(), 1)
   })
 
   test('a later delivery for the same pull request updates the same status', async ({ assert }) => {
-    await pullRequestOn(connection)
+    await pullRequestOn(scene.connection)
     for (const state of ['failure', 'success'] as const) {
-      const id = await storedDelivery('build.finished', buildFinished('pr-1', state), connection.id)
+      const id = await storedDelivery(
+        'build.finished',
+        buildFinished('pr-1', state),
+        scene.connection.id
+      )
       await new ProcessWebhookDelivery().execute(id)
     }
 
-    const statuses = provider.state.buildStatuses.statuses
+    const statuses = scene.provider.state.buildStatuses.statuses
     assert.lengthOf(statuses, 1)
     assert.deepEqual(statuses[0].history, ['FAILED', 'SUCCESSFUL'])
     assert.lengthOf(await db.from('status_check_posts'), 1)
@@ -170,19 +185,19 @@ test.group('Webhook processing | a handler posts a status check', (group) => {
     // the same external id in another organisation, and on another provider in this one
     const other = await createOrganization()
     await pullRequestOn(await createConnection(other))
-    await pullRequestOn(await createConnection(organization, { pluginId: 'fixture-oauth' }))
-    const id = await storedDelivery('build.finished', buildFinished('pr-1'), connection.id)
+    await pullRequestOn(await createConnection(scene.organization, { pluginId: 'fixture-oauth' }))
+    const id = await storedDelivery('build.finished', buildFinished('pr-1'), scene.connection.id)
 
     assert.equal(await new ProcessWebhookDelivery().execute(id), 'processed')
 
     assert.deepEqual(await outcomes(), [{ outcome: 'unsupported', reason: 'no such pull request' }])
-    assert.lengthOf(provider.state.buildStatuses.statuses, 0)
+    assert.lengthOf(scene.provider.state.buildStatuses.statuses, 0)
     assert.lengthOf(await db.from('status_check_posts'), 0)
   })
 
   test("another organisation's pull request of the same id is left alone", async ({ assert }) => {
     // the other organisation comes first (lower ids), so an unfenced lookup would find its row
-    await pullRequestOn(connection)
+    await pullRequestOn(scene.connection)
     const ours = await createConnection(await createOrganization())
     const pullRequestId = await pullRequestOn(ours)
     const id = await storedDelivery('build.finished', buildFinished('pr-1'), ours.id)
@@ -193,13 +208,13 @@ test.group('Webhook processing | a handler posts a status check', (group) => {
     const posts = await db.from('status_check_posts')
     assert.lengthOf(posts, 1)
     assert.equal(posts[0].pull_request_id, pullRequestId)
-    assert.lengthOf(provider.state.buildStatuses.statuses, 1)
+    assert.lengthOf(scene.provider.state.buildStatuses.statuses, 1)
   })
 
   test('a delivery without a connection cannot post: "the delivery has no connection"', async ({
     assert,
   }) => {
-    await pullRequestOn(connection)
+    await pullRequestOn(scene.connection)
     const id = await storedDelivery('build.finished', buildFinished('pr-1'), null)
 
     assert.equal(await new ProcessWebhookDelivery().execute(id), 'processed')
@@ -207,11 +222,11 @@ test.group('Webhook processing | a handler posts a status check', (group) => {
     assert.deepEqual(await outcomes(), [
       { outcome: 'unsupported', reason: 'the delivery has no connection' },
     ])
-    assert.lengthOf(provider.state.buildStatuses.statuses, 0)
+    assert.lengthOf(scene.provider.state.buildStatuses.statuses, 0)
   })
 
   test('an installation connection has no pull requests to post on', async ({ assert }) => {
-    await pullRequestOn(connection)
+    await pullRequestOn(scene.connection)
     const installation = await upsertConnection({
       organizationId: null,
       pluginId: 'fixture',
@@ -229,24 +244,12 @@ test.group('Webhook processing | a handler posts a status check', (group) => {
     assert.deepEqual(await outcomes(), [
       { outcome: 'unsupported', reason: 'an installation connection has no pull requests' },
     ])
-    assert.lengthOf(provider.state.buildStatuses.statuses, 0)
+    assert.lengthOf(scene.provider.state.buildStatuses.statuses, 0)
   })
 })
 
 test.group('Webhook processing | pull requests a handler writes are checked', (group) => {
-  let provider: FakeProvider
-  let organization: Organization
-  let connection: Connection
-  group.setup(async () => {
-    provider = await startFakeProvider()
-    return () => provider.close()
-  })
-  group.each.setup(resetDatabase())
-  group.each.setup(async () => {
-    provider.reset()
-    organization = await createOrganization()
-    connection = await createConnection(organization)
-  })
+  const scene = providerOrganizationAndConnection(group)
 
   function pullRequestOpened(head: string | undefined) {
     return {
@@ -265,20 +268,24 @@ test.group('Webhook processing | pull requests a handler writes are checked', (g
   test("a pull request the handler opened is checked once against the organisation's policy", async ({
     assert,
   }) => {
-    await saveAiCodePolicy(organization.id, { enabled: true, maxChangedLines: 1000 })
-    const id = await storedDelivery('pull_request.opened', pullRequestOpened(HEAD), connection.id)
+    await saveAiCodePolicy(scene.organization.id, { enabled: true, maxChangedLines: 1000 })
+    const id = await storedDelivery(
+      'pull_request.opened',
+      pullRequestOpened(HEAD),
+      scene.connection.id
+    )
 
     assert.equal(await new ProcessWebhookDelivery().execute(id), 'processed')
     assert.equal(await new ProcessWebhookDelivery().execute(id), 'skipped')
 
-    const statuses = provider.state.buildStatuses.statuses
+    const statuses = scene.provider.state.buildStatuses.statuses
     assert.lengthOf(statuses, 1)
     assert.equal(statuses[0].key, 'sextant/ai-policy')
     assert.equal(statuses[0].commit, HEAD)
     assert.deepEqual(statuses[0].history, ['INPROGRESS', 'SUCCESSFUL'])
     const pull = await db
       .from('pull_requests')
-      .where('organization_id', organization.id)
+      .where('organization_id', scene.organization.id)
       .where('external_id', 'pr-7')
       .firstOrFail()
     const posts = await db.from('status_check_posts')
@@ -288,12 +295,16 @@ test.group('Webhook processing | pull requests a handler writes are checked', (g
   })
 
   test('with the policy off, a written pull request is not checked', async ({ assert }) => {
-    await saveAiCodePolicy(organization.id, { enabled: false, maxChangedLines: 1000 })
-    const id = await storedDelivery('pull_request.opened', pullRequestOpened(HEAD), connection.id)
+    await saveAiCodePolicy(scene.organization.id, { enabled: false, maxChangedLines: 1000 })
+    const id = await storedDelivery(
+      'pull_request.opened',
+      pullRequestOpened(HEAD),
+      scene.connection.id
+    )
 
     assert.equal(await new ProcessWebhookDelivery().execute(id), 'processed')
 
-    assert.lengthOf(provider.state.buildStatuses.statuses, 0)
+    assert.lengthOf(scene.provider.state.buildStatuses.statuses, 0)
     assert.lengthOf(await db.from('pull_requests'), 1)
   })
 })
