@@ -53,10 +53,6 @@ export function resolveModel(row: AiModel): ResolvedModel {
 const requestModels = new AsyncLocalStorage<{
   organizationId: number
   rows: () => Promise<AiModel[]>
-  /** each row resolved (its key decrypted) once per request, not once per call */
-  resolved: Map<number, ResolvedModel>
-  /** and one SDK client per resolved model */
-  clients: WeakMap<ResolvedModel, OpenAI>
 }>()
 
 /**
@@ -68,10 +64,7 @@ export function withOrganizationModels<T>(organizationId: number, work: () => Pr
   let rows: Promise<AiModel[]> | null = null
   const read = () =>
     (rows ??= AiModel.query().where('organization_id', organizationId).orderBy('id', 'asc').exec())
-  return requestModels.run(
-    { organizationId, rows: read, resolved: new Map(), clients: new WeakMap() },
-    work
-  )
+  return requestModels.run({ organizationId, rows: read }, work)
 }
 
 /**
@@ -89,10 +82,7 @@ export async function defaultModelFor(
     const rows = await request.rows()
     const capable = rows.filter((row) => Boolean(row[columns.can]))
     const chosen = capable.find((row) => Boolean(row[columns.isDefault])) ?? capable[0]
-    if (!chosen) return null
-    let resolved = request.resolved.get(chosen.id)
-    if (!resolved) request.resolved.set(chosen.id, (resolved = resolveModel(chosen)))
-    return resolved
+    return chosen ? resolveRemembered(chosen) : null
   }
   const row = await AiModel.query()
     .where('organization_id', organizationId)
@@ -100,7 +90,40 @@ export async function defaultModelFor(
     .orderBy(columns.defaultSql, 'desc')
     .orderBy('id', 'asc')
     .first()
-  return row ? resolveModel(row) : null
+  return row ? resolveRemembered(row) : null
+}
+
+/**
+ * Each row resolved (its key decrypted) once per process rather than at
+ * every call, and kept while the row's columns are the ones it was
+ * resolved from: the row itself is still read on every request (fenced
+ * to the organisation), so an edit, a new key or a moved base URL is
+ * used by the very next call. Decrypting the key and building the SDK
+ * client was ~2% of a glasses request's CPU (docs/performance.md).
+ */
+const remembered = new Map<number, { columns: string; model: ResolvedModel }>()
+const REMEMBERED_ROWS = 500
+
+function resolveRemembered(row: AiModel): ResolvedModel {
+  const columns = JSON.stringify([
+    row.publicId,
+    row.name,
+    row.baseUrl,
+    row.apiKey,
+    row.apiKeyOrigin,
+    row.model,
+    row.temperature,
+    row.maxTokens,
+    row.systemPrompt,
+    row.capabilities,
+  ])
+  const known = remembered.get(row.id)
+  if (known?.columns === columns) return known.model
+  const model = resolveModel(row)
+  remembered.delete(row.id)
+  if (remembered.size >= REMEMBERED_ROWS) remembered.delete(remembered.keys().next().value!)
+  remembered.set(row.id, { columns, model })
+  return model
 }
 
 let sdk: Promise<typeof import('openai')> | null = null
@@ -125,15 +148,18 @@ export function openAiSdk() {
  * (~150 modules), so processes that never call a model do not load it.
  */
 export async function openAiClientFor(model: ResolvedModel): Promise<OpenAI> {
-  const clients = requestModels.getStore()?.clients
-  const known = clients?.get(model)
-  if (known) return known
-  const client = await newClient(model)
-  clients?.set(model, client)
+  // one client per resolved model (so per version of its row) and timeout
+  const timeoutMs = modelTimeoutMs()
+  const known = clients.get(model)
+  if (known?.timeoutMs === timeoutMs) return known.client
+  const client = await newClient(model, timeoutMs)
+  clients.set(model, { timeoutMs, client })
   return client
 }
 
-async function newClient(model: ResolvedModel): Promise<OpenAI> {
+const clients = new WeakMap<ResolvedModel, { timeoutMs: number; client: OpenAI }>()
+
+async function newClient(model: ResolvedModel, timeoutMs: number): Promise<OpenAI> {
   const keyRefusal = model.keyRefusal
   const { default: OpenAIClient } = await openAiSdk()
   return new OpenAIClient({
@@ -141,7 +167,7 @@ async function newClient(model: ResolvedModel): Promise<OpenAI> {
     // the SDK insists on a key; without one (a local server) no Authorization header is sent at all
     apiKey: model.apiKey || 'not-needed',
     ...(model.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
-    timeout: modelTimeoutMs(),
+    timeout: timeoutMs,
     maxRetries: 0,
     fetch: keyRefusal
       ? async () => {

@@ -157,6 +157,8 @@ export default class BenchNoa extends BaseCommand {
       const total = this.requests * 2
       let next = 0
       const throughputSamples: Sample[] = []
+      // all of the process's threads (main, libuv pool, GC helpers): what 250 requests/s would need of 2 cores
+      const throughputCpu = process.cpuUsage()
       const started = performance.now()
       await Promise.all(
         Array.from({ length: this.concurrency }, async () => {
@@ -168,6 +170,8 @@ export default class BenchNoa extends BaseCommand {
         })
       )
       const seconds = (performance.now() - started) / 1000
+      const spent = process.cpuUsage(throughputCpu)
+      const throughputCpuSeconds = (spent.user + spent.system) / 1e6
       refuseFailures(throughputSamples)
 
       const line = (label: string, result: typeof text) =>
@@ -185,7 +189,9 @@ export default class BenchNoa extends BaseCommand {
       this.logger.log(line('spoken follow-up:    ', followUp))
       this.logger.log(`photo/text p50 ratio: ${(image.p50 / text.p50).toFixed(2)}×`)
       this.logger.log(
-        `throughput:          ${Math.round(total / seconds)} requests/s at ${this.concurrency} concurrent (${total} requests)`
+        `throughput:          ${Math.round(total / seconds)} requests/s at ${this.concurrency} concurrent (${total} requests); ` +
+          `process CPU ${((throughputCpuSeconds * 1000) / total).toFixed(2)} ms/request, ` +
+          `${(throughputCpuSeconds / seconds).toFixed(2)} cores busy (client, server and fake model)`
       )
       this.logger.log(`SQL statements per request: ${queriesPerRequest.toFixed(2)}`)
 
