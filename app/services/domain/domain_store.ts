@@ -53,6 +53,14 @@ import type {
   VulnerabilityInput,
 } from '#plugin-sdk/domain'
 
+/**
+ * The commits kept on a pull request's row (`commit_shas`, JSON), the
+ * first ones its code host listed: 10,000 SHAs are ~430 KB, a bound on one
+ * row. Commits past it are still stored with their facts of their own; the
+ * row's marker does not reach them (docs/ai_code.md).
+ */
+const MAX_STORED_COMMIT_SHAS = 10_000
+
 /** a list of names as the JSON text column keeps it; null when the provider gave none */
 function names(list: string[] | null | undefined): string | null {
   if (!Array.isArray(list)) return null
@@ -283,7 +291,9 @@ export class FencedDomainStore implements DomainStore {
         .where('organization_id', this.fence.organizationId)
         .where('provider', this.fence.provider)
         .where('external_id', row.externalId)
-        .update({ commit_shas: JSON.stringify(row.commitShas!.slice(0, 10_000)) })
+        .update({
+          commit_shas: JSON.stringify(row.commitShas!.slice(0, MAX_STORED_COMMIT_SHAS)),
+        })
     }
     await linkPullRequestsThroughCommits(this.fence.organizationId, this.fence.provider, ids)
     await this.#signalMarkedPullRequests(ids, cleared)
