@@ -100,17 +100,26 @@ async function commitAncestry(organizationId: number) {
   await store.upsertDeployments(deployments)
 }
 
+/** an organisation with two months of seeded demo data */
+async function organizationWithDemoData(demo: {
+  repositories: number
+  pullRequests: number
+  seed: number
+}) {
+  const organization = await createOrganization()
+  await writeInsightsDemoData(organization.id, { ...demo, months: 2 })
+  return organization
+}
+
 test.group('Insights / duration counts in the daily sums', (group) => {
   group.each.setup(resetDatabase)
 
   test('every metric counted in the daily rows has exactly its durations, per repository and day', async ({
     assert,
   }) => {
-    const organization = await createOrganization()
-    await writeInsightsDemoData(organization.id, {
+    const organization = await organizationWithDemoData({
       repositories: 6,
       pullRequests: 400,
-      months: 2,
       seed: 5,
     })
     // a repository that never deploys: its merges are measured to the merge (merge_cycle)
@@ -154,11 +163,9 @@ test.group('Insights / duration counts in the daily sums', (group) => {
   test('a range rebuilt after the whole history keeps the counts and the durations equal', async ({
     assert,
   }) => {
-    const organization = await createOrganization()
-    await writeInsightsDemoData(organization.id, {
+    const organization = await organizationWithDemoData({
       repositories: 4,
       pullRequests: 200,
-      months: 2,
       seed: 7,
     })
     const rollUp = new RollUpMetrics()

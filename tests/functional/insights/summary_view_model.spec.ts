@@ -24,6 +24,16 @@ async function signedIn() {
   return { account, web }
 }
 
+/** one repository, gamma, with one pull request merged in the fixture's week */
+async function insertOneMergedPullRequest(organizationId: number) {
+  const repository = await insertRepository(organizationId, 'gamma')
+  await insertPullRequest(organizationId, repository, {
+    opened: '2026-03-03 10:00',
+    merged: '2026-03-04 10:00',
+    author: 'erin',
+  })
+}
+
 /** what a sync's refresh does: roll up, then invalidate the organisation's insights */
 function refresh(organizationId: number) {
   return new RefreshInsights().execute({ organizationId, full: true })
@@ -57,12 +67,7 @@ test.group('Insights pages | Executive Summary view model in memory', (group) =>
     await buildSmallFixture(first.account.organization.id)
     await refresh(first.account.organization.id)
     const second = await signedIn()
-    const repository = await insertRepository(second.account.organization.id, 'gamma')
-    await insertPullRequest(second.account.organization.id, repository, {
-      opened: '2026-03-03 10:00',
-      merged: '2026-03-04 10:00',
-      author: 'erin',
-    })
+    await insertOneMergedPullRequest(second.account.organization.id)
     await refresh(second.account.organization.id)
     // the same range and the same generation: only the id tells them apart
     await db.from('organizations').update({ insights_generation: 42 })
@@ -85,12 +90,7 @@ test.group('Insights pages | Executive Summary view model in memory', (group) =>
     await resetDatabase()()
     const second = await signedIn()
     assert.equal(second.account.organization.id, first.account.organization.id, 'the id came back')
-    const repository = await insertRepository(second.account.organization.id, 'gamma')
-    await insertPullRequest(second.account.organization.id, repository, {
-      opened: '2026-03-03 10:00',
-      merged: '2026-03-04 10:00',
-      author: 'erin',
-    })
+    await insertOneMergedPullRequest(second.account.organization.id)
     // one refresh each, as before
     await refresh(second.account.organization.id)
 
