@@ -432,19 +432,7 @@ test.group('Azure DevOps | sync', (group) => {
       'Add the pump\n\nCo-authored-by: Claude <noreply@anthropic.com>',
       {
         files: [
-          {
-            path: '/src/pump.ts',
-            changeType: 'add',
-            blocks: [
-              {
-                changeType: 'add',
-                originalLineNumberStart: 0,
-                originalLinesCount: 0,
-                modifiedLineNumberStart: 1,
-                modifiedLinesCount: 4,
-              },
-            ],
-          },
+          addedFile('/src/pump.ts', 4),
           {
             path: '/src/valve.ts',
             changeType: 'edit',
