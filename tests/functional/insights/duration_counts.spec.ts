@@ -111,6 +111,17 @@ async function organizationWithDemoData(demo: {
   return organization
 }
 
+/** a new repository with one pull request of ada's at these times, then the whole roll-up */
+async function rollUpWithOnePullRequest(
+  organizationId: number,
+  repositoryName: string,
+  times: { opened: string; firstReview?: string; merged: string }
+) {
+  const repositoryId = await insertRepository(organizationId, repositoryName)
+  await insertPullRequest(organizationId, repositoryId, { ...times, author: 'ada' })
+  await new RollUpMetrics().execute({ organizationId })
+}
+
 test.group('Insights / duration counts in the daily sums', (group) => {
   group.each.setup(resetDatabase)
 
@@ -123,13 +134,10 @@ test.group('Insights / duration counts in the daily sums', (group) => {
       seed: 5,
     })
     // a repository that never deploys: its merges are measured to the merge (merge_cycle)
-    const undeployed = await insertRepository(organization.id, 'library')
-    await insertPullRequest(organization.id, undeployed, {
+    await rollUpWithOnePullRequest(organization.id, 'library', {
       opened: '2026-03-02 10:00',
       merged: '2026-03-03 15:00',
-      author: 'ada',
     })
-    await new RollUpMetrics().execute({ organizationId: organization.id })
 
     const { differing, perMetric } = await divergences(organization.id)
     assert.deepEqual(differing, [])
@@ -145,14 +153,11 @@ test.group('Insights / duration counts in the daily sums', (group) => {
       working_hours_only: true,
     })
     await commitAncestry(organization.id)
-    const repositoryId = await insertRepository(organization.id, 'reviewed')
-    await insertPullRequest(organization.id, repositoryId, {
+    await rollUpWithOnePullRequest(organization.id, 'reviewed', {
       opened: '2026-03-02 10:00',
       firstReview: '2026-03-03 11:00',
       merged: '2026-03-03 15:00',
-      author: 'ada',
     })
-    await new RollUpMetrics().execute({ organizationId: organization.id })
 
     const { differing, perMetric } = await divergences(organization.id)
     assert.deepEqual(differing, [])
