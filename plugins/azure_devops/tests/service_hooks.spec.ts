@@ -5,7 +5,7 @@ import Connection from '#models/connection'
 import { resetDatabase } from '#tests/helpers/database'
 import { processQueueUntil } from '#tests/helpers/queue'
 import type { FakeAzure, FakeRepository } from './fake_azure/server.js'
-import { connectForm, PAT, signedInAdmin, startAzure } from './testbed.js'
+import { addedFile, connectForm, PAT, signedInAdmin, startAzure } from './testbed.js'
 import { SUBSCRIBED_EVENTS } from '../service_hooks.js'
 
 const BASE = `http://${process.env.HOST}:${process.env.PORT}`
@@ -183,21 +183,7 @@ test.group('Azure DevOps | service hooks', (group) => {
     azure.addCommit(repository, 'Start the engine')
     const commit = azure.addCommit(repository, 'Throttle the engine', {
       offDefaultBranch: true,
-      files: [
-        {
-          path: '/src/throttle.ts',
-          changeType: 'add',
-          blocks: [
-            {
-              changeType: 'add',
-              originalLineNumberStart: 0,
-              originalLinesCount: 0,
-              modifiedLineNumberStart: 1,
-              modifiedLinesCount: 2,
-            },
-          ],
-        },
-      ],
+      files: [addedFile('/src/throttle.ts', 2)],
     })
     const pull = azure.addPullRequest(repository, { description, commitIds: [commit.commitId] })
     return { pull, commit }

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { Assert } from '@japa/assert'
 import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
 import SyncPluginConnections from '#actions/sync/sync_plugin_connections'
@@ -6,7 +7,7 @@ import { resetDatabase } from '#tests/helpers/database'
 import { createOrganization } from '#tests/helpers/factories'
 import { runAce } from '#tests/helpers/processes'
 import type { FakeAzure } from './fake_azure/server.js'
-import { connectAzure, startAzure } from './testbed.js'
+import { addedFile, connectAzure, startAzure } from './testbed.js'
 
 const isPullList = (path: string) => /\/_apis\/git\/repositories\/[^/]+\/pullrequests$/i.test(path)
 
@@ -431,19 +432,7 @@ test.group('Azure DevOps | sync', (group) => {
       'Add the pump\n\nCo-authored-by: Claude <noreply@anthropic.com>',
       {
         files: [
-          {
-            path: '/src/pump.ts',
-            changeType: 'add',
-            blocks: [
-              {
-                changeType: 'add',
-                originalLineNumberStart: 0,
-                originalLinesCount: 0,
-                modifiedLineNumberStart: 1,
-                modifiedLinesCount: 4,
-              },
-            ],
-          },
+          addedFile('/src/pump.ts', 4),
           {
             path: '/src/valve.ts',
             changeType: 'edit',
@@ -494,23 +483,10 @@ test.group('Azure DevOps | sync', (group) => {
     )
   }).timeout(90_000)
   const CODEX_MARKER = 'Codex task: https://chatgpt.com/codex/tasks/task_e_6838'
-  const POMP_FILE = {
-    path: '/src/pump.ts',
-    changeType: 'add' as const,
-    blocks: [
-      {
-        changeType: 'add' as const,
-        originalLineNumberStart: 0,
-        originalLinesCount: 0,
-        modifiedLineNumberStart: 1,
-        modifiedLinesCount: 3,
-      },
-    ],
-  }
+  const POMP_FILE = addedFile('/src/pump.ts', 3)
 
-  test("a pull request whose description carries an agent's marker past the list's 400 characters: its commits' added lines are AI, the marker their evidence", async ({
-    assert,
-  }) => {
+  /** a pull request on a branch of one commit that adds src/pump.ts lines 1 to 3 */
+  function pullWithOnePumpCommit(description: string) {
     const [repository] = azure.seed(1, 0)
     azure.addCommit(repository, 'Start the engine')
     const branchCommit = azure.addCommit(repository, 'Add the pump', {
@@ -518,10 +494,14 @@ test.group('Azure DevOps | sync', (group) => {
       offDefaultBranch: true,
     })
     const pull = azure.addPullRequest(repository, {
-      // where agents put it: after the summary, past what the list returns
-      description: `${'Explains the pump at length. '.repeat(20)}\n\n${CODEX_MARKER}`,
+      description,
       commitIds: [branchCommit.commitId],
     })
+    return { pull, branchCommit }
+  }
+
+  /** a connection's sync of repositories and pull requests, which must succeed */
+  async function syncPullRequests(assert: Assert) {
     const connection = await connected()
     const [run] = await new RunSync().execute({
       connection,
@@ -529,6 +509,16 @@ test.group('Azure DevOps | sync', (group) => {
       trigger: 'cli',
     })
     assert.equal(run.status, 'succeeded', run.error ?? '')
+  }
+
+  test("a pull request whose description carries an agent's marker past the list's 400 characters: its commits' added lines are AI, the marker their evidence", async ({
+    assert,
+  }) => {
+    // where agents put it: after the summary, past what the list returns
+    const { pull, branchCommit } = pullWithOnePumpCommit(
+      `${'Explains the pump at length. '.repeat(20)}\n\n${CODEX_MARKER}`
+    )
+    await syncPullRequests(assert)
 
     const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
     assert.equal(row.ai_marker, CODEX_MARKER)
@@ -558,13 +548,7 @@ test.group('Azure DevOps | sync', (group) => {
       description: `Stages the pump.\n\n${CODEX_MARKER}`,
       commitIds: branchCommits.map((commit) => commit.commitId),
     })
-    const connection = await connected()
-    const [run] = await new RunSync().execute({
-      connection,
-      tasks: ['repositories', 'pull_requests'],
-      trigger: 'cli',
-    })
-    assert.equal(run.status, 'succeeded', run.error ?? '')
+    await syncPullRequests(assert)
 
     const lastPageFacts = await db
       .from('ai_code_facts')
@@ -590,23 +574,8 @@ test.group('Azure DevOps | sync', (group) => {
   test('a pull request without a marker in its description: its commits are not read and no signal fact is written', async ({
     assert,
   }) => {
-    const [repository] = azure.seed(1, 0)
-    azure.addCommit(repository, 'Start the engine')
-    const branchCommit = azure.addCommit(repository, 'Add the pump', {
-      files: [POMP_FILE],
-      offDefaultBranch: true,
-    })
-    const pull = azure.addPullRequest(repository, {
-      description: 'Adds the pump. Tested on the bench.',
-      commitIds: [branchCommit.commitId],
-    })
-    const connection = await connected()
-    const [run] = await new RunSync().execute({
-      connection,
-      tasks: ['repositories', 'pull_requests'],
-      trigger: 'cli',
-    })
-    assert.equal(run.status, 'succeeded', run.error ?? '')
+    const { pull } = pullWithOnePumpCommit('Adds the pump. Tested on the bench.')
+    await syncPullRequests(assert)
 
     const row = await db.from('pull_requests').where('number', pull.pullRequestId).firstOrFail()
     assert.isNull(row.ai_marker)

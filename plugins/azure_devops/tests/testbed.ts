@@ -2,7 +2,7 @@ import type Organization from '#models/organization'
 import { createConnection } from '#tests/helpers/connections'
 import { createAccount } from '#tests/helpers/accounts'
 import { WebClient } from '#tests/helpers/web_client'
-import type { FakeAzure } from './fake_azure/server.js'
+import type { FakeAzure, FakeCommitFile } from './fake_azure/server.js'
 import { azureConnection } from './fake_azure/organization.js'
 
 /**
@@ -38,4 +38,21 @@ export function connectAzure(
   config: Record<string, unknown> = {}
 ) {
   return createConnection(organization, azureConnection(azure, config))
+}
+
+/** a commit's new file at `path` whose diff adds lines 1 to `lines` */
+export function addedFile(path: string, lines: number): FakeCommitFile {
+  return {
+    path,
+    changeType: 'add',
+    blocks: [
+      {
+        changeType: 'add',
+        originalLineNumberStart: 0,
+        originalLinesCount: 0,
+        modifiedLineNumberStart: 1,
+        modifiedLinesCount: lines,
+      },
+    ],
+  }
 }

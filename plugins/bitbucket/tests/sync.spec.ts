@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { TestContext } from '@japa/runner/core'
 import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
 import { commitLeadTimes } from '#services/insights/commit_lead_times'
@@ -174,13 +175,19 @@ test.group('Bitbucket | sync', (group) => {
 
   const CLAUDE_MARKER = '🤖 Generated with [Claude Code](https://claude.com/claude-code)'
 
+  /** one repository with one pull request, inside the window whose pull requests are read in detail */
+  async function onePullRequestReadInDetail(cleanup: TestContext['cleanup']) {
+    cleanup(withEnv({ BITBUCKET_PR_DETAIL_DAYS: '3650' }))
+    const connection = await connected(1, 1)
+    const pull = bitbucket.state.repositories.get('acme/repo-00')!.pullRequests[0]
+    return { connection, pull }
+  }
+
   test("a pull request whose description carries an agent's marker: every commit's added lines are AI, the marker their evidence", async ({
     assert,
     cleanup,
   }) => {
-    cleanup(withEnv({ BITBUCKET_PR_DETAIL_DAYS: '3650' }))
-    const connection = await connected(1, 1)
-    const pull = bitbucket.state.repositories.get('acme/repo-00')!.pullRequests[0]
+    const { connection, pull } = await onePullRequestReadInDetail(cleanup)
     // the Markdown as written (summary.raw); the plain field stays empty
     pull.summary.raw = `Adds the parser.\n\n${CLAUDE_MARKER}`
     pull.description = ''
@@ -212,9 +219,7 @@ test.group('Bitbucket | sync', (group) => {
     assert,
     cleanup,
   }) => {
-    cleanup(withEnv({ BITBUCKET_PR_DETAIL_DAYS: '3650' }))
-    const connection = await connected(1, 1)
-    const pull = bitbucket.state.repositories.get('acme/repo-00')!.pullRequests[0]
+    const { connection, pull } = await onePullRequestReadInDetail(cleanup)
     const head = pull.commits![0]
     await sync(connection, ['repositories', 'pull_requests'])
 

@@ -1,13 +1,11 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import RunSync from '#actions/sync/run_sync'
-import { resetDatabase } from '#tests/helpers/database'
 import { withEnv } from '#plugin-sdk/testing'
 import { createOrganization } from '#tests/helpers/factories'
 import { seedWorkspace, sha } from './fake_bitbucket/seed.js'
-import { startFakeBitbucket, type FakeBitbucket } from './fake_bitbucket/server.js'
 import type { FakeCommit } from './fake_bitbucket/state.js'
-import { oauthConnection } from './testbed.js'
+import { oauthConnection, useFakeBitbucket } from './testbed.js'
 import { PULL_REQUEST_COMMITS_PER_PAGE } from '../client.js'
 
 const CLAUDE_MARKER = '🤖 Generated with [Claude Code](https://claude.com/claude-code)'
@@ -32,22 +30,13 @@ function addedFile(path: string, lines: number) {
  * page after page by `next` link), however many it has.
  */
 test.group('Bitbucket | sync | pull request commits', (group) => {
-  let bitbucket: FakeBitbucket
-  group.setup(async () => {
-    bitbucket = await startFakeBitbucket()
-    return () => bitbucket.stop()
-  })
-  group.each.setup(resetDatabase())
-  group.each.setup(() => {
-    bitbucket.state.workspaces = []
-    bitbucket.state.repositories.clear()
-    bitbucket.resetRequests()
-  })
+  const fakeBitbucket = useFakeBitbucket(group)
 
   test("a marked pull request of more than 250 commits: every page is read, the oldest commit's added lines are AI", async ({
     assert,
     cleanup,
   }) => {
+    const bitbucket = fakeBitbucket()
     cleanup(withEnv({ BITBUCKET_PR_DETAIL_DAYS: '3650' }))
     seedWorkspace(bitbucket.state, 'acme', 1, 1)
     const connection = await oauthConnection(bitbucket, await createOrganization())

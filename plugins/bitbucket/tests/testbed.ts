@@ -6,7 +6,9 @@ import { connectionHandle } from '#services/plugins/connection_handle'
 import { createAccount } from '#tests/helpers/accounts'
 import { createConnection } from '#tests/helpers/connections'
 import { WebClient } from '#tests/helpers/web_client'
-import type { FakeBitbucket } from './fake_bitbucket/server.js'
+import type { Group } from '@japa/runner/core'
+import { resetDatabase } from '#tests/helpers/database'
+import { startFakeBitbucket, type FakeBitbucket } from './fake_bitbucket/server.js'
 
 /**
  * What the Bitbucket plugin's tests share: a signed-in admin, the
@@ -66,4 +68,25 @@ export function handleOf(connection: Connection) {
 
 export async function rawRow(table: string, id: number) {
   return JSON.stringify(await db.from(table).where('id', id).first())
+}
+
+/**
+ * The setup of a sync group: one fake Bitbucket for the group; before each
+ * test an empty database and a fake without workspaces, repositories or
+ * recorded requests. The fake exists only once the group has started,
+ * hence the function.
+ */
+export function useFakeBitbucket(group: Group): () => FakeBitbucket {
+  let bitbucket: FakeBitbucket | undefined
+  group.setup(async () => {
+    bitbucket = await startFakeBitbucket()
+    return () => bitbucket!.stop()
+  })
+  group.each.setup(resetDatabase())
+  group.each.setup(() => {
+    bitbucket!.state.workspaces = []
+    bitbucket!.state.repositories.clear()
+    bitbucket!.resetRequests()
+  })
+  return () => bitbucket!
 }

@@ -1,9 +1,9 @@
 import { test } from '@japa/runner'
-import { resetDatabase } from '#tests/helpers/database'
 import SaveAiModel from '../ai/actions/save_ai_model.js'
 import AiModel from '../ai/ai_model.js'
 import { createAllRoundModel, memberWithToken } from './helpers/assistant.js'
-import { startFakeModelServer, type FakeModelServer } from './fake_model/fake_model_server.js'
+import { useFakeModelServer } from './helpers/fake_model_group.js'
+import { allRoundModelValues } from './fake_model/models.js'
 import { glassesForm, postGlasses } from './fake_model/glasses.js'
 
 const HISTORY = [
@@ -17,15 +17,10 @@ const HISTORY = [
  * very next request.
  */
 test.group('Glasses endpoint | a model edited between two requests', (group) => {
-  let fake: FakeModelServer
-  group.setup(async () => {
-    fake = await startFakeModelServer()
-    return () => fake.close()
-  })
-  group.each.setup(() => fake.reset())
-  group.each.setup(resetDatabase)
+  const fakeServer = useFakeModelServer(group)
 
   test('the next request sends the new key and the new model name', async ({ assert }) => {
+    const fake = fakeServer()
     const member = await memberWithToken()
     const created = await createAllRoundModel(member.organization, fake.baseUrl)
     const headers = { Authorization: `Bearer ${member.token}` }
@@ -44,20 +39,10 @@ test.group('Glasses endpoint | a model edited between two requests', (group) => 
     await new SaveAiModel().execute({
       organizationId: member.organization.id,
       model,
-      values: {
-        name: 'Fake all-rounder',
-        baseUrl: fake.baseUrl,
+      values: allRoundModelValues(fake.baseUrl, {
         apiKey: 'sk-test-second-key',
         model: 'fake-chat-2',
-        canChat: true,
-        canVision: true,
-        canTranscribe: true,
-        canEmbed: true,
-        defaultChat: true,
-        defaultVision: true,
-        defaultTranscription: true,
-        defaultEmbeddings: true,
-      },
+      }),
     })
 
     const after = await ask()

@@ -100,27 +100,44 @@ async function commitAncestry(organizationId: number) {
   await store.upsertDeployments(deployments)
 }
 
+/** an organisation with two months of seeded demo data */
+async function organizationWithDemoData(demo: {
+  repositories: number
+  pullRequests: number
+  seed: number
+}) {
+  const organization = await createOrganization()
+  await writeInsightsDemoData(organization.id, { ...demo, months: 2 })
+  return organization
+}
+
+/** a new repository with one pull request of ada's at these times, then the whole roll-up */
+async function rollUpWithOnePullRequest(
+  organizationId: number,
+  repositoryName: string,
+  times: { opened: string; firstReview?: string; merged: string }
+) {
+  const repositoryId = await insertRepository(organizationId, repositoryName)
+  await insertPullRequest(organizationId, repositoryId, { ...times, author: 'ada' })
+  await new RollUpMetrics().execute({ organizationId })
+}
+
 test.group('Insights / duration counts in the daily sums', (group) => {
   group.each.setup(resetDatabase)
 
   test('every metric counted in the daily rows has exactly its durations, per repository and day', async ({
     assert,
   }) => {
-    const organization = await createOrganization()
-    await writeInsightsDemoData(organization.id, {
+    const organization = await organizationWithDemoData({
       repositories: 6,
       pullRequests: 400,
-      months: 2,
       seed: 5,
     })
     // a repository that never deploys: its merges are measured to the merge (merge_cycle)
-    const undeployed = await insertRepository(organization.id, 'library')
-    await insertPullRequest(organization.id, undeployed, {
+    await rollUpWithOnePullRequest(organization.id, 'library', {
       opened: '2026-03-02 10:00',
       merged: '2026-03-03 15:00',
-      author: 'ada',
     })
-    await new RollUpMetrics().execute({ organizationId: organization.id })
 
     const { differing, perMetric } = await divergences(organization.id)
     assert.deepEqual(differing, [])
@@ -136,14 +153,11 @@ test.group('Insights / duration counts in the daily sums', (group) => {
       working_hours_only: true,
     })
     await commitAncestry(organization.id)
-    const repositoryId = await insertRepository(organization.id, 'reviewed')
-    await insertPullRequest(organization.id, repositoryId, {
+    await rollUpWithOnePullRequest(organization.id, 'reviewed', {
       opened: '2026-03-02 10:00',
       firstReview: '2026-03-03 11:00',
       merged: '2026-03-03 15:00',
-      author: 'ada',
     })
-    await new RollUpMetrics().execute({ organizationId: organization.id })
 
     const { differing, perMetric } = await divergences(organization.id)
     assert.deepEqual(differing, [])
@@ -154,11 +168,9 @@ test.group('Insights / duration counts in the daily sums', (group) => {
   test('a range rebuilt after the whole history keeps the counts and the durations equal', async ({
     assert,
   }) => {
-    const organization = await createOrganization()
-    await writeInsightsDemoData(organization.id, {
+    const organization = await organizationWithDemoData({
       repositories: 4,
       pullRequests: 200,
-      months: 2,
       seed: 7,
     })
     const rollUp = new RollUpMetrics()

@@ -24,18 +24,34 @@ async function signedIn() {
   return { account, web }
 }
 
+/** one repository, gamma, with one pull request merged in the fixture's week */
+async function insertOneMergedPullRequest(organizationId: number) {
+  const repository = await insertRepository(organizationId, 'gamma')
+  await insertPullRequest(organizationId, repository, {
+    opened: '2026-03-03 10:00',
+    merged: '2026-03-04 10:00',
+    author: 'erin',
+  })
+}
+
 /** what a sync's refresh does: roll up, then invalidate the organisation's insights */
 function refresh(organizationId: number) {
   return new RefreshInsights().execute({ organizationId, full: true })
+}
+
+/** a signed-in member whose organisation has the small fixture, rolled up */
+async function signedInWithRolledUpFixture() {
+  const signed = await signedIn()
+  const fixture = await buildSmallFixture(signed.account.organization.id)
+  await refresh(signed.account.organization.id)
+  return { ...signed, fixture }
 }
 
 test.group('Insights pages | Executive Summary view model in memory', (group) => {
   group.each.setup(resetDatabase())
 
   test('a new rollup shows its new figures on the next visit', async ({ assert }) => {
-    const { account, web } = await signedIn()
-    const fixture = await buildSmallFixture(account.organization.id)
-    await refresh(account.organization.id)
+    const { account, web, fixture } = await signedInWithRolledUpFixture()
     assert.equal(throughput((await web.get(WEEK)).text), '3')
 
     await insertPullRequest(account.organization.id, fixture.alpha, {
@@ -53,16 +69,9 @@ test.group('Insights pages | Executive Summary view model in memory', (group) =>
   test('another organisation never sees the view model remembered for the first', async ({
     assert,
   }) => {
-    const first = await signedIn()
-    await buildSmallFixture(first.account.organization.id)
-    await refresh(first.account.organization.id)
+    const first = await signedInWithRolledUpFixture()
     const second = await signedIn()
-    const repository = await insertRepository(second.account.organization.id, 'gamma')
-    await insertPullRequest(second.account.organization.id, repository, {
-      opened: '2026-03-03 10:00',
-      merged: '2026-03-04 10:00',
-      author: 'erin',
-    })
+    await insertOneMergedPullRequest(second.account.organization.id)
     await refresh(second.account.organization.id)
     // the same range and the same generation: only the id tells them apart
     await db.from('organizations').update({ insights_generation: 42 })
@@ -77,20 +86,13 @@ test.group('Insights pages | Executive Summary view model in memory', (group) =>
   test("an organisation given the id of one emptied before it never sees that one's view model", async ({
     assert,
   }) => {
-    const first = await signedIn()
-    await buildSmallFixture(first.account.organization.id)
-    await refresh(first.account.organization.id)
+    const first = await signedInWithRolledUpFixture()
     assert.equal(throughput((await first.web.get(WEEK)).text), '3')
     // every table emptied, identities restarted; this process keeps its memory
     await resetDatabase()()
     const second = await signedIn()
     assert.equal(second.account.organization.id, first.account.organization.id, 'the id came back')
-    const repository = await insertRepository(second.account.organization.id, 'gamma')
-    await insertPullRequest(second.account.organization.id, repository, {
-      opened: '2026-03-03 10:00',
-      merged: '2026-03-04 10:00',
-      author: 'erin',
-    })
+    await insertOneMergedPullRequest(second.account.organization.id)
     // one refresh each, as before
     await refresh(second.account.organization.id)
 
@@ -102,9 +104,7 @@ test.group('Insights pages | Executive Summary view model in memory', (group) =>
   test('a second visit is answered from memory, without reading the insights again', async ({
     assert,
   }) => {
-    const { account, web } = await signedIn()
-    await buildSmallFixture(account.organization.id)
-    await refresh(account.organization.id)
+    const { web } = await signedInWithRolledUpFixture()
     const first = await statementsOfPage(web, WEEK)
     assert.isTrue(
       first.some((sql) => /insight_daily_metrics/.test(sql)),

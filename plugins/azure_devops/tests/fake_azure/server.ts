@@ -295,6 +295,16 @@ const json = (
   response.end(body === undefined ? '' : JSON.stringify(body))
 }
 
+/** the pull request `pullRequestId` (as the path has it) of the repository `repositoryId` */
+function findPullRequest(state: FakeAzureState, repositoryId: string, pullRequestId: string) {
+  return state.pullRequests.find(
+    (entry) => entry.repositoryId === repositoryId && entry.pullRequestId === Number(pullRequestId)
+  )
+}
+
+/** Azure DevOps' answer about a pull request that does not exist */
+const PULL_REQUEST_NOT_FOUND = { message: 'TF401180: The requested pull request was not found.' }
+
 async function readBody(request: IncomingMessage) {
   const chunks: Buffer[] = []
   for await (const chunk of request) chunks.push(chunk as Buffer)
@@ -656,13 +666,8 @@ export async function startFakeAzure(
       (match =
         /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/pullrequests\/(\d+)\/threads\/?$/i.exec(path))
     ) {
-      const pull = state.pullRequests.find(
-        (entry) => entry.repositoryId === match![1] && entry.pullRequestId === Number(match![2])
-      )
-      if (!pull)
-        return json(response, 404, {
-          message: 'TF401180: The requested pull request was not found.',
-        })
+      const pull = findPullRequest(state, match![1], match![2])
+      if (!pull) return json(response, 404, PULL_REQUEST_NOT_FOUND)
       const value = state.threads.get(pull.pullRequestId) ?? []
       return json(response, 200, { count: value.length, value })
     }
@@ -687,13 +692,8 @@ export async function startFakeAzure(
       (match = /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/pullrequests\/(\d+)\/?$/i.exec(path))
     ) {
       const repository = state.repositories.find((entry) => entry.id === match![1])
-      const pull = state.pullRequests.find(
-        (entry) => entry.repositoryId === match![1] && entry.pullRequestId === Number(match![2])
-      )
-      if (!repository || !pull)
-        return json(response, 404, {
-          message: 'TF401180: The requested pull request was not found.',
-        })
+      const pull = findPullRequest(state, match![1], match![2])
+      if (!repository || !pull) return json(response, 404, PULL_REQUEST_NOT_FOUND)
       const { commitIds, ...whole } = pull
       return json(response, 200, { ...whole, repository: repositoryJson(repository) })
     }
@@ -705,13 +705,8 @@ export async function startFakeAzure(
       (match =
         /^\/[^/]+\/_apis\/git\/repositories\/([^/]+)\/pullrequests\/(\d+)\/commits\/?$/i.exec(path))
     ) {
-      const pull = state.pullRequests.find(
-        (entry) => entry.repositoryId === match![1] && entry.pullRequestId === Number(match![2])
-      )
-      if (!pull)
-        return json(response, 404, {
-          message: 'TF401180: The requested pull request was not found.',
-        })
+      const pull = findPullRequest(state, match![1], match![2])
+      if (!pull) return json(response, 404, PULL_REQUEST_NOT_FOUND)
       const commits = state.commits.get(pull.repositoryId) ?? []
       const rows = (pull.commitIds ?? [])
         .map((id) => commits.find((commit) => commit.commitId === id)!)
@@ -733,13 +728,8 @@ export async function startFakeAzure(
         ))
     ) {
       const key = `${match[2]}/${match[3]}`
-      const pull = state.pullRequests.find(
-        (entry) => entry.repositoryId === match![2] && entry.pullRequestId === Number(match![3])
-      )
-      if (!pull)
-        return json(response, 404, {
-          message: 'TF401180: The requested pull request was not found.',
-        })
+      const pull = findPullRequest(state, match![2], match![3])
+      if (!pull) return json(response, 404, PULL_REQUEST_NOT_FOUND)
       const list = state.statuses.get(key) ?? []
       if (method === 'GET') return json(response, 200, { count: list.length, value: list })
       if (method === 'POST') {
