@@ -90,10 +90,16 @@ export function narrativeFailures(findings: StoredFinding[]) {
     if (!entry.reasons.includes(finding.narrativeError)) entry.reasons.push(finding.narrativeError)
     byDay.set(finding.day, entry)
   }
-  return [...byDay.values()].map((entry) => ({
-    ...entry,
-    total: findings.filter((finding) => finding.day === entry.day).length,
-  }))
+  return [...byDay.values()].map((entry) => {
+    const total = findings.filter((finding) => finding.day === entry.day).length
+    return { ...entry, total, unexplained: unexplainedFindings(entry.count, total) }
+  })
+}
+
+/** what the model could not explain, as the page and the digest say it */
+function unexplainedFindings(count: number, total: number) {
+  if (count !== total) return `${count} of these ${total} findings`
+  return total === 1 ? 'this finding' : 'these findings'
 }
 
 /**

@@ -136,10 +136,9 @@ export default class SendWeeklyDigest {
       findings,
       // the run days whose model call failed: said, never why (the stored
       // reason may be a provider's text; the Executive Summary shows it cut short)
-      modelFailures: narrativeFailures(findings).map(({ day, count, total }) => ({
+      modelFailures: narrativeFailures(findings).map(({ day, unexplained }) => ({
         day,
-        count,
-        total,
+        unexplained,
       })),
       summaryLink: appLink(`/insights?from=${week.from}&to=${week.to}`),
       agreementsLink: appLink('/settings/insights/agreements'),
